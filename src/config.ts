@@ -1,0 +1,92 @@
+/** Every environment variable Bridgedesk reads, parsed once at start. Nothing else reads process.env. */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  BRIDGEDESK_DATA_DIR: z.string().min(1).default('.bridgedesk'),
+  BRIDGEDESK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BRIDGEDESK_ADMIN_EMAIL: z.email().optional(),
+  BRIDGEDESK_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  BRIDGEDESK_ADMIN_NAME: z.string().min(1).default('Administrator'),
+  BRIDGEDESK_SECRET_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'must be 32 random bytes, base64 encoded (openssl rand -base64 32)')
+    .optional(),
+  BRIDGEDESK_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  BRIDGEDESK_COOKIE_SECURE: bool.optional(),
+  BRIDGEDESK_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  BRIDGEDESK_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  BRIDGEDESK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  BRIDGEDESK_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** null: start the embedded Postgres in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  publicUrl: string;
+  admin: { email: string; password: string; name: string } | null;
+  /** 32-byte key for secrets at rest; null: a key file in the data folder is used. */
+  secretKey: string | null;
+  sessionTtlMs: number;
+  cookieSecure: boolean;
+  login: { maxFailures: number; windowMs: number };
+  maxBodyBytes: number;
+  embeddedPgPort: number;
+  workerConcurrency: number;
+  poolSize: number;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws one ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.BRIDGEDESK_ADMIN_EMAIL && !e.BRIDGEDESK_ADMIN_PASSWORD) problems.push('BRIDGEDESK_ADMIN_PASSWORD: required when BRIDGEDESK_ADMIN_EMAIL is set');
+  if (!e.BRIDGEDESK_ADMIN_EMAIL && e.BRIDGEDESK_ADMIN_PASSWORD) problems.push('BRIDGEDESK_ADMIN_EMAIL: required when BRIDGEDESK_ADMIN_PASSWORD is set');
+  if (problems.length) throw new ConfigError(problems);
+  const publicUrl = (e.BRIDGEDESK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: path.resolve(e.BRIDGEDESK_DATA_DIR),
+    publicUrl,
+    admin:
+      e.BRIDGEDESK_ADMIN_EMAIL && e.BRIDGEDESK_ADMIN_PASSWORD
+        ? { email: e.BRIDGEDESK_ADMIN_EMAIL, password: e.BRIDGEDESK_ADMIN_PASSWORD, name: e.BRIDGEDESK_ADMIN_NAME }
+        : null,
+    secretKey: e.BRIDGEDESK_SECRET_KEY ?? null,
+    sessionTtlMs: e.BRIDGEDESK_SESSION_TTL_HOURS * 3600_000,
+    cookieSecure: e.BRIDGEDESK_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+    login: { maxFailures: e.BRIDGEDESK_LOGIN_MAX_FAILURES, windowMs: e.BRIDGEDESK_LOGIN_WINDOW_MINUTES * 60_000 },
+    maxBodyBytes: e.BRIDGEDESK_MAX_BODY_BYTES,
+    embeddedPgPort: e.BRIDGEDESK_PG_PORT,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    poolSize: e.DATABASE_POOL_SIZE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

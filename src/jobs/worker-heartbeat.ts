@@ -1,0 +1,56 @@
+/**
+ * Keeps a heartbeat per graphile-worker worker and releases the jobs of workers that stopped beating.
+ * Without this, a worker killed with SIGKILL keeps its jobs locked for graphile-worker's 4-hour timeout.
+ */
+import type { Runner, WorkerUtils } from 'graphile-worker';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+
+export const HEARTBEAT_EVERY_MS = 10_000;
+/** A worker silent for this long is taken for dead and its jobs are released. */
+export const STALE_AFTER_MS = 45_000;
+
+export function startHeartbeat(opts: { db: Db; runner: Runner; utils: WorkerUtils; label: string; onError: (err: unknown) => void }) {
+  const { db, runner, utils, label } = opts;
+  const workerIds = new Set<string>();
+  runner.events.on('worker:create', ({ worker }) => {
+    workerIds.add(worker.workerId);
+    void beat();
+  });
+  runner.events.on('worker:stop', ({ worker }) => {
+    workerIds.delete(worker.workerId);
+    void db.deleteFrom('worker_heartbeats').where('worker_id', '=', worker.workerId).execute().catch(opts.onError);
+  });
+
+  async function beat() {
+    if (workerIds.size === 0) return;
+    const ids = [...workerIds];
+    await sql`insert into worker_heartbeats (worker_id, process_label, seen_at)
+      select unnest(${ids}::text[]), ${label}, now()
+      on conflict (worker_id) do update set seen_at = now()`.execute(db);
+  }
+
+  async function releaseStale() {
+    const stale = await sql<{ worker_id: string }>`delete from worker_heartbeats
+      where seen_at < now() - make_interval(secs => ${STALE_AFTER_MS / 1000}) returning worker_id`.execute(db);
+    // Jobs locked by a worker that never got to beat (killed within its first seconds) are found by lock age.
+    const orphans = await sql<{ locked_by: string }>`select distinct locked_by from graphile_worker.jobs j
+      where locked_by is not null and locked_at < now() - make_interval(secs => ${STALE_AFTER_MS / 1000})
+        and not exists (select 1 from worker_heartbeats h where h.worker_id = j.locked_by)`.execute(db);
+    const ids = [...new Set([...stale.rows.map((r) => r.worker_id), ...orphans.rows.map((r) => r.locked_by)])];
+    if (ids.length) await utils.forceUnlockWorkers(ids);
+    return ids;
+  }
+
+  const timer = setInterval(() => {
+    beat().then(releaseStale).catch(opts.onError);
+  }, HEARTBEAT_EVERY_MS);
+  timer.unref();
+  return {
+    releaseStale,
+    async stop() {
+      clearInterval(timer);
+      if (workerIds.size) await db.deleteFrom('worker_heartbeats').where('worker_id', 'in', [...workerIds]).execute().catch(() => {});
+    },
+  };
+}

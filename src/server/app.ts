@@ -1,0 +1,74 @@
+/** Builds the HTTP app: API under /api/v1, operations endpoints, OpenAPI, and the built web UI. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'kysely';
+import { AppError } from '../core/errors.ts';
+import { migrationsComplete } from '../db/migrate.ts';
+import { authenticate } from './auth/authenticate.ts';
+import type { AppDeps, AppEnv } from './context.ts';
+import { docsPage } from './docs-page.ts';
+import { errorBody, handleError } from './errors.ts';
+import { httpMetrics, metricsText } from './metrics.ts';
+import { apiRoutes } from './routes/index.ts';
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(handleError);
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', httpMetrics);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const ok = await sql`select 1`.execute(deps.db).then(() => migrationsComplete(deps.db), () => false);
+    return ok ? c.json({ status: 'ready' }) : c.json(errorBody('not_ready', 'Database unreachable or migrations pending'), 503);
+  });
+  app.get('/metrics', async (c) => c.text(await metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', `Request body is larger than ${deps.config.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  app.use('/api/v1/*', authenticate);
+  app.route('/api/v1', apiRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'bridgedesk_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Bridgedesk API',
+      version: '1',
+      description:
+        'Service desk API. Authenticate with a session cookie (browser; send the X-CSRF-Token header on writes) ' +
+        'or `Authorization: Bearer <API token>`. Every error is `{"error": {"code", "message", "details"?}}`.',
+    },
+  });
+  app.get('/api/docs', (c) => c.html(docsPage()));
+  app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  if (fs.existsSync(webDir)) {
+    app.use('/assets/*', serveStatic({ root: path.relative(process.cwd(), webDir) }));
+    const index = () => fs.readFileSync(path.join(webDir, 'index.html'), 'utf8');
+    app.get('*', (c) => c.html(index()));
+  } else {
+    app.get('*', (c) => c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).', 503));
+  }
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

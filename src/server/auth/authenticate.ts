@@ -1,0 +1,48 @@
+/**
+ * Resolves the caller from a Bearer API token or the session cookie, and enforces CSRF on cookie-authenticated
+ * writes. Routes then check the role they need with guards.ts.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { AppError } from '../../core/errors.ts';
+import { findLiveToken, touchToken } from '../../db/repositories/api-tokens.ts';
+import { findLiveSession } from '../../db/repositories/sessions.ts';
+import type { AppEnv } from '../context.ts';
+import { sha256 } from './secrets.ts';
+
+export const SESSION_COOKIE = 'bridgedesk_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Sign-in and setup act on no existing identity, so an old cookie must not block them. They only accept
+ * application/json bodies, which a cross-site form cannot send.
+ */
+const CSRF_EXEMPT = new Set(['/api/v1/auth/login', '/api/v1/setup']);
+
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { db, now } = c.var.deps;
+  c.set('actor', null);
+  c.set('session', null);
+  const header = c.req.header('authorization');
+  if (header !== undefined) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"');
+    const token = await findLiveToken(db, sha256(m[1]!), now());
+    if (!token || !token.active) throw new AppError('unauthenticated', 'API token is invalid, expired or revoked');
+    await touchToken(db, token.token_id, now());
+    c.set('actor', { kind: 'token', userId: token.user_id, role: token.role, name: token.name, tokenId: token.token_id });
+    return next();
+  }
+  const cookie = getCookie(c, SESSION_COOKIE);
+  if (cookie) {
+    const session = await findLiveSession(db, sha256(cookie), now());
+    if (session && session.active) {
+      c.set('actor', { kind: 'user', userId: session.user_id, role: session.role, name: session.name });
+      c.set('session', { idHash: session.id_hash, csrfToken: session.csrf_token });
+      if (!SAFE_METHODS.has(c.req.method) && !CSRF_EXEMPT.has(c.req.path) && c.req.header(CSRF_HEADER) !== session.csrf_token) {
+        throw new AppError('forbidden', `Missing or wrong ${CSRF_HEADER} header (required with cookie sessions)`);
+      }
+    }
+  }
+  return next();
+};

@@ -1,0 +1,26 @@
+/** What every route can reach: dependencies injected at construction, and the caller resolved by auth. */
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { UserActor } from '../core/actor.ts';
+import type { Db } from '../db/database.ts';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** Injected so tests can move time (session expiry, throttling windows). */
+  now: () => Date;
+}
+
+export interface SessionInfo {
+  idHash: string;
+  csrfToken: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    actor: UserActor | null;
+    session: SessionInfo | null;
+  };
+}

@@ -1,0 +1,89 @@
+/** Personal API tokens for scripts: create (shown once), list, revoke. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { notFound } from '../../core/errors.ts';
+import { insertToken, listTokens, revokeToken } from '../../db/repositories/api-tokens.ts';
+import { requireUser } from '../auth/guards.ts';
+import { API_TOKEN_PREFIX, randomToken, sha256 } from '../auth/secrets.ts';
+import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+
+export const apiTokenRoutes = router();
+
+const ApiTokenSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    lastFour: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiToken');
+
+apiTokenRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/api-tokens',
+    tags: ['API tokens'],
+    summary: 'Your API tokens (never the token text)',
+    security,
+    responses: { 200: json(z.object({ items: z.array(ApiTokenSchema) })), ...errors(401) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    return c.json({ items: await listTokens(c.var.deps.db, actor.userId) }, 200);
+  },
+);
+
+apiTokenRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/api-tokens',
+    tags: ['API tokens'],
+    summary: 'Create a personal API token; the reply is the only time its text is shown',
+    security,
+    request: {
+      body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.int().min(1).max(3650).optional() })),
+    },
+    responses: { 201: json(ApiTokenSchema.extend({ token: z.string() })), ...errors(400, 401, 403) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const { db, now } = c.var.deps;
+    const body = c.req.valid('json');
+    const token = API_TOKEN_PREFIX + randomToken();
+    const expiresAt = body.expiresInDays ? new Date(now().getTime() + body.expiresInDays * 86_400_000) : null;
+    const row = await insertToken(db, { userId: actor.userId, name: body.name, tokenHash: sha256(token), lastFour: token.slice(-4), expiresAt });
+    return c.json(
+      {
+        id: row.id,
+        name: body.name,
+        lastFour: token.slice(-4),
+        createdAt: new Date(row.created_at).toISOString(),
+        lastUsedAt: null,
+        expiresAt: expiresAt?.toISOString() ?? null,
+        revokedAt: null,
+        token,
+      },
+      201,
+    );
+  },
+);
+
+apiTokenRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/api-tokens/{id}',
+    tags: ['API tokens'],
+    summary: 'Revoke one of your API tokens',
+    security,
+    request: { params: IdParam },
+    responses: { 204: { description: 'Revoked' }, ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const { db, now } = c.var.deps;
+    if (!(await revokeToken(db, actor.userId, c.req.valid('param').id, now()))) throw notFound('API token');
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,7 @@
+/** Every /api/v1 router, in one list. */
+import { router } from '../openapi.ts';
+import { apiTokenRoutes } from './api-tokens.ts';
+import { authRoutes } from './auth.ts';
+
+export const apiRoutes = router();
+for (const r of [authRoutes, apiTokenRoutes]) apiRoutes.route('/', r);

@@ -1,0 +1,102 @@
+/**
+ * An in-process Bridgedesk for integration tests: a real Postgres database of its own, the real Hono app, and
+ * helpers to make users and call the API as them. Nothing is mocked.
+ */
+import { afterAll } from 'vitest';
+import type { Role } from '../../src/core/actor.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Db } from '../../src/db/database.ts';
+import { insertToken } from '../../src/db/repositories/api-tokens.ts';
+import { insertUser } from '../../src/db/repositories/users.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createApp, type App } from '../../src/server/app.ts';
+import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { API_TOKEN_PREFIX, randomToken, sha256 } from '../../src/server/auth/secrets.ts';
+import { createTestDatabase } from './test-database.ts';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  token: string;
+  password: string;
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestApp {
+  app: App;
+  db: Db;
+  url: string;
+  config: Config;
+  /** Moves the app's clock; starts at the real time. */
+  clock: { now: Date; advance(ms: number): void };
+  createUser(role: Role, fields?: Partial<{ email: string; name: string; managerId: string; department: string; title: string; location: string }>): Promise<TestUser>;
+  /** Calls the API with a user's API token (or anonymously with null). */
+  api<T = any>(who: TestUser | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
+  raw(path: string, init?: RequestInit): Promise<Response>;
+}
+
+let counter = 0;
+// Hashing is deliberately slow (argon2id); tests share one hash.
+let sharedHash: Promise<string> | null = null;
+export const TEST_PASSWORD = 'correct horse battery';
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  afterAll(() => database.drop());
+  const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', ...env });
+  const clock = {
+    now: new Date(),
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const app = createApp({ db: database.db, config, log: createLogger(config.logLevel), now: () => clock.now });
+  const raw = async (path: string, init?: RequestInit) => app.request(path, init);
+  return {
+    app,
+    db: database.db,
+    url: database.url,
+    config,
+    clock,
+    async createUser(role, fields = {}) {
+      counter += 1;
+      sharedHash ??= hashPassword(TEST_PASSWORD);
+      const email = fields.email ?? `${role}${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      const row = await insertUser(database.db, {
+        email,
+        name: fields.name ?? `${role[0]!.toUpperCase()}${role.slice(1)} ${counter}`,
+        role,
+        passwordHash: await sharedHash,
+        managerId: fields.managerId ?? null,
+        department: fields.department ?? null,
+        title: fields.title ?? null,
+        location: fields.location ?? null,
+      });
+      const token = API_TOKEN_PREFIX + randomToken();
+      await insertToken(database.db, { userId: row.id, name: 'test', tokenHash: sha256(token), lastFour: token.slice(-4), expiresAt: null });
+      return { id: row.id, email, name: row.name, role, token, password: TEST_PASSWORD };
+    },
+    async api(who, method, path, body, headers = {}) {
+      const h: Record<string, string> = { ...headers };
+      if (who) h.authorization = `Bearer ${who.token}`;
+      if (body !== undefined) h['content-type'] = 'application/json';
+      const res = await raw(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed as any, headers: res.headers };
+    },
+    raw,
+  };
+}
