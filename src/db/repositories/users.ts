@@ -72,3 +72,87 @@ export async function insertUser(q: Queryable, u: NewUser): Promise<UserRow> {
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+export interface UserFilter {
+  role?: Role;
+  /** Part of the name or email, any case. */
+  q?: string;
+  active?: boolean;
+}
+
+/** Escapes LIKE wildcards so a search for "50%" or "a_b" matches those characters literally. */
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+export async function listUsers(q: Queryable, f: UserFilter = {}): Promise<UserRow[]> {
+  let query = q.selectFrom('users').selectAll();
+  if (f.role) query = query.where('role', '=', f.role);
+  if (f.active !== undefined) query = query.where('active', '=', f.active);
+  if (f.q) {
+    const pattern = `%${likeEscape(f.q)}%`;
+    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern)]));
+  }
+  return query.orderBy(sql`lower(name)`).orderBy('id').execute();
+}
+
+/**
+ * The users with these ids. With `lockShared`, their rows stay locked against changes (such as a role change)
+ * until the transaction ends, so a check made on them still holds when the transaction commits.
+ */
+export async function findUsersByIds(q: Queryable, ids: string[], opts: { lockShared?: boolean } = {}): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  let query = q.selectFrom('users').selectAll().where('id', 'in', ids);
+  if (opts.lockShared) query = query.forShare();
+  return query.execute();
+}
+
+/** Whether `userId` is `managerId` or above it in its manager chain: making `managerId` their manager would close a loop. */
+export async function isInManagerChain(q: Queryable, managerId: string, userId: string): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    with recursive chain(id) as (
+      select ${managerId}::uuid
+      union
+      select u.manager_id from users u join chain c on u.id = c.id where u.manager_id is not null
+    )
+    select exists (select 1 from chain where id = ${userId}::uuid) as found
+  `.execute(q);
+  return rows[0]?.found === true;
+}
+
+export async function countActiveAdmins(q: Queryable, opts: { except?: string } = {}): Promise<number> {
+  let query = q.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).where('role', '=', 'admin').where('active', '=', true);
+  if (opts.except) query = query.where('id', '<>', opts.except);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface UserChanges {
+  email?: string;
+  name?: string;
+  role?: Role;
+  passwordHash?: string;
+  managerId?: string | null;
+  department?: string | null;
+  title?: string | null;
+  location?: string | null;
+  active?: boolean;
+}
+
+export async function updateUser(q: Queryable, id: string, c: UserChanges, now: Date): Promise<UserRow | undefined> {
+  return q
+    .updateTable('users')
+    .set({
+      ...(c.email !== undefined && { email: c.email }),
+      ...(c.name !== undefined && { name: c.name }),
+      ...(c.role !== undefined && { role: c.role }),
+      ...(c.passwordHash !== undefined && { password_hash: c.passwordHash }),
+      ...(c.managerId !== undefined && { manager_id: c.managerId }),
+      ...(c.department !== undefined && { department: c.department }),
+      ...(c.title !== undefined && { title: c.title }),
+      ...(c.location !== undefined && { location: c.location }),
+      ...(c.active !== undefined && { active: c.active }),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}

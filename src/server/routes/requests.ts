@@ -1,0 +1,205 @@
+/** Requests: file, list, open, change, comment, follow, and read the timeline. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { isStaff } from '../../core/actor.ts';
+import { notFound } from '../../core/errors.ts';
+import { canSeeRequest, parseRequestNumber } from '../../core/request.ts';
+import { visibleTo } from '../../core/timeline.ts';
+import { findRequestId, getRequestView, isFollower, listFollowers, listRequests } from '../../db/repositories/requests.ts';
+import { listTimeline } from '../../db/repositories/timeline.ts';
+import { addComment } from '../../usecases/add-comment.ts';
+import { changeRequest } from '../../usecases/change-request.ts';
+import { createRequest } from '../../usecases/create-request.ts';
+import { setFollowing } from '../../usecases/follow-request.ts';
+import type { Context } from 'hono';
+import type { UserActor } from '../../core/actor.ts';
+import { requireUser } from '../auth/guards.ts';
+import type { AppEnv } from '../context.ts';
+import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import {
+  CreateRequestSchema,
+  ListRequestsQuery,
+  PatchRequestSchema,
+  RequestDetailSchema,
+  RequestSchema,
+  TimelineEntrySchema,
+} from '../schemas/request.ts';
+
+export const requestRoutes = router();
+const tags = ['Requests'];
+
+const RefParam = z.object({
+  ref: z.string().max(40).openapi({ param: { name: 'ref', in: 'path' }, description: 'Request id or number (REQ-42)', example: 'REQ-42' }),
+});
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Finds a request the caller may see; one not visible is reported exactly like one that does not exist. */
+async function visibleRequestId(c: Context<AppEnv>, actor: UserActor, ref: string): Promise<string> {
+  const { db } = c.var.deps;
+  const number = UUID.test(ref) ? null : parseRequestNumber(ref);
+  if (!UUID.test(ref) && !number) throw notFound('Request');
+  const id = await findRequestId(db, UUID.test(ref) ? { id: ref } : { number: number! });
+  if (!id) throw notFound('Request');
+  const view = await getRequestView(db, id);
+  if (!view || !canSeeRequest(actor, { requesterId: view.requester.id }, await isFollower(db, id, actor.userId))) throw notFound('Request');
+  return id;
+}
+
+requestRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/requests',
+    tags,
+    summary: 'File a request (agents may file on a requester\'s behalf)',
+    security,
+    request: { body: jsonBody(CreateRequestSchema) },
+    responses: { 201: json(RequestSchema, 'Created'), ...errors(400, 401, 403, 422) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const { db, now } = c.var.deps;
+    return c.json(await createRequest(db, actor, c.req.valid('json'), now()), 201);
+  },
+);
+
+requestRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests',
+    tags,
+    summary: 'List requests, newest first, with filters and keyset pagination (requesters see only their own)',
+    security,
+    request: { query: ListRequestsQuery },
+    responses: { 200: json(z.object({ items: z.array(RequestSchema), nextCursor: z.string().nullable() })), ...errors(400, 401) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const q = c.req.valid('query');
+    const items = await listRequests(c.var.deps.db, {
+      status: q.status,
+      priority: q.priority,
+      serviceId: q.serviceId,
+      tag: q.tag?.toLowerCase(),
+      assigneeId: q.assigneeId === 'me' ? actor.userId : q.assigneeId,
+      inboxId: q.inboxId,
+      requesterId: q.requesterId,
+      visibleToRequester: isStaff(actor) ? undefined : actor.userId,
+      text: q.q || undefined,
+      beforeNumber: q.cursor,
+      limit: q.limit + 1,
+    });
+    const more = items.length > q.limit;
+    const page = more ? items.slice(0, q.limit) : items;
+    return c.json({ items: page, nextCursor: more ? String(page[page.length - 1]!.number) : null }, 200);
+  },
+);
+
+requestRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests/{ref}',
+    tags,
+    summary: 'Open a request by id or number',
+    security,
+    request: { params: RefParam },
+    responses: { 200: json(RequestDetailSchema), ...errors(401, 404) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const { db } = c.var.deps;
+    const id = await visibleRequestId(c, actor, c.req.valid('param').ref);
+    const [view, followers] = await Promise.all([getRequestView(db, id), listFollowers(db, id)]);
+    return c.json({ ...view!, followers }, 200);
+  },
+);
+
+requestRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/requests/{id}',
+    tags,
+    summary: 'Change status, priority, assignee, inbox, service, tags, custom fields, title or description',
+    description: 'Requesters may only resolve or reopen their own requests. Each real change is appended to the timeline.',
+    security,
+    request: { params: IdParam, body: jsonBody(PatchRequestSchema) },
+    responses: { 200: json(RequestSchema), ...errors(400, 401, 403, 404, 422) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const { db, now } = c.var.deps;
+    return c.json(await changeRequest(db, actor, c.req.valid('param').id, c.req.valid('json'), now()), 200);
+  },
+);
+
+requestRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/requests/{id}/comments',
+    tags,
+    summary: 'Add a public reply or an internal note (requesters never see internal notes)',
+    security,
+    request: {
+      params: IdParam,
+      body: jsonBody(z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') })),
+    },
+    responses: { 201: json(TimelineEntrySchema, 'Added'), ...errors(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const { db, now } = c.var.deps;
+    const body = c.req.valid('json');
+    return c.json(await addComment(db, actor, c.req.valid('param').id, body.body, body.visibility, now()), 201);
+  },
+);
+
+const FollowerParams = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+  userId: z.uuid().openapi({ param: { name: 'userId', in: 'path' } }),
+});
+
+for (const [method, follow] of [['put', true], ['delete', false]] as const) {
+  requestRoutes.openapi(
+    createRoute({
+      method,
+      path: '/requests/{id}/followers/{userId}',
+      tags,
+      summary: follow ? 'Add a follower' : 'Remove a follower',
+      security,
+      request: { params: FollowerParams },
+      responses: { 204: { description: 'Done' }, ...errors(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { db, now } = c.var.deps;
+      const p = c.req.valid('param');
+      await setFollowing(db, actor, p.id, p.userId, follow, now());
+      return c.body(null, 204);
+    },
+  );
+}
+
+requestRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests/{id}/timeline',
+    tags,
+    summary: 'The request\'s timeline, oldest first; page with ?after=<last id>',
+    security,
+    request: {
+      params: IdParam,
+      query: z.object({
+        after: z.string().regex(/^\d{1,18}$/).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(200),
+      }),
+    },
+    responses: { 200: json(z.object({ items: z.array(TimelineEntrySchema), nextCursor: z.string().nullable() })), ...errors(400, 401, 404) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const id = await visibleRequestId(c, actor, c.req.valid('param').id);
+    const q = c.req.valid('query');
+    const entries = await listTimeline(c.var.deps.db, id, { afterId: q.after, limit: q.limit + 1, includeInternal: isStaff(actor) });
+    const more = entries.length > q.limit;
+    const items = (more ? entries.slice(0, q.limit) : entries).filter((e) => visibleTo(actor, e));
+    return c.json({ items, nextCursor: more ? items[items.length - 1]!.id : null }, 200);
+  },
+);

@@ -1,0 +1,106 @@
+/** Requests and timeline entries as the API shows and accepts them. */
+import { z } from '@hono/zod-openapi';
+import { LONG_TEXT_MAX } from '../../core/custom-fields.ts';
+import { MAX_TAGS, PRIORITIES, STATUSES, TAG_PATTERN } from '../../core/request.ts';
+
+export const StatusSchema = z.enum(STATUSES);
+export const PrioritySchema = z.enum(PRIORITIES);
+const PersonRef = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
+const NamedRef = z.object({ id: z.uuid(), name: z.string() });
+const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const RequestSchema = z
+  .object({
+    id: z.uuid(),
+    number: z.int(),
+    key: z.string().openapi({ example: 'REQ-42' }),
+    title: z.string(),
+    description: z.string(),
+    status: StatusSchema,
+    priority: PrioritySchema,
+    requester: PersonRef,
+    createdBy: PersonRef.nullable(),
+    assignee: PersonRef.nullable(),
+    inbox: NamedRef.nullable(),
+    service: NamedRef.nullable(),
+    tags: z.array(z.string()),
+    customFields: z.record(z.string(), FieldValue),
+    channel: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    resolvedAt: z.string().nullable(),
+  })
+  .openapi('Request');
+
+export const RequestDetailSchema = RequestSchema.extend({ followers: z.array(PersonRef) }).openapi('RequestDetail');
+
+export const TagsSchema = z
+  .array(z.string().trim().toLowerCase().regex(TAG_PATTERN, 'tags are lowercase letters, digits, ".", "_" or "-" (at most 50)'))
+  .max(MAX_TAGS);
+export const TitleSchema = z.string().trim().min(1, 'title is required').max(200);
+export const DescriptionSchema = z.string().max(LONG_TEXT_MAX);
+const CustomFieldInput = z.record(z.string().max(63), z.unknown());
+
+export const CreateRequestSchema = z
+  .strictObject({
+    title: TitleSchema,
+    description: DescriptionSchema.optional(),
+    requesterId: z.uuid().optional().openapi({ description: 'Staff only: file on someone\'s behalf. Defaults to you.' }),
+    priority: PrioritySchema.optional(),
+    serviceId: z.uuid().nullable().optional(),
+    inboxId: z.uuid().nullable().optional().openapi({ description: 'Defaults to the service\'s inbox' }),
+    assigneeId: z.uuid().nullable().optional(),
+    tags: TagsSchema.optional(),
+    customFields: CustomFieldInput.optional(),
+  })
+  .openapi('CreateRequest');
+
+export const PatchRequestSchema = z
+  .strictObject({
+    title: TitleSchema.optional(),
+    description: DescriptionSchema.optional(),
+    status: StatusSchema.optional(),
+    priority: PrioritySchema.optional(),
+    assigneeId: z.uuid().nullable().optional(),
+    inboxId: z.uuid().nullable().optional(),
+    serviceId: z.uuid().nullable().optional(),
+    tags: TagsSchema.optional(),
+    customFields: CustomFieldInput.optional().openapi({ description: 'Only the keys sent change; null clears a value' }),
+  })
+  .openapi('PatchRequest');
+
+export const TimelineEntrySchema = z
+  .object({
+    id: z.string(),
+    requestId: z.uuid(),
+    type: z.string().openapi({ example: 'request.priority_changed' }),
+    actor: z.object({
+      type: z.enum(['user', 'token', 'system']),
+      userId: z.uuid().nullable(),
+      tokenId: z.uuid().nullable(),
+      name: z.string().nullable(),
+    }),
+    visibility: z.enum(['public', 'internal']),
+    data: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  })
+  .openapi('TimelineEntry');
+
+const csv = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).max(10));
+
+export const ListRequestsQuery = z.object({
+  status: csv(STATUSES).optional().openapi({ description: 'Comma-separated statuses', example: 'new,in_progress' }),
+  priority: csv(PRIORITIES).optional(),
+  serviceId: z.uuid().optional(),
+  tag: z.string().max(50).optional(),
+  assigneeId: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
+  inboxId: z.union([z.uuid(), z.literal('none')]).optional(),
+  requesterId: z.uuid().optional(),
+  q: z.string().trim().max(200).optional().openapi({ description: 'Free text over title and description, or a number like REQ-42' }),
+  cursor: z.string().regex(/^\d{1,18}$/, 'cursor must come from a previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
