@@ -3,6 +3,10 @@ import { router } from '../openapi.ts';
 import { apiTokenRoutes } from './api-tokens.ts';
 import { authRoutes } from './auth.ts';
 import { requestRoutes } from './requests.ts';
+import { customFieldRoutes } from './custom-fields.ts';
+import { inboxRoutes } from './inboxes.ts';
+import { serviceRoutes } from './services.ts';
+import { userRoutes } from './users.ts';
 
 export const apiRoutes = router();
-for (const r of [authRoutes, apiTokenRoutes, requestRoutes]) apiRoutes.route('/', r);
+for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes]) apiRoutes.route('/', r);

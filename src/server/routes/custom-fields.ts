@@ -1,0 +1,156 @@
+/** Custom field definitions: the extra questions requests carry, optionally per service. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { isStaff } from '../../core/actor.ts';
+import type { CustomFieldType } from '../../core/custom-fields.ts';
+import { conflict, notFound, unprocessable } from '../../core/errors.ts';
+import type { Queryable } from '../../db/database.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import {
+  customFieldKeyExists,
+  findCustomFieldById,
+  insertCustomField,
+  listCustomFields,
+  toCustomField,
+  updateCustomField,
+} from '../../db/repositories/custom-fields.ts';
+import { missingServiceIds } from '../../db/repositories/services.ts';
+import { requireAdmin, requireUser } from '../auth/guards.ts';
+import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { CustomFieldKeySchema, CustomFieldSchema, CustomFieldTypeSchema, IncludeInactiveQuery } from '../schemas/catalog.ts';
+
+export const customFieldRoutes = router();
+
+const Label = z.string().trim().min(1).max(200);
+const Options = z
+  .array(z.string().trim().min(1).max(200))
+  .max(500)
+  .openapi({ description: 'The choices of a select field (at least one, no repeats); empty or left out for other types' });
+const ServiceIds = z
+  .array(z.uuid())
+  .min(1)
+  .max(500)
+  .nullable()
+  .openapi({ description: 'The services whose requests ask for this field; null for every service' });
+const Position = z.int().min(-1_000_000).max(1_000_000).openapi({ description: 'Sort order in forms: lower first, then by label' });
+
+/** The option rules depend on the field's type, which a change does not carry: checked here rather than in the schema. */
+function checkOptions(type: CustomFieldType, options: string[]) {
+  if (type !== 'select') {
+    if (options.length) throw unprocessable(`options: only select fields have options, not ${type} fields`, { field: 'options' });
+    return;
+  }
+  if (options.length === 0) throw unprocessable('options: a select field needs at least one option', { field: 'options' });
+  const repeated = [...new Set(options.filter((o, i) => options.indexOf(o) !== i))];
+  if (repeated.length) throw unprocessable(`options: each option must appear once; repeated: ${repeated.join(', ')}`, { field: 'options' });
+}
+
+/** Returns the service ids without repeats, refusing unknown ones. */
+async function checkServices(q: Queryable, ids: string[] | null): Promise<string[] | null> {
+  if (ids === null) return null;
+  const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+  const missing = await missingServiceIds(q, unique);
+  if (missing.length) throw unprocessable(`serviceIds: no such service: ${missing.join(', ')}`, { field: 'serviceIds', ids: missing });
+  return unique;
+}
+
+customFieldRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/custom-fields',
+    tags: ['Custom fields'],
+    summary: 'Custom field definitions in form order (only active ones unless staff ask for inactive ones too)',
+    security,
+    request: { query: IncludeInactiveQuery },
+    responses: { 200: json(z.object({ items: z.array(CustomFieldSchema) })), ...errors(400, 401) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const includeInactive = c.req.valid('query').includeInactive === 'true' && isStaff(actor);
+    const fields = await listCustomFields(c.var.deps.db);
+    return c.json({ items: includeInactive ? fields : fields.filter((f) => f.active) }, 200);
+  },
+);
+
+customFieldRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/custom-fields',
+    tags: ['Custom fields'],
+    summary: 'Define a custom field (admin)',
+    security,
+    request: {
+      body: jsonBody(
+        z.strictObject({
+          key: CustomFieldKeySchema.openapi({ description: 'Stable machine name used in request payloads; cannot change later' }),
+          label: Label,
+          type: CustomFieldTypeSchema.openapi({ description: 'Cannot change later' }),
+          options: Options.optional(),
+          required: z.boolean().optional(),
+          serviceIds: ServiceIds.optional(),
+          position: Position.optional(),
+        }),
+      ),
+    },
+    responses: { 201: json(CustomFieldSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const body = c.req.valid('json');
+    const options = body.options ?? [];
+    checkOptions(body.type, options);
+    const row = await withTransaction(c.var.deps.db, async (tx) => {
+      if (await customFieldKeyExists(tx, body.key)) throw conflict('A custom field with this key exists', { field: 'key' });
+      const serviceIds = await checkServices(tx, body.serviceIds ?? null);
+      return insertCustomField(tx, {
+        key: body.key,
+        label: body.label,
+        type: body.type,
+        options,
+        required: body.required ?? false,
+        serviceIds,
+        position: body.position,
+      });
+    });
+    return c.json(toCustomField(row), 201);
+  },
+);
+
+customFieldRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/custom-fields/{id}',
+    tags: ['Custom fields'],
+    summary: 'Change a custom field (admin); its key and type are fixed. Values already on requests are kept.',
+    security,
+    request: {
+      params: IdParam,
+      body: jsonBody(
+        z.strictObject({
+          label: Label.optional(),
+          options: Options.optional(),
+          required: z.boolean().optional(),
+          serviceIds: ServiceIds.optional(),
+          position: Position.optional(),
+          active: z.boolean().optional(),
+        }),
+      ),
+    },
+    responses: { 200: json(CustomFieldSchema), ...errors(400, 401, 403, 404, 422) },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const { db, now } = c.var.deps;
+    const id = c.req.valid('param').id.toLowerCase();
+    const body = c.req.valid('json');
+    const row = await withTransaction(db, async (tx) => {
+      const current = await findCustomFieldById(tx, id, { forUpdate: true });
+      if (!current) throw notFound('Custom field');
+      // Removing a select option is allowed: requests that hold it keep their value.
+      if (body.options !== undefined) checkOptions(current.type, body.options);
+      const serviceIds = body.serviceIds === undefined ? undefined : await checkServices(tx, body.serviceIds);
+      return updateCustomField(tx, id, { ...body, serviceIds }, now());
+    });
+    if (!row) throw notFound('Custom field');
+    return c.json(toCustomField(row), 200);
+  },
+);
