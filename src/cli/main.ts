@@ -57,24 +57,30 @@ async function run(command: Command, config: Config) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const applied = await migrate(database.db, database.url);
-  if (applied.length) log.info({ applied }, 'migrations applied');
-  if (command === 'migrate') {
-    await database.close();
-    return;
-  }
-  await bootstrapAdmin(database.db, config, log);
-  const now = () => new Date();
-  if (command === 'start' || command === 'worker') {
-    const worker = await startWorker({ db: database.db, connectionString: database.url, concurrency: config.workerConcurrency, log, now });
-    stops.push(worker.stop);
-    log.info({ concurrency: config.workerConcurrency }, 'worker running');
-  }
-  if (command === 'start' || command === 'server') {
-    const app = createApp({ db: database.db, config, log, now });
-    const server = await listen(app, config.port, config.host);
-    stops.push(server.close);
-    log.info({ url: config.publicUrl, port: server.port }, `Bridgedesk is running at ${config.publicUrl}`);
+  try {
+    const applied = await migrate(database.db, database.url);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    if (command === 'migrate') {
+      await database.close();
+      return;
+    }
+    await bootstrapAdmin(database.db, config, log);
+    const now = () => new Date();
+    if (command === 'start' || command === 'worker') {
+      const worker = await startWorker({ db: database.db, connectionString: database.url, concurrency: config.workerConcurrency, log, now });
+      stops.push(worker.stop);
+      log.info({ concurrency: config.workerConcurrency }, 'worker running');
+    }
+    if (command === 'start' || command === 'server') {
+      const app = createApp({ db: database.db, config, log, now });
+      const server = await listen(app, config.port, config.host);
+      stops.push(server.close);
+      log.info({ url: config.publicUrl, port: server.port }, `Bridgedesk is running at ${config.publicUrl}`);
+    }
+  } catch (err) {
+    // Never leave an embedded Postgres running behind a failed start.
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw err;
   }
 }
 

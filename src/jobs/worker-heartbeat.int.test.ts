@@ -1,0 +1,46 @@
+import { makeWorkerUtils } from 'graphile-worker';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.ts';
+import { enqueueJob, withTransaction } from '../db/transaction.ts';
+import { createTestDatabase } from '../../test/support/test-database.ts';
+import { startWorker } from './run-worker.ts';
+
+const database = await createTestDatabase();
+afterAll(() => database.drop());
+
+describe('worker heartbeat', () => {
+  it('releases jobs locked by a worker that died without unlocking them', async () => {
+    const { db, url } = database;
+    // A job locked 10 minutes ago by a worker that no longer beats, as SIGKILL leaves it.
+    await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'orphan' }));
+    await sql`update graphile_worker._private_jobs set locked_by = 'worker-dead', locked_at = now() - interval '10 minutes' where key = 'orphan'`.execute(db);
+    const worker = await startWorker({ db, connectionString: url, concurrency: 1, log: createLogger('silent'), now: () => new Date() });
+    try {
+      const released = await worker.releaseStale();
+      expect(released).toContain('worker-dead');
+      const utils = await makeWorkerUtils({ connectionString: url });
+      // Once released, the live worker picks the job up and completes it.
+      for (;;) {
+        const left = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'orphan'`.execute(db);
+        if (left.rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await utils.release();
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('enqueues a job only when the transaction that wrote its data commits', async () => {
+    const { db } = database;
+    await expect(
+      withTransaction(db, async (tx) => {
+        await enqueueJob(tx, 'prune-expired', {}, { jobKey: 'rolled-back' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const n = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'rolled-back'`.execute(db);
+    expect(n.rows[0]!.n).toBe(0);
+  });
+});

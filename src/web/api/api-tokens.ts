@@ -1,0 +1,25 @@
+/** Personal API tokens: list, create (text shown once), revoke. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { del, get, post } from './client.ts';
+import { keys } from './keys.ts';
+import type { ApiToken } from './types.ts';
+
+export function useApiTokens() {
+  return useQuery({ queryKey: keys.apiTokens, queryFn: () => get<{ items: ApiToken[] }>('/api-tokens').then((r) => r.items) });
+}
+
+export function useCreateApiToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; expiresInDays?: number }) => post<ApiToken & { token: string }>('/api-tokens', body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.apiTokens }),
+  });
+}
+
+export function useRevokeApiToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => del<void>(`/api-tokens/${id}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.apiTokens }),
+  });
+}

@@ -1,0 +1,95 @@
+/** People, inboxes, services and custom field definitions: read everywhere, changed on the admin pages. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { get, patch, post } from './client.ts';
+import { keys } from './keys.ts';
+import type { CustomField, Inbox, Role, Service, User } from './types.ts';
+
+const FIVE_MINUTES = 5 * 60_000;
+
+export function useUsers(filter: { role?: Role; q?: string; active?: boolean } = {}, options: { enabled?: boolean } = {}) {
+  const query = { role: filter.role, q: filter.q, active: filter.active === undefined ? undefined : String(filter.active) };
+  return useQuery({
+    queryKey: keys.userList(JSON.stringify(query)),
+    queryFn: () => get<{ items: User[] }>('/users', query).then((r) => r.items),
+    staleTime: 60_000,
+    enabled: options.enabled ?? true,
+  });
+}
+
+export function useInboxes(options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: keys.inboxes,
+    queryFn: () => get<{ items: Inbox[] }>('/inboxes').then((r) => r.items),
+    staleTime: FIVE_MINUTES,
+    enabled: options.enabled ?? true,
+  });
+}
+
+export function useServices(includeInactive = false) {
+  return useQuery({
+    queryKey: keys.services(includeInactive),
+    queryFn: () => get<{ items: Service[] }>('/services', { includeInactive: includeInactive || undefined }).then((r) => r.items),
+    staleTime: FIVE_MINUTES,
+  });
+}
+
+export function useCustomFields(includeInactive = false) {
+  return useQuery({
+    queryKey: keys.customFields(includeInactive),
+    queryFn: () =>
+      get<{ items: CustomField[] }>('/custom-fields', { includeInactive: includeInactive || undefined }).then((r) =>
+        [...r.items].sort((a, b) => a.position - b.position || a.label.localeCompare(b.label)),
+      ),
+    staleTime: FIVE_MINUTES,
+  });
+}
+
+export interface UserInput {
+  email?: string;
+  name?: string;
+  role?: Role;
+  password?: string;
+  managerId?: string | null;
+  department?: string | null;
+  title?: string | null;
+  location?: string | null;
+  active?: boolean;
+}
+
+/** Create (no id) or change (id) one admin-managed record, then refresh its lists. */
+function useSave<TInput, TOut>(path: string, invalidate: readonly unknown[]) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id?: string; input: TInput }) => (id ? patch<TOut>(`${path}/${id}`, input) : post<TOut>(path, input)),
+    onSuccess: () => qc.invalidateQueries({ queryKey: invalidate }),
+  });
+}
+
+export const useSaveUser = () => useSave<UserInput, User>('/users', keys.users);
+
+export interface InboxInput {
+  name?: string;
+  description?: string;
+  memberIds?: string[];
+}
+export const useSaveInbox = () => useSave<InboxInput, Inbox>('/inboxes', keys.inboxes);
+
+export interface ServiceInput {
+  name?: string;
+  description?: string;
+  defaultInboxId?: string | null;
+  active?: boolean;
+}
+export const useSaveService = () => useSave<ServiceInput, Service>('/services', ['services']);
+
+export interface CustomFieldInput {
+  key?: string;
+  label?: string;
+  type?: CustomField['type'];
+  options?: string[];
+  required?: boolean;
+  serviceIds?: string[] | null;
+  position?: number;
+  active?: boolean;
+}
+export const useSaveCustomField = () => useSave<CustomFieldInput, CustomField>('/custom-fields', ['custom-fields']);

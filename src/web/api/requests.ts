@@ -1,0 +1,103 @@
+/** Requests: list, open, file, change, comment, follow, and the timeline. */
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { del, get, patch, post, put } from './client.ts';
+import { keys } from './keys.ts';
+import type { FieldValue, Page, Priority, Request, RequestDetail, Status, TimelineEntry } from './types.ts';
+
+export const PAGE_SIZE = 50;
+
+/** `query` is the API query without cursor/limit (see features/requests/list-filters.ts). */
+export function useRequestList(query: Record<string, string>) {
+  const id = new URLSearchParams(query).toString();
+  return useInfiniteQuery({
+    queryKey: keys.requestList(id),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => get<Page<Request>>('/requests', { ...query, cursor: pageParam, limit: PAGE_SIZE }),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export function useRequest(ref: string) {
+  return useQuery({ queryKey: keys.request(ref), queryFn: () => get<RequestDetail>(`/requests/${encodeURIComponent(ref)}`) });
+}
+
+export function useTimeline(requestId: string | undefined) {
+  return useInfiniteQuery({
+    queryKey: keys.timeline(requestId ?? ''),
+    enabled: !!requestId,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => get<Page<TimelineEntry>>(`/requests/${requestId}/timeline`, { after: pageParam, limit: 500 }),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export interface NewRequestBody {
+  title: string;
+  description?: string;
+  requesterId?: string;
+  priority?: Priority;
+  serviceId?: string;
+  tags?: string[];
+  customFields?: Record<string, FieldValue>;
+}
+
+export function useCreateRequest() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NewRequestBody) => post<Request>('/requests', body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.requests }),
+  });
+}
+
+export interface RequestPatch {
+  title?: string;
+  description?: string;
+  status?: Status;
+  priority?: Priority;
+  assigneeId?: string | null;
+  inboxId?: string | null;
+  serviceId?: string | null;
+  tags?: string[];
+  customFields?: Record<string, FieldValue>;
+}
+
+/** Refreshes the request (wherever it is cached), the lists, and its timeline. */
+function useRefreshRequest() {
+  const qc = useQueryClient();
+  return async (requestId: string, updated?: Request) => {
+    if (updated) {
+      for (const ref of [updated.id, updated.key]) {
+        qc.setQueryData<RequestDetail>(keys.request(ref), (old) => (old ? { ...old, ...updated } : old));
+      }
+    }
+    await Promise.all([
+      qc.invalidateQueries({ queryKey: keys.timeline(requestId) }),
+      qc.invalidateQueries({ queryKey: keys.requests }),
+    ]);
+  };
+}
+
+export function useUpdateRequest(requestId: string) {
+  const refresh = useRefreshRequest();
+  return useMutation({
+    mutationFn: (changes: RequestPatch) => patch<Request>(`/requests/${requestId}`, changes),
+    onSuccess: (updated) => refresh(requestId, updated),
+  });
+}
+
+export function useAddComment(requestId: string) {
+  const refresh = useRefreshRequest();
+  return useMutation({
+    mutationFn: (body: { body: string; visibility: 'public' | 'internal' }) => post<TimelineEntry>(`/requests/${requestId}/comments`, body),
+    onSuccess: () => refresh(requestId),
+  });
+}
+
+export function useSetFollowing(requestId: string) {
+  const refresh = useRefreshRequest();
+  return useMutation({
+    mutationFn: ({ userId, follow }: { userId: string; follow: boolean }) =>
+      follow ? put<void>(`/requests/${requestId}/followers/${userId}`) : del<void>(`/requests/${requestId}/followers/${userId}`),
+    onSuccess: () => refresh(requestId),
+  });
+}

@@ -1,0 +1,80 @@
+/** Who is signed in: first-run setup, sign-in, sign-out, and the current session. */
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, get, post, setCsrfToken } from './client.ts';
+import { keys } from './keys.ts';
+import type { Session, User } from './types.ts';
+
+export function useSetupStatus() {
+  return useQuery({ queryKey: keys.setup, queryFn: () => get<{ needsAdmin: boolean }>('/setup'), staleTime: Infinity });
+}
+
+/** null when nobody is signed in. */
+export function useSession() {
+  return useQuery({
+    queryKey: keys.session,
+    staleTime: Infinity,
+    queryFn: async (): Promise<Session | null> => {
+      try {
+        const s = await get<Session>('/auth/session');
+        setCsrfToken(s.csrfToken);
+        return s;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          setCsrfToken(null);
+          return null;
+        }
+        throw err;
+      }
+    },
+  });
+}
+
+/** The signed-in user; only call below the sign-in gate. */
+export function useMe(): User {
+  const { data } = useSession();
+  if (!data) throw new Error('useMe called without a session');
+  return data.user;
+}
+
+/** Forgets everything fetched as the previous user (keeping the session queries their observers watch). */
+function dropUserData(qc: QueryClient) {
+  qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' && q.queryKey[0] !== 'setup' });
+}
+
+function useStartSession() {
+  const qc = useQueryClient();
+  return (s: Session) => {
+    setCsrfToken(s.csrfToken);
+    dropUserData(qc);
+    qc.setQueryData(keys.session, s);
+    qc.setQueryData(keys.setup, { needsAdmin: false });
+  };
+}
+
+export function useLogin() {
+  const start = useStartSession();
+  return useMutation({
+    mutationFn: (body: { email: string; password: string }) => post<Session>('/auth/login', body),
+    onSuccess: start,
+  });
+}
+
+export function useCreateFirstAdmin() {
+  const start = useStartSession();
+  return useMutation({
+    mutationFn: (body: { email: string; name: string; password: string }) => post<Session>('/setup', body),
+    onSuccess: start,
+  });
+}
+
+export function useLogout() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => post<void>('/auth/logout'),
+    onSettled: () => {
+      setCsrfToken(null);
+      dropUserData(qc);
+      qc.setQueryData(keys.session, null);
+    },
+  });
+}
