@@ -47,6 +47,7 @@ export function assertCanChange(actor: Actor, request: RequestState, changes: Re
   if (isStaff(actor)) return;
   if (actor.kind === 'system' || actor.userId !== request.requesterId) throw forbidden();
   const fields = Object.keys(changes).filter((k) => changes[k as keyof RequestChanges] !== undefined);
+  if (fields.length === 0) return;
   const statusOnly = fields.length === 1 && fields[0] === 'status';
   const allowed = statusOnly && (changes.status === 'resolved' || (changes.status === 'new' && request.status === 'resolved'));
   if (!allowed) throw forbidden('Requesters can only resolve or reopen their own requests');
