@@ -27,7 +27,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/requests/{id}/timeline': 'user',
   'GET /api/v1/users': 'staff',
   'POST /api/v1/users': 'admin',
-  'GET /api/v1/users/{id}': 'staff',
+  'GET /api/v1/users/{id}': 'user', // requesters may read only themselves
   'PATCH /api/v1/users/{id}': 'admin',
   'GET /api/v1/inboxes': 'staff',
   'POST /api/v1/inboxes': 'admin',

@@ -1,5 +1,7 @@
 /** Route-building pieces shared by every routes/ file, so each route validates and documents the same way. */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { requireAdmin, requireStaff, requireUser } from './auth/guards.ts';
 import type { AppEnv } from './context.ts';
 import { validationError } from './errors.ts';
 
@@ -49,3 +51,15 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const security: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
+
+/**
+ * The role a route needs, as route middleware: it runs before body validation, so a caller without the role gets
+ * 401/403 and learns nothing about what the route accepts.
+ */
+export function allow(level: 'user' | 'staff' | 'admin'): MiddlewareHandler<AppEnv> {
+  const check = level === 'admin' ? requireAdmin : level === 'staff' ? requireStaff : requireUser;
+  return async (c, next) => {
+    check(c);
+    await next();
+  };
+}

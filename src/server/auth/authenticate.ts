@@ -18,6 +18,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * application/json bodies, which a cross-site form cannot send.
  */
 const CSRF_EXEMPT = new Set(['/api/v1/auth/login', '/api/v1/setup']);
+/** The only API paths open without a session or token; every other one answers 401 before anything else runs. */
+const PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/setup']);
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { db, now } = c.var.deps;
@@ -44,5 +46,6 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       }
     }
   }
+  if (!c.var.actor && !PUBLIC.has(c.req.path)) throw new AppError('unauthenticated', 'Sign in or send an API token');
   return next();
 };

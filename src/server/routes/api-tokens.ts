@@ -4,7 +4,7 @@ import { notFound } from '../../core/errors.ts';
 import { insertToken, listTokens, revokeToken } from '../../db/repositories/api-tokens.ts';
 import { requireUser } from '../auth/guards.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../auth/secrets.ts';
-import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 
 export const apiTokenRoutes = router();
 
@@ -27,6 +27,7 @@ apiTokenRoutes.openapi(
     tags: ['API tokens'],
     summary: 'Your API tokens (never the token text)',
     security,
+    middleware: [allow('user')] as const,
     responses: { 200: json(z.object({ items: z.array(ApiTokenSchema) })), ...errors(401) },
   }),
   async (c) => {
@@ -42,6 +43,7 @@ apiTokenRoutes.openapi(
     tags: ['API tokens'],
     summary: 'Create a personal API token; the reply is the only time its text is shown',
     security,
+    middleware: [allow('user')] as const,
     request: {
       body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.int().min(1).max(3650).optional() })),
     },
@@ -77,6 +79,7 @@ apiTokenRoutes.openapi(
     tags: ['API tokens'],
     summary: 'Revoke one of your API tokens',
     security,
+    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: { 204: { description: 'Revoked' }, ...errors(401, 403, 404) },
   }),

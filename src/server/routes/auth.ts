@@ -19,7 +19,7 @@ import { requireUser } from '../auth/guards.ts';
 import { hashPassword, PASSWORD_MIN, verifyPassword } from '../auth/passwords.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { AppEnv } from '../context.ts';
-import { errors, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
 import { EmailSchema, NameSchema, UserSchema } from '../schemas/user.ts';
 import { sql } from 'kysely';
 
@@ -93,10 +93,10 @@ authRoutes.openapi(
     tags: ['Auth'],
     summary: 'Sign out: ends the session',
     security,
+    middleware: [allow('user')] as const,
     responses: { 204: { description: 'Signed out' }, ...errors(401, 403) },
   }),
   async (c) => {
-    requireUser(c);
     const session = c.var.session;
     if (session) await deleteSession(c.var.deps.db, session.idHash);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
@@ -111,6 +111,7 @@ authRoutes.openapi(
     tags: ['Auth'],
     summary: 'The signed-in user and the CSRF token to send with writes',
     security,
+    middleware: [allow('user')] as const,
     responses: { 200: json(SessionSchema), ...errors(401) },
   }),
   async (c) => {

@@ -398,3 +398,16 @@ describe('authorization', () => {
     }
   });
 });
+
+describe('OpenAPI document', () => {
+  it('documents the users and catalog routes with their shared schemas', async () => {
+    const res = await t.raw('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    for (const path of ['/api/v1/users', '/api/v1/users/{id}', '/api/v1/inboxes', '/api/v1/inboxes/{id}', '/api/v1/services', '/api/v1/services/{id}', '/api/v1/custom-fields', '/api/v1/custom-fields/{id}']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['User', 'Inbox', 'Service', 'CustomField']));
+    expect(doc.paths['/api/v1/custom-fields'].post.security).toBeDefined();
+  });
+});

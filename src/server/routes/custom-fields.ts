@@ -14,8 +14,8 @@ import {
   updateCustomField,
 } from '../../db/repositories/custom-fields.ts';
 import { missingServiceIds } from '../../db/repositories/services.ts';
-import { requireAdmin, requireUser } from '../auth/guards.ts';
-import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { requireUser } from '../auth/guards.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 import { CustomFieldKeySchema, CustomFieldSchema, CustomFieldTypeSchema, IncludeInactiveQuery } from '../schemas/catalog.ts';
 
 export const customFieldRoutes = router();
@@ -60,6 +60,7 @@ customFieldRoutes.openapi(
     tags: ['Custom fields'],
     summary: 'Custom field definitions in form order (only active ones unless staff ask for inactive ones too)',
     security,
+    middleware: [allow('user')] as const,
     request: { query: IncludeInactiveQuery },
     responses: { 200: json(z.object({ items: z.array(CustomFieldSchema) })), ...errors(400, 401) },
   }),
@@ -78,6 +79,7 @@ customFieldRoutes.openapi(
     tags: ['Custom fields'],
     summary: 'Define a custom field (admin)',
     security,
+    middleware: [allow('admin')] as const,
     request: {
       body: jsonBody(
         z.strictObject({
@@ -94,7 +96,6 @@ customFieldRoutes.openapi(
     responses: { 201: json(CustomFieldSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const body = c.req.valid('json');
     const options = body.options ?? [];
     checkOptions(body.type, options);
@@ -122,6 +123,7 @@ customFieldRoutes.openapi(
     tags: ['Custom fields'],
     summary: 'Change a custom field (admin); its key and type are fixed. Values already on requests are kept.',
     security,
+    middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
       body: jsonBody(
@@ -138,7 +140,6 @@ customFieldRoutes.openapi(
     responses: { 200: json(CustomFieldSchema), ...errors(400, 401, 403, 404, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const { db, now } = c.var.deps;
     const id = c.req.valid('param').id.toLowerCase();
     const body = c.req.valid('json');

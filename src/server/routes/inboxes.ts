@@ -13,8 +13,7 @@ import {
   updateInbox,
 } from '../../db/repositories/inboxes.ts';
 import { findUsersByIds } from '../../db/repositories/users.ts';
-import { requireAdmin, requireStaff } from '../auth/guards.ts';
-import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 import { InboxSchema } from '../schemas/catalog.ts';
 
 export const inboxRoutes = router();
@@ -49,10 +48,10 @@ inboxRoutes.openapi(
     tags: ['Inboxes'],
     summary: 'Team inboxes and their members (staff), by name',
     security,
+    middleware: [allow('staff')] as const,
     responses: { 200: json(z.object({ items: z.array(InboxSchema) })), ...errors(401, 403) },
   }),
   async (c) => {
-    requireStaff(c);
     return c.json({ items: await listInboxes(c.var.deps.db) }, 200);
   },
 );
@@ -64,11 +63,11 @@ inboxRoutes.openapi(
     tags: ['Inboxes'],
     summary: 'Create a team inbox (admin)',
     security,
+    middleware: [allow('admin')] as const,
     request: { body: jsonBody(z.strictObject({ name: InboxName, description: Description.optional(), memberIds: MemberIds.optional() })) },
     responses: { 201: json(InboxSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const body = c.req.valid('json');
     const inbox = await withTransaction(c.var.deps.db, async (tx) => {
       if (await findInboxIdByName(tx, body.name)) throw nameTaken();
@@ -89,6 +88,7 @@ inboxRoutes.openapi(
     tags: ['Inboxes'],
     summary: 'Rename or describe a team inbox, or replace its members (admin)',
     security,
+    middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
       body: jsonBody(z.strictObject({ name: InboxName.optional(), description: Description.optional(), memberIds: MemberIds.optional() })),
@@ -96,7 +96,6 @@ inboxRoutes.openapi(
     responses: { 200: json(InboxSchema), ...errors(400, 401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const { db, now } = c.var.deps;
     const id = c.req.valid('param').id.toLowerCase();
     const body = c.req.valid('json');

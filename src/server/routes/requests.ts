@@ -14,7 +14,7 @@ import type { Context } from 'hono';
 import type { UserActor } from '../../core/actor.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
-import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 import {
   CreateRequestSchema,
   ListRequestsQuery,
@@ -51,6 +51,7 @@ requestRoutes.openapi(
     tags,
     summary: 'File a request (agents may file on a requester\'s behalf)',
     security,
+    middleware: [allow('user')] as const,
     request: { body: jsonBody(CreateRequestSchema) },
     responses: { 201: json(RequestSchema, 'Created'), ...errors(400, 401, 403, 422) },
   }),
@@ -68,6 +69,7 @@ requestRoutes.openapi(
     tags,
     summary: 'List requests, newest first, with filters and keyset pagination (requesters see only their own)',
     security,
+    middleware: [allow('user')] as const,
     request: { query: ListRequestsQuery },
     responses: { 200: json(z.object({ items: z.array(RequestSchema), nextCursor: z.string().nullable() })), ...errors(400, 401) },
   }),
@@ -100,6 +102,7 @@ requestRoutes.openapi(
     tags,
     summary: 'Open a request by id or number',
     security,
+    middleware: [allow('user')] as const,
     request: { params: RefParam },
     responses: { 200: json(RequestDetailSchema), ...errors(401, 404) },
   }),
@@ -120,6 +123,7 @@ requestRoutes.openapi(
     summary: 'Change status, priority, assignee, inbox, service, tags, custom fields, title or description',
     description: 'Requesters may only resolve or reopen their own requests. Each real change is appended to the timeline.',
     security,
+    middleware: [allow('user')] as const,
     request: { params: IdParam, body: jsonBody(PatchRequestSchema) },
     responses: { 200: json(RequestSchema), ...errors(400, 401, 403, 404, 422) },
   }),
@@ -137,6 +141,7 @@ requestRoutes.openapi(
     tags,
     summary: 'Add a public reply or an internal note (requesters never see internal notes)',
     security,
+    middleware: [allow('user')] as const,
     request: {
       params: IdParam,
       body: jsonBody(z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') })),
@@ -164,6 +169,7 @@ for (const [method, follow] of [['put', true], ['delete', false]] as const) {
       tags,
       summary: follow ? 'Add a follower' : 'Remove a follower',
       security,
+    middleware: [allow('user')] as const,
       request: { params: FollowerParams },
       responses: { 204: { description: 'Done' }, ...errors(401, 403, 404, 422) },
     }),
@@ -184,6 +190,7 @@ requestRoutes.openapi(
     tags,
     summary: 'The request\'s timeline, oldest first; page with ?after=<last id>',
     security,
+    middleware: [allow('user')] as const,
     request: {
       params: IdParam,
       query: z.object({

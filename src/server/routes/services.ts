@@ -6,8 +6,8 @@ import type { Queryable } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { inboxExists } from '../../db/repositories/inboxes.ts';
 import { findServiceById, findServiceByName, insertService, listServices, toService, updateService } from '../../db/repositories/services.ts';
-import { requireAdmin, requireUser } from '../auth/guards.ts';
-import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { requireUser } from '../auth/guards.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 import { IncludeInactiveQuery, ServiceSchema } from '../schemas/catalog.ts';
 
 export const serviceRoutes = router();
@@ -28,6 +28,7 @@ serviceRoutes.openapi(
     tags: ['Services'],
     summary: 'The service catalog, by name (only active services unless staff ask for inactive ones too)',
     security,
+    middleware: [allow('user')] as const,
     request: { query: IncludeInactiveQuery },
     responses: { 200: json(z.object({ items: z.array(ServiceSchema) })), ...errors(400, 401) },
   }),
@@ -45,13 +46,13 @@ serviceRoutes.openapi(
     tags: ['Services'],
     summary: 'Add a service to the catalog (admin)',
     security,
+    middleware: [allow('admin')] as const,
     request: {
       body: jsonBody(z.strictObject({ name: ServiceName, description: Description.optional(), defaultInboxId: z.uuid().nullable().optional() })),
     },
     responses: { 201: json(ServiceSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const body = c.req.valid('json');
     const row = await withTransaction(c.var.deps.db, async (tx) => {
       if (await findServiceByName(tx, body.name)) throw nameTaken();
@@ -69,6 +70,7 @@ serviceRoutes.openapi(
     tags: ['Services'],
     summary: 'Change a service, or retire it with active: false (admin)',
     security,
+    middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
       body: jsonBody(
@@ -83,7 +85,6 @@ serviceRoutes.openapi(
     responses: { 200: json(ServiceSchema), ...errors(400, 401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const { db, now } = c.var.deps;
     const id = c.req.valid('param').id.toLowerCase();
     const body = c.req.valid('json');

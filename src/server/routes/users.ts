@@ -17,9 +17,9 @@ import {
   updateUser,
 } from '../../db/repositories/users.ts';
 import type { Queryable } from '../../db/database.ts';
-import { requireAdmin, requireStaff, requireUser } from '../auth/guards.ts';
+import { requireUser } from '../auth/guards.ts';
 import { hashPassword, PASSWORD_MIN } from '../auth/passwords.ts';
-import { errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 import { EmailSchema, NameSchema, RoleSchema, UserSchema } from '../schemas/user.ts';
 
 export const userRoutes = router();
@@ -78,11 +78,11 @@ userRoutes.openapi(
     tags: ['Users'],
     summary: 'List people (staff only), by name',
     security,
+    middleware: [allow('staff')] as const,
     request: { query: UserListQuery },
     responses: { 200: json(z.object({ items: z.array(UserSchema) })), ...errors(400, 401, 403) },
   }),
   async (c) => {
-    requireStaff(c);
     const query = c.req.valid('query');
     const rows = await listUsers(c.var.deps.db, {
       role: query.role,
@@ -100,6 +100,7 @@ userRoutes.openapi(
     tags: ['Users'],
     summary: 'One person (staff see anyone; others only themselves)',
     security,
+    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: { 200: json(UserSchema), ...errors(400, 401, 403, 404) },
   }),
@@ -120,11 +121,11 @@ userRoutes.openapi(
     tags: ['Users'],
     summary: 'Add a person (admin)',
     security,
+    middleware: [allow('admin')] as const,
     request: { body: jsonBody(NewUserBody) },
     responses: { 201: json(UserSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const { db } = c.var.deps;
     const body = c.req.valid('json');
     const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
@@ -153,11 +154,11 @@ userRoutes.openapi(
     tags: ['Users'],
     summary: 'Change a person (admin): profile, role, password, manager, or deactivate',
     security,
+    middleware: [allow('admin')] as const,
     request: { params: IdParam, body: jsonBody(UserChangesBody) },
     responses: { 200: json(UserSchema), ...errors(400, 401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    requireAdmin(c);
     const { db, now } = c.var.deps;
     const id = c.req.valid('param').id.toLowerCase();
     const body = c.req.valid('json');
