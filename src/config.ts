@@ -27,6 +27,9 @@ const schema = z.object({
   BRIDGEDESK_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  KUSTOMER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  KUSTOMER_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
+  KUSTOMER_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +51,8 @@ export interface Config {
   workerConcurrency: number;
   poolSize: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Server-side overrides of Kustomer's hosts (emulator, regional hosts); never user input. */
+  kustomer: { baseUrl: string | null; webUrl: string | null; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -88,5 +93,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     poolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
+    kustomer: { baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null, webUrl: e.KUSTOMER_WEB_URL ?? null, timeoutMs: e.KUSTOMER_TIMEOUT_MS },
   };
 }

@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
-  | 'unprocessable';
+  | 'unprocessable'
+  /** A system we depend on (Kustomer) could not be reached or failed. */
+  | 'upstream_unavailable';
 
 export class AppError extends Error {
   constructor(

@@ -130,7 +130,45 @@ export interface WorkerHeartbeatsTable {
   seen_at: DefaultTimestamp;
 }
 
+export interface DestinationConnectionsTable {
+  id: Generated<string>;
+  provider: string;
+  account: string;
+  secret_encrypted: string;
+  secret_last_four: string;
+  status: 'connected' | 'invalid_credentials';
+  status_reason: string | null;
+  status_changed_at: DefaultTimestamp;
+  missing_permissions: Generated<string[]>;
+  last_synced_at: NullableTimestamp;
+  last_sync_error: string | null;
+  connected_by_id: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DestinationTargetsTable {
+  connection_id: string;
+  kind: 'queue' | 'team';
+  remote_id: string;
+  name: string;
+  enabled: Generated<boolean>;
+  available: Generated<boolean>;
+  last_seen_at: DefaultTimestamp;
+}
+
+export interface RateBudgetsTable {
+  key: string;
+  window_limit: number;
+  remaining: number;
+  reset_at: Timestamp;
+  updated_at: DefaultTimestamp;
+}
+
 export interface Database {
+  destination_connections: DestinationConnectionsTable;
+  destination_targets: DestinationTargetsTable;
+  rate_budgets: RateBudgetsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -10,6 +10,7 @@ import { AppError } from '../core/errors.ts';
 import { migrationsComplete } from '../db/migrate.ts';
 import { authenticate } from './auth/authenticate.ts';
 import type { AppDeps, AppEnv } from './context.ts';
+import { destinationDeps } from '../usecases/destination-access.ts';
 import { docsPage } from './docs-page.ts';
 import { errorBody, handleError } from './errors.ts';
 import { httpMetrics, metricsText } from './metrics.ts';
@@ -17,7 +18,11 @@ import { apiRoutes } from './routes/index.ts';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
-export function createApp(deps: AppDeps) {
+/** What a caller must give; destination access defaults from configuration (see destinationDeps). */
+export type AppInput = Omit<AppDeps, 'secrets' | 'transports'> & Partial<Parameters<typeof destinationDeps>[1]>;
+
+export function createApp(input: AppInput) {
+  const deps: AppDeps = { ...input, ...destinationDeps(input.config, input) };
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

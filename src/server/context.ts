@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { UserActor } from '../core/actor.ts';
 import type { Db } from '../db/database.ts';
+import type { DestinationDeps } from '../usecases/destination-access.ts';
 
-export interface AppDeps {
+export interface AppDeps extends DestinationDeps {
   db: Db;
   config: Config;
   log: Logger;

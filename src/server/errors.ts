@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   unprocessable: 422,
   rate_limited: 429,
+  upstream_unavailable: 502,
 };
 
 export const errorBody = (code: string, message: string, details?: unknown) => ({

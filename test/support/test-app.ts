@@ -2,7 +2,9 @@
  * An in-process Bridgedesk for integration tests: a real Postgres database of its own, the real Hono app, and
  * helpers to make users and call the API as them. Nothing is mocked.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
+import { createSecretBox } from '../../src/db/secret-box.ts';
 import type { Role } from '../../src/core/actor.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
@@ -47,7 +49,13 @@ let counter = 0;
 let sharedHash: Promise<string> | null = null;
 export const TEST_PASSWORD = 'correct horse battery';
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Where Kustomer calls go: e.g. an in-process emulator's fetch. */
+  kustomerFetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function createTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   afterAll(() => database.drop());
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', ...env });
@@ -57,7 +65,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const app = createApp({ db: database.db, config, log: createLogger(config.logLevel), now: () => clock.now });
+  const now = () => clock.now;
+  const app = createApp({
+    db: database.db,
+    config,
+    log: createLogger(config.logLevel),
+    now,
+    secrets: createSecretBox(randomBytes(32)),
+    transports: { kustomer: { fetch: opts.kustomerFetch, sleep: opts.sleep } },
+  });
   const raw = async (path: string, init?: RequestInit) => app.request(path, init);
   return {
     app,

@@ -1,0 +1,38 @@
+/**
+ * The three ways a call to another system can fail, decided once here. Callers (jobs, routes) act on the kind
+ * alone: retry a retryable error (after `retryAfterMs` when the vendor said how long), stop and flag the
+ * connection on an auth error, and report a permanent error with the vendor's message.
+ */
+export type FailureKind = 'retryable' | 'auth' | 'permanent';
+
+export class ConnectorError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly detail: {
+      status?: number;
+      /** The vendor's own words, kept for the timeline. */
+      vendorMessage?: string;
+      vendorCode?: string;
+      /** How long the vendor asked us to wait (rate limits). */
+      retryAfterMs?: number;
+      reason?: 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'http';
+    } = {},
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+  get status() {
+    return this.detail.status;
+  }
+}
+
+/** 429, 5xx, timeouts and network errors: try again. 401/403: credentials. Other 4xx: the request itself is wrong. */
+export function classifyStatus(status: number): FailureKind | null {
+  if (status < 400) return null;
+  if (status === 429 || status >= 500 || status === 408) return 'retryable';
+  if (status === 401 || status === 403) return 'auth';
+  return 'permanent';
+}
+
+export const isConnectorError = (e: unknown): e is ConnectorError => e instanceof ConnectorError;

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectorError } from './errors.ts';
+import { createHttpClient } from './http-client.ts';
+import { memoryBudget } from './rate-budget.ts';
+
+/** A stand-in vendor: answers each call from a script. */
+function vendor(replies: (() => Response | Promise<Response>)[]) {
+  const calls: URL[] = [];
+  const fetchFn = (async (url: URL) => {
+    calls.push(url);
+    const next = replies.shift();
+    if (!next) throw new Error('no more replies');
+    return next();
+  }) as unknown as typeof fetch;
+  return { fetchFn, calls };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+async function failure(p: Promise<unknown>): Promise<ConnectorError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ConnectorError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConnectorError');
+}
+
+describe('error classification', () => {
+  const cases: [number, string][] = [
+    [429, 'retryable'],
+    [500, 'retryable'],
+    [503, 'retryable'],
+    [401, 'auth'],
+    [403, 'auth'],
+    [400, 'permanent'],
+    [404, 'permanent'],
+    [409, 'permanent'],
+    [422, 'permanent'],
+  ];
+  for (const [status, kind] of cases) {
+    it(`treats ${status} as ${kind} and keeps the vendor's message`, async () => {
+      const v = vendor([() => json(status, { errors: [{ detail: `vendor says ${status}` }] })]);
+      const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, describeError: (b: any) => ({ message: b.errors[0].detail }) });
+      const err = await failure(http({ method: 'GET', path: '/v1/thing' }));
+      expect(err.kind).toBe(kind);
+      expect(err.status).toBe(status);
+      expect(err.detail.vendorMessage).toBe(`vendor says ${status}`);
+    });
+  }
+
+  it('treats a timeout as retryable', async () => {
+    const slow = (async (_u: URL, init: RequestInit) =>
+      new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+    const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: slow, timeoutMs: 20 });
+    const err = await failure(http({ method: 'GET', path: '/v1/slow' }));
+    expect(err).toMatchObject({ kind: 'retryable', detail: { reason: 'timeout' } });
+  });
+
+  it('treats a network failure as retryable', async () => {
+    const down = (async () => {
+      throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
+    }) as unknown as typeof fetch;
+    const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: down });
+    const err = await failure(http({ method: 'GET', path: '/v1/x' }));
+    expect(err).toMatchObject({ kind: 'retryable', detail: { reason: 'network' } });
+    expect(err.message).toContain('ECONNREFUSED');
+  });
+});
+
+describe('requests', () => {
+  it('keeps every call on the configured host whatever the path says', async () => {
+    const v = vendor([() => json(200, {})]);
+    const http = createHttpClient({ baseUrl: 'https://acme.api.example', headers: {}, fetch: v.fetchFn });
+    await expect(http({ method: 'GET', path: '//evil.example/x' })).rejects.toThrow(/relative/);
+    await expect(http({ method: 'GET', path: 'https://evil.example/x' })).rejects.toThrow(/relative/);
+    await http({ method: 'GET', path: '/v1/customers/email=a%40b.c', query: { page: 2 } });
+    expect(v.calls[0]!.href).toBe('https://acme.api.example/v1/customers/email=a%40b.c?page=2');
+  });
+
+  it('waits for the rate budget to refill when the wait fits, and reports the wait when it does not', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const slept: number[] = [];
+    const budget = memoryBudget();
+    const reset = String(Math.floor(now.getTime() / 1000) + 30);
+    const v = vendor([
+      () => json(200, {}, { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }),
+      () => json(200, {}),
+    ]);
+    const readRateWindow = (h: Headers) =>
+      h.has('x-ratelimit-remaining') ? { limit: 2, remaining: Number(h.get('x-ratelimit-remaining')), resetAt: new Date(Number(h.get('x-ratelimit-reset')) * 1000) } : null;
+    const common = { baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, budget, readRateWindow, now: () => now };
+    const impatient = createHttpClient(common);
+    await impatient({ method: 'GET', path: '/a' });
+    const err = await failure(impatient({ method: 'GET', path: '/b' }));
+    expect(err).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
+    const patient = createHttpClient({
+      ...common,
+      maxBudgetWaitMs: 60_000,
+      sleep: async (ms) => {
+        slept.push(ms);
+        now = new Date(now.getTime() + ms);
+      },
+    });
+    await patient({ method: 'GET', path: '/b' });
+    expect(slept).toEqual([30_000]);
+    expect(v.calls).toHaveLength(2);
+  });
+
+  it('reads the wait of a 429 from the rate-limit reset', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const v = vendor([() => json(429, { errors: [] }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now.getTime() / 1000 + 12) })]);
+    const http = createHttpClient({
+      baseUrl: 'https://x.example',
+      headers: {},
+      fetch: v.fetchFn,
+      now: () => now,
+      readRateWindow: (h) => ({ limit: 10, remaining: 0, resetAt: new Date(Number(h.get('x-ratelimit-reset')) * 1000) }),
+    });
+    const err = await failure(http({ method: 'GET', path: '/x' }));
+    expect(err.detail.retryAfterMs).toBe(12_000);
+  });
+});

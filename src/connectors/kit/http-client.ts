@@ -1,0 +1,112 @@
+/**
+ * JSON over HTTP for connectors: every call has a timeout, takes a unit of the shared rate budget first, feeds the
+ * vendor's rate-limit headers back into it, and turns every failure into a classified ConnectorError.
+ */
+import { classifyStatus, ConnectorError } from './errors.ts';
+import type { RateBudget, RateWindow } from './rate-budget.ts';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  headers: Record<string, string>;
+  /** Per-call timeout. (Default: 15 s.) */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  budget?: RateBudget;
+  /** Reads the vendor's rate-limit headers; null when a reply carries none. */
+  readRateWindow?: (headers: Headers, now: Date) => RateWindow | null;
+  /** Pulls the vendor's message and code out of an error body. */
+  describeError?: (body: unknown) => { message?: string; code?: string };
+  /** Longest wait for the rate budget inside one call; longer waits fail as retryable with retryAfterMs. (Default: 0.) */
+  maxBudgetWaitMs?: number;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path relative to the base URL, already encoded, e.g. `/v1/customers/email=a%40b.c`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export type HttpClient = (req: HttpRequest) => Promise<HttpReply>;
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  const doFetch = opts.fetch ?? fetch;
+  const now = opts.now ?? (() => new Date());
+  const sleep = opts.sleep ?? realSleep;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const base = new URL(opts.baseUrl);
+
+  return async (req) => {
+    if (!req.path.startsWith('/') || req.path.startsWith('//')) throw new Error(`path must be relative to the base URL: ${req.path}`);
+    if (opts.budget) {
+      let wait = await opts.budget.take(now());
+      while (wait > 0) {
+        if (wait > (opts.maxBudgetWaitMs ?? 0)) {
+          throw new ConnectorError('retryable', 'Rate limit budget used up; waiting for the window to reset', { retryAfterMs: wait, reason: 'rate_limited' });
+        }
+        await sleep(wait);
+        wait = await opts.budget.take(now());
+      }
+    }
+    // The URL is always base + our own path: nothing the caller passes can change the host.
+    const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(url, {
+        method: req.method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+      text = await res.text();
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        throw new ConnectorError('retryable', `No reply within ${timeoutMs} ms`, { reason: 'timeout' });
+      }
+      throw new ConnectorError('retryable', `Could not reach ${base.host}: ${(e.cause as Error | undefined)?.message ?? e.message}`, { reason: 'network' });
+    }
+
+    const window = opts.readRateWindow?.(res.headers, now()) ?? null;
+    if (window && opts.budget) await opts.budget.observe(res.status === 429 ? { ...window, remaining: 0 } : window, now());
+
+    let body: unknown = null;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    const kind = classifyStatus(res.status);
+    if (!kind) return { status: res.status, headers: res.headers, body };
+
+    const described = opts.describeError?.(body) ?? {};
+    const vendorMessage = described.message ?? (typeof body === 'string' && body.length < 300 ? body : undefined);
+    const detail = { status: res.status, vendorMessage, vendorCode: described.code };
+    if (res.status === 429) {
+      const retryAfterMs = window ? Math.max(0, window.resetAt.getTime() - now().getTime()) : 60_000;
+      throw new ConnectorError('retryable', 'Rate limited', { ...detail, retryAfterMs, reason: 'rate_limited' });
+    }
+    if (kind === 'retryable') throw new ConnectorError('retryable', `Server error ${res.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, { ...detail, reason: 'server_error' });
+    if (kind === 'auth') throw new ConnectorError('auth', 'Invalid credentials', { ...detail, reason: 'http' });
+    throw new ConnectorError('permanent', vendorMessage ?? `Request refused with ${res.status}`, { ...detail, reason: 'http' });
+  };
+}

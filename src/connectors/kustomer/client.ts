@@ -1,0 +1,259 @@
+/**
+ * Typed calls to Kustomer's REST API (https://<org>.api.kustomerapp.com/v1/...). Replies are parsed with the wire
+ * schemas and mapped to domain shapes before they leave this folder. Endpoint sources: kustomer-api.md §1.
+ */
+import type { CredentialCheck, DestinationClient, DestinationTarget, RemoteContact, RemoteField, RemoteFieldType, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
+import { withRetries } from '../kit/backoff.ts';
+import { ConnectorError } from '../kit/errors.ts';
+import { createHttpClient, type HttpClient, type HttpRequest } from '../kit/http-client.ts';
+import type { RateBudget, RateWindow } from '../kit/rate-budget.ts';
+import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
+import { missingPermissions } from './roles.ts';
+import * as W from './wire.ts';
+import type { z } from 'zod';
+
+export interface KustomerClientOptions {
+  /** Already validated with normaliseOrgName. */
+  orgName: string;
+  apiKey: string;
+  /** Server configuration only (KUSTOMER_BASE_URL), never user input. */
+  baseUrlOverride?: string | null;
+  webUrlOverride?: string | null;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  budget?: RateBudget;
+  /** Retries inside one call, for calls a person waits on (Authorize, re-sync). Jobs pass 1 and reschedule. */
+  attempts?: number;
+  /** Longest wait inside one call for a rate-limit reset or a backoff. */
+  maxWaitMs?: number;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** x-ratelimit-reset is epoch seconds in the old docs and "seconds to wait" in a newer demo: accept both (§8). */
+export function readRateWindow(headers: Headers, now: Date): RateWindow | null {
+  const limit = Number(headers.get('x-ratelimit-limit'));
+  const remaining = Number(headers.get('x-ratelimit-remaining'));
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  if (!headers.has('x-ratelimit-remaining') || !Number.isFinite(remaining)) return null;
+  const resetAt = Number.isFinite(reset) && reset > 0 ? new Date(reset > 1e9 ? reset * 1000 : now.getTime() + reset * 1000) : new Date(now.getTime() + 60_000);
+  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt };
+}
+
+/** Kustomer's two error body shapes (§9): `{errors:[{code,message}]}` and `{errors:[{status,code,title,detail}]}`. */
+export function describeKustomerError(body: unknown): { message?: string; code?: string } {
+  const parsed = W.ErrorBody.safeParse(body);
+  const first = parsed.success ? parsed.data.errors[0] : undefined;
+  if (!first) return {};
+  const message = first.detail ?? first.message ?? first.title;
+  return { message: message && first.title && first.detail && first.title !== first.detail ? `${first.title}: ${first.detail}` : message, code: first.code };
+}
+
+const STATUS: Record<z.infer<typeof W.ConversationStatus>, RemoteStatus> = { open: 'open', snoozed: 'waiting', done: 'closed' };
+export const KUSTOMER_STATUS: Record<RemoteStatus, z.infer<typeof W.ConversationStatus>> = { open: 'open', waiting: 'snoozed', closed: 'done' };
+
+const FIELD_TYPES: Record<string, RemoteFieldType> = { str: 'text', string: 'text', txt: 'long_text', text: 'long_text', num: 'number', number: 'number', at: 'date', date: 'date', bool: 'boolean', boolean: 'boolean', url: 'url', id: 'reference', tree: 'list' };
+
+
+export function createKustomerClient(opts: KustomerClientOptions): DestinationClient {
+  const http: HttpClient = createHttpClient({
+    baseUrl: apiBaseUrl(opts.orgName, opts.baseUrlOverride ?? null),
+    headers: { authorization: `Bearer ${opts.apiKey}` },
+    timeoutMs: opts.timeoutMs,
+    fetch: opts.fetch,
+    budget: opts.budget,
+    readRateWindow,
+    describeError: describeKustomerError,
+    maxBudgetWaitMs: opts.maxWaitMs ?? 0,
+    now: opts.now,
+    sleep: opts.sleep,
+  });
+  const attempts = opts.attempts ?? 1;
+  const call = (req: HttpRequest) => withRetries(() => http(req), { attempts, maxWaitMs: opts.maxWaitMs ?? 0, sleep: opts.sleep });
+
+  async function get<S extends z.ZodType>(schema: S, req: HttpRequest): Promise<z.infer<S>> {
+    const reply = await call(req);
+    const parsed = schema.safeParse(reply.body);
+    if (!parsed.success) {
+      throw new ConnectorError('permanent', `Kustomer replied in an unexpected shape to ${req.method} ${req.path.split('?')[0]}`, { status: reply.status, vendorMessage: parsed.error.issues[0]?.message });
+    }
+    return parsed.data;
+  }
+
+  /** A lookup's 404 means "none", not a failure (§9 "Not-found lookups"). */
+  async function lookup<S extends z.ZodType>(schema: S, path: string): Promise<z.infer<S> | null> {
+    try {
+      return await get(schema, { method: 'GET', path });
+    } catch (err) {
+      if (err instanceof ConnectorError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Follows links.next (relative paths) until null; page size is the endpoint's maximum. */
+  async function allPages<R extends z.ZodType>(schema: ReturnType<typeof W.list<R>>, path: string, pageSize: number) {
+    const items: z.infer<R>[] = [];
+    for (let page = 1; page <= 1000; page++) {
+      const reply = await get(schema, { method: 'GET', path, query: { page, pageSize } });
+      items.push(...(reply.data as z.infer<R>[]));
+      if (!reply.links?.next || reply.data.length === 0) return items;
+    }
+    return items;
+  }
+
+  function toTicket(r: z.infer<typeof W.ConversationResource>): RemoteTicket {
+    const rel = r.relationships ?? {};
+    const relId = (name: string) => {
+      const d = rel[name]?.data;
+      return d && !Array.isArray(d) ? d.id : null;
+    };
+    const customerId = relId('customer');
+    return {
+      remoteId: r.id,
+      externalId: r.attributes.externalId ?? null,
+      contactId: customerId,
+      status: STATUS[r.attributes.status],
+      subject: r.attributes.name ?? null,
+      priority: r.attributes.priority ?? null,
+      targetQueueId: relId('queue'),
+      targetTeamIds: r.attributes.assignedTeams ?? [],
+      channels: r.attributes.channels,
+      customValues: r.attributes.custom ?? {},
+      url: conversationWebUrl(opts.orgName, { customerId: customerId ?? 'unknown', conversationId: r.id }, opts.webUrlOverride ?? null),
+      updatedAt: r.attributes.updatedAt,
+    };
+  }
+
+  const toContact = (r: z.infer<typeof W.CustomerResource>): RemoteContact => ({
+    remoteId: r.id,
+    email: r.attributes.emails[0]?.email ?? null,
+    name: r.attributes.displayName ?? r.attributes.name ?? null,
+  });
+
+  /** GET /v1/customers/email={email}: the address goes URL-encoded in the path segment. */
+  async function findContactByEmail(email: string): Promise<RemoteContact | null> {
+    const r = await lookup(W.CustomerResponse, `/v1/customers/email=${encodeURIComponent(email)}`);
+    return r && toContact(r.data);
+  }
+
+  return {
+    /** GET /v1/auth/tokens/current: works for any valid key whatever its roles; tells which roles are missing. */
+    async checkKey(): Promise<CredentialCheck> {
+      const token = await get(W.TokenResponse, { method: 'GET', path: '/v1/auth/tokens/current' });
+      return missingPermissions(token.data.attributes.roles);
+    },
+
+    /** GET /v1/routing/queues (every page; deleted queues left out). */
+    async listQueues(): Promise<DestinationTarget[]> {
+      const queues = await allPages(W.QueueList, '/v1/routing/queues', 100);
+      return queues.filter((q) => !q.attributes.deleted).map((q) => ({ kind: 'queue' as const, remoteId: q.id, name: q.attributes.displayName || q.attributes.name }));
+    },
+
+    /** GET /v1/teams (every page). */
+    async listTeams(): Promise<DestinationTarget[]> {
+      const teams = await allPages(W.TeamList, '/v1/teams', 500);
+      return teams.map((t) => ({ kind: 'team' as const, remoteId: t.id, name: t.attributes.displayName || t.attributes.name }));
+    },
+
+    findContactByEmail,
+
+    /** POST /v1/customers. Emails are unique per org: a 409 means someone created it meanwhile, so look again. */
+    async createContact(input: { name: string; email: string }): Promise<RemoteContact> {
+      const body: W.CreateCustomerBody = { name: input.name, emails: [{ type: 'work', email: input.email }] };
+      try {
+        return toContact((await get(W.CustomerResponse, { method: 'POST', path: '/v1/customers', body })).data);
+      } catch (err) {
+        if (err instanceof ConnectorError && (err.status === 409 || err.status === 400)) {
+          const existing = await findContactByEmail(input.email);
+          if (existing) return existing;
+        }
+        throw err;
+      }
+    },
+
+    /** GET /v1/conversations/externalId={externalId}: how a retry finds the conversation a lost reply created. */
+    async findTicketByExternalId(externalId: string): Promise<RemoteTicket | null> {
+      const r = await lookup(W.ConversationResponse, `/v1/conversations/externalId=${encodeURIComponent(externalId)}`);
+      return r && toTicket(r.data);
+    },
+
+    /** POST /v1/conversations. Channel is not a conversation field: Kustomer derives it from messages (§4). */
+    async createTicket(input: {
+      contactId: string;
+      subject: string;
+      externalId: string;
+      priority: number;
+      queueId?: string | null;
+      teamId?: string | null;
+      customValues?: Record<string, unknown>;
+    }): Promise<RemoteTicket> {
+      const body: W.CreateConversationBody = {
+        customer: input.contactId,
+        name: input.subject,
+        externalId: input.externalId,
+        status: 'open',
+        priority: input.priority,
+        direction: 'in',
+        ...(input.queueId ? { queue: { id: input.queueId } } : {}),
+        ...(input.teamId ? { assignedTeams: [input.teamId] } : {}),
+        ...(input.customValues && Object.keys(input.customValues).length ? { custom: input.customValues } : {}),
+      };
+      return toTicket((await get(W.ConversationResponse, { method: 'POST', path: '/v1/conversations', body })).data);
+    },
+
+    /** GET /v1/conversations/{id} */
+    async getTicket(id: string): Promise<RemoteTicket | null> {
+      const r = await lookup(W.ConversationResponse, `/v1/conversations/${encodeURIComponent(id)}`);
+      return r && toTicket(r.data);
+    },
+
+    /** PATCH /v1/conversations/{id}: a plain partial object (§4), merged by Kustomer. */
+    async updateTicket(id: string, change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date }): Promise<RemoteTicket> {
+      const body: W.UpdateConversationBody = {
+        ...(change.status ? { status: KUSTOMER_STATUS[change.status] } : {}),
+        ...(change.status === 'waiting' ? { snooze: { time: (change.snoozeUntil ?? new Date(Date.now() + 7 * 86_400_000)).toISOString(), status: 'scheduled' as const } } : {}),
+        ...(change.priority ? { priority: change.priority } : {}),
+        ...(change.customValues ? { custom: change.customValues } : {}),
+      };
+      return toTicket((await get(W.ConversationResponse, { method: 'PATCH', path: `/v1/conversations/${encodeURIComponent(id)}`, body })).data);
+    },
+
+    /** POST /v1/conversations/{id}/notes: an internal note agents see on the conversation. */
+    async addNote(ticketId: string, input: { body: string; externalId?: string }): Promise<{ remoteId: string }> {
+      const r = await get(W.NoteResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, body: input satisfies W.CreateNoteBody });
+      return { remoteId: r.data.id };
+    },
+
+    /** POST /v1/conversations/{id}/messages: records the message (and with it the channel); it is not delivered. */
+    async addMessage(ticketId: string, input: { channel: string; body: string; subject?: string; externalId?: string }): Promise<{ remoteId: string }> {
+      const channel = W.MESSAGE_CHANNELS.find((c) => c === input.channel);
+      if (!channel) throw new ConnectorError('permanent', `Kustomer has no channel "${input.channel}"`);
+      const body: W.CreateMessageBody = {
+        channel,
+        app: 'bridgedesk',
+        direction: 'in',
+        preview: input.body,
+        ...(input.subject ? { subject: input.subject } : {}),
+        ...(input.externalId ? { externalId: input.externalId } : {}),
+      };
+      const r = await get(W.MessageResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, body });
+      return { remoteId: r.data.id };
+    },
+
+    /** GET /v1/metadata/conversation: the custom attributes a conversation can carry; the name suffix is the type. */
+    async listTicketFields(): Promise<RemoteField[]> {
+      const r = await get(W.MetadataResponse, { method: 'GET', path: '/v1/metadata/conversation' });
+      return Object.entries(r.data.attributes.properties).map(([name, prop]) => {
+        const suffix = /(Str|Txt|Num|At|Bool|Url|Id|Tree)$/.exec(name)?.[1]?.toLowerCase();
+        return {
+          name,
+          label: prop.displayName ?? name,
+          type: FIELD_TYPES[prop.type?.toLowerCase()] ?? (suffix ? FIELD_TYPES[suffix] : undefined) ?? 'other',
+          options: (prop.enumeration ?? []).map((v) => (typeof v === 'object' && v && 'value' in v ? String((v as { value: unknown }).value) : String(v))),
+        };
+      });
+    },
+  };
+}
+
+export const KUSTOMER_CHANNELS = W.MESSAGE_CHANNELS;

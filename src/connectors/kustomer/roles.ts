@@ -1,0 +1,41 @@
+/**
+ * The Kustomer permissions Bridgedesk uses, each with the role names that grant it. Kustomer has a permission-set
+ * form (org.permission.<object>.<action>) and an older legacy form (org.user.<object>.<read|write>); both still work
+ * (kustomer-api.md §2). The broad roles `org.permission` and `org.admin` grant everything.
+ */
+interface Permission {
+  name: string;
+  grantedBy: string[];
+  /** Escalation cannot work without it. */
+  required: boolean;
+}
+
+const p = (object: string, action: string, legacy: string[], required: boolean): Permission => ({
+  name: `org.permission.${object}.${action}`,
+  grantedBy: [`org.permission.${object}.${action}`, ...legacy],
+  required,
+});
+
+export const PERMISSIONS: Permission[] = [
+  p('customer', 'read', ['org.user.customer.read', 'org.user.customer.write'], true),
+  p('customer', 'create', ['org.user.customer.write'], true),
+  p('conversation', 'read', ['org.user.conversation.read', 'org.user.conversation.write'], true),
+  p('conversation', 'create', ['org.user.conversation.write'], true),
+  p('conversation', 'update', ['org.user.conversation.write'], true),
+  p('note', 'create', ['org.user.note.write', 'org.user.note.read'], true),
+  p('message', 'create', ['org.user.message.write'], true),
+  p('queue', 'read', ['org.permission.routing.read', 'org.user.routing.read'], true),
+  p('team', 'read', ['org.user.team.read', 'org.user.read'], true),
+  p('metadata', 'read', ['org.user.metadata.read'], false),
+  p('outbound_webhook', 'create', ['org.admin.outbound_webhooks'], false),
+  p('search', 'create', ['org.user.search.read'], false),
+];
+
+const GRANT_ALL = new Set(['org.permission', 'org.admin']);
+
+export function missingPermissions(roles: string[]): { missing: string[]; missingRequired: string[] } {
+  const have = new Set(roles);
+  if (roles.some((r) => GRANT_ALL.has(r))) return { missing: [], missingRequired: [] };
+  const missing = PERMISSIONS.filter((perm) => !perm.grantedBy.some((r) => have.has(r)));
+  return { missing: missing.map((m) => m.name), missingRequired: missing.filter((m) => m.required).map((m) => m.name) };
+}

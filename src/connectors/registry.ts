@@ -1,0 +1,37 @@
+/** Every destination Bridgedesk can escalate into, in one explicit list. */
+import type { DestinationClient } from '../core/destination.ts';
+import type { RateBudget } from './kit/rate-budget.ts';
+import { kustomer } from './kustomer/manifest.ts';
+
+/** How the server reaches a provider: configuration and injected transport, never user input. */
+export interface TransportOptions {
+  baseUrlOverride: string | null;
+  webUrlOverride: string | null;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface DestinationProvider {
+  id: string;
+  displayName: string;
+  /** What the admin types to name their account (e.g. Kustomer's org name), and how it is checked. */
+  accountLabel: string;
+  normaliseAccount(input: string): string | null;
+  /** Channels a ticket's first message can use. */
+  channels: readonly string[];
+  /** Maps our priority to the provider's numeric range. */
+  priority(p: 'low' | 'medium' | 'high' | 'urgent'): number;
+  createClient(input: {
+    account: string;
+    secret: string;
+    transport: TransportOptions;
+    budget?: RateBudget;
+    /** A person is waiting: retry a little inside the call. Jobs pass false and reschedule instead. */
+    interactive: boolean;
+  }): DestinationClient;
+}
+
+export const PROVIDERS = { kustomer } satisfies Record<string, DestinationProvider>;
+export type ProviderId = keyof typeof PROVIDERS;

@@ -1,0 +1,78 @@
+/**
+ * What the domain knows of a ticketing system we escalate into ("a destination"), independent of any vendor.
+ * Connectors map their own shapes to these.
+ */
+
+/** A place a destination routes tickets to: a queue or a team. */
+export interface DestinationTarget {
+  kind: 'queue' | 'team';
+  remoteId: string;
+  name: string;
+}
+
+/** open: someone must act; waiting: parked until a date or a reply; closed: done on their side. */
+export type RemoteStatus = 'open' | 'waiting' | 'closed';
+
+export interface RemoteContact {
+  remoteId: string;
+  email: string | null;
+  name: string | null;
+}
+
+export interface RemoteTicket {
+  remoteId: string;
+  externalId: string | null;
+  contactId: string | null;
+  status: RemoteStatus;
+  subject: string | null;
+  priority: number | null;
+  targetQueueId: string | null;
+  targetTeamIds: string[];
+  channels: string[];
+  customValues: Record<string, unknown>;
+  url: string;
+  updatedAt: string;
+}
+
+export type RemoteFieldType = 'text' | 'long_text' | 'number' | 'date' | 'boolean' | 'url' | 'reference' | 'list' | 'other';
+
+export interface RemoteField {
+  name: string;
+  label: string;
+  type: RemoteFieldType;
+  options: string[];
+}
+
+export interface CredentialCheck {
+  /** Permissions the key has that our features need but are missing, named the vendor's way for the admin. */
+  missing: string[];
+  /** Missing permissions without which escalation cannot work at all. */
+  missingRequired: string[];
+}
+
+/** The calls Bridgedesk makes to a destination. Each connector implements it in its own terms. */
+export interface DestinationClient {
+  /** Verifies the credentials; throws an auth failure when they are refused. */
+  checkKey(): Promise<CredentialCheck>;
+  listQueues(): Promise<DestinationTarget[]>;
+  listTeams(): Promise<DestinationTarget[]>;
+  findContactByEmail(email: string): Promise<RemoteContact | null>;
+  createContact(input: { name: string; email: string }): Promise<RemoteContact>;
+  /** How a retry finds the ticket an earlier attempt created (its reply may have been lost). */
+  findTicketByExternalId(externalId: string): Promise<RemoteTicket | null>;
+  createTicket(input: {
+    contactId: string;
+    subject: string;
+    externalId: string;
+    /** 1 (lowest) to 5 (highest). */
+    priority: number;
+    queueId?: string | null;
+    teamId?: string | null;
+    customValues?: Record<string, unknown>;
+  }): Promise<RemoteTicket>;
+  getTicket(id: string): Promise<RemoteTicket | null>;
+  updateTicket(id: string, change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date }): Promise<RemoteTicket>;
+  addNote(ticketId: string, input: { body: string; externalId?: string }): Promise<{ remoteId: string }>;
+  addMessage(ticketId: string, input: { channel: string; body: string; subject?: string; externalId?: string }): Promise<{ remoteId: string }>;
+  listTicketFields(): Promise<RemoteField[]>;
+}

@@ -1,0 +1,39 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/test-database.ts';
+import { postgresBudget } from './rate-budget.ts';
+
+const database = await createTestDatabase();
+afterAll(() => database.drop());
+
+describe('the shared rate budget', () => {
+  it('lets workers together spend exactly what the vendor said is left, then tells them when it refills', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const resetAt = new Date(now.getTime() + 40_000);
+    const a = postgresBudget(database.db, 'kustomer:acme');
+    const b = postgresBudget(database.db, 'kustomer:acme');
+    await a.observe({ limit: 100, remaining: 10, resetAt }, now);
+    const waits = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).take(now)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(10);
+    expect(waits.filter((w) => w === 40_000)).toHaveLength(6);
+  });
+
+  it('keeps the lower count within a window and takes the new one when a window starts', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const budget = postgresBudget(database.db, 'kustomer:beta');
+    await budget.observe({ limit: 100, remaining: 5, resetAt: new Date(now.getTime() + 60_000) }, now);
+    await budget.observe({ limit: 100, remaining: 50, resetAt: new Date(now.getTime() + 60_000) }, now);
+    const row = await database.db.selectFrom('rate_budgets').selectAll().where('key', '=', 'kustomer:beta').executeTakeFirstOrThrow();
+    expect(row.remaining).toBe(5);
+    await budget.observe({ limit: 100, remaining: 99, resetAt: new Date(now.getTime() + 120_000) }, now);
+    const next = await database.db.selectFrom('rate_budgets').selectAll().where('key', '=', 'kustomer:beta').executeTakeFirstOrThrow();
+    expect(next.remaining).toBe(99);
+  });
+
+  it('lets calls through once the window has ended', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const budget = postgresBudget(database.db, 'kustomer:gamma');
+    await budget.observe({ limit: 1, remaining: 0, resetAt: new Date(now.getTime() + 1000) }, now);
+    expect(await budget.take(now)).toBe(1000);
+    expect(await budget.take(new Date(now.getTime() + 1000))).toBe(0);
+  });
+});

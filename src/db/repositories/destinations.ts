@@ -1,0 +1,148 @@
+/** Destination connections (encrypted credentials, health) and the queues/teams they route to. */
+import type { DestinationTarget } from '../../core/destination.ts';
+import type { Queryable } from '../database.ts';
+
+export interface ConnectionRow {
+  id: string;
+  provider: string;
+  account: string;
+  secretEncrypted: string;
+  secretLastFour: string;
+  status: 'connected' | 'invalid_credentials';
+  statusReason: string | null;
+  statusChangedAt: string;
+  missingPermissions: string[];
+  lastSyncedAt: string | null;
+  lastSyncError: string | null;
+}
+
+export interface TargetRow extends DestinationTarget {
+  enabled: boolean;
+  available: boolean;
+}
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+export async function findConnection(q: Queryable, provider: string): Promise<ConnectionRow | undefined> {
+  const r = await q.selectFrom('destination_connections').selectAll().where('provider', '=', provider).executeTakeFirst();
+  return (
+    r && {
+      id: r.id,
+      provider: r.provider,
+      account: r.account,
+      secretEncrypted: r.secret_encrypted,
+      secretLastFour: r.secret_last_four,
+      status: r.status,
+      statusReason: r.status_reason,
+      statusChangedAt: iso(r.status_changed_at)!,
+      missingPermissions: r.missing_permissions,
+      lastSyncedAt: iso(r.last_synced_at),
+      lastSyncError: r.last_sync_error,
+    }
+  );
+}
+
+/** Saves a freshly checked connection: a new key clears any "invalid credentials" mark. */
+export async function upsertConnection(
+  q: Queryable,
+  c: { provider: string; account: string; secretEncrypted: string; secretLastFour: string; missingPermissions: string[]; userId: string; now: Date },
+): Promise<string> {
+  const row = await q
+    .insertInto('destination_connections')
+    .values({
+      provider: c.provider,
+      account: c.account,
+      secret_encrypted: c.secretEncrypted,
+      secret_last_four: c.secretLastFour,
+      status: 'connected',
+      status_changed_at: c.now,
+      missing_permissions: c.missingPermissions,
+      connected_by_id: c.userId,
+      created_at: c.now,
+      updated_at: c.now,
+    })
+    .onConflict((oc) =>
+      oc.column('provider').doUpdateSet((eb) => ({
+        account: eb.ref('excluded.account'),
+        secret_encrypted: eb.ref('excluded.secret_encrypted'),
+        secret_last_four: eb.ref('excluded.secret_last_four'),
+        status: 'connected',
+        status_reason: null,
+        status_changed_at: eb.ref('excluded.status_changed_at'),
+        missing_permissions: eb.ref('excluded.missing_permissions'),
+        connected_by_id: eb.ref('excluded.connected_by_id'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The account changed: queues and teams of the old one mean nothing now. */
+export async function clearTargets(q: Queryable, connectionId: string) {
+  await q.deleteFrom('destination_targets').where('connection_id', '=', connectionId).execute();
+}
+
+/** Records a refused credential once (the first refusal's time is kept). */
+export async function markInvalidCredentials(q: Queryable, provider: string, reason: string, now: Date) {
+  await q
+    .updateTable('destination_connections')
+    .set({ status: 'invalid_credentials', status_reason: reason, status_changed_at: now, updated_at: now })
+    .where('provider', '=', provider)
+    .where('status', '=', 'connected')
+    .execute();
+}
+
+export async function deleteConnection(q: Queryable, provider: string): Promise<boolean> {
+  const r = await q.deleteFrom('destination_connections').where('provider', '=', provider).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function listTargets(q: Queryable, connectionId: string): Promise<TargetRow[]> {
+  const rows = await q.selectFrom('destination_targets').selectAll().where('connection_id', '=', connectionId).orderBy('kind').orderBy('name').execute();
+  return rows.map((r) => ({ kind: r.kind, remoteId: r.remote_id, name: r.name, enabled: r.enabled, available: r.available }));
+}
+
+/**
+ * Applies a fresh list from the provider: new targets arrive disabled, known ones keep their enabled flag and
+ * take the new name, and ones no longer listed are kept as unavailable (requests that used them still name them).
+ */
+export async function syncTargets(q: Queryable, connectionId: string, fresh: DestinationTarget[], now: Date) {
+  if (fresh.length) {
+    await q
+      .insertInto('destination_targets')
+      .values(fresh.map((t) => ({ connection_id: connectionId, kind: t.kind, remote_id: t.remoteId, name: t.name, last_seen_at: now })))
+      .onConflict((oc) =>
+        oc.columns(['connection_id', 'kind', 'remote_id']).doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), available: true, last_seen_at: eb.ref('excluded.last_seen_at') })),
+      )
+      .execute();
+  }
+  await q
+    .updateTable('destination_targets')
+    .set({ available: false })
+    .where('connection_id', '=', connectionId)
+    .where('last_seen_at', '<', now)
+    .execute();
+  await q.updateTable('destination_connections').set({ last_synced_at: now, last_sync_error: null, updated_at: now }).where('id', '=', connectionId).execute();
+}
+
+export async function recordSyncError(q: Queryable, connectionId: string, message: string, now: Date) {
+  await q.updateTable('destination_connections').set({ last_sync_error: message, updated_at: now }).where('id', '=', connectionId).execute();
+}
+
+/** Returns the targets that do not exist, so the caller can refuse the whole change. */
+export async function setTargetsEnabled(q: Queryable, connectionId: string, changes: { kind: 'queue' | 'team'; remoteId: string; enabled: boolean }[]) {
+  const unknown: string[] = [];
+  for (const c of changes) {
+    const r = await q
+      .updateTable('destination_targets')
+      .set({ enabled: c.enabled })
+      .where('connection_id', '=', connectionId)
+      .where('kind', '=', c.kind)
+      .where('remote_id', '=', c.remoteId)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) unknown.push(`${c.kind}:${c.remoteId}`);
+  }
+  return unknown;
+}

@@ -1,0 +1,122 @@
+/** Settings → Integrations → Kustomer: connect with an API key, choose queues and teams, re-sync, disconnect. */
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  connectDestination,
+  connectionStatus,
+  disconnectDestination,
+  resyncDestination,
+  setDestinationTargets,
+} from '../../usecases/connect-destination.ts';
+import { requireUser } from '../auth/guards.ts';
+import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
+
+export const integrationRoutes = router();
+const tags = ['Integrations'];
+
+const Target = z.object({ remoteId: z.string(), name: z.string(), enabled: z.boolean(), available: z.boolean() });
+const IntegrationSchema = z
+  .object({
+    status: z.enum(['not_connected', 'connected', 'invalid_credentials']),
+    orgName: z.string().nullable(),
+    keyLastFour: z.string().nullable().openapi({ description: 'The only part of the API key ever shown again' }),
+    statusReason: z.string().nullable(),
+    statusChangedAt: z.string().nullable(),
+    missingPermissions: z.array(z.string()).openapi({ description: 'Permissions for optional features the key lacks' }),
+    lastSyncedAt: z.string().nullable(),
+    lastSyncError: z.string().nullable(),
+    queues: z.array(Target),
+    teams: z.array(Target),
+  })
+  .openapi('KustomerIntegration');
+
+const view = ({ account, ...rest }: Awaited<ReturnType<typeof connectionStatus>>) => ({ orgName: account, ...rest });
+const path = '/integrations/kustomer';
+
+integrationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path,
+    tags,
+    summary: 'Connection status, org, key suffix, queues and teams with their enabled flag, last sync',
+    security,
+    middleware: [allow('admin')] as const,
+    responses: { 200: json(IntegrationSchema), ...errors(401, 403) },
+  }),
+  async (c) => c.json(view(await connectionStatus(c.var.deps, 'kustomer')), 200),
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: 'put',
+    path,
+    tags,
+    summary: 'Authorize: check the API key against Kustomer, then store the connection (key encrypted)',
+    description: 'A refused key answers 422 "Invalid credentials"; missing permissions are listed; an unreachable Kustomer answers 502.',
+    security,
+    middleware: [allow('admin')] as const,
+    request: { body: jsonBody(z.strictObject({ orgName: z.string().trim().min(1).max(100), apiKey: z.string().trim().min(1).max(10_000) })) },
+    responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 422, 502) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const body = c.req.valid('json');
+    return c.json(view(await connectDestination(c.var.deps, actor, 'kustomer', { account: body.orgName, secret: body.apiKey })), 200);
+  },
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path,
+    tags,
+    summary: 'Choose which queues and teams agents may escalate to',
+    security,
+    middleware: [allow('admin')] as const,
+    request: {
+      body: jsonBody(
+        z.strictObject({
+          queues: z.array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() })).max(1000).optional(),
+          teams: z.array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() })).max(1000).optional(),
+        }),
+      ),
+    },
+    responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 404, 422) },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const changes = [
+      ...(body.queues ?? []).map((q) => ({ kind: 'queue' as const, ...q })),
+      ...(body.teams ?? []).map((t) => ({ kind: 'team' as const, ...t })),
+    ];
+    return c.json(view(await setDestinationTargets(c.var.deps, 'kustomer', changes)), 200);
+  },
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: `${path}/sync`,
+    tags,
+    summary: 'Re-sync queues and teams from Kustomer (ones that disappeared stay, marked unavailable)',
+    security,
+    middleware: [allow('admin')] as const,
+    responses: { 200: json(IntegrationSchema), ...errors(401, 403, 404, 422, 502) },
+  }),
+  async (c) => c.json(view(await resyncDestination(c.var.deps, 'kustomer')), 200),
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path,
+    tags,
+    summary: 'Disconnect: forget the key, queues and teams',
+    security,
+    middleware: [allow('admin')] as const,
+    responses: { 204: { description: 'Disconnected' }, ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    await disconnectDestination(c.var.deps, 'kustomer');
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,118 @@
+/** Connect, re-sync, choose targets, disconnect: the admin's side of a destination connection. */
+import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
+import type { UserActor } from '../core/actor.ts';
+import { AppError, unprocessable } from '../core/errors.ts';
+import {
+  clearTargets,
+  deleteConnection,
+  findConnection,
+  listTargets,
+  recordSyncError,
+  setTargetsEnabled,
+  syncTargets,
+  upsertConnection,
+  type TargetRow,
+} from '../db/repositories/destinations.ts';
+import { withTransaction } from '../db/transaction.ts';
+import { clientFor, type DestinationDeps, guardCredentials, openConnection, toAppError } from './destination-access.ts';
+
+export interface ConnectionStatus {
+  status: 'not_connected' | 'connected' | 'invalid_credentials';
+  account: string | null;
+  keyLastFour: string | null;
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  missingPermissions: string[];
+  lastSyncedAt: string | null;
+  lastSyncError: string | null;
+  queues: Omit<TargetRow, 'kind'>[];
+  teams: Omit<TargetRow, 'kind'>[];
+}
+
+export async function connectionStatus(deps: DestinationDeps, provider: ProviderId): Promise<ConnectionStatus> {
+  const c = await findConnection(deps.db, provider);
+  if (!c) {
+    return { status: 'not_connected', account: null, keyLastFour: null, statusReason: null, statusChangedAt: null, missingPermissions: [], lastSyncedAt: null, lastSyncError: null, queues: [], teams: [] };
+  }
+  const targets = await listTargets(deps.db, c.id);
+  const strip = ({ kind: _kind, ...t }: TargetRow) => t;
+  return {
+    status: c.status,
+    account: c.account,
+    keyLastFour: c.secretLastFour,
+    statusReason: c.statusReason,
+    statusChangedAt: c.statusChangedAt,
+    missingPermissions: c.missingPermissions,
+    lastSyncedAt: c.lastSyncedAt,
+    lastSyncError: c.lastSyncError,
+    queues: targets.filter((t) => t.kind === 'queue').map(strip),
+    teams: targets.filter((t) => t.kind === 'team').map(strip),
+  };
+}
+
+/**
+ * Checks the key against the provider before storing anything: a refused key is "Invalid credentials", a key
+ * without the permissions escalation needs says which, an unreachable host says so. Then loads queues and teams.
+ */
+export async function connectDestination(deps: DestinationDeps, actor: UserActor, provider: ProviderId, input: { account: string; secret: string }) {
+  const p = PROVIDERS[provider];
+  const account = p.normaliseAccount(input.account);
+  if (!account) throw unprocessable(`${p.accountLabel} must be a single name of letters, digits and dashes (the part before .kustomerapp.com)`, { field: 'orgName' });
+  const secret = input.secret.trim();
+  const client = clientFor(deps, provider, account, secret, true);
+  let targets;
+  let check;
+  try {
+    check = await client.checkKey();
+    if (check.missingRequired.length) {
+      throw new AppError('unprocessable', `The API key lacks permissions Bridgedesk needs: ${check.missingRequired.join(', ')}`, { reason: 'missing_permissions', missing: check.missingRequired });
+    }
+    targets = [...(await client.listQueues()), ...(await client.listTeams())];
+  } catch (err) {
+    throw toAppError(err, p.displayName);
+  }
+  const now = deps.now();
+  await withTransaction(deps.db, async (tx) => {
+    const previous = await findConnection(tx, provider);
+    const id = await upsertConnection(tx, {
+      provider,
+      account,
+      secretEncrypted: deps.secrets.seal(secret),
+      secretLastFour: secret.slice(-4),
+      missingPermissions: check.missing,
+      userId: actor.userId,
+      now,
+    });
+    if (previous && previous.account !== account) await clearTargets(tx, id);
+    await syncTargets(tx, id, targets, now);
+  });
+  return connectionStatus(deps, provider);
+}
+
+/** Refreshes queues and teams from the provider; a failure is recorded on the connection and reported. */
+export async function resyncDestination(deps: DestinationDeps, provider: ProviderId) {
+  const { connection, client } = await openConnection(deps, provider, true);
+  try {
+    const targets = await guardCredentials(deps, provider, async () => [...(await client.listQueues()), ...(await client.listTeams())]);
+    await withTransaction(deps.db, (tx) => syncTargets(tx, connection.id, targets, deps.now()));
+  } catch (err) {
+    const mapped = toAppError(err, PROVIDERS[provider].displayName);
+    await recordSyncError(deps.db, connection.id, (mapped as Error).message, deps.now());
+    throw mapped;
+  }
+  return connectionStatus(deps, provider);
+}
+
+export async function setDestinationTargets(deps: DestinationDeps, provider: ProviderId, changes: { kind: 'queue' | 'team'; remoteId: string; enabled: boolean }[]) {
+  const connection = await findConnection(deps.db, provider);
+  if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
+  await withTransaction(deps.db, async (tx) => {
+    const unknown = await setTargetsEnabled(tx, connection.id, changes);
+    if (unknown.length) throw unprocessable('Unknown queues or teams: re-sync and try again', { unknown });
+  });
+  return connectionStatus(deps, provider);
+}
+
+export async function disconnectDestination(deps: DestinationDeps, provider: ProviderId) {
+  if (!(await deleteConnection(deps.db, provider))) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
+}
