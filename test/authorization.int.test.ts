@@ -38,6 +38,11 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/custom-fields': 'user',
   'POST /api/v1/custom-fields': 'admin',
   'PATCH /api/v1/custom-fields/{id}': 'admin',
+  'GET /api/v1/integrations/kustomer': 'admin',
+  'PUT /api/v1/integrations/kustomer': 'admin',
+  'PATCH /api/v1/integrations/kustomer': 'admin',
+  'DELETE /api/v1/integrations/kustomer': 'admin',
+  'POST /api/v1/integrations/kustomer/sync': 'admin',
 };
 
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */

@@ -5,6 +5,7 @@ import { keys } from './keys.ts';
 import type { FieldValue, Page, Priority, Request, RequestDetail, Status, TimelineEntry } from './types.ts';
 
 export const PAGE_SIZE = 50;
+const REFRESH_MS = 30_000;
 
 /** `query` is the API query without cursor/limit (see features/requests/list-filters.ts). */
 export function useRequestList(query: Record<string, string>) {
@@ -18,7 +19,12 @@ export function useRequestList(query: Record<string, string>) {
 }
 
 export function useRequest(ref: string) {
-  return useQuery({ queryKey: keys.request(ref), queryFn: () => get<RequestDetail>(`/requests/${encodeURIComponent(ref)}`) });
+  return useQuery({
+    queryKey: keys.request(ref),
+    queryFn: () => get<RequestDetail>(`/requests/${encodeURIComponent(ref)}`),
+    // Others work the same request: keep it fresh while it is open.
+    refetchInterval: REFRESH_MS,
+  });
 }
 
 export function useTimeline(requestId: string | undefined) {
@@ -28,6 +34,7 @@ export function useTimeline(requestId: string | undefined) {
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => get<Page<TimelineEntry>>(`/requests/${requestId}/timeline`, { after: pageParam, limit: 500 }),
     getNextPageParam: (last) => last.nextCursor,
+    refetchInterval: REFRESH_MS,
   });
 }
 

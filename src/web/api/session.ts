@@ -1,4 +1,5 @@
 /** Who is signed in: first-run setup, sign-in, sign-out, and the current session. */
+import { createContext, useContext } from 'react';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post, setCsrfToken } from './client.ts';
 import { keys } from './keys.ts';
@@ -29,11 +30,16 @@ export function useSession() {
   });
 }
 
-/** The signed-in user; only call below the sign-in gate. */
+/**
+ * The signed-in user, provided by the sign-in gate (app.tsx). A context rather than the session query, so a page
+ * re-rendering in the instant between sign-out and the gate switching to the sign-in page still has a user.
+ */
+export const MeContext = createContext<User | null>(null);
+
 export function useMe(): User {
-  const { data } = useSession();
-  if (!data) throw new Error('useMe called without a session');
-  return data.user;
+  const me = useContext(MeContext);
+  if (!me) throw new Error('useMe is only available below the sign-in gate');
+  return me;
 }
 
 /** Forgets everything fetched as the previous user (keeping the session queries their observers watch). */
@@ -61,9 +67,14 @@ export function useLogin() {
 
 export function useCreateFirstAdmin() {
   const start = useStartSession();
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: { email: string; name: string; password: string }) => post<Session>('/setup', body),
     onSuccess: start,
+    // Someone else may have created the admin meanwhile: then the sign-in page shows.
+    onError: (err) => {
+      if (err instanceof ApiError && err.status === 409) void qc.invalidateQueries({ queryKey: keys.setup });
+    },
   });
 }
 

@@ -15,6 +15,8 @@ export function useHotkeys(map: Record<string, (e: KeyboardEvent) => void>, enab
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      // Enter on a focused button or link belongs to that control.
+      if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.closest('a, button, summary, [role="button"]')) return;
       if (document.querySelector('dialog[open]')) return;
       const handler = ref.current[e.key];
       if (handler) {

@@ -1,0 +1,75 @@
+/** The sign-in gate and the routes. */
+import type { ReactNode } from 'react';
+import { Link, Redirect, Route, Switch } from 'wouter';
+import { MeContext, useSession, useSetupStatus } from './api/session.ts';
+import { CustomFieldsPage } from './features/admin/custom-fields-page.tsx';
+import { InboxesPage } from './features/admin/inboxes-page.tsx';
+import { ServicesPage } from './features/admin/services-page.tsx';
+import { UsersPage } from './features/admin/users-page.tsx';
+import { LoginPage } from './features/auth/login-page.tsx';
+import { SetupPage } from './features/auth/setup-page.tsx';
+import { AppShell } from './features/layout/app-shell.tsx';
+import { NewRequestPage } from './features/requests/new-request-page.tsx';
+import { RequestListPage } from './features/requests/request-list-page.tsx';
+import { RequestPage } from './features/requests/request-page.tsx';
+import { ApiTokensPage } from './features/settings/api-tokens-page.tsx';
+import { EmptyState, ErrorBanner, Loading } from './ui/states.tsx';
+
+export function App() {
+  const setup = useSetupStatus();
+  const session = useSession();
+  if (session.isPending || (setup.isPending && !session.data)) {
+    return (
+      <div className="center-page">
+        <Loading />
+      </div>
+    );
+  }
+  if (session.error) {
+    return (
+      <div className="center-page">
+        <ErrorBanner error={session.error} title="Cannot load your session" onRetry={() => session.refetch()} />
+      </div>
+    );
+  }
+  if (!session.data) return setup.data?.needsAdmin ? <SetupPage /> : <LoginPage />;
+  const isAdmin = session.data.user.role === 'admin';
+  const adminOnly = (page: ReactNode) => (isAdmin ? page : <EmptyState title="Admins only">Ask an admin if you need this page.</EmptyState>);
+
+  return (
+    <MeContext.Provider value={session.data.user}>
+    <AppShell>
+      <Switch>
+        <Route path="/">
+          <Redirect to="/requests" replace />
+        </Route>
+        <Route path="/login">
+          <Redirect to="/requests" replace />
+        </Route>
+        <Route path="/setup">
+          <Redirect to="/requests" replace />
+        </Route>
+        <Route path="/requests" component={RequestListPage} />
+        <Route path="/requests/new" component={NewRequestPage} />
+        <Route path="/requests/:ref">{(params) => <RequestPage key={params.ref} reference={params.ref} />}</Route>
+        <Route path="/admin">
+          <Redirect to="/admin/users" replace />
+        </Route>
+        <Route path="/admin/users">{adminOnly(<UsersPage />)}</Route>
+        <Route path="/admin/services">{adminOnly(<ServicesPage />)}</Route>
+        <Route path="/admin/inboxes">{adminOnly(<InboxesPage />)}</Route>
+        <Route path="/admin/custom-fields">{adminOnly(<CustomFieldsPage />)}</Route>
+        <Route path="/settings">
+          <Redirect to="/settings/api-tokens" replace />
+        </Route>
+        <Route path="/settings/api-tokens" component={ApiTokensPage} />
+        <Route>
+          <EmptyState title="Page not found">
+            <Link href="/requests">Go to requests</Link>
+          </EmptyState>
+        </Route>
+      </Switch>
+    </AppShell>
+    </MeContext.Provider>
+  );
+}

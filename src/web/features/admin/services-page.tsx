@@ -1,0 +1,124 @@
+/** Admin → Services: the catalog requesters pick from, each with the inbox its requests land in. */
+import { type FormEvent, useState } from 'react';
+import { type ServiceInput, useInboxes, useSaveService, useServices } from '../../api/catalog.ts';
+import { fieldErrors } from '../../api/client.ts';
+import type { Inbox, Service } from '../../api/types.ts';
+import { Field } from '../../ui/field.tsx';
+import { Modal } from '../../ui/modal.tsx';
+import { EmptyState, ErrorBanner } from '../../ui/states.tsx';
+import { AdminPage } from './admin-page.tsx';
+import { changedFields } from './form-helpers.ts';
+
+function ServiceForm({ service, inboxes, onDone }: { service: Service | null; inboxes: Inbox[]; onDone: () => void }) {
+  const save = useSaveService();
+  const [form, setForm] = useState({
+    name: service?.name ?? '',
+    description: service?.description ?? '',
+    defaultInboxId: service?.defaultInboxId ?? '',
+    active: service?.active ?? true,
+  });
+  const errors = fieldErrors(save.error);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const input: ServiceInput = { name: form.name.trim(), description: form.description.trim(), defaultInboxId: form.defaultInboxId || null };
+    // New services start active (POST takes no `active`).
+    const body = service ? changedFields(service, { ...input, active: form.active }) : input;
+    if (service && Object.keys(body).length === 0) return onDone();
+    save.mutate({ id: service?.id, input: body }, { onSuccess: onDone });
+  };
+  return (
+    <form className="stack" onSubmit={submit} noValidate>
+      <ErrorBanner error={save.error} />
+      <Field label="Name" required error={errors.name}>
+        {(id, d) => <input id={id} autoFocus value={form.name} aria-describedby={d} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
+      </Field>
+      <Field label="Description" error={errors.description} hint="Shown to people filing a request">
+        {(id, d) => <textarea id={id} rows={3} value={form.description} aria-describedby={d} onChange={(e) => setForm({ ...form, description: e.target.value })} />}
+      </Field>
+      <Field label="Default inbox" error={errors.defaultInboxId} hint="Requests for this service land here">
+        {(id, d) => (
+          <select id={id} value={form.defaultInboxId} aria-describedby={d} onChange={(e) => setForm({ ...form, defaultInboxId: e.target.value })}>
+            <option value="">No inbox</option>
+            {inboxes.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {service && (
+        <label className="checkbox">
+          <input type="checkbox" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} /> Active (offered on new requests)
+        </label>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : service ? 'Save changes' : 'Add service'}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ServicesPage() {
+  const services = useServices(true);
+  const inboxes = useInboxes();
+  const save = useSaveService();
+  const [editing, setEditing] = useState<Service | 'new' | null>(null);
+  const inboxName = (id: string | null) => (id ? (inboxes.data?.find((i) => i.id === id)?.name ?? 'Unknown inbox') : null);
+
+  return (
+    <AdminPage
+      title="Services"
+      description="What people can ask for. Each service routes to a default inbox and can have its own custom fields."
+      query={services}
+      action={
+        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+          Add service
+        </button>
+      }
+    >
+      <ErrorBanner error={save.error} title="Not saved" />
+      {services.data?.length === 0 ? (
+        <EmptyState title="No services yet">Add services such as “Laptop”, “Access request” or “VPN”.</EmptyState>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Description</th>
+              <th>Default inbox</th>
+              <th>Status</th>
+              <th className="col-actions" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {services.data?.map((s) => (
+              <tr key={s.id} className={s.active ? undefined : 'inactive'}>
+                <td>{s.name}</td>
+                <td className="muted">{s.description || '—'}</td>
+                <td>{inboxName(s.defaultInboxId) ?? <span className="muted">—</span>}</td>
+                <td>{s.active ? 'Active' : <span className="badge status-archived">Inactive</span>}</td>
+                <td className="col-actions">
+                  <button type="button" className="btn btn-small" onClick={() => setEditing(s)}>
+                    Edit
+                  </button>
+                  <button type="button" className="btn btn-small btn-ghost" disabled={save.isPending} onClick={() => save.mutate({ id: s.id, input: { active: !s.active } })}>
+                    {s.active ? 'Deactivate' : 'Activate'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Modal title={editing === 'new' ? 'Add service' : `Edit ${editing?.name ?? ''}`} open={editing !== null} onClose={() => setEditing(null)}>
+        {editing !== null && <ServiceForm service={editing === 'new' ? null : editing} inboxes={inboxes.data ?? []} onDone={() => setEditing(null)} />}
+      </Modal>
+    </AdminPage>
+  );
+}

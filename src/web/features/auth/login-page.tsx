@@ -1,0 +1,37 @@
+import { type FormEvent, useState } from 'react';
+import { fieldErrors } from '../../api/client.ts';
+import { useLogin } from '../../api/session.ts';
+import { Field } from '../../ui/field.tsx';
+import { ErrorBanner } from '../../ui/states.tsx';
+import { AuthCard } from './auth-card.tsx';
+
+export function LoginPage() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const login = useLogin();
+  const errors = fieldErrors(login.error);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate({ email: email.trim(), password });
+  };
+  return (
+    <AuthCard title="Sign in">
+      <form onSubmit={submit} className="stack" noValidate>
+        <ErrorBanner error={login.error} />
+        <Field label="Email" error={errors.email}>
+          {(id, d) => (
+            <input id={id} type="email" autoComplete="username" autoFocus required value={email} aria-describedby={d} onChange={(e) => setEmail(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Password" error={errors.password}>
+          {(id, d) => (
+            <input id={id} type="password" autoComplete="current-password" required value={password} aria-describedby={d} onChange={(e) => setPassword(e.target.value)} />
+          )}
+        </Field>
+        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
+          {login.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,85 @@
+/** The frame around every signed-in page: left navigation, header with search and the user menu. */
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'wouter';
+import { isStaffRole } from '../../api/types.ts';
+import { useLogout, useMe } from '../../api/session.ts';
+import { roleLabel } from '../../ui/format.ts';
+import { useHotkeys } from '../../ui/hotkeys.ts';
+import { GlobalSearch } from './global-search.tsx';
+import { ShortcutsDialog } from './shortcuts-dialog.tsx';
+
+function NavLink({ href, children, exact }: { href: string; children: ReactNode; exact?: boolean }) {
+  const [location] = useLocation();
+  const active = exact ? location === href : location === href || location.startsWith(`${href}/`);
+  return (
+    <Link href={href} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const logout = useLogout();
+  const [location, navigate] = useLocation();
+  useHotkeys({ c: () => navigate('/requests/new') });
+  const onRequests = location === '/requests' || (location.startsWith('/requests/') && location !== '/requests/new');
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            B
+          </span>
+          Bridgedesk
+        </div>
+        <nav aria-label="Main">
+          <Link href="/requests" className={onRequests ? 'nav-link active' : 'nav-link'} aria-current={onRequests ? 'page' : undefined}>
+            {isStaffRole(me.role) ? 'Requests' : 'My requests'}
+          </Link>
+          <NavLink href="/requests/new" exact>
+            New request <kbd>c</kbd>
+          </NavLink>
+          {me.role === 'admin' && (
+            <>
+              <div className="nav-section">Admin</div>
+              <NavLink href="/admin/users">Users</NavLink>
+              <NavLink href="/admin/services">Services</NavLink>
+              <NavLink href="/admin/inboxes">Inboxes</NavLink>
+              <NavLink href="/admin/custom-fields">Custom fields</NavLink>
+            </>
+          )}
+          <div className="nav-section">Settings</div>
+          <NavLink href="/settings/api-tokens">API tokens</NavLink>
+        </nav>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <GlobalSearch />
+          <div className="topbar-right">
+            <ShortcutsDialog />
+            <div className="user-menu" aria-label="Signed in as">
+              <span className="avatar" aria-hidden="true">
+                {me.name.charAt(0).toUpperCase()}
+              </span>
+              <span className="user-name">
+                {me.name}
+                <span className="muted"> · {roleLabel(me.role)}</span>
+              </span>
+            </div>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              disabled={logout.isPending}
+              onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/', { replace: true }) })}
+            >
+              Sign out
+            </button>
+          </div>
+        </header>
+        <main className="content">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+/** /requests/new: file a request. The service decides which custom fields are asked. Ctrl/Cmd+Enter submits. */
+import { type FormEvent, useMemo, useRef, useState } from 'react';
+import { useLocation } from 'wouter';
+import { useCustomFields, useServices } from '../../api/catalog.ts';
+import { fieldErrors } from '../../api/client.ts';
+import { type NewRequestBody, useCreateRequest } from '../../api/requests.ts';
+import { useMe } from '../../api/session.ts';
+import { type FieldValue, isStaffRole, PRIORITIES, type Priority } from '../../api/types.ts';
+import { Field } from '../../ui/field.tsx';
+import { priorityLabel } from '../../ui/format.ts';
+import { isSubmitChord } from '../../ui/hotkeys.ts';
+import { ErrorBanner, Notice } from '../../ui/states.tsx';
+import { TagInput } from '../../ui/tag-input.tsx';
+import { UserPicker } from '../../ui/user-picker.tsx';
+import { CustomFieldInput } from './custom-field-input.tsx';
+import { applicableFields, valuesForCreate } from './custom-field-values.ts';
+import { requestListHref } from './last-list.ts';
+
+export function NewRequestPage() {
+  const me = useMe();
+  const staff = isStaffRole(me.role);
+  const [, navigate] = useLocation();
+  const services = useServices();
+  const fieldDefs = useCustomFields();
+  const create = useCreateRequest();
+  const form = useRef<HTMLFormElement>(null);
+
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [serviceId, setServiceId] = useState('');
+  const [priority, setPriority] = useState<Priority>('medium');
+  const [requester, setRequester] = useState<{ id: string; name: string } | null>(null);
+  const [tags, setTags] = useState<string[]>([]);
+  const [values, setValues] = useState<Record<string, FieldValue>>({});
+  const [titleMissing, setTitleMissing] = useState(false);
+
+  const fields = useMemo(() => applicableFields(fieldDefs.data ?? [], serviceId || null), [fieldDefs.data, serviceId]);
+  const errors = fieldErrors(create.error);
+  const service = services.data?.find((s) => s.id === serviceId);
+
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (create.isPending) return;
+    if (!title.trim()) {
+      setTitleMissing(true);
+      form.current?.querySelector<HTMLInputElement>('input[name="title"]')?.focus();
+      return;
+    }
+    setTitleMissing(false);
+    const body: NewRequestBody = { title: title.trim() };
+    if (description.trim()) body.description = description;
+    if (serviceId) body.serviceId = serviceId;
+    if (staff) {
+      body.priority = priority;
+      if (requester) body.requesterId = requester.id;
+      if (tags.length) body.tags = tags;
+    }
+    const customFields = valuesForCreate(fieldDefs.data ?? [], serviceId || null, values);
+    if (Object.keys(customFields).length) body.customFields = customFields;
+    create.mutate(body, { onSuccess: (r) => navigate(`/requests/${r.key}`) });
+  };
+
+  return (
+    <div className="page page-narrow">
+      <div className="page-header">
+        <h1>New request</h1>
+      </div>
+      <form
+        ref={form}
+        className="card stack"
+        noValidate
+        onSubmit={submit}
+        onKeyDown={(e) => {
+          if (isSubmitChord(e)) {
+            e.preventDefault();
+            submit();
+          }
+        }}
+      >
+        <ErrorBanner error={create.error} title="Could not file the request" />
+        <Field label="Title" required error={titleMissing ? 'Give the request a title' : errors.title}>
+          {(id, d) => (
+            <input id={id} name="title" autoFocus maxLength={200} value={title} aria-describedby={d} placeholder="What do you need?" onChange={(e) => setTitle(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Description" error={errors.description}>
+          {(id, d) => (
+            <textarea id={id} rows={6} value={description} aria-describedby={d} placeholder="Details, steps, links…" onChange={(e) => setDescription(e.target.value)} />
+          )}
+        </Field>
+        <div className="grid-2">
+          <Field
+            label="Service"
+            error={errors.serviceId}
+            hint={services.error ? 'Services could not be loaded' : service?.description || undefined}
+          >
+            {(id, d) => (
+              <select id={id} value={serviceId} aria-describedby={d} disabled={!services.data} onChange={(e) => setServiceId(e.target.value)}>
+                <option value="">{services.data?.length === 0 ? 'No services set up' : 'No particular service'}</option>
+                {services.data
+                  ?.filter((s) => s.active)
+                  .map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+              </select>
+            )}
+          </Field>
+          {staff && (
+            <Field label="Priority" error={errors.priority}>
+              {(id, d) => (
+                <select id={id} value={priority} aria-describedby={d} onChange={(e) => setPriority(e.target.value as Priority)}>
+                  {PRIORITIES.map((p) => (
+                    <option key={p} value={p}>
+                      {priorityLabel(p)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
+        </div>
+        {staff && (
+          <div className="grid-2">
+            <Field label="On behalf of" error={errors.requesterId} hint="Leave empty to file it as yourself">
+              {(id, d) => (
+                <UserPicker
+                  id={id}
+                  describedBy={d}
+                  value={requester?.id ?? null}
+                  valueLabel={requester?.name}
+                  placeholder={`${me.name} (you)`}
+                  onChange={(userId, user) => setRequester(userId && user ? { id: userId, name: user.name } : null)}
+                />
+              )}
+            </Field>
+            <Field label="Tags" error={Object.entries(errors).find(([k]) => k.startsWith('tags'))?.[1]}>
+              {(id, d) => <TagInput id={id} describedBy={d} value={tags} onChange={setTags} />}
+            </Field>
+          </div>
+        )}
+        {fieldDefs.error && <Notice tone="warning">Custom fields could not be loaded; you can still file the request.</Notice>}
+        {fields.length > 0 && (
+          <fieldset className="custom-fields">
+            <legend>{service ? `${service.name} details` : 'Details'}</legend>
+            <div className="grid-2">
+              {fields.map((f) => (
+                <Field key={f.id} label={f.label} required={f.required} error={errors[`customFields.${f.key}`]} className={f.type === 'long_text' ? 'span-2' : undefined}>
+                  {(id, d) => (
+                    <CustomFieldInput
+                      id={id}
+                      describedBy={d}
+                      field={f}
+                      me={me}
+                      staff={staff}
+                      value={values[f.key]}
+                      onChange={(v) => setValues((old) => ({ ...old, [f.key]: v }))}
+                    />
+                  )}
+                </Field>
+              ))}
+            </div>
+          </fieldset>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+            {create.isPending ? 'Filing…' : 'File request'}
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={() => navigate(requestListHref())}>
+            Cancel
+          </button>
+          <span className="muted small">
+            <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to file
+          </span>
+        </div>
+      </form>
+    </div>
+  );
+}

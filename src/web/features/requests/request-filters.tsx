@@ -1,0 +1,105 @@
+/** The request list's filter bar. Every change goes straight into the URL. */
+import { useEffect, useState } from 'react';
+import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
+import { PRIORITIES, STATUSES, type Status } from '../../api/types.ts';
+import { priorityLabel, statusLabel } from '../../ui/format.ts';
+import { EMPTY_FILTERS, hasFilters, type ListFilters, OPEN_STATUSES } from './list-filters.ts';
+
+export function RequestFilters({ filters, onChange, staff }: { filters: ListFilters; onChange: (f: ListFilters) => void; staff: boolean }) {
+  const services = useServices();
+  const inboxes = useInboxes({ enabled: staff });
+  const people = useUsers({ active: true }, { enabled: staff });
+  const agents = (people.data ?? []).filter((u) => u.role !== 'requester');
+  const [tag, setTag] = useState(filters.tag);
+  useEffect(() => setTag(filters.tag), [filters.tag]);
+
+  const set = (patch: Partial<ListFilters>) => onChange({ ...filters, ...patch });
+  const toggleStatus = (s: Status) =>
+    set({ status: filters.status.includes(s) ? filters.status.filter((x) => x !== s) : STATUSES.filter((x) => x === s || filters.status.includes(x)) });
+  const isOpenPreset = filters.status.length === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => filters.status.includes(s));
+  const commitTag = () => tag.trim() !== filters.tag && set({ tag: tag.trim() });
+
+  return (
+    <div className="filters" role="group" aria-label="Filters">
+      <div className="filter-group" role="group" aria-label="Status">
+        <button type="button" className={`chip${isOpenPreset ? ' on' : ''}`} aria-pressed={isOpenPreset} onClick={() => set({ status: isOpenPreset ? [] : OPEN_STATUSES })}>
+          Open
+        </button>
+        <span className="filter-sep" aria-hidden="true" />
+        {STATUSES.map((s) => (
+          <button key={s} type="button" className={`chip${filters.status.includes(s) ? ' on' : ''}`} aria-pressed={filters.status.includes(s)} onClick={() => toggleStatus(s)}>
+            {statusLabel(s)}
+          </button>
+        ))}
+      </div>
+      <div className="filter-group">
+        <select aria-label="Priority" value={filters.priority[0] ?? ''} onChange={(e) => set({ priority: e.target.value ? [e.target.value as ListFilters['priority'][number]] : [] })}>
+          <option value="">Any priority</option>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {priorityLabel(p)}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Service" value={filters.serviceId} disabled={!services.data} onChange={(e) => set({ serviceId: e.target.value })}>
+          <option value="">Any service</option>
+          {services.data?.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        {staff && (
+          <>
+            <select aria-label="Assignee" value={filters.assigneeId} onChange={(e) => set({ assigneeId: e.target.value })}>
+              <option value="">Anyone</option>
+              <option value="me">Me</option>
+              <option value="none">Unassigned</option>
+              {agents.length > 0 && (
+                <optgroup label="Agents">
+                  {agents.map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+            </select>
+            <select aria-label="Inbox" value={filters.inboxId} onChange={(e) => set({ inboxId: e.target.value })}>
+              <option value="">Any inbox</option>
+              <option value="none">No inbox</option>
+              {inboxes.data?.map((i) => (
+                <option key={i.id} value={i.id}>
+                  {i.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        <input
+          type="text"
+          aria-label="Tag"
+          placeholder="Tag"
+          className="filter-tag"
+          value={tag}
+          onChange={(e) => setTag(e.target.value)}
+          onBlur={commitTag}
+          onKeyDown={(e) => e.key === 'Enter' && commitTag()}
+        />
+        {filters.q && (
+          <span className="chip on">
+            “{filters.q}”
+            <button type="button" aria-label="Clear search" onClick={() => set({ q: '' })}>
+              ×
+            </button>
+          </span>
+        )}
+        {hasFilters(filters) && (
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => onChange(EMPTY_FILTERS)}>
+            Clear filters
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * Turns timeline entries into what the timeline shows: comments as bubbles, changes as one readable line
+ * ("Ada changed priority from Medium to High"), and anything unknown (later escalation.*, workflow.*) generically.
+ * Pure: unit-tested in timeline-format.test.ts.
+ */
+import type { CustomFieldType, TimelineEntry } from '../../api/types.ts';
+import { humanize, joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
+
+export interface TimelineContext {
+  /** Custom field definitions by key, to name fields and show their values. */
+  fields?: Map<string, { label: string; type: CustomFieldType }>;
+  /** A person's name by id (for person custom fields); undefined when unknown. */
+  personName?: (id: string) => string | undefined;
+}
+
+export type DescribedEntry =
+  | { kind: 'comment'; actor: string; internal: boolean; body: string }
+  | { kind: 'change'; actor: string; action: string; detail?: string }
+  | { kind: 'other'; actor: string; type: string; action: string };
+
+type Data = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const quote = (v: unknown): string => `“${typeof v === 'string' ? v : ''}”`;
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+export function actorName(actor: TimelineEntry['actor']): string {
+  if (actor.type === 'system') return actor.name ?? 'Bridgedesk';
+  const name = actor.name ?? 'Someone';
+  return actor.type === 'token' ? `${name} (API)` : name;
+}
+
+/** "from X to Y", "to Y" or "from X" for a change between two optional values. */
+function fromTo(what: string, before: string | null, after: string | null): string {
+  if (before && after) return `changed ${what} from ${before} to ${after}`;
+  if (after) return `set ${what} to ${after}`;
+  if (before) return `removed ${what} ${before}`;
+  return `changed ${what}`;
+}
+
+function labelled(d: Data, idKey: 'before' | 'after'): string | null {
+  return str(d[`${idKey}Label`]) ?? (str(d[idKey]) ? 'unknown' : null);
+}
+
+export function formatFieldValue(value: unknown, type: CustomFieldType | undefined, ctx: TimelineContext): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (type === 'person' && typeof value === 'string') return ctx.personName?.(value) ?? 'a person';
+  const text = String(value);
+  return type === 'long_text' || text.length > 80 ? (text.length > 80 ? `${quote(text.slice(0, 77))}…` : quote(text)) : text;
+}
+
+function describeChange(type: string, d: Data, actorId: string | null, ctx: TimelineContext): { action: string; detail?: string } | null {
+  switch (type) {
+    case 'request.created': {
+      const requester = d.requester as { name?: string } | undefined;
+      return { action: d.onBehalf && requester?.name ? `created this request on behalf of ${requester.name}` : 'created this request' };
+    }
+    case 'request.title_changed':
+      return { action: `changed the title from ${quote(d.before)} to ${quote(d.after)}` };
+    case 'request.description_changed':
+      return { action: 'edited the description' };
+    case 'request.status_changed':
+      return { action: `changed status from ${statusLabel(d.before)} to ${statusLabel(d.after)}`, detail: str(d.reason) ?? undefined };
+    case 'request.priority_changed':
+      return { action: `changed priority from ${priorityLabel(d.before)} to ${priorityLabel(d.after)}` };
+    case 'request.assignee_changed': {
+      const before = labelled(d, 'before');
+      const after = labelled(d, 'after');
+      if (after && !before) return { action: d.after === actorId ? 'assigned this to themself' : `assigned this to ${after}` };
+      if (before && !after) return { action: `unassigned ${before}` };
+      return { action: `reassigned this from ${before ?? 'nobody'} to ${after ?? 'nobody'}` };
+    }
+    case 'request.inbox_changed': {
+      const before = labelled(d, 'before');
+      const after = labelled(d, 'after');
+      if (after && !before) return { action: `moved this to the ${after} inbox` };
+      if (before && !after) return { action: `took this out of the ${before} inbox` };
+      return { action: `moved this from the ${before} inbox to ${after}` };
+    }
+    case 'request.service_changed':
+      return { action: fromTo('the service', labelled(d, 'before'), labelled(d, 'after')) };
+    case 'request.tags_changed': {
+      const added = strings(d.added);
+      const removed = strings(d.removed);
+      const parts: string[] = [];
+      if (added.length) parts.push(`added ${plural(added.length, 'tag')} ${joinWords(added)}`);
+      if (removed.length) parts.push(`removed ${plural(removed.length, 'tag')} ${joinWords(removed)}`);
+      return { action: parts.length ? parts.join(' and ') : 'changed the tags' };
+    }
+    case 'request.field_changed': {
+      const key = typeof d.field === 'string' ? d.field : 'a field';
+      const def = ctx.fields?.get(key);
+      const label = def?.label ?? humanize(key);
+      const before = formatFieldValue(d.before, def?.type, ctx);
+      const after = formatFieldValue(d.after, def?.type, ctx);
+      if (after === null) return { action: `cleared ${label}` };
+      return { action: before === null ? `set ${label} to ${after}` : `changed ${label} from ${before} to ${after}` };
+    }
+    case 'request.follower_added':
+    case 'request.follower_removed': {
+      const user = (d.user ?? {}) as { id?: string; name?: string };
+      const added = type === 'request.follower_added';
+      if (user.id && user.id === actorId) return { action: added ? 'started following' : 'stopped following' };
+      return { action: added ? `added ${user.name ?? 'someone'} as a follower` : `removed ${user.name ?? 'someone'} as a follower` };
+    }
+    default:
+      return null;
+  }
+}
+
+export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): DescribedEntry {
+  const actor = actorName(entry.actor);
+  if (entry.type === 'comment.public_reply' || entry.type === 'comment.internal_note') {
+    return { kind: 'comment', actor, internal: entry.type === 'comment.internal_note' || entry.visibility === 'internal', body: String(entry.data.body ?? '') };
+  }
+  const change = describeChange(entry.type, entry.data, entry.actor.userId, ctx);
+  if (change) return { kind: 'change', actor, ...change };
+  return { kind: 'other', actor, type: entry.type, action: humanize(entry.type).toLowerCase() };
+}
+
+/** The whole line as text, e.g. for titles and tests. */
+export function entrySentence(entry: TimelineEntry, ctx: TimelineContext = {}): string {
+  const d = describeEntry(entry, ctx);
+  if (d.kind === 'comment') return `${d.actor} ${d.internal ? 'added an internal note' : 'replied'}`;
+  if (d.kind === 'other') return `${d.actor}: ${d.type}`;
+  return `${d.actor} ${d.action}${d.detail ? ` (${d.detail})` : ''}`;
+}
