@@ -1,0 +1,35 @@
+/**
+ * The Hono environment of the emulated API: per-request bindings from the pipeline (the call being logged, the
+ * org the bearer key names even when the key is no longer valid) and the authenticated key set by `authenticate`.
+ */
+import type { Context } from 'hono';
+import type { CallRecord } from './call-log.ts';
+import type { Actor } from './emulator-deps.ts';
+import { KustomerError, TITLES } from './kustomer-error.ts';
+import type { ApiKeyRecord, OrgRecord, UserRecord } from './records.ts';
+import { rolesGrant, type RequiredRole } from './required-roles.ts';
+
+export interface AuthInfo {
+  key: ApiKeyRecord;
+  org: OrgRecord;
+  user: UserRecord;
+}
+
+export interface ApiEnv {
+  Bindings: { call: CallRecord; keyOrg: OrgRecord | null };
+  Variables: { auth: AuthInfo };
+}
+
+export type ApiContext = Context<ApiEnv>;
+
+export const actorOf = (c: ApiContext): Actor => ({ org: c.var.auth.org, userId: c.var.auth.user.id, client: 'api-gw' });
+
+/** Refuses a key without the endpoint's role with the org's chosen status (§9: 401 officially, 403 seen). */
+export function requireRole(c: ApiContext, required: RequiredRole): void {
+  const { key, org } = c.var.auth;
+  if (rolesGrant(key.roles, required)) return;
+  const status = org.settings.missingRoleStatus;
+  throw new KustomerError(status, status === 403 ? 'forbidden' : 'unauthorized', `this API key is missing the role ${required.name} (or one of: ${required.grantedBy.join(', ')})`, {
+    title: TITLES[status],
+  });
+}

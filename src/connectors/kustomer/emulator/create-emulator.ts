@@ -1,0 +1,56 @@
+/**
+ * createKustomerEmulator: a faithful-where-it-matters Kustomer REST API (see README.md) as one fetch handler,
+ * usable in-process by tests and served over HTTP by serveEmulator. Paths under /__emulator/ are the test controls;
+ * everything else is Kustomer's API.
+ */
+import { createApiApp } from './api-app.ts';
+import { handleApiCall } from './api-pipeline.ts';
+import { CallLog } from './call-log.ts';
+import { createControlApp } from './control-routes.ts';
+import { createEmulatorControl, type EmulatorControl } from './emulator-control.ts';
+import { FaultInjector } from './faults.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { EmulatorStore } from './store.ts';
+import { defaultDeliver, WebhookDispatcher, type Deliver } from './webhook-dispatcher.ts';
+
+export interface KustomerEmulatorOptions {
+  /** The clock for timestamps, ids, key expiry and rate-limit windows. (Default: the system clock.) */
+  now?: () => Date;
+  /** Sends a webhook delivery. (Default: global fetch with a 10 s timeout.) */
+  deliver?: Deliver;
+  /** Draws for faults given as a `share` of calls, in [0, 1). (Default: Math.random.) */
+  random?: () => number;
+}
+
+export interface KustomerEmulator {
+  /**
+   * A standard fetch handler. Rejects only when a `lost_reply` fault with `reply: 'close'` drops the connection,
+   * or when the request's signal aborts during a `slow` fault, as a real fetch would.
+   */
+  fetch: (req: Request) => Promise<Response>;
+  control: EmulatorControl;
+}
+
+export const CONTROL_PREFIX = '/__emulator';
+
+export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): KustomerEmulator {
+  const now = options.now ?? (() => new Date());
+  const store = new EmulatorStore();
+  const webhooks = new WebhookDispatcher({ store, now, deliver: options.deliver ?? defaultDeliver });
+  const limiter = new RateLimiter(now);
+  const faults = new FaultInjector(options.random ?? Math.random);
+  const calls = new CallLog();
+  const deps = { store, now, webhooks };
+  const api = createApiApp({ ...deps, limiter });
+  const control = createEmulatorControl({ ...deps, limiter, faults, calls });
+  const controlApp = createControlApp(control);
+
+  return {
+    control,
+    async fetch(req) {
+      const { pathname } = new URL(req.url);
+      if (pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)) return controlApp.fetch(req);
+      return handleApiCall(req, { store, now, limiter, faults, calls, api });
+    },
+  };
+}

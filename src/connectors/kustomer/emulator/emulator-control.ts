@@ -1,0 +1,143 @@
+/**
+ * The test and demo controls, in-process. The same operations are served over HTTP under /__emulator/
+ * (control-routes.ts). Controls never count against rate limits, never hit faults and are never logged as calls.
+ */
+import type { CallLog, CallRecord } from './call-log.ts';
+import type { AgentChangeInput, CreateApiKeyInput, CreateCustomerInput, CreateOrgInput, CreateQueueInput, CreateTeamInput, CreateUserInput, OrgSettingsInput, SetMetadataInput } from './control-schemas.ts';
+import { AgentChangeInput as AgentChangeSchema } from './control-schemas.ts';
+import { updateConversation } from './conversation-writes.ts';
+import { createCustomer } from './customer-writes.ts';
+import { createApiKey, createOrg, createQueue, createTeam, createUser, deleteQueue, revokeApiKey, setMetadata, updateOrgSettings } from './directory-writes.ts';
+import type { EmulatorDeps } from './emulator-deps.ts';
+import type { ActiveFault, FaultInjector, FaultSpec } from './faults.ts';
+import type { ResourceObject } from './json-api.ts';
+import type { MetadataPropertyRecord, OrgRecord, OrgSettings } from './records.ts';
+import { renderQueue, renderTeam, renderUser } from './render-directory.ts';
+import { renderConversation, renderCustomer, renderMessage, renderNote } from './render-records.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { inOrg } from './store.ts';
+import type { DeliveryRecord } from './webhook-dispatcher.ts';
+
+export interface OrgView {
+  id: string;
+  name: string;
+  settings: OrgSettings;
+}
+
+export interface ApiKeyView {
+  id: string;
+  /** The bearer token (a JWT-looking string). */
+  key: string;
+  userId: string;
+  orgId: string;
+  roles: string[];
+  expiresAt: string | null;
+}
+
+export interface WebhookControl {
+  /** Every delivery so far, in the order they were queued (duplicates, drops and retries included). */
+  deliveries(): DeliveryRecord[];
+  dropNext(count: number): void;
+  duplicateNext(count: number): void;
+  hold(): void;
+  /** Sends held deliveries one by one, newest first unless `original`; resolves when done. */
+  release(order?: 'reverse' | 'original'): Promise<void>;
+  /** Sends every failed delivery again (Kustomer retries for about an hour, §6); resolves when done. */
+  retryFailed(): Promise<void>;
+  /** Resolves when no delivery is in flight. */
+  idle(): Promise<void>;
+}
+
+export interface EmulatorControl {
+  createOrg(input: CreateOrgInput): OrgView;
+  updateOrg(org: string, settings: OrgSettingsInput): OrgView;
+  createApiKey(input: CreateApiKeyInput): ApiKeyView;
+  /** By key id or the key string. */
+  revokeApiKey(keyOrId: string): void;
+  createQueue(input: CreateQueueInput): ResourceObject;
+  /** Marks the queue deleted (it stays listed with deleted: true). */
+  deleteQueue(input: { org: string; id: string }): ResourceObject;
+  createTeam(input: CreateTeamInput): ResourceObject;
+  createUser(input: CreateUserInput): ResourceObject;
+  createCustomer(input: CreateCustomerInput): ResourceObject;
+  /** Replaces the custom-attribute metadata of a resource (default: conversation). */
+  setMetadata(input: SetMetadataInput): Record<string, MetadataPropertyRecord>;
+  /** Changes a conversation the way an agent in Kustomer's app would; emits kustomer.conversation.update. */
+  changeConversation(input: AgentChangeInput): ResourceObject;
+  injectFault(spec: FaultSpec): ActiveFault;
+  faults(): ActiveFault[];
+  clearFaults(id?: string): void;
+  calls(): CallRecord[];
+  clearCalls(): void;
+  queues(org: string): ResourceObject[];
+  teams(org: string): ResourceObject[];
+  users(org: string): ResourceObject[];
+  conversations(org: string): ResourceObject[];
+  customers(org: string): ResourceObject[];
+  notes(org: string): ResourceObject[];
+  messages(org: string): ResourceObject[];
+  webhooks: WebhookControl;
+  /** Forgets everything: orgs, keys, data, faults, calls, deliveries, rate windows. */
+  reset(): void;
+}
+
+const orgView = (o: OrgRecord): OrgView => ({ id: o.id, name: o.name, settings: { ...o.settings } });
+
+export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimiter; faults: FaultInjector; calls: CallLog }): EmulatorControl {
+  const { store, webhooks } = deps;
+  const org = (ref: string) => store.org(ref);
+  const asAgent = (o: OrgRecord, by?: string) => ({ org: o, userId: by ?? inOrg(store.users, o.id).find((u) => u.userType !== 'machine')?.id ?? null, client: 'web' as const });
+
+  return {
+    createOrg: (input) => orgView(createOrg(deps, input)),
+    updateOrg: (ref, settings) => orgView(updateOrgSettings(org(ref), settings)),
+    createApiKey(input) {
+      const k = createApiKey(deps, org(input.org), input);
+      return { id: k.id, key: k.token, userId: k.userId, orgId: k.orgId, roles: [...k.roles], expiresAt: k.expiresAt };
+    },
+    revokeApiKey: (keyOrId) => void revokeApiKey(deps, keyOrId),
+    createQueue: (input) => renderQueue(createQueue(deps, org(input.org), input)),
+    deleteQueue: (input) => renderQueue(deleteQueue(deps, org(input.org), input.id)),
+    createTeam: (input) => renderTeam(createTeam(deps, org(input.org), input)),
+    createUser: (input) => renderUser(createUser(deps, org(input.org), input)),
+    createCustomer(input) {
+      const o = org(input.org);
+      const emails = [...(input.email ? [{ type: 'home' as const, email: input.email }] : []), ...(input.emails ?? [])];
+      const c = createCustomer(deps, asAgent(o), { name: input.name, externalId: input.externalId, ...(emails.length ? { emails } : {}) });
+      return renderCustomer(c, store);
+    },
+    setMetadata: (input) => setMetadata(deps, org(input.org), input.resource ?? 'conversation', input.properties),
+    changeConversation(input) {
+      const { org: ref, id, by, ...change } = AgentChangeSchema.parse(input);
+      return renderConversation(updateConversation(deps, asAgent(org(ref), by), id, change));
+    },
+    injectFault: (spec) => deps.faults.inject(spec),
+    faults: () => deps.faults.list(),
+    clearFaults: (id) => deps.faults.clear(id),
+    calls: () => deps.calls.calls.map((c) => ({ ...c })),
+    clearCalls: () => deps.calls.clear(),
+    queues: (ref) => inOrg(store.queues, org(ref).id).map(renderQueue),
+    teams: (ref) => inOrg(store.teams, org(ref).id).map(renderTeam),
+    users: (ref) => inOrg(store.users, org(ref).id).map(renderUser),
+    conversations: (ref) => inOrg(store.conversations, org(ref).id).map(renderConversation),
+    customers: (ref) => inOrg(store.customers, org(ref).id).map((c) => renderCustomer(c, store)),
+    notes: (ref) => inOrg(store.notes, org(ref).id).map(renderNote),
+    messages: (ref) => inOrg(store.messages, org(ref).id).map(renderMessage),
+    webhooks: {
+      deliveries: () => webhooks.deliveries.map((d) => ({ ...d })),
+      dropNext: (n) => webhooks.dropNext(n),
+      duplicateNext: (n) => webhooks.duplicateNext(n),
+      hold: () => webhooks.hold(),
+      release: (order) => webhooks.release(order),
+      retryFailed: () => webhooks.retryFailed(),
+      idle: () => webhooks.idle(),
+    },
+    reset() {
+      store.clear();
+      deps.limiter.reset();
+      deps.faults.clear();
+      deps.calls.clear();
+      webhooks.reset();
+    },
+  };
+}

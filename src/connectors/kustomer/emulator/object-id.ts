@@ -1,0 +1,10 @@
+/**
+ * Kustomer ids are 24-hex Mongo ObjectIds (§3): 4 bytes of creation time in seconds, then 8 random bytes. The
+ * time part uses the injected clock so ids sort by creation like the real ones.
+ */
+import { randomBytes } from 'node:crypto';
+
+export function newObjectId(now: Date): string {
+  const seconds = Math.floor(now.getTime() / 1000) >>> 0;
+  return seconds.toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
+}

@@ -1,0 +1,190 @@
+/**
+ * The emulator's stored records: plain data, one interface per Kustomer object. Routes render them into JSON:API
+ * resources (render-*.ts); nothing here is a wire shape. Times are ISO-8601 strings from the injected clock.
+ */
+
+export type ErrorShape = 'jsonapi' | 'simple';
+export type ConversationStatus = 'open' | 'snoozed' | 'done';
+
+export interface OrgSettings {
+  /** Requests per fixed 60-second window, shared by every key of the org (§8). (Default: 1000.) */
+  rateLimitPerMinute: number;
+  /** Extra budget for POST /v1/customers/search by API keys (§8: 100 per minute). (Default: 100.) */
+  searchRateLimitPerMinute: number;
+  /** Status for a key that lacks the endpoint's role: §9 says 401, Singer treats 403 as such. (Default: 403.) */
+  missingRoleStatus: 401 | 403;
+  /** `jsonapi` = {errors:[{status,code,title,detail}]}; `simple` = {errors:[{code,message}]} (§9). (Default: jsonapi.) */
+  errorShape: ErrorShape;
+  /** x-ratelimit-reset as UTC epoch seconds (old docs) or seconds until the reset (new docs' demo), §8. (Default: epochSeconds.) */
+  rateLimitResetFormat: 'epochSeconds' | 'secondsUntilReset';
+  /** Region: prod1 (US), prod2 (EU), prod4 (India); keys work only in their region (§2). (Default: prod1.) */
+  pod: 'prod1' | 'prod2' | 'prod4';
+}
+
+export interface OrgRecord {
+  id: string;
+  /** The subdomain: `acme` in acme.api.kustomerapp.com. */
+  name: string;
+  settings: OrgSettings;
+  createdAt: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  /** The key's machine user (§2: every key has its own). */
+  userId: string;
+  name: string;
+  token: string;
+  roles: string[];
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+  lastAccessedAt: string | null;
+}
+
+export interface QueueRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  displayName: string;
+  description: string | null;
+  priority: number;
+  system: boolean;
+  deleted: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TeamRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  displayName: string;
+  members: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  displayName: string | null;
+  email: string | null;
+  userType: 'user' | 'machine' | 'limited';
+  roles: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CustomerEmailRecord {
+  email: string;
+  type: string;
+  verified: boolean;
+}
+
+export interface CustomerRecord {
+  id: string;
+  orgId: string;
+  name: string | null;
+  externalId: string | null;
+  emails: CustomerEmailRecord[];
+  custom: Record<string, unknown>;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  modifiedAt: string;
+  rev: number;
+}
+
+export interface SnoozeRecord {
+  time: string;
+  status: 'scheduled' | 'canceled' | 'elapsed';
+}
+
+export interface ConversationRecord {
+  id: string;
+  orgId: string;
+  customerId: string;
+  queueId: string;
+  name: string | null;
+  externalId: string | null;
+  status: ConversationStatus;
+  priority: number;
+  direction: 'in' | 'out';
+  /** Read-only: filled from the conversation's messages (§3). */
+  channels: string[];
+  tags: string[];
+  assignedTeams: string[];
+  assignedUsers: string[];
+  custom: Record<string, unknown>;
+  snooze: SnoozeRecord | null;
+  messageCount: number;
+  inboundMessageCount: number;
+  outboundMessageCount: number;
+  noteCount: number;
+  defaultLang: string;
+  rev: number;
+  createdBy: string | null;
+  modifiedBy: string | null;
+  createdAt: string;
+  /** Any change, counters included. */
+  updatedAt: string;
+  /** Changes someone made (API update or agent), not counter bumps. */
+  modifiedAt: string;
+  lastActivityAt: string;
+  modificationHistory: Record<string, string>;
+}
+
+export interface NoteRecord {
+  id: string;
+  orgId: string;
+  conversationId: string;
+  customerId: string;
+  body: string;
+  externalId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  orgId: string;
+  conversationId: string;
+  customerId: string;
+  channel: string;
+  app: string;
+  direction: 'in' | 'out';
+  preview: string | null;
+  subject: string | null;
+  externalId: string | null;
+  status: 'sent' | 'received';
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MetadataPropertyRecord {
+  type: string;
+  displayName: string;
+  enumeration?: unknown[];
+  multi?: boolean;
+  target?: string;
+  modifiedAt: string;
+}
+
+export interface WebhookRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  url: string;
+  events: string[];
+  headers: { name: string; value: string }[];
+  /** The signing secret (HMAC-SHA256 key), shown on create and get (§4, §6). */
+  token: string;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}

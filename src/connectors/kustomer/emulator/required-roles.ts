@@ -1,0 +1,48 @@
+/**
+ * Which key roles open which endpoint (kustomer-api.md §1 "Role" column, §2 "Role naming"). Each permission has
+ * the permission-set name `org.permission.<object>.<action>` and the legacy names that still work
+ * (`org.user.<object>.<read|write>`, `org.admin.*`).
+ * Guesses, marked [I] in the notes: a legacy `write` role also grants `read` (as the client's roles.ts assumes),
+ * and the bare `org.admin` / `org.permission` roles grant everything.
+ */
+
+export interface RequiredRole {
+  /** The permission-set name, used in error messages. */
+  name: string;
+  grantedBy: readonly string[];
+}
+
+const perm = (object: string, action: 'read' | 'create' | 'update' | 'delete', legacy: string[]): RequiredRole => ({
+  name: `org.permission.${object}.${action}`,
+  grantedBy: [`org.permission.${object}.${action}`, ...legacy],
+});
+
+export const REQUIRED = {
+  customerRead: perm('customer', 'read', ['org.user.customer.read', 'org.user.customer.write']),
+  customerCreate: perm('customer', 'create', ['org.user.customer.write']),
+  conversationRead: perm('conversation', 'read', ['org.user.conversation.read', 'org.user.conversation.write']),
+  conversationCreate: perm('conversation', 'create', ['org.user.conversation.write']),
+  conversationUpdate: perm('conversation', 'update', ['org.user.conversation.write']),
+  // The spec's legacy column says org.user.note.read for note creation (likely a typo, §1 row 17); accepted as written.
+  noteCreate: perm('note', 'create', ['org.user.note.write', 'org.user.note.read']),
+  noteRead: perm('note', 'read', ['org.user.note.read', 'org.user.note.write']),
+  messageCreate: perm('message', 'create', ['org.user.message.write']),
+  messageRead: perm('message', 'read', ['org.user.message.read', 'org.user.message.write']),
+  queueRead: perm('queue', 'read', ['org.permission.routing.read', 'org.user.routing.read']),
+  teamRead: perm('team', 'read', ['org.user.team.read']),
+  userRead: perm('user', 'read', ['org.user.read', 'org.user.user.read']),
+  metadataRead: perm('metadata', 'read', ['org.user.metadata.read']),
+  searchCreate: perm('search', 'create', ['org.user.search.read']),
+  webhookCreate: perm('outbound_webhook', 'create', ['org.admin.outbound_webhooks']),
+  webhookRead: perm('outbound_webhook', 'read', ['org.admin.outbound_webhooks', 'org.outbound_webhooks']),
+  webhookDelete: perm('outbound_webhook', 'delete', ['org.admin.outbound_webhooks']),
+} as const satisfies Record<string, RequiredRole>;
+
+/** Every permission-set role the emulator checks: what an "all roles" key gets. */
+export const ALL_ROLES: readonly string[] = Object.values(REQUIRED).map((r) => r.name);
+
+const GRANT_ALL = new Set(['org.admin', 'org.permission']);
+
+export function rolesGrant(roles: readonly string[], required: RequiredRole): boolean {
+  return roles.some((r) => GRANT_ALL.has(r) || required.grantedBy.includes(r));
+}

@@ -1,0 +1,58 @@
+/**
+ * Conversations (§1 rows 9, 11–15): create, list, get by id or externalId, and update by PUT or PATCH (both merge;
+ * PUT ?replace=true replaces the writable fields, §4).
+ */
+import type { Hono } from 'hono';
+import { CreateConversationBody, UpdateConversationBody } from '../../wire.ts';
+import { actorOf, requireRole, type ApiContext, type ApiEnv } from '../api-env.ts';
+import { createConversation, updateConversation } from '../conversation-writes.ts';
+import type { EmulatorDeps } from '../emulator-deps.ts';
+import { kustomerError } from '../kustomer-error.ts';
+import { paginate, readPage } from '../pagination.ts';
+import { renderConversation } from '../render-records.ts';
+import { readJsonBody } from '../request-body.ts';
+import { REQUIRED } from '../required-roles.ts';
+import { findInOrg, inOrg } from '../store.ts';
+import { readPathRef } from './path-lookup.ts';
+
+export function registerConversationRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): void {
+  const { store } = deps;
+
+  app.post('/v1/conversations', async (c) => {
+    requireRole(c, REQUIRED.conversationCreate);
+    const body = await readJsonBody(c.req.raw, CreateConversationBody);
+    return c.json({ data: renderConversation(createConversation(deps, actorOf(c), body)) }, 201);
+  });
+
+  // Creation order by default; sort=desc reverses it (sorted by id, not update time, §6).
+  app.get('/v1/conversations', (c) => {
+    requireRole(c, REQUIRED.conversationRead);
+    const url = new URL(c.req.url);
+    const sort = url.searchParams.get('sort');
+    if (sort !== null && sort !== 'asc' && sort !== 'desc') throw kustomerError(400, 'sort must be asc or desc', { parameter: 'sort' });
+    const convs = inOrg(store.conversations, c.var.auth.org.id);
+    if (sort === 'desc') convs.reverse();
+    return c.json(paginate(convs.map(renderConversation), url, readPage(url, 100)));
+  });
+
+  app.get('/v1/conversations/:ref', (c) => {
+    requireRole(c, REQUIRED.conversationRead);
+    const ref = readPathRef(c.req.url, 3);
+    const found =
+      ref.by === 'externalId'
+        ? inOrg(store.conversations, c.var.auth.org.id).find((v) => v.externalId === ref.value)
+        : ref.by === 'id'
+          ? findInOrg(store.conversations, c.var.auth.org.id, ref.value)
+          : undefined;
+    if (!found) throw kustomerError(404, `no conversation with ${ref.by} ${ref.value}`);
+    return c.json({ data: renderConversation(found) });
+  });
+
+  const update = async (c: ApiContext, replace: boolean) => {
+    requireRole(c, REQUIRED.conversationUpdate);
+    const body = await readJsonBody(c.req.raw, UpdateConversationBody);
+    return c.json({ data: renderConversation(updateConversation(deps, actorOf(c), c.req.param('id') ?? '', body, { replace })) });
+  };
+  app.put('/v1/conversations/:id', (c) => update(c, c.req.query('replace') === 'true'));
+  app.patch('/v1/conversations/:id', (c) => update(c, false));
+}

@@ -1,0 +1,58 @@
+/**
+ * Customers (§1 rows 3–6, 10, 16): create, get by id, look up by email or externalId (404 when none, §9), and a
+ * customer's conversations.
+ */
+import type { Hono } from 'hono';
+import { CreateConversationBody, CreateCustomerBody } from '../../wire.ts';
+import { actorOf, requireRole, type ApiEnv } from '../api-env.ts';
+import { createConversation } from '../conversation-writes.ts';
+import { createCustomer, sameEmail } from '../customer-writes.ts';
+import type { EmulatorDeps } from '../emulator-deps.ts';
+import { kustomerError } from '../kustomer-error.ts';
+import { paginate, readPage } from '../pagination.ts';
+import { renderConversation, renderCustomer } from '../render-records.ts';
+import { readJsonBody } from '../request-body.ts';
+import { REQUIRED } from '../required-roles.ts';
+import { findInOrg, inOrg } from '../store.ts';
+import { readPathRef } from './path-lookup.ts';
+
+export function registerCustomerRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): void {
+  const { store } = deps;
+
+  app.post('/v1/customers', async (c) => {
+    requireRole(c, REQUIRED.customerCreate);
+    const body = await readJsonBody(c.req.raw, CreateCustomerBody);
+    return c.json({ data: renderCustomer(createCustomer(deps, actorOf(c), body), store) }, 201);
+  });
+
+  app.get('/v1/customers/:ref', (c) => {
+    requireRole(c, REQUIRED.customerRead);
+    const ref = readPathRef(c.req.url, 3);
+    const all = inOrg(store.customers, c.var.auth.org.id);
+    const found =
+      ref.by === 'email'
+        ? all.find((x) => x.emails.some((e) => sameEmail(e.email, ref.value)))
+        : ref.by === 'externalId'
+          ? all.find((x) => x.externalId === ref.value)
+          : findInOrg(store.customers, c.var.auth.org.id, ref.value);
+    if (!found) throw kustomerError(404, `no customer with ${ref.by} ${ref.value}`);
+    return c.json({ data: renderCustomer(found, store) });
+  });
+
+  app.post('/v1/customers/:id/conversations', async (c) => {
+    requireRole(c, REQUIRED.conversationCreate);
+    const id = c.req.param('id');
+    if (!findInOrg(store.customers, c.var.auth.org.id, id)) throw kustomerError(404, `customer ${id} not found`);
+    const body = await readJsonBody(c.req.raw, CreateConversationBody.omit({ customer: true }));
+    return c.json({ data: renderConversation(createConversation(deps, actorOf(c), { ...body, customer: id })) }, 201);
+  });
+
+  app.get('/v1/customers/:id/conversations', (c) => {
+    requireRole(c, REQUIRED.conversationRead);
+    const id = c.req.param('id');
+    if (!findInOrg(store.customers, c.var.auth.org.id, id)) throw kustomerError(404, `customer ${id} not found`);
+    const url = new URL(c.req.url);
+    const convs = inOrg(store.conversations, c.var.auth.org.id).filter((v) => v.customerId === id);
+    return c.json(paginate(convs.map(renderConversation), url, readPage(url, 100)));
+  });
+}

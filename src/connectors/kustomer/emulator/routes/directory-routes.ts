@@ -1,0 +1,48 @@
+/**
+ * The calling key, its user, and the org directory: GET /v1/auth/tokens/current, /v1/users/current, /v1/users,
+ * /v1/teams, /v1/routing/queues (§1 rows 1, 2, 21–23). Page sizes: 100 max for queues, 500 for users and teams (§7).
+ */
+import type { Hono } from 'hono';
+import { requireRole, type ApiEnv } from '../api-env.ts';
+import { kustomerError } from '../kustomer-error.ts';
+import { paginate, readPage } from '../pagination.ts';
+import { renderQueue, renderTeam, renderToken, renderUser } from '../render-directory.ts';
+import { REQUIRED } from '../required-roles.ts';
+import { inOrg, type EmulatorStore } from '../store.ts';
+
+const USER_FILTERS = ['userType', 'email', 'pending', 'deleted'] as const;
+
+export function registerDirectoryRoutes(app: Hono<ApiEnv>, deps: { store: EmulatorStore }): void {
+  const { store } = deps;
+
+  // Any valid key, whatever its roles (D-QS, A-TOKCUR).
+  app.get('/v1/auth/tokens/current', (c) => c.json({ data: renderToken(c.var.auth.key, c.req.header('user-agent') ?? null) }));
+
+  app.get('/v1/users/current', (c) => c.json({ data: renderUser(c.var.auth.user) }));
+
+  app.get('/v1/users', (c) => {
+    requireRole(c, REQUIRED.userRead);
+    const url = new URL(c.req.url);
+    const filters = USER_FILTERS.filter((f) => url.searchParams.has(f));
+    // A-USERS: these filters can't be combined.
+    if (filters.length > 1) throw kustomerError(400, `the filters ${filters.join(', ')} cannot be combined`, { parameter: filters[1] });
+    let users = inOrg(store.users, c.var.auth.org.id);
+    const userType = url.searchParams.get('userType');
+    const email = url.searchParams.get('email');
+    if (userType) users = users.filter((u) => u.userType === userType);
+    if (email) users = users.filter((u) => u.email?.toLowerCase() === email.toLowerCase());
+    return c.json(paginate(users.map(renderUser), url, readPage(url, 500)));
+  });
+
+  app.get('/v1/teams', (c) => {
+    requireRole(c, REQUIRED.teamRead);
+    const url = new URL(c.req.url);
+    return c.json(paginate(inOrg(store.teams, c.var.auth.org.id).map(renderTeam), url, readPage(url, 500)));
+  });
+
+  app.get('/v1/routing/queues', (c) => {
+    requireRole(c, REQUIRED.queueRead);
+    const url = new URL(c.req.url);
+    return c.json(paginate(inOrg(store.queues, c.var.auth.org.id).map(renderQueue), url, readPage(url, 100)));
+  });
+}

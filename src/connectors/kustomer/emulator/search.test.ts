@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createTestEmulator } from './test-emulator.ts';
+
+const search = (body: Record<string, unknown>) => ({ body: { queryContext: 'conversation', ...body } });
+
+describe('conversation search', () => {
+  it('finds conversations updated at or after a time, oldest update first', async () => {
+    const t = createTestEmulator();
+    const a = await t.createConversation();
+    t.clock.advance(60_000);
+    const b = await t.createConversation();
+    t.clock.advance(60_000);
+    await t.api('PATCH', `/v1/conversations/${a.id}`, { body: { priority: 3 } }); // a now updated last
+    const r = await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_updated_at: { gte: '2025-03-21T12:01:00.000Z' } }], sort: [{ conversation_updated_at: 'asc' }] }));
+    expect(r.status).toBe(200);
+    expect(r.body.data.map((c: { id: string }) => c.id)).toEqual([b.id, a.id]);
+  });
+
+  it('serves as a polling cursor: a change after the cursor shows up on the next poll', async () => {
+    const t = createTestEmulator();
+    const conv = await t.createConversation();
+    const poll = async (since: string) =>
+      (await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_updated_at: { gte: since } }], sort: [{ conversation_updated_at: 'asc' }] }))).body.data as {
+        id: string;
+        attributes: { updatedAt: string; status: string };
+      }[];
+    const first = await poll('2025-03-21T00:00:00.000Z');
+    const cursor = first.at(-1)!.attributes.updatedAt;
+    t.clock.advance(30_000);
+    t.control.changeConversation({ org: 'acme', id: conv.id, status: 'done' });
+    const next = (await poll(cursor)).filter((c) => c.attributes.updatedAt > cursor);
+    expect(next.map((c) => [c.id, c.attributes.status])).toEqual([[conv.id, 'done']]);
+  });
+
+  it('filters by status and pages with relative links', async () => {
+    const t = createTestEmulator();
+    for (let i = 0; i < 3; i++) await t.createConversation({ status: 'done' });
+    await t.createConversation();
+    const page1 = await t.api('POST', '/v1/customers/search?pageSize=2', search({ and: [{ conversation_status: { equals: 'done' } }] }));
+    expect(page1.body.data).toHaveLength(2);
+    expect(page1.body.links.next).toBe('/v1/customers/search?pageSize=2&page=2');
+    const page2 = await t.api('POST', page1.body.links.next, search({ and: [{ conversation_status: { equals: 'done' } }] }));
+    expect(page2.body.data).toHaveLength(1);
+    expect(page2.body.links.next).toBeNull();
+  });
+
+  it('sorts newest first on request', async () => {
+    const t = createTestEmulator();
+    const a = await t.createConversation();
+    t.clock.advance(1_000);
+    const b = await t.createConversation();
+    const r = await t.api('POST', '/v1/customers/search', search({ sort: [{ conversation_created_at: 'desc' }] }));
+    expect(r.body.data.map((c: { id: string }) => c.id)).toEqual([b.id, a.id]);
+  });
+
+  it('refuses other query contexts, unknown criteria and pages past 100 with 400', async () => {
+    const t = createTestEmulator();
+    expect((await t.api('POST', '/v1/customers/search', { body: { queryContext: 'customer' } })).status).toBe(400);
+    expect((await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_name: { equals: 'x' } }] }))).status).toBe(400);
+    expect((await t.api('POST', '/v1/customers/search?page=101', search({}))).status).toBe(400);
+  });
+
+  it('needs the search role', async () => {
+    const t = createTestEmulator();
+    const key = t.control.createApiKey({ org: 'acme', roles: ['org.permission.conversation.read'] });
+    expect((await t.api('POST', '/v1/customers/search', { ...search({}), key: key.key })).status).toBe(403);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Runs the emulator as an HTTP server (demo, e2e, `bridgedesk kustomer-emulator --port 4010`). Binds to 127.0.0.1
+ * by default: the /__emulator/ controls have no auth. A `lost_reply` fault with `reply: 'close'` destroys the
+ * socket, so the client sees a dropped connection after the write committed.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { createKustomerEmulator, type KustomerEmulatorOptions } from './create-emulator.ts';
+import type { EmulatorControl } from './emulator-control.ts';
+import { LostReplyError } from './lost-reply-error.ts';
+
+export interface ServeEmulatorOptions extends KustomerEmulatorOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** (Default: 127.0.0.1.) */
+  host?: string;
+}
+
+export interface ServedEmulator {
+  /** e.g. http://127.0.0.1:4010 */
+  url: string;
+  port: number;
+  control: EmulatorControl;
+  close(): Promise<void>;
+}
+
+export async function serveEmulator(options: ServeEmulatorOptions): Promise<ServedEmulator> {
+  const { port, host = '127.0.0.1', ...emulatorOptions } = options;
+  const emulator = createKustomerEmulator(emulatorOptions);
+  let server!: Server;
+  const listening = new Promise<AddressInfo>((resolve, reject) => {
+    server = serve(
+      {
+        hostname: host,
+        port,
+        fetch: async (req: Request, env: HttpBindings | Http2Bindings) => {
+          try {
+            return await emulator.fetch(req);
+          } catch (err) {
+            if (err instanceof LostReplyError) {
+              // Plain HTTP/1 here, so `outgoing` is a ServerResponse with a socket.
+              (env.outgoing as HttpBindings['outgoing']).socket?.destroy();
+              return new Response(null, { status: 502 });
+            }
+            // The caller went away during a slow reply: nobody is left to answer.
+            if (req.signal.aborted) return new Response(null, { status: 499 });
+            throw err;
+          }
+        },
+      },
+      resolve,
+    ) as Server;
+    server.once('error', reject);
+  });
+  const address = await listening;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    control: emulator.control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Notes and messages on a conversation. Each bumps the conversation's counters; a message also adds its channel to
+ * the conversation's read-only `channels` (§3, [I]) and, when inbound, reopens a done or snoozed conversation
+ * (§6 "Lifecycle"). Both inherit the conversation's customer (§4).
+ */
+import type { CreateMessageBody, CreateNoteBody } from '../wire.ts';
+import { touchConversation } from './conversation-writes.ts';
+import type { Actor, EmulatorDeps } from './emulator-deps.ts';
+import { kustomerError } from './kustomer-error.ts';
+import { newObjectId } from './object-id.ts';
+import type { ConversationRecord, MessageRecord, NoteRecord } from './records.ts';
+import { renderMessage } from './render-records.ts';
+import { findInOrg } from './store.ts';
+
+function conversationOf(deps: EmulatorDeps, actor: Actor, id: string): ConversationRecord {
+  const conv = findInOrg(deps.store.conversations, actor.org.id, id);
+  if (!conv) throw kustomerError(404, `conversation ${id} not found`);
+  return conv;
+}
+
+export function addNote(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateNoteBody): NoteRecord {
+  const conv = conversationOf(deps, actor, conversationId);
+  const at = deps.now().toISOString();
+  const note: NoteRecord = {
+    id: newObjectId(deps.now()),
+    orgId: actor.org.id,
+    conversationId: conv.id,
+    customerId: conv.customerId,
+    body: body.body,
+    externalId: body.externalId ?? null,
+    createdBy: actor.userId,
+    createdAt: at,
+    updatedAt: at,
+  };
+  deps.store.notes.set(note.id, note);
+  const before = structuredClone(conv);
+  conv.noteCount += 1;
+  touchConversation(deps, actor, conv, before);
+  return note;
+}
+
+export function addMessage(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateMessageBody): MessageRecord {
+  const conv = conversationOf(deps, actor, conversationId);
+  const at = deps.now().toISOString();
+  const message: MessageRecord = {
+    id: newObjectId(deps.now()),
+    orgId: actor.org.id,
+    conversationId: conv.id,
+    customerId: conv.customerId,
+    channel: body.channel,
+    app: body.app,
+    direction: body.direction,
+    preview: body.preview ?? null,
+    subject: body.subject ?? null,
+    externalId: body.externalId ?? null,
+    status: body.direction === 'in' ? 'received' : 'sent',
+    createdBy: actor.userId,
+    createdAt: at,
+    updatedAt: at,
+  };
+  deps.store.messages.set(message.id, message);
+  const before = structuredClone(conv);
+  conv.messageCount += 1;
+  if (body.direction === 'in') conv.inboundMessageCount += 1;
+  else conv.outboundMessageCount += 1;
+  if (!conv.channels.includes(body.channel)) conv.channels = [...conv.channels, body.channel];
+  if (body.direction === 'in' && conv.status !== 'open') {
+    conv.status = 'open';
+    if (conv.snooze?.status === 'scheduled') conv.snooze = { ...conv.snooze, status: 'canceled' };
+  }
+  deps.webhooks.emit(actor.org, 'kustomer.message.create', renderMessage(message), { client: actor.client, partition: conv.customerId });
+  touchConversation(deps, actor, conv, before);
+  return message;
+}

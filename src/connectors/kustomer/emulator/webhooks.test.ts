@@ -1,0 +1,204 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { WebhookEvent } from '../wire.ts';
+import { createKustomerEmulator } from './create-emulator.ts';
+import { seedDemoOrg } from './seed-demo-org.ts';
+import { createTestEmulator } from './test-emulator.ts';
+
+interface Received {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** An emulator whose deliveries land in `received`; `status` is what the receiver answers. */
+function withReceiver(status = 200) {
+  const received: Received[] = [];
+  const receiver = { status };
+  const t = createTestEmulator({
+    deliver: async (url, init) => {
+      received.push({ url, headers: init.headers as Record<string, string>, body: init.body as string });
+      return new Response(null, { status: receiver.status });
+    },
+  });
+  async function subscribe(events = ['kustomer.conversation.create', 'kustomer.conversation.update']) {
+    const r = await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'Bridgedesk', url: 'https://bridgedesk.example/hooks/kustomer', events, headers: [{ name: 'X-Source', value: 'kustomer' }] } });
+    expect(r.status).toBe(201);
+    return r.body.data as { id: string; attributes: { token: string } };
+  }
+  const events = () => received.map((r) => JSON.parse(r.body) as WebhookEvent);
+  return { ...t, received, receiver, subscribe, events };
+}
+
+const sign = (body: string, token: string) => createHmac('sha256', token).update(body).digest('hex');
+
+describe('outbound webhook subscriptions', () => {
+  it('creates a webhook whose reply carries the signing token, and lists, gets and deletes it', async () => {
+    const t = withReceiver();
+    const hook = await t.subscribe();
+    expect(hook.attributes.token).toMatch(/^[0-9a-f]{64}$/);
+    expect((await t.api('GET', '/v1/outbound-webhooks')).body.data.map((h: { id: string }) => h.id)).toEqual([hook.id]);
+    expect((await t.api('GET', `/v1/outbound-webhooks/${hook.id}`)).body.data.attributes.token).toBe(hook.attributes.token);
+    const deleted = await t.emulator.fetch(t.request('DELETE', `/v1/outbound-webhooks/${hook.id}`));
+    expect(deleted.status).toBe(204);
+    expect((await t.api('GET', `/v1/outbound-webhooks/${hook.id}`)).status).toBe(404);
+  });
+
+  it('refuses unknown event names and a sixth webhook with 400', async () => {
+    const t = withReceiver();
+    expect((await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'x', url: 'https://a.example/h', events: ['kustomer.ticket.create'] } })).status).toBe(400);
+    for (let i = 0; i < 5; i++) await t.subscribe();
+    expect((await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'x', url: 'https://a.example/h', events: ['kustomer.conversation.create'] } })).status).toBe(400);
+  });
+});
+
+describe('webhook deliveries', () => {
+  it('sends a signed kustomer.conversation.create event with the conversation as data', async () => {
+    const t = withReceiver();
+    const hook = await t.subscribe();
+    const conv = await t.createConversation({ externalId: 'req-9' });
+    await t.control.webhooks.idle();
+    expect(t.received).toHaveLength(1);
+    const [delivery] = t.received;
+    expect(delivery!.url).toBe('https://bridgedesk.example/hooks/kustomer');
+    expect(delivery!.headers).toMatchObject({ 'content-type': 'application/json', 'x-kustomer-webhook-event': 'kustomer.conversation.create', 'X-Source': 'kustomer' });
+    expect(delivery!.headers['x-kustomer-webhook-signature']).toBe(sign(delivery!.body, hook.attributes.token));
+    const event = WebhookEvent.parse(JSON.parse(delivery!.body));
+    expect(event).toMatchObject({ name: 'kustomer.conversation.create', org: t.demo.org.id, orgName: 'acme', dataId: conv.id, createdAt: '2025-03-21T12:00:10.000Z' });
+    expect(event.data.attributes).toMatchObject({ externalId: 'req-9', status: 'open' });
+    expect(event.changes).toBeUndefined();
+  });
+
+  it('sends kustomer.conversation.update with before/after changes for an API update', async () => {
+    const t = withReceiver();
+    await t.subscribe();
+    const conv = await t.createConversation({ priority: 2 });
+    await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'done', priority: 4 } });
+    await t.control.webhooks.idle();
+    const update = t.events()[1]!;
+    expect(update.name).toBe('kustomer.conversation.update');
+    expect(update.changes?.attributes).toEqual({
+      status: { op: 'replace', before: 'open', after: 'done' },
+      priority: { op: 'replace', before: 2, after: 4 },
+    });
+    expect(update.data.attributes).toMatchObject({ status: 'done', rev: 2 });
+  });
+
+  it("sends an update when an agent changes the conversation in Kustomer (the control)", async () => {
+    const t = withReceiver();
+    await t.subscribe(['kustomer.conversation.update']);
+    const conv = await t.createConversation();
+    const changed = t.control.changeConversation({ org: 'acme', id: conv.id, status: 'snoozed', snooze: { time: '2025-03-22T09:00:00.000Z', status: 'scheduled' } });
+    expect(changed.attributes.status).toBe('snoozed');
+    expect(changed.relationships?.modifiedBy?.data).toEqual({ type: 'user', id: t.demo.users.alex.id });
+    await t.control.webhooks.idle();
+    const [event] = t.events();
+    expect(event).toMatchObject({ name: 'kustomer.conversation.update', client: 'web', changes: { attributes: { status: { op: 'replace', before: 'open', after: 'snoozed' } } } });
+    expect(event!.changes!.attributes!.snooze).toEqual({ op: 'add', after: { time: '2025-03-22T09:00:00.000Z', status: 'scheduled' } });
+  });
+
+  it('does not hold up the API reply while a delivery is pending', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const emulator = createKustomerEmulator({ deliver: async () => (await gate, new Response(null, { status: 200 })) });
+    const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+    const headers = { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' };
+    const post = (path: string, body: unknown) => emulator.fetch(new Request(`http://localhost${path}`, { method: 'POST', headers, body: JSON.stringify(body) }));
+    await post('/v1/outbound-webhooks', { name: 'h', url: 'https://h.example/x', events: ['kustomer.customer.create'] });
+    const res = await post('/v1/customers', { name: 'Jane' });
+    expect(res.status).toBe(201);
+    expect(emulator.control.webhooks.deliveries()[0]!.state).toBe('pending');
+    release();
+    await emulator.control.webhooks.idle();
+    expect(emulator.control.webhooks.deliveries()[0]!.state).toBe('delivered');
+  });
+
+  it('drops the next N deliveries on request', async () => {
+    const t = withReceiver();
+    await t.subscribe();
+    t.control.webhooks.dropNext(1);
+    const conv = await t.createConversation();
+    await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'done' } });
+    await t.control.webhooks.idle();
+    expect(t.events().map((e) => e.name)).toEqual(['kustomer.conversation.update']);
+    expect(t.control.webhooks.deliveries().map((d) => d.state)).toEqual(['dropped', 'delivered']);
+  });
+
+  it('delivers duplicates with the same event id on request', async () => {
+    const t = withReceiver();
+    await t.subscribe();
+    t.control.webhooks.duplicateNext(1);
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    const [a, b] = t.events();
+    expect(t.received).toHaveLength(2);
+    expect(a!.id).toBe(b!.id);
+    expect(t.received[0]!.body).toBe(t.received[1]!.body);
+  });
+
+  it('holds deliveries and releases them newest first, for out-of-order tests', async () => {
+    const t = withReceiver();
+    await t.subscribe(['kustomer.conversation.update']);
+    const conv = await t.createConversation();
+    t.control.webhooks.hold();
+    for (const status of ['snoozed', 'done', 'open'] as const) {
+      t.clock.advance(1_000);
+      await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status } });
+    }
+    await t.control.webhooks.idle();
+    expect(t.received).toHaveLength(0);
+    await t.control.webhooks.release();
+    expect(t.events().map((e) => e.data.attributes.status)).toEqual(['open', 'done', 'snoozed']);
+    expect(t.events().map((e) => e.data.attributes.rev)).toEqual([4, 3, 2]);
+  });
+
+  it('records failed deliveries and sends them again on retryFailed', async () => {
+    const t = withReceiver(500);
+    await t.subscribe();
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.control.webhooks.deliveries()).toEqual([expect.objectContaining({ state: 'failed', httpStatus: 500, attempt: 1 })]);
+    t.receiver.status = 200;
+    await t.control.webhooks.retryFailed();
+    const [first, retry] = t.control.webhooks.deliveries();
+    expect(retry).toMatchObject({ state: 'delivered', httpStatus: 200, attempt: 2, eventId: first!.eventId });
+  });
+
+  it('sends nothing for events the webhook did not subscribe to', async () => {
+    const t = withReceiver();
+    await t.subscribe(['kustomer.customer.create']);
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.events().map((e) => e.name)).toEqual(['kustomer.customer.create']);
+  });
+
+  it('delivers over real HTTP to a local receiver with a verifiable signature', async () => {
+    const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        got.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const emulator = createKustomerEmulator();
+      const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+      const headers = { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' };
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+      const hook = await (await emulator.fetch(new Request('http://localhost/v1/outbound-webhooks', { method: 'POST', headers, body: JSON.stringify({ name: 'h', url, events: ['kustomer.customer.create'] }) }))).json();
+      await emulator.fetch(new Request('http://localhost/v1/customers', { method: 'POST', headers, body: JSON.stringify({ name: 'Jane' }) }));
+      await emulator.control.webhooks.idle();
+      expect(got).toHaveLength(1);
+      expect(got[0]!.headers['x-kustomer-webhook-event']).toBe('kustomer.customer.create');
+      expect(got[0]!.headers['x-kustomer-webhook-signature']).toBe(sign(got[0]!.body, hook.data.attributes.token));
+      expect(emulator.control.webhooks.deliveries()[0]).toMatchObject({ state: 'delivered', httpStatus: 204 });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
