@@ -61,9 +61,12 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws one ConfigError listing every problem. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+/**
+ * Parses the environment; throws one ConfigError listing every problem. `defaults` fill what the environment
+ * leaves unset (the demo uses it to point at its emulator).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, defaults: Record<string, string> = {}): Config {
+  const cleaned = { ...defaults, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) };
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

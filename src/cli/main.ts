@@ -8,6 +8,11 @@ import { createApp } from '../server/app.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
 import { openDatabase, StartupError } from './database.ts';
 import { listen } from './serve.ts';
+import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
+import { destinationDeps } from '../usecases/destination-access.ts';
+import { DEMO_PASSWORD, seedDemo } from './demo-seed.ts';
+import type { Db } from '../db/database.ts';
+import type { Logger } from 'pino';
 
 const HELP = `bridgedesk: a self-hosted service desk that escalates requests into Kustomer
 
@@ -18,13 +23,16 @@ Commands:
   server     only the HTTP server (API, web UI, webhooks)
   worker     only the background worker (deliveries, workflows, sync)
   migrate    apply database migrations and exit
+  demo       start + a Kustomer emulator + demo data, connected and ready to click
+  kustomer-emulator [--port 4010] [--seed <org>]
+             run the Kustomer emulator (test controls under /__emulator/)
   help       show this help
 
 Without DATABASE_URL, Bridgedesk starts an embedded Postgres in BRIDGEDESK_DATA_DIR (default ./.bridgedesk).
 Every setting is an environment variable: see .env.example.
 `;
 
-type Command = 'start' | 'server' | 'worker' | 'migrate';
+type Command = 'start' | 'server' | 'worker' | 'migrate' | 'demo';
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -32,19 +40,64 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (!['start', 'server', 'worker', 'migrate'].includes(command)) {
+  if (command === 'kustomer-emulator') {
+    await runEmulator(argv.slice(1));
+    return 0;
+  }
+  if (!['start', 'server', 'worker', 'migrate', 'demo'].includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
-  const config = loadConfig();
-  await run(command as Command, config);
+  if (command === 'demo') {
+    await runDemo();
+    return 0;
+  }
+  await run(command as Command, loadConfig());
   return 0;
 }
 
-async function run(command: Command, config: Config) {
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function runEmulator(args: string[]) {
+  const port = Number(flag(args, 'port') ?? 4010);
+  const emulator = await serveEmulator({ port, host: flag(args, 'host') ?? '127.0.0.1' });
+  const org = flag(args, 'seed');
+  const seeded = org ? seedDemoOrg(emulator.control, { name: org }) : null;
+  process.stdout.write(`Kustomer emulator on ${emulator.url} (controls under ${emulator.url}/__emulator/)\n`);
+  if (seeded) process.stdout.write(`org "${org}", API key with every role:\n${seeded.apiKey}\n`);
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** The demo: an emulator seeded with an org, and Bridgedesk pointed at it with demo data and the connection made. */
+async function runDemo() {
+  const emulator = await serveEmulator({ port: 0 });
+  const org = seedDemoOrg(emulator.control, { name: 'acme' });
+  const config = loadConfig(process.env, {
+    BRIDGEDESK_DATA_DIR: '.bridgedesk-demo',
+    KUSTOMER_BASE_URL: emulator.url,
+    KUSTOMER_WEB_URL: emulator.url,
+    BRIDGEDESK_ADMIN_EMAIL: 'admin@demo.test',
+    BRIDGEDESK_ADMIN_PASSWORD: DEMO_PASSWORD,
+    BRIDGEDESK_ADMIN_NAME: 'Avery Admin',
+  });
+  await run('demo', config, async ({ db, log }) => {
+    await seedDemo({ ...destinationDeps(config, { db, now: () => new Date() }), log }, { org: 'acme', apiKey: org.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] });
+    log.info(
+      { kustomerEmulator: emulator.url },
+      `Demo ready: sign in at ${config.publicUrl} as ${config.admin?.email} / ${DEMO_PASSWORD} (also ada@demo.test, riley@demo.test, morgan@demo.test)`,
+    );
+  }, emulator.close);
+}
+
+async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db; log: Logger }) => Promise<void>, alsoStop?: () => Promise<void>) {
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config, log);
-  const stops: (() => Promise<void>)[] = [database.close];
+  const stops: (() => Promise<void>)[] = [database.close, ...(alsoStop ? [alsoStop] : [])];
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -66,17 +119,18 @@ async function run(command: Command, config: Config) {
     }
     await bootstrapAdmin(database.db, config, log);
     const now = () => new Date();
-    if (command === 'start' || command === 'worker') {
+    if (command === 'start' || command === 'worker' || command === 'demo') {
       const worker = await startWorker({ db: database.db, connectionString: database.url, concurrency: config.workerConcurrency, log, now });
       stops.push(worker.stop);
       log.info({ concurrency: config.workerConcurrency }, 'worker running');
     }
-    if (command === 'start' || command === 'server') {
+    if (command === 'start' || command === 'server' || command === 'demo') {
       const app = createApp({ db: database.db, config, log, now });
       const server = await listen(app, config.port, config.host);
       stops.push(server.close);
       log.info({ url: config.publicUrl, port: server.port }, `Bridgedesk is running at ${config.publicUrl}`);
     }
+    await afterStart?.({ db: database.db, log });
   } catch (err) {
     // Never leave an embedded Postgres running behind a failed start.
     for (const stop of stops.reverse()) await stop().catch(() => {});

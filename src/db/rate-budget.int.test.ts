@@ -29,11 +29,24 @@ describe('the shared rate budget', () => {
     expect(next.remaining).toBe(99);
   });
 
-  it('lets calls through once the window has ended', async () => {
+  it('assumes a new window of the same size once the window has ended', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const budget = postgresBudget(database.db, 'kustomer:gamma');
-    await budget.observe({ limit: 1, remaining: 0, resetAt: new Date(now.getTime() + 1000) }, now);
+    await budget.observe({ limit: 2, remaining: 0, resetAt: new Date(now.getTime() + 1000) }, now);
     expect(await budget.take(now)).toBe(1000);
-    expect(await budget.take(new Date(now.getTime() + 1000))).toBe(0);
+    const later = new Date(now.getTime() + 1000);
+    expect(await budget.take(later)).toBe(0);
+    expect(await budget.take(later)).toBe(0);
+    expect(await budget.take(later)).toBe(60_000);
+  });
+
+  it('sends one probe first when nothing is known, and holds the others until its reply tells the window', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const budget = postgresBudget(database.db, 'kustomer:delta');
+    const waits = await Promise.all(Array.from({ length: 5 }, () => budget.take(now)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(1);
+    await budget.observe({ limit: 100, remaining: 3, resetAt: new Date(now.getTime() + 30_000) }, now);
+    const after = await Promise.all(Array.from({ length: 5 }, () => budget.take(now)));
+    expect(after.filter((w) => w === 0)).toHaveLength(3);
   });
 });

@@ -108,7 +108,7 @@ export async function setDestinationTargets(deps: DestinationDeps, provider: Pro
   if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
   await withTransaction(deps.db, async (tx) => {
     const unknown = await setTargetsEnabled(tx, connection.id, changes);
-    if (unknown.length) throw unprocessable('Unknown queues or teams: re-sync and try again', { unknown });
+    if (unknown.length) throw unprocessable('Unknown queues or teams, or ones no longer in the destination: re-sync and try again', { unknown });
   });
   return connectionStatus(deps, provider);
 }

@@ -13,6 +13,8 @@ import { NewRequestPage } from './features/requests/new-request-page.tsx';
 import { RequestListPage } from './features/requests/request-list-page.tsx';
 import { RequestPage } from './features/requests/request-page.tsx';
 import { ApiTokensPage } from './features/settings/api-tokens-page.tsx';
+import { IntegrationsPage } from './features/settings/integrations-page.tsx';
+import { KustomerSettingsPage } from './features/settings/kustomer-settings-page.tsx';
 import { EmptyState, ErrorBanner, Loading } from './ui/states.tsx';
 
 export function App() {
@@ -63,6 +65,8 @@ export function App() {
           <Redirect to="/settings/api-tokens" replace />
         </Route>
         <Route path="/settings/api-tokens" component={ApiTokensPage} />
+        <Route path="/settings/integrations">{adminOnly(<IntegrationsPage />)}</Route>
+        <Route path="/settings/integrations/kustomer">{adminOnly(<KustomerSettingsPage />)}</Route>
         <Route>
           <EmptyState title="Page not found">
             <Link href="/requests">Go to requests</Link>

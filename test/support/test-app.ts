@@ -72,7 +72,8 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
     log: createLogger(config.logLevel),
     now,
     secrets: createSecretBox(randomBytes(32)),
-    transports: { kustomer: { fetch: opts.kustomerFetch, sleep: opts.sleep } },
+    // Waiting for a rate-limit reset or a backoff moves the test clock instead of taking real time.
+    transports: { kustomer: { fetch: opts.kustomerFetch, sleep: opts.sleep ?? (async (ms) => clock.advance(ms)) } },
   });
   const raw = async (path: string, init?: RequestInit) => app.request(path, init);
   return {

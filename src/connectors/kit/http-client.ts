@@ -51,8 +51,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (!req.path.startsWith('/') || req.path.startsWith('//')) throw new Error(`path must be relative to the base URL: ${req.path}`);
     if (opts.budget) {
       let wait = await opts.budget.take(now());
-      while (wait > 0) {
-        if (wait > (opts.maxBudgetWaitMs ?? 0)) {
+      for (let round = 0; wait > 0; round++) {
+        if (wait > (opts.maxBudgetWaitMs ?? 0) || round >= 3) {
           throw new ConnectorError('retryable', 'Rate limit budget used up; waiting for the window to reset', { retryAfterMs: wait, reason: 'rate_limited' });
         }
         await sleep(wait);
@@ -86,6 +86,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
     const window = opts.readRateWindow?.(res.headers, now()) ?? null;
     if (window && opts.budget) await opts.budget.observe(res.status === 429 ? { ...window, remaining: 0 } : window, now());
+    else if (opts.budget) await opts.budget.unknown?.(now());
 
     let body: unknown = null;
     if (text) {

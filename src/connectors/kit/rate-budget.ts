@@ -15,6 +15,8 @@ export interface RateBudget {
   take(now: Date): Promise<number>;
   /** Records what the vendor said about the current window (from its headers, or a 429). */
   observe(window: RateWindow, now: Date): Promise<void>;
+  /** A reply came without rate-limit headers (e.g. a refused key): a probe learned nothing, let the next call try. */
+  unknown?(now: Date): Promise<void>;
 }
 
 export function memoryBudget(): RateBudget {

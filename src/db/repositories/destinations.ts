@@ -118,12 +118,17 @@ export async function syncTargets(q: Queryable, connectionId: string, fresh: Des
       )
       .execute();
   }
-  await q
-    .updateTable('destination_targets')
-    .set({ available: false })
-    .where('connection_id', '=', connectionId)
-    .where('last_seen_at', '<', now)
-    .execute();
+  const seen = new Set(fresh.map((t) => `${t.kind}:${t.remoteId}`));
+  const gone = (await listTargets(q, connectionId)).filter((t) => t.available && !seen.has(`${t.kind}:${t.remoteId}`));
+  for (const t of gone) {
+    await q
+      .updateTable('destination_targets')
+      .set({ available: false })
+      .where('connection_id', '=', connectionId)
+      .where('kind', '=', t.kind)
+      .where('remote_id', '=', t.remoteId)
+      .execute();
+  }
   await q.updateTable('destination_connections').set({ last_synced_at: now, last_sync_error: null, updated_at: now }).where('id', '=', connectionId).execute();
 }
 
@@ -131,7 +136,7 @@ export async function recordSyncError(q: Queryable, connectionId: string, messag
   await q.updateTable('destination_connections').set({ last_sync_error: message, updated_at: now }).where('id', '=', connectionId).execute();
 }
 
-/** Returns the targets that do not exist, so the caller can refuse the whole change. */
+/** Returns the targets that do not exist (or are gone and would be switched on), so the caller can refuse the change. */
 export async function setTargetsEnabled(q: Queryable, connectionId: string, changes: { kind: 'queue' | 'team'; remoteId: string; enabled: boolean }[]) {
   const unknown: string[] = [];
   for (const c of changes) {
@@ -141,6 +146,7 @@ export async function setTargetsEnabled(q: Queryable, connectionId: string, chan
       .where('connection_id', '=', connectionId)
       .where('kind', '=', c.kind)
       .where('remote_id', '=', c.remoteId)
+      .where((eb) => (c.enabled ? eb('available', '=', true) : eb.lit(true)))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) unknown.push(`${c.kind}:${c.remoteId}`);
   }

@@ -12,4 +12,5 @@ export const keys = {
   services: (includeInactive: boolean) => ['services', includeInactive] as const,
   customFields: (includeInactive: boolean) => ['custom-fields', includeInactive] as const,
   apiTokens: ['api-tokens'] as const,
+  kustomerIntegration: ['integrations', 'kustomer'] as const,
 };

@@ -52,6 +52,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
           <div className="nav-section">Settings</div>
           <NavLink href="/settings/api-tokens">API tokens</NavLink>
+          {me.role === 'admin' && <NavLink href="/settings/integrations">Integrations</NavLink>}
         </nav>
       </aside>
       <div className="main">

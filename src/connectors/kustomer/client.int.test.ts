@@ -1,0 +1,202 @@
+/** The Kustomer client against the emulator over real HTTP: every call, pagination, each error class, rate limits. */
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/support/test-database.ts';
+import { postgresBudget } from '../../db/rate-budget.ts';
+import { ConnectorError } from '../kit/errors.ts';
+import { createKustomerClient, type KustomerClientOptions } from './client.ts';
+import { seedDemoOrg, serveEmulator, type DemoOrg } from './emulator/index.ts';
+
+let clock = new Date('2026-03-02T10:00:30Z');
+const emulator = await serveEmulator({ port: 0, now: () => clock });
+const database = await createTestDatabase();
+afterAll(async () => {
+  await emulator.close();
+  await database.drop();
+});
+
+let demo: DemoOrg;
+beforeEach(() => {
+  clock = new Date('2026-03-02T10:00:30Z');
+  emulator.control.reset();
+  demo = seedDemoOrg(emulator.control, { name: 'acme' });
+});
+
+const client = (o: Partial<KustomerClientOptions> = {}) =>
+  createKustomerClient({
+    orgName: 'acme',
+    apiKey: demo.apiKey,
+    baseUrlOverride: emulator.url,
+    now: () => clock,
+    // Waiting moves the shared fake clock, so a test "waits" a minute in no time.
+    sleep: async (ms) => {
+      clock = new Date(clock.getTime() + ms);
+    },
+    ...o,
+  });
+
+async function failure(p: Promise<unknown>): Promise<ConnectorError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ConnectorError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConnectorError');
+}
+
+describe('calls', () => {
+  it('checks a key and names the permissions it lacks', async () => {
+    expect(await client().checkKey()).toEqual({ missing: [], missingRequired: [] });
+    const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.customer.read', 'org.permission.queue.read'] });
+    const check = await client({ apiKey: narrow.key }).checkKey();
+    expect(check.missingRequired).toContain('org.permission.conversation.create');
+    expect(check.missingRequired).not.toContain('org.permission.customer.read');
+  });
+
+  it('lists queues and teams across every page', async () => {
+    for (let i = 0; i < 120; i++) emulator.control.createQueue({ org: 'acme', name: `Queue ${String(i).padStart(3, '0')}` });
+    const queues = await client().listQueues();
+    expect(queues).toHaveLength(124);
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining(['Tier 2 Support', 'VIP', 'Queue 119']));
+    const pages = emulator.control.calls().filter((c) => c.path === '/v1/routing/queues');
+    expect(pages.length).toBe(2);
+    const teams = await client().listTeams();
+    expect(teams.map((t) => t.name).sort()).toEqual(['Billing Team', 'Escalations']);
+  });
+
+  it('leaves out deleted queues', async () => {
+    emulator.control.deleteQueue({ org: 'acme', id: demo.queues.billing.id });
+    expect((await client().listQueues()).map((q) => q.name)).not.toContain('Billing');
+  });
+
+  it('finds a customer by email, creates one when absent, and finds it again after a conflict', async () => {
+    const c = client();
+    expect(await c.findContactByEmail('jane+vip@example.com')).toBeNull();
+    const jane = await c.createContact({ name: 'Jane', email: 'jane+vip@example.com' });
+    expect(await c.findContactByEmail('jane+vip@example.com')).toEqual(jane);
+    expect(await c.createContact({ name: 'Jane again', email: 'jane+vip@example.com' })).toEqual(jane);
+    expect(emulator.control.customers('acme')).toHaveLength(1);
+  });
+
+  it('creates a conversation with queue, team, priority and external id, then finds, reads and updates it', async () => {
+    const c = client();
+    const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
+    const t = await c.createTicket({ contactId: jane.remoteId, subject: 'Refund stuck', externalId: 'esc-1', priority: 3, queueId: demo.queues.vip.id, teamId: demo.teams.escalations.id });
+    expect(t).toMatchObject({ subject: 'Refund stuck', externalId: 'esc-1', priority: 3, status: 'open', targetQueueId: demo.queues.vip.id, targetTeamIds: [demo.teams.escalations.id], contactId: jane.remoteId });
+    expect(t.url).toContain(t.remoteId);
+    expect(await c.findTicketByExternalId('esc-1')).toMatchObject({ remoteId: t.remoteId });
+    expect(await c.findTicketByExternalId('esc-2')).toBeNull();
+    expect((await c.getTicket(t.remoteId))?.subject).toBe('Refund stuck');
+    const done = await c.updateTicket(t.remoteId, { status: 'closed', priority: 4 });
+    expect(done).toMatchObject({ status: 'closed', priority: 4 });
+    const snoozed = await c.updateTicket(t.remoteId, { status: 'waiting', snoozeUntil: new Date('2026-03-09T00:00:00Z') });
+    expect(snoozed.status).toBe('waiting');
+  });
+
+  it('refuses a second conversation with the same external id, permanently', async () => {
+    const c = client();
+    const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
+    await c.createTicket({ contactId: jane.remoteId, subject: 'A', externalId: 'dup', priority: 2 });
+    const err = await failure(c.createTicket({ contactId: jane.remoteId, subject: 'B', externalId: 'dup', priority: 2 }));
+    expect(err).toMatchObject({ kind: 'permanent', status: 409 });
+  });
+
+  it('adds a note and a message (which sets the channel)', async () => {
+    const c = client();
+    const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
+    const t = await c.createTicket({ contactId: jane.remoteId, subject: 'S', externalId: 'x1', priority: 2 });
+    await c.addMessage(t.remoteId, { channel: 'email', body: 'Hello', subject: 'S' });
+    await c.addNote(t.remoteId, { body: 'Escalated from Bridgedesk REQ-1' });
+    expect((await c.getTicket(t.remoteId))?.channels).toEqual(['email']);
+    expect(emulator.control.notes('acme').map((n) => n.attributes.body)).toEqual(['Escalated from Bridgedesk REQ-1']);
+    await expect(c.addMessage(t.remoteId, { channel: 'pigeon', body: 'x' })).rejects.toThrow(/no channel/);
+  });
+
+  it('reads the conversation custom attributes with their types', async () => {
+    emulator.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never });
+    const fields = await client().listTicketFields();
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'orderNumberStr', label: 'Order number', type: 'text' }),
+        expect.objectContaining({ name: 'refundNum', type: 'number' }),
+      ]),
+    );
+  });
+});
+
+describe('failures', () => {
+  it('classifies an unknown or revoked key as auth', async () => {
+    expect(await failure(client({ apiKey: 'not-a-key' }).listQueues())).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
+    emulator.control.revokeApiKey(demo.key.id);
+    expect((await failure(client().checkKey())).kind).toBe('auth');
+  });
+
+  it('classifies a missing role as auth', async () => {
+    const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.customer.read'] });
+    expect(await failure(client({ apiKey: narrow.key }).listTeams())).toMatchObject({ kind: 'auth', status: 403 });
+  });
+
+  it('keeps Kustomer\'s message on a permanent error, in both error shapes', async () => {
+    const c = client();
+    const bad = await failure(c.createTicket({ contactId: 'aaaaaaaaaaaaaaaaaaaaaaaa', subject: 'x', externalId: 'e', priority: 2 }));
+    expect(bad.kind).toBe('permanent');
+    expect(bad.detail.vendorMessage).toBeTruthy();
+    emulator.control.updateOrg('acme', { errorShape: 'simple' });
+    const simple = await failure(c.createTicket({ contactId: 'aaaaaaaaaaaaaaaaaaaaaaaa', subject: 'x', externalId: 'e', priority: 2 }));
+    expect(simple.detail.vendorMessage).toBeTruthy();
+  });
+
+  it('retries 5xx inside an interactive call and gives up as retryable after the attempts', async () => {
+    emulator.control.injectFault({ kind: '503', count: 2 });
+    expect(await client({ attempts: 3, maxWaitMs: 5000 }).listTeams()).toHaveLength(2);
+    emulator.control.injectFault({ kind: '500', count: 5 });
+    expect(await failure(client({ attempts: 2, maxWaitMs: 5000 }).listTeams())).toMatchObject({ kind: 'retryable', status: 500 });
+  });
+
+  it('waits for the rate-limit reset after a 429, then succeeds', async () => {
+    const resetAt = new Date(clock.getTime() + 20_000);
+    emulator.control.injectFault({ kind: '429', count: 1, resetAt });
+    const before = clock.getTime();
+    expect(await client({ attempts: 2, maxWaitMs: 60_000 }).listTeams()).toHaveLength(2);
+    expect(clock.getTime() - before).toBeGreaterThanOrEqual(20_000);
+  });
+
+  it('reports a 429 as retryable with the wait when the caller cannot wait', async () => {
+    emulator.control.updateOrg('acme', { rateLimitPerMinute: 2 });
+    const c = client();
+    await c.listTeams();
+    await c.listTeams();
+    const err = await failure(c.listTeams());
+    expect(err).toMatchObject({ kind: 'retryable', status: 429, detail: { reason: 'rate_limited' } });
+    expect(err.detail.retryAfterMs).toBe(30_000);
+  });
+
+  it('times out a slow reply as retryable', async () => {
+    emulator.control.injectFault({ kind: 'slow', delayMs: 2000, count: 1 });
+    expect(await failure(client({ timeoutMs: 100 }).listTeams())).toMatchObject({ kind: 'retryable', detail: { reason: 'timeout' } });
+  });
+
+  it('classifies a reply lost after commit as retryable, and the external id finds what was created', async () => {
+    const c = client();
+    const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
+    emulator.control.injectFault({ kind: 'lost_reply', count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
+    const err = await failure(c.createTicket({ contactId: jane.remoteId, subject: 'S', externalId: 'lost-1', priority: 2 }));
+    expect(err.kind).toBe('retryable');
+    expect(await c.findTicketByExternalId('lost-1')).not.toBeNull();
+  });
+});
+
+describe('a shared rate budget', () => {
+  it('keeps two workers together under the org\'s limit without a single 429', async () => {
+    emulator.control.updateOrg('acme', { rateLimitPerMinute: 10 });
+    const budgetKey = 'kustomer:acme';
+    const workers = [0, 1].map(() => client({ budget: postgresBudget(database.db, budgetKey), attempts: 1 }));
+    // Learn the window first (the probe), then both workers draw on it together.
+    await workers[0]!.listTeams();
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => workers[i % 2]!.listTeams()));
+    const waited = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as ConnectorError);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(9);
+    expect(waited.every((e) => e.kind === 'retryable' && e.detail.reason === 'rate_limited' && e.status === undefined)).toBe(true);
+    expect(emulator.control.calls().filter((c) => c.status === 429)).toHaveLength(0);
+  });
+});

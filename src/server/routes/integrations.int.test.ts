@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { createKustomerEmulator, seedDemoOrg } from '../../connectors/kustomer/emulator/index.ts';
+import { createTestApp } from '../../../test/support/test-app.ts';
+
+const emulator = createKustomerEmulator();
+const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+const t = await createTestApp(
+  { KUSTOMER_BASE_URL: 'http://kustomer.emulator' },
+  { kustomerFetch: ((input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init))) as typeof fetch },
+);
+const admin = await t.createUser('admin');
+const agent = await t.createUser('agent');
+const path = '/api/v1/integrations/kustomer';
+
+describe('connecting Kustomer', () => {
+  it('shows not connected before anything is saved', async () => {
+    const r = await t.api(admin, 'GET', path);
+    expect(r.body).toMatchObject({ status: 'not_connected', orgName: null, queues: [], teams: [] });
+  });
+
+  it('answers a refused key with "Invalid credentials" and stores nothing', async () => {
+    const r = await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: 'wrong-key' });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ message: 'Invalid credentials', details: { reason: 'invalid_credentials' } });
+    expect((await t.api(admin, 'GET', path)).body.status).toBe('not_connected');
+  });
+
+  it('says which permissions a key lacks', async () => {
+    const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.queue.read', 'org.permission.team.read'] });
+    const r = await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: narrow.key });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details.missing).toContain('org.permission.conversation.create');
+    expect(r.body.error.message).toContain('org.permission.conversation.create');
+  });
+
+  it('refuses org names that could change the host', async () => {
+    const callsBefore = emulator.control.calls().length;
+    for (const orgName of ['acme.evil.com', 'acme@evil', '127.0.0.1', 'acme:443']) {
+      const r = await t.api(admin, 'PUT', path, { orgName, apiKey: demo.apiKey });
+      expect(r.status, orgName).toBe(422);
+      expect(r.body.error.details.field).toBe('orgName');
+    }
+    expect(emulator.control.calls()).toHaveLength(callsBefore);
+  });
+
+  it('says when Kustomer cannot be reached', async () => {
+    emulator.control.injectFault({ kind: '503', count: 10 });
+    const r = await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: demo.apiKey });
+    expect(r.status).toBe(502);
+    expect(r.body.error.message).toMatch(/could not be reached/);
+    emulator.control.clearFaults();
+  });
+
+  it('connects with a good key, stores it encrypted, and never shows it again', async () => {
+    const r = await t.api(admin, 'PUT', path, { orgName: 'Acme', apiKey: demo.apiKey });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ status: 'connected', orgName: 'acme', keyLastFour: demo.apiKey.slice(-4), lastSyncError: null });
+    expect(r.body.queues.map((q: any) => q.name)).toEqual(expect.arrayContaining(['Tier 2 Support', 'VIP', 'Billing']));
+    expect(r.body.queues.every((q: any) => q.enabled === false && q.available === true)).toBe(true);
+    expect(r.body.teams.map((q: any) => q.name).sort()).toEqual(['Billing Team', 'Escalations']);
+    expect(JSON.stringify(r.body)).not.toContain(demo.apiKey);
+    const row = await t.db.selectFrom('destination_connections').selectAll().executeTakeFirstOrThrow();
+    expect(row.secret_encrypted).not.toContain(demo.apiKey);
+    expect(row.secret_encrypted.startsWith('v1:')).toBe(true);
+  });
+
+  it('lets the admin choose queues and teams, and refuses unknown ones', async () => {
+    const r = await t.api(admin, 'PATCH', path, { queues: [{ remoteId: demo.queues.vip.id, enabled: true }], teams: [{ remoteId: demo.teams.escalations.id, enabled: true }] });
+    expect(r.status).toBe(200);
+    expect(r.body.queues.find((q: any) => q.remoteId === demo.queues.vip.id).enabled).toBe(true);
+    expect(r.body.teams.find((q: any) => q.remoteId === demo.teams.escalations.id).enabled).toBe(true);
+    const bad = await t.api(admin, 'PATCH', path, { queues: [{ remoteId: 'nope', enabled: true }] });
+    expect(bad.status).toBe(422);
+  });
+
+  it('re-syncs: a new queue appears disabled, a removed one stays marked unavailable, choices are kept', async () => {
+    const added = emulator.control.createQueue({ org: 'acme', name: 'Returns' });
+    emulator.control.deleteQueue({ org: 'acme', id: demo.queues.vip.id });
+    const r = await t.api(admin, 'POST', `${path}/sync`);
+    expect(r.status).toBe(200);
+    expect(r.body.queues.find((q: any) => q.remoteId === added.id)).toMatchObject({ name: 'Returns', enabled: false, available: true });
+    expect(r.body.queues.find((q: any) => q.remoteId === demo.queues.vip.id)).toMatchObject({ name: 'VIP', enabled: true, available: false });
+    expect(r.body.lastSyncedAt).not.toBeNull();
+    const revive = await t.api(admin, 'PATCH', path, { queues: [{ remoteId: demo.queues.billing.id, enabled: true }] });
+    expect(revive.status).toBe(200);
+    emulator.control.deleteQueue({ org: 'acme', id: demo.queues.billing.id });
+    await t.api(admin, 'POST', `${path}/sync`);
+    const gone = await t.api(admin, 'PATCH', path, { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
+    expect(gone.status).toBe(422);
+  });
+
+  it('marks the connection "Invalid credentials" when Kustomer later refuses the key, until a new key is saved', async () => {
+    emulator.control.revokeApiKey(demo.key.id);
+    const r = await t.api(admin, 'POST', `${path}/sync`);
+    expect(r.status).toBe(422);
+    const status = (await t.api(admin, 'GET', path)).body;
+    expect(status).toMatchObject({ status: 'invalid_credentials' });
+    expect(status.statusChangedAt).not.toBeNull();
+    const fresh = emulator.control.createApiKey({ org: 'acme', roles: demo.key.roles });
+    const again = await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: fresh.key });
+    expect(again.body).toMatchObject({ status: 'connected', statusReason: null, keyLastFour: fresh.key.slice(-4) });
+    expect(again.body.queues.find((q: any) => q.remoteId === demo.queues.vip.id).enabled).toBe(true);
+  });
+
+  it('is for admins only', async () => {
+    for (const [method, p] of [['GET', path], ['PUT', path], ['PATCH', path], ['POST', `${path}/sync`], ['DELETE', path]] as const) {
+      expect((await t.api(agent, method, p, method === 'PUT' || method === 'PATCH' ? {} : undefined)).status).toBe(403);
+      expect((await t.api(null, method, p)).status).toBe(401);
+    }
+  });
+
+  it('disconnects and forgets the key, queues and teams', async () => {
+    expect((await t.api(admin, 'DELETE', path)).status).toBe(204);
+    expect((await t.api(admin, 'GET', path)).body.status).toBe('not_connected');
+    expect(await t.db.selectFrom('destination_targets').selectAll().execute()).toEqual([]);
+    expect((await t.api(admin, 'DELETE', path)).status).toBe(404);
+  });
+});
