@@ -26,6 +26,7 @@ const schema = z.object({
   BRIDGEDESK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   BRIDGEDESK_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
+  BRIDGEDESK_WORKER_STALE_SECONDS: z.coerce.number().positive().default(45),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   KUSTOMER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   KUSTOMER_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -49,6 +50,8 @@ export interface Config {
   maxBodyBytes: number;
   embeddedPgPort: number;
   workerConcurrency: number;
+  /** A worker whose heartbeat is older than this is taken for dead and its jobs are released. */
+  workerStaleAfterMs: number;
   poolSize: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** Server-side overrides of Kustomer's hosts (emulator, regional hosts); never user input. */
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.BRIDGEDESK_MAX_BODY_BYTES,
     embeddedPgPort: e.BRIDGEDESK_PG_PORT,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerStaleAfterMs: e.BRIDGEDESK_WORKER_STALE_SECONDS * 1000,
     poolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     kustomer: { baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null, webUrl: e.KUSTOMER_WEB_URL ?? null, timeoutMs: e.KUSTOMER_TIMEOUT_MS },

@@ -43,6 +43,14 @@ const ACCESS: Record<string, Access> = {
   'PATCH /api/v1/integrations/kustomer': 'admin',
   'DELETE /api/v1/integrations/kustomer': 'admin',
   'POST /api/v1/integrations/kustomer/sync': 'admin',
+  'POST /api/v1/integrations/kustomer/test': 'admin',
+  'POST /api/v1/requests/{id}/escalations': 'staff',
+  'GET /api/v1/requests/{id}/escalations': 'staff',
+  'GET /api/v1/requests/{id}/escalation-options': 'staff',
+  'POST /api/v1/requests/{id}/escalations/link': 'staff',
+  'GET /api/v1/escalations/{id}': 'staff',
+  'POST /api/v1/escalations/{id}/retry': 'staff',
+  'POST /api/v1/escalations/{id}/relink': 'staff',
 };
 
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */
@@ -73,7 +81,12 @@ async function fixtures() {
     .values({ key: `f_${Math.random().toString(36).slice(2, 10)}`, label: 'F', type: 'text' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { req, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id };
+  const escalation = await t.db
+    .insertInto('escalations')
+    .values({ request_id: req.id, provider: 'kustomer', state: 'failed', subject: 's', message: 'm' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { req, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id, escalationId: escalation.id };
 }
 
 async function call(route: string, who: TestUser | null, validBody = false) {
@@ -88,6 +101,7 @@ async function call(route: string, who: TestUser | null, validBody = false) {
       if (template.startsWith('/api/v1/services')) return f.serviceId;
       if (template.startsWith('/api/v1/inboxes')) return f.inboxId;
       if (template.startsWith('/api/v1/custom-fields')) return f.fieldId;
+      if (template.startsWith('/api/v1/escalations')) return f.escalationId;
       return requester.id;
     });
   let body = ['POST', 'PATCH', 'PUT'].includes(method) && !template.includes('/followers/') ? {} : undefined;

@@ -120,7 +120,7 @@ async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db
     await bootstrapAdmin(database.db, config, log);
     const now = () => new Date();
     if (command === 'start' || command === 'worker' || command === 'demo') {
-      const worker = await startWorker({ db: database.db, connectionString: database.url, concurrency: config.workerConcurrency, log, now });
+      const worker = await startWorker({ db: database.db, config, connectionString: database.url, log, now });
       stops.push(worker.stop);
       log.info({ concurrency: config.workerConcurrency }, 'worker running');
     }

@@ -23,6 +23,7 @@ export interface DestinationProvider {
   channels: readonly string[];
   /** Maps our priority to the provider's numeric range. */
   priority(p: 'low' | 'medium' | 'high' | 'urgent'): number;
+  priorityRange: { min: number; max: number };
   createClient(input: {
     account: string;
     secret: string;

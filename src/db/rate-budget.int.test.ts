@@ -29,15 +29,26 @@ describe('the shared rate budget', () => {
     expect(next.remaining).toBe(99);
   });
 
-  it('assumes a new window of the same size once the window has ended', async () => {
+  it('sends one probe when the window has ended, and opens the next window from its reply', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const budget = postgresBudget(database.db, 'kustomer:gamma');
     await budget.observe({ limit: 2, remaining: 0, resetAt: new Date(now.getTime() + 1000) }, now);
     expect(await budget.take(now)).toBe(1000);
     const later = new Date(now.getTime() + 1000);
     expect(await budget.take(later)).toBe(0);
+    expect(await budget.take(later)).toBe(5000);
+    await budget.observe({ limit: 2, remaining: 1, resetAt: new Date(later.getTime() + 60_000) }, later);
     expect(await budget.take(later)).toBe(0);
     expect(await budget.take(later)).toBe(60_000);
+  });
+
+  it('ignores a late reply from a window that has ended', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const budget = postgresBudget(database.db, 'kustomer:epsilon');
+    await budget.observe({ limit: 10, remaining: 2, resetAt: new Date(now.getTime() + 30_000) }, now);
+    await budget.observe({ limit: 10, remaining: 9, resetAt: new Date(now.getTime() - 1000) }, now);
+    const row = await database.db.selectFrom('rate_budgets').selectAll().where('key', '=', 'kustomer:epsilon').executeTakeFirstOrThrow();
+    expect(row.remaining).toBe(2);
   });
 
   it('sends one probe first when nothing is known, and holds the others until its reply tells the window', async () => {

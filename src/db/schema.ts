@@ -143,8 +143,38 @@ export interface DestinationConnectionsTable {
   last_synced_at: NullableTimestamp;
   last_sync_error: string | null;
   connected_by_id: string | null;
+  contact_email_field: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+export type EscalationState = 'sending' | 'created' | 'linked' | 'link_failed' | 'failed';
+
+export interface EscalationsTable {
+  id: Generated<string>;
+  request_id: string;
+  provider: string;
+  origin: Generated<'created' | 'linked_existing'>;
+  target_kind: 'queue' | 'team' | null;
+  target_remote_id: string | null;
+  target_name: string | null;
+  channel: string | null;
+  priority: number | null;
+  subject: Generated<string>;
+  message: Generated<string>;
+  state: EscalationState;
+  contact_remote_id: string | null;
+  remote_id: string | null;
+  remote_url: string | null;
+  message_posted: Generated<boolean>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  last_error_kind: 'retryable' | 'auth' | 'permanent' | null;
+  next_attempt_at: NullableTimestamp;
+  requested_by_id: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  linked_at: NullableTimestamp;
 }
 
 export interface DestinationTargetsTable {
@@ -166,6 +196,7 @@ export interface RateBudgetsTable {
 }
 
 export interface Database {
+  escalations: EscalationsTable;
   destination_connections: DestinationConnectionsTable;
   destination_targets: DestinationTargetsTable;
   rate_budgets: RateBudgetsTable;
@@ -190,3 +221,4 @@ export type ServiceRow = Selectable<ServicesTable>;
 export type InboxRow = Selectable<InboxesTable>;
 export type TimelineEntryRow = Selectable<TimelineEntriesTable>;
 export type NewTimelineEntry = Insertable<TimelineEntriesTable>;
+export type EscalationRow = Selectable<EscalationsTable>;

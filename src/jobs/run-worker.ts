@@ -4,18 +4,34 @@ import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type Task
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { pruneExpired, PRUNE_EXPIRED } from './prune-expired.ts';
+import { DELIVER_ESCALATION, deliverEscalationTask } from './deliver-escalation.ts';
+import type { Config } from '../config.ts';
+import { destinationDeps } from '../usecases/destination-access.ts';
+import type { TransportOptions } from '../connectors/registry.ts';
+import type { SecretBox } from '../db/secret-box.ts';
 import { startHeartbeat } from './worker-heartbeat.ts';
 
 export interface WorkerDeps {
   db: Db;
+  config: Config;
   connectionString: string;
-  concurrency: number;
   log: Logger;
   now: () => Date;
+  /** Tests point a provider at an in-process emulator. */
+  transports?: { kustomer?: Partial<TransportOptions> };
+  secrets?: SecretBox;
+  /** First delivery retry delay (tests shorten it). */
+  retryBaseMs?: number;
+  /** How often to look for jobs scheduled for later (retries); new jobs arrive at once by LISTEN/NOTIFY. (Default: 1 s.) */
+  pollIntervalMs?: number;
 }
 
 export function taskList(deps: WorkerDeps): TaskList {
-  return { [PRUNE_EXPIRED]: pruneExpired(deps.db, deps.now) };
+  const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs };
+  return {
+    [PRUNE_EXPIRED]: pruneExpired(deps.db, deps.now),
+    [DELIVER_ESCALATION]: deliverEscalationTask(destinations),
+  };
 }
 
 export async function startWorker(deps: WorkerDeps) {
@@ -26,15 +42,16 @@ export async function startWorker(deps: WorkerDeps) {
   });
   const runner = await run({
     connectionString: deps.connectionString,
-    concurrency: deps.concurrency,
+    concurrency: deps.config.workerConcurrency,
     noHandleSignals: true,
-    pollInterval: 1000,
+    pollInterval: deps.pollIntervalMs ?? 1000,
     logger,
     taskList: taskList(deps),
     parsedCronItems: parseCronItems([{ task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } }]),
   });
   const utils = await makeWorkerUtils({ connectionString: deps.connectionString, logger });
   const heartbeat = startHeartbeat({
+    staleAfterMs: deps.config.workerStaleAfterMs,
     db: deps.db,
     runner,
     utils,

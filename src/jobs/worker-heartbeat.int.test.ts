@@ -2,6 +2,7 @@ import { makeWorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
+import { loadConfig } from '../config.ts';
 import { enqueueJob, withTransaction } from '../db/transaction.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import { startWorker } from './run-worker.ts';
@@ -15,7 +16,7 @@ describe('worker heartbeat', () => {
     // A job locked 10 minutes ago by a worker that no longer beats, as SIGKILL leaves it.
     await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'orphan' }));
     await sql`update graphile_worker._private_jobs set locked_by = 'worker-dead', locked_at = now() - interval '10 minutes' where key = 'orphan'`.execute(db);
-    const worker = await startWorker({ db, connectionString: url, concurrency: 1, log: createLogger('silent'), now: () => new Date() });
+    const worker = await startWorker({ db, config: loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '1' }), connectionString: url, log: createLogger('silent'), now: () => new Date() });
     try {
       const released = await worker.releaseStale();
       expect(released).toContain('worker-dead');

@@ -6,12 +6,18 @@ import type { Runner, WorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
-export const HEARTBEAT_EVERY_MS = 10_000;
-/** A worker silent for this long is taken for dead and its jobs are released. */
-export const STALE_AFTER_MS = 45_000;
-
-export function startHeartbeat(opts: { db: Db; runner: Runner; utils: WorkerUtils; label: string; onError: (err: unknown) => void }) {
+export function startHeartbeat(opts: {
+  db: Db;
+  runner: Runner;
+  utils: WorkerUtils;
+  label: string;
+  /** A worker silent for this long is taken for dead and its jobs are released. */
+  staleAfterMs: number;
+  onError: (err: unknown) => void;
+}) {
   const { db, runner, utils, label } = opts;
+  const STALE_AFTER_MS = opts.staleAfterMs;
+  const HEARTBEAT_EVERY_MS = Math.max(500, Math.min(10_000, Math.floor(STALE_AFTER_MS / 4)));
   const workerIds = new Set<string>();
   runner.events.on('worker:create', ({ worker }) => {
     workerIds.add(worker.workerId);

@@ -25,6 +25,7 @@ export interface ConnectionStatus {
   missingPermissions: string[];
   lastSyncedAt: string | null;
   lastSyncError: string | null;
+  contactEmailField: string | null;
   queues: Omit<TargetRow, 'kind'>[];
   teams: Omit<TargetRow, 'kind'>[];
 }
@@ -32,7 +33,7 @@ export interface ConnectionStatus {
 export async function connectionStatus(deps: DestinationDeps, provider: ProviderId): Promise<ConnectionStatus> {
   const c = await findConnection(deps.db, provider);
   if (!c) {
-    return { status: 'not_connected', account: null, keyLastFour: null, statusReason: null, statusChangedAt: null, missingPermissions: [], lastSyncedAt: null, lastSyncError: null, queues: [], teams: [] };
+    return { status: 'not_connected', account: null, keyLastFour: null, statusReason: null, statusChangedAt: null, missingPermissions: [], lastSyncedAt: null, lastSyncError: null, contactEmailField: null, queues: [], teams: [] };
   }
   const targets = await listTargets(deps.db, c.id);
   const strip = ({ kind: _kind, ...t }: TargetRow) => t;
@@ -45,6 +46,7 @@ export async function connectionStatus(deps: DestinationDeps, provider: Provider
     missingPermissions: c.missingPermissions,
     lastSyncedAt: c.lastSyncedAt,
     lastSyncError: c.lastSyncError,
+    contactEmailField: c.contactEmailField,
     queues: targets.filter((t) => t.kind === 'queue').map(strip),
     teams: targets.filter((t) => t.kind === 'team').map(strip),
   };
@@ -115,4 +117,16 @@ export async function setDestinationTargets(deps: DestinationDeps, provider: Pro
 
 export async function disconnectDestination(deps: DestinationDeps, provider: ProviderId) {
   if (!(await deleteConnection(deps.db, provider))) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
+}
+
+/** Chooses the request field that holds the customer's email (a text custom field), or null for the requester's. */
+export async function setContactEmailField(deps: DestinationDeps, provider: ProviderId, key: string | null) {
+  const connection = await findConnection(deps.db, provider);
+  if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
+  if (key !== null) {
+    const field = await deps.db.selectFrom('custom_fields').select(['type', 'active']).where('key', '=', key).executeTakeFirst();
+    if (!field || !field.active || field.type !== 'text') throw unprocessable('The customer email must come from an active text custom field', { field: 'contactEmailField' });
+  }
+  await deps.db.updateTable('destination_connections').set({ contact_email_field: key, updated_at: deps.now() }).where('id', '=', connection.id).execute();
+  return connectionStatus(deps, provider);
 }

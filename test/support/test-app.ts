@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { createSecretBox } from '../../src/db/secret-box.ts';
+import { startWorker } from '../../src/jobs/run-worker.ts';
 import type { Role } from '../../src/core/actor.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
@@ -42,6 +43,10 @@ export interface TestApp {
   /** Calls the API with a user's API token (or anonymously with null). */
   api<T = any>(who: TestUser | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   raw(path: string, init?: RequestInit): Promise<Response>;
+  /** Starts a real graphile-worker on this database with the app's secrets; stopped after the file. */
+  startWorker(opts?: { concurrency?: number; retryBaseMs?: number }): Promise<Awaited<ReturnType<typeof startWorker>>>;
+  /** Polls until `check` returns a value (not undefined/false); fails after `timeoutMs`. */
+  waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
 }
 
 let counter = 0;
@@ -66,12 +71,13 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
     },
   };
   const now = () => clock.now;
+  const secrets = createSecretBox(randomBytes(32));
   const app = createApp({
     db: database.db,
     config,
     log: createLogger(config.logLevel),
     now,
-    secrets: createSecretBox(randomBytes(32)),
+    secrets,
     // Waiting for a rate-limit reset or a backoff moves the test clock instead of taking real time.
     transports: { kustomer: { fetch: opts.kustomerFetch, sleep: opts.sleep ?? (async (ms) => clock.advance(ms)) } },
   });
@@ -115,5 +121,32 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
       return { status: res.status, body: parsed as any, headers: res.headers };
     },
     raw,
+    async startWorker(o = {}) {
+      const worker = await startWorker({
+        db: database.db,
+        config: { ...config, workerConcurrency: o.concurrency ?? 5 },
+        connectionString: database.url,
+        log: createLogger(config.logLevel),
+        // Jobs run on real time: graphile-worker schedules with the database clock.
+        now: () => new Date(),
+        secrets,
+        retryBaseMs: o.retryBaseMs ?? 10,
+        pollIntervalMs: 100,
+        transports: { kustomer: { fetch: opts.kustomerFetch } },
+      });
+      afterAll(() => worker.stop());
+      return worker;
+    },
+    waitFor,
   };
+}
+
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -224,6 +224,20 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
       return { remoteId: r.data.id };
     },
 
+    /** GET /v1/conversations/{id}/notes (every page), looking for our external id. */
+    async findNote(ticketId: string, externalId: string) {
+      const notes = await allPages(W.NoteList, `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, 100);
+      const hit = notes.find((n) => n.attributes.externalId === externalId);
+      return hit ? { remoteId: hit.id } : null;
+    },
+
+    /** GET /v1/conversations/{id}/messages (every page), looking for our external id. */
+    async findMessage(ticketId: string, externalId: string) {
+      const messages = await allPages(W.MessageList, `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, 100);
+      const hit = messages.find((m) => m.attributes.externalId === externalId);
+      return hit ? { remoteId: hit.id } : null;
+    },
+
     /** POST /v1/conversations/{id}/messages: records the message (and with it the channel); it is not delivered. */
     async addMessage(ticketId: string, input: { channel: string; body: string; subject?: string; externalId?: string }): Promise<{ remoteId: string }> {
       const channel = W.MESSAGE_CHANNELS.find((c) => c === input.channel);

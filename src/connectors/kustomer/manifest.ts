@@ -14,6 +14,7 @@ export const kustomer: DestinationProvider = {
   normaliseAccount: normaliseOrgName,
   channels: MESSAGE_CHANNELS,
   priority: (p) => PRIORITY[p],
+  priorityRange: { min: 1, max: 5 },
   createClient: ({ account, secret, transport, budget, interactive }) =>
     createKustomerClient({
       orgName: account,

@@ -14,6 +14,8 @@ export interface ConnectionRow {
   missingPermissions: string[];
   lastSyncedAt: string | null;
   lastSyncError: string | null;
+  /** The custom field holding the customer's email; null: the requester's email. */
+  contactEmailField: string | null;
 }
 
 export interface TargetRow extends DestinationTarget {
@@ -38,6 +40,7 @@ export async function findConnection(q: Queryable, provider: string): Promise<Co
       missingPermissions: r.missing_permissions,
       lastSyncedAt: iso(r.last_synced_at),
       lastSyncError: r.last_sync_error,
+      contactEmailField: r.contact_email_field,
     }
   );
 }

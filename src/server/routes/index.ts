@@ -3,6 +3,7 @@ import { router } from '../openapi.ts';
 import { apiTokenRoutes } from './api-tokens.ts';
 import { authRoutes } from './auth.ts';
 import { integrationRoutes } from './integrations.ts';
+import { escalationRoutes } from './escalations.ts';
 import { requestRoutes } from './requests.ts';
 import { customFieldRoutes } from './custom-fields.ts';
 import { inboxRoutes } from './inboxes.ts';
@@ -10,4 +11,4 @@ import { serviceRoutes } from './services.ts';
 import { userRoutes } from './users.ts';
 
 export const apiRoutes = router();
-for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes]) apiRoutes.route('/', r);
+for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes]) apiRoutes.route('/', r);

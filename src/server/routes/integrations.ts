@@ -5,8 +5,11 @@ import {
   connectionStatus,
   disconnectDestination,
   resyncDestination,
+  setContactEmailField,
   setDestinationTargets,
 } from '../../usecases/connect-destination.ts';
+import { testEscalation } from '../../usecases/test-escalation.ts';
+import { EscalationSchema } from './escalations.ts';
 import { requireUser } from '../auth/guards.ts';
 import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
 
@@ -24,6 +27,7 @@ const IntegrationSchema = z
     missingPermissions: z.array(z.string()).openapi({ description: 'Permissions for optional features the key lacks' }),
     lastSyncedAt: z.string().nullable(),
     lastSyncError: z.string().nullable(),
+    contactEmailField: z.string().nullable().openapi({ description: 'Custom field key holding the customer email; null: the requester\'s email' }),
     queues: z.array(Target),
     teams: z.array(Target),
   })
@@ -69,7 +73,7 @@ integrationRoutes.openapi(
     method: 'patch',
     path,
     tags,
-    summary: 'Choose which queues and teams agents may escalate to',
+    summary: 'Choose which queues and teams agents may escalate to, and which request field holds the customer email',
     security,
     middleware: [allow('admin')] as const,
     request: {
@@ -77,6 +81,7 @@ integrationRoutes.openapi(
         z.strictObject({
           queues: z.array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() })).max(1000).optional(),
           teams: z.array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() })).max(1000).optional(),
+          contactEmailField: z.string().max(63).nullable().optional(),
         }),
       ),
     },
@@ -88,6 +93,7 @@ integrationRoutes.openapi(
       ...(body.queues ?? []).map((q) => ({ kind: 'queue' as const, ...q })),
       ...(body.teams ?? []).map((t) => ({ kind: 'team' as const, ...t })),
     ];
+    if (body.contactEmailField !== undefined) await setContactEmailField(c.var.deps, 'kustomer', body.contactEmailField);
     return c.json(view(await setDestinationTargets(c.var.deps, 'kustomer', changes)), 200);
   },
 );
@@ -119,4 +125,24 @@ integrationRoutes.openapi(
     await disconnectDestination(c.var.deps, 'kustomer');
     return c.body(null, 204);
   },
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: `${path}/test`,
+    tags,
+    summary: 'Test escalation: file a sample request and escalate it to a queue or team, to check the setup end to end',
+    description: 'Answers 202; follow the escalation and the sample request\'s timeline for each step\'s outcome.',
+    security,
+    middleware: [allow('admin')] as const,
+    request: {
+      body: jsonBody(z.strictObject({ queueId: z.string().max(100).optional(), teamId: z.string().max(100).optional(), channel: z.string().max(50).default('email') })),
+    },
+    responses: {
+      202: json(z.object({ requestId: z.uuid(), requestKey: z.string(), escalation: EscalationSchema }), 'Accepted'),
+      ...errors(400, 401, 403, 422),
+    },
+  }),
+  async (c) => c.json(await testEscalation(c.var.deps, requireUser(c), c.req.valid('json')), 202),
 );

@@ -20,6 +20,8 @@ export interface KustomerEmulatorOptions {
   deliver?: Deliver;
   /** Draws for faults given as a `share` of calls, in [0, 1). (Default: Math.random.) */
   random?: () => number;
+  /** Length of the rate-limit window; tests shorten it. (Default: 60 s, as Kustomer.) */
+  rateWindowMs?: number;
 }
 
 export interface KustomerEmulator {
@@ -37,7 +39,7 @@ export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): K
   const now = options.now ?? (() => new Date());
   const store = new EmulatorStore();
   const webhooks = new WebhookDispatcher({ store, now, deliver: options.deliver ?? defaultDeliver });
-  const limiter = new RateLimiter(now);
+  const limiter = new RateLimiter(now, options.rateWindowMs);
   const faults = new FaultInjector(options.random ?? Math.random);
   const calls = new CallLog();
   const deps = { store, now, webhooks };

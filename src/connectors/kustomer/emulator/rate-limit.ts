@@ -18,19 +18,23 @@ export interface RateState {
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    /** Tests shorten the window so a reset comes in seconds of real time. (Default: Kustomer's 60 s.) */
+    private readonly windowMs = WINDOW_MS,
+  ) {}
 
   /** Counts one request against `bucket` and says whether it fits the budget. */
   take(bucket: string, limit: number): RateState {
     const w = this.current(bucket);
     w.count += 1;
-    return { allowed: w.count <= limit, limit, remaining: Math.max(0, limit - w.count), resetAtMs: w.start + WINDOW_MS };
+    return { allowed: w.count <= limit, limit, remaining: Math.max(0, limit - w.count), resetAtMs: w.start + this.windowMs };
   }
 
   /** The bucket's state without counting. */
   peek(bucket: string, limit: number): RateState {
     const w = this.current(bucket);
-    return { allowed: w.count < limit, limit, remaining: Math.max(0, limit - w.count), resetAtMs: w.start + WINDOW_MS };
+    return { allowed: w.count < limit, limit, remaining: Math.max(0, limit - w.count), resetAtMs: w.start + this.windowMs };
   }
 
   reset(): void {
@@ -38,7 +42,7 @@ export class RateLimiter {
   }
 
   private current(bucket: string) {
-    const start = Math.floor(this.now().getTime() / WINDOW_MS) * WINDOW_MS;
+    const start = Math.floor(this.now().getTime() / this.windowMs) * this.windowMs;
     let w = this.windows.get(bucket);
     if (!w || w.start !== start) {
       w = { start, count: 0 };

@@ -1,0 +1,200 @@
+/** Escalate a request into a destination (Kustomer), follow it, retry it, re-link it. Staff only. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ESCALATION_STATES } from '../../core/escalation.ts';
+import { notFound } from '../../core/errors.ts';
+import { findRequestId } from '../../db/repositories/requests.ts';
+import { getEscalationView, listRequestEscalations } from '../../db/repositories/escalations.ts';
+import { linkExistingConversation, relinkEscalation, retryEscalation } from '../../usecases/escalation-actions.ts';
+import { escalationOptions } from '../../usecases/escalation-options.ts';
+import { submitEscalation } from '../../usecases/submit-escalation.ts';
+import { requireUser } from '../auth/guards.ts';
+import type { AppEnv } from '../context.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+
+export const escalationRoutes = router();
+const tags = ['Escalations'];
+const staff = [allow('staff')];
+
+export const EscalationSchema = z
+  .object({
+    id: z.uuid(),
+    requestId: z.uuid(),
+    destination: z.string(),
+    origin: z.enum(['created', 'linked_existing']),
+    target: z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() }).nullable(),
+    channel: z.string().nullable(),
+    priority: z.number().nullable(),
+    subject: z.string(),
+    message: z.string(),
+    state: z.enum(ESCALATION_STATES).openapi({ description: 'sending → created → linked; link_failed: the conversation exists but the back-link could not be posted; failed: nothing was created' }),
+    conversationId: z.string().nullable(),
+    conversationUrl: z.string().nullable(),
+    attempts: z.number(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    requestedBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    linkedAt: z.string().nullable(),
+  })
+  .openapi('Escalation');
+
+const Destination = z.enum(['kustomer']);
+
+async function requestIdOr404(c: Context<AppEnv>, id: string) {
+  const found = await findRequestId(c.var.deps.db, { id });
+  if (!found) throw notFound('Request');
+  return found;
+}
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/requests/{id}/escalations',
+    tags,
+    summary: 'Escalate a request: creates the conversation in the background and answers at once',
+    description: 'Answers 202 with the escalation in state "sending"; follow it with GET /escalations/{id}. 409 when another escalation of the request is open and confirm is not true.',
+    security,
+    middleware: staff,
+    request: {
+      params: IdParam,
+      body: jsonBody(
+        z.strictObject({
+          destination: Destination,
+          queueId: z.string().max(100).optional(),
+          teamId: z.string().max(100).optional(),
+          channel: z.string().max(50),
+          priority: z.int(),
+          subject: z.string().trim().min(1).max(256),
+          message: z.string().trim().min(1).max(50_000),
+          confirm: z.boolean().optional(),
+        }),
+      ),
+    },
+    responses: { 202: json(EscalationSchema, 'Accepted: delivery is under way'), ...errors(400, 401, 403, 404, 409, 422) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
+    return c.json(await submitEscalation(c.var.deps.db, actor, requestId, c.req.valid('json'), c.var.deps.now()), 202);
+  },
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests/{id}/escalations',
+    tags,
+    summary: 'The request\'s escalations, newest first',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 200: json(z.object({ items: z.array(EscalationSchema) })), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
+    return c.json({ items: await listRequestEscalations(c.var.deps.db, requestId) }, 200);
+  },
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests/{id}/escalation-options',
+    tags,
+    summary: 'What the Escalate form offers: destinations with enabled queues/teams, channels, priority range, and a pre-filled subject and message',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: {
+      200: json(
+        z.object({
+          draft: z.object({ subject: z.string(), message: z.string() }),
+          destinations: z.array(
+            z.object({
+              id: z.string(),
+              name: z.string(),
+              status: z.enum(['not_connected', 'connected', 'invalid_credentials']),
+              queues: z.array(z.object({ id: z.string(), name: z.string() })),
+              teams: z.array(z.object({ id: z.string(), name: z.string() })),
+              channels: z.array(z.string()),
+              priorityRange: z.object({ min: z.number(), max: z.number() }),
+              defaultPriority: z.number(),
+            }),
+          ),
+        }),
+      ),
+      ...errors(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
+    return c.json(await escalationOptions(c.var.deps.db, requestId, c.var.deps.config.publicUrl), 200);
+  },
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/requests/{id}/escalations/link',
+    tags,
+    summary: 'Link the request to a conversation that already exists (checked against the destination); no conversation is created',
+    security,
+    middleware: staff,
+    request: { params: IdParam, body: jsonBody(z.strictObject({ destination: Destination, conversationId: z.string().trim().min(1).max(100) })) },
+    responses: { 202: json(EscalationSchema, 'Accepted: the back-link is being posted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
+    const body = c.req.valid('json');
+    return c.json(await linkExistingConversation(c.var.deps, actor, requestId, body.destination, body.conversationId), 202);
+  },
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/escalations/{id}',
+    tags,
+    summary: 'One escalation, with its state and the conversation id and link once created',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 200: json(EscalationSchema), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const view = await getEscalationView(c.var.deps.db, c.req.valid('param').id);
+    if (!view) throw notFound('Escalation');
+    return c.json(view, 200);
+  },
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/escalations/{id}/retry',
+    tags,
+    summary: 'Retry a failed escalation from the step that failed',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(401, 403, 404, 409, 422) },
+  }),
+  async (c) => c.json(await retryEscalation(c.var.deps, requireUser(c), c.req.valid('param').id), 202),
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/escalations/{id}/relink',
+    tags,
+    summary: 'Re-link by hand to a conversation id (checked against the destination), then post the back-link',
+    security,
+    middleware: staff,
+    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: z.string().trim().min(1).max(100) })) },
+    responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
+  }),
+  async (c) => c.json(await relinkEscalation(c.var.deps, requireUser(c), c.req.valid('param').id, c.req.valid('json').conversationId), 202),
+);

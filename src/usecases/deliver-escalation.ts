@@ -1,0 +1,196 @@
+/**
+ * Delivers an escalation to its destination, one idempotent step at a time:
+ *   contact (find by email, else create) → conversation (find by external id = escalation id, else create) →
+ *   first message (sets the channel) → back-link note (→ linked).
+ * Each step's result is committed with its timeline entry before the next call, and a run that follows an
+ * earlier attempt looks up what that attempt may have created (its reply may have been lost) before creating.
+ * So a retry after a crash, a timeout or a lost reply never makes a second conversation.
+ */
+import { ConnectorError } from '../connectors/kit/errors.ts';
+import { backoffDelay } from '../connectors/kit/backoff.ts';
+import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
+import { SYSTEM } from '../core/actor.ts';
+import type { DestinationClient } from '../core/destination.ts';
+import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalation.ts';
+import { formatRequestNumber } from '../core/request.ts';
+import type { TimelineDraft } from '../core/timeline.ts';
+import { findConnection, markInvalidCredentials, type ConnectionRow } from '../db/repositories/destinations.ts';
+import { findEscalation, updateEscalation, type EscalationPatch } from '../db/repositories/escalations.ts';
+import { appendTimeline } from '../db/repositories/timeline.ts';
+import { withTransaction } from '../db/transaction.ts';
+import type { EscalationRow } from '../db/schema.ts';
+import { clientFor, type DestinationDeps } from './destination-access.ts';
+import { enqueueDelivery } from './submit-escalation.ts';
+
+export interface DeliveryDeps extends DestinationDeps {
+  publicUrl: string;
+  /** First retry delay; doubles each attempt up to 5 minutes. (Default: 2 s; tests shorten it.) */
+  retryBaseMs?: number;
+}
+
+/** Writes an escalation change and its timeline entries together (entries are the system's, and internal). */
+async function record(deps: DeliveryDeps, esc: EscalationRow, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date) {
+  await withTransaction(deps.db, async (tx) => {
+    await updateEscalation(tx, esc.id, patch, deps.now());
+    await appendTimeline(tx, esc.request_id, SYSTEM, entries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), deps.now());
+    if (reschedule) await enqueueDelivery(tx, esc.id, reschedule);
+  });
+  Object.assign(esc, patch);
+}
+
+class StepFailure extends Error {
+  constructor(
+    readonly step: 'contact' | 'conversation' | 'message' | 'link',
+    readonly failure: unknown,
+  ) {
+    super(`${step} failed`);
+  }
+}
+
+async function step<T>(name: StepFailure['step'], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new StepFailure(name, err);
+  }
+}
+
+export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
+  const esc = await findEscalation(deps.db, escalationId);
+  if (!esc || esc.state === 'linked' || esc.state === 'failed') return;
+  const provider = esc.provider as ProviderId;
+  const p = PROVIDERS[provider];
+  const connection = await findConnection(deps.db, provider);
+  if (!connection) return fail(deps, esc, 'permanent', `${p.displayName} is not connected`);
+  if (connection.status === 'invalid_credentials') return fail(deps, esc, 'auth', 'Invalid credentials');
+
+  // Counted before calling out: if this run dies mid-call, the next run knows to look before it creates.
+  const isRetry = esc.attempts > 0;
+  await updateEscalation(deps.db, esc.id, { attempts: esc.attempts + 1, next_attempt_at: null }, deps.now());
+  esc.attempts += 1;
+  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
+
+  try {
+    const request = await deps.db
+      .selectFrom('requests as r')
+      .innerJoin('users as u', 'u.id', 'r.requester_id')
+      .select(['r.number', 'r.custom_fields', 'u.name', 'u.email'])
+      .where('r.id', '=', esc.request_id)
+      .executeTakeFirstOrThrow();
+    const key = formatRequestNumber(request.number);
+
+    if (!esc.remote_id && !esc.contact_remote_id) {
+      const email = contactEmail(connection, request);
+      const name = email === request.email ? request.name : email;
+      const found = await step('contact', () => client.findContactByEmail(email));
+      const contact = found ?? (await step('contact', () => client.createContact({ name, email })));
+      await record(deps, esc, { contact_remote_id: contact.remoteId }, [
+        { type: found ? 'escalation.customer_matched' : 'escalation.customer_created', data: { customerId: contact.remoteId, email } },
+      ]);
+    }
+
+    if (!esc.remote_id) {
+      const existing = isRetry ? await step('conversation', () => client.findTicketByExternalId(esc.id)) : null;
+      const ticket =
+        existing ??
+        (await step('conversation', () =>
+          client.createTicket({
+            contactId: esc.contact_remote_id!,
+            subject: esc.subject,
+            externalId: esc.id,
+            priority: esc.priority ?? p.priority('medium'),
+            queueId: esc.target_kind === 'queue' ? esc.target_remote_id : null,
+            teamId: esc.target_kind === 'team' ? esc.target_remote_id : null,
+          }),
+        ));
+      await record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, state: 'created', last_error: null, last_error_kind: null }, [
+        { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
+      ]);
+    }
+
+    if (!esc.message_posted && esc.origin === 'created') {
+      const externalId = `${esc.id}:message`;
+      const posted = isRetry ? await step('message', () => client.findMessage(esc.remote_id!, externalId)) : null;
+      if (!posted) await step('message', () => client.addMessage(esc.remote_id!, { channel: esc.channel ?? 'email', body: esc.message, subject: esc.subject, externalId }));
+      await record(deps, esc, { message_posted: true }, []);
+    }
+
+    const externalId = `${esc.id}:note`;
+    const noted = isRetry ? await step('link', () => client.findNote(esc.remote_id!, externalId)) : null;
+    const url = requestUrl(deps.publicUrl, key);
+    if (!noted) await step('link', () => client.addNote(esc.remote_id!, { body: backLinkNote(key, url, request.name), externalId }));
+    await record(deps, esc, { state: 'linked', linked_at: deps.now(), last_error: null, last_error_kind: null }, [
+      { type: 'escalation.linked', data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url } },
+    ]);
+  } catch (err) {
+    if (!(err instanceof StepFailure) || !(err.failure instanceof ConnectorError)) throw err instanceof StepFailure ? err.failure : err;
+    await handleFailure(deps, esc, client, err.step, err.failure);
+  }
+}
+
+function contactEmail(connection: ConnectionRow, request: { custom_fields: unknown; email: string }): string {
+  const key = connection.contactEmailField;
+  const value = key ? (request.custom_fields as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' && /^[^\s@]+@[^\s@]+$/.test(value.trim()) ? value.trim() : request.email;
+}
+
+async function handleFailure(deps: DeliveryDeps, esc: EscalationRow, client: DestinationClient, stepName: StepFailure['step'], err: ConnectorError) {
+  const now = deps.now();
+  const provider = esc.provider as ProviderId;
+  if (err.kind === 'auth') {
+    await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, now);
+    return fail(deps, esc, 'auth', 'Invalid credentials');
+  }
+  // Waiting for the rate budget is not a failed attempt: nothing was sent.
+  if (err.detail.reason === 'rate_limited') {
+    const retryAt = new Date(now.getTime() + (err.detail.retryAfterMs ?? 60_000));
+    const counted = err.status === 429 ? esc.attempts : esc.attempts - 1;
+    const entries: TimelineDraft[] = err.status === 429 ? [{ type: 'escalation.retry_scheduled', data: { reason: 'Rate limited by the destination', retryAt: retryAt.toISOString(), attempt: esc.attempts } }] : [];
+    return record(deps, esc, { attempts: counted, next_attempt_at: retryAt, last_error: 'Waiting for the rate limit to reset', last_error_kind: 'retryable' }, entries, retryAt);
+  }
+  const linkStep = stepName === 'link' || stepName === 'message';
+  if (err.kind === 'permanent' && !linkStep) {
+    const message = stepName === 'conversation' && esc.target_kind === 'queue' && (await queueMissing(deps, client, esc)) ? 'Queue missing: re-sync queues' : err.message;
+    return fail(deps, esc, 'permanent', message);
+  }
+  // Retryable failures, and any failure to post on a conversation that exists: try again, with capped backoff.
+  if (esc.attempts < MAX_DELIVERY_ATTEMPTS) {
+    const retryAt = new Date(now.getTime() + backoffDelay(esc.attempts, { baseMs: deps.retryBaseMs ?? 2_000, capMs: 5 * 60_000 }));
+    const entries: TimelineDraft[] = [];
+    if (esc.remote_id && esc.state !== 'link_failed') {
+      entries.push({ type: 'escalation.link_failed', data: { conversationId: esc.remote_id, url: esc.remote_url, reason: err.message } });
+    }
+    entries.push({ type: 'escalation.retry_scheduled', data: { reason: err.message, step: stepName, attempt: esc.attempts, retryAt: retryAt.toISOString() } });
+    const patch: EscalationPatch = { next_attempt_at: retryAt, last_error: err.message, last_error_kind: err.kind, ...(esc.remote_id ? { state: 'link_failed' as const } : {}) };
+    return record(deps, esc, patch, entries, retryAt);
+  }
+  return fail(deps, esc, err.kind, err.message);
+}
+
+/** Stops delivery. With a conversation already made, the escalation stays link_failed so an agent can re-link. */
+async function fail(deps: DeliveryDeps, esc: EscalationRow, kind: 'retryable' | 'auth' | 'permanent', reason: string) {
+  const hasConversation = esc.remote_id !== null;
+  const entries: TimelineDraft[] = [
+    hasConversation
+      ? { type: 'escalation.link_failed', data: { conversationId: esc.remote_id, url: esc.remote_url, reason, final: true } }
+      : { type: 'escalation.failed', data: { reason } },
+  ];
+  await record(deps, esc, { state: hasConversation ? 'link_failed' : 'failed', last_error: reason, last_error_kind: kind, next_attempt_at: null }, entries);
+}
+
+/** A create refused for a queue that no longer exists: say so plainly, and mark it unavailable until a re-sync. */
+async function queueMissing(deps: DeliveryDeps, client: DestinationClient, esc: EscalationRow): Promise<boolean> {
+  const queues = await client.listQueues().catch(() => null);
+  if (!queues || queues.some((q) => q.remoteId === esc.target_remote_id)) return false;
+  const connection = await findConnection(deps.db, esc.provider);
+  if (connection) {
+    await deps.db
+      .updateTable('destination_targets')
+      .set({ available: false })
+      .where('connection_id', '=', connection.id)
+      .where('kind', '=', 'queue')
+      .where('remote_id', '=', esc.target_remote_id!)
+      .execute();
+  }
+  return true;
+}

@@ -1,0 +1,41 @@
+/** What the Escalate form offers: destinations, their enabled queues/teams and channels, and a pre-filled draft. */
+import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
+import { draftEscalation, requestUrl } from '../core/escalation.ts';
+import { notFound } from '../core/errors.ts';
+import type { Db } from '../db/database.ts';
+import { listCustomFields } from '../db/repositories/custom-fields.ts';
+import { findConnection, listTargets } from '../db/repositories/destinations.ts';
+import { getRequestView } from '../db/repositories/requests.ts';
+
+export async function escalationOptions(db: Db, requestId: string, publicUrl: string) {
+  const request = await getRequestView(db, requestId);
+  if (!request) throw notFound('Request');
+  const defs = await listCustomFields(db);
+  const draft = draftEscalation({
+    key: request.key,
+    title: request.title,
+    description: request.description,
+    requester: request.requester,
+    service: request.service?.name ?? null,
+    priority: request.priority,
+    tags: request.tags,
+    fields: defs.filter((d) => request.customFields[d.key] !== undefined).map((d) => ({ label: d.label, value: request.customFields[d.key]! })),
+    url: requestUrl(publicUrl, request.key),
+  });
+  const destinations = [];
+  for (const [id, p] of Object.entries(PROVIDERS) as [ProviderId, (typeof PROVIDERS)[ProviderId]][]) {
+    const connection = await findConnection(db, id);
+    const targets = connection ? (await listTargets(db, connection.id)).filter((t) => t.enabled && t.available) : [];
+    destinations.push({
+      id,
+      name: p.displayName,
+      status: connection?.status ?? ('not_connected' as const),
+      queues: targets.filter((t) => t.kind === 'queue').map((t) => ({ id: t.remoteId, name: t.name })),
+      teams: targets.filter((t) => t.kind === 'team').map((t) => ({ id: t.remoteId, name: t.name })),
+      channels: [...p.channels],
+      priorityRange: p.priorityRange,
+      defaultPriority: p.priority(request.priority),
+    });
+  }
+  return { draft, destinations };
+}

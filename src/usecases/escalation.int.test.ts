@@ -1,0 +1,297 @@
+/** Escalations end to end: the API, the real worker, and the Kustomer emulator over HTTP. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
+import { MAX_DELIVERY_ATTEMPTS } from '../core/escalation.ts';
+import { createTestApp } from '../../test/support/test-app.ts';
+
+const emulator = await serveEmulator({ port: 0, rateWindowMs: 2000 });
+afterAll(() => emulator.close());
+const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
+const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+const admin = await t.createUser('admin');
+const agent = await t.createUser('agent', { name: 'Ada Agent' });
+const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
+const q = demo.queues;
+
+beforeAll(async () => {
+  const connected = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
+  expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', {
+    queues: [q.tier2Support.id, q.vip.id, q.billing.id].map((remoteId) => ({ remoteId, enabled: true })),
+    teams: [{ remoteId: demo.teams.escalations.id, enabled: true }],
+  });
+  await t.startWorker({ concurrency: 10 });
+});
+
+// Each test starts from quiet: no delivery still in flight from the one before, no fault left behind.
+afterEach(async () => {
+  await t.waitFor(async () => {
+    const busy = await t.db.selectFrom('escalations').select('id').where('state', 'in', ['sending', 'created']).executeTakeFirst();
+    return busy === undefined || undefined;
+  }, 30_000);
+  emulator.control.clearFaults();
+});
+
+async function newRequest(fields: Record<string, unknown> = {}) {
+  const r = await t.api(agent, 'POST', '/api/v1/requests', { title: 'Refund never arrived', description: 'Order 4417', requesterId: requester.id, priority: 'high', ...fields });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body;
+}
+
+async function escalate(requestId: string, body: Record<string, unknown> = {}) {
+  const r = await t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations`, {
+    destination: 'kustomer',
+    queueId: q.tier2Support.id,
+    channel: 'email',
+    priority: 3,
+    subject: 'Refund never arrived',
+    message: 'Please help this customer',
+    ...body,
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  return r.body;
+}
+
+const escalationState = async (id: string) => (await t.api(agent, 'GET', `/api/v1/escalations/${id}`)).body;
+const until = (id: string, states: string[], timeoutMs = 20_000) =>
+  t.waitFor(async () => {
+    const e = await escalationState(id);
+    return states.includes(e.state) ? e : undefined;
+  }, timeoutMs);
+const timelineTypes = async (requestId: string) =>
+  ((await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items as any[]).map((e) => e.type).filter((x: string) => x.startsWith('escalation.'));
+const conversationsFor = (escalationId: string) => emulator.control.conversations('acme').filter((c) => c.attributes.externalId === escalationId);
+
+describe('escalating a request', () => {
+  it('answers 202 at once, then creates one linked conversation with customer, subject, priority, queue, message channel and back-link', async () => {
+    const r = await newRequest();
+    const accepted = await escalate(r.id);
+    expect(accepted).toMatchObject({ state: 'sending', conversationId: null, target: { kind: 'queue', id: q.tier2Support.id, name: 'Tier 2 Support' } });
+    const done = await until(accepted.id, ['linked']);
+    expect(done.conversationUrl).toContain(done.conversationId);
+    const [conv] = conversationsFor(accepted.id);
+    expect(conv).toBeDefined();
+    expect(conv!.id).toBe(done.conversationId);
+    expect(conv!.attributes).toMatchObject({ name: 'Refund never arrived', priority: 3, channels: ['email'] });
+    expect((conv!.relationships as any).queue.data.id).toBe(q.tier2Support.id);
+    const customer = emulator.control.customers('acme').find((c) => c.id === (conv!.relationships as any).customer.data.id)!;
+    expect((customer.attributes as any).emails[0].email).toBe('riley@corp.example');
+    const note = emulator.control.notes('acme').find((n) => (n.relationships as any).conversation.data.id === conv!.id)!;
+    expect(note.attributes.body).toContain(`https://desk.example.com/requests/${r.key}`);
+    expect(await timelineTypes(r.id)).toEqual(['escalation.requested', 'escalation.customer_created', 'escalation.created', 'escalation.linked']);
+    const created = ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).find((e) => e.type === 'escalation.created');
+    expect(created).toMatchObject({ actor: { type: 'system' }, visibility: 'internal', data: { conversationId: conv!.id } });
+    expect(((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/escalations`)).body.items as any[]).map((e) => e.id)).toEqual([accepted.id]);
+  });
+
+  it('hides escalation details from the requester', async () => {
+    const r = await newRequest();
+    const e = await escalate(r.id);
+    await until(e.id, ['linked']);
+    const seen = (await t.api(requester, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[];
+    expect(seen.some((x) => x.type.startsWith('escalation.'))).toBe(false);
+    expect((await t.api(requester, 'GET', `/api/v1/escalations/${e.id}`)).status).toBe(403);
+  });
+
+  it('uses the customer email field the admin chose, and matches an existing customer', async () => {
+    await t.db.insertInto('custom_fields').values({ key: 'customer_email', label: 'Customer email', type: 'text' }).execute();
+    expect((await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { contactEmailField: 'customer_email' })).body.contactEmailField).toBe('customer_email');
+    const existing = emulator.control.createCustomer({ org: 'acme', name: 'Jane Doe', email: 'jane@customer.example' });
+    const r = await newRequest({ customFields: { customer_email: 'jane@customer.example' } });
+    const e = await until((await escalate(r.id)).id, ['linked']);
+    const conv = emulator.control.conversations('acme').find((c) => c.id === e.conversationId)!;
+    expect((conv.relationships as any).customer.data.id).toBe(existing.id);
+    expect(await timelineTypes(r.id)).toContain('escalation.customer_matched');
+    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { contactEmailField: null });
+  });
+
+  it('routes to a team instead of a queue', async () => {
+    const r = await newRequest();
+    const e = await until((await escalate(r.id, { queueId: undefined, teamId: demo.teams.escalations.id })).id, ['linked']);
+    const conv = emulator.control.conversations('acme').find((c) => c.id === e.conversationId)!;
+    expect(conv.attributes.assignedTeams).toEqual([demo.teams.escalations.id]);
+  });
+
+  it('pre-fills the form with the request\'s context and the destination\'s enabled queues', async () => {
+    const r = await newRequest({ tags: ['refund'] });
+    const options = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/escalation-options`)).body;
+    expect(options.draft.subject).toBe('Refund never arrived');
+    expect(options.draft.message).toContain('Order 4417');
+    expect(options.draft.message).toContain('Riley Requester <riley@corp.example>');
+    expect(options.draft.message).toContain('Tags: refund');
+    expect(options.draft.message).toContain(`https://desk.example.com/requests/${r.key}`);
+    const kustomer = options.destinations.find((d: any) => d.id === 'kustomer');
+    expect(kustomer).toMatchObject({ status: 'connected', defaultPriority: 3, priorityRange: { min: 1, max: 5 } });
+    expect(kustomer.queues.map((x: any) => x.name).sort()).toEqual(['Billing', 'Tier 2 Support', 'VIP']);
+    expect(kustomer.channels).toContain('chat');
+  });
+
+  it('asks for confirmation before escalating a request that already has an open escalation', async () => {
+    const r = await newRequest();
+    const first = await escalate(r.id);
+    const again = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.vip.id, channel: 'chat', priority: 2, subject: 's', message: 'm' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.openEscalationId).toBe(first.id);
+    await escalate(r.id, { confirm: true, queueId: q.vip.id });
+  });
+
+  it('refuses queues that are not enabled, unknown channels and priorities out of range', async () => {
+    const r = await newRequest();
+    const bad = async (body: Record<string, unknown>) =>
+      (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.tier2Support.id, channel: 'email', priority: 3, subject: 's', message: 'm', ...body })).status;
+    expect(await bad({ queueId: q.defaultQueue.id })).toBe(422);
+    expect(await bad({ channel: 'pigeon' })).toBe(422);
+    expect(await bad({ priority: 9 })).toBe(422);
+    expect(await bad({ teamId: demo.teams.escalations.id })).toBe(422);
+    expect(await bad({ destination: 'zendesk' })).toBe(400);
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/escalations`)).body.items).toEqual([]);
+  });
+});
+
+describe('failures', () => {
+  it('finds the conversation a lost reply created instead of making a second one', async () => {
+    const r = await newRequest();
+    emulator.control.injectFault({ kind: 'lost_reply', count: 1, method: 'POST', pathPrefix: '/v1/conversations', reply: 'close' });
+    const e = await until((await escalate(r.id)).id, ['linked']);
+    expect(conversationsFor(e.id)).toHaveLength(1);
+    const entries = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[];
+    expect(entries.find((x) => x.type === 'escalation.retry_scheduled')).toBeDefined();
+    expect(entries.find((x) => x.type === 'escalation.created').data.foundExisting).toBe(true);
+  });
+
+  it('does not post the first message twice when its reply is lost', async () => {
+    const r = await newRequest();
+    emulator.control.injectFault({ kind: 'lost_reply', count: 1, method: 'POST', pathPrefix: '/v1/conversations/', reply: '502' });
+    const e = await until((await escalate(r.id)).id, ['linked']);
+    const messages = emulator.control.messages('acme').filter((m) => (m.relationships as any).conversation.data.id === e.conversationId);
+    const notes = emulator.control.notes('acme').filter((m) => (m.relationships as any).conversation.data.id === e.conversationId);
+    expect(messages).toHaveLength(1);
+    expect(notes).toHaveLength(1);
+  });
+
+  it('retries 5xx and timeouts with backoff, recording each retry with its reason', async () => {
+    const r = await newRequest();
+    emulator.control.injectFault({ kind: '503', count: 2, method: 'GET', pathPrefix: '/v1/customers' });
+    const e = await until((await escalate(r.id)).id, ['linked']);
+    expect(e.attempts).toBe(3);
+    const retries = ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).filter((x) => x.type === 'escalation.retry_scheduled');
+    expect(retries).toHaveLength(2);
+    expect(retries[0].data.reason).toMatch(/503/);
+  });
+
+  it('fails after the retries are spent, and an agent can Retry', async () => {
+    const r = await newRequest();
+    const fault = emulator.control.injectFault({ kind: '500', share: 1, method: 'POST', pathPrefix: '/v1/conversations' });
+    const failed = await until((await escalate(r.id)).id, ['failed'], 30_000);
+    expect(failed.attempts).toBe(MAX_DELIVERY_ATTEMPTS);
+    expect(failed.lastError).toMatch(/500/);
+    expect(await timelineTypes(r.id)).toContain('escalation.failed');
+    emulator.control.clearFaults(fault.id);
+    expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`)).status).toBe(202);
+    await until(failed.id, ['linked']);
+    expect(conversationsFor(failed.id)).toHaveLength(1);
+    expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`)).status).toBe(409);
+  });
+
+  it('fails at once with "Invalid credentials" on 401 and marks the connection', async () => {
+    const r = await newRequest();
+    emulator.control.injectFault({ kind: '500', count: 0 });
+    emulator.control.revokeApiKey(demo.key.id);
+    try {
+      const failed = await until((await escalate(r.id)).id, ['failed']);
+      expect(failed).toMatchObject({ lastError: 'Invalid credentials', attempts: 1 });
+      expect((await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body.status).toBe('invalid_credentials');
+      const refused = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.vip.id, channel: 'email', priority: 2, subject: 's', message: 'm', confirm: true });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.message).toContain('Invalid credentials');
+    } finally {
+      const fresh = emulator.control.createApiKey({ org: 'acme', roles: demo.key.roles });
+      await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: fresh.key });
+      demo.apiKey = fresh.key;
+    }
+  });
+
+  it('fails with "Queue missing: re-sync queues" when the queue was deleted in Kustomer', async () => {
+    const r = await newRequest();
+    const doomed = emulator.control.createQueue({ org: 'acme', name: 'Doomed' });
+    await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
+    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: doomed.id, enabled: true }] });
+    emulator.control.deleteQueue({ org: 'acme', id: doomed.id });
+    const failed = await until((await escalate(r.id, { queueId: doomed.id })).id, ['failed']);
+    expect(failed.lastError).toBe('Queue missing: re-sync queues');
+    const status = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body;
+    expect(status.queues.find((x: any) => x.remoteId === doomed.id).available).toBe(false);
+  });
+});
+
+describe('the back-link', () => {
+  it('is link_failed with the conversation id on the timeline when the note cannot be posted, and retries to linked', async () => {
+    const r = await newRequest();
+    const fault = emulator.control.injectFault({ kind: '500', count: 2, method: 'POST', pathPrefix: '/v1/conversations/', share: 1 });
+    const e = await escalate(r.id);
+    const failed = await until(e.id, ['link_failed']);
+    expect(failed.conversationId).not.toBeNull();
+    const entry = ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).find((x) => x.type === 'escalation.link_failed');
+    expect(entry.data.conversationId).toBe(failed.conversationId);
+    emulator.control.clearFaults(fault.id);
+    await until(e.id, ['linked']);
+    expect(conversationsFor(e.id)).toHaveLength(1);
+  });
+
+  it('can be re-linked by hand to a conversation checked against Kustomer', async () => {
+    const r = await newRequest();
+    const fault = emulator.control.injectFault({ kind: '500', share: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
+    const e = await escalate(r.id);
+    const stuck = await until(e.id, ['link_failed'], 30_000);
+    const unknown = await t.api(agent, 'POST', `/api/v1/escalations/${e.id}/relink`, { conversationId: 'aaaaaaaaaaaaaaaaaaaaaaaa' });
+    expect(unknown.status).toBe(422);
+    emulator.control.clearFaults(fault.id);
+    await until(e.id, ['link_failed', 'linked'], 30_000);
+    const relinked = await t.api(agent, 'POST', `/api/v1/escalations/${e.id}/relink`, { conversationId: stuck.conversationId });
+    expect(relinked.status, JSON.stringify(relinked.body)).toBe(202);
+    await until(e.id, ['linked']);
+    expect(await timelineTypes(r.id)).toContain('escalation.relinked');
+  });
+
+  it('links a request to an existing conversation without creating one', async () => {
+    const jane = emulator.control.createCustomer({ org: 'acme', name: 'Existing', email: 'existing@customer.example' });
+    const before = emulator.control.conversations('acme').length;
+    const r1 = await newRequest();
+    const made = await until((await escalate(r1.id)).id, ['linked']);
+    const r2 = await newRequest();
+    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, { destination: 'kustomer', conversationId: made.conversationId });
+    expect(linked.status, JSON.stringify(linked.body)).toBe(202);
+    const done = await until(linked.body.id, ['linked']);
+    expect(done).toMatchObject({ origin: 'linked_existing', conversationId: made.conversationId });
+    expect(emulator.control.conversations('acme').length).toBe(before + 1);
+    expect(jane.id).toBeTruthy();
+  });
+});
+
+describe('load', () => {
+  it('spends no call beyond the rate budget in a 429 storm', async () => {
+    emulator.control.updateOrg('acme', { rateLimitPerMinute: 12 });
+    // Bridgedesk learns the new limit from the reply headers of its next call, as it would in production.
+    await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
+    emulator.control.clearCalls();
+    try {
+      const requests = await Promise.all(Array.from({ length: 12 }, () => newRequest()));
+      const escalations = await Promise.all(requests.map((r) => escalate(r.id, { confirm: true })));
+      for (const e of escalations) await until(e.id, ['linked'], 60_000);
+      expect(emulator.control.calls().filter((c) => c.status === 429)).toHaveLength(0);
+    } finally {
+      emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
+    }
+  }, 90_000);
+
+  it('turns 200 concurrent escalations into 200 conversations, all linked', async () => {
+    const requests = await Promise.all(Array.from({ length: 200 }, (_, i) => newRequest({ title: `Bulk ${i}` })));
+    const escalations = await Promise.all(requests.map((r) => escalate(r.id)));
+    await t.waitFor(async () => {
+      const row = await t.db.selectFrom('escalations').select((eb) => eb.fn.countAll<string>().as('n')).where('id', 'in', escalations.map((e) => e.id)).where('state', '=', 'linked').executeTakeFirstOrThrow();
+      return Number(row.n) === 200 || undefined;
+    }, 60_000);
+    for (const e of escalations) expect(conversationsFor(e.id)).toHaveLength(1);
+  }, 90_000);
+});

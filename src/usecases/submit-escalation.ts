@@ -1,0 +1,114 @@
+/**
+ * An agent escalates a request: the escalation, its timeline entry and the delivery job are written in one
+ * transaction, so a submitted escalation is never lost and never delivered without its record.
+ */
+import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
+import type { UserActor } from '../core/actor.ts';
+import { isOpenEscalation } from '../core/escalation.ts';
+import { AppError, conflict, notFound, unprocessable } from '../core/errors.ts';
+import type { Db } from '../db/database.ts';
+import { findConnection } from '../db/repositories/destinations.ts';
+import { getEscalationView, type EscalationView } from '../db/repositories/escalations.ts';
+import { lockRequest } from '../db/repositories/requests.ts';
+import { appendTimeline } from '../db/repositories/timeline.ts';
+import { enqueueJob, withTransaction } from '../db/transaction.ts';
+import type { Tx } from '../db/database.ts';
+
+export const DELIVER_ESCALATION = 'deliver-escalation';
+
+export interface EscalationInput {
+  destination: ProviderId;
+  queueId?: string;
+  teamId?: string;
+  channel: string;
+  priority: number;
+  subject: string;
+  message: string;
+  /** Escalate even though another escalation of this request is still open. */
+  confirm?: boolean;
+}
+
+export const deliveryJobKey = (escalationId: string) => `escalation:${escalationId}`;
+
+/** Queues the delivery of an escalation; the key keeps at most one pending delivery per escalation. */
+export const enqueueDelivery = (tx: Tx, escalationId: string, runAt?: Date) =>
+  enqueueJob(tx, DELIVER_ESCALATION, { escalationId }, { jobKey: deliveryJobKey(escalationId), runAt, maxAttempts: 25 });
+
+/** The connection an escalation goes through, refused clearly when it cannot work. */
+export async function usableConnection(q: Db | Tx, provider: ProviderId) {
+  const connection = await findConnection(q, provider);
+  const name = PROVIDERS[provider].displayName;
+  if (!connection) throw unprocessable(`${name} is not connected: an admin can connect it in Settings → Integrations`, { reason: 'not_connected' });
+  if (connection.status === 'invalid_credentials') {
+    throw unprocessable(`${name} refused Bridgedesk's key (Invalid credentials): an admin must paste a new key in Settings → Integrations`, { reason: 'invalid_credentials' });
+  }
+  return connection;
+}
+
+export async function submitEscalation(db: Db, actor: UserActor, requestId: string, input: EscalationInput, now: Date): Promise<EscalationView> {
+  const provider = PROVIDERS[input.destination];
+  if (Boolean(input.queueId) === Boolean(input.teamId)) throw unprocessable('Choose either a queue or a team', { field: 'queueId' });
+  if (!provider.channels.includes(input.channel)) throw unprocessable(`Channel must be one of: ${provider.channels.join(', ')}`, { field: 'channel' });
+  const { min, max } = provider.priorityRange;
+  if (!Number.isInteger(input.priority) || input.priority < min || input.priority > max) {
+    throw unprocessable(`Priority must be a whole number from ${min} to ${max}`, { field: 'priority' });
+  }
+  const id = await withTransaction(db, async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    if (!request) throw notFound('Request');
+    const connection = await usableConnection(tx, input.destination);
+    const kind = input.queueId ? 'queue' : 'team';
+    const remoteId = (input.queueId ?? input.teamId)!;
+    const target = await tx
+      .selectFrom('destination_targets')
+      .selectAll()
+      .where('connection_id', '=', connection.id)
+      .where('kind', '=', kind)
+      .where('remote_id', '=', remoteId)
+      .executeTakeFirst();
+    if (!target || !target.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
+    if (!target.available) throw unprocessable(`That ${kind} no longer exists in ${provider.displayName}: re-sync queues`, { field: `${kind}Id` });
+    if (!input.confirm) {
+      const open = await tx.selectFrom('escalations').select(['id', 'state']).where('request_id', '=', requestId).execute();
+      const already = open.find((e) => isOpenEscalation(e.state));
+      if (already) throw conflict('This request already has an open escalation; send confirm: true to escalate again', { openEscalationId: already.id });
+    }
+    const row = await tx
+      .insertInto('escalations')
+      .values({
+        request_id: requestId,
+        provider: input.destination,
+        target_kind: kind,
+        target_remote_id: remoteId,
+        target_name: target.name,
+        channel: input.channel,
+        priority: input.priority,
+        subject: input.subject,
+        message: input.message,
+        state: 'sending',
+        requested_by_id: actor.userId,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendTimeline(
+      tx,
+      requestId,
+      actor,
+      [
+        {
+          type: 'escalation.requested',
+          visibility: 'internal',
+          data: { escalationId: row.id, destination: provider.displayName, target: { kind, id: remoteId, name: target.name }, channel: input.channel, priority: input.priority, subject: input.subject },
+        },
+      ],
+      now,
+    );
+    await enqueueDelivery(tx, row.id);
+    return row.id;
+  });
+  const view = await getEscalationView(db, id);
+  if (!view) throw new AppError('not_found', 'Escalation not found');
+  return view;
+}
