@@ -8,7 +8,7 @@ const emulator = await serveEmulator({ port: 0, rateWindowMs: 2000 });
 afterAll(() => emulator.close());
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
 const admin = await t.createUser('admin');
 const agent = await t.createUser('agent', { name: 'Ada Agent' });
 const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
@@ -70,6 +70,9 @@ describe('escalating a request', () => {
     expect(accepted).toMatchObject({ state: 'sending', conversationId: null, target: { kind: 'queue', id: q.tier2Support.id, name: 'Tier 2 Support' } });
     const done = await until(accepted.id, ['linked']);
     expect(done.conversationUrl).toContain(done.conversationId);
+    const page = await fetch(done.conversationUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Please help this customer');
     const [conv] = conversationsFor(accepted.id);
     expect(conv).toBeDefined();
     expect(conv!.id).toBe(done.conversationId);

@@ -33,6 +33,8 @@ export interface KustomerEmulator {
   control: EmulatorControl;
 }
 
+import { AGENT_APP_PATH, agentAppPage } from './agent-app-page.ts';
+
 export const CONTROL_PREFIX = '/__emulator';
 
 export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): KustomerEmulator {
@@ -52,6 +54,8 @@ export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): K
     async fetch(req) {
       const { pathname } = new URL(req.url);
       if (pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)) return controlApp.fetch(req);
+      const page = AGENT_APP_PATH.exec(pathname);
+      if (page && req.method === 'GET') return agentAppPage(store, page[1]!, page[2]!);
       return handleApiCall(req, { store, now, limiter, faults, calls, api });
     },
   };
