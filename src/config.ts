@@ -31,6 +31,8 @@ const schema = z.object({
   KUSTOMER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   KUSTOMER_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
   KUSTOMER_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().min(3).default('Bridgedesk <bridgedesk@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,6 +56,8 @@ export interface Config {
   workerStaleAfterMs: number;
   poolSize: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** null: emails stay in the outbox for admins to read. */
+  smtp: { url: string; from: string } | null;
   /** Server-side overrides of Kustomer's hosts (emulator, regional hosts); never user input. */
   kustomer: { baseUrl: string | null; webUrl: string | null; timeoutMs: number };
 }
@@ -100,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerStaleAfterMs: e.BRIDGEDESK_WORKER_STALE_SECONDS * 1000,
     poolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
     kustomer: { baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null, webUrl: e.KUSTOMER_WEB_URL ?? null, timeoutMs: e.KUSTOMER_TIMEOUT_MS },
   };
 }

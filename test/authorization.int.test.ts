@@ -51,6 +51,23 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/escalations/{id}': 'staff',
   'POST /api/v1/escalations/{id}/retry': 'staff',
   'POST /api/v1/escalations/{id}/relink': 'staff',
+  'GET /api/v1/workflows': 'admin',
+  'POST /api/v1/workflows': 'admin',
+  'GET /api/v1/workflow-templates': 'admin',
+  'GET /api/v1/workflows/{id}': 'admin',
+  'PUT /api/v1/workflows/{id}': 'admin',
+  'PATCH /api/v1/workflows/{id}': 'admin',
+  'POST /api/v1/workflows/{id}/dry-run': 'admin',
+  'GET /api/v1/workflows/{id}/runs': 'admin',
+  'GET /api/v1/requests/{id}/workflow-runs': 'staff',
+  'GET /api/v1/workflow-runs/{id}': 'staff',
+  'POST /api/v1/workflow-runs/{id}/retry': 'staff',
+  'GET /api/v1/approvals': 'user',
+  'POST /api/v1/approvals/{id}/decision': 'user',
+  'GET /api/v1/notifications': 'user',
+  'POST /api/v1/notifications/{id}/read': 'user',
+  'POST /api/v1/notifications/read-all': 'user',
+  'GET /api/v1/email-outbox': 'admin',
 };
 
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */
@@ -86,7 +103,14 @@ async function fixtures() {
     .values({ request_id: req.id, provider: 'kustomer', state: 'failed', subject: 's', message: 'm' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { req, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id, escalationId: escalation.id };
+  const wf = await t.db.insertInto('workflows').values({ name: 'wf' }).returning('id').executeTakeFirstOrThrow();
+  const version = await t.db.insertInto('workflow_versions').values({ workflow_id: wf.id, version: 1, definition: JSON.stringify({ trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] }) }).returning('id').executeTakeFirstOrThrow();
+  await t.db.updateTable('workflows').set({ current_version_id: version.id }).where('id', '=', wf.id).execute();
+  const run = await t.db.insertInto('workflow_runs').values({ workflow_id: wf.id, version_id: version.id, request_id: req.id, trigger_entry_id: String(Math.floor(Math.random() * 1e9)), state: 'failed', context: '{}' }).returning('id').executeTakeFirstOrThrow();
+  // Approvals and notifications belong to the requester, so "user" routes have an owner to succeed for.
+  const approval = await t.db.insertInto('approvals').values({ run_id: run.id, request_id: req.id, step_path: '0', approver_id: requester.id, state: 'pending' }).returning('id').executeTakeFirstOrThrow();
+  const note = await t.db.insertInto('notifications').values({ user_id: requester.id, kind: 'x', title: 'x', link: null, request_id: null }).returning('id').executeTakeFirstOrThrow();
+  return { req, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id, escalationId: escalation.id, workflowId: wf.id, runId: run.id, approvalId: approval.id, notificationId: note.id };
 }
 
 async function call(route: string, who: TestUser | null, validBody = false) {
@@ -102,6 +126,10 @@ async function call(route: string, who: TestUser | null, validBody = false) {
       if (template.startsWith('/api/v1/inboxes')) return f.inboxId;
       if (template.startsWith('/api/v1/custom-fields')) return f.fieldId;
       if (template.startsWith('/api/v1/escalations')) return f.escalationId;
+      if (template.startsWith('/api/v1/workflows')) return f.workflowId;
+      if (template.startsWith('/api/v1/workflow-runs')) return f.runId;
+      if (template.startsWith('/api/v1/approvals')) return f.approvalId;
+      if (template.startsWith('/api/v1/notifications')) return f.notificationId;
       return requester.id;
     });
   let body = ['POST', 'PATCH', 'PUT'].includes(method) && !template.includes('/followers/') ? {} : undefined;

@@ -122,6 +122,7 @@ export interface TimelineEntriesTable {
   visibility: Generated<'public' | 'internal'>;
   data: Json<Record<string, unknown>>;
   created_at: DefaultTimestamp;
+  caused_by_run_id: string | null;
 }
 
 export interface WorkerHeartbeatsTable {
@@ -175,6 +176,97 @@ export interface EscalationsTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   linked_at: NullableTimestamp;
+  workflow_run_id: string | null;
+}
+
+export interface WorkflowsTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  enabled: Generated<boolean>;
+  current_version_id: string | null;
+  created_by_id: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface WorkflowVersionsTable {
+  id: Generated<string>;
+  workflow_id: string;
+  version: number;
+  definition: Json<unknown>;
+  created_by_id: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export type RunState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+export interface WorkflowRunsTable {
+  id: Generated<string>;
+  workflow_id: string;
+  version_id: string;
+  request_id: string;
+  trigger_entry_id: string;
+  state: RunState;
+  chain: Generated<string[]>;
+  context: Json<Record<string, unknown>>;
+  error: string | null;
+  failed_step: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export type StepState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+export interface WorkflowRunStepsTable {
+  run_id: string;
+  path: string;
+  type: string;
+  state: StepState;
+  result: Json<Record<string, unknown>>;
+  error: string | null;
+  started_at: DefaultTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export type ApprovalState = 'queued' | 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';
+export interface ApprovalsTable {
+  id: Generated<string>;
+  run_id: string;
+  request_id: string;
+  step_path: string;
+  approver_id: string;
+  state: ApprovalState;
+  position: Generated<number>;
+  message: Generated<string>;
+  due_at: NullableTimestamp;
+  decided_at: NullableTimestamp;
+  comment: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  request_id: string | null;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  read_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  to_address: string;
+  subject: string;
+  body: string;
+  state: 'pending' | 'sent' | 'failed' | 'not_configured';
+  attempts: Generated<number>;
+  last_error: string | null;
+  request_id: string | null;
+  sent_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
 }
 
 export interface DestinationTargetsTable {
@@ -196,6 +288,13 @@ export interface RateBudgetsTable {
 }
 
 export interface Database {
+  workflows: WorkflowsTable;
+  workflow_versions: WorkflowVersionsTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_run_steps: WorkflowRunStepsTable;
+  approvals: ApprovalsTable;
+  notifications: NotificationsTable;
+  email_outbox: EmailOutboxTable;
   escalations: EscalationsTable;
   destination_connections: DestinationConnectionsTable;
   destination_targets: DestinationTargetsTable;

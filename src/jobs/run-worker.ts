@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { pruneExpired, PRUNE_EXPIRED } from './prune-expired.ts';
 import { DELIVER_ESCALATION, deliverEscalationTask } from './deliver-escalation.ts';
+import { APPROVAL_TIMEOUT, approvalTimeoutTask, MATCH_WORKFLOWS, matchWorkflowsTask, RUN_WORKFLOW, runWorkflowTask } from './workflow-tasks.ts';
+import { SEND_EMAIL } from '../usecases/workflows/notify.ts';
+import { sendEmailTask } from './send-email.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import type { TransportOptions } from '../connectors/registry.ts';
@@ -28,9 +31,14 @@ export interface WorkerDeps {
 
 export function taskList(deps: WorkerDeps): TaskList {
   const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs };
+  const workflows = { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null };
   return {
     [PRUNE_EXPIRED]: pruneExpired(deps.db, deps.now),
     [DELIVER_ESCALATION]: deliverEscalationTask(destinations),
+    [MATCH_WORKFLOWS]: matchWorkflowsTask(workflows),
+    [RUN_WORKFLOW]: runWorkflowTask(workflows),
+    [APPROVAL_TIMEOUT]: approvalTimeoutTask(workflows),
+    ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 /** Adds a public reply or an internal note, and moves the request along as a service desk would. */
-import { type UserActor, isStaff } from '../core/actor.ts';
+import { type Actor, type UserActor, isStaff } from '../core/actor.ts';
 import { forbidden, notFound } from '../core/errors.ts';
 import { canSeeRequest } from '../core/request.ts';
 import { commentEntry, type TimelineDraft, type Visibility } from '../core/timeline.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 import { isFollower, lockRequest, updateRequest } from '../db/repositories/requests.ts';
 import { appendTimeline, listTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
@@ -11,8 +11,18 @@ import type { TimelineEntry } from '../core/timeline.ts';
 
 export async function addComment(db: Db, actor: UserActor, requestId: string, body: string, visibility: Visibility, now: Date): Promise<TimelineEntry> {
   return withTransaction(db, async (tx) => {
+    const entryId = await addCommentInTx(tx, actor, requestId, body, visibility, now);
+    const [entry] = await listTimeline(tx, requestId, { afterId: String(BigInt(entryId) - 1n), limit: 1, includeInternal: true });
+    return entry!;
+  });
+}
+
+/** The comment inside the caller's transaction; returns the comment's timeline entry id. */
+export async function addCommentInTx(tx: Tx, actor: Actor, requestId: string, body: string, visibility: Visibility, now: Date, causedByRunId?: string): Promise<string> {
+  {
     const row = await lockRequest(tx, requestId);
-    if (!row || !canSeeRequest(actor, { requesterId: row.requester_id }, await isFollower(tx, requestId, actor.userId))) throw notFound('Request');
+    const follower = actor.kind !== 'system' && (await isFollower(tx, requestId, actor.userId));
+    if (!row || !canSeeRequest(actor, { requesterId: row.requester_id }, follower)) throw notFound('Request');
     if (visibility === 'internal' && !isStaff(actor)) throw forbidden('Only agents and admins can add internal notes');
     const drafts: TimelineDraft[] = [commentEntry(body, visibility)];
     // The first public reply from the desk starts the work; a requester answering a waiting request hands it back.
@@ -28,8 +38,7 @@ export async function addComment(db: Db, actor: UserActor, requestId: string, bo
     } else {
       await updateRequest(tx, requestId, {}, now);
     }
-    const [entryId] = await appendTimeline(tx, requestId, actor, drafts, now);
-    const [entry] = await listTimeline(tx, requestId, { afterId: String(BigInt(entryId!) - 1n), limit: 1, includeInternal: true });
-    return entry!;
-  });
+    const [entryId] = await appendTimeline(tx, requestId, actor, drafts, now, causedByRunId);
+    return entryId!;
+  }
 }

@@ -1,9 +1,9 @@
 /** Changes a request's fields; every real change becomes a timeline entry in the same transaction. */
-import type { UserActor } from '../core/actor.ts';
+import type { Actor, UserActor } from '../core/actor.ts';
 import { mergeFieldValues } from '../core/custom-fields.ts';
 import { notFound } from '../core/errors.ts';
 import { assertCanChange, canSeeRequest, planChanges, type RequestChanges } from '../core/request.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 import { listCustomFields } from '../db/repositories/custom-fields.ts';
 import { getRequestView, isFollower, lockRequest, toState, updateRequest, type RequestView } from '../db/repositories/requests.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
@@ -14,8 +14,20 @@ export type RequestPatch = Omit<RequestChanges, 'customFields'> & { customFields
 
 export async function changeRequest(db: Db, actor: UserActor, id: string, patch: RequestPatch, now: Date): Promise<RequestView> {
   return withTransaction(db, async (tx) => {
+    await changeRequestInTx(tx, actor, id, patch, now);
+    return (await getRequestView(tx, id))!;
+  });
+}
+
+/**
+ * The change inside the caller's transaction (a workflow step commits it together with the step's result).
+ * Returns the entries written; `causedByRunId` marks them as a workflow's doing.
+ */
+export async function changeRequestInTx(tx: Tx, actor: Actor, id: string, patch: RequestPatch, now: Date, causedByRunId?: string): Promise<string[]> {
+  {
     const row = await lockRequest(tx, id);
-    if (!row || !canSeeRequest(actor, { requesterId: row.requester_id }, await isFollower(tx, id, actor.userId))) throw notFound('Request');
+    const follower = actor.kind !== 'system' && (await isFollower(tx, id, actor.userId));
+    if (!row || !canSeeRequest(actor, { requesterId: row.requester_id }, follower)) throw notFound('Request');
     const current = toState(row);
     const { customFields: incomingFields, ...rest } = patch;
     const changes: RequestChanges = { ...rest };
@@ -39,10 +51,8 @@ export async function changeRequest(db: Db, actor: UserActor, id: string, patch:
         d.beforeLabel = d.before ? ((await tx.selectFrom('services').select('name').where('id', '=', d.before).executeTakeFirst())?.name ?? null) : null;
       }
     }
-    if (entries.length) {
-      await updateRequest(tx, id, changed, now);
-      await appendTimeline(tx, id, actor, entries, now);
-    }
-    return (await getRequestView(tx, id))!;
-  });
+    if (!entries.length) return [];
+    await updateRequest(tx, id, changed, now);
+    return appendTimeline(tx, id, actor, entries, now, causedByRunId);
+  }
 }

@@ -21,6 +21,7 @@ import { withTransaction } from '../db/transaction.ts';
 import type { EscalationRow } from '../db/schema.ts';
 import { clientFor, type DestinationDeps } from './destination-access.ts';
 import { enqueueDelivery } from './submit-escalation.ts';
+import { enqueueRun } from './workflows/match-workflows.ts';
 
 export interface DeliveryDeps extends DestinationDeps {
   publicUrl: string;
@@ -32,8 +33,12 @@ export interface DeliveryDeps extends DestinationDeps {
 async function record(deps: DeliveryDeps, esc: EscalationRow, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date) {
   await withTransaction(deps.db, async (tx) => {
     await updateEscalation(tx, esc.id, patch, deps.now());
-    await appendTimeline(tx, esc.request_id, SYSTEM, entries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), deps.now());
+    const runId = esc.workflow_run_id ?? undefined;
+    await appendTimeline(tx, esc.request_id, SYSTEM, entries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), deps.now(), runId);
     if (reschedule) await enqueueDelivery(tx, esc.id, reschedule);
+    // A workflow waiting on this delivery resumes once it settles (linked, failed, or link_failed for good).
+    const settled = patch.state === 'linked' || patch.state === 'failed' || (patch.state === 'link_failed' && !reschedule);
+    if (runId && settled) await enqueueRun(tx, runId);
   });
   Object.assign(esc, patch);
 }

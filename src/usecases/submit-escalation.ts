@@ -3,7 +3,7 @@
  * transaction, so a submitted escalation is never lost and never delivered without its record.
  */
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
-import type { UserActor } from '../core/actor.ts';
+import type { Actor, UserActor } from '../core/actor.ts';
 import { isOpenEscalation } from '../core/escalation.ts';
 import { AppError, conflict, notFound, unprocessable } from '../core/errors.ts';
 import type { Db } from '../db/database.ts';
@@ -46,6 +46,17 @@ export async function usableConnection(q: Db | Tx, provider: ProviderId) {
 }
 
 export async function submitEscalation(db: Db, actor: UserActor, requestId: string, input: EscalationInput, now: Date): Promise<EscalationView> {
+  const id = await withTransaction(db, (tx) => insertEscalation(tx, actor, requestId, input, now));
+  const view = await getEscalationView(db, id);
+  if (!view) throw new AppError('not_found', 'Escalation not found');
+  return view;
+}
+
+/**
+ * Checks and records an escalation, its timeline entry and its delivery job in the caller's transaction (an agent's
+ * submit, or a workflow step, which passes its run so the delivery's end resumes it).
+ */
+export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, input: EscalationInput, now: Date, workflowRunId?: string): Promise<string> {
   const provider = PROVIDERS[input.destination];
   if (Boolean(input.queueId) === Boolean(input.teamId)) throw unprocessable('Choose either a queue or a team', { field: 'queueId' });
   if (!provider.channels.includes(input.channel)) throw unprocessable(`Channel must be one of: ${provider.channels.join(', ')}`, { field: 'channel' });
@@ -53,7 +64,7 @@ export async function submitEscalation(db: Db, actor: UserActor, requestId: stri
   if (!Number.isInteger(input.priority) || input.priority < min || input.priority > max) {
     throw unprocessable(`Priority must be a whole number from ${min} to ${max}`, { field: 'priority' });
   }
-  const id = await withTransaction(db, async (tx) => {
+  {
     const request = await lockRequest(tx, requestId);
     if (!request) throw notFound('Request');
     const connection = await usableConnection(tx, input.destination);
@@ -86,7 +97,8 @@ export async function submitEscalation(db: Db, actor: UserActor, requestId: stri
         subject: input.subject,
         message: input.message,
         state: 'sending',
-        requested_by_id: actor.userId,
+        requested_by_id: actor.kind === 'system' ? null : actor.userId,
+        workflow_run_id: workflowRunId ?? null,
         created_at: now,
         updated_at: now,
       })
@@ -104,11 +116,9 @@ export async function submitEscalation(db: Db, actor: UserActor, requestId: stri
         },
       ],
       now,
+      workflowRunId,
     );
     await enqueueDelivery(tx, row.id);
     return row.id;
-  });
-  const view = await getEscalationView(db, id);
-  if (!view) throw new AppError('not_found', 'Escalation not found');
-  return view;
+  }
 }

@@ -4,8 +4,10 @@ import { Link, Redirect, Route, Switch } from 'wouter';
 import { MeContext, useSession, useSetupStatus } from './api/session.ts';
 import { CustomFieldsPage } from './features/admin/custom-fields-page.tsx';
 import { InboxesPage } from './features/admin/inboxes-page.tsx';
+import { OutboxPage } from './features/admin/outbox-page.tsx';
 import { ServicesPage } from './features/admin/services-page.tsx';
 import { UsersPage } from './features/admin/users-page.tsx';
+import { ApprovalsPage } from './features/approvals/approvals-page.tsx';
 import { LoginPage } from './features/auth/login-page.tsx';
 import { SetupPage } from './features/auth/setup-page.tsx';
 import { AppShell } from './features/layout/app-shell.tsx';
@@ -15,6 +17,8 @@ import { RequestPage } from './features/requests/request-page.tsx';
 import { ApiTokensPage } from './features/settings/api-tokens-page.tsx';
 import { IntegrationsPage } from './features/settings/integrations-page.tsx';
 import { KustomerSettingsPage } from './features/settings/kustomer-settings-page.tsx';
+import { WorkflowEditorPage } from './features/workflows/workflow-editor-page.tsx';
+import { WorkflowListPage } from './features/workflows/workflow-list-page.tsx';
 import { EmptyState, ErrorBanner, Loading } from './ui/states.tsx';
 
 export function App() {
@@ -61,6 +65,11 @@ export function App() {
         <Route path="/admin/services">{adminOnly(<ServicesPage />)}</Route>
         <Route path="/admin/inboxes">{adminOnly(<InboxesPage />)}</Route>
         <Route path="/admin/custom-fields">{adminOnly(<CustomFieldsPage />)}</Route>
+        <Route path="/admin/outbox">{adminOnly(<OutboxPage />)}</Route>
+        <Route path="/approvals" component={ApprovalsPage} />
+        <Route path="/workflows">{adminOnly(<WorkflowListPage />)}</Route>
+        <Route path="/workflows/new">{adminOnly(<WorkflowEditorPage />)}</Route>
+        <Route path="/workflows/:id/:tab?">{(params) => adminOnly(<WorkflowEditorPage id={params.id} tab={params.tab === 'runs' ? 'runs' : 'definition'} />)}</Route>
         <Route path="/settings">
           <Redirect to="/settings/api-tokens" replace />
         </Route>

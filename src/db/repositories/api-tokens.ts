@@ -45,13 +45,21 @@ export async function findLiveToken(q: Queryable, tokenHash: string, now: Date) 
     .executeTakeFirst();
 }
 
-/** Written at most once a minute per token, so busy scripts don't turn every read into a write. */
+/** last_used_at is written at most once a minute per token, so busy scripts don't turn every read into a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** Whether last_used_at (as findLiveToken read it) is old enough for touchToken to write it. */
+export function tokenNeedsTouch(lastUsedAt: Date | string | null, now: Date): boolean {
+  return lastUsedAt === null || new Date(lastUsedAt).getTime() < now.getTime() - TOUCH_EVERY_MS;
+}
+
+/** Sets last_used_at unless another call did within the minute (the condition holds under concurrent calls too). */
 export async function touchToken(q: Queryable, tokenId: string, now: Date) {
   await q
     .updateTable('api_tokens')
     .set({ last_used_at: now })
     .where('id', '=', tokenId)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - 60_000))]))
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - TOUCH_EVERY_MS))]))
     .execute();
 }
 

@@ -2,8 +2,16 @@
 import type { Actor } from '../../core/actor.ts';
 import type { TimelineDraft, TimelineEntry } from '../../core/timeline.ts';
 import type { Queryable } from '../database.ts';
+import { isEventEntry } from '../../core/workflow-events.ts';
+import { enqueueJob } from '../transaction.ts';
 
-export async function appendTimeline(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], at?: Date): Promise<string[]> {
+export const MATCH_WORKFLOWS = 'match-workflows';
+
+/**
+ * Appends entries; entries that are workflow events also enqueue the job that matches them against workflows,
+ * in the caller's transaction. `causedByRunId` marks entries a workflow step wrote (loop detection).
+ */
+export async function appendTimeline(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], at?: Date, causedByRunId?: string): Promise<string[]> {
   if (!drafts.length) return [];
   const rows = await q
     .insertInto('timeline_entries')
@@ -17,10 +25,13 @@ export async function appendTimeline(q: Queryable, requestId: string, actor: Act
         visibility: d.visibility ?? 'public',
         data: JSON.stringify(d.data),
         ...(at ? { created_at: at } : {}),
+        ...(causedByRunId ? { caused_by_run_id: causedByRunId } : {}),
       })),
     )
-    .returning('id')
+    .returning(['id', 'type'])
     .execute();
+  const events = rows.filter((r) => isEventEntry(r.type)).map((r) => r.id);
+  if (events.length) await enqueueJob(q, MATCH_WORKFLOWS, { entryIds: events });
   return rows.map((r) => r.id);
 }
 
@@ -29,10 +40,12 @@ export async function listTimeline(
   requestId: string,
   opts: { afterId?: string; limit: number; includeInternal: boolean },
 ): Promise<TimelineEntry[]> {
+  // The actor's name by a scalar subquery (a primary-key lookup per entry), not a join: for a long timeline the
+  // planner hashed the whole users table on every call to join a handful of actors.
   let query = q
     .selectFrom('timeline_entries as t')
-    .leftJoin('users as u', 'u.id', 't.actor_user_id')
-    .select(['t.id', 't.request_id', 't.type', 't.actor_type', 't.actor_user_id', 't.actor_token_id', 't.visibility', 't.data', 't.created_at', 'u.name as actor_name'])
+    .select(['t.id', 't.request_id', 't.type', 't.actor_type', 't.actor_user_id', 't.actor_token_id', 't.visibility', 't.data', 't.created_at'])
+    .select((eb) => eb.selectFrom('users as u').select('u.name').whereRef('u.id', '=', 't.actor_user_id').as('actor_name'))
     .where('t.request_id', '=', requestId)
     .orderBy('t.id')
     .limit(opts.limit);

@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '../../core/errors.ts';
-import { findLiveToken, touchToken } from '../../db/repositories/api-tokens.ts';
+import { findLiveToken, tokenNeedsTouch, touchToken } from '../../db/repositories/api-tokens.ts';
 import { findLiveSession } from '../../db/repositories/sessions.ts';
 import type { AppEnv } from '../context.ts';
 import { sha256 } from './secrets.ts';
@@ -29,9 +29,12 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"');
-    const token = await findLiveToken(db, sha256(m[1]!), now());
+    const at = now();
+    const token = await findLiveToken(db, sha256(m[1]!), at);
     if (!token || !token.active) throw new AppError('unauthenticated', 'API token is invalid, expired or revoked');
-    await touchToken(db, token.token_id, now());
+    // last_used_at is kept to the minute (touchToken writes only when it is older); checking here as well spares
+    // a script's every call the round trip of an UPDATE that would change nothing.
+    if (tokenNeedsTouch(token.last_used_at, at)) await touchToken(db, token.token_id, at);
     c.set('actor', { kind: 'token', userId: token.user_id, role: token.role, name: token.name, tokenId: token.token_id });
     return next();
   }

@@ -4,7 +4,15 @@ import { isStaff } from '../../core/actor.ts';
 import { notFound } from '../../core/errors.ts';
 import { canSeeRequest, parseRequestNumber } from '../../core/request.ts';
 import { visibleTo } from '../../core/timeline.ts';
-import { findRequestId, getRequestView, isFollower, listFollowers, listRequests } from '../../db/repositories/requests.ts';
+import {
+  findRequestAccess,
+  findRequestView,
+  isFollower,
+  listFollowers,
+  listRequests,
+  type RequestRef,
+  type RequestView,
+} from '../../db/repositories/requests.ts';
 import { listTimeline } from '../../db/repositories/timeline.ts';
 import { addComment } from '../../usecases/add-comment.ts';
 import { changeRequest } from '../../usecases/change-request.ts';
@@ -32,16 +40,33 @@ const RefParam = z.object({
 });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Finds a request the caller may see; one not visible is reported exactly like one that does not exist. */
-async function visibleRequestId(c: Context<AppEnv>, actor: UserActor, ref: string): Promise<string> {
+/** A path reference: a UUID or a number (REQ-42, 42); anything else names no request. */
+function requestRef(ref: string): RequestRef {
+  if (UUID.test(ref)) return { id: ref };
+  const number = parseRequestNumber(ref);
+  if (!number) throw notFound('Request');
+  return { number };
+}
+
+/**
+ * Opens a request the caller may see; one not visible is reported exactly like one that does not exist.
+ * One query for the view; the followers are consulted only for a requester who is not the request's requester,
+ * the one case where following decides (staff see every request).
+ */
+async function visibleRequestView(c: Context<AppEnv>, actor: UserActor, ref: string): Promise<RequestView> {
   const { db } = c.var.deps;
-  const number = UUID.test(ref) ? null : parseRequestNumber(ref);
-  if (!UUID.test(ref) && !number) throw notFound('Request');
-  const id = await findRequestId(db, UUID.test(ref) ? { id: ref } : { number: number! });
-  if (!id) throw notFound('Request');
-  const view = await getRequestView(db, id);
-  if (!view || !canSeeRequest(actor, { requesterId: view.requester.id }, await isFollower(db, id, actor.userId))) throw notFound('Request');
-  return id;
+  const view = await findRequestView(db, requestRef(ref));
+  if (!view) throw notFound('Request');
+  const follows = !isStaff(actor) && actor.userId !== view.requester.id && (await isFollower(db, view.id, actor.userId));
+  if (!canSeeRequest(actor, { requesterId: view.requester.id }, follows)) throw notFound('Request');
+  return view;
+}
+
+/** Like visibleRequestView, for routes that only need the id: one small query (id, requester, following). */
+async function visibleRequestId(c: Context<AppEnv>, actor: UserActor, ref: string): Promise<string> {
+  const access = await findRequestAccess(c.var.deps.db, requestRef(ref), isStaff(actor) ? undefined : actor.userId);
+  if (!access || !canSeeRequest(actor, { requesterId: access.requesterId }, access.following)) throw notFound('Request');
+  return access.id;
 }
 
 requestRoutes.openapi(
@@ -108,10 +133,9 @@ requestRoutes.openapi(
   }),
   async (c) => {
     const actor = requireUser(c);
-    const { db } = c.var.deps;
-    const id = await visibleRequestId(c, actor, c.req.valid('param').ref);
-    const [view, followers] = await Promise.all([getRequestView(db, id), listFollowers(db, id)]);
-    return c.json({ ...view!, followers }, 200);
+    const view = await visibleRequestView(c, actor, c.req.valid('param').ref);
+    const followers = await listFollowers(c.var.deps.db, view.id);
+    return c.json({ ...view, followers }, 200);
   },
 );
 

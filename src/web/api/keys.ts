@@ -13,4 +13,20 @@ export const keys = {
   customFields: (includeInactive: boolean) => ['custom-fields', includeInactive] as const,
   apiTokens: ['api-tokens'] as const,
   kustomerIntegration: ['integrations', 'kustomer'] as const,
+  escalations: ['escalations'] as const,
+  requestEscalations: (requestId: string) => ['escalations', 'request', requestId] as const,
+  escalation: (id: string) => ['escalations', 'one', id] as const,
+  escalationOptions: (requestId: string) => ['escalations', 'options', requestId] as const,
+  /** A request's timeline as one plain page (the Test escalation card), apart from the infinite timeline query. */
+  escalationTestTimeline: (requestId: string) => ['escalations', 'test-timeline', requestId] as const,
+  workflows: ['workflows'] as const,
+  workflow: (id: string) => ['workflows', 'one', id] as const,
+  workflowTemplates: ['workflows', 'templates'] as const,
+  workflowRuns: (workflowId: string) => ['workflow-runs', 'workflow', workflowId] as const,
+  requestWorkflowRuns: (requestId: string) => ['workflow-runs', 'request', requestId] as const,
+  approvals: (state: 'pending' | 'decided') => ['approvals', state] as const,
+  notifications: ['notifications'] as const,
+  emailOutbox: ['email-outbox'] as const,
+  /** The dry run's request picker. */
+  requestSearch: (q: string) => ['requests', 'search', q] as const,
 };

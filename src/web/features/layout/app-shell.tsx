@@ -4,6 +4,8 @@ import { Link, useLocation } from 'wouter';
 import { isStaffRole } from '../../api/types.ts';
 import { useLogout, useMe } from '../../api/session.ts';
 import { roleLabel } from '../../ui/format.ts';
+import { ApprovalsCount } from '../approvals/approvals-count.tsx';
+import { NotificationBell } from '../notifications/notification-bell.tsx';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { GlobalSearch } from './global-search.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
@@ -41,6 +43,9 @@ export function AppShell({ children }: { children: ReactNode }) {
           <NavLink href="/requests/new" exact>
             New request <kbd>c</kbd>
           </NavLink>
+          <NavLink href="/approvals">
+            Approvals <ApprovalsCount />
+          </NavLink>
           {me.role === 'admin' && (
             <>
               <div className="nav-section">Admin</div>
@@ -48,6 +53,8 @@ export function AppShell({ children }: { children: ReactNode }) {
               <NavLink href="/admin/services">Services</NavLink>
               <NavLink href="/admin/inboxes">Inboxes</NavLink>
               <NavLink href="/admin/custom-fields">Custom fields</NavLink>
+              <NavLink href="/workflows">Workflows</NavLink>
+              <NavLink href="/admin/outbox">Email outbox</NavLink>
             </>
           )}
           <div className="nav-section">Settings</div>
@@ -59,6 +66,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <header className="topbar">
           <GlobalSearch />
           <div className="topbar-right">
+            <NotificationBell />
             <ShortcutsDialog />
             <div className="user-menu" aria-label="Signed in as">
               <span className="avatar" aria-hidden="true">

@@ -10,6 +10,7 @@ const SHORTCUTS: [string, string][] = [
   ['r', 'Reply (on a request)'],
   ['n', 'Internal note (on a request, staff)'],
   ['a', 'Assign to me (on a request, staff)'],
+  ['e', 'Escalate ticket (on a request, staff)'],
   ['u', 'Back to the request list'],
   ['Ctrl/⌘ + Enter', 'Submit the form or comment'],
   ['?', 'This list'],

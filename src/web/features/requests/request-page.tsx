@@ -10,6 +10,7 @@ import { PriorityBadge, StatusBadge } from '../../ui/badges.tsx';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { EmptyState, ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
+import { RequestWorkflowRuns } from '../workflows/request-workflow-runs.tsx';
 import { Composer } from './composer.tsx';
 import { EditableText } from './editable-text.tsx';
 import { requestListHref } from './last-list.ts';
@@ -86,6 +87,7 @@ function RequestView({ request }: { request: RequestDetail }) {
         </section>
         <Timeline request={request} fieldDefs={fieldDefs.data ?? []} people={people} />
         <Composer requestId={request.id} staff={staff} />
+        <RequestWorkflowRuns requestId={request.id} />
       </div>
       <SidePanel request={request} fieldDefs={fieldDefs.data ?? []} me={me} staff={staff} people={people} />
     </div>

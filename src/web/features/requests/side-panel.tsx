@@ -14,6 +14,8 @@ import { ErrorBanner } from '../../ui/states.tsx';
 import { TagInput } from '../../ui/tag-input.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { UserPicker } from '../../ui/user-picker.tsx';
+import { EscalateButton } from '../escalations/escalate-dialog.tsx';
+import { EscalationsSection } from '../escalations/escalation-list.tsx';
 import { applicableFields } from './custom-field-values.ts';
 import { InlineCustomField } from './inline-custom-field.tsx';
 import { formatFieldValue } from './timeline-format.ts';
@@ -120,8 +122,11 @@ export function SidePanel({
               Reopen
             </button>
           )}
+          {staff && <EscalateButton request={request} />}
         </div>
       </Section>
+
+      {staff && <EscalationsSection requestId={request.id} />}
 
       <Section title="Properties">
         <div className="props">

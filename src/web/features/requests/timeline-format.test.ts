@@ -1,3 +1,4 @@
+import { isValidElement, type ReactElement, type ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../../api/types.ts';
 import { describeEntry, entrySentence } from './timeline-format.ts';
@@ -59,7 +60,108 @@ describe('timeline sentences', () => {
       internal: true,
       body: 'psst',
     });
-    const unknown = entry('escalation.created', { ticketId: 'K-1' }, { actor: { type: 'system', userId: null, tokenId: null, name: null } });
-    expect(describeEntry(unknown)).toMatchObject({ kind: 'other', actor: 'Bridgedesk', type: 'escalation.created' });
+    const unknown = entry('workflow.started', { step: 1 }, { actor: { type: 'system', userId: null, tokenId: null, name: null } });
+    expect(describeEntry(unknown)).toMatchObject({ kind: 'other', actor: 'Bridgedesk', type: 'workflow.started' });
+    expect(describeEntry(entry('escalation.future_thing', {}))).toMatchObject({ kind: 'other', type: 'escalation.future_thing' });
+  });
+});
+
+const CONV = '5f1c2a9b3d4e5f6a7b8c9d0e';
+const PREV = '64aa00bb11cc22dd33ee44ff';
+const URL = `https://acme.kustomerapp.com/app/customers/aaaa/event/${CONV}`;
+const SYSTEM = { type: 'system' as const, userId: null, tokenId: null, name: null };
+const sys = (type: string, data: Record<string, unknown>) => entry(type, { escalationId: 'e1', ...data }, { actor: SYSTEM, visibility: 'internal' });
+const byAda = (type: string, data: Record<string, unknown>) => entry(type, { escalationId: 'e1', ...data }, { visibility: 'internal' });
+const ctx = { clock: (iso: string) => iso.slice(11, 16) };
+
+/** Every element of a React tree, depth first. */
+function elements(node: ReactNode): ReactElement<Record<string, unknown>>[] {
+  if (Array.isArray(node)) return node.flatMap(elements);
+  if (!isValidElement<Record<string, unknown>>(node)) return [];
+  return [node, ...elements(node.props.children as ReactNode)];
+}
+const links = (node: ReactNode) => elements(node).filter((e) => e.type === 'a');
+
+describe('escalation lines', () => {
+  it('says who escalated where, by which channel and priority', () => {
+    const requested = byAda('escalation.requested', {
+      destination: 'Kustomer',
+      target: { kind: 'queue', id: 'q1', name: 'Tier 2 Support' },
+      channel: 'email',
+      priority: 3,
+      subject: 'Refund never arrived',
+    });
+    expect(entrySentence(requested)).toBe('Ada escalated to Kustomer · Tier 2 Support (Email, priority 3 — High)');
+    expect(describeEntry(requested)).toMatchObject({ kind: 'escalation', internal: true, text: 'escalated to Kustomer · Tier 2 Support' });
+    expect(entrySentence(byAda('escalation.requested', { destination: 'Kustomer', target: { kind: 'team', id: 't9', name: null } }))).toBe(
+      'Ada escalated to Kustomer · team t9',
+    );
+  });
+
+  it('names the customer Bridgedesk matched or created', () => {
+    expect(entrySentence(sys('escalation.customer_matched', { customerId: 'c1', email: 'jane@customer.example' }))).toBe(
+      'Bridgedesk matched the existing Kustomer customer jane@customer.example',
+    );
+    expect(entrySentence(sys('escalation.customer_created', { customerId: 'c1', email: 'riley@corp.example' }))).toBe(
+      'Bridgedesk created the Kustomer customer riley@corp.example',
+    );
+  });
+
+  it('shows the conversation id, shortened, linked to Kustomer in a new tab', () => {
+    const created = describeEntry(sys('escalation.created', { conversationId: CONV, url: URL, destination: 'Kustomer', foundExisting: false }));
+    expect(entrySentence(sys('escalation.created', { conversationId: CONV, url: URL, destination: 'Kustomer', foundExisting: false }))).toBe(
+      'Bridgedesk created Kustomer conversation 5f1c2a9b…',
+    );
+    expect(created.kind).toBe('escalation');
+    if (created.kind !== 'escalation') return;
+    expect(created.parts).toEqual(['created Kustomer conversation ', { id: CONV, href: URL }]);
+    const [a] = links(created.action);
+    expect(a?.props).toMatchObject({ href: URL, target: '_blank', rel: 'noopener noreferrer' });
+    expect(String(a?.props.title)).toContain(CONV);
+
+    expect(entrySentence(sys('escalation.created', { conversationId: CONV, url: URL, foundExisting: true }))).toBe(
+      'Bridgedesk found Kustomer conversation 5f1c2a9b… made by an earlier attempt',
+    );
+    expect(entrySentence(sys('escalation.linked', { conversationId: CONV, url: URL, backLink: 'https://desk/requests/REQ-1' }))).toBe(
+      'Bridgedesk linked this request to conversation 5f1c2a9b… (back-link posted)',
+    );
+  });
+
+  it('does not link an id whose url is unknown', () => {
+    const d = describeEntry(sys('escalation.link_failed', { conversationId: CONV, url: null, reason: 'Server error 500' }));
+    expect(d.kind === 'escalation' && links(d.action)).toEqual([]);
+    expect(entrySentence(sys('escalation.link_failed', { conversationId: CONV, url: null, reason: 'Server error 500' }))).toBe(
+      'Bridgedesk could not post the back-link on conversation 5f1c2a9b…: Server error 500',
+    );
+  });
+
+  it('explains retries and failures with their reasons', () => {
+    expect(
+      entrySentence(sys('escalation.retry_scheduled', { reason: 'Server error 503', step: 'contact', attempt: 2, retryAt: '2025-06-10T10:42:00.000Z' }), ctx),
+    ).toBe('Bridgedesk scheduled retry 2 for 10:42: Server error 503 (while finding the customer)');
+    expect(entrySentence(sys('escalation.retry_scheduled', { reason: 'Rate limited by the destination', attempt: 1, retryAt: '2025-06-10T10:43:00.000Z' }), ctx)).toBe(
+      'Bridgedesk scheduled retry 1 for 10:43: Rate limited by the destination',
+    );
+    expect(entrySentence(sys('escalation.link_failed', { conversationId: CONV, url: URL, reason: 'Server error 500', final: true }))).toBe(
+      'Bridgedesk could not post the back-link on conversation 5f1c2a9b…: Server error 500 (gave up: retry or re-link)',
+    );
+    expect(entrySentence(sys('escalation.failed', { reason: 'Queue missing: re-sync queues' }))).toBe(
+      'Bridgedesk could not escalate to Kustomer: Queue missing: re-sync queues (nothing was created)',
+    );
+  });
+
+  it('describes what agents did afterwards', () => {
+    expect(entrySentence(byAda('escalation.retry_requested', {}))).toBe('Ada retried the escalation');
+    expect(entrySentence(byAda('escalation.relinked', { conversationId: CONV, url: URL, previousConversationId: PREV }))).toBe(
+      'Ada re-linked the escalation to conversation 5f1c2a9b… (was 64aa00bb…)',
+    );
+    expect(entrySentence(byAda('escalation.relinked', { conversationId: CONV, url: URL, previousConversationId: CONV }))).toBe(
+      'Ada re-linked the escalation to conversation 5f1c2a9b…',
+    );
+    const linked = describeEntry(byAda('escalation.linked_existing', { conversationId: CONV, url: URL, destination: 'Kustomer' }));
+    expect(entrySentence(byAda('escalation.linked_existing', { conversationId: CONV, url: URL, destination: 'Kustomer' }))).toBe(
+      'Ada linked this request to an existing Kustomer conversation 5f1c2a9b…',
+    );
+    expect(linked.kind === 'escalation' && links(linked.action).map((a) => a.props.href)).toEqual([URL]);
   });
 });

@@ -1,22 +1,35 @@
 /**
  * Turns timeline entries into what the timeline shows: comments as bubbles, changes as one readable line
- * ("Ada changed priority from Medium to High"), and anything unknown (later escalation.*, workflow.*) generically.
- * Pure: unit-tested in timeline-format.test.ts.
+ * ("Ada changed priority from Medium to High"), escalation.* as internal lines whose conversation ids link to
+ * Kustomer ("Bridgedesk created Kustomer conversation 5f1c2a9b…"), and anything unknown (workflow.*) generically.
+ * Pure (the escalation lines are React elements, made without rendering): unit-tested in timeline-format.test.ts.
  */
+import { createElement, Fragment, type ReactNode } from 'react';
 import type { CustomFieldType, TimelineEntry } from '../../api/types.ts';
 import { humanize, joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
+import { channelLabel, destinationPriorityLabel, formatClock, shortId } from '../escalations/escalation-format.ts';
 
 export interface TimelineContext {
   /** Custom field definitions by key, to name fields and show their values. */
   fields?: Map<string, { label: string; type: CustomFieldType }>;
   /** A person's name by id (for person custom fields); undefined when unknown. */
   personName?: (id: string) => string | undefined;
+  /** A time of day for retry times ("10:42"); the viewer's clock by default. */
+  clock?: (iso: string) => string;
 }
+
+/** Part of an escalation line: text, or a conversation id that links to the conversation when its url is known. */
+export type LinePart = string | { id: string; href: string | null };
 
 export type DescribedEntry =
   | { kind: 'comment'; actor: string; internal: boolean; body: string }
   | { kind: 'change'; actor: string; action: string; detail?: string }
-  | { kind: 'other'; actor: string; type: string; action: string };
+  | { kind: 'other'; actor: string; type: string; action: string }
+  /**
+   * An escalation.* line: always internal. `parts` and `text` are the words; `action` is the same as React
+   * elements (the conversation id a link to Kustomer), with the detail, ready to render after the actor.
+   */
+  | { kind: 'escalation'; actor: string; internal: true; parts: LinePart[]; text: string; detail?: string; action: ReactNode };
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -108,6 +121,87 @@ function describeChange(type: string, d: Data, actorId: string | null, ctx: Time
   }
 }
 
+const STEP_WORDS: Record<string, string> = {
+  contact: 'finding the customer',
+  conversation: 'creating the conversation',
+  message: 'posting the first message',
+  link: 'posting the back-link',
+};
+
+/** The conversation id as a part (linked when the entry has its url). */
+function conversation(d: Data): LinePart {
+  return { id: str(d.conversationId) ?? 'unknown', href: str(d.url) };
+}
+
+function describeEscalation(type: string, d: Data, ctx: TimelineContext): { parts: LinePart[]; detail?: string } | null {
+  const destination = str(d.destination) ?? 'Kustomer';
+  const reason = str(d.reason) ?? undefined;
+  switch (type) {
+    case 'escalation.requested': {
+      const target = (d.target ?? null) as { kind?: string; id?: string; name?: string | null } | null;
+      const targetName = target ? (str(target.name) ?? `${target.kind ?? 'target'} ${target.id ?? ''}`.trim()) : null;
+      const detail = [
+        str(d.channel) ? channelLabel(d.channel as string) : null,
+        typeof d.priority === 'number' ? `priority ${destinationPriorityLabel(d.priority)}` : null,
+      ].filter(Boolean);
+      return { parts: [`escalated to ${destination}${targetName ? ` · ${targetName}` : ''}`], detail: detail.length ? detail.join(', ') : undefined };
+    }
+    case 'escalation.customer_matched':
+    case 'escalation.customer_created': {
+      const email = str(d.email);
+      const verb = type === 'escalation.customer_matched' ? 'matched the existing' : 'created the';
+      return { parts: [`${verb} ${destination} customer${email ? ` ${email}` : ''}`] };
+    }
+    case 'escalation.created':
+      return d.foundExisting
+        ? { parts: [`found ${destination} conversation `, conversation(d), ' made by an earlier attempt'] }
+        : { parts: [`created ${destination} conversation `, conversation(d)] };
+    case 'escalation.linked':
+      return { parts: ['linked this request to conversation ', conversation(d)], detail: 'back-link posted' };
+    case 'escalation.retry_scheduled': {
+      const attempt = typeof d.attempt === 'number' ? ` ${d.attempt}` : '';
+      const at = str(d.retryAt) ? ` for ${(ctx.clock ?? formatClock)(d.retryAt as string)}` : '';
+      const step = str(d.step) ? STEP_WORDS[d.step as string] : undefined;
+      return { parts: [`scheduled retry${attempt}${at}${reason ? `: ${reason}` : ''}`], detail: step ? `while ${step}` : undefined };
+    }
+    case 'escalation.link_failed':
+      return {
+        parts: ['could not post the back-link on conversation ', conversation(d), reason ? `: ${reason}` : ''],
+        detail: d.final ? 'gave up: retry or re-link' : undefined,
+      };
+    case 'escalation.failed':
+      return { parts: [`could not escalate to ${destination}${reason ? `: ${reason}` : ''}`], detail: 'nothing was created' };
+    case 'escalation.retry_requested':
+      return { parts: ['retried the escalation'] };
+    case 'escalation.relinked': {
+      const previous = str(d.previousConversationId);
+      return {
+        parts: ['re-linked the escalation to conversation ', conversation(d)],
+        detail: previous && previous !== d.conversationId ? `was ${shortId(previous)}` : undefined,
+      };
+    }
+    case 'escalation.linked_existing':
+      return { parts: [`linked this request to an existing ${destination} conversation `, conversation(d)] };
+    default:
+      return null;
+  }
+}
+
+const partText = (p: LinePart): string => (typeof p === 'string' ? p : shortId(p.id));
+
+/** The parts as elements: ids in monospace, linked to the conversation (a new tab) when the url is known. */
+function renderParts(parts: LinePart[], detail: string | undefined): ReactNode {
+  const nodes: ReactNode[] = parts.map((p, i) => {
+    if (typeof p === 'string') return p;
+    const text = createElement('span', { className: 'mono' }, shortId(p.id));
+    return p.href
+      ? createElement('a', { key: i, href: p.href, target: '_blank', rel: 'noopener noreferrer', title: `${p.id} — open in Kustomer`, className: 'tl-conversation' }, text)
+      : createElement('span', { key: i, title: p.id, className: 'tl-conversation' }, text);
+  });
+  if (detail) nodes.push(createElement('span', { key: 'detail', className: 'muted' }, ` — ${detail}`));
+  return createElement(Fragment, null, ...nodes);
+}
+
 export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): DescribedEntry {
   const actor = actorName(entry.actor);
   if (entry.type === 'comment.public_reply' || entry.type === 'comment.internal_note') {
@@ -115,6 +209,11 @@ export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): 
   }
   const change = describeChange(entry.type, entry.data, entry.actor.userId, ctx);
   if (change) return { kind: 'change', actor, ...change };
+  const escalation = entry.type.startsWith('escalation.') ? describeEscalation(entry.type, entry.data, ctx) : null;
+  if (escalation) {
+    const { parts, detail } = escalation;
+    return { kind: 'escalation', actor, internal: true, parts, text: parts.map(partText).join(''), detail, action: renderParts(parts, detail) };
+  }
   return { kind: 'other', actor, type: entry.type, action: humanize(entry.type).toLowerCase() };
 }
 
@@ -123,5 +222,6 @@ export function entrySentence(entry: TimelineEntry, ctx: TimelineContext = {}): 
   const d = describeEntry(entry, ctx);
   if (d.kind === 'comment') return `${d.actor} ${d.internal ? 'added an internal note' : 'replied'}`;
   if (d.kind === 'other') return `${d.actor}: ${d.type}`;
+  if (d.kind === 'escalation') return `${d.actor} ${d.text}${d.detail ? ` (${d.detail})` : ''}`;
   return `${d.actor} ${d.action}${d.detail ? ` (${d.detail})` : ''}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Settings → Integrations → Kustomer (admins). Not connected: the Authorize form. Connected: status, org, key suffix,
- * missing optional permissions, last sync, Re-sync, Replace key, Disconnect, and the queues and teams agents may
- * escalate to.
+ * missing optional permissions, last sync, Re-sync, Replace key, Disconnect, the queues and teams agents may
+ * escalate to, where the customer's email comes from, and a Test escalation.
  */
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -19,8 +19,10 @@ import { ErrorBanner, Loading, Notice } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { IntegrationStatusBadge } from './integration-status-badge.tsx';
 import { KustomerConnectForm } from './kustomer-connect-form.tsx';
+import { KustomerContactField } from './kustomer-contact-field.tsx';
 import { KustomerDisconnectButton } from './kustomer-disconnect-button.tsx';
 import { KustomerTargetList } from './kustomer-target-list.tsx';
+import { KustomerTestEscalation } from './kustomer-test-escalation.tsx';
 import { syncSummary } from './sync-summary.ts';
 
 function PageHeader() {
@@ -212,6 +214,8 @@ function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisc
         <KustomerTargetList kind="queues" targets={data.queues} onToggle={onToggle('queues')} />
         <KustomerTargetList kind="teams" targets={data.teams} onToggle={onToggle('teams')} />
       </div>
+      <KustomerContactField data={data} />
+      <KustomerTestEscalation data={data} />
     </>
   );
 }

@@ -1,0 +1,29 @@
+/** graphile-worker tasks of the workflow engine: match events, run steps, expire approvals. */
+import type { Task } from 'graphile-worker';
+import { z } from 'zod';
+import { expireApproval } from '../usecases/workflows/decide-approval.ts';
+import { matchWorkflows } from '../usecases/workflows/match-workflows.ts';
+import { runWorkflow } from '../usecases/workflows/run-workflow.ts';
+import type { WorkflowRunDeps } from '../usecases/workflows/steps.ts';
+
+export { MATCH_WORKFLOWS } from '../db/repositories/timeline.ts';
+export { RUN_WORKFLOW } from '../usecases/workflows/match-workflows.ts';
+export { APPROVAL_TIMEOUT } from '../usecases/workflows/approval-step.ts';
+
+export const matchWorkflowsTask =
+  (deps: WorkflowRunDeps): Task =>
+  async (payload) => {
+    await matchWorkflows(deps, z.object({ entryIds: z.array(z.string()) }).parse(payload).entryIds);
+  };
+
+export const runWorkflowTask =
+  (deps: WorkflowRunDeps): Task =>
+  async (payload) => {
+    await runWorkflow(deps, z.object({ runId: z.uuid() }).parse(payload).runId);
+  };
+
+export const approvalTimeoutTask =
+  (deps: WorkflowRunDeps): Task =>
+  async (payload) => {
+    await expireApproval(deps, z.object({ approvalId: z.uuid() }).parse(payload).approvalId);
+  };

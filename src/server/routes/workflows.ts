@@ -1,0 +1,171 @@
+/** Workflows (admin): list, create, edit (a new version each save), enable, dry run, examples, runs. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError, notFound } from '../../core/errors.ts';
+import { workflowExamples } from '../../core/workflow-examples.ts';
+import { WorkflowDefinition } from '../../core/workflow-definition.ts';
+import { findRequestId } from '../../db/repositories/requests.ts';
+import { listRunViews, listVersions, listWorkflowViews } from '../../db/repositories/workflows.ts';
+import { dryRun } from '../../usecases/workflows/dry-run.ts';
+import { retryRun } from '../../usecases/workflows/retry-run.ts';
+import { createWorkflow, setWorkflowEnabled, updateWorkflow } from '../../usecases/workflows/save-workflow.ts';
+import { requireUser } from '../auth/guards.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+
+export const workflowRoutes = router();
+const tags = ['Workflows'];
+const admin = [allow('admin')];
+const staff = [allow('staff')];
+
+/**
+ * The definition is recursive (branches hold steps), which the OpenAPI generator cannot walk; the document shows
+ * it as an object and the handler validates it with the full schema (src/core/workflow-definition.ts).
+ */
+const Definition = z.record(z.string(), z.unknown()).openapi({ description: 'A WorkflowDefinition: {trigger, steps} (see src/core/workflow-definition.ts)' });
+
+function parseDefinition(input: unknown) {
+  const parsed = WorkflowDefinition.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), message: i.message }));
+  throw new AppError('validation_failed', `Invalid body: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+}
+const WorkflowSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    description: z.string(),
+    enabled: z.boolean(),
+    version: z.number(),
+    definition: z.unknown(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    stats: z.object({ runs: z.number(), running: z.number(), waiting: z.number(), failed: z.number() }),
+  })
+  .openapi('Workflow');
+const RunSchema = z
+  .object({
+    id: z.uuid(),
+    workflowId: z.uuid(),
+    workflowName: z.string(),
+    version: z.number(),
+    requestId: z.uuid(),
+    requestKey: z.string(),
+    state: z.enum(['running', 'waiting', 'succeeded', 'failed', 'cancelled']),
+    error: z.string().nullable(),
+    failedStep: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    steps: z.array(z.object({ path: z.string(), type: z.string(), name: z.string().nullable(), state: z.string(), result: z.unknown(), error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable() })),
+  })
+  .openapi('WorkflowRun');
+const SaveBody = z.strictObject({ name: z.string().trim().min(1).max(120), description: z.string().max(2000).optional(), enabled: z.boolean().optional(), definition: Definition });
+
+async function one(c: { var: { deps: { db: Parameters<typeof listWorkflowViews>[0] } } }, id: string) {
+  const [wf] = await listWorkflowViews(c.var.deps.db, id);
+  if (!wf) throw notFound('Workflow');
+  return wf;
+}
+
+workflowRoutes.openapi(
+  createRoute({ method: 'get', path: '/workflows', tags, summary: 'All workflows with their current version and run counts', security, middleware: admin, responses: { 200: json(z.object({ items: z.array(WorkflowSchema) })), ...errors(401, 403) } }),
+  async (c) => c.json({ items: await listWorkflowViews(c.var.deps.db) }, 200),
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'get', path: '/workflow-templates', tags, summary: 'The shipped example workflows, to start from', security, middleware: admin, responses: { 200: json(z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), definition: z.unknown() })) })), ...errors(401, 403) } }),
+  async (c) => c.json({ items: workflowExamples() }, 200),
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'post', path: '/workflows', tags, summary: 'Create a workflow (version 1)', security, middleware: admin, request: { body: jsonBody(SaveBody) }, responses: { 201: json(WorkflowSchema, 'Created'), ...errors(400, 401, 403, 422) } }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const id = await createWorkflow(c.var.deps.db, requireUser(c), { ...body, definition: parseDefinition(body.definition) });
+    return c.json(await one(c, id), 201);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/workflows/{id}',
+    tags,
+    summary: 'One workflow and its versions',
+    security,
+    middleware: admin,
+    request: { params: IdParam },
+    responses: { 200: json(WorkflowSchema.extend({ versions: z.array(z.object({ id: z.uuid(), version: z.number(), createdAt: z.string(), createdBy: z.string().nullable() })) })), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const wf = await one(c, c.req.valid('param').id);
+    return c.json({ ...wf, versions: await listVersions(c.var.deps.db, wf.id) }, 200);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'put', path: '/workflows/{id}', tags, summary: 'Save a new version (runs under way keep the version they started with)', security, middleware: admin, request: { params: IdParam, body: jsonBody(SaveBody.omit({ enabled: true })) }, responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404, 422) } }),
+  async (c) => {
+    const id = c.req.valid('param').id;
+    const body = c.req.valid('json');
+    await updateWorkflow(c.var.deps.db, requireUser(c), id, { ...body, definition: parseDefinition(body.definition) });
+    return c.json(await one(c, id), 200);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'patch', path: '/workflows/{id}', tags, summary: 'Enable or disable', security, middleware: admin, request: { params: IdParam, body: jsonBody(z.strictObject({ enabled: z.boolean() })) }, responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404) } }),
+  async (c) => {
+    const id = c.req.valid('param').id;
+    await setWorkflowEnabled(c.var.deps.db, id, c.req.valid('json').enabled);
+    return c.json(await one(c, id), 200);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/workflows/{id}/dry-run',
+    tags,
+    summary: 'Which steps would run for a request (conditions only; nothing is changed)',
+    security,
+    middleware: admin,
+    request: { params: IdParam, body: jsonBody(z.strictObject({ requestId: z.uuid() })) },
+    responses: {
+      200: json(z.object({ triggerMatches: z.boolean(), conditions: z.array(z.object({ rule: z.unknown(), holds: z.boolean() })), steps: z.array(z.object({ path: z.string(), type: z.string(), name: z.string().nullable(), summary: z.string(), wouldRun: z.boolean(), note: z.string().nullable() })) })),
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  async (c) => c.json(await dryRun(c.var.deps.db, c.var.deps.config.publicUrl, c.req.valid('param').id, c.req.valid('json').requestId), 200),
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'get', path: '/workflows/{id}/runs', tags, summary: 'Run history of a workflow, newest first', security, middleware: admin, request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403) } }),
+  async (c) => c.json({ items: await listRunViews(c.var.deps.db, { workflowId: c.req.valid('param').id }) }, 200),
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'get', path: '/requests/{id}/workflow-runs', tags, summary: 'Workflow runs of a request, with their steps', security, middleware: staff, request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) } }),
+  async (c) => {
+    const requestId = await findRequestId(c.var.deps.db, { id: c.req.valid('param').id });
+    if (!requestId) throw notFound('Request');
+    return c.json({ items: await listRunViews(c.var.deps.db, { requestId }) }, 200);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'get', path: '/workflow-runs/{id}', tags, summary: 'One run with each step\'s state, time, result or error', security, middleware: staff, request: { params: IdParam }, responses: { 200: json(RunSchema), ...errors(401, 403, 404) } }),
+  async (c) => {
+    const [run] = await listRunViews(c.var.deps.db, { runId: c.req.valid('param').id });
+    if (!run) throw notFound('Workflow run');
+    return c.json(run, 200);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({ method: 'post', path: '/workflow-runs/{id}/retry', tags, summary: 'Retry a failed run from the failed step', security, middleware: staff, request: { params: IdParam }, responses: { 202: json(RunSchema, 'Accepted'), ...errors(401, 403, 404, 409) } }),
+  async (c) => {
+    const id = c.req.valid('param').id;
+    await retryRun(c.var.deps.db, requireUser(c), id, c.var.deps.now());
+    const [run] = await listRunViews(c.var.deps.db, { runId: id });
+    return c.json(run!, 202);
+  },
+);

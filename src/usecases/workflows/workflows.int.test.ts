@@ -1,0 +1,264 @@
+/** Workflows end to end: the API, the real worker, the Kustomer emulator over HTTP, and a real SMTP server. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { workflowExamples } from '../../core/workflow-examples.ts';
+import { createTestApp, type TestUser } from '../../../test/support/test-app.ts';
+import { matchWorkflows } from './match-workflows.ts';
+
+const received: { to: string; body: string }[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  onData(stream, session, done) {
+    let body = '';
+    stream.on('data', (d) => (body += d));
+    stream.on('end', () => {
+      // Undo quoted-printable soft line breaks so tests can look for whole sentences.
+      received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body: body.replace(/=\r?\n/g, '') });
+      done();
+    });
+  },
+});
+await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+const smtpPort = (smtp.server.address() as AddressInfo).port;
+const emulator = await serveEmulator({ port: 0 });
+afterAll(async () => {
+  await emulator.close();
+  await new Promise<void>((r) => smtp.close(() => r()));
+});
+const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
+
+const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+const admin = await t.createUser('admin');
+const agent = await t.createUser('agent', { name: 'Ada Agent' });
+const dana = await t.createUser('agent', { name: 'Dana Director' });
+const morgan = await t.createUser('agent', { name: 'Morgan Manager', managerId: dana.id });
+const riley = await t.createUser('requester', { name: 'Riley Requester', managerId: morgan.id, department: 'Sales' });
+const orphan = await t.createUser('requester', { name: 'No Manager' });
+const service = await t.db.insertInto('services').values({ name: 'Customer escalation' }).returning('id').executeTakeFirstOrThrow();
+
+beforeAll(async () => {
+  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
+  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [demo.queues.tier2Support.id, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })) });
+  await t.startWorker({ concurrency: 10 });
+});
+
+// Each test leaves nothing in flight and no workflow enabled for the next.
+afterEach(async () => {
+  await t.waitFor(async () => {
+    const busy = await t.db.selectFrom('workflow_runs').select('id').where('state', '=', 'running').executeTakeFirst();
+    return busy === undefined || undefined;
+  });
+  await t.db.updateTable('workflows').set({ enabled: false }).execute();
+});
+
+const examples = workflowExamples({ customerEscalationServiceId: service.id, supportQueueId: demo.queues.tier2Support.id, vipQueueId: demo.queues.vip.id });
+
+async function createWorkflow(name: string, definition: unknown, enabled = true) {
+  const r = await t.api(admin, 'POST', '/api/v1/workflows', { name, enabled, definition });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body;
+}
+async function file(who: TestUser, body: Record<string, unknown> = {}) {
+  const r = await t.api(who, 'POST', '/api/v1/requests', { title: 'Customer refund', description: 'Order 4417', ...body });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body;
+}
+const runsOf = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/workflow-runs`)).body.items as any[];
+const runState = (requestId: string, states: string[]) =>
+  t.waitFor(async () => {
+    const runs = await runsOf(requestId);
+    return runs.length && runs.every((r) => states.includes(r.state)) ? runs : undefined;
+  });
+const pendingFor = async (who: TestUser) => (await t.api(who, 'GET', '/api/v1/approvals')).body.items as any[];
+const timeline = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline?limit=1000`)).body.items as any[];
+
+describe('the shipped examples', () => {
+  it('Customer escalation: a new request of the service gets a Kustomer conversation, priority High, and the requester is told', async () => {
+    await createWorkflow('Customer escalation', examples[0]!.definition);
+    const r = await file(riley, { serviceId: service.id });
+    const [run] = await runState(r.id, ['succeeded']);
+    expect(run.steps.map((s: any) => [s.type, s.state])).toEqual([['create_conversation', 'succeeded'], ['set_priority', 'succeeded'], ['notify', 'succeeded']]);
+    const conv = emulator.control.conversations('acme').find((c) => c.id === run.steps[0].result.conversationId)!;
+    expect((conv.relationships as any).queue.data.id).toBe(demo.queues.tier2Support.id);
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.priority).toBe('high');
+    const notes = (await t.api(riley, 'GET', '/api/v1/notifications')).body;
+    expect(notes.items[0].title).toBe(`${r.key} is with our support team`);
+    await t.waitFor(async () => received.some((m) => m.to === riley.email && m.body.includes('handed to the support team')) || undefined);
+    const types = (await timeline(r.id)).map((e) => e.type);
+    expect(types).toContain('workflow.started');
+    expect(types).toContain('workflow.finished');
+  });
+
+  it('does not start for a request of another service', async () => {
+    await createWorkflow('Customer escalation', examples[0]!.definition);
+    const r = await file(riley);
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'settle', visibility: 'internal' });
+    expect(await runsOf(r.id)).toEqual([]);
+  });
+
+  it('Specialist handoff, approve path: the manager approves in the inbox, then the VIP conversation is made and the requester told', async () => {
+    await createWorkflow('Specialist handoff', examples[1]!.definition);
+    const r = await file(riley);
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { tags: ['vip-customer'] });
+    const [approval] = await t.waitFor(async () => {
+      const p = await pendingFor(morgan);
+      return p.length ? p : undefined;
+    });
+    expect(approval).toMatchObject({ workflowName: 'Specialist handoff', state: 'pending', request: { id: r.id, requester: { name: 'Riley Requester' } } });
+    expect((await runsOf(r.id))[0].state).toBe('waiting');
+    expect((await t.api(agent, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'approve' })).status).toBe(403);
+    const decided = await t.api(morgan, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'approve', comment: 'Go' });
+    expect(decided.body.state).toBe('approved');
+    expect((await t.api(morgan, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'reject' })).status).toBe(409);
+    const [run] = await runState(r.id, ['succeeded']);
+    const conv = emulator.control.conversations('acme').find((c) => c.id === run.steps[1].result.conversationId)!;
+    expect((conv.relationships as any).queue.data.id).toBe(demo.queues.vip.id);
+    const types = (await timeline(r.id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['workflow.waiting_approval', 'workflow.approval_decided', 'escalation.linked', 'workflow.finished']));
+    await t.waitFor(async () => received.some((m) => m.to === morgan.email && m.body.includes('Approval needed')) || undefined);
+  });
+
+  it('Specialist handoff, reject path: no conversation, the run ends and the requester is told', async () => {
+    await createWorkflow('Specialist handoff', examples[1]!.definition);
+    const r = await file(riley);
+    const before = emulator.control.conversations('acme').length;
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { tags: ['vip-customer'] });
+    const [approval] = await t.waitFor(async () => (await pendingFor(morgan)).filter((a) => a.request.id === r.id).slice(0, 1).filter(Boolean).length ? (await pendingFor(morgan)).filter((a) => a.request.id === r.id) : undefined);
+    await t.api(morgan, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'reject', comment: 'Not VIP' });
+    const [run] = await runState(r.id, ['cancelled']);
+    expect(run.steps.map((s: any) => s.type)).toEqual(['approval']);
+    expect(emulator.control.conversations('acme').length).toBe(before);
+    expect((await t.api(riley, 'GET', '/api/v1/notifications')).body.items[0].title).toBe(`${r.key} was not approved`);
+  });
+
+  it('Specialist handoff, timeout path: past the due time it goes to the manager\'s manager, whose rejection ends it', async () => {
+    const def = structuredClone(examples[1]!.definition) as any;
+    def.steps[0].dueInHours = 0.0003;
+    await createWorkflow('Quick handoff', def);
+    const r = await file(riley);
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { tags: ['vip-customer'] });
+    const [escalated] = await t.waitFor(async () => {
+      const p = (await pendingFor(dana)).filter((a) => a.request.id === r.id);
+      return p.length ? p : undefined;
+    });
+    const types = (await timeline(r.id)).map((e) => e.type);
+    expect(types).toContain('workflow.approval_expired');
+    await t.api(dana, 'POST', `/api/v1/approvals/${escalated.id}/decision`, { decision: 'reject' });
+    await runState(r.id, ['cancelled']);
+  });
+});
+
+describe('running once, in order, and safely', () => {
+  it('starts one run per workflow for an event delivered twice', async () => {
+    const wf = await createWorkflow('Tagger', { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'seen' }] });
+    const r = await file(riley);
+    await runState(r.id, ['succeeded']);
+    const created = (await timeline(r.id)).find((e) => e.type === 'request.created');
+    expect(await matchWorkflows({ db: t.db, publicUrl: '' }, [created.id])).toBe(0);
+    await Promise.all([matchWorkflows({ db: t.db, publicUrl: '' }, [created.id]), matchWorkflows({ db: t.db, publicUrl: '' }, [created.id])]);
+    expect((await runsOf(r.id)).filter((x) => x.workflowId === wf.id)).toHaveLength(1);
+  });
+
+  it('stops a workflow loop with a clear message on the timeline', async () => {
+    await createWorkflow('Ping', { trigger: { event: 'request.priority_changed' }, steps: [{ type: 'add_tag', tag: 'ping' }] });
+    await createWorkflow('Pong', { trigger: { event: 'request.tag_added', tag: 'ping' }, steps: [{ type: 'set_priority', priority: 'urgent' }, { type: 'remove_tag', tag: 'ping' }] });
+    const r = await file(riley);
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { priority: 'low' });
+    const loop = await t.waitFor(async () => (await timeline(r.id)).find((e) => e.type === 'workflow.loop_prevented'));
+    expect(loop.data.workflowName).toBe('Ping');
+    await runState(r.id, ['succeeded']);
+    expect(await runsOf(r.id)).toHaveLength(2);
+  });
+
+  it('retries a failed run from the failed step without repeating the steps before it', async () => {
+    const inbox = await t.db.insertInto('inboxes').values({ name: 'Temporary' }).returning('id').executeTakeFirstOrThrow();
+    await createWorkflow('Fragile', { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_comment', body: 'Step one ran', visibility: 'internal' }, { type: 'approval', approver: { type: 'manager' } }] });
+    const r = await file(orphan);
+    const [failed] = await runState(r.id, ['failed']);
+    expect(failed).toMatchObject({ failedStep: '1', error: 'No Manager has no manager to approve' });
+    await t.db.updateTable('users').set({ manager_id: morgan.id }).where('id', '=', orphan.id).execute();
+    expect((await t.api(agent, 'POST', `/api/v1/workflow-runs/${failed.id}/retry`)).status).toBe(202);
+    await runState(r.id, ['waiting']);
+    const notes = (await timeline(r.id)).filter((e) => e.type === 'comment.internal_note');
+    expect(notes).toHaveLength(1);
+    expect(inbox.id).toBeTruthy();
+  });
+
+  it('keeps the version a run started with when the workflow is edited meanwhile', async () => {
+    const wf = await createWorkflow('Versioned', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'user', userId: dana.id } }, { type: 'add_tag', tag: 'version-one' }] });
+    const r = await file(riley);
+    const [approval] = await t.waitFor(async () => {
+      const p = (await pendingFor(dana)).filter((a) => a.request.id === r.id);
+      return p.length ? p : undefined;
+    });
+    const edited = await t.api(admin, 'PUT', `/api/v1/workflows/${wf.id}`, { name: 'Versioned', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'version-two' }] } });
+    expect(edited.body.version).toBe(2);
+    await t.api(dana, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'approve' });
+    await runState(r.id, ['succeeded']);
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags).toEqual(['version-one']);
+  });
+});
+
+describe('steps and triggers', () => {
+  it('runs status, tags, assignment, comments, email notification, branches and waits', async () => {
+    await createWorkflow('Everything', {
+      trigger: { event: 'request.status_changed', to: 'in_progress', conditions: { match: 'all', rules: [{ subject: 'requester', field: 'department', op: 'equals', value: 'sales' }] } },
+      steps: [
+        { type: 'assign', assigneeId: agent.id },
+        { type: 'add_tag', tag: 'sales' },
+        { type: 'branch', condition: { match: 'any', rules: [{ subject: 'request', field: 'priority', op: 'at_least', value: 'high' }] }, then: [{ type: 'add_tag', tag: 'hot' }], else: [{ type: 'add_tag', tag: 'cold' }] },
+        { type: 'wait', minutes: 0.01 },
+        { type: 'add_comment', body: 'Hello {{requester.name}} about {{request.key}}', visibility: 'public' },
+        { type: 'notify', to: 'email', email: 'ops@corp.example', subject: 'New {{request.key}}', body: '{{request.title}}' },
+        { type: 'set_status', status: 'waiting' },
+      ],
+    });
+    const r = await file(riley, {});
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { status: 'in_progress', priority: 'urgent' });
+    await runState(r.id, ['succeeded']);
+    const after = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body;
+    expect(after).toMatchObject({ status: 'waiting', assignee: { id: agent.id } });
+    expect(after.tags.sort()).toEqual(['hot', 'sales']);
+    const reply = (await timeline(r.id)).find((e) => e.type === 'comment.public_reply');
+    expect(reply.data.body).toBe(`Hello Riley Requester about ${r.key}`);
+    await t.waitFor(async () => received.some((m) => m.to === 'ops@corp.example' && m.body.includes('Customer refund')) || undefined);
+  });
+
+  it('triggers on requester replies, agent replies and custom field changes', async () => {
+    await t.db.insertInto('custom_fields').values({ key: 'order_total', label: 'Order total', type: 'number' }).execute();
+    await createWorkflow('Requester replied', { trigger: { event: 'request.requester_replied' }, steps: [{ type: 'add_tag', tag: 'requester-replied' }] });
+    await createWorkflow('Agent replied', { trigger: { event: 'request.agent_replied' }, steps: [{ type: 'add_tag', tag: 'agent-replied' }] });
+    await createWorkflow('Big order', { trigger: { event: 'request.field_changed', field: 'order_total', conditions: { match: 'all', rules: [{ subject: 'request', field: 'field.order_total', op: 'greater_than', value: 1000 }] } }, steps: [{ type: 'add_tag', tag: 'big-order' }] });
+    const r = await file(riley);
+    await t.api(riley, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'any news?' });
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'working on it' });
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { customFields: { order_total: 5000 } });
+    await t.waitFor(async () => ((await runsOf(r.id)).filter((x) => x.state === 'succeeded').length === 3) || undefined);
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags.sort()).toEqual(['agent-replied', 'big-order', 'requester-replied']);
+  });
+
+  it('refuses a conversation step with no queue or team, and an unknown approver', async () => {
+    const noQueue = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'x', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'create_conversation', destination: 'kustomer' }] } });
+    expect(noQueue.status).toBe(422);
+    const ghost = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'x', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'user', userId: '00000000-0000-4000-8000-000000000000' } }] } });
+    expect(ghost.status).toBe(422);
+    const badShape = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'x', definition: { trigger: { event: 'nope' }, steps: [] } });
+    expect(badShape.status).toBe(400);
+    expect((await t.api(agent, 'GET', '/api/v1/workflows')).status).toBe(403);
+  });
+
+  it('dry-runs a workflow on a request without changing it', async () => {
+    const wf = await createWorkflow('Dry', examples[1]!.definition, false);
+    const loner = await t.createUser('requester', { name: 'Loner' });
+    const r = await file(loner);
+    const dry = (await t.api(admin, 'POST', `/api/v1/workflows/${wf.id}/dry-run`, { requestId: r.id })).body;
+    expect(dry.triggerMatches).toBe(true);
+    expect(dry.steps.map((s: any) => s.type)).toEqual(['approval', 'create_conversation', 'notify']);
+    expect(dry.steps[0].note).toMatch(/no manager/);
+    expect(await runsOf(r.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+/** The signed-in person's approvals: pending ones to decide (with a count for the navigation), and decided ones. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, get, post } from './client.ts';
+import { keys } from './keys.ts';
+import type { Priority, Status } from './types.ts';
+
+export type ApprovalState = 'queued' | 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';
+
+export interface Approval {
+  id: string;
+  runId: string;
+  workflowName: string;
+  request: { id: string; key: string; title: string; priority: Priority; status: Status; requester: { id: string; name: string } };
+  approver: { id: string; name: string };
+  state: ApprovalState;
+  message: string | null;
+  dueAt: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  createdAt: string;
+}
+
+export type ApprovalList = 'pending' | 'decided';
+
+/** Pending ones are polled: they arrive when a workflow reaches its approval step. */
+export function useApprovals(state: ApprovalList) {
+  return useQuery({
+    queryKey: keys.approvals(state),
+    queryFn: () => get<{ items: Approval[] }>('/approvals', { state }).then((r) => r.items),
+    refetchInterval: state === 'pending' ? 30_000 : false,
+    retry: (count, err) => !(err instanceof ApiError && err.status === 404) && count < 2,
+  });
+}
+
+export function useDecideApproval() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, decision, comment }: { id: string; decision: 'approve' | 'reject'; comment?: string }) =>
+      post<Approval>(`/approvals/${id}/decision`, { decision, ...(comment ? { comment } : {}) }),
+    onSuccess: (a) => {
+      qc.setQueryData<Approval[]>(keys.approvals('pending'), (old) => old?.filter((x) => x.id !== a.id));
+      void qc.invalidateQueries({ queryKey: keys.timeline(a.request.id) });
+      void qc.invalidateQueries({ queryKey: keys.requestWorkflowRuns(a.request.id) });
+    },
+    // 409 (decided meanwhile) or 403 (not yours any more): either way the lists are out of date.
+    onSettled: () => qc.invalidateQueries({ queryKey: ['approvals'] }),
+  });
+}

@@ -1,0 +1,215 @@
+/**
+ * Escalations into Kustomer: the Escalate form's options, submitting (with the 409 "already open" confirmation),
+ * following a request's escalations (polled while one is in flight, refreshing the timeline as they move), retry,
+ * re-link, linking an existing conversation; and, for admins, the customer email field and the Test escalation.
+ */
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { ApiError, get, patch, post } from './client.ts';
+import type { IntegrationStatus, KustomerIntegration } from './integrations.ts';
+import { keys } from './keys.ts';
+import type { Page, TimelineEntry } from './types.ts';
+
+export const ESCALATION_STATES = ['sending', 'created', 'linked', 'link_failed', 'failed'] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
+
+export interface EscalationTarget {
+  kind: 'queue' | 'team';
+  id: string;
+  name: string | null;
+}
+
+export interface Escalation {
+  id: string;
+  requestId: string;
+  destination: string;
+  origin: 'created' | 'linked_existing';
+  target: EscalationTarget | null;
+  channel: string | null;
+  priority: number | null;
+  subject: string;
+  message: string;
+  state: EscalationState;
+  conversationId: string | null;
+  conversationUrl: string | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  requestedBy: { id: string; name: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  linkedAt: string | null;
+}
+
+export interface EscalationDestination {
+  id: 'kustomer';
+  name: string;
+  status: IntegrationStatus;
+  queues: { id: string; name: string }[];
+  teams: { id: string; name: string }[];
+  channels: string[];
+  priorityRange: { min: number; max: number };
+  defaultPriority: number;
+}
+
+export interface EscalationOptions {
+  draft: { subject: string; message: string };
+  destinations: EscalationDestination[];
+}
+
+export interface EscalateBody {
+  destination: 'kustomer';
+  queueId?: string;
+  teamId?: string;
+  channel: string;
+  priority: number;
+  subject: string;
+  message: string;
+  confirm?: boolean;
+}
+
+/** Still moving on its own: the worker is sending it, or will retry it at nextAttemptAt. */
+export const isInFlight = (e: Pick<Escalation, 'state' | 'nextAttemptAt'>): boolean =>
+  e.state === 'sending' || e.state === 'created' || (e.state === 'link_failed' && e.nextAttemptAt !== null);
+
+const POLL_MS = 1000;
+
+/** Fresh every time the form opens: queues may have been enabled, the request may have changed. */
+export function useEscalationOptions(requestId: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.escalationOptions(requestId),
+    queryFn: () => get<EscalationOptions>(`/requests/${requestId}/escalation-options`),
+    enabled,
+    staleTime: 0,
+  });
+}
+
+/**
+ * The request's escalations, newest first. Polled about every second while any is in flight; whenever one moves
+ * (state or updatedAt), the request's timeline is refreshed too, so its escalation.* lines appear as they happen.
+ */
+export function useRequestEscalations(requestId: string, options: { enabled?: boolean } = {}) {
+  const qc = useQueryClient();
+  const query = useQuery({
+    queryKey: keys.requestEscalations(requestId),
+    queryFn: () => get<{ items: Escalation[] }>(`/requests/${requestId}/escalations`).then((r) => r.items),
+    enabled: options.enabled ?? true,
+    refetchInterval: (q) => (q.state.data?.some(isInFlight) ? POLL_MS : false),
+  });
+  const fingerprint = query.data?.map((e) => `${e.id}:${e.state}:${e.updatedAt}`).join('|');
+  const seen = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (fingerprint === undefined) return;
+    const before = seen.current;
+    seen.current = fingerprint;
+    if (before !== undefined && before !== fingerprint) void qc.invalidateQueries({ queryKey: keys.timeline(requestId) });
+  }, [fingerprint, qc, requestId]);
+  return query;
+}
+
+/** One escalation, polled while in flight (the Test escalation card). */
+export function useEscalation(id: string | null) {
+  return useQuery({
+    queryKey: keys.escalation(id ?? ''),
+    queryFn: () => get<Escalation>(`/escalations/${id}`),
+    enabled: !!id,
+    refetchInterval: (q) => (q.state.data && !isInFlight(q.state.data) ? false : POLL_MS),
+  });
+}
+
+/** Puts an escalation the API just answered with into the request's list at once (newest first), then refreshes. */
+async function remember(qc: QueryClient, e: Escalation) {
+  qc.setQueryData<Escalation[]>(keys.requestEscalations(e.requestId), (old) =>
+    old ? (old.some((x) => x.id === e.id) ? old.map((x) => (x.id === e.id ? e : x)) : [e, ...old]) : [e],
+  );
+  qc.setQueryData(keys.escalation(e.id), e);
+  await Promise.all([
+    qc.invalidateQueries({ queryKey: keys.requestEscalations(e.requestId) }),
+    qc.invalidateQueries({ queryKey: keys.timeline(e.requestId) }),
+  ]);
+}
+
+export function useEscalate(requestId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: EscalateBody) => post<Escalation>(`/requests/${requestId}/escalations`, body),
+    onSuccess: (e) => remember(qc, e),
+    // 409: someone escalated meanwhile; the list should show theirs.
+    onError: (err) => {
+      if (err instanceof ApiError && err.status === 409) void qc.invalidateQueries({ queryKey: keys.requestEscalations(requestId) });
+    },
+  });
+}
+
+/** The open escalation a 409 names ("escalate again?"), or null when the error is something else. */
+export function openEscalationConflict(err: unknown): { openEscalationId: string | null } | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const d = err.details && typeof err.details === 'object' ? (err.details as { openEscalationId?: unknown }) : {};
+  return { openEscalationId: typeof d.openEscalationId === 'string' ? d.openEscalationId : null };
+}
+
+export function useRetryEscalation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => post<Escalation>(`/escalations/${id}/retry`),
+    onSuccess: (e) => remember(qc, e),
+    onError: () => qc.invalidateQueries({ queryKey: keys.escalations }),
+  });
+}
+
+export function useRelinkEscalation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, conversationId }: { id: string; conversationId: string }) => post<Escalation>(`/escalations/${id}/relink`, { conversationId }),
+    onSuccess: (e) => remember(qc, e),
+  });
+}
+
+export function useLinkExistingConversation(requestId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (conversationId: string) => post<Escalation>(`/requests/${requestId}/escalations/link`, { destination: 'kustomer', conversationId }),
+    onSuccess: (e) => remember(qc, e),
+  });
+}
+
+// ---------- admin: Settings → Integrations → Kustomer ----------
+
+/** The connection as GET /integrations/kustomer answers it, including the customer email field. */
+export type KustomerIntegrationWithContact = KustomerIntegration & { contactEmailField?: string | null };
+
+export const contactEmailFieldOf = (data: KustomerIntegration): string | null => (data as KustomerIntegrationWithContact).contactEmailField ?? null;
+
+export function useSetContactEmailField() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (contactEmailField: string | null) => patch<KustomerIntegrationWithContact>('/integrations/kustomer', { contactEmailField }),
+    onSuccess: (data) => qc.setQueryData(keys.kustomerIntegration, data),
+  });
+}
+
+export interface TestEscalationResult {
+  requestId: string;
+  requestKey: string;
+  escalation: Escalation;
+}
+
+export function useTestEscalation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { queueId?: string; teamId?: string; channel: string }) => post<TestEscalationResult>('/integrations/kustomer/test', body),
+    onSuccess: (r) => {
+      qc.setQueryData(keys.escalation(r.escalation.id), r.escalation);
+      void qc.invalidateQueries({ queryKey: keys.requests });
+    },
+  });
+}
+
+/** The sample request's timeline (one page); the Test escalation card reads it again whenever the escalation moves. */
+export function useTestTimeline(requestId: string | null) {
+  return useQuery({
+    queryKey: keys.escalationTestTimeline(requestId ?? ''),
+    queryFn: () => get<Page<TimelineEntry>>(`/requests/${requestId}/timeline`, { limit: 500 }).then((p) => p.items),
+    enabled: !!requestId,
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * Workflows (admin): list, open, create, save a new version, switch on and off, dry-run against a request, the
+ * shipped examples; and runs: a workflow's history, a request's runs (staff), retrying a failed run.
+ * The definition's shape is src/core/workflow-definition.ts (types only: zod stays out of the bundle).
+ */
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import type { ConditionRule, Conditions, Step, Trigger, TriggerEvent, WorkflowDefinition } from '../../core/workflow-definition.ts';
+import { api, get, patch, post } from './client.ts';
+import { keys } from './keys.ts';
+
+export type { ConditionRule, Conditions, Step, Trigger, TriggerEvent, WorkflowDefinition };
+export type StepType = Step['type'];
+
+export interface WorkflowStats {
+  runs: number;
+  running: number;
+  waiting: number;
+  failed: number;
+}
+
+export interface Workflow {
+  id: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  version: number;
+  definition: WorkflowDefinition;
+  createdAt: string;
+  updatedAt: string;
+  stats: WorkflowStats;
+}
+
+export interface WorkflowVersion {
+  id: string;
+  version: number;
+  createdAt: string;
+  createdBy: { id: string; name: string } | string | null;
+}
+
+export type WorkflowDetail = Workflow & { versions: WorkflowVersion[] };
+
+export interface WorkflowTemplate {
+  key: string;
+  name: string;
+  description: string;
+  definition: WorkflowDefinition;
+}
+
+export const RUN_STATES = ['running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+export type RunStepState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+
+export interface RunStep {
+  path: string;
+  type: string;
+  name: string | null;
+  state: RunStepState;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface WorkflowRun {
+  id: string;
+  workflowId: string;
+  workflowName: string;
+  version: number;
+  requestId: string;
+  requestKey: string;
+  state: RunState;
+  error: string | null;
+  failedStep: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  steps: RunStep[];
+}
+
+export interface DryRunResult {
+  /** The event is ignored: true when the trigger's conditions hold for the request. */
+  triggerMatches: boolean;
+  conditions: { rule: ConditionRule; holds: boolean }[];
+  steps: { path: string; type: string; name: string | null; summary: string; wouldRun: boolean; note: string | null }[];
+}
+
+export interface WorkflowInput {
+  name: string;
+  description: string;
+  enabled?: boolean;
+  definition: WorkflowDefinition;
+}
+
+const PATH = '/workflows';
+
+export function useWorkflows() {
+  return useQuery({ queryKey: keys.workflows, queryFn: () => get<{ items: Workflow[] }>(PATH).then((r) => r.items) });
+}
+
+export function useWorkflow(id: string | null) {
+  return useQuery({ queryKey: keys.workflow(id ?? ''), queryFn: () => get<WorkflowDetail>(`${PATH}/${id}`), enabled: !!id });
+}
+
+export function useWorkflowTemplates(enabled = true) {
+  return useQuery({
+    queryKey: keys.workflowTemplates,
+    queryFn: () => get<{ items: WorkflowTemplate[] }>('/workflow-templates').then((r) => r.items),
+    staleTime: 5 * 60_000,
+    enabled,
+  });
+}
+
+/** Takes a saved workflow into the caches (the detail keeps its version list until the refetch brings the new one). */
+function remember(qc: QueryClient, w: Workflow) {
+  qc.setQueryData<WorkflowDetail>(keys.workflow(w.id), (old) => ({ versions: [], ...old, ...w }));
+  qc.setQueryData<Workflow[]>(keys.workflows, (old) => old?.map((x) => (x.id === w.id ? { ...x, ...w } : x)));
+  return Promise.all([qc.invalidateQueries({ queryKey: keys.workflows }), qc.invalidateQueries({ queryKey: keys.workflow(w.id) })]);
+}
+
+/** POST without an id, PUT (a new version) with one. */
+export function useSaveWorkflow() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id?: string; input: WorkflowInput }) =>
+      id ? api<Workflow>('PUT', `${PATH}/${id}`, { name: input.name, description: input.description, definition: input.definition }) : post<Workflow>(PATH, input),
+    onSuccess: (w) => remember(qc, w),
+  });
+}
+
+export function useSetWorkflowEnabled() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => patch<Workflow>(`${PATH}/${id}`, { enabled }),
+    onSuccess: (w) => remember(qc, w),
+    onError: () => qc.invalidateQueries({ queryKey: keys.workflows }),
+  });
+}
+
+export function useDryRun(workflowId: string | null) {
+  return useMutation({
+    mutationFn: (requestId: string) => post<DryRunResult>(`${PATH}/${workflowId}/dry-run`, { requestId }),
+  });
+}
+
+export const isActiveRun = (r: Pick<WorkflowRun, 'state'>) => r.state === 'running' || r.state === 'waiting';
+
+/** Fast while a run is moving on its own, slower while one only waits (an approval may take days). */
+function pollInterval(runs: WorkflowRun[] | undefined): number | false {
+  if (runs?.some((r) => r.state === 'running')) return 1000;
+  if (runs?.some((r) => r.state === 'waiting')) return 10_000;
+  return false;
+}
+
+export function useWorkflowRuns(workflowId: string) {
+  return useQuery({
+    queryKey: keys.workflowRuns(workflowId),
+    queryFn: () => get<{ items: WorkflowRun[] }>(`${PATH}/${workflowId}/runs`).then((r) => r.items),
+    refetchInterval: (q) => pollInterval(q.state.data),
+  });
+}
+
+/**
+ * A request's runs (staff), newest first; polled while any is under way. When one moves, the request, its
+ * timeline and its escalations are refreshed too: a step may have changed any of them.
+ */
+export function useRequestWorkflowRuns(requestId: string, options: { enabled?: boolean } = {}) {
+  const qc = useQueryClient();
+  const query = useQuery({
+    queryKey: keys.requestWorkflowRuns(requestId),
+    queryFn: () => get<{ items: WorkflowRun[] }>(`/requests/${requestId}/workflow-runs`).then((r) => r.items),
+    enabled: options.enabled ?? true,
+    refetchInterval: (q) => pollInterval(q.state.data),
+    retry: false,
+  });
+  const fingerprint = query.data?.map((r) => `${r.id}:${r.state}:${r.steps.map((s) => s.state).join(',')}`).join('|');
+  const seen = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (fingerprint === undefined) return;
+    const before = seen.current;
+    seen.current = fingerprint;
+    if (before === undefined || before === fingerprint) return;
+    void qc.invalidateQueries({ queryKey: keys.timeline(requestId) });
+    void qc.invalidateQueries({ queryKey: keys.requestEscalations(requestId) });
+    void qc.invalidateQueries({ queryKey: ['requests', 'one'] });
+  }, [fingerprint, qc, requestId]);
+  return query;
+}
+
+export function useRetryRun() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (runId: string) => post<WorkflowRun>(`/workflow-runs/${runId}/retry`),
+    onSettled: (run) =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: ['workflow-runs'] }),
+        qc.invalidateQueries({ queryKey: keys.workflows }),
+        run ? qc.invalidateQueries({ queryKey: keys.timeline(run.requestId) }) : undefined,
+      ]),
+  });
+}

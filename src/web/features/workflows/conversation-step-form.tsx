@@ -1,0 +1,132 @@
+/**
+ * Settings of a "Create Kustomer conversation" step: a queue or team among those enabled for escalation in
+ * Settings → Integrations → Kustomer, the channel, the priority (the request's, or 1–5), and the subject and message
+ * templates. An example's step may come without a queue: the field asks for one.
+ */
+import { Link } from 'wouter';
+import { useKustomerIntegration } from '../../api/integrations.ts';
+import type { Step } from '../../api/workflows.ts';
+import { Field } from '../../ui/field.tsx';
+import { ErrorBanner, Loading, Notice } from '../../ui/states.tsx';
+import { channelLabel, destinationPriorityLabel, KUSTOMER_CHANNELS } from '../escalations/escalation-format.ts';
+import { useIssue } from './issues-context.tsx';
+import { PlaceholderList } from './placeholder-list.tsx';
+
+type ConversationStep = Extract<Step, { type: 'create_conversation' }>;
+
+function TargetSelect({ step, onChange, path }: { step: ConversationStep; onChange: (s: ConversationStep) => void; path: string }) {
+  const integration = useKustomerIntegration();
+  const error = useIssue(`${path}.queueId`, `${path}.teamId`, path);
+  if (integration.isPending) return <Loading label="Loading Kustomer queues…" />;
+  if (integration.error) return <ErrorBanner error={integration.error} title="Cannot load Kustomer queues" onRetry={() => integration.refetch()} />;
+  const { queues, teams, status } = integration.data;
+  const enabledQueues = queues.filter((q) => q.enabled);
+  const enabledTeams = teams.filter((t) => t.enabled);
+  const value = step.queueId ? `queue:${step.queueId}` : step.teamId ? `team:${step.teamId}` : '';
+  const known = [...enabledQueues.map((q) => `queue:${q.remoteId}`), ...enabledTeams.map((t) => `team:${t.remoteId}`)];
+  const stale = value && !known.includes(value);
+  const staleName = [...queues, ...teams].find((t) => value.endsWith(`:${t.remoteId}`))?.name;
+
+  const set = (v: string) => {
+    const { queueId: _q, teamId: _t, ...rest } = step;
+    if (!v) return onChange(rest);
+    const [kind, id] = [v.slice(0, v.indexOf(':')), v.slice(v.indexOf(':') + 1)];
+    onChange(kind === 'queue' ? { ...rest, queueId: id } : { ...rest, teamId: id });
+  };
+
+  return (
+    <>
+      {status !== 'connected' && (
+        <Notice tone="warning">
+          Kustomer is not connected. <Link href="/settings/integrations/kustomer">Connect it</Link> before enabling this workflow.
+        </Notice>
+      )}
+      <Field label="Queue or team" required error={error ?? (stale ? 'Not enabled for escalation any more: choose another' : undefined)} hint={
+        known.length === 0 ? (
+          <>
+            No queue or team is enabled. Choose some in <Link href="/settings/integrations/kustomer">Settings → Kustomer</Link>.
+          </>
+        ) : (
+          'Among those enabled for escalation'
+        )
+      }>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} aria-invalid={error || stale ? true : undefined} value={value} onChange={(e) => set(e.target.value)}>
+            <option value="">Choose a queue or team…</option>
+            {stale && <option value={value}>{staleName ?? value} (not enabled)</option>}
+            {enabledQueues.length > 0 && (
+              <optgroup label="Queues">
+                {enabledQueues.map((q) => (
+                  <option key={q.remoteId} value={`queue:${q.remoteId}`}>
+                    {q.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {enabledTeams.length > 0 && (
+              <optgroup label="Teams">
+                {enabledTeams.map((t) => (
+                  <option key={t.remoteId} value={`team:${t.remoteId}`}>
+                    {t.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        )}
+      </Field>
+    </>
+  );
+}
+
+export function ConversationStepForm({ step, onChange, path }: { step: ConversationStep; onChange: (s: ConversationStep) => void; path: string }) {
+  const channelError = useIssue(`${path}.channel`);
+  const priorityError = useIssue(`${path}.priority`);
+  const subjectError = useIssue(`${path}.subject`);
+  const messageError = useIssue(`${path}.message`);
+  const channels = KUSTOMER_CHANNELS.includes(step.channel) ? KUSTOMER_CHANNELS : [step.channel, ...KUSTOMER_CHANNELS];
+  return (
+    <div className="stack">
+      <div className="grid-2">
+        <div className="span-2 stack-tight">
+          <TargetSelect step={step} onChange={onChange} path={path} />
+        </div>
+        <Field label="Channel" error={channelError}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={step.channel} onChange={(e) => onChange({ ...step, channel: e.target.value })}>
+              {channels.map((c) => (
+                <option key={c} value={c}>
+                  {channelLabel(c)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Kustomer priority" error={priorityError}>
+          {(id, d) => (
+            <select
+              id={id}
+              aria-describedby={d}
+              value={String(step.priority)}
+              onChange={(e) => onChange({ ...step, priority: e.target.value === 'from_request' ? 'from_request' : Number(e.target.value) })}
+            >
+              <option value="from_request">From the request's priority</option>
+              {[1, 2, 3, 4, 5].map((n) => (
+                <option key={n} value={n}>
+                  {destinationPriorityLabel(n)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field label="Subject" required error={subjectError}>
+        {(id, d) => <input id={id} type="text" aria-describedby={d} value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />}
+      </Field>
+      <Field label="Message" error={messageError}>
+        {(id, d) => <textarea id={id} rows={4} aria-describedby={d} value={step.message} onChange={(e) => onChange({ ...step, message: e.target.value })} />}
+      </Field>
+      <PlaceholderList />
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+/** The {{placeholders}} a workflow's texts may use, custom fields included, shown under subject and message boxes. */
+import { useCustomFields } from '../../api/catalog.ts';
+
+export const PLACEHOLDERS = [
+  'request.title',
+  'request.description',
+  'request.key',
+  'request.link',
+  'request.priority',
+  'request.service',
+  'request.tags',
+  'requester.name',
+  'requester.email',
+  'workflow.name',
+] as const;
+
+export function PlaceholderList() {
+  const customFields = useCustomFields(false);
+  const fields = (customFields.data ?? []).map((f) => `field.${f.key}`);
+  return (
+    <div className="wf-placeholders" data-testid="placeholder-list">
+      <span className="muted small">Placeholders:</span>
+      {[...PLACEHOLDERS, ...(fields.length ? fields : ['field.<key>'])].map((p) => (
+        <code key={p}>{`{{${p}}}`}</code>
+      ))}
+    </div>
+  );
+}

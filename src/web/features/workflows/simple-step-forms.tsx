@@ -1,0 +1,200 @@
+/** Settings of the small steps: notify, set priority, set status, add or remove a tag, assign, comment, wait. */
+import { useInboxes } from '../../api/catalog.ts';
+import { PRIORITIES, type Priority, type Status, STATUSES } from '../../api/types.ts';
+import type { Step } from '../../api/workflows.ts';
+import { Field } from '../../ui/field.tsx';
+import { priorityLabel, statusLabel } from '../../ui/format.ts';
+import { normalizeTag } from '../../ui/tag-input.tsx';
+import { UserPicker } from '../../ui/user-picker.tsx';
+import { useIssue } from './issues-context.tsx';
+import { PlaceholderList } from './placeholder-list.tsx';
+import { durationText } from './workflow-format.ts';
+
+type Of<T extends Step['type']> = Extract<Step, { type: T }>;
+interface FormProps<S> {
+  step: S;
+  onChange: (s: S) => void;
+  path: string;
+}
+
+function NotifyForm({ step, onChange, path }: FormProps<Of<'notify'>>) {
+  const toError = useIssue(`${path}.to`);
+  const emailError = useIssue(`${path}.email`);
+  const subjectError = useIssue(`${path}.subject`);
+  const bodyError = useIssue(`${path}.body`);
+  return (
+    <div className="stack">
+      <div className="grid-2">
+        <Field label="Send to" error={toError} hint="In-app notification and email for people; email only for an address">
+          {(id, d) => (
+            <select
+              id={id}
+              aria-describedby={d}
+              value={step.to}
+              onChange={(e) => {
+                const { email: _omit, ...rest } = step;
+                const to = e.target.value as Of<'notify'>['to'];
+                onChange(to === 'email' ? { ...rest, to, email: step.email ?? '' } : { ...rest, to });
+              }}
+            >
+              <option value="requester">The requester</option>
+              <option value="assignee">The assignee</option>
+              <option value="email">An email address</option>
+            </select>
+          )}
+        </Field>
+        {step.to === 'email' && (
+          <Field label="Email address" required error={emailError}>
+            {(id, d) => <input id={id} type="email" aria-describedby={d} value={step.email ?? ''} onChange={(e) => onChange({ ...step, email: e.target.value.trim() })} />}
+          </Field>
+        )}
+      </div>
+      <Field label="Subject" required error={subjectError}>
+        {(id, d) => <input id={id} type="text" aria-describedby={d} value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />}
+      </Field>
+      <Field label="Message" required error={bodyError}>
+        {(id, d) => <textarea id={id} rows={4} aria-describedby={d} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />}
+      </Field>
+      <PlaceholderList />
+    </div>
+  );
+}
+
+function PriorityForm({ step, onChange, path }: FormProps<Of<'set_priority'>>) {
+  const error = useIssue(`${path}.priority`);
+  return (
+    <Field label="Priority" error={error} className="wf-narrow">
+      {(id, d) => (
+        <select id={id} aria-describedby={d} value={step.priority} onChange={(e) => onChange({ ...step, priority: e.target.value as Priority })}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {priorityLabel(p)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+function StatusForm({ step, onChange, path }: FormProps<Of<'set_status'>>) {
+  const error = useIssue(`${path}.status`);
+  return (
+    <Field label="Status" error={error} className="wf-narrow">
+      {(id, d) => (
+        <select id={id} aria-describedby={d} value={step.status} onChange={(e) => onChange({ ...step, status: e.target.value as Status })}>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {statusLabel(s)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+function TagForm({ step, onChange, path }: FormProps<Of<'add_tag' | 'remove_tag'>>) {
+  const error = useIssue(`${path}.tag`);
+  return (
+    <Field label="Tag" required error={error} className="wf-narrow">
+      {(id, d) => <input id={id} type="text" aria-describedby={d} placeholder="e.g. escalated" value={step.tag} onChange={(e) => onChange({ ...step, tag: normalizeTag(e.target.value) })} />}
+    </Field>
+  );
+}
+
+function AssignForm({ step, onChange, path }: FormProps<Of<'assign'>>) {
+  const inboxes = useInboxes();
+  const assigneeError = useIssue(`${path}.assigneeId`);
+  const inboxError = useIssue(`${path}.inboxId`);
+  return (
+    <div className="grid-2">
+      <Field label="Assignee" error={assigneeError} hint="Empty: leave the assignee as it is">
+        {(id, d) => (
+          <UserPicker
+            id={id}
+            describedBy={d}
+            staffOnly
+            value={step.assigneeId ?? null}
+            onChange={(assigneeId) => {
+              const { assigneeId: _omit, ...rest } = step;
+              onChange(assigneeId ? { ...rest, assigneeId } : rest);
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Inbox" error={inboxError}>
+        {(id, d) => (
+          <select
+            id={id}
+            aria-describedby={d}
+            value={step.inboxId ?? ''}
+            onChange={(e) => {
+              const { inboxId: _omit, ...rest } = step;
+              onChange(e.target.value ? { ...rest, inboxId: e.target.value } : rest);
+            }}
+          >
+            <option value="">Leave as it is</option>
+            {(inboxes.data ?? []).map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </div>
+  );
+}
+
+function CommentForm({ step, onChange, path }: FormProps<Of<'add_comment'>>) {
+  const bodyError = useIssue(`${path}.body`);
+  return (
+    <div className="stack">
+      <Field label="Visibility" className="wf-narrow">
+        {(id) => (
+          <select id={id} value={step.visibility} onChange={(e) => onChange({ ...step, visibility: e.target.value as Of<'add_comment'>['visibility'] })}>
+            <option value="internal">Internal note (staff only)</option>
+            <option value="public">Public reply (the requester sees it)</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Comment" required error={bodyError}>
+        {(id, d) => <textarea id={id} rows={3} aria-describedby={d} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />}
+      </Field>
+      <PlaceholderList />
+    </div>
+  );
+}
+
+function WaitForm({ step, onChange, path }: FormProps<Of<'wait'>>) {
+  const error = useIssue(`${path}.minutes`);
+  return (
+    <Field label="Wait (minutes)" error={error} hint={durationText(step.minutes)} className="wf-narrow">
+      {(id, d) => <input id={id} type="number" min={1} aria-describedby={d} value={step.minutes || ''} onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) })} />}
+    </Field>
+  );
+}
+
+/** The form for any step but create_conversation, approval and branch (which have their own); null for those. */
+export function SimpleStepForm({ step, onChange, path }: FormProps<Step>) {
+  switch (step.type) {
+    case 'notify':
+      return <NotifyForm step={step} onChange={onChange} path={path} />;
+    case 'set_priority':
+      return <PriorityForm step={step} onChange={onChange} path={path} />;
+    case 'set_status':
+      return <StatusForm step={step} onChange={onChange} path={path} />;
+    case 'add_tag':
+    case 'remove_tag':
+      return <TagForm step={step} onChange={onChange} path={path} />;
+    case 'assign':
+      return <AssignForm step={step} onChange={onChange} path={path} />;
+    case 'add_comment':
+      return <CommentForm step={step} onChange={onChange} path={path} />;
+    case 'wait':
+      return <WaitForm step={step} onChange={onChange} path={path} />;
+    default:
+      return null;
+  }
+}

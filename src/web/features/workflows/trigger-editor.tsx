@@ -1,0 +1,125 @@
+/** The trigger: which event starts the workflow, what narrows it (a status, a field, a tag, an escalation state), and its conditions. */
+import { useCustomFields } from '../../api/catalog.ts';
+import { PRIORITIES, STATUSES } from '../../api/types.ts';
+import type { Trigger, TriggerEvent } from '../../api/workflows.ts';
+import { Field } from '../../ui/field.tsx';
+import { priorityLabel, statusLabel } from '../../ui/format.ts';
+import { normalizeTag } from '../../ui/tag-input.tsx';
+import { ConditionsEditor } from './conditions-editor.tsx';
+import { useIssue } from './issues-context.tsx';
+import { ESCALATION_TRIGGER_STATES, EVENT_LABELS, narrowingOf, TRIGGER_EVENTS, withEvent } from './workflow-format.ts';
+
+const PATH = 'definition.trigger';
+
+function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trigger) => void }) {
+  const narrowing = narrowingOf(trigger.event);
+  const customFields = useCustomFields(true);
+  const error = useIssue(`${PATH}.${narrowing?.key ?? 'to'}`);
+  if (!narrowing) return null;
+  const set = (v: string) => onChange({ ...trigger, [narrowing.key]: v || undefined });
+  const value = trigger[narrowing.key] ?? '';
+
+  switch (narrowing.kind) {
+    case 'status':
+      return (
+        <Field label="To status" error={error} hint="“Reopened” is a resolved or archived request opened again">
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
+              <option value="">Any status</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {statusLabel(s)}
+                </option>
+              ))}
+              <option value="reopened">Reopened</option>
+            </select>
+          )}
+        </Field>
+      );
+    case 'priority':
+      return (
+        <Field label="To priority" error={error}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
+              <option value="">Any priority</option>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {priorityLabel(p)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      );
+    case 'field':
+      return (
+        <Field label="Custom field" error={error}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
+              <option value="">Any custom field</option>
+              {value && !customFields.data?.some((f) => f.key === value) && <option value={value}>{value}</option>}
+              {(customFields.data ?? []).map((f) => (
+                <option key={f.key} value={f.key}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      );
+    case 'tag':
+      return (
+        <Field label="Tag" required error={error} hint="Starts when this tag is added to a request">
+          {(id, d) => <input id={id} type="text" aria-describedby={d} placeholder="e.g. vip-customer" value={value} onChange={(e) => set(normalizeTag(e.target.value))} />}
+        </Field>
+      );
+    case 'escalation':
+      return (
+        <Field label="Escalation state" error={error}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
+              <option value="">Any change</option>
+              {ESCALATION_TRIGGER_STATES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      );
+  }
+}
+
+export function TriggerEditor({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trigger) => void }) {
+  const eventError = useIssue(`${PATH}.event`, PATH);
+  return (
+    <section className="card stack wf-section" aria-labelledby="wf-trigger-title" data-testid="workflow-trigger">
+      <h2 id="wf-trigger-title">Trigger</h2>
+      <div className="grid-2">
+        <Field label="When" error={eventError}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={trigger.event} onChange={(e) => onChange(withEvent(trigger, e.target.value as TriggerEvent))}>
+              {TRIGGER_EVENTS.map((ev) => (
+                <option key={ev} value={ev}>
+                  {EVENT_LABELS[ev]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Narrowing trigger={trigger} onChange={onChange} />
+      </div>
+      <div className="stack-tight">
+        <h3>Only if</h3>
+        <ConditionsEditor
+          label="Trigger conditions"
+          path={`${PATH}.conditions`}
+          conditions={trigger.conditions}
+          onChange={(conditions) => onChange({ ...trigger, conditions })}
+          emptyText="No conditions: every request the event happens to qualifies."
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Timeline words for workflow.* entries. `formatWorkflowEntry` returns what follows the actor's name on the line
+ * (the actor is Bridgedesk for most, the approver for a decision, the person retrying for a retry), e.g.
+ * "Bridgedesk" + "started workflow “Specialist handoff”", "Mo Manager" + "approved (workflow “Specialist handoff”) — “Go ahead”".
+ * null for anything that is not a workflow entry it knows. Pure: unit-tested in workflow-timeline-format.test.ts.
+ */
+import type { TimelineEntry } from '../../api/types.ts';
+import { stepTypeLabel } from './workflow-format.ts';
+
+type Data = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+
+const workflow = (d: Data) => `workflow “${str(d.workflowName) ?? 'unnamed'}”`;
+
+function stepName(step: unknown): string | null {
+  if (!step || typeof step !== 'object') return str(step);
+  const s = step as { name?: unknown; type?: unknown };
+  return str(s.name) ?? (str(s.type) ? stepTypeLabel(String(s.type)) : null);
+}
+
+/** "Alex", "Alex or Sam", "Alex, Sam or Kim": anyone of them may decide. */
+function orWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+const withDetail = (text: string, detail: string | null) => (detail ? `${text} — ${detail}` : text);
+
+export function formatWorkflowEntry(entry: Pick<TimelineEntry, 'type' | 'data'>): string | null {
+  const d = entry.data ?? {};
+  switch (entry.type) {
+    case 'workflow.started':
+      return `started ${workflow(d)}`;
+    case 'workflow.step_done': {
+      const name = stepName(d.step);
+      return withDetail(`ran ${name ? `step “${name}” of ` : 'a step of '}${workflow(d)}`, str(d.summary));
+    }
+    case 'workflow.waiting_approval': {
+      const approvers = strings(d.approvers);
+      const who = approvers.length === 0 ? 'the approver' : d.mode === 'sequence' ? approvers[0]! : orWords(approvers);
+      return `asked ${who} for approval (${workflow(d)})`;
+    }
+    case 'workflow.approval_decided': {
+      const decision = d.decision === 'rejected' || d.decision === 'reject' ? 'rejected' : 'approved';
+      const comment = str(d.comment);
+      return withDetail(`${decision} (${workflow(d)})`, comment ? `“${comment}”` : null);
+    }
+    case 'workflow.approval_expired': {
+      if (d.outcome === 'escalated') {
+        const to = str(d.fallbackTo);
+        return `found an approval overdue and asked ${to ?? 'the manager'} instead (${workflow(d)})`;
+      }
+      const outcome = d.outcome === 'approved' ? 'approved' : 'rejected';
+      return `found an approval overdue and ${outcome} it, as the workflow says (${workflow(d)})`;
+    }
+    case 'workflow.finished':
+      if (d.state === 'cancelled') return withDetail(`stopped ${workflow(d)}`, d.reason === 'rejected' ? 'the approval was rejected' : str(d.reason));
+      if (d.state === 'failed') return `could not finish ${workflow(d)}`;
+      return `finished ${workflow(d)}`;
+    case 'workflow.failed': {
+      const name = stepName(d.step);
+      return withDetail(`could not finish ${workflow(d)}${name ? `: step “${name}” failed` : ''}`, str(d.error));
+    }
+    case 'workflow.loop_prevented':
+      return `did not start ${workflow(d)}: the change came from a workflow it would start again (loop prevented)`;
+    case 'workflow.retry_requested':
+      return str(d.workflowName) ? `retried ${workflow(d)} from the failed step` : 'retried a failed workflow run from the failed step';
+    default:
+      return null;
+  }
+}

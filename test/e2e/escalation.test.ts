@@ -1,0 +1,202 @@
+/**
+ * Browser journeys through the real app (built web UI + API + Postgres + the delivery worker) against the Kustomer
+ * emulator over real HTTP. A: an agent escalates a request from the side panel, watches it reach "Linked", opens the
+ * conversation in Kustomer, and confirms escalating again. B: the back-link note fails (an injected fault), the
+ * panel says "Link failed" with the conversation id, and after the fault clears the agent re-links it by hand.
+ * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '../../src/cli/serve.ts';
+import { loadConfig } from '../../src/config.ts';
+import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import type { UserActor } from '../../src/core/actor.ts';
+import { insertUser } from '../../src/db/repositories/users.ts';
+import { createSecretBox } from '../../src/db/secret-box.ts';
+import { startWorker } from '../../src/jobs/run-worker.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/server/app.ts';
+import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
+import { createRequest } from '../../src/usecases/create-request.ts';
+import { destinationDeps } from '../../src/usecases/destination-access.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
+const AGENT = { email: 'ada@example.com', name: 'Ada Agent', password: 'correct horse battery' };
+const ORG = 'acme';
+
+/** Polls the page through Playwright's auto-waiting locators and assertions: no sleeps anywhere. */
+const TIMEOUT = 20_000;
+
+describe('escalating to Kustomer in the browser', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let emulator: ServedEmulator;
+  let demo: DemoOrg;
+  let server: { port: number; close(): Promise<void> };
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl: string;
+  let agent: UserActor;
+  let requesterId: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
+    emulator = await serveEmulator({ port: 0 });
+    demo = seedDemoOrg(emulator.control, { name: ORG });
+    emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
+    database = await createTestDatabase();
+    const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url });
+    const secrets = createSecretBox(randomBytes(32));
+    const now = () => new Date();
+    const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
+    server = await listen(app, 0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${server.port}`;
+    worker = await startWorker({ db: database.db, config, connectionString: database.url, log: createLogger('silent'), now, secrets, pollIntervalMs: 100, retryBaseMs: 10 });
+
+    const agentRow = await insertUser(database.db, { ...AGENT, role: 'agent', passwordHash: await hashPassword(AGENT.password) });
+    agent = { kind: 'user', userId: agentRow.id, role: 'agent', name: AGENT.name };
+    const admin = await insertUser(database.db, { email: 'root@example.com', name: 'Rita Root', role: 'admin', passwordHash: null });
+    requesterId = (await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null })).id;
+
+    // Connect Kustomer and let agents escalate to Tier 2 Support, through the use cases (the settings page has its own journey).
+    const deps = destinationDeps(config, { db: database.db, now, secrets });
+    await connectDestination(deps, { kind: 'user', userId: admin.id, role: 'admin', name: 'Rita Root' }, 'kustomer', { account: ORG, secret: demo.apiKey });
+    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+
+    await page.goto(`${baseUrl}/requests`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(AGENT.email);
+    await page.getByLabel('Password').fill(AGENT.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await server?.close();
+    await emulator?.close();
+    await database?.drop();
+  });
+
+  async function openNewRequest(title: string) {
+    const r = await createRequest(database.db, agent, { title, description: 'Order 4417 never arrived.', requesterId, priority: 'high' }, new Date());
+    await page.goto(`${baseUrl}/requests/${r.key}`);
+    await page.getByRole('heading', { name: new RegExp(title) }).waitFor();
+    return r;
+  }
+
+  const stored = async (requestId: string) =>
+    database.db.selectFrom('escalations').select(['id', 'state', 'remote_id', 'remote_url', 'next_attempt_at']).where('request_id', '=', requestId).orderBy('created_at', 'desc').execute();
+  const stateOf = (item: Locator) => expect.poll(() => item.getByTestId('escalation-state').textContent(), { timeout: TIMEOUT });
+
+  it('A: escalates from the side panel, reaches Linked, opens the conversation in Kustomer, and confirms escalating again', async () => {
+    const request = await openNewRequest('Refund never arrived');
+    const panel = page.getByTestId('side-panel');
+    const escalations = panel.getByTestId('escalations');
+    await escalations.getByText('Not escalated yet.').waitFor();
+
+    // The form, pre-filled from the request: subject, message, priority from "High", email.
+    await panel.getByRole('button', { name: 'Escalate ticket' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Escalate ticket' });
+    const target = dialog.getByLabel('Queue or team');
+    await target.waitFor();
+    expect(await dialog.getByLabel('Subject').inputValue()).toBe('Refund never arrived');
+    expect(await dialog.getByLabel('Message').inputValue()).toContain('Order 4417 never arrived.');
+    expect(await dialog.getByLabel('Priority').inputValue()).toBe('3');
+    expect(await dialog.getByLabel('Priority').locator('option:checked').textContent()).toBe('3 — High');
+    expect(await dialog.getByLabel('Channel').inputValue()).toBe('email');
+    await target.selectOption({ label: 'Tier 2 Support' });
+    await dialog.getByRole('button', { name: 'Escalate', exact: true }).click();
+
+    // The panel shows it at once, then follows it to Linked.
+    await dialog.waitFor({ state: 'hidden' });
+    const item = escalations.getByTestId('escalation');
+    await expect.poll(() => item.count(), { timeout: TIMEOUT }).toBe(1);
+    expect(await item.getByTestId('escalation-target').textContent()).toBe('Tier 2 Support');
+    await stateOf(item).toBe('Linked');
+
+    const [row] = await stored(request.id);
+    expect(row).toMatchObject({ state: 'linked' });
+    expect(await item.getByTestId('conversation-id').textContent()).toBe(row!.remote_id);
+    const open = item.getByRole('link', { name: 'Open in Kustomer' });
+    expect(await open.getAttribute('href')).toBe(row!.remote_url);
+    expect(await open.getAttribute('target')).toBe('_blank');
+    expect(await open.getAttribute('rel')).toContain('noopener');
+
+    // The timeline tells the story, internal lines with the conversation linked.
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.getByText('Ada Agent escalated to Kustomer · Tier 2 Support').waitFor();
+    await timeline.getByText(`Bridgedesk created Kustomer conversation ${row!.remote_id!.slice(0, 8)}…`).waitFor();
+    await timeline.getByText('Bridgedesk linked this request to conversation').waitFor();
+    expect(await timeline.locator('[data-type="escalation.created"] a').getAttribute('href')).toBe(row!.remote_url);
+
+    // Following the link lands on the conversation in Kustomer (the emulator's agent view), in a new tab.
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
+    await tab.getByTestId('conversation-id').waitFor();
+    expect(await tab.getByTestId('conversation-id').textContent()).toBe(row!.remote_id);
+    await tab.close();
+
+    // Escalating again asks first ("already has an open escalation"), then creates a second one.
+    await page.keyboard.press('e');
+    await dialog.getByLabel('Queue or team').waitFor();
+    await dialog.getByLabel('Subject').press('Control+Enter');
+    const confirm = dialog.getByTestId('escalate-confirm');
+    await confirm.getByText('This request already has an open escalation (state: Linked, Tier 2 Support). Escalate again?').waitFor();
+    await dialog.getByRole('button', { name: 'Escalate again' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => item.count(), { timeout: TIMEOUT }).toBe(2);
+    await stateOf(item.first()).toBe('Linked');
+    expect((await stored(request.id)).map((e) => e.state)).toEqual(['linked', 'linked']);
+  }, 90_000);
+
+  it('B: shows "Link failed" with the conversation id when the back-link cannot be posted, then re-links by hand', async () => {
+    const request = await openNewRequest('VPN drops every hour');
+    const fault = emulator.control.injectFault({ kind: '500', share: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
+
+    // `e` opens the form; Ctrl+Enter sends it (the only enabled queue is chosen already).
+    await page.keyboard.press('e');
+    const dialog = page.getByRole('dialog', { name: 'Escalate ticket' });
+    expect(await dialog.getByLabel('Queue or team').locator('option:checked').textContent()).toBe('Tier 2 Support');
+    await dialog.getByLabel('Message').press('Control+Enter');
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The conversation exists but the note fails: retried, then given up; the panel says so, with the id.
+    const item = page.getByTestId('escalations').getByTestId('escalation');
+    await stateOf(item).toBe('Link failed');
+    await expect.poll(() => item.getByTestId('escalation-problem').textContent(), { timeout: TIMEOUT }).not.toMatch(/^Retrying/);
+    const [row] = await stored(request.id);
+    expect(row).toMatchObject({ state: 'link_failed', next_attempt_at: null });
+    expect(await item.getByTestId('conversation-id').textContent()).toBe(row!.remote_id);
+    expect(await item.getByTestId('escalation-problem').textContent()).toMatch(/500/);
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.getByText(`Bridgedesk could not post the back-link on conversation ${row!.remote_id!.slice(0, 8)}…`).first().waitFor();
+
+    // Kustomer is fine again: Re-link to the same conversation; the back-link is posted and it is Linked.
+    emulator.control.clearFaults(fault.id);
+    await item.getByRole('button', { name: 'Re-link' }).click();
+    const form = item.getByRole('form', { name: 'Re-link escalation' });
+    await form.getByLabel('Conversation id').fill(row!.remote_id!);
+    await form.getByRole('button', { name: 'Re-link', exact: true }).click();
+    await stateOf(item).toBe('Linked');
+    expect(await item.getByTestId('escalation-problem').count()).toBe(0);
+    await timeline.getByText(`Ada Agent re-linked the escalation to conversation ${row!.remote_id!.slice(0, 8)}…`).waitFor();
+    await timeline.getByText('Bridgedesk linked this request to conversation').waitFor();
+    const notes = emulator.control.notes(ORG).filter((n) => (n.relationships as unknown as { conversation: { data: { id: string } } }).conversation.data.id === row!.remote_id);
+    expect(notes).toHaveLength(1);
+  }, 90_000);
+});
