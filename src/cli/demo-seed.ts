@@ -10,6 +10,8 @@ import { hashPassword } from '../server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';
 import { createRequest } from '../usecases/create-request.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
+import { workflowExamples } from '../core/workflow-examples.ts';
+import { createWorkflow } from '../usecases/workflows/save-workflow.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -53,5 +55,9 @@ export async function seedDemo(deps: DestinationDeps & { log: Logger }, kustomer
     ...status.queues.filter((q) => kustomer.enableQueues.includes(q.name)).map((q) => ({ kind: 'queue' as const, remoteId: q.remoteId, enabled: true })),
     ...status.teams.filter((t) => kustomer.enableTeams.includes(t.name)).map((t) => ({ kind: 'team' as const, remoteId: t.remoteId, enabled: true })),
   ]);
+  // The two shipped examples, wired to the demo's service and queues and enabled.
+  const queue = (name: string) => status.queues.find((q) => q.name === name)?.remoteId;
+  const examples = workflowExamples({ customerEscalationServiceId: escalation.id, supportQueueId: queue('Tier 2 Support'), vipQueueId: queue('VIP') });
+  for (const ex of examples) await createWorkflow(db, adminActor, { name: ex.name, description: ex.description, enabled: true, definition: ex.definition });
   log.info('demo data seeded');
 }

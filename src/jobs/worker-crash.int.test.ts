@@ -16,6 +16,8 @@ import { insertUser } from '../db/repositories/users.ts';
 import { createRequest } from '../usecases/create-request.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import { waitFor } from '../../test/support/test-app.ts';
+import { createWorkflow } from '../usecases/workflows/save-workflow.ts';
+import { WorkflowDefinition } from '../core/workflow-definition.ts';
 
 const emulator = await serveEmulator({ port: 0 });
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
@@ -74,5 +76,39 @@ describe('a worker killed mid-delivery', () => {
     const types = (await db.selectFrom('timeline_entries').select('type').where('request_id', '=', request.id).orderBy('id').execute()).map((e) => e.type);
     expect(types.filter((t) => t === 'escalation.created')).toHaveLength(1);
     expect(types.at(-1)).toBe('escalation.linked');
+  }, 90_000);
+
+  it('resumes a workflow run killed mid-run after its last finished step, without repeating it or doubling the conversation', async () => {
+    const deps = destinationDeps(config, { db, now: () => new Date(), secrets: createSecretBox(Buffer.from(secretKey, 'base64')) });
+    const adminRow = await db.selectFrom('users').selectAll().where('email', '=', 'admin@x.test').executeTakeFirstOrThrow();
+    const admin = { kind: 'user' as const, userId: adminRow.id, role: 'admin' as const, name: 'Admin' };
+    await createWorkflow(db, admin, {
+      name: 'Crashy',
+      enabled: true,
+      definition: WorkflowDefinition.parse({
+        trigger: { event: 'request.submitted' },
+        steps: [
+          { type: 'add_comment', body: 'Step one', visibility: 'internal' },
+          { type: 'create_conversation', destination: 'kustomer', queueId: demo.queues.vip.id },
+          { type: 'add_tag', tag: 'step-three' },
+        ],
+      }),
+    });
+    emulator.control.injectFault({ kind: 'slow', delayMs: 10_000, count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
+    const first = startWorkerProcess();
+    const request = await createRequest(db, admin, { title: 'Workflow crash test' }, new Date());
+    await waitFor(async () => emulator.control.conversations('acme').some((c) => c.attributes.name === 'Workflow crash test') || undefined, 20_000);
+    first.kill('SIGKILL');
+    startWorkerProcess();
+    const run = await waitFor(async () => {
+      const r = await db.selectFrom('workflow_runs').selectAll().where('request_id', '=', request.id).executeTakeFirst();
+      return r?.state === 'succeeded' ? r : undefined;
+    }, 60_000);
+    expect(run.state).toBe('succeeded');
+    const entries = await db.selectFrom('timeline_entries').select(['type', 'data']).where('request_id', '=', request.id).execute();
+    expect(entries.filter((e) => e.type === 'comment.internal_note')).toHaveLength(1);
+    expect(emulator.control.conversations('acme').filter((c) => c.attributes.name === 'Workflow crash test')).toHaveLength(1);
+    const tags = await db.selectFrom('requests').select('tags').where('id', '=', request.id).executeTakeFirstOrThrow();
+    expect(tags.tags).toEqual(['step-three']);
   }, 90_000);
 });
