@@ -68,6 +68,10 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/notifications/{id}/read': 'user',
   'POST /api/v1/notifications/read-all': 'user',
   'GET /api/v1/email-outbox': 'admin',
+  'GET /api/v1/integrations/kustomer/sync': 'admin',
+  'PUT /api/v1/integrations/kustomer/sync': 'admin',
+  // Authenticated by its secret URL and signature, not by a session: see src/usecases/sync/sync.int.test.ts.
+  'POST /api/v1/webhooks/kustomer/{token}': 'public',
 };
 
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */

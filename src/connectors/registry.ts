@@ -1,5 +1,5 @@
 /** Every destination Bridgedesk can escalate into, in one explicit list. */
-import type { DestinationClient } from '../core/destination.ts';
+import type { DestinationClient, DestinationEvent } from '../core/destination.ts';
 import type { RateBudget } from './kit/rate-budget.ts';
 import { kustomer } from './kustomer/manifest.ts';
 
@@ -24,6 +24,8 @@ export interface DestinationProvider {
   /** Maps our priority to the provider's numeric range. */
   priority(p: 'low' | 'medium' | 'high' | 'urgent'): number;
   priorityRange: { min: number; max: number };
+  /** Verifies and parses a webhook delivery; null when the signature or the body is not the provider's. */
+  readWebhook(rawBody: string, headers: Headers, signingKey: string | null): DestinationEvent | null;
   createClient(input: {
     account: string;
     secret: string;

@@ -78,4 +78,15 @@ export interface DestinationClient {
   findMessage(ticketId: string, externalId: string): Promise<{ remoteId: string } | null>;
   addMessage(ticketId: string, input: { channel: string; body: string; subject?: string; externalId?: string }): Promise<{ remoteId: string }>;
   listTicketFields(): Promise<RemoteField[]>;
+  /** Tickets changed since a time (oldest first, every page): the polling fallback of status sync. */
+  ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]>;
+  /** Subscribes a URL to ticket and message events; returns the subscription id and its signing secret. */
+  subscribe(url: string): Promise<{ remoteId: string; signingKey: string | null }>;
+  unsubscribe(remoteId: string): Promise<void>;
 }
+
+/** Something that happened in a destination, from a webhook or a poll. */
+export type DestinationEvent =
+  | { kind: 'ticket'; eventId: string; createdAt: string; remoteId: string; status: RemoteStatus; updatedAt: string }
+  | { kind: 'message'; eventId: string; createdAt: string; ticketId: string; body: string; channel: string; fromUs: boolean }
+  | { kind: 'ignored'; eventId: string; createdAt: string };

@@ -145,6 +145,15 @@ export interface DestinationConnectionsTable {
   last_sync_error: string | null;
   connected_by_id: string | null;
   contact_email_field: string | null;
+  sync_settings: Json<Record<string, unknown>>;
+  webhook_token_hash: string | null;
+  webhook_token_encrypted: string | null;
+  webhook_remote_id: string | null;
+  webhook_signing_key_encrypted: string | null;
+  webhook_setup_note: string | null;
+  poll_cursor: NullableTimestamp;
+  last_inbound_at: NullableTimestamp;
+  last_sync_event_error: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -177,6 +186,21 @@ export interface EscalationsTable {
   updated_at: DefaultTimestamp;
   linked_at: NullableTimestamp;
   workflow_run_id: string | null;
+  remote_status: string | null;
+  remote_updated_at: NullableTimestamp;
+  last_pushed_status: string | null;
+  last_pushed_at: NullableTimestamp;
+}
+
+export interface DestinationEventsTable {
+  id: Generated<string>;
+  connection_id: string;
+  event_id: string;
+  source: 'webhook' | 'poll';
+  payload: Json<unknown>;
+  received_at: DefaultTimestamp;
+  processed_at: NullableTimestamp;
+  error: string | null;
 }
 
 export interface WorkflowsTable {
@@ -288,6 +312,7 @@ export interface RateBudgetsTable {
 }
 
 export interface Database {
+  destination_events: DestinationEventsTable;
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   workflow_runs: WorkflowRunsTable;
@@ -311,6 +336,7 @@ export interface Database {
   requests: RequestsTable;
   request_followers: RequestFollowersTable;
   timeline_entries: TimelineEntriesTable;
+  field_mappings: FieldMappingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -321,3 +347,12 @@ export type InboxRow = Selectable<InboxesTable>;
 export type TimelineEntryRow = Selectable<TimelineEntriesTable>;
 export type NewTimelineEntry = Insertable<TimelineEntriesTable>;
 export type EscalationRow = Selectable<EscalationsTable>;
+
+export interface FieldMappingsTable {
+  connection_id: string;
+  /** A built-in request field (title, priority, ...) or `field.<custom field key>`. */
+  request_field: string;
+  remote_field: string;
+  remote_type: string;
+  created_at: DefaultTimestamp;
+}

@@ -8,6 +8,7 @@ import { DELIVER_ESCALATION, deliverEscalationTask } from './deliver-escalation.
 import { APPROVAL_TIMEOUT, approvalTimeoutTask, MATCH_WORKFLOWS, matchWorkflowsTask, RUN_WORKFLOW, runWorkflowTask } from './workflow-tasks.ts';
 import { SEND_EMAIL } from '../usecases/workflows/notify.ts';
 import { sendEmailTask } from './send-email.ts';
+import { APPLY_SYNC_EVENT, applySyncEventTask, POLL_DESTINATION, pollDestinationTask, PUSH_STATUS, pushStatusTask } from './sync-tasks.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import type { TransportOptions } from '../connectors/registry.ts';
@@ -38,6 +39,9 @@ export function taskList(deps: WorkerDeps): TaskList {
     [MATCH_WORKFLOWS]: matchWorkflowsTask(workflows),
     [RUN_WORKFLOW]: runWorkflowTask(workflows),
     [APPROVAL_TIMEOUT]: approvalTimeoutTask(workflows),
+    [APPLY_SYNC_EVENT]: applySyncEventTask(destinations),
+    [POLL_DESTINATION]: pollDestinationTask(destinations),
+    [PUSH_STATUS]: pushStatusTask(destinations),
     ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
 }

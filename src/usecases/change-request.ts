@@ -21,9 +21,9 @@ export async function changeRequest(db: Db, actor: UserActor, id: string, patch:
 
 /**
  * The change inside the caller's transaction (a workflow step commits it together with the step's result).
- * Returns the entries written; `causedByRunId` marks them as a workflow's doing.
+ * Returns the entries written; `causedByRunId` marks them as a workflow's doing, `origin` as a destination's.
  */
-export async function changeRequestInTx(tx: Tx, actor: Actor, id: string, patch: RequestPatch, now: Date, causedByRunId?: string): Promise<string[]> {
+export async function changeRequestInTx(tx: Tx, actor: Actor, id: string, patch: RequestPatch, now: Date, causedByRunId?: string, origin?: string): Promise<string[]> {
   {
     const row = await lockRequest(tx, id);
     const follower = actor.kind !== 'system' && (await isFollower(tx, id, actor.userId));
@@ -52,6 +52,8 @@ export async function changeRequestInTx(tx: Tx, actor: Actor, id: string, patch:
       }
     }
     if (!entries.length) return [];
+    // A change a destination asked for carries its origin, so it is not sent back there (no ping-pong).
+    if (origin) for (const e of entries) e.data.origin = origin;
     await updateRequest(tx, id, changed, now);
     return appendTimeline(tx, id, actor, entries, now, causedByRunId);
   }

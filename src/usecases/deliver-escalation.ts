@@ -108,7 +108,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
             teamId: esc.target_kind === 'team' ? esc.target_remote_id : null,
           }),
         ));
-      await record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, state: 'created', last_error: null, last_error_kind: null }, [
+      await record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
       ]);
     }

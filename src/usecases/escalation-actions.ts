@@ -50,7 +50,7 @@ export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, 
   await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
     await lockEscalation(tx, id);
-    await updateEscalation(tx, id, { remote_id: ticket.remoteId, remote_url: ticket.url, state: 'created', message_posted: true, attempts: 1, last_error: null, last_error_kind: null, next_attempt_at: null, linked_at: null }, now);
+    await updateEscalation(tx, id, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', message_posted: true, attempts: 1, last_error: null, last_error_kind: null, next_attempt_at: null, linked_at: null }, now);
     await appendTimeline(tx, esc.request_id, actor, [
       { type: 'escalation.relinked', visibility: 'internal', data: { escalationId: id, conversationId: ticket.remoteId, url: ticket.url, previousConversationId: esc.remote_id } },
     ], now);
@@ -80,6 +80,8 @@ export async function linkExistingConversation(deps: DestinationDeps, actor: Use
         state: 'created',
         remote_id: ticket.remoteId,
         remote_url: ticket.url,
+        remote_status: ticket.status,
+        remote_updated_at: ticket.updatedAt,
         contact_remote_id: ticket.contactId,
         message_posted: true,
         attempts: 1,

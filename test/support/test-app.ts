@@ -37,6 +37,8 @@ export interface TestApp {
   db: Db;
   url: string;
   config: Config;
+  /** The app's secret box (to build use-case dependencies in tests). */
+  secrets: ReturnType<typeof createSecretBox>;
   /** Moves the app's clock; starts at the real time. */
   clock: { now: Date; advance(ms: number): void };
   createUser(role: Role, fields?: Partial<{ email: string; name: string; managerId: string; department: string; title: string; location: string }>): Promise<TestUser>;
@@ -88,6 +90,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
     url: database.url,
     config,
     clock,
+    secrets,
     async createUser(role, fields = {}) {
       counter += 1;
       sharedHash ??= hashPassword(TEST_PASSWORD);

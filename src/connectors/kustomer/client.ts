@@ -9,6 +9,7 @@ import { createHttpClient, type HttpClient, type HttpRequest } from '../kit/http
 import type { RateBudget, RateWindow } from '../kit/rate-budget.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
 import { missingPermissions } from './roles.ts';
+import { WEBHOOK_EVENTS } from './webhook.ts';
 import * as W from './wire.ts';
 import type { z } from 'zod';
 
@@ -252,6 +253,38 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
       };
       const r = await get(W.MessageResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, body });
       return { remoteId: r.data.id };
+    },
+
+    /** POST /v1/customers/search (queryContext conversation), oldest change first, all pages (Kustomer allows 100). */
+    async ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]> {
+      const body: W.ConversationSearchBody = {
+        queryContext: 'conversation',
+        and: [{ conversation_updated_at: { gte: since.toISOString() } }],
+        sort: [{ conversation_updated_at: 'asc' }],
+        timeZone: 'UTC',
+      };
+      const out: RemoteTicket[] = [];
+      for (let page = 1; page <= 100; page++) {
+        const reply = await get(W.ConversationList, { method: 'POST', path: '/v1/customers/search', query: { page, pageSize: 100 }, body });
+        out.push(...reply.data.map(toTicket));
+        if (!reply.links?.next || reply.data.length === 0) break;
+      }
+      return out;
+    },
+
+    /** POST /v1/outbound-webhooks: the reply's token signs every delivery. */
+    async subscribe(url: string) {
+      const r = await get(W.WebhookResponse, { method: 'POST', path: '/v1/outbound-webhooks', body: { name: 'Bridgedesk status sync', url, events: WEBHOOK_EVENTS } });
+      return { remoteId: r.data.id, signingKey: r.data.attributes.token ?? null };
+    },
+
+    /** DELETE /v1/outbound-webhooks/{id}; one already gone is fine. */
+    async unsubscribe(remoteId: string) {
+      try {
+        await call({ method: 'DELETE', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}` });
+      } catch (err) {
+        if (!(err instanceof ConnectorError && err.status === 404)) throw err;
+      }
     },
 
     /** GET /v1/metadata/conversation: the custom attributes a conversation can carry; the name suffix is the type. */

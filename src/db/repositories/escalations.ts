@@ -73,7 +73,10 @@ export async function findEscalation(q: Queryable, id: string): Promise<Escalati
 }
 
 export type EscalationPatch = Partial<
-  Pick<EscalationRow, 'state' | 'contact_remote_id' | 'remote_id' | 'remote_url' | 'message_posted' | 'attempts' | 'last_error' | 'last_error_kind' | 'next_attempt_at' | 'linked_at'>
+  Pick<
+    EscalationRow,
+    'state' | 'contact_remote_id' | 'remote_id' | 'remote_url' | 'remote_status' | 'remote_updated_at' | 'message_posted' | 'attempts' | 'last_error' | 'last_error_kind' | 'next_attempt_at' | 'linked_at'
+  >
 >;
 
 export async function updateEscalation(q: Queryable, id: string, patch: EscalationPatch, now: Date) {

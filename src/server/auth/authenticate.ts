@@ -20,6 +20,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CSRF_EXEMPT = new Set(['/api/v1/auth/login', '/api/v1/setup']);
 /** The only API paths open without a session or token; every other one answers 401 before anything else runs. */
 const PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/setup']);
+/** Webhooks authenticate by their secret URL and signature, checked by their route. */
+const WEBHOOKS = '/api/v1/webhooks/';
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { db, now } = c.var.deps;
@@ -49,6 +51,6 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       }
     }
   }
-  if (!c.var.actor && !PUBLIC.has(c.req.path)) throw new AppError('unauthenticated', 'Sign in or send an API token');
+  if (!c.var.actor && !PUBLIC.has(c.req.path) && !c.req.path.startsWith(WEBHOOKS)) throw new AppError('unauthenticated', 'Sign in or send an API token');
   return next();
 };

@@ -1,0 +1,29 @@
+/** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status. */
+import type { Task } from 'graphile-worker';
+import { z } from 'zod';
+import type { ProviderId } from '../connectors/registry.ts';
+import type { DestinationDeps } from '../usecases/destination-access.ts';
+import { applyEvent } from '../usecases/sync/apply-event.ts';
+import { pollDestination } from '../usecases/sync/poll-destination.ts';
+import { pushStatus } from '../usecases/sync/push-status.ts';
+
+export { APPLY_SYNC_EVENT } from '../usecases/sync/receive-event.ts';
+export { POLL_DESTINATION } from '../usecases/sync/poll-destination.ts';
+export { PUSH_STATUS } from '../usecases/sync/push-status.ts';
+
+export const applySyncEventTask =
+  (deps: DestinationDeps): Task =>
+  async (payload) => applyEvent(deps, z.object({ eventRowId: z.string() }).parse(payload).eventRowId);
+
+export const pollDestinationTask =
+  (deps: DestinationDeps): Task =>
+  async (payload) => {
+    await pollDestination(deps, z.object({ provider: z.enum(['kustomer']) }).parse(payload).provider as ProviderId);
+  };
+
+export const pushStatusTask =
+  (deps: DestinationDeps): Task =>
+  async (payload) => {
+    const p = z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']) }).parse(payload);
+    await pushStatus(deps, p.escalationId, p.status);
+  };

@@ -1,0 +1,62 @@
+/** Status sync: its settings (admin), and the webhook endpoint Kustomer posts to (secret URL, no session). */
+import { createRoute, z } from '@hono/zod-openapi';
+import { receiveWebhook } from '../../usecases/sync/receive-event.ts';
+import { syncView, updateSyncSettings } from '../../usecases/sync/sync-settings.ts';
+import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
+import type { AppDeps } from '../context.ts';
+
+export const syncRoutes = router();
+
+const SyncSchema = z
+  .object({
+    settings: z.object({
+      inbound: z.boolean(),
+      outbound: z.boolean(),
+      inboundMap: z.object({ open: z.string().nullable(), waiting: z.string().nullable(), closed: z.string().nullable() }),
+      outboundMap: z.object({ resolved: z.string().nullable(), archived: z.string().nullable(), reopened: z.string().nullable() }),
+      pollMinutes: z.number(),
+      commentSync: z.boolean(),
+    }),
+    webhook: z.object({ url: z.string().nullable(), subscribed: z.boolean(), setupNote: z.string().nullable() }),
+    lastEventAt: z.string().nullable(),
+    lastPollCursor: z.string().nullable(),
+    lastError: z.string().nullable(),
+  })
+  .openapi('KustomerSync');
+
+const deps = (c: { var: { deps: AppDeps } }) => ({ ...c.var.deps, publicUrl: c.var.deps.config.publicUrl });
+
+syncRoutes.openapi(
+  createRoute({ method: 'get', path: '/integrations/kustomer/sync', tags: ['Integrations'], summary: 'Status sync settings, webhook state, last event and last error', security, middleware: [allow('admin')], responses: { 200: json(SyncSchema), ...errors(401, 403, 404) } }),
+  async (c) => c.json((await syncView(deps(c), 'kustomer')) as z.infer<typeof SyncSchema>, 200),
+);
+
+syncRoutes.openapi(
+  createRoute({
+    method: 'put',
+    path: '/integrations/kustomer/sync',
+    tags: ['Integrations'],
+    summary: 'Change status sync: directions, status mappings, polling interval, comment sync (turning inbound on subscribes the webhook)',
+    security,
+    middleware: [allow('admin')],
+    request: { body: jsonBody(z.record(z.string(), z.unknown())) },
+    responses: { 200: json(SyncSchema), ...errors(400, 401, 403, 404, 422, 502) },
+  }),
+  async (c) => c.json((await updateSyncSettings(deps(c), 'kustomer', c.req.valid('json'))) as z.infer<typeof SyncSchema>, 200),
+);
+
+syncRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/webhooks/kustomer/{token}',
+    tags: ['Integrations'],
+    summary: 'Kustomer outbound webhook (the secret URL shown in sync settings); answers before processing',
+    description: 'Verified by the secret URL and, where Kustomer signs, X-Kustomer-Webhook-Signature. Events older than two hours are refused; a repeated event id is accepted once.',
+    request: { params: z.object({ token: z.string().min(10).max(200).openapi({ param: { name: 'token', in: 'path' } }) }) },
+    responses: { 202: json(z.object({ status: z.enum(['accepted', 'duplicate']) }), 'Stored for processing'), ...errors(400, 401, 413) },
+  }),
+  async (c) => {
+    const status = await receiveWebhook(c.var.deps, 'kustomer', c.req.valid('param').token, await c.req.text(), c.req.raw.headers);
+    return c.json({ status }, 202);
+  },
+);

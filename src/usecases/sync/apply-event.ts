@@ -1,0 +1,53 @@
+/**
+ * Applies one destination event (stored in destination_events) to the linked requests: a conversation status
+ * change moves the request per the mapping; a message lands on the timeline when comment sync is on. Events are
+ * applied in the destination's own order (its updatedAt), never arrival order, and each event once.
+ */
+import { SYSTEM } from '../../core/actor.ts';
+import type { DestinationEvent } from '../../core/destination.ts';
+import { inboundStatus, isEcho, SyncSettings } from '../../core/sync-settings.ts';
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
+import type { Db } from '../../db/database.ts';
+import { appendTimeline } from '../../db/repositories/timeline.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { changeRequestInTx } from '../change-request.ts';
+
+export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: string): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    const row = await tx.selectFrom('destination_events').selectAll().where('id', '=', eventRowId).forUpdate().executeTakeFirst();
+    if (!row || row.processed_at) return;
+    const connection = await tx.selectFrom('destination_connections').select(['provider', 'sync_settings']).where('id', '=', row.connection_id).executeTakeFirstOrThrow();
+    const settings = SyncSettings.parse(connection.sync_settings);
+    const event = row.payload as DestinationEvent;
+    const now = deps.now();
+    const name = PROVIDERS[connection.provider as ProviderId].displayName;
+    const ticketId = event.kind === 'ticket' ? event.remoteId : event.kind === 'message' ? event.ticketId : null;
+    const linked = ticketId
+      ? await tx.selectFrom('escalations').selectAll().where('provider', '=', connection.provider).where('remote_id', '=', ticketId).forUpdate().execute()
+      : [];
+    for (const esc of linked) {
+      if (event.kind === 'message') {
+        if (!settings.commentSync || event.fromUs) continue;
+        await appendTimeline(tx, esc.request_id, SYSTEM, [
+          { type: 'sync.message_received', visibility: 'internal', data: { origin: connection.provider, destination: name, conversationId: ticketId, channel: event.channel, body: event.body.slice(0, 20_000) } },
+        ], now);
+        continue;
+      }
+      if (event.kind !== 'ticket') continue;
+      // Out of order: the destination already told us about a newer state of this conversation.
+      if (esc.remote_updated_at && new Date(event.updatedAt) <= new Date(esc.remote_updated_at)) continue;
+      const changed = esc.remote_status !== event.status;
+      await tx.updateTable('escalations').set({ remote_status: event.status, remote_updated_at: event.updatedAt, updated_at: now }).where('id', '=', esc.id).execute();
+      if (!changed) continue;
+      if (isEcho({ status: esc.last_pushed_status, at: esc.last_pushed_at ? new Date(esc.last_pushed_at) : null }, event.status, now)) continue;
+      const target = inboundStatus(settings, event.status);
+      const request = await tx.selectFrom('requests').select('status').where('id', '=', esc.request_id).executeTakeFirstOrThrow();
+      const applied = target && target !== request.status ? target : null;
+      await appendTimeline(tx, esc.request_id, SYSTEM, [
+        { type: 'sync.status_received', visibility: 'internal', data: { origin: connection.provider, destination: name, conversationId: ticketId, remoteStatus: event.status, appliedStatus: applied, escalationId: esc.id } },
+      ], now);
+      if (applied) await changeRequestInTx(tx, SYSTEM, esc.request_id, { status: applied }, now, undefined, connection.provider);
+    }
+    await tx.updateTable('destination_events').set({ processed_at: now }).where('id', '=', eventRowId).execute();
+  });
+}

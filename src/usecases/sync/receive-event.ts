@@ -1,0 +1,60 @@
+/**
+ * Takes in destination events: a webhook delivery (verified against the connection's secret URL and signing key,
+ * refused when stale) or a polled change. Stores each raw in destination_events, unique on its event id, and
+ * enqueues its processing in the same transaction, so the webhook is answered fast and a repeat is a no-op.
+ */
+import { createHash } from 'node:crypto';
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
+import type { DestinationEvent } from '../../core/destination.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import type { SecretBox } from '../../db/secret-box.ts';
+import { enqueueJob, withTransaction } from '../../db/transaction.ts';
+
+export const APPLY_SYNC_EVENT = 'apply-sync-event';
+/** Kustomer retries a failing delivery for about an hour (§6); anything older is a replay, not a retry. */
+export const MAX_EVENT_AGE_MS = 2 * 3_600_000;
+
+export const webhookTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Returns false for an event already received (it is not applied twice). */
+export async function storeEvent(tx: Tx, connectionId: string, source: 'webhook' | 'poll', event: DestinationEvent): Promise<boolean> {
+  const row = await tx
+    .insertInto('destination_events')
+    .values({ connection_id: connectionId, event_id: event.eventId, source, payload: JSON.stringify(event) })
+    .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return false;
+  await enqueueJob(tx, APPLY_SYNC_EVENT, { eventRowId: row.id }, { jobKey: `sync-event:${row.id}` });
+  return true;
+}
+
+export async function receiveWebhook(
+  deps: { db: Db; secrets: SecretBox; now: () => Date },
+  provider: ProviderId,
+  token: string,
+  rawBody: string,
+  headers: Headers,
+): Promise<'accepted' | 'duplicate'> {
+  const connection = await deps.db
+    .selectFrom('destination_connections')
+    .select(['id', 'webhook_signing_key_encrypted'])
+    .where('provider', '=', provider)
+    .where('webhook_token_hash', '=', webhookTokenHash(token))
+    .executeTakeFirst();
+  // The same answer for an unknown URL and a bad signature: nothing tells a prober which part was wrong.
+  const refused = new AppError('unauthenticated', 'Webhook not accepted');
+  if (!connection) throw refused;
+  const signingKey = connection.webhook_signing_key_encrypted ? deps.secrets.open(connection.webhook_signing_key_encrypted) : null;
+  const event = PROVIDERS[provider].readWebhook(rawBody, headers, signingKey);
+  if (!event) throw refused;
+  const age = deps.now().getTime() - Date.parse(event.createdAt);
+  if (!(age < MAX_EVENT_AGE_MS)) throw new AppError('bad_request', 'Event is too old to accept (replayed?)');
+  const fresh = await withTransaction(deps.db, async (tx) => {
+    const stored = await storeEvent(tx, connection.id, 'webhook', event);
+    await tx.updateTable('destination_connections').set({ last_inbound_at: deps.now() }).where('id', '=', connection.id).execute();
+    return stored;
+  });
+  return fresh ? 'accepted' : 'duplicate';
+}

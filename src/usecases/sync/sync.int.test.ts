@@ -1,0 +1,151 @@
+/** Two-way status sync against the emulator: webhooks, polling, ordering, forgeries, outbound pushes, no echo. */
+import { createHmac } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { createTestApp } from '../../../test/support/test-app.ts';
+import { destinationDeps } from '../destination-access.ts';
+import { pollDestination } from './poll-destination.ts';
+
+let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
+// Kustomer's webhook deliveries reach the in-process app: the URL's path is what routes them.
+const emulator = await serveEmulator({
+  port: 0,
+  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
+});
+afterAll(() => emulator.close());
+const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
+const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+app = t;
+const admin = await t.createUser('admin');
+const agent = await t.createUser('agent');
+const requester = await t.createUser('requester');
+let webhookUrl = '';
+
+beforeAll(async () => {
+  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
+  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
+  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0 });
+  expect(sync.status, JSON.stringify(sync.body)).toBe(200);
+  expect(sync.body.webhook.subscribed).toBe(true);
+  webhookUrl = sync.body.webhook.url;
+  await t.startWorker({ concurrency: 5 });
+});
+afterEach(async () => {
+  await emulator.control.webhooks.idle();
+  emulator.control.clearFaults();
+});
+
+async function linkedRequest() {
+  const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Sync me', requesterId: requester.id })).body;
+  const e = (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 'Sync me', message: 'm' })).body;
+  const linked = await t.waitFor(async () => {
+    const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
+    return x.state === 'linked' ? x : undefined;
+  });
+  await emulator.control.webhooks.idle();
+  return { request: r, conversationId: linked.conversationId as string };
+}
+const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status;
+const until = (id: string, status: string) => t.waitFor(async () => ((await statusOf(id)) === status ? true : undefined));
+const remoteStatus = (conversationId: string) => emulator.control.conversations('acme').find((c) => c.id === conversationId)!.attributes.status;
+
+describe('Kustomer → Bridgedesk', () => {
+  it('resolves the request when the conversation is marked done in Kustomer, with a timeline entry, and sends nothing back', async () => {
+    const { request, conversationId } = await linkedRequest();
+    emulator.control.clearCalls();
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    await until(request.id, 'resolved');
+    const entries = (await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[];
+    expect(entries.find((e) => e.type === 'sync.status_received')).toMatchObject({ data: { remoteStatus: 'closed', appliedStatus: 'resolved', conversationId } });
+    expect(entries.find((e) => e.type === 'request.status_changed').data.origin).toBe('kustomer');
+    await t.waitFor(async () => ((await t.db.selectFrom('graphile_worker.jobs' as never).selectAll().execute()) as unknown[]).length === 0 || undefined);
+    expect(emulator.control.calls().filter((c) => c.method === 'PATCH')).toEqual([]);
+  });
+
+  it('follows snoozed → waiting and reopened → in progress', async () => {
+    const { request, conversationId } = await linkedRequest();
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'snoozed', snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' } });
+    await until(request.id, 'waiting');
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'open' });
+    await until(request.id, 'in_progress');
+  });
+
+  it('catches a missed webhook by polling', async () => {
+    const { request, conversationId } = await linkedRequest();
+    emulator.control.webhooks.dropNext(1);
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    await emulator.control.webhooks.idle();
+    expect(await statusOf(request.id)).not.toBe('resolved');
+    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 5 }) }).execute();
+    const deps = destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets });
+    expect(await pollDestination(deps, 'kustomer')).toBeGreaterThan(0);
+    await until(request.id, 'resolved');
+    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 0 }) }).execute();
+  });
+
+  it('applies events once and in Kustomer\'s order, whatever order and however often they arrive', async () => {
+    const { request, conversationId } = await linkedRequest();
+    emulator.control.webhooks.hold();
+    emulator.control.webhooks.duplicateNext(3);
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'snoozed', snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' } });
+    await emulator.control.webhooks.release('reverse');
+    await emulator.control.webhooks.idle();
+    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    await until(request.id, 'waiting');
+    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    expect(await statusOf(request.id)).toBe('waiting');
+    const received = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).filter((e) => e.type === 'sync.status_received');
+    expect(received).toHaveLength(1);
+  });
+});
+
+describe('webhook security', () => {
+  const event = (createdAt = new Date().toISOString()) =>
+    JSON.stringify({ id: `evt-${Math.random()}`, name: 'kustomer.conversation.update', org: 'x', createdAt, data: { type: 'conversation', id: 'aaaaaaaaaaaaaaaaaaaaaaaa', attributes: { status: 'done', createdAt, updatedAt: createdAt } } });
+  const post = (url: string, body: string, headers: Record<string, string> = {}) => t.raw(new URL(url).pathname, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  it('refuses a forged signature, an unknown URL and a stale (replayed) event', async () => {
+    expect((await post(webhookUrl, event(), { 'x-kustomer-webhook-signature': 'deadbeef' })).status).toBe(401);
+    expect((await post(webhookUrl, event())).status).toBe(401);
+    expect((await post(webhookUrl.replace(/[^/]+$/, 'not-the-token-at-all'), event())).status).toBe(401);
+    const webhook = await t.db.selectFrom('destination_connections').select('webhook_signing_key_encrypted').executeTakeFirstOrThrow();
+    expect(webhook.webhook_signing_key_encrypted).not.toBeNull();
+  });
+
+  it('accepts a correctly signed event once, and refuses the same event when it is old', async () => {
+    const row = await t.db.selectFrom('destination_connections').select('webhook_signing_key_encrypted').executeTakeFirstOrThrow();
+    const signingKey = t.secrets.open(row.webhook_signing_key_encrypted!);
+    const body = event();
+    const sig = createHmac('sha256', signingKey).update(body).digest('hex');
+    expect((await post(webhookUrl, body, { 'x-kustomer-webhook-signature': sig })).status).toBe(202);
+    expect(await (await post(webhookUrl, body, { 'x-kustomer-webhook-signature': sig })).json()).toEqual({ status: 'duplicate' });
+    const old = event(new Date(Date.now() - 3 * 3_600_000).toISOString());
+    expect((await post(webhookUrl, old, { 'x-kustomer-webhook-signature': createHmac('sha256', signingKey).update(old).digest('hex') })).status).toBe(400);
+  });
+});
+
+describe('Bridgedesk → Kustomer', () => {
+  it('marks the conversation done when the request is resolved, reopens it on reopen, and the echo changes nothing', async () => {
+    const { request, conversationId } = await linkedRequest();
+    await t.api(agent, 'PATCH', `/api/v1/requests/${request.id}`, { status: 'resolved' });
+    await t.waitFor(async () => remoteStatus(conversationId) === 'done' || undefined);
+    await emulator.control.webhooks.idle();
+    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    expect(await statusOf(request.id)).toBe('resolved');
+    await t.api(agent, 'PATCH', `/api/v1/requests/${request.id}`, { status: 'new' });
+    await t.waitFor(async () => remoteStatus(conversationId) === 'open' || undefined);
+    await emulator.control.webhooks.idle();
+    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    expect(await statusOf(request.id)).toBe('new');
+    const types = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).map((e) => e.type);
+    expect(types.filter((x) => x === 'sync.status_sent')).toHaveLength(2);
+    expect(types.filter((x) => x === 'sync.status_received')).toHaveLength(0);
+  });
+
+  it('is for admins to configure', async () => {
+    expect((await t.api(agent, 'GET', '/api/v1/integrations/kustomer/sync')).status).toBe(403);
+    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: 'yes' })).status).toBe(400);
+  });
+});
