@@ -6,10 +6,12 @@ import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { applyEvent } from '../usecases/sync/apply-event.ts';
 import { pollDestination } from '../usecases/sync/poll-destination.ts';
 import { pushStatus } from '../usecases/sync/push-status.ts';
+import { pushComment } from '../usecases/sync/push-comment.ts';
 
 export { APPLY_SYNC_EVENT } from '../usecases/sync/receive-event.ts';
 export { POLL_DESTINATION } from '../usecases/sync/poll-destination.ts';
 export { PUSH_STATUS } from '../usecases/sync/push-status.ts';
+export { PUSH_COMMENT } from '../usecases/sync/push-comment.ts';
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>
@@ -19,6 +21,13 @@ export const pollDestinationTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
     await pollDestination(deps, z.object({ provider: z.enum(['kustomer']) }).parse(payload).provider as ProviderId);
+  };
+
+export const pushCommentTask =
+  (deps: DestinationDeps): Task =>
+  async (payload, helpers) => {
+    const p = z.object({ escalationId: z.uuid(), entryId: z.string() }).parse(payload);
+    await pushComment(deps, p.escalationId, p.entryId, helpers.job.attempts > 1);
   };
 
 export const pushStatusTask =

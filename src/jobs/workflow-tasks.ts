@@ -5,19 +5,21 @@ import { expireApproval } from '../usecases/workflows/decide-approval.ts';
 import { matchWorkflows } from '../usecases/workflows/match-workflows.ts';
 import { runWorkflow } from '../usecases/workflows/run-workflow.ts';
 import { queueStatusPushes } from '../usecases/sync/push-status.ts';
+import { queueCommentPushes } from '../usecases/sync/push-comment.ts';
 import type { WorkflowRunDeps } from '../usecases/workflows/steps.ts';
 
 export { MATCH_WORKFLOWS } from '../db/repositories/timeline.ts';
 export { RUN_WORKFLOW } from '../usecases/workflows/match-workflows.ts';
 export { APPROVAL_TIMEOUT } from '../usecases/workflows/approval-step.ts';
 
-/** New timeline events: start the workflows they trigger, and queue status pushes to linked conversations. */
+/** New timeline events: start the workflows they trigger, and queue status and comment pushes to linked conversations. */
 export const matchWorkflowsTask =
   (deps: WorkflowRunDeps): Task =>
   async (payload) => {
     const { entryIds } = z.object({ entryIds: z.array(z.string()) }).parse(payload);
     await matchWorkflows(deps, entryIds);
     await queueStatusPushes(deps.db, entryIds);
+    await queueCommentPushes(deps.db, entryIds);
   };
 
 export const runWorkflowTask =

@@ -144,6 +144,22 @@ describe('Bridgedesk → Kustomer', () => {
     expect(types.filter((x) => x === 'sync.status_received')).toHaveLength(0);
   });
 
+  it('syncs comments both ways when comment sync is on, each marked with its origin', async () => {
+    await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: true });
+    const { request, conversationId } = await linkedRequest();
+    await t.api(agent, 'POST', `/api/v1/requests/${request.id}/comments`, { body: 'We refunded the order' });
+    await t.waitFor(async () => emulator.control.notes('acme').some((n) => (n.relationships as any).conversation.data.id === conversationId && String(n.attributes.body).includes('We refunded the order')) || undefined);
+    const fresh = emulator.control.createApiKey({ org: 'acme', roles: demo.key.roles });
+    await fetch(`${emulator.url}/v1/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fresh.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'email', app: 'postmark', direction: 'in', preview: 'Thanks, received it' }),
+    });
+    const msg = await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).find((e) => e.type === 'sync.message_received'));
+    expect(msg.data).toMatchObject({ origin: 'kustomer', body: 'Thanks, received it' });
+    await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: false });
+  });
+
   it('is for admins to configure', async () => {
     expect((await t.api(agent, 'GET', '/api/v1/integrations/kustomer/sync')).status).toBe(403);
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: 'yes' })).status).toBe(400);

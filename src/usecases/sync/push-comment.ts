@@ -1,0 +1,58 @@
+/**
+ * Comment sync (off by default): a public reply on a linked request becomes a note on the conversation, marked
+ * with its origin. The note's external id is the timeline entry, so a retry finds the note a lost reply created.
+ */
+import { SYSTEM } from '../../core/actor.ts';
+import { SyncSettings } from '../../core/sync-settings.ts';
+import { ConnectorError } from '../../connectors/kit/errors.ts';
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
+import type { Db } from '../../db/database.ts';
+import { findConnection } from '../../db/repositories/destinations.ts';
+import { appendTimeline } from '../../db/repositories/timeline.ts';
+import { enqueueJob, withTransaction } from '../../db/transaction.ts';
+import { formatRequestNumber } from '../../core/request.ts';
+import { clientFor, type DestinationDeps } from '../destination-access.ts';
+
+export const PUSH_COMMENT = 'push-comment';
+
+export async function queueCommentPushes(db: Db, entryIds: string[]) {
+  const comments = await db.selectFrom('timeline_entries').select(['id', 'request_id']).where('id', 'in', entryIds).where('type', '=', 'comment.public_reply').execute();
+  for (const c of comments) {
+    const escalations = await db.selectFrom('escalations').select(['id', 'provider']).where('request_id', '=', c.request_id).where('remote_id', 'is not', null).execute();
+    for (const esc of escalations) {
+      const connection = await db.selectFrom('destination_connections').select('sync_settings').where('provider', '=', esc.provider).executeTakeFirst();
+      if (!connection || !SyncSettings.parse(connection.sync_settings).commentSync) continue;
+      await enqueueJob(db, PUSH_COMMENT, { escalationId: esc.id, entryId: c.id }, { jobKey: `comment:${esc.id}:${c.id}`, maxAttempts: 10 });
+    }
+  }
+}
+
+export async function pushComment(deps: DestinationDeps, escalationId: string, entryId: string, isRetry: boolean) {
+  const esc = await deps.db.selectFrom('escalations').selectAll().where('id', '=', escalationId).executeTakeFirst();
+  const entry = await deps.db
+    .selectFrom('timeline_entries as t')
+    .innerJoin('requests as r', 'r.id', 't.request_id')
+    .leftJoin('users as u', 'u.id', 't.actor_user_id')
+    .select(['t.data', 'r.number', 'u.name'])
+    .where('t.id', '=', entryId)
+    .executeTakeFirst();
+  if (!esc?.remote_id || !entry) return;
+  const provider = esc.provider as ProviderId;
+  const connection = await findConnection(deps.db, provider);
+  if (!connection || connection.status !== 'connected') return;
+  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
+  const externalId = `comment:${entryId}`;
+  try {
+    const existing = isRetry ? await client.findNote(esc.remote_id, externalId) : null;
+    if (!existing) {
+      const body = `${entry.name ?? 'Bridgedesk'} replied on Bridgedesk ${formatRequestNumber(entry.number)}:\n\n${String((entry.data as { body?: string }).body ?? '')}`;
+      await client.addNote(esc.remote_id, { body, externalId });
+    }
+    await withTransaction(deps.db, (tx) =>
+      appendTimeline(tx, esc.request_id, SYSTEM, [{ type: 'sync.comment_sent', visibility: 'internal', data: { destination: PROVIDERS[provider].displayName, conversationId: esc.remote_id, entryId } }], deps.now()),
+    );
+  } catch (err) {
+    if (err instanceof ConnectorError && err.kind !== 'retryable') return; // reported by the connection's health, not retried
+    throw err;
+  }
+}
