@@ -72,6 +72,10 @@ const ACCESS: Record<string, Access> = {
   'PUT /api/v1/integrations/kustomer/sync': 'admin',
   // Authenticated by its secret URL and signature, not by a session: see src/usecases/sync/sync.int.test.ts.
   'POST /api/v1/webhooks/kustomer/{token}': 'public',
+  'GET /api/v1/integrations/kustomer/fields': 'admin',
+  'GET /api/v1/integrations/kustomer/field-mappings': 'admin',
+  'PUT /api/v1/integrations/kustomer/field-mappings': 'admin',
+  'GET /api/v1/requests/{id}/mapped-values': 'staff',
 };
 
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */

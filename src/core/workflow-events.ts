@@ -43,9 +43,11 @@ export function eventsFromEntry(entry: { type: string; data: Record<string, unkn
   }
 }
 
-/** Entry types worth looking at for workflows (others are never dispatched). */
+/** Entry types worth dispatching: workflow events, plus title/description changes (mapped fields sync them). */
 export const isEventEntry = (type: string) =>
   type === 'request.created' ||
+  type === 'request.title_changed' ||
+  type === 'request.description_changed' ||
   type === 'request.status_changed' ||
   type === 'request.priority_changed' ||
   type === 'request.service_changed' ||

@@ -8,6 +8,7 @@ import { DELIVER_ESCALATION, deliverEscalationTask } from './deliver-escalation.
 import { APPROVAL_TIMEOUT, approvalTimeoutTask, MATCH_WORKFLOWS, matchWorkflowsTask, RUN_WORKFLOW, runWorkflowTask } from './workflow-tasks.ts';
 import { SEND_EMAIL } from '../usecases/workflows/notify.ts';
 import { sendEmailTask } from './send-email.ts';
+import { PUSH_MAPPED_FIELDS, pushMappedFieldsTask } from './push-mapped-fields.ts';
 import { APPLY_SYNC_EVENT, applySyncEventTask, POLL_DESTINATION, pollDestinationTask, PUSH_COMMENT, pushCommentTask, PUSH_STATUS, pushStatusTask } from './sync-tasks.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
@@ -43,6 +44,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     [POLL_DESTINATION]: pollDestinationTask(destinations),
     [PUSH_STATUS]: pushStatusTask(destinations),
     [PUSH_COMMENT]: pushCommentTask(destinations),
+    [PUSH_MAPPED_FIELDS]: pushMappedFieldsTask(destinations),
     ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
 }

@@ -22,6 +22,8 @@ import type { EscalationRow } from '../db/schema.ts';
 import { clientFor, type DestinationDeps } from './destination-access.ts';
 import { enqueueDelivery } from './submit-escalation.ts';
 import { enqueueRun } from './workflows/match-workflows.ts';
+import { enqueueFieldPush } from './field-mapping/index.ts';
+import type { Tx } from '../db/database.ts';
 
 export interface DeliveryDeps extends DestinationDeps {
   publicUrl: string;
@@ -30,8 +32,9 @@ export interface DeliveryDeps extends DestinationDeps {
 }
 
 /** Writes an escalation change and its timeline entries together (entries are the system's, and internal). */
-async function record(deps: DeliveryDeps, esc: EscalationRow, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date) {
+async function record(deps: DeliveryDeps, esc: EscalationRow, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date, alsoInTx?: (tx: Tx) => Promise<void>) {
   await withTransaction(deps.db, async (tx) => {
+    await alsoInTx?.(tx);
     await updateEscalation(tx, esc.id, patch, deps.now());
     const runId = esc.workflow_run_id ?? undefined;
     await appendTimeline(tx, esc.request_id, SYSTEM, entries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), deps.now(), runId);
@@ -110,7 +113,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
         ));
       await record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
-      ]);
+      ], undefined, (tx) => enqueueFieldPush(tx, esc.id, null)); // mapped custom attributes, sent once the conversation exists
     }
 
     if (!esc.message_posted && esc.origin === 'created') {

@@ -7,6 +7,7 @@ import { escalationRoutes } from './escalations.ts';
 import { workflowRoutes } from './workflows.ts';
 import { approvalRoutes } from './approvals.ts';
 import { syncRoutes } from './sync.ts';
+import { fieldMappingRoutes } from './field-mappings.ts';
 import { requestRoutes } from './requests.ts';
 import { customFieldRoutes } from './custom-fields.ts';
 import { inboxRoutes } from './inboxes.ts';
@@ -14,4 +15,4 @@ import { serviceRoutes } from './services.ts';
 import { userRoutes } from './users.ts';
 
 export const apiRoutes = router();
-for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes, workflowRoutes, approvalRoutes, syncRoutes]) apiRoutes.route('/', r);
+for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes, workflowRoutes, approvalRoutes, syncRoutes, fieldMappingRoutes]) apiRoutes.route('/', r);

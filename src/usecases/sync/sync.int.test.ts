@@ -101,6 +101,29 @@ describe('Kustomer → Bridgedesk', () => {
   });
 });
 
+describe('custom field mapping', () => {
+  it('sends mapped values when the conversation is created and when the field changes, and refuses a type mismatch', async () => {
+    emulator.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never });
+    await t.db.insertInto('custom_fields').values([{ key: 'order_number', label: 'Order number', type: 'text' }, { key: 'order_note', label: 'Order note', type: 'text' }]).execute();
+    const mismatch = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [{ requestField: 'field.order_note', remoteField: 'refundNum' }] });
+    expect(mismatch.status).toBe(422);
+    const saved = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [{ requestField: 'field.order_number', remoteField: 'orderNumberStr' }, { requestField: 'priority', remoteField: 'orderNumberStr' }].slice(0, 1) });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Mapped', requesterId: requester.id, customFields: { order_number: '4417' } })).body;
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/mapped-values`)).body.items).toEqual([expect.objectContaining({ remoteField: 'orderNumberStr', value: '4417' })]);
+    const e = (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 'Mapped', message: 'm' })).body;
+    const linked = await t.waitFor(async () => {
+      const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
+      return x.state === 'linked' ? x : undefined;
+    });
+    const custom = () => (emulator.control.conversations('acme').find((c) => c.id === linked.conversationId)!.attributes.custom ?? {}) as Record<string, unknown>;
+    await t.waitFor(async () => custom().orderNumberStr === '4417' || undefined);
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { customFields: { order_number: '9999' } });
+    await t.waitFor(async () => custom().orderNumberStr === '9999' || undefined);
+    await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [] });
+  });
+});
+
 describe('webhook security', () => {
   const event = (createdAt = new Date().toISOString()) =>
     JSON.stringify({ id: `evt-${Math.random()}`, name: 'kustomer.conversation.update', org: 'x', createdAt, data: { type: 'conversation', id: 'aaaaaaaaaaaaaaaaaaaaaaaa', attributes: { status: 'done', createdAt, updatedAt: createdAt } } });

@@ -1,0 +1,134 @@
+/**
+ * Field mapping: which request fields fill which Kustomer conversation custom attributes (admin), and the values a
+ * request will send (staff, shown on the Escalate form).
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { notFound } from '../../core/errors.ts';
+import { findConnection } from '../../db/repositories/destinations.ts';
+import { findRequestId } from '../../db/repositories/requests.ts';
+import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings } from '../../usecases/field-mapping/index.ts';
+import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+
+export const fieldMappingRoutes = router();
+const tags = ['Field mapping'];
+const path = '/integrations/kustomer';
+
+const REMOTE_FIELD_TYPES = ['text', 'long_text', 'number', 'date', 'boolean', 'url', 'reference', 'list', 'other'] as const;
+const RemoteFieldType = z.enum(REMOTE_FIELD_TYPES).openapi({
+  description: 'From the attribute name\'s suffix: Str text, Txt long_text, Num number, At date, Bool boolean, Url url, Id reference, Tree list',
+});
+
+const RemoteFieldSchema = z
+  .object({
+    name: z.string().openapi({ example: 'orderNumberStr' }),
+    label: z.string().openapi({ example: 'Order Number' }),
+    type: RemoteFieldType,
+    options: z.array(z.string()).openapi({ description: 'The allowed values, when the attribute has a list of them' }),
+  })
+  .openapi('KustomerField');
+
+const RequestField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(70)
+  .openapi({ description: 'A built-in field (title, description, priority, status, service, tags, requester_email, requester_name, request_key, request_link) or field.<custom field key>', example: 'field.order_number' });
+
+const FieldMappingSchema = z
+  .object({ requestField: RequestField, requestFieldLabel: z.string(), remoteField: z.string(), remoteType: RemoteFieldType })
+  .openapi('FieldMapping');
+
+const MappingProblem = z.object({ requestField: z.string(), remoteField: z.string(), message: z.string() });
+
+fieldMappingRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: `${path}/fields`,
+    tags,
+    summary: 'The conversation custom attributes defined in Kustomer (read live from its metadata)',
+    security,
+    middleware: [allow('admin')] as const,
+    responses: { 200: json(z.object({ items: z.array(RemoteFieldSchema) })), ...errors(401, 403, 404, 422, 502) },
+  }),
+  async (c) => c.json({ items: await listRemoteFields(c.var.deps, 'kustomer') }, 200),
+);
+
+fieldMappingRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: `${path}/field-mappings`,
+    tags,
+    summary: 'Which request field fills which conversation attribute (empty when Kustomer is not connected)',
+    security,
+    middleware: [allow('admin')] as const,
+    responses: { 200: json(z.object({ items: z.array(FieldMappingSchema) })), ...errors(401, 403) },
+  }),
+  async (c) => c.json({ items: await getFieldMappings(c.var.deps.db, 'kustomer') }, 200),
+);
+
+fieldMappingRoutes.openapi(
+  createRoute({
+    method: 'put',
+    path: `${path}/field-mappings`,
+    tags,
+    summary: 'Replace the whole mapping set; each pair is checked against Kustomer\'s attributes and our custom fields',
+    description:
+      'Answers 422 when any pair cannot work (unknown field on either side, a field used twice, or types that do not fit, e.g. "Order total is a number; orderNumberStr holds text"), with `details.problems` listing each pair and its problem. Nothing is saved then.',
+    security,
+    middleware: [allow('admin')] as const,
+    request: {
+      body: jsonBody(
+        z.strictObject({
+          items: z.array(z.strictObject({ requestField: RequestField, remoteField: z.string().trim().min(1).max(200) })).max(500),
+        }),
+      ),
+    },
+    responses: {
+      200: json(z.object({ items: z.array(FieldMappingSchema) })),
+      422: {
+        description: 'Some pairs cannot work (details.problems), or Kustomer refused to list its attributes',
+        content: {
+          'application/json': {
+            schema: z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.looseObject({ problems: z.array(MappingProblem).optional() }).optional() }) }),
+          },
+        },
+      },
+      ...errors(400, 401, 403, 404, 502),
+    },
+  }),
+  async (c) => c.json({ items: await replaceFieldMappings(c.var.deps, 'kustomer', c.req.valid('json').items) }, 200),
+);
+
+fieldMappingRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests/{id}/mapped-values',
+    tags,
+    summary: 'The custom attribute values escalating this request will send to Kustomer (mapped fields that have a value)',
+    security,
+    middleware: [allow('staff')] as const,
+    request: { params: IdParam },
+    responses: {
+      200: json(
+        z.object({
+          items: z.array(
+            z.object({
+              requestField: z.string(),
+              label: z.string().openapi({ description: 'The request field\'s label' }),
+              remoteField: z.string(),
+              value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+            }),
+          ),
+        }),
+      ),
+      ...errors(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { db, config } = c.var.deps;
+    const requestId = await findRequestId(db, { id: c.req.valid('param').id });
+    if (!requestId) throw notFound('Request');
+    const connection = await findConnection(db, 'kustomer');
+    return c.json({ items: connection ? await mappedValues(db, connection.id, requestId, config.publicUrl) : [] }, 200);
+  },
+);
