@@ -144,17 +144,23 @@ export function useDryRun(workflowId: string | null) {
 
 export const isActiveRun = (r: Pick<WorkflowRun, 'state'>) => r.state === 'running' || r.state === 'waiting';
 
-/** Fast while a run is moving on its own, slower while one only waits (an approval may take days). */
-function pollInterval(runs: WorkflowRun[] | undefined): number | false {
-  if (runs?.some((r) => r.state === 'running')) return 1000;
-  if (runs?.some((r) => r.state === 'waiting')) return 10_000;
-  return false;
+/**
+ * Fast while a run is moving on its own (running, or waiting on Kustomer or a short wait), slower while runs only
+ * wait for people (an approval may take days); `idle` when nothing is under way.
+ */
+function pollInterval(runs: WorkflowRun[] | undefined, idle: number | false = false): number | false {
+  const active = runs?.filter(isActiveRun) ?? [];
+  if (active.some((r) => r.state === 'running' || r.steps.some((s) => s.state === 'waiting' && s.type !== 'approval'))) return 1000;
+  if (active.length) return 10_000;
+  return idle;
 }
 
 export function useWorkflowRuns(workflowId: string) {
   return useQuery({
     queryKey: keys.workflowRuns(workflowId),
     queryFn: () => get<{ items: WorkflowRun[] }>(`${PATH}/${workflowId}/runs`).then((r) => r.items),
+    // Runs start on their own: opening the tab always asks again.
+    staleTime: 0,
     refetchInterval: (q) => pollInterval(q.state.data),
   });
 }
@@ -169,7 +175,9 @@ export function useRequestWorkflowRuns(requestId: string, options: { enabled?: b
     queryKey: keys.requestWorkflowRuns(requestId),
     queryFn: () => get<{ items: WorkflowRun[] }>(`/requests/${requestId}/workflow-runs`).then((r) => r.items),
     enabled: options.enabled ?? true,
-    refetchInterval: (q) => pollInterval(q.state.data),
+    staleTime: 0,
+    // Also while idle: a workflow may start on this request any time (a tag, a reply).
+    refetchInterval: (q) => pollInterval(q.state.data, 15_000),
     retry: false,
   });
   const fingerprint = query.data?.map((r) => `${r.id}:${r.state}:${r.steps.map((s) => s.state).join(',')}`).join('|');

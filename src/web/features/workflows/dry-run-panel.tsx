@@ -5,13 +5,15 @@
 import { useMemo, useState } from 'react';
 import { useCustomFields, useInboxes, useServices, useUsers } from '../../api/catalog.ts';
 import type { Request } from '../../api/types.ts';
-import { type DryRunResult, useDryRun } from '../../api/workflows.ts';
+import { type DryRunResult, useDryRun, type WorkflowDefinition } from '../../api/workflows.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { conditionFields, ruleText } from './condition-fields.ts';
 import { RequestSearch } from './request-search.tsx';
-import { pathLabel, stepTypeLabel } from './workflow-format.ts';
+import { useStepNames } from './use-step-names.ts';
+import { pathLabel, stepAtPath, stepSummary, stepTypeLabel } from './workflow-format.ts';
 
-function DryRunReport({ result }: { result: DryRunResult }) {
+function DryRunReport({ result, definition }: { result: DryRunResult; definition: WorkflowDefinition | null }) {
+  const stepNames = useStepNames();
   const customFields = useCustomFields(true);
   const services = useServices(true);
   const inboxes = useInboxes();
@@ -23,6 +25,11 @@ function DryRunReport({ result }: { result: DryRunResult }) {
     person: (id: string) => people.data?.find((u) => u.id === id)?.name,
   };
   const running = result.steps.filter((s) => s.wouldRun).length;
+  // The editor's words (queue names rather than ids) for steps of the saved definition.
+  const localSummary = (path: string) => {
+    const step = definition ? stepAtPath(definition.steps, path) : undefined;
+    return step && step.type !== 'branch' ? stepSummary(step, stepNames) : null;
+  };
   return (
     <div className="stack-tight" data-testid="dry-run-result">
       <p className={result.triggerMatches ? 'wf-verdict wf-verdict-yes' : 'wf-verdict wf-verdict-no'} data-testid="dry-run-verdict">
@@ -44,7 +51,7 @@ function DryRunReport({ result }: { result: DryRunResult }) {
             <span aria-hidden="true">{s.wouldRun ? '▶' : '–'}</span>{' '}
             <span className="muted mono">{pathLabel(s.path)}</span> <strong>{s.name || stepTypeLabel(s.type)}</strong>
             <span className="visually-hidden">{s.wouldRun ? ' (would run)' : ' (would not run)'}</span>
-            <div className="muted small">{s.summary}</div>
+            <div className="muted small">{localSummary(s.path) ?? s.summary}</div>
             {s.note && <div className="small wf-note">{s.note}</div>}
           </li>
         ))}
@@ -54,7 +61,7 @@ function DryRunReport({ result }: { result: DryRunResult }) {
   );
 }
 
-export function DryRunPanel({ workflowId, dirty }: { workflowId: string | null; dirty: boolean }) {
+export function DryRunPanel({ workflowId, definition, dirty }: { workflowId: string | null; definition: WorkflowDefinition | null; dirty: boolean }) {
   const dry = useDryRun(workflowId);
   const [request, setRequest] = useState<Request | null>(null);
   return (
@@ -82,7 +89,7 @@ export function DryRunPanel({ workflowId, dirty }: { workflowId: string | null; 
           )}
           <ErrorBanner error={dry.error} title="Dry run failed" />
           {dry.isPending && <Loading label="Checking…" />}
-          {dry.data && !dry.isPending && <DryRunReport result={dry.data} />}
+          {dry.data && !dry.isPending && <DryRunReport result={dry.data} definition={definition} />}
         </>
       )}
     </section>

@@ -23,7 +23,7 @@ export function RequestSearch({ label, onPick }: { label: string; onPick: (r: Re
         {label}
       </label>
       <input id={id} type="search" placeholder="REQ-12 or words from the title" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} />
-      {q && (
+      {q && text.trim() && (
         <ul className="wf-search-results" aria-label="Matching requests">
           {results.isPending && <li className="muted">Searching…</li>}
           {results.error && <li className="field-error">{errorMessage(results.error)}</li>}

@@ -75,8 +75,10 @@ export function RunCard({ run, show }: { run: WorkflowRun; show: 'workflow' | 'r
           <RunStateBadge state={run.state} />
         </div>
         <div className="wf-run-meta muted small">
-          Started <RelativeTime iso={run.createdAt} />
-          {took && <> · took {took}</>}
+          <span>
+            Started <RelativeTime iso={run.createdAt} />
+            {took && ` · took ${took}`}
+          </span>
           {run.state === 'failed' && (
             <button type="button" className="btn btn-small" disabled={retry.isPending} onClick={() => retry.mutate(run.id)}>
               {retry.isPending ? 'Retrying…' : 'Retry'}

@@ -2,8 +2,6 @@
  * An ordered list of steps: each a card with its settings, moved up or down, removed, and new ones added from a
  * menu of step types. A branch step holds two more lists (then / otherwise), edited the same way, nested.
  */
-import { useInboxes, useUsers } from '../../api/catalog.ts';
-import { useKustomerIntegration } from '../../api/integrations.ts';
 import type { Step, StepType } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { ApprovalStepForm } from './approval-step-form.tsx';
@@ -13,7 +11,8 @@ import { useIssue, useOtherIssues } from './issues-context.tsx';
 import { MenuButton } from './menu-button.tsx';
 import { SimpleStepForm } from './simple-step-forms.tsx';
 import { move, newStep } from './workflow-draft.ts';
-import { STEP_LABELS, STEP_TYPES, type StepNames, stepSummary, stepTitle } from './workflow-format.ts';
+import { useStepNames } from './use-step-names.ts';
+import { STEP_LABELS, STEP_TYPES, stepSummary, stepTitle } from './workflow-format.ts';
 
 /** Sub-paths each type's form shows itself ('' the step itself); anything else the API reports is listed on the card. */
 const SHOWN: Record<StepType, string[]> = {
@@ -29,17 +28,6 @@ const SHOWN: Record<StepType, string[]> = {
   branch: ['condition.rules'],
   wait: ['minutes'],
 };
-
-function useStepNames(): StepNames {
-  const integration = useKustomerIntegration();
-  const people = useUsers({ active: true });
-  const inboxes = useInboxes();
-  return {
-    target: (kind, id) => integration.data?.[kind === 'queue' ? 'queues' : 'teams'].find((t) => t.remoteId === id)?.name,
-    person: (id) => people.data?.find((u) => u.id === id)?.name,
-    inbox: (id) => inboxes.data?.find((i) => i.id === id)?.name,
-  };
-}
 
 function AddStepMenu({ onAdd, label }: { onAdd: (type: StepType) => void; label: string }) {
   return (

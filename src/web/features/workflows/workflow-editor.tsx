@@ -5,36 +5,18 @@
  */
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { type Workflow, type WorkflowDetail, useSaveWorkflow, useSetWorkflowEnabled } from '../../api/workflows.ts';
+import { type Workflow, type WorkflowDetail, useSaveWorkflow, useWorkflowRuns } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { plural } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { DryRunPanel } from './dry-run-panel.tsx';
+import { EnabledSwitch } from './enabled-switch.tsx';
 import { IssuesContext } from './issues-context.tsx';
 import { StepList } from './step-list-editor.tsx';
 import { TriggerEditor } from './trigger-editor.tsx';
 import { checkDraft, type Draft, draftInput } from './workflow-draft.ts';
 import { unplacedIssues, workflowIssues } from './workflow-issues.ts';
-
-function EnabledToggle({ workflow }: { workflow: Workflow }) {
-  const setEnabled = useSetWorkflowEnabled();
-  return (
-    <div className="wf-enabled">
-      <label className="checkbox wf-switch">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={setEnabled.isPending ? !!setEnabled.variables?.enabled : workflow.enabled}
-          disabled={setEnabled.isPending}
-          onChange={(e) => setEnabled.mutate({ id: workflow.id, enabled: e.target.checked })}
-        />
-        Enabled
-      </label>
-      {setEnabled.error && <ErrorBanner error={setEnabled.error} title="Not changed" />}
-    </div>
-  );
-}
 
 function Versions({ workflow }: { workflow: WorkflowDetail }) {
   const versions = [...(workflow.versions ?? [])].sort((a, b) => b.version - a.version).slice(0, 10);
@@ -59,15 +41,18 @@ function Versions({ workflow }: { workflow: WorkflowDetail }) {
 }
 
 function Tabs({ workflow, tab }: { workflow: Workflow; tab: 'definition' | 'runs' }) {
-  const s = workflow.stats;
+  // The runs themselves when loaded (fresher than the stats the workflow came with).
+  const runs = useWorkflowRuns(workflow.id);
+  const total = runs.data?.length ?? workflow.stats.runs;
+  const failed = runs.data ? runs.data.filter((r) => r.state === 'failed').length : workflow.stats.failed;
   return (
     <nav className="wf-tabs" aria-label="Workflow">
       <Link href={`/workflows/${workflow.id}`} className={tab === 'definition' ? 'on' : undefined} aria-current={tab === 'definition' ? 'page' : undefined}>
         Definition
       </Link>
       <Link href={`/workflows/${workflow.id}/runs`} className={tab === 'runs' ? 'on' : undefined} aria-current={tab === 'runs' ? 'page' : undefined}>
-        Runs <span className="wf-count">{s.runs}</span>
-        {s.failed > 0 && <span className="wf-count wf-count-bad">{s.failed} failed</span>}
+        Runs <span className="wf-count">{total}</span>
+        {failed > 0 && <span className="wf-count wf-count-bad">{failed} failed</span>}
       </Link>
     </nav>
   );
@@ -141,7 +126,7 @@ export function WorkflowEditor({
           </p>
         </div>
         {workflow ? (
-          <EnabledToggle workflow={workflow} />
+          <EnabledSwitch workflow={workflow} />
         ) : (
           <label className="checkbox">
             <input type="checkbox" checked={enableOnSave} onChange={(e) => setEnableOnSave(e.target.checked)} /> Enable when saved
@@ -192,7 +177,7 @@ export function WorkflowEditor({
               )}
             </form>
             <aside className="wf-aside stack">
-              <DryRunPanel workflowId={workflow?.id ?? null} dirty={dirty} />
+              <DryRunPanel workflowId={workflow?.id ?? null} definition={workflow?.definition ?? null} dirty={dirty} />
               {workflow && <Versions workflow={workflow} />}
             </aside>
           </div>

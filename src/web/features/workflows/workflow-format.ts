@@ -87,6 +87,14 @@ export function triggerSummary(trigger: Pick<Trigger, 'event' | 'to' | 'field' |
   }
 }
 
+/** "if 1 condition holds", "if all 3 conditions hold", "if any of 2 conditions holds"; "" without conditions. */
+export function conditionsSummary(c: { match: 'all' | 'any'; rules: unknown[] }): string {
+  const n = c.rules.length;
+  if (n === 0) return '';
+  if (n === 1) return 'if 1 condition holds';
+  return c.match === 'any' ? `if any of ${n} conditions holds` : `if all ${n} conditions hold`;
+}
+
 export const STEP_TYPES = [
   'create_conversation',
   'approval',
@@ -203,6 +211,23 @@ const STEP_STATE_LABELS: Record<RunStepState, string> = {
   skipped: 'Skipped',
 };
 export const stepStateLabel = (s: string): string => STEP_STATE_LABELS[s as RunStepState] ?? humanize(s);
+
+/** The step at a run or dry-run path ("1.then.0") in a definition's steps; undefined when there is none. */
+export function stepAtPath(steps: Step[], path: string): Step | undefined {
+  const parts = path.split('.');
+  let list: Step[] | undefined = steps;
+  let step: Step | undefined;
+  for (let i = 0; i < parts.length; i += 1) {
+    step = list?.[Number(parts[i])];
+    if (!step) return undefined;
+    const branch = parts[i + 1];
+    if (branch === undefined) break;
+    if (step.type !== 'branch' || (branch !== 'then' && branch !== 'else')) return undefined;
+    list = step[branch];
+    i += 1;
+  }
+  return step;
+}
 
 /** "1.then.0" → "2 › then › 1": the step's position as people count. */
 export function pathLabel(path: string): string {

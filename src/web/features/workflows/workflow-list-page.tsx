@@ -4,13 +4,14 @@
  */
 import { Link, useLocation } from 'wouter';
 import { useCustomFields } from '../../api/catalog.ts';
-import { type Workflow, useSetWorkflowEnabled, useWorkflows, useWorkflowTemplates } from '../../api/workflows.ts';
+import { type Workflow, useWorkflows, useWorkflowTemplates } from '../../api/workflows.ts';
 import { plural } from '../../ui/format.ts';
 import { EmptyState, ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { AdminPage } from '../admin/admin-page.tsx';
+import { EnabledSwitch } from './enabled-switch.tsx';
 import { MenuButton } from './menu-button.tsx';
-import { triggerSummary } from './workflow-format.ts';
+import { conditionsSummary, triggerSummary } from './workflow-format.ts';
 
 function ExamplesMenu() {
   const templates = useWorkflowTemplates();
@@ -50,7 +51,6 @@ function Stats({ w }: { w: Workflow }) {
 
 export function WorkflowListPage() {
   const workflows = useWorkflows();
-  const setEnabled = useSetWorkflowEnabled();
   const customFields = useCustomFields(true);
   const fieldLabel = (key: string) => customFields.data?.find((f) => f.key === key)?.label;
   return (
@@ -67,7 +67,6 @@ export function WorkflowListPage() {
         </div>
       }
     >
-      <ErrorBanner error={setEnabled.error} title="Not changed" />
       {workflows.data?.length === 0 ? (
         <EmptyState title="No workflows yet">Start from an example, such as “Specialist handoff”, or build one from scratch.</EmptyState>
       ) : (
@@ -90,7 +89,10 @@ export function WorkflowListPage() {
                   <span className="muted small"> · v{w.version}</span>
                   {w.description && <div className="muted small wf-row-description">{w.description}</div>}
                 </td>
-                <td>{triggerSummary(w.definition.trigger, fieldLabel)}</td>
+                <td>
+                  {triggerSummary(w.definition.trigger, fieldLabel)}
+                  {w.definition.trigger.conditions.rules.length > 0 && <div className="muted small">{conditionsSummary(w.definition.trigger.conditions)}</div>}
+                </td>
                 <td>{w.definition.steps.length}</td>
                 <td>
                   <Stats w={w} />
@@ -99,17 +101,7 @@ export function WorkflowListPage() {
                   <RelativeTime iso={w.updatedAt} />
                 </td>
                 <td>
-                  <label className="checkbox wf-switch">
-                    <input
-                      type="checkbox"
-                      role="switch"
-                      aria-label={`Enable ${w.name}`}
-                      checked={setEnabled.isPending && setEnabled.variables?.id === w.id ? setEnabled.variables.enabled : w.enabled}
-                      disabled={setEnabled.isPending && setEnabled.variables?.id === w.id}
-                      onChange={(e) => setEnabled.mutate({ id: w.id, enabled: e.target.checked })}
-                    />
-                    <span aria-hidden="true">{w.enabled ? 'On' : 'Off'}</span>
-                  </label>
+                  <EnabledSwitch workflow={w} label={`Enable ${w.name}`} showState />
                 </td>
               </tr>
             ))}

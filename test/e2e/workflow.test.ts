@@ -1,0 +1,234 @@
+/**
+ * A browser journey through the real app (built web UI + API + Postgres + the worker) against the Kustomer emulator
+ * over real HTTP: an admin builds the "Specialist handoff" workflow from the example in the editor (the example
+ * has no queue: the editor asks, the admin picks VIP), saves and enables it; a request is tagged vip-customer; the
+ * requester's manager sees the approval (nav count, bell), approves it from the Approvals inbox; the workflow
+ * creates the Kustomer conversation in the VIP queue and the request page shows it under "Workflow runs" with
+ * "Open in Kustomer"; the requester's email waits in the outbox (no SMTP).
+ * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '../../src/cli/serve.ts';
+import { loadConfig } from '../../src/config.ts';
+import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import type { UserActor } from '../../src/core/actor.ts';
+import { insertUser } from '../../src/db/repositories/users.ts';
+import { createSecretBox } from '../../src/db/secret-box.ts';
+import { startWorker } from '../../src/jobs/run-worker.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/server/app.ts';
+import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { changeRequest } from '../../src/usecases/change-request.ts';
+import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
+import { createRequest } from '../../src/usecases/create-request.ts';
+import { destinationDeps } from '../../src/usecases/destination-access.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
+const PASSWORD = 'correct horse battery';
+const ADMIN = { email: 'root@example.com', name: 'Rita Root' };
+const MANAGER = { email: 'mo@example.com', name: 'Mo Manager' };
+const ORG = 'acme';
+
+/** Polls the page through Playwright's auto-waiting locators and assertions: no sleeps anywhere. */
+const TIMEOUT = 20_000;
+
+describe('a workflow with an approval, in the browser', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let emulator: ServedEmulator;
+  let demo: DemoOrg;
+  let server: { port: number; close(): Promise<void> };
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl: string;
+  let admin: UserActor;
+  let requesterId: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
+    emulator = await serveEmulator({ port: 0 });
+    demo = seedDemoOrg(emulator.control, { name: ORG });
+    emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
+    database = await createTestDatabase();
+    const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url });
+    const secrets = createSecretBox(randomBytes(32));
+    const now = () => new Date();
+    const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
+    server = await listen(app, 0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${server.port}`;
+    worker = await startWorker({ db: database.db, config, connectionString: database.url, log: createLogger('silent'), now, secrets, pollIntervalMs: 100, retryBaseMs: 10 });
+
+    const passwordHash = await hashPassword(PASSWORD);
+    const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash });
+    admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
+    const manager = await insertUser(database.db, { ...MANAGER, role: 'agent', passwordHash });
+    requesterId = (await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null, managerId: manager.id })).id;
+
+    // Connect Kustomer and enable the VIP queue through the use cases (the settings page has its own journey).
+    const deps = destinationDeps(config, { db: database.db, now, secrets });
+    await connectDestination(deps, admin, 'kustomer', { account: ORG, secret: demo.apiKey });
+    await setDestinationTargets(deps, 'kustomer', [
+      { kind: 'queue', remoteId: demo.queues.vip.id, enabled: true },
+      { kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true },
+    ]);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await server?.close();
+    await emulator?.close();
+    await database?.drop();
+  });
+
+  async function signIn(email: string) {
+    await page.goto(`${baseUrl}/requests`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+  }
+
+  async function signOut() {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  }
+
+  const nav = () => page.getByRole('navigation', { name: 'Main' });
+
+  it('builds Specialist handoff from the example, and the manager approves it into a Kustomer conversation', async () => {
+    // 1. The admin opens Workflows and starts from the "Specialist handoff" example.
+    await signIn(ADMIN.email);
+    await nav().getByRole('link', { name: 'Workflows' }).click();
+    await page.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
+    await page.getByText('No workflows yet').waitFor();
+    await page.getByRole('button', { name: 'New from example' }).click();
+    await page.getByRole('menuitem', { name: /Specialist handoff/ }).click();
+    await page.waitForURL(/\/workflows\/new\?template=specialist-handoff$/);
+    await page.getByRole('heading', { name: 'New workflow from “Specialist handoff”' }).waitFor();
+
+    // The example as the editor shows it: tag trigger, manager approval → conversation → notify.
+    const trigger = page.getByTestId('workflow-trigger');
+    expect(await trigger.getByLabel('When').inputValue()).toBe('request.tag_added');
+    expect(await trigger.getByLabel('Tag').inputValue()).toBe('vip-customer');
+    const steps = page.getByTestId('workflow-steps').locator('[data-testid="workflow-step"][data-path^="definition.steps."]');
+    await expect.poll(() => steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-type'))), { timeout: TIMEOUT }).toEqual(['approval', 'create_conversation', 'notify']);
+    const approval = steps.nth(0);
+    expect(await approval.getByRole('radio', { name: "The requester's manager" }).isChecked()).toBe(true);
+    const conversation = steps.nth(1);
+    await conversation.getByTestId('placeholder-list').getByText('{{request.link}}').waitFor();
+
+    // 2. The example has no queue: saving is refused and the step asks for one.
+    await page.getByRole('button', { name: 'Save workflow' }).click();
+    await conversation.getByText('Choose a Kustomer queue or team').waitFor();
+    expect(page.url()).toMatch(/\/workflows\/new/);
+
+    // 3. Pick the VIP queue (only enabled queues are offered) and save: version 1.
+    const queue = conversation.getByLabel('Queue or team');
+    await queue.selectOption({ label: 'VIP' });
+    expect(await queue.locator('option').allTextContents()).not.toContain('Billing');
+    const [created] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/workflows') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Save workflow' }).click(),
+    ]);
+    expect(created.status()).toBe(201);
+    await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Specialist handoff', level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId('workflow-version').textContent(), { timeout: TIMEOUT }).toBe('Version 1 — runs under way keep their version');
+
+    // 4. Enable it.
+    const enabled = page.getByRole('switch', { name: 'Enabled' });
+    expect(await enabled.isChecked()).toBe(false);
+    await enabled.check();
+    await expect.poll(() => enabled.isChecked(), { timeout: TIMEOUT }).toBe(true);
+    const stored = await database.db.selectFrom('workflows').select(['enabled']).executeTakeFirstOrThrow();
+    expect(stored.enabled).toBe(true);
+
+    // 5. A request of the manager's report is tagged vip-customer: the run waits for the manager's approval.
+    const request = await createRequest(database.db, admin, { title: 'Key account cannot log in', description: 'Acme Corp is locked out of SSO.', requesterId, priority: 'high' }, new Date());
+    await changeRequest(database.db, admin, request.id, { tags: ['vip-customer'] }, new Date());
+    const runState = () => database.db.selectFrom('workflow_runs').select('state').where('request_id', '=', request.id).executeTakeFirst().then((r) => r?.state);
+    await expect.poll(runState, { timeout: TIMEOUT }).toBe('waiting');
+    await page.goto(`${baseUrl}/requests/${request.key}`);
+    const runs = page.getByTestId('request-workflow-runs');
+    const run = runs.getByTestId('workflow-run');
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('waiting');
+    await run.getByText('Waiting for the decision').waitFor();
+    await signOut();
+
+    // 6. The manager signs in: the nav counts one approval and the bell has the request for it.
+    await signIn(MANAGER.email);
+    await expect.poll(() => nav().getByTestId('approvals-count').textContent(), { timeout: TIMEOUT }).toBe('1 pending');
+    const bell = page.getByRole('button', { name: /^Notifications/ });
+    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: TIMEOUT }).toBe('Notifications, 1 unread');
+    await bell.click();
+    const notification = page.getByRole('region', { name: 'Notifications' }).getByTestId('notification').filter({ hasText: `Approval needed: ${request.key}` });
+    await notification.click();
+    await page.waitForURL(/\/approvals$/);
+    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: TIMEOUT }).toBe('Notifications');
+
+    // 7. The approvals inbox shows the request's context; approve with a comment.
+    await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+    const card = page.getByTestId('approval').filter({ hasText: request.key });
+    await card.getByRole('link', { name: `${request.key} Key account cannot log in` }).waitFor();
+    await card.getByText('Riley Requester', { exact: true }).waitFor();
+    await card.getByText('Specialist handoff', { exact: true }).waitFor();
+    await card.getByText(`Hand ${request.key} "Key account cannot log in" to the VIP specialists in Kustomer?`).waitFor();
+    await card.getByText(/^Due in \d+ hours$/).waitFor();
+    await card.getByLabel('Comment').fill('Go ahead, they are a key account.');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Nothing waits for your approval').waitFor();
+    await expect.poll(() => nav().getByTestId('approvals-count').count(), { timeout: TIMEOUT }).toBe(0);
+    await page.getByRole('link', { name: 'Decided' }).click();
+    const decided = page.getByTestId('decided-approvals');
+    await decided.getByText('Approved').waitFor();
+    await decided.getByText('Go ahead, they are a key account.').waitFor();
+
+    // 8. On the request, the run finishes: the create step shows the Kustomer conversation, linked.
+    await page.goto(`${baseUrl}/requests/${request.key}`);
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('succeeded');
+    const createStep = run.locator('[data-testid="run-step"][data-type="create_conversation"]');
+    expect(await createStep.getAttribute('data-state')).toBe('succeeded');
+    const open = createStep.getByRole('link', { name: 'Open in Kustomer' });
+    await open.waitFor();
+    const escalation = await database.db.selectFrom('escalations').select(['state', 'remote_id', 'remote_url', 'target_remote_id']).where('request_id', '=', request.id).executeTakeFirstOrThrow();
+    expect(escalation.state).toBe('linked');
+    expect(escalation.target_remote_id).toBe(demo.queues.vip.id);
+    expect(await open.getAttribute('href')).toBe(escalation.remote_url);
+    await createStep.getByText(escalation.remote_id!).waitFor();
+    const conversationInKustomer = emulator.control.conversations(ORG).find((c) => c.id === escalation.remote_id);
+    expect((conversationInKustomer?.relationships as { queue?: { data?: { id?: string } } } | undefined)?.queue?.data?.id).toBe(demo.queues.vip.id);
+    await signOut();
+
+    // 9. The admin sees the requester's email held in the outbox (no SMTP here), and the run in the history.
+    await signIn(ADMIN.email);
+    await nav().getByRole('link', { name: 'Email outbox' }).click();
+    await page.getByText('Emails are kept here until SMTP is configured').waitFor();
+    const email = page.getByTestId('outbox-email').filter({ hasText: `${request.key} is with our VIP specialists` });
+    await email.getByText('riley@corp.example').waitFor();
+    await email.getByText('Held: no SMTP').waitFor();
+    await nav().getByRole('link', { name: 'Workflows' }).click();
+    const row = page.getByTestId('workflow-row').filter({ hasText: 'Specialist handoff' });
+    await row.getByText('When tag “vip-customer” is added').waitFor();
+    await row.getByRole('link', { name: '1 run' }).click();
+    await page.waitForURL(/\/workflows\/[0-9a-f-]{36}\/runs$/);
+    const history = page.getByTestId('workflow-runs').getByTestId('workflow-run');
+    await expect.poll(() => history.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('succeeded');
+    await history.getByRole('link', { name: request.key }).waitFor();
+  });
+});
