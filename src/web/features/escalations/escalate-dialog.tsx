@@ -4,7 +4,7 @@
  * request already has an open escalation the API answers 409: the dialog asks, then sends again with confirm.
  * When Kustomer cannot take escalations (not connected, refused key, nothing enabled) it says so instead.
  */
-import { type FormEvent, type KeyboardEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, Fragment, type KeyboardEvent, type ReactNode, useState } from 'react';
 import { Link } from 'wouter';
 import { fieldErrors } from '../../api/client.ts';
 import {
@@ -16,11 +16,13 @@ import {
   useEscalation,
   useEscalationOptions,
 } from '../../api/escalations.ts';
+import { useMappedValues } from '../../api/field-mappings.ts';
 import type { RequestDetail } from '../../api/types.ts';
 import { Field } from '../../ui/field.tsx';
 import { isSubmitChord, useHotkeys } from '../../ui/hotkeys.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
+import { mappedValueText } from '../settings/field-mapping-format.ts';
 import { channelLabel, destinationPriorityLabel, stateLabel, targetLabel } from './escalation-format.ts';
 
 const SETTINGS = '/settings/integrations/kustomer';
@@ -293,6 +295,7 @@ function EscalateForm({
           )}
         </Field>
       </div>
+      <MappedValues requestId={request.id} />
       <ErrorBanner error={fieldProblem || openEscalationConflict(escalate.error) ? null : escalate.error} title="Not escalated" />
       <div className="form-actions dialog-footer">
         <span className="muted small dialog-hint">
@@ -306,6 +309,28 @@ function EscalateForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/** "Also sent to Kustomer": the request's values for the mapped conversation attributes; nothing when none has a value. */
+function MappedValues({ requestId }: { requestId: string }) {
+  const values = useMappedValues(requestId);
+  const items = values.data ?? [];
+  if (!items.length) return null;
+  return (
+    <section className="stack-tight" aria-label="Also sent to Kustomer" data-testid="escalate-mapped-values">
+      <span className="field-label">Also sent to Kustomer</span>
+      <dl className="info">
+        {items.map((v) => (
+          <Fragment key={v.remoteField}>
+            <dt>
+              {v.label} <span className="small">→ {v.remoteField}</span>
+            </dt>
+            <dd title={typeof v.value === 'string' && mappedValueText(v.value) !== v.value ? v.value : undefined}>{mappedValueText(v.value)}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
   );
 }
 

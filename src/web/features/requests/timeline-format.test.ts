@@ -60,9 +60,10 @@ describe('timeline sentences', () => {
       internal: true,
       body: 'psst',
     });
-    const unknown = entry('workflow.started', { step: 1 }, { actor: { type: 'system', userId: null, tokenId: null, name: null } });
-    expect(describeEntry(unknown)).toMatchObject({ kind: 'other', actor: 'Bridgedesk', type: 'workflow.started' });
+    const unknown = entry('future.thing', { step: 1 }, { actor: { type: 'system', userId: null, tokenId: null, name: null } });
+    expect(describeEntry(unknown)).toMatchObject({ kind: 'other', actor: 'Bridgedesk', type: 'future.thing' });
     expect(describeEntry(entry('escalation.future_thing', {}))).toMatchObject({ kind: 'other', type: 'escalation.future_thing' });
+    expect(describeEntry(entry('workflow.started', { workflowName: 'Specialist handoff' }))).toMatchObject({ kind: 'change', action: expect.stringContaining('Specialist handoff') });
   });
 });
 

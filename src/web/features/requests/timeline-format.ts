@@ -1,13 +1,15 @@
 /**
  * Turns timeline entries into what the timeline shows: comments as bubbles, changes as one readable line
  * ("Ada changed priority from Medium to High"), escalation.* as internal lines whose conversation ids link to
- * Kustomer ("Bridgedesk created Kustomer conversation 5f1c2a9b…"), and anything unknown (workflow.*) generically.
+ * Kustomer ("Bridgedesk created Kustomer conversation 5f1c2a9b…"), workflow and sync lines, and anything unknown generically.
  * Pure (the escalation lines are React elements, made without rendering): unit-tested in timeline-format.test.ts.
  */
 import { createElement, Fragment, type ReactNode } from 'react';
 import type { CustomFieldType, TimelineEntry } from '../../api/types.ts';
 import { humanize, joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
 import { channelLabel, destinationPriorityLabel, formatClock, shortId } from '../escalations/escalation-format.ts';
+import { syncTimelineParts } from '../sync/sync-timeline-format.ts';
+import { formatWorkflowEntry } from '../workflows/workflow-timeline-format.ts';
 
 export interface TimelineContext {
   /** Custom field definitions by key, to name fields and show their values. */
@@ -214,6 +216,11 @@ export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): 
     const { parts, detail } = escalation;
     return { kind: 'escalation', actor, internal: true, parts, text: parts.map(partText).join(''), detail, action: renderParts(parts, detail) };
   }
+  // sync.* (status, comment and field sync): a line led by Bridgedesk or Kustomer; a message from Kustomer as a bubble.
+  const sync = entry.type.startsWith('sync.') ? syncTimelineParts(entry) : null;
+  if (sync) return sync.message ? { kind: 'comment', actor: sync.message.badge, internal: false, body: sync.message.body } : { kind: 'change', actor: sync.subject, action: sync.rest, detail: sync.detail };
+  const workflow = entry.type.startsWith('workflow.') ? formatWorkflowEntry(entry) : null;
+  if (workflow) return { kind: 'change', actor, action: workflow };
   return { kind: 'other', actor, type: entry.type, action: humanize(entry.type).toLowerCase() };
 }
 

@@ -1,0 +1,305 @@
+/**
+ * "Field mapping" on Settings → Integrations → Kustomer: which request field (a built-in or a custom field) fills
+ * which Kustomer conversation custom attribute. Rows are a draft until Save, which replaces the whole set; the
+ * server checks every pair and a pair that cannot work is explained on its row ("Order total is a number;
+ * orderNumberStr holds text"). Kustomer's attributes are read live; with none, the card says how to add them.
+ */
+import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 'react';
+import { useCustomFields } from '../../api/catalog.ts';
+import {
+  type FieldMapping,
+  mappingProblems,
+  type RemoteField,
+  useFieldMappings,
+  useKustomerFields,
+  useSaveFieldMappings,
+} from '../../api/field-mappings.ts';
+import type { CustomField } from '../../api/types.ts';
+import { ErrorBanner, Loading } from '../../ui/states.tsx';
+import {
+  type Choice,
+  type DraftRow,
+  incompleteRows,
+  isDirty,
+  payloadOf,
+  problemsByRow,
+  remoteFieldChoices,
+  requestFieldChoices,
+  rowsFromMappings,
+  usedElsewhere,
+} from './field-mapping-format.ts';
+
+const NOTE = "Values are sent when the conversation is created and whenever the field changes; a value Kustomer refuses is reported on the request's timeline.";
+
+function Options({ choices, used, current }: { choices: Choice[]; used: Set<string>; current: string }) {
+  return (
+    <>
+      {choices.map((c) => (
+        <option key={c.value} value={c.value} disabled={(used.has(c.value) || c.missing) && c.value !== current}>
+          {c.label}
+        </option>
+      ))}
+    </>
+  );
+}
+
+function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapping[]; remoteFields: RemoteField[]; customFields: CustomField[] }) {
+  const idBase = useId();
+  const save = useSaveFieldMappings();
+  const [draft, setDraft] = useState<DraftRow[] | null>(null);
+  const [checked, setChecked] = useState(false);
+  const [justSaved, setSaved] = useState(false);
+  const nextKey = useRef(0);
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const rowsRef = useRef<HTMLTableSectionElement>(null);
+  const rows = draft ?? rowsFromMappings(saved);
+  const busy = save.isPending;
+  const dirty = draft !== null && isDirty(draft, saved);
+
+  const savedLabels = Object.fromEntries(saved.map((m) => [m.requestField, m.requestFieldLabel]));
+  const requestChoices = requestFieldChoices(
+    customFields,
+    rows.map((r) => r.requestField),
+    savedLabels,
+  );
+  const remoteChoices = remoteFieldChoices(
+    remoteFields,
+    rows.map((r) => r.remoteField),
+  );
+  const incomplete = checked ? incompleteRows(rows) : new Map<string, string>();
+  const problems = problemsByRow(rows, mappingProblems(save.error));
+  const problemCount = [...problems.values()].reduce((n, list) => n + list.length, 0);
+  const otherError = mappingProblems(save.error).length ? null : save.error;
+
+  // A new row's first select takes the focus.
+  useEffect(() => {
+    if (!focusKey) return;
+    rowsRef.current?.querySelector<HTMLSelectElement>(`[data-row="${focusKey}"] select`)?.focus();
+    setFocusKey(null);
+  }, [focusKey]);
+
+  const edit = (next: DraftRow[]) => {
+    setSaved(false);
+    setDraft(next);
+  };
+  const change = (key: string, side: 'requestField' | 'remoteField', value: string) => edit(rows.map((r) => (r.key === key ? { ...r, [side]: value } : r)));
+  const add = () => {
+    const key = `new-${nextKey.current++}`;
+    edit([...rows, { key, requestField: '', remoteField: '' }]);
+    setFocusKey(key);
+  };
+  const remove = (key: string) => edit(rows.filter((r) => r.key !== key));
+  const discard = () => {
+    setDraft(null);
+    setChecked(false);
+    setSaved(false);
+    save.reset();
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    setChecked(true);
+    if (incompleteRows(rows).size > 0) return;
+    setSaved(false);
+    save.mutate(payloadOf(rows), {
+      onSuccess: () => {
+        setDraft(null);
+        setChecked(false);
+        setSaved(true);
+      },
+    });
+  };
+
+  return (
+    <form className="stack" aria-label="Field mapping" onSubmit={submit} noValidate>
+      {rows.length === 0 ? (
+        <p className="muted" data-testid="field-mapping-none">
+          No field is mapped: escalations fill no custom attributes in Kustomer.
+        </p>
+      ) : (
+        <table className="table field-mapping-table">
+          <thead>
+            <tr>
+              <th scope="col">Bridgedesk field</th>
+              <th aria-hidden="true" className="col-actions" />
+              <th scope="col">Kustomer attribute</th>
+              <th className="col-actions">
+                <span className="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody ref={rowsRef}>
+            {rows.map((r, i) => {
+              const used = usedElsewhere(rows, r.key);
+              const messages = [...(incomplete.has(r.key) ? [incomplete.get(r.key)!] : []), ...(problems.get(r.key) ?? [])];
+              const problemId = `${idBase}-problem-${r.key}`;
+              const invalid = messages.length > 0 ? true : undefined;
+              const described = invalid ? problemId : undefined;
+              // A row with a problem and the problem under it read as one: no rule between them.
+              const cell = invalid ? { borderBottom: 0 } : undefined;
+              return (
+                <Fragment key={r.key}>
+                  <tr data-row={r.key} data-testid="field-mapping-row" className={invalid ? 'field-invalid' : undefined}>
+                    <td style={cell}>
+                      <select
+                        value={r.requestField}
+                        aria-label={`Bridgedesk field, row ${i + 1}`}
+                        aria-invalid={invalid}
+                        aria-describedby={described}
+                        disabled={busy}
+                        onChange={(e) => change(r.key, 'requestField', e.target.value)}
+                      >
+                        <option value="" disabled>
+                          Choose a field…
+                        </option>
+                        <optgroup label="Request">
+                          <Options choices={requestChoices.builtins} used={used.requestFields} current={r.requestField} />
+                        </optgroup>
+                        {requestChoices.custom.length > 0 && (
+                          <optgroup label="Custom fields">
+                            <Options choices={requestChoices.custom} used={used.requestFields} current={r.requestField} />
+                          </optgroup>
+                        )}
+                      </select>
+                    </td>
+                    <td className="col-actions muted" style={cell} aria-hidden="true">
+                      →
+                    </td>
+                    <td style={cell}>
+                      <select
+                        value={r.remoteField}
+                        aria-label={`Kustomer attribute, row ${i + 1}`}
+                        aria-invalid={invalid}
+                        aria-describedby={described}
+                        disabled={busy}
+                        onChange={(e) => change(r.key, 'remoteField', e.target.value)}
+                      >
+                        <option value="" disabled>
+                          Choose an attribute…
+                        </option>
+                        <Options choices={remoteChoices} used={used.remoteFields} current={r.remoteField} />
+                      </select>
+                    </td>
+                    <td className="col-actions" style={cell}>
+                      <button type="button" className="btn btn-small btn-ghost btn-danger" disabled={busy} aria-label={`Remove row ${i + 1}`} onClick={() => remove(r.key)}>
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                  {invalid && (
+                    <tr data-testid="field-mapping-problem">
+                      <td colSpan={4} style={{ paddingTop: 0 }}>
+                        <div id={problemId} className="field-error">
+                          {messages.map((m) => (
+                            <div key={m}>{m}</div>
+                          ))}
+                        </div>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div>
+        <button type="button" className="btn btn-small" disabled={busy || rows.length >= remoteChoices.length} onClick={add}>
+          + Add a field
+        </button>
+      </div>
+
+      {problemCount > 0 && (
+        <div className="banner banner-error" role="alert" data-testid="field-mapping-refused">
+          <div>
+            <strong>Not saved: </strong>
+            {problemCount === 1 ? 'one mapping cannot work' : `${problemCount} mappings cannot work`}. Change or remove the {problemCount === 1 ? 'row' : 'rows'} marked above.
+          </div>
+        </div>
+      )}
+      <ErrorBanner error={otherError} title="Not saved" />
+
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || !dirty}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+        {dirty && !busy && (
+          <button type="button" className="btn btn-ghost" onClick={discard}>
+            Discard changes
+          </button>
+        )}
+        <span className="muted small" role="status">
+          {busy ? '' : dirty ? 'Unsaved changes' : justSaved ? 'Saved.' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+/** When Kustomer's attributes cannot be read: what is saved, as text. */
+function SavedList({ saved }: { saved: FieldMapping[] }) {
+  if (!saved.length) return null;
+  return (
+    <dl className="info" aria-label="Saved field mapping">
+      {saved.map((m) => (
+        <Fragment key={`${m.requestField}:${m.remoteField}`}>
+          <dt>{m.requestFieldLabel}</dt>
+          <dd>
+            → <code>{m.remoteField}</code>
+          </dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
+}
+
+export function KustomerFieldMappingCard() {
+  const headingId = useId();
+  const mappings = useFieldMappings();
+  const remote = useKustomerFields();
+  const custom = useCustomFields(true);
+  const saved = mappings.data ?? [];
+
+  let body;
+  if (mappings.isPending || remote.isPending || custom.isPending) {
+    body = <Loading label="Reading Kustomer's conversation attributes…" />;
+  } else if (mappings.error || custom.error) {
+    body = (
+      <ErrorBanner
+        error={mappings.error ?? custom.error}
+        title="Cannot load the field mapping"
+        onRetry={() => void (mappings.error ? mappings.refetch() : custom.refetch())}
+      />
+    );
+  } else if (remote.error) {
+    body = (
+      <>
+        <ErrorBanner error={remote.error} title="Cannot read Kustomer's conversation attributes" onRetry={() => void remote.refetch()} />
+        <SavedList saved={saved} />
+      </>
+    );
+  } else if (remote.data.length === 0 && saved.length === 0) {
+    body = (
+      <div className="target-empty" data-testid="field-mapping-empty">
+        <p className="empty-title">Kustomer has no custom conversation attributes</p>
+        <p className="muted">Add custom attributes to conversations in Kustomer, then check again to fill them from request fields.</p>
+        <button type="button" className="btn btn-small" style={{ marginTop: 10 }} disabled={remote.isFetching} onClick={() => void remote.refetch()}>
+          {remote.isFetching ? 'Checking…' : 'Check again'}
+        </button>
+      </div>
+    );
+  } else {
+    body = <MappingEditor saved={saved} remoteFields={remote.data} customFields={custom.data} />;
+  }
+
+  return (
+    <section className="card stack field-mapping-card" aria-labelledby={headingId} data-testid="kustomer-field-mapping">
+      <div className="stack-tight">
+        <h2 id={headingId}>Field mapping</h2>
+        <p className="muted">Fill Kustomer conversation attributes from request fields, so agents there see what they need.</p>
+      </div>
+      {body}
+      <p className="muted small">{NOTE}</p>
+    </section>
+  );
+}
