@@ -21,6 +21,8 @@ import { IntegrationStatusBadge } from './integration-status-badge.tsx';
 import { KustomerConnectForm } from './kustomer-connect-form.tsx';
 import { KustomerContactField } from './kustomer-contact-field.tsx';
 import { KustomerDisconnectButton } from './kustomer-disconnect-button.tsx';
+import { KustomerFieldMappingCard } from './kustomer-field-mapping-card.tsx';
+import { KustomerSyncCard } from './kustomer-sync-card.tsx';
 import { KustomerTargetList } from './kustomer-target-list.tsx';
 import { KustomerTestEscalation } from './kustomer-test-escalation.tsx';
 import { syncSummary } from './sync-summary.ts';
@@ -215,7 +217,9 @@ function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisc
         <KustomerTargetList kind="teams" targets={data.teams} onToggle={onToggle('teams')} />
       </div>
       <KustomerContactField data={data} />
+      <KustomerSyncCard />
       <KustomerTestEscalation data={data} />
+      <KustomerFieldMappingCard />
     </>
   );
 }

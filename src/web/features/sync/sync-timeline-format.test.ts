@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { syncTimelineLine, syncTimelineParts } from './sync-timeline-format.ts';
+
+const CONV = '6b06a1b2c3d4e5f6a7b8c9d0';
+const line = (type: string, data: Record<string, unknown>) => syncTimelineLine({ type, data });
+const base = { destination: 'Kustomer', conversationId: CONV, escalationId: 'e1' };
+
+describe('sync timeline lines', () => {
+  it('tells a status change from Kustomer, and what it did to the request', () => {
+    expect(line('sync.status_received', { ...base, remoteStatus: 'closed', appliedStatus: 'resolved' })).toBe(
+      'Kustomer conversation 6b06a1b2… marked done in Kustomer → request resolved',
+    );
+    expect(line('sync.status_received', { ...base, remoteStatus: 'waiting', appliedStatus: 'waiting' })).toBe(
+      'Kustomer conversation 6b06a1b2… marked snoozed in Kustomer → request waiting',
+    );
+    expect(line('sync.status_received', { ...base, remoteStatus: 'open', appliedStatus: 'in_progress' })).toBe(
+      'Kustomer conversation 6b06a1b2… marked open in Kustomer → request in progress',
+    );
+    expect(line('sync.status_received', { ...base, remoteStatus: 'closed', appliedStatus: null })).toBe(
+      'Kustomer conversation 6b06a1b2… marked done in Kustomer — request unchanged',
+    );
+  });
+
+  it('tells a status Bridgedesk sent, or could not send', () => {
+    expect(line('sync.status_sent', { ...base, status: 'closed' })).toBe('Bridgedesk marked Kustomer conversation 6b06a1b2… done');
+    expect(line('sync.status_sent', { ...base, status: 'open' })).toBe('Bridgedesk marked Kustomer conversation 6b06a1b2… open');
+    expect(line('sync.status_failed', { ...base, status: 'waiting', reason: 'Invalid credentials' })).toBe(
+      'Bridgedesk could not mark Kustomer conversation 6b06a1b2… snoozed — Invalid credentials',
+    );
+    expect(line('sync.status_failed', { status: 'closed' })).toBe('Bridgedesk could not mark Kustomer conversation done');
+  });
+
+  it('makes a message from Kustomer a bubble with a badge', () => {
+    expect(syncTimelineParts({ type: 'sync.message_received', data: { ...base, channel: 'email', body: 'Any news?' } })).toEqual({
+      subject: 'Kustomer',
+      rest: 'conversation 6b06a1b2… got a message (Email)',
+      message: { badge: 'From Kustomer · Email', body: 'Any news?' },
+    });
+    expect(syncTimelineParts({ type: 'sync.message_received', data: { body: 42 } })?.message).toEqual({ badge: 'From Kustomer', body: '' });
+  });
+
+  it('tells comment and field sync', () => {
+    expect(line('sync.comment_sent', { ...base, entryId: 'x' })).toBe('Bridgedesk posted a public reply as a note on Kustomer conversation 6b06a1b2…');
+    expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'] })).toBe('Bridgedesk sent field orderNumberStr to Kustomer conversation 6b06a1b2…');
+    expect(line('sync.fields_sent', { ...base, fields: ['a', 'b', 'c'] })).toBe('Bridgedesk sent 3 fields to Kustomer conversation 6b06a1b2… — a, b and c');
+    expect(line('sync.fields_sent', { ...base, fields: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toBe(
+      'Bridgedesk sent 7 fields to Kustomer conversation 6b06a1b2… — a, b, c, d, e and 2 more',
+    );
+    expect(line('sync.field_rejected', { ...base, field: 'summaryStr', label: 'Description', message: 'not a valid Str' })).toBe(
+      'Kustomer refused “Description” (summaryStr) on conversation 6b06a1b2… — not a valid Str',
+    );
+    expect(line('sync.field_rejected', { field: 'summaryStr' })).toBe('Kustomer refused summaryStr on conversation');
+    expect(line('sync.fields_failed', { ...base, fields: ['a', 'b'], reason: 'Invalid credentials' })).toBe(
+      'Bridgedesk could not send 2 fields to Kustomer conversation 6b06a1b2…: Invalid credentials — a and b',
+    );
+  });
+
+  it('survives odd data and leaves other entries alone', () => {
+    expect(line('sync.status_received', {})).toBe('Kustomer conversation changed in Kustomer — request unchanged');
+    expect(line('sync.status_sent', { conversationId: 'short', status: 'mystery' })).toBe('Bridgedesk marked Kustomer conversation short mystery');
+    expect(line('sync.something_new', base)).toBeNull();
+    expect(line('request.status_changed', { before: 'new', after: 'resolved' })).toBeNull();
+    expect(line('escalation.linked', base)).toBeNull();
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * A browser journey through the real app (built web UI + API + Postgres + the worker) against the Kustomer emulator
+ * over real HTTP, with Kustomer's webhook deliveries routed to the app on loopback: an admin turns on
+ * Kustomer → Bridgedesk status sync (done → Resolved) in Settings → Integrations → Kustomer, which subscribes the
+ * webhook; a request escalated from its page is marked done in Kustomer, and the request turns Resolved with the
+ * sync line on its timeline. Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium
+ * at /usr/bin/chromium.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '../../src/cli/serve.ts';
+import { loadConfig } from '../../src/config.ts';
+import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import type { UserActor } from '../../src/core/actor.ts';
+import { insertUser } from '../../src/db/repositories/users.ts';
+import { createSecretBox } from '../../src/db/secret-box.ts';
+import { startWorker } from '../../src/jobs/run-worker.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/server/app.ts';
+import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
+import { createRequest } from '../../src/usecases/create-request.ts';
+import { destinationDeps } from '../../src/usecases/destination-access.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
+const ADMIN = { email: 'root@example.com', name: 'Rita Root', password: 'correct horse battery' };
+const ORG = 'acme';
+
+/** Polls the page through Playwright's auto-waiting locators and assertions, and the database for states: no sleeps. */
+const TIMEOUT = 20_000;
+
+describe('status sync with Kustomer in the browser', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let emulator: ServedEmulator;
+  let demo: DemoOrg;
+  let server: { port: number; close(): Promise<void> } | undefined;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl = '';
+  let admin: UserActor;
+  let requesterId: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
+    // Kustomer's webhook deliveries go to the app on loopback: the path (which carries the secret) is what counts.
+    emulator = await serveEmulator({
+      port: 0,
+      deliver: (url, init) => (server ? fetch(baseUrl + new URL(url).pathname, init) : Promise.resolve(new Response(null, { status: 503 }))),
+    });
+    demo = seedDemoOrg(emulator.control, { name: ORG });
+    emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
+    database = await createTestDatabase();
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      BRIDGEDESK_DATA_DIR: '/nonexistent',
+      BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test',
+      KUSTOMER_BASE_URL: emulator.url,
+      KUSTOMER_WEB_URL: emulator.url,
+    });
+    const secrets = createSecretBox(randomBytes(32));
+    const now = () => new Date();
+    const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
+    const listening = await listen(app, 0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${listening.port}`;
+    server = listening;
+    worker = await startWorker({ db: database.db, config, connectionString: database.url, log: createLogger('silent'), now, secrets, pollIntervalMs: 100, retryBaseMs: 10 });
+
+    const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash: await hashPassword(ADMIN.password) });
+    admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
+    requesterId = (await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null })).id;
+
+    // Kustomer connected with one queue agents may escalate to, through the use cases (connecting has its own journey).
+    const deps = destinationDeps(config, { db: database.db, now, secrets });
+    await connectDestination(deps, admin, 'kustomer', { account: ORG, secret: demo.apiKey });
+    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await server?.close();
+    await emulator?.close();
+    await database?.drop();
+  });
+
+  /** The request's status as stored: the journey waits on it with expect.poll, never for a fixed time. */
+  const statusOf = async (requestId: string) => (await database.db.selectFrom('requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status;
+
+  it('turns on Kustomer → Bridgedesk sync, and a conversation marked done in Kustomer resolves its request', async () => {
+    // 1. Sign in as the admin and open Settings → Integrations → Kustomer.
+    await page.goto(`${baseUrl}/requests`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).click();
+    await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+    await page.getByTestId('integration-kustomer').getByRole('link', { name: 'Kustomer', exact: true }).click();
+    await page.getByRole('heading', { name: 'Kustomer', level: 1 }).waitFor();
+
+    // 2. The Status sync card: off to start with, its mappings locked until their direction is on.
+    const card = page.getByRole('region', { name: 'Status sync' });
+    const inbound = card.getByRole('checkbox', { name: 'Kustomer → Bridgedesk' });
+    await inbound.waitFor();
+    expect(await inbound.isChecked()).toBe(false);
+    expect(await card.getByRole('checkbox', { name: 'Bridgedesk → Kustomer' }).isChecked()).toBe(false);
+    const whenDone = card.getByLabel('When done in Kustomer');
+    expect(await whenDone.isDisabled()).toBe(true);
+    expect(await card.getByTestId('sync-webhook').textContent()).toContain('Off');
+    expect(await card.getByTestId('sync-last-event').textContent()).toBe('None yet');
+
+    // 3. Turn on Kustomer → Bridgedesk with done → Resolved, and save: Bridgedesk subscribes its webhook in Kustomer.
+    await inbound.check();
+    await whenDone.selectOption({ label: 'Resolved' });
+    expect(await whenDone.locator('option:checked').textContent()).toBe('Resolved');
+    const isPut = (r: { url(): string; method(): string }) => r.url().endsWith('/api/v1/integrations/kustomer/sync') && r.method() === 'PUT';
+    const [saved] = await Promise.all([page.waitForResponse((r) => isPut(r.request())), card.getByRole('button', { name: 'Save' }).click()]);
+    expect(saved.status()).toBe(200);
+    await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await expect.poll(() => card.getByTestId('sync-webhook').textContent(), { timeout: TIMEOUT }).toContain('Subscribed');
+    expect(await inbound.isChecked()).toBe(true);
+    const row = await database.db.selectFrom('destination_connections').select(['sync_settings', 'webhook_remote_id']).executeTakeFirstOrThrow();
+    expect(row.sync_settings).toMatchObject({ inbound: true, outbound: false, inboundMap: { closed: 'resolved' } });
+    expect(row.webhook_remote_id).not.toBeNull();
+
+    // 4. Escalate a request from its page, and wait until it is linked to a conversation.
+    const request = await createRequest(database.db, admin, { title: 'Printer on fire', description: 'Third floor, again.', requesterId, priority: 'high' }, new Date());
+    await page.goto(`${baseUrl}/requests/${request.key}`);
+    await page.getByRole('heading', { name: /Printer on fire/ }).waitFor();
+    const panel = page.getByTestId('side-panel');
+    await panel.getByRole('button', { name: 'Escalate ticket' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Escalate ticket' });
+    expect(await dialog.getByLabel('Queue or team').locator('option:checked').textContent()).toBe('Tier 2 Support');
+    await dialog.getByRole('button', { name: 'Escalate', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const item = panel.getByTestId('escalations').getByTestId('escalation');
+    await expect.poll(() => item.getByTestId('escalation-state').textContent(), { timeout: TIMEOUT }).toBe('Linked');
+    const conversationId = (await item.getByTestId('conversation-id').textContent())!;
+    expect(conversationId).toMatch(/^[0-9a-f]{24}$/);
+    expect(await statusOf(request.id)).not.toBe('resolved');
+
+    // 5. An agent marks the conversation done in Kustomer; its webhook reaches Bridgedesk and the worker applies it.
+    emulator.control.changeConversation({ org: ORG, id: conversationId, status: 'done' });
+    await emulator.control.webhooks.idle();
+    await expect.poll(() => statusOf(request.id), { timeout: TIMEOUT }).toBe('resolved');
+
+    // 6. The request's page shows it Resolved, and the timeline says why.
+    await page.reload();
+    await page.getByRole('heading', { name: /Printer on fire/ }).waitFor();
+    await expect.poll(() => page.locator('.request-meta .badge').textContent(), { timeout: TIMEOUT }).toBe('Resolved');
+    expect(await panel.getByLabel('Status').locator('option:checked').textContent()).toBe('Resolved');
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    const line = timeline.locator('[data-type="sync.status_received"]').filter({ hasText: 'marked done' });
+    await line.waitFor();
+    expect((await line.locator('.tl-text').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      `Kustomer conversation ${conversationId.slice(0, 8)}… marked done in Kustomer → request resolved`,
+    );
+    await timeline.getByText(`Kustomer conversation ${conversationId.slice(0, 8)}… marked done in Kustomer → request resolved`).waitFor();
+    await timeline.locator('[data-type="request.status_changed"]').filter({ hasText: 'to Resolved' }).waitFor();
+
+    // 7. Back in settings, the card shows the event Kustomer sent.
+    await page.goto(`${baseUrl}/settings/integrations/kustomer`);
+    await expect.poll(() => card.getByTestId('sync-last-event').textContent(), { timeout: TIMEOUT }).not.toBe('None yet');
+    expect(await card.getByTestId('sync-webhook').textContent()).toContain('Subscribed');
+    expect(await card.getByTestId('sync-last-error').textContent()).toBe('None');
+  }, 90_000);
+});
