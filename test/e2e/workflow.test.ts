@@ -156,8 +156,10 @@ describe('a workflow with an approval, in the browser', () => {
     expect(await enabled.isChecked()).toBe(false);
     await enabled.check();
     await expect.poll(() => enabled.isChecked(), { timeout: TIMEOUT }).toBe(true);
-    const stored = await database.db.selectFrom('workflows').select(['enabled']).executeTakeFirstOrThrow();
-    expect(stored.enabled).toBe(true);
+    // The switch flips at once; the save lands a moment later.
+    await expect
+      .poll(async () => (await database.db.selectFrom('workflows').select(['enabled']).executeTakeFirstOrThrow()).enabled, { timeout: TIMEOUT })
+      .toBe(true);
 
     // 5. A request of the manager's report is tagged vip-customer: the run waits for the manager's approval.
     const request = await createRequest(database.db, admin, { title: 'Key account cannot log in', description: 'Acme Corp is locked out of SSO.', requesterId, priority: 'high' }, new Date());
