@@ -241,6 +241,54 @@ describe('steps and triggers', () => {
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags.sort()).toEqual(['agent-replied', 'big-order', 'requester-replied']);
   });
 
+  it('triggers on service, assignee and escalation state changes', async () => {
+    await createWorkflow('Service moved', { trigger: { event: 'request.service_changed' }, steps: [{ type: 'add_tag', tag: 'service-moved' }] });
+    await createWorkflow('Assigned', { trigger: { event: 'request.assignee_changed' }, steps: [{ type: 'add_tag', tag: 'assigned' }] });
+    await createWorkflow('Linked', { trigger: { event: 'escalation.state_changed', to: 'linked' }, steps: [{ type: 'set_status', status: 'waiting' }] });
+    const r = await file(riley);
+    await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { serviceId: service.id, assigneeId: agent.id });
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 's', message: 'm' });
+    await t.waitFor(async () => ((await runsOf(r.id)).filter((x) => x.state === 'succeeded').length === 3) || undefined);
+    const after = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body;
+    expect(after.tags.sort()).toEqual(['assigned', 'service-moved']);
+    expect(after.status).toBe('waiting');
+  });
+
+  it('asks a group in sequence, each approver after the previous one approved', async () => {
+    await createWorkflow('Two keys', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'all_in_sequence' } }, { type: 'add_tag', tag: 'both-approved' }] });
+    const r = await file(riley);
+    const mine = async (who: TestUser) => (await pendingFor(who)).filter((a) => a.request.id === r.id);
+    const [first] = await t.waitFor(async () => ((await mine(morgan)).length ? mine(morgan) : undefined));
+    expect(await mine(dana)).toEqual([]);
+    await t.api(morgan, 'POST', `/api/v1/approvals/${first.id}/decision`, { decision: 'approve' });
+    const [second] = await t.waitFor(async () => ((await mine(dana)).length ? mine(dana) : undefined));
+    expect((await runsOf(r.id))[0].state).toBe('waiting');
+    await t.api(dana, 'POST', `/api/v1/approvals/${second.id}/decision`, { decision: 'approve' });
+    await runState(r.id, ['succeeded']);
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags).toEqual(['both-approved']);
+  });
+
+  it('lets any one of a group decide, cancels the others, and a branch follows the outcome', async () => {
+    await createWorkflow('Any key', {
+      trigger: { event: 'request.submitted' },
+      steps: [
+        { type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'any' }, onReject: 'continue' },
+        { type: 'branch', condition: { match: 'all', rules: [{ subject: 'run', field: 'approval', op: 'equals', value: 'approved' }] }, then: [{ type: 'add_tag', tag: 'yes' }], else: [{ type: 'add_tag', tag: 'no' }] },
+        { type: 'notify', to: 'assignee', subject: 'x', body: 'y' },
+      ],
+    });
+    const r = await file(riley);
+    const [forDana] = await t.waitFor(async () => {
+      const p = (await pendingFor(dana)).filter((a) => a.request.id === r.id);
+      return p.length ? p : undefined;
+    });
+    expect((await pendingFor(morgan)).filter((a) => a.request.id === r.id)).toHaveLength(1);
+    await t.api(dana, 'POST', `/api/v1/approvals/${forDana.id}/decision`, { decision: 'reject' });
+    await runState(r.id, ['succeeded']);
+    expect((await pendingFor(morgan)).filter((a) => a.request.id === r.id)).toEqual([]);
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags).toEqual(['no']);
+  });
+
   it('refuses a conversation step with no queue or team, and an unknown approver', async () => {
     const noQueue = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'x', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'create_conversation', destination: 'kustomer' }] } });
     expect(noQueue.status).toBe(422);
