@@ -330,8 +330,9 @@ async function isRareText(q: Queryable, text: string, beforeNumber: string | und
  *   planner reads the term's few rows from the GIN index (requests_search_idx), or a more selective filter's
  *   index, and sorts them. Forcing this for every search would be wrong: a common word through GIN reads all its
  *   rows (over 10 ms for "printer" with status=resolved, against under 1 ms for the walk).
- * The results are the same rows in the same order either way; only the plan differs. A higher statistics target on
- * `search` would only narrow the guess for unknown terms, and costs planning time on every search.
+ * The results are the same rows in the same order either way; only the plan differs. The one term this misjudges is
+ * one common long ago but rare lately: it goes through GIN and costs its number of matches. A higher statistics
+ * target on `search` would only narrow the planner's guess for unknown terms, and costs planning time on every search.
  */
 export async function listRequests(q: Queryable, f: RequestFilters): Promise<RequestView[]> {
   let query = selectView(applyFilters(q.selectFrom('requests as r'), f));
