@@ -77,7 +77,7 @@ async function runEmulator(args: string[]) {
 async function runDemo() {
   const emulator = await serveEmulator({ port: 0 });
   const org = seedDemoOrg(emulator.control, { name: 'acme' });
-  const config = loadConfig(process.env, {
+  const config = loadConfig(undefined, {
     BRIDGEDESK_DATA_DIR: '.bridgedesk-demo',
     KUSTOMER_BASE_URL: emulator.url,
     KUSTOMER_WEB_URL: emulator.url,

@@ -146,7 +146,8 @@ async function assertReachable(dataDir: string, runAs: RunAs): Promise<void> {
 
 async function exec(file: string, args: string[], runAs: RunAs, what: string, logFile?: string): Promise<void> {
   try {
-    await run(file, args, { uid: runAs.uid, gid: runAs.gid, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } as NodeJS.ProcessEnv });
+    // initdb is given --locale=C; the server's messages are not parsed, so the inherited environment is fine.
+    await run(file, args, { uid: runAs.uid, gid: runAs.gid });
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
     const log = logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
