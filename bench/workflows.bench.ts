@@ -36,6 +36,7 @@ import { API_TOKEN_PREFIX, randomToken, sha256 } from '../src/server/auth/secret
 import { createRequest } from '../src/usecases/create-request.ts';
 import { benchAppDeps } from './app-deps.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot } from './cpu-usage.ts';
+import { postgresCpuMs } from './postgres-cpu.ts';
 import { epochMs, type TaskStats } from './job-stats.ts';
 import { enqueueNoopJobs, NOOP_TASK } from './noop-jobs.ts';
 import { summarize } from './percentiles.ts';
@@ -91,6 +92,7 @@ interface Ctx {
   pool: pg.Pool;
   config: Config;
   agent: UserActor;
+  workflowId: string;
   requesters: string[];
   postmasterPid: number;
   cleanups: (() => Promise<void>)[];
@@ -231,6 +233,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
     pool,
     config,
     agent: { kind: 'user', userId: agentRow.id, role: 'agent', name: agentRow.name },
+    workflowId: String(workflow.id),
     requesters: requesters.map((r) => r.id),
     postmasterPid,
     cleanups,
@@ -373,27 +376,29 @@ async function createRequests(ctx: Ctx, prefix: string, count: number, onCreated
   return ids;
 }
 
-/** Run states of the given requests' runs. */
-async function runStates(ctx: Ctx, requestIds: string[]) {
+/** States of the workflow's runs started since `since` (an index range on workflow_runs (workflow_id, created_at)). */
+async function runStates(ctx: Ctx, since: Date) {
   const { rows } = await ctx.pool.query<{ state: string; n: number }>(
-    'select state, count(*)::int n from workflow_runs where request_id = any($1::uuid[]) group by state',
-    [requestIds],
+    'select state, count(*)::int n from workflow_runs where workflow_id = $1 and created_at >= $2 group by state',
+    [ctx.workflowId, since],
   );
   const c = { running: 0, waiting: 0, succeeded: 0, failed: 0, cancelled: 0 };
   for (const r of rows) c[r.state as keyof typeof c] = r.n;
   return { ...c, total: rows.reduce((s, r) => s + r.n, 0), terminal: c.succeeded + c.failed + c.cancelled };
 }
 
+const dbNow = async (ctx: Ctx) => (await ctx.pool.query<{ now: Date }>('select now()')).rows[0]!.now;
+
 const pendingJobs = async (ctx: Ctx) => (await ctx.pool.query<{ n: number }>('select count(*)::int n from graphile_worker.jobs')).rows[0]!.n;
 
-/** Waits until every request has a finished run (and, with `drain`, the job queue is empty); stops on a stall. */
-async function waitForRuns(ctx: Ctx, w: WorkerProcess, requestIds: string[], what: string, progress = false) {
+/** Waits until the requests created since `since` all have a finished run; stops on a stall. */
+async function waitForRuns(ctx: Ctx, w: WorkerProcess, since: Date, requestIds: string[], what: string, progress = false) {
   let lastDone = -1;
   let lastProgress = Date.now();
   let lastLog = Date.now();
   for (;;) {
     w.assertAlive();
-    const s = await runStates(ctx, requestIds);
+    const s = await runStates(ctx, since);
     if (s.terminal >= requestIds.length) return s;
     if (s.terminal !== lastDone) {
       lastDone = s.terminal;
@@ -405,7 +410,7 @@ async function waitForRuns(ctx: Ctx, w: WorkerProcess, requestIds: string[], wha
       lastLog = Date.now();
       log(`  ${what}: ${s.total} runs started, ${s.succeeded} succeeded, ${s.failed} failed, ${s.waiting} waiting, ${s.running} running; ${await pendingJobs(ctx)} jobs queued`);
     }
-    await sleep(200);
+    await sleep(250);
   }
 }
 
@@ -446,8 +451,9 @@ async function measureWorkflows(ctx: Ctx, control: EmulatorControl, queueId: str
   try {
     if (WARMUP) {
       log(`workflows: warm-up, ${WARMUP} requests`);
+      const since = await dbNow(ctx);
       const warm = await createRequests(ctx, 'Warm-up', WARMUP);
-      await waitForRuns(ctx, w, warm, 'warm-up');
+      await waitForRuns(ctx, w, since, warm, 'warm-up');
       await waitForEmptyQueue(ctx, w, 'warm-up');
     }
     await w.reset();
@@ -455,13 +461,14 @@ async function measureWorkflows(ctx: Ctx, control: EmulatorControl, queueId: str
     const conversationsBefore = new Set(control.conversations('acme').map((c) => c.id));
     if (STATEMENTS) await ctx.pool.query('select pg_stat_statements_reset()');
     log(`workflows: creating ${int(REQUESTS)} requests from ${LANES} lanes, then waiting for every run (progress every 10 s)`);
+    const since = await dbNow(ctx);
     const before = await snapshot(ctx, w);
     const t0 = epochMs();
     const createdAt: number[] = [];
     const ids = await createRequests(ctx, 'Order', REQUESTS, (at) => createdAt.push(at));
     const createMs = epochMs() - t0;
     log(`  ${int(REQUESTS)} requests created in ${fmt(createMs / 1000, 2)} s`);
-    const states = await waitForRuns(ctx, w, ids, 'workflows', true);
+    const states = await waitForRuns(ctx, w, since, ids, 'workflows', true);
     const after = await snapshot(ctx, w);
     const tDone = epochMs();
     await waitForEmptyQueue(ctx, w, 'workflows');
@@ -609,7 +616,8 @@ interface Snapshot {
   worker: WorkerProcessStats;
   self: { user: number; system: number };
   machine: CpuSnapshot | null;
-  postgres: CpuSnapshot | null;
+  /** CPU ms Postgres has used since it started (exited backends included) */
+  postgresMs: number | null;
   /** Postgres CPU ms since `before` */
   pgMs(before: Snapshot): number;
 }
@@ -623,11 +631,8 @@ async function snapshot(ctx: Ctx, w: WorkerProcess): Promise<Snapshot> {
     worker: await w.stats(),
     self: process.cpuUsage(),
     machine: cpuSnapshot([process.pid, ...(w.pid ? [w.pid] : [])], [ctx.postmasterPid]),
-    postgres: cpuSnapshot([], [ctx.postmasterPid]),
-    pgMs(before) {
-      const u = cpuUsage(before.postgres, s.postgres);
-      return u ? u.ours * (s.t - before.t) * os.cpus().length : NaN;
-    },
+    postgresMs: postgresCpuMs(ctx.postmasterPid),
+    pgMs: (before) => (before.postgresMs !== null && s.postgresMs !== null ? s.postgresMs - before.postgresMs : NaN),
   };
   return s;
 }
