@@ -692,7 +692,8 @@ async function phaseB(ctx: Ctx) {
       `    share from the first call to the last: ${fmt(proratedShare * 100, 1)}% (${allowed} / ${B} x ${fmt((lastCall - firstCall) / W, 2)} windows)`,
       `    429s received: ${rejected}; goal 0: ${pass(rejected === 0)}`,
       `    calls per window: ${windows.map((w) => w.allowed + (w.rejected ? `+${w.rejected}x429` : '')).join(' ')}${short ? `  (${short} complete windows short of the budget)` : ''}`,
-      `    in the complete windows: first call ${fmt(mean(wake), 0)} ms after the reset (max ${wake.length ? fmt(Math.max(...wake), 0) : '-'}), budget used up ${fmt(mean(spent), 0)} ms after it (max ${spent.length ? fmt(Math.max(...spent), 0) : '-'}) of ${W} ms`,
+      `    in the complete windows: first call ${wake.length ? `${fmt(mean(wake), 0)} ms after the reset (max ${fmt(Math.max(...wake), 0)})` : '-'}, ` +
+        (spent.length ? `budget used up ${fmt(mean(spent), 0)} ms after it (max ${fmt(Math.max(...spent), 0)}) of ${W} ms in ${spent.length} of them` : 'budget never used up'),
       `    reschedules to wait for the budget: ${ev.wait} (${fmt(ev.wait / B_ESCALATIONS, 1)} per escalation), other retries: ${ev.retry}`,
       `    CPU while delivering: app ${fmt(appCpuS)} s, Postgres ${fmt(after.pgMs(before) / 1000)} s, load generator + emulator ${fmt(cpuSeconds(before.self, after.self))} s, over ${fmt((after.t - before.t) / 1000)} s on ${os.cpus().length} CPUs` +
         machineNote(before, after),
