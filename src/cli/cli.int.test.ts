@@ -3,12 +3,16 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
+import { createTestDatabase } from '../../test/support/test-database.ts';
 
 const bin = path.resolve('bin/bridgedesk.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-cli-'));
 fs.chmodSync(tmp, 0o755);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const secretKey = randomBytes(32).toString('base64');
 
 interface Running {
   child: ChildProcess;
@@ -23,6 +27,14 @@ function launch(args: string[], env: Record<string, string>): Running {
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** Waits until the output matches, or fails with the output when the process exits first. */
+async function waitForOutput(r: Running, pattern: RegExp): Promise<void> {
+  while (!pattern.test(r.output())) {
+    const code = await Promise.race([r.exited, new Promise((res) => setTimeout(() => res('wait'), 50))]);
+    if (code !== 'wait') throw new Error(`exited with ${code}: ${r.output()}`);
+  }
 }
 
 /** Waits until the log shows the server is up, and returns the port it listens on. */
@@ -89,7 +101,7 @@ describe('bridgedesk start', () => {
   });
 
   it('says clearly when DATABASE_URL cannot be reached', async () => {
-    const r = launch(['server'], { DATABASE_URL: 'postgres://nobody:secretpw@127.0.0.1:1/none' });
+    const r = launch(['server'], { DATABASE_URL: 'postgres://nobody:secretpw@127.0.0.1:1/none', BRIDGEDESK_SECRET_KEY: secretKey });
     expect(await r.exited).toBe(1);
     expect(r.output()).toContain('Cannot reach Postgres at 127.0.0.1:1/none');
     expect(r.output()).not.toContain('secretpw');
@@ -117,5 +129,98 @@ describe('bridgedesk start', () => {
     expect(help.output()).toContain('bridgedesk <command>');
     const bad = launch(['frobnicate'], {});
     expect(await bad.exited).toBe(2);
+  });
+});
+
+describe('bridgedesk server and worker with DATABASE_URL', () => {
+  it('start with no data folder at all: no embedded Postgres, no folder created, the Kustomer key stored with BRIDGEDESK_SECRET_KEY', async () => {
+    const database = await createTestDatabase();
+    const emulator = await serveEmulator({ port: 0 });
+    const org = seedDemoOrg(emulator.control, { name: 'acme' });
+    const absent = path.join(tmp, 'never-created');
+    const file = path.join(tmp, 'a-plain-file');
+    fs.writeFileSync(file, '');
+    const unwritable = path.join(file, 'data'); // under a regular file: cannot be created, even by root
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      BRIDGEDESK_SECRET_KEY: secretKey,
+      KUSTOMER_BASE_URL: emulator.url,
+      BRIDGEDESK_ADMIN_EMAIL: 'root@example.com',
+      BRIDGEDESK_ADMIN_PASSWORD: 'a long password',
+    };
+    const server = launch(['server'], { ...env, BRIDGEDESK_DATA_DIR: absent });
+    const worker = launch(['worker'], { ...env, BRIDGEDESK_DATA_DIR: unwritable });
+    try {
+      const port = await waitForListening(server);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready' });
+      await waitForOutput(worker, /worker running/);
+
+      // Storing a secret is what used to create a key file in the data folder.
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'root@example.com', password: 'a long password' }),
+      });
+      expect(login.status).toBe(200);
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const connect = await fetch(`http://127.0.0.1:${port}/api/v1/integrations/kustomer`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ orgName: 'acme', apiKey: org.apiKey }),
+      });
+      expect(connect.status).toBe(200);
+
+      expect(fs.existsSync(absent)).toBe(false);
+      expect(fs.existsSync(unwritable)).toBe(false);
+      expect(server.output()).not.toContain('embedded Postgres');
+      expect(worker.output()).not.toContain('embedded Postgres');
+      server.child.kill('SIGTERM');
+      worker.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(await worker.exited).toBe(0);
+      expect(fs.existsSync(absent)).toBe(false);
+    } finally {
+      server.child.kill('SIGKILL');
+      worker.child.kill('SIGKILL');
+      await emulator.close();
+      await database.drop();
+    }
+  });
+
+  it('refuses to start server or worker without BRIDGEDESK_SECRET_KEY, with one clear message', async () => {
+    const database = await createTestDatabase();
+    try {
+      for (const command of ['server', 'worker']) {
+        const dataDir = path.join(tmp, `no-key-${command}`);
+        const r = launch([command], { DATABASE_URL: database.url, BRIDGEDESK_DATA_DIR: dataDir });
+        expect(await r.exited).toBe(1);
+        expect(r.output()).toContain('BRIDGEDESK_SECRET_KEY: required when DATABASE_URL is set');
+        expect(r.output()).toContain('openssl rand -base64 32');
+        expect(r.output()).not.toMatch(/\n\s+at /);
+        expect(fs.existsSync(dataDir)).toBe(false);
+      }
+      // migrate stores no secret: it needs no key.
+      const m = launch(['migrate'], { DATABASE_URL: database.url, BRIDGEDESK_DATA_DIR: path.join(tmp, 'no-key-migrate') });
+      expect(await m.exited).toBe(0);
+      expect(fs.existsSync(path.join(tmp, 'no-key-migrate'))).toBe(false);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('names the key file a previous setup used, so its secrets stay readable', async () => {
+    const dataDir = path.join(tmp, 'old-key');
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(path.join(dataDir, 'secret.key'), secretKey);
+    const r = launch(['worker'], { DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none', BRIDGEDESK_DATA_DIR: dataDir });
+    expect(await r.exited).toBe(1);
+    expect(r.output()).toContain(`set BRIDGEDESK_SECRET_KEY to its content`);
+    expect(r.output()).toContain(path.join(dataDir, 'secret.key'));
+    expect(r.output()).not.toContain(secretKey);
   });
 });

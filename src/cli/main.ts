@@ -1,4 +1,6 @@
 /** The `bridgedesk` command. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
@@ -29,6 +31,7 @@ Commands:
   help       show this help
 
 Without DATABASE_URL, Bridgedesk starts an embedded Postgres in BRIDGEDESK_DATA_DIR (default ./.bridgedesk).
+With DATABASE_URL, no data folder is used and BRIDGEDESK_SECRET_KEY is required (the same in every process).
 Every setting is an environment variable: see .env.example.
 `;
 
@@ -95,6 +98,7 @@ async function runDemo() {
 }
 
 async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db; log: Logger }) => Promise<void>, alsoStop?: () => Promise<void>) {
+  assertSharedDatabaseConfig(command, config);
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config, log);
   const stops: (() => Promise<void>)[] = [database.close, ...(alsoStop ? [alsoStop] : [])];
@@ -136,6 +140,24 @@ async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db
     for (const stop of stops.reverse()) await stop().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * With DATABASE_URL, processes share one database and may run on several machines without a data folder: nothing
+ * may then come from the data folder. The only thing that would is the key file that encrypts secrets at rest (the
+ * Kustomer API key): each machine would make its own and could not read what another stored. So the key must be
+ * given. `migrate` touches no secret and needs none; the demo keeps its own folder.
+ */
+function assertSharedDatabaseConfig(command: Command, config: Config) {
+  if (!config.databaseUrl || config.secretKey || command === 'migrate' || command === 'demo') return;
+  const keyFile = path.join(config.dataDir, 'secret.key');
+  const existing = fs.existsSync(keyFile)
+    ? ` Secrets stored so far were encrypted with the key file ${keyFile}: set BRIDGEDESK_SECRET_KEY to its content to keep reading them.`
+    : '';
+  throw new ConfigError([
+    `BRIDGEDESK_SECRET_KEY: required when DATABASE_URL is set (every server and worker process must use the same key; ` +
+      `generate one with: openssl rand -base64 32).${existing}`,
+  ]);
 }
 
 main(process.argv.slice(2)).then(
