@@ -1,11 +1,17 @@
 /**
- * The authorization matrix: every route in the OpenAPI document × every kind of caller, with the outcome each must
- * get. A route missing from ACCESS fails the test, so a new route cannot ship without its rule.
+ * The authorization matrix: every route in the OpenAPI document (/api/openapi.json, as served) × every kind of
+ * caller (anonymous, requester, another requester, agent, admin, a revoked API token, an expired session cookie),
+ * each with the exact outcome it must get. A route missing from ACCESS fails the test, so a new route cannot ship
+ * without its rule.
+ *
+ * Outcomes: 401 for anonymous, revoked and expired callers; 403 for a role the route does not allow; 404 for
+ * another requester reaching a resource that is not theirs; for an allowed caller a 2xx or a 4xx about the input
+ * (400/404/409/422), never 401, 403 or 5xx.
  */
 import { describe, expect, it } from 'vitest';
-import { createTestApp, type TestUser } from './support/test-app.ts';
+import { createTestApp, TEST_PASSWORD, type TestUser } from './support/test-app.ts';
 
-type Access = 'public' | 'user' | 'staff' | 'admin';
+type Access = 'public' | 'webhook' | 'user' | 'staff' | 'admin';
 
 /** Who may call each route. 'user' routes on one request are also checked for another requester (404). */
 const ACCESS: Record<string, Access> = {
@@ -70,30 +76,81 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/email-outbox': 'admin',
   'GET /api/v1/integrations/kustomer/sync': 'admin',
   'PUT /api/v1/integrations/kustomer/sync': 'admin',
-  // Authenticated by its secret URL and signature, not by a session: see src/usecases/sync/sync.int.test.ts.
-  'POST /api/v1/webhooks/kustomer/{token}': 'public',
+  // Authenticated by its secret URL and signature, not by a session: see test/security/webhooks.int.test.ts.
+  'POST /api/v1/webhooks/kustomer/{token}': 'webhook',
   'GET /api/v1/integrations/kustomer/fields': 'admin',
   'GET /api/v1/integrations/kustomer/field-mappings': 'admin',
   'PUT /api/v1/integrations/kustomer/field-mappings': 'admin',
   'GET /api/v1/requests/{id}/mapped-values': 'staff',
 };
 
+/**
+ * What another requester (not the owner, not a follower) gets on a 'user' route whose resource belongs to the
+ * requester: requests, their tokens and notifications are invisible (404); someone else's profile and someone else's approval
+ * are refused (403, "only the designated approver can decide").
+ */
+const STRANGER: Record<string, number> = {
+  'GET /api/v1/requests/{ref}': 404,
+  'PATCH /api/v1/requests/{id}': 404,
+  'POST /api/v1/requests/{id}/comments': 404,
+  'PUT /api/v1/requests/{id}/followers/{userId}': 404,
+  'DELETE /api/v1/requests/{id}/followers/{userId}': 404,
+  'GET /api/v1/requests/{id}/timeline': 404,
+  'DELETE /api/v1/api-tokens/{id}': 404,
+  'POST /api/v1/approvals/{id}/decision': 403,
+  'POST /api/v1/notifications/{id}/read': 404,
+  'GET /api/v1/users/{id}': 403,
+};
+
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */
 const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/v1/requests/{id}': { status: 'resolved' },
   'POST /api/v1/requests/{id}/comments': { body: 'hello' },
+  'POST /api/v1/approvals/{id}/decision': { decision: 'approve' },
 };
 
 const t = await createTestApp();
 const doc = (await t.api(null, 'GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+  Object.keys(ops)
+    .filter((m) => METHODS.has(m))
+    .map((m) => `${m.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`),
+);
 
 const admin = await t.createUser('admin');
 const agent = await t.createUser('agent');
 const requester = await t.createUser('requester');
 const stranger = await t.createUser('requester');
-const revoked = await t.createUser('agent');
-await t.db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('user_id', '=', revoked.id).execute();
+
+/** Who is calling: an API token, a session cookie (with its CSRF token, so CSRF is never the reason), or nobody. */
+type Caller = { name: string; token?: string; cookie?: string; csrf?: string } | null;
+const asToken = (name: string, u: TestUser): Caller => ({ name, token: u.token });
+
+// A revoked token: an admin's own token, created and then revoked through the API.
+const revokedToken = (await t.api(admin, 'POST', '/api/v1/api-tokens', { name: 'to revoke' })).body as { id: string; token: string };
+expect((await t.api(admin, 'DELETE', `/api/v1/api-tokens/${revokedToken.id}`)).status).toBe(204);
+
+// An expired session: an admin signs in, then the app's clock moves past the session lifetime.
+const login = await t.raw('/api/v1/auth/login', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: admin.email, password: TEST_PASSWORD }),
+});
+expect(login.status).toBe(200);
+const expiredSession: Caller = { name: 'expired session', cookie: login.headers.get('set-cookie')!.split(';')[0]!, csrf: (await login.json()).csrfToken };
+expect((await t.raw('/api/v1/auth/session', { headers: { cookie: expiredSession.cookie! } })).status).toBe(200);
+t.clock.advance(t.config.sessionTtlMs + 60_000);
+
+const CALLERS = {
+  anonymous: null as Caller,
+  revoked: { name: 'revoked token', token: revokedToken.token } as Caller,
+  expired: expiredSession,
+  requester: asToken('requester', requester),
+  stranger: asToken('another requester', stranger),
+  agent: asToken('agent', agent),
+  admin: asToken('admin', admin),
+};
 
 /** A fresh fixture per call, so one caller's successful write never changes what the next one meets. */
 async function fixtures() {
@@ -121,12 +178,13 @@ async function fixtures() {
   return { req, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id, escalationId: escalation.id, workflowId: wf.id, runId: run.id, approvalId: approval.id, notificationId: note.id };
 }
 
-async function call(route: string, who: TestUser | null, validBody = false) {
+async function call(route: string, who: Caller, validBody = false) {
   const [method, template] = route.split(' ') as [string, string];
   const f = await fixtures();
   const path = template
     .replace('{ref}', f.req.key)
     .replace('{userId}', requester.id)
+    .replace('{token}', 'not-a-webhook-secret-of-this-app')
     .replace('{id}', () => {
       if (template.startsWith('/api/v1/requests')) return f.req.id;
       if (template.startsWith('/api/v1/api-tokens')) return f.tokenId;
@@ -140,33 +198,65 @@ async function call(route: string, who: TestUser | null, validBody = false) {
       if (template.startsWith('/api/v1/notifications')) return f.notificationId;
       return requester.id;
     });
+  expect(path, 'every path parameter is filled').not.toMatch(/[{}]/);
   let body = ['POST', 'PATCH', 'PUT'].includes(method) && !template.includes('/followers/') ? {} : undefined;
   if (validBody) body = VALID_BODIES[route] ?? body;
-  return t.api(who, method, path, body);
+  const headers: Record<string, string> = {};
+  if (who?.token) headers.authorization = `Bearer ${who.token}`;
+  if (who?.cookie) headers.cookie = who.cookie;
+  if (who?.csrf) headers['x-csrf-token'] = who.csrf;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await t.raw(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** An allowed caller gets a 2xx or a complaint about the input, never an authorization refusal or a server error. */
+const ALLOWED = [200, 201, 202, 204, 400, 404, 409, 422];
+
+async function expectOutcome(route: string, who: Caller, expected: number | 'allowed', validBody = false) {
+  const reply = await call(route, who, validBody);
+  const label = `${route} as ${who?.name ?? 'anonymous'}: got ${reply.status} ${JSON.stringify(reply.body)}`;
+  if (expected === 'allowed') expect(ALLOWED, label).toContain(reply.status);
+  else expect(reply.status, label).toBe(expected);
+  if (reply.status >= 400) expect(Object.keys(reply.body ?? {}), `${label}: one error shape`).toEqual(['error']);
+  if (reply.status === 401) expect(reply.body.error.code).toBe('unauthenticated');
+  if (reply.status === 403) expect(reply.body.error.code).toBe('forbidden');
 }
 
 describe('authorization matrix', () => {
-  it('has a rule for every documented route', () => {
-    expect(routes.filter((r) => !(r in ACCESS))).toEqual([]);
+  it('takes its routes from the served OpenAPI document', () => {
+    expect(routes.length).toBeGreaterThan(50);
+    expect(routes).toContain('GET /api/v1/requests/{ref}');
+  });
+
+  it('has a rule for every documented route, and no rule for a route that is not documented', () => {
+    expect(routes.filter((r) => !(r in ACCESS)), 'documented routes without a rule').toEqual([]);
+    expect(Object.keys(ACCESS).filter((r) => !routes.includes(r)), 'rules for routes that are not documented').toEqual([]);
+    expect(Object.keys(STRANGER).filter((r) => ACCESS[r] !== 'user')).toEqual([]);
   });
 
   for (const route of routes) {
-    const access = ACCESS[route];
+    const access = ACCESS[route] ?? 'unlisted';
     it(`${route} (${access})`, async () => {
-      if (access === 'public') return;
-      expect((await call(route, null)).status, 'anonymous').toBe(401);
-      const withRevoked = await call(route, revoked);
-      expect(withRevoked.status, 'revoked token').toBe(401);
-      const rq = await call(route, requester);
-      const ag = await call(route, agent);
-      const ad = await call(route, admin);
-      const allowed = (s: number) => s !== 401 && s !== 403;
-      expect(allowed(ad.status), `admin got ${ad.status}`).toBe(true);
-      expect(allowed(ag.status), `agent got ${ag.status}`).toBe(access !== 'admin');
-      expect(allowed(rq.status), `requester got ${rq.status}`).toBe(access === 'user');
-      if (access === 'user' && /\{(id|ref)\}/.test(route) && route.includes('/requests/')) {
-        expect((await call(route, stranger, true)).status, 'another requester').toBe(404);
+      expect(access, 'route has a rule').not.toBe('unlisted');
+      if (access === 'public') {
+        // Open to everyone, signed in or not; an old (expired) cookie or a dead token does not block it.
+        for (const who of [CALLERS.anonymous, CALLERS.expired, CALLERS.requester, CALLERS.admin]) await expectOutcome(route, who, 'allowed');
+        return;
       }
+      if (access === 'webhook') {
+        // No session or token opens it: only its secret URL (and signature). An unknown URL is 401 for everyone.
+        for (const who of Object.values(CALLERS)) await expectOutcome(route, who, 401);
+        return;
+      }
+      await expectOutcome(route, CALLERS.anonymous, 401);
+      await expectOutcome(route, CALLERS.revoked, 401);
+      await expectOutcome(route, CALLERS.expired, 401);
+      await expectOutcome(route, CALLERS.admin, 'allowed');
+      await expectOutcome(route, CALLERS.agent, access === 'admin' ? 403 : 'allowed');
+      await expectOutcome(route, CALLERS.requester, access === 'user' ? 'allowed' : 403, true);
+      await expectOutcome(route, CALLERS.stranger, access === 'user' ? (STRANGER[route] ?? 'allowed') : 403, true);
     });
   }
 });
