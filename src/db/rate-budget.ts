@@ -3,39 +3,72 @@
  * they stay under the vendor's limit instead of each discovering it with a 429.
  *
  * Within a window the vendor told us about, each call takes one unit. When nothing is known yet, or the window
- * has ended, exactly one caller goes as a probe (a placeholder row with limit 0 holds the others for at most
- * PROBE_MS) and its reply's headers open the next window. One serialised call per window is the whole cost.
+ * has ended, exactly one caller goes as a probe (a placeholder row with limit 0, held for at most PROBE_MS in
+ * case the probe dies) and its reply's headers open the next window; the others look again every PROBE_POLL_MS.
  */
 import { sql } from 'kysely';
 import type { RateBudget } from '../connectors/kit/rate-budget.ts';
 import type { Db } from './database.ts';
 
 const PROBE_MS = 5_000;
+/** A probe's reply usually lands within one call's latency: that is how soon the others look again. */
+export const PROBE_POLL_MS = 20;
+/**
+ * A unit is handed out only this long before the window ends: a call sent later may reach the vendor in the next
+ * window, after the probe's reply has counted that window's budget, and overdraw it. Callers wait out the margin.
+ */
+const END_MARGIN_MS = 200;
+
+/**
+ * Per process and key: the lowest count left this process saw in the current window. The shared row only goes
+ * down within a window, so a vendor reply reporting at least this much would change nothing: it is not written.
+ */
+const lowestSeen = new Map<string, { resetAt: number; remaining: number }>();
+/** Replies that say "seconds until reset" drift by up to a second: resets this close are the same window. */
+const SAME_WINDOW_MS = 2_000;
 
 export function postgresBudget(db: Db, key: string): RateBudget {
   return {
     async take(now) {
-      const spent = await sql`update rate_budgets set remaining = remaining - 1, updated_at = ${now}
-        where key = ${key} and window_limit > 0 and reset_at > ${now} and remaining > 0 returning 1`.execute(db);
-      if (spent.rows.length) return 0;
-      const probeUntil = new Date(now.getTime() + PROBE_MS);
-      const probe = await sql`insert into rate_budgets as b (key, window_limit, remaining, reset_at, updated_at)
-        values (${key}, 0, 0, ${probeUntil}, ${now})
-        on conflict (key) do update set window_limit = 0, remaining = 0, reset_at = ${probeUntil}, updated_at = ${now}
-          where b.reset_at <= ${now}
-        returning 1`.execute(db);
-      if (probe.rows.length) return 0;
-      const row = await db.selectFrom('rate_budgets').select('reset_at').where('key', '=', key).executeTakeFirst();
-      return row ? Math.max(1, new Date(row.reset_at).getTime() - now.getTime()) : 0;
+      // Bounded: each pass loses only to another caller changing the row between our two statements.
+      for (let pass = 0; pass < 4; pass++) {
+        const spent = await sql<{ remaining: number; reset_at: Date }>`update rate_budgets set remaining = remaining - 1
+          where key = ${key} and window_limit > 0 and reset_at > ${new Date(now.getTime() + END_MARGIN_MS)} and remaining > 0
+          returning remaining, reset_at`.execute(db);
+        const took = spent.rows[0];
+        if (took) {
+          lowestSeen.set(key, { resetAt: new Date(took.reset_at).getTime(), remaining: took.remaining });
+          return 0;
+        }
+        const row = await db.selectFrom('rate_budgets').select(['window_limit', 'remaining', 'reset_at']).where('key', '=', key).executeTakeFirst();
+        const resetIn = row ? new Date(row.reset_at).getTime() - now.getTime() : 0;
+        if (!row || resetIn <= 0) {
+          const probeUntil = new Date(now.getTime() + PROBE_MS);
+          const probe = await sql`insert into rate_budgets as b (key, window_limit, remaining, reset_at, updated_at)
+            values (${key}, 0, 0, ${probeUntil}, ${now})
+            on conflict (key) do update set window_limit = 0, remaining = 0, reset_at = ${probeUntil}, updated_at = ${now}
+              where b.reset_at <= ${now}
+            returning 1`.execute(db);
+          if (probe.rows.length) return 0;
+          continue; // another caller probed or opened the window first
+        }
+        if (row.window_limit === 0) return Math.min(PROBE_POLL_MS, resetIn);
+        if (row.remaining > 0 && resetIn > END_MARGIN_MS) continue; // a reply opened the window between our update and our read
+        return resetIn;
+      }
+      return PROBE_POLL_MS;
     },
     async unknown() {
       await db.deleteFrom('rate_budgets').where('key', '=', key).where('window_limit', '=', 0).execute();
     },
     async observe(w, now) {
-      // A placeholder or an older window gives way to the vendor's newer one. Within the same window (resets
-      // within 2 s: "seconds until reset" replies drift) the lower count wins, because other workers spent units
-      // the vendor had not counted yet when it answered us. A late reply from a window that has ended is ignored.
-      const same = sql`abs(extract(epoch from excluded.reset_at - b.reset_at)) <= 2`;
+      const seen = lowestSeen.get(key);
+      const current = seen && seen.resetAt > now.getTime() && Math.abs(seen.resetAt - w.resetAt.getTime()) <= SAME_WINDOW_MS;
+      if (current && w.remaining >= seen.remaining) return;
+      // A placeholder or an older window gives way to the vendor's newer one. Within the same window the lower
+      // count wins, because other workers spent units the vendor had not counted yet when it answered us. A late
+      // reply from a window that has ended is ignored.
+      const same = sql`abs(extract(epoch from excluded.reset_at - b.reset_at)) * 1000 <= ${SAME_WINDOW_MS}`;
       const replace = sql`b.window_limit = 0 or (excluded.reset_at > ${now} and excluded.reset_at > b.reset_at and not ${same})`;
       await sql`insert into rate_budgets as b (key, window_limit, remaining, reset_at, updated_at)
         values (${key}, ${w.limit}, ${w.remaining}, ${w.resetAt}, ${now})

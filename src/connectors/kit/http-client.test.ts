@@ -109,6 +109,21 @@ describe('requests', () => {
     expect(v.calls).toHaveLength(2);
   });
 
+  it('sleeps a short budget wait inside the call instead of sending the caller away to reschedule', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const slept: number[] = [];
+    const waits = [20, 20, 0];
+    const budget = { take: async () => waits.shift()!, observe: async () => {} };
+    const v = vendor([() => json(200, {})]);
+    const client = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, budget, now: () => now, sleep: async (ms) => {
+      slept.push(ms);
+      now = new Date(now.getTime() + ms);
+    } });
+    await client({ method: 'GET', path: '/a' });
+    expect(slept).toEqual([20, 20]);
+    expect(v.calls).toHaveLength(1);
+  });
+
   it('reads the wait of a 429 from the rate-limit reset', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const v = vendor([() => json(429, { errors: [] }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now.getTime() / 1000 + 12) })]);

@@ -16,7 +16,7 @@ export interface HttpClientOptions {
   readRateWindow?: (headers: Headers, now: Date) => RateWindow | null;
   /** Pulls the vendor's message and code out of an error body. */
   describeError?: (body: unknown) => { message?: string; code?: string };
-  /** Longest wait for the rate budget inside one call; longer waits fail as retryable with retryAfterMs. (Default: 0.) */
+  /** Longest wait for the rate budget inside one call; longer waits fail as retryable with retryAfterMs. (Default and least: SHORT_BUDGET_WAIT_MS.) */
   maxBudgetWaitMs?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -38,6 +38,9 @@ export interface HttpReply {
 
 export type HttpClient = (req: HttpRequest) => Promise<HttpReply>;
 
+/** Budget waits up to this long are slept inside the call whatever maxBudgetWaitMs says. */
+export const SHORT_BUDGET_WAIT_MS = 250;
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
@@ -50,13 +53,16 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   return async (req) => {
     if (!req.path.startsWith('/') || req.path.startsWith('//')) throw new Error(`path must be relative to the base URL: ${req.path}`);
     if (opts.budget) {
-      let wait = await opts.budget.take(now());
-      for (let round = 0; wait > 0; round++) {
-        if (wait > (opts.maxBudgetWaitMs ?? 0) || round >= 3) {
+      // Short waits (another caller's probe in flight, a reset moments away) are slept here; a longer wait goes
+      // back to the caller, which reschedules rather than hold a worker slot.
+      const maxWait = Math.max(opts.maxBudgetWaitMs ?? 0, SHORT_BUDGET_WAIT_MS);
+      let waited = 0;
+      for (let wait = await opts.budget.take(now()); wait > 0; wait = await opts.budget.take(now())) {
+        if (wait > maxWait || waited + wait > maxWait * 4) {
           throw new ConnectorError('retryable', 'Rate limit budget used up; waiting for the window to reset', { retryAfterMs: wait, reason: 'rate_limited' });
         }
         await sleep(wait);
-        wait = await opts.budget.take(now());
+        waited += wait;
       }
     }
     // The URL is always base + our own path: nothing the caller passes can change the host.

@@ -3,7 +3,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { TimelineDraft, TimelineEntry } from '../../core/timeline.ts';
 import type { Queryable } from '../database.ts';
 import { isEventEntry } from '../../core/workflow-events.ts';
-import { enqueueJob } from '../transaction.ts';
+import { sql } from 'kysely';
 
 export const MATCH_WORKFLOWS = 'match-workflows';
 
@@ -31,7 +31,12 @@ export async function appendTimeline(q: Queryable, requestId: string, actor: Act
     .returning(['id', 'type'])
     .execute();
   const events = rows.filter((r) => isEventEntry(r.type)).map((r) => r.id);
-  if (events.length) await enqueueJob(q, MATCH_WORKFLOWS, { entryIds: events });
+  // Only while some workflow is enabled: without one, a job per event is pure overhead on every change. (A
+  // workflow enabled after this commit starts with the events after it.)
+  if (events.length) {
+    await sql`select graphile_worker.add_job(${MATCH_WORKFLOWS}::text, ${JSON.stringify({ entryIds: events })}::json)
+      where exists (select 1 from workflows where enabled)`.execute(q);
+  }
   return rows.map((r) => r.id);
 }
 
