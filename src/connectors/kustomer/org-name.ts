@@ -3,10 +3,15 @@
  * nothing that could add a dot, a port, credentials, a path or an IP address to the host.
  */
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/**
+ * Also refused: names that read as IP numbers (all digits, or hex like `0x7f000001`), `localhost`, and labels with `--` in the
+ * third and fourth places (reserved by IDNA: `xn--` punycode, which can spell a lookalike of another org's name).
+ */
+const RESERVED = /^(?:\d+|0x[0-9a-f]+|localhost|..--.*)$/;
 
 export function normaliseOrgName(input: string): string | null {
   const name = input.trim().toLowerCase();
-  return LABEL.test(name) && !/^\d+$/.test(name) ? name : null;
+  return LABEL.test(name) && !RESERVED.test(name) ? name : null;
 }
 
 /** https://<org>.api.kustomerapp.com unless the server's configuration overrides it (emulator, regional hosts). */
