@@ -1,6 +1,7 @@
 /** Starts graphile-worker with Bridgedesk's tasks, plus the heartbeat that frees jobs of dead workers. */
+import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type TaskList } from 'graphile-worker';
+import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { pruneExpired, PRUNE_EXPIRED } from './prune-expired.ts';
@@ -55,23 +56,30 @@ export async function startWorker(deps: WorkerDeps) {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
     log[method]({ scope, ...meta }, message);
   });
+  const utils = await makeWorkerUtils({ connectionString: deps.connectionString, logger });
+  // The heartbeat listens before run(): run() creates the workers, and announces them, before it resolves.
+  const events: WorkerEvents = new EventEmitter();
+  const heartbeat = startHeartbeat({
+    staleAfterMs: deps.config.workerStaleAfterMs,
+    db: deps.db,
+    events,
+    utils,
+    label: `${os.hostname()}:${process.pid}`,
+    onError: (err) => log.warn({ err }, 'worker heartbeat failed'),
+  });
   const runner = await run({
     connectionString: deps.connectionString,
     concurrency: deps.config.workerConcurrency,
     noHandleSignals: true,
     pollInterval: deps.pollIntervalMs ?? 1000,
     logger,
+    events,
     taskList: taskList(deps),
     parsedCronItems: parseCronItems([{ task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } }]),
-  });
-  const utils = await makeWorkerUtils({ connectionString: deps.connectionString, logger });
-  const heartbeat = startHeartbeat({
-    staleAfterMs: deps.config.workerStaleAfterMs,
-    db: deps.db,
-    runner,
-    utils,
-    label: `${os.hostname()}:${process.pid}`,
-    onError: (err) => log.warn({ err }, 'worker heartbeat failed'),
+  }).catch(async (err: unknown) => {
+    await heartbeat.stop();
+    await utils.release();
+    throw err;
   });
   return {
     runner,

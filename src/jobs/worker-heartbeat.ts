@@ -2,28 +2,32 @@
  * Keeps a heartbeat per graphile-worker worker and releases the jobs of workers that stopped beating.
  * Without this, a worker killed with SIGKILL keeps its jobs locked for graphile-worker's 4-hour timeout.
  */
-import type { Runner, WorkerUtils } from 'graphile-worker';
+import type { WorkerEvents, WorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 export function startHeartbeat(opts: {
   db: Db;
-  runner: Runner;
+  /**
+   * The runner's event emitter, given to graphile-worker's run(): listen before run() is called, since run()
+   * creates its workers (and emits worker:create) before it resolves.
+   */
+  events: WorkerEvents;
   utils: WorkerUtils;
   label: string;
   /** A worker silent for this long is taken for dead and its jobs are released. */
   staleAfterMs: number;
   onError: (err: unknown) => void;
 }) {
-  const { db, runner, utils, label } = opts;
+  const { db, events, utils, label } = opts;
   const STALE_AFTER_MS = opts.staleAfterMs;
   const HEARTBEAT_EVERY_MS = Math.max(500, Math.min(10_000, Math.floor(STALE_AFTER_MS / 4)));
   const workerIds = new Set<string>();
-  runner.events.on('worker:create', ({ worker }) => {
+  events.on('worker:create', ({ worker }) => {
     workerIds.add(worker.workerId);
-    void beat();
+    beat().catch(opts.onError);
   });
-  runner.events.on('worker:stop', ({ worker }) => {
+  events.on('worker:stop', ({ worker }) => {
     workerIds.delete(worker.workerId);
     void db.deleteFrom('worker_heartbeats').where('worker_id', '=', worker.workerId).execute().catch(opts.onError);
   });
