@@ -3,7 +3,7 @@
  * helpers to make users and call the API as them. Nothing is mocked.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { createSecretBox } from '../../src/db/secret-box.ts';
 import { startWorker } from '../../src/jobs/run-worker.ts';
 import type { Role } from '../../src/core/actor.ts';
@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createApp, type App } from '../../src/server/app.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../../src/server/auth/secrets.ts';
+import { logDestination, registerSecret, registeringFetch, useRunDir } from './log-capture.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export interface TestUser {
@@ -39,6 +40,8 @@ export interface TestApp {
   config: Config;
   /** The app's secret box (to build use-case dependencies in tests). */
   secrets: ReturnType<typeof createSecretBox>;
+  /** The file this app and its worker log to (every line, at trace level); see log-capture.ts. */
+  logFile: string;
   /** Moves the app's clock; starts at the real time. */
   clock: { now: Date; advance(ms: number): void };
   createUser(role: Role, fields?: Partial<{ email: string; name: string; managerId: string; department: string; title: string; location: string }>): Promise<TestUser>;
@@ -66,6 +69,12 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
   const database = await createTestDatabase();
   afterAll(() => database.drop());
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', ...env });
+  // Every app logs at the most verbose level to the run's log folder, scanned for Kustomer keys when the run ends
+  // (log-capture.ts); every key the app sends to Kustomer is registered for that scan.
+  useRunDir(inject('testRunDir'));
+  const logFile = logDestination('app');
+  const log = createLogger('trace', logFile.stream);
+  const kustomerFetch = registeringFetch(opts.kustomerFetch);
   const clock = {
     now: new Date(),
     advance(ms: number) {
@@ -77,11 +86,11 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
   const app = createApp({
     db: database.db,
     config,
-    log: createLogger(config.logLevel),
+    log,
     now,
     secrets,
     // Waiting for a rate-limit reset or a backoff moves the test clock instead of taking real time.
-    transports: { kustomer: { fetch: opts.kustomerFetch, sleep: opts.sleep ?? (async (ms) => clock.advance(ms)) } },
+    transports: { kustomer: { fetch: kustomerFetch, sleep: opts.sleep ?? (async (ms) => clock.advance(ms)) } },
   });
   const raw = async (path: string, init?: RequestInit) => app.request(path, init);
   return {
@@ -91,6 +100,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
     config,
     clock,
     secrets,
+    logFile: logFile.file,
     async createUser(role, fields = {}) {
       counter += 1;
       sharedHash ??= hashPassword(TEST_PASSWORD);
@@ -111,6 +121,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
     },
     async api(who, method, path, body, headers = {}) {
       const h: Record<string, string> = { ...headers };
+      if (body && typeof body === 'object' && 'apiKey' in body) registerSecret((body as { apiKey?: string }).apiKey);
       if (who) h.authorization = `Bearer ${who.token}`;
       if (body !== undefined) h['content-type'] = 'application/json';
       const res = await raw(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -129,13 +140,13 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
         db: database.db,
         config: { ...config, workerConcurrency: o.concurrency ?? 5 },
         connectionString: database.url,
-        log: createLogger(config.logLevel),
+        log,
         // Jobs run on real time: graphile-worker schedules with the database clock.
         now: () => new Date(),
         secrets,
         retryBaseMs: o.retryBaseMs ?? 10,
         pollIntervalMs: 100,
-        transports: { kustomer: { fetch: opts.kustomerFetch } },
+        transports: { kustomer: { fetch: kustomerFetch } },
       });
       afterAll(() => worker.stop());
       return worker;
