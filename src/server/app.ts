@@ -1,4 +1,5 @@
 /** Builds the HTTP app: API under /api/v1, operations endpoints, OpenAPI, and the built web UI. */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,11 @@ export function createApp(input: AppInput) {
     }),
   );
   app.use('/api/v1/*', authenticate);
+  // JSON is UTF-8 (RFC 8259): a body that is not is refused, never read with replacement characters.
+  app.use('/api/v1/*', async (c, next) => {
+    if (c.req.raw.body && !isUtf8(await c.req.arrayBuffer())) throw new AppError('bad_request', 'Request body is not valid UTF-8');
+    await next();
+  });
   app.route('/api/v1', apiRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'bridgedesk_session' });

@@ -50,8 +50,9 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     return c.json(errorBody(status === 401 ? 'unauthenticated' : 'bad_request', message), status as ContentfulStatusCode);
   }
   const pgCode = (err as { code?: string }).code;
-  // Invalid text in a uuid/int column, or a value out of range: the client's input, not our bug.
-  if (pgCode === '22P02' || pgCode === '22003' || pgCode === '22021' || pgCode === '22001') {
+  // Invalid text in a uuid/int column, a value out of range, or a NUL character in text (22021) or jsonb (22P05):
+  // the client's input, not our bug.
+  if (pgCode === '22P02' || pgCode === '22003' || pgCode === '22021' || pgCode === '22P05' || pgCode === '22001') {
     return c.json(errorBody('bad_request', 'A value in the request is malformed'), 400);
   }
   if (pgCode === '23505') return c.json(errorBody('conflict', 'That already exists'), 409);

@@ -45,6 +45,35 @@ export async function usableConnection(q: Db | Tx, provider: ProviderId) {
   return connection;
 }
 
+/** The checks that need no database: one of queue or team, a channel and a priority the destination takes. */
+export function checkEscalationInput(input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId' | 'channel' | 'priority'>) {
+  const provider = PROVIDERS[input.destination];
+  if (Boolean(input.queueId) === Boolean(input.teamId)) throw unprocessable('Choose either a queue or a team', { field: 'queueId' });
+  if (!provider.channels.includes(input.channel)) throw unprocessable(`Channel must be one of: ${provider.channels.join(', ')}`, { field: 'channel' });
+  const { min, max } = provider.priorityRange;
+  if (!Number.isInteger(input.priority) || input.priority < min || input.priority > max) {
+    throw unprocessable(`Priority must be a whole number from ${min} to ${max}`, { field: 'priority' });
+  }
+}
+
+/** The queue or team an escalation goes to, refused when the connection or the target cannot take it. */
+export async function escalationTarget(q: Db | Tx, input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId'>) {
+  const provider = PROVIDERS[input.destination];
+  const connection = await usableConnection(q, input.destination);
+  const kind = input.queueId ? ('queue' as const) : ('team' as const);
+  const remoteId = (input.queueId ?? input.teamId)!;
+  const target = await q
+    .selectFrom('destination_targets')
+    .selectAll()
+    .where('connection_id', '=', connection.id)
+    .where('kind', '=', kind)
+    .where('remote_id', '=', remoteId)
+    .executeTakeFirst();
+  if (!target || !target.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
+  if (!target.available) throw unprocessable(`That ${kind} no longer exists in ${provider.displayName}: re-sync queues`, { field: `${kind}Id` });
+  return { kind, remoteId, target };
+}
+
 export async function submitEscalation(db: Db, actor: UserActor, requestId: string, input: EscalationInput, now: Date): Promise<EscalationView> {
   const id = await withTransaction(db, (tx) => insertEscalation(tx, actor, requestId, input, now));
   const view = await getEscalationView(db, id);
@@ -58,27 +87,11 @@ export async function submitEscalation(db: Db, actor: UserActor, requestId: stri
  */
 export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, input: EscalationInput, now: Date, workflowRunId?: string): Promise<string> {
   const provider = PROVIDERS[input.destination];
-  if (Boolean(input.queueId) === Boolean(input.teamId)) throw unprocessable('Choose either a queue or a team', { field: 'queueId' });
-  if (!provider.channels.includes(input.channel)) throw unprocessable(`Channel must be one of: ${provider.channels.join(', ')}`, { field: 'channel' });
-  const { min, max } = provider.priorityRange;
-  if (!Number.isInteger(input.priority) || input.priority < min || input.priority > max) {
-    throw unprocessable(`Priority must be a whole number from ${min} to ${max}`, { field: 'priority' });
-  }
+  checkEscalationInput(input);
   {
     const request = await lockRequest(tx, requestId);
     if (!request) throw notFound('Request');
-    const connection = await usableConnection(tx, input.destination);
-    const kind = input.queueId ? 'queue' : 'team';
-    const remoteId = (input.queueId ?? input.teamId)!;
-    const target = await tx
-      .selectFrom('destination_targets')
-      .selectAll()
-      .where('connection_id', '=', connection.id)
-      .where('kind', '=', kind)
-      .where('remote_id', '=', remoteId)
-      .executeTakeFirst();
-    if (!target || !target.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
-    if (!target.available) throw unprocessable(`That ${kind} no longer exists in ${provider.displayName}: re-sync queues`, { field: `${kind}Id` });
+    const { kind, remoteId, target } = await escalationTarget(tx, input);
     if (!input.confirm) {
       const open = await tx.selectFrom('escalations').select(['id', 'state']).where('request_id', '=', requestId).execute();
       const already = open.find((e) => isOpenEscalation(e.state));

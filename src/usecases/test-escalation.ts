@@ -4,7 +4,7 @@ import { draftEscalation, requestUrl } from '../core/escalation.ts';
 import { PROVIDERS } from '../connectors/registry.ts';
 import { createRequest } from './create-request.ts';
 import type { DestinationDeps } from './destination-access.ts';
-import { submitEscalation } from './submit-escalation.ts';
+import { checkEscalationInput, escalationTarget, submitEscalation } from './submit-escalation.ts';
 
 export async function testEscalation(
   deps: DestinationDeps & { config: { publicUrl: string } },
@@ -12,6 +12,10 @@ export async function testEscalation(
   input: { queueId?: string; teamId?: string; channel: string },
 ) {
   const now = deps.now();
+  // Refuse a bad queue, team or channel before filing the sample request, so a refused test leaves nothing behind.
+  const choice = { destination: 'kustomer' as const, queueId: input.queueId, teamId: input.teamId, channel: input.channel, priority: PROVIDERS.kustomer.priority('low') };
+  checkEscalationInput(choice);
+  await escalationTarget(deps.db, choice);
   const request = await createRequest(
     deps.db,
     actor,
@@ -33,7 +37,7 @@ export async function testEscalation(
     deps.db,
     actor,
     request.id,
-    { destination: 'kustomer', queueId: input.queueId, teamId: input.teamId, channel: input.channel, priority: PROVIDERS.kustomer.priority('low'), ...draft },
+    { ...choice, ...draft },
     now,
   );
   return { requestId: request.id, requestKey: request.key, escalation };

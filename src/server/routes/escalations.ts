@@ -41,6 +41,8 @@ export const EscalationSchema = z
   .openapi('Escalation');
 
 const Destination = z.enum(['kustomer']);
+/** A conversation id of the destination (Kustomer's are 24 hex digits); it goes into Kustomer URL paths. */
+const ConversationId = z.string().trim().min(1).max(100).regex(/^[\w-]+$/, 'must be a conversation id: letters, digits, _ or -');
 
 async function requestIdOr404(c: Context<AppEnv>, id: string) {
   const found = await findRequestId(c.var.deps.db, { id });
@@ -142,7 +144,7 @@ escalationRoutes.openapi(
     summary: 'Link the request to a conversation that already exists (checked against the destination); no conversation is created',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ destination: Destination, conversationId: z.string().trim().min(1).max(100) })) },
+    request: { params: IdParam, body: jsonBody(z.strictObject({ destination: Destination, conversationId: ConversationId })) },
     responses: { 202: json(EscalationSchema, 'Accepted: the back-link is being posted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
   async (c) => {
@@ -193,7 +195,7 @@ escalationRoutes.openapi(
     summary: 'Re-link by hand to a conversation id (checked against the destination), then post the back-link',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: z.string().trim().min(1).max(100) })) },
+    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: ConversationId })) },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
   async (c) => c.json(await relinkEscalation(c.var.deps, requireUser(c), c.req.valid('param').id, c.req.valid('json').conversationId), 202),

@@ -58,7 +58,7 @@ integrationRoutes.openapi(
     description: 'A refused key answers 422 "Invalid credentials"; missing permissions are listed; an unreachable Kustomer answers 502.',
     security,
     middleware: [allow('admin')] as const,
-    request: { body: jsonBody(z.strictObject({ orgName: z.string().trim().min(1).max(100), apiKey: z.string().trim().min(1).max(10_000) })) },
+    request: { body: jsonBody(z.strictObject({ orgName: z.string().trim().min(1).max(100), apiKey: z.string().trim().min(1).max(10_000).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces') })) },
     responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 422, 502) },
   }),
   async (c) => {
