@@ -57,6 +57,9 @@ export const isEventEntry = (type: string) =>
   type === 'comment.public_reply' ||
   type in ESCALATION_STATES;
 
+/** Event entries that linked destinations may follow (status, public replies, mapped fields); escalation states only feed workflows. */
+export const feedsDestinations = (type: string) => isEventEntry(type) && !(type in ESCALATION_STATES);
+
 export function triggerMatches(trigger: { event: TriggerEvent; to?: string; field?: string; tag?: string }, e: WorkflowEvent): boolean {
   if (trigger.event !== e.event) return false;
   const narrow = trigger.to ?? trigger.field ?? trigger.tag;

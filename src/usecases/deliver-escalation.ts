@@ -2,8 +2,9 @@
  * Delivers an escalation to its destination, one idempotent step at a time:
  *   contact (find by email, else create) → conversation (find by external id = escalation id, else create) →
  *   first message (sets the channel) → back-link note (→ linked).
- * Each step's result is committed with its timeline entry before the next call, and a run that follows an
- * earlier attempt looks up what that attempt may have created (its reply may have been lost) before creating.
+ * What a step created is committed with its timeline entry before the next call (what a retry would find by
+ * looking may ride with the next write), and a run that follows an earlier attempt looks up what that attempt may
+ * have created (its reply may have been lost) before creating.
  * So a retry after a crash, a timeout or a lost reply never makes a second conversation.
  */
 import { ConnectorError } from '../connectors/kit/errors.ts';
@@ -31,19 +32,35 @@ export interface DeliveryDeps extends DestinationDeps {
   retryBaseMs?: number;
 }
 
+/**
+ * An escalation being delivered, with step results not written yet: those go with the next write. Deferring is
+ * safe only for results a retry finds again by looking (a matched customer, a posted message), so a crash before
+ * the write costs a look-up, never a duplicate.
+ */
+type Delivering = EscalationRow & { pending: { patch: EscalationPatch; entries: TimelineDraft[] } };
+
 /** Writes an escalation change and its timeline entries together (entries are the system's, and internal). */
-async function record(deps: DeliveryDeps, esc: EscalationRow, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date, alsoInTx?: (tx: Tx) => Promise<void>) {
+async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date, alsoInTx?: (tx: Tx) => Promise<void>) {
+  const all = { ...esc.pending.patch, ...patch };
+  const allEntries = [...esc.pending.entries, ...entries];
   await withTransaction(deps.db, async (tx) => {
     await alsoInTx?.(tx);
-    await updateEscalation(tx, esc.id, patch, deps.now());
+    await updateEscalation(tx, esc.id, all, deps.now());
     const runId = esc.workflow_run_id ?? undefined;
-    await appendTimeline(tx, esc.request_id, SYSTEM, entries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), deps.now(), runId);
+    await appendTimeline(tx, esc.request_id, SYSTEM, allEntries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), deps.now(), runId);
     if (reschedule) await enqueueDelivery(tx, esc.id, reschedule);
     // A workflow waiting on this delivery resumes once it settles (linked, failed, or link_failed for good).
-    const settled = patch.state === 'linked' || patch.state === 'failed' || (patch.state === 'link_failed' && !reschedule);
+    const settled = all.state === 'linked' || all.state === 'failed' || (all.state === 'link_failed' && !reschedule);
     if (runId && settled) await enqueueRun(tx, runId);
   });
+  Object.assign(esc, all);
+  esc.pending = { patch: {}, entries: [] };
+}
+
+function defer(esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[]) {
   Object.assign(esc, patch);
+  Object.assign(esc.pending.patch, patch);
+  esc.pending.entries.push(...entries);
 }
 
 class StepFailure extends Error {
@@ -63,9 +80,28 @@ async function step<T>(name: StepFailure['step'], fn: () => Promise<T>): Promise
   }
 }
 
+/** The escalation with what its delivery reads of the request and of the destination's settings, in one query. */
+function loadDelivery(deps: DeliveryDeps, escalationId: string) {
+  return deps.db
+    .selectFrom('escalations as e')
+    .innerJoin('requests as r', 'r.id', 'e.request_id')
+    .innerJoin('users as u', 'u.id', 'r.requester_id')
+    .selectAll('e')
+    .select(['r.number as request_number', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email'])
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('field_mappings as m').innerJoin('destination_connections as c', 'c.id', 'm.connection_id').select('m.request_field').whereRef('c.provider', '=', 'e.provider'))
+        .as('has_field_mappings'),
+    )
+    .where('e.id', '=', escalationId)
+    .executeTakeFirst();
+}
+
 export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
-  const esc = await findEscalation(deps.db, escalationId);
-  if (!esc || esc.state === 'linked' || esc.state === 'failed') return;
+  const loaded = await loadDelivery(deps, escalationId);
+  if (!loaded || loaded.state === 'linked' || loaded.state === 'failed') return;
+  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, ...row } = loaded;
+  const esc: Delivering = { ...row, pending: { patch: {}, entries: [] } };
   const provider = esc.provider as ProviderId;
   const p = PROVIDERS[provider];
   const connection = await findConnection(deps.db, provider);
@@ -79,22 +115,18 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
 
   try {
-    const request = await deps.db
-      .selectFrom('requests as r')
-      .innerJoin('users as u', 'u.id', 'r.requester_id')
-      .select(['r.number', 'r.custom_fields', 'u.name', 'u.email'])
-      .where('r.id', '=', esc.request_id)
-      .executeTakeFirstOrThrow();
-    const key = formatRequestNumber(request.number);
+    const key = formatRequestNumber(request_number);
 
     if (!esc.remote_id && !esc.contact_remote_id) {
-      const email = contactEmail(connection, request);
-      const name = email === request.email ? request.name : email;
+      const email = contactEmail(connection, { custom_fields: request_fields, email: requester_email });
+      const name = email === requester_email ? requester_name : email;
       const found = await step('contact', () => client.findContactByEmail(email));
       const contact = found ?? (await step('contact', () => client.createContact({ name, email })));
-      await record(deps, esc, { contact_remote_id: contact.remoteId }, [
-        { type: found ? 'escalation.customer_matched' : 'escalation.customer_created', data: { customerId: contact.remoteId, email } },
-      ]);
+      const patch = { contact_remote_id: contact.remoteId };
+      const entries = [{ type: found ? 'escalation.customer_matched' : 'escalation.customer_created', data: { customerId: contact.remoteId, email } }];
+      // A customer we created is written at once: a retry would find it and call it matched.
+      if (found) defer(esc, patch, entries);
+      else await record(deps, esc, patch, entries);
     }
 
     if (!esc.remote_id) {
@@ -113,20 +145,20 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
         ));
       await record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
-      ], undefined, (tx) => enqueueFieldPush(tx, esc.id, null)); // mapped custom attributes, sent once the conversation exists
+      ], undefined, has_field_mappings ? (tx) => enqueueFieldPush(tx, esc.id, null) : undefined); // mapped attributes go once the conversation exists
     }
 
     if (!esc.message_posted && esc.origin === 'created') {
       const externalId = `${esc.id}:message`;
       const posted = isRetry ? await step('message', () => client.findMessage(esc.remote_id!, externalId)) : null;
       if (!posted) await step('message', () => client.addMessage(esc.remote_id!, { channel: esc.channel ?? 'email', body: esc.message, subject: esc.subject, externalId }));
-      await record(deps, esc, { message_posted: true }, []);
+      defer(esc, { message_posted: true }, []);
     }
 
     const externalId = `${esc.id}:note`;
     const noted = isRetry ? await step('link', () => client.findNote(esc.remote_id!, externalId)) : null;
     const url = requestUrl(deps.publicUrl, key);
-    if (!noted) await step('link', () => client.addNote(esc.remote_id!, { body: backLinkNote(key, url, request.name), externalId }));
+    if (!noted) await step('link', () => client.addNote(esc.remote_id!, { body: backLinkNote(key, url, requester_name), externalId }));
     await record(deps, esc, { state: 'linked', linked_at: deps.now(), last_error: null, last_error_kind: null }, [
       { type: 'escalation.linked', data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url } },
     ]);
@@ -142,7 +174,7 @@ function contactEmail(connection: ConnectionRow, request: { custom_fields: unkno
   return typeof value === 'string' && /^[^\s@]+@[^\s@]+$/.test(value.trim()) ? value.trim() : request.email;
 }
 
-async function handleFailure(deps: DeliveryDeps, esc: EscalationRow, client: DestinationClient, stepName: StepFailure['step'], err: ConnectorError) {
+async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: DestinationClient, stepName: StepFailure['step'], err: ConnectorError) {
   const now = deps.now();
   const provider = esc.provider as ProviderId;
   if (err.kind === 'auth') {
@@ -176,7 +208,7 @@ async function handleFailure(deps: DeliveryDeps, esc: EscalationRow, client: Des
 }
 
 /** Stops delivery. With a conversation already made, the escalation stays link_failed so an agent can re-link. */
-async function fail(deps: DeliveryDeps, esc: EscalationRow, kind: 'retryable' | 'auth' | 'permanent', reason: string) {
+async function fail(deps: DeliveryDeps, esc: Delivering, kind: 'retryable' | 'auth' | 'permanent', reason: string) {
   const hasConversation = esc.remote_id !== null;
   const entries: TimelineDraft[] = [
     hasConversation

@@ -2,14 +2,14 @@
 import type { Actor } from '../../core/actor.ts';
 import type { TimelineDraft, TimelineEntry } from '../../core/timeline.ts';
 import type { Queryable } from '../database.ts';
-import { isEventEntry } from '../../core/workflow-events.ts';
+import { feedsDestinations, isEventEntry } from '../../core/workflow-events.ts';
 import { sql } from 'kysely';
 
 export const MATCH_WORKFLOWS = 'match-workflows';
 
 /**
- * Appends entries; entries that are workflow events also enqueue the job that matches them against workflows,
- * in the caller's transaction. `causedByRunId` marks entries a workflow step wrote (loop detection).
+ * Appends entries; entries that are events also enqueue, in the caller's transaction, the job that matches them
+ * against workflows and passes them on to linked destinations. `causedByRunId` marks entries a workflow step wrote (loop detection).
  */
 export async function appendTimeline(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], at?: Date, causedByRunId?: string): Promise<string[]> {
   if (!drafts.length) return [];
@@ -31,11 +31,14 @@ export async function appendTimeline(q: Queryable, requestId: string, actor: Act
     .returning(['id', 'type'])
     .execute();
   const events = rows.filter((r) => isEventEntry(r.type)).map((r) => r.id);
-  // Only while some workflow is enabled: without one, a job per event is pure overhead on every change. (A
-  // workflow enabled after this commit starts with the events after it.)
+  // Only when something may react: an enabled workflow, or a linked destination that follows such changes. Most
+  // changes have neither, and a job each would be pure overhead. (A workflow enabled after this commit starts with
+  // the events after it.)
   if (events.length) {
+    const followed = rows.some((r) => feedsDestinations(r.type));
     await sql`select graphile_worker.add_job(${MATCH_WORKFLOWS}::text, ${JSON.stringify({ entryIds: events })}::json)
-      where exists (select 1 from workflows where enabled)`.execute(q);
+      where exists (select 1 from workflows where enabled)
+         or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null))`.execute(q);
   }
   return rows.map((r) => r.id);
 }
