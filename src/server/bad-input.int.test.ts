@@ -1,0 +1,88 @@
+/**
+ * Input the fuzz suite (test/fuzz) once turned into a 500, a leaked internal message or a stray write, each pinned
+ * down here so it is caught on every run whatever the fuzzer's seed.
+ */
+import { describe, expect, it } from 'vitest';
+import { createKustomerEmulator, seedDemoOrg } from '../connectors/kustomer/emulator/index.ts';
+import { createTestApp } from '../../test/support/test-app.ts';
+
+const emulator = createKustomerEmulator();
+const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+const t = await createTestApp(
+  { KUSTOMER_BASE_URL: 'http://kustomer.emulator' },
+  { kustomerFetch: ((input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init))) as typeof fetch },
+);
+const admin = await t.createUser('admin');
+const requester = await t.createUser('requester');
+const request = (await t.api(requester, 'POST', '/api/v1/requests', { title: 'Bad input' })).body;
+const KUSTOMER = '/api/v1/integrations/kustomer';
+
+const count = async (table: 'requests' | 'timeline_entries' | 'escalations') =>
+  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+async function connect() {
+  const r = await t.api(admin, 'PUT', KUSTOMER, { orgName: 'acme', apiKey: demo.apiKey });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  await t.api(admin, 'PATCH', KUSTOMER, { queues: r.body.queues.map((q: { remoteId: string }) => ({ remoteId: q.remoteId, enabled: true })) });
+}
+
+describe('bad input is refused in the error shape, without a 500 or a write', () => {
+  it('refuses a JSON body that is not valid UTF-8 with 400, instead of storing replacement characters', async () => {
+    const before = await count('timeline_entries');
+    const bytes = Buffer.concat([Buffer.from('{"body":"caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const res = await t.raw(`/api/v1/requests/${request.id}/comments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${requester.token}`, 'content-type': 'application/json' },
+      body: bytes,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'bad_request', message: 'Request body is not valid UTF-8' } });
+    expect(await count('timeline_entries')).toBe(before);
+  });
+
+  it('answers a NUL character in text kept as jsonb (a comment) with 400, not 500', async () => {
+    const before = await count('timeline_entries');
+    const r = await t.api(requester, 'POST', `/api/v1/requests/${request.id}/comments`, { body: 'before\u0000after' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('bad_request');
+    expect(await count('timeline_entries')).toBe(before);
+  });
+
+  it('refuses a Kustomer API key that cannot be sent in an HTTP header, without calling Kustomer', async () => {
+    const calls = emulator.control.calls().length;
+    for (const apiKey of ['ключ-к-kustomer', 'key\u0000with-nul', 'key with spaces', '😀']) {
+      const r = await t.api(admin, 'PUT', KUSTOMER, { orgName: 'acme', apiKey });
+      expect(r.status, apiKey).toBe(400);
+      expect(r.body.error.code).toBe('validation_failed');
+      expect(r.body.error.details.issues[0].path).toBe('apiKey');
+      expect(JSON.stringify(r.body)).not.toMatch(/ByteString|Could not reach/);
+    }
+    expect(emulator.control.calls()).toHaveLength(calls);
+  });
+
+  it('refuses a conversation id that cannot be part of a Kustomer URL (a lone surrogate once threw URIError)', async () => {
+    await connect();
+    const escalation = await t.db
+      .insertInto('escalations')
+      .values({ request_id: request.id, provider: 'kustomer', state: 'failed', subject: 's', message: 'm' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const conversationId of ['\uD800', 'abc/../def', 'a b', 'id?x=1']) {
+      const link = await t.api(admin, 'POST', `/api/v1/requests/${request.id}/escalations/link`, { destination: 'kustomer', conversationId });
+      expect(link.status, conversationId).toBe(400);
+      expect(link.body.error.details.issues[0].path).toBe('conversationId');
+      const relink = await t.api(admin, 'POST', `/api/v1/escalations/${escalation.id}/relink`, { conversationId });
+      expect(relink.status, conversationId).toBe(400);
+    }
+  });
+
+  it('a test escalation refused for its queue, team or channel files no sample request', async () => {
+    await connect();
+    const before = { requests: await count('requests'), timeline: await count('timeline_entries'), escalations: await count('escalations') };
+    for (const body of [{}, { queueId: 'no-such-queue' }, { queueId: 'a', teamId: 'b' }, { queueId: demo.queues.vip.id, channel: 'carrier-pigeon' }]) {
+      const r = await t.api(admin, 'POST', `${KUSTOMER}/test`, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+    }
+    expect({ requests: await count('requests'), timeline: await count('timeline_entries'), escalations: await count('escalations') }).toEqual(before);
+  });
+});
