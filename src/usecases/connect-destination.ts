@@ -85,7 +85,16 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
       userId: actor.userId,
       now,
     });
-    if (previous && previous.account !== account) await clearTargets(tx, id);
+    if (previous && previous.account !== account) {
+      await clearTargets(tx, id);
+      // Another org is another connection: the old org's webhook URL and signing key (still registered there) must
+      // open nothing now, so both are forgotten; turning inbound sync on again subscribes a new URL in the new org.
+      await tx
+        .updateTable('destination_connections')
+        .set({ webhook_token_hash: null, webhook_token_encrypted: null, webhook_remote_id: null, webhook_signing_key_encrypted: null, webhook_setup_note: null })
+        .where('id', '=', id)
+        .execute();
+    }
     await syncTargets(tx, id, targets, now);
   });
   return connectionStatus(deps, provider);
