@@ -71,6 +71,22 @@ describe('CSRF on cookie sessions', () => {
     expect(await requestCount()).toBe(before + 1);
   });
 
+  it('takes sign-in and setup (exempt from the header) only as application/json, which a cross-site form cannot send', async () => {
+    const user = await t.createUser('agent');
+    for (const [path, body] of [
+      ['/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD }],
+      ['/api/v1/setup', { email: 'forged-admin@example.com', name: 'Forged', password: 'a long password' }],
+    ] as const) {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
+        const res = await t.raw(path, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: JSON.stringify(body) });
+        expect(res.status, `${path} as ${type}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${path} as ${type}`).toBeLessThan(500);
+        expect(res.headers.get('set-cookie'), `${path} as ${type}: no session`).toBeNull();
+      }
+    }
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'forged-admin@example.com').executeTakeFirst()).toBeUndefined();
+  });
+
   it('does not let a cookie ride along with a bearer token: a bad token is 401 even with a valid session cookie', async () => {
     const session = await signIn(t, admin.email, TEST_PASSWORD);
     const res = await t.raw('/api/v1/requests', {
