@@ -3,12 +3,15 @@
  * BRIDGEDESK_LOGIN_WINDOW_MINUTES=15): after 5 wrong passwords for one account, sign-in is refused with 429,
  * the right password included, until the window passes; other accounts are not affected.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD } from '../support/test-app.ts';
 import { signIn } from './session.ts';
 
 const t = await createTestApp();
 const LIMIT = 5;
+// In-process calls all come from one (unknown) address, whose wider limit would carry over from test to test:
+// each test starts a fresh window.
+beforeEach(() => t.clock.advance(15 * 60_000 + 1000));
 
 describe('login throttling', () => {
   it('uses the documented defaults: 5 failures in 15 minutes', () => {
@@ -40,6 +43,19 @@ describe('login throttling', () => {
     const refused = await t.raw('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: target.email, password: TEST_PASSWORD }) });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBe(15 * 60);
+    t.clock.advance(15 * 60_000 + 1000);
+    expect((await signIn(t, target.email, TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('holds the limit against parallel guesses: of 30 wrong passwords sent at once, at most 5 are checked, the rest get 429', async () => {
+    const target = await t.createUser('agent');
+    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => signIn(t, target.email, `parallel guess ${i}`).then((r) => r.status)));
+    const checked = statuses.filter((s) => s === 401).length;
+    expect(checked, 'passwords checked').toBeLessThanOrEqual(LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30 - checked);
+    // Guesses refused unchecked do not count: the account still has exactly its 5 checked failures in the window.
+    for (let i = checked; i < LIMIT; i++) expect((await signIn(t, target.email, `one more ${i}`)).status).toBe(401);
+    expect((await signIn(t, target.email, TEST_PASSWORD)).status).toBe(429);
     t.clock.advance(15 * 60_000 + 1000);
     expect((await signIn(t, target.email, TEST_PASSWORD)).status).toBe(200);
   });

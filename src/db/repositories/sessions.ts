@@ -34,8 +34,14 @@ export async function countRecentFailures(q: Queryable, keys: string[], since: D
   return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
 }
 
-export async function recordFailure(q: Queryable, keys: string[], now: Date) {
-  await q.insertInto('login_failures').values(keys.map((key) => ({ key, created_at: now }))).execute();
+/** Returns the ids of the rows written, so an attempt recorded ahead of its check can be taken back. */
+export async function recordFailure(q: Queryable, keys: string[], now: Date): Promise<string[]> {
+  const rows = await q.insertInto('login_failures').values(keys.map((key) => ({ key, created_at: now }))).returning('id').execute();
+  return rows.map((r) => String(r.id));
+}
+
+export async function deleteFailures(q: Queryable, ids: string[]) {
+  if (ids.length) await q.deleteFrom('login_failures').where('id', 'in', ids).execute();
 }
 
 export async function clearFailures(q: Queryable, key: string) {

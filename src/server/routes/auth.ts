@@ -10,6 +10,7 @@ import { adminExists, findUserByEmail, findUserById, insertUser, toUser } from '
 import {
   clearFailures,
   countRecentFailures,
+  deleteFailures,
   deleteSession,
   insertSession,
   recordFailure,
@@ -66,18 +67,20 @@ authRoutes.openapi(
     const { email, password } = c.req.valid('json');
     const keys = [`email:${email}`, `ip:${clientAddress(c)}`];
     const since = new Date(now().getTime() - config.login.windowMs);
+    // The attempt is recorded as a failure before it is counted and checked, so guesses sent in parallel cannot all
+    // pass a count taken before any of them was recorded; it is taken back when refused unchecked or when it succeeds.
+    const attempt = await recordFailure(db, keys, now());
     const failures = await countRecentFailures(db, keys, since);
     // The per-address limit is wider: many people may share one office address.
-    if ((failures[keys[0]!] ?? 0) >= config.login.maxFailures || (failures[keys[1]!] ?? 0) >= config.login.maxFailures * 4) {
+    if ((failures[keys[0]!] ?? 0) > config.login.maxFailures || (failures[keys[1]!] ?? 0) > config.login.maxFailures * 4) {
+      await deleteFailures(db, attempt);
       c.header('Retry-After', String(Math.ceil(config.login.windowMs / 1000)));
       throw new AppError('rate_limited', 'Too many failed sign-ins; try again later');
     }
     const user = await findUserByEmail(db, email);
     const ok = await verifyPassword(user?.active ? user.password_hash : null, password);
-    if (!user || !ok) {
-      await recordFailure(db, keys, now());
-      throw new AppError('unauthenticated', 'Email or password is wrong');
-    }
+    if (!user || !ok) throw new AppError('unauthenticated', 'Email or password is wrong');
+    await deleteFailures(db, attempt);
     await clearFailures(db, keys[0]!);
     const existing = c.var.session;
     if (existing) await deleteSession(db, existing.idHash);
