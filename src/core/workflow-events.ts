@@ -43,19 +43,28 @@ export function eventsFromEntry(entry: { type: string; data: Record<string, unkn
   }
 }
 
-/** Entry types worth dispatching: workflow events, plus title/description changes (mapped fields sync them). */
-export const isEventEntry = (type: string) =>
-  type === 'request.created' ||
-  type === 'request.title_changed' ||
-  type === 'request.description_changed' ||
-  type === 'request.status_changed' ||
-  type === 'request.priority_changed' ||
-  type === 'request.service_changed' ||
-  type === 'request.assignee_changed' ||
-  type === 'request.field_changed' ||
-  type === 'request.tags_changed' ||
-  type === 'comment.public_reply' ||
-  type in ESCALATION_STATES;
+/**
+ * Entry types worth dispatching, with the trigger events each can raise: workflow events, plus title and
+ * description changes (no trigger of their own: mapped fields sync them).
+ */
+const TRIGGER_EVENTS_OF: Record<string, readonly TriggerEvent[]> = {
+  'request.created': ['request.submitted'],
+  'request.title_changed': [],
+  'request.description_changed': [],
+  'request.status_changed': ['request.status_changed'],
+  'request.priority_changed': ['request.priority_changed'],
+  'request.service_changed': ['request.service_changed'],
+  'request.assignee_changed': ['request.assignee_changed'],
+  'request.field_changed': ['request.field_changed'],
+  'request.tags_changed': ['request.tag_added'],
+  'comment.public_reply': ['request.agent_replied', 'request.requester_replied'],
+  ...Object.fromEntries(Object.keys(ESCALATION_STATES).map((type) => [type, ['escalation.state_changed'] as const])),
+};
+
+export const isEventEntry = (type: string) => type in TRIGGER_EVENTS_OF;
+
+/** The trigger events an entry of this type may raise (which of them, and their detail, depend on its data). */
+export const triggerEventsOf = (type: string): readonly TriggerEvent[] => TRIGGER_EVENTS_OF[type] ?? [];
 
 /** Event entries that linked destinations may follow (status, public replies, mapped fields); escalation states only feed workflows. */
 export const feedsDestinations = (type: string) => isEventEntry(type) && !(type in ESCALATION_STATES);

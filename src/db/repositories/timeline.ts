@@ -2,7 +2,7 @@
 import type { Actor } from '../../core/actor.ts';
 import type { TimelineDraft, TimelineEntry } from '../../core/timeline.ts';
 import type { Queryable } from '../database.ts';
-import { feedsDestinations, isEventEntry } from '../../core/workflow-events.ts';
+import { feedsDestinations, isEventEntry, triggerEventsOf } from '../../core/workflow-events.ts';
 import { sql } from 'kysely';
 
 export const MATCH_WORKFLOWS = 'match-workflows';
@@ -31,13 +31,15 @@ export async function appendTimeline(q: Queryable, requestId: string, actor: Act
     .returning(['id', 'type'])
     .execute();
   const events = rows.filter((r) => isEventEntry(r.type)).map((r) => r.id);
-  // Only when something may react: an enabled workflow, or a linked destination that follows such changes. Most
-  // changes have neither, and a job each would be pure overhead. (A workflow enabled after this commit starts with
-  // the events after it.)
+  // Only when something may react: an enabled workflow triggered by one of these events, or a linked destination
+  // that follows such changes. Most changes have neither, and a job each would be pure overhead. (A workflow
+  // enabled after this commit starts with the events after it.)
   if (events.length) {
+    const triggers = [...new Set(rows.flatMap((r) => triggerEventsOf(r.type)))];
     const followed = rows.some((r) => feedsDestinations(r.type));
     await sql`select graphile_worker.add_job(${MATCH_WORKFLOWS}::text, ${JSON.stringify({ entryIds: events })}::json)
-      where exists (select 1 from workflows where enabled)
+      where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
+                     where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
          or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null))`.execute(q);
   }
   return rows.map((r) => r.id);

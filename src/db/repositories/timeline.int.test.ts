@@ -1,0 +1,60 @@
+/** Which timeline entries wake the dispatcher (workflow matching and destination pushes): only those something follows. */
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/support/test-app.ts';
+
+const t = await createTestApp();
+const agent = await t.createUser('agent');
+
+const dispatchJobs = async () =>
+  Number((await t.db.selectFrom('graphile_worker.jobs' as never).select((eb) => eb.fn.countAll().as('n')).where('task_identifier' as never, '=', 'match-workflows' as never).executeTakeFirstOrThrow()).n);
+
+async function newRequest() {
+  const res = await t.api(agent, 'POST', '/api/v1/requests', { title: 'Printer on fire', requesterId: agent.id });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+async function enableWorkflowOn(event: string) {
+  const w = await t.db.insertInto('workflows').values({ name: `On ${event}`, enabled: true, current_version_id: null }).returning('id').executeTakeFirstOrThrow();
+  const v = await t.db
+    .insertInto('workflow_versions')
+    .values({ workflow_id: w.id, version: 1, definition: JSON.stringify({ trigger: { event, conditions: { match: 'all', rules: [] } }, steps: [] }) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db.updateTable('workflows').set({ current_version_id: v.id }).where('id', '=', w.id).execute();
+  return w.id;
+}
+
+describe('dispatching timeline events', () => {
+  it('queues no dispatch job for changes that no enabled workflow triggers on and no linked destination follows', async () => {
+    const before = await dispatchJobs();
+    const id = await newRequest();
+    await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { priority: 'high', status: 'in_progress' });
+    expect(await dispatchJobs()).toBe(before);
+  });
+
+  it('queues one when an enabled workflow triggers on the change, and not for changes of another kind', async () => {
+    const workflowId = await enableWorkflowOn('request.priority_changed');
+    try {
+      const id = await newRequest();
+      const before = await dispatchJobs();
+      await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { status: 'in_progress' });
+      expect(await dispatchJobs()).toBe(before);
+      await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { priority: 'urgent' });
+      expect(await dispatchJobs()).toBe(before + 1);
+    } finally {
+      await t.db.updateTable('workflows').set({ enabled: false }).where('id', '=', workflowId).execute();
+    }
+  });
+
+  it('queues one for a change to a request linked to a destination, which may follow it, with no workflow enabled', async () => {
+    const id = await newRequest();
+    await t.db
+      .insertInto('escalations')
+      .values({ request_id: id, provider: 'kustomer', target_kind: 'queue', target_remote_id: 'q1', channel: 'email', priority: 2, subject: 's', message: 'm', state: 'linked', remote_id: 'c1' })
+      .execute();
+    const before = await dispatchJobs();
+    await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { status: 'resolved' });
+    expect(await dispatchJobs()).toBe(before + 1);
+  });
+});
