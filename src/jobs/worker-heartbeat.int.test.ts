@@ -34,23 +34,26 @@ describe('worker heartbeat', () => {
     }
   });
 
-  it('beats for each of its workers from the start, so a long job of a live worker is not released as an orphan', async () => {
+  it('beats for the pool that locks its jobs, from the start, so a long job of a live worker is not released as an orphan', async () => {
     const { db, url } = database;
     const config = loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '2', BRIDGEDESK_WORKER_STALE_SECONDS: '1' });
     const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date() });
     try {
+      // The id graphile-worker locks this process's jobs with.
+      const lockedBy = new Promise<string>((resolve) => worker.runner.events.on('job:start', ({ job }) => resolve(job.locked_by!)));
+      await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'probe' }));
+      const mine = await lockedBy;
       const label = `${os.hostname()}:${process.pid}`;
       let beats: { worker_id: string }[] = [];
-      for (let i = 0; i < 50 && beats.length < 2; i++) {
+      for (let i = 0; i < 50 && !beats.some((b) => b.worker_id === mine); i++) {
         await new Promise((r) => setTimeout(r, 100));
         beats = await db.selectFrom('worker_heartbeats').select('worker_id').where('process_label', '=', label).execute();
       }
-      expect(beats).toHaveLength(2);
-      // One of this live process's workers has been on a job for 10 minutes (a slow call): it is busy, not dead.
-      const mine = beats[0]!.worker_id;
+      expect(beats.map((b) => b.worker_id)).toContain(mine);
+      // This live process has been on a job for 10 minutes (a slow call): it is busy, not dead.
       await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'long-running', runAt: new Date(Date.now() + 3_600_000) }));
       await sql`update graphile_worker._private_jobs set locked_by = ${mine}, locked_at = now() - interval '10 minutes' where key = 'long-running'`.execute(db);
-      await new Promise((r) => setTimeout(r, 1_500)); // longer than the stale time: only beating keeps it alive
+      await new Promise((r) => setTimeout(r, 1_500)); // longer than the stale time: only beating keeps it
       expect(await worker.releaseStale()).not.toContain(mine);
       const job = await sql<{ locked_by: string | null }>`select locked_by from graphile_worker.jobs where key = 'long-running'`.execute(db);
       expect(job.rows[0]?.locked_by).toBe(mine);

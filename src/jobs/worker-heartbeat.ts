@@ -1,5 +1,5 @@
 /**
- * Keeps a heartbeat per graphile-worker worker and releases the jobs of workers that stopped beating.
+ * Keeps a heartbeat per graphile-worker worker pool and releases the jobs of pools that stopped beating.
  * Without this, a worker killed with SIGKILL keeps its jobs locked for graphile-worker's 4-hour timeout.
  */
 import type { WorkerEvents, WorkerUtils } from 'graphile-worker';
@@ -10,7 +10,7 @@ export function startHeartbeat(opts: {
   db: Db;
   /**
    * The runner's event emitter, given to graphile-worker's run(): listen before run() is called, since run()
-   * creates its workers (and emits worker:create) before it resolves.
+   * creates its pool (and emits pool:create) before it resolves.
    */
   events: WorkerEvents;
   utils: WorkerUtils;
@@ -22,14 +22,16 @@ export function startHeartbeat(opts: {
   const { db, events, utils, label } = opts;
   const STALE_AFTER_MS = opts.staleAfterMs;
   const HEARTBEAT_EVERY_MS = Math.max(500, Math.min(10_000, Math.floor(STALE_AFTER_MS / 4)));
+  // graphile-worker locks a job with the id of the worker pool (`locked_by`), not of the worker inside it: the pool
+  // id is what a heartbeat must vouch for, and what forceUnlockWorkers releases.
   const workerIds = new Set<string>();
-  events.on('worker:create', ({ worker }) => {
-    workerIds.add(worker.workerId);
+  events.on('pool:create', ({ workerPool }) => {
+    workerIds.add(workerPool.id);
     beat().catch(opts.onError);
   });
-  events.on('worker:stop', ({ worker }) => {
-    workerIds.delete(worker.workerId);
-    void db.deleteFrom('worker_heartbeats').where('worker_id', '=', worker.workerId).execute().catch(opts.onError);
+  events.on('pool:release', ({ workerPool }) => {
+    workerIds.delete(workerPool.id);
+    void db.deleteFrom('worker_heartbeats').where('worker_id', '=', workerPool.id).execute().catch(opts.onError);
   });
 
   async function beat() {
