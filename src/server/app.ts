@@ -15,6 +15,7 @@ import { destinationDeps } from '../usecases/destination-access.ts';
 import { docsPage } from './docs-page.ts';
 import { errorBody, handleError } from './errors.ts';
 import { httpMetrics, metricsText } from './metrics.ts';
+import { withInputErrors } from './openapi.ts';
 import { apiRoutes } from './routes/index.ts';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -59,7 +60,7 @@ export function createApp(input: AppInput) {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'bridgedesk_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/api/openapi.json', {
+  const openApiConfig = {
     openapi: '3.1.0',
     info: {
       title: 'Bridgedesk API',
@@ -68,7 +69,8 @@ export function createApp(input: AppInput) {
         'Service desk API. Authenticate with a session cookie (browser; send the X-CSRF-Token header on writes) ' +
         'or `Authorization: Bearer <API token>`. Every error is `{"error": {"code", "message", "details"?}}`.',
     },
-  });
+  };
+  app.get('/api/openapi.json', (c) => c.json(withInputErrors(app.getOpenAPI31Document(openApiConfig))));
   app.get('/api/docs', (c) => c.html(docsPage()));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
 

@@ -26,6 +26,19 @@ async function connect() {
   await t.api(admin, 'PATCH', KUSTOMER, { queues: r.body.queues.map((q: { remoteId: string }) => ({ remoteId: q.remoteId, enabled: true })) });
 }
 
+describe('the OpenAPI document', () => {
+  it('lists on every operation the refusals the app gives before any handler runs', async () => {
+    const doc = (await t.api(null, 'GET', '/api/openapi.json')).body;
+    const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
+    expect(codes('/api/v1/requests', 'post')).toEqual(expect.arrayContaining(['400', '401', '413', '415']));
+    expect(codes('/api/v1/requests/{ref}', 'get')).toEqual(expect.arrayContaining(['400', '401']));
+    expect(codes('/api/v1/escalations/{id}/retry', 'post')).toEqual(expect.arrayContaining(['400', '413']));
+    expect(codes('/api/v1/setup', 'get')).toContain('401');
+    expect(codes('/api/v1/notifications', 'get')).not.toContain('413');
+    expect(doc.paths['/api/v1/requests'].post.responses['413'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+  });
+});
+
 describe('bad input is refused in the error shape, without a 500 or a write', () => {
   it('refuses a JSON body that is not valid UTF-8 with 400, instead of storing replacement characters', async () => {
     const before = await count('timeline_entries');
@@ -74,6 +87,16 @@ describe('bad input is refused in the error shape, without a 500 or a write', ()
       const relink = await t.api(admin, 'POST', `/api/v1/escalations/${escalation.id}/relink`, { conversationId });
       expect(relink.status, conversationId).toBe(400);
     }
+  });
+
+  it('a settings change refused for an unknown team leaves the customer email field as it was', async () => {
+    await connect();
+    await t.api(admin, 'POST', '/api/v1/custom-fields', { key: 'customer_email', label: 'Customer email', type: 'text' });
+    expect((await t.api(admin, 'PATCH', KUSTOMER, { contactEmailField: 'customer_email' })).status).toBe(200);
+    const r = await t.api(admin, 'PATCH', KUSTOMER, { contactEmailField: null, teams: [{ remoteId: 'no-such-team', enabled: true }] });
+    expect(r.status).toBe(422);
+    const row = await t.db.selectFrom('destination_connections').select('contact_email_field').executeTakeFirstOrThrow();
+    expect(row.contact_email_field).toBe('customer_email');
   });
 
   it('a test escalation refused for its queue, team or channel files no sample request', async () => {

@@ -38,6 +38,32 @@ export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 4
   return Object.fromEntries(statuses.map((s) => [s, { description: text[s], content: errorContent }]));
 }
 
+type DocumentOperation = { parameters?: { in: string }[]; requestBody?: unknown; responses?: Record<string, unknown> };
+
+/**
+ * Adds to every operation of the generated document the refusals the app gives before any handler runs, so each
+ * route need not list them: an Authorization header that is malformed or names no live token (401, public routes
+ * too); a parameter that fails its schema (400); a body that is not JSON, not UTF-8 (400), not application/json
+ * (415) or over the size limit (413). Methods that can carry a body can meet the last two even when the route
+ * reads none.
+ */
+export function withInputErrors<T>(doc: T): T {
+  const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  const paths = (doc as { paths?: Record<string, Record<string, DocumentOperation>> }).paths ?? {};
+  for (const ops of Object.values(paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (!op?.responses) continue;
+      const add: Record<string, ReturnType<typeof error>> = { 401: error('Not signed in, or the Authorization header is invalid') };
+      const mayHaveBody = Boolean(op.requestBody) || ['post', 'put', 'patch', 'delete'].includes(method);
+      if (mayHaveBody || (op.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query')) add[400] = error('Malformed input');
+      if (mayHaveBody) add[413] = error('Body too large');
+      if (op.requestBody) add[415] = error('Body is not application/json');
+      op.responses = Object.fromEntries(Object.entries({ ...add, ...op.responses }).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
+  return doc;
+}
+
 export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
   description,
   content: { 'application/json': { schema } },

@@ -13,6 +13,7 @@ import {
   upsertConnection,
   type TargetRow,
 } from '../db/repositories/destinations.ts';
+import type { Db, Tx } from '../db/database.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { clientFor, type DestinationDeps, guardCredentials, openConnection, toAppError } from './destination-access.ts';
 
@@ -114,10 +115,20 @@ export async function resyncDestination(deps: DestinationDeps, provider: Provide
   return connectionStatus(deps, provider);
 }
 
-export async function setDestinationTargets(deps: DestinationDeps, provider: ProviderId, changes: { kind: 'queue' | 'team'; remoteId: string; enabled: boolean }[]) {
+/**
+ * Enables or disables queues and teams and, when given, sets the customer email field: all of it or, when any part
+ * is refused, nothing.
+ */
+export async function setDestinationTargets(
+  deps: DestinationDeps,
+  provider: ProviderId,
+  changes: { kind: 'queue' | 'team'; remoteId: string; enabled: boolean }[],
+  contactEmailField?: string | null,
+) {
   const connection = await findConnection(deps.db, provider);
   if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
   await withTransaction(deps.db, async (tx) => {
+    if (contactEmailField !== undefined) await writeContactEmailField(tx, connection.id, contactEmailField, deps.now());
     const unknown = await setTargetsEnabled(tx, connection.id, changes);
     if (unknown.length) throw unprocessable('Unknown queues or teams, or ones no longer in the destination: re-sync and try again', { unknown });
   });
@@ -132,10 +143,14 @@ export async function disconnectDestination(deps: DestinationDeps, provider: Pro
 export async function setContactEmailField(deps: DestinationDeps, provider: ProviderId, key: string | null) {
   const connection = await findConnection(deps.db, provider);
   if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
+  await writeContactEmailField(deps.db, connection.id, key, deps.now());
+  return connectionStatus(deps, provider);
+}
+
+async function writeContactEmailField(q: Db | Tx, connectionId: string, key: string | null, now: Date) {
   if (key !== null) {
-    const field = await deps.db.selectFrom('custom_fields').select(['type', 'active']).where('key', '=', key).executeTakeFirst();
+    const field = await q.selectFrom('custom_fields').select(['type', 'active']).where('key', '=', key).executeTakeFirst();
     if (!field || !field.active || field.type !== 'text') throw unprocessable('The customer email must come from an active text custom field', { field: 'contactEmailField' });
   }
-  await deps.db.updateTable('destination_connections').set({ contact_email_field: key, updated_at: deps.now() }).where('id', '=', connection.id).execute();
-  return connectionStatus(deps, provider);
+  await q.updateTable('destination_connections').set({ contact_email_field: key, updated_at: now }).where('id', '=', connectionId).execute();
 }

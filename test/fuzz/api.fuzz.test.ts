@@ -17,6 +17,7 @@ import { createTestApp, type TestUser } from '../support/test-app.ts';
 import {
   CONTENT_TYPES,
   deepJson,
+  deepMutated,
   encodeSegment,
   fromSchema,
   garbageBody,
@@ -72,8 +73,19 @@ async function createFixtures() {
   };
   const inbox = ok(await t.api(admin, 'POST', '/api/v1/inboxes', { name: 'Fuzz inbox', memberIds: [agent.id] }), 'inbox') as any;
   const service = ok(await t.api(admin, 'POST', '/api/v1/services', { name: 'Fuzz service', defaultInboxId: inbox.id }), 'service') as any;
-  const field = ok(await t.api(admin, 'POST', '/api/v1/custom-fields', { key: 'order_ref', label: 'Order', type: 'text' }), 'field') as any;
-  const select = ok(await t.api(admin, 'POST', '/api/v1/custom-fields', { key: 'size', label: 'Size', type: 'select', options: ['s', 'm'] }), 'select field') as any;
+  // One custom field of every type, so values in customFields meet each type's check.
+  const fields = [];
+  for (const def of [
+    { key: 'order_ref', label: 'Order', type: 'text' },
+    { key: 'size', label: 'Size', type: 'select', options: ['s', 'm'] },
+    { key: 'notes', label: 'Notes', type: 'long_text' },
+    { key: 'amount', label: 'Amount', type: 'number' },
+    { key: 'due', label: 'Due', type: 'date' },
+    { key: 'urgent', label: 'Urgent', type: 'checkbox' },
+    { key: 'owner', label: 'Owner', type: 'person' },
+  ]) {
+    fields.push(ok(await t.api(admin, 'POST', '/api/v1/custom-fields', def), `field ${def.key}`) as any);
+  }
   const requests = [];
   for (const who of [requester, victim, agent]) {
     requests.push(ok(await t.api(who, 'POST', '/api/v1/requests', { title: `Fuzz ${who.role}`, serviceId: service.id }), 'request') as any);
@@ -103,8 +115,10 @@ async function createFixtures() {
     notifications.push((await t.db.insertInto('notifications').values({ user_id: who.id, kind: 'x', title: 'x', link: null, request_id: null }).returning('id').executeTakeFirstOrThrow()).id);
   }
   const sync = ok(await t.api(admin, 'PUT', `${KUSTOMER}/sync`, { inbound: true, outbound: true }), 'sync') as any;
-  const webhookToken = String(sync.webhook?.url ?? '').split('/').pop() || 'no-webhook-token-yet';
-  return { inbox, service, fields: [field, select], requests, token, queueId, escalation, workflow, run: run.id, approvals, notifications, webhookToken };
+  const webhookToken = String(sync.webhook?.url ?? '').split('/').pop()!;
+  expect(webhookToken.length, 'the webhook URL carries its token').toBeGreaterThan(10);
+  const templates = (ok(await t.api(admin, 'GET', '/api/v1/workflow-templates'), 'templates') as any).items.map((x: any) => x.definition);
+  return { inbox, service, fields, requests, token, queueId, escalation, workflow, run: run.id, approvals, notifications, webhookToken, templates };
 }
 const f = await createFixtures();
 
@@ -149,6 +163,8 @@ type Who = 'admin' | 'agent' | 'requester' | 'anonymous' | 'bad-auth';
 const USERS: Record<string, TestUser> = { admin, agent, requester };
 
 interface Call {
+  /** `METHOD /path` of the operation in the document, when the call targets one. */
+  route?: string;
   who: Who;
   badAuth?: string;
   method: string;
@@ -165,6 +181,9 @@ beforeEach(async () => {
 });
 
 const stats = { calls: 0, byStatus: new Map<number, number>() };
+/** Statuses an operation answered that its entry in the document does not list. */
+const undocumented = new Map<string, Set<number>>();
+const documented = new Map(ops.map((o) => [o.route, new Set(Object.keys(o.op.responses).map(Number))]));
 
 /** Sends one call and checks the reply against every rule; returns the status. */
 async function send(call: Call): Promise<number> {
@@ -190,6 +209,11 @@ async function send(call: Call): Promise<number> {
     }
     expect(res.headers.get('content-type') ?? '', where).toMatch(/^application\/json/);
     expect(errorShapeProblems(parsed), where).toEqual([]);
+    // A path that no longer matches the route (an id like ".." or "" changes the path) meets the catch-all 404.
+    const noRoute = res.status === 404 && /^No route for/.test((parsed as { error: { message: string } }).error.message);
+    if (call.route && !noRoute && !documented.get(call.route)?.has(res.status)) {
+      undocumented.set(call.route, (undocumented.get(call.route) ?? new Set()).add(res.status));
+    }
     const after = await fingerprint(t.db);
     expect(changedTables(print, after), `refused call changed the database: ${where}`).toEqual([]);
   } else if (call.method !== 'GET') {
@@ -240,12 +264,14 @@ function queryArb(params: { name: string; schema?: JsonSchema }[]): fc.Arbitrary
   });
 }
 
-function bodyArb(method: string, schema: JsonSchema | undefined): fc.Arbitrary<WireBody> {
+function bodyArb(route: string, method: string, schema: JsonSchema | undefined): fc.Arbitrary<WireBody> {
   const json = (a: fc.Arbitrary<unknown>) => a.map((v) => ({ kind: 'text', text: JSON.stringify(v) ?? 'null' }) as WireBody);
   if (method === 'GET' || method === 'HEAD') return fc.constant({ kind: 'none' });
   if (!schema) return fc.oneof({ weight: 3, arbitrary: fc.constant<WireBody>({ kind: 'none' }) }, { weight: 1, arbitrary: garbageBody });
   const valid = fromSchema(doc, schema, allIds);
-  return fc.oneof({ weight: 4, arbitrary: json(valid) }, { weight: 4, arbitrary: json(mutated(valid)) }, { weight: 2, arbitrary: garbageBody });
+  const good = knownGoodBodies(route);
+  const nearGood = good.length ? fc.oneof(fc.constantFrom(...good), ...good.map(deepMutated)) : mutated(valid);
+  return fc.oneof({ weight: 3, arbitrary: json(valid) }, { weight: 3, arbitrary: json(mutated(valid)) }, { weight: 3, arbitrary: json(nearGood) }, { weight: 2, arbitrary: garbageBody });
 }
 
 function callArb(op: (typeof ops)[number]): fc.Arbitrary<Call> {
@@ -255,11 +281,11 @@ function callArb(op: (typeof ops)[number]): fc.Arbitrary<Call> {
       badAuth: badAuthArb,
       path: pathArb(op.path, op.pathParams),
       query: queryArb(op.query),
-      body: bodyArb(op.method, op.body),
+      body: bodyArb(op.route, op.method, op.body),
       contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }, { weight: 1, arbitrary: fc.constant(null) }),
       headers: headersArb,
     })
-    .map(({ path, query, ...rest }) => ({ ...rest, method: op.method, url: `${path}${query}` }));
+    .map(({ path, query, ...rest }) => ({ ...rest, route: op.route, method: op.method, url: `${path}${query}` }));
 }
 
 describe('fuzzing every operation in the OpenAPI document', () => {
@@ -279,14 +305,22 @@ describe('fuzzing every operation in the OpenAPI document', () => {
   }
 });
 
+/** Bodies that pass validation for `route` (for workflows, each shipped template), to break one place at a time. */
+function knownGoodBodies(route: string): unknown[] {
+  const one = knownGood(route);
+  if (route === 'POST /api/v1/workflows' || route === 'PUT /api/v1/workflows/{id}') return [one, ...f.templates.map((definition: unknown) => ({ name: 'From template', definition }))];
+  return one ? [one] : [];
+}
+
 /** A body for `op` that passes validation where we know one, so a broken field is what the handler meets. */
 function knownGood(route: string): Record<string, unknown> | undefined {
+  const customFields = { order_ref: 'A-1', size: 's', notes: 'long', amount: 12.5, due: '2026-01-31', urgent: true, owner: victim.id };
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /api/v1/auth/login': { email: victim.email, password: 'wrong password' },
     'POST /api/v1/setup': { email: 'setup@example.com', name: 'Setup', password: 'long enough password' },
     'POST /api/v1/api-tokens': { name: 'token', expiresInDays: 30 },
-    'POST /api/v1/requests': { title: 'Printer on fire', description: 'It is', priority: 'high', serviceId: f.service.id, tags: ['printer'], customFields: { order_ref: 'A-1' } },
-    'PATCH /api/v1/requests/{id}': { title: 'Renamed', description: 'd', tags: ['x'], customFields: { order_ref: 'B-2' } },
+    'POST /api/v1/requests': { title: 'Printer on fire', description: 'It is', priority: 'high', serviceId: f.service.id, tags: ['printer'], customFields },
+    'PATCH /api/v1/requests/{id}': { title: 'Renamed', description: 'd', tags: ['x'], customFields },
     'POST /api/v1/requests/{id}/comments': { body: 'hello', visibility: 'internal' },
     'POST /api/v1/users': { email: `new${Math.random().toString(36).slice(2)}@example.com`, name: 'New', role: 'agent', department: 'IT', title: 'T', location: 'L' },
     'PATCH /api/v1/users/{id}': { name: 'Victim', department: 'IT', title: 'T', location: 'L' },
@@ -327,7 +361,7 @@ describe('hostile bodies on every JSON operation', () => {
   it('refuses a body over the size limit with 413', async () => {
     const big = JSON.stringify({ title: 'x'.repeat(t.config.maxBodyBytes) });
     for (const o of bodyOps) {
-      const status = await send({ who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: big }, contentType: 'application/json', headers: {} });
+      const status = await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: big }, contentType: 'application/json', headers: {} });
       expect(status, o.route).toBe(413);
     }
   });
@@ -335,12 +369,12 @@ describe('hostile bodies on every JSON operation', () => {
   it('survives JSON nested deeper than any parser recursion, as a whole body and as a field', async () => {
     for (const o of bodyOps) {
       for (const depth of [1000, 100_000]) {
-        await send({ who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: deepJson(depth) }, contentType: 'application/json', headers: {} });
+        await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: deepJson(depth) }, contentType: 'application/json', headers: {} });
       }
       const base = baseBody(o);
       for (const key of Object.keys(base)) {
         const text = JSON.stringify({ ...base, [key]: '__DEEP__' }).replace('"__DEEP__"', deepJson(o.route.includes('workflow') || o.route.includes('sync') ? 10_000 : 1000));
-        await send({ who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text }, contentType: 'application/json', headers: {} });
+        await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text }, contentType: 'application/json', headers: {} });
       }
     }
   });
@@ -349,7 +383,7 @@ describe('hostile bodies on every JSON operation', () => {
     const samples = fc.sample(invalidUtf8Body, { numRuns: 6, seed: SEED });
     for (const o of bodyOps) {
       for (const body of samples) {
-        const status = await send({ who: 'admin', method: o.method, url: o.url, body, contentType: 'application/json', headers: {} });
+        const status = await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body, contentType: 'application/json', headers: {} });
         expect(status, o.route).toBeGreaterThanOrEqual(400);
       }
     }
@@ -372,7 +406,7 @@ describe('hostile bodies on every JSON operation', () => {
         for (let i = 0; i < slots; i += 1) {
           const body = baseBody(o);
           stringSlots(body, () => {})[i]!(bad);
-          await send({ who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(body) }, contentType: 'application/json', headers: {} });
+          await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(body) }, contentType: 'application/json', headers: {} });
         }
       }
     });
@@ -381,7 +415,7 @@ describe('hostile bodies on every JSON operation', () => {
   it('refuses bodies sent with the wrong content-type', async () => {
     for (const o of bodyOps) {
       for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', null]) {
-        const status = await send({ who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(baseBody(o)) }, contentType, headers: {} });
+        const status = await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(baseBody(o)) }, contentType, headers: {} });
         expect(status, `${o.route} as ${contentType}`).toBeGreaterThanOrEqual(400);
       }
     }
@@ -399,7 +433,7 @@ describe('hostile path parameters and query strings', () => {
       for (const seg of segments) {
         const url = o.pathParams.reduce((p, n) => p.replace(`{${n}}`, seg), o.path);
         const body = o.body ? { kind: 'text' as const, text: JSON.stringify(baseBody(o)) } : { kind: 'none' as const };
-        const status = await send({ who: 'admin', method: o.method, url, body, contentType: 'application/json', headers: {} });
+        const status = await send({ route: o.route, who: 'admin', method: o.method, url, body, contentType: 'application/json', headers: {} });
         // A request number (REQ-3, req-3, 3) may name a real request; a well-formed uuid may list nothing (200).
         if (!/^(req-)?\d+$/i.test(seg) && !UUID.test(seg)) expect(status, `${o.route} with ${seg}`).toBeGreaterThanOrEqual(400);
       }
@@ -413,15 +447,20 @@ describe('hostile path parameters and query strings', () => {
       const url = o.pathParams.reduce((p, n) => p.replace(`{${n}}`, realValues(o.path, n)[0]!), o.path);
       for (const name of o.query.map((q) => q.name)) {
         for (const v of bad) {
-          await send({ who: 'admin', method: 'GET', url: `${url}?${name}=${encodeURIComponent(v)}`, body: { kind: 'none' }, contentType: null, headers: {} });
+          await send({ route: o.route, who: 'admin', method: 'GET', url: `${url}?${name}=${encodeURIComponent(v)}`, body: { kind: 'none' }, contentType: null, headers: {} });
         }
-        await send({ who: 'admin', method: 'GET', url: `${url}?${name}=%zz&${name}=%ED%A0%80&${name}=%00`, body: { kind: 'none' }, contentType: null, headers: {} });
+        await send({ route: o.route, who: 'admin', method: 'GET', url: `${url}?${name}=%zz&${name}=%ED%A0%80&${name}=%00`, body: { kind: 'none' }, contentType: null, headers: {} });
       }
     }
   });
 });
 
 describe('the fuzz run', () => {
+  it('got only statuses the OpenAPI document lists for each operation', () => {
+    const found = Object.fromEntries([...undocumented.entries()].map(([route, set]) => [route, [...set].sort()]));
+    expect(found).toEqual({});
+  });
+
   it('reached the handlers, not only the validators', () => {
     // Successes show generated bodies got past validation; refusals of many kinds show the rules were exercised.
     const statuses = [...stats.byStatus.keys()];

@@ -5,7 +5,6 @@ import {
   connectionStatus,
   disconnectDestination,
   resyncDestination,
-  setContactEmailField,
   setDestinationTargets,
 } from '../../usecases/connect-destination.ts';
 import { testEscalation } from '../../usecases/test-escalation.ts';
@@ -93,8 +92,7 @@ integrationRoutes.openapi(
       ...(body.queues ?? []).map((q) => ({ kind: 'queue' as const, ...q })),
       ...(body.teams ?? []).map((t) => ({ kind: 'team' as const, ...t })),
     ];
-    if (body.contactEmailField !== undefined) await setContactEmailField(c.var.deps, 'kustomer', body.contactEmailField);
-    return c.json(view(await setDestinationTargets(c.var.deps, 'kustomer', changes)), 200);
+    return c.json(view(await setDestinationTargets(c.var.deps, 'kustomer', changes, body.contactEmailField)), 200);
   },
 );
 

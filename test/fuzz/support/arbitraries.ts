@@ -182,6 +182,34 @@ export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
     });
 }
 
+/** Every path inside a JSON value (objects and arrays), the value itself first. */
+function paths(value: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(at);
+  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
+  return out;
+}
+
+/**
+ * A known-good value broken at one place anywhere inside it (a nested field, an array item, a map value): replaced
+ * by a hostile value, removed, or joined by an unknown sibling.
+ */
+export function deepMutated(base: unknown): fc.Arbitrary<unknown> {
+  const all = paths(base).filter((p) => p.length > 0);
+  if (all.length === 0) return nastyValue;
+  return fc.tuple(fc.constantFrom(...all), nastyValue, fc.constantFrom('replace', 'replace', 'replace', 'drop', 'add')).map(([path, bad, how]) => {
+    const copy = structuredClone(base) as any;
+    let parent = copy;
+    for (const key of path.slice(0, -1)) parent = parent[key];
+    const last = path[path.length - 1]!;
+    if (how === 'replace') parent[last] = bad;
+    else if (how === 'drop') Array.isArray(parent) ? parent.splice(Number(last), 1) : delete parent[last];
+    else if (Array.isArray(parent)) parent.push(bad);
+    else parent[`${String(last)}_unknown`] = bad;
+    return copy;
+  });
+}
+
 /** A body as sent on the wire: JSON text, raw text, or raw bytes (invalid UTF-8). */
 export type WireBody = { kind: 'none' } | { kind: 'text'; text: string } | { kind: 'bytes'; bytes: Uint8Array };
 
