@@ -15,5 +15,8 @@ export function createDb(url: string, poolSize = 10): { db: Db; pool: pg.Pool } 
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
   // An idle client losing its server (Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // A client checked out (mid-transaction) when its server goes away emits 'error' too: its query rejects, the pool
+  // drops it on release, and without a listener the process would crash.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }

@@ -21,7 +21,8 @@ const VERSION = '18.4.0-beta.17';
 export interface EmbeddedPostgres {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** `immediate`: no shutdown checkpoint, as a crash would (the next start recovers from the WAL). (Default: fast.) */
+  stop(opts?: { mode?: 'fast' | 'immediate' }): Promise<void>;
 }
 
 interface RunAs {
@@ -71,10 +72,10 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
-    async stop() {
+    async stop(stopOpts) {
       if (stopped) return;
       stopped = true;
-      await exec(bin('pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], runAs, 'postgres stop').catch(() => {});
+      await exec(bin('pg_ctl'), ['-D', dataDir, '-m', stopOpts?.mode ?? 'fast', '-w', 'stop'], runAs, 'postgres stop').catch(() => {});
     },
   };
 }

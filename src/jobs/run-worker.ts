@@ -1,7 +1,7 @@
 /** Starts graphile-worker with Bridgedesk's tasks, plus the heartbeat that frees jobs of dead workers. */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type Runner, type RunnerOptions, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { pruneExpired, PRUNE_EXPIRED } from './prune-expired.ts';
@@ -67,7 +67,7 @@ export async function startWorker(deps: WorkerDeps) {
     label: `${os.hostname()}:${process.pid}`,
     onError: (err) => log.warn({ err }, 'worker heartbeat failed'),
   });
-  const runner = await run({
+  const options: RunnerOptions = {
     connectionString: deps.connectionString,
     concurrency: deps.config.workerConcurrency,
     noHandleSignals: true,
@@ -76,15 +76,47 @@ export async function startWorker(deps: WorkerDeps) {
     events,
     taskList: taskList(deps),
     parsedCronItems: parseCronItems([{ task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } }]),
-  }).catch(async (err: unknown) => {
+    // Unbatched, a job's outcome that cannot be recorded (the database went away) is an unhandled rejection that
+    // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.
+    // The local queue fetches (and locks, under this pool's id, which the heartbeat vouches for) up to one job per
+    // slot in one query, instead of every idle slot racing for each new job: far fewer fetches per job under load.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0, localQueue: { size: Math.max(2, deps.config.workerConcurrency) } } },
+  };
+  let runner = await run(options).catch(async (err: unknown) => {
     await heartbeat.stop();
     await utils.release();
     throw err;
   });
+  let stopping = false;
+  // A pool that stops on its own (lost its database mid-job) is replaced, once the database answers again; the jobs
+  // its workers held are released by the heartbeat like a dead process's.
+  const restartWhenStopped = (current: Runner) => {
+    const restart = async () => {
+      if (stopping || current !== runner) return;
+      log.error('worker pool stopped unexpectedly (database connection lost?); starting a new one');
+      for (let attempt = 0; !stopping; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+        if (stopping) return;
+        try {
+          runner = await run(options);
+          restartWhenStopped(runner);
+          log.info('worker pool restarted');
+          return;
+        } catch (err) {
+          log.warn({ err }, 'could not start a new worker pool yet');
+        }
+      }
+    };
+    current.promise.then(restart, restart);
+  };
+  restartWhenStopped(runner);
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
     releaseStale: heartbeat.releaseStale,
     async stop() {
+      stopping = true;
       await heartbeat.stop();
       await runner.stop();
       await utils.release();
