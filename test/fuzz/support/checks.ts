@@ -38,7 +38,7 @@ export function errorShapeProblems(body: unknown): string[] {
 }
 
 /** Columns that change on purpose while refusing (a token's last use) and tables a refusal may write by design. */
-const VOLATILE_COLUMNS: Record<string, string[]> = { api_tokens: ['last_used_at'], destination_connections: ['updated_at'] };
+const VOLATILE_COLUMNS: Record<string, string[]> = { api_tokens: ['last_used_at'] };
 /** Failed sign-ins are recorded to throttle guessing; rate budgets count calls to Kustomer. */
 const WRITTEN_BY_REFUSALS = new Set(['login_failures', 'rate_budgets', 'worker_heartbeats']);
 
@@ -55,6 +55,8 @@ export async function fingerprint(db: Db): Promise<Record<string, string>> {
     const drop = (VOLATILE_COLUMNS[name] ?? []).map((c) => ` - '${c}'`).join('');
     return `select '${name}' as name, count(*)::text || ':' || coalesce(md5(string_agg(md5((to_jsonb(t)${drop})::text), ',' order by md5((to_jsonb(t)${drop})::text))), '') as sum from "${name}" t`;
   });
+  // Jobs: a refusal must not enqueue work (nothing runs them here, so they change only when added or replaced).
+  parts.push(`select 'graphile_worker jobs' as name, count(*)::text || ':' || coalesce(md5(string_agg(id::text || task_identifier || coalesce(key, ''), ',' order by id)), '') as sum from graphile_worker.jobs`);
   const rows = (await sql<{ name: string; sum: string }>`${sql.raw(parts.join(' union all '))}`.execute(db)).rows;
   return Object.fromEntries(rows.map((r) => [r.name, r.sum]));
 }
