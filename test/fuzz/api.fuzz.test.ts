@@ -345,11 +345,11 @@ function knownGood(route: string): Record<string, unknown> | undefined {
   return bodies[route];
 }
 
-/** Every place in `value` that holds a string (or a string under an array), as a setter. */
-function stringSlots(value: unknown, set: (v: unknown) => void, out: ((v: unknown) => void)[] = []): ((v: unknown) => void)[] {
-  if (typeof value === 'string') out.push(set);
-  else if (Array.isArray(value)) value.forEach((v, i) => stringSlots(v, (x) => (value[i] = x), out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) stringSlots(v, (x) => ((value as Record<string, unknown>)[k] = x), out);
+/** Every place in `value` that holds a value of `type` (nested in objects and arrays too), as a setter. */
+function slots(value: unknown, type: 'string' | 'number', set: (v: unknown) => void = () => {}, out: ((v: unknown) => void)[] = []): ((v: unknown) => void)[] {
+  if (typeof value === type) out.push(set);
+  else if (Array.isArray(value)) value.forEach((v, i) => slots(v, type, (x) => (value[i] = x), out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) slots(v, type, (x) => ((value as Record<string, unknown>)[k] = x), out);
   return out;
 }
 
@@ -399,18 +399,39 @@ describe('hostile bodies on every JSON operation', () => {
     ['an array', ['a', 'b']],
     ['an object', { a: 'b' }],
     ['unicode', 'Ünïcødé 😀 ﷺ ‮'],
+    ['a uuid that names nothing', '00000000-0000-4000-8000-000000000000'],
   ] as [string, unknown][]) {
     it(`survives ${name} in every text field`, async () => {
       for (const o of bodyOps) {
-        const slots = stringSlots(baseBody(o), () => {}).length;
-        for (let i = 0; i < slots; i += 1) {
+        const count = slots(baseBody(o), 'string').length;
+        for (let i = 0; i < count; i += 1) {
           const body = baseBody(o);
-          stringSlots(body, () => {})[i]!(bad);
+          slots(body, 'string')[i]!(bad);
           await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(body) }, contentType: 'application/json', headers: {} });
         }
       }
     });
   }
+
+  it('survives out-of-range and odd numbers, and strings, in every number field', async () => {
+    for (const o of bodyOps) {
+      const count = slots(baseBody(o), 'number').length;
+      for (let i = 0; i < count; i += 1) {
+        for (const bad of [2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2, 1e308, -1e308, 0.5, -0, 5e-324, '1', '', 'NaN', null, [1], { n: 1 }]) {
+          const body = baseBody(o);
+          slots(body, 'number')[i]!(bad);
+          await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(body) }, contentType: 'application/json', headers: {} });
+        }
+        // Numbers JSON.stringify cannot write: 1e999 (Infinity) and a 400-digit integer.
+        for (const literal of ['1e999', '-1e999', '9'.repeat(400)]) {
+          const body = baseBody(o);
+          slots(body, 'number')[i]!('__NUMBER__');
+          const text = JSON.stringify(body).replace('"__NUMBER__"', literal);
+          await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text }, contentType: 'application/json', headers: {} });
+        }
+      }
+    }
+  });
 
   it('refuses bodies sent with the wrong content-type', async () => {
     for (const o of bodyOps) {
