@@ -43,6 +43,18 @@ describe('the shared rate budget', () => {
     expect(await budget.take(later)).toBe(60_000);
   });
 
+  it('takes units ahead in one round trip while plenty is left, and never spends more than the vendor gave', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const budget = postgresBudget(database.db, 'kustomer:zeta');
+    await budget.observe({ limit: 1000, remaining: 150, resetAt: new Date(now.getTime() + 60_000) }, now);
+    expect(await budget.take(now)).toBe(0);
+    const row = () => database.db.selectFrom('rate_budgets').select('remaining').where('key', '=', 'kustomer:zeta').executeTakeFirstOrThrow();
+    expect((await row()).remaining).toBe(142);
+    for (let i = 1; i < 150; i++) expect(await budget.take(now)).toBe(0);
+    expect((await row()).remaining).toBe(0);
+    expect(await budget.take(now)).toBe(60_000);
+  });
+
   it('ignores a late reply from a window that has ended', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const budget = postgresBudget(database.db, 'kustomer:epsilon');
