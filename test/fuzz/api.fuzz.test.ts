@@ -461,6 +461,20 @@ describe('hostile path parameters and query strings', () => {
     }
   });
 
+  it('answers a method a path does not have with 404 in the error shape', async () => {
+    // /requests/{ref} and /requests/{id} are one path with different parameter names.
+    const shape = (path: string) => path.replace(/\{\w+\}/g, '{}');
+    const methodsOf = new Map<string, Set<string>>();
+    for (const o of ops) methodsOf.set(shape(o.path), (methodsOf.get(shape(o.path)) ?? new Set()).add(o.method));
+    for (const path of Object.keys(doc.paths)) {
+      const url = (path.match(/\{(\w+)\}/g) ?? []).reduce((p, param) => p.replace(param, realValues(path, param.slice(1, -1))[0]!), path);
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !methodsOf.get(shape(path))!.has(m))) {
+        const body = method === 'GET' ? { kind: 'none' as const } : { kind: 'text' as const, text: '{}' };
+        expect(await send({ who: 'admin', method, url, body, contentType: 'application/json', headers: {} }), `${method} ${path}`).toBe(404);
+      }
+    }
+  });
+
   it('refuses bad cursors and limits on every list', async () => {
     const lists = ops.filter((o) => o.method === 'GET' && o.query.length > 0);
     const bad = ['-1', '0', 'abc', '1e3', '9'.repeat(19), '9'.repeat(40), '1.5', '0x10', ' 1', '', '\u0000', 'REQ-1', '[]', HUGE.slice(0, 5000)];
