@@ -23,6 +23,7 @@ const schema = z.object({
   BRIDGEDESK_COOKIE_SECURE: bool.optional(),
   BRIDGEDESK_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   BRIDGEDESK_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  BRIDGEDESK_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   BRIDGEDESK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   BRIDGEDESK_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
@@ -49,6 +50,8 @@ export interface Config {
   sessionTtlMs: number;
   cookieSecure: boolean;
   login: { maxFailures: number; windowMs: number };
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are believed (0: none). */
+  trustedProxyHops: number;
   maxBodyBytes: number;
   embeddedPgPort: number;
   workerConcurrency: number;
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMs: e.BRIDGEDESK_SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.BRIDGEDESK_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
     login: { maxFailures: e.BRIDGEDESK_LOGIN_MAX_FAILURES, windowMs: e.BRIDGEDESK_LOGIN_WINDOW_MINUTES * 60_000 },
+    trustedProxyHops: e.BRIDGEDESK_TRUSTED_PROXY_HOPS,
     maxBodyBytes: e.BRIDGEDESK_MAX_BODY_BYTES,
     embeddedPgPort: e.BRIDGEDESK_PG_PORT,
     workerConcurrency: e.WORKER_CONCURRENCY,

@@ -45,7 +45,17 @@ async function startSession(c: Context<AppEnv>, db: Db, userId: string) {
   return csrfToken;
 }
 
+/**
+ * The caller's address: the connecting one, or behind N trusted proxies the entry the outermost of them appended
+ * to X-Forwarded-For (entries further left are the client's to invent, so they are never read).
+ */
 function clientAddress(c: Context<AppEnv>): string {
+  const hops = c.var.deps.config.trustedProxyHops;
+  if (hops > 0) {
+    const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    const forwarded = chain[chain.length - hops];
+    if (forwarded) return forwarded;
+  }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
