@@ -181,10 +181,11 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: Destin
     await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, now);
     return fail(deps, esc, 'auth', 'Invalid credentials');
   }
-  // Waiting for the rate budget is not a failed attempt: nothing was sent.
+  // Rate limited is not a failed attempt: our budget held the call back, or Kustomer refused it (429) without doing
+  // anything. Counting 429s let a few bursts spend the retries of a delivery that never failed.
   if (err.detail.reason === 'rate_limited') {
     const retryAt = new Date(now.getTime() + (err.detail.retryAfterMs ?? 60_000));
-    const counted = err.status === 429 ? esc.attempts : esc.attempts - 1;
+    const counted = esc.attempts - 1;
     const entries: TimelineDraft[] = err.status === 429 ? [{ type: 'escalation.retry_scheduled', data: { reason: 'Rate limited by the destination', retryAt: retryAt.toISOString(), attempt: esc.attempts } }] : [];
     return record(deps, esc, { attempts: counted, next_attempt_at: retryAt, last_error: 'Waiting for the rate limit to reset', last_error_kind: 'retryable' }, entries, retryAt);
   }

@@ -183,6 +183,15 @@ describe('failures', () => {
     expect(retries[0].data.reason).toMatch(/503/);
   });
 
+  it('does not count 429s as attempts, so a rate-limit storm does not spend the retries', async () => {
+    const r = await newRequest();
+    emulator.control.injectFault({ kind: '429', count: MAX_DELIVERY_ATTEMPTS, method: 'POST', pathPrefix: '/v1/conversations', resetAt: new Date(Date.now() + 200) });
+    emulator.control.injectFault({ kind: '500', count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
+    const e = await until((await escalate(r.id)).id, ['linked', 'failed'], 30_000);
+    expect(e.state).toBe('linked');
+    expect(conversationsFor(e.id)).toHaveLength(1);
+  });
+
   it('fails after the retries are spent, and an agent can Retry', async () => {
     const r = await newRequest();
     const fault = emulator.control.injectFault({ kind: '500', share: 1, method: 'POST', pathPrefix: '/v1/conversations' });
