@@ -43,6 +43,9 @@ type Delivering = EscalationRow & { pending: { patch: EscalationPatch; entries: 
 async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date, alsoInTx?: (tx: Tx) => Promise<void>) {
   const all = { ...esc.pending.patch, ...patch };
   const allEntries = [...esc.pending.entries, ...entries];
+  // Applied at once, so a step that runs while this commits sees the new state and defers into a fresh list.
+  Object.assign(esc, all);
+  esc.pending = { patch: {}, entries: [] };
   await withTransaction(deps.db, async (tx) => {
     await alsoInTx?.(tx);
     await updateEscalation(tx, esc.id, all, deps.now());
@@ -53,8 +56,6 @@ async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatc
     const settled = all.state === 'linked' || all.state === 'failed' || (all.state === 'link_failed' && !reschedule);
     if (runId && settled) await enqueueRun(tx, runId);
   });
-  Object.assign(esc, all);
-  esc.pending = { patch: {}, entries: [] };
 }
 
 function defer(esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[]) {
@@ -108,9 +109,11 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   if (!connection) return fail(deps, esc, 'permanent', `${p.displayName} is not connected`);
   if (connection.status === 'invalid_credentials') return fail(deps, esc, 'auth', 'Invalid credentials');
 
-  // Counted before calling out: if this run dies mid-call, the next run knows to look before it creates.
+  // Counted before anything is created: if this run dies mid-call, the next run knows to look before it creates.
+  // The customer look-up, which creates nothing, goes out meanwhile.
   const isRetry = esc.attempts > 0;
-  await updateEscalation(deps.db, esc.id, { attempts: esc.attempts + 1, next_attempt_at: null }, deps.now());
+  const counted = updateEscalation(deps.db, esc.id, { attempts: esc.attempts + 1, next_attempt_at: null }, deps.now());
+  counted.catch(() => {}); // awaited before the first create, where a failure surfaces
   esc.attempts += 1;
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
 
@@ -121,6 +124,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
       const email = contactEmail(connection, { custom_fields: request_fields, email: requester_email });
       const name = email === requester_email ? requester_name : email;
       const found = await step('contact', () => client.findContactByEmail(email));
+      await counted;
       const contact = found ?? (await step('contact', () => client.createContact({ name, email })));
       const patch = { contact_remote_id: contact.remoteId };
       const entries = [{ type: found ? 'escalation.customer_matched' : 'escalation.customer_created', data: { customerId: contact.remoteId, email } }];
@@ -129,6 +133,10 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
       else await record(deps, esc, patch, entries);
     }
 
+    await counted;
+    // The conversation is saved while the message goes out: a crash before that commit leaves a conversation the
+    // retry finds by its external id. Awaited before anything else is written, so writes keep their order.
+    let saving: Promise<void> = Promise.resolve();
     if (!esc.remote_id) {
       const existing = isRetry ? await step('conversation', () => client.findTicketByExternalId(esc.id)) : null;
       const ticket =
@@ -143,16 +151,21 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
             teamId: esc.target_kind === 'team' ? esc.target_remote_id : null,
           }),
         ));
-      await record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null }, [
+      saving = record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
       ], undefined, has_field_mappings ? (tx) => enqueueFieldPush(tx, esc.id, null) : undefined); // mapped attributes go once the conversation exists
     }
 
-    if (!esc.message_posted && esc.origin === 'created') {
-      const externalId = `${esc.id}:message`;
-      const posted = isRetry ? await step('message', () => client.findMessage(esc.remote_id!, externalId)) : null;
-      if (!posted) await step('message', () => client.addMessage(esc.remote_id!, { channel: esc.channel ?? 'email', body: esc.message, subject: esc.subject, externalId }));
-      defer(esc, { message_posted: true }, []);
+    saving.catch(() => {}); // awaited below
+    try {
+      if (!esc.message_posted && esc.origin === 'created') {
+        const externalId = `${esc.id}:message`;
+        const posted = isRetry ? await step('message', () => client.findMessage(esc.remote_id!, externalId)) : null;
+        if (!posted) await step('message', () => client.addMessage(esc.remote_id!, { channel: esc.channel ?? 'email', body: esc.message, subject: esc.subject, externalId }));
+        defer(esc, { message_posted: true }, []);
+      }
+    } finally {
+      await saving;
     }
 
     const externalId = `${esc.id}:note`;
@@ -164,6 +177,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
     ]);
   } catch (err) {
     if (!(err instanceof StepFailure) || !(err.failure instanceof ConnectorError)) throw err instanceof StepFailure ? err.failure : err;
+    await counted; // the failure's write must land after the count, not be overwritten by it
     await handleFailure(deps, esc, client, err.step, err.failure);
   }
 }
