@@ -270,12 +270,15 @@ async function run(): Promise<boolean> {
       }
       for (const p of processes.unexpectedExits()) {
         if (state.unexpected.includes(p.name) || state.refusedStarts.includes(p.name)) continue;
-        // `bridgedesk worker` refuses to start while the database is unreachable (it says so and exits 1), as a
-        // supervisor would then retry it: expected while Postgres restarts, a failure at any other time.
-        const pgDown = state.pgStoppedAt !== null && p.startedAt >= state.pgStoppedAt - 1_000 && (state.pgRestart === null || p.startedAt <= state.pgRestart.startedAt + 5_000);
-        if (pgDown && p.exit?.code === 1 && logTail(p).includes('Cannot reach Postgres')) {
+        // `bridgedesk worker` refuses to start while the database is unreachable (it says so, or fails its start,
+        // and exits 1) for a supervisor to retry: expected of a start that overlapped the Postgres restart, before it
+        // ever beat; a failure at any other time.
+        const everBeat = [...state.workerIdToPid.values()].includes(p.pid);
+        const overlapsOutage =
+          state.pgStoppedAt !== null && (p.exitedAt ?? Date.now()) >= state.pgStoppedAt - 1_000 && (state.pgRestart === null || p.startedAt <= state.pgRestart.startedAt + 5_000);
+        if (p.kind === 'worker' && overlapsOutage && !everBeat && p.exit?.code === 1) {
           state.refusedStarts.push(p.name);
-          log(`${p.name} refused to start while Postgres was down; starting another`);
+          log(`${p.name} could not start while Postgres was down (${logTail(p, 1).slice(0, 160)}); starting another`);
         } else {
           state.unexpected.push(p.name);
           log(`UNEXPECTED: ${p.name} (pid ${p.pid}) exited on its own (${JSON.stringify(p.exit)}):\n${logTail(p)}`);
@@ -524,7 +527,7 @@ async function run(): Promise<boolean> {
     `  escalations   ${int(figures.escalations.total)} (${int(figures.escalations.direct)} direct, ${int(figures.escalations.fromWorkflows)} from approved runs): ${fmtCounts(figures.escalations.byState)}`,
     `  conversations ${int(figures.conversations.total)} in Kustomer; duplicates ${figures.conversations.duplicates}, missing ${figures.conversations.missing}, without an escalation ${figures.conversations.orphans}`,
     `  runs          ${int(figures.runs.total)}: ${fmtCounts(figures.runs.byState)}; approvals approved ${figures.approvals.approved}, rejected ${figures.approvals.rejected}${figures.approvals.other ? `, other ${figures.approvals.other}` : ''}`,
-    `  kills         ${state.kills.length} workers SIGKILLed (${workersStarted} started in all, ${state.refusedStarts.length} refused to start while Postgres was down; >= 2 alive ${(aliveShare * 100).toFixed(0)}% of the time); stale after ${O.staleSeconds} s; longest job held by a dead worker ${state.maxHeldByDead.seconds.toFixed(1)} s`,
+    `  kills         ${state.kills.length} workers SIGKILLed (${workersStarted} started in all, ${state.refusedStarts.length} could not start while Postgres was down; >= 2 alive ${(aliveShare * 100).toFixed(0)}% of the time); stale after ${O.staleSeconds} s; longest job held by a dead worker ${state.maxHeldByDead.seconds.toFixed(1)} s`,
     `  postgres      restarted once (immediate stop) at t+${state.pgRestart ? secs(state.pgRestart.stoppedAt - t0) : '-'}, down ${state.pgRestart ? secs(state.pgRestart.startedAt - state.pgRestart.stoppedAt) : '-'}`,
     `  faults        ${int([...faultsByKind.values()].reduce((a, b) => a + b, 0))} of ${int(calls.length)} Kustomer calls: ${[...faultsByKind.entries()].map(([k, n]) => `${k} ${int(n)}`).join(', ')} (${faultList.filter((f) => f.kind === '429').length} bursts of 429)`,
     `  retries       ${int(figures.retries.scheduled)} delivery retries scheduled (${int(figures.retries.rateLimited)} rate-limited, ${int(figures.retries.errors)} after an error); ${figures.retries.foundExisting} conversations found by external id instead of created again; ${int(jobFailures)} job attempts failed and were retried by graphile-worker; ${int(apiStats.transientFailures)} API calls retried by the load`,

@@ -46,8 +46,8 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
   const check = (name: string, bad: string[], found: string) => checks.push({ name, ok: bad.length === 0, detail: `${found}${bad.length ? `; ${bad.length} wrong:${examples(bad)}` : ''}` });
 
   // --- Escalations and Kustomer conversations -------------------------------------------------------------
-  const { rows: escalations } = await pool.query<{ id: string; request_id: string; state: string; remote_id: string | null; workflow_run_id: string | null; attempts: number }>(
-    'select id, request_id, state, remote_id, workflow_run_id, attempts from escalations',
+  const { rows: escalations } = await pool.query<{ id: string; request_id: string; state: string; remote_id: string | null; workflow_run_id: string | null; attempts: number; last_error: string | null }>(
+    'select id, request_id, state, remote_id, workflow_run_id, attempts, last_error from escalations',
   );
   const direct = new Set(exp.escalationIds);
   const conversations = control.conversations(exp.org);
@@ -64,7 +64,7 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
     escalations.filter((e) => !direct.has(e.id) && !e.workflow_run_id).map((e) => e.id),
     `${escalations.length} escalations`,
   );
-  const notLinked = escalations.filter((e) => e.state !== 'linked').map((e) => `${e.id} ${e.state}`);
+  const notLinked = escalations.filter((e) => e.state !== 'linked').map((e) => `${e.id} ${e.state} after ${e.attempts} attempts (${e.last_error})`);
   check('every escalation is linked', notLinked, `${escalations.length - notLinked.length} of ${escalations.length} linked`);
   const missing: string[] = [];
   const doubled: string[] = [];
