@@ -496,12 +496,24 @@ async function run(): Promise<boolean> {
   const finalJobs = await pool.query<{ pending: number; locked: number }>(
     `select count(*) filter (where ${PENDING_JOB})::int pending, count(*) filter (where locked_by is not null)::int locked from graphile_worker.jobs`,
   );
+  // Superseded rows: the work they stood for must be done (escalation linked, run finished).
+  const superseded = await pool.query<{ task: string; payload: Record<string, string>; done: boolean }>(
+    `select t.identifier task, j.payload,
+            coalesce((select e.state = 'linked' from escalations e where e.id::text = j.payload->>'escalationId'),
+                     (select r.state in ('succeeded', 'cancelled', 'failed') from workflow_runs r where r.id::text = j.payload->>'runId'), false) done
+       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where ${SUPERSEDED}`,
+  );
   const liveWorkers = processes.live('worker');
   const beating = new Set((await pool.query<{ process_label: string }>('select distinct process_label from worker_heartbeats')).rows.map((r) => r.process_label));
   const silent = liveWorkers.filter((p) => !beating.has(`${host}:${p.pid}`)).map((p) => p.name);
   const extra: Check[] = [
     { name: `queue drained within ${O.drainTimeoutMs / 1000} s of the last fault`, ok: drainedAt !== null, detail: drainedAt ? `in ${secs(drainedAt - lastFaultAt)}` : lastStatus },
     { name: 'no job left queued or locked', ok: finalJobs.rows[0]!.pending === 0 && finalJobs.rows[0]!.locked === 0, detail: `${finalJobs.rows[0]!.pending} queued, ${finalJobs.rows[0]!.locked} locked` },
+    {
+      name: 'superseded job rows left by killed workers stand for finished work',
+      ok: superseded.rows.every((r) => r.done),
+      detail: `${superseded.rows.length} rows${superseded.rows.filter((r) => !r.done).map((r) => `; NOT DONE ${r.task} ${JSON.stringify(r.payload)}`).join('')}`,
+    },
     {
       name: `no job held by a dead worker for more than ${MAX_HELD_BY_DEAD_S} s`,
       ok: state.maxHeldByDead.seconds <= MAX_HELD_BY_DEAD_S,
@@ -552,8 +564,14 @@ async function run(): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
-/** Jobs that still have to run: everything but timers set far ahead (approval due times, the next sync poll). */
-const PENDING_JOB = `(locked_by is not null or run_at <= now() + interval '10 minutes' or task_identifier not in ('approval-timeout', 'poll-destination'))`;
+/**
+ * A job graphile-worker superseded: while it was locked, a new job took its key (add_job's replace mode), so it was
+ * given max attempts and no key, to be deleted when it finishes; its worker was SIGKILLed first, so the released row
+ * stays, never to run again. Its work went on in the newer job (checked below), so it is not stuck work.
+ */
+const SUPERSEDED = `(attempts >= max_attempts and key is null and last_error is null and locked_by is null)`;
+/** Jobs that still have to run: everything but superseded rows and timers set far ahead (approval due times, sync polls). */
+const PENDING_JOB = `(not ${SUPERSEDED} and (locked_by is not null or run_at <= now() + interval '10 minutes' or task_identifier not in ('approval-timeout', 'poll-destination')))`;
 
 async function drainStatus(pool: pg.Pool, workflowId: string) {
   const esc = await pool.query<{ state: string; n: number; unsettled: number }>(
