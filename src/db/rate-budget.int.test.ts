@@ -55,6 +55,15 @@ describe('the shared rate budget', () => {
     expect(await budget.take(now)).toBe(60_000);
   });
 
+  it('loses no leased unit when many callers of one process take at once', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const budget = postgresBudget(database.db, 'kustomer:eta');
+    await budget.observe({ limit: 1000, remaining: 400, resetAt: new Date(now.getTime() + 60_000) }, now);
+    const waits = await Promise.all(Array.from({ length: 400 }, () => budget.take(now)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(400);
+    expect(await budget.take(now)).toBe(60_000);
+  });
+
   it('ignores a late reply from a window that has ended', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const budget = postgresBudget(database.db, 'kustomer:epsilon');

@@ -37,11 +37,13 @@ const SAME_WINDOW_MS = 2_000;
 export function postgresBudget(db: Db, key: string): RateBudget {
   return {
     async take(now) {
-      const held = leased.get(key);
-      if (held && held.units > 0 && held.resetAt - END_MARGIN_MS > now.getTime()) {
+      const fromLease = () => {
+        const held = leased.get(key);
+        if (!held || held.units <= 0 || held.resetAt - END_MARGIN_MS <= now.getTime()) return false;
         held.units -= 1;
-        return 0;
-      }
+        return true;
+      };
+      if (fromLease()) return 0;
       // Bounded: each pass loses only to another caller changing the row between our two statements.
       for (let pass = 0; pass < 4; pass++) {
         const spent = await sql<{ remaining: number; reset_at: Date; taken: number }>`with cur as (
@@ -55,9 +57,13 @@ export function postgresBudget(db: Db, key: string): RateBudget {
         if (took) {
           const resetAt = new Date(took.reset_at).getTime();
           lowestSeen.set(key, { resetAt, remaining: took.remaining });
-          leased.set(key, { resetAt, units: took.taken - 1 });
+          // Added to, not replaced: concurrent takers in this process each bring their own spare units.
+          const mine = leased.get(key);
+          if (mine && mine.resetAt === resetAt) mine.units += took.taken - 1;
+          else leased.set(key, { resetAt, units: took.taken - 1 });
           return 0;
         }
+        if (fromLease()) return 0; // another caller of this process brought spare units meanwhile
         const row = await db.selectFrom('rate_budgets').select(['window_limit', 'remaining', 'reset_at']).where('key', '=', key).executeTakeFirst();
         const resetIn = row ? new Date(row.reset_at).getTime() - now.getTime() : 0;
         if (!row || resetIn <= 0) {

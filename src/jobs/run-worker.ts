@@ -110,6 +110,17 @@ export async function startWorker(deps: WorkerDeps) {
     current.promise.then(restart, restart);
   };
   restartWhenStopped(runner);
+  // graphile-worker 0.17 rejects, with no one to catch it, when a pool that lost its database (and is being
+  // replaced above) cannot hand its local queue back: the jobs stay locked under the dead pool's id, which has no
+  // heartbeat any more, so releaseStale frees them after the stale time. Only that rejection is absorbed here.
+  const absorbLocalQueueReturn = (reason: unknown) => {
+    if (reason instanceof Error && reason.message.startsWith('Error occurred whilst returning jobs from local queue')) {
+      log.warn({ err: reason }, 'a stopped worker pool could not return its queued jobs; they are released after the stale time');
+      return;
+    }
+    throw reason;
+  };
+  process.on('unhandledRejection', absorbLocalQueueReturn);
   return {
     get runner() {
       return runner;
@@ -117,6 +128,7 @@ export async function startWorker(deps: WorkerDeps) {
     releaseStale: heartbeat.releaseStale,
     async stop() {
       stopping = true;
+      process.off('unhandledRejection', absorbLocalQueueReturn);
       await heartbeat.stop();
       await runner.stop();
       await utils.release();
