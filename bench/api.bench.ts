@@ -43,6 +43,8 @@ import { benchAppDeps } from './app-deps.ts';
 import { cpuSnapshot, cpuUsage, type CpuUsage } from './cpu-usage.ts';
 import { summarize, type Summary } from './percentiles.ts';
 import { seed, settle } from './seed.ts';
+import { seededRandom } from './seeded-random.ts';
+import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
 
 const GOAL = 5;
 
@@ -92,35 +94,9 @@ const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const ms = (t0: number) => performance.now() - t0;
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
-async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  // One cleanup, however many callers: a signal and the failure it causes in run() both wait for the same one.
-  let cleaning: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${(err as Error).message}`));
-    })());
-  let interrupted = false;
-  const onSignal = (signal: string) => {
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+const main = () => withCleanups(run, log);
 
-  try {
-    await run(cleanups);
-  } catch (err) {
-    // Interrupted: the errors are the connections being closed under us; the signal handler exits.
-    if (interrupted) return new Promise<void>(() => {});
-    throw err;
-  } finally {
-    await cleanup();
-  }
-}
-
-async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
+async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
   const loadBefore = os.loadavg()[0]!;
   // The temp folder must be traversable: as root, Postgres runs as the `postgres` user.
@@ -200,7 +176,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
   log(`warming up (${WARMUP} rounds), then measuring ${SAMPLES} rounds over ${endpoints.length} endpoints, one request at a time...`);
   const samples = endpoints.map(() => [] as number[]);
   const bytes = endpoints.map(() => 0);
-  const random = mulberry32(42);
+  const random = seededRandom(42);
   const order = endpoints.map((_, i) => i);
   const postmasterPid = Number(fs.readFileSync(path.join(tmp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const ourPids = [process.pid, ...(serverPid && serverPid !== process.pid ? [serverPid] : [])];
@@ -349,17 +325,6 @@ async function defineEndpoints(pool: pg.Pool): Promise<Endpoint[]> {
   ];
 }
 
-/** Small seeded PRNG, so the shuffled order is the same in every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle(items: number[], random: () => number): void {
   for (let i = items.length - 1; i > 0; i--) {

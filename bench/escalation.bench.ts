@@ -47,6 +47,7 @@ import { serveDelayedEmulator, type DelayedEmulator } from './delayed-emulator.t
 import type { AppStats } from './escalation-app.ts';
 import { installEscalationTrigger, listenEscalationEvents, type EscalationEvents } from './escalation-events.ts';
 import { summarize, type Summary } from './percentiles.ts';
+import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -145,40 +146,13 @@ interface Ctx {
   token: string;
   events: EscalationEvents;
   postmasterPid: number;
-  cleanups: (() => Promise<void>)[];
+  cleanups: Cleanups;
 }
 
-async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  let cleaning: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${(err as Error).message}`));
-    })());
-  let interrupted = false;
-  const onSignal = (signal: string) => {
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  try {
-    await run(cleanups);
-  } catch (err) {
-    if (interrupted) return new Promise<void>(() => {});
-    throw err;
-  } finally {
-    await cleanup();
-  }
-}
+const main = () => withCleanups(run, log);
 
-const once = (fn: () => Promise<void>) => {
-  let p: Promise<void> | null = null;
-  return () => (p ??= fn());
-};
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
+async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-bench-'));
   fs.chmodSync(tmp, 0o755);

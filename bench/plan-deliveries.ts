@@ -4,6 +4,7 @@
  * until after a newer event of the same conversation (out of order), then a share of repeats of events already sent
  * (Kustomer delivers at least once and retries), each at a random later position. Seeded: the same plan every run.
  */
+import { seededRandom } from './seeded-random.ts';
 
 export interface PlannedEvent {
   /** index into the caller's event list */
@@ -23,17 +24,6 @@ export interface DeliveryPlan {
   outOfOrder: number;
 }
 
-/** Small seeded PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `events` in Kustomer's order (oldest first overall). `outOfOrder` of them (never the newest of a conversation, which

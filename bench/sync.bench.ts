@@ -33,9 +33,11 @@ import { insertUser } from '../src/db/repositories/users.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../src/server/auth/secrets.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot } from './cpu-usage.ts';
 import { summarize } from './percentiles.ts';
-import { planDeliveries, seededRandom, type PlannedEvent } from './plan-deliveries.ts';
+import { planDeliveries, type PlannedEvent } from './plan-deliveries.ts';
+import { seededRandom } from './seeded-random.ts';
 import { postWebhooks, type Delivery } from './post-webhooks.ts';
 import type { SyncAppStats } from './sync-app.ts';
+import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -95,32 +97,9 @@ const num = (n: number) => Math.round(n).toLocaleString('en');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const epochMs = () => performance.timeOrigin + performance.now();
 
-async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  let cleaning: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${(err as Error).message}`));
-    })());
-  let interrupted = false;
-  const onSignal = (signal: string) => {
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  try {
-    await run(cleanups);
-  } catch (err) {
-    if (interrupted) return new Promise<void>(() => {});
-    throw err;
-  } finally {
-    await cleanup();
-  }
-}
+const main = () => withCleanups(run, log);
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
+async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
   const loadBefore = os.loadavg()[0]!;
   // The temp folder must be traversable: as root, Postgres runs as the `postgres` user.

@@ -41,6 +41,7 @@ import { epochMs, type TaskStats } from './job-stats.ts';
 import { enqueueNoopJobs, NOOP_TASK } from './noop-jobs.ts';
 import { summarize } from './percentiles.ts';
 import type { WorkerProcessStats } from './worker-process.ts';
+import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -99,40 +100,13 @@ interface Ctx {
   workflowId: string;
   requesters: string[];
   postmasterPid: number;
-  cleanups: (() => Promise<void>)[];
+  cleanups: Cleanups;
 }
 
-const once = (fn: () => Promise<void>) => {
-  let p: Promise<void> | null = null;
-  return () => (p ??= fn());
-};
 
-async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  let cleaning: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${(err as Error).message}`));
-    })());
-  let interrupted = false;
-  const onSignal = (signal: string) => {
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  try {
-    await run(cleanups);
-  } catch (err) {
-    if (interrupted) return new Promise<void>(() => {});
-    throw err;
-  } finally {
-    await cleanup();
-  }
-}
+const main = () => withCleanups(run, log);
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
+async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-bench-'));
   // As root, Postgres runs as the `postgres` user: the folder must be traversable.

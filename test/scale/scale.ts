@@ -35,6 +35,7 @@ import { cpuSnapshot, cpuUsage } from '../../bench/cpu-usage.ts';
 import { serveDelayedEmulator, type DelayedEmulator } from '../../bench/delayed-emulator.ts';
 import { installEscalationTrigger, listenEscalationEvents, type EscalationEvents } from '../../bench/escalation-events.ts';
 import { summarize } from '../../bench/percentiles.ts';
+import { withCleanups, type Cleanups } from '../../bench/with-cleanups.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -155,33 +156,15 @@ function startBridgedesk(name: string, args: string[], env: Record<string, strin
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  const cleanups: (() => Promise<void>)[] = [];
-  let cleaning: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      stopping = true;
-      for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${(err as Error).message}`));
-    })());
-  let interrupted = false;
-  const onSignal = (signal: string) => {
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  try {
-    return await run(cleanups);
-  } catch (err) {
-    if (interrupted) return new Promise<number>(() => {});
+  return withCleanups(run, log, () => {
+    stopping = true;
+  }).catch((err: unknown) => {
     log(`test:scale failed: ${(err as Error).stack ?? String(err)}`);
     return 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<number> {
+async function run(cleanups: Cleanups): Promise<number> {
   const tRun = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-scale-'));
   fs.chmodSync(tmp, 0o755);
