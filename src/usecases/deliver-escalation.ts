@@ -15,7 +15,7 @@ import type { DestinationClient } from '../core/destination.ts';
 import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalation.ts';
 import { formatRequestNumber } from '../core/request.ts';
 import type { TimelineDraft } from '../core/timeline.ts';
-import { findConnection, markInvalidCredentials, type ConnectionRow } from '../db/repositories/destinations.ts';
+import { findConnection, markInvalidCredentials } from '../db/repositories/destinations.ts';
 import { findEscalation, updateEscalation, type EscalationPatch } from '../db/repositories/escalations.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
@@ -81,14 +81,16 @@ async function step<T>(name: StepFailure['step'], fn: () => Promise<T>): Promise
   }
 }
 
-/** The escalation with what its delivery reads of the request and of the destination's settings, in one query. */
+/** The escalation with what its delivery reads of the request, the connection and its settings, in one query. */
 function loadDelivery(deps: DeliveryDeps, escalationId: string) {
   return deps.db
     .selectFrom('escalations as e')
     .innerJoin('requests as r', 'r.id', 'e.request_id')
     .innerJoin('users as u', 'u.id', 'r.requester_id')
     .selectAll('e')
+    .leftJoin('destination_connections as c', 'c.provider', 'e.provider')
     .select(['r.number as request_number', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email'])
+    .select(['c.account', 'c.secret_encrypted', 'c.status as connection_status', 'c.contact_email_field'])
     .select((eb) =>
       eb
         .exists(eb.selectFrom('field_mappings as m').innerJoin('destination_connections as c', 'c.id', 'm.connection_id').select('m.request_field').whereRef('c.provider', '=', 'e.provider'))
@@ -101,13 +103,12 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
 export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
   const loaded = await loadDelivery(deps, escalationId);
   if (!loaded || loaded.state === 'linked' || loaded.state === 'failed') return;
-  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, ...row } = loaded;
+  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, ...row } = loaded;
   const esc: Delivering = { ...row, pending: { patch: {}, entries: [] } };
   const provider = esc.provider as ProviderId;
   const p = PROVIDERS[provider];
-  const connection = await findConnection(deps.db, provider);
-  if (!connection) return fail(deps, esc, 'permanent', `${p.displayName} is not connected`);
-  if (connection.status === 'invalid_credentials') return fail(deps, esc, 'auth', 'Invalid credentials');
+  if (!account || !secret_encrypted) return fail(deps, esc, 'permanent', `${p.displayName} is not connected`);
+  if (connection_status === 'invalid_credentials') return fail(deps, esc, 'auth', 'Invalid credentials');
 
   // Counted before anything is created: if this run dies mid-call, the next run knows to look before it creates.
   // The customer look-up, which creates nothing, goes out meanwhile.
@@ -115,13 +116,13 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   const counted = updateEscalation(deps.db, esc.id, { attempts: esc.attempts + 1, next_attempt_at: null }, deps.now());
   counted.catch(() => {}); // awaited before the first create, where a failure surfaces
   esc.attempts += 1;
-  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
+  const client = clientFor(deps, provider, account, deps.secrets.open(secret_encrypted), false);
 
   try {
     const key = formatRequestNumber(request_number);
 
     if (!esc.remote_id && !esc.contact_remote_id) {
-      const email = contactEmail(connection, { custom_fields: request_fields, email: requester_email });
+      const email = contactEmail(contact_email_field, { custom_fields: request_fields, email: requester_email });
       const name = email === requester_email ? requester_name : email;
       const found = await step('contact', () => client.findContactByEmail(email));
       await counted;
@@ -182,8 +183,8 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   }
 }
 
-function contactEmail(connection: ConnectionRow, request: { custom_fields: unknown; email: string }): string {
-  const key = connection.contactEmailField;
+/** The customer's email: from the request field the admin chose (when it holds an email), else the requester's. */
+function contactEmail(key: string | null, request: { custom_fields: unknown; email: string }): string {
   const value = key ? (request.custom_fields as Record<string, unknown>)[key] : undefined;
   return typeof value === 'string' && /^[^\s@]+@[^\s@]+$/.test(value.trim()) ? value.trim() : request.email;
 }

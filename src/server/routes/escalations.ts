@@ -77,9 +77,9 @@ escalationRoutes.openapi(
     responses: { 202: json(EscalationSchema, 'Accepted: delivery is under way'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
   async (c) => {
+    // No separate look-up of the request: the submit locks it and answers 404 itself.
     const actor = requireUser(c);
-    const requestId = await requestIdOr404(c, c.req.valid('param').id);
-    return c.json(await submitEscalation(c.var.deps.db, actor, requestId, c.req.valid('json'), c.var.deps.now()), 202);
+    return c.json(await submitEscalation(c.var.deps.db, actor, c.req.valid('param').id, c.req.valid('json'), c.var.deps.now()), 202);
   },
 );
 
