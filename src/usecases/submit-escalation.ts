@@ -2,6 +2,7 @@
  * An agent escalates a request: the escalation, its timeline entry and the delivery job are written in one
  * transaction, so a submitted escalation is never lost and never delivered without its record.
  */
+import { sql } from 'kysely';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import type { Actor, UserActor } from '../core/actor.ts';
 import { isOpenEscalation } from '../core/escalation.ts';
@@ -9,9 +10,9 @@ import { AppError, conflict, notFound, unprocessable } from '../core/errors.ts';
 import type { Db } from '../db/database.ts';
 import { findConnection } from '../db/repositories/destinations.ts';
 import { getEscalationView, type EscalationView } from '../db/repositories/escalations.ts';
-import { lockRequest } from '../db/repositories/requests.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
 import { enqueueJob, withTransaction } from '../db/transaction.ts';
+import type { EscalationState } from '../db/schema.ts';
 import type { Tx } from '../db/database.ts';
 
 export const DELIVER_ESCALATION = 'deliver-escalation';
@@ -37,12 +38,16 @@ export const enqueueDelivery = (tx: Tx, escalationId: string, runAt?: Date) =>
 /** The connection an escalation goes through, refused clearly when it cannot work. */
 export async function usableConnection(q: Db | Tx, provider: ProviderId) {
   const connection = await findConnection(q, provider);
+  refuseUnusable(provider, connection);
+  return connection!;
+}
+
+function refuseUnusable(provider: ProviderId, connection: { status: string } | undefined) {
   const name = PROVIDERS[provider].displayName;
   if (!connection) throw unprocessable(`${name} is not connected: an admin can connect it in Settings → Integrations`, { reason: 'not_connected' });
   if (connection.status === 'invalid_credentials') {
     throw unprocessable(`${name} refused Bridgedesk's key (Invalid credentials): an admin must paste a new key in Settings → Integrations`, { reason: 'invalid_credentials' });
   }
-  return connection;
 }
 
 /** The checks that need no database: one of queue or team, a channel and a priority the destination takes. */
@@ -59,19 +64,19 @@ export function checkEscalationInput(input: Pick<EscalationInput, 'destination' 
 /** The queue or team an escalation goes to, refused when the connection or the target cannot take it. */
 export async function escalationTarget(q: Db | Tx, input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId'>) {
   const provider = PROVIDERS[input.destination];
-  const connection = await usableConnection(q, input.destination);
   const kind = input.queueId ? ('queue' as const) : ('team' as const);
   const remoteId = (input.queueId ?? input.teamId)!;
-  const target = await q
-    .selectFrom('destination_targets')
-    .selectAll()
-    .where('connection_id', '=', connection.id)
-    .where('kind', '=', kind)
-    .where('remote_id', '=', remoteId)
+  // The connection and the target in one query: this runs on every submit, before its commit.
+  const row = await q
+    .selectFrom('destination_connections as c')
+    .leftJoin('destination_targets as t', (j) => j.onRef('t.connection_id', '=', 'c.id').on('t.kind', '=', kind).on('t.remote_id', '=', remoteId))
+    .select(['c.status', 't.name', 't.enabled', 't.available'])
+    .where('c.provider', '=', input.destination)
     .executeTakeFirst();
-  if (!target || !target.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
-  if (!target.available) throw unprocessable(`That ${kind} no longer exists in ${provider.displayName}: re-sync queues`, { field: `${kind}Id` });
-  return { kind, remoteId, target };
+  refuseUnusable(input.destination, row);
+  if (!row!.name || !row!.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
+  if (!row!.available) throw unprocessable(`That ${kind} no longer exists in ${provider.displayName}: re-sync queues`, { field: `${kind}Id` });
+  return { kind, remoteId, target: { name: row!.name } };
 }
 
 export async function submitEscalation(db: Db, actor: UserActor, requestId: string, input: EscalationInput, now: Date): Promise<EscalationView> {
@@ -89,12 +94,16 @@ export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, 
   const provider = PROVIDERS[input.destination];
   checkEscalationInput(input);
   {
-    const request = await lockRequest(tx, requestId);
+    // The request, locked (escalations of one request are decided one at a time), with its escalations: one query.
+    const [request] = (
+      await sql<{ escalations: { id: string; state: EscalationState }[] }>`select coalesce(
+          (select json_agg(json_build_object('id', e.id, 'state', e.state)) from escalations e where e.request_id = r.id), '[]') as escalations
+        from requests r where r.id = ${requestId} for update of r`.execute(tx)
+    ).rows;
     if (!request) throw notFound('Request');
     const { kind, remoteId, target } = await escalationTarget(tx, input);
     if (!input.confirm) {
-      const open = await tx.selectFrom('escalations').select(['id', 'state']).where('request_id', '=', requestId).execute();
-      const already = open.find((e) => isOpenEscalation(e.state));
+      const already = request.escalations.find((e) => isOpenEscalation(e.state));
       if (already) throw conflict('This request already has an open escalation; send confirm: true to escalate again', { openEscalationId: already.id });
     }
     const row = await tx
