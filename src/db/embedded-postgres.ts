@@ -156,7 +156,8 @@ async function exec(file: string, args: string[], runAs: RunAs, what: string, lo
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

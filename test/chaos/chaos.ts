@@ -12,7 +12,6 @@
  * queue drains, and the checks in checks.ts run. Exit 0 when every check passes, 1 otherwise.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { seedDemoOrg, serveEmulator, type FaultKind, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { workflowExamples } from '../../src/core/workflow-examples.ts';
 import { createDb } from '../../src/db/database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { insertToken } from '../../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../../src/db/repositories/users.ts';
@@ -636,15 +635,5 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 await main();

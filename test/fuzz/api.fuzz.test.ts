@@ -16,8 +16,7 @@
  */
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createKustomerEmulator, seedDemoOrg } from '../../src/connectors/kustomer/emulator/index.ts';
-import { createTestApp, type TestUser } from '../support/test-app.ts';
+import { createTestAppWithEmulator, type TestUser } from '../support/test-app.ts';
 import {
   CONTENT_TYPES,
   deepJson,
@@ -41,12 +40,7 @@ import { changedTables, errorShapeProblems, fingerprint, leaks, writeMark } from
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 
-const emulator = createKustomerEmulator();
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-const t = await createTestApp(
-  { KUSTOMER_BASE_URL: 'http://kustomer.emulator' },
-  { kustomerFetch: ((input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init))) as typeof fetch },
-);
+const { demo, t } = await createTestAppWithEmulator();
 const doc = (await t.api(null, 'GET', '/api/openapi.json')).body as OpenApiDoc;
 const ops = operations(doc);
 

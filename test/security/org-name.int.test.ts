@@ -4,15 +4,9 @@
  * one error shape, before any call to Kustomer is made (the emulator's call log stays empty).
  */
 import { describe, expect, it } from 'vitest';
-import { createKustomerEmulator, seedDemoOrg } from '../../src/connectors/kustomer/emulator/index.ts';
-import { createTestApp } from '../support/test-app.ts';
+import { createTestAppWithEmulator } from '../support/test-app.ts';
 
-const emulator = createKustomerEmulator();
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-const t = await createTestApp(
-  { KUSTOMER_BASE_URL: 'http://kustomer.emulator' },
-  { kustomerFetch: ((input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init))) as typeof fetch },
-);
+const { emulator, demo, t } = await createTestAppWithEmulator();
 const admin = await t.createUser('admin');
 const path = '/api/v1/integrations/kustomer';
 

@@ -12,6 +12,7 @@ import type { Db } from '../../src/db/database.ts';
 import { insertToken } from '../../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../../src/db/repositories/users.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createKustomerEmulator, seedDemoOrg } from '../../src/connectors/kustomer/emulator/index.ts';
 import { createApp, type App } from '../../src/server/app.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../../src/server/auth/secrets.ts';
@@ -163,4 +164,16 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
     if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A test app whose Kustomer calls go to an in-process emulator (no socket), seeded with the org "acme": the
+ * emulator, its demo data (API key, queues, teams) and the app.
+ */
+export async function createTestAppWithEmulator(env: Record<string, string> = {}) {
+  const emulator = createKustomerEmulator();
+  const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+  const kustomerFetch = ((input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init))) as typeof fetch;
+  const t = await createTestApp({ KUSTOMER_BASE_URL: 'http://kustomer.emulator', ...env }, { kustomerFetch });
+  return { emulator, demo, t };
 }

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createKustomerEmulator, seedDemoOrg } from '../../connectors/kustomer/emulator/index.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { createTestAppWithEmulator } from '../../../test/support/test-app.ts';
 
-const emulator = createKustomerEmulator();
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-const t = await createTestApp(
-  { KUSTOMER_BASE_URL: 'http://kustomer.emulator' },
-  { kustomerFetch: ((input: RequestInfo | URL, init?: RequestInit) => emulator.fetch(new Request(input, init))) as typeof fetch },
-);
+const { emulator, demo, t } = await createTestAppWithEmulator();
 const admin = await t.createUser('admin');
 const agent = await t.createUser('agent');
 const path = '/api/v1/integrations/kustomer';
