@@ -16,15 +16,14 @@ import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalat
 import { formatRequestNumber } from '../core/request.ts';
 import type { TimelineDraft } from '../core/timeline.ts';
 import { findConnection, markInvalidCredentials } from '../db/repositories/destinations.ts';
-import { findEscalation, updateEscalation, type EscalationPatch } from '../db/repositories/escalations.ts';
-import { appendTimeline } from '../db/repositories/timeline.ts';
-import { withTransaction } from '../db/transaction.ts';
+import { escalationUpdate, type EscalationPatch } from '../db/repositories/escalations.ts';
+import { timelineWrite } from '../db/repositories/timeline.ts';
+import { writeTogether } from '../db/transaction.ts';
 import type { EscalationRow } from '../db/schema.ts';
 import { clientFor, type DestinationDeps } from './destination-access.ts';
-import { enqueueDelivery } from './submit-escalation.ts';
-import { enqueueRun } from './workflows/match-workflows.ts';
-import { enqueueFieldPush } from './field-mapping/index.ts';
-import type { Tx } from '../db/database.ts';
+import { deliveryJob } from './submit-escalation.ts';
+import { runJob } from './workflows/match-workflows.ts';
+import { fieldPushJob } from './field-mapping/index.ts';
 
 export interface DeliveryDeps extends DestinationDeps {
   publicUrl: string;
@@ -39,23 +38,26 @@ export interface DeliveryDeps extends DestinationDeps {
  */
 type Delivering = EscalationRow & { pending: { patch: EscalationPatch; entries: TimelineDraft[] } };
 
-/** Writes an escalation change and its timeline entries together (entries are the system's, and internal). */
-async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[], reschedule?: Date, alsoInTx?: (tx: Tx) => Promise<void>) {
+/**
+ * Writes an escalation change, its timeline entries (the system's, and internal) and the jobs they call for in one
+ * statement: one round trip, where a transaction would take four or more.
+ */
+async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[], opts: { reschedule?: Date; pushFields?: boolean } = {}) {
   const all = { ...esc.pending.patch, ...patch };
   const allEntries = [...esc.pending.entries, ...entries];
   // Applied at once, so a step that runs while this commits sees the new state and defers into a fresh list.
   Object.assign(esc, all);
   esc.pending = { patch: {}, entries: [] };
-  await withTransaction(deps.db, async (tx) => {
-    await alsoInTx?.(tx);
-    await updateEscalation(tx, esc.id, all, deps.now());
-    const runId = esc.workflow_run_id ?? undefined;
-    await appendTimeline(tx, esc.request_id, SYSTEM, allEntries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), deps.now(), runId);
-    if (reschedule) await enqueueDelivery(tx, esc.id, reschedule);
-    // A workflow waiting on this delivery resumes once it settles (linked, failed, or link_failed for good).
-    const settled = all.state === 'linked' || all.state === 'failed' || (all.state === 'link_failed' && !reschedule);
-    if (runId && settled) await enqueueRun(tx, runId);
-  });
+  const runId = esc.workflow_run_id ?? undefined;
+  const timeline = timelineWrite(deps.db, esc.request_id, SYSTEM, allEntries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), { at: deps.now(), causedByRunId: runId });
+  // A workflow waiting on this delivery resumes once it settles (linked, failed, or link_failed for good).
+  const settled = all.state === 'linked' || all.state === 'failed' || (all.state === 'link_failed' && !opts.reschedule);
+  await writeTogether(deps.db, { escalation: escalationUpdate(deps.db, esc.id, all, deps.now()), entries: timeline.entries }, [
+    timeline.dispatch,
+    opts.reschedule ? deliveryJob(esc.id, opts.reschedule) : null,
+    runId && settled ? runJob(runId) : null,
+    opts.pushFields ? fieldPushJob(esc.id, null) : null,
+  ]);
 }
 
 function defer(esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[]) {
@@ -81,15 +83,38 @@ async function step<T>(name: StepFailure['step'], fn: () => Promise<T>): Promise
   }
 }
 
-/** The escalation with what its delivery reads of the request, the connection and its settings, in one query. */
+/**
+ * The escalation with what its delivery reads of the request, the connection and its settings, in one query that
+ * also counts the attempt when there is one to make (`counted_attempts`; null when there is not).
+ */
 function loadDelivery(deps: DeliveryDeps, escalationId: string) {
   return deps.db
+    .with('counted', (q) =>
+      q
+        .updateTable('escalations as e')
+        .set((eb) => ({ attempts: eb('e.attempts', '+', 1), next_attempt_at: null, updated_at: deps.now() }))
+        .where('e.id', '=', escalationId)
+        .where('e.state', 'not in', ['linked', 'failed'])
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('destination_connections as c')
+              .select('c.id')
+              .whereRef('c.provider', '=', 'e.provider')
+              .where('c.account', 'is not', null)
+              .where('c.secret_encrypted', 'is not', null)
+              .where('c.status', '!=', 'invalid_credentials'),
+          ),
+        )
+        .returning('e.attempts'),
+    )
     .selectFrom('escalations as e')
     .innerJoin('requests as r', 'r.id', 'e.request_id')
     .innerJoin('users as u', 'u.id', 'r.requester_id')
+    .leftJoin('counted', (j) => j.onTrue())
     .selectAll('e')
     .leftJoin('destination_connections as c', 'c.provider', 'e.provider')
-    .select(['r.number as request_number', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email'])
+    .select(['r.number as request_number', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email', 'counted.attempts as counted_attempts'])
     .select(['c.account', 'c.secret_encrypted', 'c.status as connection_status', 'c.contact_email_field'])
     .select((eb) =>
       eb
@@ -103,19 +128,18 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
 export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
   const loaded = await loadDelivery(deps, escalationId);
   if (!loaded || loaded.state === 'linked' || loaded.state === 'failed') return;
-  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, ...row } = loaded;
+  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, counted_attempts, ...row } = loaded;
   const esc: Delivering = { ...row, pending: { patch: {}, entries: [] } };
   const provider = esc.provider as ProviderId;
   const p = PROVIDERS[provider];
   if (!account || !secret_encrypted) return fail(deps, esc, 'permanent', `${p.displayName} is not connected`);
   if (connection_status === 'invalid_credentials') return fail(deps, esc, 'auth', 'Invalid credentials');
 
-  // Counted before anything is created: if this run dies mid-call, the next run knows to look before it creates.
-  // The customer look-up, which creates nothing, goes out meanwhile.
+  // Counted (by the load) before anything is created: if this run dies mid-call, the next run knows to look before
+  // it creates. Not counted: the escalation settled while this load waited for its row.
+  if (counted_attempts === null) return;
   const isRetry = esc.attempts > 0;
-  const counted = updateEscalation(deps.db, esc.id, { attempts: esc.attempts + 1, next_attempt_at: null }, deps.now());
-  counted.catch(() => {}); // awaited before the first create, where a failure surfaces
-  esc.attempts += 1;
+  Object.assign(esc, { attempts: counted_attempts, next_attempt_at: null });
   const client = clientFor(deps, provider, account, deps.secrets.open(secret_encrypted), false);
 
   try {
@@ -125,7 +149,6 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
       const email = contactEmail(contact_email_field, { custom_fields: request_fields, email: requester_email });
       const name = email === requester_email ? requester_name : email;
       const found = await step('contact', () => client.findContactByEmail(email));
-      await counted;
       const contact = found ?? (await step('contact', () => client.createContact({ name, email })));
       const patch = { contact_remote_id: contact.remoteId };
       const entries = [{ type: found ? 'escalation.customer_matched' : 'escalation.customer_created', data: { customerId: contact.remoteId, email } }];
@@ -134,7 +157,6 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
       else await record(deps, esc, patch, entries);
     }
 
-    await counted;
     // The conversation is saved while the message goes out: a crash before that commit leaves a conversation the
     // retry finds by its external id. Awaited before anything else is written, so writes keep their order.
     let saving: Promise<void> = Promise.resolve();
@@ -154,7 +176,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
         ));
       saving = record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
-      ], undefined, has_field_mappings ? (tx) => enqueueFieldPush(tx, esc.id, null) : undefined); // mapped attributes go once the conversation exists
+      ], { pushFields: Boolean(has_field_mappings) }); // mapped attributes go once the conversation exists
     }
 
     saving.catch(() => {}); // awaited below
@@ -178,7 +200,6 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
     ]);
   } catch (err) {
     if (!(err instanceof StepFailure) || !(err.failure instanceof ConnectorError)) throw err instanceof StepFailure ? err.failure : err;
-    await counted; // the failure's write must land after the count, not be overwritten by it
     await handleFailure(deps, esc, client, err.step, err.failure);
   }
 }
@@ -202,7 +223,7 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: Destin
     const retryAt = new Date(now.getTime() + (err.detail.retryAfterMs ?? 60_000));
     const counted = esc.attempts - 1;
     const entries: TimelineDraft[] = err.status === 429 ? [{ type: 'escalation.retry_scheduled', data: { reason: 'Rate limited by the destination', retryAt: retryAt.toISOString(), attempt: esc.attempts } }] : [];
-    return record(deps, esc, { attempts: counted, next_attempt_at: retryAt, last_error: 'Waiting for the rate limit to reset', last_error_kind: 'retryable' }, entries, retryAt);
+    return record(deps, esc, { attempts: counted, next_attempt_at: retryAt, last_error: 'Waiting for the rate limit to reset', last_error_kind: 'retryable' }, entries, { reschedule: retryAt });
   }
   const linkStep = stepName === 'link' || stepName === 'message';
   if (err.kind === 'permanent' && !linkStep) {
@@ -218,7 +239,7 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: Destin
     }
     entries.push({ type: 'escalation.retry_scheduled', data: { reason: err.message, step: stepName, attempt: esc.attempts, retryAt: retryAt.toISOString() } });
     const patch: EscalationPatch = { next_attempt_at: retryAt, last_error: err.message, last_error_kind: err.kind, ...(esc.remote_id ? { state: 'link_failed' as const } : {}) };
-    return record(deps, esc, patch, entries, retryAt);
+    return record(deps, esc, patch, entries, { reschedule: retryAt });
   }
   return fail(deps, esc, err.kind, err.message);
 }

@@ -11,7 +11,7 @@ import type { Db } from '../db/database.ts';
 import { findConnection } from '../db/repositories/destinations.ts';
 import { getEscalationView, type EscalationView } from '../db/repositories/escalations.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
-import { enqueueJob, withTransaction } from '../db/transaction.ts';
+import { addJob, enqueue, withTransaction } from '../db/transaction.ts';
 import type { EscalationState } from '../db/schema.ts';
 import type { Tx } from '../db/database.ts';
 
@@ -31,9 +31,10 @@ export interface EscalationInput {
 
 export const deliveryJobKey = (escalationId: string) => `escalation:${escalationId}`;
 
-/** Queues the delivery of an escalation; the key keeps at most one pending delivery per escalation. */
-export const enqueueDelivery = (tx: Tx, escalationId: string, runAt?: Date) =>
-  enqueueJob(tx, DELIVER_ESCALATION, { escalationId }, { jobKey: deliveryJobKey(escalationId), runAt, maxAttempts: 25 });
+/** The delivery job of an escalation; its key keeps at most one pending delivery per escalation. */
+export const deliveryJob = (escalationId: string, runAt?: Date) => addJob(DELIVER_ESCALATION, { escalationId }, { jobKey: deliveryJobKey(escalationId), runAt, maxAttempts: 25 });
+
+export const enqueueDelivery = (tx: Tx, escalationId: string, runAt?: Date) => enqueue(tx, deliveryJob(escalationId, runAt));
 
 /** The connection an escalation goes through, refused clearly when it cannot work. */
 export async function usableConnection(q: Db | Tx, provider: ProviderId) {

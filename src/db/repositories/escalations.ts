@@ -79,6 +79,10 @@ export type EscalationPatch = Partial<
   >
 >;
 
+/** The update, to run as part of a larger statement (see `writeTogether`). */
+export const escalationUpdate = (q: Queryable, id: string, patch: EscalationPatch, now: Date) =>
+  q.updateTable('escalations').set({ ...patch, updated_at: now }).where('id', '=', id);
+
 export async function updateEscalation(q: Queryable, id: string, patch: EscalationPatch, now: Date) {
-  await q.updateTable('escalations').set({ ...patch, updated_at: now }).where('id', '=', id).execute();
+  await escalationUpdate(q, id, patch, now).execute();
 }

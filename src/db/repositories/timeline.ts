@@ -4,16 +4,17 @@ import type { TimelineDraft, TimelineEntry } from '../../core/timeline.ts';
 import type { Queryable } from '../database.ts';
 import { feedsDestinations, isEventEntry, triggerEventsOf } from '../../core/workflow-events.ts';
 import { sql } from 'kysely';
+import { addJobWith } from '../transaction.ts';
 
 export const MATCH_WORKFLOWS = 'match-workflows';
 
 /**
- * Appends entries; entries that are events also enqueue, in the caller's transaction, the job that matches them
- * against workflows and passes them on to linked destinations. `causedByRunId` marks entries a workflow step wrote (loop detection).
+ * The insert of timeline entries, and the job that matches the events among them against workflows and passes them
+ * on to linked destinations, as parts of one statement: `dispatch` reads the inserted ids from the CTE named
+ * `entriesCte`. `causedByRunId` marks entries a workflow step wrote (loop detection).
  */
-export async function appendTimeline(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], at?: Date, causedByRunId?: string): Promise<string[]> {
-  if (!drafts.length) return [];
-  const rows = await q
+export function timelineWrite(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], opts: { at?: Date; causedByRunId?: string; entriesCte?: string } = {}) {
+  const entries = q
     .insertInto('timeline_entries')
     .values(
       drafts.map((d) => ({
@@ -24,25 +25,32 @@ export async function appendTimeline(q: Queryable, requestId: string, actor: Act
         actor_token_id: actor.kind === 'token' ? (actor.tokenId ?? null) : null,
         visibility: d.visibility ?? 'public',
         data: JSON.stringify(d.data),
-        ...(at ? { created_at: at } : {}),
-        ...(causedByRunId ? { caused_by_run_id: causedByRunId } : {}),
+        ...(opts.at ? { created_at: opts.at } : {}),
+        ...(opts.causedByRunId ? { caused_by_run_id: opts.causedByRunId } : {}),
       })),
     )
-    .returning(['id', 'type'])
-    .execute();
-  const events = rows.filter((r) => isEventEntry(r.type)).map((r) => r.id);
+    .returning(['id', 'type']);
+  const events = [...new Set(drafts.map((d) => d.type).filter(isEventEntry))];
   // Only when something may react: an enabled workflow triggered by one of these events, or a linked destination
   // that follows such changes. Most changes have neither, and a job each would be pure overhead. (A workflow
   // enabled after this commit starts with the events after it.)
-  if (events.length) {
-    const triggers = [...new Set(rows.flatMap((r) => triggerEventsOf(r.type)))];
-    const followed = rows.some((r) => feedsDestinations(r.type));
-    await sql`select graphile_worker.add_job(${MATCH_WORKFLOWS}::text, ${JSON.stringify({ entryIds: events })}::json)
-      where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
+  const triggers = [...new Set(events.flatMap(triggerEventsOf))];
+  const followed = events.some(feedsDestinations);
+  const from = sql.id(opts.entriesCte ?? 'entries');
+  const dispatch = events.length
+    ? sql`(select ${addJobWith(MATCH_WORKFLOWS, sql`json_build_object('entryIds', (select json_agg(id::text order by id) from ${from} where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
-         or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null))`.execute(q);
-  }
-  return rows.map((r) => r.id);
+         or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null)))`
+    : null;
+  return { entries, dispatch };
+}
+
+/** Appends entries (and queues their dispatch) in one statement; returns their ids in order. */
+export async function appendTimeline(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], at?: Date, causedByRunId?: string): Promise<string[]> {
+  if (!drafts.length) return [];
+  const { entries, dispatch } = timelineWrite(q, requestId, actor, drafts, { at, causedByRunId });
+  const { rows } = await sql<{ ids: string[] }>`with entries as (${entries}) select (select json_agg(id::text order by id) from entries) as ids${dispatch ? sql`, ${dispatch}` : sql``}`.execute(q);
+  return rows[0]!.ids;
 }
 
 export async function listTimeline(

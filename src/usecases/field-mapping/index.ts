@@ -4,6 +4,7 @@ export { getFieldMappings, replaceFieldMappings, type FieldMappingView } from '.
 export { allMappedValues, mappedValues, type MappedValue } from './mapped-values.ts';
 export {
   enqueueFieldPush,
+  fieldPushJob,
   enqueueFieldPushesForRequest,
   PUSH_MAPPED_FIELDS,
   pushMappedValues,

@@ -17,7 +17,7 @@ import type { Queryable } from '../../db/database.ts';
 import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
 import { findEscalation } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { enqueueJob } from '../../db/transaction.ts';
+import { addJob, enqueue } from '../../db/transaction.ts';
 import type { EscalationRow } from '../../db/schema.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 import { allMappedValues, type MappedValue } from './mapped-values.ts';
@@ -53,8 +53,13 @@ export interface PushPayload {
  * caller) replace the pending job instead of adding one.
  */
 export async function enqueueFieldPush(q: Queryable, escalationId: string, changedFields: readonly string[] | null, opts: { jobKey?: string } = {}): Promise<void> {
+  await enqueue(q, fieldPushJob(escalationId, changedFields, opts));
+}
+
+/** The push job `enqueueFieldPush` adds, to add within a larger statement. */
+export function fieldPushJob(escalationId: string, changedFields: readonly string[] | null, opts: { jobKey?: string } = {}) {
   const payload: PushPayload = { escalationId, changedFields: changedFields && [...new Set(changedFields)] };
-  await enqueueJob(q, PUSH_MAPPED_FIELDS, payload, { queueName: `field-push:${escalationId}`, maxAttempts: 10, jobKey: opts.jobKey });
+  return addJob(PUSH_MAPPED_FIELDS, payload, { queueName: `field-push:${escalationId}`, maxAttempts: 10, jobKey: opts.jobKey });
 }
 
 /**

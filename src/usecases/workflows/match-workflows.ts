@@ -7,17 +7,19 @@ import { SYSTEM } from '../../core/actor.ts';
 import { conditionsHold } from '../../core/workflow-conditions.ts';
 import type { WorkflowDefinition } from '../../core/workflow-definition.ts';
 import { eventsFromEntry, triggerMatches } from '../../core/workflow-events.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, Queryable } from '../../db/database.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { enqueueJob, withTransaction } from '../../db/transaction.ts';
+import { addJob, enqueue, enqueueJob, withTransaction } from '../../db/transaction.ts';
 import { loadSnapshot } from './request-snapshot.ts';
 
 export const RUN_WORKFLOW = 'run-workflow';
 /** Longest chain of workflows triggering each other before Bridgedesk stops it. */
 const MAX_CHAIN = 5;
 
-export const enqueueRun = (tx: Parameters<typeof enqueueJob>[0], runId: string, runAt?: Date) =>
-  enqueueJob(tx, RUN_WORKFLOW, { runId }, { jobKey: `run:${runId}`, runAt, maxAttempts: 25 });
+/** The job that runs (or resumes) a workflow run; its key keeps one pending per run. */
+export const runJob = (runId: string, runAt?: Date) => addJob(RUN_WORKFLOW, { runId }, { jobKey: `run:${runId}`, runAt, maxAttempts: 25 });
+
+export const enqueueRun = (q: Queryable, runId: string, runAt?: Date) => enqueue(q, runJob(runId, runAt));
 
 export async function matchWorkflows(deps: { db: Db; publicUrl: string }, entryIds: string[]): Promise<number> {
   const { db } = deps;
