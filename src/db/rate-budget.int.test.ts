@@ -55,6 +55,18 @@ describe('the shared rate budget', () => {
     expect(await budget.take(now)).toBe(60_000);
   });
 
+  it('stops spending leased units once a reply shows the vendor lowered the limit mid-window', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const resetAt = new Date(now.getTime() + 60_000);
+    const budget = postgresBudget(database.db, 'kustomer:theta');
+    await budget.observe({ limit: 100_000, remaining: 99_000, resetAt }, now);
+    expect(await budget.take(now)).toBe(0); // leases 7 more
+    // The admin's plan changed: 12 a window, 3 of them left.
+    await budget.observe({ limit: 12, remaining: 3, resetAt }, now);
+    const waits = await Promise.all(Array.from({ length: 8 }, () => budget.take(now)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(3);
+  });
+
   it('loses no leased unit when many callers of one process take at once', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const budget = postgresBudget(database.db, 'kustomer:eta');

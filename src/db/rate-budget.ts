@@ -86,8 +86,10 @@ export function postgresBudget(db: Db, key: string): RateBudget {
       await db.deleteFrom('rate_budgets').where('key', '=', key).where('window_limit', '=', 0).execute();
     },
     async observe(w, now) {
-      // Refused, or told nothing is left: what this process holds is not the vendor's to give any more.
-      if (w.remaining === 0) leased.delete(key);
+      // Leased units are for plenty. Once a reply shows little left (or none: refused), every call goes through the
+      // shared row so the count is exact: the vendor may have lowered the limit mid-window, and what this process
+      // holds may no longer be the vendor's to give.
+      if (w.remaining <= LEASE_WHILE_ABOVE) leased.delete(key);
       const seen = lowestSeen.get(key);
       const current = seen && seen.resetAt > now.getTime() && Math.abs(seen.resetAt - w.resetAt.getTime()) <= SAME_WINDOW_MS;
       if (current && w.remaining >= seen.remaining) return;

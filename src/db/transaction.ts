@@ -49,10 +49,10 @@ export async function enqueue(q: Queryable, job: RawBuilder<unknown>): Promise<v
 /**
  * Runs data-modifying queries (as named CTEs) and adds jobs in one statement: atomic without a transaction, and one
  * round trip instead of BEGIN, a statement each and COMMIT. The jobs may read the CTEs (say, the ids they inserted);
- * the queries all see the database as it was before the statement, not each other's changes.
+ * the queries all see the database as it was before the statement, not each other's changes. A null write is skipped.
  */
-export async function writeTogether(q: Queryable, writes: Record<string, OperationNodeSource>, jobs: (RawBuilder<unknown> | null | undefined | false)[]): Promise<void> {
-  const ctes = sql.join(Object.entries(writes).map(([name, query]) => sql`${sql.id(name)} as (${query})`));
+export async function writeTogether(q: Queryable, writes: Record<string, OperationNodeSource | null>, jobs: (RawBuilder<unknown> | null | undefined | false)[]): Promise<void> {
+  const ctes = sql.join(Object.entries(writes).flatMap(([name, query]) => (query ? [sql`${sql.id(name)} as (${query})`] : [])));
   const added = jobs.filter((j): j is RawBuilder<unknown> => !!j);
   await sql`with ${ctes} select ${added.length ? sql.join(added) : sql`1`}`.execute(q);
 }

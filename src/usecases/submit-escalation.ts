@@ -2,17 +2,18 @@
  * An agent escalates a request: the escalation, its timeline entry and the delivery job are written in one
  * transaction, so a submitted escalation is never lost and never delivered without its record.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import type { Actor, UserActor } from '../core/actor.ts';
 import { isOpenEscalation } from '../core/escalation.ts';
-import { AppError, conflict, notFound, unprocessable } from '../core/errors.ts';
+import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import type { Db } from '../db/database.ts';
 import { findConnection } from '../db/repositories/destinations.ts';
-import { getEscalationView, type EscalationView } from '../db/repositories/escalations.ts';
-import { appendTimeline } from '../db/repositories/timeline.ts';
+import { escalationView, type EscalationView } from '../db/repositories/escalations.ts';
+import { timelineWrite } from '../db/repositories/timeline.ts';
 import { addJob, enqueue, withTransaction } from '../db/transaction.ts';
-import type { EscalationState } from '../db/schema.ts';
+import type { EscalationRow, EscalationState } from '../db/schema.ts';
 import type { Tx } from '../db/database.ts';
 
 export const DELIVER_ESCALATION = 'deliver-escalation';
@@ -62,86 +63,107 @@ export function checkEscalationInput(input: Pick<EscalationInput, 'destination' 
   }
 }
 
+interface TargetRow {
+  status: string | null;
+  name: string | null;
+  enabled: boolean | null;
+  available: boolean | null;
+}
+
+const targetOf = (input: Pick<EscalationInput, 'queueId' | 'teamId'>) => ({ kind: input.queueId ? ('queue' as const) : ('team' as const), remoteId: (input.queueId ?? input.teamId)! });
+
+/** Joins the connection and the target an input names as `c` and `t`, so the query that needs them reads them too. */
+function targetJoins(input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId'>) {
+  const { kind, remoteId } = targetOf(input);
+  return sql`left join destination_connections c on c.provider = ${input.destination}
+    left join destination_targets t on t.connection_id = c.id and t.kind = ${kind} and t.remote_id = ${remoteId}`;
+}
+
+/** Refuses a connection or a target that cannot take the escalation. */
+function checkTarget(input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId'>, row: TargetRow) {
+  const { kind, remoteId } = targetOf(input);
+  refuseUnusable(input.destination, row.status === null ? undefined : { status: row.status });
+  if (!row.name || !row.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
+  if (!row.available) throw unprocessable(`That ${kind} no longer exists in ${PROVIDERS[input.destination].displayName}: re-sync queues`, { field: `${kind}Id` });
+  return { kind, remoteId, name: row.name };
+}
+
 /** The queue or team an escalation goes to, refused when the connection or the target cannot take it. */
 export async function escalationTarget(q: Db | Tx, input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId'>) {
-  const provider = PROVIDERS[input.destination];
-  const kind = input.queueId ? ('queue' as const) : ('team' as const);
-  const remoteId = (input.queueId ?? input.teamId)!;
-  // The connection and the target in one query: this runs on every submit, before its commit.
-  const row = await q
-    .selectFrom('destination_connections as c')
-    .leftJoin('destination_targets as t', (j) => j.onRef('t.connection_id', '=', 'c.id').on('t.kind', '=', kind).on('t.remote_id', '=', remoteId))
-    .select(['c.status', 't.name', 't.enabled', 't.available'])
-    .where('c.provider', '=', input.destination)
-    .executeTakeFirst();
-  refuseUnusable(input.destination, row);
-  if (!row!.name || !row!.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
-  if (!row!.available) throw unprocessable(`That ${kind} no longer exists in ${provider.displayName}: re-sync queues`, { field: `${kind}Id` });
-  return { kind, remoteId, target: { name: row!.name } };
+  const { rows } = await sql<TargetRow>`select c.status, t.name, t.enabled, t.available from (select) r ${targetJoins(input)}`.execute(q);
+  return checkTarget(input, rows[0]!);
 }
 
 export async function submitEscalation(db: Db, actor: UserActor, requestId: string, input: EscalationInput, now: Date): Promise<EscalationView> {
-  const id = await withTransaction(db, (tx) => insertEscalation(tx, actor, requestId, input, now));
-  const view = await getEscalationView(db, id);
-  if (!view) throw new AppError('not_found', 'Escalation not found');
-  return view;
+  return withTransaction(db, (tx) => insertEscalation(tx, actor, requestId, input, now));
 }
 
 /**
  * Checks and records an escalation, its timeline entry and its delivery job in the caller's transaction (an agent's
- * submit, or a workflow step, which passes its run so the delivery's end resumes it).
+ * submit, or a workflow step, which passes its run so the delivery's end resumes it). Two statements: the check
+ * (with the request locked) and the write.
  */
-export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, input: EscalationInput, now: Date, workflowRunId?: string): Promise<string> {
+export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, input: EscalationInput, now: Date, workflowRunId?: string): Promise<EscalationView> {
   const provider = PROVIDERS[input.destination];
   checkEscalationInput(input);
-  {
-    // The request, locked (escalations of one request are decided one at a time), with its escalations: one query.
-    const [request] = (
-      await sql<{ escalations: { id: string; state: EscalationState }[] }>`select coalesce(
-          (select json_agg(json_build_object('id', e.id, 'state', e.state)) from escalations e where e.request_id = r.id), '[]') as escalations
-        from requests r where r.id = ${requestId} for update of r`.execute(tx)
-    ).rows;
-    if (!request) throw notFound('Request');
-    const { kind, remoteId, target } = await escalationTarget(tx, input);
-    if (!input.confirm) {
-      const already = request.escalations.find((e) => isOpenEscalation(e.state));
-      if (already) throw conflict('This request already has an open escalation; send confirm: true to escalate again', { openEscalationId: already.id });
-    }
-    const row = await tx
-      .insertInto('escalations')
-      .values({
-        request_id: requestId,
-        provider: input.destination,
-        target_kind: kind,
-        target_remote_id: remoteId,
-        target_name: target.name,
-        channel: input.channel,
-        priority: input.priority,
-        subject: input.subject,
-        message: input.message,
-        state: 'sending',
-        requested_by_id: actor.kind === 'system' ? null : actor.userId,
-        workflow_run_id: workflowRunId ?? null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await appendTimeline(
-      tx,
-      requestId,
-      actor,
-      [
-        {
-          type: 'escalation.requested',
-          visibility: 'internal',
-          data: { escalationId: row.id, destination: provider.displayName, target: { kind, id: remoteId, name: target.name }, channel: input.channel, priority: input.priority, subject: input.subject },
-        },
-      ],
-      now,
-      workflowRunId,
-    );
-    await enqueueDelivery(tx, row.id);
-    return row.id;
+  // The request, locked (escalations of one request are decided one at a time), with its escalations, the
+  // connection and the target.
+  const [request] = (
+    await sql<TargetRow & { escalations: { id: string; state: EscalationState }[] }>`select coalesce(
+        (select json_agg(json_build_object('id', e.id, 'state', e.state)) from escalations e where e.request_id = r.id), '[]') as escalations,
+        c.status, t.name, t.enabled, t.available
+      from requests r ${targetJoins(input)} where r.id = ${requestId} for update of r`.execute(tx)
+  ).rows;
+  if (!request) throw notFound('Request');
+  const target = checkTarget(input, request);
+  if (!input.confirm) {
+    const already = request.escalations.find((e) => isOpenEscalation(e.state));
+    if (already) throw conflict('This request already has an open escalation; send confirm: true to escalate again', { openEscalationId: already.id });
   }
+  // The id is chosen here so the timeline entry and the job can name it within the same statement.
+  const id = randomUUID();
+  const escalation = tx
+    .insertInto('escalations')
+    .values({
+      id,
+      request_id: requestId,
+      provider: input.destination,
+      target_kind: target.kind,
+      target_remote_id: target.remoteId,
+      target_name: target.name,
+      channel: input.channel,
+      priority: input.priority,
+      subject: input.subject,
+      message: input.message,
+      state: 'sending',
+      requested_by_id: actor.kind === 'system' ? null : actor.userId,
+      workflow_run_id: workflowRunId ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll();
+  const timeline = timelineWrite(
+    tx,
+    requestId,
+    actor,
+    [
+      {
+        type: 'escalation.requested',
+        visibility: 'internal',
+        data: {
+          escalationId: id,
+          destination: provider.displayName,
+          target: { kind: target.kind, id: target.remoteId, name: target.name },
+          channel: input.channel,
+          priority: input.priority,
+          subject: input.subject,
+        },
+      },
+    ],
+    { at: now, causedByRunId: workflowRunId },
+  );
+  const { rows } = await sql<EscalationRow & { requested_by_name: string | null }>`with escalation as (${escalation}), entries as (${timeline.entries})
+    select escalation.*, u.name as requested_by_name, ${deliveryJob(id)} as delivery_job${timeline.dispatch ? sql`, ${timeline.dispatch} as dispatch_job` : sql``}
+    from escalation left join users u on u.id = escalation.requested_by_id`.execute(tx);
+  return escalationView(rows[0]!);
 }

@@ -27,7 +27,7 @@ export interface EscalationView {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-function toView(r: EscalationRow & { requested_by_name: string | null }): EscalationView {
+export function escalationView(r: EscalationRow & { requested_by_name: string | null }): EscalationView {
   return {
     id: r.id,
     requestId: r.request_id,
@@ -56,12 +56,12 @@ const viewQuery = (q: Queryable) =>
 
 export async function getEscalationView(q: Queryable, id: string): Promise<EscalationView | undefined> {
   const r = await viewQuery(q).where('e.id', '=', id).executeTakeFirst();
-  return r && toView(r);
+  return r && escalationView(r);
 }
 
 export async function listRequestEscalations(q: Queryable, requestId: string): Promise<EscalationView[]> {
   const rows = await viewQuery(q).where('e.request_id', '=', requestId).orderBy('e.created_at', 'desc').execute();
-  return rows.map(toView);
+  return rows.map(escalationView);
 }
 
 export async function lockEscalation(q: Queryable, id: string): Promise<EscalationRow | undefined> {

@@ -11,9 +11,10 @@ export const MATCH_WORKFLOWS = 'match-workflows';
 /**
  * The insert of timeline entries, and the job that matches the events among them against workflows and passes them
  * on to linked destinations, as parts of one statement: `dispatch` reads the inserted ids from the CTE named
- * `entriesCte`. `causedByRunId` marks entries a workflow step wrote (loop detection).
+ * `entriesCte`. Both are null without drafts. `causedByRunId` marks entries a workflow step wrote (loop detection).
  */
 export function timelineWrite(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], opts: { at?: Date; causedByRunId?: string; entriesCte?: string } = {}) {
+  if (!drafts.length) return { entries: null, dispatch: null };
   const entries = q
     .insertInto('timeline_entries')
     .values(
@@ -47,8 +48,8 @@ export function timelineWrite(q: Queryable, requestId: string, actor: Actor, dra
 
 /** Appends entries (and queues their dispatch) in one statement; returns their ids in order. */
 export async function appendTimeline(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], at?: Date, causedByRunId?: string): Promise<string[]> {
-  if (!drafts.length) return [];
   const { entries, dispatch } = timelineWrite(q, requestId, actor, drafts, { at, causedByRunId });
+  if (!entries) return [];
   const { rows } = await sql<{ ids: string[] }>`with entries as (${entries}) select (select json_agg(id::text order by id) from entries) as ids${dispatch ? sql`, ${dispatch}` : sql``}`.execute(q);
   return rows[0]!.ids;
 }

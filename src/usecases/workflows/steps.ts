@@ -109,7 +109,7 @@ async function conversationStep(tx: Tx, ctx: StepContext, snap: RequestSnapshot,
     const provider = PROVIDERS[step.destination];
     const priority = step.priority === 'from_request' ? provider.priority(snap.priority) : step.priority;
     try {
-      const escalationId = await insertEscalation(
+      const { id: escalationId } = await insertEscalation(
         tx,
         SYSTEM,
         ctx.run.requestId,
