@@ -31,7 +31,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { listen } from '../src/cli/serve.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDb } from '../src/db/database.ts';
+import { createDb, withDatabase } from '../src/db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
@@ -113,7 +113,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   await admin.query('create database bench');
   const pgVersion = (await admin.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
   await admin.end();
-  const url = server.url.replace(/\/postgres$/, '/bench');
+  const url = withDatabase(server.url, 'bench');
   const pgStartMs = ms(t0);
 
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: tmp });

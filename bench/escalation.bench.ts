@@ -33,7 +33,7 @@ import type { UserActor } from '../src/core/actor.ts';
 import { backLinkNote } from '../src/core/escalation.ts';
 import { seedDemoOrg } from '../src/connectors/kustomer/emulator/index.ts';
 import { createKustomerClient } from '../src/connectors/kustomer/client.ts';
-import { createDb, type Db } from '../src/db/database.ts';
+import { createDb, type Db, withDatabase } from '../src/db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
@@ -176,7 +176,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   await admin0.query('create database bench');
   const pgVersion = (await admin0.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
   await admin0.end();
-  const url = server.url.replace(/\/postgres$/, '/bench');
+  const url = withDatabase(server.url, 'bench');
   const postmasterPid = Number(fs.readFileSync(path.join(tmp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: tmp });

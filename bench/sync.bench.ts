@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedDemoOrg, serveEmulator, type ServedEmulator } from '../src/connectors/kustomer/emulator/index.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDb } from '../src/db/database.ts';
+import { createDb, withDatabase } from '../src/db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
@@ -126,7 +126,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   await admin0.query('create database bench');
   const pgVersion = (await admin0.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
   await admin0.end();
-  const url = server.url.replace(/\/postgres$/, '/bench');
+  const url = withDatabase(server.url, 'bench');
   const postmasterPid = Number(fs.readFileSync(path.join(tmp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: tmp });
   const { db, pool } = createDb(url, 4);

@@ -26,7 +26,7 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { UserActor } from '../src/core/actor.ts';
 import { seedDemoOrg, serveEmulator } from '../src/connectors/kustomer/emulator/index.ts';
-import { createDb, type Db } from '../src/db/database.ts';
+import { createDb, type Db, withDatabase } from '../src/db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
@@ -133,7 +133,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   await admin0.query('create database bench');
   const pgVersion = (await admin0.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
   await admin0.end();
-  const url = server.url.replace(/\/postgres$/, '/bench');
+  const url = withDatabase(server.url, 'bench');
   const postmasterPid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
   const emu = await serveEmulator({ port: 0 });

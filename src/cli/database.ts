@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createDb, type Db } from '../db/database.ts';
+import { createDb, type Db, withDatabase } from '../db/database.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 
 export class StartupError extends Error {}
@@ -26,7 +26,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
     const server = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPgPort });
     stopEmbedded = server.stop;
     await createDatabaseIfMissing(server.url, EMBEDDED_DB);
-    url = server.url.replace(/\/postgres$/, `/${EMBEDDED_DB}`);
+    url = withDatabase(server.url, EMBEDDED_DB);
     log.info({ dataDir: config.dataDir, port: server.port, ms: Date.now() - started }, 'embedded Postgres started');
   }
   await assertReachable(url);

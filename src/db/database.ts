@@ -20,3 +20,10 @@ export function createDb(url: string, poolSize = 10): { db: Db; pool: pg.Pool } 
   pool.on('connect', (client) => client.on('error', () => {}));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
+
+/** The same server's URL for another database (keeping the query, which may name a socket folder). */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

@@ -19,7 +19,7 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { seedDemoOrg, serveEmulator, type FaultKind, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { workflowExamples } from '../../src/core/workflow-examples.ts';
-import { createDb } from '../../src/db/database.ts';
+import { createDb, withDatabase } from '../../src/db/database.ts';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { insertToken } from '../../src/db/repositories/api-tokens.ts';
@@ -157,7 +157,7 @@ async function run(): Promise<boolean> {
   await admin.connect();
   await admin.query('create database chaos');
   await admin.end();
-  const url = postgres.url.replace(/\/postgres$/, '/chaos');
+  const url = withDatabase(postgres.url, 'chaos');
   const { db, pool } = createDb(url, 6);
   cleanups.push(() => db.destroy());
   await migrate(db, url);

@@ -29,7 +29,7 @@ import pg from 'pg';
 import { seedDemoOrg } from '../../src/connectors/kustomer/emulator/index.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { insertToken } from '../../src/db/repositories/api-tokens.ts';
-import { createDb, type Db } from '../../src/db/database.ts';
+import { createDb, type Db, withDatabase } from '../../src/db/database.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../../src/server/auth/secrets.ts';
 import { cpuSnapshot, cpuUsage } from '../../bench/cpu-usage.ts';
 import { serveDelayedEmulator, type DelayedEmulator } from '../../bench/delayed-emulator.ts';
@@ -183,7 +183,7 @@ async function run(cleanups: Cleanups): Promise<number> {
   await admin0.query('create database bridgedesk_scale');
   const pgVersion = (await admin0.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
   await admin0.end();
-  const url = pgServer.url.replace(/\/postgres$/, '/bridgedesk_scale');
+  const url = withDatabase(pgServer.url, 'bridgedesk_scale');
   const postmasterPid = Number(fs.readFileSync(path.join(tmp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
   // 2. The Kustomer emulator, every API reply held for LATENCY_MS; no rate limit in the way.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDb } from '../../src/db/database.ts';
+import { createDb, withDatabase } from '../../src/db/database.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { scanRunLogs } from './log-capture.ts';
@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`create database ${TEMPLATE_DB}`);
   await admin.end();
-  const templateUrl = server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`);
+  const templateUrl = withDatabase(server.url, TEMPLATE_DB);
   const { db } = createDb(templateUrl, 2);
   await migrate(db, templateUrl);
   await db.destroy();

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDb, type Db } from '../../src/db/database.ts';
+import { createDb, type Db, withDatabase } from '../../src/db/database.ts';
 
 export async function createTestDatabase(): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
   const adminUrl = inject('pgAdminUrl');
@@ -11,7 +11,7 @@ export async function createTestDatabase(): Promise<{ db: Db; url: string; drop(
   await admin.connect();
   await admin.query(`create database ${name} template bridgedesk_template`);
   await admin.end();
-  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const url = withDatabase(adminUrl, name);
   const { db } = createDb(url, 5);
   return {
     db,
