@@ -3,6 +3,7 @@
  * vendor's rate-limit headers back into it, and turns every failure into a classified ConnectorError.
  */
 import { classifyStatus, ConnectorError } from './errors.ts';
+import { nodeFetch, type FetchLike, type FetchReply } from './node-fetch.ts';
 import type { RateBudget, RateWindow } from './rate-budget.ts';
 
 export interface HttpClientOptions {
@@ -10,7 +11,8 @@ export interface HttpClientOptions {
   headers: Record<string, string>;
   /** Per-call timeout. (Default: 15 s.) */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** How calls go out. (Default: nodeFetch; tests inject the emulator's.) */
+  fetch?: FetchLike;
   budget?: RateBudget;
   /** Reads the vendor's rate-limit headers; null when a reply carries none. */
   readRateWindow?: (headers: Headers, now: Date) => RateWindow | null;
@@ -44,7 +46,7 @@ export const SHORT_BUDGET_WAIT_MS = 250;
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
-  const doFetch = opts.fetch ?? fetch;
+  const doFetch = opts.fetch ?? nodeFetch;
   const now = opts.now ?? (() => new Date());
   const sleep = opts.sleep ?? realSleep;
   const timeoutMs = opts.timeoutMs ?? 15_000;
@@ -71,7 +73,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
 
-    let res: Response;
+    let res: FetchReply;
     let text: string;
     try {
       res = await doFetch(url, {
@@ -79,7 +81,6 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
       });
       text = await res.text();
     } catch (err) {
