@@ -34,6 +34,7 @@ import { backLinkNote } from '../src/core/escalation.ts';
 import { seedDemoOrg } from '../src/connectors/kustomer/emulator/index.ts';
 import { createKustomerClient } from '../src/connectors/kustomer/client.ts';
 import { createDb, type Db, withDatabase } from '../src/db/database.ts';
+import { nodeFetch } from '../src/connectors/kit/node-fetch.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
@@ -339,12 +340,16 @@ async function createRequests(ctx: Ctx, tag: string, count: number): Promise<str
   return ids;
 }
 
-/** POST /api/v1/requests/{id}/escalations as the agent; returns the escalation id (202). */
+/**
+ * POST /api/v1/requests/{id}/escalations as the agent; returns the escalation id (202). Sent with the HTTP client
+ * the app's own Kustomer calls (and so the floor) use, so the client's cost is alike on both sides of the ratio.
+ */
 async function submit(ctx: Ctx, p: Phase, requestId: string): Promise<string> {
-  const res = await fetch(`${p.base}/api/v1/requests/${requestId}/escalations`, {
+  const res = await nodeFetch(new URL(`${p.base}/api/v1/requests/${requestId}/escalations`), {
     method: 'POST',
     headers: { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ destination: 'kustomer', queueId: p.queueId, channel: 'email', priority: 3, subject: SUBJECT, message: MESSAGE }),
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await res.text();
   if (res.status !== 202) throw new Error(`POST escalation: HTTP ${res.status}: ${text.slice(0, 300)}`);

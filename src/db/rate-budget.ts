@@ -7,7 +7,7 @@
  * case the probe dies) and its reply's headers open the next window; the others look again every PROBE_POLL_MS.
  */
 import { sql } from 'kysely';
-import type { RateBudget } from '../connectors/kit/rate-budget.ts';
+import type { RateBudget, RateWindow } from '../connectors/kit/rate-budget.ts';
 import type { Db } from './database.ts';
 
 const PROBE_MS = 5_000;
@@ -93,20 +93,32 @@ export function postgresBudget(db: Db, key: string): RateBudget {
       const seen = lowestSeen.get(key);
       const current = seen && seen.resetAt > now.getTime() && Math.abs(seen.resetAt - w.resetAt.getTime()) <= SAME_WINDOW_MS;
       if (current && w.remaining >= seen.remaining) return;
-      // A placeholder or an older window gives way to the vendor's newer one. Within the same window the lower
-      // count wins, because other workers spent units the vendor had not counted yet when it answered us. A late
-      // reply from a window that has ended is ignored.
-      const same = sql`abs(extract(epoch from excluded.reset_at - b.reset_at)) * 1000 <= ${SAME_WINDOW_MS}`;
-      const replace = sql`b.window_limit = 0 or (excluded.reset_at > ${now} and excluded.reset_at > b.reset_at and not ${same})`;
-      await sql`insert into rate_budgets as b (key, window_limit, remaining, reset_at, updated_at)
-        values (${key}, ${w.limit}, ${w.remaining}, ${w.resetAt}, ${now})
-        on conflict (key) do update set
-          window_limit = case when ${replace} then excluded.window_limit else b.window_limit end,
-          remaining = case when ${replace} then excluded.remaining
-                           when excluded.reset_at > ${now} and ${same} then least(b.remaining, excluded.remaining)
-                           else b.remaining end,
-          reset_at = case when ${replace} then excluded.reset_at else b.reset_at end,
-          updated_at = excluded.updated_at`.execute(db);
+      const write = upsert(w, now);
+      // While plenty is left in a window this process already knows, the lower count only keeps the shared row
+      // exact for later: the call's caller need not wait for it.
+      if (current && w.remaining > LEASE_WHILE_ABOVE) {
+        lowestSeen.set(key, { resetAt: seen.resetAt, remaining: w.remaining });
+        write.catch(() => {});
+        return;
+      }
+      await write;
     },
   };
+
+  async function upsert(w: RateWindow, now: Date) {
+    // A placeholder or an older window gives way to the vendor's newer one. Within the same window the lower
+    // count wins, because other workers spent units the vendor had not counted yet when it answered us. A late
+    // reply from a window that has ended is ignored.
+    const same = sql`abs(extract(epoch from excluded.reset_at - b.reset_at)) * 1000 <= ${SAME_WINDOW_MS}`;
+    const replace = sql`b.window_limit = 0 or (excluded.reset_at > ${now} and excluded.reset_at > b.reset_at and not ${same})`;
+    await sql`insert into rate_budgets as b (key, window_limit, remaining, reset_at, updated_at)
+      values (${key}, ${w.limit}, ${w.remaining}, ${w.resetAt}, ${now})
+      on conflict (key) do update set
+        window_limit = case when ${replace} then excluded.window_limit else b.window_limit end,
+        remaining = case when ${replace} then excluded.remaining
+                         when excluded.reset_at > ${now} and ${same} then least(b.remaining, excluded.remaining)
+                         else b.remaining end,
+        reset_at = case when ${replace} then excluded.reset_at else b.reset_at end,
+        updated_at = excluded.updated_at`.execute(db);
+  }
 }
