@@ -51,8 +51,8 @@ export async function enqueue(q: Queryable, job: RawBuilder<unknown>): Promise<v
  * round trip instead of BEGIN, a statement each and COMMIT. The jobs may read the CTEs (say, the ids they inserted);
  * the queries all see the database as it was before the statement, not each other's changes. A null write is skipped.
  */
-export async function writeTogether(q: Queryable, writes: Record<string, OperationNodeSource | null>, jobs: (RawBuilder<unknown> | null | undefined | false)[]): Promise<void> {
+export async function writeTogether(q: Queryable, writes: Record<string, OperationNodeSource | null>, jobs: (RawBuilder<unknown> | null)[]): Promise<void> {
   const ctes = sql.join(Object.entries(writes).flatMap(([name, query]) => (query ? [sql`${sql.id(name)} as (${query})`] : [])));
-  const added = jobs.filter((j): j is RawBuilder<unknown> => !!j);
+  const added = jobs.filter((j) => j !== null);
   await sql`with ${ctes} select ${added.length ? sql.join(added) : sql`1`}`.execute(q);
 }

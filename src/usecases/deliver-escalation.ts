@@ -138,7 +138,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   // Counted (by the load) before anything is created: if this run dies mid-call, the next run knows to look before
   // it creates. Not counted: the escalation settled while this load waited for its row.
   if (counted_attempts === null) return;
-  const isRetry = esc.attempts > 0;
+  const isRetry = counted_attempts > 1;
   Object.assign(esc, { attempts: counted_attempts, next_attempt_at: null });
   const client = clientFor(deps, provider, account, deps.secrets.open(secret_encrypted), false);
 

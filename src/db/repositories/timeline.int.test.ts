@@ -1,4 +1,5 @@
 /** Which timeline entries wake the dispatcher (workflow matching and destination pushes): only those something follows. */
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/support/test-app.ts';
 
@@ -42,6 +43,11 @@ describe('dispatching timeline events', () => {
       expect(await dispatchJobs()).toBe(before);
       await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { priority: 'urgent' });
       expect(await dispatchJobs()).toBe(before + 1);
+      // The job names the event entry the change wrote, read back from the insert in the same statement.
+      const [job] = (await sql<{ payload: { entryIds: string[] } }>`select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
+        where k.identifier = 'match-workflows' order by j.id desc limit 1`.execute(t.db)).rows;
+      const entry = await t.db.selectFrom('timeline_entries').select('id').where('request_id', '=', id).where('type', '=', 'request.priority_changed').executeTakeFirstOrThrow();
+      expect(job!.payload.entryIds).toEqual([entry.id]);
     } finally {
       await t.db.updateTable('workflows').set({ enabled: false }).where('id', '=', workflowId).execute();
     }

@@ -11,9 +11,9 @@ export const MATCH_WORKFLOWS = 'match-workflows';
 /**
  * The insert of timeline entries, and the job that matches the events among them against workflows and passes them
  * on to linked destinations, as parts of one statement: `dispatch` reads the inserted ids from the CTE named
- * `entriesCte`. Both are null without drafts. `causedByRunId` marks entries a workflow step wrote (loop detection).
+ * `entries`. Both are null without drafts. `causedByRunId` marks entries a workflow step wrote (loop detection).
  */
-export function timelineWrite(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], opts: { at?: Date; causedByRunId?: string; entriesCte?: string } = {}) {
+export function timelineWrite(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], opts: { at?: Date; causedByRunId?: string } = {}) {
   if (!drafts.length) return { entries: null, dispatch: null };
   const entries = q
     .insertInto('timeline_entries')
@@ -37,9 +37,8 @@ export function timelineWrite(q: Queryable, requestId: string, actor: Actor, dra
   // enabled after this commit starts with the events after it.)
   const triggers = [...new Set(events.flatMap(triggerEventsOf))];
   const followed = events.some(feedsDestinations);
-  const from = sql.id(opts.entriesCte ?? 'entries');
   const dispatch = events.length
-    ? sql`(select ${addJobWith(MATCH_WORKFLOWS, sql`json_build_object('entryIds', (select json_agg(id::text order by id) from ${from} where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
+    ? sql`(select ${addJobWith(MATCH_WORKFLOWS, sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
          or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null)))`
     : null;
