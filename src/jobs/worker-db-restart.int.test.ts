@@ -14,6 +14,7 @@ import { loadConfig } from '../config.ts';
 import { createDb } from '../db/database.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
+import { enqueueJob, withTransaction } from '../db/transaction.ts';
 import { insertUser } from '../db/repositories/users.ts';
 import { createSecretBox } from '../db/secret-box.ts';
 import { createLogger } from '../logger.ts';
@@ -58,6 +59,25 @@ describe('Postgres restarting under a running process', () => {
     server = await startEmbeddedPostgres({ dataDir, port: server.port });
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
     expect(rows[0]!.one).toBe(1);
+  }, 60_000);
+
+  it('does not take live workers for dead because nobody could beat while Postgres was down', async () => {
+    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, BRIDGEDESK_SECRET_KEY: randomBytes(32).toString('base64'), BRIDGEDESK_WORKER_STALE_SECONDS: '2' });
+    const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date() });
+    cleanups.push(() => worker.stop());
+    // Another process's worker, alive and on a long job when Postgres went away.
+    await sql`insert into worker_heartbeats (worker_id, process_label, seen_at) values ('worker-elsewhere', 'elsewhere:1', now())`.execute(db);
+    await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'held-elsewhere', runAt: new Date(Date.now() + 3_600_000) }));
+    await sql`update graphile_worker._private_jobs set locked_by = 'worker-elsewhere', locked_at = now() where key = 'held-elsewhere'`.execute(db);
+    await restartPostgres(3_000); // down longer than the stale time
+    const lockedBy = async () => (await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs where key = 'held-elsewhere'`.execute(db)).rows[0]?.locked_by;
+    expect(await worker.releaseStale()).not.toContain('worker-elsewhere');
+    expect(await lockedBy()).toBe('worker-elsewhere');
+    // Once Postgres has been up for the stale time, a worker that still has not beaten is dead after all.
+    await waitFor(async () => ((await worker.releaseStale()).includes('worker-elsewhere') || (await lockedBy()) === null) || undefined, 20_000);
+    expect(await lockedBy()).toBeNull();
+    await sql`delete from graphile_worker._private_jobs where key = 'held-elsewhere'`.execute(db);
+    await worker.stop();
   }, 60_000);
 
   it('keeps a worker running through the restart and finishes the delivery it was in, with one conversation', async () => {

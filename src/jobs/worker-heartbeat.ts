@@ -43,11 +43,16 @@ export function startHeartbeat(opts: {
   }
 
   async function releaseStale() {
+    const staleTime = sql`make_interval(secs => ${STALE_AFTER_MS / 1000})`;
+    // Nobody could beat while Postgres was down: until it has been up for the stale time, silence proves nothing.
+    // (Releasing the job of a live worker loses work: graphile-worker deletes a completed job by id, and a reschedule
+    // that went into the released row goes with it.)
+    const judged = sql`now() - pg_postmaster_start_time() > ${staleTime}`;
     const stale = await sql<{ worker_id: string }>`delete from worker_heartbeats
-      where seen_at < now() - make_interval(secs => ${STALE_AFTER_MS / 1000}) returning worker_id`.execute(db);
+      where seen_at < now() - ${staleTime} and ${judged} returning worker_id`.execute(db);
     // Jobs locked by a worker that never got to beat (killed within its first seconds) are found by lock age.
     const orphans = await sql<{ locked_by: string }>`select distinct locked_by from graphile_worker.jobs j
-      where locked_by is not null and locked_at < now() - make_interval(secs => ${STALE_AFTER_MS / 1000})
+      where locked_by is not null and locked_at < now() - ${staleTime} and ${judged}
         and not exists (select 1 from worker_heartbeats h where h.worker_id = j.locked_by)`.execute(db);
     const ids = [...new Set([...stale.rows.map((r) => r.worker_id), ...orphans.rows.map((r) => r.locked_by)])];
     if (ids.length) await utils.forceUnlockWorkers(ids);
