@@ -1,7 +1,8 @@
 /** Starts graphile-worker with Bridgedesk's tasks, plus the heartbeat that frees jobs of dead workers. */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type Runner, type RunnerOptions, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type Runner, type RunnerOptions, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { pruneExpired, PRUNE_EXPIRED } from './prune-expired.ts';
@@ -35,7 +36,7 @@ export interface WorkerDeps {
 export function taskList(deps: WorkerDeps): TaskList {
   const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs };
   const workflows = { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null };
-  return {
+  const tasks: TaskList = {
     [PRUNE_EXPIRED]: pruneExpired(deps.db, deps.now),
     [DELIVER_ESCALATION]: deliverEscalationTask(destinations),
     [MATCH_WORKFLOWS]: matchWorkflowsTask(workflows),
@@ -48,6 +49,28 @@ export function taskList(deps: WorkerDeps): TaskList {
     [PUSH_MAPPED_FIELDS]: pushMappedFieldsTask(destinations),
     ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
+  return tasks;
+}
+
+/**
+ * Guards each task against finishing a job this pool no longer holds. When this process could not beat for a
+ * while, another worker may have released the job and run or rescheduled it meanwhile; graphile-worker would then
+ * delete the row on completion, reschedule and all. Failing instead leaves it alone: a failure is only recorded
+ * where the lock is still this pool's.
+ */
+export function fenced(tasks: TaskList, missedBeatSince: (since: number) => boolean, db: Db): TaskList {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, task]) => [
+      name,
+      async (payload: unknown, helpers: Parameters<Task>[1]) => {
+        const started = performance.now();
+        await (task as Task)(payload, helpers);
+        if (!missedBeatSince(started)) return;
+        const { rows } = await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs where id = ${helpers.job.id}`.execute(db);
+        if (rows[0]?.locked_by !== helpers.job.locked_by) throw new Error('This worker lost the job while it was cut off from the database; the job is left to whoever holds it now');
+      },
+    ]),
+  );
 }
 
 export async function startWorker(deps: WorkerDeps) {
@@ -74,7 +97,7 @@ export async function startWorker(deps: WorkerDeps) {
     pollInterval: deps.pollIntervalMs ?? 1000,
     logger,
     events,
-    taskList: taskList(deps),
+    taskList: fenced(taskList(deps), heartbeat.missedBeatSince, deps.db),
     parsedCronItems: parseCronItems([{ task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } }]),
     // Unbatched, a job's outcome that cannot be recorded (the database went away) is an unhandled rejection that
     // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.

@@ -1,12 +1,12 @@
 import os from 'node:os';
-import { makeWorkerUtils } from 'graphile-worker';
+import { makeWorkerUtils, type Task } from 'graphile-worker';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
 import { loadConfig } from '../config.ts';
 import { enqueueJob, withTransaction } from '../db/transaction.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
-import { startWorker } from './run-worker.ts';
+import { fenced, startWorker } from './run-worker.ts';
 
 const database = await createTestDatabase();
 afterAll(() => database.drop());
@@ -61,6 +61,24 @@ describe('worker heartbeat', () => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it('fails rather than completes a job it lost while cut off from the database, so the row (and any reschedule in it) survives', async () => {
+    const { db } = database;
+    await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'taken-over' }));
+    await sql`update graphile_worker._private_jobs set locked_by = 'pool-a', locked_at = now() where key = 'taken-over'`.execute(db);
+    const { rows } = await sql<{ id: string }>`select id from graphile_worker._private_jobs where key = 'taken-over'`.execute(db);
+    const helpers = { job: { id: rows[0]!.id, locked_by: 'pool-a' } } as unknown as Parameters<Task>[1];
+    // While pool-a could not beat, another worker released the job and took it.
+    const takenOver = async () => {
+      await sql`update graphile_worker._private_jobs set locked_by = 'pool-b' where key = 'taken-over'`.execute(db);
+    };
+    const run = (missedBeat: boolean, task: Task) => fenced({ t: task }, () => missedBeat, db).t!({}, helpers);
+    await expect(run(true, takenOver)).rejects.toThrow(/lost the job/);
+    await sql`update graphile_worker._private_jobs set locked_by = 'pool-a' where key = 'taken-over'`.execute(db);
+    await expect(run(true, async () => {})).resolves.toBeUndefined(); // still ours: completes
+    await expect(run(false, takenOver)).resolves.toBeUndefined(); // beats never failed: nobody could have taken it
+    await sql`delete from graphile_worker._private_jobs where key = 'taken-over'`.execute(db);
   });
 
   it('enqueues a job only when the transaction that wrote its data commits', async () => {

@@ -34,12 +34,20 @@ export function startHeartbeat(opts: {
     void db.deleteFrom('worker_heartbeats').where('worker_id', '=', workerPool.id).execute().catch(opts.onError);
   });
 
+  /** When a beat last failed (performance.now()); -Infinity when none has. */
+  let lastFailedBeat = -Infinity;
+
   async function beat() {
     if (workerIds.size === 0) return;
     const ids = [...workerIds];
     await sql`insert into worker_heartbeats (worker_id, process_label, seen_at)
       select unnest(${ids}::text[]), ${label}, now()
-      on conflict (worker_id) do update set seen_at = now()`.execute(db);
+      on conflict (worker_id) do update set seen_at = now()`
+      .execute(db)
+      .catch((err: unknown) => {
+        lastFailedBeat = performance.now();
+        throw err;
+      });
   }
 
   async function releaseStale() {
@@ -65,6 +73,8 @@ export function startHeartbeat(opts: {
   timer.unref();
   return {
     releaseStale,
+    /** Whether a beat failed since `since` (performance.now()): other workers may then have taken this one for dead. */
+    missedBeatSince: (since: number) => lastFailedBeat >= since,
     async stop() {
       clearInterval(timer);
       if (workerIds.size) await db.deleteFrom('worker_heartbeats').where('worker_id', 'in', [...workerIds]).execute().catch(() => {});
