@@ -9,7 +9,7 @@ import type { WorkflowDefinition } from '../../core/workflow-definition.ts';
 import { eventsFromEntry, triggerMatches } from '../../core/workflow-events.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { addJob, enqueue, enqueueJob, withTransaction } from '../../db/transaction.ts';
+import { addJob, enqueue, withTransaction } from '../../db/transaction.ts';
 import { loadSnapshot } from './request-snapshot.ts';
 
 export const RUN_WORKFLOW = 'run-workflow';
