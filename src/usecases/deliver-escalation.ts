@@ -92,7 +92,7 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
     .with('counted', (q) =>
       q
         .updateTable('escalations as e')
-        .set((eb) => ({ attempts: eb('e.attempts', '+', 1), next_attempt_at: null, updated_at: deps.now() }))
+        .set((eb) => ({ attempts: eb('e.attempts', '+', 1), updated_at: deps.now() }))
         .where('e.id', '=', escalationId)
         .where('e.state', 'not in', ['linked', 'failed'])
         .where((eb) =>
@@ -139,7 +139,9 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   // it creates. Not counted: the escalation settled while this load waited for its row.
   if (counted_attempts === null) return;
   const isRetry = counted_attempts > 1;
-  Object.assign(esc, { attempts: counted_attempts, next_attempt_at: null });
+  // next_attempt_at stays set while the attempt runs: a link_failed row without one means delivery gave up, and the
+  // panel and a waiting workflow step must not read that from a retry in flight.
+  esc.attempts = counted_attempts;
   const client = clientFor(deps, provider, account, deps.secrets.open(secret_encrypted), false);
 
   try {
@@ -174,7 +176,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
             teamId: esc.target_kind === 'team' ? esc.target_remote_id : null,
           }),
         ));
-      saving = record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null }, [
+      saving = record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null, next_attempt_at: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
       ], { pushFields: Boolean(has_field_mappings) }); // mapped attributes go once the conversation exists
     }
@@ -195,7 +197,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
     const noted = isRetry ? await step('link', () => client.findNote(esc.remote_id!, externalId)) : null;
     const url = requestUrl(deps.publicUrl, key);
     if (!noted) await step('link', () => client.addNote(esc.remote_id!, { body: backLinkNote(key, url, requester_name), externalId }));
-    await record(deps, esc, { state: 'linked', linked_at: deps.now(), last_error: null, last_error_kind: null }, [
+    await record(deps, esc, { state: 'linked', linked_at: deps.now(), last_error: null, last_error_kind: null, next_attempt_at: null }, [
       { type: 'escalation.linked', data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url } },
     ]);
   } catch (err) {

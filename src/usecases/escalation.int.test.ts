@@ -251,6 +251,19 @@ describe('the back-link', () => {
     expect(conversationsFor(e.id)).toHaveLength(1);
   });
 
+  it('still shows its next attempt while that attempt is in flight, so it never reads as given up mid-retry', async () => {
+    const r = await newRequest();
+    emulator.control.injectFault({ kind: '500', count: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
+    const slow = emulator.control.injectFault({ kind: 'slow', delayMs: 1_500, count: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
+    const e = await escalate(r.id);
+    await t.waitFor(() => emulator.control.faults().find((f) => f.id === slow.id)?.applied || undefined);
+    const midRetry = await escalationState(e.id);
+    expect(midRetry).toMatchObject({ state: 'link_failed' });
+    expect(midRetry.nextAttemptAt).not.toBeNull();
+    const linked = await until(e.id, ['linked']);
+    expect(linked.nextAttemptAt).toBeNull();
+  });
+
   it('can be re-linked by hand to a conversation checked against Kustomer', async () => {
     const r = await newRequest();
     const fault = emulator.control.injectFault({ kind: '500', share: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
