@@ -256,7 +256,7 @@ describe('the back-link', () => {
     emulator.control.injectFault({ kind: '500', count: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
     const slow = emulator.control.injectFault({ kind: 'slow', delayMs: 1_500, count: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
     const e = await escalate(r.id);
-    await t.waitFor(() => emulator.control.faults().find((f) => f.id === slow.id)?.applied || undefined);
+    await t.waitFor(async () => emulator.control.faults().find((f) => f.id === slow.id)?.applied || undefined);
     const midRetry = await escalationState(e.id);
     expect(midRetry).toMatchObject({ state: 'link_failed' });
     expect(midRetry.nextAttemptAt).not.toBeNull();
