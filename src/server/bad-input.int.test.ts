@@ -47,6 +47,14 @@ describe('bad input is refused in the error shape, without a 500 or a write', ()
     expect(await count('timeline_entries')).toBe(before);
   });
 
+  it('answers a body that is not sent as JSON with 415 and its own code, and writes nothing', async () => {
+    const before = await count('requests');
+    const res = await t.raw('/api/v1/requests', { method: 'POST', headers: { authorization: `Bearer ${requester.token}`, 'content-type': 'text/plain' }, body: '{"title":"x"}' });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ error: { code: 'unsupported_media_type', message: 'Request body must be sent as application/json' } });
+    expect(await count('requests')).toBe(before);
+  });
+
   it('answers a NUL character in text kept as jsonb (a comment) with 400, not 500', async () => {
     const before = await count('timeline_entries');
     const r = await t.api(requester, 'POST', `/api/v1/requests/${request.id}/comments`, { body: 'before\u0000after' });

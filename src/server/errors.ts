@@ -46,6 +46,7 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof HTTPException) {
     const status = err.status;
     if (status === 413) return c.json(errorBody('payload_too_large', 'Request body is too large'), 413);
+    if (status === 415) return c.json(errorBody('unsupported_media_type', 'Request body must be sent as application/json'), 415);
     const message = /json/i.test(err.message) ? 'Request body is not valid JSON' : err.message || 'Bad request';
     return c.json(errorBody(status === 401 ? 'unauthenticated' : 'bad_request', message), status as ContentfulStatusCode);
   }

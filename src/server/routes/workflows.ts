@@ -138,8 +138,14 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'get', path: '/workflows/{id}/runs', tags, summary: 'Run history of a workflow, newest first', security, middleware: admin, request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403) } }),
-  async (c) => c.json({ items: await listRunViews(c.var.deps.db, { workflowId: c.req.valid('param').id }) }, 200),
+  createRoute({ method: 'get', path: '/workflows/{id}/runs', tags, summary: 'Run history of a workflow, newest first', security, middleware: admin, request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) } }),
+  async (c) => {
+    const { db } = c.var.deps;
+    const id = c.req.valid('param').id;
+    // An unknown id is a mistake to report, not a workflow that never ran.
+    if (!(await db.selectFrom('workflows').select('id').where('id', '=', id).executeTakeFirst())) throw notFound('Workflow');
+    return c.json({ items: await listRunViews(db, { workflowId: id }) }, 200);
+  },
 );
 
 workflowRoutes.openapi(

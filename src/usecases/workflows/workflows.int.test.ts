@@ -299,6 +299,14 @@ describe('steps and triggers', () => {
     expect((await t.api(agent, 'GET', '/api/v1/workflows')).status).toBe(403);
   });
 
+  it('answers 404 for the run history of a workflow that does not exist, and the runs of one that does', async () => {
+    const missing = await t.api(admin, 'GET', '/api/v1/workflows/00000000-0000-4000-8000-000000000000/runs');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
+    const wf = await createWorkflow('Quiet', examples[1]!.definition, false);
+    expect((await t.api(admin, 'GET', `/api/v1/workflows/${wf.id}/runs`)).body).toEqual({ items: [] });
+  });
+
   it('dry-runs a workflow on a request without changing it', async () => {
     const wf = await createWorkflow('Dry', examples[1]!.definition, false);
     const loner = await t.createUser('requester', { name: 'Loner' });
