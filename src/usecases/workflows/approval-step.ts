@@ -6,6 +6,7 @@ import { SYSTEM } from '../../core/actor.ts';
 import { unprocessable } from '../../core/errors.ts';
 import type { Step } from '../../core/workflow-definition.ts';
 import type { Tx } from '../../db/database.ts';
+import { addFollower } from '../../db/repositories/requests.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import { notify } from './notify.ts';
@@ -21,10 +22,14 @@ export async function askApprover(tx: Tx, deps: { now: () => Date; publicUrl: st
     .selectFrom('approvals as a')
     .innerJoin('users as u', 'u.id', 'a.approver_id')
     .innerJoin('requests as r', 'r.id', 'a.request_id')
-    .select(['a.id', 'a.due_at', 'a.message', 'a.request_id', 'u.id as user_id', 'u.email', 'r.number', 'r.title'])
+    .select(['a.id', 'a.due_at', 'a.message', 'a.request_id', 'u.id as user_id', 'u.name', 'u.email', 'u.role', 'r.number', 'r.title'])
     .where('a.id', '=', approvalId)
     .executeTakeFirstOrThrow();
   await tx.updateTable('approvals').set({ state: 'pending' }).where('id', '=', approvalId).execute();
+  // A manager is often not staff: following the request lets them open what they are asked to approve.
+  if (a.role === 'requester' && (await addFollower(tx, a.request_id, a.user_id))) {
+    await appendTimeline(tx, a.request_id, SYSTEM, [{ type: 'request.follower_added', data: { user: { id: a.user_id, name: a.name } } }], deps.now());
+  }
   await notify(tx, deps.smtpConfigured, {
     userId: a.user_id,
     email: a.email,

@@ -299,6 +299,22 @@ describe('steps and triggers', () => {
     expect((await t.api(agent, 'GET', '/api/v1/workflows')).status).toBe(403);
   });
 
+  it('lets an approver who is not staff open the request they are asked to approve, as a follower', async () => {
+    const peer = await t.createUser('requester', { name: 'Pat Peer' });
+    await createWorkflow('Peer check', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'user', userId: peer.id } }] });
+    const r = await file(riley);
+    const [approval] = await t.waitFor(async () => {
+      const p = await pendingFor(peer);
+      return p.length ? p : undefined;
+    });
+    const opened = await t.api(peer, 'GET', `/api/v1/requests/${approval.request.key}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body.followers.map((f: { id: string }) => f.id)).toContain(peer.id);
+    expect((await timeline(r.id)).filter((e) => e.type === 'request.follower_added').map((e) => e.data.user.name)).toEqual(['Pat Peer']);
+    await t.api(peer, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'approve' });
+    await runState(r.id, ['succeeded']);
+  });
+
   it('answers 404 for the run history of a workflow that does not exist, and the runs of one that does', async () => {
     const missing = await t.api(admin, 'GET', '/api/v1/workflows/00000000-0000-4000-8000-000000000000/runs');
     expect(missing.status).toBe(404);
