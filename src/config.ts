@@ -19,6 +19,11 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'must be 32 random bytes, base64 encoded (openssl rand -base64 32)')
     .optional(),
+  /** Keys secrets may still be sealed with while `bridgedesk rotate-secrets` moves them to BRIDGEDESK_SECRET_KEY. */
+  BRIDGEDESK_PREVIOUS_SECRET_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,}(,[A-Za-z0-9+/=_-]{43,})*$/, 'must be comma-separated keys, each 32 random bytes, base64 encoded')
+    .optional(),
   BRIDGEDESK_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   BRIDGEDESK_COOKIE_SECURE: bool.optional(),
   BRIDGEDESK_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
@@ -47,6 +52,8 @@ export interface Config {
   admin: { email: string; password: string; name: string } | null;
   /** 32-byte key for secrets at rest; null: a key file in the data folder is used. */
   secretKey: string | null;
+  /** Older keys that can still open (never seal) secrets, during a rotation. */
+  previousSecretKeys: string[];
   sessionTtlMs: number;
   cookieSecure: boolean;
   login: { maxFailures: number; windowMs: number };
@@ -98,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { email: e.BRIDGEDESK_ADMIN_EMAIL, password: e.BRIDGEDESK_ADMIN_PASSWORD, name: e.BRIDGEDESK_ADMIN_NAME }
         : null,
     secretKey: e.BRIDGEDESK_SECRET_KEY ?? null,
+    previousSecretKeys: e.BRIDGEDESK_PREVIOUS_SECRET_KEYS?.split(',') ?? [],
     sessionTtlMs: e.BRIDGEDESK_SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.BRIDGEDESK_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
     login: { maxFailures: e.BRIDGEDESK_LOGIN_MAX_FAILURES, windowMs: e.BRIDGEDESK_LOGIN_WINDOW_MINUTES * 60_000 },

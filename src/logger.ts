@@ -20,6 +20,7 @@ export const REDACT_PATHS = [
   'databaseUrl',
   'config.databaseUrl',
   'config.secretKey',
+  'config.previousSecretKeys',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
+import { createSecretBox } from '../db/secret-box.ts';
 
 const bin = path.resolve('bin/bridgedesk.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-cli-'));
@@ -188,6 +189,41 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
       server.child.kill('SIGKILL');
       worker.child.kill('SIGKILL');
       await emulator.close();
+      await database.drop();
+    }
+  });
+
+  it('rotate-secrets re-encrypts the stored secrets with a new key, and changes nothing when a secret opens with none of the keys given', async () => {
+    const database = await createTestDatabase();
+    const [oldKey, newKey, otherKey] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const env = { DATABASE_URL: database.url, BRIDGEDESK_DATA_DIR: path.join(tmp, 'rotate') };
+    const row = () => database.db.selectFrom('destination_connections').select(['secret_encrypted', 'webhook_token_encrypted', 'webhook_signing_key_encrypted']).executeTakeFirstOrThrow();
+    try {
+      expect(await launch(['migrate'], env).exited).toBe(0);
+      const old = createSecretBox(oldKey);
+      await database.db
+        .insertInto('destination_connections')
+        .values({ provider: 'kustomer', account: 'acme', secret_encrypted: old.seal('the-api-key'), secret_last_four: '-key', status: 'connected', sync_settings: '{}', webhook_token_encrypted: old.seal('hook-token') })
+        .execute();
+      const before = await row();
+
+      const refused = launch(['rotate-secrets'], { ...env, BRIDGEDESK_SECRET_KEY: newKey.toString('base64'), BRIDGEDESK_PREVIOUS_SECRET_KEYS: otherKey.toString('base64') });
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain("The Kustomer connection's secret was sealed with a key that is neither BRIDGEDESK_SECRET_KEY nor one of BRIDGEDESK_PREVIOUS_SECRET_KEYS. Nothing was changed.");
+      expect(refused.output()).not.toMatch(/\n\s+at /);
+      expect(await row()).toEqual(before);
+
+      const previous = [otherKey, oldKey].map((k) => k.toString('base64')).join(',');
+      const rotated = launch(['rotate-secrets'], { ...env, BRIDGEDESK_SECRET_KEY: newKey.toString('base64'), BRIDGEDESK_PREVIOUS_SECRET_KEYS: previous });
+      expect(await rotated.exited).toBe(0);
+      expect(rotated.output()).toContain('Re-encrypted 2 secrets of 1 connection with BRIDGEDESK_SECRET_KEY.');
+      const after = await row();
+      const fresh = createSecretBox(newKey);
+      expect([fresh.open(after.secret_encrypted), fresh.open(after.webhook_token_encrypted!)]).toEqual(['the-api-key', 'hook-token']);
+      expect(() => old.open(after.secret_encrypted)).toThrow();
+      expect(after.webhook_signing_key_encrypted).toBeNull();
+      for (const k of [oldKey, newKey, otherKey]) expect(rotated.output() + refused.output()).not.toContain(k.toString('base64'));
+    } finally {
       await database.drop();
     }
   });

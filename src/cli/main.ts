@@ -12,6 +12,7 @@ import { openDatabase, StartupError } from './database.ts';
 import { listen } from './serve.ts';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
+import { rotateSecrets, UnreadableSecret } from '../usecases/rotate-secrets.ts';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from 'pino';
@@ -25,6 +26,9 @@ Commands:
   server     only the HTTP server (API, web UI, webhooks)
   worker     only the background worker (deliveries, workflows, sync)
   migrate    apply database migrations and exit
+  rotate-secrets
+             re-encrypt stored secrets with BRIDGEDESK_SECRET_KEY, opening them with it or
+             BRIDGEDESK_PREVIOUS_SECRET_KEYS (docs/deploy.md, Secrets)
   demo       start + a Kustomer emulator + demo data, connected and ready to click
   kustomer-emulator [--port 4010] [--seed <org>]
              run the Kustomer emulator (test controls under /__emulator/)
@@ -35,7 +39,7 @@ With DATABASE_URL, no data folder is used and BRIDGEDESK_SECRET_KEY is required 
 Every setting is an environment variable: see .env.example.
 `;
 
-type Command = 'start' | 'server' | 'worker' | 'migrate' | 'demo';
+type Command = 'start' | 'server' | 'worker' | 'migrate' | 'rotate-secrets' | 'demo';
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -47,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     await runEmulator(argv.slice(1));
     return 0;
   }
-  if (!['start', 'server', 'worker', 'migrate', 'demo'].includes(command)) {
+  if (!['start', 'server', 'worker', 'migrate', 'rotate-secrets', 'demo'].includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
@@ -121,6 +125,16 @@ async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db
       await database.close();
       return;
     }
+    if (command === 'rotate-secrets') {
+      const done = await rotateSecrets(database.db, destinationDeps(config, { db: database.db, now: () => new Date() }).secrets);
+      await database.close();
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+      process.stdout.write(
+        `Re-encrypted ${plural(done.secrets, 'secret')} of ${plural(done.connections, 'connection')} with BRIDGEDESK_SECRET_KEY. ` +
+          'Once every process runs with this key, BRIDGEDESK_PREVIOUS_SECRET_KEYS can be removed.\n',
+      );
+      return;
+    }
     await bootstrapAdmin(database.db, config, log);
     const now = () => new Date();
     if (command === 'start' || command === 'worker' || command === 'demo') {
@@ -165,7 +179,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof StartupError || err instanceof EmbeddedPostgresError) {
+    if (err instanceof ConfigError || err instanceof StartupError || err instanceof EmbeddedPostgresError || err instanceof UnreadableSecret) {
       process.stderr.write(`bridgedesk: ${err.message}\n`);
     } else {
       process.stderr.write(`bridgedesk: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);

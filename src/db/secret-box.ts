@@ -8,8 +8,12 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
-export function createSecretBox(key: Buffer): SecretBox {
-  if (key.length !== 32) throw new Error('The secret key must be 32 bytes');
+/**
+ * Seals with `key`; opens with `key` or any of `previous`, so a key can be rotated without a moment where stored
+ * secrets cannot be read (GCM's tag makes a wrong key fail rather than return garbage).
+ */
+export function createSecretBox(key: Buffer, previous: Buffer[] = []): SecretBox {
+  for (const k of [key, ...previous]) if (k.length !== 32) throw new Error('The secret key must be 32 bytes');
   return {
     seal(plain) {
       const iv = randomBytes(12);
@@ -20,11 +24,24 @@ export function createSecretBox(key: Buffer): SecretBox {
     open(sealed) {
       const [version, iv, tag, data] = sealed.split(':');
       if (version !== 'v1' || !iv || !tag || !data) throw new Error('Unknown secret format');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+      for (const k of [key, ...previous]) {
+        try {
+          const decipher = createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64'));
+          decipher.setAuthTag(Buffer.from(tag, 'base64'));
+          return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+        } catch {
+          // not sealed with this key: try the next
+        }
+      }
+      throw new SecretKeyMismatch();
     },
   };
+}
+
+export class SecretKeyMismatch extends Error {
+  constructor() {
+    super('A stored secret was sealed with a key that is neither BRIDGEDESK_SECRET_KEY nor one of BRIDGEDESK_PREVIOUS_SECRET_KEYS');
+  }
 }
 
 /** The configured key, or the data folder's key file (created on first use, readable by the owner only). */
@@ -44,8 +61,8 @@ export function loadSecretKey(configured: string | null, dataDir: string): Buffe
 }
 
 /** Loads the key on first use, so processes and tests that never touch a secret never need one. */
-export function lazySecretBox(loadKey: () => Buffer): SecretBox {
+export function lazySecretBox(loadKey: () => Buffer, previous: string[] = []): SecretBox {
   let box: SecretBox | null = null;
-  const get = () => (box ??= createSecretBox(loadKey()));
+  const get = () => (box ??= createSecretBox(loadKey(), previous.map((k) => Buffer.from(k, 'base64'))));
   return { seal: (plain) => get().seal(plain), open: (sealed) => get().open(sealed) };
 }

@@ -31,7 +31,7 @@ export function destinationDeps(
   return {
     db: base.db,
     now: base.now,
-    secrets: base.secrets ?? lazySecretBox(() => loadSecretKey(config.secretKey, config.dataDir)),
+    secrets: base.secrets ?? lazySecretBox(() => loadSecretKey(config.secretKey, config.dataDir), config.previousSecretKeys),
     transports: { kustomer },
   };
 }
