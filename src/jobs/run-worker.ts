@@ -152,8 +152,9 @@ export async function startWorker(deps: WorkerDeps) {
     async stop() {
       stopping = true;
       process.off('unhandledRejection', absorbLocalQueueReturn);
-      await heartbeat.stop();
+      // Beats go on while running jobs finish, or another worker would take them for a dead process's.
       await runner.stop();
+      await heartbeat.stop();
       await utils.release();
     },
   };
