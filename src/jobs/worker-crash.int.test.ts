@@ -9,12 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { loadConfig } from '../config.ts';
 import { createSecretBox } from '../db/secret-box.ts';
-import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
-import { submitEscalation } from '../usecases/submit-escalation.ts';
-import { insertUser } from '../db/repositories/users.ts';
 import { createRequest } from '../usecases/create-request.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
+import { connectedRequest } from '../../test/support/connected-request.ts';
 import { waitFor } from '../../test/support/test-app.ts';
 import { createWorkflow } from '../usecases/workflows/save-workflow.ts';
 import { WorkflowDefinition } from '../core/workflow-definition.ts';
@@ -48,16 +46,12 @@ function startWorkerProcess(): ChildProcess {
 describe('a worker killed mid-delivery', () => {
   it('does not open two conversations when the worker dies after Kustomer answered, and links within 60 s of a new worker', async () => {
     const deps = destinationDeps(config, { db, now: () => new Date(), secrets: createSecretBox(Buffer.from(secretKey, 'base64')) });
-    const adminRow = await insertUser(db, { email: 'admin@x.test', name: 'Admin', role: 'admin', passwordHash: null });
-    const admin = { kind: 'user' as const, userId: adminRow.id, role: 'admin' as const, name: 'Admin' };
-    await connectDestination(deps, admin, 'kustomer', { account: 'acme', secret: demo.apiKey });
-    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.vip.id, enabled: true }]);
-    const request = await createRequest(db, admin, { title: 'Crash test' }, new Date());
+    const { request, escalate } = await connectedRequest(db, deps, demo, 'Crash test');
 
     // Kustomer commits the conversation, then holds the reply: the worker is killed while it waits.
     emulator.control.injectFault({ kind: 'slow', delayMs: 10_000, count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
     const first = startWorkerProcess();
-    const escalation = await submitEscalation(db, admin, request.id, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3, subject: 'Crash test', message: 'm' }, new Date());
+    const escalation = await escalate();
     await waitFor(async () => emulator.control.conversations('acme').some((c) => c.attributes.externalId === escalation.id) || undefined, 20_000);
     first.kill('SIGKILL');
     const row = await db.selectFrom('escalations').select(['state', 'remote_id']).where('id', '=', escalation.id).executeTakeFirstOrThrow();

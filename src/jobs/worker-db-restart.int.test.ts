@@ -15,13 +15,10 @@ import { createDb } from '../db/database.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { enqueueJob, withTransaction } from '../db/transaction.ts';
-import { insertUser } from '../db/repositories/users.ts';
 import { createSecretBox } from '../db/secret-box.ts';
 import { createLogger } from '../logger.ts';
-import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';
-import { createRequest } from '../usecases/create-request.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
-import { submitEscalation } from '../usecases/submit-escalation.ts';
+import { connectedRequest } from '../../test/support/connected-request.ts';
 import { waitFor } from '../../test/support/test-app.ts';
 import { startWorker } from './run-worker.ts';
 
@@ -86,18 +83,14 @@ describe('Postgres restarting under a running process', () => {
     const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, BRIDGEDESK_SECRET_KEY: secretKey, KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_WORKER_STALE_SECONDS: '2' });
     const secrets = createSecretBox(Buffer.from(secretKey, 'base64'));
     const deps = destinationDeps(config, { db, now: () => new Date(), secrets });
-    const adminRow = await insertUser(db, { email: 'admin@x.test', name: 'Admin', role: 'admin', passwordHash: null });
-    const admin = { kind: 'user' as const, userId: adminRow.id, role: 'admin' as const, name: 'Admin' };
-    await connectDestination(deps, admin, 'kustomer', { account: 'acme', secret: demo.apiKey });
-    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.vip.id, enabled: true }]);
-    const request = await createRequest(db, admin, { title: 'Restart test' }, new Date());
+    const { request, escalate } = await connectedRequest(db, deps, demo, 'Restart test');
 
     const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date(), secrets });
     cleanups.push(() => worker.stop());
     // Kustomer commits the conversation and holds its reply; Postgres goes away meanwhile, so the delivery can record
     // neither its result nor its failure until it is back.
     emulator.control.injectFault({ kind: 'slow', delayMs: 3_000, count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
-    const escalation = await submitEscalation(db, admin, request.id, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3, subject: 'Restart test', message: 'm' }, new Date());
+    const escalation = await escalate();
     await waitFor(async () => emulator.control.conversations('acme').some((c) => c.attributes.externalId === escalation.id) || undefined, 20_000);
     await restartPostgres(5_000);
 

@@ -4,14 +4,11 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { loadConfig } from '../config.ts';
-import { insertUser } from '../db/repositories/users.ts';
 import { createSecretBox } from '../db/secret-box.ts';
 import { createLogger } from '../logger.ts';
-import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';
-import { createRequest } from '../usecases/create-request.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
-import { submitEscalation } from '../usecases/submit-escalation.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
+import { connectedRequest } from '../../test/support/connected-request.ts';
 import { waitFor } from '../../test/support/test-app.ts';
 import { startWorker } from './run-worker.ts';
 
@@ -29,17 +26,13 @@ describe('a stopping worker', () => {
     const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, BRIDGEDESK_SECRET_KEY: secretKey, KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_WORKER_STALE_SECONDS: '1' });
     const secrets = createSecretBox(Buffer.from(secretKey, 'base64'));
     const deps = destinationDeps(config, { db, now: () => new Date(), secrets });
-    const adminRow = await insertUser(db, { email: 'admin@x.test', name: 'Admin', role: 'admin', passwordHash: null });
-    const admin = { kind: 'user' as const, userId: adminRow.id, role: 'admin' as const, name: 'Admin' };
-    await connectDestination(deps, admin, 'kustomer', { account: 'acme', secret: demo.apiKey });
-    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.vip.id, enabled: true }]);
-    const request = await createRequest(db, admin, { title: 'Deploy under way' }, new Date());
+    const { escalate } = await connectedRequest(db, deps, demo, 'Deploy under way');
     const start = () => startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date(), secrets });
 
     const stopping = await start();
     // Kustomer commits the conversation and holds its reply longer than the stale time.
     emulator.control.injectFault({ kind: 'slow', delayMs: 3_500, count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
-    const escalation = await submitEscalation(db, admin, request.id, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3, subject: 'Deploy', message: 'm' }, new Date());
+    const escalation = await escalate();
     await waitFor(async () => emulator.control.conversations('acme').some((c) => c.attributes.externalId === escalation.id) || undefined, 20_000);
     const job = sql<{ locked_by: string | null; held: boolean }>`select locked_by, locked_at < now() - interval '1.2 seconds' as held from graphile_worker.jobs where task_identifier = 'deliver-escalation'`;
     const { locked_by: lockedBy } = (await job.execute(db)).rows[0]!;
