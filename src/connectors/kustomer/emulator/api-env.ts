@@ -16,7 +16,8 @@ export interface AuthInfo {
 }
 
 export interface ApiEnv {
-  Bindings: { call: CallRecord; keyOrg: OrgRecord | null };
+  /** `bodyText`: the request body, read once by the pipeline for the call log; routes parse it from here. */
+  Bindings: { call: CallRecord; keyOrg: OrgRecord | null; bodyText: string };
   Variables: { auth: AuthInfo };
 }
 

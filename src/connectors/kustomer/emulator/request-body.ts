@@ -4,16 +4,17 @@
  * get 413 (§9). Every schema problem becomes one error item pointing at the field.
  */
 import type { z } from 'zod';
+import type { ApiContext } from './api-env.ts';
 import { KustomerError, TITLES, kustomerError, type ErrorItem } from './kustomer-error.ts';
 
 export const MAX_BODY_BYTES = 100 * 1024;
 
-export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const type = req.headers.get('content-type') ?? '';
+export function readJsonBody<S extends z.ZodType>(c: ApiContext, schema: S): z.infer<S> {
+  const type = c.req.header('content-type') ?? '';
   if (!/^application\/([\w.-]+\+)?json(-patch\+json)?\s*(;|$)/i.test(type)) {
     throw kustomerError(400, `Content-Type must be application/json, got "${type || 'none'}"`);
   }
-  const text = await req.text();
+  const text = c.env.bodyText;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw kustomerError(413, `request body is over ${MAX_BODY_BYTES} bytes`);
   let json: unknown;
   try {

@@ -20,7 +20,7 @@ export function registerConversationRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps
 
   app.post('/v1/conversations', async (c) => {
     requireRole(c, REQUIRED.conversationCreate);
-    const body = await readJsonBody(c.req.raw, CreateConversationBody);
+    const body = readJsonBody(c, CreateConversationBody);
     return c.json({ data: renderConversation(createConversation(deps, actorOf(c), body)) }, 201);
   });
 
@@ -50,7 +50,7 @@ export function registerConversationRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps
 
   const update = async (c: ApiContext, replace: boolean) => {
     requireRole(c, REQUIRED.conversationUpdate);
-    const body = await readJsonBody(c.req.raw, UpdateConversationBody);
+    const body = readJsonBody(c, UpdateConversationBody);
     return c.json({ data: renderConversation(updateConversation(deps, actorOf(c), c.req.param('id') ?? '', body, { replace })) });
   };
   app.put('/v1/conversations/:id', (c) => update(c, c.req.query('replace') === 'true'));

@@ -21,7 +21,7 @@ export function registerCustomerRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
 
   app.post('/v1/customers', async (c) => {
     requireRole(c, REQUIRED.customerCreate);
-    const body = await readJsonBody(c.req.raw, CreateCustomerBody);
+    const body = readJsonBody(c, CreateCustomerBody);
     return c.json({ data: renderCustomer(createCustomer(deps, actorOf(c), body), store) }, 201);
   });
 
@@ -43,7 +43,7 @@ export function registerCustomerRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
     requireRole(c, REQUIRED.conversationCreate);
     const id = c.req.param('id');
     if (!findInOrg(store.customers, c.var.auth.org.id, id)) throw kustomerError(404, `customer ${id} not found`);
-    const body = await readJsonBody(c.req.raw, CreateConversationBody.omit({ customer: true }));
+    const body = readJsonBody(c, CreateConversationBody.omit({ customer: true }));
     return c.json({ data: renderConversation(createConversation(deps, actorOf(c), { ...body, customer: id })) }, 201);
   });
 

@@ -42,7 +42,7 @@ export function registerSearchRoutes(app: Hono<ApiEnv>, deps: { store: EmulatorS
     const url = new URL(c.req.url);
     const page = readPage(url, 500);
     if (page.page > 100) throw kustomerError(400, 'search returns at most 100 pages; narrow the query instead', { parameter: 'page' });
-    const body = await readJsonBody(c.req.raw, ConversationSearchBody);
+    const body = readJsonBody(c, ConversationSearchBody);
     const found = inOrg(deps.store.conversations, c.var.auth.org.id).filter((v) => (body.and ?? []).every((crit) => matches(v, crit)));
     const sort = body.sort?.[0];
     const field = sort && 'conversation_created_at' in sort ? 'createdAt' : 'updatedAt';

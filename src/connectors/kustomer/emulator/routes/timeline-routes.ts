@@ -23,7 +23,7 @@ export function registerTimelineRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
   app.post('/v1/conversations/:id/notes', async (c) => {
     requireRole(c, REQUIRED.noteCreate);
     const id = conversationId(c);
-    const body = await readJsonBody(c.req.raw, CreateNoteBody);
+    const body = readJsonBody(c, CreateNoteBody);
     return c.json({ data: renderNote(addNote(deps, actorOf(c), id, body)) }, 201);
   });
 
@@ -37,7 +37,7 @@ export function registerTimelineRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
   app.post('/v1/conversations/:id/messages', async (c) => {
     requireRole(c, REQUIRED.messageCreate);
     const id = conversationId(c);
-    const body = await readJsonBody(c.req.raw, CreateMessageBody);
+    const body = readJsonBody(c, CreateMessageBody);
     return c.json({ data: renderMessage(addMessage(deps, actorOf(c), id, body)) }, 201);
   });
 

@@ -24,7 +24,7 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
 
   app.post('/v1/outbound-webhooks', async (c) => {
     requireRole(c, REQUIRED.webhookCreate);
-    const body = await readJsonBody(c.req.raw, CreateWebhookBody);
+    const body = readJsonBody(c, CreateWebhookBody);
     const org = c.var.auth.org;
     body.events.forEach((e, i) => {
       if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
