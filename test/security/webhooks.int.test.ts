@@ -159,6 +159,21 @@ describe('webhook deliveries', () => {
     expect(await statusOf(requestId)).not.toBe('resolved');
   });
 
+  it('refuses an event dated more than 5 minutes ahead with 400, even correctly signed, and takes one a minute ahead', async () => {
+    const { requestId, conversationId } = await linkedRequest('acme');
+    const before = await eventCount();
+    for (const ahead of [5 * 60_000 + 1000, 86_400_000]) {
+      const body = event(conversationId, { createdAt: new Date(t.clock.now.getTime() + ahead) });
+      const r = await post(hook.path, body, signWebhookBody(body, hook.signingKey));
+      expect(r.status, `${ahead} ms ahead`).toBe(400);
+      expect(r.body.error.message).toMatch(/dated in the future/);
+    }
+    expect(await eventCount()).toBe(before);
+    expect(await statusOf(requestId)).not.toBe('resolved');
+    const skewed = event(conversationId, { createdAt: new Date(t.clock.now.getTime() + 60_000) });
+    expect(await post(hook.path, skewed, signWebhookBody(skewed, hook.signingKey))).toEqual({ status: 202, body: { status: 'accepted' } });
+  });
+
   it('refuses a body that is not a Kustomer event, signed or not, with 401', async () => {
     for (const body of ['not json', '{}', JSON.stringify({ id: 'x', name: 'kustomer.conversation.update' })]) {
       expect((await post(hook.path, body, signWebhookBody(body, hook.signingKey))).status).toBe(401);

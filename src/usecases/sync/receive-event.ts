@@ -1,6 +1,6 @@
 /**
  * Takes in destination events: a webhook delivery (verified against the connection's secret URL and signing key,
- * refused when stale) or a polled change. Stores each raw in destination_events, unique on its event id, and
+ * refused when stale or dated ahead) or a polled change. Stores each raw in destination_events, unique on its event id, and
  * enqueues its processing in the same transaction, so the webhook is answered fast and a repeat is a no-op.
  */
 import { createHash } from 'node:crypto';
@@ -14,6 +14,8 @@ import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 export const APPLY_SYNC_EVENT = 'apply-sync-event';
 /** Kustomer retries a failing delivery for about an hour (§6); anything older is a replay, not a retry. */
 export const MAX_EVENT_AGE_MS = 2 * 3_600_000;
+/** Clocks drift a little; an event dated further ahead was not sent just now, and its date would outrank real ones. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export const webhookTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -51,6 +53,7 @@ export async function receiveWebhook(
   if (!event) throw refused;
   const age = deps.now().getTime() - Date.parse(event.createdAt);
   if (!(age < MAX_EVENT_AGE_MS)) throw new AppError('bad_request', 'Event is too old to accept (replayed?)');
+  if (!(age > -MAX_CLOCK_SKEW_MS)) throw new AppError('bad_request', 'Event is dated in the future (clocks apart by more than 5 minutes?)');
   const fresh = await withTransaction(deps.db, async (tx) => {
     const stored = await storeEvent(tx, connection.id, 'webhook', event);
     await tx.updateTable('destination_connections').set({ last_inbound_at: deps.now() }).where('id', '=', connection.id).execute();
