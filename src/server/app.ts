@@ -41,19 +41,26 @@ export function createApp(input: AppInput) {
   });
   app.get('/metrics', async (c) => c.text(await metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', `Request body is larger than ${deps.config.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const maxBody = deps.config.maxBodyBytes;
+  const tooLarge = () => {
+    throw new AppError('payload_too_large', `Request body is larger than ${maxBody} bytes`);
+  };
+  const streamedLimit = bodyLimit({ maxSize: maxBody, onError: tooLarge });
+  // A declared length is checked here; only a chunked body goes through bodyLimit, which counts it as it streams.
+  // (bodyLimit asks every request for `raw.body`, which on the Node server builds a whole web Request.)
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamedLimit(c, next);
+    if (Number(length) > maxBody) tooLarge();
+    return next();
+  });
   app.use('/api/v1/*', authenticate);
-  // JSON is UTF-8 (RFC 8259): a body that is not is refused, never read with replacement characters.
+  // JSON is UTF-8 (RFC 8259): a body that is not is refused, never read with replacement characters. Read by method,
+  // not by asking for `raw.body`: on the Node server that getter builds a whole web Request just to say it exists.
   app.use('/api/v1/*', async (c, next) => {
-    if (c.req.raw.body && !isUtf8(await c.req.arrayBuffer())) throw new AppError('bad_request', 'Request body is not valid UTF-8');
+    const mayHaveBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+    if (mayHaveBody && !isUtf8(await c.req.arrayBuffer())) throw new AppError('bad_request', 'Request body is not valid UTF-8');
     await next();
   });
   app.route('/api/v1', apiRoutes);

@@ -47,6 +47,24 @@ describe('bad input is refused in the error shape, without a 500 or a write', ()
     expect(await count('timeline_entries')).toBe(before);
   });
 
+  it('refuses a body over the limit with 413 whether its length is declared or only streamed, and takes one within it', async () => {
+    const before = await count('requests');
+    const post = (body: string, declared: boolean) =>
+      t.raw('/api/v1/requests', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${requester.token}`, 'content-type': 'application/json', ...(declared ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+        body,
+      });
+    const big = JSON.stringify({ title: 'x'.repeat(t.config.maxBodyBytes) });
+    for (const declared of [true, false]) {
+      const res = await post(big, declared);
+      expect(res.status, declared ? 'declared' : 'streamed').toBe(413);
+      expect((await res.json()).error.code).toBe('payload_too_large');
+    }
+    expect(await count('requests')).toBe(before);
+    expect((await post(JSON.stringify({ title: 'Within the limit' }), true)).status).toBe(201);
+  });
+
   it('answers a body that is not sent as JSON with 415 and its own code, and writes nothing', async () => {
     const before = await count('requests');
     const res = await t.raw('/api/v1/requests', { method: 'POST', headers: { authorization: `Bearer ${requester.token}`, 'content-type': 'text/plain' }, body: '{"title":"x"}' });
