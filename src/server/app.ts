@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { AppError } from '../core/errors.ts';
@@ -46,21 +47,21 @@ export function createApp(input: AppInput) {
     throw new AppError('payload_too_large', `Request body is larger than ${maxBody} bytes`);
   };
   const streamedLimit = bodyLimit({ maxSize: maxBody, onError: tooLarge });
-  // A declared length is checked here; only a chunked body goes through bodyLimit, which counts it as it streams.
-  // (bodyLimit asks every request for `raw.body`, which on the Node server builds a whole web Request.)
+  // Body checks go by method and headers, never by asking for `raw.body`: on the Node server that getter builds a
+  // whole web Request. A declared length is checked here; only a chunked body goes through bodyLimit, which counts it
+  // as it streams.
+  const bodyless = (c: Context) => c.req.method === 'GET' || c.req.method === 'HEAD';
   app.use('/api/*', async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (bodyless(c)) return next();
     const length = c.req.header('content-length');
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamedLimit(c, next);
     if (Number(length) > maxBody) tooLarge();
     return next();
   });
   app.use('/api/v1/*', authenticate);
-  // JSON is UTF-8 (RFC 8259): a body that is not is refused, never read with replacement characters. Read by method,
-  // not by asking for `raw.body`: on the Node server that getter builds a whole web Request just to say it exists.
+  // JSON is UTF-8 (RFC 8259): a body that is not is refused, never read with replacement characters.
   app.use('/api/v1/*', async (c, next) => {
-    const mayHaveBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
-    if (mayHaveBody && !isUtf8(await c.req.arrayBuffer())) throw new AppError('bad_request', 'Request body is not valid UTF-8');
+    if (!bodyless(c) && !isUtf8(await c.req.arrayBuffer())) throw new AppError('bad_request', 'Request body is not valid UTF-8');
     await next();
   });
   app.route('/api/v1', apiRoutes);

@@ -1,7 +1,7 @@
 /**
  * Takes in destination events: a webhook delivery (verified against the connection's secret URL and signing key,
- * refused when stale or dated ahead) or a polled change. Stores each raw in destination_events, unique on its event id, and
- * enqueues its processing in the same transaction, so the webhook is answered fast and a repeat is a no-op.
+ * refused when stale or dated ahead) or a polled change. Stores each raw in destination_events, unique on its event
+ * id, and enqueues its processing in the same transaction, so the webhook is answered fast and a repeat is a no-op.
  */
 import { createHash } from 'node:crypto';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
