@@ -6,9 +6,7 @@
  * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/cli/serve.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -23,10 +21,9 @@ import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
 const AGENT = { email: 'ada@example.com', name: 'Ada Agent', password: 'correct horse battery' };
 const ORG = 'acme';
 
@@ -46,8 +43,6 @@ describe('escalating to Kustomer in the browser', () => {
   let requesterId: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
     emulator = await serveEmulator({ port: 0 });
     demo = seedDemoOrg(emulator.control, { name: ORG });
     emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
@@ -70,10 +65,7 @@ describe('escalating to Kustomer in the browser', () => {
     await connectDestination(deps, { kind: 'user', userId: admin.id, role: 'admin', name: 'Rita Root' }, 'kustomer', { account: ORG, secret: demo.apiKey });
     await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
 

@@ -5,9 +5,7 @@
  * Re-sync, and a failed save rolled back. Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/cli/serve.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -17,10 +15,9 @@ import { createSecretBox } from '../../src/db/secret-box.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
 const ADMIN = { email: 'root@example.com', name: 'Rita Root', password: 'correct horse battery' };
 const ORG = 'acme';
 
@@ -37,8 +34,6 @@ describe('connecting Kustomer in the browser', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
     emulator = await serveEmulator({ port: 0 });
     demo = seedDemoOrg(emulator.control, { name: ORG });
     database = await createTestDatabase();
@@ -52,10 +47,7 @@ describe('connecting Kustomer in the browser', () => {
     server = await listen(app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${server.port}`;
     await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash: await hashPassword(ADMIN.password) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
   });

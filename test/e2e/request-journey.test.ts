@@ -3,9 +3,7 @@
  * through the New request form, raises its priority in the side panel, and sees that change on the timeline.
  * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/cli/serve.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -13,10 +11,9 @@ import { insertUser } from '../../src/db/repositories/users.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
 const AGENT = { email: 'ada@example.com', name: 'Ada Agent', password: 'correct horse battery' };
 
 /** Polls the page through Playwright's auto-waiting assertions: no sleeps anywhere. */
@@ -30,8 +27,6 @@ describe('request journey in the browser', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
     database = await createTestDatabase();
     const app = createApp({
       db: database.db,
@@ -44,10 +39,7 @@ describe('request journey in the browser', () => {
     await insertUser(database.db, { ...AGENT, role: 'agent', passwordHash: await hashPassword(AGENT.password) });
     // An admin exists (so the first visit is the sign-in page, not "Create the first admin").
     await insertUser(database.db, { email: 'root@example.com', name: 'Root', role: 'admin', passwordHash: null });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
   });

@@ -7,9 +7,7 @@
  * at /usr/bin/chromium.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/cli/serve.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -24,10 +22,9 @@ import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
 const ADMIN = { email: 'root@example.com', name: 'Rita Root', password: 'correct horse battery' };
 const ORG = 'acme';
 
@@ -47,8 +44,6 @@ describe('status sync with Kustomer in the browser', () => {
   let requesterId: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
     // Kustomer's webhook deliveries go to the app on loopback: the path (which carries the secret) is what counts.
     emulator = await serveEmulator({
       port: 0,
@@ -81,10 +76,7 @@ describe('status sync with Kustomer in the browser', () => {
     await connectDestination(deps, admin, 'kustomer', { account: ORG, secret: demo.apiKey });
     await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
   });

@@ -8,9 +8,7 @@
  * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/cli/serve.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -26,10 +24,9 @@ import { changeRequest } from '../../src/usecases/change-request.ts';
 import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', name: 'Rita Root' };
 const MANAGER = { email: 'mo@example.com', name: 'Mo Manager' };
@@ -51,8 +48,6 @@ describe('a workflow with an approval, in the browser', () => {
   let requesterId: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
     emulator = await serveEmulator({ port: 0 });
     demo = seedDemoOrg(emulator.control, { name: ORG });
     emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
@@ -79,10 +74,7 @@ describe('a workflow with an approval, in the browser', () => {
       { kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true },
     ]);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
   });
