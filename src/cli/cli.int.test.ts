@@ -75,6 +75,43 @@ describe('bridgedesk start', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it.runIf(process.getuid?.() === 0)(
+    'as root under a private (0700) parent, keeps the cluster under /var/lib/bridgedesk, says so, and finds the same data on the next start',
+    async () => {
+      // Like a clone in /root/app: the postgres user cannot enter the parent, so the data folder cannot hold the cluster.
+      const privateParent = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-private-'));
+      fs.chmodSync(privateParent, 0o700);
+      const dataDir = path.join(privateParent, 'app', '.bridgedesk');
+      const pointer = path.join(dataDir, 'postgres.location');
+      try {
+        const env = { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir, BRIDGEDESK_ADMIN_EMAIL: 'root@example.com', BRIDGEDESK_ADMIN_PASSWORD: 'a long password' };
+        const first = launch(['start'], env);
+        await waitForListening(first);
+        const cluster = fs.readFileSync(pointer, 'utf8').trim();
+        expect(cluster).toMatch(/^\/var\/lib\/bridgedesk\/[0-9a-f]{16}$/);
+        expect(first.output()).toContain(`its cluster is in ${cluster}`);
+        expect(fs.statSync(cluster).mode & 0o777).toBe(0o700);
+        first.child.kill('SIGINT');
+        expect(await first.exited).toBe(0);
+
+        const second = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir });
+        const port = await waitForListening(second);
+        expect(second.output()).toContain(`its cluster is in ${cluster}`);
+        // The admin made by the first start is there: the same data.
+        expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/setup`)).json()).toEqual({ needsAdmin: false });
+        second.child.kill('SIGINT');
+        expect(await second.exited).toBe(0);
+      } finally {
+        const cluster = fs.existsSync(pointer) ? fs.readFileSync(pointer, 'utf8').trim() : null;
+        if (cluster?.startsWith('/var/lib/bridgedesk/')) {
+          fs.rmSync(cluster, { recursive: true, force: true });
+          fs.rmSync(`${cluster}.password`, { force: true });
+        }
+        fs.rmSync(privateParent, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('recovers when the previous run was killed with SIGKILL and left Postgres running', async () => {
     const dataDir = path.join(tmp, 'killed');
     const first = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir });

