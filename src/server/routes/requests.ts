@@ -174,9 +174,10 @@ requestRoutes.openapi(
   }),
   async (c) => {
     const actor = requireUser(c);
-    const { db, now } = c.var.deps;
+    const { db, now, config } = c.var.deps;
     const body = c.req.valid('json');
-    return c.json(await addComment(db, actor, c.req.valid('param').id, body.body, body.visibility, now()), 201);
+    const deps = { db, publicUrl: config.publicUrl, smtpConfigured: config.smtp !== null };
+    return c.json(await addComment(deps, actor, c.req.valid('param').id, body.body, body.visibility, now()), 201);
   },
 );
 

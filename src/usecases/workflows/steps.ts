@@ -64,7 +64,7 @@ export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContex
       return { kind: 'done', summary: 'assigned the request' };
     }
     case 'add_comment':
-      await addCommentInTx(tx, SYSTEM, ctx.run.requestId, render(step.body), step.visibility, now, ctx.run.id);
+      await addCommentInTx(tx, deps, SYSTEM, ctx.run.requestId, render(step.body), step.visibility, now, ctx.run.id);
       return { kind: 'done', summary: step.visibility === 'internal' ? 'added an internal note' : 'replied to the requester' };
     case 'notify':
       return notifyStep(deps, tx, snap, step, render);

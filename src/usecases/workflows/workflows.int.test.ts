@@ -1,37 +1,20 @@
 /** Workflows end to end: the API, the real worker, the Kustomer emulator over HTTP, and a real SMTP server. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { workflowExamples } from '../../core/workflow-examples.ts';
+import { startSmtpInbox } from '../../../test/support/smtp-inbox.ts';
 import { createTestApp, type TestUser } from '../../../test/support/test-app.ts';
 import { matchWorkflows } from './match-workflows.ts';
 
-const received: { to: string; body: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  onData(stream, session, done) {
-    let body = '';
-    stream.on('data', (d) => (body += d));
-    stream.on('end', () => {
-      // Undo quoted-printable soft line breaks so tests can look for whole sentences.
-      received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body: body.replace(/=\r?\n/g, '') });
-      done();
-    });
-  },
-});
-await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-const smtpPort = (smtp.server.address() as AddressInfo).port;
+const { url: smtpUrl, received } = await startSmtpInbox();
 const emulator = await serveEmulator({ port: 0 });
 afterAll(async () => {
   await emulator.close();
-  await new Promise<void>((r) => smtp.close(() => r()));
 });
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
 
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, SMTP_URL: smtpUrl, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
 const admin = await t.createUser('admin');
 const agent = await t.createUser('agent', { name: 'Ada Agent' });
 const dana = await t.createUser('agent', { name: 'Dana Director' });

@@ -86,7 +86,7 @@ function RequestView({ request }: { request: RequestDetail }) {
           </EditableText>
         </section>
         <Timeline request={request} fieldDefs={fieldDefs.data ?? []} people={people} />
-        <Composer requestId={request.id} staff={staff} />
+        <Composer requestId={request.id} staff={staff} requesterName={request.requester.name} />
         <RequestWorkflowRuns requestId={request.id} />
       </div>
       <SidePanel request={request} fieldDefs={fieldDefs.data ?? []} me={me} staff={staff} people={people} />
