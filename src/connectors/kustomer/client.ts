@@ -1,6 +1,6 @@
 /**
  * Typed calls to Kustomer's REST API (https://<org>.api.kustomerapp.com/v1/...). Replies are parsed with the wire
- * schemas and mapped to domain shapes before they leave this folder. Endpoint sources: kustomer-api.md §1.
+ * schemas and mapped to domain shapes before they leave this folder. Endpoint sources: docs/kustomer.md §5.
  */
 import type { CredentialCheck, DestinationClient, DestinationTarget, RemoteContact, RemoteField, RemoteFieldType, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
 import { withRetries } from '../kit/backoff.ts';
@@ -31,7 +31,7 @@ export interface KustomerClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** x-ratelimit-reset is epoch seconds in the old docs and "seconds to wait" in a newer demo: accept both (§8). */
+/** x-ratelimit-reset is epoch seconds in the old docs and "seconds to wait" in a newer demo: accept both (docs/kustomer.md §13). */
 export function readRateWindow(headers: Headers, now: Date): RateWindow | null {
   const limit = Number(headers.get('x-ratelimit-limit'));
   const remaining = Number(headers.get('x-ratelimit-remaining'));
@@ -41,7 +41,7 @@ export function readRateWindow(headers: Headers, now: Date): RateWindow | null {
   return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt };
 }
 
-/** Kustomer's two error body shapes (§9): `{errors:[{code,message}]}` and `{errors:[{status,code,title,detail}]}`. */
+/** Kustomer's two error body shapes (docs/kustomer.md §14): `{errors:[{code,message}]}` and `{errors:[{status,code,title,detail}]}`. */
 export function describeKustomerError(body: unknown): { message?: string; code?: string } {
   const parsed = W.ErrorBody.safeParse(body);
   const first = parsed.success ? parsed.data.errors[0] : undefined;
@@ -81,7 +81,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     return parsed.data;
   }
 
-  /** A lookup's 404 means "none", not a failure (§9 "Not-found lookups"). */
+  /** A lookup's 404 means "none", not a failure (docs/kustomer.md §14). */
   async function lookup<S extends z.ZodType>(schema: S, path: string): Promise<z.infer<S> | null> {
     try {
       return await get(schema, { method: 'GET', path });
@@ -178,7 +178,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
       return r && toTicket(r.data);
     },
 
-    /** POST /v1/conversations. Channel is not a conversation field: Kustomer derives it from messages (§4). */
+    /** POST /v1/conversations. Channel is not a conversation field: Kustomer derives it from messages (docs/kustomer.md §7). */
     async createTicket(input: {
       contactId: string;
       subject: string;
@@ -208,7 +208,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
       return r && toTicket(r.data);
     },
 
-    /** PATCH /v1/conversations/{id}: a plain partial object (§4), merged by Kustomer. */
+    /** PATCH /v1/conversations/{id}: a plain partial object (docs/kustomer.md §7), merged by Kustomer. */
     async updateTicket(id: string, change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date }): Promise<RemoteTicket> {
       const body: W.UpdateConversationBody = {
         ...(change.status ? { status: KUSTOMER_STATUS[change.status] } : {}),

@@ -5,7 +5,7 @@ import { normaliseOrgName } from './org-name.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { parseWebhook, SIGNATURE_HEADER, verifySignature } from './webhook.ts';
 
-// Kustomer priorities run 1 (lowest) to 5 (highest) (kustomer-api.md §4); 5 is left for Kustomer-side escalation.
+// Kustomer priorities run 1 (lowest) to 5 (highest) (docs/kustomer.md §10); 5 is left for Kustomer-side escalation.
 const PRIORITY = { low: 1, medium: 2, high: 3, urgent: 4 } as const;
 
 export const kustomer: DestinationProvider = {

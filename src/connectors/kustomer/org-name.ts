@@ -21,7 +21,7 @@ export function apiBaseUrl(orgName: string, override: string | null): string {
 
 /**
  * Where a person opens a conversation in Kustomer's web app: the customer's timeline with the conversation open.
- * The path shape is inferred from links seen in Kustomer's app, not documented ([I] in kustomer-api.md terms).
+ * The path shape is inferred from links seen in Kustomer's app, not documented (docs/kustomer.md §20).
  */
 export function conversationWebUrl(orgName: string, ids: { customerId: string; conversationId: string }, webOverride: string | null): string {
   const base = webOverride ?? `https://${orgName}.kustomerapp.com`;

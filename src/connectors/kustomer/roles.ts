@@ -1,7 +1,7 @@
 /**
  * The Kustomer permissions Bridgedesk uses, each with the role names that grant it. Kustomer has a permission-set
  * form (org.permission.<object>.<action>) and an older legacy form (org.user.<object>.<read|write>); both still work
- * (kustomer-api.md §2). The broad roles `org.permission` and `org.admin` grant everything.
+ * (docs/kustomer.md §3). The broad roles `org.permission` and `org.admin` grant everything.
  */
 interface Permission {
   name: string;

@@ -1,5 +1,5 @@
 /**
- * Kustomer's outbound webhooks (kustomer-api.md §6): verify the signature (hex HMAC-SHA256 of the raw body keyed
+ * Kustomer's outbound webhooks (docs/kustomer.md §17, §18): verify the signature (hex HMAC-SHA256 of the raw body keyed
  * with the webhook's token, header X-Kustomer-Webhook-Signature), parse the envelope, and map it to domain events.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Kustomer's wire shapes (zod), shared by the client and the emulator so the two cannot drift apart.
- * Sources: ../shared/design/kustomer-api.md (developer.kustomer.com, the vendor OpenAPI spec as captured in
+ * Sources: docs/kustomer.md (developer.kustomer.com, the vendor OpenAPI spec as captured in
  * LarisLab/kustomer-client, and third-party code that calls the real API). Responses are parsed loosely (Kustomer
  * adds fields freely); request bodies are strict (we send only what we mean).
  */
@@ -249,7 +249,7 @@ export type WebhookEvent = z.infer<typeof WebhookEvent>;
 
 // --- Added for the emulator (and available to the client). Existing schemas above are unchanged. ---
 
-// GET /v1/users, GET /v1/users/current (§3 "User"; an API key's user has userType "machine")
+// GET /v1/users, GET /v1/users/current (docs/kustomer.md §3, §6; an API key's user has userType "machine")
 export const UserAttributes = z.looseObject({
   name: z.string().nullable().optional(),
   displayName: z.string().nullable().optional(),
@@ -269,9 +269,9 @@ export const MessageList = list(MessageResource);
 export const WebhookList = list(WebhookResource);
 
 /**
- * POST /v1/customers/search with queryContext "conversation" (§4 "Search"): the subset a polling cursor needs.
+ * POST /v1/customers/search with queryContext "conversation" (docs/kustomer.md §11): the subset a polling cursor needs.
  * Criteria are ANDed; times are ISO-8601. Sorting by conversation_updated_at follows Singer's tap (the spec says
- * only customer_* attributes sort; unresolved, §4).
+ * only customer_* attributes sort; unresolved, docs/kustomer.md §11).
  */
 const SearchTimeRange = z
   .strictObject({ gte: z.iso.datetime().optional(), gt: z.iso.datetime().optional(), lte: z.iso.datetime().optional(), lt: z.iso.datetime().optional() })

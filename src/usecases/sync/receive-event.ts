@@ -12,7 +12,7 @@ import type { SecretBox } from '../../db/secret-box.ts';
 import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 
 export const APPLY_SYNC_EVENT = 'apply-sync-event';
-/** Kustomer retries a failing delivery for about an hour (§6); anything older is a replay, not a retry. */
+/** Kustomer retries a failing delivery for about an hour (docs/kustomer.md §19); anything older is a replay, not a retry. */
 export const MAX_EVENT_AGE_MS = 2 * 3_600_000;
 /** Clocks drift a little; an event dated further ahead was not sent just now, and its date would outrank real ones. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;

@@ -1,6 +1,6 @@
 /**
  * The emulated Kustomer REST API as a Hono app: authenticate → rate limit → route. Every error, including unknown
- * paths, is rendered in the key's org's error shape (§9). Faults, slow and lost replies are applied around this
+ * paths, is rendered in the key's org's error shape (docs/kustomer.md §14). Faults, slow and lost replies are applied around this
  * app by the pipeline in create-emulator.ts.
  */
 import { Hono } from 'hono';

@@ -25,7 +25,7 @@ export type ApiContext = Context<ApiEnv>;
 
 export const actorOf = (c: ApiContext): Actor => ({ org: c.var.auth.org, userId: c.var.auth.user.id, client: 'api-gw' });
 
-/** Refuses a key without the endpoint's role with the org's chosen status (§9: 401 officially, 403 seen). */
+/** Refuses a key without the endpoint's role with the org's chosen status (docs/kustomer.md §3: 401 officially, 403 seen). */
 export function requireRole(c: ApiContext, required: RequiredRole): void {
   const { key, org } = c.var.auth;
   if (rolesGrant(key.roles, required)) return;

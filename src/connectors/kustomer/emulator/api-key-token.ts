@@ -1,5 +1,5 @@
 /**
- * Makes API key strings that look like Kustomer's: a JWT (§2, "eyJhbGciOi..."). Claim names follow the 2017 key
+ * Makes API key strings that look like Kustomer's: a JWT (docs/kustomer.md §3, "eyJhbGciOi..."). Claim names follow the 2017 key
  * seen in public code (id, user, org, userType, roles, aud, iss, sub). `orgName` is left out on purpose: whether
  * current keys carry it is unknown, so the client must not read the org from the key.
  * The emulator never verifies the signature; it looks the whole string up, which also makes revocation exact.

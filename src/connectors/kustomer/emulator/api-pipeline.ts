@@ -1,7 +1,7 @@
 /**
  * One Kustomer API call end to end: log it, apply any scripted fault, run the emulated API, then delay or lose
  * the reply if the fault says so. `slow` and `lost_reply` act after the call was handled, so a write commits
- * and only the reply is late or gone: the case a client's retry must survive without duplicating (§10).
+ * and only the reply is late or gone: the case a client's retry must survive without duplicating (docs/kustomer.md §15).
  */
 import type { Hono } from 'hono';
 import type { ApiEnv } from './api-env.ts';

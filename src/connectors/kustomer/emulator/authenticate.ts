@@ -1,5 +1,5 @@
 /**
- * Bearer-key authentication (§2): `Authorization: Bearer <key>` with one space. A missing, unknown, revoked or
+ * Bearer-key authentication (docs/kustomer.md §2): `Authorization: Bearer <key>` with one space. A missing, unknown, revoked or
  * expired key is 401. The request's host is checked against the key's org the way Kustomer routes by host: an org
  * host (`<org>.api.kustomerapp.com`) naming another org, or a regional host (`api.kustomerapp.com`,
  * `api.prod2.kustomerapp.com`, …) of another pod, is 401 with a pod/region message like Kustomer's (D-REG).

@@ -1,5 +1,5 @@
 /**
- * The `changes` part of a kustomer.conversation.update event (§6): `{op, before, after}` per changed attribute.
+ * The `changes` part of a kustomer.conversation.update event (docs/kustomer.md §17): `{op, before, after}` per changed attribute.
  * Bookkeeping fields (rev, updatedAt, modifiedAt, lastActivityAt, modificationHistory) are left out; whether
  * Kustomer lists them is unknown. `custom` is reported as one attribute holding the whole object.
  */

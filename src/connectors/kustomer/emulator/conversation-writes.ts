@@ -1,7 +1,7 @@
 /**
  * Creating and changing conversations, shared by the API routes and the agent controls, so both bump `rev` and the
- * timestamps the same way and both emit webhooks (§6). Validation beyond the wire schemas lives here: referenced
- * customer, queue, teams and users must exist in the org; externalId is unique per org (our 409 choice, §10).
+ * timestamps the same way and both emit webhooks (docs/kustomer.md §17). Validation beyond the wire schemas lives here: referenced
+ * customer, queue, teams and users must exist in the org; externalId is unique per org (our 409 choice, docs/kustomer.md §15).
  */
 import type { CreateConversationBody, UpdateConversationBody } from '../wire.ts';
 import { checkCustomValues } from './custom-attributes.ts';
@@ -13,7 +13,7 @@ import type { ConversationRecord } from './records.ts';
 import { renderConversation } from './render-records.ts';
 import { findInOrg, inOrg } from './store.ts';
 
-/** Kustomer's default priority is not documented (§4, [I]); 1 is our guess. */
+/** Kustomer's default priority is not documented (docs/kustomer.md §10, [I]); 1 is our guess. */
 export const DEFAULT_PRIORITY = 1;
 
 export function systemQueueId(deps: EmulatorDeps, orgId: string): string {
@@ -92,9 +92,9 @@ const REPLACE_DEFAULTS = (deps: EmulatorDeps, orgId: string): UpdateConversation
 });
 
 /**
- * PATCH, and PUT without replace=true, merge: given fields replace, arrays are replaced wholesale ([I] §4), `custom`
+ * PATCH, and PUT without replace=true, merge: given fields replace, arrays are replaced wholesale ([I] docs/kustomer.md §7), `custom`
  * merges key by key (null clears a key). A `rev` that is not the current one is refused with 409, Kustomer's
- * "optimistic locking" conflict ([I] §9).
+ * "optimistic locking" conflict ([I] docs/kustomer.md §7).
  */
 export function updateConversation(deps: EmulatorDeps, actor: Actor, id: string, body: UpdateConversationBody, opts: { replace?: boolean } = {}): ConversationRecord {
   const conv = findInOrg(deps.store.conversations, actor.org.id, id);

@@ -1,8 +1,8 @@
 /**
- * Checks `custom` values by their name's suffix (§5): Str string ≤1024, Txt string, Num number, At ISO date-time,
+ * Checks `custom` values by their name's suffix (docs/kustomer.md §8): Str string ≤1024, Txt string, Num number, At ISO date-time,
  * Bool boolean, Url URL, Id 24-hex id, Tree string (format unknown, [I]). Every type accepts null. Arrays only
  * where the org's metadata marks the attribute `multi`. Keys not in the metadata are accepted: whether Kustomer
- * rejects unknown or inactive attributes is unknown (§13.6).
+ * rejects unknown or inactive attributes is unknown (docs/kustomer.md §8).
  */
 import { kustomerError } from './kustomer-error.ts';
 import type { MetadataPropertyRecord } from './records.ts';

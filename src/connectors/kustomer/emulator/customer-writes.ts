@@ -1,6 +1,6 @@
 /**
- * Creating customers (API and controls). Emails and externalIds are unique across the org (§10, H-DM); a second
- * customer with one of them is refused with 409 (the status is not documented; 409 is our choice, §13.2). Emails
+ * Creating customers (API and controls). Emails and externalIds are unique across the org (docs/kustomer.md §15, H-DM); a second
+ * customer with one of them is refused with 409 (the status is not documented; 409 is our choice, docs/kustomer.md §15). Emails
  * compare case-insensitively ([I]).
  */
 import type { CreateCustomerBody } from '../wire.ts';

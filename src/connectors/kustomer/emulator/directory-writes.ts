@@ -17,7 +17,7 @@ export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   pod: 'prod1',
 };
 
-/** Every org has the system queue DEFAULT_QUEUE (§3 "Queue"). */
+/** Every org has the system queue DEFAULT_QUEUE (docs/kustomer.md §6 "Queue"). */
 export function createOrg(deps: EmulatorDeps, input: { name: string } & Partial<OrgSettings>): OrgRecord {
   const { name, ...settings } = input;
   if (deps.store.orgByName(name)) throw new Error(`emulator: org "${name}" already exists`);
@@ -50,7 +50,7 @@ export function createUser(deps: EmulatorDeps, org: OrgRecord, input: { name: st
   return user;
 }
 
-/** A key is its own machine user with fixed roles (§2); the token is shown once, here. */
+/** A key is its own machine user with fixed roles (docs/kustomer.md §3); the token is shown once, here. */
 export function createApiKey(deps: EmulatorDeps, org: OrgRecord, input: { roles: string[]; expiresAt?: Date | string | null; name?: string }): ApiKeyRecord {
   const now = deps.now();
   const name = input.name ?? `API key ${deps.store.keys.size + 1}`;
@@ -133,7 +133,7 @@ export function createTeam(deps: EmulatorDeps, org: OrgRecord, input: { name: st
   return team;
 }
 
-/** "totalOrdersNum" → "Total Orders": the display-name default the spec describes (§5). */
+/** "totalOrdersNum" → "Total Orders": the display-name default the spec describes (docs/kustomer.md §8). */
 export function defaultDisplayName(name: string): string {
   const base = name.replace(/(Str|Txt|Num|At|Bool|Url|Id|Tree)$/, '');
   return base.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());

@@ -42,7 +42,7 @@ export interface WebhookControl {
   hold(): void;
   /** Sends held deliveries one by one, newest first unless `original`; resolves when done. */
   release(order?: 'reverse' | 'original'): Promise<void>;
-  /** Sends every failed delivery again (Kustomer retries for about an hour, §6); resolves when done. */
+  /** Sends every failed delivery again (Kustomer retries for about an hour, docs/kustomer.md §19); resolves when done. */
   retryFailed(): Promise<void>;
   /** Resolves when no delivery is in flight. */
   idle(): Promise<void>;

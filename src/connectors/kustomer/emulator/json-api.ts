@@ -1,5 +1,5 @@
 /**
- * JSON:API building blocks for replies (§3): a relationship is `{data:{type,id}, links?:{self}}`, a resource
+ * JSON:API building blocks for replies (docs/kustomer.md §6): a relationship is `{data:{type,id}, links?:{self}}`, a resource
  * carries `links.self` as a relative path.
  */
 

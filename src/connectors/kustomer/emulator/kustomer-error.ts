@@ -1,5 +1,5 @@
 /**
- * Kustomer's error replies (§9). One error class carries status, code and texts; `errorBody` renders it in the
+ * Kustomer's error replies (docs/kustomer.md §14). One error class carries status, code and texts; `errorBody` renders it in the
  * org's shape: `jsonapi` (shape 2, the default) or `simple` (shape 1). Code strings other than `bad_request` are
  * not documented and are our guesses.
  */

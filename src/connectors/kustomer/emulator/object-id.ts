@@ -1,5 +1,5 @@
 /**
- * Kustomer ids are 24-hex Mongo ObjectIds (§3): 4 bytes of creation time in seconds, then 8 random bytes. The
+ * Kustomer ids are 24-hex Mongo ObjectIds (docs/kustomer.md §6): 4 bytes of creation time in seconds, then 8 random bytes. The
  * time part uses the injected clock so ids sort by creation like the real ones.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Kustomer's page/pageSize pagination (§7): `page` from 1, `meta: {page, pageSize}`, and `links` as relative paths
+ * Kustomer's page/pageSize pagination (docs/kustomer.md §12): `page` from 1, `meta: {page, pageSize}`, and `links` as relative paths
  * with `next: null` on the last page. A pageSize above the endpoint's maximum is clamped to it (whether Kustomer
  * clamps or refuses is unknown); a page or pageSize that is not a positive integer is a 400.
  */

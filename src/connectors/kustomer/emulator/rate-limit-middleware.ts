@@ -1,6 +1,6 @@
 /**
  * Applies the org's per-minute budget to every authenticated call and stamps the x-ratelimit-* headers on the
- * reply, errors included (§8). Search calls also draw on the org's search budget (§8: 100 per minute for API
+ * reply, errors included (docs/kustomer.md §13). Search calls also draw on the org's search budget (§11: 100 per minute for API
  * keys); when that one is used up the 429 carries the search budget's headers.
  */
 import type { MiddlewareHandler } from 'hono';

@@ -1,5 +1,5 @@
 /**
- * Kustomer's org-wide request budget (§8): a fixed 60-second window per org, counted on the injected clock.
+ * Kustomer's org-wide request budget (docs/kustomer.md §13): a fixed 60-second window per org, counted on the injected clock.
  * Windows are aligned to the minute, so `x-ratelimit-reset` is the next whole minute (UTC epoch seconds by default;
  * an org can ask for "seconds until reset", the other reading of the docs).
  */

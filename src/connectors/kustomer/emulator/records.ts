@@ -7,17 +7,17 @@ export type ErrorShape = 'jsonapi' | 'simple';
 export type ConversationStatus = 'open' | 'snoozed' | 'done';
 
 export interface OrgSettings {
-  /** Requests per fixed 60-second window, shared by every key of the org (§8). (Default: 1000.) */
+  /** Requests per fixed 60-second window, shared by every key of the org (docs/kustomer.md §13). (Default: 1000.) */
   rateLimitPerMinute: number;
-  /** Extra budget for POST /v1/customers/search by API keys (§8: 100 per minute). (Default: 100.) */
+  /** Extra budget for POST /v1/customers/search by API keys (docs/kustomer.md §11: 100 per minute). (Default: 100.) */
   searchRateLimitPerMinute: number;
-  /** Status for a key that lacks the endpoint's role: §9 says 401, Singer treats 403 as such. (Default: 403.) */
+  /** Status for a key that lacks the endpoint's role: docs/kustomer.md §3 says 401, Singer treats 403 as such. (Default: 403.) */
   missingRoleStatus: 401 | 403;
-  /** `jsonapi` = {errors:[{status,code,title,detail}]}; `simple` = {errors:[{code,message}]} (§9). (Default: jsonapi.) */
+  /** `jsonapi` = {errors:[{status,code,title,detail}]}; `simple` = {errors:[{code,message}]} (docs/kustomer.md §14). (Default: jsonapi.) */
   errorShape: ErrorShape;
-  /** x-ratelimit-reset as UTC epoch seconds (old docs) or seconds until the reset (new docs' demo), §8. (Default: epochSeconds.) */
+  /** x-ratelimit-reset as UTC epoch seconds (old docs) or seconds until the reset (new docs' demo), docs/kustomer.md §13. (Default: epochSeconds.) */
   rateLimitResetFormat: 'epochSeconds' | 'secondsUntilReset';
-  /** Region: prod1 (US), prod2 (EU), prod4 (India); keys work only in their region (§2). (Default: prod1.) */
+  /** Region: prod1 (US), prod2 (EU), prod4 (India); keys work only in their region (docs/kustomer.md §2). (Default: prod1.) */
   pod: 'prod1' | 'prod2' | 'prod4';
 }
 
@@ -32,7 +32,7 @@ export interface OrgRecord {
 export interface ApiKeyRecord {
   id: string;
   orgId: string;
-  /** The key's machine user (§2: every key has its own). */
+  /** The key's machine user (docs/kustomer.md §3: every key has its own). */
   userId: string;
   name: string;
   token: string;
@@ -113,7 +113,7 @@ export interface ConversationRecord {
   status: ConversationStatus;
   priority: number;
   direction: 'in' | 'out';
-  /** Read-only: filled from the conversation's messages (§3). */
+  /** Read-only: filled from the conversation's messages (docs/kustomer.md §6). */
   channels: string[];
   tags: string[];
   assignedTeams: string[];
@@ -182,7 +182,7 @@ export interface WebhookRecord {
   url: string;
   events: string[];
   headers: { name: string; value: string }[];
-  /** The signing secret (HMAC-SHA256 key), shown on create and get (§4, §6). */
+  /** The signing secret (HMAC-SHA256 key), shown on create and get (docs/kustomer.md §16, §18). */
   token: string;
   enabled: boolean;
   createdAt: string;

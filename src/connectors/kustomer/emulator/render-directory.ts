@@ -1,4 +1,4 @@
-/** Renders queues, teams, users, API keys (the current-token record) and webhooks as Kustomer resources (§3, §4). */
+/** Renders queues, teams, users, API keys (the current-token record) and webhooks as Kustomer resources (docs/kustomer.md §6, §16). */
 import { rel, type ResourceObject } from './json-api.ts';
 import type { ApiKeyRecord, QueueRecord, TeamRecord, UserRecord, WebhookRecord } from './records.ts';
 
@@ -39,7 +39,7 @@ export const renderUser = (u: UserRecord): ResourceObject => ({
   links: { self: `/v1/users/${u.id}` },
 });
 
-/** GET /v1/auth/tokens/current. The `type` string is not documented ([I] §3); "token" is our guess. */
+/** GET /v1/auth/tokens/current. The `type` string is not documented ([I] docs/kustomer.md §6); "token" is our guess. */
 export const renderToken = (k: ApiKeyRecord, userAgent: string | null): ResourceObject => ({
   type: 'token',
   id: k.id,

@@ -1,4 +1,4 @@
-/** Renders customers, conversations, notes and messages as Kustomer resources (shapes from §3). */
+/** Renders customers, conversations, notes and messages as Kustomer resources (shapes from docs/kustomer.md §6). */
 import { linksOnly, rel, type ResourceObject } from './json-api.ts';
 import type { ConversationRecord, CustomerRecord, MessageRecord, NoteRecord } from './records.ts';
 import { inOrg, type EmulatorStore } from './store.ts';

@@ -1,7 +1,7 @@
 /**
- * Reads a JSON request body and checks it against a wire schema (§3: plain JSON in). JSON content types only
- * (`application/json`, and `application/json-patch+json` that the spec names for PATCH, §4). Bodies over 100 KB
- * get 413 (§9). Every schema problem becomes one error item pointing at the field.
+ * Reads a JSON request body and checks it against a wire schema (docs/kustomer.md §7: plain JSON in). JSON content types only
+ * (`application/json`, and `application/json-patch+json` that the spec names for PATCH, docs/kustomer.md §7). Bodies over 100 KB
+ * get 413 (docs/kustomer.md §14). Every schema problem becomes one error item pointing at the field.
  */
 import type { z } from 'zod';
 import type { ApiContext } from './api-env.ts';

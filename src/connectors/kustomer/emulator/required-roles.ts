@@ -1,5 +1,5 @@
 /**
- * Which key roles open which endpoint (kustomer-api.md §1 "Role" column, §2 "Role naming"). Each permission has
+ * Which key roles open which endpoint (docs/kustomer.md §5 "Role" column, §3). Each permission has
  * the permission-set name `org.permission.<object>.<action>` and the legacy names that still work
  * (`org.user.<object>.<read|write>`, `org.admin.*`).
  * Guesses, marked [I] in the notes: a legacy `write` role also grants `read` (as the client's roles.ts assumes),
@@ -23,7 +23,7 @@ export const REQUIRED = {
   conversationRead: perm('conversation', 'read', ['org.user.conversation.read', 'org.user.conversation.write']),
   conversationCreate: perm('conversation', 'create', ['org.user.conversation.write']),
   conversationUpdate: perm('conversation', 'update', ['org.user.conversation.write']),
-  // The spec's legacy column says org.user.note.read for note creation (likely a typo, §1 row 17); accepted as written.
+  // The spec's legacy column says org.user.note.read for note creation (likely a typo, docs/kustomer.md §3); accepted as written.
   noteCreate: perm('note', 'create', ['org.user.note.write', 'org.user.note.read']),
   noteRead: perm('note', 'read', ['org.user.note.read', 'org.user.note.write']),
   messageCreate: perm('message', 'create', ['org.user.message.write']),

@@ -1,6 +1,6 @@
 /**
  * The emulator's in-memory database: one Map per Kustomer object, keyed by id, each record tagged with its org.
- * Maps keep insertion order, which is creation order, which is what Kustomer's lists default to (§6, "sorts by id").
+ * Maps keep insertion order, which is creation order, which is what Kustomer's lists default to (docs/kustomer.md §11, "sorts by id").
  */
 import type {
   ApiKeyRecord,

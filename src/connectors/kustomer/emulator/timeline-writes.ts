@@ -1,7 +1,7 @@
 /**
  * Notes and messages on a conversation. Each bumps the conversation's counters; a message also adds its channel to
- * the conversation's read-only `channels` (§3, [I]) and, when inbound, reopens a done or snoozed conversation
- * (§6 "Lifecycle"). Both inherit the conversation's customer (§4).
+ * the conversation's read-only `channels` (docs/kustomer.md §6, [I]) and, when inbound, reopens a done or snoozed conversation
+ * (docs/kustomer.md §9). Both inherit the conversation's customer (§7).
  */
 import type { CreateMessageBody, CreateNoteBody } from '../wire.ts';
 import { touchConversation } from './conversation-writes.ts';

@@ -1,5 +1,5 @@
 /**
- * Outbound webhook deliveries (§6): the event envelope, signed with the webhook's token as
+ * Outbound webhook deliveries (docs/kustomer.md §17, §18): the event envelope, signed with the webhook's token as
  * `X-Kustomer-Webhook-Signature` = lowercase hex HMAC-SHA256(raw body), POSTed after the API reply (never blocking
  * it). Test controls shape delivery the ways Kustomer's at-least-once, unordered delivery can: drop, duplicate,
  * hold then release out of order, and retry failed ones on demand (Kustomer retries on its own for about an hour;

@@ -1,6 +1,6 @@
 /**
  * Keeps the emulator, the fixtures and the client's wire schemas from drifting apart: every fixture (shaped from
- * the documentation samples in kustomer-api.md) and every emulator reply must parse with the schema the client
+ * the documentation samples in docs/kustomer.md) and every emulator reply must parse with the schema the client
  * uses for that endpoint.
  */
 import { readdirSync, readFileSync } from 'node:fs';

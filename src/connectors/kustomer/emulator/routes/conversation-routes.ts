@@ -1,6 +1,6 @@
 /**
- * Conversations (§1 rows 9, 11–15): create, list, get by id or externalId, and update by PUT or PATCH (both merge;
- * PUT ?replace=true replaces the writable fields, §4).
+ * Conversations (docs/kustomer.md §5): create, list, get by id or externalId, and update by PUT or PATCH (both merge;
+ * PUT ?replace=true replaces the writable fields, docs/kustomer.md §7).
  */
 import type { Hono } from 'hono';
 import { CreateConversationBody, UpdateConversationBody } from '../../wire.ts';
@@ -24,7 +24,7 @@ export function registerConversationRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps
     return c.json({ data: renderConversation(createConversation(deps, actorOf(c), body)) }, 201);
   });
 
-  // Creation order by default; sort=desc reverses it (sorted by id, not update time, §6).
+  // Creation order by default; sort=desc reverses it (sorted by id, not update time, docs/kustomer.md §11).
   app.get('/v1/conversations', (c) => {
     requireRole(c, REQUIRED.conversationRead);
     const url = new URL(c.req.url);

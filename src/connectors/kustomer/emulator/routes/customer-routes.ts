@@ -1,5 +1,5 @@
 /**
- * Customers (§1 rows 3–6, 10, 16): create, get by id, look up by email or externalId (404 when none, §9), and a
+ * Customers (docs/kustomer.md §5): create, get by id, look up by email or externalId (404 when none, §14), and a
  * customer's conversations.
  */
 import type { Hono } from 'hono';

@@ -1,6 +1,6 @@
 /**
  * The calling key, its user, and the org directory: GET /v1/auth/tokens/current, /v1/users/current, /v1/users,
- * /v1/teams, /v1/routing/queues (§1 rows 1, 2, 21–23). Page sizes: 100 max for queues, 500 for users and teams (§7).
+ * /v1/teams, /v1/routing/queues (docs/kustomer.md §5). Page sizes: 100 max for queues, 500 for users and teams (§12).
  */
 import type { Hono } from 'hono';
 import { requireRole, type ApiEnv } from '../api-env.ts';

@@ -1,5 +1,5 @@
 /**
- * GET /v1/metadata/{resource} (§1 row 26, §5): the org's custom-attribute properties, seeded by the controls.
+ * GET /v1/metadata/{resource} (docs/kustomer.md §5, §8): the org's custom-attribute properties, seeded by the controls.
  * The resource's `type` and `id` strings are not documented; ours are "metadata" and "<orgId>:<resource>".
  */
 import type { Hono } from 'hono';

@@ -1,5 +1,5 @@
 /**
- * Kustomer's lookup-in-path segments (§1 rows 5, 6, 12): `/v1/customers/email=<url-encoded>` and
+ * Kustomer's lookup-in-path segments (docs/kustomer.md §5): `/v1/customers/email=<url-encoded>` and
  * `/v1/conversations/externalId=<url-encoded>`. Read from the raw URL so encoding survives routing.
  */
 export type PathRef = { by: 'id'; value: string } | { by: 'email' | 'externalId'; value: string };

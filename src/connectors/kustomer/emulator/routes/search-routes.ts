@@ -1,7 +1,7 @@
 /**
- * POST /v1/customers/search with queryContext "conversation" (§1 row 25, §4): enough for a polling cursor —
+ * POST /v1/customers/search with queryContext "conversation" (docs/kustomer.md §5, §11): enough for a polling cursor —
  * ANDed conversation_updated_at / conversation_created_at ranges and conversation_status, one sort on updated or
- * created time (ties broken by id, so pages are stable). Max pageSize 500 and at most 100 pages (§4, §7).
+ * created time (ties broken by id, so pages are stable). Max pageSize 500 and at most 100 pages (docs/kustomer.md §11, §12).
  * Other query contexts and criteria are refused with 400: the emulator does not pretend to support them.
  */
 import type { Hono } from 'hono';

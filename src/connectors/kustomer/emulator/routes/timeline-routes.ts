@@ -1,4 +1,4 @@
-/** Notes and messages on a conversation (§1 rows 17–20): create (201) and list (paginated, 100 max). */
+/** Notes and messages on a conversation (docs/kustomer.md §5): create (201) and list (paginated, 100 max). */
 import type { Hono } from 'hono';
 import { CreateMessageBody, CreateNoteBody } from '../../wire.ts';
 import { actorOf, requireRole, type ApiContext, type ApiEnv } from '../api-env.ts';

@@ -1,5 +1,5 @@
 /**
- * Outbound webhook subscriptions (§1 rows 28–29, §4, §6). The create reply carries `attributes.token`, the
+ * Outbound webhook subscriptions (docs/kustomer.md §16, §18). The create reply carries `attributes.token`, the
  * signing secret. Create answers 201 (200 or 201 is unknown, [I]); delete answers 204. At most 5 webhooks per org
  * (H-OWH) and 12 events per webhook (A-OWH-LIST; the wire schema checks that).
  */
