@@ -113,7 +113,7 @@ describe('escalating to Kustomer in the browser', () => {
     expect(await dialog.getByLabel('Priority').locator('option:checked').textContent()).toBe('3 — High');
     expect(await dialog.getByLabel('Channel').inputValue()).toBe('email');
     await target.selectOption({ label: 'Tier 2 Support' });
-    await dialog.getByRole('button', { name: 'Escalate', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Escalate to Tier 2 Support', exact: true }).click();
 
     // The panel shows it at once, then follows it to Linked.
     await dialog.waitFor({ state: 'hidden' });

@@ -138,7 +138,7 @@ describe('status sync with Kustomer in the browser', () => {
     await panel.getByRole('button', { name: 'Escalate ticket' }).click();
     const dialog = page.getByRole('dialog', { name: 'Escalate ticket' });
     expect(await dialog.getByLabel('Queue or team').locator('option:checked').textContent()).toBe('Tier 2 Support');
-    await dialog.getByRole('button', { name: 'Escalate', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Escalate to Tier 2 Support', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     const item = panel.getByTestId('escalations').getByTestId('escalation');
     await expect.poll(() => item.getByTestId('escalation-state').textContent(), { timeout: TIMEOUT }).toBe('Linked');

@@ -124,6 +124,8 @@ describe('a workflow with an approval, in the browser', () => {
     expect(await approval.getByRole('radio', { name: "The requester's manager" }).isChecked()).toBe(true);
     const conversation = steps.nth(1);
     await conversation.getByTestId('placeholder-list').getByText('{{request.link}}').waitFor();
+    // The notify step's message says who reads it.
+    await steps.nth(2).getByLabel('Message to the requester').waitFor();
 
     // 2. The example has no queue: saving is refused and the step asks for one.
     await page.getByRole('button', { name: 'Save workflow' }).click();
@@ -184,6 +186,8 @@ describe('a workflow with an approval, in the browser', () => {
     await card.getByText('Specialist handoff', { exact: true }).waitFor();
     await card.getByText(`Hand ${request.key} "Key account cannot log in" to the VIP specialists in Kustomer?`).waitFor();
     await card.getByText(/^Due in \d+ hours$/).waitFor();
+    // The comment's audience is said: staff read it, the requester is told only the decision.
+    await card.getByText('Riley Requester is told your decision, not your comment.', { exact: false }).waitFor();
     await card.getByLabel('Comment').fill('Go ahead, they are a key account.');
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Nothing waits for your approval').waitFor();

@@ -153,6 +153,8 @@ function EscalateForm({
     message: (checked && !message.trim() ? 'Write a message' : undefined) ?? serverErrors.message,
   };
   const fieldProblem = Object.values(serverErrors).length > 0;
+  // The send button names where the escalation goes, as the composer's names who reads a comment.
+  const targetName = [...destination.queues, ...destination.teams].find((x) => target.endsWith(`:${x.id}`))?.name;
 
   const send = (confirm: boolean) => {
     setChecked(true);
@@ -281,7 +283,7 @@ function EscalateForm({
             />
           )}
         </Field>
-        <Field label="Message" required error={errors.message} hint="The conversation's first message; Bridgedesk adds a link back to this request as a note." className="span-2">
+        <Field label="Message" required error={errors.message} hint="Who reads it: the Kustomer team, as the conversation's first message from the customer (Kustomer sends it to no one). Bridgedesk adds a link back to this request as a note." className="span-2">
           {(id, d) => (
             <textarea
               id={id}
@@ -305,7 +307,7 @@ function EscalateForm({
           Cancel
         </button>
         <button type="submit" className="btn btn-primary" disabled={escalate.isPending}>
-          {escalate.isPending ? 'Escalating…' : 'Escalate'}
+          {escalate.isPending ? 'Escalating…' : targetName ? `Escalate to ${targetName}` : 'Escalate'}
         </button>
       </div>
     </form>

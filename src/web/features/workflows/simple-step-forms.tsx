@@ -17,6 +17,8 @@ interface FormProps<S> {
   path: string;
 }
 
+const NOTIFY_AUDIENCE = { requester: 'the requester', assignee: 'the assignee', email: 'the email address' } as const;
+
 function NotifyForm({ step, onChange, path }: FormProps<Of<'notify'>>) {
   const toError = useIssue(`${path}.to`);
   const emailError = useIssue(`${path}.email`);
@@ -52,7 +54,7 @@ function NotifyForm({ step, onChange, path }: FormProps<Of<'notify'>>) {
       <Field label="Subject" required error={subjectError}>
         {(id, d) => <input id={id} type="text" aria-describedby={d} value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />}
       </Field>
-      <Field label="Message" required error={bodyError}>
+      <Field label={`Message to ${NOTIFY_AUDIENCE[step.to]}`} required error={bodyError} hint="Sent as written: do not put anything here that this person may not read.">
         {(id, d) => <textarea id={id} rows={4} aria-describedby={d} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />}
       </Field>
       <PlaceholderList />
@@ -159,7 +161,13 @@ function CommentForm({ step, onChange, path }: FormProps<Of<'add_comment'>>) {
           </select>
         )}
       </Field>
-      <Field label="Comment" required error={bodyError}>
+      <Field
+        label={step.visibility === 'internal' ? 'Internal note' : 'Reply to the requester'}
+        required
+        error={bodyError}
+        hint={step.visibility === 'internal' ? 'Only agents and admins see it.' : 'The requester sees it on the request and gets it by email.'}
+        className={step.visibility === 'internal' ? 'wf-internal-text' : undefined}
+      >
         {(id, d) => <textarea id={id} rows={3} aria-describedby={d} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />}
       </Field>
       <PlaceholderList />
