@@ -94,12 +94,12 @@ export function Composer({ requestId, staff, requesterName }: { requestId: strin
         </div>
       )}
       <p id={audienceId} className="composer-audience" data-testid="composer-audience">
-        <span aria-hidden="true">{internal ? '🔒' : '✉'}</span> {audience}
+        {audience}
       </p>
       {guard && (
         <div className="banner banner-warning" role="alert" data-testid="composer-guard">
-          This text was written as an internal note. Read it before {firstName} does: Ctrl+Enter will not send it as a reply. Click “{sendLabel}” to
-          send it, or switch back to Internal note.
+          This text was written as an internal note, so Ctrl+Enter will not send it to {firstName}. Check it, then click “{sendLabel}”, or switch
+          back to Internal note.
         </div>
       )}
       <ErrorBanner error={add.error} title="Not sent" />
