@@ -44,7 +44,7 @@ import { cpuSnapshot, cpuUsage, type CpuUsage } from './cpu-usage.ts';
 import { summarize, type Summary } from './percentiles.ts';
 import { seed, settle } from './seed.ts';
 import { seededRandom } from './seeded-random.ts';
-import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
+import { withCleanups, type Cleanups } from './with-cleanups.ts';
 
 const GOAL = 5;
 

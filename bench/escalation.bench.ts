@@ -381,7 +381,7 @@ async function escalateOne(ctx: Ctx, p: Phase, requestId: string, timeoutMs = ES
     const linkedAt = await withTimeout(ctx.events.linked(id), timeoutMs, stuck(ctx, `escalation ${id}`));
     return { total: linkedAt - t0, api };
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n${await describeEscalation(ctx, id)}`);
+    throw new Error(`${(err as Error).message}\n${await describeEscalation(ctx, id)}`, { cause: err });
   }
 }
 

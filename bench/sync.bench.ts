@@ -37,7 +37,7 @@ import { planDeliveries, type PlannedEvent } from './plan-deliveries.ts';
 import { seededRandom } from './seeded-random.ts';
 import { postWebhooks, type Delivery } from './post-webhooks.ts';
 import type { SyncAppStats } from './sync-app.ts';
-import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
+import { withCleanups, type Cleanups } from './with-cleanups.ts';
 
 const { values: flags } = parseArgs({
   options: {

@@ -437,7 +437,7 @@ interface PhaseRow {
   state: string;
 }
 
-async function measureWorkflows(ctx: Ctx, control: EmulatorControl, queueId: string) {
+async function measureWorkflows(ctx: Ctx, control: EmulatorControl, _queueId: string) {
   const w = await startWorkerProcess(ctx, 'workflows');
   try {
     if (WARMUP) {

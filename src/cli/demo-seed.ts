@@ -4,7 +4,6 @@
  */
 import type { Logger } from 'pino';
 import type { UserActor } from '../core/actor.ts';
-import type { Db } from '../db/database.ts';
 import { findUserByEmail, insertUser } from '../db/repositories/users.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';

@@ -73,7 +73,6 @@ describe('a worker killed mid-delivery', () => {
   }, 90_000);
 
   it('resumes a workflow run killed mid-run after its last finished step, without repeating it or doubling the conversation', async () => {
-    const deps = destinationDeps(config, { db, now: () => new Date(), secrets: createSecretBox(Buffer.from(secretKey, 'base64')) });
     const adminRow = await db.selectFrom('users').selectAll().where('email', '=', 'admin@x.test').executeTakeFirstOrThrow();
     const admin = { kind: 'user' as const, userId: adminRow.id, role: 'admin' as const, name: 'Admin' };
     await createWorkflow(db, admin, {

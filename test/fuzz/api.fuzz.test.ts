@@ -21,7 +21,6 @@ import {
   CONTENT_TYPES,
   deepJson,
   deepMutated,
-  encodeSegment,
   fromSchema,
   garbageBody,
   garbagePathSegment,

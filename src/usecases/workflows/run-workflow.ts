@@ -6,7 +6,7 @@
  */
 import { SYSTEM } from '../../core/actor.ts';
 import type { Step, WorkflowDefinition } from '../../core/workflow-definition.ts';
-import type { Db, Tx } from '../../db/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { RunState, StepState } from '../../db/schema.ts';

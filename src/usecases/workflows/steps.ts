@@ -87,7 +87,7 @@ export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContex
 
 async function notifyStep(deps: WorkflowRunDeps, tx: Tx, snap: RequestSnapshot, step: Extract<Step, { type: 'notify' }>, render: (t: string) => string): Promise<StepOutcome> {
   let userId: string | null = null;
-  let email: string | null = null;
+  let email: string | null;
   if (step.to === 'requester') {
     userId = snap.requesterId;
     email = snap.requesterEmail;

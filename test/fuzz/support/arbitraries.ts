@@ -203,7 +203,10 @@ export function deepMutated(base: unknown): fc.Arbitrary<unknown> {
     for (const key of path.slice(0, -1)) parent = parent[key];
     const last = path[path.length - 1]!;
     if (how === 'replace') parent[last] = bad;
-    else if (how === 'drop') Array.isArray(parent) ? parent.splice(Number(last), 1) : delete parent[last];
+    else if (how === 'drop') {
+      if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete parent[last];
+    }
     else if (Array.isArray(parent)) parent.push(bad);
     else parent[`${String(last)}_unknown`] = bad;
     return copy;

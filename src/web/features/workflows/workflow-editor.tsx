@@ -8,7 +8,6 @@ import { Link, useLocation } from 'wouter';
 import { type Workflow, type WorkflowDetail, useSaveWorkflow, useWorkflowRuns } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { plural } from '../../ui/format.ts';
-import { ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { DryRunPanel } from './dry-run-panel.tsx';
 import { EnabledSwitch } from './enabled-switch.tsx';
