@@ -1,10 +1,8 @@
 /** Builds the HTTP app: API under /api/v1, operations endpoints, OpenAPI, and the built web UI. */
 import { isUtf8 } from 'node:buffer';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
@@ -18,6 +16,7 @@ import { errorBody, handleError } from './errors.ts';
 import { httpMetrics, metricsText } from './metrics.ts';
 import { withInputErrors } from './openapi.ts';
 import { apiRoutes } from './routes/index.ts';
+import { mountWebUi } from './web-ui.ts';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
@@ -82,13 +81,7 @@ export function createApp(input: AppInput) {
   app.get('/api/docs', (c) => c.html(docsPage()));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
 
-  if (fs.existsSync(webDir)) {
-    app.use('/assets/*', serveStatic({ root: path.relative(process.cwd(), webDir) }));
-    const index = () => fs.readFileSync(path.join(webDir, 'index.html'), 'utf8');
-    app.get('*', (c) => c.html(index()));
-  } else {
-    app.get('*', (c) => c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).', 503));
-  }
+  mountWebUi(app, webDir);
   return app;
 }
 

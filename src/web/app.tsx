@@ -1,25 +1,27 @@
 /** The sign-in gate and the routes. */
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { MeContext, useSession, useSetupStatus } from './api/session.ts';
-import { CustomFieldsPage } from './features/admin/custom-fields-page.tsx';
-import { InboxesPage } from './features/admin/inboxes-page.tsx';
-import { OutboxPage } from './features/admin/outbox-page.tsx';
-import { ServicesPage } from './features/admin/services-page.tsx';
-import { UsersPage } from './features/admin/users-page.tsx';
-import { ApprovalsPage } from './features/approvals/approvals-page.tsx';
 import { LoginPage } from './features/auth/login-page.tsx';
 import { SetupPage } from './features/auth/setup-page.tsx';
 import { AppShell } from './features/layout/app-shell.tsx';
 import { NewRequestPage } from './features/requests/new-request-page.tsx';
 import { RequestListPage } from './features/requests/request-list-page.tsx';
 import { RequestPage } from './features/requests/request-page.tsx';
-import { ApiTokensPage } from './features/settings/api-tokens-page.tsx';
-import { IntegrationsPage } from './features/settings/integrations-page.tsx';
-import { KustomerSettingsPage } from './features/settings/kustomer-settings-page.tsx';
-import { WorkflowEditorPage } from './features/workflows/workflow-editor-page.tsx';
-import { WorkflowListPage } from './features/workflows/workflow-list-page.tsx';
 import { EmptyState, ErrorBanner, Loading } from './ui/states.tsx';
+
+// Admin, settings, workflow and approval pages load on first visit: the request list and a request load first.
+const CustomFieldsPage = lazy(() => import('./features/admin/custom-fields-page.tsx').then((m) => ({ default: m.CustomFieldsPage })));
+const InboxesPage = lazy(() => import('./features/admin/inboxes-page.tsx').then((m) => ({ default: m.InboxesPage })));
+const OutboxPage = lazy(() => import('./features/admin/outbox-page.tsx').then((m) => ({ default: m.OutboxPage })));
+const ServicesPage = lazy(() => import('./features/admin/services-page.tsx').then((m) => ({ default: m.ServicesPage })));
+const UsersPage = lazy(() => import('./features/admin/users-page.tsx').then((m) => ({ default: m.UsersPage })));
+const ApprovalsPage = lazy(() => import('./features/approvals/approvals-page.tsx').then((m) => ({ default: m.ApprovalsPage })));
+const ApiTokensPage = lazy(() => import('./features/settings/api-tokens-page.tsx').then((m) => ({ default: m.ApiTokensPage })));
+const IntegrationsPage = lazy(() => import('./features/settings/integrations-page.tsx').then((m) => ({ default: m.IntegrationsPage })));
+const KustomerSettingsPage = lazy(() => import('./features/settings/kustomer-settings-page.tsx').then((m) => ({ default: m.KustomerSettingsPage })));
+const WorkflowEditorPage = lazy(() => import('./features/workflows/workflow-editor-page.tsx').then((m) => ({ default: m.WorkflowEditorPage })));
+const WorkflowListPage = lazy(() => import('./features/workflows/workflow-list-page.tsx').then((m) => ({ default: m.WorkflowListPage })));
 
 export function App() {
   const setup = useSetupStatus();
@@ -45,6 +47,7 @@ export function App() {
   return (
     <MeContext.Provider value={session.data.user}>
     <AppShell>
+      <Suspense fallback={<Loading />}>
       <Switch>
         <Route path="/">
           <Redirect to="/requests" replace />
@@ -82,6 +85,7 @@ export function App() {
           </EmptyState>
         </Route>
       </Switch>
+      </Suspense>
     </AppShell>
     </MeContext.Provider>
   );

@@ -68,7 +68,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="topbar-right">
             <NotificationBell />
             <ShortcutsDialog />
-            <div className="user-menu" aria-label="Signed in as">
+            <div className="user-menu" role="group" aria-label="Signed in as">
               <span className="avatar" aria-hidden="true">
                 {me.name.charAt(0).toUpperCase()}
               </span>
