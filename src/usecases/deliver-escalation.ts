@@ -180,7 +180,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
         ));
       saving = record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null, next_attempt_at: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
-      ], { pushFields: Boolean(has_field_mappings) }); // mapped attributes go once the conversation exists
+      ], { pushFields: Boolean(has_field_mappings) }); // mapped attributes go once the conversation exists, so one Kustomer refuses (unknown since the mapping was saved) never fails the create
     }
 
     saving.catch(() => {}); // awaited below

@@ -28,6 +28,10 @@ function Editor({ view }: { view: PriorityMapView }) {
     save.reset();
     setDraft(next);
   };
+  const discard = () => {
+    setDraft(null);
+    save.reset();
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!draft || save.isPending) return;
@@ -68,7 +72,7 @@ function Editor({ view }: { view: PriorityMapView }) {
           </button>
         )}
         {dirty && !save.isPending && (
-          <button type="button" className="btn btn-ghost" onClick={() => { setDraft(null); save.reset(); }}>
+          <button type="button" className="btn btn-ghost" onClick={discard}>
             Discard changes
           </button>
         )}
