@@ -81,6 +81,8 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/integrations/kustomer/fields': 'admin',
   'GET /api/v1/integrations/kustomer/field-mappings': 'admin',
   'PUT /api/v1/integrations/kustomer/field-mappings': 'admin',
+  'GET /api/v1/integrations/kustomer/priority-map': 'admin',
+  'PUT /api/v1/integrations/kustomer/priority-map': 'admin',
   'GET /api/v1/requests/{id}/mapped-values': 'staff',
 };
 

@@ -1,5 +1,6 @@
 /** Every destination Bridgedesk can escalate into, in one explicit list. */
 import type { DestinationClient, DestinationEvent } from '../core/destination.ts';
+import type { PriorityMap, PriorityRange } from '../core/priority-map.ts';
 import type { RateBudget } from './kit/rate-budget.ts';
 import { kustomer } from './kustomer/manifest.ts';
 
@@ -21,9 +22,9 @@ export interface DestinationProvider {
   normaliseAccount(input: string): string | null;
   /** Channels a ticket's first message can use. */
   channels: readonly string[];
-  /** Maps our priority to the provider's numeric range. */
-  priority(p: 'low' | 'medium' | 'high' | 'urgent'): number;
-  priorityRange: { min: number; max: number };
+  /** The provider's priority numbers, and which one each request priority becomes unless the admin changes it. */
+  priorityRange: PriorityRange;
+  defaultPriorityMap: PriorityMap;
   /** Verifies and parses a webhook delivery; null when the signature or the body is not the provider's. */
   readWebhook(rawBody: string, headers: Headers, signingKey: string | null): DestinationEvent | null;
   createClient(input: {

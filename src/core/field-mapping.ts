@@ -169,6 +169,8 @@ export function checkMappings(
   items: readonly MappingInput[],
   customFields: readonly CustomFieldDef[],
   remoteFields: readonly RemoteField[],
+  /** The destination's name for messages, e.g. "Kustomer". */
+  destination = 'the destination',
 ): { ok: true; mappings: CheckedMapping[] } | { ok: false; problems: MappingProblem[] } {
   const problems: MappingProblem[] = [];
   const mappings: CheckedMapping[] = [];
@@ -179,7 +181,8 @@ export function checkMappings(
     const source = requestFieldInfo(item.requestField, customFields);
     const remote = remoteFields.find((f) => f.name === item.remoteField);
     if (!source) problem(`${item.requestField} is not a request field`);
-    if (!remote) problem(`${item.remoteField} is not a conversation attribute in the destination (re-check its name, or create it there first)`);
+    // the admin's list of attributes may be older than the destination's metadata (deleted or renamed since)
+    if (!remote) problem(`${item.remoteField} is not a conversation attribute in ${destination} (it may have been deleted or renamed there: re-check its name, or create it there first)`);
     if (seenRequest.has(item.requestField)) problem(`${source?.label ?? item.requestField} is mapped more than once`);
     if (seenRemote.has(item.remoteField)) problem(`${item.remoteField} is filled by more than one request field`);
     seenRequest.add(item.requestField);

@@ -145,6 +145,8 @@ export interface DestinationConnectionsTable {
   last_sync_error: string | null;
   connected_by_id: string | null;
   contact_email_field: string | null;
+  /** Request priority → destination priority; null: the provider's default (see core/priority-map.ts). */
+  priority_map: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   sync_settings: Json<Record<string, unknown>>;
   webhook_token_hash: string | null;
   webhook_token_encrypted: string | null;
@@ -355,4 +357,7 @@ export interface FieldMappingsTable {
   remote_field: string;
   remote_type: string;
   created_at: DefaultTimestamp;
+  /** Since when the destination refuses the attribute as unknown (pushes leave it out); null: in use. */
+  refused_at: NullableTimestamp;
+  refused_reason: string | null;
 }

@@ -11,7 +11,7 @@ import { APPROVAL_TIMEOUT, approvalTimeoutTask, MATCH_WORKFLOWS, matchWorkflowsT
 import { SEND_EMAIL } from '../usecases/workflows/notify.ts';
 import { sendEmailTask } from './send-email.ts';
 import { PUSH_MAPPED_FIELDS, pushMappedFieldsTask } from './push-mapped-fields.ts';
-import { APPLY_SYNC_EVENT, applySyncEventTask, POLL_DESTINATION, pollDestinationTask, PUSH_COMMENT, pushCommentTask, PUSH_STATUS, pushStatusTask } from './sync-tasks.ts';
+import { APPLY_SYNC_EVENT, applySyncEventTask, POLL_DESTINATION, pollDestinationTask, PUSH_COMMENT, pushCommentTask, PUSH_PRIORITY, pushPriorityTask, PUSH_STATUS, pushStatusTask } from './sync-tasks.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import type { TransportOptions } from '../connectors/registry.ts';
@@ -45,6 +45,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     [APPLY_SYNC_EVENT]: applySyncEventTask(destinations),
     [POLL_DESTINATION]: pollDestinationTask(destinations),
     [PUSH_STATUS]: pushStatusTask(destinations),
+    [PUSH_PRIORITY]: pushPriorityTask(destinations),
     [PUSH_COMMENT]: pushCommentTask(destinations),
     [PUSH_MAPPED_FIELDS]: pushMappedFieldsTask(destinations),
     ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),

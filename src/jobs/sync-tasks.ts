@@ -7,11 +7,13 @@ import { applyEvent } from '../usecases/sync/apply-event.ts';
 import { pollDestination } from '../usecases/sync/poll-destination.ts';
 import { pushStatus } from '../usecases/sync/push-status.ts';
 import { pushComment } from '../usecases/sync/push-comment.ts';
+import { pushPriority } from '../usecases/sync/push-priority.ts';
 
 export { APPLY_SYNC_EVENT } from '../usecases/sync/receive-event.ts';
 export { POLL_DESTINATION } from '../usecases/sync/poll-destination.ts';
 export { PUSH_STATUS } from '../usecases/sync/push-status.ts';
 export { PUSH_COMMENT } from '../usecases/sync/push-comment.ts';
+export { PUSH_PRIORITY } from '../usecases/sync/push-priority.ts';
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>
@@ -35,4 +37,11 @@ export const pushStatusTask =
   async (payload) => {
     const p = z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']) }).parse(payload);
     await pushStatus(deps, p.escalationId, p.status);
+  };
+
+export const pushPriorityTask =
+  (deps: DestinationDeps): Task =>
+  async (payload) => {
+    const p = z.object({ escalationId: z.uuid(), priority: z.enum(['low', 'medium', 'high', 'urgent']) }).parse(payload);
+    await pushPriority(deps, p.escalationId, p.priority);
   };

@@ -6,6 +6,7 @@ import { matchWorkflows } from '../usecases/workflows/match-workflows.ts';
 import { runWorkflow } from '../usecases/workflows/run-workflow.ts';
 import { queueStatusPushes } from '../usecases/sync/push-status.ts';
 import { queueCommentPushes } from '../usecases/sync/push-comment.ts';
+import { queuePriorityPushes } from '../usecases/sync/push-priority.ts';
 import { queueFieldPushes } from '../usecases/field-mapping/index.ts';
 import type { WorkflowRunDeps } from '../usecases/workflows/steps.ts';
 
@@ -13,13 +14,14 @@ export { MATCH_WORKFLOWS } from '../db/repositories/timeline.ts';
 export { RUN_WORKFLOW } from '../usecases/workflows/match-workflows.ts';
 export { APPROVAL_TIMEOUT } from '../usecases/workflows/approval-step.ts';
 
-/** New timeline events: start the workflows they trigger, and queue status, comment and mapped-field pushes to linked conversations. */
+/** New timeline events: start the workflows they trigger, and queue status, priority, comment and mapped-field pushes to linked conversations. */
 export const matchWorkflowsTask =
   (deps: WorkflowRunDeps): Task =>
   async (payload) => {
     const { entryIds } = z.object({ entryIds: z.array(z.string()) }).parse(payload);
     await matchWorkflows(deps, entryIds);
     await queueStatusPushes(deps.db, entryIds);
+    await queuePriorityPushes(deps.db, entryIds);
     await queueCommentPushes(deps.db, entryIds);
     await queueFieldPushes(deps.db, entryIds);
   };

@@ -13,6 +13,7 @@ import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
 import type { DestinationClient } from '../core/destination.ts';
 import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalation.ts';
+import { effectivePriorityMap } from '../core/priority-map.ts';
 import { formatRequestNumber } from '../core/request.ts';
 import type { TimelineDraft } from '../core/timeline.ts';
 import { findConnection, markInvalidCredentials } from '../db/repositories/destinations.ts';
@@ -115,7 +116,7 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
     .selectAll('e')
     .leftJoin('destination_connections as c', 'c.provider', 'e.provider')
     .select(['r.number as request_number', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email', 'counted.attempts as counted_attempts'])
-    .select(['c.account', 'c.secret_encrypted', 'c.status as connection_status', 'c.contact_email_field'])
+    .select(['c.account', 'c.secret_encrypted', 'c.status as connection_status', 'c.contact_email_field', 'c.priority_map'])
     .select((eb) =>
       eb
         .exists(eb.selectFrom('field_mappings as m').innerJoin('destination_connections as c', 'c.id', 'm.connection_id').select('m.request_field').whereRef('c.provider', '=', 'e.provider'))
@@ -128,7 +129,7 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
 export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
   const loaded = await loadDelivery(deps, escalationId);
   if (!loaded || loaded.state === 'linked' || loaded.state === 'failed') return;
-  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, counted_attempts, ...row } = loaded;
+  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, priority_map, counted_attempts, ...row } = loaded;
   const esc: Delivering = { ...row, pending: { patch: {}, entries: [] } };
   const provider = esc.provider as ProviderId;
   const p = PROVIDERS[provider];
@@ -171,14 +172,15 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
             contactId: esc.contact_remote_id!,
             subject: esc.subject,
             externalId: esc.id,
-            priority: esc.priority ?? p.priority('medium'),
+            // an escalation is stored with its priority; a row without one takes the admin's medium
+            priority: esc.priority ?? effectivePriorityMap(priority_map, p.defaultPriorityMap, p.priorityRange).medium,
             queueId: esc.target_kind === 'queue' ? esc.target_remote_id : null,
             teamId: esc.target_kind === 'team' ? esc.target_remote_id : null,
           }),
         ));
       saving = record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null, next_attempt_at: null }, [
         { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
-      ], { pushFields: Boolean(has_field_mappings) }); // mapped attributes go once the conversation exists
+      ], { pushFields: Boolean(has_field_mappings) }); // mapped attributes go once the conversation exists, so one Kustomer refuses (unknown since the mapping was saved) never fails the create
     }
 
     saving.catch(() => {}); // awaited below

@@ -2,10 +2,12 @@
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { draftEscalation, requestUrl } from '../core/escalation.ts';
 import { notFound } from '../core/errors.ts';
+import { destinationPriority } from '../core/priority-map.ts';
 import type { Db } from '../db/database.ts';
 import { listCustomFields } from '../db/repositories/custom-fields.ts';
 import { findConnection, listTargets } from '../db/repositories/destinations.ts';
 import { getRequestView } from '../db/repositories/requests.ts';
+import { connectionPriorityMap } from './priority-map.ts';
 
 export async function escalationOptions(db: Db, requestId: string, publicUrl: string) {
   const request = await getRequestView(db, requestId);
@@ -34,7 +36,8 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
       teams: targets.filter((t) => t.kind === 'team').map((t) => ({ id: t.remoteId, name: t.name })),
       channels: [...p.channels],
       priorityRange: p.priorityRange,
-      defaultPriority: p.priority(request.priority),
+      // the admin's priority map (Settings → Kustomer) turns the request's priority into the form's default
+      defaultPriority: destinationPriority(await connectionPriorityMap(db, id), request.priority),
     });
   }
   return { draft, destinations };

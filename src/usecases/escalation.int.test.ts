@@ -125,7 +125,8 @@ describe('escalating a request', () => {
     expect(options.draft.message).toContain('Tags: refund');
     expect(options.draft.message).toContain(`https://desk.example.com/requests/${r.key}`);
     const kustomer = options.destinations.find((d: any) => d.id === 'kustomer');
-    expect(kustomer).toMatchObject({ status: 'connected', defaultPriority: 3, priorityRange: { min: 1, max: 5 } });
+    // a high request: 4 on Kustomer's scale, where 3 is normal
+    expect(kustomer).toMatchObject({ status: 'connected', defaultPriority: 4, priorityRange: { min: 1, max: 5 } });
     expect(kustomer.queues.map((x: any) => x.name).sort()).toEqual(['Billing', 'Tier 2 Support', 'VIP']);
     expect(kustomer.channels).toContain('chat');
   });

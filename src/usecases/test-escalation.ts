@@ -1,9 +1,9 @@
 /** An admin's end-to-end check of the Kustomer setup: a sample request, escalated like any other. */
 import type { UserActor } from '../core/actor.ts';
 import { draftEscalation, requestUrl } from '../core/escalation.ts';
-import { PROVIDERS } from '../connectors/registry.ts';
 import { createRequest } from './create-request.ts';
 import type { DestinationDeps } from './destination-access.ts';
+import { connectionPriorityMap } from './priority-map.ts';
 import { checkEscalationInput, escalationTarget, submitEscalation } from './submit-escalation.ts';
 
 export async function testEscalation(
@@ -13,7 +13,7 @@ export async function testEscalation(
 ) {
   const now = deps.now();
   // Refuse a bad queue, team or channel before filing the sample request, so a refused test leaves nothing behind.
-  const choice = { destination: 'kustomer' as const, queueId: input.queueId, teamId: input.teamId, channel: input.channel, priority: PROVIDERS.kustomer.priority('low') };
+  const choice = { destination: 'kustomer' as const, queueId: input.queueId, teamId: input.teamId, channel: input.channel, priority: (await connectionPriorityMap(deps.db, 'kustomer')).low };
   checkEscalationInput(choice);
   await escalationTarget(deps.db, choice);
   const request = await createRequest(

@@ -109,8 +109,9 @@ describe('escalating to Kustomer in the browser', () => {
     await target.waitFor();
     expect(await dialog.getByLabel('Subject').inputValue()).toBe('Refund never arrived');
     expect(await dialog.getByLabel('Message').inputValue()).toContain('Order 4417 never arrived.');
-    expect(await dialog.getByLabel('Priority').inputValue()).toBe('3');
-    expect(await dialog.getByLabel('Priority').locator('option:checked').textContent()).toBe('3 — High');
+    // high → 4 on Kustomer's scale, where 3 is normal (the default priority map)
+    expect(await dialog.getByLabel('Priority').inputValue()).toBe('4');
+    expect(await dialog.getByLabel('Priority').locator('option:checked').textContent()).toBe('4 — High');
     expect(await dialog.getByLabel('Channel').inputValue()).toBe('email');
     await target.selectOption({ label: 'Tier 2 Support' });
     await dialog.getByRole('button', { name: 'Escalate to Tier 2 Support', exact: true }).click();

@@ -5,8 +5,12 @@ import { normaliseOrgName } from './org-name.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { parseWebhook, SIGNATURE_HEADER, verifySignature } from './webhook.ts';
 
-// Kustomer priorities run 1 (lowest) to 5 (highest) (docs/kustomer.md §10); 5 is left for Kustomer-side escalation.
-const PRIORITY = { low: 1, medium: 2, high: 3, urgent: 4 } as const;
+/**
+ * Kustomer priorities run 1 (lowest) to 5 (highest) (documented: docs/kustomer.md §10). A conversation created without
+ * a priority gets 3 (confirmed: public dumps of real conversations from several orgs; docs/kustomer.md), so 3 is
+ * Kustomer's normal and a medium request lands there, one step per level either side. Admins can change it.
+ */
+const DEFAULT_PRIORITY_MAP = { low: 2, medium: 3, high: 4, urgent: 5 } as const;
 
 export const kustomer: DestinationProvider = {
   id: 'kustomer',
@@ -14,8 +18,8 @@ export const kustomer: DestinationProvider = {
   accountLabel: 'Org name',
   normaliseAccount: normaliseOrgName,
   channels: MESSAGE_CHANNELS,
-  priority: (p) => PRIORITY[p],
   priorityRange: { min: 1, max: 5 },
+  defaultPriorityMap: DEFAULT_PRIORITY_MAP,
   readWebhook(rawBody, headers, signingKey) {
     if (signingKey !== null && !verifySignature(rawBody, headers.get(SIGNATURE_HEADER) ?? undefined, signingKey)) return null;
     return parseWebhook(rawBody);

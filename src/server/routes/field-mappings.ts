@@ -35,7 +35,16 @@ const RequestField = z
   .openapi({ description: 'A built-in field (title, description, priority, status, service, tags, requester_email, requester_name, request_key, request_link) or field.<custom field key>', example: 'field.order_number' });
 
 const FieldMappingSchema = z
-  .object({ requestField: RequestField, requestFieldLabel: z.string(), remoteField: z.string(), remoteType: RemoteFieldType })
+  .object({
+    requestField: RequestField,
+    requestFieldLabel: z.string(),
+    remoteField: z.string(),
+    remoteType: RemoteFieldType,
+    refused: z
+      .object({ since: z.string().openapi({ description: 'When Kustomer first refused it' }), reason: z.string().openapi({ description: 'Kustomer\'s words' }) })
+      .optional()
+      .openapi({ description: 'Present when Kustomer no longer knows the attribute (deleted from its metadata): it is not sent from `since` until it is back or the set is saved again' }),
+  })
   .openapi('FieldMapping');
 
 const MappingProblem = z.object({ requestField: z.string(), remoteField: z.string(), message: z.string() });

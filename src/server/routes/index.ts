@@ -8,6 +8,7 @@ import { workflowRoutes } from './workflows.ts';
 import { approvalRoutes } from './approvals.ts';
 import { syncRoutes } from './sync.ts';
 import { fieldMappingRoutes } from './field-mappings.ts';
+import { priorityMapRoutes } from './priority-map.ts';
 import { requestRoutes } from './requests.ts';
 import { customFieldRoutes } from './custom-fields.ts';
 import { inboxRoutes } from './inboxes.ts';
@@ -15,4 +16,4 @@ import { serviceRoutes } from './services.ts';
 import { userRoutes } from './users.ts';
 
 export const apiRoutes = router();
-for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes, workflowRoutes, approvalRoutes, syncRoutes, fieldMappingRoutes]) apiRoutes.route('/', r);
+for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes, workflowRoutes, approvalRoutes, syncRoutes, fieldMappingRoutes, priorityMapRoutes]) apiRoutes.route('/', r);

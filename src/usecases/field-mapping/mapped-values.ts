@@ -16,6 +16,8 @@ export interface MappedValue {
   remoteField: string;
   /** What is sent; null clears the remote field. */
   value: RemoteValue;
+  /** Set when the destination refused the attribute as unknown: it is left out until it is back (see push-mapped-values.ts). */
+  refused?: { since: Date; reason: string };
 }
 
 /**
@@ -53,12 +55,16 @@ export async function allMappedValues(q: Queryable, connectionId: string, reques
   for (const m of [...mappings].sort((a, b) => order.indexOf(a.requestField) - order.indexOf(b.requestField))) {
     const info = requestFieldInfo(m.requestField, defs);
     if (!info) continue;
-    out.push({ requestField: m.requestField, label: info.label, remoteField: m.remoteField, value: toRemoteValue(info.kind, m.remoteType, readRequestField(m.requestField, values)) });
+    const value = toRemoteValue(info.kind, m.remoteType, readRequestField(m.requestField, values));
+    out.push({ requestField: m.requestField, label: info.label, remoteField: m.remoteField, value, ...(m.refused ? { refused: m.refused } : {}) });
   }
   return out;
 }
 
-/** The values that will be sent for a request (empty fields are not sent when a conversation is created). */
+/**
+ * The values that will be sent for a request (empty fields are not sent when a conversation is created, nor are
+ * attributes the destination no longer knows).
+ */
 export async function mappedValues(q: Queryable, connectionId: string, requestId: string, publicUrl: string): Promise<MappedValue[]> {
-  return (await allMappedValues(q, connectionId, requestId, publicUrl)).filter((v) => v.value !== null);
+  return (await allMappedValues(q, connectionId, requestId, publicUrl)).filter((v) => v.value !== null && !v.refused);
 }

@@ -16,6 +16,8 @@ export interface FieldMappingView {
   requestFieldLabel: string;
   remoteField: string;
   remoteType: RemoteFieldType;
+  /** Present when the destination refused the attribute as unknown: since when it is left out, and its words. */
+  refused?: { since: string; reason: string };
 }
 
 /** The stored mappings in form order (built-ins, then custom fields); none when the destination is not connected. */
@@ -32,6 +34,7 @@ export async function getFieldMappings(q: Queryable, provider: ProviderId): Prom
       requestFieldLabel: requestFieldInfo(m.requestField, defs)?.label ?? customFieldKeyOf(m.requestField) ?? m.requestField,
       remoteField: m.remoteField,
       remoteType: m.remoteType,
+      ...(m.refused ? { refused: { since: m.refused.since.toISOString(), reason: m.refused.reason } } : {}),
     }))
     .sort((a, b) => rank(a.requestField) - rank(b.requestField) || a.requestField.localeCompare(b.requestField));
 }
@@ -45,7 +48,7 @@ export async function replaceFieldMappings(deps: DestinationDeps, provider: Prov
   if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
   const remoteFields = items.length ? await listRemoteFields(deps, provider) : [];
   const defs = await listCustomFields(deps.db);
-  const checked = checkMappings(items, defs, remoteFields);
+  const checked = checkMappings(items, defs, remoteFields, PROVIDERS[provider].displayName);
   if (!checked.ok) {
     const messages = checked.problems.map((p) => p.message);
     throw unprocessable(checked.problems.length === 1 ? messages[0]! : `${checked.problems.length} mappings cannot work: ${messages.join('. ')}`, {

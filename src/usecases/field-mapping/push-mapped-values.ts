@@ -4,12 +4,14 @@
  * It never changes the escalation: what happened goes on the request's timeline (internal, by the system):
  *   sync.fields_sent {fields}                     the values were stored on the conversation
  *   sync.field_rejected {field, label, message}   the destination refused one value (permanent 400/422), with its words;
- *                                                 the other values are still sent
+ *                                                 the other values are still sent. With `unknown: true, reason`: the
+ *                                                 destination no longer knows the attribute (checked in its metadata);
+ *                                                 the mapping is marked and the attribute left out until it is back
  *   sync.fields_failed {fields, reason}           nothing could be sent (credentials refused, conversation gone, or
  *                                                 retries used up); retryable failures are retried by the job first
  */
 import { ConnectorError } from '../../connectors/kit/errors.ts';
-import type { ProviderId } from '../../connectors/registry.ts';
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import { SYSTEM } from '../../core/actor.ts';
 import { requestFieldsChangedBy, type RemoteValue } from '../../core/field-mapping.ts';
 import type { TimelineDraft } from '../../core/timeline.ts';
@@ -21,6 +23,7 @@ import { addJob, enqueue } from '../../db/transaction.ts';
 import type { EscalationRow } from '../../db/schema.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 import { allMappedValues, type MappedValue } from './mapped-values.ts';
+import { clearRefused, markRefused } from './store.ts';
 
 export const PUSH_MAPPED_FIELDS = 'push-mapped-fields';
 
@@ -138,29 +141,47 @@ export async function pushMappedValues(
 
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
   const conversationId = esc.remote_id;
+  const name = PROVIDERS[provider].displayName;
   const send = (vs: MappedValue[]) => client.updateTicket(conversationId, { customValues: Object.fromEntries(vs.map((v) => [v.remoteField, v.value])) as Record<string, RemoteValue> });
+  // The destination's attribute names now; null when they cannot be read (a missing permission, an outage).
+  const knownNames = async () => {
+    const fields = await client.listTicketFields().catch(() => null);
+    return fields && new Set(fields.map((f) => f.name));
+  };
 
   const sent: string[] = [];
-  const rejected: { field: string; label: string; message: string }[] = [];
+  const rejected: Rejection[] = [];
+  const unknown = (vs: MappedValue[], since: Date, reason: string) =>
+    rejected.push(...vs.map((v) => ({ field: v.remoteField, label: v.label, message: `${name} no longer knows ${v.remoteField}: not sent since ${since.toISOString().slice(0, 10)}`, reason, unknown: true })));
+  let toSend = values;
   try {
-    try {
-      await send(values);
-      sent.push(...values.map((v) => v.remoteField));
-    } catch (err) {
-      if (!refusesValues(err)) throw err;
-      if (values.length === 1) {
-        rejected.push({ field: values[0]!.remoteField, label: values[0]!.label, message: vendorWords(err) });
-      } else {
-        // One bad value refuses the whole update: send them one by one so the good ones land and each bad one is named.
-        for (const v of values) {
-          try {
-            await send([v]);
-            sent.push(v.remoteField);
-          } catch (one) {
-            if (!refusesValues(one)) throw one;
-            rejected.push({ field: v.remoteField, label: v.label, message: vendorWords(one) });
-          }
+    // Metadata changes: an attribute refused before is checked again, and sent once the destination knows it again.
+    const refusedBefore = values.filter((v) => v.refused);
+    if (refusedBefore.length) {
+      const names = await knownNames();
+      const back = names ? refusedBefore.filter((v) => names.has(v.remoteField)) : [];
+      await clearRefused(deps.db, connection.id, back.map((v) => v.remoteField));
+      for (const v of refusedBefore.filter((x) => !back.includes(x))) unknown([v], v.refused!.since, v.refused!.reason);
+      toSend = values.filter((v) => !v.refused || back.includes(v));
+    }
+    if (toSend.length) {
+      try {
+        await send(toSend);
+        sent.push(...toSend.map((v) => v.remoteField));
+      } catch (err) {
+        if (!refusesValues(err)) throw err;
+        // Kustomer refuses a whole update for one attribute it does not know (400 badparam "Additional properties
+        // not allowed", recorded: nebulab/solidus_kustomer create_failure.yml): its metadata tells which ones are
+        // gone. They are marked and left out from now on; the rest is sent again.
+        const names = await knownNames();
+        const gone = names ? toSend.filter((v) => !names.has(v.remoteField)) : [];
+        if (gone.length) {
+          const now = deps.now();
+          await markRefused(deps.db, connection.id, gone.map((v) => v.remoteField), vendorWords(err), now);
+          unknown(gone, now, vendorWords(err));
+          toSend = toSend.filter((v) => !gone.includes(v));
         }
+        await sendApart(toSend, gone.length ? null : err);
       }
     }
   } catch (err) {
@@ -177,12 +198,54 @@ export async function pushMappedValues(
   }
   await record(deps, esc, entries(sent, rejected));
   return { sent, rejected: rejected.map(({ field, message }) => ({ field, message })) };
+
+  /**
+   * Sends values after a refusal. `refusal`: the refusal of exactly these values (a single one is then rejected
+   * without sending it again); null: these values have not been sent as they are.
+   */
+  async function sendApart(vs: MappedValue[], refusal: ConnectorError | null) {
+    if (!vs.length) return;
+    if (refusal && vs.length === 1) {
+      rejected.push({ field: vs[0]!.remoteField, label: vs[0]!.label, message: vendorWords(refusal) });
+      return;
+    }
+    if (!refusal) {
+      try {
+        await send(vs);
+        sent.push(...vs.map((v) => v.remoteField));
+        return;
+      } catch (err) {
+        if (!refusesValues(err)) throw err;
+        if (vs.length === 1) return void rejected.push({ field: vs[0]!.remoteField, label: vs[0]!.label, message: vendorWords(err) });
+      }
+    }
+    // One bad value refuses the whole update: send them one by one so the good ones land and each bad one is named.
+    for (const v of vs) {
+      try {
+        await send([v]);
+        sent.push(v.remoteField);
+      } catch (one) {
+        if (!refusesValues(one)) throw one;
+        rejected.push({ field: v.remoteField, label: v.label, message: vendorWords(one) });
+      }
+    }
+  }
 }
 
-function entries(sent: string[], rejected: { field: string; label: string; message: string }[]): TimelineDraft[] {
+interface Rejection {
+  field: string;
+  label: string;
+  message: string;
+  /** The destination's own words, when `message` is ours. */
+  reason?: string;
+  /** The destination does not know the attribute (any more). */
+  unknown?: boolean;
+}
+
+function entries(sent: string[], rejected: Rejection[]): TimelineDraft[] {
   return [
     ...(sent.length ? [{ type: 'sync.fields_sent', data: { fields: sent } }] : []),
-    ...rejected.map((r) => ({ type: 'sync.field_rejected', data: { field: r.field, label: r.label, message: r.message } })),
+    ...rejected.map((r) => ({ type: 'sync.field_rejected', data: { field: r.field, label: r.label, message: r.message, ...(r.unknown ? { unknown: true, reason: r.reason } : {}) } })),
   ];
 }
 

@@ -7,16 +7,43 @@ export interface StoredMapping {
   requestField: string;
   remoteField: string;
   remoteType: RemoteFieldType;
+  /** Since when the destination refuses the attribute as unknown (pushes leave it out), with its words; null: in use. */
+  refused: { since: Date; reason: string } | null;
 }
 
 export async function listMappings(q: Queryable, connectionId: string): Promise<StoredMapping[]> {
   const rows = await q
     .selectFrom('field_mappings')
-    .select(['request_field', 'remote_field', 'remote_type'])
+    .select(['request_field', 'remote_field', 'remote_type', 'refused_at', 'refused_reason'])
     .where('connection_id', '=', connectionId)
     .orderBy('request_field')
     .execute();
-  return rows.map((r) => ({ requestField: r.request_field, remoteField: r.remote_field, remoteType: r.remote_type as RemoteFieldType }));
+  return rows.map((r) => ({
+    requestField: r.request_field,
+    remoteField: r.remote_field,
+    remoteType: r.remote_type as RemoteFieldType,
+    refused: r.refused_at ? { since: new Date(r.refused_at), reason: r.refused_reason ?? '' } : null,
+  }));
+}
+
+/**
+ * Marks attributes the destination no longer knows. The first date stays ("not sent since"); the reason is the
+ * latest refusal's.
+ */
+export async function markRefused(q: Queryable, connectionId: string, remoteFields: readonly string[], reason: string, now: Date): Promise<void> {
+  if (!remoteFields.length) return;
+  await q
+    .updateTable('field_mappings')
+    .set((eb) => ({ refused_at: eb.fn.coalesce('refused_at', eb.val(now)), refused_reason: reason }))
+    .where('connection_id', '=', connectionId)
+    .where('remote_field', 'in', [...remoteFields])
+    .execute();
+}
+
+/** The destination knows these attributes again: they are sent from now on. */
+export async function clearRefused(q: Queryable, connectionId: string, remoteFields: readonly string[]): Promise<void> {
+  if (!remoteFields.length) return;
+  await q.updateTable('field_mappings').set({ refused_at: null, refused_reason: null }).where('connection_id', '=', connectionId).where('remote_field', 'in', [...remoteFields]).execute();
 }
 
 /** Replaces a connection's whole mapping set; call inside a transaction. */

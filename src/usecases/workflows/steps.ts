@@ -4,12 +4,14 @@ import { AppError, unprocessable } from '../../core/errors.ts';
 import { conditionsHold } from '../../core/workflow-conditions.ts';
 import type { Step } from '../../core/workflow-definition.ts';
 import { renderTemplate } from '../../core/workflow-template.ts';
+import { destinationPriority } from '../../core/priority-map.ts';
 import { PROVIDERS } from '../../connectors/registry.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import { addCommentInTx } from '../add-comment.ts';
 import { lockRequest } from '../../db/repositories/requests.ts';
 import { changeRequestInTx } from '../change-request.ts';
 import { insertEscalation } from '../submit-escalation.ts';
+import { connectionPriorityMap } from '../priority-map.ts';
 import { enqueueRun } from './match-workflows.ts';
 import { notify } from './notify.ts';
 import { loadSnapshot, type RequestSnapshot } from './request-snapshot.ts';
@@ -106,8 +108,8 @@ async function notifyStep(deps: WorkflowRunDeps, tx: Tx, snap: RequestSnapshot, 
 /** Hands the conversation to the escalation delivery (exactly one conversation, whatever fails) and waits for it. */
 async function conversationStep(tx: Tx, ctx: StepContext, snap: RequestSnapshot, step: Extract<Step, { type: 'create_conversation' }>, render: (t: string) => string, now: Date): Promise<StepOutcome> {
   if (!ctx.resuming) {
-    const provider = PROVIDERS[step.destination];
-    const priority = step.priority === 'from_request' ? provider.priority(snap.priority) : step.priority;
+    // "from the request": through the admin's priority map of the destination (Settings → Kustomer)
+    const priority = step.priority === 'from_request' ? destinationPriority(await connectionPriorityMap(tx, step.destination), snap.priority) : step.priority;
     try {
       const { id: escalationId } = await insertEscalation(
         tx,

@@ -25,6 +25,8 @@ export interface FieldMapping {
   requestFieldLabel: string;
   remoteField: string;
   remoteType: RemoteFieldType;
+  /** Present when Kustomer no longer knows the attribute: it is not sent from `since` until it is back. */
+  refused?: { since: string; reason: string };
 }
 
 export interface MappingInput {

@@ -106,7 +106,7 @@ describe('in-process controls', () => {
 
   it('accepts array values only for attributes the metadata marks multi', async () => {
     const t = createTestEmulator();
-    t.control.setMetadata({ org: 'acme', properties: { labelsStr: { type: 'string', multi: true } } });
+    t.control.setMetadata({ org: 'acme', properties: { labelsStr: { type: 'string', multi: true }, otherStr: { type: 'string' } } });
     const customer = await t.createCustomer();
     expect((await t.api('POST', '/v1/conversations', { body: { customer, custom: { labelsStr: ['a', 'b'] } } })).status).toBe(201);
     expect((await t.api('POST', '/v1/conversations', { body: { customer, custom: { otherStr: ['a'] } } })).status).toBe(400);

@@ -13,8 +13,11 @@ import type { ConversationRecord } from './records.ts';
 import { renderConversation } from './render-records.ts';
 import { findInOrg, inOrg } from './store.ts';
 
-/** Kustomer's default priority is not documented (docs/kustomer.md §10, [I]); 1 is our guess. */
-export const DEFAULT_PRIORITY = 1;
+/**
+ * A conversation created without a priority gets 3: not documented, but confirmed by public dumps of real
+ * conversations from several orgs created without one (docs/kustomer.md §10). So 3 is Kustomer's normal priority.
+ */
+export const DEFAULT_PRIORITY = 3;
 
 export function systemQueueId(deps: EmulatorDeps, orgId: string): string {
   const q = inOrg(deps.store.queues, orgId).find((x) => x.system);

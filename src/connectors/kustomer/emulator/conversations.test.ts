@@ -42,8 +42,53 @@ describe('creating conversations', () => {
     expect(team.body.errors[0].source).toEqual({ pointer: '/assignedTeams/0' });
   });
 
+  it('gives a conversation created without a priority priority 3, Kustomer\'s normal', async () => {
+    const t = createTestEmulator();
+    const conv = await t.createConversation();
+    expect(conv.attributes.priority).toBe(3);
+  });
+
+  it('refuses a custom attribute the org\'s metadata does not define with the recorded 400 badparam, and creates nothing', async () => {
+    const t = createTestEmulator();
+    t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' } } });
+    const customer = await t.createCustomer();
+    const r = await t.api('POST', '/v1/conversations', { body: { customer, custom: { orderNumberStr: 'A-1', notAnActualAttributeStr: 'foobar' } } });
+    expect(r.status).toBe(400);
+    // the recorded reply (solidus_kustomer create_failure.yml), field by field; `status` is left to the error shape
+    expect(r.body.errors).toHaveLength(1);
+    expect(r.body.errors[0]).toMatchObject({
+      code: 'badparam',
+      title: 'Additional properties not allowed',
+      detail: '/properties/custom/additionalProperties',
+      source: { parameter: 'notAnActualAttributeStr' },
+    });
+    expect(t.control.conversations('acme')).toEqual([]);
+    // an org that never defined custom attributes knows none
+    const bare = createTestEmulator();
+    const other = await bare.api('POST', '/v1/conversations', { body: { customer: await bare.createCustomer(), custom: { orderNumberStr: '1' } } });
+    expect(other.status).toBe(400);
+    expect(other.body.errors[0]).toMatchObject({ code: 'badparam', source: { parameter: 'orderNumberStr' } });
+  });
+
+  it('refuses on update an attribute deleted from the metadata, even to clear it, and keeps the conversation as it was', async () => {
+    const t = createTestEmulator();
+    t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' }, refundNum: { type: 'number' } } });
+    const conv = await t.createConversation({ custom: { orderNumberStr: 'A-1' } });
+    t.control.setMetadata({ org: 'acme', properties: { refundNum: { type: 'number' } } });
+    for (const value of ['A-2', null]) {
+      const r = await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { custom: { refundNum: 3, orderNumberStr: value } } });
+      expect(r.status).toBe(400);
+      expect(r.body.errors[0]).toMatchObject({ code: 'badparam', title: 'Additional properties not allowed', source: { parameter: 'orderNumberStr' } });
+    }
+    const now = t.control.conversations('acme')[0]!.attributes;
+    expect(now.custom).toEqual({ orderNumberStr: 'A-1' });
+    expect(now.rev).toBe(1);
+    expect((await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { custom: { refundNum: 3 } } })).status).toBe(200);
+  });
+
   it('refuses a priority outside 1–5 and a custom attribute without a type suffix with 400', async () => {
     const t = createTestEmulator();
+    t.control.setMetadata({ org: 'acme', properties: { totalOrdersNum: { type: 'number' } } });
     const customer = await t.createCustomer();
     expect((await t.api('POST', '/v1/conversations', { body: { customer, priority: 6 } })).status).toBe(400);
     expect((await t.api('POST', '/v1/conversations', { body: { customer, custom: { orderNumber: '1' } } })).status).toBe(400);
@@ -81,6 +126,7 @@ describe('creating conversations', () => {
 describe('updating conversations', () => {
   it('merges a PATCH and bumps rev, updatedAt and modifiedAt', async () => {
     const t = createTestEmulator();
+    t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' }, resolutionStr: { type: 'string' } } });
     const conv = await t.createConversation({ priority: 2, custom: { orderNumberStr: '4417' } });
     t.clock.advance(5_000);
     const r = await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'done', custom: { resolutionStr: 'refunded' } } });
@@ -118,7 +164,7 @@ describe('updating conversations', () => {
     const merged = await t.api('PUT', `/v1/conversations/${conv.id}`, { body: { name: 'Renamed' } });
     expect(merged.body.data.attributes).toMatchObject({ name: 'Renamed', priority: 4, assignedTeams: [t.demo.teams.billing.id] });
     const replaced = await t.api('PUT', `/v1/conversations/${conv.id}?replace=true`, { body: { status: 'open' } });
-    expect(replaced.body.data.attributes).toMatchObject({ name: null, priority: 1, assignedTeams: [] });
+    expect(replaced.body.data.attributes).toMatchObject({ name: null, priority: 3, assignedTeams: [] });
     expect(replaced.body.data.relationships.queue.data.id).toBe(t.demo.queues.defaultQueue.id);
   });
 

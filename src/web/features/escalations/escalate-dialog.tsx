@@ -259,7 +259,7 @@ function EscalateForm({
             </select>
           )}
         </Field>
-        <Field label="Priority" error={errors.priority} hint={`Kustomer's scale, ${min} to ${max}; from the request's priority`}>
+        <Field label="Priority" error={errors.priority} hint={`Kustomer's scale, ${min} to ${max} (3 is normal); from the request's priority, as set in Settings → Kustomer`}>
           {(id, d) => (
             <select id={id} value={priority} aria-describedby={d} onChange={(e) => setPriority(Number(e.target.value))}>
               {range(min, max).map((p) => (

@@ -48,8 +48,8 @@ describe('escalation words', () => {
   it('labels states, priorities and channels', () => {
     expect(stateLabel('sending')).toBe('Sending…');
     expect(stateLabel('link_failed')).toBe('Link failed');
-    expect(destinationPriorityLabel(3)).toBe('3 — High');
-    expect(destinationPriorityLabel(5)).toBe('5 — Highest');
+    expect(destinationPriorityLabel(3)).toBe('3 — Normal');
+    expect(destinationPriorityLabel(5)).toBe('5 — Urgent');
     expect(destinationPriorityLabel(9)).toBe('9');
     expect(channelLabel('twitter-dm')).toBe('Twitter DM');
     expect(channelLabel('carrier-pigeon')).toBe('Carrier pigeon');

@@ -15,9 +15,13 @@ export const STATE_LABELS: Record<EscalationState, string> = {
 };
 export const stateLabel = (s: string): string => STATE_LABELS[s as EscalationState] ?? humanize(s);
 
-/** Kustomer's 1–5 scale in words. */
-const PRIORITY_WORDS: Record<number, string> = { 1: 'Low', 2: 'Medium', 3: 'High', 4: 'Urgent', 5: 'Highest' };
-/** "3 — High" */
+/**
+ * Kustomer's 1–5 scale in words. 3 is Kustomer's normal (what a conversation created without a priority gets), so
+ * the words match the default priority map (low 2, medium 3, high 4, urgent 5). Kustomer's own labels are not
+ * confirmed by any public source.
+ */
+const PRIORITY_WORDS: Record<number, string> = { 1: 'Lowest', 2: 'Low', 3: 'Normal', 4: 'High', 5: 'Urgent' };
+/** "3 — Normal" */
 export const destinationPriorityLabel = (n: number): string => (PRIORITY_WORDS[n] ? `${n} — ${PRIORITY_WORDS[n]}` : String(n));
 
 const CHANNEL_LABELS: Record<string, string> = {

@@ -92,7 +92,7 @@ describe('escalation lines', () => {
       priority: 3,
       subject: 'Refund never arrived',
     });
-    expect(entrySentence(requested)).toBe('Ada escalated to Kustomer · Tier 2 Support (Email, priority 3 — High)');
+    expect(entrySentence(requested)).toBe('Ada escalated to Kustomer · Tier 2 Support (Email, priority 3 — Normal)');
     expect(describeEntry(requested)).toMatchObject({ kind: 'escalation', internal: true, text: 'escalated to Kustomer · Tier 2 Support' });
     expect(entrySentence(byAda('escalation.requested', { destination: 'Kustomer', target: { kind: 'team', id: 't9', name: null } }))).toBe(
       'Ada escalated to Kustomer · team t9',

@@ -11,6 +11,7 @@ import {
   mappedValueText,
   payloadOf,
   problemsByRow,
+  refusedNote,
   remoteFieldChoices,
   remoteFieldText,
   requestFieldChoices,
@@ -142,5 +143,15 @@ describe('values on the Escalate form', () => {
     const long = mappedValueText('word '.repeat(100), 40);
     expect(long).toHaveLength(40);
     expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('an attribute Kustomer no longer knows', () => {
+  it('says so with the date it was first refused, and nothing for an attribute in use', () => {
+    const since = '2026-12-04T10:00:00.000Z';
+    const note = refusedNote({ remoteField: 'orderNumberStr', refused: { since, reason: 'Additional properties not allowed' } });
+    expect(note).toMatch(/^Kustomer no longer knows orderNumberStr: not sent since .*2026/);
+    expect(note).toContain('Create it again in Kustomer, or choose another attribute.');
+    expect(refusedNote({ remoteField: 'refundNum' })).toBeNull();
   });
 });

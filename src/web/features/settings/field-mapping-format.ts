@@ -5,6 +5,7 @@
  */
 import type { FieldMapping, MappingInput, MappingProblem, MappedValue, RemoteField, RemoteFieldType } from '../../api/field-mappings.ts';
 import type { CustomField, CustomFieldType } from '../../api/types.ts';
+import { formatDateTime } from '../../ui/format.ts';
 
 /** The built-in request fields a mapping can name, in the server's order (src/core/field-mapping.ts). */
 export const BUILTIN_REQUEST_FIELDS: readonly { value: string; label: string }[] = [
@@ -90,6 +91,15 @@ export function remoteFieldChoices(remoteFields: readonly RemoteField[], inUse: 
     if (value && !remoteFields.some((f) => f.name === value)) choices.push({ value, label: `${value} (no longer in Kustomer)`, missing: true });
   }
   return choices;
+}
+
+/**
+ * A saved mapping Kustomer no longer knows (it refused the attribute as unknown when values were sent):
+ * "Kustomer no longer knows orderNumberStr: not sent since <date>", or null when it is in use.
+ */
+export function refusedNote(m: Pick<FieldMapping, 'remoteField' | 'refused'>): string | null {
+  if (!m.refused) return null;
+  return `Kustomer no longer knows ${m.remoteField}: not sent since ${formatDateTime(m.refused.since)}. Create it again in Kustomer, or choose another attribute.`;
 }
 
 // ---------- the draft ----------

@@ -23,13 +23,15 @@ import {
   isDirty,
   payloadOf,
   problemsByRow,
+  refusedNote,
   remoteFieldChoices,
   requestFieldChoices,
   rowsFromMappings,
   usedElsewhere,
 } from './field-mapping-format.ts';
 
-const NOTE = "Values are sent when the conversation is created and whenever the field changes; a value Kustomer refuses is reported on the request's timeline.";
+const NOTE =
+  "Values are sent when the conversation is created and whenever the field changes; a value Kustomer refuses is reported on the request's timeline. An attribute Kustomer no longer knows is left out (the conversation is still created) until it exists again.";
 
 function Options({ choices, used, current }: { choices: Choice[]; used: Set<string>; current: string }) {
   return (
@@ -70,6 +72,7 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
   const problems = problemsByRow(rows, mappingProblems(save.error));
   const problemCount = [...problems.values()].reduce((n, list) => n + list.length, 0);
   const otherError = mappingProblems(save.error).length ? null : save.error;
+  const refusedNotes = new Map(saved.flatMap((m) => (m.refused ? [[`${m.requestField}\u0000${m.remoteField}`, refusedNote(m)!] as const] : [])));
 
   // A new row's first select takes the focus.
   useEffect(() => {
@@ -134,9 +137,12 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
               const messages = [...(incomplete.has(r.key) ? [incomplete.get(r.key)!] : []), ...(problems.get(r.key) ?? [])];
               const problemId = `${idBase}-problem-${r.key}`;
               const invalid = messages.length > 0 ? true : undefined;
-              const described = invalid ? problemId : undefined;
+              // A saved pair Kustomer refused as unknown when values were sent: said under the row until it changes.
+              const refusedId = `${idBase}-refused-${r.key}`;
+              const refused = refusedNotes.get(`${r.requestField}\u0000${r.remoteField}`) ?? null;
+              const described = [invalid ? problemId : null, refused ? refusedId : null].filter(Boolean).join(' ') || undefined;
               // A row with a problem and the problem under it read as one: no rule between them.
-              const cell = invalid ? { borderBottom: 0 } : undefined;
+              const cell = invalid || refused ? { borderBottom: 0 } : undefined;
               return (
                 <Fragment key={r.key}>
                   <tr data-row={r.key} data-testid="field-mapping-row" className={invalid ? 'field-invalid' : undefined}>
@@ -186,6 +192,15 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
                       </button>
                     </td>
                   </tr>
+                  {refused && (
+                    <tr data-testid="field-mapping-refused-attribute">
+                      <td colSpan={4} style={{ paddingTop: 0, ...(invalid ? { borderBottom: 0 } : {}) }}>
+                        <div id={refusedId} className="field-hint hint-warning">
+                          {refused}
+                        </div>
+                      </td>
+                    </tr>
+                  )}
                   {invalid && (
                     <tr data-testid="field-mapping-problem">
                       <td colSpan={4} style={{ paddingTop: 0 }}>
@@ -246,6 +261,7 @@ function SavedList({ saved }: { saved: FieldMapping[] }) {
           <dt>{m.requestFieldLabel}</dt>
           <dd>
             → <code>{m.remoteField}</code>
+            {m.refused && <div className="field-hint hint-warning">{refusedNote(m)}</div>}
           </dd>
         </Fragment>
       ))}

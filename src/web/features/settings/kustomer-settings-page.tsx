@@ -1,7 +1,8 @@
 /**
  * Settings → Integrations → Kustomer (admins). Not connected: the Authorize form. Connected: status, org, key suffix,
  * missing optional permissions, last sync, Re-sync, Replace key, Disconnect, the queues and teams agents may
- * escalate to, where the customer's email comes from, and a Test escalation.
+ * escalate to, where the customer's email comes from, which Kustomer priority each request priority becomes, and a
+ * Test escalation.
  */
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -22,6 +23,7 @@ import { KustomerConnectForm } from './kustomer-connect-form.tsx';
 import { KustomerContactField } from './kustomer-contact-field.tsx';
 import { KustomerDisconnectButton } from './kustomer-disconnect-button.tsx';
 import { KustomerFieldMappingCard } from './kustomer-field-mapping-card.tsx';
+import { KustomerPriorityMapCard } from './kustomer-priority-map-card.tsx';
 import { KustomerSyncCard } from './kustomer-sync-card.tsx';
 import { KustomerTargetList } from './kustomer-target-list.tsx';
 import { KustomerTestEscalation } from './kustomer-test-escalation.tsx';
@@ -217,6 +219,7 @@ function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisc
         <KustomerTargetList kind="teams" targets={data.teams} onToggle={onToggle('teams')} />
       </div>
       <KustomerContactField data={data} />
+      <KustomerPriorityMapCard />
       <KustomerSyncCard />
       <KustomerTestEscalation data={data} />
       <KustomerFieldMappingCard />

@@ -21,6 +21,14 @@ describe('sync timeline lines', () => {
     );
   });
 
+  it('tells a priority Bridgedesk set on the conversation through the priority map, or could not set', () => {
+    expect(line('sync.priority_sent', { ...base, priority: 'high', remotePriority: 4 })).toBe('Bridgedesk set Kustomer conversation 6b06a1b2… to priority 4 (request high)');
+    expect(line('sync.priority_failed', { ...base, priority: 'low', remotePriority: 2, reason: 'Invalid credentials' })).toBe(
+      'Bridgedesk could not set Kustomer conversation 6b06a1b2… to priority 2 (request low) — Invalid credentials',
+    );
+    expect(line('sync.priority_sent', {})).toBe('Bridgedesk set Kustomer conversation to its priority');
+  });
+
   it('tells a status Bridgedesk sent, or could not send', () => {
     expect(line('sync.status_sent', { ...base, status: 'closed' })).toBe('Bridgedesk marked Kustomer conversation 6b06a1b2… done');
     expect(line('sync.status_sent', { ...base, status: 'open' })).toBe('Bridgedesk marked Kustomer conversation 6b06a1b2… open');

@@ -5,7 +5,7 @@
  * null for anything that is not a sync entry this knows. Pure: unit-tested in sync-timeline-format.test.ts.
  */
 import type { TimelineEntry } from '../../api/types.ts';
-import { joinWords, plural, statusLabel } from '../../ui/format.ts';
+import { joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
 import { channelLabel, shortId } from '../escalations/escalation-format.ts';
 import { remoteStatusWord } from './sync-format.ts';
 
@@ -58,6 +58,14 @@ export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): 
       return { subject: BRIDGEDESK, rest: `marked ${destination} ${conversation(d)} ${remoteStatusWord(d.status)}` };
     case 'sync.status_failed':
       return { subject: BRIDGEDESK, rest: `could not mark ${destination} ${conversation(d)} ${remoteStatusWord(d.status)}`, detail: str(d.reason) ?? undefined };
+    case 'sync.priority_sent':
+    case 'sync.priority_failed': {
+      const level = typeof d.remotePriority === 'number' ? `priority ${d.remotePriority}` : 'its priority';
+      const from = str(d.priority) ? ` (request ${priorityLabel(d.priority).toLowerCase()})` : '';
+      return entry.type === 'sync.priority_sent'
+        ? { subject: BRIDGEDESK, rest: `set ${destination} ${conversation(d)} to ${level}${from}` }
+        : { subject: BRIDGEDESK, rest: `could not set ${destination} ${conversation(d)} to ${level}${from}`, detail: str(d.reason) ?? undefined };
+    }
     case 'sync.message_received': {
       const channel = str(d.channel);
       return {

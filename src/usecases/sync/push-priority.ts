@@ -1,0 +1,73 @@
+/**
+ * Bridgedesk → destination: when a linked request's priority changes and outbound sync is on, its conversations
+ * take the priority the admin's priority map gives (Settings → Kustomer; Kustomer's default low 2, medium 3,
+ * high 4, urgent 5). The destination never changes a request's priority (inbound sync maps statuses only), so
+ * there is no echo to suppress.
+ */
+import { SYSTEM } from '../../core/actor.ts';
+import { destinationPriority } from '../../core/priority-map.ts';
+import { PRIORITIES, type Priority } from '../../core/request.ts';
+import { SyncSettings } from '../../core/sync-settings.ts';
+import { ConnectorError } from '../../connectors/kit/errors.ts';
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
+import type { Db } from '../../db/database.ts';
+import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
+import { appendTimeline } from '../../db/repositories/timeline.ts';
+import { enqueueJob, withTransaction } from '../../db/transaction.ts';
+import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { connectionPriorityMap } from '../priority-map.ts';
+
+export const PUSH_PRIORITY = 'push-priority';
+
+const isPriority = (v: unknown): v is Priority => (PRIORITIES as readonly unknown[]).includes(v);
+
+/** Called for new timeline entries: queues a push for each priority change of a request with linked conversations. */
+export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<number> {
+  if (!entryIds.length) return 0;
+  const changes = await db.selectFrom('timeline_entries').select(['id', 'request_id', 'data']).where('id', 'in', entryIds).where('type', '=', 'request.priority_changed').orderBy('id').execute();
+  let queued = 0;
+  for (const c of changes) {
+    const after = (c.data as { after?: unknown }).after;
+    if (!isPriority(after)) continue;
+    const escalations = await db
+      .selectFrom('escalations as e')
+      .innerJoin('destination_connections as c', 'c.provider', 'e.provider')
+      .select(['e.id', 'c.sync_settings'])
+      .where('e.request_id', '=', c.request_id)
+      .where('e.remote_id', 'is not', null)
+      .where('e.state', '!=', 'failed')
+      .execute();
+    for (const esc of escalations) {
+      if (!SyncSettings.parse(esc.sync_settings).outbound) continue;
+      // One queue per escalation keeps pushes in order; the job key makes a repeated call for one entry a no-op.
+      await enqueueJob(db, PUSH_PRIORITY, { escalationId: esc.id, priority: after }, { jobKey: `push-priority:${esc.id}:${c.id}`, queueName: `priority-push:${esc.id}`, maxAttempts: 10 });
+      queued++;
+    }
+  }
+  return queued;
+}
+
+/** Sets the conversation's priority from the request priority, through the connection's map as it is now. */
+export async function pushPriority(deps: DestinationDeps, escalationId: string, priority: Priority): Promise<void> {
+  const esc = await deps.db.selectFrom('escalations').select(['id', 'request_id', 'provider', 'remote_id']).where('id', '=', escalationId).executeTakeFirst();
+  if (!esc?.remote_id) return;
+  const provider = esc.provider as ProviderId;
+  const connection = await findConnection(deps.db, provider);
+  if (!connection || connection.status !== 'connected') return;
+  const remotePriority = destinationPriority(await connectionPriorityMap(deps.db, provider), priority);
+  const name = PROVIDERS[provider].displayName;
+  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
+  const log = (type: string, data: Record<string, unknown>) =>
+    withTransaction(deps.db, (tx) =>
+      appendTimeline(tx, esc.request_id, SYSTEM, [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, priority, remotePriority, ...data } }], deps.now()),
+    );
+  try {
+    await client.updateTicket(esc.remote_id, { priority: remotePriority });
+    await log('sync.priority_sent', {});
+  } catch (err) {
+    if (!(err instanceof ConnectorError)) throw err;
+    if (err.kind === 'retryable') throw err; // graphile-worker retries with backoff
+    if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', deps.now());
+    await log('sync.priority_failed', { reason: err.kind === 'auth' ? 'Invalid credentials' : err.message });
+  }
+}
