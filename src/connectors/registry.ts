@@ -24,6 +24,8 @@ export interface DestinationProvider {
   /** Maps our priority to the provider's numeric range. */
   priority(p: 'low' | 'medium' | 'high' | 'urgent'): number;
   priorityRange: { min: number; max: number };
+  /** Whether escalation cannot work without this permission (the provider's own name for it). */
+  isRequiredPermission(name: string): boolean;
   /** Verifies and parses a webhook delivery; null when the signature or the body is not the provider's. */
   readWebhook(rawBody: string, headers: Headers, signingKey: string | null): DestinationEvent | null;
   createClient(input: {

@@ -30,6 +30,11 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /**
+   * The object whose own, per-object rate limit the call draws on (e.g. `notes:<conversation id>`), when the vendor
+   * has one for this call: the budget then also waits for that object's window.
+   */
+  objectKey?: string;
 }
 
 export interface HttpReply {

@@ -46,11 +46,19 @@ async function failure(p: Promise<unknown>): Promise<ConnectorError> {
 
 describe('calls', () => {
   it('checks a key and names the permissions it lacks', async () => {
-    expect(await client().checkKey()).toEqual({ missing: [], missingRequired: [] });
+    expect(await client().checkKey()).toEqual({ missing: [], missingRequired: [], account: 'acme' });
     const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.customer.read', 'org.permission.queue.read'] });
     const check = await client({ apiKey: narrow.key }).checkKey();
     expect(check.missingRequired).toContain('org.permission.conversation.create');
     expect(check.missingRequired).not.toContain('org.permission.customer.read');
+  });
+
+  it("names the key's org from GET /v1/orgs/current", async () => {
+    emulator.control.createOrg({ name: 'globex' });
+    const other = emulator.control.createApiKey({ org: 'globex', roles: ['org.permission'] });
+    // Typed as acme, but the key is globex's: the check says so.
+    expect((await client({ apiKey: other.key }).checkKey()).account).toBe('globex');
+    expect(emulator.control.calls().map((c) => c.path)).toEqual(['/v1/auth/tokens/current', '/v1/orgs/current']);
   });
 
   it('lists queues and teams across every page', async () => {
@@ -131,19 +139,37 @@ describe('failures', () => {
     expect((await failure(client().checkKey())).kind).toBe('auth');
   });
 
-  it('classifies a missing role as auth', async () => {
+  it('tells a key that lacks one role (401 from Kustomer) from a bad key, and names the role', async () => {
     const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.customer.read'] });
-    expect(await failure(client({ apiKey: narrow.key }).listTeams())).toMatchObject({ kind: 'auth', status: 403 });
+    const err = await failure(client({ apiKey: narrow.key }).listTeams());
+    expect(err).toMatchObject({ kind: 'permanent', status: 401, detail: { reason: 'missing_permission', permission: 'org.permission.team.read' } });
+    expect(err.message).toBe('The Kustomer API key lacks the role org.permission.team.read');
+    // The key read its own token to find out: one extra call, answered 200.
+    expect(emulator.control.calls().map((c) => `${c.path} ${c.status}`)).toEqual(['/v1/teams 401', '/v1/auth/tokens/current 200']);
+  });
+
+  it('names the role the same way when an org answers a missing role with 403', async () => {
+    emulator.control.updateOrg('acme', { missingRoleStatus: 403 });
+    const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.user.customer.read'] });
+    const err = await failure(client({ apiKey: narrow.key }).addNote('aaaaaaaaaaaaaaaaaaaaaaaa', { body: 'x' }));
+    expect(err).toMatchObject({ kind: 'permanent', status: 403, detail: { reason: 'missing_permission', permission: 'org.permission.note.create' } });
+  });
+
+  it('still calls a revoked key invalid credentials when its own token is refused too', async () => {
+    emulator.control.revokeApiKey(demo.key.id);
+    expect(await failure(client().listTeams())).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
   });
 
   it('keeps Kustomer\'s message on a permanent error, in both error shapes', async () => {
     const c = client();
     const bad = await failure(c.createTicket({ contactId: 'aaaaaaaaaaaaaaaaaaaaaaaa', subject: 'x', externalId: 'e', priority: 2 }));
     expect(bad.kind).toBe('permanent');
-    expect(bad.detail.vendorMessage).toBeTruthy();
+    expect(bad.detail.vendorMessage).toBe('customer aaaaaaaaaaaaaaaaaaaaaaaa does not exist');
+    expect(bad.message).toBe(bad.detail.vendorMessage);
+    expect(bad.detail.vendorCode).toBe('badparam');
     emulator.control.updateOrg('acme', { errorShape: 'simple' });
     const simple = await failure(c.createTicket({ contactId: 'aaaaaaaaaaaaaaaaaaaaaaaa', subject: 'x', externalId: 'e', priority: 2 }));
-    expect(simple.detail.vendorMessage).toBeTruthy();
+    expect(simple.detail.vendorMessage).toBe('customer aaaaaaaaaaaaaaaaaaaaaaaa does not exist');
   });
 
   it('retries 5xx inside an interactive call and gives up as retryable after the attempts', async () => {

@@ -2,6 +2,7 @@
 import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient } from './client.ts';
 import { normaliseOrgName } from './org-name.ts';
+import { isRequiredPermission } from './roles.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { parseWebhook, SIGNATURE_HEADER, verifySignature } from './webhook.ts';
 
@@ -16,6 +17,7 @@ export const kustomer: DestinationProvider = {
   channels: MESSAGE_CHANNELS,
   priority: (p) => PRIORITY[p],
   priorityRange: { min: 1, max: 5 },
+  isRequiredPermission,
   readWebhook(rawBody, headers, signingKey) {
     if (signingKey !== null && !verifySignature(rawBody, headers.get(SIGNATURE_HEADER) ?? undefined, signingKey)) return null;
     return parseWebhook(rawBody);

@@ -15,7 +15,7 @@ describe('rate limits', () => {
     expect(notFound.status).toBe(404);
     expect(notFound.headers.get('x-ratelimit-remaining')).toBe('998');
     const forbidden = await t.api('GET', '/v1/teams', { key: t.control.createApiKey({ org: 'acme', roles: [] }).key });
-    expect(forbidden.status).toBe(403);
+    expect(forbidden.status).toBe(401);
     expect(forbidden.headers.get('x-ratelimit-remaining')).toBe('997');
   });
 
@@ -25,7 +25,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 3; i++) expect((await t.api('GET', '/v1/teams')).status).toBe(200);
     const limited = await t.api('GET', '/v1/teams');
     expect(limited.status).toBe(429);
-    expect(limited.body.errors[0]).toMatchObject({ status: '429', code: 'too_many_requests' });
+    expect(limited.body.errors[0]).toMatchObject({ status: 429, code: 'too_many_requests' });
     expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('x-ratelimit-reset')).toBe(String(WINDOW_END_S));
     t.clock.advance(49_000); // 12:00:59, same window

@@ -11,7 +11,11 @@ export interface OrgSettings {
   rateLimitPerMinute: number;
   /** Extra budget for POST /v1/customers/search by API keys (§8: 100 per minute). (Default: 100.) */
   searchRateLimitPerMinute: number;
-  /** Status for a key that lacks the endpoint's role: §9 says 401, Singer treats 403 as such. (Default: 403.) */
+  /**
+   * Status for a key that lacks the endpoint's role. Kustomer's errors page lists "missing role" under 401
+   * (developer.kustomer.com/kustomer-api-docs/reference/errors; documented, not recorded); singer-io/tap-kustomer
+   * treats a 403 as a stream it may not read. (Default: 401.)
+   */
   missingRoleStatus: 401 | 403;
   /** `jsonapi` = {errors:[{status,code,title,detail}]}; `simple` = {errors:[{code,message}]} (§9). (Default: jsonapi.) */
   errorShape: ErrorShape;
