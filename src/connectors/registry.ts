@@ -11,6 +11,8 @@ export interface TransportOptions {
   fetch?: typeof fetch;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** The provider's rate window, when a reply does not name its reset (Kustomer: a minute; benchmarks shorten it). */
+  rateWindowMs?: number;
 }
 
 export interface DestinationProvider {

@@ -25,6 +25,7 @@ export function destinationDeps(
     baseUrlOverride: config.kustomer.baseUrl,
     webUrlOverride: config.kustomer.webUrl,
     timeoutMs: config.kustomer.timeoutMs,
+    rateWindowMs: config.kustomer.rateWindowMs,
     now: base.now,
     ...base.transports?.kustomer,
   };

@@ -225,4 +225,51 @@ describe('a shared rate budget', () => {
     expect(waited.every((e) => e.kind === 'retryable' && e.detail.reason === 'rate_limited' && e.status === undefined)).toBe(true);
     expect(emulator.control.calls().filter((c) => c.status === 429)).toHaveLength(0);
   });
+
+  it('works without a reset header on normal replies: stops at the limit until the minute ends on its own clock, with no 429', async () => {
+    emulator.control.updateOrg('acme', { rateLimitPerMinute: 3 });
+    const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-noreset') });
+    for (let i = 0; i < 3; i++) await c.listTeams();
+    expect(emulator.control.calls().every((x) => x.status === 200)).toBe(true);
+    const held = await failure(c.listTeams());
+    // 10:00:30 now: the minute ends in 30 s (Kustomer's limits are per minute; no reply said when it ends).
+    expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
+    expect(held.status).toBeUndefined();
+    clock = new Date(clock.getTime() + 30_000);
+    expect(await c.listTeams()).toHaveLength(2);
+    expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
+  });
+
+  it('respects the per-object limit of notes on one conversation, while other calls go on', async () => {
+    emulator.control.updateOrg('acme', { noteCreatesPerConversationPerMinute: 4 });
+    const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-objects') });
+    const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
+    const [a, b] = [await c.createTicket({ contactId: jane.remoteId, subject: 'A', externalId: 'obj-a', priority: 3 }), await c.createTicket({ contactId: jane.remoteId, subject: 'B', externalId: 'obj-b', priority: 3 })];
+    for (let i = 0; i < 4; i++) await c.addNote(a.remoteId, { body: `n${i}` });
+    const held = await failure(c.addNote(a.remoteId, { body: 'one too many' }));
+    expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
+    expect(held.status).toBeUndefined();
+    await c.addNote(b.remoteId, { body: 'another conversation' });
+    await c.listTeams();
+    expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
+    clock = new Date(clock.getTime() + 30_000);
+    await c.addNote(a.remoteId, { body: 'next minute' });
+  });
+
+  it('after a 429 on one object (no reset named) waits a bounded, jittered time, and only that object waits', async () => {
+    emulator.control.updateOrg('acme', { noteCreatesPerConversationPerMinute: 2 });
+    const elsewhere = client(); // another process, spending the object's budget unseen
+    const jane = await elsewhere.createContact({ name: 'Jane', email: 'jane@example.com' });
+    const a = await elsewhere.createTicket({ contactId: jane.remoteId, subject: 'A', externalId: 'obj-429', priority: 3 });
+    await elsewhere.addNote(a.remoteId, { body: '1' });
+    await elsewhere.addNote(a.remoteId, { body: '2' });
+    const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-object-429'), random: () => 0.5 });
+    const refused = await failure(c.addNote(a.remoteId, { body: '3' }));
+    // To the end of the minute (30 s) plus half of the jitter's 6 s.
+    expect(refused).toMatchObject({ kind: 'retryable', status: 429, detail: { reason: 'rate_limited', retryAfterMs: 33_000 } });
+    expect(await c.listTeams()).toHaveLength(2);
+    const held = await failure(c.addNote(a.remoteId, { body: '3 again' }));
+    expect(held.status).toBeUndefined();
+    expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(1);
+  });
 });

@@ -6,7 +6,7 @@ import type { CredentialCheck, DestinationClient, DestinationTarget, RemoteConta
 import { withRetries } from '../kit/backoff.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createHttpClient, type HttpClient, type HttpReply, type HttpRequest } from '../kit/http-client.ts';
-import type { RateBudget, RateWindow } from '../kit/rate-budget.ts';
+import { windowEnd, type RateBudget, type RateWindow } from '../kit/rate-budget.ts';
 import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
 import { missingPermissions, rolesGrant } from './roles.ts';
@@ -30,16 +30,40 @@ export interface KustomerClientOptions {
   maxWaitMs?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Kustomer's rate window: its limits are per minute (§8). Only tests and benchmarks against a faster emulator change it. */
+  rateWindowMs?: number;
+  /** Jitter of the wait after a 429 that names no reset. (Default: Math.random.) */
+  random?: () => number;
 }
 
-/** x-ratelimit-reset is epoch seconds in the old docs and "seconds to wait" in a newer demo: accept both (§8). */
-export function readRateWindow(headers: Headers, now: Date): RateWindow | null {
+/** Kustomer's limits are per minute (developer.kustomer.com rate-limiting; documented). */
+export const KUSTOMER_RATE_WINDOW_MS = 60_000;
+
+/**
+ * The org budget from x-ratelimit-limit / -remaining. Recorded 200/201/400/404 replies carry no x-ratelimit-reset
+ * (nebulab/solidus_kustomer spec/fixtures/vcr_cassettes/*.yml; confirmed): then the window ends at the next multiple
+ * of the window on our clock (estimated). When a reset comes (a 429; epoch seconds in the old docs, quoted by
+ * singer-io/tap-kustomer tap_kustomer/client.py, or "seconds to wait" in a newer demo) it is used: both read.
+ */
+export function readRateWindow(headers: Headers, now: Date, windowMs = KUSTOMER_RATE_WINDOW_MS): RateWindow | null {
   const limit = Number(headers.get('x-ratelimit-limit'));
   const remaining = Number(headers.get('x-ratelimit-remaining'));
-  const reset = Number(headers.get('x-ratelimit-reset'));
   if (!headers.has('x-ratelimit-remaining') || !Number.isFinite(remaining)) return null;
-  const resetAt = Number.isFinite(reset) && reset > 0 ? new Date(reset > 1e9 ? reset * 1000 : now.getTime() + reset * 1000) : new Date(now.getTime() + 60_000);
-  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt };
+  const reset = headers.has('x-ratelimit-reset') ? Number(headers.get('x-ratelimit-reset')) : NaN;
+  const named = Number.isFinite(reset) && reset > 0 ? new Date(reset > 1e9 ? reset * 1000 : now.getTime() + reset * 1000) : null;
+  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt: named ?? windowEnd(now, windowMs), ...(named ? {} : { estimated: true }) };
+}
+
+/**
+ * A per-object budget from x-ratelimit-object-limit / -remaining (recorded: 600 on a customer update,
+ * solidus_kustomer update_customer.yml; 120 on a note create, a public trace of a Kustomer workflow). No reset was
+ * ever seen with them: the window is estimated as a minute on our clock, as for the org budget (assumed).
+ */
+export function readObjectWindow(headers: Headers, now: Date, windowMs = KUSTOMER_RATE_WINDOW_MS): RateWindow | null {
+  const limit = Number(headers.get('x-ratelimit-object-limit'));
+  const remaining = Number(headers.get('x-ratelimit-object-remaining'));
+  if (!headers.has('x-ratelimit-object-remaining') || !Number.isFinite(remaining)) return null;
+  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt: windowEnd(now, windowMs), estimated: true };
 }
 
 /** A call, with the permission-set role it needs (to name it when refused) and the object whose own limit it draws on. */
@@ -76,7 +100,10 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     timeoutMs: opts.timeoutMs,
     fetch: opts.fetch,
     budget: opts.budget,
-    readRateWindow,
+    readRateWindow: (h, now) => readRateWindow(h, now, opts.rateWindowMs),
+    readObjectWindow: (h, now) => readObjectWindow(h, now, opts.rateWindowMs),
+    rateWindowMs: opts.rateWindowMs ?? KUSTOMER_RATE_WINDOW_MS,
+    random: opts.random,
     describeError: describeKustomerError,
     maxBudgetWaitMs: opts.maxWaitMs ?? 0,
     now: opts.now,

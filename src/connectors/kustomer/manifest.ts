@@ -32,6 +32,7 @@ export const kustomer: DestinationProvider = {
       fetch: transport.fetch,
       now: transport.now,
       sleep: transport.sleep,
+      rateWindowMs: transport.rateWindowMs,
       budget,
       attempts: interactive ? 3 : 1,
       maxWaitMs: interactive ? 5_000 : 0,

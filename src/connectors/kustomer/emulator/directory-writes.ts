@@ -14,6 +14,9 @@ export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   missingRoleStatus: 401,
   errorShape: 'jsonapi',
   rateLimitResetFormat: 'epochSeconds',
+  rateLimitResetOn: '429',
+  noteCreatesPerConversationPerMinute: 120,
+  updatesPerConversationPerMinute: 600,
   pod: 'prod1',
 };
 
