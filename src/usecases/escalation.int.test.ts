@@ -8,7 +8,8 @@ const emulator = await serveEmulator({ port: 0, rateWindowMs: 2000 });
 afterAll(() => emulator.close());
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+// The emulator's window is 2 s here, and its replies (as Kustomer's) do not name its end: Bridgedesk is told the length.
+const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, KUSTOMER_RATE_WINDOW_MS: '2000', BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
 const admin = await t.createUser('admin');
 const agent = await t.createUser('agent', { name: 'Ada Agent' });
 const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
@@ -330,6 +331,9 @@ describe('load', () => {
   it('spends no call beyond the rate budget in a 429 storm', async () => {
     emulator.control.updateOrg('acme', { rateLimitPerMinute: 12 });
     // Bridgedesk learns the new limit from the reply headers of its next call, as it would in production.
+    // Kustomer's replies do not name the window's end, so each caller places it on its own clock: the server's test
+    // clock is set to real time, as the worker's is.
+    t.clock.now = new Date();
     await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
     emulator.control.clearCalls();
     try {
