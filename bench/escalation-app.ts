@@ -37,6 +37,7 @@ const config = loadConfig({
   BRIDGEDESK_PUBLIC_URL: 'https://desk.bench.example',
   KUSTOMER_BASE_URL: kustomerUrl,
   KUSTOMER_WEB_URL: kustomerUrl,
+  KUSTOMER_RATE_WINDOW_MS: process.env.BENCH_KUSTOMER_RATE_WINDOW_MS,
   WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY,
   DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE,
 });

@@ -272,7 +272,7 @@ async function startPhase(
   ctx.cleanups.push(closeEmu);
   const demo = seedDemoOrg(emu.control, { name: 'acme' });
   emu.control.updateOrg('acme', { rateLimitPerMinute: o.rateLimit });
-  const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: ctx.tmp, KUSTOMER_BASE_URL: emu.url, KUSTOMER_WEB_URL: emu.url });
+  const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: ctx.tmp, KUSTOMER_BASE_URL: emu.url, KUSTOMER_WEB_URL: emu.url, KUSTOMER_RATE_WINDOW_MS: String(o.rateWindowMs ?? 60_000) });
   const deps = destinationDeps(config, { db: ctx.db, now: () => new Date() });
   await connectDestination(deps, ctx.admin, 'kustomer', { account: 'acme', secret: demo.apiKey });
   const queueId = demo.queues.tier2Support.id;
@@ -289,7 +289,7 @@ async function startPhase(
   }
   log(`(${name}) ${total} requests created in ${fmt((performance.now() - t0) / 1000)} s; starting the app (worker concurrency ${o.concurrency})`);
 
-  const app = await startAppProcess(ctx, { kustomerUrl: emu.url, concurrency: o.concurrency, deferWorker: o.deferWorker });
+  const app = await startAppProcess(ctx, { kustomerUrl: emu.url, rateWindowMs: o.rateWindowMs ?? 60_000, concurrency: o.concurrency, deferWorker: o.deferWorker });
   ctx.cleanups.push(app.stop);
   emu.control.clearCalls();
   return {
@@ -840,7 +840,7 @@ interface AppProcess {
   stop(): Promise<void>;
 }
 
-async function startAppProcess(ctx: Ctx, o: { kustomerUrl: string; concurrency: number; deferWorker?: boolean }): Promise<AppProcess> {
+async function startAppProcess(ctx: Ctx, o: { kustomerUrl: string; rateWindowMs: number; concurrency: number; deferWorker?: boolean }): Promise<AppProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./escalation-app.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx', ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [])],
     env: {
@@ -848,6 +848,8 @@ async function startAppProcess(ctx: Ctx, o: { kustomerUrl: string; concurrency: 
       BENCH_DATABASE_URL: ctx.url,
       BENCH_DATA_DIR: ctx.tmp,
       BENCH_KUSTOMER_URL: o.kustomerUrl,
+      // Kustomer's replies (and the emulator's) name no window end but on a 429: the app is told the window's length.
+      BENCH_KUSTOMER_RATE_WINDOW_MS: String(o.rateWindowMs),
       BENCH_WORKER_CONCURRENCY: String(o.concurrency),
       BENCH_POLL_MS: String(POLL_MS),
       ...(o.deferWorker ? { BENCH_DEFER_WORKER: '1' } : {}),

@@ -37,6 +37,7 @@ const schema = z.object({
   KUSTOMER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   KUSTOMER_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
   KUSTOMER_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  KUSTOMER_RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Bridgedesk <bridgedesk@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -69,7 +70,7 @@ export interface Config {
   /** null: emails stay in the outbox for admins to read. */
   smtp: { url: string; from: string } | null;
   /** Server-side overrides of Kustomer's hosts (emulator, regional hosts); never user input. */
-  kustomer: { baseUrl: string | null; webUrl: string | null; timeoutMs: number };
+  kustomer: { baseUrl: string | null; webUrl: string | null; timeoutMs: number; rateWindowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -117,6 +118,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
-    kustomer: { baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null, webUrl: e.KUSTOMER_WEB_URL ?? null, timeoutMs: e.KUSTOMER_TIMEOUT_MS },
+    kustomer: { baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null, webUrl: e.KUSTOMER_WEB_URL ?? null, timeoutMs: e.KUSTOMER_TIMEOUT_MS, rateWindowMs: e.KUSTOMER_RATE_WINDOW_MS },
   };
 }

@@ -12,6 +12,8 @@ export interface TransportOptions {
   fetch?: typeof fetch;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** The provider's rate window, when a reply does not name its reset (Kustomer: a minute; benchmarks shorten it). */
+  rateWindowMs?: number;
 }
 
 export interface DestinationProvider {
@@ -25,6 +27,8 @@ export interface DestinationProvider {
   /** The provider's priority numbers, and which one each request priority becomes unless the admin changes it. */
   priorityRange: PriorityRange;
   defaultPriorityMap: PriorityMap;
+  /** Whether escalation cannot work without this permission (the provider's own name for it). */
+  isRequiredPermission(name: string): boolean;
   /** Verifies and parses a webhook delivery; null when the signature or the body is not the provider's. */
   readWebhook(rawBody: string, headers: Headers, signingKey: string | null): DestinationEvent | null;
   createClient(input: {

@@ -48,6 +48,8 @@ export interface CredentialCheck {
   missing: string[];
   /** Missing permissions without which escalation cannot work at all. */
   missingRequired: string[];
+  /** The account the credentials belong to (e.g. Kustomer's org name), when the destination says; else null. */
+  account?: string | null;
 }
 
 /** The calls Bridgedesk makes to a destination. Each connector implements it in its own terms. */

@@ -5,9 +5,15 @@
  * Within a window the vendor told us about, each call takes one unit. When nothing is known yet, or the window
  * has ended, exactly one caller goes as a probe (a placeholder row with limit 0, held for at most PROBE_MS in
  * case the probe dies) and its reply's headers open the next window; the others look again every PROBE_POLL_MS.
+ * Windows need not come with a reset from the vendor: a reply without one carries the end of the window on our own
+ * clock (RateWindow.estimated), the same for every reply of that window, so "same window" below still holds.
+ *
+ * Per-object budgets (e.g. notes on one conversation) are rows keyed `<key>#<object>`, written only once a reply
+ * shows the object low (TRACK_OBJECT_BELOW) or refused: a call on an object reads its row (one indexed read) and
+ * waits when it is used up. Ended object rows are swept when a new one is written.
  */
 import { sql } from 'kysely';
-import type { RateBudget, RateWindow } from '../connectors/kit/rate-budget.ts';
+import { TRACK_OBJECT_BELOW, type RateBudget, type RateWindow } from '../connectors/kit/rate-budget.ts';
 import type { Db } from './database.ts';
 
 const PROBE_MS = 5_000;
@@ -82,6 +88,23 @@ export function postgresBudget(db: Db, key: string): RateBudget {
       }
       return PROBE_POLL_MS;
     },
+    async takeObject(objectKey, now) {
+      const k = objectRowKey(key, objectKey);
+      const row = await db.selectFrom('rate_budgets').select(['remaining', 'reset_at']).where('key', '=', k).executeTakeFirst();
+      if (!row) return 0;
+      const resetIn = new Date(row.reset_at).getTime() - now.getTime();
+      if (resetIn <= 0) return 0;
+      if (row.remaining <= 0) return resetIn;
+      const took = await db.updateTable('rate_budgets').set((eb) => ({ remaining: eb('remaining', '-', 1) })).where('key', '=', k).where('remaining', '>', 0).returning('remaining').executeTakeFirst();
+      return took ? 0 : resetIn; // another caller took the last unit between our read and our update
+    },
+    async observeObject(objectKey, w, now) {
+      const k = objectRowKey(key, objectKey);
+      // Plenty left: nothing to write (a row of this window already counts lower, and lower wins anyway).
+      if (w.remaining > w.limit * TRACK_OBJECT_BELOW) return;
+      await db.deleteFrom('rate_budgets').where('key', 'like', `${escapeLike(key)}#%`).where('reset_at', '<', new Date(now.getTime() - 60_000)).execute();
+      await upsert(k, w, now);
+    },
     async unknown() {
       await db.deleteFrom('rate_budgets').where('key', '=', key).where('window_limit', '=', 0).execute();
     },
@@ -93,7 +116,7 @@ export function postgresBudget(db: Db, key: string): RateBudget {
       const seen = lowestSeen.get(key);
       const current = seen && seen.resetAt > now.getTime() && Math.abs(seen.resetAt - w.resetAt.getTime()) <= SAME_WINDOW_MS;
       if (current && w.remaining >= seen.remaining) return;
-      const write = upsert(w, now);
+      const write = upsert(key, w, now);
       // While plenty is left in a window this process already knows, the lower count only keeps the shared row
       // exact for later: the call's caller need not wait for it.
       if (current && w.remaining > LEASE_WHILE_ABOVE) {
@@ -105,7 +128,7 @@ export function postgresBudget(db: Db, key: string): RateBudget {
     },
   };
 
-  async function upsert(w: RateWindow, now: Date) {
+  async function upsert(key: string, w: RateWindow, now: Date) {
     // A placeholder or an older window gives way to the vendor's newer one. Within the same window the lower
     // count wins, because other workers spent units the vendor had not counted yet when it answered us. A late
     // reply from a window that has ended is ignored.
@@ -122,3 +145,6 @@ export function postgresBudget(db: Db, key: string): RateBudget {
         updated_at = excluded.updated_at`.execute(db);
   }
 }
+
+const objectRowKey = (key: string, objectKey: string) => `${key}#${objectKey}`;
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

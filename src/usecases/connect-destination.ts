@@ -24,6 +24,8 @@ export interface ConnectionStatus {
   statusReason: string | null;
   statusChangedAt: string | null;
   missingPermissions: string[];
+  /** Those of missingPermissions escalation cannot work without (found at connect, or when a call was refused for one). */
+  missingRequiredPermissions: string[];
   lastSyncedAt: string | null;
   lastSyncError: string | null;
   contactEmailField: string | null;
@@ -34,7 +36,7 @@ export interface ConnectionStatus {
 export async function connectionStatus(deps: DestinationDeps, provider: ProviderId): Promise<ConnectionStatus> {
   const c = await findConnection(deps.db, provider);
   if (!c) {
-    return { status: 'not_connected', account: null, keyLastFour: null, statusReason: null, statusChangedAt: null, missingPermissions: [], lastSyncedAt: null, lastSyncError: null, contactEmailField: null, queues: [], teams: [] };
+    return { status: 'not_connected', account: null, keyLastFour: null, statusReason: null, statusChangedAt: null, missingPermissions: [], missingRequiredPermissions: [], lastSyncedAt: null, lastSyncError: null, contactEmailField: null, queues: [], teams: [] };
   }
   const targets = await listTargets(deps.db, c.id);
   const strip = ({ kind: _kind, ...t }: TargetRow) => t;
@@ -45,6 +47,7 @@ export async function connectionStatus(deps: DestinationDeps, provider: Provider
     statusReason: c.statusReason,
     statusChangedAt: c.statusChangedAt,
     missingPermissions: c.missingPermissions,
+    missingRequiredPermissions: c.missingPermissions.filter((m) => PROVIDERS[provider].isRequiredPermission(m)),
     lastSyncedAt: c.lastSyncedAt,
     lastSyncError: c.lastSyncError,
     contactEmailField: c.contactEmailField,
@@ -54,8 +57,9 @@ export async function connectionStatus(deps: DestinationDeps, provider: Provider
 }
 
 /**
- * Checks the key against the provider before storing anything: a refused key is "Invalid credentials", a key
- * without the permissions escalation needs says which, an unreachable host says so. Then loads queues and teams.
+ * Checks the key against the provider before storing anything: a refused key is "Invalid credentials", a key of
+ * another account says whose it is, a key without the permissions escalation needs says which, an unreachable host
+ * says so. Then loads queues and teams.
  */
 export async function connectDestination(deps: DestinationDeps, actor: UserActor, provider: ProviderId, input: { account: string; secret: string }) {
   const p = PROVIDERS[provider];
@@ -67,6 +71,11 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
   let check;
   try {
     check = await client.checkKey();
+    // The key names its own account (Kustomer: GET /v1/orgs/current): a key of another org would file every
+    // escalation there, so it is refused, saying whose it is.
+    if (check.account && check.account.toLowerCase() !== account) {
+      throw new AppError('unprocessable', `This key belongs to ${check.account}`, { reason: 'wrong_account', field: 'orgName', account: check.account });
+    }
     if (check.missingRequired.length) {
       throw new AppError('unprocessable', `The API key lacks permissions Bridgedesk needs: ${check.missingRequired.join(', ')}`, { reason: 'missing_permissions', missing: check.missingRequired });
     }

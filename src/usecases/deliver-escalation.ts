@@ -16,12 +16,12 @@ import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalat
 import { effectivePriorityMap } from '../core/priority-map.ts';
 import { formatRequestNumber } from '../core/request.ts';
 import type { TimelineDraft } from '../core/timeline.ts';
-import { findConnection, markInvalidCredentials } from '../db/repositories/destinations.ts';
+import { findConnection } from '../db/repositories/destinations.ts';
 import { escalationUpdate, type EscalationPatch } from '../db/repositories/escalations.ts';
 import { timelineWrite } from '../db/repositories/timeline.ts';
 import { writeTogether } from '../db/transaction.ts';
 import type { EscalationRow } from '../db/schema.ts';
-import { clientFor, type DestinationDeps } from './destination-access.ts';
+import { clientFor, recordRefusal, type DestinationDeps } from './destination-access.ts';
 import { deliveryJob } from './submit-escalation.ts';
 import { runJob } from './workflows/match-workflows.ts';
 import { fieldPushJob } from './field-mapping/index.ts';
@@ -218,8 +218,14 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: Destin
   const now = deps.now();
   const provider = esc.provider as ProviderId;
   if (err.kind === 'auth') {
-    await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, now);
+    await recordRefusal(deps, provider, err);
     return fail(deps, esc, 'auth', 'Invalid credentials');
+  }
+  // A valid key that lacks the role this step needs: retrying cannot help and the key is not invalid. The escalation
+  // fails naming the role (the connection lists it too, for settings), and other deliveries carry on.
+  if (err.detail.reason === 'missing_permission') {
+    await recordRefusal(deps, provider, err);
+    return fail(deps, esc, 'permanent', err.message);
   }
   // Rate limited is not a failed attempt: our budget held the call back, or Kustomer refused it (429) without doing
   // anything. Counting 429s let a few bursts spend the retries of a delivery that never failed.

@@ -5,7 +5,7 @@ import type { DestinationClient } from '../core/destination.ts';
 import { AppError } from '../core/errors.ts';
 import type { Db } from '../db/database.ts';
 import { postgresBudget } from '../db/rate-budget.ts';
-import { findConnection, markInvalidCredentials, type ConnectionRow } from '../db/repositories/destinations.ts';
+import { addMissingPermission, findConnection, markInvalidCredentials, type ConnectionRow } from '../db/repositories/destinations.ts';
 import { lazySecretBox, loadSecretKey, type SecretBox } from '../db/secret-box.ts';
 import type { Config } from '../config.ts';
 
@@ -25,6 +25,7 @@ export function destinationDeps(
     baseUrlOverride: config.kustomer.baseUrl,
     webUrlOverride: config.kustomer.webUrl,
     timeoutMs: config.kustomer.timeoutMs,
+    rateWindowMs: config.kustomer.rateWindowMs,
     now: base.now,
     ...base.transports?.kustomer,
   };
@@ -51,22 +52,30 @@ export async function openConnection(deps: DestinationDeps, provider: ProviderId
   return { connection, client: clientFor(deps, provider, connection.account, secret, interactive) };
 }
 
-/** Runs a call; a refused credential marks the connection so the settings page shows it until a new key is saved. */
+/**
+ * Runs a call; a refused credential marks the connection so the settings page shows it until a new key is saved. A
+ * valid key that lacks one permission only has that permission listed on the connection (see recordRefusal).
+ */
 export async function guardCredentials<T>(deps: DestinationDeps, provider: ProviderId, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ConnectorError && err.kind === 'auth') {
-      await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, deps.now());
-    }
+    if (err instanceof ConnectorError) await recordRefusal(deps, provider, err);
     throw err;
   }
+}
+
+/** What a refusal says about the connection: the key is invalid (auth), or it lacks one named permission. */
+export async function recordRefusal(deps: { db: Db; now: () => Date }, provider: ProviderId, err: ConnectorError) {
+  if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, deps.now());
+  else if (err.detail.reason === 'missing_permission' && err.detail.permission) await addMissingPermission(deps.db, provider, err.detail.permission, deps.now());
 }
 
 /** A connector failure as the API reports it to a person. */
 export function toAppError(err: unknown, providerName: string): unknown {
   if (!(err instanceof ConnectorError)) return err;
   if (err.kind === 'auth') return new AppError('unprocessable', 'Invalid credentials', { reason: 'invalid_credentials', status: err.status });
+  if (err.detail.reason === 'missing_permission') return new AppError('unprocessable', err.message, { reason: 'missing_permissions', missing: err.detail.permission ? [err.detail.permission] : [], status: err.status });
   if (err.kind === 'retryable') return new AppError('upstream_unavailable', `${providerName} could not be reached: ${err.message}`, { reason: err.detail.reason });
   return new AppError('unprocessable', `${providerName} refused the request: ${err.message}`, { status: err.status });
 }

@@ -8,7 +8,8 @@ const emulator = await serveEmulator({ port: 0, rateWindowMs: 2000 });
 afterAll(() => emulator.close());
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+// The emulator's window is 2 s here, and its replies (as Kustomer's) do not name its end: Bridgedesk is told the length.
+const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, KUSTOMER_RATE_WINDOW_MS: '2000', BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
 const admin = await t.createUser('admin');
 const agent = await t.createUser('agent', { name: 'Ada Agent' });
 const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
@@ -225,6 +226,38 @@ describe('failures', () => {
     }
   });
 
+  it('fails naming the role when Kustomer refuses a call with 401 for a role the key lacks, and keeps the connection', async () => {
+    const r = await newRequest();
+    // An admin took one role off the key in Kustomer after it was connected; the emulator answers 401 (its default).
+    emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles.filter((x) => x !== 'org.permission.customer.read'));
+    try {
+      const e = await escalate(r.id);
+      const failed = await until(e.id, ['failed']);
+      expect(failed).toMatchObject({ lastError: 'The Kustomer API key lacks the role org.permission.customer.read', attempts: 1 });
+      const entry = ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).find((x) => x.type === 'escalation.failed');
+      expect(entry.data.reason).toBe('The Kustomer API key lacks the role org.permission.customer.read');
+      const status = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body;
+      expect(status).toMatchObject({ status: 'connected', missingRequiredPermissions: ['org.permission.customer.read'] });
+      expect(emulator.control.calls().some((c) => c.path === '/v1/customers/email=riley%40corp.example' && c.status === 401)).toBe(true);
+    } finally {
+      emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles);
+      await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
+    }
+  });
+
+  it('fails fast as link_failed naming the role when the back-link note is refused for a missing role', async () => {
+    const r = await newRequest();
+    emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles.filter((x) => x !== 'org.permission.note.create'));
+    try {
+      const failed = await until((await escalate(r.id)).id, ['link_failed']);
+      expect(failed).toMatchObject({ lastError: 'The Kustomer API key lacks the role org.permission.note.create', nextAttemptAt: null, attempts: 1 });
+      expect(failed.conversationId).not.toBeNull();
+    } finally {
+      emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles);
+      await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
+    }
+  });
+
   it('fails with "Queue missing: re-sync queues" when the queue was deleted in Kustomer', async () => {
     const r = await newRequest();
     const doomed = emulator.control.createQueue({ org: 'acme', name: 'Doomed' });
@@ -299,6 +332,9 @@ describe('load', () => {
   it('spends no call beyond the rate budget in a 429 storm', async () => {
     emulator.control.updateOrg('acme', { rateLimitPerMinute: 12 });
     // Bridgedesk learns the new limit from the reply headers of its next call, as it would in production.
+    // Kustomer's replies do not name the window's end, so each caller places it on its own clock: the server's test
+    // clock is set to real time, as the worker's is.
+    t.clock.now = new Date();
     await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
     emulator.control.clearCalls();
     try {

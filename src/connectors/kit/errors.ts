@@ -16,7 +16,9 @@ export class ConnectorError extends Error {
       vendorCode?: string;
       /** How long the vendor asked us to wait (rate limits). */
       retryAfterMs?: number;
-      reason?: 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'http';
+      reason?: 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'http' | 'missing_permission';
+      /** reason missing_permission: the vendor's name of the permission the credentials lack (a valid key, so not 'auth'). */
+      permission?: string;
     } = {},
   ) {
     super(message);

@@ -138,3 +138,42 @@ describe('requests', () => {
     expect(err.detail.retryAfterMs).toBe(12_000);
   });
 });
+
+describe('rate limits without a reset header', () => {
+  const now = new Date('2026-01-01T00:00:40Z'); // 20 s before the minute ends
+  const headersOf = (h: Headers) => ({ limit: Number(h.get('x-limit')), remaining: Number(h.get('x-remaining')) });
+  const windowFrom = (h: Headers, at: Date) => (h.has('x-remaining') ? { ...headersOf(h), resetAt: new Date(Math.ceil((at.getTime() + 1) / 60_000) * 60_000), estimated: true } : null);
+  const objectFrom = (h: Headers, at: Date) =>
+    h.has('x-object-remaining') ? { limit: Number(h.get('x-object-limit')), remaining: Number(h.get('x-object-remaining')), resetAt: new Date(Math.ceil((at.getTime() + 1) / 60_000) * 60_000), estimated: true } : null;
+
+  it('waits after a 429 without any reset to the end of the window plus a jitter drawn from the injected random, never past 1.1 windows', async () => {
+    const waits: number[] = [];
+    for (const r of [0, 0.5, 0.999]) {
+      const v = vendor([() => json(429, { errors: [] }, { 'x-remaining': '0', 'x-limit': '10' })]);
+      const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, now: () => now, readRateWindow: windowFrom, random: () => r });
+      waits.push((await failure(http({ method: 'GET', path: '/x' }))).detail.retryAfterMs!);
+    }
+    expect(waits).toEqual([20_000, 23_000, 25_994]);
+    const bare = vendor([() => json(429, {})]);
+    const err = await failure(createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: bare.fetchFn, now: () => now, random: () => 0.999 })({ method: 'GET', path: '/x' }));
+    expect(err.detail.retryAfterMs).toBeLessThanOrEqual(66_000);
+  });
+
+  it("holds back only that object's calls after a 429 on its own limit, not the shared budget", async () => {
+    const budget = memoryBudget();
+    const v = vendor([
+      () => json(429, { errors: [] }, { 'x-limit': '1000', 'x-remaining': '900', 'x-object-limit': '120', 'x-object-remaining': '0' }),
+      () => json(200, {}, { 'x-limit': '1000', 'x-remaining': '899' }),
+      () => json(201, {}, { 'x-limit': '1000', 'x-remaining': '898', 'x-object-limit': '120', 'x-object-remaining': '119' }),
+    ]);
+    const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, now: () => now, budget, readRateWindow: windowFrom, readObjectWindow: objectFrom, random: () => 0 });
+    const refused = await failure(http({ method: 'POST', path: '/notes/a', objectKey: 'notes:a' }));
+    expect(refused).toMatchObject({ kind: 'retryable', status: 429, message: 'Rate limited on this object', detail: { retryAfterMs: 20_000 } });
+    await http({ method: 'GET', path: '/teams' }); // the shared budget still has 900
+    await http({ method: 'POST', path: '/notes/b', objectKey: 'notes:b' }); // another object
+    const held = await failure(http({ method: 'POST', path: '/notes/a', objectKey: 'notes:a' }));
+    expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 20_000 } });
+    expect(held.status).toBeUndefined(); // held back by the budget: not sent
+    expect(v.calls.map((u) => u.pathname)).toEqual(['/notes/a', '/teams', '/notes/b']);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { classifyStatus, ConnectorError } from './errors.ts';
 import { nodeFetch, type FetchLike, type FetchReply } from './node-fetch.ts';
-import type { RateBudget, RateWindow } from './rate-budget.ts';
+import { waitWithoutReset, type RateBudget, type RateWindow } from './rate-budget.ts';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -16,6 +16,12 @@ export interface HttpClientOptions {
   budget?: RateBudget;
   /** Reads the vendor's rate-limit headers; null when a reply carries none. */
   readRateWindow?: (headers: Headers, now: Date) => RateWindow | null;
+  /** Reads the vendor's per-object rate-limit headers (for a call with an objectKey); null when a reply has none. */
+  readObjectWindow?: (headers: Headers, now: Date) => RateWindow | null;
+  /** The vendor's rate window, for a 429 that names no reset. (Default: 60 s.) */
+  rateWindowMs?: number;
+  /** Draws the jitter of a 429's wait when it names no reset, in [0, 1). (Default: Math.random.) */
+  random?: () => number;
   /** Pulls the vendor's message and code out of an error body. */
   describeError?: (body: unknown) => { message?: string; code?: string };
   /** Longest wait for the rate budget inside one call; longer waits fail as retryable with retryAfterMs. (Default and least: SHORT_BUDGET_WAIT_MS.) */
@@ -30,6 +36,11 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /**
+   * The object whose own, per-object rate limit the call draws on (e.g. `notes:<conversation id>`), when the vendor
+   * has one for this call: the budget then also waits for that object's window.
+   */
+  objectKey?: string;
 }
 
 export interface HttpReply {
@@ -54,18 +65,25 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   return async (req) => {
     if (!req.path.startsWith('/') || req.path.startsWith('//')) throw new Error(`path must be relative to the base URL: ${req.path}`);
-    if (opts.budget) {
+    const budget = opts.budget;
+    if (budget) {
       // Short waits (another caller's probe in flight, a reset moments away) are slept here; a longer wait goes
       // back to the caller, which reschedules rather than hold a worker slot.
       const maxWait = Math.max(opts.maxBudgetWaitMs ?? 0, SHORT_BUDGET_WAIT_MS);
-      let waited = 0;
-      for (let wait = await opts.budget.take(now()); wait > 0; wait = await opts.budget.take(now())) {
-        if (wait > maxWait || waited + wait > maxWait * 4) {
-          throw new ConnectorError('retryable', 'Rate limit budget used up; waiting for the window to reset', { retryAfterMs: wait, reason: 'rate_limited' });
+      const takeAll = async (takeOne: () => Promise<number>, what: string) => {
+        let waited = 0;
+        for (let wait = await takeOne(); wait > 0; wait = await takeOne()) {
+          if (wait > maxWait || waited + wait > maxWait * 4) {
+            throw new ConnectorError('retryable', `Rate limit budget ${what}used up; waiting for the window to reset`, { retryAfterMs: wait, reason: 'rate_limited' });
+          }
+          await sleep(wait);
+          waited += wait;
         }
-        await sleep(wait);
-        waited += wait;
-      }
+      };
+      // The object first: a call its object's limit holds back must not spend a unit of the shared budget.
+      const objectKey = req.objectKey;
+      if (objectKey && budget.takeObject) await takeAll(() => budget.takeObject!(objectKey, now()), 'of this object ');
+      await takeAll(() => budget.take(now()), '');
     }
     // The URL is always base + our own path: nothing the caller passes can change the host.
     const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
@@ -92,8 +110,14 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
 
     const window = opts.readRateWindow?.(res.headers, now()) ?? null;
-    if (window && opts.budget) await opts.budget.observe(res.status === 429 ? { ...window, remaining: 0 } : window, now());
-    else if (opts.budget) await opts.budget.unknown?.(now());
+    const objectWindow = req.objectKey ? (opts.readObjectWindow?.(res.headers, now()) ?? null) : null;
+    // A 429 with the object's budget at 0 and the org's not is the object's limit: only that object waits.
+    const objectRefused = res.status === 429 && objectWindow !== null && objectWindow.remaining === 0 && (window === null || window.remaining > 0);
+    if (opts.budget) {
+      if (window) await opts.budget.observe(res.status === 429 && !objectRefused ? { ...window, remaining: 0 } : window, now());
+      else await opts.budget.unknown?.(now());
+      if (objectWindow && req.objectKey) await opts.budget.observeObject?.(req.objectKey, objectWindow, now());
+    }
 
     let body: unknown = null;
     if (text) {
@@ -110,8 +134,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const vendorMessage = described.message ?? (typeof body === 'string' && body.length < 300 ? body : undefined);
     const detail = { status: res.status, vendorMessage, vendorCode: described.code };
     if (res.status === 429) {
-      const retryAfterMs = window ? Math.max(0, window.resetAt.getTime() - now().getTime()) : 60_000;
-      throw new ConnectorError('retryable', 'Rate limited', { ...detail, retryAfterMs, reason: 'rate_limited' });
+      // The vendor's reset when it named one; else to the end of the window on our clock, jittered and bounded.
+      const named = !objectRefused && window && !window.estimated ? window.resetAt : null;
+      const retryAfterMs = named ? Math.max(0, named.getTime() - now().getTime()) : waitWithoutReset(now(), opts.rateWindowMs ?? 60_000, opts.random ?? Math.random);
+      throw new ConnectorError('retryable', objectRefused ? 'Rate limited on this object' : 'Rate limited', { ...detail, retryAfterMs, reason: 'rate_limited' });
     }
     if (kind === 'retryable') throw new ConnectorError('retryable', `Server error ${res.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, { ...detail, reason: 'server_error' });
     if (kind === 'auth') throw new ConnectorError('auth', 'Invalid credentials', { ...detail, reason: 'http' });

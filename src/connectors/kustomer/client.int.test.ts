@@ -46,11 +46,19 @@ async function failure(p: Promise<unknown>): Promise<ConnectorError> {
 
 describe('calls', () => {
   it('checks a key and names the permissions it lacks', async () => {
-    expect(await client().checkKey()).toEqual({ missing: [], missingRequired: [] });
+    expect(await client().checkKey()).toEqual({ missing: [], missingRequired: [], account: 'acme' });
     const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.customer.read', 'org.permission.queue.read'] });
     const check = await client({ apiKey: narrow.key }).checkKey();
     expect(check.missingRequired).toContain('org.permission.conversation.create');
     expect(check.missingRequired).not.toContain('org.permission.customer.read');
+  });
+
+  it("names the key's org from GET /v1/orgs/current", async () => {
+    emulator.control.createOrg({ name: 'globex' });
+    const other = emulator.control.createApiKey({ org: 'globex', roles: ['org.permission'] });
+    // Typed as acme, but the key is globex's: the check says so.
+    expect((await client({ apiKey: other.key }).checkKey()).account).toBe('globex');
+    expect(emulator.control.calls().map((c) => c.path)).toEqual(['/v1/auth/tokens/current', '/v1/orgs/current']);
   });
 
   it('lists queues and teams across every page', async () => {
@@ -131,19 +139,37 @@ describe('failures', () => {
     expect((await failure(client().checkKey())).kind).toBe('auth');
   });
 
-  it('classifies a missing role as auth', async () => {
+  it('tells a key that lacks one role (401 from Kustomer) from a bad key, and names the role', async () => {
     const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.customer.read'] });
-    expect(await failure(client({ apiKey: narrow.key }).listTeams())).toMatchObject({ kind: 'auth', status: 403 });
+    const err = await failure(client({ apiKey: narrow.key }).listTeams());
+    expect(err).toMatchObject({ kind: 'permanent', status: 401, detail: { reason: 'missing_permission', permission: 'org.permission.team.read' } });
+    expect(err.message).toBe('The Kustomer API key lacks the role org.permission.team.read');
+    // The key read its own token to find out: one extra call, answered 200.
+    expect(emulator.control.calls().map((c) => `${c.path} ${c.status}`)).toEqual(['/v1/teams 401', '/v1/auth/tokens/current 200']);
+  });
+
+  it('names the role the same way when an org answers a missing role with 403', async () => {
+    emulator.control.updateOrg('acme', { missingRoleStatus: 403 });
+    const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.user.customer.read'] });
+    const err = await failure(client({ apiKey: narrow.key }).addNote('aaaaaaaaaaaaaaaaaaaaaaaa', { body: 'x' }));
+    expect(err).toMatchObject({ kind: 'permanent', status: 403, detail: { reason: 'missing_permission', permission: 'org.permission.note.create' } });
+  });
+
+  it('still calls a revoked key invalid credentials when its own token is refused too', async () => {
+    emulator.control.revokeApiKey(demo.key.id);
+    expect(await failure(client().listTeams())).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
   });
 
   it('keeps Kustomer\'s message on a permanent error, in both error shapes', async () => {
     const c = client();
     const bad = await failure(c.createTicket({ contactId: 'aaaaaaaaaaaaaaaaaaaaaaaa', subject: 'x', externalId: 'e', priority: 2 }));
     expect(bad.kind).toBe('permanent');
-    expect(bad.detail.vendorMessage).toBeTruthy();
+    expect(bad.detail.vendorMessage).toBe('customer aaaaaaaaaaaaaaaaaaaaaaaa does not exist');
+    expect(bad.message).toBe(bad.detail.vendorMessage);
+    expect(bad.detail.vendorCode).toBe('badparam');
     emulator.control.updateOrg('acme', { errorShape: 'simple' });
     const simple = await failure(c.createTicket({ contactId: 'aaaaaaaaaaaaaaaaaaaaaaaa', subject: 'x', externalId: 'e', priority: 2 }));
-    expect(simple.detail.vendorMessage).toBeTruthy();
+    expect(simple.detail.vendorMessage).toBe('customer aaaaaaaaaaaaaaaaaaaaaaaa does not exist');
   });
 
   it('retries 5xx inside an interactive call and gives up as retryable after the attempts', async () => {
@@ -198,5 +224,52 @@ describe('a shared rate budget', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(9);
     expect(waited.every((e) => e.kind === 'retryable' && e.detail.reason === 'rate_limited' && e.status === undefined)).toBe(true);
     expect(emulator.control.calls().filter((c) => c.status === 429)).toHaveLength(0);
+  });
+
+  it('works without a reset header on normal replies: stops at the limit until the minute ends on its own clock, with no 429', async () => {
+    emulator.control.updateOrg('acme', { rateLimitPerMinute: 3 });
+    const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-noreset') });
+    for (let i = 0; i < 3; i++) await c.listTeams();
+    expect(emulator.control.calls().every((x) => x.status === 200)).toBe(true);
+    const held = await failure(c.listTeams());
+    // 10:00:30 now: the minute ends in 30 s (Kustomer's limits are per minute; no reply said when it ends).
+    expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
+    expect(held.status).toBeUndefined();
+    clock = new Date(clock.getTime() + 30_000);
+    expect(await c.listTeams()).toHaveLength(2);
+    expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
+  });
+
+  it('respects the per-object limit of notes on one conversation, while other calls go on', async () => {
+    emulator.control.updateOrg('acme', { noteCreatesPerConversationPerMinute: 4 });
+    const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-objects') });
+    const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
+    const [a, b] = [await c.createTicket({ contactId: jane.remoteId, subject: 'A', externalId: 'obj-a', priority: 3 }), await c.createTicket({ contactId: jane.remoteId, subject: 'B', externalId: 'obj-b', priority: 3 })];
+    for (let i = 0; i < 4; i++) await c.addNote(a.remoteId, { body: `n${i}` });
+    const held = await failure(c.addNote(a.remoteId, { body: 'one too many' }));
+    expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
+    expect(held.status).toBeUndefined();
+    await c.addNote(b.remoteId, { body: 'another conversation' });
+    await c.listTeams();
+    expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
+    clock = new Date(clock.getTime() + 30_000);
+    await c.addNote(a.remoteId, { body: 'next minute' });
+  });
+
+  it('after a 429 on one object (no reset named) waits a bounded, jittered time, and only that object waits', async () => {
+    emulator.control.updateOrg('acme', { noteCreatesPerConversationPerMinute: 2 });
+    const elsewhere = client(); // another process, spending the object's budget unseen
+    const jane = await elsewhere.createContact({ name: 'Jane', email: 'jane@example.com' });
+    const a = await elsewhere.createTicket({ contactId: jane.remoteId, subject: 'A', externalId: 'obj-429', priority: 3 });
+    await elsewhere.addNote(a.remoteId, { body: '1' });
+    await elsewhere.addNote(a.remoteId, { body: '2' });
+    const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-object-429'), random: () => 0.5 });
+    const refused = await failure(c.addNote(a.remoteId, { body: '3' }));
+    // To the end of the minute (30 s) plus half of the jitter's 6 s.
+    expect(refused).toMatchObject({ kind: 'retryable', status: 429, detail: { reason: 'rate_limited', retryAfterMs: 33_000 } });
+    expect(await c.listTeams()).toHaveLength(2);
+    const held = await failure(c.addNote(a.remoteId, { body: '3 again' }));
+    expect(held.status).toBeUndefined();
+    expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(1);
   });
 });

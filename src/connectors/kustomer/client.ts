@@ -5,10 +5,11 @@
 import type { CredentialCheck, DestinationClient, DestinationTarget, RemoteContact, RemoteField, RemoteFieldType, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
 import { withRetries } from '../kit/backoff.ts';
 import { ConnectorError } from '../kit/errors.ts';
-import { createHttpClient, type HttpClient, type HttpRequest } from '../kit/http-client.ts';
-import type { RateBudget, RateWindow } from '../kit/rate-budget.ts';
+import { createHttpClient, type HttpClient, type HttpReply, type HttpRequest } from '../kit/http-client.ts';
+import { windowEnd, type RateBudget, type RateWindow } from '../kit/rate-budget.ts';
+import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
-import { missingPermissions } from './roles.ts';
+import { missingPermissions, rolesGrant } from './roles.ts';
 import { WEBHOOK_EVENTS } from './webhook.ts';
 import * as W from './wire.ts';
 import type { z } from 'zod';
@@ -29,26 +30,62 @@ export interface KustomerClientOptions {
   maxWaitMs?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Kustomer's rate window: its limits are per minute (§8). Only tests and benchmarks against a faster emulator change it. */
+  rateWindowMs?: number;
+  /** Jitter of the wait after a 429 that names no reset. (Default: Math.random.) */
+  random?: () => number;
 }
 
-/** x-ratelimit-reset is epoch seconds in the old docs and "seconds to wait" in a newer demo: accept both (docs/kustomer.md §13). */
-export function readRateWindow(headers: Headers, now: Date): RateWindow | null {
+/** Kustomer's limits are per minute (developer.kustomer.com rate-limiting; documented). */
+export const KUSTOMER_RATE_WINDOW_MS = 60_000;
+
+/**
+ * The org budget from x-ratelimit-limit / -remaining. Recorded 200/201/400/404 replies carry no x-ratelimit-reset
+ * (nebulab/solidus_kustomer spec/fixtures/vcr_cassettes/*.yml; confirmed): then the window ends at the next multiple
+ * of the window on our clock (estimated). When a reset comes (a 429; epoch seconds in the old docs, quoted by
+ * singer-io/tap-kustomer tap_kustomer/client.py, or "seconds to wait" in a newer demo) it is used: both read.
+ */
+export function readRateWindow(headers: Headers, now: Date, windowMs = KUSTOMER_RATE_WINDOW_MS): RateWindow | null {
   const limit = Number(headers.get('x-ratelimit-limit'));
   const remaining = Number(headers.get('x-ratelimit-remaining'));
-  const reset = Number(headers.get('x-ratelimit-reset'));
   if (!headers.has('x-ratelimit-remaining') || !Number.isFinite(remaining)) return null;
-  const resetAt = Number.isFinite(reset) && reset > 0 ? new Date(reset > 1e9 ? reset * 1000 : now.getTime() + reset * 1000) : new Date(now.getTime() + 60_000);
-  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt };
+  const reset = headers.has('x-ratelimit-reset') ? Number(headers.get('x-ratelimit-reset')) : NaN;
+  const named = Number.isFinite(reset) && reset > 0 ? new Date(reset > 1e9 ? reset * 1000 : now.getTime() + reset * 1000) : null;
+  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt: named ?? windowEnd(now, windowMs), ...(named ? {} : { estimated: true }) };
 }
 
-/** Kustomer's two error body shapes (docs/kustomer.md §14): `{errors:[{code,message}]}` and `{errors:[{status,code,title,detail}]}`. */
-export function describeKustomerError(body: unknown): { message?: string; code?: string } {
-  const parsed = W.ErrorBody.safeParse(body);
-  const first = parsed.success ? parsed.data.errors[0] : undefined;
-  if (!first) return {};
-  const message = first.detail ?? first.message ?? first.title;
-  return { message: message && first.title && first.detail && first.title !== first.detail ? `${first.title}: ${first.detail}` : message, code: first.code };
+/**
+ * A per-object budget from x-ratelimit-object-limit / -remaining (recorded: 600 on a customer update,
+ * solidus_kustomer update_customer.yml; 120 on a note create, a public trace of a Kustomer workflow). No reset was
+ * ever seen with them: the window is estimated as a minute on our clock, as for the org budget (assumed).
+ */
+export function readObjectWindow(headers: Headers, now: Date, windowMs = KUSTOMER_RATE_WINDOW_MS): RateWindow | null {
+  const limit = Number(headers.get('x-ratelimit-object-limit'));
+  const remaining = Number(headers.get('x-ratelimit-object-remaining'));
+  if (!headers.has('x-ratelimit-object-remaining') || !Number.isFinite(remaining)) return null;
+  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt: windowEnd(now, windowMs), estimated: true };
 }
+
+/** A call, with the permission-set role it needs (to name it when refused) and the object whose own limit it draws on. */
+type KustomerRequest = HttpRequest & { permission?: string };
+
+const PERM = {
+  customerRead: 'org.permission.customer.read',
+  customerCreate: 'org.permission.customer.create',
+  conversationRead: 'org.permission.conversation.read',
+  conversationCreate: 'org.permission.conversation.create',
+  conversationUpdate: 'org.permission.conversation.update',
+  noteCreate: 'org.permission.note.create',
+  noteRead: 'org.permission.note.read',
+  messageCreate: 'org.permission.message.create',
+  messageRead: 'org.permission.message.read',
+  queueRead: 'org.permission.queue.read',
+  teamRead: 'org.permission.team.read',
+  metadataRead: 'org.permission.metadata.read',
+  searchCreate: 'org.permission.search.create',
+  webhookCreate: 'org.permission.outbound_webhook.create',
+  webhookDelete: 'org.permission.outbound_webhook.delete',
+} as const;
 
 const STATUS: Record<z.infer<typeof W.ConversationStatus>, RemoteStatus> = { open: 'open', snoozed: 'waiting', done: 'closed' };
 export const KUSTOMER_STATUS: Record<RemoteStatus, z.infer<typeof W.ConversationStatus>> = { open: 'open', waiting: 'snoozed', closed: 'done' };
@@ -63,16 +100,52 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     timeoutMs: opts.timeoutMs,
     fetch: opts.fetch,
     budget: opts.budget,
-    readRateWindow,
+    readRateWindow: (h, now) => readRateWindow(h, now, opts.rateWindowMs),
+    readObjectWindow: (h, now) => readObjectWindow(h, now, opts.rateWindowMs),
+    rateWindowMs: opts.rateWindowMs ?? KUSTOMER_RATE_WINDOW_MS,
+    random: opts.random,
     describeError: describeKustomerError,
     maxBudgetWaitMs: opts.maxWaitMs ?? 0,
     now: opts.now,
     sleep: opts.sleep,
   });
   const attempts = opts.attempts ?? 1;
-  const call = (req: HttpRequest) => withRetries(() => http(req), { attempts, maxWaitMs: opts.maxWaitMs ?? 0, sleep: opts.sleep });
 
-  async function get<S extends z.ZodType>(schema: S, req: HttpRequest): Promise<z.infer<S>> {
+  /**
+   * One call. A 401 does not always mean a bad key: Kustomer's errors page lists "missing role, invalid auth token,
+   * or billing feature" under 401 (developer.kustomer.com/kustomer-api-docs/reference/errors; documented), and
+   * other sources saw 403. So a refused call that needs a role reads the key's own token (any valid key may:
+   * A-TOKCUR): refused again, the key is revoked or invalid (auth); read, the key is valid and the refusal is about
+   * this call: the role it lacks is named (permanent, reason missing_permission), so nobody is told to replace a
+   * key that only needs one more role.
+   */
+  async function call(req: KustomerRequest): Promise<HttpReply> {
+    try {
+      return await withRetries(() => http(req), { attempts, maxWaitMs: opts.maxWaitMs ?? 0, sleep: opts.sleep });
+    } catch (err) {
+      if (!(err instanceof ConnectorError) || err.kind !== 'auth' || !req.permission) throw err;
+      throw await explainRefusal(err, req.permission);
+    }
+  }
+
+  async function explainRefusal(refused: ConnectorError, permission: string): Promise<ConnectorError> {
+    let roles: string[];
+    try {
+      roles = (await get(W.TokenResponse, { method: 'GET', path: '/v1/auth/tokens/current' })).data.attributes.roles;
+    } catch {
+      return refused; // the key itself is refused (or Kustomer cannot say): as before, invalid credentials
+    }
+    const detail = { ...refused.detail, reason: 'missing_permission' as const, permission };
+    if (!rolesGrant(roles, permission)) return new ConnectorError('permanent', `The Kustomer API key lacks the role ${permission}`, detail);
+    // Valid and holding the role, yet refused: the "billing feature" case of the errors page, or a role we do not know.
+    const vendor = refused.detail.vendorMessage;
+    return new ConnectorError('permanent', `Kustomer refused the call with ${refused.status} although the API key is valid and has ${permission}${vendor ? `: ${vendor}` : ''}`, {
+      ...refused.detail,
+      reason: 'http',
+    });
+  }
+
+  async function get<S extends z.ZodType>(schema: S, req: KustomerRequest): Promise<z.infer<S>> {
     const reply = await call(req);
     const parsed = schema.safeParse(reply.body);
     if (!parsed.success) {
@@ -81,10 +154,10 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     return parsed.data;
   }
 
-  /** A lookup's 404 means "none", not a failure (docs/kustomer.md §14). */
-  async function lookup<S extends z.ZodType>(schema: S, path: string): Promise<z.infer<S> | null> {
+  /** A lookup's 404 means "none", not a failure (recorded: solidus_kustomer find_by_email_failure.yml, find_failure.yml). */
+  async function lookup<S extends z.ZodType>(schema: S, path: string, permission: string): Promise<z.infer<S> | null> {
     try {
-      return await get(schema, { method: 'GET', path });
+      return await get(schema, { method: 'GET', path, permission });
     } catch (err) {
       if (err instanceof ConnectorError && err.status === 404) return null;
       throw err;
@@ -92,10 +165,10 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
   }
 
   /** Follows links.next (relative paths) until null; page size is the endpoint's maximum. */
-  async function allPages<R extends z.ZodType>(schema: ReturnType<typeof W.list<R>>, path: string, pageSize: number) {
+  async function allPages<R extends z.ZodType>(schema: ReturnType<typeof W.list<R>>, path: string, pageSize: number, permission: string) {
     const items: z.infer<R>[] = [];
     for (let page = 1; page <= 1000; page++) {
-      const reply = await get(schema, { method: 'GET', path, query: { page, pageSize } });
+      const reply = await get(schema, { method: 'GET', path, query: { page, pageSize }, permission });
       items.push(...(reply.data as z.infer<R>[]));
       if (!reply.links?.next || reply.data.length === 0) return items;
     }
@@ -133,26 +206,38 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
 
   /** GET /v1/customers/email={email}: the address goes URL-encoded in the path segment. */
   async function findContactByEmail(email: string): Promise<RemoteContact | null> {
-    const r = await lookup(W.CustomerResponse, `/v1/customers/email=${encodeURIComponent(email)}`);
+    const r = await lookup(W.CustomerResponse, `/v1/customers/email=${encodeURIComponent(email)}`, PERM.customerRead);
     return r && toContact(r.data);
   }
 
   return {
-    /** GET /v1/auth/tokens/current: works for any valid key whatever its roles; tells which roles are missing. */
+    /**
+     * GET /v1/auth/tokens/current: works for any valid key whatever its roles; tells which roles are missing.
+     * Then GET /v1/orgs/current: the org the key belongs to (its `attributes.name` is the org name of the
+     * <org>.kustomerapp.com host: YextSolutions/kustomer-conversations-connector platform/plugin/kustomerConversations/
+     * mod.ts builds web links from it; third-party code, not recorded). Which roles it needs is not documented: a
+     * refusal of that call alone leaves the org unknown (null) rather than failing a key that works.
+     */
     async checkKey(): Promise<CredentialCheck> {
       const token = await get(W.TokenResponse, { method: 'GET', path: '/v1/auth/tokens/current' });
-      return missingPermissions(token.data.attributes.roles);
+      let account: string | null = null;
+      try {
+        account = (await get(W.OrgResponse, { method: 'GET', path: '/v1/orgs/current' })).data.attributes.name;
+      } catch (err) {
+        if (!(err instanceof ConnectorError) || err.kind === 'retryable') throw err;
+      }
+      return { ...missingPermissions(token.data.attributes.roles), account };
     },
 
     /** GET /v1/routing/queues (every page; deleted queues left out). */
     async listQueues(): Promise<DestinationTarget[]> {
-      const queues = await allPages(W.QueueList, '/v1/routing/queues', 100);
+      const queues = await allPages(W.QueueList, '/v1/routing/queues', 100, PERM.queueRead);
       return queues.filter((q) => !q.attributes.deleted).map((q) => ({ kind: 'queue' as const, remoteId: q.id, name: q.attributes.displayName || q.attributes.name }));
     },
 
     /** GET /v1/teams (every page). */
     async listTeams(): Promise<DestinationTarget[]> {
-      const teams = await allPages(W.TeamList, '/v1/teams', 500);
+      const teams = await allPages(W.TeamList, '/v1/teams', 500, PERM.teamRead);
       return teams.map((t) => ({ kind: 'team' as const, remoteId: t.id, name: t.attributes.displayName || t.attributes.name }));
     },
 
@@ -162,7 +247,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     async createContact(input: { name: string; email: string }): Promise<RemoteContact> {
       const body: W.CreateCustomerBody = { name: input.name, emails: [{ type: 'work', email: input.email }] };
       try {
-        return toContact((await get(W.CustomerResponse, { method: 'POST', path: '/v1/customers', body })).data);
+        return toContact((await get(W.CustomerResponse, { method: 'POST', path: '/v1/customers', body, permission: PERM.customerCreate })).data);
       } catch (err) {
         if (err instanceof ConnectorError && (err.status === 409 || err.status === 400)) {
           const existing = await findContactByEmail(input.email);
@@ -174,7 +259,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
 
     /** GET /v1/conversations/externalId={externalId}: how a retry finds the conversation a lost reply created. */
     async findTicketByExternalId(externalId: string): Promise<RemoteTicket | null> {
-      const r = await lookup(W.ConversationResponse, `/v1/conversations/externalId=${encodeURIComponent(externalId)}`);
+      const r = await lookup(W.ConversationResponse, `/v1/conversations/externalId=${encodeURIComponent(externalId)}`, PERM.conversationRead);
       return r && toTicket(r.data);
     },
 
@@ -199,12 +284,12 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
         ...(input.teamId ? { assignedTeams: [input.teamId] } : {}),
         ...(input.customValues && Object.keys(input.customValues).length ? { custom: input.customValues } : {}),
       };
-      return toTicket((await get(W.ConversationResponse, { method: 'POST', path: '/v1/conversations', body })).data);
+      return toTicket((await get(W.ConversationResponse, { method: 'POST', path: '/v1/conversations', body, permission: PERM.conversationCreate })).data);
     },
 
     /** GET /v1/conversations/{id} */
     async getTicket(id: string): Promise<RemoteTicket | null> {
-      const r = await lookup(W.ConversationResponse, `/v1/conversations/${encodeURIComponent(id)}`);
+      const r = await lookup(W.ConversationResponse, `/v1/conversations/${encodeURIComponent(id)}`, PERM.conversationRead);
       return r && toTicket(r.data);
     },
 
@@ -216,25 +301,25 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
         ...(change.priority ? { priority: change.priority } : {}),
         ...(change.customValues ? { custom: change.customValues } : {}),
       };
-      return toTicket((await get(W.ConversationResponse, { method: 'PATCH', path: `/v1/conversations/${encodeURIComponent(id)}`, body })).data);
+      return toTicket((await get(W.ConversationResponse, { method: 'PATCH', path: `/v1/conversations/${encodeURIComponent(id)}`, body, permission: PERM.conversationUpdate, objectKey: `conversation:${id}` })).data);
     },
 
     /** POST /v1/conversations/{id}/notes: an internal note agents see on the conversation. */
     async addNote(ticketId: string, input: { body: string; externalId?: string }): Promise<{ remoteId: string }> {
-      const r = await get(W.NoteResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, body: input satisfies W.CreateNoteBody });
+      const r = await get(W.NoteResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, body: input satisfies W.CreateNoteBody, permission: PERM.noteCreate, objectKey: `notes:${ticketId}` });
       return { remoteId: r.data.id };
     },
 
     /** GET /v1/conversations/{id}/notes (every page), looking for our external id. */
     async findNote(ticketId: string, externalId: string) {
-      const notes = await allPages(W.NoteList, `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, 100);
+      const notes = await allPages(W.NoteList, `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, 100, PERM.noteRead);
       const hit = notes.find((n) => n.attributes.externalId === externalId);
       return hit ? { remoteId: hit.id } : null;
     },
 
     /** GET /v1/conversations/{id}/messages (every page), looking for our external id. */
     async findMessage(ticketId: string, externalId: string) {
-      const messages = await allPages(W.MessageList, `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, 100);
+      const messages = await allPages(W.MessageList, `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, 100, PERM.messageRead);
       const hit = messages.find((m) => m.attributes.externalId === externalId);
       return hit ? { remoteId: hit.id } : null;
     },
@@ -251,7 +336,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
         ...(input.subject ? { subject: input.subject } : {}),
         ...(input.externalId ? { externalId: input.externalId } : {}),
       };
-      const r = await get(W.MessageResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, body });
+      const r = await get(W.MessageResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, body, permission: PERM.messageCreate });
       return { remoteId: r.data.id };
     },
 
@@ -265,7 +350,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
       };
       const out: RemoteTicket[] = [];
       for (let page = 1; page <= 100; page++) {
-        const reply = await get(W.ConversationList, { method: 'POST', path: '/v1/customers/search', query: { page, pageSize: 100 }, body });
+        const reply = await get(W.ConversationList, { method: 'POST', path: '/v1/customers/search', query: { page, pageSize: 100 }, body, permission: PERM.searchCreate });
         out.push(...reply.data.map(toTicket));
         if (!reply.links?.next || reply.data.length === 0) break;
       }
@@ -274,14 +359,14 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
 
     /** POST /v1/outbound-webhooks: the reply's token signs every delivery. */
     async subscribe(url: string) {
-      const r = await get(W.WebhookResponse, { method: 'POST', path: '/v1/outbound-webhooks', body: { name: 'Bridgedesk status sync', url, events: WEBHOOK_EVENTS } });
+      const r = await get(W.WebhookResponse, { method: 'POST', path: '/v1/outbound-webhooks', body: { name: 'Bridgedesk status sync', url, events: WEBHOOK_EVENTS }, permission: PERM.webhookCreate });
       return { remoteId: r.data.id, signingKey: r.data.attributes.token ?? null };
     },
 
     /** DELETE /v1/outbound-webhooks/{id}; one already gone is fine. */
     async unsubscribe(remoteId: string) {
       try {
-        await call({ method: 'DELETE', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}` });
+        await call({ method: 'DELETE', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}`, permission: PERM.webhookDelete });
       } catch (err) {
         if (!(err instanceof ConnectorError && err.status === 404)) throw err;
       }
@@ -289,7 +374,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
 
     /** GET /v1/metadata/conversation: the custom attributes a conversation can carry; the name suffix is the type. */
     async listTicketFields(): Promise<RemoteField[]> {
-      const r = await get(W.MetadataResponse, { method: 'GET', path: '/v1/metadata/conversation' });
+      const r = await get(W.MetadataResponse, { method: 'GET', path: '/v1/metadata/conversation', permission: PERM.metadataRead });
       return Object.entries(r.data.attributes.properties).map(([name, prop]) => {
         const suffix = /(Str|Txt|Num|At|Bool|Url|Id|Tree)$/.exec(name)?.[1]?.toLowerCase();
         return {

@@ -2,6 +2,7 @@
 import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient } from './client.ts';
 import { normaliseOrgName } from './org-name.ts';
+import { isRequiredPermission } from './roles.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { parseWebhook, SIGNATURE_HEADER, verifySignature } from './webhook.ts';
 
@@ -20,6 +21,7 @@ export const kustomer: DestinationProvider = {
   channels: MESSAGE_CHANNELS,
   priorityRange: { min: 1, max: 5 },
   defaultPriorityMap: DEFAULT_PRIORITY_MAP,
+  isRequiredPermission,
   readWebhook(rawBody, headers, signingKey) {
     if (signingKey !== null && !verifySignature(rawBody, headers.get(SIGNATURE_HEADER) ?? undefined, signingKey)) return null;
     return parseWebhook(rawBody);
@@ -34,6 +36,7 @@ export const kustomer: DestinationProvider = {
       fetch: transport.fetch,
       now: transport.now,
       sleep: transport.sleep,
+      rateWindowMs: transport.rateWindowMs,
       budget,
       attempts: interactive ? 3 : 1,
       maxWaitMs: interactive ? 5_000 : 0,

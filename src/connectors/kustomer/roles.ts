@@ -31,7 +31,24 @@ export const PERMISSIONS: Permission[] = [
   p('search', 'create', ['org.user.search.read'], false),
 ];
 
+/** Permissions only some calls need; not checked at connect (their features work without them or look elsewhere). */
+const CALL_ONLY: Permission[] = [
+  p('note', 'read', ['org.user.note.read', 'org.user.note.write'], false),
+  p('message', 'read', ['org.user.message.read', 'org.user.message.write'], false),
+  p('outbound_webhook', 'read', ['org.admin.outbound_webhooks', 'org.outbound_webhooks'], false),
+  p('outbound_webhook', 'delete', ['org.admin.outbound_webhooks'], false),
+];
+
 const GRANT_ALL = new Set(['org.permission', 'org.admin']);
+
+/** Whether `roles` grant the permission-set role `name` (itself, a legacy equivalent, or a broad role). */
+export function rolesGrant(roles: readonly string[], name: string): boolean {
+  if (roles.some((r) => GRANT_ALL.has(r) || r === name)) return true;
+  const perm = [...PERMISSIONS, ...CALL_ONLY].find((x) => x.name === name);
+  return perm ? perm.grantedBy.some((r) => roles.includes(r)) : false;
+}
+
+export const isRequiredPermission = (name: string) => PERMISSIONS.some((x) => x.name === name && x.required);
 
 export function missingPermissions(roles: string[]): { missing: string[]; missingRequired: string[] } {
   const have = new Set(roles);

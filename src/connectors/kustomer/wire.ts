@@ -44,7 +44,11 @@ export const PageMeta = z.looseObject({
 export const list = <R extends z.ZodType>(r: R) =>
   z.looseObject({ data: z.array(r), meta: PageMeta.optional(), links: PageLinks.optional(), included: z.array(z.unknown()).optional() });
 
-/** Kustomer sends either `{errors:[{code,message}]}` or the JSON:API form `{errors:[{status,code,title,detail,source}]}`. */
+/**
+ * Kustomer sends either `{errors:[{code,message}]}` (older docs) or the JSON:API form `{errors:[{status,code,title,detail?,source?}]}`.
+ * Recorded replies carry `status` as a number and no `detail` on a 404 (solidus_kustomer vcr_cassettes; confirmed); the
+ * docs show a string. Both are accepted; describe-error.ts turns either into words.
+ */
 export const ErrorBody = z.looseObject({
   errors: z.array(
     z.looseObject({
@@ -72,6 +76,15 @@ export const TokenAttributes = z.looseObject({
 });
 export const TokenResource = resource(null, TokenAttributes);
 export const TokenResponse = single(TokenResource);
+
+/**
+ * GET /v1/orgs/current: the key's org. `attributes.name` is the org name (the subdomain), as
+ * YextSolutions/kustomer-conversations-connector platform/plugin/kustomerConversations/mod.ts reads it (third-party
+ * code). The resource type "org" and links `/v1/orgs/<id>` are as recorded in relationships (solidus_kustomer
+ * update_customer.yml); the rest of the record is assumed.
+ */
+export const OrgAttributes = z.looseObject({ name: z.string(), displayName: z.string().nullable().optional(), createdAt: Iso.optional(), updatedAt: Iso.optional() });
+export const OrgResponse = single(resource('org', OrgAttributes));
 
 // GET /v1/routing/queues
 export const QueueAttributes = z.looseObject({

@@ -1,4 +1,5 @@
 /** Destination connections (encrypted credentials, health) and the queues/teams they route to. */
+import { sql } from 'kysely';
 import type { DestinationTarget } from '../../core/destination.ts';
 import type { Queryable } from '../database.ts';
 
@@ -94,6 +95,20 @@ export async function markInvalidCredentials(q: Queryable, provider: string, rea
     .set({ status: 'invalid_credentials', status_reason: reason, status_changed_at: now, updated_at: now })
     .where('provider', '=', provider)
     .where('status', '=', 'connected')
+    .execute();
+}
+
+/**
+ * A call was refused because the key lacks a permission (the key itself is valid): the permission joins the
+ * connection's missing list, so settings name it. The connection stays "connected": the key is valid, and
+ * everything that does not need that permission (other steps, status sync) keeps working until a key with it is saved.
+ */
+export async function addMissingPermission(q: Queryable, provider: string, permission: string, now: Date) {
+  await q
+    .updateTable('destination_connections')
+    .set((eb) => ({ missing_permissions: sql<string[]>`array_append(${eb.ref('missing_permissions')}, ${permission}::text)`, updated_at: now }))
+    .where('provider', '=', provider)
+    .where((eb) => eb.not(sql<boolean>`${permission}::text = any(${eb.ref('missing_permissions')})`))
     .execute();
 }
 

@@ -27,6 +27,15 @@ describe('connecting Kustomer', () => {
     expect(r.body.error.message).toContain('org.permission.conversation.create');
   });
 
+  it('refuses a key of another org with "This key belongs to <org>" and stores nothing', async () => {
+    emulator.control.createOrg({ name: 'globex' });
+    const other = emulator.control.createApiKey({ org: 'globex', roles: demo.key.roles });
+    const r = await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: other.key });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ message: 'This key belongs to globex', details: { reason: 'wrong_account', field: 'orgName', account: 'globex' } });
+    expect((await t.api(admin, 'GET', path)).body.status).toBe('not_connected');
+  });
+
   it('refuses org names that could change the host', async () => {
     const callsBefore = emulator.control.calls().length;
     for (const orgName of ['acme.evil.com', 'acme@evil', '127.0.0.1', 'acme:443']) {
@@ -94,6 +103,19 @@ describe('connecting Kustomer', () => {
     const again = await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: fresh.key });
     expect(again.body).toMatchObject({ status: 'connected', statusReason: null, keyLastFour: fresh.key.slice(-4) });
     expect(again.body.queues.find((q: any) => q.remoteId === demo.queues.vip.id).enabled).toBe(true);
+  });
+
+  it('names the role, not "Invalid credentials", when a re-sync is refused for a role the key no longer has', async () => {
+    const key = emulator.control.createApiKey({ org: 'acme', roles: demo.key.roles });
+    expect((await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: key.key })).status).toBe(200);
+    emulator.control.setApiKeyRoles(key.key, demo.key.roles.filter((x) => x !== 'org.permission.team.read'));
+    const r = await t.api(admin, 'POST', `${path}/sync`);
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ message: 'The Kustomer API key lacks the role org.permission.team.read', details: { reason: 'missing_permissions', missing: ['org.permission.team.read'] } });
+    const status = (await t.api(admin, 'GET', path)).body;
+    expect(status).toMatchObject({ status: 'connected', missingRequiredPermissions: ['org.permission.team.read'], lastSyncError: 'The Kustomer API key lacks the role org.permission.team.read' });
+    emulator.control.setApiKeyRoles(key.key, demo.key.roles);
+    expect((await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: key.key })).body).toMatchObject({ missingRequiredPermissions: [] });
   });
 
   it('is for admins only', async () => {

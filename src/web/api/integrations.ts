@@ -25,8 +25,10 @@ export interface KustomerIntegration {
   keyLastFour: string | null;
   statusReason: string | null;
   statusChangedAt: string | null;
-  /** Permissions for optional features the key lacks. */
+  /** Permissions the key lacks: optional ones found at connect, and any a refused call named. */
   missingPermissions: string[];
+  /** Those of missingPermissions escalation cannot work without (a call was refused for one). */
+  missingRequiredPermissions: string[];
   lastSyncedAt: string | null;
   lastSyncError: string | null;
   queues: IntegrationTarget[];

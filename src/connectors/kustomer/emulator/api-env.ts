@@ -25,7 +25,11 @@ export type ApiContext = Context<ApiEnv>;
 
 export const actorOf = (c: ApiContext): Actor => ({ org: c.var.auth.org, userId: c.var.auth.user.id, client: 'api-gw' });
 
-/** Refuses a key without the endpoint's role with the org's chosen status (docs/kustomer.md §3: 401 officially, 403 seen). */
+/**
+ * Refuses a key without the endpoint's role with the org's chosen status (401 by default, as Kustomer's errors page
+ * lists "missing role" under 401; documented). The body's shape is the recorded error shape; its code and words are
+ * assumed (no recording of a missing role exists).
+ */
 export function requireRole(c: ApiContext, required: RequiredRole): void {
   const { key, org } = c.var.auth;
   if (rolesGrant(key.roles, required)) return;

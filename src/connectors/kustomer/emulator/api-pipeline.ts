@@ -51,11 +51,11 @@ function faultResponse(fault: ActiveFault, org: OrgRecord | null, deps: Pipeline
   const window = deps.limiter.peek(org?.id ?? '-', settings.rateLimitPerMinute);
   if (fault.kind === '429') {
     const resetAtMs = fault.resetAt !== undefined ? new Date(fault.resetAt).getTime() : window.resetAtMs;
-    const headers = rateLimitHeaders({ limit: settings.rateLimitPerMinute, remaining: 0, resetAtMs }, settings.rateLimitResetFormat, now);
+    const headers = rateLimitHeaders({ limit: settings.rateLimitPerMinute, remaining: 0, resetAtMs }, settings, now, true);
     return errorResponse(settings.errorShape, kustomerError(429, 'rate limit exceeded', undefined, headers));
   }
   const status = fault.kind === '503' ? 503 : 500;
-  const headers = org ? rateLimitHeaders(window, settings.rateLimitResetFormat, now) : {};
+  const headers = org ? rateLimitHeaders(window, settings, now) : {};
   return errorResponse(settings.errorShape, kustomerError(status, status === 503 ? 'service temporarily unavailable' : 'internal server error', undefined, headers));
 }
 

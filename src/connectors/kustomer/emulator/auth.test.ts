@@ -6,7 +6,7 @@ describe('authentication', () => {
     const t = createTestEmulator();
     const r = await t.api('GET', '/v1/teams', { key: null });
     expect(r.status).toBe(401);
-    expect(r.body.errors[0]).toMatchObject({ status: '401', code: 'unauthorized' });
+    expect(r.body.errors[0]).toMatchObject({ status: 401, code: 'unauthorized' });
   });
 
   it('answers 401 for an unknown key and for a malformed Bearer header', async () => {
@@ -63,20 +63,24 @@ describe('roles', () => {
     expect(r.body.data).toMatchObject({ type: 'user', id: t.demo.key.userId, attributes: { userType: 'machine' } });
   });
 
-  it('answers 403 when the key lacks the endpoint role, naming the role', async () => {
+  it('answers 401 by default when the key lacks the endpoint role (as Kustomer documents it), naming the role', async () => {
     const t = createTestEmulator();
     const key = t.control.createApiKey({ org: 'acme', roles: ['org.permission.team.read'] });
     const r = await t.api('GET', '/v1/routing/queues', { key: key.key });
-    expect(r.status).toBe(403);
-    expect(r.body.errors[0]).toMatchObject({ status: '403', code: 'forbidden' });
+    expect(r.status).toBe(401);
+    expect(r.body.errors[0]).toMatchObject({ status: 401, code: 'unauthorized', title: 'Unauthorized' });
     expect(r.body.errors[0].detail).toContain('org.permission.queue.read');
+    // The same key still reads its own token: that is how a client tells a missing role from a revoked key.
+    expect((await t.api('GET', '/v1/auth/tokens/current', { key: key.key })).status).toBe(200);
   });
 
-  it('answers 401 for a missing role when the org is set to missingRoleStatus 401', async () => {
+  it('answers 403 for a missing role when the org is set to missingRoleStatus 403', async () => {
     const t = createTestEmulator();
-    t.control.updateOrg('acme', { missingRoleStatus: 401 });
+    t.control.updateOrg('acme', { missingRoleStatus: 403 });
     const key = t.control.createApiKey({ org: 'acme', roles: [] });
-    expect((await t.api('GET', '/v1/teams', { key: key.key })).status).toBe(401);
+    const r = await t.api('GET', '/v1/teams', { key: key.key });
+    expect(r.status).toBe(403);
+    expect(r.body.errors[0]).toMatchObject({ status: 403, code: 'forbidden' });
   });
 
   it('accepts legacy role names as well as permission-set names', async () => {
@@ -86,7 +90,7 @@ describe('roles', () => {
     const customer = await t.api('POST', '/v1/customers', { key: legacy.key, body: { name: 'Legacy' } });
     expect(customer.status).toBe(201);
     expect((await t.api('POST', '/v1/conversations', { key: legacy.key, body: { customer: customer.body.data.id } })).status).toBe(201);
-    expect((await t.api('GET', '/v1/teams', { key: legacy.key })).status).toBe(403);
+    expect((await t.api('GET', '/v1/teams', { key: legacy.key })).status).toBe(401);
   });
 });
 

@@ -48,6 +48,11 @@ export function createControlApp(control: EmulatorControl): Hono {
     control.revokeApiKey(key);
     return c.json({ ok: true });
   });
+  app.post('/keys/roles', async (c) => {
+    const { key, roles } = await body(c, z.strictObject({ key: z.string(), roles: z.array(z.string()) }));
+    control.setApiKeyRoles(key, roles);
+    return c.json({ ok: true });
+  });
   app.post('/orgs/:org/queues', async (c) => c.json(control.createQueue(await body(c, CreateQueueInput, { org: c.req.param('org') })), 201));
   app.delete('/orgs/:org/queues/:id', (c) => c.json(control.deleteQueue({ org: c.req.param('org'), id: c.req.param('id') })));
   app.post('/orgs/:org/teams', async (c) => c.json(control.createTeam(await body(c, CreateTeamInput, { org: c.req.param('org') })), 201));

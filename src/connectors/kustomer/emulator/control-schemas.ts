@@ -11,6 +11,9 @@ export const OrgSettingsInput = z.strictObject({
   missingRoleStatus: z.union([z.literal(401), z.literal(403)]).optional(),
   errorShape: z.enum(['jsonapi', 'simple']).optional(),
   rateLimitResetFormat: z.enum(['epochSeconds', 'secondsUntilReset']).optional(),
+  rateLimitResetOn: z.enum(['429', 'every']).optional(),
+  noteCreatesPerConversationPerMinute: z.number().int().positive().optional(),
+  updatesPerConversationPerMinute: z.number().int().positive().optional(),
   pod: z.enum(['prod1', 'prod2', 'prod4']).optional(),
 });
 export type OrgSettingsInput = z.infer<typeof OrgSettingsInput>;

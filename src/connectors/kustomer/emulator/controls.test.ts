@@ -39,8 +39,8 @@ describe('/__emulator/ controls over HTTP', () => {
     await ctl('POST', '/orgs', { name: 'initech', errorShape: 'simple' });
     const key = await ctl('POST', '/orgs/initech/keys', { roles: [] });
     const res = await emulator.fetch(new Request('http://localhost/v1/teams', { headers: { authorization: `Bearer ${key.body.key}` } }));
-    expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ errors: [{ code: 'forbidden', message: expect.stringContaining('org.permission.team.read'), meta: {} }] });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ errors: [{ code: 'unauthorized', message: expect.stringContaining('org.permission.team.read'), meta: {} }] });
   });
 
   it('revokes a key, injects a fault, reads calls and resets', async () => {

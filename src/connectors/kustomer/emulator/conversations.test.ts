@@ -102,7 +102,7 @@ describe('creating conversations', () => {
     const first = await t.createConversation({ externalId: 'bridgedesk-req-42' });
     const again = await t.api('POST', '/v1/conversations', { body: { customer: await t.createCustomer(), externalId: 'bridgedesk-req-42' } });
     expect(again.status).toBe(409);
-    expect(again.body.errors[0]).toMatchObject({ status: '409', code: 'conflict', source: { pointer: '/externalId' } });
+    expect(again.body.errors[0]).toMatchObject({ status: 409, code: 'conflict', source: { pointer: '/externalId' } });
     const found = await t.api('GET', `/v1/conversations/externalId=${encodeURIComponent('bridgedesk-req-42')}`);
     expect(found.status).toBe(200);
     expect(found.body.data.id).toBe(first.id);
@@ -253,6 +253,6 @@ describe('unknown paths', () => {
     const t = createTestEmulator();
     const r = await t.api('GET', '/v1/tags');
     expect(r.status).toBe(404);
-    expect(r.body.errors[0]).toMatchObject({ status: '404', code: 'not_found' });
+    expect(r.body.errors[0]).toMatchObject({ status: 404, code: 'notfound' });
   });
 });

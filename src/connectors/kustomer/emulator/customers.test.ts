@@ -24,7 +24,7 @@ describe('customers', () => {
     const t = createTestEmulator();
     const r = await t.api('GET', `/v1/customers/email=${encodeURIComponent('nobody@example.com')}`);
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ errors: [{ status: '404', code: 'not_found', title: 'Not Found', detail: 'no customer with email nobody@example.com', meta: {} }] });
+    expect(r.body).toEqual({ errors: [{ status: 404, source: { parameter: 'email' }, code: 'notfound', title: 'Not Found' }] });
   });
 
   it('finds a customer by externalId, and 404s for an unknown one', async () => {
@@ -39,7 +39,7 @@ describe('customers', () => {
     await t.createCustomer('jane@example.com');
     const r = await t.api('POST', '/v1/customers', { body: { emails: [{ type: 'work', email: 'JANE@example.com' }] } });
     expect(r.status).toBe(409);
-    expect(r.body.errors[0]).toMatchObject({ status: '409', code: 'conflict', source: { pointer: '/emails/0/email' } });
+    expect(r.body.errors[0]).toMatchObject({ status: 409, code: 'conflict', source: { pointer: '/emails/0/email' } });
   });
 
   it('refuses a second customer with the same externalId with 409', async () => {
@@ -52,7 +52,7 @@ describe('customers', () => {
     const t = createTestEmulator();
     const r = await t.api('POST', '/v1/customers', { body: { name: 'X', emails: [{ type: 'mobile', email: 'x@example.com' }] } });
     expect(r.status).toBe(400);
-    expect(r.body.errors[0]).toMatchObject({ code: 'bad_request', source: { pointer: '/emails/0/type' } });
+    expect(r.body.errors[0]).toMatchObject({ code: 'badparam', source: { pointer: '/emails/0/type' } });
   });
 
   it("counts the customer's conversations by status", async () => {

@@ -11,9 +11,12 @@ import { findInOrg } from './store.ts';
 export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   rateLimitPerMinute: 1000,
   searchRateLimitPerMinute: 100,
-  missingRoleStatus: 403,
+  missingRoleStatus: 401,
   errorShape: 'jsonapi',
   rateLimitResetFormat: 'epochSeconds',
+  rateLimitResetOn: '429',
+  noteCreatesPerConversationPerMinute: 120,
+  updatesPerConversationPerMinute: 600,
   pod: 'prod1',
 };
 
@@ -80,6 +83,14 @@ export function revokeApiKey(deps: EmulatorDeps, keyOrId: string): ApiKeyRecord 
   const key = deps.store.keys.get(keyOrId) ?? deps.store.keysByToken.get(keyOrId);
   if (!key) throw new Error('emulator: no such API key');
   key.revokedAt = deps.now().toISOString();
+  return key;
+}
+
+/** An admin editing the key's roles in Kustomer: what was granted at connect may not be granted now. */
+export function setApiKeyRoles(deps: EmulatorDeps, keyOrId: string, roles: string[]): ApiKeyRecord {
+  const key = deps.store.keys.get(keyOrId) ?? deps.store.keysByToken.get(keyOrId);
+  if (!key) throw new Error('emulator: no such API key');
+  key.roles = [...roles];
   return key;
 }
 

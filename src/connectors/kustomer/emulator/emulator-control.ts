@@ -7,7 +7,7 @@ import type { AgentChangeInput, CreateApiKeyInput, CreateCustomerInput, CreateOr
 import { AgentChangeInput as AgentChangeSchema } from './control-schemas.ts';
 import { updateConversation } from './conversation-writes.ts';
 import { createCustomer } from './customer-writes.ts';
-import { createApiKey, createOrg, createQueue, createTeam, createUser, deleteQueue, revokeApiKey, setMetadata, updateOrgSettings } from './directory-writes.ts';
+import { createApiKey, createOrg, createQueue, createTeam, createUser, deleteQueue, revokeApiKey, setApiKeyRoles, setMetadata, updateOrgSettings } from './directory-writes.ts';
 import type { EmulatorDeps } from './emulator-deps.ts';
 import type { ActiveFault, FaultInjector, FaultSpec } from './faults.ts';
 import type { ResourceObject } from './json-api.ts';
@@ -54,6 +54,8 @@ export interface EmulatorControl {
   createApiKey(input: CreateApiKeyInput): ApiKeyView;
   /** By key id or the key string. */
   revokeApiKey(keyOrId: string): void;
+  /** By key id or the key string: replaces the key's roles (an admin editing it in Kustomer). */
+  setApiKeyRoles(keyOrId: string, roles: string[]): void;
   createQueue(input: CreateQueueInput): ResourceObject;
   /** Marks the queue deleted (it stays listed with deleted: true). */
   deleteQueue(input: { org: string; id: string }): ResourceObject;
@@ -96,6 +98,7 @@ export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimite
       return { id: k.id, key: k.token, userId: k.userId, orgId: k.orgId, roles: [...k.roles], expiresAt: k.expiresAt };
     },
     revokeApiKey: (keyOrId) => void revokeApiKey(deps, keyOrId),
+    setApiKeyRoles: (keyOrId, roles) => void setApiKeyRoles(deps, keyOrId, roles),
     createQueue: (input) => renderQueue(createQueue(deps, org(input.org), input)),
     deleteQueue: (input) => renderQueue(deleteQueue(deps, org(input.org), input.id)),
     createTeam: (input) => renderTeam(createTeam(deps, org(input.org), input)),

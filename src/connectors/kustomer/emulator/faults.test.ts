@@ -23,7 +23,7 @@ describe('faults', () => {
     const customer = await t.createCustomer();
     const unavailable = await t.api('POST', '/v1/conversations', { body: { customer } });
     expect(unavailable.status).toBe(503);
-    expect(unavailable.body.errors[0]).toMatchObject({ status: '503', code: 'service_unavailable' });
+    expect(unavailable.body.errors[0]).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect((await t.api('GET', '/v1/teams')).status).toBe(500);
     expect((await t.api('GET', '/v1/teams')).status).toBe(200);
     expect(t.control.conversations('acme')).toHaveLength(0);

@@ -1,7 +1,15 @@
 /**
- * Kustomer's error replies (docs/kustomer.md §14). One error class carries status, code and texts; `errorBody` renders it in the
- * org's shape: `jsonapi` (shape 2, the default) or `simple` (shape 1). Code strings other than `bad_request` are
- * not documented and are our guesses.
+ * Kustomer's error replies (docs/kustomer.md §14). One error class carries status, code and texts; `errorBody` renders it in the org's
+ * shape: `jsonapi` (the default) or `simple` ({errors:[{code,message}]}, the older docs' form, kept so the client is
+ * tested on both).
+ *
+ * The `jsonapi` form follows recorded real replies (nebulab/solidus_kustomer spec/fixtures/vcr_cassettes/
+ * find_failure.yml, find_by_email_failure.yml, create_failure.yml; confirmed by recordings): `status` is a NUMBER,
+ * there is no `meta`, a 404 is `{status:404, code:"notfound", title:"Not Found", source:{parameter}}` with no
+ * `detail`, and a 400 is `{status:400, code:"badparam", title:<what is wrong>, source:{parameter|pointer}}` (the
+ * recorded detail is a JSON-schema path, of no use to a person, so the emulator leaves it out).
+ * Codes for other statuses have no recording: ours (`unauthorized`, `forbidden`, `conflict`, ...) are assumed, and
+ * for those statuses the title is the generic one and the message goes in `detail` (assumed).
  */
 import type { ErrorShape } from './records.ts';
 
@@ -13,7 +21,7 @@ export interface ErrorSource {
 export interface ErrorItem {
   code: string;
   title: string;
-  detail: string;
+  detail?: string;
   source?: ErrorSource;
 }
 
@@ -23,12 +31,20 @@ export class KustomerError extends Error {
   /** Extra reply headers, e.g. the rate-limit headers of a 429. */
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, detail: string, extra: { title?: string; source?: ErrorSource; items?: ErrorItem[]; headers?: Record<string, string> } = {}) {
-    super(detail);
+  constructor(status: number, code: string, message: string, extra: { title?: string; source?: ErrorSource; items?: ErrorItem[]; headers?: Record<string, string> } = {}) {
+    super(message);
     this.status = status;
     this.headers = extra.headers ?? {};
-    this.items = extra.items ?? [{ code, title: extra.title ?? TITLES[status] ?? 'Error', detail, ...(extra.source ? { source: extra.source } : {}) }];
+    this.items = extra.items ?? [itemFor(status, code, message, extra.title, extra.source)];
   }
+}
+
+/** Where the message goes: the title of a 400 (recorded), nowhere on a 404 (recorded), else `detail` (assumed). */
+function itemFor(status: number, code: string, message: string, title: string | undefined, source: ErrorSource | undefined): ErrorItem {
+  const where = source ? { source } : {};
+  if (status === 400) return { code, title: title ?? message, ...where };
+  if (status === 404) return { code, title: title ?? TITLES[404]!, ...where };
+  return { code, title: title ?? TITLES[status] ?? 'Error', detail: message, ...where };
 }
 
 export const TITLES: Record<number, string> = {
@@ -44,11 +60,12 @@ export const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** `badparam` and `notfound` are recorded; the others are assumed. */
 export const CODES: Record<number, string> = {
-  400: 'bad_request',
+  400: 'badparam',
   401: 'unauthorized',
   403: 'forbidden',
-  404: 'not_found',
+  404: 'notfound',
   409: 'conflict',
   413: 'payload_too_large',
   429: 'too_many_requests',
@@ -58,8 +75,10 @@ export const CODES: Record<number, string> = {
 };
 
 export function errorBody(shape: ErrorShape, status: number, items: ErrorItem[]): unknown {
-  if (shape === 'simple') return { errors: items.map((i) => ({ code: i.code, message: i.detail, meta: {} })) };
-  return { errors: items.map((i) => ({ status: String(status), code: i.code, title: i.title, detail: i.detail, ...(i.source ? { source: i.source } : {}), meta: {} })) };
+  if (shape === 'simple') return { errors: items.map((i) => ({ code: i.code, message: i.detail ?? i.title, meta: {} })) };
+  return {
+    errors: items.map((i) => ({ status, ...(i.source ? { source: i.source } : {}), code: i.code, title: i.title, ...(i.detail !== undefined ? { detail: i.detail } : {}) })),
+  };
 }
 
 export function errorResponse(shape: ErrorShape, err: KustomerError): Response {
@@ -70,5 +89,5 @@ export function errorResponse(shape: ErrorShape, err: KustomerError): Response {
 }
 
 /** The common case: status → default code and title. */
-export const kustomerError = (status: number, detail: string, source?: ErrorSource, headers?: Record<string, string>) =>
-  new KustomerError(status, CODES[status] ?? 'error', detail, { source, headers });
+export const kustomerError = (status: number, message: string, source?: ErrorSource, headers?: Record<string, string>) =>
+  new KustomerError(status, CODES[status] ?? 'error', message, { source, headers });

@@ -52,7 +52,24 @@ export class RateLimiter {
   }
 }
 
-export function rateLimitHeaders(state: Pick<RateState, 'limit' | 'remaining' | 'resetAtMs'>, format: OrgSettings['rateLimitResetFormat'], now: Date): Record<string, string> {
-  const reset = format === 'epochSeconds' ? Math.ceil(state.resetAtMs / 1000) : Math.max(0, Math.ceil((state.resetAtMs - now.getTime()) / 1000));
-  return { 'x-ratelimit-limit': String(state.limit), 'x-ratelimit-remaining': String(state.remaining), 'x-ratelimit-reset': String(reset) };
+/**
+ * The org budget's headers. The reset goes on a 429, and on every reply only when the org asks for the documented
+ * shape (`rateLimitResetOn: 'every'`); recorded normal replies carry limit and remaining alone.
+ */
+export function rateLimitHeaders(
+  state: Pick<RateState, 'limit' | 'remaining' | 'resetAtMs'>,
+  settings: Pick<OrgSettings, 'rateLimitResetFormat' | 'rateLimitResetOn'>,
+  now: Date,
+  refused = false,
+): Record<string, string> {
+  const headers: Record<string, string> = { 'x-ratelimit-limit': String(state.limit), 'x-ratelimit-remaining': String(state.remaining) };
+  if (!refused && settings.rateLimitResetOn !== 'every') return headers;
+  const reset = settings.rateLimitResetFormat === 'epochSeconds' ? Math.ceil(state.resetAtMs / 1000) : Math.max(0, Math.ceil((state.resetAtMs - now.getTime()) / 1000));
+  return { ...headers, 'x-ratelimit-reset': String(reset) };
 }
+
+/** A per-object budget's headers, as recorded (x-ratelimit-object-limit / -remaining; no reset was ever seen). */
+export const objectRateLimitHeaders = (state: Pick<RateState, 'limit' | 'remaining'>): Record<string, string> => ({
+  'x-ratelimit-object-limit': String(state.limit),
+  'x-ratelimit-object-remaining': String(state.remaining),
+});

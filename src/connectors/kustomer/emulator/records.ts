@@ -11,12 +11,34 @@ export interface OrgSettings {
   rateLimitPerMinute: number;
   /** Extra budget for POST /v1/customers/search by API keys (docs/kustomer.md §11: 100 per minute). (Default: 100.) */
   searchRateLimitPerMinute: number;
-  /** Status for a key that lacks the endpoint's role: docs/kustomer.md §3 says 401, Singer treats 403 as such. (Default: 403.) */
+  /**
+   * Status for a key that lacks the endpoint's role. Kustomer's errors page lists "missing role" under 401
+   * (developer.kustomer.com/kustomer-api-docs/reference/errors; documented, not recorded); singer-io/tap-kustomer
+   * treats a 403 as a stream it may not read. (Default: 401.)
+   */
   missingRoleStatus: 401 | 403;
   /** `jsonapi` = {errors:[{status,code,title,detail}]}; `simple` = {errors:[{code,message}]} (docs/kustomer.md §14). (Default: jsonapi.) */
   errorShape: ErrorShape;
   /** x-ratelimit-reset as UTC epoch seconds (old docs) or seconds until the reset (new docs' demo), docs/kustomer.md §13. (Default: epochSeconds.) */
   rateLimitResetFormat: 'epochSeconds' | 'secondsUntilReset';
+  /**
+   * Which replies carry x-ratelimit-reset: `429` only, as recorded (200/201/400/404 replies in
+   * nebulab/solidus_kustomer spec/fixtures/vcr_cassettes/*.yml carry limit and remaining, never the reset; the reset
+   * on 429s is what singer-io/tap-kustomer tap_kustomer/client.py quotes from the old docs), or `every` reply, as
+   * the newer docs say. (Default: 429.)
+   */
+  rateLimitResetOn: '429' | 'every';
+  /**
+   * Per-object limit on notes created on one conversation, per minute: x-ratelimit-object-limit 120 on a recorded
+   * note create (a public trace of a Kustomer workflow calling POST /v1/conversations/{id}/notes; confirmed by a
+   * recording). (Default: 120.)
+   */
+  noteCreatesPerConversationPerMinute: number;
+  /**
+   * Per-object limit on updates of one conversation, per minute. Recorded only for a customer update (600,
+   * solidus_kustomer update_customer.yml); the same for a conversation is assumed. (Default: 600.)
+   */
+  updatesPerConversationPerMinute: number;
   /** Region: prod1 (US), prod2 (EU), prod4 (India); keys work only in their region (docs/kustomer.md §2). (Default: prod1.) */
   pod: 'prod1' | 'prod2' | 'prod4';
 }

@@ -1,6 +1,14 @@
 /** Renders queues, teams, users, API keys (the current-token record) and webhooks as Kustomer resources (docs/kustomer.md §6, §16). */
 import { rel, type ResourceObject } from './json-api.ts';
-import type { ApiKeyRecord, QueueRecord, TeamRecord, UserRecord, WebhookRecord } from './records.ts';
+import type { ApiKeyRecord, OrgRecord, QueueRecord, TeamRecord, UserRecord, WebhookRecord } from './records.ts';
+
+/** GET /v1/orgs/current. `name` is the org name (third-party code reads it); `displayName` and the rest are assumed. */
+export const renderOrg = (o: OrgRecord): ResourceObject => ({
+  type: 'org',
+  id: o.id,
+  attributes: { name: o.name, displayName: o.name, createdAt: o.createdAt, updatedAt: o.createdAt },
+  links: { self: `/v1/orgs/${o.id}` },
+});
 
 export const renderQueue = (q: QueueRecord): ResourceObject => ({
   type: 'queue',

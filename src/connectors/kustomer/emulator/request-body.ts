@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ApiContext } from './api-env.ts';
-import { KustomerError, TITLES, kustomerError, type ErrorItem } from './kustomer-error.ts';
+import { CODES, KustomerError, kustomerError, type ErrorItem } from './kustomer-error.ts';
 
 export const MAX_BODY_BYTES = 100 * 1024;
 
@@ -24,11 +24,12 @@ export function readJsonBody<S extends z.ZodType>(c: ApiContext, schema: S): z.i
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const items: ErrorItem[] = parsed.error.issues.slice(0, 10).map((issue) => ({
-    code: 'bad_request',
-    title: TITLES[400]!,
-    detail: issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-    source: { pointer: `/${issue.path.join('/')}` },
-  }));
-  throw new KustomerError(400, 'bad_request', items[0]?.detail ?? 'invalid body', { items });
+  // As recorded (solidus_kustomer create_failure.yml): code `badparam`, the problem as the title, the culprit in
+  // `source`; an unknown key is "Additional properties not allowed" pointing at that key.
+  const items: ErrorItem[] = parsed.error.issues.slice(0, 10).map((issue) => {
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const path = unknown === undefined ? issue.path : [...issue.path, unknown];
+    return { code: CODES[400]!, title: unknown === undefined ? issue.message : 'Additional properties not allowed', source: { pointer: `/${path.join('/')}` } };
+  });
+  throw new KustomerError(400, CODES[400]!, items[0]?.title ?? 'invalid body', { items });
 }

@@ -23,6 +23,8 @@ const FIXTURE_SCHEMAS: Record<string, z.ZodType> = {
   'token.json': W.TokenResponse,
   'error-simple.json': W.ErrorBody,
   'error-jsonapi.json': W.ErrorBody,
+  'error-recorded-notfound.json': W.ErrorBody,
+  'error-recorded-badparam.json': W.ErrorBody,
   'webhook-event-conversation-update.json': W.WebhookEvent,
   'metadata-conversation.json': W.MetadataResponse,
   'outbound-webhook.json': W.WebhookResponse,
@@ -99,7 +101,7 @@ describe('emulator replies match the wire schemas', () => {
     const s = await setup();
     s.t.control.updateOrg('acme', { errorShape: 'simple' });
     const r = await s.t.api('GET', '/v1/conversations/externalId=none');
-    expect(r.body.errors[0]).toEqual({ code: 'not_found', message: 'no conversation with externalId none', meta: {} });
+    expect(r.body.errors[0]).toEqual({ code: 'notfound', message: 'Not Found', meta: {} });
     expect(W.ErrorBody.safeParse(r.body).success).toBe(true);
   });
 

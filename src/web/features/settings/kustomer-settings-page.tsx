@@ -155,13 +155,29 @@ function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisc
           )}
         </dl>
 
-        {data.missingPermissions.length > 0 && !invalid && (
+        {data.missingRequiredPermissions.length > 0 && !invalid && (
+          <Notice tone="warning">
+            <div className="stack-tight" data-testid="kustomer-missing-required">
+              <strong>The key lacks permissions escalation needs</strong>
+              <span>Kustomer refused a call for these roles. Create a key that has them and paste it above; until then escalations that need them fail:</span>
+              <ul className="permission-list" aria-label="Missing required permissions">
+                {data.missingRequiredPermissions.map((m) => (
+                  <li key={m}>
+                    <code>{m}</code>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          </Notice>
+        )}
+
+        {data.missingPermissions.length > data.missingRequiredPermissions.length && !invalid && (
           <Notice tone="warning">
             <div className="stack-tight">
               <strong>The key lacks optional permissions</strong>
               <span>Escalation works, but the features that need these stay off until the key has them:</span>
               <ul className="permission-list" aria-label="Missing optional permissions">
-                {data.missingPermissions.map((m) => (
+                {data.missingPermissions.filter((m) => !data.missingRequiredPermissions.includes(m)).map((m) => (
                   <li key={m}>
                     <code>{m}</code>
                   </li>

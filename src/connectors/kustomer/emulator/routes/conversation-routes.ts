@@ -44,7 +44,7 @@ export function registerConversationRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps
         : ref.by === 'id'
           ? findInOrg(store.conversations, c.var.auth.org.id, ref.value)
           : undefined;
-    if (!found) throw kustomerError(404, `no conversation with ${ref.by} ${ref.value}`);
+    if (!found) throw kustomerError(404, `no conversation with ${ref.by} ${ref.value}`, { parameter: ref.by });
     return c.json({ data: renderConversation(found) });
   });
 

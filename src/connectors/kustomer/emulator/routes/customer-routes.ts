@@ -35,7 +35,8 @@ export function registerCustomerRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
         : ref.by === 'externalId'
           ? all.find((x) => x.externalId === ref.value)
           : findInOrg(store.customers, c.var.auth.org.id, ref.value);
-    if (!found) throw kustomerError(404, `no customer with ${ref.by} ${ref.value}`);
+    // Recorded: the 404 names the looked-up field in source.parameter (solidus_kustomer find_by_email_failure.yml).
+    if (!found) throw kustomerError(404, `no customer with ${ref.by} ${ref.value}`, { parameter: ref.by });
     return c.json({ data: renderCustomer(found, store) });
   });
 

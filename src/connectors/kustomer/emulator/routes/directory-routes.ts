@@ -1,12 +1,12 @@
 /**
  * The calling key, its user, and the org directory: GET /v1/auth/tokens/current, /v1/users/current, /v1/users,
- * /v1/teams, /v1/routing/queues (docs/kustomer.md §5). Page sizes: 100 max for queues, 500 for users and teams (§12).
+ * /v1/teams, /v1/routing/queues (docs/kustomer.md §5), and the key's org: GET /v1/orgs/current (§4). Page sizes: 100 max for queues, 500 for users and teams (§12).
  */
 import type { Hono } from 'hono';
 import { requireRole, type ApiEnv } from '../api-env.ts';
 import { kustomerError } from '../kustomer-error.ts';
 import { paginate, readPage } from '../pagination.ts';
-import { renderQueue, renderTeam, renderToken, renderUser } from '../render-directory.ts';
+import { renderOrg, renderQueue, renderTeam, renderToken, renderUser } from '../render-directory.ts';
 import { REQUIRED } from '../required-roles.ts';
 import { inOrg, type EmulatorStore } from '../store.ts';
 
@@ -17,6 +17,10 @@ export function registerDirectoryRoutes(app: Hono<ApiEnv>, deps: { store: Emulat
 
   // Any valid key, whatever its roles (D-QS, A-TOKCUR).
   app.get('/v1/auth/tokens/current', (c) => c.json({ data: renderToken(c.var.auth.key, c.req.header('user-agent') ?? null) }));
+
+  // The key's org (YextSolutions/kustomer-conversations-connector reads data.attributes.name from it; third-party
+  // code). Any valid key may read it: assumed, no source names a role for it.
+  app.get('/v1/orgs/current', (c) => c.json({ data: renderOrg(c.var.auth.org) }));
 
   app.get('/v1/users/current', (c) => c.json({ data: renderUser(c.var.auth.user) }));
 
