@@ -30,7 +30,7 @@ export interface KustomerClientOptions {
   maxWaitMs?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
-  /** Kustomer's rate window: its limits are per minute (§8). Only tests and benchmarks against a faster emulator change it. */
+  /** Kustomer's rate window: its limits are per minute (docs/kustomer.md §13). Only tests and benchmarks against a faster emulator change it. */
   rateWindowMs?: number;
   /** Jitter of the wait after a 429 that names no reset. (Default: Math.random.) */
   random?: () => number;
