@@ -7,6 +7,7 @@ import { unprocessable } from '../../core/errors.ts';
 import type { Step } from '../../core/workflow-definition.ts';
 import type { Tx } from '../../db/database.ts';
 import { addFollower } from '../../db/repositories/requests.ts';
+import { cancelOpenApprovals, moveApproval } from '../../db/repositories/lifecycle-writes.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import { notify } from './notify.ts';
@@ -25,7 +26,7 @@ export async function askApprover(tx: Tx, deps: { now: () => Date; publicUrl: st
     .select(['a.id', 'a.due_at', 'a.message', 'a.request_id', 'u.id as user_id', 'u.name', 'u.email', 'u.role', 'r.number', 'r.title'])
     .where('a.id', '=', approvalId)
     .executeTakeFirstOrThrow();
-  await tx.updateTable('approvals').set({ state: 'pending' }).where('id', '=', approvalId).execute();
+  await moveApproval(tx, approvalId, 'ask');
   // A manager is often not staff: following the request lets them open what they are asked to approve.
   if (a.role === 'requester' && (await addFollower(tx, a.request_id, a.user_id))) {
     await appendTimeline(tx, a.request_id, SYSTEM, [{ type: 'request.follower_added', data: { user: { id: a.user_id, name: a.name } } }], deps.now());
@@ -80,7 +81,7 @@ export async function approvalOutcome(tx: Tx, ctx: StepContext, snap: RequestSna
   const approved = inSequence ? rows.every((r) => r.state === 'approved' || r.state === 'expired') && rows.some((r) => r.state === 'approved') : rows.some((r) => r.state === 'approved');
   if (!rejected && !approved) return { kind: 'waiting', result: ctx.resuming ?? {} };
   // Settled: whoever else was still asked need not answer.
-  await tx.updateTable('approvals').set({ state: 'cancelled' }).where('run_id', '=', ctx.run.id).where('step_path', '=', ctx.path).where('state', 'in', ['pending', 'queued']).execute();
+  await cancelOpenApprovals(tx, ctx.run.id, ctx.path);
   const outcome = rejected ? 'rejected' : 'approved';
   if (rejected && step.onReject === 'stop') {
     await notify(tx, deps.smtpConfigured, {

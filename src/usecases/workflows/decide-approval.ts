@@ -1,9 +1,10 @@
 /** Approvers decide; the timeout job decides for them when the due time passes. Either way the run resumes. */
 import type { UserActor } from '../../core/actor.ts';
 import { SYSTEM } from '../../core/actor.ts';
-import { conflict, forbidden, notFound } from '../../core/errors.ts';
+import { forbidden, notFound } from '../../core/errors.ts';
 import type { Step, WorkflowDefinition } from '../../core/workflow-definition.ts';
 import type { Db, Tx } from '../../db/database.ts';
+import { moveApproval } from '../../db/repositories/lifecycle-writes.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { askApprover } from './approval-step.ts';
@@ -42,10 +43,9 @@ export async function decideApproval(deps: Deps, actor: UserActor, approvalId: s
     if (!found) throw notFound('Approval');
     const { a, run } = found;
     if (a.approver_id !== actor.userId) throw forbidden('Only the designated approver can decide');
-    if (a.state !== 'pending') throw conflict(`This approval is already ${a.state}`);
     const now = deps.now();
     const state = decision === 'approve' ? 'approved' : 'rejected';
-    await tx.updateTable('approvals').set({ state, decided_at: now, comment }).where('id', '=', approvalId).execute();
+    await moveApproval(tx, approvalId, decision, { decided_at: now, comment });
     await appendTimeline(tx, a.request_id, actor, [
       { type: 'workflow.approval_decided', visibility: 'internal', data: { workflowName: run.name, runId: run.id, approvalId, decision: state, by: actor.name, comment } },
     ], now, run.id);
@@ -87,7 +87,7 @@ export async function expireApproval(deps: Deps, approvalId: string) {
     }
     const note = 'No decision by the due time';
     if (fallbackTo) {
-      await tx.updateTable('approvals').set({ state: 'expired', decided_at: now, comment: note }).where('id', '=', approvalId).execute();
+      await moveApproval(tx, approvalId, 'expire', { decided_at: now, comment: note });
       const hours = step?.type === 'approval' && step.dueInHours ? step.dueInHours : 24;
       const row = await tx
         .insertInto('approvals')
@@ -96,7 +96,7 @@ export async function expireApproval(deps: Deps, approvalId: string) {
         .executeTakeFirstOrThrow();
       await askApprover(tx, deps, row.id);
     } else {
-      await tx.updateTable('approvals').set({ state: onTimeout === 'approve' ? 'approved' : 'rejected', decided_at: now, comment: note }).where('id', '=', approvalId).execute();
+      await moveApproval(tx, approvalId, onTimeout === 'approve' ? 'approve' : 'reject', { decided_at: now, comment: note });
       if (onTimeout === 'approve') await askNext(tx, deps, run.id, a.step_path);
     }
     await appendTimeline(tx, a.request_id, SYSTEM, [

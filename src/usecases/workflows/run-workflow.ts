@@ -7,9 +7,10 @@
 import { SYSTEM } from '../../core/actor.ts';
 import type { Step, WorkflowDefinition } from '../../core/workflow-definition.ts';
 import type { Tx } from '../../db/database.ts';
+import { moveRun } from '../../db/repositories/lifecycle-writes.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
-import type { RunState, StepState } from '../../db/schema.ts';
+import type { StepState } from '../../db/schema.ts';
 import { executeStep, type StepOutcome, type WorkflowRunDeps } from './steps.ts';
 import { AppError } from '../../core/errors.ts';
 
@@ -61,16 +62,12 @@ async function advance(deps: WorkflowRunDeps, tx: Tx, runId: string): Promise<'c
   const now = deps.now();
   const log = (type: string, data: Record<string, unknown>) =>
     appendTimeline(tx, run.request_id, SYSTEM, [{ type, visibility: 'internal', data: { workflowId: run.workflow_id, workflowName: wf.name, runId, ...data } }], now, runId);
-  const finish = async (state: RunState, extra: { error?: string; failedStep?: string } = {}) => {
-    await tx
-      .updateTable('workflow_runs')
-      .set({ state, updated_at: now, finished_at: state === 'failed' ? null : now, error: extra.error ?? null, failed_step: extra.failedStep ?? null })
-      .where('id', '=', runId)
-      .execute();
-  };
+  const finish = (event: 'succeed' | 'fail' | 'cancel', extra: { error?: string; failedStep?: string } = {}) =>
+    // A failed run is not finished: it can be retried from the failed step.
+    moveRun(tx, runId, event, { updated_at: now, finished_at: event === 'fail' ? null : now, error: extra.error ?? null, failed_step: extra.failedStep ?? null });
 
   if (!next) {
-    await finish('succeeded');
+    await finish('succeed');
     await log('workflow.finished', { state: 'succeeded' });
     return 'stop';
   }
@@ -103,20 +100,20 @@ async function advance(deps: WorkflowRunDeps, tx: Tx, runId: string): Promise<'c
         await tx.updateTable('workflow_runs').set({ context: JSON.stringify({ ...run.context, ...outcome.context }) }).where('id', '=', runId).execute();
       }
       if (outcome.summary) await log('workflow.step_done', { step: { path: next.path, type: next.step.type, name: next.step.name ?? null }, summary: outcome.summary });
-      if (run.state !== 'running') await tx.updateTable('workflow_runs').set({ state: 'running', updated_at: now }).where('id', '=', runId).execute();
+      if (run.state !== 'running') await moveRun(tx, runId, 'resume', { updated_at: now });
       if (outcome.stopRun) {
-        await finish('cancelled');
+        await finish('cancel');
         await log('workflow.finished', { state: 'cancelled', reason: outcome.stopRun });
         return 'stop';
       }
       return 'continue';
     case 'waiting':
       await saveStep('waiting', outcome.result ?? existing?.result ?? {});
-      await tx.updateTable('workflow_runs').set({ state: 'waiting', updated_at: now }).where('id', '=', runId).execute();
+      await moveRun(tx, runId, 'wait', { updated_at: now });
       return 'stop';
     case 'failed':
       await saveStep('failed', existing?.result ?? {}, outcome.error);
-      await finish('failed', { error: outcome.error, failedStep: next.path });
+      await finish('fail', { error: outcome.error, failedStep: next.path });
       await log('workflow.failed', { error: outcome.error, step: { path: next.path, type: next.step.type, name: next.step.name ?? null } });
       return 'stop';
   }
