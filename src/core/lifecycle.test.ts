@@ -28,3 +28,15 @@ describe('lifecycle tables', () => {
     ).toThrow('thing: "go" leads two ways from one state');
   });
 });
+
+describe('the escalation lifecycle', () => {
+  it('lets a delivery create, fail to link and then link, and refuses linking what was never created', async () => {
+    const { ESCALATION_LIFECYCLE } = await import('./escalation-lifecycle.ts');
+    const { assertMove } = await import('./lifecycle.ts');
+    expect(nextState(ESCALATION_LIFECYCLE, 'sending', 'ticket_created')).toBe('created');
+    expect(() => assertMove(ESCALATION_LIFECYCLE, 'created', 'link_failed')).not.toThrow();
+    expect(nextState(ESCALATION_LIFECYCLE, 'link_failed', 'link')).toBe('linked');
+    expect(() => assertMove(ESCALATION_LIFECYCLE, 'sending', 'linked')).toThrow('An escalation cannot go from sending to linked');
+    expect(() => nextState(ESCALATION_LIFECYCLE, 'linked', 'retry')).toThrow('An escalation that is linked cannot retry (only one that is failed can)');
+  });
+});

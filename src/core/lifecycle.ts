@@ -41,12 +41,19 @@ export function nextState<S extends string, E extends string>(lifecycle: Lifecyc
   return t.to;
 }
 
+/** Checks a move given by its end state (for writers that carry the state in a patch); refuses it as `nextState` does. */
+export function assertMove<S extends string, E extends string>(lifecycle: Lifecycle<S, E>, from: S, to: S): void {
+  if (lifecycle.transitions.some((t) => t.to === to && t.from.includes(from))) return;
+  throw conflict(`${aName(lifecycle.name)} cannot go from ${words(from)} to ${words(to)}`, { lifecycle: lifecycle.name, state: from, to });
+}
+
 export function illegalTransition<S extends string, E extends string>(lifecycle: Lifecycle<S, E>, from: S | undefined, event: E) {
   const allowed = sourcesOf(lifecycle, event);
   return conflict(
-    `A ${lifecycle.name} that is ${from === undefined ? 'gone' : words(from)} cannot ${words(event)} (only one that is ${allowed.map(words).join(' or ')} can)`,
+    `${aName(lifecycle.name)} that is ${from === undefined ? 'gone' : words(from)} cannot ${words(event)} (only one that is ${allowed.map(words).join(' or ')} can)`,
     { lifecycle: lifecycle.name, state: from ?? null, event },
   );
 }
 
 const words = (s: string) => s.replace(/_/g, ' ');
+const aName = (name: string) => `${/^[aeiou]/i.test(name) ? 'An' : 'A'} ${name}`;

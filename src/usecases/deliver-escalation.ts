@@ -11,6 +11,8 @@ import { ConnectorError } from '../connectors/kit/errors.ts';
 import { backoffDelay } from '../connectors/kit/backoff.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
+import { ESCALATION_LIFECYCLE } from '../core/escalation-lifecycle.ts';
+import { assertMove } from '../core/lifecycle.ts';
 import type { DestinationClient } from '../core/destination.ts';
 import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalation.ts';
 import { effectivePriorityMap } from '../core/priority-map.ts';
@@ -44,6 +46,8 @@ type Delivering = EscalationRow & { pending: { patch: EscalationPatch; entries: 
  * statement: one round trip, where a transaction would take four or more.
  */
 async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[], opts: { reschedule?: Date; pushFields?: boolean } = {}) {
+  // The job holds the escalation, so its loaded state is the stored one: the table is asked before anything is written.
+  if (patch.state) assertMove(ESCALATION_LIFECYCLE, esc.state, patch.state);
   const all = { ...esc.pending.patch, ...patch };
   const allEntries = [...esc.pending.entries, ...entries];
   // Applied at once, so a step that runs while this commits sees the new state and defers into a fresh list.
