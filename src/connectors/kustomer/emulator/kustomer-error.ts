@@ -39,10 +39,14 @@ export class KustomerError extends Error {
   }
 }
 
-/** Where the message goes: the title of a 400 (recorded), nowhere on a 404 (recorded), else `detail` (assumed). */
+/**
+ * Where the message goes: the title of a 400 (recorded), or its detail when the title is given (the recorded
+ * unknown-attribute reply: title "Additional properties not allowed", detail a schema path); nowhere on a 404
+ * (recorded); else `detail` (assumed).
+ */
 function itemFor(status: number, code: string, message: string, title: string | undefined, source: ErrorSource | undefined): ErrorItem {
   const where = source ? { source } : {};
-  if (status === 400) return { code, title: title ?? message, ...where };
+  if (status === 400) return title && title !== message ? { code, title, detail: message, ...where } : { code, title: message, ...where };
   if (status === 404) return { code, title: title ?? TITLES[404]!, ...where };
   return { code, title: title ?? TITLES[status] ?? 'Error', detail: message, ...where };
 }
