@@ -11,7 +11,19 @@ import { APPROVAL_TIMEOUT, approvalTimeoutTask, MATCH_WORKFLOWS, matchWorkflowsT
 import { SEND_EMAIL } from '../usecases/workflows/notify.ts';
 import { sendEmailTask } from './send-email.ts';
 import { PUSH_MAPPED_FIELDS, pushMappedFieldsTask } from './push-mapped-fields.ts';
-import { APPLY_SYNC_EVENT, applySyncEventTask, POLL_DESTINATION, pollDestinationTask, PUSH_COMMENT, pushCommentTask, PUSH_STATUS, pushStatusTask } from './sync-tasks.ts';
+import {
+  APPLY_SYNC_EVENT,
+  applySyncEventTask,
+  CHECK_WEBHOOK,
+  CHECK_WEBHOOK_CRON,
+  checkWebhookTask,
+  POLL_DESTINATION,
+  pollDestinationTask,
+  PUSH_COMMENT,
+  pushCommentTask,
+  PUSH_STATUS,
+  pushStatusTask,
+} from './sync-tasks.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import type { TransportOptions } from '../connectors/registry.ts';
@@ -46,6 +58,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     [POLL_DESTINATION]: pollDestinationTask(destinations),
     [PUSH_STATUS]: pushStatusTask(destinations),
     [PUSH_COMMENT]: pushCommentTask(destinations),
+    [CHECK_WEBHOOK]: checkWebhookTask(destinations),
     [PUSH_MAPPED_FIELDS]: pushMappedFieldsTask(destinations),
     ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
@@ -98,7 +111,11 @@ export async function startWorker(deps: WorkerDeps) {
     logger,
     events,
     taskList: fenced(taskList(deps), heartbeat.missedBeatSince, deps.db),
-    parsedCronItems: parseCronItems([{ task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } }]),
+    parsedCronItems: parseCronItems([
+      { task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } },
+      // Kustomer may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
+      { task: CHECK_WEBHOOK, match: CHECK_WEBHOOK_CRON, payload: { provider: 'kustomer' }, options: { backfillPeriod: 0, jobKey: 'webhook-check:kustomer' } },
+    ]),
     // Unbatched, a job's outcome that cannot be recorded (the database went away) is an unhandled rejection that
     // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.
     // The local queue fetches (and locks, under this pool's id, which the heartbeat vouches for) up to one job per
@@ -123,6 +140,8 @@ export async function startWorker(deps: WorkerDeps) {
         try {
           runner = await run(options);
           restartWhenStopped(runner);
+  // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
+  await utils.addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' }).catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
           log.info('worker pool restarted');
           return;
         } catch (err) {

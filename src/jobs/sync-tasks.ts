@@ -1,4 +1,4 @@
-/** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status. */
+/** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status, check the webhook. */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { ProviderId } from '../connectors/registry.ts';
@@ -7,11 +7,13 @@ import { applyEvent } from '../usecases/sync/apply-event.ts';
 import { pollDestination } from '../usecases/sync/poll-destination.ts';
 import { pushStatus } from '../usecases/sync/push-status.ts';
 import { pushComment } from '../usecases/sync/push-comment.ts';
+import { checkWebhook } from '../usecases/sync/check-webhook.ts';
 
 export { APPLY_SYNC_EVENT } from '../usecases/sync/receive-event.ts';
 export { POLL_DESTINATION } from '../usecases/sync/poll-destination.ts';
 export { PUSH_STATUS } from '../usecases/sync/push-status.ts';
 export { PUSH_COMMENT } from '../usecases/sync/push-comment.ts';
+export { CHECK_WEBHOOK, CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>
@@ -35,4 +37,11 @@ export const pushStatusTask =
   async (payload) => {
     const p = z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']) }).parse(payload);
     await pushStatus(deps, p.escalationId, p.status);
+  };
+
+/** Payload `{provider}`; the cron's own `_cron` field is ignored. */
+export const checkWebhookTask =
+  (deps: DestinationDeps & { publicUrl: string }): Task =>
+  async (payload) => {
+    await checkWebhook(deps, z.object({ provider: z.enum(['kustomer']) }).parse(payload).provider as ProviderId);
   };

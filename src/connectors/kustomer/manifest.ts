@@ -3,7 +3,7 @@ import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient } from './client.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
-import { parseWebhook, SIGNATURE_HEADER, verifySignature } from './webhook.ts';
+import { isAuthentic, parseWebhook, SECRET_HEADER } from './webhook.ts';
 
 // Kustomer priorities run 1 (lowest) to 5 (highest) (kustomer-api.md §4); 5 is left for Kustomer-side escalation.
 const PRIORITY = { low: 1, medium: 2, high: 3, urgent: 4 } as const;
@@ -16,10 +16,8 @@ export const kustomer: DestinationProvider = {
   channels: MESSAGE_CHANNELS,
   priority: (p) => PRIORITY[p],
   priorityRange: { min: 1, max: 5 },
-  readWebhook(rawBody, headers, signingKey) {
-    if (signingKey !== null && !verifySignature(rawBody, headers.get(SIGNATURE_HEADER) ?? undefined, signingKey)) return null;
-    return parseWebhook(rawBody);
-  },
+  readWebhook: (rawBody, headers, auth) => (isAuthentic(rawBody, headers, auth) ? parseWebhook(rawBody) : null),
+  webhookSecretHeader: SECRET_HEADER,
   createClient: ({ account, secret, transport, budget, interactive }) =>
     createKustomerClient({
       orgName: account,

@@ -218,6 +218,7 @@ export const CreateWebhookBody = z.strictObject({
   events: z.array(z.string()).min(1).max(12),
   headers: z.array(z.strictObject({ name: z.string(), value: z.string() })).optional(),
 });
+export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
 /**
  * PUT /v1/outbound-webhooks/{id}: changes the given fields. ASSUMED: no public source shows an update endpoint (the
  * API reference lists create, list, get and delete), yet the settings page can edit a webhook and re-enable one
