@@ -140,8 +140,6 @@ export async function startWorker(deps: WorkerDeps) {
         try {
           runner = await run(options);
           restartWhenStopped(runner);
-  // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
-  await utils.addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' }).catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
           log.info('worker pool restarted');
           return;
         } catch (err) {
@@ -152,6 +150,8 @@ export async function startWorker(deps: WorkerDeps) {
     current.promise.then(restart, restart);
   };
   restartWhenStopped(runner);
+  // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
+  await utils.addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' }).catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
   // graphile-worker 0.17 rejects, with no one to catch it, when a pool that lost its database (and is being
   // replaced above) cannot hand its local queue back: the jobs stay locked under the dead pool's id, which has no
   // heartbeat any more, so releaseStale frees them after the stale time. Only that rejection is absorbed here.

@@ -40,15 +40,16 @@ export async function readChangesSince(
   const now = deps.now();
   const since = row.poll_cursor ? new Date(new Date(row.poll_cursor).getTime() - OVERLAP_MS) : new Date(now.getTime() - FIRST_READ_MS);
   const tickets = await client.ticketsUpdatedSince(since);
-  // Only conversations Bridgedesk linked matter; the rest of the org's traffic is not ours to store.
-  const linked = new Set(
-    tickets.length
-      ? (await deps.db.selectFrom('escalations').select('remote_id').where('provider', '=', provider).where('remote_id', 'in', tickets.map((t) => t.remoteId)).execute()).map((r) => r.remote_id)
-      : [],
-  );
+  // Only conversations Bridgedesk linked matter (the rest of the org's traffic is not ours to store), and only states
+  // newer than the one a linked request already has: older ones would not apply (apply-event.ts), so they are not news.
+  const known = tickets.length
+    ? await deps.db.selectFrom('escalations').select(['remote_id', 'remote_updated_at']).where('provider', '=', provider).where('remote_id', 'in', tickets.map((t) => t.remoteId)).execute()
+    : [];
+  const isNews = (t: { remoteId: string; updatedAt: string }) =>
+    known.some((e) => e.remote_id === t.remoteId && (!e.remote_updated_at || new Date(e.remote_updated_at) < new Date(t.updatedAt)));
   return withTransaction(deps.db, async (tx) => {
     let stored = 0;
-    for (const t of tickets.filter((x) => linked.has(x.remoteId))) {
+    for (const t of tickets.filter(isNews)) {
       const event = { kind: 'ticket' as const, eventId: `poll:${t.remoteId}:${t.updatedAt}:${t.status}`, createdAt: t.updatedAt, remoteId: t.remoteId, status: t.status, updatedAt: t.updatedAt };
       if (await storeEvent(tx, connectionId, 'poll', event)) stored += 1;
     }
