@@ -130,8 +130,11 @@ export async function startWorker(deps: WorkerDeps) {
   let stopping = false;
   // A pool that stops on its own (lost its database mid-job) is replaced, once the database answers again; the jobs
   // its workers held are released by the heartbeat like a dead process's.
+  // The pool that stopped on its own and is not replaced yet: stop() must not stop it again (graphile throws).
+  let stoppedOnItsOwn: Runner | null = null;
   const restartWhenStopped = (current: Runner) => {
     const restart = async () => {
+      if (current === runner) stoppedOnItsOwn = current;
       if (stopping || current !== runner) return;
       log.error('worker pool stopped unexpectedly (database connection lost?); starting a new one');
       for (let attempt = 0; !stopping; attempt++) {
@@ -172,7 +175,7 @@ export async function startWorker(deps: WorkerDeps) {
       stopping = true;
       process.off('unhandledRejection', absorbLocalQueueReturn);
       // Beats go on while running jobs finish, or another worker would take them for a dead process's.
-      await runner.stop();
+      if (runner !== stoppedOnItsOwn) await runner.stop();
       await heartbeat.stop();
       await utils.release();
     },
