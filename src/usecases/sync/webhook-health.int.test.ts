@@ -9,6 +9,7 @@ import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/i
 import { createTestApp } from '../../../test/support/test-app.ts';
 import { destinationDeps } from '../destination-access.ts';
 import { checkWebhook } from './check-webhook.ts';
+import { pollDestination } from './poll-destination.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
 /** While on, every delivery reaches a Bridgedesk that answers 503, as during an outage. */
@@ -136,6 +137,25 @@ describe('a webhook Kustomer disabled', () => {
     await until(requestId, 'resolved');
     await settled();
     expect(await received(requestId)).toHaveLength(1);
+  });
+
+  it('is checked when polling works again after failing (the outage is over)', async () => {
+    const { requestId, conversationId } = await linkedRequest();
+    await outageUntilDisabled(conversationId);
+    outage = false;
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 60 }) }).execute();
+    const fault = emulator.control.injectFault({ kind: '503', pathPrefix: '/v1/customers/search' });
+    expect(await pollDestination(deps(), 'kustomer')).toBe(0);
+    expect((await view()).lastError).toMatch(/^Polling failed: /);
+    expect(hooks()[0]!.enabled).toBe(false);
+    emulator.control.clearFaults(fault.id);
+    await pollDestination(deps(), 'kustomer');
+    await t.waitFor(async () => hooks()[0]!.enabled || undefined);
+    await until(requestId, 'resolved');
+    await settled();
+    expect(await received(requestId)).toHaveLength(1);
+    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 0 }) }).execute();
   });
 
   it('records a failed check on the card and leaves the webhook as it was', async () => {

@@ -279,3 +279,19 @@ describe('webhooks Kustomer disables', () => {
     expect((await t.api('PUT', `/v1/outbound-webhooks/${hook.id}`, { body: { events: ['kustomer.ticket.create'] } })).status).toBe(400);
   });
 });
+
+describe('webhook controls over HTTP', () => {
+  it('turn signing on and list the org\'s webhook records', async () => {
+    const t = withReceiver();
+    const hook = await t.subscribe();
+    const control = (method: string, path: string, body?: unknown) =>
+      t.emulator.fetch(new Request(`http://localhost/__emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    expect((await control('POST', '/webhooks/signing', { on: true })).status).toBe(200);
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.received[0]!.headers['x-kustomer-webhook-signature']).toBe(sign(t.received[0]!.body, hook.attributes.token));
+    expect((await control('POST', '/webhooks/failures-before-disable', { count: 2 })).status).toBe(200);
+    const listed = await (await control('GET', '/orgs/acme/webhooks')).json();
+    expect(listed).toEqual([expect.objectContaining({ id: hook.id, attributes: expect.objectContaining({ enabled: true, isError: false }) })]);
+  });
+});
