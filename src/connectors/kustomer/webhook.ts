@@ -1,5 +1,5 @@
 /**
- * Kustomer's outbound webhooks (kustomer-api.md §6): decide whether a delivery is authentic, parse the envelope,
+ * Kustomer's outbound webhooks: decide whether a delivery is authentic, parse the envelope,
  * and map it to domain events.
  *
  * Authenticity. Only Kustomer's newest docs describe `X-Kustomer-Webhook-Signature` (hex HMAC-SHA256 of the raw body

@@ -11,19 +11,17 @@ import { ConnectorError } from '../../connectors/kit/errors.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { DestinationClient } from '../../core/destination.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
-import type { Queryable } from '../../db/database.ts';
 import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
-import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 import { notify } from '../workflows/notify.ts';
 import { CHECK_WEBHOOK, readChangesSince } from './poll-destination.ts';
 
 export { CHECK_WEBHOOK };
-/** How often the worker checks (graphile-worker cron). Kustomer retries a failing delivery for about an hour first (§6). */
+/** How often the worker checks (graphile-worker cron). Kustomer retries a failing delivery for about an hour before it gives up (documented: developer.kustomer.com docs/events/delivery-and-retries). */
 export const CHECK_WEBHOOK_CRON = '*/10 * * * *';
 
-export const scheduleWebhookCheck = (q: Queryable, provider: ProviderId, runAt?: Date) =>
-  enqueueJob(q, CHECK_WEBHOOK, { provider }, { jobKey: `webhook-check:${provider}`, runAt });
+/** Kustomer retries a failing delivery for about an hour; twice that, and a change is either delivered or failing. */
+const SETTLED_MS = 2 * 3_600_000;
 
 export type WebhookCheck = 'ok' | 'repaired' | 'not_subscribed' | 'failed';
 
@@ -47,7 +45,11 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
   try {
     const sub = await client.getSubscription(row.webhook_remote_id);
     if (sub?.enabled) {
-      await deps.db.updateTable('destination_connections').set({ webhook_checked_at: now, webhook_check_error: null }).where('id', '=', row.id).execute();
+      // With polling off nothing else moves the cursor, and a later backfill would read everything since the webhook
+      // was subscribed. While the webhook works, changes older than Kustomer's retry hour (plus margin) have arrived.
+      const settled = new Date(now.getTime() - SETTLED_MS);
+      const cursor = SyncSettings.parse(row.sync_settings).pollMinutes === 0 && (!row.poll_cursor || new Date(row.poll_cursor) < settled) ? { poll_cursor: settled } : {};
+      await deps.db.updateTable('destination_connections').set({ webhook_checked_at: now, webhook_check_error: null, ...cursor }).where('id', '=', row.id).execute();
       return 'ok';
     }
     const disabledAt = sub?.changedAt ? new Date(sub.changedAt) : now;

@@ -1,5 +1,5 @@
 /**
- * Outbound webhook deliveries (§6), POSTed after the API reply (never blocking it), in the shape of a recorded real
+ * Outbound webhook deliveries, POSTed after the API reply (never blocking it), in the shape of a recorded real
  * delivery (jasbanza/osl-kustomer-notifications-bot processor.php, 2022; pipedream components/kustomer/sources/
  * updated-conversation-instant/test-event.mjs): `partition` is the org id and there is no `orgName` (the 2022
  * recording has none, so Bridgedesk must not need it). Each delivery carries `X-Kustomer-Webhook-Event` (confirmed,
