@@ -158,6 +158,17 @@ describe('a webhook Kustomer disabled', () => {
     await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 0 }) }).execute();
   });
 
+  it('while the webhook works and polling is off, keeps the backfill cursor within two hours (Kustomer retries for about one)', async () => {
+    const longAgo = new Date(t.clock.now.getTime() - 3 * 86_400_000);
+    await t.db.updateTable('destination_connections').set({ poll_cursor: longAgo }).execute();
+    expect(await checkWebhook(deps(), 'kustomer')).toBe('ok');
+    expect((await view()).lastPollCursor).toBe(new Date(t.clock.now.getTime() - 2 * 3_600_000).toISOString());
+    const recent = new Date(t.clock.now.getTime() - 60_000);
+    await t.db.updateTable('destination_connections').set({ poll_cursor: recent }).execute();
+    expect(await checkWebhook(deps(), 'kustomer')).toBe('ok');
+    expect((await view()).lastPollCursor).toBe(recent.toISOString());
+  });
+
   it('records a failed check on the card and leaves the webhook as it was', async () => {
     const fault = emulator.control.injectFault({ kind: '503', pathPrefix: '/v1/outbound-webhooks' });
     expect(await checkWebhook(deps(), 'kustomer')).toBe('failed');
