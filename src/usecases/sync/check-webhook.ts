@@ -53,7 +53,10 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
       return 'ok';
     }
     const disabledAt = sub?.changedAt ? new Date(sub.changedAt) : now;
-    const fixed = await turnBackOn(client, row.webhook_remote_id, sub !== null, url, secret);
+    // A refusal here is about the webhook permissions (the update and create roles), not the key as a whole.
+    const fixed = await turnBackOn(client, row.webhook_remote_id, sub !== null, url, secret).catch((err: unknown) => {
+      throw err instanceof ConnectorError && err.kind === 'auth' ? new ConnectorError('permanent', `${name} refused to turn the webhook back on: ${err.message}`, err.detail) : err;
+    });
     await deps.db
       .updateTable('destination_connections')
       .set({
@@ -110,7 +113,8 @@ async function turnBackOn(
       await client.updateSubscription(remoteId, { enabled: true, ...(secret ? { secret } : {}) });
       return { remoteId, repair: 're-enabled' };
     } catch (err) {
-      if (!(err instanceof ConnectorError) || err.kind === 'retryable' || err.kind === 'auth') throw err;
+      // Refused (the update endpoint is unconfirmed, or the key lacks its role): create it anew instead.
+      if (!(err instanceof ConnectorError) || err.kind === 'retryable') throw err;
     }
     // Out of the way first: Kustomer allows 5 webhooks per org (help.kustomer.com outbound webhooks).
     await client.unsubscribe(remoteId).catch(() => {});

@@ -11,7 +11,7 @@ import { AppError } from '../../core/errors.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { withTransaction } from '../../db/transaction.ts';
-import { clientFor, guardCredentials, toAppError, type DestinationDeps } from '../destination-access.ts';
+import { clientFor, toAppError, type DestinationDeps } from '../destination-access.ts';
 import { schedulePoll } from './poll-destination.ts';
 import { webhookTokenHash } from './receive-event.ts';
 
@@ -118,10 +118,11 @@ export async function rotateWebhookSecret(deps: Deps, provider: ProviderId) {
     const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), true);
     const remoteId = row.webhook_remote_id;
     try {
-      await guardCredentials(deps, provider, () => client.updateSubscription(remoteId, { secret }));
+      await client.updateSubscription(remoteId, { secret });
     } catch (err) {
-      if (!(err instanceof ConnectorError) || err.kind === 'retryable' || err.kind === 'auth') throw toAppError(err, name);
-      // The update endpoint is not confirmed for Kustomer: subscribe the same URL anew with the new secret instead.
+      if (!(err instanceof ConnectorError) || err.kind === 'retryable') throw toAppError(err, name);
+      // The update endpoint is not confirmed for Kustomer, and the key may lack its role: subscribe the same URL anew
+      // with the new secret instead.
       const url = `${deps.publicUrl}/api/v1/webhooks/${provider}/${deps.secrets.open(row.webhook_token_encrypted)}`;
       await client.unsubscribe(remoteId).catch(() => {});
       try {

@@ -5,7 +5,7 @@
  * that only touches Kustomer's bookkeeping fields changes nothing on the request.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { ALL_ROLES, seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
@@ -143,6 +143,22 @@ describe('webhook authenticity with Kustomer signing off', () => {
     expect((await view()).webhook.previousSecretValidUntil).toBeNull();
     expect((await post(update(c.conversationId), { [SECRET_HEADER]: fresh })).status).toBe(202);
     await t.waitFor(async () => (await statusOf(c.requestId)) === 'resolved' || undefined);
+  });
+
+  it('rotates by subscribing the URL anew when Kustomer refuses to update the webhook (the key lacks the update role)', async () => {
+    const limited = emulator.control.createApiKey({ org: 'acme', roles: ALL_ROLES.filter((r) => r !== 'org.permission.outbound_webhook.update') });
+    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: limited.key })).status).toBe(200);
+    const before = emulator.control.webhooks.list('acme');
+    const rotated = await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync/rotate-webhook-secret');
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    const after = emulator.control.webhooks.list('acme');
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).not.toBe(before[0]!.id);
+    expect(hookRecord().headers).toEqual([{ name: 'X-Bridgedesk-Webhook-Secret', value: rotated.body.webhook.secretHeader.value }]);
+    const { requestId, conversationId } = await linkedRequest();
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    await t.waitFor(async () => (await statusOf(requestId)) === 'resolved' || undefined);
+    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
   });
 
   it('is for admins to rotate', async () => {

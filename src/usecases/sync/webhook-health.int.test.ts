@@ -5,7 +5,7 @@
  * the admins. Against the emulator, which disables a webhook after N failures in a row as Kustomer does.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { ALL_ROLES, seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
 import { destinationDeps } from '../destination-access.ts';
 import { checkWebhook } from './check-webhook.ts';
@@ -156,6 +156,21 @@ describe('a webhook Kustomer disabled', () => {
     await settled();
     expect(await received(requestId)).toHaveLength(1);
     await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 0 }) }).execute();
+  });
+
+  it('is created again when Kustomer refuses to update it (the key lacks the update role), and the connection stays connected', async () => {
+    const limited = emulator.control.createApiKey({ org: 'acme', roles: ALL_ROLES.filter((r) => r !== 'org.permission.outbound_webhook.update') });
+    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: limited.key })).status).toBe(200);
+    const { requestId, conversationId } = await linkedRequest();
+    await outageUntilDisabled(conversationId);
+    outage = false;
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    expect(await checkWebhook(deps(), 'kustomer')).toBe('repaired');
+    expect((await view()).webhook).toMatchObject({ repair: 're-created', backfilled: 1, checkError: null });
+    expect(hooks()).toEqual([expect.objectContaining({ enabled: true, isError: false })]);
+    expect((await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body.status).toBe('connected');
+    await until(requestId, 'resolved');
+    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
   });
 
   it('while the webhook works and polling is off, keeps the backfill cursor within two hours (Kustomer retries for about one)', async () => {
