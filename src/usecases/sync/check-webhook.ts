@@ -44,7 +44,9 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
   const secret = row.webhook_secret_encrypted ? deps.secrets.open(row.webhook_secret_encrypted) : null;
   try {
     const sub = await client.getSubscription(row.webhook_remote_id);
-    if (sub?.enabled) {
+    // A repair whose backfill failed (the search was refused, say) is finished before anything else.
+    const pending = row.webhook_repaired_at !== null && row.webhook_backfilled === null && row.webhook_repair !== null;
+    if (sub?.enabled && !pending) {
       // With polling off nothing else moves the cursor, and a later backfill would read everything since the webhook
       // was subscribed. While the webhook works, changes older than Kustomer's retry hour (plus margin) have arrived.
       const settled = new Date(now.getTime() - SETTLED_MS);
@@ -52,30 +54,37 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
       await deps.db.updateTable('destination_connections').set({ webhook_checked_at: now, webhook_check_error: null, ...cursor }).where('id', '=', row.id).execute();
       return 'ok';
     }
-    const disabledAt = sub?.changedAt ? new Date(sub.changedAt) : now;
-    // A refusal here is about the webhook permissions (the update and create roles), not the key as a whole.
-    const fixed = await turnBackOn(client, row.webhook_remote_id, sub !== null, url, secret).catch((err: unknown) => {
-      throw err instanceof ConnectorError && err.kind === 'auth' ? new ConnectorError('permanent', `${name} refused to turn the webhook back on: ${err.message}`, err.detail) : err;
-    });
-    await deps.db
-      .updateTable('destination_connections')
-      .set({
-        webhook_remote_id: fixed.remoteId,
-        ...(fixed.repair === 're-created' ? { webhook_signing_key_encrypted: fixed.signingKey ? deps.secrets.seal(fixed.signingKey) : null } : {}),
-        webhook_disabled_at: disabledAt,
-        webhook_repaired_at: now,
-        webhook_repair: fixed.repair,
-        webhook_backfilled: null,
-        webhook_checked_at: now,
-        webhook_check_error: null,
-      })
-      .where('id', '=', row.id)
-      .execute();
+    let repair = row.webhook_repair;
+    let deleted = false;
+    if (!sub?.enabled) {
+      const disabledAt = sub?.changedAt ? new Date(sub.changedAt) : now;
+      // A refusal here is about the webhook permissions (the update and create roles), not the key as a whole.
+      const fixed = await turnBackOn(client, row.webhook_remote_id, sub !== null, url, secret).catch((err: unknown) => {
+        throw err instanceof ConnectorError && err.kind === 'auth' ? new ConnectorError('permanent', `${name} refused to turn the webhook back on: ${err.message}`, err.detail) : err;
+      });
+      repair = fixed.repair;
+      deleted = sub === null;
+      await deps.db
+        .updateTable('destination_connections')
+        .set({
+          webhook_remote_id: fixed.remoteId,
+          ...(fixed.repair === 're-created' ? { webhook_signing_key_encrypted: fixed.signingKey ? deps.secrets.seal(fixed.signingKey) : null } : {}),
+          webhook_disabled_at: disabledAt,
+          webhook_repaired_at: now,
+          webhook_repair: fixed.repair,
+          // Null until the backfill below is done: a check that finds it null finishes it.
+          webhook_backfilled: null,
+          webhook_checked_at: now,
+          webhook_check_error: null,
+        })
+        .where('id', '=', row.id)
+        .execute();
+    }
     // On again first, then the backfill: a change made in between arrives both ways, and events apply once, in order.
     await readChangesSince(deps, provider, row.id, client, async (tx, backfilled) => {
-      await tx.updateTable('destination_connections').set({ webhook_backfilled: backfilled }).where('id', '=', row.id).execute();
-      const what = sub ? `${name} disabled the status sync webhook` : `The status sync webhook was deleted in ${name}`;
-      const done = fixed.repair === 're-enabled' ? 're-enabled it' : 'created it again';
+      await tx.updateTable('destination_connections').set({ webhook_backfilled: backfilled, webhook_checked_at: now, webhook_check_error: null }).where('id', '=', row.id).execute();
+      const what = deleted ? `The status sync webhook was deleted in ${name}` : `${name} disabled the status sync webhook`;
+      const done = repair === 're-created' ? 'created it again' : 're-enabled it';
       const admins = await tx.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).execute();
       for (const a of admins) {
         await notify(tx, false, {

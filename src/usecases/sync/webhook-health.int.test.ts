@@ -173,6 +173,25 @@ describe('a webhook Kustomer disabled', () => {
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
   });
 
+  it('finishes a repair whose backfill failed at the next check, before it moves the cursor', async () => {
+    const { requestId, conversationId } = await linkedRequest();
+    await outageUntilDisabled(conversationId);
+    outage = false;
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    const notices = (await repairNotices()).length;
+    const fault = emulator.control.injectFault({ kind: '503', pathPrefix: '/v1/customers/search' });
+    expect(await checkWebhook(deps(), 'kustomer')).toBe('failed');
+    emulator.control.clearFaults(fault.id);
+    expect(hooks()[0]!.enabled).toBe(true);
+    expect((await view()).webhook).toMatchObject({ backfilled: null, checkError: expect.stringMatching(/^Checking the webhook failed: /) });
+    expect(await statusOf(requestId)).toBe('new');
+    expect(await checkWebhook(deps(), 'kustomer')).toBe('repaired');
+    await until(requestId, 'resolved');
+    expect((await view()).webhook).toMatchObject({ backfilled: 1, checkError: null });
+    expect(await repairNotices()).toHaveLength(notices + 1);
+    expect(await checkWebhook(deps(), 'kustomer')).toBe('ok');
+  });
+
   it('while the webhook works and polling is off, keeps the backfill cursor within two hours (Kustomer retries for about one)', async () => {
     const longAgo = new Date(t.clock.now.getTime() - 3 * 86_400_000);
     await t.db.updateTable('destination_connections').set({ poll_cursor: longAgo }).execute();
