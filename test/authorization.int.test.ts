@@ -76,6 +76,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/email-outbox': 'admin',
   'GET /api/v1/integrations/kustomer/sync': 'admin',
   'PUT /api/v1/integrations/kustomer/sync': 'admin',
+  'POST /api/v1/integrations/kustomer/sync/rotate-webhook-secret': 'admin',
   // Authenticated by its secret URL and signature, not by a session: see test/security/webhooks.int.test.ts.
   'POST /api/v1/webhooks/kustomer/{token}': 'webhook',
   'GET /api/v1/integrations/kustomer/fields': 'admin',

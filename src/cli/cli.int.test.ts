@@ -234,13 +234,27 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
     const database = await createTestDatabase();
     const [oldKey, newKey, otherKey] = [randomBytes(32), randomBytes(32), randomBytes(32)];
     const env = { DATABASE_URL: database.url, BRIDGEDESK_DATA_DIR: path.join(tmp, 'rotate') };
-    const row = () => database.db.selectFrom('destination_connections').select(['secret_encrypted', 'webhook_token_encrypted', 'webhook_signing_key_encrypted']).executeTakeFirstOrThrow();
+    const row = () =>
+      database.db
+        .selectFrom('destination_connections')
+        .select(['secret_encrypted', 'webhook_token_encrypted', 'webhook_signing_key_encrypted', 'webhook_secret_encrypted', 'webhook_previous_secret_encrypted'])
+        .executeTakeFirstOrThrow();
     try {
       expect(await launch(['migrate'], env).exited).toBe(0);
       const old = createSecretBox(oldKey);
       await database.db
         .insertInto('destination_connections')
-        .values({ provider: 'kustomer', account: 'acme', secret_encrypted: old.seal('the-api-key'), secret_last_four: '-key', status: 'connected', sync_settings: '{}', webhook_token_encrypted: old.seal('hook-token') })
+        .values({
+          provider: 'kustomer',
+          account: 'acme',
+          secret_encrypted: old.seal('the-api-key'),
+          secret_last_four: '-key',
+          status: 'connected',
+          sync_settings: '{}',
+          webhook_token_encrypted: old.seal('hook-token'),
+          webhook_secret_encrypted: old.seal('header-secret'),
+          webhook_previous_secret_encrypted: old.seal('previous-header-secret'),
+        })
         .execute();
       const before = await row();
 
@@ -253,10 +267,15 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
       const previous = [otherKey, oldKey].map((k) => k.toString('base64')).join(',');
       const rotated = launch(['rotate-secrets'], { ...env, BRIDGEDESK_SECRET_KEY: newKey.toString('base64'), BRIDGEDESK_PREVIOUS_SECRET_KEYS: previous });
       expect(await rotated.exited).toBe(0);
-      expect(rotated.output()).toContain('Re-encrypted 2 secrets of 1 connection with BRIDGEDESK_SECRET_KEY.');
+      expect(rotated.output()).toContain('Re-encrypted 4 secrets of 1 connection with BRIDGEDESK_SECRET_KEY.');
       const after = await row();
       const fresh = createSecretBox(newKey);
-      expect([fresh.open(after.secret_encrypted), fresh.open(after.webhook_token_encrypted!)]).toEqual(['the-api-key', 'hook-token']);
+      expect([after.secret_encrypted, after.webhook_token_encrypted, after.webhook_secret_encrypted, after.webhook_previous_secret_encrypted].map((s) => fresh.open(s!))).toEqual([
+        'the-api-key',
+        'hook-token',
+        'header-secret',
+        'previous-header-secret',
+      ]);
       expect(() => old.open(after.secret_encrypted)).toThrow();
       expect(after.webhook_signing_key_encrypted).toBeNull();
       for (const k of [oldKey, newKey, otherKey]) expect(rotated.output() + refused.output()).not.toContain(k.toString('base64'));

@@ -29,8 +29,13 @@ export interface DestinationProvider {
   defaultPriorityMap: PriorityMap;
   /** Whether escalation cannot work without this permission (the provider's own name for it). */
   isRequiredPermission(name: string): boolean;
-  /** Verifies and parses a webhook delivery; null when the signature or the body is not the provider's. */
-  readWebhook(rawBody: string, headers: Headers, signingKey: string | null): DestinationEvent | null;
+  /**
+   * Verifies and parses a webhook delivery; null when it is not authentic (neither the secret header nor the
+   * provider's signature checks out) or the body is not the provider's.
+   */
+  readWebhook(rawBody: string, headers: Headers, auth: { signingKey: string | null; secrets: readonly string[] }): DestinationEvent | null;
+  /** The custom header Bridgedesk asks the provider to send with every webhook delivery, holding the connection's secret. */
+  webhookSecretHeader: string;
   createClient(input: {
     account: string;
     secret: string;

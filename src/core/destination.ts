@@ -82,8 +82,15 @@ export interface DestinationClient {
   listTicketFields(): Promise<RemoteField[]>;
   /** Tickets changed since a time (oldest first, every page): the polling fallback of status sync. */
   ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]>;
-  /** Subscribes a URL to ticket and message events; returns the subscription id and its signing secret. */
-  subscribe(url: string): Promise<{ remoteId: string; signingKey: string | null }>;
+  /**
+   * Subscribes a URL to ticket and message events, asking the destination to send `secret` back in a custom header
+   * with every delivery; returns the subscription id and the destination's own signing secret, if any.
+   */
+  subscribe(url: string, secret: string): Promise<{ remoteId: string; signingKey: string | null }>;
+  /** The subscription as the destination has it now; null when it is gone. `failing`: the destination disabled it after failed deliveries. */
+  getSubscription(remoteId: string): Promise<{ remoteId: string; enabled: boolean; failing: boolean; changedAt: string | null } | null>;
+  /** Turns the subscription back on and/or changes the secret header it sends. */
+  updateSubscription(remoteId: string, change: { enabled?: true; secret?: string }): Promise<void>;
   unsubscribe(remoteId: string): Promise<void>;
 }
 

@@ -153,6 +153,16 @@ export interface DestinationConnectionsTable {
   webhook_remote_id: string | null;
   webhook_signing_key_encrypted: string | null;
   webhook_setup_note: string | null;
+  webhook_secret_encrypted: string | null;
+  webhook_previous_secret_encrypted: string | null;
+  webhook_previous_secret_until: NullableTimestamp;
+  webhook_secret_rotated_at: NullableTimestamp;
+  webhook_checked_at: NullableTimestamp;
+  webhook_check_error: string | null;
+  webhook_disabled_at: NullableTimestamp;
+  webhook_repaired_at: NullableTimestamp;
+  webhook_repair: 're-enabled' | 're-created' | null;
+  webhook_backfilled: number | null;
   poll_cursor: NullableTimestamp;
   last_inbound_at: NullableTimestamp;
   last_sync_event_error: string | null;

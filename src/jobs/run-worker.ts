@@ -11,7 +11,21 @@ import { APPROVAL_TIMEOUT, approvalTimeoutTask, MATCH_WORKFLOWS, matchWorkflowsT
 import { SEND_EMAIL } from '../usecases/workflows/notify.ts';
 import { sendEmailTask } from './send-email.ts';
 import { PUSH_MAPPED_FIELDS, pushMappedFieldsTask } from './push-mapped-fields.ts';
-import { APPLY_SYNC_EVENT, applySyncEventTask, POLL_DESTINATION, pollDestinationTask, PUSH_COMMENT, pushCommentTask, PUSH_PRIORITY, pushPriorityTask, PUSH_STATUS, pushStatusTask } from './sync-tasks.ts';
+import {
+  APPLY_SYNC_EVENT,
+  applySyncEventTask,
+  CHECK_WEBHOOK,
+  CHECK_WEBHOOK_CRON,
+  checkWebhookTask,
+  POLL_DESTINATION,
+  pollDestinationTask,
+  PUSH_COMMENT,
+  pushCommentTask,
+  PUSH_PRIORITY,
+  pushPriorityTask,
+  PUSH_STATUS,
+  pushStatusTask,
+} from './sync-tasks.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import type { TransportOptions } from '../connectors/registry.ts';
@@ -47,6 +61,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     [PUSH_STATUS]: pushStatusTask(destinations),
     [PUSH_PRIORITY]: pushPriorityTask(destinations),
     [PUSH_COMMENT]: pushCommentTask(destinations),
+    [CHECK_WEBHOOK]: checkWebhookTask(destinations),
     [PUSH_MAPPED_FIELDS]: pushMappedFieldsTask(destinations),
     ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
@@ -99,7 +114,11 @@ export async function startWorker(deps: WorkerDeps) {
     logger,
     events,
     taskList: fenced(taskList(deps), heartbeat.missedBeatSince, deps.db),
-    parsedCronItems: parseCronItems([{ task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } }]),
+    parsedCronItems: parseCronItems([
+      { task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } },
+      // Kustomer may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
+      { task: CHECK_WEBHOOK, match: CHECK_WEBHOOK_CRON, payload: { provider: 'kustomer' }, options: { backfillPeriod: 0, jobKey: 'webhook-check:kustomer' } },
+    ]),
     // Unbatched, a job's outcome that cannot be recorded (the database went away) is an unhandled rejection that
     // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.
     // The local queue fetches (and locks, under this pool's id, which the heartbeat vouches for) up to one job per
@@ -114,8 +133,11 @@ export async function startWorker(deps: WorkerDeps) {
   let stopping = false;
   // A pool that stops on its own (lost its database mid-job) is replaced, once the database answers again; the jobs
   // its workers held are released by the heartbeat like a dead process's.
+  // The pool that stopped on its own and is not replaced yet: stop() must not stop it again (graphile throws).
+  let stoppedOnItsOwn: Runner | null = null;
   const restartWhenStopped = (current: Runner) => {
     const restart = async () => {
+      if (current === runner) stoppedOnItsOwn = current;
       if (stopping || current !== runner) return;
       log.error('worker pool stopped unexpectedly (database connection lost?); starting a new one');
       for (let attempt = 0; !stopping; attempt++) {
@@ -134,6 +156,8 @@ export async function startWorker(deps: WorkerDeps) {
     current.promise.then(restart, restart);
   };
   restartWhenStopped(runner);
+  // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
+  await utils.addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' }).catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
   // graphile-worker 0.17 rejects, with no one to catch it, when a pool that lost its database (and is being
   // replaced above) cannot hand its local queue back: the jobs stay locked under the dead pool's id, which has no
   // heartbeat any more, so releaseStale frees them after the stale time. Only that rejection is absorbed here.
@@ -154,7 +178,7 @@ export async function startWorker(deps: WorkerDeps) {
       stopping = true;
       process.off('unhandledRejection', absorbLocalQueueReturn);
       // Beats go on while running jobs finish, or another worker would take them for a dead process's.
-      await runner.stop();
+      if (runner !== stoppedOnItsOwn) await runner.stop();
       await heartbeat.stop();
       await utils.release();
     },

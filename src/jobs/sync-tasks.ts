@@ -1,4 +1,4 @@
-/** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status. */
+/** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status, check the webhook. */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { ProviderId } from '../connectors/registry.ts';
@@ -8,12 +8,14 @@ import { pollDestination } from '../usecases/sync/poll-destination.ts';
 import { pushStatus } from '../usecases/sync/push-status.ts';
 import { pushComment } from '../usecases/sync/push-comment.ts';
 import { pushPriority } from '../usecases/sync/push-priority.ts';
+import { checkWebhook } from '../usecases/sync/check-webhook.ts';
 
 export { APPLY_SYNC_EVENT } from '../usecases/sync/receive-event.ts';
 export { POLL_DESTINATION } from '../usecases/sync/poll-destination.ts';
 export { PUSH_STATUS } from '../usecases/sync/push-status.ts';
 export { PUSH_COMMENT } from '../usecases/sync/push-comment.ts';
 export { PUSH_PRIORITY } from '../usecases/sync/push-priority.ts';
+export { CHECK_WEBHOOK, CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>
@@ -44,4 +46,11 @@ export const pushPriorityTask =
   async (payload) => {
     const p = z.object({ escalationId: z.uuid(), priority: z.enum(['low', 'medium', 'high', 'urgent']) }).parse(payload);
     await pushPriority(deps, p.escalationId, p.priority);
+  };
+
+/** Payload `{provider}`; the cron's own `_cron` field is ignored. */
+export const checkWebhookTask =
+  (deps: DestinationDeps & { publicUrl: string }): Task =>
+  async (payload) => {
+    await checkWebhook(deps, z.object({ provider: z.enum(['kustomer']) }).parse(payload).provider as ProviderId);
   };

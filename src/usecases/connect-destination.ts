@@ -97,11 +97,28 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
     });
     if (previous && previous.account !== account) {
       await clearTargets(tx, id);
-      // Another org is another connection: the old org's webhook URL and signing key (still registered there) must
-      // open nothing now, so both are forgotten; turning inbound sync on again subscribes a new URL in the new org.
+      // Another org is another connection: the old org's webhook URL, signing key and secret header (still registered
+      // there) must open nothing now, so all are forgotten; turning inbound sync on again subscribes a new URL in the new org.
       await tx
         .updateTable('destination_connections')
-        .set({ webhook_token_hash: null, webhook_token_encrypted: null, webhook_remote_id: null, webhook_signing_key_encrypted: null, webhook_setup_note: null })
+        .set({
+          webhook_token_hash: null,
+          webhook_token_encrypted: null,
+          webhook_remote_id: null,
+          webhook_signing_key_encrypted: null,
+          webhook_setup_note: null,
+          // and the secret header it sends, with what the webhook checks found there
+          webhook_secret_encrypted: null,
+          webhook_previous_secret_encrypted: null,
+          webhook_previous_secret_until: null,
+          webhook_secret_rotated_at: null,
+          webhook_checked_at: null,
+          webhook_check_error: null,
+          webhook_disabled_at: null,
+          webhook_repaired_at: null,
+          webhook_repair: null,
+          webhook_backfilled: null,
+        })
         .where('id', '=', id)
         .execute();
     }

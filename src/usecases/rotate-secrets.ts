@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 
-const SEALED = ['secret_encrypted', 'webhook_token_encrypted', 'webhook_signing_key_encrypted'] as const;
+const SEALED = ['secret_encrypted', 'webhook_token_encrypted', 'webhook_signing_key_encrypted', 'webhook_secret_encrypted', 'webhook_previous_secret_encrypted'] as const;
 type SealedColumn = (typeof SEALED)[number];
 
 export class UnreadableSecret extends Error {

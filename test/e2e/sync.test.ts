@@ -22,6 +22,7 @@ import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
+import { checkWebhook } from '../../src/usecases/sync/check-webhook.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -42,6 +43,7 @@ describe('status sync with Kustomer in the browser', () => {
   let baseUrl = '';
   let admin: UserActor;
   let requesterId: string;
+  let checkDeps: Parameters<typeof checkWebhook>[0];
 
   beforeAll(async () => {
     // Kustomer's webhook deliveries go to the app on loopback: the path (which carries the secret) is what counts.
@@ -73,6 +75,7 @@ describe('status sync with Kustomer in the browser', () => {
 
     // Kustomer connected with one queue agents may escalate to, through the use cases (connecting has its own journey).
     const deps = destinationDeps(config, { db: database.db, now, secrets });
+    checkDeps = { ...deps, publicUrl: config.publicUrl };
     await connectDestination(deps, admin, 'kustomer', { account: ORG, secret: demo.apiKey });
     await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
 
@@ -170,5 +173,20 @@ describe('status sync with Kustomer in the browser', () => {
     await expect.poll(() => card.getByTestId('sync-last-event').textContent(), { timeout: TIMEOUT }).not.toBe('None yet');
     expect(await card.getByTestId('sync-webhook').textContent()).toContain('Subscribed');
     expect(await card.getByTestId('sync-last-error').textContent()).toBe('None');
+
+    // 8. The webhook is deleted in Kustomer; Bridgedesk's check creates it again, and the card says so.
+    const [hook] = emulator.control.webhooks.list(ORG);
+    expect((await fetch(`${emulator.url}/v1/outbound-webhooks/${hook!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${demo.apiKey}` } })).status).toBe(204);
+    expect(await checkWebhook(checkDeps, 'kustomer')).toBe('repaired');
+    await page.reload();
+    const repair = card.getByTestId('sync-webhook-repair');
+    await expect.poll(() => repair.textContent(), { timeout: TIMEOUT }).toMatch(/^The webhook was gone from Kustomer at .+; created again .+, 0 changes backfilled\.$/);
+
+    // 9. The admin rotates the webhook secret: the card says when, and until when the previous one is accepted.
+    const secretRow = card.getByTestId('sync-webhook-secret');
+    expect(await secretRow.textContent()).toContain('Set when the webhook was created');
+    await secretRow.getByRole('button', { name: 'Rotate webhook secret' }).click();
+    await expect.poll(() => secretRow.textContent(), { timeout: TIMEOUT }).toMatch(/Rotated .+ — the previous one is accepted until /);
+    expect(emulator.control.webhooks.list(ORG)[0]!.attributes).toMatchObject({ enabled: true });
   }, 90_000);
 });

@@ -10,7 +10,7 @@ import { windowEnd, type RateBudget, type RateWindow } from '../kit/rate-budget.
 import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
 import { missingPermissions, rolesGrant } from './roles.ts';
-import { WEBHOOK_EVENTS } from './webhook.ts';
+import { SECRET_HEADER, WEBHOOK_EVENTS } from './webhook.ts';
 import * as W from './wire.ts';
 import type { z } from 'zod';
 
@@ -357,10 +357,40 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
       return out;
     },
 
-    /** POST /v1/outbound-webhooks: the reply's token signs every delivery. */
-    async subscribe(url: string) {
-      const r = await get(W.WebhookResponse, { method: 'POST', path: '/v1/outbound-webhooks', body: { name: 'Bridgedesk status sync', url, events: WEBHOOK_EVENTS }, permission: PERM.webhookCreate });
+    /**
+     * POST /v1/outbound-webhooks with Bridgedesk's secret as a custom header (documented: `headers` on the create
+     * body, developer.kustomer.com docs/events/outbound-webhooks). The reply's token is the key of the (unconfirmed)
+     * signature, kept as a second way to authenticate deliveries.
+     */
+    async subscribe(url: string, secret: string) {
+      const body: W.CreateWebhookBody = { name: 'Bridgedesk status sync', url, events: WEBHOOK_EVENTS, headers: [{ name: SECRET_HEADER, value: secret }] };
+      const r = await get(W.WebhookResponse, { method: 'POST', path: '/v1/outbound-webhooks', body, permission: PERM.webhookCreate });
       return { remoteId: r.data.id, signingKey: r.data.attributes.token ?? null };
+    },
+
+    /**
+     * GET /v1/outbound-webhooks/{id} (documented); null when it is gone (404). `enabled: false` with `isError: true`
+     * is how Kustomer shows a webhook it disabled after failed deliveries (docs.digitalgenius.com; field names:
+     * MeltanoLabs/tap-kustomer outbound_webhooks.json). Documented, not recorded.
+     */
+    async getSubscription(remoteId: string) {
+      try {
+        const r = await get(W.WebhookResponse, { method: 'GET', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}` });
+        const a = r.data.attributes;
+        return { remoteId: r.data.id, enabled: a.enabled !== false, failing: a.isError === true, changedAt: a.updatedAt ?? null };
+      } catch (err) {
+        if (err instanceof ConnectorError && err.status === 404) return null;
+        throw err;
+      }
+    },
+
+    /** PUT /v1/outbound-webhooks/{id} (ASSUMED endpoint, see wire.ts UpdateWebhookBody): re-enable it and/or set the secret header. */
+    async updateSubscription(remoteId: string, change: { enabled?: true; secret?: string }) {
+      const body: W.UpdateWebhookBody = {
+        ...(change.enabled ? { enabled: true } : {}),
+        ...(change.secret !== undefined ? { headers: [{ name: SECRET_HEADER, value: change.secret }] } : {}),
+      };
+      await get(W.WebhookResponse, { method: 'PUT', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}`, body });
     },
 
     /** DELETE /v1/outbound-webhooks/{id}; one already gone is fine. */

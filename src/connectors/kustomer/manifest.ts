@@ -4,7 +4,7 @@ import { createKustomerClient } from './client.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { isRequiredPermission } from './roles.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
-import { parseWebhook, SIGNATURE_HEADER, verifySignature } from './webhook.ts';
+import { isAuthentic, parseWebhook, SECRET_HEADER } from './webhook.ts';
 
 /**
  * Kustomer priorities run 1 (lowest) to 5 (highest) (documented: docs/kustomer.md §10). A conversation created without
@@ -22,10 +22,8 @@ export const kustomer: DestinationProvider = {
   priorityRange: { min: 1, max: 5 },
   defaultPriorityMap: DEFAULT_PRIORITY_MAP,
   isRequiredPermission,
-  readWebhook(rawBody, headers, signingKey) {
-    if (signingKey !== null && !verifySignature(rawBody, headers.get(SIGNATURE_HEADER) ?? undefined, signingKey)) return null;
-    return parseWebhook(rawBody);
-  },
+  readWebhook: (rawBody, headers, auth) => (isAuthentic(rawBody, headers, auth) ? parseWebhook(rawBody) : null),
+  webhookSecretHeader: SECRET_HEADER,
   createClient: ({ account, secret, transport, budget, interactive }) =>
     createKustomerClient({
       orgName: account,

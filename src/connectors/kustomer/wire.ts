@@ -231,22 +231,41 @@ export const CreateWebhookBody = z.strictObject({
   events: z.array(z.string()).min(1).max(12),
   headers: z.array(z.strictObject({ name: z.string(), value: z.string() })).optional(),
 });
+export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
+/**
+ * PUT /v1/outbound-webhooks/{id}: changes the given fields. ASSUMED: no public source shows an update endpoint (the
+ * API reference lists create, list, get and delete), yet the settings page can edit a webhook and re-enable one
+ * Kustomer disabled; Bridgedesk falls back to delete + create when it is refused.
+ */
+export const UpdateWebhookBody = CreateWebhookBody.partial().extend({ enabled: z.boolean().optional() });
+export type UpdateWebhookBody = z.infer<typeof UpdateWebhookBody>;
 export const WebhookAttributes = z.looseObject({
   name: z.string(),
   url: z.string(),
   events: z.array(z.string()),
+  headers: z.array(z.looseObject({ name: z.string(), value: z.string() })).optional(),
   enabled: z.boolean().optional(),
+  /** Set (with enabled false) when Kustomer disabled the webhook after failed deliveries (MeltanoLabs/tap-kustomer outbound_webhooks.json). */
+  isError: z.boolean().optional(),
   token: z.string().optional(),
   createdAt: Iso.optional(),
+  updatedAt: Iso.optional(),
 });
 export const WebhookResource = resource(null, WebhookAttributes);
 export const WebhookResponse = single(WebhookResource);
 
-/** What Kustomer POSTs to a webhook URL (signed: X-Kustomer-Webhook-Signature = hex HMAC-SHA256(raw body, token)). */
+/**
+ * What Kustomer POSTs to a webhook URL. Recorded real delivery (jasbanza/osl-kustomer-notifications-bot
+ * processor.php): id, name, org, partition (= the org id), data, createdAt, persist; no orgName, dataId or client.
+ * Update events' `changes` list bookkeeping fields (rev, updatedAt, modifiedAt, modificationHistory) beside the real
+ * change (pipedream components/kustomer/sources/updated-conversation-instant/test-event.mjs).
+ */
 export const WebhookEvent = z.looseObject({
   id: z.string(),
   name: z.string(),
   org: z.string(),
+  /** The org id again (recorded); not a customer or conversation id. */
+  partition: z.string().optional(),
   orgName: z.string().optional(),
   createdAt: Iso,
   dataId: z.string().optional(),

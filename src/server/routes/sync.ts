@@ -1,7 +1,7 @@
 /** Status sync: its settings (admin), and the webhook endpoint Kustomer posts to (secret URL, no session). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { receiveWebhook } from '../../usecases/sync/receive-event.ts';
-import { syncView, updateSyncSettings } from '../../usecases/sync/sync-settings.ts';
+import { rotateWebhookSecret, syncView, updateSyncSettings } from '../../usecases/sync/sync-settings.ts';
 import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
 import type { AppDeps } from '../context.ts';
 
@@ -17,7 +17,20 @@ const SyncSchema = z
       pollMinutes: z.number(),
       commentSync: z.boolean(),
     }),
-    webhook: z.object({ url: z.string().nullable(), subscribed: z.boolean(), setupNote: z.string().nullable() }),
+    webhook: z.object({
+      url: z.string().nullable(),
+      subscribed: z.boolean(),
+      setupNote: z.string().nullable(),
+      secretHeader: z.object({ name: z.string(), value: z.string() }).nullable().openapi({ description: 'The custom header Kustomer sends with every delivery; to add by hand when Bridgedesk could not subscribe' }),
+      secretRotatedAt: z.string().nullable(),
+      previousSecretValidUntil: z.string().nullable().openapi({ description: 'After a rotation, the previous secret is still accepted until then' }),
+      checkedAt: z.string().nullable().openapi({ description: 'When Bridgedesk last read its subscription in Kustomer' }),
+      checkError: z.string().nullable(),
+      disabledAt: z.string().nullable().openapi({ description: 'When the last check found the webhook disabled by Kustomer (or deleted)' }),
+      repairedAt: z.string().nullable(),
+      repair: z.enum(['re-enabled', 're-created']).nullable(),
+      backfilled: z.number().int().nullable().openapi({ description: 'Changes read from Kustomer after that repair, made while the webhook was off' }),
+    }),
     lastEventAt: z.string().nullable(),
     lastPollCursor: z.string().nullable(),
     lastError: z.string().nullable(),
@@ -48,10 +61,24 @@ syncRoutes.openapi(
 syncRoutes.openapi(
   createRoute({
     method: 'post',
+    path: '/integrations/kustomer/sync/rotate-webhook-secret',
+    tags: ['Integrations'],
+    summary: 'Rotate the webhook secret: Kustomer gets the new secret header; the previous one is accepted for 24 hours more',
+    security,
+    middleware: [allow('admin')],
+    responses: { 200: json(SyncSchema), ...errors(401, 403, 404, 409, 422, 502) },
+  }),
+  async (c) => c.json((await rotateWebhookSecret(deps(c), 'kustomer')) as z.infer<typeof SyncSchema>, 200),
+);
+
+syncRoutes.openapi(
+  createRoute({
+    method: 'post',
     path: '/webhooks/kustomer/{token}',
     tags: ['Integrations'],
     summary: 'Kustomer outbound webhook (the secret URL shown in sync settings); answers before processing',
-    description: 'Verified by the secret URL and, where Kustomer signs, X-Kustomer-Webhook-Signature. Events older than two hours are refused; a repeated event id is accepted once.',
+    description:
+      'Verified by the secret URL and by the X-Bridgedesk-Webhook-Secret header Bridgedesk set on the webhook (current, or previous during a rotation) or, where Kustomer signs, X-Kustomer-Webhook-Signature. Events older than two hours are refused; a repeated event id is accepted once.',
     request: { params: z.object({ token: z.string().min(10).max(200).openapi({ param: { name: 'token', in: 'path' } }) }) },
     responses: { 202: json(z.object({ status: z.enum(['accepted', 'duplicate']) }), 'Stored for processing'), ...errors(400, 401, 413) },
   }),

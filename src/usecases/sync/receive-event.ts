@@ -1,6 +1,7 @@
 /**
- * Takes in destination events: a webhook delivery (verified against the connection's secret URL and signing key,
- * refused when stale or dated ahead) or a polled change. Stores each raw in destination_events, unique on its event
+ * Takes in destination events: a webhook delivery (to the connection's secret URL, and authentic by its secret
+ * header, current or previous within a rotation's grace, or by the provider's signature; refused when stale or dated
+ * ahead) or a polled change. Stores each raw in destination_events, unique on its event
  * id, and enqueues its processing in the same transaction, so the webhook is answered fast and a repeat is a no-op.
  */
 import { createHash } from 'node:crypto';
@@ -32,6 +33,20 @@ export async function storeEvent(tx: Tx, connectionId: string, source: 'webhook'
   return true;
 }
 
+/** The webhook secrets a delivery may carry now: the current one, and the previous one until its grace ends. */
+export function acceptedSecrets(
+  deps: { secrets: SecretBox },
+  row: { webhook_secret_encrypted: string | null; webhook_previous_secret_encrypted: string | null; webhook_previous_secret_until: Date | null },
+  now: Date,
+): string[] {
+  const out: string[] = [];
+  if (row.webhook_secret_encrypted) out.push(deps.secrets.open(row.webhook_secret_encrypted));
+  if (row.webhook_previous_secret_encrypted && row.webhook_previous_secret_until && new Date(row.webhook_previous_secret_until) > now) {
+    out.push(deps.secrets.open(row.webhook_previous_secret_encrypted));
+  }
+  return out;
+}
+
 export async function receiveWebhook(
   deps: { db: Db; secrets: SecretBox; now: () => Date },
   provider: ProviderId,
@@ -41,7 +56,7 @@ export async function receiveWebhook(
 ): Promise<'accepted' | 'duplicate'> {
   const connection = await deps.db
     .selectFrom('destination_connections')
-    .select(['id', 'webhook_signing_key_encrypted'])
+    .select(['id', 'webhook_signing_key_encrypted', 'webhook_secret_encrypted', 'webhook_previous_secret_encrypted', 'webhook_previous_secret_until'])
     .where('provider', '=', provider)
     .where('webhook_token_hash', '=', webhookTokenHash(token))
     .executeTakeFirst();
@@ -49,7 +64,8 @@ export async function receiveWebhook(
   const refused = new AppError('unauthenticated', 'Webhook not accepted');
   if (!connection) throw refused;
   const signingKey = connection.webhook_signing_key_encrypted ? deps.secrets.open(connection.webhook_signing_key_encrypted) : null;
-  const event = PROVIDERS[provider].readWebhook(rawBody, headers, signingKey);
+  const secrets = acceptedSecrets(deps, connection, deps.now());
+  const event = PROVIDERS[provider].readWebhook(rawBody, headers, { signingKey, secrets });
   if (!event) throw refused;
   const age = deps.now().getTime() - Date.parse(event.createdAt);
   if (!(age < MAX_EVENT_AGE_MS)) throw new AppError('bad_request', 'Event is too old to accept (replayed?)');

@@ -33,6 +33,19 @@ export interface KustomerSync {
     subscribed: boolean;
     /** Why the webhook could not be created, and how to add it by hand. */
     setupNote: string | null;
+    /** The custom header Kustomer sends with every delivery (to add by hand with the URL). */
+    secretHeader: { name: string; value: string } | null;
+    secretRotatedAt: string | null;
+    /** After a rotation, the previous secret is still accepted until then. */
+    previousSecretValidUntil: string | null;
+    /** When Bridgedesk last read its subscription in Kustomer, and what went wrong doing so. */
+    checkedAt: string | null;
+    checkError: string | null;
+    /** When a check last found the webhook disabled by Kustomer (or deleted), what it did, and how many changes it read. */
+    disabledAt: string | null;
+    repairedAt: string | null;
+    repair: 're-enabled' | 're-created' | null;
+    backfilled: number | null;
   };
   lastEventAt: string | null;
   /** Polling has read Kustomer's changes up to this time. */
@@ -59,6 +72,15 @@ export function useSaveKustomerSync() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (settings: SyncSettings) => api<KustomerSync>('PUT', PATH, settings),
+    onSuccess: (data) => qc.setQueryData(kustomerSyncKey, data),
+  });
+}
+
+/** New webhook secret: Kustomer's webhook gets it at once; the previous one is accepted for 24 hours more. */
+export function useRotateWebhookSecret() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<KustomerSync>('POST', `${PATH}/rotate-webhook-secret`),
     onSuccess: (data) => qc.setQueryData(kustomerSyncKey, data),
   });
 }

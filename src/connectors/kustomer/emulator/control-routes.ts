@@ -84,6 +84,9 @@ export function createControlApp(control: EmulatorControl): Hono {
     await control.webhooks.release(order);
     return c.json({ ok: true });
   });
+  app.post('/webhooks/signing', async (c) => (control.webhooks.setSigning((await body(c, z.strictObject({ on: z.boolean() }))).on), c.json({ ok: true })));
+  app.post('/webhooks/failures-before-disable', async (c) => (control.webhooks.setFailuresBeforeDisable((await body(c, count)).count), c.json({ ok: true })));
+  app.get('/orgs/:org/webhooks', (c) => c.json(control.webhooks.list(c.req.param('org'))));
   app.post('/webhooks/retry-failed', async (c) => (await control.webhooks.retryFailed(), c.json({ ok: true })));
   return app;
 }

@@ -1,7 +1,10 @@
 /**
  * The `changes` part of a kustomer.conversation.update event (docs/kustomer.md §17): `{op, before, after}` per changed attribute.
- * Bookkeeping fields (rev, updatedAt, modifiedAt, lastActivityAt, modificationHistory) are left out; whether
- * Kustomer lists them is unknown. `custom` is reported as one attribute holding the whole object.
+ * Kustomer lists its bookkeeping fields beside the real change (`rev`, `updatedAt`, `modifiedAt`,
+ * `modificationHistory`: pipedream components/kustomer/sources/updated-conversation-instant/test-event.mjs), so a
+ * write that changes nothing else still sends an update whose changes are bookkeeping only. `lastActivityAt` is
+ * listed when it moves (assumed: not in that recording, where it did not move). `custom` is reported as one
+ * attribute holding the whole object.
  */
 import type { ConversationRecord } from './records.ts';
 import type { AttributeChange, EventChanges } from './webhook-dispatcher.ts';
@@ -22,6 +25,11 @@ const ATTRIBUTES = [
   'inboundMessageCount',
   'outboundMessageCount',
   'noteCount',
+  'rev',
+  'updatedAt',
+  'modifiedAt',
+  'lastActivityAt',
+  'modificationHistory',
 ] as const satisfies readonly (keyof ConversationRecord)[];
 
 function change(before: unknown, after: unknown): AttributeChange | null {

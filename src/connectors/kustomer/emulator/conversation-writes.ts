@@ -80,7 +80,7 @@ export function createConversation(deps: EmulatorDeps, actor: Actor, body: Creat
     modificationHistory: {},
   };
   store.conversations.set(conv.id, conv);
-  deps.webhooks.emit(actor.org, 'kustomer.conversation.create', renderConversation(conv), { client: actor.client, partition: conv.customerId });
+  deps.webhooks.emit(actor.org, 'kustomer.conversation.create', renderConversation(conv), { client: actor.client });
   return conv;
 }
 
@@ -131,7 +131,7 @@ export function updateConversation(deps: EmulatorDeps, actor: Actor, id: string,
   conv.updatedAt = at;
   conv.modifiedAt = at;
   conv.modifiedBy = actor.userId ?? conv.modifiedBy;
-  deps.webhooks.emit(actor.org, 'kustomer.conversation.update', renderConversation(conv), { client: actor.client, changes: diffConversation(before, conv), partition: conv.customerId });
+  deps.webhooks.emit(actor.org, 'kustomer.conversation.update', renderConversation(conv), { client: actor.client, changes: diffConversation(before, conv) });
   return conv;
 }
 
@@ -142,5 +142,5 @@ export function touchConversation(deps: EmulatorDeps, actor: Actor, conv: Conver
   conv.updatedAt = at;
   conv.lastActivityAt = at;
   if (before.status !== conv.status) conv.modificationHistory.statusAt = at;
-  deps.webhooks.emit(actor.org, 'kustomer.conversation.update', renderConversation(conv), { client: actor.client, changes: diffConversation(before, conv), partition: conv.customerId });
+  deps.webhooks.emit(actor.org, 'kustomer.conversation.update', renderConversation(conv), { client: actor.client, changes: diffConversation(before, conv) });
 }

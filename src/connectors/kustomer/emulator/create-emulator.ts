@@ -22,6 +22,13 @@ export interface KustomerEmulatorOptions {
   random?: () => number;
   /** Length of the rate-limit window; tests shorten it. (Default: 60 s, as Kustomer.) */
   rateWindowMs?: number;
+  /**
+   * Sign webhook deliveries with X-Kustomer-Webhook-Signature. (Default: false: only Kustomer's newest docs describe
+   * the header and nothing confirms it, so a receiver must work without it; see webhook-dispatcher.ts.)
+   */
+  webhookSigning?: boolean;
+  /** Failed deliveries in a row after which Kustomer disables a webhook. (Default: 10, a guess.) */
+  webhookFailuresBeforeDisable?: number;
 }
 
 export interface KustomerEmulator {
@@ -40,7 +47,13 @@ export const CONTROL_PREFIX = '/__emulator';
 export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): KustomerEmulator {
   const now = options.now ?? (() => new Date());
   const store = new EmulatorStore();
-  const webhooks = new WebhookDispatcher({ store, now, deliver: options.deliver ?? defaultDeliver });
+  const webhooks = new WebhookDispatcher({
+    store,
+    now,
+    deliver: options.deliver ?? defaultDeliver,
+    signing: options.webhookSigning,
+    failuresBeforeDisable: options.webhookFailuresBeforeDisable,
+  });
   const limiter = new RateLimiter(now, options.rateWindowMs);
   const faults = new FaultInjector(options.random ?? Math.random);
   const calls = new CallLog();

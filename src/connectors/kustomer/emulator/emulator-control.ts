@@ -12,7 +12,7 @@ import type { EmulatorDeps } from './emulator-deps.ts';
 import type { ActiveFault, FaultInjector, FaultSpec } from './faults.ts';
 import type { ResourceObject } from './json-api.ts';
 import type { MetadataPropertyRecord, OrgRecord, OrgSettings } from './records.ts';
-import { renderQueue, renderTeam, renderUser } from './render-directory.ts';
+import { renderQueue, renderTeam, renderUser, renderWebhook } from './render-directory.ts';
 import { renderConversation, renderCustomer, renderMessage, renderNote } from './render-records.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { inOrg } from './store.ts';
@@ -46,6 +46,12 @@ export interface WebhookControl {
   retryFailed(): Promise<void>;
   /** Resolves when no delivery is in flight. */
   idle(): Promise<void>;
+  /** Turns X-Kustomer-Webhook-Signature on deliveries on or off (default off). */
+  setSigning(on: boolean): void;
+  /** Failed deliveries in a row after which a webhook is disabled, as Kustomer does. */
+  setFailuresBeforeDisable(count: number): void;
+  /** The org's webhook records as the API renders them (enabled, isError, headers, token). */
+  list(org: string): ResourceObject[];
 }
 
 export interface EmulatorControl {
@@ -134,6 +140,9 @@ export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimite
       release: (order) => webhooks.release(order),
       retryFailed: () => webhooks.retryFailed(),
       idle: () => webhooks.idle(),
+      setSigning: (on) => void (webhooks.signing = on),
+      setFailuresBeforeDisable: (count) => void (webhooks.failuresBeforeDisable = count),
+      list: (ref) => inOrg(store.webhooks, org(ref).id).map(renderWebhook),
     },
     reset() {
       store.clear();

@@ -207,6 +207,14 @@ export interface WebhookRecord {
   /** The signing secret (HMAC-SHA256 key), shown on create and get (docs/kustomer.md §16, §18). */
   token: string;
   enabled: boolean;
+  /**
+   * Set with `enabled: false` when Kustomer disables the webhook after repeated failed deliveries (the record's
+   * fields: MeltanoLabs/tap-kustomer outbound_webhooks.json; the behaviour: docs.digitalgenius.com
+   * add-digitalgenius-kustomer-webhook, developer.kustomer.com list-outbound-webhooks; documented, not recorded).
+   */
+  isError: boolean;
+  /** Failed deliveries in a row; a success resets it, and so does enabling the webhook again. */
+  consecutiveFailures: number;
   createdAt: string;
   updatedAt: string;
 }

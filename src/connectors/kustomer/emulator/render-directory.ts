@@ -74,7 +74,7 @@ export const renderWebhook = (w: WebhookRecord): ResourceObject => ({
     events: [...w.events],
     headers: w.headers.map((h) => ({ ...h })),
     enabled: w.enabled,
-    isError: false,
+    isError: w.isError,
     token: w.token,
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,

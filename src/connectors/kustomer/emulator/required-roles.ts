@@ -36,6 +36,8 @@ export const REQUIRED = {
   webhookCreate: perm('outbound_webhook', 'create', ['org.admin.outbound_webhooks']),
   webhookRead: perm('outbound_webhook', 'read', ['org.admin.outbound_webhooks', 'org.outbound_webhooks']),
   webhookDelete: perm('outbound_webhook', 'delete', ['org.admin.outbound_webhooks']),
+  // The update endpoint itself is assumed (wire.ts UpdateWebhookBody); its role follows the naming of the others.
+  webhookUpdate: perm('outbound_webhook', 'update', ['org.admin.outbound_webhooks']),
 } as const satisfies Record<string, RequiredRole>;
 
 /** Every permission-set role the emulator checks: what an "all roles" key gets. */

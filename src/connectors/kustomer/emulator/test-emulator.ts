@@ -28,13 +28,19 @@ export interface ApiReply {
   body: any;
 }
 
-export function createTestEmulator(opts: { deliver?: Deliver; random?: () => number } = {}) {
+export function createTestEmulator(opts: { deliver?: Deliver; random?: () => number; webhookSigning?: boolean; webhookFailuresBeforeDisable?: number } = {}) {
   let nowMs = T0.getTime();
   const clock = {
     now: () => new Date(nowMs),
     advance: (ms: number) => void (nowMs += ms),
   };
-  const emulator = createKustomerEmulator({ now: clock.now, deliver: opts.deliver ?? (async () => new Response(null, { status: 204 })), random: opts.random });
+  const emulator = createKustomerEmulator({
+    now: clock.now,
+    deliver: opts.deliver ?? (async () => new Response(null, { status: 204 })),
+    random: opts.random,
+    webhookSigning: opts.webhookSigning,
+    webhookFailuresBeforeDisable: opts.webhookFailuresBeforeDisable,
+  });
   const { control } = emulator;
   const demo = seedDemoOrg(control, { name: 'acme' });
 

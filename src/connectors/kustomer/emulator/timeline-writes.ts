@@ -68,7 +68,7 @@ export function addMessage(deps: EmulatorDeps, actor: Actor, conversationId: str
     conv.status = 'open';
     if (conv.snooze?.status === 'scheduled') conv.snooze = { ...conv.snooze, status: 'canceled' };
   }
-  deps.webhooks.emit(actor.org, 'kustomer.message.create', renderMessage(message), { client: actor.client, partition: conv.customerId });
+  deps.webhooks.emit(actor.org, 'kustomer.message.create', renderMessage(message), { client: actor.client });
   touchConversation(deps, actor, conv, before);
   return message;
 }

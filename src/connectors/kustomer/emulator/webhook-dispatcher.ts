@@ -1,13 +1,24 @@
 /**
- * Outbound webhook deliveries (docs/kustomer.md §17, §18): the event envelope, signed with the webhook's token as
- * `X-Kustomer-Webhook-Signature` = lowercase hex HMAC-SHA256(raw body), POSTed after the API reply (never blocking
- * it). Test controls shape delivery the ways Kustomer's at-least-once, unordered delivery can: drop, duplicate,
- * hold then release out of order, and retry failed ones on demand (Kustomer retries on its own for about an hour;
- * the emulator does not run timers, so a test triggers the retry).
+ * Outbound webhook deliveries (docs/kustomer.md §17, §18), POSTed after the API reply (never blocking it), in the shape of a recorded real
+ * delivery (jasbanza/osl-kustomer-notifications-bot processor.php, 2022; pipedream components/kustomer/sources/
+ * updated-conversation-instant/test-event.mjs): `partition` is the org id and there is no `orgName` (the 2022
+ * recording has none, so Bridgedesk must not need it). Each delivery carries `X-Kustomer-Webhook-Event` (confirmed,
+ * jasbanza index.php) and the webhook's custom headers (documented: developer.kustomer.com list-outbound-webhooks
+ * "such as a shared secret your gateway checks"; kustomer/kustomer-apps-starter-configs my-first-outbound-webhook.js).
+ * `X-Kustomer-Webhook-Signature` (hex HMAC-SHA256 of the body keyed with the token) is only in the newest docs, with
+ * no independent confirmation, so signing is OFF unless asked for.
+ *
+ * Kustomer disables a webhook whose deliveries keep failing (`enabled: false`, `isError: true`; documented by
+ * docs.digitalgenius.com and developer.kustomer.com, not recorded; how many failures is not published, so it is an
+ * option here) and then sends it nothing until it is enabled again.
+ *
+ * Test controls shape delivery the ways Kustomer's at-least-once, unordered delivery can: drop, duplicate, hold then
+ * release out of order, and retry failed ones on demand (Kustomer retries on its own for about an hour; the emulator
+ * does not run timers, so a test triggers the retry).
  */
 import { createHmac } from 'node:crypto';
 import { newObjectId } from './object-id.ts';
-import type { OrgRecord } from './records.ts';
+import type { OrgRecord, WebhookRecord } from './records.ts';
 import { inOrg, type EmulatorStore } from './store.ts';
 
 export type Deliver = (url: string, init: RequestInit) => Promise<Response>;
@@ -33,8 +44,10 @@ export interface DeliveryRecord {
   eventId: string;
   body: unknown;
   rawBody: string;
-  signature: string;
-  state: 'pending' | 'held' | 'dropped' | 'delivered' | 'failed';
+  /** Null when signing is off. */
+  signature: string | null;
+  /** `not_sent`: the webhook was disabled (by Kustomer, after failures) before this delivery went out. */
+  state: 'pending' | 'held' | 'dropped' | 'delivered' | 'failed' | 'not_sent';
   /** The receiver's status; null when not sent or the connection failed. */
   httpStatus: number | null;
   error: string | null;
@@ -49,18 +62,33 @@ export const defaultDeliver: Deliver = (url, init) => fetch(url, { ...init, sign
 
 export const signWebhookBody = (rawBody: string, token: string) => createHmac('sha256', token).update(rawBody).digest('hex');
 
+/** After this many failed deliveries in a row a webhook is disabled. Kustomer does not publish its number ([I]). */
+export const DEFAULT_FAILURES_BEFORE_DISABLE = 10;
+
+export interface DispatcherOptions {
+  /** Sign deliveries with X-Kustomer-Webhook-Signature. (Default: false; the header is unconfirmed, see above.) */
+  signing?: boolean;
+  /** Failed deliveries in a row that disable a webhook. (Default: DEFAULT_FAILURES_BEFORE_DISABLE.) */
+  failuresBeforeDisable?: number;
+}
+
 export class WebhookDispatcher {
   readonly deliveries: DeliveryRecord[] = [];
+  signing: boolean;
+  failuresBeforeDisable: number;
   private dropRemaining = 0;
   private duplicateRemaining = 0;
   private holding = false;
   private held: DeliveryRecord[] = [];
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly deps: { store: EmulatorStore; now: () => Date; deliver: Deliver }) {}
+  constructor(private readonly deps: { store: EmulatorStore; now: () => Date; deliver: Deliver } & DispatcherOptions) {
+    this.signing = deps.signing ?? false;
+    this.failuresBeforeDisable = deps.failuresBeforeDisable ?? DEFAULT_FAILURES_BEFORE_DISABLE;
+  }
 
   /** Sends `name` about `data` (a rendered resource) to every enabled webhook of the org subscribed to it. */
-  emit(org: OrgRecord, name: string, data: { id: string }, opts: { changes?: EventChanges; client: string; partition?: string }): void {
+  emit(org: OrgRecord, name: string, data: { id: string }, opts: { changes?: EventChanges; client: string }): void {
     const now = this.deps.now();
     for (const hook of inOrg(this.deps.store.webhooks, org.id)) {
       if (!hook.enabled || !hook.events.includes(name)) continue;
@@ -68,8 +96,7 @@ export class WebhookDispatcher {
         id: newObjectId(now),
         name,
         org: org.id,
-        orgName: org.name,
-        partition: opts.partition ?? data.id,
+        partition: org.id,
         createdAt: now.toISOString(),
         dataId: data.id,
         client: opts.client,
@@ -86,7 +113,7 @@ export class WebhookDispatcher {
         eventId: envelope.id,
         body: envelope,
         rawBody,
-        signature: signWebhookBody(rawBody, hook.token),
+        signature: this.signing ? signWebhookBody(rawBody, hook.token) : null,
         httpStatus: null,
         error: null,
         attempt: 1,
@@ -130,9 +157,11 @@ export class WebhookDispatcher {
     await run;
   }
 
-  /** Sends every failed delivery again as a new attempt (what Kustomer's retry schedule would do). */
+  /** Sends every failed delivery again as a new attempt (what Kustomer's retry schedule would do), except to a disabled webhook. */
   async retryFailed(): Promise<void> {
-    const failed = this.deliveries.filter((d) => d.state === 'failed' && !this.deliveries.some((n) => n.eventId === d.eventId && n.webhookId === d.webhookId && n.attempt > d.attempt));
+    const failed = this.deliveries.filter(
+      (d) => d.state === 'failed' && this.deps.store.webhooks.get(d.webhookId)?.enabled && !this.deliveries.some((n) => n.eventId === d.eventId && n.webhookId === d.webhookId && n.attempt > d.attempt),
+    );
     for (const d of failed) this.enqueue({ ...d, id: newObjectId(this.deps.now()), state: 'pending', attempt: d.attempt + 1, httpStatus: null, error: null, finishedAt: null });
     await this.idle();
   }
@@ -168,11 +197,17 @@ export class WebhookDispatcher {
 
   private async send(d: DeliveryRecord): Promise<void> {
     const hook = this.deps.store.webhooks.get(d.webhookId);
+    if (!hook?.enabled) {
+      d.state = 'not_sent';
+      d.finishedAt = this.deps.now().toISOString();
+      return;
+    }
+    // The headers as configured now: a header changed by PUT applies to deliveries still queued.
     const headers: Record<string, string> = {
-      ...Object.fromEntries((hook?.headers ?? []).map((h) => [h.name, h.value])),
+      ...Object.fromEntries(hook.headers.map((h) => [h.name, h.value])),
       'content-type': 'application/json',
       'x-kustomer-webhook-event': d.event,
-      'x-kustomer-webhook-signature': d.signature,
+      ...(d.signature ? { 'x-kustomer-webhook-signature': d.signature } : {}),
     };
     try {
       const res = await this.deps.deliver(d.url, { method: 'POST', headers, body: d.rawBody });
@@ -184,5 +219,19 @@ export class WebhookDispatcher {
       d.error = err instanceof Error ? err.message : String(err);
     }
     d.finishedAt = this.deps.now().toISOString();
+    this.countOutcome(hook, d.state === 'delivered');
+  }
+
+  private countOutcome(hook: WebhookRecord, ok: boolean): void {
+    if (ok) {
+      hook.consecutiveFailures = 0;
+      return;
+    }
+    hook.consecutiveFailures += 1;
+    if (hook.enabled && hook.consecutiveFailures >= this.failuresBeforeDisable) {
+      hook.enabled = false;
+      hook.isError = true;
+      hook.updatedAt = this.deps.now().toISOString();
+    }
   }
 }

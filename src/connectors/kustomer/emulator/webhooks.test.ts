@@ -14,10 +14,11 @@ interface Received {
 }
 
 /** An emulator whose deliveries land in `received`; `status` is what the receiver answers. */
-function withReceiver(status = 200) {
+function withReceiver(status = 200, opts: { webhookSigning?: boolean; webhookFailuresBeforeDisable?: number } = {}) {
   const received: Received[] = [];
   const receiver = { status };
   const t = createTestEmulator({
+    ...opts,
     deliver: async (url, init) => {
       received.push({ url, headers: init.headers as Record<string, string>, body: init.body as string });
       return new Response(null, { status: receiver.status });
@@ -55,26 +56,40 @@ describe('outbound webhook subscriptions', () => {
 });
 
 describe('webhook deliveries', () => {
-  it('sends a signed kustomer.conversation.create event with the conversation as data', async () => {
+  it('sends kustomer.conversation.create in the recorded envelope: partition is the org id, no orgName, unsigned, with the custom headers', async () => {
     const t = withReceiver();
-    const hook = await t.subscribe();
+    await t.subscribe();
     const conv = await t.createConversation({ externalId: 'req-9' });
     await t.control.webhooks.idle();
     expect(t.received).toHaveLength(1);
     const [delivery] = t.received;
     expect(delivery!.url).toBe('https://bridgedesk.example/hooks/kustomer');
     expect(delivery!.headers).toMatchObject({ 'content-type': 'application/json', 'x-kustomer-webhook-event': 'kustomer.conversation.create', 'X-Source': 'kustomer' });
-    expect(delivery!.headers['x-kustomer-webhook-signature']).toBe(sign(delivery!.body, hook.attributes.token));
-    const event = WebhookEvent.parse(JSON.parse(delivery!.body));
-    expect(event).toMatchObject({ name: 'kustomer.conversation.create', org: t.demo.org.id, orgName: 'acme', dataId: conv.id, createdAt: '2025-03-21T12:00:10.000Z' });
+    expect(delivery!.headers).not.toHaveProperty('x-kustomer-webhook-signature');
+    const raw = JSON.parse(delivery!.body) as Record<string, unknown>;
+    expect(raw).not.toHaveProperty('orgName');
+    const event = WebhookEvent.parse(raw);
+    expect(event).toMatchObject({ name: 'kustomer.conversation.create', org: t.demo.org.id, partition: t.demo.org.id, dataId: conv.id, createdAt: '2025-03-21T12:00:10.000Z', persist: true });
     expect(event.data.attributes).toMatchObject({ externalId: 'req-9', status: 'open' });
     expect(event.changes).toBeUndefined();
   });
 
-  it('sends kustomer.conversation.update with before/after changes for an API update', async () => {
+  it('signs deliveries with X-Kustomer-Webhook-Signature when signing is on', async () => {
+    const t = withReceiver(200, { webhookSigning: true });
+    const hook = await t.subscribe();
+    await t.createConversation();
+    t.control.webhooks.setSigning(false);
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.received[0]!.headers['x-kustomer-webhook-signature']).toBe(sign(t.received[0]!.body, hook.attributes.token));
+    expect(t.received[1]!.headers).not.toHaveProperty('x-kustomer-webhook-signature');
+  });
+
+  it('sends kustomer.conversation.update with before/after changes for an API update, bookkeeping fields included as recorded', async () => {
     const t = withReceiver();
     await t.subscribe();
     const conv = await t.createConversation({ priority: 2 });
+    t.clock.advance(1_000);
     await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'done', priority: 4 } });
     await t.control.webhooks.idle();
     const update = t.events()[1]!;
@@ -82,8 +97,22 @@ describe('webhook deliveries', () => {
     expect(update.changes?.attributes).toEqual({
       status: { op: 'replace', before: 'open', after: 'done' },
       priority: { op: 'replace', before: 2, after: 4 },
+      rev: { op: 'replace', before: 1, after: 2 },
+      updatedAt: { op: 'replace', before: '2025-03-21T12:00:10.000Z', after: '2025-03-21T12:00:11.000Z' },
+      modifiedAt: { op: 'replace', before: '2025-03-21T12:00:10.000Z', after: '2025-03-21T12:00:11.000Z' },
+      modificationHistory: { op: 'replace', before: {}, after: { statusAt: '2025-03-21T12:00:11.000Z', priorityAt: '2025-03-21T12:00:11.000Z' } },
     });
     expect(update.data.attributes).toMatchObject({ status: 'done', rev: 2 });
+  });
+
+  it('sends an update listing only bookkeeping fields for a write that changes nothing else', async () => {
+    const t = withReceiver();
+    await t.subscribe(['kustomer.conversation.update']);
+    const conv = await t.createConversation({ priority: 2 });
+    t.clock.advance(1_000);
+    await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { priority: 2 } });
+    await t.control.webhooks.idle();
+    expect(Object.keys(t.events()[0]!.changes!.attributes!).sort()).toEqual(['modifiedAt', 'rev', 'updatedAt']);
   });
 
   it("sends an update when an agent changes the conversation in Kustomer (the control)", async () => {
@@ -174,7 +203,7 @@ describe('webhook deliveries', () => {
     expect(t.events().map((e) => e.name)).toEqual(['kustomer.customer.create']);
   });
 
-  it('delivers over real HTTP to a local receiver with a verifiable signature', async () => {
+  it('delivers over real HTTP to a local receiver with a verifiable signature (signing on)', async () => {
     const got: { headers: IncomingHttpHeaders; body: string }[] = [];
     const server = createServer((req, res) => {
       let body = '';
@@ -186,7 +215,7 @@ describe('webhook deliveries', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const emulator = createKustomerEmulator();
+      const emulator = createKustomerEmulator({ webhookSigning: true });
       const demo = seedDemoOrg(emulator.control, { name: 'acme' });
       const headers = { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' };
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
@@ -200,5 +229,69 @@ describe('webhook deliveries', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('webhooks Kustomer disables', () => {
+  it('disables a webhook after N failed deliveries in a row and then sends it nothing; GET shows enabled false and isError true', async () => {
+    const t = withReceiver(503, { webhookFailuresBeforeDisable: 3 });
+    const hook = await t.subscribe();
+    for (let i = 0; i < 3; i++) await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.received).toHaveLength(3);
+    const record = (await t.api('GET', `/v1/outbound-webhooks/${hook.id}`)).body.data.attributes;
+    expect(record).toMatchObject({ enabled: false, isError: true });
+    await t.createConversation();
+    await t.control.webhooks.retryFailed();
+    expect(t.received).toHaveLength(3);
+    expect((await t.api('GET', '/v1/outbound-webhooks')).body.data[0].attributes).toMatchObject({ enabled: false, isError: true });
+  });
+
+  it('counts failures in a row only: a delivery that succeeds starts the count again', async () => {
+    const t = withReceiver(503, { webhookFailuresBeforeDisable: 2 });
+    const hook = await t.subscribe();
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    t.receiver.status = 200;
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    t.receiver.status = 503;
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect((await t.api('GET', `/v1/outbound-webhooks/${hook.id}`)).body.data.attributes).toMatchObject({ enabled: true, isError: false });
+  });
+
+  it('PUT enabled:true turns a disabled webhook back on (isError cleared) and deliveries resume; PUT headers changes what is sent', async () => {
+    const t = withReceiver(503, { webhookFailuresBeforeDisable: 1 });
+    const hook = await t.subscribe();
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.control.webhooks.list('acme')[0]!.attributes).toMatchObject({ enabled: false, isError: true });
+    t.receiver.status = 200;
+    const put = await t.api('PUT', `/v1/outbound-webhooks/${hook.id}`, { body: { enabled: true, headers: [{ name: 'X-Source', value: 'rotated' }] } });
+    expect(put.status).toBe(200);
+    expect(put.body.data.attributes).toMatchObject({ enabled: true, isError: false, headers: [{ name: 'X-Source', value: 'rotated' }] });
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.received).toHaveLength(2);
+    expect(t.received[1]!.headers).toMatchObject({ 'X-Source': 'rotated' });
+    expect((await t.api('PUT', '/v1/outbound-webhooks/0123456789abcdef01234567', { body: { enabled: true } })).status).toBe(404);
+    expect((await t.api('PUT', `/v1/outbound-webhooks/${hook.id}`, { body: { events: ['kustomer.ticket.create'] } })).status).toBe(400);
+  });
+});
+
+describe('webhook controls over HTTP', () => {
+  it('turn signing on and list the org\'s webhook records', async () => {
+    const t = withReceiver();
+    const hook = await t.subscribe();
+    const control = (method: string, path: string, body?: unknown) =>
+      t.emulator.fetch(new Request(`http://localhost/__emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    expect((await control('POST', '/webhooks/signing', { on: true })).status).toBe(200);
+    await t.createConversation();
+    await t.control.webhooks.idle();
+    expect(t.received[0]!.headers['x-kustomer-webhook-signature']).toBe(sign(t.received[0]!.body, hook.attributes.token));
+    expect((await control('POST', '/webhooks/failures-before-disable', { count: 2 })).status).toBe(200);
+    const listed = await (await control('GET', '/orgs/acme/webhooks')).json();
+    expect(listed).toEqual([expect.objectContaining({ id: hook.id, attributes: expect.objectContaining({ enabled: true, isError: false }) })]);
   });
 });

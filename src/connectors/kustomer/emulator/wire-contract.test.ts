@@ -25,6 +25,9 @@ const FIXTURE_SCHEMAS: Record<string, z.ZodType> = {
   'error-jsonapi.json': W.ErrorBody,
   'error-recorded-notfound.json': W.ErrorBody,
   'error-recorded-badparam.json': W.ErrorBody,
+  // Shaped from recorded deliveries: jasbanza/osl-kustomer-notifications-bot processor.php (create, 2022) and pipedream
+  // components/kustomer/sources/updated-conversation-instant/test-event.mjs (update, with its bookkeeping changes).
+  'webhook-event-conversation-create.json': W.WebhookEvent,
   'webhook-event-conversation-update.json': W.WebhookEvent,
   'metadata-conversation.json': W.MetadataResponse,
   'outbound-webhook.json': W.WebhookResponse,

@@ -1,12 +1,14 @@
 /**
  * "Status sync" on Settings → Integrations → Kustomer: which way statuses flow (Kustomer → Bridgedesk through
  * Kustomer's webhook, with polling as the fallback; Bridgedesk → Kustomer), how each status maps, and comment sync.
- * Edits stay a draft until Save. Below: the webhook (subscribed, or how to add it by hand with the URL to paste),
- * the last event received, how far polling has read, and the last error.
+ * Edits stay a draft until Save. Below: the webhook (subscribed, or how to add it by hand with the URL and secret
+ * header to paste; its secret, which an admin can rotate; what the last check found, e.g. that Kustomer had disabled
+ * it and Bridgedesk turned it back on and read the changes made meanwhile), the last event received, how far polling
+ * has read, and the last error.
  */
 import { type ReactNode, useId, useState } from 'react';
 import { type Status, STATUSES } from '../../api/types.ts';
-import { type KustomerSync, REMOTE_STATUSES, type RemoteStatus, type SyncSettings, useKustomerSync, useSaveKustomerSync } from '../../api/sync.ts';
+import { type KustomerSync, REMOTE_STATUSES, type RemoteStatus, type SyncSettings, useKustomerSync, useRotateWebhookSecret, useSaveKustomerSync } from '../../api/sync.ts';
 import { CopyButton } from '../../ui/copy-button.tsx';
 import { Field } from '../../ui/field.tsx';
 import { statusLabel } from '../../ui/format.ts';
@@ -56,6 +58,14 @@ function WebhookState({ data, inboundOn }: { data: KustomerSync; inboundOn: bool
           <div className="sync-url">
             <code data-testid="sync-webhook-url">{webhook.url}</code>
             <CopyButton text={webhook.url} label="Copy URL" />
+          </div>
+        )}
+        {webhook.secretHeader && (
+          <div className="sync-url">
+            <code data-testid="sync-webhook-header">
+              {webhook.secretHeader.name}: {webhook.secretHeader.value}
+            </code>
+            <CopyButton text={webhook.secretHeader.value} label="Copy header value" />
           </div>
         )}
       </div>
@@ -210,6 +220,60 @@ function SyncForm({ data }: { data: KustomerSync }) {
   );
 }
 
+/** What the last check of the subscription found: Kustomer disables a webhook whose deliveries keep failing. */
+function WebhookHealth({ webhook }: { webhook: KustomerSync['webhook'] }) {
+  if (!webhook.checkedAt && !webhook.repairedAt) return <span className="muted">Not checked yet</span>;
+  return (
+    <span className="stack-tight">
+      {webhook.repairedAt && webhook.disabledAt && (
+        <span className="hint-warning" data-testid="sync-webhook-repair">
+          {webhook.repair === 're-created' ? 'The webhook was gone from Kustomer' : 'Kustomer disabled the webhook'} at <RelativeTime iso={webhook.disabledAt} />;{' '}
+          {webhook.repair === 're-created' ? 'created again' : 're-enabled'} <RelativeTime iso={webhook.repairedAt} />
+          {webhook.backfilled !== null && `, ${webhook.backfilled} ${webhook.backfilled === 1 ? 'change' : 'changes'} backfilled`}.
+        </span>
+      )}
+      {webhook.checkError ? (
+        <span className="sync-error">{webhook.checkError}</span>
+      ) : (
+        webhook.checkedAt && (
+          <span className="muted">
+            Checked <RelativeTime iso={webhook.checkedAt} />
+          </span>
+        )
+      )}
+    </span>
+  );
+}
+
+function WebhookSecret({ webhook }: { webhook: KustomerSync['webhook'] }) {
+  const rotate = useRotateWebhookSecret();
+  return (
+    <span className="stack-tight">
+      <span>
+        {webhook.secretRotatedAt ? (
+          <>
+            Rotated <RelativeTime iso={webhook.secretRotatedAt} />
+          </>
+        ) : (
+          <span className="muted">Set when the webhook was created</span>
+        )}
+        {webhook.previousSecretValidUntil && (
+          <span className="muted">
+            {' '}
+            — the previous one is accepted until <RelativeTime iso={webhook.previousSecretValidUntil} />
+          </span>
+        )}
+      </span>
+      <span>
+        <button type="button" className="btn btn-ghost" disabled={rotate.isPending} onClick={() => rotate.mutate()}>
+          {rotate.isPending ? 'Rotating…' : 'Rotate webhook secret'}
+        </button>
+      </span>
+      <ErrorBanner error={rotate.error} title="Not rotated" />
+    </span>
+  );
+}
+
 function SyncState({ data }: { data: KustomerSync }) {
   const { settings } = data;
   return (
@@ -218,6 +282,22 @@ function SyncState({ data }: { data: KustomerSync }) {
       <dd data-testid="sync-webhook">
         <WebhookState data={data} inboundOn={settings.inbound} />
       </dd>
+      {data.webhook.subscribed && (
+        <>
+          <dt>Webhook check</dt>
+          <dd data-testid="sync-webhook-health">
+            <WebhookHealth webhook={data.webhook} />
+          </dd>
+        </>
+      )}
+      {data.webhook.url && (
+        <>
+          <dt>Webhook secret</dt>
+          <dd data-testid="sync-webhook-secret">
+            <WebhookSecret webhook={data.webhook} />
+          </dd>
+        </>
+      )}
       <dt>Last event</dt>
       <dd data-testid="sync-last-event">{data.lastEventAt ? <RelativeTime iso={data.lastEventAt} /> : <span className="muted">None yet</span>}</dd>
       <dt>Last poll</dt>

@@ -1,11 +1,13 @@
 /**
  * Outbound webhook subscriptions (docs/kustomer.md §16, §18). The create reply carries `attributes.token`, the
  * signing secret. Create answers 201 (200 or 201 is unknown, [I]); delete answers 204. At most 5 webhooks per org
- * (H-OWH) and 12 events per webhook (A-OWH-LIST; the wire schema checks that).
+ * (H-OWH) and 12 events per webhook (A-OWH-LIST; the wire schema checks that). PUT changes the given fields
+ * (assumed endpoint, see wire.ts UpdateWebhookBody); enabling a webhook Kustomer disabled clears `isError` and
+ * its failure count.
  */
 import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
-import { CreateWebhookBody } from '../../wire.ts';
+import { CreateWebhookBody, UpdateWebhookBody } from '../../wire.ts';
 import { requireRole, type ApiEnv } from '../api-env.ts';
 import type { EmulatorDeps } from '../emulator-deps.ts';
 import { kustomerError } from '../kustomer-error.ts';
@@ -40,6 +42,8 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
       headers: body.headers ?? [],
       token: randomBytes(32).toString('hex'),
       enabled: true,
+      isError: false,
+      consecutiveFailures: 0,
       createdAt: at,
       updatedAt: at,
     };
@@ -62,6 +66,29 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
     requireRole(c, REQUIRED.webhookRead);
     const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
     if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
+    return c.json({ data: renderWebhook(hook) });
+  });
+
+  app.put('/v1/outbound-webhooks/:id', async (c) => {
+    requireRole(c, REQUIRED.webhookUpdate);
+    const body = readJsonBody(c, UpdateWebhookBody);
+    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
+    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
+    body.events?.forEach((e, i) => {
+      if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
+    });
+    if (body.name !== undefined) hook.name = body.name;
+    if (body.url !== undefined) hook.url = body.url;
+    if (body.events !== undefined) hook.events = [...body.events];
+    if (body.headers !== undefined) hook.headers = body.headers.map((h) => ({ ...h }));
+    if (body.enabled !== undefined) {
+      hook.enabled = body.enabled;
+      if (body.enabled) {
+        hook.isError = false;
+        hook.consecutiveFailures = 0;
+      }
+    }
+    hook.updatedAt = deps.now().toISOString();
     return c.json({ data: renderWebhook(hook) });
   });
 
