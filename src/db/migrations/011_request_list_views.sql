@@ -1,0 +1,15 @@
+-- The request list: sorting by last update, and each person's saved views.
+
+-- Keyset paging in "updated" order reads this index (both directions), not the whole table.
+create index requests_updated_idx on requests (updated_at, number);
+
+-- A person's named list: the list's filters, sort and order as GET /api/v1/requests query parameters (strings),
+-- so opening a view is the same list a shared URL gives. Built-in views (My open, ...) are not stored.
+create table saved_views (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null references users (id) on delete cascade,
+  name text not null check (length(name) between 1 and 60),
+  query jsonb not null,
+  created_at timestamptz not null default now()
+);
+create unique index saved_views_user_name_key on saved_views (user_id, lower(name));
