@@ -130,9 +130,9 @@ export interface ListView {
 
 /** Everyone's starting views (staff); a person adds their own. */
 export const BUILTIN_VIEWS: ListView[] = [
-  { id: 'builtin:my-open', name: 'My open', builtin: true, filters: { ...EMPTY_FILTERS, status: [...OPEN_STATUSES], assigneeId: 'me', sort: 'updated' } },
+  { id: 'builtin:my-open', name: 'My open', builtin: true, filters: { ...EMPTY_FILTERS, status: [...OPEN_STATUSES], assigneeId: 'me' } },
   { id: 'builtin:unassigned', name: 'Unassigned', builtin: true, filters: { ...EMPTY_FILTERS, status: [...OPEN_STATUSES], assigneeId: 'none' } },
-  { id: 'builtin:escalation-failed', name: 'Escalation failed', builtin: true, filters: { ...EMPTY_FILTERS, escalation: 'failed', sort: 'updated' } },
+  { id: 'builtin:escalation-failed', name: 'Escalation failed', builtin: true, filters: { ...EMPTY_FILTERS, escalation: 'failed' } },
 ];
 
 /** "REQ-42" (any case) typed in search opens that request directly. */
