@@ -2,8 +2,10 @@
  * The request list in the browser, as an agent works it: sorting by a column header, the total, the escalation
  * column and its filter, a saved view opened from its URL (and saved, and shared by link), and a bulk change with
  * its summary and one timeline entry per changed request.
- * Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
+ * Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium. SCREENSHOTS_DIR=/some/dir saves what
+ * the laptop screen shows at each step, to look at.
  */
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/cli/serve.ts';
@@ -11,6 +13,10 @@ import { launchBrowser } from '../support/browser.ts';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 15_000;
+const SCREENSHOTS = process.env.SCREENSHOTS_DIR;
+const shot = async (page: Page, name: string) => {
+  if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `list-${name}.png`) });
+};
 
 describe('the request list in the browser', () => {
   let t: TestApp;
@@ -97,6 +103,7 @@ describe('the request list in the browser', () => {
     expect(await row('Laptop').getByTestId('escalation-cell').innerText()).toContain('Kustomer: Open');
     expect(await row('VPN').getByTestId('escalation-cell').innerText()).toContain('Failed');
     expect(await row('Badge').getByTestId('escalation-cell').innerText()).toContain('Not escalated');
+    await shot(page, 'escalations');
 
     await page.getByLabel('Escalation').selectOption({ label: 'Escalation failed' });
     await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['VPN drops every hour']);
@@ -117,6 +124,7 @@ describe('the request list in the browser', () => {
 
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.getByLabel('View name').fill('Hot ones');
+    await shot(page, 'save-view');
     await page.getByRole('form', { name: 'Save view' }).getByRole('button', { name: 'Save' }).click();
     const views = page.getByRole('navigation', { name: 'Views' });
     const saved = views.getByRole('link', { name: 'Hot ones' });
@@ -144,8 +152,10 @@ describe('the request list in the browser', () => {
     await page.getByRole('checkbox', { name: 'Select all 2 shown' }).check();
     const bar = page.getByRole('region', { name: 'Bulk actions' });
     await bar.getByText('2 selected').waitFor();
+    await shot(page, 'bulk-bar');
     await bar.getByLabel('Set status').selectOption({ label: 'Resolved' });
     await expect.poll(() => page.getByTestId('bulk-summary').innerText(), { timeout: TIMEOUT }).toContain('2 requests: status → Resolved');
+    await shot(page, 'bulk-summary');
     await expect.poll(() => page.getByTestId('request-row').filter({ hasText: 'Resolved' }).count(), { timeout: TIMEOUT }).toBe(2);
     expect(await bar.count()).toBe(0);
 

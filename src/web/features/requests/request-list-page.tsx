@@ -98,6 +98,7 @@ export function RequestListPage() {
   const shownIds = rows.map((r) => r.id);
   const checkedIds = shownIds.filter((id) => checked.has(id));
   const allChecked = shownIds.length > 0 && checkedIds.length === shownIds.length;
+  const toggleAll = () => setChecked(allChecked ? new Set() : new Set(shownIds));
   useHotkeys({
     j: () => {
       setSelected((i) => Math.min(i + 1, Math.max(rows.length - 1, 0)));
@@ -123,6 +124,13 @@ export function RequestListPage() {
         <span role="status" data-testid="request-count">
           {total !== null ? plural(total, 'request') : ''}
         </span>
+        {/* Cards have no header row: phones select all here (only one of the two is ever displayed). */}
+        {staff && rows.length > 0 && (
+          <label className="select-all-mobile">
+            <input type="checkbox" checked={allChecked} onChange={toggleAll} />
+            Select all {rows.length} shown
+          </label>
+        )}
       </div>
       {summary && (
         <div className="banner banner-success bulk-summary" role="status" data-testid="bulk-summary">
@@ -172,7 +180,7 @@ export function RequestListPage() {
                       ref={(el) => {
                         if (el) el.indeterminate = checkedIds.length > 0 && !allChecked;
                       }}
-                      onChange={() => setChecked(allChecked ? new Set() : new Set(shownIds))}
+                      onChange={toggleAll}
                     />
                   </th>
                 )}
