@@ -32,7 +32,7 @@ const ACCESS: Record<string, Access> = {
   'DELETE /api/v1/requests/{id}/followers/{userId}': 'user',
   'GET /api/v1/requests/{id}/timeline': 'user',
   // Authorized per request inside (as PATCH): see src/server/routes/request-list.int.test.ts.
-  'POST /api/v1/requests/bulk': 'user',
+  'POST /api/v1/bulk/requests': 'user',
   'GET /api/v1/saved-views': 'user',
   'POST /api/v1/saved-views': 'user',
   'DELETE /api/v1/saved-views/{id}': 'user',

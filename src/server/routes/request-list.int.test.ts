@@ -169,7 +169,7 @@ describe('bulk changes', () => {
     const rs = [];
     for (let i = 0; i < 3; i++) rs.push(await file(agent, { title: `bulk ${i}`, requesterId: bob.id, tags: ['bulk'] }));
     await t.api(agent, 'PATCH', `/api/v1/requests/${rs[2]!.id}`, { status: 'resolved' });
-    const r = await t.api(agent, 'POST', '/api/v1/requests/bulk', { ids: rs.map((x) => x.id), changes: { status: 'resolved' } });
+    const r = await t.api(agent, 'POST', '/api/v1/bulk/requests', { ids: rs.map((x) => x.id), changes: { status: 'resolved' } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({
       changed: [{ id: rs[0]!.id, key: rs[0]!.key }, { id: rs[1]!.id, key: rs[1]!.key }],
@@ -189,7 +189,7 @@ describe('bulk changes', () => {
   it('assigns, sets priority and adds and removes tags, each as the single change would', async () => {
     const a = await file(agent, { title: 'bulk tags a', requesterId: bob.id, tags: ['old', 'keep'] });
     const b = await file(agent, { title: 'bulk tags b', requesterId: bob.id, tags: ['keep'] });
-    const r = await t.api(agent, 'POST', '/api/v1/requests/bulk', {
+    const r = await t.api(agent, 'POST', '/api/v1/bulk/requests', {
       ids: [a.id, b.id, a.id],
       changes: { assigneeId: agent2.id, priority: 'high', addTags: ['VIP'], removeTags: ['old'] },
     });
@@ -208,7 +208,7 @@ describe('bulk changes', () => {
     expect((await t.api(agent, 'PUT', `/api/v1/requests/${followed.id}/followers/${alice.id}`)).status).toBe(204);
     const hidden = await file(bob, { title: 'bob only' });
     const missing = '00000000-0000-4000-8000-000000000000';
-    const r = await t.api(alice, 'POST', '/api/v1/requests/bulk', { ids: [own.id, followed.id, hidden.id, missing], changes: { status: 'resolved' } });
+    const r = await t.api(alice, 'POST', '/api/v1/bulk/requests', { ids: [own.id, followed.id, hidden.id, missing], changes: { status: 'resolved' } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.changed).toEqual([{ id: own.id, key: own.key }]);
     expect(r.body.skipped).toEqual([
@@ -219,7 +219,7 @@ describe('bulk changes', () => {
     expect((await t.api(agent, 'GET', `/api/v1/requests/${followed.id}`)).body.status).toBe('new');
     expect((await t.api(agent, 'GET', `/api/v1/requests/${hidden.id}`)).body.status).toBe('new');
     // A requester may resolve in bulk, but not assign.
-    const assign = await t.api(alice, 'POST', '/api/v1/requests/bulk', { ids: [own.id], changes: { priority: 'low' } });
+    const assign = await t.api(alice, 'POST', '/api/v1/bulk/requests', { ids: [own.id], changes: { priority: 'low' } });
     expect(assign.body.skipped).toEqual([{ id: own.id, key: own.key, code: 'forbidden', reason: expect.any(String) }]);
   });
 
@@ -235,10 +235,10 @@ describe('bulk changes', () => {
       { ids: Array.from({ length: 101 }, () => x.id), changes: { status: 'resolved' } },
       { ids: [x.id], changes: { status: 'resolved', title: 'sneaky' } },
     ]) {
-      const r = await t.api(agent, 'POST', '/api/v1/requests/bulk', body);
+      const r = await t.api(agent, 'POST', '/api/v1/bulk/requests', body);
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
-    const bad = await t.api(agent, 'POST', '/api/v1/requests/bulk', { ids: [x.id], changes: { assigneeId: bob.id } });
+    const bad = await t.api(agent, 'POST', '/api/v1/bulk/requests', { ids: [x.id], changes: { assigneeId: bob.id } });
     expect(bad.status).toBe(422);
     expect((await t.api(agent, 'GET', `/api/v1/requests/${x.id}/timeline`)).body.items).toHaveLength(1);
   });

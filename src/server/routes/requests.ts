@@ -140,7 +140,7 @@ requestRoutes.openapi(
 requestRoutes.openapi(
   createRoute({
     method: 'post',
-    path: '/requests/bulk',
+    path: '/bulk/requests',
     tags,
     summary: 'Change many requests at once: status, priority, assignee, tags added or removed',
     description:

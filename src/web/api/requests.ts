@@ -40,7 +40,7 @@ export interface BulkChange {
 export function useBulkChange() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { ids: string[]; changes: BulkChange }) => post<BulkOutcome>('/requests/bulk', body),
+    mutationFn: (body: { ids: string[]; changes: BulkChange }) => post<BulkOutcome>('/bulk/requests', body),
     onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: keys.requests }), qc.invalidateQueries({ queryKey: ['timeline'] })]),
   });
 }
