@@ -335,6 +335,9 @@ function applyFilters(qb: RequestsQuery, f: RequestFilters): RequestsQuery {
   return qb;
 }
 
+/** `'{a,b,c}'::text[]`: the ranks as one literal, so the expression matches its index (migration 011). */
+const rankArray = (values: readonly string[]) => sql.raw(`'{${values.join(',')}}'::text[]`);
+
 /** The sort key as an integer expression (see ListCursor): ranks for priority and status, microseconds for updated. */
 function sortKey(sort: Sort) {
   switch (sort) {
@@ -344,9 +347,9 @@ function sortKey(sort: Sort) {
       // microseconds since 1970, exact (a float of seconds would round them)
       return sql<string>`(extract(epoch from r.updated_at) * 1000000)::bigint`;
     case 'priority':
-      return sql<string>`array_position(${sql.val([...PRIORITY_RANKS])}::text[], r.priority)`;
+      return sql<string>`array_position(${rankArray(PRIORITY_RANKS)}, r.priority)`;
     case 'status':
-      return sql<string>`array_position(${sql.val([...STATUS_RANKS])}::text[], r.status)`;
+      return sql<string>`array_position(${rankArray(STATUS_RANKS)}, r.status)`;
   }
 }
 
