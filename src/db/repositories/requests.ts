@@ -397,9 +397,11 @@ async function isRareText(q: Queryable, text: string, beforeNumber: string | und
 }
 
 /**
- * Newest first, keyset-paginated on the request number, so a deep page costs the same as the first.
+ * In the chosen sort (core/request-list.ts), ties broken by the number, keyset-paginated on (sort key, number) so a
+ * deep page costs the same as the first: each order reads its index (number; updated_at, number; the priority and
+ * status ranks, number; see migration 011). Each row carries its latest escalation and its cursor.
  *
- * Free text needs a choice the planner cannot make alone. For a term missing from its statistics (a typo, an asset
+ * Free text (in the default order; other orders are planned freely) needs a choice the planner cannot make alone. For a term missing from its statistics (a typo, an asset
  * tag, most ticket references and names) it assumes 500 matches per 100,000 requests, so it walks
  * requests_number_key newest first testing each row, expecting to fill the page soon; for a rare term that reads
  * every request (40-50 ms at 100,000). For common words the same walk is the best plan (a few hundred rows), and
