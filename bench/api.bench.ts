@@ -37,6 +37,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
 import type { Database } from '../src/db/schema.ts';
+import { encodeCursor } from '../src/core/request-list.ts';
 import { createApp } from '../src/server/app.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../src/server/auth/secrets.ts';
 import { benchAppDeps } from './app-deps.ts';
@@ -299,10 +300,14 @@ async function defineEndpoints(pool: pg.Pool): Promise<Endpoint[]> {
     await list('list, first page', 'limit=25', 'true'),
     await list(
       'list status+priority, deep cursor',
-      `status=in_progress,waiting&priority=high&limit=25&cursor=${DEEP_CURSOR}`,
+      `status=in_progress,waiting&priority=high&limit=25&cursor=${encodeCursor({ sort: 'created', order: 'desc', value: String(DEEP_CURSOR), number: String(DEEP_CURSOR) })}`,
       `status in ('in_progress','waiting') and priority = 'high' and number < $1`,
       [DEEP_CURSOR],
     ),
+    await list('list sorted by updated', 'sort=updated&limit=25', 'true'),
+    await list('list sorted by priority', 'sort=priority&limit=25', 'true'),
+    await list('list open, sorted by status', 'status=new,in_progress,waiting&sort=status&order=asc&limit=25', `status in ('new','in_progress','waiting')`),
+    await list('list escalation failed', 'escalation=failed&limit=25', `exists (select 1 from escalations e where e.request_id = r.id and e.state in ('failed', 'link_failed'))`),
     await list('list tag+assignee', `tag=${tag}&assigneeId=${assignee.id}&limit=25`, `tags @> array[$1]::text[] and assignee_id = $2`, [tag, assignee.id]),
     await search('search q=printer (common word)', 'printer'),
     await search('search q=vpn certificate (2 words)', 'vpn certificate'),

@@ -31,6 +31,11 @@ const ACCESS: Record<string, Access> = {
   'PUT /api/v1/requests/{id}/followers/{userId}': 'user',
   'DELETE /api/v1/requests/{id}/followers/{userId}': 'user',
   'GET /api/v1/requests/{id}/timeline': 'user',
+  // Authorized per request inside (as PATCH): see src/server/routes/request-list.int.test.ts.
+  'POST /api/v1/bulk/requests': 'user',
+  'GET /api/v1/saved-views': 'user',
+  'POST /api/v1/saved-views': 'user',
+  'DELETE /api/v1/saved-views/{id}': 'user',
   'GET /api/v1/users': 'staff',
   'POST /api/v1/users': 'admin',
   'GET /api/v1/users/{id}': 'user', // requesters may read only themselves
@@ -103,6 +108,7 @@ const STRANGER: Record<string, number> = {
   'POST /api/v1/approvals/{id}/decision': 403,
   'POST /api/v1/notifications/{id}/read': 404,
   'GET /api/v1/users/{id}': 403,
+  'DELETE /api/v1/saved-views/{id}': 404,
 };
 
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */
@@ -178,7 +184,8 @@ async function fixtures() {
   // Approvals and notifications belong to the requester, so "user" routes have an owner to succeed for.
   const approval = await t.db.insertInto('approvals').values({ run_id: run.id, request_id: req.id, step_path: '0', approver_id: requester.id, state: 'pending' }).returning('id').executeTakeFirstOrThrow();
   const note = await t.db.insertInto('notifications').values({ user_id: requester.id, kind: 'x', title: 'x', link: null, request_id: null }).returning('id').executeTakeFirstOrThrow();
-  return { req, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id, escalationId: escalation.id, workflowId: wf.id, runId: run.id, approvalId: approval.id, notificationId: note.id };
+  const view = await t.db.insertInto('saved_views').values({ user_id: requester.id, name: `view ${Math.random()}`, query: '{}' }).returning('id').executeTakeFirstOrThrow();
+  return { req, viewId: view.id, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id, escalationId: escalation.id, workflowId: wf.id, runId: run.id, approvalId: approval.id, notificationId: note.id };
 }
 
 async function call(route: string, who: Caller, validBody = false) {
@@ -199,6 +206,7 @@ async function call(route: string, who: Caller, validBody = false) {
       if (template.startsWith('/api/v1/workflow-runs')) return f.runId;
       if (template.startsWith('/api/v1/approvals')) return f.approvalId;
       if (template.startsWith('/api/v1/notifications')) return f.notificationId;
+      if (template.startsWith('/api/v1/saved-views')) return f.viewId;
       return requester.id;
     });
   expect(path, 'every path parameter is filled').not.toMatch(/[{}]/);

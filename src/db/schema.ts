@@ -323,7 +323,17 @@ export interface RateBudgetsTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface SavedViewsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  /** GET /api/v1/requests query parameters (filters, sort, order) */
+  query: Json<Record<string, string>>;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
+  saved_views: SavedViewsTable;
   destination_events: DestinationEventsTable;
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;

@@ -2,8 +2,18 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CustomFieldValue } from '../../core/custom-fields.ts';
 import { formatRequestNumber, type Priority, type RequestChanges, type RequestState, type Status } from '../../core/request.ts';
+import {
+  ESCALATED_STATES,
+  FAILED_STATES,
+  PRIORITY_RANKS,
+  STATUS_RANKS,
+  type EscalationFilter,
+  type ListCursor,
+  type Order,
+  type Sort,
+} from '../../core/request-list.ts';
 import type { Queryable } from '../database.ts';
-import type { RequestRow } from '../schema.ts';
+import type { EscalationState, RequestRow } from '../schema.ts';
 
 export interface PersonRef {
   id: string;
@@ -248,10 +258,40 @@ export interface RequestFilters {
   /** requests this user requested or follows (what a requester may see) */
   visibleToRequester?: string;
   text?: string;
-  /** list requests numbered below this (keyset cursor: the last number of the previous page) */
-  beforeNumber?: string;
+  /** by the request's latest escalation (see core/request-list.ts) */
+  escalation?: EscalationFilter;
+}
+
+export interface ListOptions extends RequestFilters {
+  sort: Sort;
+  order: Order;
+  /** where the previous page ended (keyset: rows strictly after it in this order) */
+  after?: ListCursor;
   limit: number;
 }
+
+/** The request's latest escalation: its state, and the destination's own status once known (Kustomer's open/done/...). */
+export interface EscalationSummary {
+  provider: string;
+  state: EscalationState;
+  remoteStatus: string | null;
+}
+
+export interface RequestListItem extends RequestView {
+  escalation: EscalationSummary | null;
+  /** the cursor of this row, for the page that ends here */
+  cursor: ListCursor;
+}
+
+/** The latest escalation of each request, as a derived table (request_id, state). */
+const latestEscalations = (eb: Eb) =>
+  eb
+    .selectFrom('escalations as e')
+    .select(['e.request_id', 'e.state'])
+    .distinctOn('e.request_id')
+    .orderBy('e.request_id')
+    .orderBy('e.created_at', 'desc')
+    .orderBy('e.id', 'desc');
 
 /** Every filter except the free text, and the keyset cursor. */
 function applyFilters(qb: RequestsQuery, f: RequestFilters): RequestsQuery {
@@ -282,8 +322,48 @@ function applyFilters(qb: RequestsQuery, f: RequestFilters): RequestsQuery {
       ),
     );
   }
-  if (f.beforeNumber) qb = qb.where('r.number', '<', f.beforeNumber);
+  if (f.escalation === 'not_escalated') {
+    qb = qb.where((eb: Eb) => eb.not(eb.exists(eb.selectFrom('escalations as e').select('e.id').whereRef('e.request_id', '=', sql.ref('r.id')))));
+  } else if (f.escalation) {
+    // A semi-join on the requests whose latest escalation is in these states: escalations are few next to
+    // requests, so this reads them once instead of looking up each request's latest.
+    const states = f.escalation === 'failed' ? FAILED_STATES : ESCALATED_STATES;
+    qb = qb.where((eb: Eb) =>
+      eb(sql.ref('r.id'), 'in', eb.selectFrom(latestEscalations(eb).as('le')).select('le.request_id').where('le.state', 'in', [...states])),
+    );
+  }
   return qb;
+}
+
+/** `'{a,b,c}'::text[]`: the ranks as one literal, so the expression matches its index (migration 011). */
+const rankArray = (values: readonly string[]) => sql.raw(`'{${values.join(',')}}'::text[]`);
+
+/** The sort key as an integer expression (see ListCursor): ranks for priority and status, microseconds for updated. */
+function sortKey(sort: Sort) {
+  switch (sort) {
+    case 'created':
+      return sql<string>`r.number`;
+    case 'updated':
+      // microseconds since 1970, exact (a float of seconds would round them)
+      return sql<string>`(extract(epoch from r.updated_at) * 1000000)::bigint`;
+    case 'priority':
+      return sql<string>`array_position(${rankArray(PRIORITY_RANKS)}, r.priority)`;
+    case 'status':
+      return sql<string>`array_position(${rankArray(STATUS_RANKS)}, r.status)`;
+  }
+}
+
+/** The same key as a value taken from a cursor, so the row comparison uses the index on (updated_at, number). */
+function cursorKey(c: ListCursor) {
+  return c.sort === 'updated' ? sql`(timestamptz 'epoch' + ${c.value}::bigint * interval '1 microsecond')` : sql`${c.value}::bigint`;
+}
+const orderColumn = (sort: Sort) => (sort === 'updated' ? sql`r.updated_at` : sortKey(sort));
+
+/** Rows strictly after the cursor in the list's order: `(key, number) < (value, number)` for desc, `>` for asc. */
+function afterCursor(qb: RequestsQuery, c: ListCursor): RequestsQuery {
+  const op = c.order === 'desc' ? sql`<` : sql`>`;
+  if (c.sort === 'created') return qb.where(sql<boolean>`r.number ${op} ${c.number}::bigint`);
+  return qb.where(sql<boolean>`(${orderColumn(c.sort)}, r.number) ${op} (${cursorKey(c)}, ${c.number}::bigint)`);
 }
 
 /** Free text over title and description; a bare number or REQ-42 also finds that request by number. */
@@ -317,9 +397,11 @@ async function isRareText(q: Queryable, text: string, beforeNumber: string | und
 }
 
 /**
- * Newest first, keyset-paginated on the request number, so a deep page costs the same as the first.
+ * In the chosen sort (core/request-list.ts), ties broken by the number, keyset-paginated on (sort key, number) so a
+ * deep page costs the same as the first: each order reads its index (number; updated_at, number; the priority and
+ * status ranks, number; see migration 011). Each row carries its latest escalation and its cursor.
  *
- * Free text needs a choice the planner cannot make alone. For a term missing from its statistics (a typo, an asset
+ * Free text (in the default order; other orders are planned freely) needs a choice the planner cannot make alone. For a term missing from its statistics (a typo, an asset
  * tag, most ticket references and names) it assumes 500 matches per 100,000 requests, so it walks
  * requests_number_key newest first testing each row, expecting to fill the page soon; for a rare term that reads
  * every request (40-50 ms at 100,000). For common words the same walk is the best plan (a few hundred rows), and
@@ -334,15 +416,40 @@ async function isRareText(q: Queryable, text: string, beforeNumber: string | und
  * one common long ago but rare lately: it goes through GIN and costs its number of matches. A higher statistics
  * target on `search` would only narrow the planner's guess for unknown terms, and costs planning time on every search.
  */
-export async function listRequests(q: Queryable, f: RequestFilters): Promise<RequestView[]> {
-  let query = selectView(applyFilters(q.selectFrom('requests as r'), f));
-  if (!f.text) query = query.orderBy('r.number', 'desc');
-  else {
-    query = query.where(matchesText(f.text));
-    query = (await isRareText(q, f.text, f.beforeNumber)) ? query.orderBy(sql`r.number + 0`, 'desc') : query.orderBy('r.number', 'desc');
-  }
+export async function listRequests(q: Queryable, f: ListOptions): Promise<RequestListItem[]> {
+  let base = applyFilters(q.selectFrom('requests as r'), f);
+  if (f.after) base = afterCursor(base, f.after);
+  let query = selectView(base).select((eb: Eb) => [
+    sortKey(f.sort).as('sort_value'),
+    // The latest escalation, by the index on (request_id, created_at desc): one lookup per row of the page.
+    eb
+      .selectFrom('escalations as e')
+      .select(sql`json_build_object('provider', e.provider, 'state', e.state, 'remoteStatus', e.remote_status)`.as('x'))
+      .whereRef('e.request_id', '=', sql.ref('r.id'))
+      .orderBy('e.created_at', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(1)
+      .as('escalation'),
+  ]) as SelectQueryBuilder<any, any, ViewRow & { sort_value: string; escalation: EscalationSummary | null }>;
+  const dir = f.order;
+  if (f.text) query = query.where(matchesText(f.text));
+  if (f.sort !== 'created') query = query.orderBy(orderColumn(f.sort), dir).orderBy('r.number', dir);
+  else if (f.text && dir === 'desc' && (await isRareText(q, f.text, f.after?.number))) query = query.orderBy(sql`r.number + 0`, dir);
+  else query = query.orderBy('r.number', dir);
   const rows = await query.limit(f.limit).execute();
-  return rows.map(toView);
+  return rows.map((r) => ({
+    ...toView(r),
+    escalation: r.escalation,
+    cursor: { sort: f.sort, order: f.order, value: String(r.sort_value), number: String(r.number) },
+  }));
+}
+
+/** How many requests match the filters (the cursor aside): the list's "124 requests". */
+export async function countRequests(q: Queryable, f: RequestFilters): Promise<number> {
+  let query = applyFilters(q.selectFrom('requests as r'), f);
+  if (f.text) query = query.where(matchesText(f.text));
+  const { n } = await query.select((eb: Eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 export async function isFollower(q: Queryable, requestId: string, userId: string): Promise<boolean> {

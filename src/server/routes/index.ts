@@ -10,10 +10,11 @@ import { syncRoutes } from './sync.ts';
 import { fieldMappingRoutes } from './field-mappings.ts';
 import { priorityMapRoutes } from './priority-map.ts';
 import { requestRoutes } from './requests.ts';
+import { savedViewRoutes } from './saved-views.ts';
 import { customFieldRoutes } from './custom-fields.ts';
 import { inboxRoutes } from './inboxes.ts';
 import { serviceRoutes } from './services.ts';
 import { userRoutes } from './users.ts';
 
 export const apiRoutes = router();
-for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes, workflowRoutes, approvalRoutes, syncRoutes, fieldMappingRoutes, priorityMapRoutes]) apiRoutes.route('/', r);
+for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes, workflowRoutes, approvalRoutes, syncRoutes, fieldMappingRoutes, priorityMapRoutes, savedViewRoutes]) apiRoutes.route('/', r);

@@ -1,10 +1,12 @@
 /** Requests: file, list, open, change, comment, follow, and read the timeline. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { isStaff } from '../../core/actor.ts';
-import { notFound } from '../../core/errors.ts';
+import { AppError, forbidden, notFound } from '../../core/errors.ts';
+import { decodeCursor, encodeCursor } from '../../core/request-list.ts';
 import { canSeeRequest, parseRequestNumber } from '../../core/request.ts';
 import { visibleTo } from '../../core/timeline.ts';
 import {
+  countRequests,
   findRequestAccess,
   findRequestView,
   isFollower,
@@ -15,6 +17,7 @@ import {
 } from '../../db/repositories/requests.ts';
 import { listTimeline } from '../../db/repositories/timeline.ts';
 import { addComment } from '../../usecases/add-comment.ts';
+import { bulkChangeRequests } from '../../usecases/bulk-change-requests.ts';
 import { changeRequest } from '../../usecases/change-request.ts';
 import { createRequest } from '../../usecases/create-request.ts';
 import { setFollowing } from '../../usecases/follow-request.ts';
@@ -24,10 +27,13 @@ import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 import {
+  BulkChangeSchema,
+  BulkOutcomeSchema,
   CreateRequestSchema,
   ListRequestsQuery,
   PatchRequestSchema,
   RequestDetailSchema,
+  RequestListSchema,
   RequestSchema,
   TimelineEntrySchema,
 } from '../schemas/request.ts';
@@ -92,16 +98,22 @@ requestRoutes.openapi(
     method: 'get',
     path: '/requests',
     tags,
-    summary: 'List requests, newest first, with filters and keyset pagination (requesters see only their own)',
+    summary: 'List requests with filters, a sort, the total and keyset pagination (requesters see only their own)',
+    description: 'Page with ?cursor=<nextCursor> and the same filters, sort and order. `total` comes with the first page.',
     security,
     middleware: [allow('user')] as const,
     request: { query: ListRequestsQuery },
-    responses: { 200: json(z.object({ items: z.array(RequestSchema), nextCursor: z.string().nullable() })), ...errors(400, 401) },
+    responses: { 200: json(RequestListSchema), ...errors(400, 401, 403) },
   }),
   async (c) => {
     const actor = requireUser(c);
     const q = c.req.valid('query');
-    const items = await listRequests(c.var.deps.db, {
+    const staff = isStaff(actor);
+    // Escalations are staff business (their routes are staff-only): a requester may not sort them out either.
+    if (q.escalation && !staff) throw forbidden('Only staff can filter by escalation');
+    const after = q.cursor ? decodeCursor(q.cursor, q.sort, q.order) : undefined;
+    if (after === null) throw new AppError('bad_request', 'cursor must come from a previous page with the same sort and order', { cursor: q.cursor });
+    const filters = {
       status: q.status,
       priority: q.priority,
       serviceId: q.serviceId,
@@ -109,14 +121,41 @@ requestRoutes.openapi(
       assigneeId: q.assigneeId === 'me' ? actor.userId : q.assigneeId,
       inboxId: q.inboxId,
       requesterId: q.requesterId,
-      visibleToRequester: isStaff(actor) ? undefined : actor.userId,
+      visibleToRequester: staff ? undefined : actor.userId,
       text: q.q || undefined,
-      beforeNumber: q.cursor,
-      limit: q.limit + 1,
-    });
-    const more = items.length > q.limit;
-    const page = more ? items.slice(0, q.limit) : items;
-    return c.json({ items: page, nextCursor: more ? String(page[page.length - 1]!.number) : null }, 200);
+      escalation: q.escalation,
+    };
+    const { db } = c.var.deps;
+    const [rows, total] = await Promise.all([
+      listRequests(db, { ...filters, sort: q.sort, order: q.order, after, limit: q.limit + 1 }),
+      after ? null : countRequests(db, filters),
+    ]);
+    const more = rows.length > q.limit;
+    const page = more ? rows.slice(0, q.limit) : rows;
+    const items = page.map(({ cursor: _, ...r }) => ({ ...r, escalation: staff ? r.escalation : null }));
+    return c.json({ items, nextCursor: more ? encodeCursor(page[page.length - 1]!.cursor) : null, total }, 200);
+  },
+);
+
+requestRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/bulk/requests',
+    tags,
+    summary: 'Change many requests at once: status, priority, assignee, tags added or removed',
+    description:
+      'Each request is changed as PATCH /requests/{id} would (same authorization, one timeline entry per change), in its own transaction: ' +
+      'requests you may not change are skipped and listed with the reason; the others are changed.',
+    security,
+    middleware: [allow('user')] as const,
+    request: { body: jsonBody(BulkChangeSchema) },
+    responses: { 200: json(BulkOutcomeSchema), ...errors(400, 401, 422) },
+  }),
+  async (c) => {
+    const actor = requireUser(c);
+    const { db, now } = c.var.deps;
+    const body = c.req.valid('json');
+    return c.json(await bulkChangeRequests(db, actor, body.ids, body.changes, now()), 200);
   },
 );
 

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { LONG_TEXT_MAX } from '../../core/custom-fields.ts';
 import { MAX_TAGS, PRIORITIES, STATUSES, TAG_PATTERN } from '../../core/request.ts';
+import { ESCALATION_FILTERS, ORDERS, SORTS } from '../../core/request-list.ts';
 
 export const StatusSchema = z.enum(STATUSES);
 export const PrioritySchema = z.enum(PRIORITIES);
@@ -92,7 +93,8 @@ const csv = <const T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values)).max(10));
 
-export const ListRequestsQuery = z.object({
+/** The filters a list (and a saved view) can hold: everything but the page position. */
+export const ListFiltersQuery = z.object({
   status: csv(STATUSES).optional().openapi({ description: 'Comma-separated statuses', example: 'new,in_progress' }),
   priority: csv(PRIORITIES).optional(),
   serviceId: z.uuid().optional(),
@@ -101,6 +103,73 @@ export const ListRequestsQuery = z.object({
   inboxId: z.union([z.uuid(), z.literal('none')]).optional(),
   requesterId: z.uuid().optional(),
   q: z.string().trim().max(200).optional().openapi({ description: 'Free text over title and description, or a number like REQ-42' }),
-  cursor: z.string().regex(/^\d{1,18}$/, 'cursor must come from a previous page').optional(),
+  escalation: z.enum(ESCALATION_FILTERS).optional().openapi({
+    description:
+      "Staff only. By the request's latest escalation: not_escalated (never), escalated (being sent, or a conversation exists), failed (nothing was created, or it could not be linked back)",
+  }),
+  sort: z.enum(SORTS).default('created').openapi({ description: 'created (filing order), updated, priority (by rank), status (new → archived); ties by number' }),
+  order: z.enum(ORDERS).default('desc'),
+});
+
+export const ListRequestsQuery = ListFiltersQuery.extend({
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'cursor must come from a previous page')
+    .optional()
+    .openapi({ description: "A previous page's nextCursor, with the same sort and order" }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
+
+export const EscalationSummarySchema = z
+  .object({
+    provider: z.string(),
+    state: z.enum(['sending', 'created', 'linked', 'link_failed', 'failed']),
+    remoteStatus: z.string().nullable().openapi({ description: "The conversation's status in the destination once known: open, waiting or closed (Kustomer's open, snoozed, done)" }),
+  })
+  .openapi('EscalationSummary');
+
+export const RequestListItemSchema = RequestSchema.extend({
+  escalation: EscalationSummarySchema.nullable().openapi({ description: 'The latest escalation (staff only; null for requesters)' }),
+}).openapi('RequestListItem');
+
+export const RequestListSchema = z
+  .object({
+    items: z.array(RequestListItemSchema),
+    nextCursor: z.string().nullable(),
+    total: z.int().nullable().openapi({ description: 'How many requests match the filters; on the first page only (null with a cursor)' }),
+  })
+  .openapi('RequestList');
+
+export const BulkChangeSchema = z
+  .strictObject({
+    ids: z.array(z.uuid()).min(1).max(100).openapi({ description: 'The requests to change (at most 100)' }),
+    changes: z
+      .strictObject({
+        status: StatusSchema.optional(),
+        priority: PrioritySchema.optional(),
+        assigneeId: z.uuid().nullable().optional().openapi({ description: 'An agent or admin; null unassigns' }),
+        addTags: TagsSchema.optional(),
+        removeTags: TagsSchema.optional(),
+      })
+      .refine((c) => Object.values(c).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), 'name at least one change'),
+  })
+  .openapi('BulkChange');
+
+const BulkRef = z.object({ id: z.uuid(), key: z.string() });
+export const BulkOutcomeSchema = z
+  .object({
+    changed: z.array(BulkRef).openapi({ description: 'Changed, each with its timeline entries' }),
+    unchanged: z.array(BulkRef).openapi({ description: 'Already as asked' }),
+    skipped: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          key: z.string().nullable().openapi({ description: 'null when the request does not exist or is not visible to you' }),
+          code: z.enum(['not_found', 'forbidden', 'unprocessable']),
+          reason: z.string(),
+        }),
+      )
+      .openapi({ description: 'Not changed, with the reason (the same rules as PATCH /requests/{id})' }),
+  })
+  .openapi('BulkOutcome');

@@ -4,6 +4,7 @@ export const keys = {
   session: ['session'] as const,
   requests: ['requests'] as const,
   requestList: (query: string) => ['requests', 'list', query] as const,
+  savedViews: ['saved-views'] as const,
   request: (ref: string) => ['requests', 'one', ref.toUpperCase()] as const,
   timeline: (id: string) => ['timeline', id] as const,
   users: ['users'] as const,

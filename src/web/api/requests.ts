@@ -2,7 +2,17 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post, put } from './client.ts';
 import { keys } from './keys.ts';
+import type { z } from '@hono/zod-openapi';
+import type { BulkOutcomeSchema, RequestListItemSchema, RequestListSchema } from '../../server/schemas/request.ts';
+import type { SavedViewSchema } from '../../server/schemas/saved-view.ts';
 import type { FieldValue, Page, Priority, Request, RequestDetail, Status, TimelineEntry } from './types.ts';
+
+/** Shapes the server defines (type-only imports: nothing of zod reaches the bundle). */
+export type RequestList = z.infer<typeof RequestListSchema>;
+export type RequestListItem = z.infer<typeof RequestListItemSchema>;
+export type EscalationSummary = NonNullable<RequestListItem['escalation']>;
+export type BulkOutcome = z.infer<typeof BulkOutcomeSchema>;
+export type SavedView = z.infer<typeof SavedViewSchema>;
 
 export const PAGE_SIZE = 50;
 const REFRESH_MS = 30_000;
@@ -13,8 +23,45 @@ export function useRequestList(query: Record<string, string>) {
   return useInfiniteQuery({
     queryKey: keys.requestList(id),
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => get<Page<Request>>('/requests', { ...query, cursor: pageParam, limit: PAGE_SIZE }),
+    queryFn: ({ pageParam }) => get<RequestList>('/requests', { ...query, cursor: pageParam, limit: PAGE_SIZE }),
     getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export interface BulkChange {
+  status?: Status;
+  priority?: Priority;
+  assigneeId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/** One call for many requests; the lists, and every open request, refresh afterwards. */
+export function useBulkChange() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { ids: string[]; changes: BulkChange }) => post<BulkOutcome>('/bulk/requests', body),
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: keys.requests }), qc.invalidateQueries({ queryKey: ['timeline'] })]),
+  });
+}
+
+export function useSavedViews() {
+  return useQuery({ queryKey: keys.savedViews, queryFn: async () => (await get<{ items: SavedView[] }>('/saved-views')).items });
+}
+
+export function useSaveView() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; query: Record<string, string> }) => post<SavedView>('/saved-views', body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.savedViews }),
+  });
+}
+
+export function useDeleteView() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => del<void>(`/saved-views/${id}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.savedViews }),
   });
 }
 

@@ -1,5 +1,9 @@
-/** The frame around every signed-in page: left navigation, header with search and the user menu. */
-import type { ReactNode } from 'react';
+/**
+ * The frame around every signed-in page: left navigation, header with search and the user menu. Below 768 px the
+ * navigation folds into a menu: the Menu button opens it (focus moves to its first link), Esc or leaving it closes it
+ * (Esc returns focus to the button), and following a link closes it.
+ */
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { isStaffRole } from '../../api/types.ts';
 import { useLogout, useMe } from '../../api/session.ts';
@@ -26,10 +30,37 @@ export function AppShell({ children }: { children: ReactNode }) {
   const [location, navigate] = useLocation();
   useHotkeys({ c: () => navigate('/requests/new') });
   const onRequests = location === '/requests' || (location.startsWith('/requests/') && location !== '/requests/new');
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const sidebar = useRef<HTMLElement>(null);
+
+  useEffect(() => setMenuOpen(false), [location]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    sidebar.current?.querySelector<HTMLElement>('a')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
 
   return (
-    <div className="shell">
-      <aside className="sidebar">
+    <div className={menuOpen ? 'shell menu-open' : 'shell'}>
+      {menuOpen && <div className="menu-backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
+      <aside
+        className="sidebar"
+        id="app-nav"
+        ref={sidebar}
+        onBlur={(e) => {
+          // Tabbing out of the open menu closes it, so it never covers the page the focus went to.
+          const to = e.relatedTarget as Node | null;
+          if (menuOpen && to && !sidebar.current?.contains(to) && to !== menuButton.current) setMenuOpen(false);
+        }}
+      >
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             B
@@ -64,6 +95,17 @@ export function AppShell({ children }: { children: ReactNode }) {
       </aside>
       <div className="main">
         <header className="topbar">
+          <button
+            ref={menuButton}
+            type="button"
+            className="btn btn-ghost btn-small menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="app-nav"
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            <span className="menu-icon" aria-hidden="true" />
+            Menu
+          </button>
           <GlobalSearch />
           <div className="topbar-right">
             <NotificationBell />

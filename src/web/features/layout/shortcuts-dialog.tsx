@@ -7,6 +7,7 @@ const SHORTCUTS: [string, string][] = [
   ['c', 'New request'],
   ['j / k', 'Next / previous request in the list'],
   ['Enter', 'Open the selected request'],
+  ['x', 'Select the request in the list for a bulk change (staff)'],
   ['r', 'Reply (on a request)'],
   ['n', 'Internal note (on a request, staff)'],
   ['a', 'Assign to me (on a request, staff)'],

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTERS, filtersToApiQuery, filtersToSearch, parseFilters, requestKeyFromSearch } from './list-filters.ts';
+import { ESCALATION_FILTERS as CORE_ESCALATION_FILTERS, SORTS as CORE_SORTS } from '../../../core/request-list.ts';
+import {
+  apiQueryToFilters,
+  BUILTIN_VIEWS,
+  EMPTY_FILTERS,
+  ESCALATION_FILTERS,
+  filtersToApiQuery,
+  filtersToSearch,
+  hasFilters,
+  parseFilters,
+  requestKeyFromSearch,
+  sameList,
+  SORTS,
+} from './list-filters.ts';
 
 describe('request list filters', () => {
   it('round-trips through the page URL and drops unknown values', () => {
@@ -17,5 +30,29 @@ describe('request list filters', () => {
   it('recognises request keys typed in search', () => {
     expect(requestKeyFromSearch(' req-042 ')).toBe('REQ-42');
     expect(requestKeyFromSearch('printer REQ-4')).toBeNull();
+  });
+});
+
+describe('request list sort, escalation filter and views', () => {
+  it('keeps the sort, order and escalation filter in the URL, leaving defaults out', () => {
+    const f = parseFilters('?escalation=failed&sort=priority&order=asc');
+    expect(f).toMatchObject({ escalation: 'failed', sort: 'priority', order: 'asc' });
+    expect(parseFilters(`?${filtersToSearch(f)}`)).toEqual(f);
+    expect(filtersToApiQuery(f)).toEqual({ escalation: 'failed', sort: 'priority', order: 'asc' });
+    expect(parseFilters('?escalation=maybe&sort=name&order=up')).toEqual(EMPTY_FILTERS);
+    expect(filtersToSearch({ ...EMPTY_FILTERS, sort: 'created', order: 'desc' })).toBe('');
+  });
+
+  it('turns a saved view\'s API query back into the same page filters', () => {
+    const f = { ...EMPTY_FILTERS, status: ['new' as const], serviceId: 's1', assigneeId: 'me', inboxId: 'none', escalation: 'escalated' as const, sort: 'updated' as const };
+    expect(apiQueryToFilters(filtersToApiQuery(f))).toEqual(f);
+    expect(sameList(apiQueryToFilters({ sort: 'updated' }), { ...EMPTY_FILTERS, sort: 'updated' })).toBe(true);
+    expect(hasFilters({ ...EMPTY_FILTERS, sort: 'priority' })).toBe(false);
+  });
+
+  it('offers the sorts and escalation filters the server knows', () => {
+    expect(SORTS).toEqual(CORE_SORTS);
+    expect(ESCALATION_FILTERS).toEqual(CORE_ESCALATION_FILTERS);
+    expect(BUILTIN_VIEWS.map((v) => v.name)).toEqual(['My open', 'Unassigned', 'Escalation failed']);
   });
 });

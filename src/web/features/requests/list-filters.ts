@@ -1,5 +1,23 @@
-/** The request list's filters: kept in the page URL (shareable, survives reload) and turned into the API query. */
+/**
+ * The request list's filters, sort and order: kept in the page URL (shareable, survives reload), turned into the
+ * API query, and back (a saved view stores the API query).
+ */
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../../api/types.ts';
+
+/** Mirrors src/core/request-list.ts (list-filters.test.ts checks they agree). */
+export const SORTS = ['created', 'updated', 'priority', 'status'] as const;
+export type Sort = (typeof SORTS)[number];
+export type Order = 'asc' | 'desc';
+export const ESCALATION_FILTERS = ['escalated', 'not_escalated', 'failed'] as const;
+export type EscalationFilter = (typeof ESCALATION_FILTERS)[number];
+export const ESCALATION_FILTER_LABELS: Record<EscalationFilter, string> = {
+  escalated: 'Escalated',
+  not_escalated: 'Not escalated',
+  failed: 'Escalation failed',
+};
+export const SORT_LABELS: Record<Sort, string> = { created: 'Created', updated: 'Updated', priority: 'Priority', status: 'Status' };
+/** The order a column sorts in on its first click: newest, most urgent, least advanced first. */
+export const FIRST_ORDER: Record<Sort, Order> = { created: 'desc', updated: 'desc', priority: 'desc', status: 'asc' };
 
 export interface ListFilters {
   status: Status[];
@@ -11,9 +29,24 @@ export interface ListFilters {
   inboxId: string;
   tag: string;
   q: string;
+  /** "" for any */
+  escalation: EscalationFilter | '';
+  sort: Sort;
+  order: Order;
 }
 
-export const EMPTY_FILTERS: ListFilters = { status: [], priority: [], serviceId: '', assigneeId: '', inboxId: '', tag: '', q: '' };
+export const EMPTY_FILTERS: ListFilters = {
+  status: [],
+  priority: [],
+  serviceId: '',
+  assigneeId: '',
+  inboxId: '',
+  tag: '',
+  q: '',
+  escalation: '',
+  sort: 'created',
+  order: 'desc',
+};
 export const OPEN_STATUSES: Status[] = ['new', 'in_progress', 'waiting'];
 
 const csv = <T extends string>(value: string | null, allowed: readonly T[]): T[] =>
@@ -21,6 +54,9 @@ const csv = <T extends string>(value: string | null, allowed: readonly T[]): T[]
     .split(',')
     .map((s) => s.trim())
     .filter((s): s is T => (allowed as readonly string[]).includes(s));
+
+const oneOf = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T =>
+  (allowed as readonly string[]).includes(value ?? '') ? ((value ?? '') as T) : fallback;
 
 export function parseFilters(search: string): ListFilters {
   const p = new URLSearchParams(search);
@@ -32,6 +68,9 @@ export function parseFilters(search: string): ListFilters {
     inboxId: p.get('inbox') ?? '',
     tag: p.get('tag') ?? '',
     q: p.get('q') ?? '',
+    escalation: oneOf(p.get('escalation'), ['', ...ESCALATION_FILTERS], ''),
+    sort: oneOf(p.get('sort'), SORTS, 'created'),
+    order: oneOf(p.get('order'), ['asc', 'desc'] as const, 'desc'),
   };
 }
 
@@ -45,6 +84,9 @@ export function filtersToSearch(f: ListFilters): string {
   if (f.inboxId) p.set('inbox', f.inboxId);
   if (f.tag.trim()) p.set('tag', f.tag.trim());
   if (f.q.trim()) p.set('q', f.q.trim());
+  if (f.escalation) p.set('escalation', f.escalation);
+  if (f.sort !== 'created') p.set('sort', f.sort);
+  if (f.order !== 'desc') p.set('order', f.order);
   return p.toString();
 }
 
@@ -58,10 +100,40 @@ export function filtersToApiQuery(f: ListFilters): Record<string, string> {
   if (f.inboxId) q.inboxId = f.inboxId;
   if (f.tag.trim()) q.tag = f.tag.trim().toLowerCase();
   if (f.q.trim()) q.q = f.q.trim();
+  if (f.escalation) q.escalation = f.escalation;
+  if (f.sort !== 'created') q.sort = f.sort;
+  if (f.order !== 'desc') q.order = f.order;
   return q;
 }
 
-export const hasFilters = (f: ListFilters): boolean => filtersToSearch(f) !== '';
+/** A saved view's API query as page filters (the inverse of filtersToApiQuery). */
+export function apiQueryToFilters(q: Record<string, string>): ListFilters {
+  const p = new URLSearchParams();
+  const names: Record<string, string> = { serviceId: 'service', assigneeId: 'assignee', inboxId: 'inbox' };
+  for (const [k, v] of Object.entries(q)) p.set(names[k] ?? k, v);
+  return parseFilters(p.toString());
+}
+
+/** Whether any filter is set (the sort aside: a sorted list of everything is not "filtered"). */
+export const hasFilters = (f: ListFilters): boolean => filtersToSearch({ ...f, sort: 'created', order: 'desc' }) !== '';
+
+/** Same list: the same filters, sort and order. */
+export const sameList = (a: ListFilters, b: ListFilters): boolean => filtersToSearch(a) === filtersToSearch(b);
+
+export interface ListView {
+  /** "builtin:<name>" or a saved view's id */
+  id: string;
+  name: string;
+  filters: ListFilters;
+  builtin: boolean;
+}
+
+/** Everyone's starting views (staff); a person adds their own. */
+export const BUILTIN_VIEWS: ListView[] = [
+  { id: 'builtin:my-open', name: 'My open', builtin: true, filters: { ...EMPTY_FILTERS, status: [...OPEN_STATUSES], assigneeId: 'me' } },
+  { id: 'builtin:unassigned', name: 'Unassigned', builtin: true, filters: { ...EMPTY_FILTERS, status: [...OPEN_STATUSES], assigneeId: 'none' } },
+  { id: 'builtin:escalation-failed', name: 'Escalation failed', builtin: true, filters: { ...EMPTY_FILTERS, escalation: 'failed' } },
+];
 
 /** "REQ-42" (any case) typed in search opens that request directly. */
 export function requestKeyFromSearch(text: string): string | null {

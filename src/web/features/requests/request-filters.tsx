@@ -3,7 +3,27 @@ import { useEffect, useState } from 'react';
 import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
 import { PRIORITIES, STATUSES, type Status } from '../../api/types.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
-import { EMPTY_FILTERS, hasFilters, type ListFilters, OPEN_STATUSES } from './list-filters.ts';
+import {
+  EMPTY_FILTERS,
+  ESCALATION_FILTER_LABELS,
+  ESCALATION_FILTERS,
+  type EscalationFilter,
+  hasFilters,
+  type ListFilters,
+  OPEN_STATUSES,
+  type Order,
+  type Sort,
+  SORT_LABELS,
+  SORTS,
+} from './list-filters.ts';
+
+const SORT_WORDS: Record<Sort, [string, string]> = {
+  created: ['newest first', 'oldest first'],
+  updated: ['latest first', 'least recent first'],
+  priority: ['urgent first', 'low first'],
+  status: ['archived first', 'new first'],
+};
+const sortOptionLabel = (s: Sort, o: Order) => `${SORT_LABELS[s]}: ${SORT_WORDS[s][o === 'desc' ? 0 : 1]}`;
 
 export function RequestFilters({ filters, onChange, staff }: { filters: ListFilters; onChange: (f: ListFilters) => void; staff: boolean }) {
   const services = useServices();
@@ -74,8 +94,34 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
                 </option>
               ))}
             </select>
+            <select aria-label="Escalation" value={filters.escalation} onChange={(e) => set({ escalation: e.target.value as EscalationFilter | '' })}>
+              <option value="">Escalated or not</option>
+              {ESCALATION_FILTERS.map((f) => (
+                <option key={f} value={f}>
+                  {ESCALATION_FILTER_LABELS[f]}
+                </option>
+              ))}
+            </select>
           </>
         )}
+        {/* The column headers sort on wide screens; cards have no headers, so phones get this instead. */}
+        <select
+          aria-label="Sort"
+          className="sort-select"
+          value={`${filters.sort}:${filters.order}`}
+          onChange={(e) => {
+            const [sort, order] = e.target.value.split(':') as [Sort, Order];
+            set({ sort, order });
+          }}
+        >
+          {SORTS.flatMap((s) =>
+            (['desc', 'asc'] as const).map((o) => (
+              <option key={`${s}:${o}`} value={`${s}:${o}`}>
+                {sortOptionLabel(s, o)}
+              </option>
+            )),
+          )}
+        </select>
         <input
           type="text"
           aria-label="Tag"
@@ -95,7 +141,7 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
           </span>
         )}
         {hasFilters(filters) && (
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => onChange(EMPTY_FILTERS)}>
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => onChange({ ...EMPTY_FILTERS, sort: filters.sort, order: filters.order })}>
             Clear filters
           </button>
         )}
