@@ -1,5 +1,6 @@
 /** The one way to run work atomically, and to enqueue a job inside that same work. */
 import { sql, type OperationNodeSource, type RawBuilder } from 'kysely';
+import type { JobName, JobPayload } from '../core/jobs.ts';
 import type { Db, Queryable, Tx } from './database.ts';
 
 export function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -16,12 +17,12 @@ export interface EnqueueOptions {
 }
 
 /** A job to add, as an SQL expression: composed into a larger statement, it is added by the statement that writes its data. */
-export function addJob(task: string, payload: unknown, opts: EnqueueOptions = {}): RawBuilder<unknown> {
+export function addJob<N extends JobName>(task: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): RawBuilder<unknown> {
   return addJobWith(task, sql`${JSON.stringify(payload)}::json`, opts);
 }
 
 /** `addJob` with a payload the statement computes (a json expression). */
-export function addJobWith(task: string, payload: RawBuilder<unknown>, opts: EnqueueOptions = {}): RawBuilder<unknown> {
+export function addJobWith(task: JobName, payload: RawBuilder<unknown>, opts: EnqueueOptions = {}): RawBuilder<unknown> {
   return sql`(graphile_worker.add_job(
     identifier => ${task}::text,
     payload => ${payload},
@@ -37,7 +38,7 @@ export function addJobWith(task: string, payload: RawBuilder<unknown>, opts: Enq
  * Adds a graphile-worker job on the caller's connection, so the job exists exactly when the data it works on
  * does: enqueue inside the transaction that writes that data.
  */
-export async function enqueueJob(q: Queryable, task: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
+export async function enqueueJob<N extends JobName>(q: Queryable, task: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<void> {
   await enqueue(q, addJob(task, payload, opts));
 }
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type Runner, type RunnerOptions, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import type { JobName } from '../core/jobs.ts';
 import type { Db } from '../db/database.ts';
 import { pruneExpired, PRUNE_EXPIRED } from './prune-expired.ts';
 import { DELIVER_ESCALATION, deliverEscalationTask } from './deliver-escalation.ts';
@@ -50,7 +51,8 @@ export interface WorkerDeps {
 export function taskList(deps: WorkerDeps): TaskList {
   const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs };
   const workflows = { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null };
-  const tasks: TaskList = {
+  // Every task is named in the job contract (core/jobs.ts): a task nobody can enqueue, or a typo, does not compile.
+  const tasks: Partial<Record<JobName, TaskList[string]>> = {
     [PRUNE_EXPIRED]: pruneExpired(deps.db, deps.now),
     [DELIVER_ESCALATION]: deliverEscalationTask(destinations),
     [MATCH_WORKFLOWS]: matchWorkflowsTask(workflows),

@@ -1,15 +1,13 @@
 /** graphile-worker task: send one outbox email through SMTP (nodemailer); failures retry, then stay visible as failed. */
 import type { Task } from 'graphile-worker';
 import nodemailer from 'nodemailer';
-import { z } from 'zod';
+import { parseJob } from '../core/jobs.ts';
 import type { Db } from '../db/database.ts';
-
-const Payload = z.object({ outboxId: z.uuid() });
 
 export const sendEmailTask = (db: Db, smtp: { url: string; from: string }): Task => {
   const transport = nodemailer.createTransport(smtp.url);
   return async (payload, helpers) => {
-    const { outboxId } = Payload.parse(payload);
+    const { outboxId } = parseJob('send-email', payload);
     const mail = await db.selectFrom('email_outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();
     if (!mail || mail.state === 'sent') return;
     try {

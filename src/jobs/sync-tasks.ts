@@ -1,7 +1,7 @@
 /** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status, check the webhook. */
 import type { Task } from 'graphile-worker';
-import { z } from 'zod';
-import type { ProviderId } from '../connectors/registry.ts';
+import { parseJob } from '../core/jobs.ts';
+import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { applyEvent } from '../usecases/sync/apply-event.ts';
 import { pollDestination } from '../usecases/sync/poll-destination.ts';
@@ -17,34 +17,40 @@ export { PUSH_COMMENT } from '../usecases/sync/push-comment.ts';
 export { PUSH_PRIORITY } from '../usecases/sync/push-priority.ts';
 export { CHECK_WEBHOOK, CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
 
+/** A job's provider, refused unless the registry has it. */
+function providerId(id: string): ProviderId {
+  if (!Object.hasOwn(PROVIDERS, id)) throw new Error(`Unknown destination ${id}`);
+  return id as ProviderId;
+}
+
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>
-  async (payload) => applyEvent(deps, z.object({ eventRowId: z.string() }).parse(payload).eventRowId);
+  async (payload) => applyEvent(deps, parseJob('apply-sync-event', payload).eventRowId);
 
 export const pollDestinationTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
-    await pollDestination(deps, z.object({ provider: z.enum(['kustomer']) }).parse(payload).provider as ProviderId);
+    await pollDestination(deps, providerId(parseJob('poll-destination', payload).provider));
   };
 
 export const pushCommentTask =
   (deps: DestinationDeps): Task =>
   async (payload, helpers) => {
-    const p = z.object({ escalationId: z.uuid(), entryId: z.string() }).parse(payload);
+    const p = parseJob('push-comment', payload);
     await pushComment(deps, p.escalationId, p.entryId, helpers.job.attempts > 1);
   };
 
 export const pushStatusTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
-    const p = z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']) }).parse(payload);
+    const p = parseJob('push-status', payload);
     await pushStatus(deps, p.escalationId, p.status);
   };
 
 export const pushPriorityTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
-    const p = z.object({ escalationId: z.uuid(), priority: z.enum(['low', 'medium', 'high', 'urgent']) }).parse(payload);
+    const p = parseJob('push-priority', payload);
     await pushPriority(deps, p.escalationId, p.priority);
   };
 
@@ -52,5 +58,5 @@ export const pushPriorityTask =
 export const checkWebhookTask =
   (deps: DestinationDeps & { publicUrl: string }): Task =>
   async (payload) => {
-    await checkWebhook(deps, z.object({ provider: z.enum(['kustomer']) }).parse(payload).provider as ProviderId);
+    await checkWebhook(deps, providerId(parseJob('check-webhook', payload).provider));
   };

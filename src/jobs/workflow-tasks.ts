@@ -1,6 +1,6 @@
 /** graphile-worker tasks of the workflow engine: match events, run steps, expire approvals. */
 import type { Task } from 'graphile-worker';
-import { z } from 'zod';
+import { parseJob } from '../core/jobs.ts';
 import { expireApproval } from '../usecases/workflows/decide-approval.ts';
 import { matchWorkflows } from '../usecases/workflows/match-workflows.ts';
 import { runWorkflow } from '../usecases/workflows/run-workflow.ts';
@@ -18,7 +18,7 @@ export { APPROVAL_TIMEOUT } from '../usecases/workflows/approval-step.ts';
 export const matchWorkflowsTask =
   (deps: WorkflowRunDeps): Task =>
   async (payload) => {
-    const { entryIds } = z.object({ entryIds: z.array(z.string()) }).parse(payload);
+    const { entryIds } = parseJob('match-workflows', payload);
     await matchWorkflows(deps, entryIds);
     await queueStatusPushes(deps.db, entryIds);
     await queuePriorityPushes(deps.db, entryIds);
@@ -29,11 +29,11 @@ export const matchWorkflowsTask =
 export const runWorkflowTask =
   (deps: WorkflowRunDeps): Task =>
   async (payload) => {
-    await runWorkflow(deps, z.object({ runId: z.uuid() }).parse(payload).runId);
+    await runWorkflow(deps, parseJob('run-workflow', payload).runId);
   };
 
 export const approvalTimeoutTask =
   (deps: WorkflowRunDeps): Task =>
   async (payload) => {
-    await expireApproval(deps, z.object({ approvalId: z.uuid() }).parse(payload).approvalId);
+    await expireApproval(deps, parseJob('approval-timeout', payload).approvalId);
   };

@@ -1,0 +1,33 @@
+/**
+ * Every background job: its name and its payload, one contract for both sides. Enqueuing (db/transaction.ts) takes
+ * the payload type from here, and each task parses its payload with the same schema, so the two cannot drift.
+ */
+import { z } from 'zod';
+import { PRIORITIES } from './request.ts';
+
+/** A destination's id (the registry checks it is one); core does not know which destinations exist. */
+const Provider = z.string().min(1);
+
+export const JOBS = {
+  'deliver-escalation': z.object({ escalationId: z.uuid() }),
+  'match-workflows': z.object({ entryIds: z.array(z.string()) }),
+  'run-workflow': z.object({ runId: z.uuid() }),
+  'approval-timeout': z.object({ approvalId: z.uuid() }),
+  'send-email': z.object({ outboxId: z.uuid() }),
+  'apply-sync-event': z.object({ eventRowId: z.string() }),
+  'poll-destination': z.object({ provider: Provider }),
+  // Also run by cron, whose payload adds `_cron`.
+  'check-webhook': z.object({ provider: Provider }),
+  'push-status': z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']) }),
+  'push-priority': z.object({ escalationId: z.uuid(), priority: z.enum(PRIORITIES) }),
+  'push-comment': z.object({ escalationId: z.uuid(), entryId: z.string() }),
+  'push-mapped-fields': z.object({ escalationId: z.uuid(), changedFields: z.array(z.string()).nullable().default(null) }),
+  'prune-expired': z.object({}),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+/** What enqueuing a job takes (defaults may be left out). */
+export type JobPayload<N extends JobName> = z.input<(typeof JOBS)[N]>;
+
+/** A task's payload, checked against the job's contract. */
+export const parseJob = <N extends JobName>(name: N, payload: unknown): z.output<(typeof JOBS)[N]> => JOBS[name].parse(payload) as z.output<(typeof JOBS)[N]>;
