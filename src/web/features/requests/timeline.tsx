@@ -50,11 +50,17 @@ export function Timeline({ request, fieldDefs, people }: { request: RequestDetai
     }),
     [fieldDefs, people],
   );
-  const entries = timeline.data?.pages.flatMap((p) => p.items) ?? [];
+  // Pages come newest first; each page is oldest first. The list reads top to bottom, oldest first.
+  const entries = timeline.data ? [...timeline.data.pages].reverse().flatMap((p) => p.items) : [];
   return (
     <section className="timeline" aria-label="Timeline">
       <h2 className="section-title">Activity</h2>
       <ErrorBanner error={timeline.error} title="Cannot load the timeline" onRetry={() => timeline.refetch()} />
+      {timeline.hasNextPage && (
+        <button type="button" className="btn btn-small tl-older" disabled={timeline.isFetchingNextPage} onClick={() => timeline.fetchNextPage()}>
+          {timeline.isFetchingNextPage ? 'Loading older activity…' : 'Show older'}
+        </button>
+      )}
       {timeline.isPending ? (
         <Loading label="Loading activity…" />
       ) : (
@@ -63,11 +69,6 @@ export function Timeline({ request, fieldDefs, people }: { request: RequestDetai
             <Entry key={e.id} entry={e} ctx={ctx} />
           ))}
         </ol>
-      )}
-      {timeline.hasNextPage && (
-        <button type="button" className="btn btn-small" disabled={timeline.isFetchingNextPage} onClick={() => timeline.fetchNextPage()}>
-          {timeline.isFetchingNextPage ? 'Loading…' : 'Show more activity'}
-        </button>
       )}
     </section>
   );
