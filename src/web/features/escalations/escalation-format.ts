@@ -117,6 +117,8 @@ export interface TestStep {
   label: string;
   status: StepStatus;
   detail: string | null;
+  /** The conversation's id (shown short, whole in its title), on the step that created it. */
+  conversationId?: string;
   link?: { text: string; href: string };
 }
 
@@ -148,7 +150,8 @@ export function testEscalationSteps(e: Escalation, entries: TimelineEntry[], clo
       key: 'conversation',
       label: 'Conversation created',
       status: e.conversationId ? 'done' : 'pending',
-      detail: e.conversationId ? `Conversation ${e.conversationId}` : null,
+      detail: e.conversationId ? 'Conversation' : null,
+      ...(e.conversationId ? { conversationId: e.conversationId } : {}),
       ...(e.conversationId && e.conversationUrl ? { link: { text: 'Open in Kustomer', href: e.conversationUrl } } : {}),
     },
     {
