@@ -97,5 +97,19 @@ export interface DestinationClient {
 /** Something that happened in a destination, from a webhook or a poll. */
 export type DestinationEvent =
   | { kind: 'ticket'; eventId: string; createdAt: string; remoteId: string; status: RemoteStatus; updatedAt: string }
-  | { kind: 'message'; eventId: string; createdAt: string; ticketId: string; body: string; channel: string; fromUs: boolean }
+  | {
+      kind: 'message';
+      eventId: string;
+      createdAt: string;
+      ticketId: string;
+      body: string;
+      channel: string;
+      fromUs: boolean;
+      /** in: the customer wrote it; out: an agent (or an app) sent it to the customer. Absent in events stored before it was read. */
+      direction?: 'in' | 'out';
+      /** Who wrote it as the destination tells (e.g. the sender's address), null when it does not say. */
+      author?: string | null;
+      /** When it was written in the destination (not when we heard of it). */
+      writtenAt?: string;
+    }
   | { kind: 'ignored'; eventId: string; createdAt: string };

@@ -18,6 +18,8 @@ export interface TimelineEntry {
   visibility: Visibility;
   data: Record<string, unknown>;
   createdAt: string;
+  /** The workflow run whose step wrote this entry, if any (null for requesters). */
+  causedByRunId: string | null;
 }
 
 /** Requesters never see internal notes. */

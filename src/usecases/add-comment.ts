@@ -27,7 +27,7 @@ export async function addComment(
 ): Promise<TimelineEntry> {
   return withTransaction(deps.db, async (tx) => {
     const entryId = await addCommentInTx(tx, deps, actor, requestId, body, visibility, now);
-    const [entry] = await listTimeline(tx, requestId, { afterId: String(BigInt(entryId) - 1n), limit: 1, includeInternal: true });
+    const [entry] = await listTimeline(tx, requestId, { beforeId: String(BigInt(entryId) + 1n), limit: 1, includeInternal: true });
     return entry!;
   });
 }

@@ -93,7 +93,21 @@ export function parseWebhook(rawBody: string): DestinationEvent | null {
     const attrs = MessageAttributes.safeParse(e.data.attributes);
     const conv = e.data.relationships?.conversation?.data;
     if (!attrs.success || !conv || Array.isArray(conv)) return null;
-    return { kind: 'message', ...base, ticketId: conv.id, body: attrs.data.preview ?? '', channel: attrs.data.channel, fromUs: attrs.data.app === 'bridgedesk' };
+    // direction in = from the customer, out = to the customer, createdAt = when it was written (docs/kustomer.md §6
+    // Message, documented only: S-OAS). Deliveries may arrive out of order (§17, documented only), so the timeline
+    // orders synced messages by writtenAt, not by arrival.
+    const from = attrs.data.meta?.from;
+    return {
+      kind: 'message',
+      ...base,
+      ticketId: conv.id,
+      body: attrs.data.preview ?? '',
+      channel: attrs.data.channel,
+      fromUs: attrs.data.app === 'bridgedesk',
+      direction: attrs.data.direction,
+      author: typeof from === 'string' && from.trim() ? from.trim().slice(0, 200) : null,
+      writtenAt: attrs.data.createdAt,
+    };
   }
   return { kind: 'ignored', ...base };
 }

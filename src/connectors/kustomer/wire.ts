@@ -201,6 +201,9 @@ export const MessageAttributes = z.looseObject({
   subject: z.string().nullable().optional(),
   status: z.string().optional(),
   externalId: z.string().nullable().optional(),
+  // The sender as the channel tells it, e.g. an email's From: `meta` is in the message shape (docs/kustomer.md §6,
+  // documented only: S-OAS); that `meta.from` is a plain string for every channel is assumed, so it is read leniently.
+  meta: z.looseObject({ from: z.unknown().optional() }).nullable().optional(),
   createdAt: Iso,
 });
 export const MessageResource = resource('message', MessageAttributes);

@@ -53,21 +53,27 @@ export async function appendTimeline(q: Queryable, requestId: string, actor: Act
   return rows[0]!.ids;
 }
 
+/**
+ * One page of a request's timeline, newest first: the `limit` newest entries older than `beforeId` (keyset on the
+ * id, which is the order entries were written in). Internal entries are left out in the query itself when
+ * `includeInternal` is false, so a page boundary can never fall on (or reveal the id of) an entry the reader may
+ * not see.
+ */
 export async function listTimeline(
   q: Queryable,
   requestId: string,
-  opts: { afterId?: string; limit: number; includeInternal: boolean },
+  opts: { beforeId?: string; limit: number; includeInternal: boolean },
 ): Promise<TimelineEntry[]> {
   // The actor's name by a scalar subquery (a primary-key lookup per entry), not a join: for a long timeline the
   // planner hashed the whole users table on every call to join a handful of actors.
   let query = q
     .selectFrom('timeline_entries as t')
-    .select(['t.id', 't.request_id', 't.type', 't.actor_type', 't.actor_user_id', 't.actor_token_id', 't.visibility', 't.data', 't.created_at'])
+    .select(['t.id', 't.request_id', 't.type', 't.actor_type', 't.actor_user_id', 't.actor_token_id', 't.visibility', 't.data', 't.created_at', 't.caused_by_run_id'])
     .select((eb) => eb.selectFrom('users as u').select('u.name').whereRef('u.id', '=', 't.actor_user_id').as('actor_name'))
     .where('t.request_id', '=', requestId)
-    .orderBy('t.id')
+    .orderBy('t.id', 'desc')
     .limit(opts.limit);
-  if (opts.afterId) query = query.where('t.id', '>', opts.afterId);
+  if (opts.beforeId) query = query.where('t.id', '<', opts.beforeId);
   if (!opts.includeInternal) query = query.where('t.visibility', '=', 'public');
   const rows = await query.execute();
   return rows.map((r) => ({
@@ -78,5 +84,7 @@ export async function listTimeline(
     visibility: r.visibility,
     data: r.data,
     createdAt: new Date(r.created_at).toISOString(),
+    // Which workflow run wrote the entry: staff only (the timeline groups a run's entries); requesters get null.
+    causedByRunId: opts.includeInternal ? (r.caused_by_run_id ?? null) : null,
   }));
 }

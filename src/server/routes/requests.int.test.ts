@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/support/test-app.ts';
+import { commentEntry } from '../../core/timeline.ts';
+import { appendTimeline } from '../../db/repositories/timeline.ts';
 
 const t = await createTestApp();
 const admin = await t.createUser('admin');
@@ -187,14 +189,67 @@ describe('the timeline', () => {
     await expect(sql`delete from timeline_entries where request_id = ${r.id}`.execute(t.db)).rejects.toThrow(/append-only/);
   });
 
-  it('pages with after=<last id>', async () => {
+  /** Every page back from the newest, following nextCursor; returns the pages as the API gave them. */
+  async function allPages(who: typeof alice, id: string, limit?: number) {
+    const pages: { items: any[]; nextCursor: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: URLSearchParams = new URLSearchParams({ ...(limit ? { limit: String(limit) } : {}), ...(cursor ? { cursor } : {}) });
+      const res: { status: number; body: any } = await t.api(who, 'GET', `/api/v1/requests/${id}/timeline?${qs}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      pages.push(res.body);
+      cursor = res.body.nextCursor;
+    } while (cursor && pages.length < 50);
+    return pages;
+  }
+
+  it('gives the newest entries first page by page, each page oldest first, with an opaque cursor back to the start', async () => {
     const r = await file(alice);
     for (let i = 0; i < 5; i++) await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: `c${i}`, visibility: 'internal' });
-    const first = await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline?limit=4`);
-    expect(first.body.items).toHaveLength(4);
-    const second = await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline?limit=4&after=${first.body.nextCursor}`);
-    expect(second.body.items).toHaveLength(2);
-    expect(second.body.nextCursor).toBeNull();
+    const pages = await allPages(agent, r.id, 4);
+    expect(pages.map((p) => p.items.map((e) => e.data.body ?? e.type))).toEqual([['c1', 'c2', 'c3', 'c4'], ['request.created', 'c0']]);
+    expect(pages[0]!.nextCursor).not.toMatch(/^\d+$/); // opaque, not the bare id
+    expect(pages[1]!.nextCursor).toBeNull();
+  });
+
+  it('pages 100 entries by default and shows older ones on request', async () => {
+    const r = await file(alice);
+    await appendTimeline(t.db, r.id, { kind: 'user', userId: agent.id, role: 'agent', name: 'Agent' }, Array.from({ length: 120 }, (_, i) => commentEntry(`n${i}`, 'public')));
+    const first = await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`);
+    expect(first.body.items).toHaveLength(100);
+    expect(first.body.items.at(-1).data.body).toBe('n119');
+    const older = await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline?cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(older.body.items.map((e: any) => e.data.body ?? e.type)).toEqual(['request.created', ...Array.from({ length: 20 }, (_, i) => `n${i}`)]);
+    expect(older.body.nextCursor).toBeNull();
+  });
+
+  it('never shows a requester an internal entry on any page, and their pages are full of what they may see', async () => {
+    const r = await file(alice);
+    for (let i = 0; i < 6; i++) {
+      await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: `public ${i}`, visibility: 'public' });
+      await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: `secret ${i}`, visibility: 'internal' });
+      await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: `secret ${i}b`, visibility: 'internal' });
+    }
+    const pages = await allPages(alice, r.id, 2);
+    const seen = pages.flatMap((p) => p.items);
+    expect(seen.every((e) => e.visibility === 'public')).toBe(true);
+    expect(JSON.stringify(pages)).not.toContain('secret');
+    // Newest page first: read back to front, the pages give the whole public history in order, 2 at a time.
+    // (The first reply moved the request to In progress: a public change.)
+    const history = ['request.created', 'public 0', 'request.status_changed', 'public 1', 'public 2', 'public 3', 'public 4', 'public 5'];
+    expect(pages.slice().reverse().flatMap((p) => p.items.map((e) => e.data.body ?? e.type))).toEqual(history);
+    expect(pages.slice(0, -1).every((p) => p.items.length === 2)).toBe(true);
+    // Staff see all 20 entries.
+    expect((await allPages(agent, r.id, 2)).flatMap((p) => p.items)).toHaveLength(20);
+  });
+
+  it('refuses a cursor it did not give out with 400 and the usual error shape', async () => {
+    const r = await file(alice);
+    for (const cursor of ['123', 't1.!!', 't1.YWJj']) {
+      const res = await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    }
   });
 });
 

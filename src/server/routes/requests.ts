@@ -247,30 +247,63 @@ for (const [method, follow] of [['put', true], ['delete', false]] as const) {
   );
 }
 
+/**
+ * The timeline's cursor: opaque to clients ("t1." + base64url of the oldest id already shown). Keyset, so entries
+ * written meanwhile never shift a page; the version prefix lets the shape change without breaking saved cursors.
+ */
+const CURSOR_PREFIX = 't1.';
+const timelineCursor = (id: string) => CURSOR_PREFIX + Buffer.from(id, 'utf8').toString('base64url');
+const TimelineCursor = z
+  .string()
+  .max(64)
+  .transform((c, ctx) => {
+    const id = c.startsWith(CURSOR_PREFIX) ? Buffer.from(c.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8') : '';
+    if (!/^\d{1,18}$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: 'Not a cursor this API gave out: pass nextCursor from an earlier page' });
+      return z.NEVER;
+    }
+    return id;
+  })
+  .openapi({ type: 'string', description: 'nextCursor from the previous page (opaque)', example: 't1.MTIz' });
+
 requestRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/requests/{id}/timeline',
     tags,
-    summary: 'The request\'s timeline, oldest first; page with ?after=<last id>',
+    summary: 'The request\'s timeline, newest page first; each page oldest first. Page back with ?cursor=<nextCursor>',
+    description:
+      'The first page holds the `limit` (default 100) newest entries; `nextCursor` fetches the entries before them and is null on the oldest page. ' +
+      'Entries within a page are in the order they were written. Requesters never see internal entries, on any page.',
     security,
     middleware: [allow('user')] as const,
     request: {
       params: IdParam,
       query: z.object({
-        after: z.string().regex(/^\d{1,18}$/).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).default(200),
+        cursor: TimelineCursor.optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
     },
-    responses: { 200: json(z.object({ items: z.array(TimelineEntrySchema), nextCursor: z.string().nullable() })), ...errors(400, 401, 404) },
+    responses: {
+      200: json(
+        z.object({
+          items: z.array(TimelineEntrySchema),
+          nextCursor: z.string().nullable().openapi({ description: 'Pass as ?cursor= for the older entries; null when there are none' }),
+        }),
+      ),
+      ...errors(400, 401, 404),
+    },
   }),
   async (c) => {
     const actor = requireUser(c);
     const id = await visibleRequestId(c, actor, c.req.valid('param').id);
     const q = c.req.valid('query');
-    const entries = await listTimeline(c.var.deps.db, id, { afterId: q.after, limit: q.limit + 1, includeInternal: isStaff(actor) });
+    // Internal entries are filtered in the query, before the limit: a requester's pages hold only what they may see.
+    const entries = await listTimeline(c.var.deps.db, id, { beforeId: q.cursor, limit: q.limit + 1, includeInternal: isStaff(actor) });
     const more = entries.length > q.limit;
-    const items = (more ? entries.slice(0, q.limit) : entries).filter((e) => visibleTo(actor, e));
-    return c.json({ items, nextCursor: more ? items[items.length - 1]!.id : null }, 200);
+    const newestFirst = more ? entries.slice(0, q.limit) : entries;
+    const oldest = newestFirst[newestFirst.length - 1];
+    const items = newestFirst.filter((e) => visibleTo(actor, e)).reverse();
+    return c.json({ items, nextCursor: more && oldest ? timelineCursor(oldest.id) : null }, 200);
   },
 );

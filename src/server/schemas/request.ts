@@ -84,6 +84,7 @@ export const TimelineEntrySchema = z
     visibility: z.enum(['public', 'internal']),
     data: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
+    causedByRunId: z.uuid().nullable().openapi({ description: 'The workflow run whose step wrote the entry (staff only; null otherwise)' }),
   })
   .openapi('TimelineEntry');
 

@@ -2,12 +2,12 @@
  * Sends a request's mapped field values to the conversation an escalation is linked to. Runs in a job (see
  * jobs/push-mapped-fields.ts) after the conversation is created and whenever a mapped request field changes.
  * It never changes the escalation: what happened goes on the request's timeline (internal, by the system):
- *   sync.fields_sent {fields}                     the values were stored on the conversation
+ *   sync.fields_sent {fields, labels}             the values were stored on the conversation
  *   sync.field_rejected {field, label, message}   the destination refused one value (permanent 400/422), with its words;
  *                                                 the other values are still sent. With `unknown: true, reason`: the
  *                                                 destination no longer knows the attribute (checked in its metadata);
  *                                                 the mapping is marked and the attribute left out until it is back
- *   sync.fields_failed {fields, reason}           nothing could be sent (credentials refused, conversation gone, or
+ *   sync.fields_failed {fields, labels, reason}       nothing could be sent (credentials refused, conversation gone, or
  *                                                 retries used up); retryable failures are retried by the job first
  */
 import { ConnectorError } from '../../connectors/kit/errors.ts';
@@ -191,12 +191,12 @@ export async function pushMappedValues(
     const reason = err.kind === 'auth' ? 'Invalid credentials' : err.kind === 'permanent' ? vendorWords(err) : err.message;
     const unsent = values.map((v) => v.remoteField).filter((f) => !sent.includes(f) && !rejected.some((r) => r.field === f));
     await record(deps, esc, [
-      ...entries(sent, rejected),
-      { type: 'sync.fields_failed', data: { fields: unsent, reason } },
+      ...entries(sent, rejected, values),
+      { type: 'sync.fields_failed', data: { fields: unsent, labels: labelsOf(unsent, values), reason } },
     ]);
     return { sent, rejected: rejected.map(({ field, message }) => ({ field, message })), failed: reason };
   }
-  await record(deps, esc, entries(sent, rejected));
+  await record(deps, esc, entries(sent, rejected, values));
   return { sent, rejected: rejected.map(({ field, message }) => ({ field, message })) };
 
   /**
@@ -242,9 +242,12 @@ interface Rejection {
   unknown?: boolean;
 }
 
-function entries(sent: string[], rejected: Rejection[]): TimelineDraft[] {
+/** The request fields' labels for these remote fields, in the same order: the timeline names fields by label, not key. */
+const labelsOf = (fields: string[], values: MappedValue[]): string[] => fields.map((f) => values.find((v) => v.remoteField === f)?.label ?? f);
+
+function entries(sent: string[], rejected: Rejection[], values: MappedValue[]): TimelineDraft[] {
   return [
-    ...(sent.length ? [{ type: 'sync.fields_sent', data: { fields: sent } }] : []),
+    ...(sent.length ? [{ type: 'sync.fields_sent', data: { fields: sent, labels: labelsOf(sent, values) } }] : []),
     ...rejected.map((r) => ({ type: 'sync.field_rejected', data: { field: r.field, label: r.label, message: r.message, ...(r.unknown ? { unknown: true, reason: r.reason } : {}) } })),
   ];
 }

@@ -25,11 +25,18 @@ export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: 
     const linked = ticketId
       ? await tx.selectFrom('escalations').selectAll().where('provider', '=', connection.provider).where('remote_id', '=', ticketId).forUpdate().execute()
       : [];
+    // One timeline entry per request and event: a request can hold two escalations linked to the same conversation
+    // (linked to an existing conversation after escalating, or re-linked), and each used to write its own entry, so
+    // the request showed the same status change twice.
+    const written = new Set<string>();
     for (const esc of linked) {
+      const first = !written.has(esc.request_id);
+      written.add(esc.request_id);
       if (event.kind === 'message') {
-        if (!settings.commentSync || event.fromUs) continue;
+        if (!settings.commentSync || event.fromUs || !first) continue;
+        const message = { direction: event.direction ?? null, author: event.author ?? null, writtenAt: event.writtenAt ?? null };
         await appendTimeline(tx, esc.request_id, SYSTEM, [
-          { type: 'sync.message_received', visibility: 'internal', data: { origin: connection.provider, destination: name, conversationId: ticketId, channel: event.channel, body: event.body.slice(0, 20_000) } },
+          { type: 'sync.message_received', visibility: 'internal', data: { origin: connection.provider, destination: name, conversationId: ticketId, channel: event.channel, body: event.body.slice(0, 20_000), ...message } },
         ], now);
         continue;
       }
@@ -40,6 +47,7 @@ export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: 
       await tx.updateTable('escalations').set({ remote_status: event.status, remote_updated_at: event.updatedAt, updated_at: now }).where('id', '=', esc.id).execute();
       if (!changed) continue;
       if (isEcho({ status: esc.last_pushed_status, at: esc.last_pushed_at ? new Date(esc.last_pushed_at) : null }, event.status, now)) continue;
+      if (!first) continue; // the request already has this change's entry (and change) from its other escalation
       const target = inboundStatus(settings, event.status);
       const request = await tx.selectFrom('requests').select('status').where('id', '=', esc.request_id).executeTakeFirstOrThrow();
       const applied = target && target !== request.status ? target : null;

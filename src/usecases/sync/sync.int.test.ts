@@ -99,6 +99,24 @@ describe('Kustomer → Bridgedesk', () => {
     const received = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).filter((e) => e.type === 'sync.status_received');
     expect(received).toHaveLength(1);
   });
+
+  it('writes one status entry and one change when two escalations of the request point at the conversation', async () => {
+    const { request, conversationId } = await linkedRequest();
+    // A second escalation of the same request (escalated again: another conversation), then re-linked by hand to the first.
+    const second = (await t.api(agent, 'POST', `/api/v1/requests/${request.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 'Again', message: 'm', confirm: true })).body;
+    await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/escalations/${second.id}`)).body.state === 'linked' ? true : undefined));
+    const relinked = await t.api(agent, 'POST', `/api/v1/escalations/${second.id}/relink`, { conversationId });
+    expect(relinked.status, JSON.stringify(relinked.body)).toBe(202);
+    await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/escalations/${second.id}`)).body.state === 'linked' ? true : undefined));
+    await emulator.control.webhooks.idle();
+    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    await until(request.id, 'resolved');
+    await emulator.control.webhooks.idle();
+    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    const types = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).map((e) => e.type);
+    expect(types.filter((x) => x === 'sync.status_received')).toHaveLength(1);
+    expect(types.filter((x) => x === 'request.status_changed')).toHaveLength(1);
+  });
 });
 
 describe('custom field mapping', () => {
@@ -120,6 +138,9 @@ describe('custom field mapping', () => {
     await t.waitFor(async () => custom().orderNumberStr === '4417' || undefined);
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { customFields: { order_number: '9999' } });
     await t.waitFor(async () => custom().orderNumberStr === '9999' || undefined);
+    // The timeline can name the field by its label, not by Kustomer's key.
+    const sent = await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).find((x) => x.type === 'sync.fields_sent'));
+    expect(sent.data).toMatchObject({ fields: ['orderNumberStr'], labels: ['Order number'] });
     await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [] });
   });
 });
@@ -179,7 +200,7 @@ describe('Bridgedesk → Kustomer', () => {
       body: JSON.stringify({ channel: 'email', app: 'postmark', direction: 'in', preview: 'Thanks, received it' }),
     });
     const msg = await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).find((e) => e.type === 'sync.message_received'));
-    expect(msg.data).toMatchObject({ origin: 'kustomer', body: 'Thanks, received it' });
+    expect(msg.data).toMatchObject({ origin: 'kustomer', body: 'Thanks, received it', direction: 'in', writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: false });
   });
 

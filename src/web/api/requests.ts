@@ -74,12 +74,16 @@ export function useRequest(ref: string) {
   });
 }
 
+/**
+ * The timeline, newest page first (100 entries a page); `fetchNextPage` loads older entries ("Show older"). A
+ * refresh refetches the loaded pages from the newest, each next cursor taken from the refreshed page before it.
+ */
 export function useTimeline(requestId: string | undefined) {
   return useInfiniteQuery({
     queryKey: keys.timeline(requestId ?? ''),
     enabled: !!requestId,
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => get<Page<TimelineEntry>>(`/requests/${requestId}/timeline`, { after: pageParam, limit: 500 }),
+    queryFn: ({ pageParam }) => get<Page<TimelineEntry>>(`/requests/${requestId}/timeline`, { cursor: pageParam }),
     getNextPageParam: (last) => last.nextCursor,
     refetchInterval: REFRESH_MS,
   });

@@ -73,6 +73,8 @@ export interface TimelineEntry {
   visibility: 'public' | 'internal';
   data: Record<string, unknown>;
   createdAt: string;
+  /** The workflow run whose step wrote the entry (staff only). */
+  causedByRunId?: string | null;
 }
 
 export interface Page<T> {

@@ -43,8 +43,54 @@ export const channelLabel = (c: string): string => CHANNEL_LABELS[c] ?? humanize
  */
 export const KUSTOMER_CHANNELS = Object.keys(CHANNEL_LABELS);
 
-/** A long remote id shortened for prose: "5f1c2a9b…". */
+/**
+ * A long remote id shortened for prose: "5f1c2a9b…". Every place that shows a Kustomer conversation id shows this
+ * form, with the whole id in its title (and a Copy button where one is useful): see ui/conversation-id.tsx.
+ */
 export const shortId = (id: string): string => (id.length > 10 ? `${id.slice(0, 8)}…` : id);
+
+/** Part of a line: text, or a conversation id (shown short, whole in its title) that links to it when its url is known. */
+export type LinePart = string | { id: string; href: string | null };
+
+/** The text of parts, ids short. */
+export const partsText = (parts: LinePart[]): string => parts.map((p) => (typeof p === 'string' ? p : shortId(p.id))).join('');
+
+/**
+ * Text that may hold whole Kustomer ids (24 hex digits, docs/kustomer.md: ids are Mongo ObjectId-style), as parts:
+ * the ids become id parts, so they show like every other conversation id. E.g. a workflow step's summary.
+ */
+export function idParts(text: string, href: string | null = null): LinePart[] {
+  const out: LinePart[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\b[0-9a-f]{24}\b/g)) {
+    if (m.index! > last) out.push(text.slice(last, m.index));
+    out.push({ id: m[0], href });
+    last = m.index! + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+/** Kustomer's custom attribute name suffixes (docs/kustomer.md, custom attributes): the type, not part of the name. */
+const ATTRIBUTE_SUFFIX = /(Str|Num|At|Bool|Txt|Url|Ref|Tree|Date)$/;
+
+/**
+ * A Kustomer custom attribute's name in words when its label is not known: "orderNumberStr" → "Order number".
+ * Entries written since the labels were recorded carry the mapped field's label instead.
+ */
+export function remoteFieldLabel(name: string): string {
+  const words = name.replace(ATTRIBUTE_SUFFIX, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : name;
+}
+
+/**
+ * A failure reason as people read it: our connector's "Server error 503" is "Kustomer answered 503".
+ * Anything else is kept as written.
+ */
+export function reasonWords(reason: string, destination = 'Kustomer'): string {
+  const m = /^(?:server error|http|status)\s*(\d{3})\b(.*)$/i.exec(reason.trim());
+  return m ? `${destination} answered ${m[1]}${m[2] ?? ''}` : reason;
+}
 
 /** "10:42" in the viewer's time zone. */
 export function formatClock(iso: string): string {
@@ -75,6 +121,8 @@ export interface TestStep {
   label: string;
   status: StepStatus;
   detail: string | null;
+  /** The conversation's id (shown short, whole in its title), on the step that created it. */
+  conversationId?: string;
   link?: { text: string; href: string };
 }
 
@@ -106,7 +154,8 @@ export function testEscalationSteps(e: Escalation, entries: TimelineEntry[], clo
       key: 'conversation',
       label: 'Conversation created',
       status: e.conversationId ? 'done' : 'pending',
-      detail: e.conversationId ? `Conversation ${e.conversationId}` : null,
+      detail: e.conversationId ? 'Conversation' : null,
+      ...(e.conversationId ? { conversationId: e.conversationId } : {}),
       ...(e.conversationId && e.conversationUrl ? { link: { text: 'Open in Kustomer', href: e.conversationUrl } } : {}),
     },
     {

@@ -3,6 +3,7 @@
  * (id and "Open in Kustomer") once created, what went wrong and when it is retried, and Retry / Re-link when it
  * stopped; plus "Link existing conversation". Polled about every second while one is in flight.
  */
+import { ConversationId } from './conversation-id.tsx';
 import { useState } from 'react';
 import {
   type Escalation,
@@ -108,7 +109,7 @@ function EscalationItem({ escalation: e }: { escalation: Escalation }) {
       {e.conversationId && (
         <div className="esc-conversation">
           <span className="muted">Conversation</span>
-          <code data-testid="conversation-id">{e.conversationId}</code>
+          <ConversationId id={e.conversationId} copy />
           {e.conversationUrl && (
             <a href={e.conversationUrl} target="_blank" rel="noopener noreferrer" className="esc-open">
               Open in Kustomer

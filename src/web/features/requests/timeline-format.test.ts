@@ -38,6 +38,19 @@ describe('timeline sentences', () => {
     expect(entrySentence(entry('request.follower_removed', { user: { id: ADA, name: 'Ada' } }))).toBe('Ada stopped following');
   });
 
+  it('says why Bridgedesk moved the status in words, never the reason code', () => {
+    const sys = { actor: { type: 'system' as const, userId: null, tokenId: null, name: null } };
+    expect(entrySentence(entry('request.status_changed', { before: 'new', after: 'in_progress', reason: 'first_reply' }, sys))).toBe(
+      'Bridgedesk changed status from New to In progress (after the first reply)',
+    );
+    expect(entrySentence(entry('request.status_changed', { before: 'waiting', after: 'in_progress', reason: 'requester_replied' }, sys))).toBe(
+      'Bridgedesk changed status from Waiting to In progress (after the requester replied)',
+    );
+    expect(entrySentence(entry('request.status_changed', { before: 'new', after: 'waiting', reason: 'some_future_code' }, sys))).toBe(
+      'Bridgedesk changed status from New to Waiting (some future code)',
+    );
+  });
+
   it('names custom fields and formats their values by type', () => {
     const ctx = {
       fields: new Map([
@@ -132,19 +145,19 @@ describe('escalation lines', () => {
     const d = describeEntry(sys('escalation.link_failed', { conversationId: CONV, url: null, reason: 'Server error 500' }));
     expect(d.kind === 'escalation' && links(d.action)).toEqual([]);
     expect(entrySentence(sys('escalation.link_failed', { conversationId: CONV, url: null, reason: 'Server error 500' }))).toBe(
-      'Bridgedesk could not post the back-link on conversation 5f1c2a9b…: Server error 500',
+      'Bridgedesk could not post the back-link on conversation 5f1c2a9b…: Kustomer answered 500',
     );
   });
 
   it('explains retries and failures with their reasons', () => {
     expect(
       entrySentence(sys('escalation.retry_scheduled', { reason: 'Server error 503', step: 'contact', attempt: 2, retryAt: '2025-06-10T10:42:00.000Z' }), ctx),
-    ).toBe('Bridgedesk scheduled retry 2 for 10:42: Server error 503 (while finding the customer)');
+    ).toBe('Bridgedesk scheduled retry 2 for 10:42: Kustomer answered 503 (while finding the customer)');
     expect(entrySentence(sys('escalation.retry_scheduled', { reason: 'Rate limited by the destination', attempt: 1, retryAt: '2025-06-10T10:43:00.000Z' }), ctx)).toBe(
       'Bridgedesk scheduled retry 1 for 10:43: Rate limited by the destination',
     );
     expect(entrySentence(sys('escalation.link_failed', { conversationId: CONV, url: URL, reason: 'Server error 500', final: true }))).toBe(
-      'Bridgedesk could not post the back-link on conversation 5f1c2a9b…: Server error 500 (gave up: retry or re-link)',
+      'Bridgedesk could not post the back-link on conversation 5f1c2a9b…: Kustomer answered 500 (gave up: retry or re-link)',
     );
     expect(entrySentence(sys('escalation.failed', { reason: 'Queue missing: re-sync queues' }))).toBe(
       'Bridgedesk could not escalate to Kustomer: Queue missing: re-sync queues (nothing was created)',

@@ -7,7 +7,7 @@
 import { createElement, Fragment, type ReactNode } from 'react';
 import type { CustomFieldType, TimelineEntry } from '../../api/types.ts';
 import { humanize, joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
-import { channelLabel, destinationPriorityLabel, formatClock, shortId } from '../escalations/escalation-format.ts';
+import { channelLabel, destinationPriorityLabel, formatClock, type LinePart, partsText, reasonWords, shortId } from '../escalations/escalation-format.ts';
 import { syncTimelineParts } from '../sync/sync-timeline-format.ts';
 import { formatWorkflowEntry } from '../workflows/workflow-timeline-format.ts';
 
@@ -20,12 +20,16 @@ export interface TimelineContext {
   clock?: (iso: string) => string;
 }
 
-/** Part of an escalation line: text, or a conversation id that links to the conversation when its url is known. */
-export type LinePart = string | { id: string; href: string | null };
+export type { LinePart } from '../escalations/escalation-format.ts';
 
 export type DescribedEntry =
-  | { kind: 'comment'; actor: string; internal: boolean; body: string }
-  | { kind: 'change'; actor: string; action: string; detail?: string }
+  /**
+   * A comment bubble. A message synced from Kustomer also has a `badge` (where and which way it went), its
+   * `direction`, and `writtenAt`, when it was written there.
+   */
+  | { kind: 'comment'; actor: string; internal: boolean; body: string; badge?: string; direction?: 'in' | 'out' | null; writtenAt?: string | null }
+  /** A change line; `parts` (when set) is `action` with conversation ids as id parts. */
+  | { kind: 'change'; actor: string; action: string; detail?: string; parts?: LinePart[] }
   | { kind: 'other'; actor: string; type: string; action: string }
   /**
    * An escalation.* line: always internal. `parts` and `text` are the words; `action` is the same as React
@@ -64,6 +68,17 @@ export function formatFieldValue(value: unknown, type: CustomFieldType | undefin
   return type === 'long_text' || text.length > 80 ? (text.length > 80 ? `${quote(text.slice(0, 77))}…` : quote(text)) : text;
 }
 
+/** Why Bridgedesk moved a status by itself, in words (the entry keeps a code); a person's own reason as written. */
+const STATUS_REASONS: Record<string, string> = {
+  first_reply: 'after the first reply',
+  requester_replied: 'after the requester replied',
+};
+function statusReason(reason: unknown): string | undefined {
+  const r = str(reason);
+  if (!r) return undefined;
+  return STATUS_REASONS[r] ?? (/^[a-z]+(_[a-z]+)+$/.test(r) ? humanize(r).toLowerCase() : r);
+}
+
 function describeChange(type: string, d: Data, actorId: string | null, ctx: TimelineContext): { action: string; detail?: string } | null {
   switch (type) {
     case 'request.created': {
@@ -75,7 +90,7 @@ function describeChange(type: string, d: Data, actorId: string | null, ctx: Time
     case 'request.description_changed':
       return { action: 'edited the description' };
     case 'request.status_changed':
-      return { action: `changed status from ${statusLabel(d.before)} to ${statusLabel(d.after)}`, detail: str(d.reason) ?? undefined };
+      return { action: `changed status from ${statusLabel(d.before)} to ${statusLabel(d.after)}`, detail: statusReason(d.reason) };
     case 'request.priority_changed':
       return { action: `changed priority from ${priorityLabel(d.before)} to ${priorityLabel(d.after)}` };
     case 'request.assignee_changed': {
@@ -137,7 +152,7 @@ function conversation(d: Data): LinePart {
 
 function describeEscalation(type: string, d: Data, ctx: TimelineContext): { parts: LinePart[]; detail?: string } | null {
   const destination = str(d.destination) ?? 'Kustomer';
-  const reason = str(d.reason) ?? undefined;
+  const reason = str(d.reason) ? reasonWords(d.reason as string, destination) : undefined;
   switch (type) {
     case 'escalation.requested': {
       const target = (d.target ?? null) as { kind?: string; id?: string; name?: string | null } | null;
@@ -189,16 +204,17 @@ function describeEscalation(type: string, d: Data, ctx: TimelineContext): { part
   }
 }
 
-const partText = (p: LinePart): string => (typeof p === 'string' ? p : shortId(p.id));
-
-/** The parts as elements: ids in monospace, linked to the conversation (a new tab) when the url is known. */
-function renderParts(parts: LinePart[], detail: string | undefined): ReactNode {
+/**
+ * The parts as elements: ids short in monospace with the whole id in the title (as everywhere a conversation id is
+ * shown), linked to the conversation (a new tab) when the url is known.
+ */
+export function renderParts(parts: LinePart[], detail?: string): ReactNode {
   const nodes: ReactNode[] = parts.map((p, i) => {
     if (typeof p === 'string') return p;
     const text = createElement('span', { className: 'mono' }, shortId(p.id));
     return p.href
-      ? createElement('a', { key: i, href: p.href, target: '_blank', rel: 'noopener noreferrer', title: `${p.id} — open in Kustomer`, className: 'tl-conversation' }, text)
-      : createElement('span', { key: i, title: p.id, className: 'tl-conversation' }, text);
+      ? createElement('a', { key: i, href: p.href, target: '_blank', rel: 'noopener noreferrer', title: `${p.id} — open in Kustomer`, className: 'tl-conversation', 'data-conversation-id': p.id }, text)
+      : createElement('span', { key: i, title: p.id, className: 'tl-conversation', 'data-conversation-id': p.id }, text);
   });
   if (detail) nodes.push(createElement('span', { key: 'detail', className: 'muted' }, ` — ${detail}`));
   return createElement(Fragment, null, ...nodes);
@@ -214,11 +230,16 @@ export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): 
   const escalation = entry.type.startsWith('escalation.') ? describeEscalation(entry.type, entry.data, ctx) : null;
   if (escalation) {
     const { parts, detail } = escalation;
-    return { kind: 'escalation', actor, internal: true, parts, text: parts.map(partText).join(''), detail, action: renderParts(parts, detail) };
+    return { kind: 'escalation', actor, internal: true, parts, text: partsText(parts), detail, action: renderParts(parts, detail) };
   }
   // sync.* (status, comment and field sync): a line led by Bridgedesk or Kustomer; a message from Kustomer as a bubble.
   const sync = entry.type.startsWith('sync.') ? syncTimelineParts(entry) : null;
-  if (sync) return sync.message ? { kind: 'comment', actor: sync.message.badge, internal: false, body: sync.message.body } : { kind: 'change', actor: sync.subject, action: sync.rest, detail: sync.detail };
+  if (sync) {
+    const m = sync.message;
+    return m
+      ? { kind: 'comment', actor: m.author, internal: false, body: m.body, badge: m.badge, direction: m.direction, writtenAt: m.writtenAt }
+      : { kind: 'change', actor: sync.subject, action: sync.rest, detail: sync.detail, parts: sync.parts };
+  }
   const workflow = entry.type.startsWith('workflow.') ? formatWorkflowEntry(entry) : null;
   if (workflow) return { kind: 'change', actor, action: workflow };
   return { kind: 'other', actor, type: entry.type, action: humanize(entry.type).toLowerCase() };

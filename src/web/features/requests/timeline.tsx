@@ -1,16 +1,27 @@
-/** The request's history: comments as bubbles (internal notes marked), every change as one readable line. */
-import { useMemo } from 'react';
-import type { CustomField, RequestDetail, TimelineEntry } from '../../api/types.ts';
+/**
+ * The request's history: comments as bubbles (internal notes marked), every change as one readable line, and an
+ * escalation's or a workflow run's entries as one group that expands to its steps (timeline-items.ts). The newest
+ * 100 entries load first; "Show older" loads the ones before.
+ */
+import { useId, useMemo, useState } from 'react';
+import type { CustomField, RequestDetail } from '../../api/types.ts';
 import { useTimeline } from '../../api/requests.ts';
+import { plural } from '../../ui/format.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
-import { describeEntry, type TimelineContext } from './timeline-format.ts';
+import { renderParts, type TimelineContext } from './timeline-format.ts';
+import { type TimelineGroup, type TimelineItem, type TimelineLine, timelineItems } from './timeline-items.ts';
 
-function Entry({ entry, ctx }: { entry: TimelineEntry; ctx: TimelineContext }) {
-  const d = describeEntry(entry, ctx);
+function Line({ item }: { item: TimelineLine }) {
+  const { entry, described: d } = item;
   if (d.kind === 'comment') {
     return (
-      <li className={`tl-comment${d.internal ? ' internal' : ''}`} data-testid="timeline-entry" data-type={entry.type}>
+      <li
+        className={`tl-comment${d.internal ? ' internal' : ''}${d.direction ? ` from-destination ${d.direction}` : ''}`}
+        data-testid="timeline-entry"
+        data-type={entry.type}
+        data-direction={d.direction ?? undefined}
+      >
         <div className="avatar" aria-hidden="true">
           {d.actor.charAt(0).toUpperCase()}
         </div>
@@ -18,8 +29,9 @@ function Entry({ entry, ctx }: { entry: TimelineEntry; ctx: TimelineContext }) {
           <header>
             <strong>{d.actor}</strong>
             {d.internal && <span className="internal-label">Internal note</span>}
+            {d.badge && <span className="tl-badge">{d.badge}</span>}
             <span className="muted">
-              <RelativeTime iso={entry.createdAt} />
+              <RelativeTime iso={d.writtenAt ?? entry.createdAt} />
             </span>
           </header>
           <div className="bubble-body">{d.body}</div>
@@ -27,12 +39,14 @@ function Entry({ entry, ctx }: { entry: TimelineEntry; ctx: TimelineContext }) {
       </li>
     );
   }
+  const action = d.kind === 'escalation' ? d.action : d.kind === 'change' && d.parts ? renderParts(d.parts, d.detail) : d.action;
   return (
     <li className={`tl-event${d.kind === 'other' ? ' other' : ''}`} data-testid="timeline-entry" data-type={entry.type}>
       <span className="tl-dot" aria-hidden="true" />
       <span className="tl-text">
-        <strong>{d.actor}</strong> {d.kind === 'other' ? <code>{d.type}</code> : d.action}
-        {d.kind === 'change' && d.detail && <span className="muted"> — {d.detail}</span>}
+        <strong>{d.actor}</strong> {action}
+        {d.kind === 'change' && !d.parts && d.detail && <span className="muted"> — {d.detail}</span>}
+        {item.also && <span className="muted"> · {renderParts(item.also)}</span>}
       </span>
       <span className="muted tl-time">
         <RelativeTime iso={entry.createdAt} />
@@ -40,6 +54,47 @@ function Entry({ entry, ctx }: { entry: TimelineEntry; ctx: TimelineContext }) {
     </li>
   );
 }
+
+function Group({ item }: { item: TimelineGroup }) {
+  const [open, setOpen] = useState(false);
+  const stepsId = useId();
+  const n = item.steps.length;
+  return (
+    <li className={`tl-event tl-group ${item.group} tone-${item.outcome.tone}`} data-testid="timeline-group" data-group={item.group} data-tone={item.outcome.tone}>
+      <span className="tl-dot" aria-hidden="true" />
+      <div className="tl-text">
+        <div>
+          <strong>{item.actor}</strong> {renderParts(item.parts, item.detail)}{' '}
+          <span className={`tl-outcome tone-${item.outcome.tone}`} data-testid="timeline-group-outcome">
+            {renderParts(item.outcome.parts)}
+          </span>
+        </div>
+        {n > 0 && (
+          <button type="button" className="link-button tl-toggle" aria-expanded={open} aria-controls={stepsId} onClick={() => setOpen((o) => !o)}>
+            {open ? 'Hide steps' : `Show ${n} ${plural(n, 'step')}`}
+          </button>
+        )}
+        <ol id={stepsId} className="tl-steps" hidden={!open} aria-label={item.group === 'escalation' ? 'Escalation steps' : 'Workflow run steps'}>
+          {item.steps.map((s) => (
+            <li key={s.key} className={s.failed ? 'failed' : undefined} data-testid="timeline-step">
+              <span>
+                <strong>{s.actor}</strong> {renderParts(s.parts, s.detail)}
+              </span>
+              <span className="muted tl-time">
+                <RelativeTime iso={s.at} />
+              </span>
+            </li>
+          ))}
+        </ol>
+      </div>
+      <span className="muted tl-time">
+        <RelativeTime iso={item.at} />
+      </span>
+    </li>
+  );
+}
+
+const Item = ({ item }: { item: TimelineItem }) => (item.kind === 'group' ? <Group item={item} /> : <Line item={item} />);
 
 export function Timeline({ request, fieldDefs, people }: { request: RequestDetail; fieldDefs: CustomField[]; people: Map<string, string> }) {
   const timeline = useTimeline(request.id);
@@ -50,24 +105,25 @@ export function Timeline({ request, fieldDefs, people }: { request: RequestDetai
     }),
     [fieldDefs, people],
   );
-  const entries = timeline.data?.pages.flatMap((p) => p.items) ?? [];
+  // Pages come newest first; each page is oldest first. The list reads top to bottom, oldest first.
+  const items = useMemo(() => (timeline.data ? timelineItems([...timeline.data.pages].reverse().flatMap((p) => p.items), ctx) : []), [timeline.data, ctx]);
   return (
     <section className="timeline" aria-label="Timeline">
       <h2 className="section-title">Activity</h2>
       <ErrorBanner error={timeline.error} title="Cannot load the timeline" onRetry={() => timeline.refetch()} />
+      {timeline.hasNextPage && (
+        <button type="button" className="btn btn-small tl-older" disabled={timeline.isFetchingNextPage} onClick={() => timeline.fetchNextPage()}>
+          {timeline.isFetchingNextPage ? 'Loading older activity…' : 'Show older'}
+        </button>
+      )}
       {timeline.isPending ? (
         <Loading label="Loading activity…" />
       ) : (
         <ol className="tl-list">
-          {entries.map((e) => (
-            <Entry key={e.id} entry={e} ctx={ctx} />
+          {items.map((item) => (
+            <Item key={item.key} item={item} />
           ))}
         </ol>
-      )}
-      {timeline.hasNextPage && (
-        <button type="button" className="btn btn-small" disabled={timeline.isFetchingNextPage} onClick={() => timeline.fetchNextPage()}>
-          {timeline.isFetchingNextPage ? 'Loading…' : 'Show more activity'}
-        </button>
       )}
     </section>
   );

@@ -3,6 +3,7 @@
  * escalates it like any other. Each step's outcome shows live (the escalation and the sample request's timeline,
  * polled): requested → customer → conversation created (with its link) → back-link posted, or the failure and why.
  */
+import { ConversationId } from '../escalations/conversation-id.tsx';
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'wouter';
 import {
@@ -121,7 +122,17 @@ export function KustomerTestEscalation({ data }: { data: KustomerIntegration }) 
                   <span className="step-label">
                     {s.label} <span className="visually-hidden">({STATUS_WORDS[s.status]})</span>
                   </span>
-                  {s.detail && <span className="step-detail">{s.detail}</span>}
+                  {s.detail && (
+                    <span className="step-detail">
+                      {s.detail}
+                      {s.conversationId && (
+                        <>
+                          {' '}
+                          <ConversationId id={s.conversationId} copy />
+                        </>
+                      )}
+                    </span>
+                  )}
                   {s.link && (
                     <a href={s.link.href} target="_blank" rel="noopener noreferrer">
                       {s.link.text}

@@ -38,28 +38,40 @@ describe('sync timeline lines', () => {
     expect(line('sync.status_failed', { status: 'closed' })).toBe('Bridgedesk could not mark Kustomer conversation done');
   });
 
-  it('makes a message from Kustomer a bubble with a badge', () => {
-    expect(syncTimelineParts({ type: 'sync.message_received', data: { ...base, channel: 'email', body: 'Any news?' } })).toEqual({
+  it('makes a message from Kustomer a bubble that says who wrote it, which way it went and when it was written', () => {
+    const at = '2025-06-10T10:41:00.000Z';
+    expect(syncTimelineParts({ type: 'sync.message_received', data: { ...base, channel: 'email', body: 'Any news?', direction: 'in', author: 'jane@example.com', writtenAt: at } })).toEqual({
       subject: 'Kustomer',
       rest: 'conversation 6b06a1b2… got a message (Email)',
-      message: { badge: 'From Kustomer · Email', body: 'Any news?' },
+      parts: ['conversation ', { id: CONV, href: null }, ' got a message (Email)'],
+      message: { author: 'jane@example.com', direction: 'in', badge: 'Customer wrote in Kustomer · Email', body: 'Any news?', writtenAt: at },
     });
-    expect(syncTimelineParts({ type: 'sync.message_received', data: { body: 42 } })?.message).toEqual({ badge: 'From Kustomer', body: '' });
+    expect(syncTimelineParts({ type: 'sync.message_received', data: { ...base, channel: 'chat', body: 'On it', direction: 'out' } })?.message).toEqual({
+      author: 'Agent in Kustomer',
+      direction: 'out',
+      badge: 'Agent replied in Kustomer · Chat',
+      body: 'On it',
+      writtenAt: null,
+    });
+    expect(syncTimelineParts({ type: 'sync.message_received', data: { ...base, body: 'Hi', direction: 'in' } })?.message?.author).toBe('Customer');
+    expect(syncTimelineParts({ type: 'sync.message_received', data: { body: 42 } })?.message).toEqual({ author: 'Kustomer', direction: null, badge: 'From Kustomer', body: '', writtenAt: null });
   });
 
-  it('tells comment and field sync', () => {
+  it('tells comment and field sync, naming fields by label and never by Kustomer key', () => {
     expect(line('sync.comment_sent', { ...base, entryId: 'x' })).toBe('Bridgedesk posted a public reply as a note on Kustomer conversation 6b06a1b2…');
-    expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'] })).toBe('Bridgedesk sent field orderNumberStr to Kustomer conversation 6b06a1b2…');
-    expect(line('sync.fields_sent', { ...base, fields: ['a', 'b', 'c'] })).toBe('Bridgedesk sent 3 fields to Kustomer conversation 6b06a1b2… — a, b and c');
+    expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'], labels: ['Order no.'] })).toBe('Bridgedesk sent Order no. to Kustomer conversation 6b06a1b2…');
+    // Entries from before labels were recorded: the key in words.
+    expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'] })).toBe('Bridgedesk sent Order number to Kustomer conversation 6b06a1b2…');
+    expect(line('sync.fields_sent', { ...base, fields: ['aStr', 'bNum', 'cAt'], labels: ['A', 'B', 'C'] })).toBe('Bridgedesk sent 3 fields to Kustomer conversation 6b06a1b2… — A, B and C');
     expect(line('sync.fields_sent', { ...base, fields: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toBe(
-      'Bridgedesk sent 7 fields to Kustomer conversation 6b06a1b2… — a, b, c, d, e and 2 more',
+      'Bridgedesk sent 7 fields to Kustomer conversation 6b06a1b2… — A, B, C, D, E and 2 more',
     );
     expect(line('sync.field_rejected', { ...base, field: 'summaryStr', label: 'Description', message: 'not a valid Str' })).toBe(
-      'Kustomer refused “Description” (summaryStr) on conversation 6b06a1b2… — not a valid Str',
+      'Kustomer refused “Description” on conversation 6b06a1b2… — not a valid Str',
     );
-    expect(line('sync.field_rejected', { field: 'summaryStr' })).toBe('Kustomer refused summaryStr on conversation');
-    expect(line('sync.fields_failed', { ...base, fields: ['a', 'b'], reason: 'Invalid credentials' })).toBe(
-      'Bridgedesk could not send 2 fields to Kustomer conversation 6b06a1b2…: Invalid credentials — a and b',
+    expect(line('sync.field_rejected', { field: 'summaryStr' })).toBe('Kustomer refused “Summary” on conversation');
+    expect(line('sync.fields_failed', { ...base, fields: ['aStr', 'bStr'], labels: ['A', 'B'], reason: 'Invalid credentials' })).toBe(
+      'Bridgedesk could not send 2 fields to Kustomer conversation 6b06a1b2…: Invalid credentials — A and B',
     );
   });
 

@@ -1,22 +1,30 @@
 /**
  * Timeline lines for sync.* entries (status sync, comment sync and field mapping with Kustomer), e.g.
  * "Kustomer conversation 6b06a1b2… marked done in Kustomer → request resolved" and
- * "Bridgedesk marked Kustomer conversation 6b06a1b2… done". A message from Kustomer is a bubble, not a line.
+ * "Bridgedesk marked Kustomer conversation 6b06a1b2… done". A message from Kustomer is a bubble, not a line, with
+ * its author and direction. Field names are labels, never Kustomer attribute keys.
  * null for anything that is not a sync entry this knows. Pure: unit-tested in sync-timeline-format.test.ts.
  */
 import type { TimelineEntry } from '../../api/types.ts';
 import { joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
-import { channelLabel, shortId } from '../escalations/escalation-format.ts';
+import { channelLabel, type LinePart, partsText, remoteFieldLabel } from '../escalations/escalation-format.ts';
 import { remoteStatusWord } from './sync-format.ts';
 
 /** A sync line in pieces: the timeline shows `subject` in bold (where the actor goes), then `rest`, then ` — detail`. */
 export interface SyncLine {
   /** "Bridgedesk" for what Bridgedesk did, "Kustomer" for what happened there. */
   subject: string;
+  /** The words after the subject, conversation ids short. */
   rest: string;
+  /** The same as parts: the conversation id as an id part, to show like every other conversation id. */
+  parts: LinePart[];
   detail?: string;
-  /** sync.message_received: shown as a bubble with this badge (e.g. "From Kustomer · Email") and body. */
-  message?: { badge: string; body: string };
+  /**
+   * sync.message_received: shown as a bubble. `author` is who wrote it (the customer, or an agent in Kustomer),
+   * `badge` says where and which way ("Customer wrote in Kustomer · Email"), `writtenAt` when Kustomer says it
+   * was written (null for entries from before this was recorded).
+   */
+  message?: { author: string; direction: 'in' | 'out' | null; badge: string; body: string; writtenAt: string | null };
 }
 
 type Data = Record<string, unknown>;
@@ -27,10 +35,10 @@ const BRIDGEDESK = 'Bridgedesk';
 /** Field names listed in a line before "and N more". */
 const MAX_FIELDS = 5;
 
-/** "conversation 6b06a1b2…", or "conversation" when the entry lacks the id. */
-const conversation = (d: Data): string => {
+/** "conversation 6b06a1b2…" as parts, or "conversation" when the entry lacks the id. */
+const conversation = (d: Data): LinePart[] => {
   const id = str(d.conversationId);
-  return id ? `conversation ${shortId(id)}` : 'conversation';
+  return id ? ['conversation ', { id, href: str(d.url) }] : ['conversation'];
 };
 
 /** "a, b and c", or "a, b, c, d, e and 2 more". */
@@ -39,8 +47,31 @@ function fieldNames(fields: string[]): string {
   return `${fields.slice(0, MAX_FIELDS).join(', ')} and ${fields.length - MAX_FIELDS} more`;
 }
 
-/** "field orderNumberStr" or "3 fields" (the names go in the detail). */
-const fieldCount = (fields: string[]): string => (fields.length === 1 ? `field ${fields[0]}` : fields.length ? `${fields.length} ${plural(fields.length, 'field')}` : 'field values');
+/**
+ * The fields' labels: the mapped request field's label when the entry recorded it (`labels`, same order as
+ * `fields`), else the Kustomer attribute's name in words ("orderNumberStr" → "Order number"). Never the raw key.
+ */
+function fieldLabels(d: Data, key: 'fields'): string[] {
+  const labels = Array.isArray(d.labels) ? d.labels : [];
+  return strings(d[key]).map((f, i) => str(labels[i]) ?? remoteFieldLabel(f));
+}
+
+/** "Order number" or "3 fields" (the names go in the detail). */
+const fieldCount = (labels: string[]): string => (labels.length === 1 ? labels[0]! : labels.length ? `${labels.length} ${plural(labels.length, 'field')}` : 'field values');
+
+function line(subject: string, parts: LinePart[], detail?: string): SyncLine {
+  return { subject, rest: partsText(parts), parts, ...(detail ? { detail } : {}) };
+}
+
+/** Who wrote a message synced from Kustomer, and the badge that says where and which way it went. */
+function messageOf(d: Data, destination: string): NonNullable<SyncLine['message']> {
+  const direction = d.direction === 'in' || d.direction === 'out' ? d.direction : null;
+  const channel = str(d.channel) ? ` · ${channelLabel(d.channel as string)}` : '';
+  const author = str(d.author) ?? (direction === 'out' ? `Agent in ${destination}` : direction === 'in' ? 'Customer' : destination);
+  const badge =
+    direction === 'in' ? `Customer wrote in ${destination}${channel}` : direction === 'out' ? `Agent replied in ${destination}${channel}` : `From ${destination}${channel}`;
+  return { author, direction, badge, body: typeof d.body === 'string' ? d.body : '', writtenAt: str(d.writtenAt) };
+}
 
 export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): SyncLine | null {
   const d: Data = entry.data ?? {};
@@ -48,50 +79,46 @@ export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): 
   switch (entry.type) {
     case 'sync.status_received': {
       const applied = str(d.appliedStatus);
-      return {
-        subject: destination,
-        rest: `${conversation(d)} ${str(d.remoteStatus) ? `marked ${remoteStatusWord(d.remoteStatus)}` : 'changed'} in ${destination}${applied ? ` → request ${statusLabel(applied).toLowerCase()}` : ''}`,
-        detail: applied ? undefined : 'request unchanged',
-      };
+      return line(
+        destination,
+        [...conversation(d), ` ${str(d.remoteStatus) ? `marked ${remoteStatusWord(d.remoteStatus)}` : 'changed'} in ${destination}${applied ? ` → request ${statusLabel(applied).toLowerCase()}` : ''}`],
+        applied ? undefined : 'request unchanged',
+      );
     }
     case 'sync.status_sent':
-      return { subject: BRIDGEDESK, rest: `marked ${destination} ${conversation(d)} ${remoteStatusWord(d.status)}` };
+      return line(BRIDGEDESK, [`marked ${destination} `, ...conversation(d), ` ${remoteStatusWord(d.status)}`]);
     case 'sync.status_failed':
-      return { subject: BRIDGEDESK, rest: `could not mark ${destination} ${conversation(d)} ${remoteStatusWord(d.status)}`, detail: str(d.reason) ?? undefined };
+      return line(BRIDGEDESK, [`could not mark ${destination} `, ...conversation(d), ` ${remoteStatusWord(d.status)}`], str(d.reason) ?? undefined);
     case 'sync.priority_sent':
     case 'sync.priority_failed': {
       const level = typeof d.remotePriority === 'number' ? `priority ${d.remotePriority}` : 'its priority';
       const from = str(d.priority) ? ` (request ${priorityLabel(d.priority).toLowerCase()})` : '';
       return entry.type === 'sync.priority_sent'
-        ? { subject: BRIDGEDESK, rest: `set ${destination} ${conversation(d)} to ${level}${from}` }
-        : { subject: BRIDGEDESK, rest: `could not set ${destination} ${conversation(d)} to ${level}${from}`, detail: str(d.reason) ?? undefined };
+        ? line(BRIDGEDESK, [`set ${destination} `, ...conversation(d), ` to ${level}${from}`])
+        : line(BRIDGEDESK, [`could not set ${destination} `, ...conversation(d), ` to ${level}${from}`], str(d.reason) ?? undefined);
     }
     case 'sync.message_received': {
+      const message = messageOf(d, destination);
       const channel = str(d.channel);
-      return {
-        subject: destination,
-        rest: `${conversation(d)} got a message${channel ? ` (${channelLabel(channel)})` : ''}`,
-        message: { badge: `From ${destination}${channel ? ` · ${channelLabel(channel)}` : ''}`, body: typeof d.body === 'string' ? d.body : '' },
-      };
+      return { ...line(destination, [...conversation(d), ` got a message${channel ? ` (${channelLabel(channel)})` : ''}`]), message };
     }
     case 'sync.comment_sent':
-      return { subject: BRIDGEDESK, rest: `posted a public reply as a note on ${destination} ${conversation(d)}` };
+      return line(BRIDGEDESK, [`posted a public reply as a note on ${destination} `, ...conversation(d)]);
     case 'sync.fields_sent': {
-      const fields = strings(d.fields);
-      return { subject: BRIDGEDESK, rest: `sent ${fieldCount(fields)} to ${destination} ${conversation(d)}`, detail: fields.length > 1 ? fieldNames(fields) : undefined };
+      const labels = fieldLabels(d, 'fields');
+      return line(BRIDGEDESK, [`sent ${fieldCount(labels)} to ${destination} `, ...conversation(d)], labels.length > 1 ? fieldNames(labels) : undefined);
     }
     case 'sync.field_rejected': {
-      const field = str(d.field) ?? 'a field';
-      const label = str(d.label);
-      return { subject: destination, rest: `refused ${label ? `“${label}” (${field})` : field} on ${conversation(d)}`, detail: str(d.message) ?? undefined };
+      const label = str(d.label) ?? (str(d.field) ? remoteFieldLabel(d.field as string) : 'a field');
+      return line(destination, [`refused “${label}” on `, ...conversation(d)], str(d.message) ?? undefined);
     }
     case 'sync.fields_failed': {
-      const fields = strings(d.fields);
-      return {
-        subject: BRIDGEDESK,
-        rest: `could not send ${fieldCount(fields)} to ${destination} ${conversation(d)}${str(d.reason) ? `: ${d.reason as string}` : ''}`,
-        detail: fields.length > 1 ? fieldNames(fields) : undefined,
-      };
+      const labels = fieldLabels(d, 'fields');
+      return line(
+        BRIDGEDESK,
+        [`could not send ${fieldCount(labels)} to ${destination} `, ...conversation(d), str(d.reason) ? `: ${d.reason as string}` : ''],
+        labels.length > 1 ? fieldNames(labels) : undefined,
+      );
     }
     default:
       return null;

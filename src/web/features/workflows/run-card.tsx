@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import { errorMessage } from '../../api/client.ts';
+import { ConversationId } from '../escalations/conversation-id.tsx';
 import { type RunStep, useRetryRun, type WorkflowRun } from '../../api/workflows.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { RelativeTime } from '../../ui/time.tsx';
@@ -27,7 +28,7 @@ function StepResult({ step }: { step: RunStep }) {
   if (typeof r.conversationId === 'string' && r.conversationId) {
     parts.push(
       <span key="conversation" data-testid="run-conversation">
-        Conversation <span className="mono">{r.conversationId}</span>
+        Conversation <ConversationId id={r.conversationId} />
         {typeof r.url === 'string' && r.url && (
           <>
             {' '}

@@ -27,6 +27,15 @@ describe('workflow timeline lines', () => {
     expect(line('workflow.retry_requested', { runId: 'r1', step: '1' })).toBe('retried a failed workflow run from the failed step');
   });
 
+  it('puts raw step summaries in words: no "approval approved", no raw priority or status values', () => {
+    const done = (type: string, summary: string) => line('workflow.step_done', { ...wf, step: { path: '0', type, name: 'Step' }, summary });
+    expect(done('approval', 'approval approved')).toBe('ran step “Step” of workflow “Specialist handoff” — approved');
+    expect(done('approval', 'approval rejected')).toBe('ran step “Step” of workflow “Specialist handoff” — rejected');
+    expect(done('set_priority', 'set priority to urgent')).toBe('ran step “Step” of workflow “Specialist handoff” — set priority to Urgent');
+    expect(done('set_status', 'set status to in progress')).toBe('ran step “Step” of workflow “Specialist handoff” — set status to In progress');
+    expect(done('condition', 'branch: took "no"')).toBe('ran step “Step” of workflow “Specialist handoff” — took the “otherwise” branch');
+  });
+
   it('leaves other entries alone', () => {
     expect(line('request.created', {})).toBeNull();
     expect(line('workflow.something_new', wf)).toBeNull();

@@ -5,6 +5,7 @@
  * null for anything that is not a workflow entry it knows. Pure: unit-tested in workflow-timeline-format.test.ts.
  */
 import type { TimelineEntry } from '../../api/types.ts';
+import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { stepTypeLabel } from './workflow-format.ts';
 
 type Data = Record<string, unknown>;
@@ -26,6 +27,24 @@ function orWords(words: string[]): string {
 
 const withDetail = (text: string, detail: string | null) => (detail ? `${text} — ${detail}` : text);
 
+/**
+ * A step's summary as the worker wrote it, in people's words: raw values become labels ("set priority to high" →
+ * "set priority to High"), an approval's "approval approved" becomes "approved". Ids stay (the timeline shows them
+ * like every conversation id).
+ */
+export function stepSummaryWords(summary: string | null): string | null {
+  if (!summary) return null;
+  const approval = /^approval (approved|rejected)$/.exec(summary);
+  if (approval) return approval[1]!;
+  const priority = /^set priority to (\w+)$/.exec(summary);
+  if (priority) return `set priority to ${priorityLabel(priority[1])}`;
+  const status = /^set status to ([\w ]+)$/.exec(summary);
+  if (status) return `set status to ${statusLabel(status[1]!.replace(/ /g, '_'))}`;
+  const branch = /^branch: took "(yes|no)"$/.exec(summary);
+  if (branch) return `took the “${branch[1] === 'yes' ? 'then' : 'otherwise'}” branch`;
+  return summary;
+}
+
 export function formatWorkflowEntry(entry: Pick<TimelineEntry, 'type' | 'data'>): string | null {
   const d = entry.data ?? {};
   switch (entry.type) {
@@ -33,7 +52,7 @@ export function formatWorkflowEntry(entry: Pick<TimelineEntry, 'type' | 'data'>)
       return `started ${workflow(d)}`;
     case 'workflow.step_done': {
       const name = stepName(d.step);
-      return withDetail(`ran ${name ? `step “${name}” of ` : 'a step of '}${workflow(d)}`, str(d.summary));
+      return withDetail(`ran ${name ? `step “${name}” of ` : 'a step of '}${workflow(d)}`, stepSummaryWords(str(d.summary)));
     }
     case 'workflow.waiting_approval': {
       const approvers = strings(d.approvers);
@@ -65,6 +84,43 @@ export function formatWorkflowEntry(entry: Pick<TimelineEntry, 'type' | 'data'>)
       return `did not start ${workflow(d)}: the change came from a workflow it would start again (loop prevented)`;
     case 'workflow.retry_requested':
       return str(d.workflowName) ? `retried ${workflow(d)} from the failed step` : 'retried a failed workflow run from the failed step';
+    default:
+      return null;
+  }
+}
+
+/** What a run's step entry says inside the run's group (the workflow is named once, on the group): after the actor. */
+export function formatRunStep(entry: Pick<TimelineEntry, 'type' | 'data'>): { text: string; detail?: string } | null {
+  const d = entry.data ?? {};
+  switch (entry.type) {
+    case 'workflow.started':
+      return { text: 'started the workflow' };
+    case 'workflow.step_done': {
+      const name = stepName(d.step);
+      const summary = stepSummaryWords(str(d.summary));
+      return { text: `${name ? `“${name}”` : 'a step'}${summary ? `: ${summary}` : ' done'}` };
+    }
+    case 'workflow.waiting_approval': {
+      const approvers = strings(d.approvers);
+      const who = approvers.length === 0 ? 'the approver' : d.mode === 'sequence' ? approvers[0]! : orWords(approvers);
+      return { text: `asked ${who} for approval` };
+    }
+    case 'workflow.approval_decided': {
+      const comment = str(d.comment);
+      return { text: d.decision === 'rejected' || d.decision === 'reject' ? 'rejected' : 'approved', ...(comment ? { detail: `“${comment}”` } : {}) };
+    }
+    case 'workflow.approval_expired':
+      return { text: (formatWorkflowEntry(entry) ?? '').replace(/ \(workflow “.*”\)$/, '') };
+    case 'workflow.finished':
+      if (d.state === 'cancelled') return { text: 'stopped the workflow', ...(d.reason === 'rejected' ? { detail: 'the approval was rejected' } : str(d.reason) ? { detail: str(d.reason)! } : {}) };
+      if (d.state === 'failed') return { text: 'could not finish the workflow' };
+      return { text: 'finished the workflow' };
+    case 'workflow.failed': {
+      const name = stepName(d.step);
+      return { text: `could not finish the workflow${name ? `: step “${name}” failed` : ''}`, ...(str(d.error) ? { detail: str(d.error)! } : {}) };
+    }
+    case 'workflow.retry_requested':
+      return { text: 'retried the run from the failed step' };
     default:
       return null;
   }
