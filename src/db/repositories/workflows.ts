@@ -90,6 +90,8 @@ export async function listApprovalViews(q: Queryable, where: { approverId?: stri
     .innerJoin('users as req', 'req.id', 'rq.requester_id')
     .innerJoin('users as ap', 'ap.id', 'a.approver_id')
     .select(['a.id', 'a.run_id', 'w.name as workflow_name', 'rq.id as request_id', 'rq.number', 'rq.title', 'rq.priority', 'rq.status', 'req.id as requester_id', 'req.name as requester_name', 'ap.id as approver_id', 'ap.name as approver_name', 'a.state', 'a.message', 'a.due_at', 'a.decided_at', 'a.comment', 'a.created_at'])
+    // When the approver was asked: a later approver of a sequence when the one before them decided, else when created.
+    .select(sql<Date | null>`(select max(p.decided_at) from approvals p where p.run_id = a.run_id and p.step_path = a.step_path and p.position < a.position)`.as('previous_decided_at'))
     .orderBy('a.created_at', where.requestId ? 'asc' : 'desc')
     .orderBy('a.position')
     .limit(200);
@@ -112,5 +114,6 @@ export async function listApprovalViews(q: Queryable, where: { approverId?: stri
     decidedAt: iso(r.decided_at),
     comment: r.comment,
     createdAt: iso(r.created_at)!,
+    askedAt: r.state === 'queued' ? null : iso(r.previous_decided_at ?? r.created_at),
   }));
 }

@@ -24,6 +24,7 @@ const ApprovalSchema = z
     decidedAt: z.string().nullable(),
     comment: z.string().nullable(),
     createdAt: z.string(),
+    askedAt: z.string().nullable().openapi({ description: 'When the approver was asked (for a later approver of a sequence: when the one before decided); null while queued' }),
   })
   .openapi('Approval');
 
