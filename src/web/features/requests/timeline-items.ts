@@ -91,7 +91,7 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
     if (change) hidden.add(change.id);
   });
 
-  let lastStatusChange: TimelineLine | null = null;
+  const statusChanges: TimelineLine[] = [];
   for (const e of entries) {
     if (hidden.has(e.id)) continue;
     const key = groupKey(e, runs);
@@ -105,16 +105,27 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
       continue;
     }
     // A status Bridgedesk sent to Kustomer: said on the status change that caused it, when that change is listed.
-    if (e.type === 'sync.status_sent' && lastStatusChange) {
+    const cause = e.type === 'sync.status_sent' ? causeOf(e, statusChanges) : undefined;
+    if (cause) {
       const sync = syncTimelineParts(e)!;
-      lastStatusChange.also = [...(lastStatusChange.also ?? []), `${sync.subject} `, ...sync.parts];
+      cause.also = [`${sync.subject} `, ...sync.parts];
       continue;
     }
     const line: TimelineLine = { kind: 'entry', key: e.id, entry: e, described: e.type === 'sync.status_received' ? statusFromDestination(e) : describeEntry(e, ctx) };
-    if (e.type === 'request.status_changed') lastStatusChange = line;
+    if (e.type === 'request.status_changed') statusChanges.push(line);
     items.push(line);
   }
   return items.map((item) => (item.kind === 'group' ? fillGroup(item, members.get(item.key)!, ctx) : item));
+}
+
+/** The remote status a request status is pushed as (the default outbound mapping, docs/features/status-sync.md). */
+const PUSHED_AS: Record<string, string> = { resolved: 'closed', archived: 'closed', waiting: 'waiting' };
+
+/** The latest listed status change, not yet told, that a status sent to the destination follows from. */
+function causeOf(sent: TimelineEntry, changes: TimelineLine[]): TimelineLine | undefined {
+  const status = (sent.data as Data).status;
+  const open = changes.filter((c) => !c.also);
+  return [...open].reverse().find((c) => (PUSHED_AS[String((c.entry.data as Data).after)] ?? 'open') === status) ?? open.at(-1);
 }
 
 /** "Kustomer marked conversation 5f1c2a9b… done: status In progress → Resolved", one line for the sync and its change. */
