@@ -190,6 +190,15 @@ describe('messages synced from Kustomer', () => {
     ]);
     expect(items.map((i) => (i.kind === 'entry' ? i.entry.type : i.kind))).toEqual(['request.created', 'sync.message_received', 'request.priority_changed', 'sync.message_received']);
   });
+
+  it('names the conversation\'s customer as the author of what they wrote when Kustomer does not say', () => {
+    const items = timelineItems([
+      e('escalation.customer_created', escalation({ email: 'jane@example.com' })),
+      e('escalation.created', escalation({ conversationId: CONV, url: URL })),
+      e('sync.message_received', { destination: 'Kustomer', conversationId: CONV, channel: 'email', body: 'Hi', direction: 'in' }),
+    ]);
+    expect(items[1]).toMatchObject({ kind: 'entry', described: { kind: 'comment', actor: 'jane@example.com', badge: 'Customer wrote in Kustomer · Email' } });
+  });
 });
 
 describe('human words', () => {

@@ -115,7 +115,30 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
     if (e.type === 'request.status_changed') statusChanges.push(line);
     items.push(line);
   }
-  return items.map((item) => (item.kind === 'group' ? fillGroup(item, members.get(item.key)!, ctx) : item));
+  const customers = customerEmails(entries);
+  return items.map((item) => (item.kind === 'group' ? fillGroup(item, members.get(item.key)!, ctx) : withCustomer(item, customers)));
+}
+
+/** Each conversation's customer as its escalation found or created them: conversation id → email. */
+function customerEmails(entries: TimelineEntry[]): Map<string, string> {
+  const emailOf = new Map<string, string>();
+  const out = new Map<string, string>();
+  for (const e of entries) {
+    const d = e.data as Data;
+    const esc = str(d.escalationId);
+    if (!esc) continue;
+    if ((e.type === 'escalation.customer_matched' || e.type === 'escalation.customer_created') && str(d.email)) emailOf.set(esc, d.email as string);
+    if (str(d.conversationId) && emailOf.has(esc)) out.set(d.conversationId as string, emailOf.get(esc)!);
+  }
+  return out;
+}
+
+/** A message the customer wrote, whose author Kustomer did not say: the conversation's customer, by email. */
+function withCustomer(line: TimelineLine, customers: Map<string, string>): TimelineLine {
+  const d = line.described;
+  if (d.kind !== 'comment' || d.direction !== 'in' || str((line.entry.data as Data).author)) return line;
+  const email = customers.get(String((line.entry.data as Data).conversationId));
+  return email ? { ...line, described: { ...d, actor: email } } : line;
 }
 
 /** The remote status a request status is pushed as (the default outbound mapping, docs/features/status-sync.md). */
