@@ -71,6 +71,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/workflows/{id}/dry-run': 'admin',
   'GET /api/v1/workflows/{id}/runs': 'admin',
   'GET /api/v1/requests/{id}/workflow-runs': 'staff',
+  'GET /api/v1/requests/{id}/approvals': 'staff',
   'GET /api/v1/workflow-runs/{id}': 'staff',
   'POST /api/v1/workflow-runs/{id}/retry': 'staff',
   'GET /api/v1/approvals': 'user',

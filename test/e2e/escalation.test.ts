@@ -125,18 +125,23 @@ describe('escalating to Kustomer in the browser', () => {
 
     const [row] = await stored(request.id);
     expect(row).toMatchObject({ state: 'linked' });
-    expect(await item.getByTestId('conversation-id').textContent()).toBe(row!.remote_id);
+    // Shown short (the whole id in data-id and the title), like every conversation id.
+    expect(await item.getByTestId('conversation-id').getAttribute('data-id')).toBe(row!.remote_id);
+    expect(await item.getByTestId('conversation-id').textContent()).toBe(`${row!.remote_id!.slice(0, 8)}…`);
     const open = item.getByRole('link', { name: 'Open in Kustomer' });
     expect(await open.getAttribute('href')).toBe(row!.remote_url);
     expect(await open.getAttribute('target')).toBe('_blank');
     expect(await open.getAttribute('rel')).toContain('noopener');
 
-    // The timeline tells the story, internal lines with the conversation linked.
+    // The timeline tells the story as one internal entry, the conversation linked, that expands to its steps.
     const timeline = page.getByRole('region', { name: 'Timeline' });
-    await timeline.getByText('Ada Agent escalated to Kustomer · Tier 2 Support').waitFor();
-    await timeline.getByText(`Bridgedesk created Kustomer conversation ${row!.remote_id!.slice(0, 8)}…`).waitFor();
-    await timeline.getByText('Bridgedesk linked this request to conversation').waitFor();
-    expect(await timeline.locator('[data-type="escalation.created"] a').getAttribute('href')).toBe(row!.remote_url);
+    const group = timeline.locator('[data-testid="timeline-group"][data-group="escalation"]');
+    await group.getByText('Ada Agent escalated to Kustomer · Tier 2 Support').first().waitFor();
+    await expect.poll(() => group.getByTestId('timeline-group-outcome').textContent(), { timeout: TIMEOUT }).toBe(`linked to conversation ${row!.remote_id!.slice(0, 8)}…`);
+    expect(await group.getByTestId('timeline-group-outcome').locator('a').getAttribute('href')).toBe(row!.remote_url);
+    await group.getByRole('button', { name: /^Show \d+ steps$/ }).click();
+    await group.getByText(`Bridgedesk created Kustomer conversation ${row!.remote_id!.slice(0, 8)}…`).waitFor();
+    await group.getByText('Bridgedesk linked this request to conversation').waitFor();
 
     // Following the link lands on the conversation in Kustomer (the emulator's agent view), in a new tab.
     const [tab] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
@@ -174,10 +179,17 @@ describe('escalating to Kustomer in the browser', () => {
     await expect.poll(() => item.getByTestId('escalation-problem').textContent(), { timeout: TIMEOUT }).not.toMatch(/^Retrying/);
     const [row] = await stored(request.id);
     expect(row).toMatchObject({ state: 'link_failed', next_attempt_at: null });
-    expect(await item.getByTestId('conversation-id').textContent()).toBe(row!.remote_id);
+    // Shown short (the whole id in data-id and the title), like every conversation id.
+    expect(await item.getByTestId('conversation-id').getAttribute('data-id')).toBe(row!.remote_id);
+    expect(await item.getByTestId('conversation-id').textContent()).toBe(`${row!.remote_id!.slice(0, 8)}…`);
     expect(await item.getByTestId('escalation-problem').textContent()).toMatch(/500/);
     const timeline = page.getByRole('region', { name: 'Timeline' });
-    await timeline.getByText(`Bridgedesk could not post the back-link on conversation ${row!.remote_id!.slice(0, 8)}…`).first().waitFor();
+    const group = timeline.locator('[data-testid="timeline-group"][data-group="escalation"]');
+    await expect
+      .poll(() => group.getByTestId('timeline-group-outcome').textContent(), { timeout: TIMEOUT })
+      .toMatch(new RegExp(`^conversation ${row!.remote_id!.slice(0, 8)}… created, back-link failed: Kustomer answered 500`));
+    await group.getByRole('button', { name: /^Show \d+ steps$/ }).click();
+    await group.getByText(`Bridgedesk could not post the back-link on conversation ${row!.remote_id!.slice(0, 8)}…`).first().waitFor();
 
     // Kustomer is fine again: Re-link to the same conversation; the back-link is posted and it is Linked.
     emulator.control.clearFaults(fault.id);

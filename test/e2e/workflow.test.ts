@@ -164,6 +164,9 @@ describe('a workflow with an approval, in the browser', () => {
     const runs = page.getByTestId('request-workflow-runs');
     const run = runs.getByTestId('workflow-run');
     await expect.poll(() => run.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('waiting');
+    // The side panel says whom the request awaits; the run's steps open on demand.
+    await page.getByTestId('pending-approval').getByText(new RegExp(`^Awaiting ${MANAGER.name} since `)).waitFor();
+    await run.getByRole('button', { name: /^Show \d+ steps?$/ }).click();
     await run.getByText('Waiting for the decision').waitFor();
     await signOut();
 
@@ -200,6 +203,7 @@ describe('a workflow with an approval, in the browser', () => {
     // 8. On the request, the run finishes: the create step shows the Kustomer conversation, linked.
     await page.goto(`${baseUrl}/requests/${request.key}`);
     await expect.poll(() => run.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('succeeded');
+    await run.getByRole('button', { name: /^Show \d+ steps?$/ }).click();
     const createStep = run.locator('[data-testid="run-step"][data-type="create_conversation"]');
     expect(await createStep.getAttribute('data-state')).toBe('succeeded');
     const open = createStep.getByRole('link', { name: 'Open in Kustomer' });
@@ -208,7 +212,7 @@ describe('a workflow with an approval, in the browser', () => {
     expect(escalation.state).toBe('linked');
     expect(escalation.target_remote_id).toBe(demo.queues.vip.id);
     expect(await open.getAttribute('href')).toBe(escalation.remote_url);
-    await createStep.getByText(escalation.remote_id!).waitFor();
+    expect(await createStep.getByTestId('conversation-id').getAttribute('data-id')).toBe(escalation.remote_id);
     const conversationInKustomer = emulator.control.conversations(ORG).find((c) => c.id === escalation.remote_id);
     expect((conversationInKustomer?.relationships as { queue?: { data?: { id?: string } } } | undefined)?.queue?.data?.id).toBe(demo.queues.vip.id);
     await signOut();

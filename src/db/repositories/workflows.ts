@@ -77,7 +77,11 @@ export async function listRunViews(q: Queryable, where: { workflowId?: string; r
   }));
 }
 
-export async function listApprovalViews(q: Queryable, where: { approverId?: string; state?: 'pending' | 'decided'; id?: string }) {
+/**
+ * Approvals with their workflow, request and approver. `state`: pending (asked now), decided, or waiting (pending
+ * plus queued: the later approvers of an "all in sequence" step, asked in turn), oldest first for a request.
+ */
+export async function listApprovalViews(q: Queryable, where: { approverId?: string; state?: 'pending' | 'decided' | 'waiting'; id?: string; requestId?: string }) {
   let query = q
     .selectFrom('approvals as a')
     .innerJoin('workflow_runs as r', 'r.id', 'a.run_id')
@@ -86,9 +90,14 @@ export async function listApprovalViews(q: Queryable, where: { approverId?: stri
     .innerJoin('users as req', 'req.id', 'rq.requester_id')
     .innerJoin('users as ap', 'ap.id', 'a.approver_id')
     .select(['a.id', 'a.run_id', 'w.name as workflow_name', 'rq.id as request_id', 'rq.number', 'rq.title', 'rq.priority', 'rq.status', 'req.id as requester_id', 'req.name as requester_name', 'ap.id as approver_id', 'ap.name as approver_name', 'a.state', 'a.message', 'a.due_at', 'a.decided_at', 'a.comment', 'a.created_at'])
-    .orderBy('a.created_at', 'desc')
+    // When the approver was asked: a later approver of a sequence when the one before them decided, else when created.
+    .select(sql<Date | null>`(select max(p.decided_at) from approvals p where p.run_id = a.run_id and p.step_path = a.step_path and p.position < a.position)`.as('previous_decided_at'))
+    .orderBy('a.created_at', where.requestId ? 'asc' : 'desc')
+    .orderBy('a.position')
     .limit(200);
   if (where.approverId) query = query.where('a.approver_id', '=', where.approverId);
+  if (where.requestId) query = query.where('a.request_id', '=', where.requestId);
+  if (where.state === 'waiting') query = query.where('a.state', 'in', ['pending', 'queued']);
   if (where.id) query = query.where('a.id', '=', where.id);
   if (where.state === 'pending') query = query.where('a.state', '=', 'pending');
   if (where.state === 'decided') query = query.where('a.state', 'in', ['approved', 'rejected', 'expired', 'cancelled']);
@@ -105,5 +114,6 @@ export async function listApprovalViews(q: Queryable, where: { approverId?: stri
     decidedAt: iso(r.decided_at),
     comment: r.comment,
     createdAt: iso(r.created_at)!,
+    askedAt: r.state === 'queued' ? null : iso(r.previous_decided_at ?? r.created_at),
   }));
 }

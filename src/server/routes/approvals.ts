@@ -1,6 +1,7 @@
 /** Approvals inbox, notifications, and the email outbox. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { notFound } from '../../core/errors.ts';
+import { findRequestId } from '../../db/repositories/requests.ts';
 import { listApprovalViews } from '../../db/repositories/workflows.ts';
 import { decideApproval } from '../../usecases/workflows/decide-approval.ts';
 import { requireUser } from '../auth/guards.ts';
@@ -8,6 +9,7 @@ import { allow, errors, IdParam, json, jsonBody, router, security } from '../ope
 
 export const approvalRoutes = router();
 const user = [allow('user')];
+const staff = [allow('staff')];
 
 const ApprovalSchema = z
   .object({
@@ -22,6 +24,7 @@ const ApprovalSchema = z
     decidedAt: z.string().nullable(),
     comment: z.string().nullable(),
     createdAt: z.string(),
+    askedAt: z.string().nullable().openapi({ description: 'When the approver was asked (for a later approver of a sequence: when the one before decided); null while queued' }),
   })
   .openapi('Approval');
 
@@ -37,6 +40,26 @@ approvalRoutes.openapi(
     responses: { 200: json(z.object({ items: z.array(ApprovalSchema) })), ...errors(400, 401) },
   }),
   async (c) => c.json({ items: await listApprovalViews(c.var.deps.db, { approverId: requireUser(c).userId, state: c.req.valid('query').state }) }, 200),
+);
+
+approvalRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests/{id}/approvals',
+    tags: ['Approvals'],
+    summary: 'Approvals a request waits for (staff): who is asked now (pending) and who is asked next (queued), oldest first',
+    description: 'What the request page shows as waiting work: "Awaiting Morgan Manager since 10:42". Decided approvals are on the timeline.',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 200: json(z.object({ items: z.array(ApprovalSchema) })), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const { db } = c.var.deps;
+    const requestId = await findRequestId(db, { id: c.req.valid('param').id });
+    if (!requestId) throw notFound('Request');
+    return c.json({ items: await listApprovalViews(db, { requestId, state: 'waiting' }) }, 200);
+  },
 );
 
 approvalRoutes.openapi(

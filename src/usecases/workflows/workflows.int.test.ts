@@ -251,6 +251,30 @@ describe('steps and triggers', () => {
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags).toEqual(['both-approved']);
   });
 
+  it('tells staff which approvals a request waits for: who is asked now and who next, and nothing once decided', async () => {
+    await createWorkflow('Two keys', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'all_in_sequence' } }] });
+    const r = await file(riley);
+    const waiting = async () => (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/approvals`)).body.items as any[];
+    const asked = await t.waitFor(async () => ((await waiting()).length ? waiting() : undefined));
+    expect(asked.map((a) => [a.approver.name, a.state, a.workflowName])).toEqual([
+      ['Morgan Manager', 'pending', 'Two keys'],
+      ['Dana Director', 'queued', 'Two keys'],
+    ]);
+    expect(asked[0].askedAt).toBe(asked[0].createdAt);
+    expect(asked[1].askedAt).toBeNull(); // not asked yet
+    expect((await t.api(riley, 'GET', `/api/v1/requests/${r.id}/approvals`)).status).toBe(403);
+    expect((await t.api(agent, 'GET', '/api/v1/requests/00000000-0000-4000-8000-000000000000/approvals')).status).toBe(404);
+    await t.api(morgan, 'POST', `/api/v1/approvals/${asked[0].id}/decision`, { decision: 'approve' });
+    const [next] = await waiting();
+    expect([next.approver.name, next.state]).toEqual(['Dana Director', 'pending']);
+    // Dana was asked when Morgan decided.
+    const decided = ((await t.api(morgan, 'GET', '/api/v1/approvals?state=decided')).body.items as any[]).find((a) => a.id === asked[0].id);
+    expect(next.askedAt).toBe(decided.decidedAt);
+    await t.api(dana, 'POST', `/api/v1/approvals/${asked[1].id}/decision`, { decision: 'reject' });
+    expect(await waiting()).toEqual([]);
+    await runState(r.id, ['cancelled', 'succeeded']);
+  });
+
   it('lets any one of a group decide, cancels the others, and a branch follows the outcome', async () => {
     await createWorkflow('Any key', {
       trigger: { event: 'request.submitted' },

@@ -18,9 +18,21 @@ export interface Approval {
   decidedAt: string | null;
   comment: string | null;
   createdAt: string;
+  /** When the approver was asked; null while queued behind another approver. */
+  askedAt: string | null;
 }
 
 export type ApprovalList = 'pending' | 'decided';
+
+/** The approvals a request waits for (staff): pending and queued, oldest first. Polled like the request. */
+export function useRequestApprovals(requestId: string, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: keys.requestApprovals(requestId),
+    queryFn: () => get<{ items: Approval[] }>(`/requests/${requestId}/approvals`).then((r) => r.items),
+    enabled: options.enabled ?? true,
+    refetchInterval: 15_000,
+  });
+}
 
 /** Pending ones are polled: they arrive when a workflow reaches its approval step. */
 export function useApprovals(state: ApprovalList) {
@@ -41,6 +53,7 @@ export function useDecideApproval() {
       qc.setQueryData<Approval[]>(keys.approvals('pending'), (old) => old?.filter((x) => x.id !== a.id));
       void qc.invalidateQueries({ queryKey: keys.timeline(a.request.id) });
       void qc.invalidateQueries({ queryKey: keys.requestWorkflowRuns(a.request.id) });
+      void qc.invalidateQueries({ queryKey: keys.requestApprovals(a.request.id) });
     },
     // 409 (decided meanwhile) or 403 (not yours any more): either way the lists are out of date.
     onSettled: () => qc.invalidateQueries({ queryKey: ['approvals'] }),

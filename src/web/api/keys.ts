@@ -26,6 +26,7 @@ export const keys = {
   workflowRuns: (workflowId: string) => ['workflow-runs', 'workflow', workflowId] as const,
   requestWorkflowRuns: (requestId: string) => ['workflow-runs', 'request', requestId] as const,
   approvals: (state: 'pending' | 'decided') => ['approvals', state] as const,
+  requestApprovals: (requestId: string) => ['approvals', 'request', requestId] as const,
   notifications: ['notifications'] as const,
   emailOutbox: ['email-outbox'] as const,
   /** The dry run's request picker. */

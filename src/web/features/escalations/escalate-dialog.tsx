@@ -4,7 +4,6 @@
  * request already has an open escalation the API answers 409: the dialog asks, then sends again with confirm.
  * When Kustomer cannot take escalations (not connected, refused key, nothing enabled) it says so instead.
  */
-import { ConversationId } from './conversation-id.tsx';
 import { type FormEvent, Fragment, type KeyboardEvent, type ReactNode, useState } from 'react';
 import { Link } from 'wouter';
 import { fieldErrors } from '../../api/client.ts';
@@ -347,7 +346,7 @@ function ConflictQuestion({ openEscalationId }: { openEscalationId: string | nul
       <div className="stack-tight">
         <strong>This request already has an open escalation ({what}). Escalate again?</strong>
         <span>
-          Escalating again creates another Kustomer conversation{e?.conversationId ? <> besides <ConversationId id={e.conversationId} /></> : null}.
+          Escalating again creates another Kustomer conversation{e?.conversationId ? <> besides <code>{e.conversationId}</code></> : null}.
         </span>
       </div>
     </div>

@@ -3,7 +3,6 @@
  * (id and "Open in Kustomer") once created, what went wrong and when it is retried, and Retry / Re-link when it
  * stopped; plus "Link existing conversation". Polled about every second while one is in flight.
  */
-import { ConversationId } from './conversation-id.tsx';
 import { useState } from 'react';
 import {
   type Escalation,
@@ -16,6 +15,7 @@ import {
 import { humanize } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
+import { ConversationId } from './conversation-id.tsx';
 import { channelLabel, problemLine, stateLabel } from './escalation-format.ts';
 import { ConversationIdForm } from './relink-form.tsx';
 

@@ -10,7 +10,6 @@ import { PriorityBadge, StatusBadge } from '../../ui/badges.tsx';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { EmptyState, ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
-import { RequestWorkflowRuns } from '../workflows/request-workflow-runs.tsx';
 import { Composer } from './composer.tsx';
 import { EditableText } from './editable-text.tsx';
 import { requestListHref } from './last-list.ts';
@@ -87,7 +86,6 @@ function RequestView({ request }: { request: RequestDetail }) {
         </section>
         <Timeline request={request} fieldDefs={fieldDefs.data ?? []} people={people} />
         <Composer requestId={request.id} staff={staff} requesterName={request.requester.name} />
-        <RequestWorkflowRuns requestId={request.id} />
       </div>
       <SidePanel request={request} fieldDefs={fieldDefs.data ?? []} me={me} staff={staff} people={people} />
     </div>

@@ -1,8 +1,11 @@
 /**
- * The request's side panel: actions, then every property. Staff edit inline (each change is one PATCH, then the
- * request and its timeline refresh); requesters see the values and can resolve or reopen.
+ * The request's side panel: actions (an action that cannot be used now is shown disabled with the reason), the work
+ * the request waits on (pending approvals, workflow runs), its escalations, then every property. Staff edit inline
+ * (each change is one PATCH, then the request and its timeline refresh); requesters see the values and can resolve
+ * or reopen.
  */
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
+import { Link } from 'wouter';
 import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
 import { type RequestPatch, useSetFollowing, useUpdateRequest } from '../../api/requests.ts';
 import { type CustomField, type FieldValue, PRIORITIES, type Priority, type RequestDetail, type Status, STATUSES, type User } from '../../api/types.ts';
@@ -14,8 +17,12 @@ import { ErrorBanner } from '../../ui/states.tsx';
 import { TagInput } from '../../ui/tag-input.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { UserPicker } from '../../ui/user-picker.tsx';
+import { useEscalationOptions } from '../../api/escalations.ts';
+import { RequestApprovals } from '../approvals/request-approvals.tsx';
 import { EscalateButton } from '../escalations/escalate-dialog.tsx';
 import { EscalationsSection } from '../escalations/escalation-list.tsx';
+import { RequestWorkflowRuns } from '../workflows/request-workflow-runs.tsx';
+import { assignToMeUnavailable, escalateUnavailable, reopenUnavailable, type Unavailable } from './action-availability.ts';
 import { applicableFields } from './custom-field-values.ts';
 import { InlineCustomField } from './inline-custom-field.tsx';
 import { formatFieldValue } from './timeline-format.ts';
@@ -60,6 +67,27 @@ function RefSelect({
   );
 }
 
+/** An action that cannot be used now: the button, disabled, and why (with the way out). */
+function UnavailableAction({ label, why }: { label: string; why: Unavailable }) {
+  const id = useId();
+  return (
+    <div className="action-unavailable" data-testid="action-unavailable">
+      <button type="button" className="btn btn-small" disabled aria-describedby={id}>
+        {label}
+      </button>
+      <span id={id} className="muted small">
+        {why.reason}
+        {why.hint && (
+          <>
+            {'. '}
+            {why.href ? <Link href={why.href}>{why.hint}</Link> : why.hint}
+          </>
+        )}
+      </span>
+    </div>
+  );
+}
+
 export function SidePanel({
   request,
   fieldDefs,
@@ -89,6 +117,12 @@ export function SidePanel({
   const following = request.followers.some((f) => f.id === me.id);
   const agents = (users.data ?? []).filter((u) => u.role !== 'requester');
   const assignToMe = () => !assignedToMe && change({ assigneeId: me.id });
+  const assignToMeWhy = assignToMeUnavailable(assignedToMe);
+  const reopenWhy = reopenUnavailable(request.status, staff);
+  // Whether Kustomer can take an escalation: the escalation options say (the same query the Escalate dialog reads).
+  const escalation = useEscalationOptions(request.id, staff);
+  const destination = escalation.data?.destinations.find((d) => d.id === 'kustomer') ?? escalation.data?.destinations[0];
+  const escalateWhy = staff && escalation.data ? escalateUnavailable(destination, me.role === 'admin') : null;
   useHotkeys(staff ? { a: assignToMe } : {});
 
   // Fields that apply to the request's service, and any others that still hold a value.
@@ -104,7 +138,7 @@ export function SidePanel({
     <aside className="side-panel" data-testid="side-panel" aria-label="Request details">
       <ErrorBanner error={update.error ?? follow.error} title="Not saved" />
 
-      {/* Actions: one-click work on this request. Later features add buttons here (e.g. "Escalate ticket"). */}
+      {/* Actions: one-click work on this request; one that cannot be used now says why. */}
       <Section title="Actions" testId="side-panel-actions">
         <div className="action-buttons">
           {staff && !assignedToMe && (
@@ -122,10 +156,15 @@ export function SidePanel({
               Reopen
             </button>
           )}
-          {staff && <EscalateButton request={request} />}
+          {staff && !escalateWhy && <EscalateButton request={request} />}
         </div>
+        {escalateWhy && <UnavailableAction label="Escalate ticket" why={escalateWhy} />}
+        {staff && assignToMeWhy && <UnavailableAction label="Assign to me" why={assignToMeWhy} />}
+        {reopenWhy && <UnavailableAction label="Reopen" why={reopenWhy} />}
       </Section>
 
+      <RequestApprovals requestId={request.id} meId={me.id} staff={staff} />
+      <RequestWorkflowRuns requestId={request.id} />
       {staff && <EscalationsSection requestId={request.id} />}
 
       <Section title="Properties">

@@ -153,6 +153,19 @@ describe('status sync on the timeline', () => {
     expect(text((items[0] as { also: LinePart[] }).also)).toBe('Bridgedesk marked Kustomer conversation 5f1c2a9b… done');
   });
 
+  it('tells each status sent on the change that caused it when two changes came quickly', () => {
+    const items = timelineItems([
+      e('request.status_changed', { before: 'in_progress', after: 'resolved' }, { actor: ADA, visibility: 'public' }),
+      e('request.status_changed', { before: 'resolved', after: 'in_progress' }, { actor: ADA, visibility: 'public' }),
+      e('sync.status_sent', { destination: 'Kustomer', conversationId: CONV, status: 'closed' }),
+      e('sync.status_sent', { destination: 'Kustomer', conversationId: CONV, status: 'open' }),
+    ]);
+    expect(items.map((i) => text((i as { also?: LinePart[] }).also ?? []))).toEqual([
+      'Bridgedesk marked Kustomer conversation 5f1c2a9b… done',
+      'Bridgedesk marked Kustomer conversation 5f1c2a9b… open',
+    ]);
+  });
+
   it('keeps a requester\'s status change when they cannot see the sync entry', () => {
     const items = timelineItems([e('request.status_changed', { before: 'in_progress', after: 'resolved', origin: 'kustomer' }, { visibility: 'public' })]);
     expect(items).toHaveLength(1);
@@ -176,6 +189,15 @@ describe('messages synced from Kustomer', () => {
       ['Second', 'Agent in Kustomer', 'out', 'Agent replied in Kustomer · Email'],
     ]);
     expect(items.map((i) => (i.kind === 'entry' ? i.entry.type : i.kind))).toEqual(['request.created', 'sync.message_received', 'request.priority_changed', 'sync.message_received']);
+  });
+
+  it('names the conversation\'s customer as the author of what they wrote when Kustomer does not say', () => {
+    const items = timelineItems([
+      e('escalation.customer_created', escalation({ email: 'jane@example.com' })),
+      e('escalation.created', escalation({ conversationId: CONV, url: URL })),
+      e('sync.message_received', { destination: 'Kustomer', conversationId: CONV, channel: 'email', body: 'Hi', direction: 'in' }),
+    ]);
+    expect(items[1]).toMatchObject({ kind: 'entry', described: { kind: 'comment', actor: 'jane@example.com', badge: 'Customer wrote in Kustomer · Email' } });
   });
 });
 

@@ -91,7 +91,7 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
     if (change) hidden.add(change.id);
   });
 
-  let lastStatusChange: TimelineLine | null = null;
+  const statusChanges: TimelineLine[] = [];
   for (const e of entries) {
     if (hidden.has(e.id)) continue;
     const key = groupKey(e, runs);
@@ -105,16 +105,50 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
       continue;
     }
     // A status Bridgedesk sent to Kustomer: said on the status change that caused it, when that change is listed.
-    if (e.type === 'sync.status_sent' && lastStatusChange) {
+    const cause = e.type === 'sync.status_sent' ? causeOf(e, statusChanges) : undefined;
+    if (cause) {
       const sync = syncTimelineParts(e)!;
-      lastStatusChange.also = [...(lastStatusChange.also ?? []), `${sync.subject} `, ...sync.parts];
+      cause.also = [`${sync.subject} `, ...sync.parts];
       continue;
     }
     const line: TimelineLine = { kind: 'entry', key: e.id, entry: e, described: e.type === 'sync.status_received' ? statusFromDestination(e) : describeEntry(e, ctx) };
-    if (e.type === 'request.status_changed') lastStatusChange = line;
+    if (e.type === 'request.status_changed') statusChanges.push(line);
     items.push(line);
   }
-  return items.map((item) => (item.kind === 'group' ? fillGroup(item, members.get(item.key)!, ctx) : item));
+  const customers = customerEmails(entries);
+  return items.map((item) => (item.kind === 'group' ? fillGroup(item, members.get(item.key)!, ctx) : withCustomer(item, customers)));
+}
+
+/** Each conversation's customer as its escalation found or created them: conversation id → email. */
+function customerEmails(entries: TimelineEntry[]): Map<string, string> {
+  const emailOf = new Map<string, string>();
+  const out = new Map<string, string>();
+  for (const e of entries) {
+    const d = e.data as Data;
+    const esc = str(d.escalationId);
+    if (!esc) continue;
+    if ((e.type === 'escalation.customer_matched' || e.type === 'escalation.customer_created') && str(d.email)) emailOf.set(esc, d.email as string);
+    if (str(d.conversationId) && emailOf.has(esc)) out.set(d.conversationId as string, emailOf.get(esc)!);
+  }
+  return out;
+}
+
+/** A message the customer wrote, whose author Kustomer did not say: the conversation's customer, by email. */
+function withCustomer(line: TimelineLine, customers: Map<string, string>): TimelineLine {
+  const d = line.described;
+  if (d.kind !== 'comment' || d.direction !== 'in' || str((line.entry.data as Data).author)) return line;
+  const email = customers.get(String((line.entry.data as Data).conversationId));
+  return email ? { ...line, described: { ...d, actor: email } } : line;
+}
+
+/** The remote status a request status is pushed as (the default outbound mapping, docs/features/status-sync.md). */
+const PUSHED_AS: Record<string, string> = { resolved: 'closed', archived: 'closed', waiting: 'waiting' };
+
+/** The latest listed status change, not yet told, that a status sent to the destination follows from. */
+function causeOf(sent: TimelineEntry, changes: TimelineLine[]): TimelineLine | undefined {
+  const status = (sent.data as Data).status;
+  const open = changes.filter((c) => !c.also);
+  return [...open].reverse().find((c) => (PUSHED_AS[String((c.entry.data as Data).after)] ?? 'open') === status) ?? open.at(-1);
 }
 
 /** "Kustomer marked conversation 5f1c2a9b… done: status In progress → Resolved", one line for the sync and its change. */

@@ -60,7 +60,7 @@ function Group({ item }: { item: TimelineGroup }) {
   const stepsId = useId();
   const n = item.steps.length;
   return (
-    <li className={`tl-event tl-group ${item.group} tone-${item.outcome.tone}`} data-testid="timeline-group" data-group={item.group} data-tone={item.outcome.tone}>
+    <li className={`tl-event tl-group tl-group-${item.group} tone-${item.outcome.tone}`} data-testid="timeline-group" data-group={item.group} data-tone={item.outcome.tone}>
       <span className="tl-dot" aria-hidden="true" />
       <div className="tl-text">
         <div>

@@ -3,7 +3,6 @@
  * escalates it like any other. Each step's outcome shows live (the escalation and the sample request's timeline,
  * polled): requested → customer → conversation created (with its link) → back-link posted, or the failure and why.
  */
-import { ConversationId } from '../escalations/conversation-id.tsx';
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'wouter';
 import {
@@ -16,6 +15,7 @@ import {
 import type { KustomerIntegration } from '../../api/integrations.ts';
 import { Field } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
+import { ConversationId } from '../escalations/conversation-id.tsx';
 import { channelLabel, KUSTOMER_CHANNELS, type StepStatus, testEscalationSteps } from '../escalations/escalation-format.ts';
 
 const STATUS_WORDS: Record<StepStatus, string> = {

@@ -22,7 +22,7 @@ export function RunStateBadge({ state }: { state: string }) {
 const SKIP_KEYS = new Set(['escalationId', 'approverIds', 'conversationId', 'url', 'outcome', 'chosen', 'until']);
 
 /** What a step left behind, in words: the Kustomer conversation (linked), an approval's outcome, the branch taken. */
-function StepResult({ step }: { step: RunStep }) {
+export function StepResult({ step }: { step: RunStep }) {
   const r = step.result && typeof step.result === 'object' ? (step.result as Record<string, unknown>) : {};
   const parts: ReactNode[] = [];
   if (typeof r.conversationId === 'string' && r.conversationId) {
