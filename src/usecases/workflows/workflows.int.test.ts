@@ -60,13 +60,15 @@ const pendingFor = async (who: TestUser) => (await t.api(who, 'GET', '/api/v1/ap
 const timeline = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline?limit=1000`)).body.items as any[];
 
 describe('the shipped examples', () => {
-  it('Customer escalation: a new request of the service gets a Kustomer conversation, priority High, and the requester is told', async () => {
+  it('Customer escalation: a new request of the service is set High first, so its Kustomer conversation is created at High; the requester is told', async () => {
     await createWorkflow('Customer escalation', examples[0]!.definition);
     const r = await file(riley, { serviceId: service.id });
     const [run] = await runState(r.id, ['succeeded']);
-    expect(run.steps.map((s: any) => [s.type, s.state])).toEqual([['create_conversation', 'succeeded'], ['set_priority', 'succeeded'], ['notify', 'succeeded']]);
-    const conv = emulator.control.conversations('acme').find((c) => c.id === run.steps[0].result.conversationId)!;
+    expect(run.steps.map((s: any) => [s.type, s.state])).toEqual([['set_priority', 'succeeded'], ['create_conversation', 'succeeded'], ['notify', 'succeeded']]);
+    const conv = emulator.control.conversations('acme').find((c) => c.id === run.steps[1].result.conversationId)!;
     expect((conv.relationships as any).queue.data.id).toBe(demo.queues.tier2Support.id);
+    // The default priority map sends high as Kustomer's 4 (3 is Kustomer's normal).
+    expect((conv.attributes as any).priority).toBe(4);
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.priority).toBe('high');
     const notes = (await t.api(riley, 'GET', '/api/v1/notifications')).body;
     expect(notes.items[0].title).toBe(`${r.key} is with our support team`);
