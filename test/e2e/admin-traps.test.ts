@@ -68,7 +68,7 @@ describe('admin traps in the browser', () => {
     await problem.waitFor();
     expect(await problem.textContent()).toBe('Title is text; refundNum holds a number');
     expect(await mapping.getByLabel('Kustomer attribute, row 1').getAttribute('aria-invalid')).toBe('true');
-    await page.screenshot({ path: 'test-results/field-mapping-mismatch.png' });
+    await page.screenshot({ path: '.test-results/field-mapping-mismatch.png' });
     // Picking a fitting attribute clears it; nothing was saved meanwhile.
     await mapping.getByLabel('Kustomer attribute, row 1').selectOption({ value: 'orderNumberStr' });
     await problem.waitFor({ state: 'detached' });
@@ -88,7 +88,7 @@ describe('admin traps in the browser', () => {
     const question = form.getByRole('alertdialog', { name: 'Switch Kustomer org?' });
     await question.waitFor();
     expect(await question.textContent()).toContain('Switch from acme to globex?');
-    await page.screenshot({ path: 'test-results/switch-org-question.png' });
+    await page.screenshot({ path: '.test-results/switch-org-question.png' });
     expect((await integration()).orgName).toBe('acme');
 
     await question.getByRole('button', { name: 'Keep acme' }).click();
@@ -123,7 +123,7 @@ describe('admin traps in the browser', () => {
     expect(text).toContain('Needs attention');
     expect(text).toContain('Step 2 · Create Kustomer conversation: The queue “Returns desk” no longer exists in Kustomer');
     expect(text).not.toContain(returns.id);
-    await page.screenshot({ path: 'test-results/workflow-list-flag.png' });
+    await page.screenshot({ path: '.test-results/workflow-list-flag.png' });
     expect(await page.getByTestId('workflow-row').filter({ hasNotText: 'Returns handoff' }).getByTestId('workflow-problem').count()).toBe(0);
   });
 
@@ -150,6 +150,6 @@ describe('admin traps in the browser', () => {
     const notify = steps.nth(2).getByTestId('dry-run-message');
     expect(await notify.textContent()).toContain(`Hi Riley Requester,`);
     expect(await notify.textContent()).not.toContain('{{');
-    await page.screenshot({ path: 'test-results/dry-run-approver.png', fullPage: true });
+    await page.screenshot({ path: '.test-results/dry-run-approver.png', fullPage: true });
   });
 });

@@ -88,7 +88,7 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     const question = dialog.getByRole('alertdialog', { name: 'Discard this escalation?' });
     await question.waitFor();
     expect(await dialog.isVisible()).toBe(true);
-    await page.screenshot({ path: 'test-results/escalate-discard-question.png' });
+    await page.screenshot({ path: '.test-results/escalate-discard-question.png' });
     // Esc again leaves the question, not the dialog.
     await page.keyboard.press('Escape');
     await question.waitFor({ state: 'hidden' });
@@ -122,7 +122,7 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     await dialog.getByText(`Too long: ${long.length} of 256 characters. Shorten it by ${long.length - 256}`).waitFor();
     expect((await dialog.getByTestId('message-count').textContent())?.startsWith(`${(await dialog.getByLabel('Message').inputValue()).trim().length} / 50,000`)).toBe(true);
     await dialog.getByLabel('Queue or team').selectOption({ label: 'Tier 2 Support' });
-    await page.screenshot({ path: 'test-results/escalate-counters.png' });
+    await page.screenshot({ path: '.test-results/escalate-counters.png' });
     await dialog.getByRole('button', { name: 'Escalate to Tier 2 Support' }).click();
     expect(await dialog.getByLabel('Subject').getAttribute('aria-invalid')).toBe('true');
     expect(await escalationsOf(r.id)).toEqual([]);
@@ -183,7 +183,7 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     expect(await card.getByRole('button', { name: 'Re-link' }).count()).toBe(0);
     expect(await card.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
     await card.getByLabel('Retry to').selectOption({ label: 'VIP' });
-    await page.screenshot({ path: 'test-results/escalation-card-retry-elsewhere.png' });
+    await page.screenshot({ path: '.test-results/escalation-card-retry-elsewhere.png' });
     await card.getByRole('button', { name: 'Retry to VIP' }).click();
     await t.waitFor(async () => ((await card.getAttribute('data-state')) === 'linked' ? true : undefined));
     expect(await card.getByTestId('escalation-target').textContent()).toBe('VIP');
