@@ -229,21 +229,25 @@ function EscalateForm({
       <form className="stack" onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label="Confirm escalation">
         <ConflictQuestion openEscalationId={conflict.openEscalationId} />
         <ErrorBanner error={openEscalationConflict(escalate.error) ? null : escalate.error} title="Not escalated" />
-        <div className="form-actions dialog-footer">
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => {
-              setConflict(null);
-              escalate.reset();
-            }}
-          >
-            Back
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={escalate.isPending} autoFocus>
-            {escalate.isPending ? 'Escalating…' : 'Escalate again'}
-          </button>
-        </div>
+        {askingDiscard ? (
+          <DiscardQuestion onKeep={() => setAskingDiscard(false)} onDiscard={onClose} />
+        ) : (
+          <div className="form-actions dialog-footer">
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                setConflict(null);
+                escalate.reset();
+              }}
+            >
+              Back
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={escalate.isPending} autoFocus>
+              {escalate.isPending ? 'Escalating…' : 'Escalate again'}
+            </button>
+          </div>
+        )}
       </form>
     );
   }
