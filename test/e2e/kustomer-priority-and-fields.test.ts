@@ -118,7 +118,7 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
     await panel.getByRole('button', { name: 'Escalate ticket' }).click();
     const dialog = page.getByRole('dialog', { name: 'Escalate ticket' });
     expect(await dialog.getByLabel('Priority').locator('option:checked').textContent()).toBe('3 — Normal');
-    await dialog.getByRole('button', { name: 'Escalate', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Escalate to Tier 2 Support' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const item = panel.getByTestId('escalations').getByTestId('escalation');
     await expect.poll(() => item.getByTestId('escalation-state').textContent(), { timeout: TIMEOUT }).toBe('Linked');
