@@ -69,7 +69,11 @@ async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatc
  * its job, so Bridgedesk resolves it rather than leave it in the agents' open work.
  */
 async function resolveTestRequest(deps: DeliveryDeps, requestId: string) {
-  await withTransaction(deps.db, (tx) => changeRequestInTx(tx, SYSTEM, requestId, { status: 'resolved' }, deps.now()));
+  await withTransaction(deps.db, async (tx) => {
+    // An admin who archived (or resolved) it already has the last word.
+    const r = await tx.selectFrom('requests').select('status').where('id', '=', requestId).forUpdate().executeTakeFirst();
+    if (r && r.status !== 'resolved' && r.status !== 'archived') await changeRequestInTx(tx, SYSTEM, requestId, { status: 'resolved' }, deps.now());
+  });
 }
 
 function defer(esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[]) {
