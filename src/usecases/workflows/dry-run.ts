@@ -117,12 +117,16 @@ export async function dryRun(db: Db, publicUrl: string, workflowId: string, requ
   const steps: DryStep[] = [];
   // Everyone the steps could name: approvers (manager, person, group) and the assignee.
   const ids = new Set<string>([snap.requesterManagerId, snap.assigneeId].filter((x): x is string => !!x));
-  const collect = (list: Step[]) =>
-    list.forEach((s) => {
+  const collect = (list: Step[]): void => {
+    for (const s of list) {
       if (s.type === 'approval' && s.approver.type === 'user') ids.add(s.approver.userId);
       if (s.type === 'approval' && s.approver.type === 'group') s.approver.userIds.forEach((id) => ids.add(id));
-      if (s.type === 'branch') (collect(s.then), collect(s.else));
-    });
+      if (s.type === 'branch') {
+        collect(s.then);
+        collect(s.else);
+      }
+    }
+  };
   collect(def.steps);
   const rows = ids.size ? await db.selectFrom('users').select(['id', 'name', 'email', 'active']).where('id', 'in', [...ids]).execute() : [];
   const people: People = new Map(rows.map((u) => [u.id, { name: u.name, email: u.email, active: u.active }]));

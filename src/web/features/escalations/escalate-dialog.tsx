@@ -21,6 +21,8 @@ import { useMappedValues } from '../../api/field-mappings.ts';
 import type { RequestDetail } from '../../api/types.ts';
 import { Field } from '../../ui/field.tsx';
 import { isSubmitChord, useHotkeys } from '../../ui/hotkeys.ts';
+import { CharCount, count } from '../../ui/char-count.tsx';
+import { DiscardQuestion } from '../../ui/discard-question.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { mappedValueText } from '../settings/field-mapping-format.ts';
@@ -368,40 +370,7 @@ function EscalateForm({
   );
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
 const tooLong = (length: number, max: number) => `Too long: ${count(length)} of ${count(max)} characters. Shorten it by ${count(length - max)}; nothing is cut for you.`;
-
-/** "243 / 256" under the control, read with it (aria-describedby); red past the limit. */
-function CharCount({ id, length, max, testId }: { id: string; length: number; max: number; testId: string }) {
-  const over = length > max;
-  const near = !over && length > max * 0.9;
-  return (
-    <div id={id} className={`char-count${over ? ' char-count-over' : near ? ' char-count-near' : ''}`} data-testid={testId}>
-      {count(length)} / {count(max)}
-      <span className="visually-hidden"> characters</span>
-    </div>
-  );
-}
-
-/** Asked inside the dialog (not the browser's confirm): the agent's text is one click from gone. */
-function DiscardQuestion({ onKeep, onDiscard }: { onKeep: () => void; onDiscard: () => void }) {
-  return (
-    <div className="banner banner-warning discard-question" role="alertdialog" aria-label="Discard this escalation?" aria-describedby="discard-question-text" data-testid="discard-question">
-      <div className="stack-tight">
-        <strong>Discard this escalation?</strong>
-        <span id="discard-question-text">Your edits to it are not saved anywhere.</span>
-      </div>
-      <div className="action-buttons">
-        <button type="button" className="btn btn-small" onClick={onKeep} autoFocus>
-          Keep editing
-        </button>
-        <button type="button" className="btn btn-small btn-danger" onClick={onDiscard}>
-          Discard
-        </button>
-      </div>
-    </div>
-  );
-}
 
 /** Shown as the form opens: "This request already has an open escalation (Linked, Tier 2 Support)…". */
 function OpenEscalationWarning({ open }: { open: NonNullable<EscalationOptions['openEscalation']> }) {
