@@ -13,6 +13,8 @@ import { workflowExamples } from '../core/workflow-examples.ts';
 import { createWorkflow } from '../usecases/workflows/save-workflow.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
+/** The demo's custom field that holds the customer's email, used as the Kustomer conversation's customer. */
+export const DEMO_CONTACT_FIELD = 'customer_email';
 
 export async function seedDemo(deps: DestinationDeps & { log: Logger }, kustomer: { org: string; apiKey: string; enableQueues: string[]; enableTeams: string[] }) {
   const { db, log } = deps;
@@ -36,7 +38,7 @@ export async function seedDemo(deps: DestinationDeps & { log: Logger }, kustomer
   await db
     .insertInto('custom_fields')
     .values([
-      { key: 'customer_email', label: 'Customer email', type: 'text', required: true, service_ids: [escalation.id], position: 1 },
+      { key: DEMO_CONTACT_FIELD, label: 'Customer email', type: 'text', required: true, service_ids: [escalation.id], position: 1 },
       { key: 'order_number', label: 'Order number', type: 'text', service_ids: [escalation.id], position: 2 },
       { key: 'region', label: 'Region', type: 'select', options: ['EMEA', 'Americas', 'APAC'], position: 3 },
     ])
@@ -44,16 +46,23 @@ export async function seedDemo(deps: DestinationDeps & { log: Logger }, kustomer
 
   const asAgent: UserActor = { kind: 'user', userId: ada.id, role: 'agent', name: ada.name };
   const now = new Date();
-  await createRequest(db, asAgent, { title: 'Refund for order 4417 never arrived', description: 'The customer was promised a refund two weeks ago.', requesterId: riley.id, priority: 'high', serviceId: escalation.id, tags: ['refund', 'vip-customer'], customFields: { customer_email: 'jane.doe@example.com', order_number: '4417', region: 'EMEA' } }, now);
-  await createRequest(db, asAgent, { title: 'Customer cannot log in after password reset', description: 'Acme Corp admin locked out since this morning.', requesterId: riley.id, priority: 'urgent', serviceId: escalation.id, customFields: { customer_email: 'it@acme.example' } }, now);
+  await createRequest(db, asAgent, { title: 'Refund for order 4417 never arrived', description: 'The customer was promised a refund two weeks ago.', requesterId: riley.id, priority: 'high', serviceId: escalation.id, tags: ['refund', 'vip-customer'], customFields: { [DEMO_CONTACT_FIELD]: 'jane.doe@example.com', order_number: '4417', region: 'EMEA' } }, now);
+  await createRequest(db, asAgent, { title: 'Customer cannot log in after password reset', description: 'Acme Corp admin locked out since this morning.', requesterId: riley.id, priority: 'urgent', serviceId: escalation.id, customFields: { [DEMO_CONTACT_FIELD]: 'it@acme.example' } }, now);
   await createRequest(db, { kind: 'user', userId: riley.id, role: 'requester', name: riley.name }, { title: 'New laptop for onboarding', description: 'Starting Monday.', serviceId: it.id }, now);
 
   const adminActor: UserActor = { kind: 'user', userId: admin.id, role: 'admin', name: admin.name };
   const status = await connectDestination(deps, adminActor, 'kustomer', { account: kustomer.org, secret: kustomer.apiKey });
-  await setDestinationTargets(deps, 'kustomer', [
-    ...status.queues.filter((q) => kustomer.enableQueues.includes(q.name)).map((q) => ({ kind: 'queue' as const, remoteId: q.remoteId, enabled: true })),
-    ...status.teams.filter((t) => kustomer.enableTeams.includes(t.name)).map((t) => ({ kind: 'team' as const, remoteId: t.remoteId, enabled: true })),
-  ]);
+  // The conversation's customer is the request's "Customer email" (the person the agent is helping), as an admin
+  // would set it in Settings → Kustomer; requests without one fall back to the requester.
+  await setDestinationTargets(
+    deps,
+    'kustomer',
+    [
+      ...status.queues.filter((q) => kustomer.enableQueues.includes(q.name)).map((q) => ({ kind: 'queue' as const, remoteId: q.remoteId, enabled: true })),
+      ...status.teams.filter((t) => kustomer.enableTeams.includes(t.name)).map((t) => ({ kind: 'team' as const, remoteId: t.remoteId, enabled: true })),
+    ],
+    DEMO_CONTACT_FIELD,
+  );
   // The two shipped examples, wired to the demo's service and queues and enabled.
   const queue = (name: string) => status.queues.find((q) => q.name === name)?.remoteId;
   const examples = workflowExamples({ customerEscalationServiceId: escalation.id, supportQueueId: queue('Tier 2 Support'), vipQueueId: queue('VIP') });

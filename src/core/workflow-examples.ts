@@ -21,8 +21,9 @@ export function workflowExamples(ids: { customerEscalationServiceId?: string; su
           conditions: { match: 'all', rules: ids.customerEscalationServiceId ? [{ subject: 'request', field: 'service', op: 'equals', value: ids.customerEscalationServiceId }] : [] },
         },
         steps: [
-          { type: 'create_conversation', destination: 'kustomer', queueId: ids.supportQueueId, channel: 'email', priority: 'from_request', subject: '{{request.title}}', message: '{{request.description}}\n\nRequested by {{requester.name}} <{{requester.email}}>\n{{request.link}}' },
+          // The priority first: the conversation takes the request's priority when it is created, so Kustomer gets High.
           { type: 'set_priority', priority: 'high' },
+          { type: 'create_conversation', destination: 'kustomer', queueId: ids.supportQueueId, channel: 'email', priority: 'from_request', subject: '{{request.title}}', message: '{{request.description}}\n\nRequested by {{requester.name}} <{{requester.email}}>\n{{request.link}}' },
           { type: 'notify', to: 'requester', subject: '{{request.key}} is with our support team', body: 'Hi {{requester.name}},\n\nYour request "{{request.title}}" has been handed to the support team in Kustomer.\n\n{{request.link}}' },
         ],
       },

@@ -21,7 +21,9 @@ import type { TimelineDraft } from '../core/timeline.ts';
 import { findConnection } from '../db/repositories/destinations.ts';
 import { escalationUpdate, type EscalationPatch } from '../db/repositories/escalations.ts';
 import { timelineWrite } from '../db/repositories/timeline.ts';
-import { writeTogether } from '../db/transaction.ts';
+import { withTransaction, writeTogether } from '../db/transaction.ts';
+import { changeRequestInTx } from './change-request.ts';
+import { TEST_REQUEST_CHANNEL } from './test-escalation.ts';
 import type { EscalationRow } from '../db/schema.ts';
 import { clientFor, recordRefusal, type DestinationDeps } from './destination-access.ts';
 import { deliveryJob } from './submit-escalation.ts';
@@ -39,7 +41,7 @@ export interface DeliveryDeps extends DestinationDeps {
  * safe only for results a retry finds again by looking (a matched customer, a posted message), so a crash before
  * the write costs a look-up, never a duplicate.
  */
-type Delivering = EscalationRow & { pending: { patch: EscalationPatch; entries: TimelineDraft[] } };
+type Delivering = EscalationRow & { pending: { patch: EscalationPatch; entries: TimelineDraft[] }; testRequest?: boolean };
 
 /**
  * Writes an escalation change, its timeline entries (the system's, and internal) and the jobs they call for in one
@@ -63,6 +65,19 @@ async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatc
     runId && settled ? runJob(runId) : null,
     opts.pushFields ? fieldPushJob(esc.id, null) : null,
   ]);
+  if (settled && esc.testRequest) await resolveTestRequest(deps, esc.request_id);
+}
+
+/**
+ * An admin's Test escalation files a sample request (channel "test"); once its delivery settles the sample has done
+ * its job, so Bridgedesk resolves it rather than leave it in the agents' open work.
+ */
+async function resolveTestRequest(deps: DeliveryDeps, requestId: string) {
+  await withTransaction(deps.db, async (tx) => {
+    // An admin who archived (or resolved) it already has the last word.
+    const r = await tx.selectFrom('requests').select('status').where('id', '=', requestId).forUpdate().executeTakeFirst();
+    if (r && r.status !== 'resolved' && r.status !== 'archived') await changeRequestInTx(tx, SYSTEM, requestId, { status: 'resolved' }, deps.now());
+  });
 }
 
 function defer(esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[]) {
@@ -119,7 +134,7 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
     .leftJoin('counted', (j) => j.onTrue())
     .selectAll('e')
     .leftJoin('destination_connections as c', 'c.provider', 'e.provider')
-    .select(['r.number as request_number', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email', 'counted.attempts as counted_attempts'])
+    .select(['r.number as request_number', 'r.channel as request_channel', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email', 'counted.attempts as counted_attempts'])
     .select(['c.account', 'c.secret_encrypted', 'c.status as connection_status', 'c.contact_email_field', 'c.priority_map'])
     .select((eb) =>
       eb
@@ -133,8 +148,8 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
 export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
   const loaded = await loadDelivery(deps, escalationId);
   if (!loaded || loaded.state === 'linked' || loaded.state === 'failed') return;
-  const { request_number, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, priority_map, counted_attempts, ...row } = loaded;
-  const esc: Delivering = { ...row, pending: { patch: {}, entries: [] } };
+  const { request_number, request_channel, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, priority_map, counted_attempts, ...row } = loaded;
+  const esc: Delivering = { ...row, pending: { patch: {}, entries: [] }, testRequest: request_channel === TEST_REQUEST_CHANNEL };
   const provider = esc.provider as ProviderId;
   const p = PROVIDERS[provider];
   if (!account || !secret_encrypted) return fail(deps, esc, 'permanent', `${p.displayName} is not connected`);
@@ -241,7 +256,8 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: Destin
   }
   const linkStep = stepName === 'link' || stepName === 'message';
   if (err.kind === 'permanent' && !linkStep) {
-    const message = stepName === 'conversation' && esc.target_kind === 'queue' && (await queueMissing(deps, client, esc)) ? 'Queue missing: re-sync queues' : err.message;
+    // Said to agents, who cannot re-sync queues: the escalation card offers to retry to another queue instead.
+    const message = stepName === 'conversation' && esc.target_kind === 'queue' && (await queueMissing(deps, client, esc)) ? `The queue no longer exists in ${PROVIDERS[provider].displayName}` : err.message;
     return fail(deps, esc, 'permanent', message);
   }
   // Retryable failures, and any failure to post on a conversation that exists: try again, with capped backoff.

@@ -6,19 +6,47 @@ import { findEscalation, getEscalationView, lockEscalation, updateEscalation, ty
 import { lockRequest } from '../db/repositories/requests.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
+import type { Queryable } from '../db/database.ts';
+import { formatRequestNumber } from '../core/request.ts';
 import { clientFor, guardCredentials, toAppError, type DestinationDeps } from './destination-access.ts';
-import { enqueueDelivery, usableConnection } from './submit-escalation.ts';
+import { enqueueDelivery, escalationTarget, usableConnection } from './submit-escalation.ts';
 
-/** Starts delivery again from where it stopped (a failed escalation, or a link that could not be posted). */
-export async function retryEscalation(deps: DestinationDeps, actor: UserActor, id: string): Promise<EscalationView> {
+/**
+ * Starts delivery again from where it stopped (a failed escalation, or a link that could not be posted). With a
+ * queue or team, a failed escalation that created nothing goes there instead (its queue was deleted in the
+ * destination, say); the timeline says where it went before and now.
+ */
+export async function retryEscalation(deps: DestinationDeps, actor: UserActor, id: string, to: { queueId?: string; teamId?: string } = {}): Promise<EscalationView> {
   await withTransaction(deps.db, async (tx) => {
     const esc = await lockEscalation(tx, id);
     if (!esc) throw notFound('Escalation');
     if (esc.state !== 'failed' && esc.state !== 'link_failed') throw conflict(`Only a failed escalation can be retried (this one is ${esc.state})`);
-    await usableConnection(tx, esc.provider as ProviderId);
+    const provider = esc.provider as ProviderId;
+    await usableConnection(tx, provider);
+    const retarget = to.queueId !== undefined || to.teamId !== undefined;
+    let target: Awaited<ReturnType<typeof escalationTarget>> | null = null;
+    if (retarget) {
+      if (esc.remote_id) throw conflict('The conversation already exists in its queue; re-link it instead of choosing another queue');
+      if (Boolean(to.queueId) === Boolean(to.teamId)) throw unprocessable('Choose either a queue or a team', { field: 'queueId' });
+      target = await escalationTarget(tx, { destination: provider, ...to });
+    }
     const now = deps.now();
-    await updateEscalation(tx, id, { state: esc.remote_id ? 'created' : 'sending', attempts: esc.attempts > 0 ? 1 : 0, last_error: null, last_error_kind: null, next_attempt_at: null }, now);
-    await appendTimeline(tx, esc.request_id, actor, [{ type: 'escalation.retry_requested', visibility: 'internal', data: { escalationId: id } }], now);
+    await updateEscalation(
+      tx,
+      id,
+      {
+        state: esc.remote_id ? 'created' : 'sending',
+        attempts: esc.attempts > 0 ? 1 : 0,
+        last_error: null,
+        last_error_kind: null,
+        next_attempt_at: null,
+        ...(target ? { target_kind: target.kind, target_remote_id: target.remoteId, target_name: target.name } : {}),
+      },
+      now,
+    );
+    const previous = esc.target_kind && esc.target_remote_id ? { kind: esc.target_kind, id: esc.target_remote_id, name: esc.target_name } : null;
+    const data = target ? { escalationId: id, target: { kind: target.kind, id: target.remoteId, name: target.name }, previousTarget: previous } : { escalationId: id };
+    await appendTimeline(tx, esc.request_id, actor, [{ type: 'escalation.retry_requested', visibility: 'internal', data }], now);
     await enqueueDelivery(tx, id);
   });
   return (await getEscalationView(deps.db, id))!;
@@ -39,14 +67,37 @@ async function verifiedTicket(deps: DestinationDeps, provider: ProviderId, conve
 }
 
 /**
+ * The other request a conversation is already linked to, refused (409, naming it) unless the agent confirmed: two
+ * requests on one conversation is sometimes meant (a duplicate), never by accident.
+ */
+async function refuseLinkedElsewhere(q: Queryable, provider: ProviderId, conversationId: string, requestId: string, confirm: boolean) {
+  if (confirm) return;
+  const holder = await q
+    .selectFrom('escalations as e')
+    .innerJoin('requests as r', 'r.id', 'e.request_id')
+    .select(['e.id', 'r.id as request_id', 'r.number', 'r.title'])
+    .where('e.provider', '=', provider)
+    .where('e.remote_id', '=', conversationId)
+    .where('e.request_id', '!=', requestId)
+    .orderBy('e.created_at', 'desc')
+    .executeTakeFirst();
+  if (!holder) return;
+  const key = formatRequestNumber(holder.number);
+  throw conflict(`Conversation ${conversationId} is already linked to ${key} "${holder.title}"; send confirm: true to link it here too`, {
+    linkedTo: { requestId: holder.request_id, requestKey: key, title: holder.title, escalationId: holder.id },
+  });
+}
+
+/**
  * Points an escalation at a conversation by hand (the back-link failed, or the agent found the right one), after
  * checking it exists; the delivery then posts the back-link note on it.
  */
-export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, id: string, conversationId: string): Promise<EscalationView> {
+export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, id: string, conversationId: string, confirm = false): Promise<EscalationView> {
   const esc = await findEscalation(deps.db, id);
   if (!esc) throw notFound('Escalation');
   if (esc.state === 'sending') throw conflict('This escalation is still being delivered; wait for it to finish or fail');
   const ticket = await verifiedTicket(deps, esc.provider as ProviderId, conversationId);
+  await refuseLinkedElsewhere(deps.db, esc.provider as ProviderId, ticket.remoteId, esc.request_id, confirm);
   await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
     await lockEscalation(tx, id);
@@ -60,13 +111,14 @@ export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, 
 }
 
 /** Links a request to a conversation that already exists in the destination, without creating one. */
-export async function linkExistingConversation(deps: DestinationDeps, actor: UserActor, requestId: string, provider: ProviderId, conversationId: string): Promise<EscalationView> {
+export async function linkExistingConversation(deps: DestinationDeps, actor: UserActor, requestId: string, provider: ProviderId, conversationId: string, confirm = false): Promise<EscalationView> {
   const ticket = await verifiedTicket(deps, provider, conversationId);
   const id = await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
     if (!(await lockRequest(tx, requestId))) throw notFound('Request');
     const taken = await tx.selectFrom('escalations').select('id').where('request_id', '=', requestId).where('provider', '=', provider).where('remote_id', '=', ticket.remoteId).executeTakeFirst();
     if (taken) throw conflict('This request is already linked to that conversation', { escalationId: taken.id });
+    await refuseLinkedElsewhere(tx, provider, ticket.remoteId, requestId, confirm);
     const row = await tx
       .insertInto('escalations')
       .values({

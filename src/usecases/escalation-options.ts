@@ -1,11 +1,15 @@
-/** What the Escalate form offers: destinations, their enabled queues/teams and channels, and a pre-filled draft. */
+/**
+ * What the Escalate form offers: destinations, their enabled queues/teams and channels, a pre-filled draft, the
+ * subject and message limits, and the request's open escalation (if any) so the form warns before anything is typed.
+ */
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
-import { draftEscalation, requestUrl } from '../core/escalation.ts';
+import { draftEscalation, ESCALATION_LIMITS, isOpenEscalation, requestUrl } from '../core/escalation.ts';
 import { notFound } from '../core/errors.ts';
 import { destinationPriority } from '../core/priority-map.ts';
 import type { Db } from '../db/database.ts';
 import { listCustomFields } from '../db/repositories/custom-fields.ts';
 import { findConnection, listTargets } from '../db/repositories/destinations.ts';
+import { listRequestEscalations } from '../db/repositories/escalations.ts';
 import { getRequestView } from '../db/repositories/requests.ts';
 import { connectionPriorityMap } from './priority-map.ts';
 
@@ -40,5 +44,8 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
       defaultPriority: destinationPriority(await connectionPriorityMap(db, id), request.priority),
     });
   }
-  return { draft, destinations };
+  // Newest first: the form warns, as it opens, that escalating again makes another conversation.
+  const open = (await listRequestEscalations(db, requestId)).find((e) => isOpenEscalation(e.state));
+  const openEscalation = open ? { id: open.id, state: open.state, target: open.target?.name ?? null, conversationId: open.conversationId, createdAt: open.createdAt } : null;
+  return { draft, destinations, limits: ESCALATION_LIMITS, openEscalation };
 }

@@ -141,6 +141,41 @@ describe('escalating a request', () => {
     await escalate(r.id, { confirm: true, queueId: q.vip.id });
   });
 
+  it('refuses a subject over 256 or a message over 50,000 characters with 422 on that field, and stores text at the limit whole', async () => {
+    const r = await newRequest();
+    const send = (body: Record<string, unknown>) =>
+      t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.tier2Support.id, channel: 'email', priority: 3, subject: 's', message: 'm', ...body });
+    const longSubject = await send({ subject: 'x'.repeat(257) });
+    expect(longSubject.status).toBe(422);
+    expect(longSubject.body.error).toMatchObject({ code: 'unprocessable', message: 'Subject is 257 characters; at most 256', details: { field: 'subject', max: 256, length: 257 } });
+    const longMessage = await send({ message: 'y'.repeat(50_001) });
+    expect(longMessage.status).toBe(422);
+    expect(longMessage.body.error.details).toMatchObject({ field: 'message', max: 50_000 });
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/escalations`)).body.items).toEqual([]);
+    const atLimit = await send({ subject: 's'.repeat(256), message: 'm'.repeat(50_000) });
+    expect(atLimit.status, JSON.stringify(atLimit.body).slice(0, 300)).toBe(202);
+    const done = await until(atLimit.body.id, ['linked']);
+    expect(done.subject).toHaveLength(256);
+    expect(conversationsFor(done.id)[0]!.attributes.name).toHaveLength(256);
+  });
+
+  it('drafts no placeholder text for a request without a description', async () => {
+    const r = await newRequest({ description: '' });
+    const { draft } = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/escalation-options`)).body;
+    expect(draft.message).not.toContain('(no description)');
+    expect(draft.message.startsWith('Requester: Riley Requester <riley@corp.example>')).toBe(true);
+  });
+
+  it('tells the form, as it opens, about an open escalation of the request', async () => {
+    const r = await newRequest();
+    const options = async () => (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/escalation-options`)).body;
+    expect((await options()).openEscalation).toBeNull();
+    expect((await options()).limits).toEqual({ subject: 256, message: 50_000 });
+    const first = await escalate(r.id);
+    const linked = await until(first.id, ['linked']);
+    expect((await options()).openEscalation).toMatchObject({ id: first.id, state: 'linked', target: 'Tier 2 Support', conversationId: linked.conversationId });
+  });
+
   it('refuses queues that are not enabled, unknown channels and priorities out of range', async () => {
     const r = await newRequest();
     const bad = async (body: Record<string, unknown>) =>
@@ -258,16 +293,40 @@ describe('failures', () => {
     }
   });
 
-  it('fails with "Queue missing: re-sync queues" when the queue was deleted in Kustomer', async () => {
+  it('fails with words an agent can act on when the queue was deleted in Kustomer, and the agent retries it to another queue', async () => {
     const r = await newRequest();
     const doomed = emulator.control.createQueue({ org: 'acme', name: 'Doomed' });
     await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
     await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: doomed.id, enabled: true }] });
     emulator.control.deleteQueue({ org: 'acme', id: doomed.id });
     const failed = await until((await escalate(r.id, { queueId: doomed.id })).id, ['failed']);
-    expect(failed.lastError).toBe('Queue missing: re-sync queues');
+    // Said to an agent: no admin-only action ("re-sync queues") in it.
+    expect(failed.lastError).toBe('The queue no longer exists in Kustomer');
+    expect(failed).toMatchObject({ conversationId: null, target: { kind: 'queue', id: doomed.id, name: 'Doomed' }, targetAvailable: false });
     const status = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body;
     expect(status.queues.find((x: any) => x.remoteId === doomed.id).available).toBe(false);
+
+    // Retrying to the same gone queue is refused before anything is sent; a queue not enabled is refused too.
+    expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`, { queueId: doomed.id })).status).toBe(422);
+    expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`, { queueId: q.defaultQueue.id })).status).toBe(422);
+    expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`, { queueId: q.vip.id, teamId: demo.teams.escalations.id })).status).toBe(422);
+
+    const retried = await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`, { queueId: q.vip.id });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(202);
+    expect(retried.body).toMatchObject({ state: 'sending', target: { kind: 'queue', id: q.vip.id, name: 'VIP' }, targetAvailable: true, lastError: null });
+    const done = await until(failed.id, ['linked']);
+    const [conv] = conversationsFor(failed.id);
+    expect(conv!.id).toBe(done.conversationId);
+    expect((conv!.relationships as any).queue.data.id).toBe(q.vip.id);
+    const entries = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline?limit=1000`)).body.items as any[];
+    const audit = entries.find((e) => e.type === 'escalation.retry_requested');
+    expect(audit).toMatchObject({
+      actor: { userId: agent.id, name: 'Ada Agent' },
+      visibility: 'internal',
+      data: { escalationId: failed.id, target: { kind: 'queue', id: q.vip.id, name: 'VIP' }, previousTarget: { kind: 'queue', id: doomed.id, name: 'Doomed' } },
+    });
+    // Once a conversation exists, it stays in its queue: choosing another is refused.
+    expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`, { queueId: q.billing.id })).status).toBe(409);
   });
 });
 
@@ -313,18 +372,58 @@ describe('the back-link', () => {
     expect(await timelineTypes(r.id)).toContain('escalation.relinked');
   });
 
-  it('links a request to an existing conversation without creating one', async () => {
+  it('links a request to an existing conversation without creating one; one linked to another request is named and needs confirming', async () => {
     const jane = emulator.control.createCustomer({ org: 'acme', name: 'Existing', email: 'existing@customer.example' });
     const before = emulator.control.conversations('acme').length;
-    const r1 = await newRequest();
+    const r1 = await newRequest({ title: 'Order 4417 refund' });
     const made = await until((await escalate(r1.id)).id, ['linked']);
     const r2 = await newRequest();
-    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, { destination: 'kustomer', conversationId: made.conversationId });
+    const asked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, { destination: 'kustomer', conversationId: made.conversationId });
+    expect(asked.status).toBe(409);
+    expect(asked.body.error.message).toContain(`already linked to ${r1.key} "Order 4417 refund"`);
+    expect(asked.body.error.details.linkedTo).toEqual({ requestId: r1.id, requestKey: r1.key, title: 'Order 4417 refund', escalationId: made.id });
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r2.id}/escalations`)).body.items).toEqual([]);
+    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, { destination: 'kustomer', conversationId: made.conversationId, confirm: true });
     expect(linked.status, JSON.stringify(linked.body)).toBe(202);
     const done = await until(linked.body.id, ['linked']);
     expect(done).toMatchObject({ origin: 'linked_existing', conversationId: made.conversationId });
     expect(emulator.control.conversations('acme').length).toBe(before + 1);
     expect(jane.id).toBeTruthy();
+  });
+
+  it('re-linking to a conversation another request holds names that request and asks first', async () => {
+    const holder = await newRequest({ title: 'Holder of the conversation' });
+    const held = await until((await escalate(holder.id)).id, ['linked']);
+    const r = await newRequest();
+    const fault = emulator.control.injectFault({ kind: '500', share: 1, method: 'POST', pathPrefix: '/v1/conversations/' });
+    const e = await escalate(r.id);
+    await until(e.id, ['link_failed'], 30_000);
+    emulator.control.clearFaults(fault.id);
+    await until(e.id, ['link_failed', 'linked'], 30_000);
+    const asked = await t.api(agent, 'POST', `/api/v1/escalations/${e.id}/relink`, { conversationId: held.conversationId });
+    expect(asked.status).toBe(409);
+    expect(asked.body.error.details.linkedTo).toMatchObject({ requestId: holder.id, requestKey: holder.key, title: 'Holder of the conversation' });
+    const relinked = await t.api(agent, 'POST', `/api/v1/escalations/${e.id}/relink`, { conversationId: held.conversationId, confirm: true });
+    expect(relinked.status, JSON.stringify(relinked.body)).toBe(202);
+    expect((await until(e.id, ['linked'])).conversationId).toBe(held.conversationId);
+  });
+});
+
+describe('the Test escalation (Settings → Kustomer)', () => {
+  it('files its sample request marked as a test and resolves it once the escalation finishes', async () => {
+    const sent = await t.api(admin, 'POST', '/api/v1/integrations/kustomer/test', { queueId: q.tier2Support.id, channel: 'email' });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    const filed = (await t.api(admin, 'GET', `/api/v1/requests/${sent.body.requestId}`)).body;
+    expect(filed).toMatchObject({ channel: 'test', tags: ['bridgedesk-test'] });
+    expect(filed.title).toMatch(/^\[Test\] /);
+    await until(sent.body.escalation.id, ['linked']);
+    const resolved = await t.waitFor(async () => {
+      const r = (await t.api(admin, 'GET', `/api/v1/requests/${sent.body.requestId}`)).body;
+      return r.status === 'resolved' ? r : undefined;
+    });
+    expect(resolved.resolvedAt).not.toBeNull();
+    const entries = (await t.api(admin, 'GET', `/api/v1/requests/${sent.body.requestId}/timeline?limit=1000`)).body.items as any[];
+    expect(entries.find((e) => e.type === 'request.status_changed')).toMatchObject({ actor: { type: 'system' }, data: { after: 'resolved' } });
   });
 });
 

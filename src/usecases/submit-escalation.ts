@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import type { Actor, UserActor } from '../core/actor.ts';
-import { isOpenEscalation } from '../core/escalation.ts';
+import { ESCALATION_LIMITS, isOpenEscalation } from '../core/escalation.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import type { Db } from '../db/database.ts';
 import { findConnection } from '../db/repositories/destinations.ts';
@@ -52,6 +52,15 @@ function refuseUnusable(provider: ProviderId, connection: { status: string } | u
   }
 }
 
+/** Refuses a subject or message over its limit (422 on that field): Bridgedesk never cuts what an agent wrote. */
+export function checkEscalationText(input: Pick<EscalationInput, 'subject' | 'message'>) {
+  for (const field of ['subject', 'message'] as const) {
+    const max = ESCALATION_LIMITS[field];
+    const length = input[field].length;
+    if (length > max) throw unprocessable(`${field === 'subject' ? 'Subject' : 'Message'} is ${length} characters; at most ${max}`, { field, max, length });
+  }
+}
+
 /** The checks that need no database: one of queue or team, a channel and a priority the destination takes. */
 export function checkEscalationInput(input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId' | 'channel' | 'priority'>) {
   const provider = PROVIDERS[input.destination];
@@ -84,7 +93,7 @@ function checkTarget(input: Pick<EscalationInput, 'destination' | 'queueId' | 't
   const { kind, remoteId } = targetOf(input);
   refuseUnusable(input.destination, row.status === null ? undefined : { status: row.status });
   if (!row.name || !row.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
-  if (!row.available) throw unprocessable(`That ${kind} no longer exists in ${PROVIDERS[input.destination].displayName}: re-sync queues`, { field: `${kind}Id` });
+  if (!row.available) throw unprocessable(`That ${kind} no longer exists in ${PROVIDERS[input.destination].displayName}: choose another`, { field: `${kind}Id` });
   return { kind, remoteId, name: row.name };
 }
 
@@ -106,6 +115,7 @@ export async function submitEscalation(db: Db, actor: UserActor, requestId: stri
 export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, input: EscalationInput, now: Date, workflowRunId?: string): Promise<EscalationView> {
   const provider = PROVIDERS[input.destination];
   checkEscalationInput(input);
+  checkEscalationText(input);
   // The request, locked (escalations of one request are decided one at a time), with its escalations, the
   // connection and the target.
   const [request] = (
@@ -162,8 +172,8 @@ export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, 
     ],
     { at: now, causedByRunId: workflowRunId },
   );
-  const { rows } = await sql<EscalationRow & { requested_by_name: string | null }>`with escalation as (${escalation}), entries as (${timeline.entries})
-    select escalation.*, u.name as requested_by_name, ${deliveryJob(id)} as delivery_job${timeline.dispatch ? sql`, ${timeline.dispatch} as dispatch_job` : sql``}
+  const { rows } = await sql<EscalationRow & { requested_by_name: string | null; target_usable: boolean }>`with escalation as (${escalation}), entries as (${timeline.entries})
+    select escalation.*, u.name as requested_by_name, true as target_usable, ${deliveryJob(id)} as delivery_job${timeline.dispatch ? sql`, ${timeline.dispatch} as dispatch_job` : sql``}
     from escalation left join users u on u.id = escalation.requested_by_id`.execute(tx);
   return escalationView(rows[0]!);
 }

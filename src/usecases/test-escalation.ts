@@ -6,6 +6,9 @@ import type { DestinationDeps } from './destination-access.ts';
 import { connectionPriorityMap } from './priority-map.ts';
 import { checkEscalationInput, escalationTarget, submitEscalation } from './submit-escalation.ts';
 
+/** The channel a Test escalation's sample request is filed with: it marks the request as a test everywhere it shows. */
+export const TEST_REQUEST_CHANNEL = 'test';
+
 export async function testEscalation(
   deps: DestinationDeps & { config: { publicUrl: string } },
   actor: UserActor,
@@ -19,7 +22,12 @@ export async function testEscalation(
   const request = await createRequest(
     deps.db,
     actor,
-    { title: 'Test escalation from Bridgedesk', description: 'A sample request an admin escalated to check the Kustomer setup. It can be archived.', tags: ['bridgedesk-test'] },
+    {
+      title: '[Test] Kustomer setup check',
+      description: 'A test: a sample request an admin escalated from Settings → Kustomer to check the setup. Bridgedesk resolves it once the escalation finishes; nobody needs to act on it.',
+      tags: ['bridgedesk-test'],
+      channel: TEST_REQUEST_CHANNEL,
+    },
     now,
   );
   const draft = draftEscalation({

@@ -149,13 +149,12 @@ describe('escalating to Kustomer in the browser', () => {
     expect(await tab.getByTestId('conversation-id').textContent()).toBe(row!.remote_id);
     await tab.close();
 
-    // Escalating again asks first ("already has an open escalation"), then creates a second one.
+    // Escalating again: the dialog says so as it opens ("already has an open escalation"); sending creates a second one.
     await page.keyboard.press('e');
     await dialog.getByLabel('Queue or team').waitFor();
+    await dialog.getByTestId('escalate-open-warning').getByText('This request already has an open escalation (Linked, Tier 2 Support).').waitFor();
+    await dialog.getByRole('button', { name: 'Escalate again to Tier 2 Support' }).waitFor();
     await dialog.getByLabel('Subject').press('Control+Enter');
-    const confirm = dialog.getByTestId('escalate-confirm');
-    await confirm.getByText('This request already has an open escalation (state: Linked, Tier 2 Support). Escalate again?').waitFor();
-    await dialog.getByRole('button', { name: 'Escalate again' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => item.count(), { timeout: TIMEOUT }).toBe(2);
     await stateOf(item.first()).toBe('Linked');

@@ -98,7 +98,7 @@ describe('connecting Kustomer in the browser', () => {
     for (const name of ['Escalations', 'Billing Team']) await teams.getByText(name, { exact: true }).waitFor();
 
     // 4. Let agents escalate to VIP: the box ticks at once and the change is saved.
-    const vip = queues.getByRole('checkbox', { name: 'VIP Agents may escalate here' });
+    const vip = queues.getByRole('checkbox', { name: 'VIP: agents may escalate here', exact: true });
     expect(await vip.isChecked()).toBe(false);
     const isPatch = (r: { url(): string; method(): string }) => r.url().endsWith('/api/v1/integrations/kustomer') && r.method() === 'PATCH';
     const [saved] = await Promise.all([page.waitForResponse((r) => isPatch(r.request())), vip.check()]);
@@ -111,7 +111,7 @@ describe('connecting Kustomer in the browser', () => {
     await page.getByRole('button', { name: 'Re-sync' }).click();
     await queues.getByText('Tier 3 Escalations', { exact: true }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Tier 3 Escalations' }).waitFor();
-    expect(await queues.getByRole('checkbox', { name: 'Tier 3 Escalations Agents may escalate here' }).isChecked()).toBe(false);
+    expect(await queues.getByRole('checkbox', { name: 'Tier 3 Escalations: agents may escalate here', exact: true }).isChecked()).toBe(false);
 
     // The deleted queue stays listed, marked, and cannot be switched on; VIP is still enabled after the sync.
     const billing = queues.getByTestId('kustomer-target').filter({ hasText: /^Billing/ });
@@ -126,7 +126,7 @@ describe('connecting Kustomer in the browser', () => {
         ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something broke' } }) })
         : route.continue(),
     );
-    const defaultQueue = queues.getByRole('checkbox', { name: 'Default Queue Agents may escalate here' });
+    const defaultQueue = queues.getByRole('checkbox', { name: 'Default Queue: agents may escalate here', exact: true });
     await defaultQueue.click();
     await page.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
     await expect.poll(() => defaultQueue.isChecked(), { timeout: TIMEOUT }).toBe(false);

@@ -9,6 +9,11 @@ export interface EscalationView {
   destination: string;
   origin: 'created' | 'linked_existing';
   target: { kind: 'queue' | 'team'; id: string; name: string | null } | null;
+  /**
+   * Whether agents may still escalate to the target (enabled, and still in the destination at the last sync); null
+   * without a target. A failed escalation whose target is gone can be retried to another queue or team.
+   */
+  targetAvailable: boolean | null;
   channel: string | null;
   priority: number | null;
   subject: string;
@@ -27,13 +32,14 @@ export interface EscalationView {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export function escalationView(r: EscalationRow & { requested_by_name: string | null }): EscalationView {
+export function escalationView(r: EscalationRow & { requested_by_name: string | null; target_usable: boolean | number | null }): EscalationView {
   return {
     id: r.id,
     requestId: r.request_id,
     destination: r.provider,
     origin: r.origin,
     target: r.target_kind && r.target_remote_id ? { kind: r.target_kind, id: r.target_remote_id, name: r.target_name } : null,
+    targetAvailable: r.target_kind && r.target_remote_id ? Boolean(r.target_usable) : null,
     channel: r.channel,
     priority: r.priority,
     subject: r.subject,
@@ -52,7 +58,26 @@ export function escalationView(r: EscalationRow & { requested_by_name: string | 
 }
 
 const viewQuery = (q: Queryable) =>
-  q.selectFrom('escalations as e').leftJoin('users as u', 'u.id', 'e.requested_by_id').selectAll('e').select('u.name as requested_by_name');
+  q
+    .selectFrom('escalations as e')
+    .leftJoin('users as u', 'u.id', 'e.requested_by_id')
+    .selectAll('e')
+    .select('u.name as requested_by_name')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('destination_targets as t')
+            .innerJoin('destination_connections as c', 'c.id', 't.connection_id')
+            .select('t.remote_id')
+            .whereRef('c.provider', '=', 'e.provider')
+            .whereRef('t.kind', '=', 'e.target_kind')
+            .whereRef('t.remote_id', '=', 'e.target_remote_id')
+            .where('t.enabled', '=', true)
+            .where('t.available', '=', true),
+        )
+        .as('target_usable'),
+    );
 
 export async function getEscalationView(q: Queryable, id: string): Promise<EscalationView | undefined> {
   const r = await viewQuery(q).where('e.id', '=', id).executeTakeFirst();
@@ -75,7 +100,7 @@ export async function findEscalation(q: Queryable, id: string): Promise<Escalati
 export type EscalationPatch = Partial<
   Pick<
     EscalationRow,
-    'state' | 'contact_remote_id' | 'remote_id' | 'remote_url' | 'remote_status' | 'remote_updated_at' | 'message_posted' | 'attempts' | 'last_error' | 'last_error_kind' | 'next_attempt_at' | 'linked_at'
+    'state' | 'contact_remote_id' | 'remote_id' | 'remote_url' | 'remote_status' | 'remote_updated_at' | 'message_posted' | 'attempts' | 'last_error' | 'last_error_kind' | 'next_attempt_at' | 'linked_at' | 'target_kind' | 'target_remote_id' | 'target_name'
   >
 >;
 

@@ -23,6 +23,7 @@ export const EscalationSchema = z
     destination: z.string(),
     origin: z.enum(['created', 'linked_existing']),
     target: z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() }).nullable(),
+    targetAvailable: z.boolean().nullable().openapi({ description: 'Whether agents may still escalate to the target (enabled and still in the destination); null without a target. When false on a failed escalation, retry it with another queueId or teamId.' }),
     channel: z.string().nullable(),
     priority: z.number().nullable(),
     subject: z.string(),
@@ -68,8 +69,9 @@ escalationRoutes.openapi(
           teamId: z.string().max(100).optional(),
           channel: z.string().max(50),
           priority: z.int(),
-          subject: z.string().trim().min(1).max(256),
-          message: z.string().trim().min(1).max(50_000),
+          // Lengths are checked by the use case (422 on the field, with the limit), never cut.
+          subject: z.string().trim().min(1),
+          message: z.string().trim().min(1),
           confirm: z.boolean().optional(),
         }),
       ),
@@ -125,6 +127,11 @@ escalationRoutes.openapi(
               defaultPriority: z.number(),
             }),
           ),
+          limits: z.object({ subject: z.number(), message: z.number() }).openapi({ description: 'The longest subject and message accepted (characters); longer is refused with 422, never cut' }),
+          openEscalation: z
+            .object({ id: z.uuid(), state: z.enum(ESCALATION_STATES), target: z.string().nullable(), conversationId: z.string().nullable(), createdAt: z.string() })
+            .nullable()
+            .openapi({ description: 'The newest escalation of the request still open; submitting then needs confirm: true' }),
         }),
       ),
       ...errors(401, 403, 404),
@@ -142,16 +149,17 @@ escalationRoutes.openapi(
     path: '/requests/{id}/escalations/link',
     tags,
     summary: 'Link the request to a conversation that already exists (checked against the destination); no conversation is created',
+    description: '409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ destination: Destination, conversationId: ConversationId })) },
+    request: { params: IdParam, body: jsonBody(z.strictObject({ destination: Destination, conversationId: ConversationId, confirm: z.boolean().optional() })) },
     responses: { 202: json(EscalationSchema, 'Accepted: the back-link is being posted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
   async (c) => {
     const actor = requireUser(c);
     const requestId = await requestIdOr404(c, c.req.valid('param').id);
     const body = c.req.valid('json');
-    return c.json(await linkExistingConversation(c.var.deps, actor, requestId, body.destination, body.conversationId), 202);
+    return c.json(await linkExistingConversation(c.var.deps, actor, requestId, body.destination, body.conversationId, body.confirm ?? false), 202);
   },
 );
 
@@ -178,13 +186,18 @@ escalationRoutes.openapi(
     method: 'post',
     path: '/escalations/{id}/retry',
     tags,
-    summary: 'Retry a failed escalation from the step that failed',
+    summary: 'Retry a failed escalation from the step that failed, optionally to another queue or team',
+    description:
+      'Without a body, delivery starts again from the step that failed. With queueId or teamId (an enabled one), a failed escalation that created nothing goes there instead, e.g. when its queue was deleted in Kustomer (409 when the conversation already exists).',
     security,
     middleware: staff,
-    request: { params: IdParam },
-    responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(401, 403, 404, 409, 422) },
+    request: {
+      params: IdParam,
+      body: { required: false, content: { 'application/json': { schema: z.strictObject({ queueId: z.string().min(1).max(100).optional(), teamId: z.string().min(1).max(100).optional() }) } } },
+    },
+    responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
-  async (c) => c.json(await retryEscalation(c.var.deps, requireUser(c), c.req.valid('param').id), 202),
+  async (c) => c.json(await retryEscalation(c.var.deps, requireUser(c), c.req.valid('param').id, c.req.valid('json') ?? {}), 202),
 );
 
 escalationRoutes.openapi(
@@ -193,10 +206,14 @@ escalationRoutes.openapi(
     path: '/escalations/{id}/relink',
     tags,
     summary: 'Re-link by hand to a conversation id (checked against the destination), then post the back-link',
+    description: '409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: ConversationId })) },
+    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: ConversationId, confirm: z.boolean().optional() })) },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
-  async (c) => c.json(await relinkEscalation(c.var.deps, requireUser(c), c.req.valid('param').id, c.req.valid('json').conversationId), 202),
+  async (c) => {
+    const body = c.req.valid('json');
+    return c.json(await relinkEscalation(c.var.deps, requireUser(c), c.req.valid('param').id, body.conversationId, body.confirm ?? false), 202);
+  },
 );

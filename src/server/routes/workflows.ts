@@ -5,6 +5,7 @@ import { workflowExamples } from '../../core/workflow-examples.ts';
 import { WorkflowDefinition } from '../../core/workflow-definition.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { listRunViews, listVersions, listWorkflowViews } from '../../db/repositories/workflows.ts';
+import { listWorkflowsWithProblems } from '../../usecases/workflows/workflow-problems.ts';
 import { dryRun } from '../../usecases/workflows/dry-run.ts';
 import { retryRun } from '../../usecases/workflows/retry-run.ts';
 import { createWorkflow, setWorkflowEnabled, updateWorkflow } from '../../usecases/workflows/save-workflow.ts';
@@ -39,6 +40,16 @@ const WorkflowSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     stats: z.object({ runs: z.number(), running: z.number(), waiting: z.number(), failed: z.number() }),
+    problems: z
+      .array(
+        z.object({
+          path: z.string(),
+          kind: z.enum(['target_missing', 'target_disabled']),
+          target: z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() }),
+          message: z.string(),
+        }),
+      )
+      .openapi({ description: 'What would make a run fail: a conversation step whose queue or team no longer exists in Kustomer, or is no longer enabled' }),
   })
   .openapi('Workflow');
 const RunSchema = z
@@ -60,14 +71,14 @@ const RunSchema = z
 const SaveBody = z.strictObject({ name: z.string().trim().min(1).max(120), description: z.string().max(2000).optional(), enabled: z.boolean().optional(), definition: Definition });
 
 async function one(c: { var: { deps: { db: Parameters<typeof listWorkflowViews>[0] } } }, id: string) {
-  const [wf] = await listWorkflowViews(c.var.deps.db, id);
+  const [wf] = await listWorkflowsWithProblems(c.var.deps.db, id);
   if (!wf) throw notFound('Workflow');
   return wf;
 }
 
 workflowRoutes.openapi(
   createRoute({ method: 'get', path: '/workflows', tags, summary: 'All workflows with their current version and run counts', security, middleware: admin, responses: { 200: json(z.object({ items: z.array(WorkflowSchema) })), ...errors(401, 403) } }),
-  async (c) => c.json({ items: await listWorkflowViews(c.var.deps.db) }, 200),
+  async (c) => c.json({ items: await listWorkflowsWithProblems(c.var.deps.db) }, 200),
 );
 
 workflowRoutes.openapi(
@@ -130,7 +141,21 @@ workflowRoutes.openapi(
     middleware: admin,
     request: { params: IdParam, body: jsonBody(z.strictObject({ requestId: z.uuid() })) },
     responses: {
-      200: json(z.object({ triggerMatches: z.boolean(), conditions: z.array(z.object({ rule: z.unknown(), holds: z.boolean() })), steps: z.array(z.object({ path: z.string(), type: z.string(), name: z.string().nullable(), summary: z.string(), wouldRun: z.boolean(), note: z.string().nullable() })) })),
+      200: json(z.object({ triggerMatches: z.boolean(), conditions: z.array(z.object({ rule: z.unknown(), holds: z.boolean() })), steps: z.array(
+            z.object({
+              path: z.string(),
+              type: z.string(),
+              name: z.string().nullable(),
+              summary: z.string(),
+              wouldRun: z.boolean(),
+              note: z.string().nullable(),
+              approvers: z.array(z.string()).nullable().openapi({ description: 'An approval step: the people it would ask, by name, in order' }),
+              message: z
+                .object({ to: z.string().nullable(), subject: z.string().nullable(), body: z.string() })
+                .nullable()
+                .openapi({ description: 'What the step would send or write, rendered for this request' }),
+            }),
+          ) })),
       ...errors(400, 401, 403, 404),
     },
   }),

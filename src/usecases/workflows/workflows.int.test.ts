@@ -60,13 +60,15 @@ const pendingFor = async (who: TestUser) => (await t.api(who, 'GET', '/api/v1/ap
 const timeline = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline?limit=1000`)).body.items as any[];
 
 describe('the shipped examples', () => {
-  it('Customer escalation: a new request of the service gets a Kustomer conversation, priority High, and the requester is told', async () => {
+  it('Customer escalation: a new request of the service is set High first, so its Kustomer conversation is created at High; the requester is told', async () => {
     await createWorkflow('Customer escalation', examples[0]!.definition);
     const r = await file(riley, { serviceId: service.id });
     const [run] = await runState(r.id, ['succeeded']);
-    expect(run.steps.map((s: any) => [s.type, s.state])).toEqual([['create_conversation', 'succeeded'], ['set_priority', 'succeeded'], ['notify', 'succeeded']]);
-    const conv = emulator.control.conversations('acme').find((c) => c.id === run.steps[0].result.conversationId)!;
+    expect(run.steps.map((s: any) => [s.type, s.state])).toEqual([['set_priority', 'succeeded'], ['create_conversation', 'succeeded'], ['notify', 'succeeded']]);
+    const conv = emulator.control.conversations('acme').find((c) => c.id === run.steps[1].result.conversationId)!;
     expect((conv.relationships as any).queue.data.id).toBe(demo.queues.tier2Support.id);
+    // The default priority map sends high as Kustomer's 4 (3 is Kustomer's normal).
+    expect((conv.attributes as any).priority).toBe(4);
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.priority).toBe('high');
     const notes = (await t.api(riley, 'GET', '/api/v1/notifications')).body;
     expect(notes.items[0].title).toBe(`${r.key} is with our support team`);
@@ -328,6 +330,38 @@ describe('steps and triggers', () => {
     expect(missing.body.error.code).toBe('not_found');
     const wf = await createWorkflow('Quiet', examples[1]!.definition, false);
     expect((await t.api(admin, 'GET', `/api/v1/workflows/${wf.id}/runs`)).body).toEqual({ items: [] });
+  });
+
+  it('dry run names the approver it would ask and renders the messages it would send', async () => {
+    const wf = await createWorkflow('Dry approver', examples[1]!.definition, false);
+    const r = await file(riley, { title: 'VIP refund' });
+    const dry = (await t.api(admin, 'POST', `/api/v1/workflows/${wf.id}/dry-run`, { requestId: r.id })).body;
+    const [approval, conversation, notify] = dry.steps;
+    expect(approval.approvers).toEqual(['Morgan Manager']);
+    expect(approval.note).toBe('Asks Morgan Manager; the run waits here for the decision (due in 24 h)');
+    expect(approval.message).toEqual({ to: 'Morgan Manager', subject: `Approval needed: ${r.key} VIP refund`, body: `Hand ${r.key} "VIP refund" to the VIP specialists in Kustomer?` });
+    expect(conversation.message.subject).toBe('[VIP] VIP refund');
+    expect(conversation.message.body).toContain(`Requested by Riley Requester <${riley.email}>`);
+    expect(notify.message).toMatchObject({ to: `Riley Requester <${riley.email}>`, subject: `${r.key} is with our VIP specialists` });
+    expect(notify.message.body).not.toContain('{{');
+    expect(await runsOf(r.id)).toEqual([]);
+  });
+
+  it('flags in the list a workflow whose conversation step points at a queue deleted in Kustomer, by the queue\'s name', async () => {
+    const gone = emulator.control.createQueue({ org: 'acme', name: 'Returns desk' });
+    await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
+    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: gone.id, enabled: true }] });
+    const def = structuredClone(examples[0]!.definition) as any;
+    def.steps[1].queueId = gone.id;
+    const wf = await createWorkflow('Returns', def, false);
+    const listed = async () => ((await t.api(admin, 'GET', '/api/v1/workflows')).body.items as any[]).find((w) => w.id === wf.id);
+    expect((await listed()).problems).toEqual([]);
+    emulator.control.deleteQueue({ org: 'acme', id: gone.id });
+    await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
+    expect((await listed()).problems).toEqual([
+      { path: '1', kind: 'target_missing', target: { kind: 'queue', id: gone.id, name: 'Returns desk' }, message: 'The queue “Returns desk” no longer exists in Kustomer' },
+    ]);
+    expect((await t.api(admin, 'GET', `/api/v1/workflows/${wf.id}`)).body.problems).toHaveLength(1);
   });
 
   it('dry-runs a workflow on a request without changing it', async () => {

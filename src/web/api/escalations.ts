@@ -25,6 +25,8 @@ export interface Escalation {
   destination: string;
   origin: 'created' | 'linked_existing';
   target: EscalationTarget | null;
+  /** Whether agents may still escalate to the target; false on a failed one: retry it to another queue or team. */
+  targetAvailable: boolean | null;
   channel: string | null;
   priority: number | null;
   subject: string;
@@ -55,6 +57,10 @@ export interface EscalationDestination {
 export interface EscalationOptions {
   draft: { subject: string; message: string };
   destinations: EscalationDestination[];
+  /** The longest subject and message the API takes; longer is refused (422), never cut. */
+  limits: { subject: number; message: number };
+  /** The request's open escalation, so the form warns as it opens. */
+  openEscalation: { id: string; state: EscalationState; target: string | null; conversationId: string | null; createdAt: string } | null;
 }
 
 export interface EscalateBody {
@@ -148,19 +154,28 @@ export function openEscalationConflict(err: unknown): { openEscalationId: string
   return { openEscalationId: typeof d.openEscalationId === 'string' ? d.openEscalationId : null };
 }
 
+/** Retry from the failed step; with a queue or team, a failed escalation that created nothing goes there instead. */
 export function useRetryEscalation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => post<Escalation>(`/escalations/${id}/retry`),
+    mutationFn: ({ id, to }: { id: string; to?: { queueId: string } | { teamId: string } }) => post<Escalation>(`/escalations/${id}/retry`, to),
     onSuccess: (e) => remember(qc, e),
     onError: () => qc.invalidateQueries({ queryKey: keys.escalations }),
   });
 }
 
+/** The other request a conversation is linked to, from a 409 of link or re-link ("asks first"); null otherwise. */
+export function linkedElsewhere(err: unknown): { requestId: string; requestKey: string; title: string } | null {
+  if (!(err instanceof ApiError) || err.status !== 409 || !err.details || typeof err.details !== 'object') return null;
+  const l = (err.details as { linkedTo?: { requestId?: unknown; requestKey?: unknown; title?: unknown } }).linkedTo;
+  return l && typeof l.requestId === 'string' && typeof l.requestKey === 'string' ? { requestId: l.requestId, requestKey: l.requestKey, title: typeof l.title === 'string' ? l.title : '' } : null;
+}
+
 export function useRelinkEscalation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, conversationId }: { id: string; conversationId: string }) => post<Escalation>(`/escalations/${id}/relink`, { conversationId }),
+    mutationFn: ({ id, conversationId, confirm }: { id: string; conversationId: string; confirm?: boolean }) =>
+      post<Escalation>(`/escalations/${id}/relink`, { conversationId, ...(confirm ? { confirm: true } : {}) }),
     onSuccess: (e) => remember(qc, e),
   });
 }
@@ -168,7 +183,8 @@ export function useRelinkEscalation() {
 export function useLinkExistingConversation(requestId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (conversationId: string) => post<Escalation>(`/requests/${requestId}/escalations/link`, { destination: 'kustomer', conversationId }),
+    mutationFn: ({ conversationId, confirm }: { conversationId: string; confirm?: boolean }) =>
+      post<Escalation>(`/requests/${requestId}/escalations/link`, { destination: 'kustomer', conversationId, ...(confirm ? { confirm: true } : {}) }),
     onSuccess: (e) => remember(qc, e),
   });
 }

@@ -29,6 +29,15 @@ export interface Workflow {
   createdAt: string;
   updatedAt: string;
   stats: WorkflowStats;
+  /** What would make a run fail: a conversation step whose queue or team is gone from Kustomer, or not enabled. */
+  problems: WorkflowProblem[];
+}
+
+export interface WorkflowProblem {
+  path: string;
+  kind: 'target_missing' | 'target_disabled';
+  target: { kind: 'queue' | 'team'; id: string; name: string | null };
+  message: string;
 }
 
 export interface WorkflowVersion {
@@ -81,7 +90,18 @@ export interface DryRunResult {
   /** The event is ignored: true when the trigger's conditions hold for the request. */
   triggerMatches: boolean;
   conditions: { rule: ConditionRule; holds: boolean }[];
-  steps: { path: string; type: string; name: string | null; summary: string; wouldRun: boolean; note: string | null }[];
+  steps: {
+    path: string;
+    type: string;
+    name: string | null;
+    summary: string;
+    wouldRun: boolean;
+    note: string | null;
+    /** An approval: who it would ask, by name. */
+    approvers: string[] | null;
+    /** What the step would send or write, rendered for the request. */
+    message: { to: string | null; subject: string | null; body: string } | null;
+  }[];
 }
 
 export interface WorkflowInput {

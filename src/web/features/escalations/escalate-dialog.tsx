@@ -1,10 +1,11 @@
 /**
  * "Escalate ticket" (side panel → Actions, or `e` on a request): a dialog with the destination, queue or team,
- * channel, priority, subject and message, pre-filled from the request. Ctrl/Cmd+Enter sends, Esc closes. When the
- * request already has an open escalation the API answers 409: the dialog asks, then sends again with confirm.
- * When Kustomer cannot take escalations (not connected, refused key, nothing enabled) it says so instead.
+ * channel, priority, subject and message, pre-filled from the request. Ctrl/Cmd+Enter sends; Esc or Cancel closes,
+ * after asking when the form was edited. Subject and message count their characters against the API's limits and
+ * are never cut. When the request already has an open escalation the dialog says so as it opens (and the 409 of a
+ * race still asks). When Kustomer cannot take escalations (not connected, refused key, nothing enabled) it says so.
  */
-import { type FormEvent, Fragment, type KeyboardEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, Fragment, type KeyboardEvent, type MutableRefObject, type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { fieldErrors } from '../../api/client.ts';
 import {
@@ -20,6 +21,8 @@ import { useMappedValues } from '../../api/field-mappings.ts';
 import type { RequestDetail } from '../../api/types.ts';
 import { Field } from '../../ui/field.tsx';
 import { isSubmitChord, useHotkeys } from '../../ui/hotkeys.ts';
+import { CharCount, count } from '../../ui/char-count.tsx';
+import { DiscardQuestion } from '../../ui/discard-question.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { mappedValueText } from '../settings/field-mapping-format.ts';
@@ -30,20 +33,33 @@ const SETTINGS = '/settings/integrations/kustomer';
 /** The Actions button, and the `e` shortcut; staff only (the side panel mounts it for staff). */
 export function EscalateButton({ request }: { request: RequestDetail }) {
   const [open, setOpen] = useState(false);
+  // The open form keeps the dialog open to ask when it holds edits; it answers true when it asked.
+  const askBeforeClose = useRef<() => boolean>(() => false);
+  const requestClose = () => {
+    if (!askBeforeClose.current()) setOpen(false);
+  };
   useHotkeys({ e: () => setOpen(true) });
   return (
     <>
       <button type="button" className="btn btn-small" aria-haspopup="dialog" title="Escalate ticket (e)" onClick={() => setOpen(true)}>
         Escalate ticket
       </button>
-      <Modal title="Escalate ticket" open={open} onClose={() => setOpen(false)} wide>
-        <EscalateDialogBody request={request} onClose={() => setOpen(false)} />
+      <Modal title="Escalate ticket" open={open} onClose={requestClose} wide>
+        <EscalateDialogBody request={request} onClose={() => setOpen(false)} onRequestClose={requestClose} askBeforeClose={askBeforeClose} />
       </Modal>
     </>
   );
 }
 
-function EscalateDialogBody({ request, onClose }: { request: RequestDetail; onClose: () => void }) {
+interface CloseProps {
+  /** Closes at once (after sending, or when nothing was typed). */
+  onClose: () => void;
+  /** Cancel: closes, or asks first when the form holds edits. */
+  onRequestClose: () => void;
+  askBeforeClose: MutableRefObject<() => boolean>;
+}
+
+function EscalateDialogBody({ request, onClose, onRequestClose, askBeforeClose }: { request: RequestDetail } & CloseProps) {
   const options = useEscalationOptions(request.id);
   if (options.isPending) {
     return (
@@ -72,7 +88,7 @@ function EscalateDialogBody({ request, onClose }: { request: RequestDetail; onCl
       </div>
     );
   }
-  return <EscalateForm request={request} options={options.data} destination={destination} onClose={onClose} />;
+  return <EscalateForm request={request} options={options.data} destination={destination} onClose={onClose} onRequestClose={onRequestClose} askBeforeClose={askBeforeClose} />;
 }
 
 /** Why the destination cannot take an escalation now, in words with the way out; null when it can. */
@@ -126,39 +142,66 @@ function EscalateForm({
   options,
   destination,
   onClose,
+  onRequestClose,
+  askBeforeClose,
 }: {
   request: RequestDetail;
   options: EscalationOptions;
   destination: EscalationDestination;
-  onClose: () => void;
-}) {
+} & CloseProps) {
   const escalate = useEscalate(request.id);
   const targets = [...destination.queues.map((q) => `queue:${q.id}`), ...destination.teams.map((t) => `team:${t.id}`)];
-  const [target, setTarget] = useState(targets.length === 1 ? targets[0]! : '');
-  const [channel, setChannel] = useState(destination.channels.includes('email') ? 'email' : (destination.channels[0] ?? 'email'));
   const { min, max } = destination.priorityRange;
-  const [priority, setPriority] = useState(Math.min(max, Math.max(min, destination.defaultPriority)));
-  const [subject, setSubject] = useState(options.draft.subject);
-  const [message, setMessage] = useState(options.draft.message);
+  const initial = {
+    target: targets.length === 1 ? targets[0]! : '',
+    channel: destination.channels.includes('email') ? 'email' : (destination.channels[0] ?? 'email'),
+    priority: Math.min(max, Math.max(min, destination.defaultPriority)),
+    subject: options.draft.subject,
+    message: options.draft.message,
+  };
+  const [target, setTarget] = useState(initial.target);
+  const [channel, setChannel] = useState(initial.channel);
+  const [priority, setPriority] = useState(initial.priority);
+  const [subject, setSubject] = useState(initial.subject);
+  const [message, setMessage] = useState(initial.message);
   const [checked, setChecked] = useState(false);
-  /** Set when the API answered 409: the dialog asks before sending again with confirm. */
+  /** Set when the API answered 409 (someone escalated meanwhile): the dialog asks before sending again with confirm. */
   const [conflict, setConflict] = useState<{ openEscalationId: string | null } | null>(null);
+  /** Esc or Cancel on an edited form: "Discard this escalation?" inside the dialog. */
+  const [askingDiscard, setAskingDiscard] = useState(false);
+  const edited = target !== initial.target || channel !== initial.channel || priority !== initial.priority || subject !== initial.subject || message !== initial.message;
+  useEffect(() => {
+    askBeforeClose.current = () => {
+      if (!edited || escalate.isSuccess) return false;
+      // Asked already: a second Esc means "keep editing", as Esc leaves any question.
+      setAskingDiscard((asking) => !asking);
+      return true;
+    };
+    return () => {
+      askBeforeClose.current = () => false;
+    };
+  }, [askBeforeClose, edited, escalate.isSuccess]);
 
+  const limits = options.limits;
+  const subjectOver = subject.trim().length > limits.subject;
+  const messageOver = message.trim().length > limits.message;
   const serverErrors = fieldErrors(escalate.error);
   const errors = {
     target: (checked && !target ? 'Choose a queue or team' : undefined) ?? serverErrors.queueId ?? serverErrors.teamId,
     channel: serverErrors.channel,
     priority: serverErrors.priority,
-    subject: (checked && !subject.trim() ? 'Write a subject' : undefined) ?? serverErrors.subject,
-    message: (checked && !message.trim() ? 'Write a message' : undefined) ?? serverErrors.message,
+    subject: (checked && !subject.trim() ? 'Write a subject' : undefined) ?? (subjectOver ? tooLong(subject.trim().length, limits.subject) : undefined) ?? serverErrors.subject,
+    message: (checked && !message.trim() ? 'Write a message' : undefined) ?? (messageOver ? tooLong(message.trim().length, limits.message) : undefined) ?? serverErrors.message,
   };
   const fieldProblem = Object.values(serverErrors).length > 0;
   // The send button names where the escalation goes, as the composer's names who reads a comment.
   const targetName = [...destination.queues, ...destination.teams].find((x) => target.endsWith(`:${x.id}`))?.name;
+  // Warned as the form opened: sending is the agent's answer, so it goes with confirm.
+  const openAlready = options.openEscalation;
 
   const send = (confirm: boolean) => {
     setChecked(true);
-    if (escalate.isPending || !target || !subject.trim() || !message.trim()) return;
+    if (escalate.isPending || !target || !subject.trim() || !message.trim() || subjectOver || messageOver) return;
     const [kind, id] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
     const body: EscalateBody = {
       destination: destination.id,
@@ -174,12 +217,12 @@ function EscalateForm({
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    send(!!conflict);
+    send(!!conflict || !!openAlready);
   };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (isSubmitChord(e)) {
+    if (isSubmitChord(e) && !askingDiscard) {
       e.preventDefault();
-      send(!!conflict);
+      send(!!conflict || !!openAlready);
     }
   };
 
@@ -188,27 +231,32 @@ function EscalateForm({
       <form className="stack" onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label="Confirm escalation">
         <ConflictQuestion openEscalationId={conflict.openEscalationId} />
         <ErrorBanner error={openEscalationConflict(escalate.error) ? null : escalate.error} title="Not escalated" />
-        <div className="form-actions dialog-footer">
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => {
-              setConflict(null);
-              escalate.reset();
-            }}
-          >
-            Back
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={escalate.isPending} autoFocus>
-            {escalate.isPending ? 'Escalating…' : 'Escalate again'}
-          </button>
-        </div>
+        {askingDiscard ? (
+          <DiscardQuestion onKeep={() => setAskingDiscard(false)} onDiscard={onClose} />
+        ) : (
+          <div className="form-actions dialog-footer">
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                setConflict(null);
+                escalate.reset();
+              }}
+            >
+              Back
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={escalate.isPending} autoFocus>
+              {escalate.isPending ? 'Escalating…' : 'Escalate again'}
+            </button>
+          </div>
+        )}
       </form>
     );
   }
 
   return (
     <form className="stack escalate-form" onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate aria-label="Escalate ticket">
+      {openAlready && <OpenEscalationWarning open={openAlready} />}
       <div className="grid-2">
         <Field label="Destination">
           {(id) => (
@@ -272,45 +320,70 @@ function EscalateForm({
         </Field>
         <Field label="Subject" required error={errors.subject} className="span-2">
           {(id, d) => (
-            <input
-              id={id}
-              type="text"
-              value={subject}
-              maxLength={256}
-              aria-describedby={d}
-              aria-invalid={errors.subject ? true : undefined}
-              onChange={(e) => setSubject(e.target.value)}
-            />
+            <>
+              <input
+                id={id}
+                type="text"
+                value={subject}
+                aria-describedby={[`${id}-count`, d].filter(Boolean).join(' ')}
+                aria-invalid={errors.subject ? true : undefined}
+                onChange={(e) => setSubject(e.target.value)}
+              />
+              <CharCount id={`${id}-count`} length={subject.trim().length} max={limits.subject} testId="subject-count" />
+            </>
           )}
         </Field>
         <Field label="Message" required error={errors.message} hint="Who reads it: the Kustomer team, as the conversation's first message from the customer (Kustomer sends it to no one). Bridgedesk adds a link back to this request as a note." className="span-2">
           {(id, d) => (
-            <textarea
-              id={id}
-              rows={10}
-              value={message}
-              maxLength={50_000}
-              aria-describedby={d}
-              aria-invalid={errors.message ? true : undefined}
-              onChange={(e) => setMessage(e.target.value)}
-            />
+            <>
+              <textarea
+                id={id}
+                rows={10}
+                value={message}
+                aria-describedby={[`${id}-count`, d].filter(Boolean).join(' ')}
+                aria-invalid={errors.message ? true : undefined}
+                onChange={(e) => setMessage(e.target.value)}
+              />
+              <CharCount id={`${id}-count`} length={message.trim().length} max={limits.message} testId="message-count" />
+            </>
           )}
         </Field>
       </div>
       <MappedValues requestId={request.id} />
       <ErrorBanner error={fieldProblem || openEscalationConflict(escalate.error) ? null : escalate.error} title="Not escalated" />
-      <div className="form-actions dialog-footer">
-        <span className="muted small dialog-hint">
-          <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to escalate · <kbd>Esc</kbd> to close
-        </span>
-        <button type="button" className="btn btn-ghost" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={escalate.isPending}>
-          {escalate.isPending ? 'Escalating…' : targetName ? `Escalate to ${targetName}` : 'Escalate'}
-        </button>
-      </div>
+      {askingDiscard ? (
+        <DiscardQuestion onKeep={() => setAskingDiscard(false)} onDiscard={onClose} />
+      ) : (
+        <div className="form-actions dialog-footer">
+          <span className="muted small dialog-hint">
+            <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to escalate · <kbd>Esc</kbd> to close
+          </span>
+          <button type="button" className="btn btn-ghost" onClick={onRequestClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={escalate.isPending}>
+            {escalate.isPending ? 'Escalating…' : `Escalate${openAlready ? ' again' : ''}${targetName ? ` to ${targetName}` : ''}`}
+          </button>
+        </div>
+      )}
     </form>
+  );
+}
+
+const tooLong = (length: number, max: number) => `Too long: ${count(length)} of ${count(max)} characters. Shorten it by ${count(length - max)}; nothing is cut for you.`;
+
+/** Shown as the form opens: "This request already has an open escalation (Linked, Tier 2 Support)…". */
+function OpenEscalationWarning({ open }: { open: NonNullable<EscalationOptions['openEscalation']> }) {
+  const what = [stateLabel(open.state), open.target].filter(Boolean).join(', ');
+  return (
+    <div className="banner banner-warning" role="status" data-testid="escalate-open-warning">
+      <div className="stack-tight">
+        <strong>This request already has an open escalation ({what}).</strong>
+        <span>
+          Escalating again creates another Kustomer conversation{open.conversationId ? <> besides <code>{open.conversationId}</code></> : null}.
+        </span>
+      </div>
+    </div>
   );
 }
 

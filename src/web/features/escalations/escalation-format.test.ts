@@ -12,6 +12,7 @@ function escalation(fields: Partial<Escalation> = {}): Escalation {
     destination: 'kustomer',
     origin: 'created',
     target: { kind: 'queue', id: 'q1', name: 'Tier 2 Support' },
+    targetAvailable: true,
     channel: 'email',
     priority: 1,
     subject: 'Test',

@@ -3,12 +3,13 @@
  * (id and "Open in Kustomer") once created, what went wrong and when it is retried, and Retry / Re-link when it
  * stopped; plus "Link existing conversation". Polled about every second while one is in flight.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import {
   type Escalation,
   isInFlight,
   useLinkExistingConversation,
   useRelinkEscalation,
+  useEscalationOptions,
   useRequestEscalations,
   useRetryEscalation,
 } from '../../api/escalations.ts';
@@ -55,8 +56,8 @@ export function EscalationsSection({ requestId }: { requestId: string }) {
           hint="A Kustomer conversation that already exists: Bridgedesk links it to this request and posts the back-link on it."
           pending={link.isPending}
           error={link.error}
-          onSubmit={(conversationId) =>
-            link.mutate(conversationId, {
+          onSubmit={(conversationId, confirm) =>
+            link.mutate({ conversationId, confirm }, {
               onSuccess: () => {
                 setLinking(false);
                 link.reset();
@@ -86,6 +87,9 @@ function EscalationItem({ escalation: e }: { escalation: Escalation }) {
   const problem = problemLine(e);
   const retrying = !!e.nextAttemptAt;
   const stopped = e.state === 'failed' || e.state === 'link_failed';
+  // Failed before anything was created, and its queue or team can no longer be escalated to: Retry would fail
+  // the same way, so the card offers the queues and teams that can.
+  const targetGone = e.state === 'failed' && !e.conversationId && e.targetAvailable === false;
   const target = e.target?.name ?? null;
   const by = e.requestedBy?.name;
 
@@ -141,32 +145,89 @@ function EscalationItem({ escalation: e }: { escalation: Escalation }) {
           hint="Checked with Kustomer; then the back-link is posted on that conversation."
           pending={relink.isPending}
           error={relink.error}
-          onSubmit={(conversationId) => relink.mutate({ id: e.id, conversationId }, { onSuccess: () => setRelinking(false) })}
+          onSubmit={(conversationId, confirm) => relink.mutate({ id: e.id, conversationId, confirm }, { onSuccess: () => setRelinking(false) })}
           onCancel={() => {
             setRelinking(false);
             relink.reset();
           }}
         />
+      ) : targetGone ? (
+        <RetryElsewhere escalation={e} retry={retry} />
       ) : (
         stopped && (
           <div className="action-buttons">
-            <button type="button" className="btn btn-small" disabled={retry.isPending} onClick={() => retry.mutate(e.id)}>
+            <button type="button" className="btn btn-small" disabled={retry.isPending} onClick={() => retry.mutate({ id: e.id })}>
               {retry.isPending ? 'Retrying…' : retrying ? 'Retry now' : 'Retry'}
             </button>
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => {
-                retry.reset();
-                setRelinking(true);
-              }}
-            >
-              Re-link
-            </button>
+            {/* Re-link points an existing conversation elsewhere: nothing to re-link when none was created. */}
+            {e.conversationId && (
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => {
+                  retry.reset();
+                  setRelinking(true);
+                }}
+              >
+                Re-link
+              </button>
+            )}
           </div>
         )
       )}
       <ErrorBanner error={retry.error} title="Not retried" />
     </li>
+  );
+}
+
+/**
+ * "Tier 2 Support is no longer available. Retry to: [VIP ▾] [Retry to VIP]": the enabled queues and teams of the
+ * Escalate form, fetched when the card needs them.
+ */
+function RetryElsewhere({ escalation: e, retry }: { escalation: Escalation; retry: ReturnType<typeof useRetryEscalation> }) {
+  const options = useEscalationOptions(e.requestId);
+  const destination = options.data?.destinations.find((d) => d.id === e.destination);
+  const choices = destination ? [...destination.queues.map((q) => ({ value: `queue:${q.id}`, name: q.name })), ...destination.teams.map((t) => ({ value: `team:${t.id}`, name: t.name }))] : [];
+  const [choice, setChoice] = useState('');
+  const selectId = useId();
+  const picked = choices.find((c) => c.value === choice) ?? (choices.length === 1 ? choices[0] : undefined);
+  const was = e.target?.name ?? 'Its queue';
+  const send = () => {
+    if (!picked || retry.isPending) return;
+    const [kind, id] = [picked.value.slice(0, picked.value.indexOf(':')), picked.value.slice(picked.value.indexOf(':') + 1)];
+    retry.mutate({ id: e.id, to: kind === 'queue' ? { queueId: id } : { teamId: id } });
+  };
+  return (
+    <div className="retry-elsewhere stack-tight" data-testid="retry-elsewhere">
+      <p className="small">
+        Nothing was created in {destinationName(e.destination)}, and {was} can no longer take escalations. Send it to another queue or team:
+      </p>
+      {options.isPending ? (
+        <p className="muted small">Loading queues and teams…</p>
+      ) : choices.length === 0 ? (
+        <p className="muted small">No other queue or team is enabled for escalation; ask an admin to enable one.</p>
+      ) : (
+        <div className="retry-elsewhere-row">
+          <label htmlFor={selectId} className="visually-hidden">
+            Retry to
+          </label>
+          <select id={selectId} value={picked?.value ?? ''} onChange={(ev) => setChoice(ev.target.value)}>
+            {!picked && (
+              <option value="" disabled>
+                Choose a queue or team…
+              </option>
+            )}
+            {choices.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="btn btn-small btn-primary" disabled={!picked || retry.isPending} onClick={send}>
+            {retry.isPending ? 'Retrying…' : picked ? `Retry to ${picked.name}` : 'Retry to…'}
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,9 +1,12 @@
 /**
  * A Kustomer conversation id, typed or pasted: "Re-link" an escalation to it, or "Link existing conversation" to
- * the request. Kustomer is asked whether the conversation exists before anything changes (422 otherwise).
+ * the request. Kustomer is asked whether the conversation exists before anything changes (422 otherwise). When the
+ * conversation is already linked to another request, the form names that request and asks before linking it here too.
  */
 import { type FormEvent, useState } from 'react';
+import { Link } from 'wouter';
 import { fieldErrors } from '../../api/client.ts';
+import { linkedElsewhere } from '../../api/escalations.ts';
 import { Field } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 
@@ -26,16 +29,19 @@ export function ConversationIdForm({
   hint: string;
   pending: boolean;
   error: unknown;
-  onSubmit: (conversationId: string) => void;
+  /** `confirm`: the agent agreed to link a conversation another request already holds. */
+  onSubmit: (conversationId: string, confirm: boolean) => void;
   onCancel: () => void;
 }) {
   const [value, setValue] = useState(initial);
   const [checked, setChecked] = useState(false);
   const fieldError = (checked && !value.trim() ? 'Paste the conversation id' : undefined) ?? fieldErrors(error).conversationId;
+  const holder = linkedElsewhere(error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setChecked(true);
-    if (value.trim() && !pending) onSubmit(value.trim());
+    // Asked and agreed: the same id goes again with confirm.
+    if (value.trim() && !pending) onSubmit(value.trim(), holder !== null);
   };
   return (
     <form className="conversation-form stack-tight" onSubmit={submit} noValidate aria-label={label}>
@@ -53,6 +59,7 @@ export function ConversationIdForm({
             placeholder="e.g. 5f1c2a9b3d4e5f6a7b8c9d0e"
             aria-describedby={d}
             aria-invalid={fieldError ? true : undefined}
+            readOnly={holder !== null}
             onChange={(e) => setValue(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Escape') {
@@ -63,10 +70,26 @@ export function ConversationIdForm({
           />
         )}
       </Field>
-      <ErrorBanner error={fieldErrors(error).conversationId ? null : error} />
+      {holder ? (
+        <div className="banner banner-warning" role="alert" data-testid="linked-elsewhere">
+          <div className="stack-tight">
+            <strong>
+              This conversation is already linked to{' '}
+              <Link href={`/requests/${holder.requestKey}`}>
+                {holder.requestKey}
+                {holder.title ? ` “${holder.title}”` : ''}
+              </Link>
+              .
+            </strong>
+            <span>Link it here too? Both requests will then follow the same Kustomer conversation.</span>
+          </div>
+        </div>
+      ) : (
+        <ErrorBanner error={fieldErrors(error).conversationId ? null : error} />
+      )}
       <div className="action-buttons">
         <button type="submit" className="btn btn-small btn-primary" disabled={pending}>
-          {pending ? pendingLabel : submitLabel}
+          {pending ? pendingLabel : holder ? `${submitLabel} here too` : submitLabel}
         </button>
         <button type="button" className="btn btn-small btn-ghost" onClick={onCancel}>
           Cancel

@@ -166,6 +166,9 @@ describe('escalation lines', () => {
 
   it('describes what agents did afterwards', () => {
     expect(entrySentence(byAda('escalation.retry_requested', {}))).toBe('Ada retried the escalation');
+    expect(entrySentence(byAda('escalation.retry_requested', { target: { kind: 'queue', id: 'q2', name: 'VIP' }, previousTarget: { kind: 'queue', id: 'q1', name: 'Doomed' } }))).toBe(
+      'Ada retried the escalation to VIP (instead of Doomed)',
+    );
     expect(entrySentence(byAda('escalation.relinked', { conversationId: CONV, url: URL, previousConversationId: PREV }))).toBe(
       'Ada re-linked the escalation to conversation 5f1c2a9b… (was 64aa00bb…)',
     );

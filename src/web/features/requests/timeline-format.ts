@@ -188,8 +188,12 @@ function describeEscalation(type: string, d: Data, ctx: TimelineContext): { part
       };
     case 'escalation.failed':
       return { parts: [`could not escalate to ${destination}${reason ? `: ${reason}` : ''}`], detail: 'nothing was created' };
-    case 'escalation.retry_requested':
-      return { parts: ['retried the escalation'] };
+    case 'escalation.retry_requested': {
+      // A retry to another queue or team names both (its queue was gone).
+      const to = str((d.target as { name?: unknown } | undefined)?.name);
+      const was = str((d.previousTarget as { name?: unknown } | null | undefined)?.name);
+      return { parts: [to ? `retried the escalation to ${to}` : 'retried the escalation'], detail: to && was ? `instead of ${was}` : undefined };
+    }
     case 'escalation.relinked': {
       const previous = str(d.previousConversationId);
       return {

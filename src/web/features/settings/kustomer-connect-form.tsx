@@ -1,6 +1,7 @@
 /**
  * The Authorize form (also "Replace key"): org name and API key, checked by Kustomer before anything is stored.
  * A refused key says "Invalid credentials"; a key lacking permissions lists them; an unreachable Kustomer says so.
+ * Another org than the connected one resets the queue and team choices: the form asks before sending it.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { fieldErrors } from '../../api/client.ts';
@@ -30,6 +31,8 @@ export function KustomerConnectForm({
   const errors = fieldErrors(connect.error);
   const orgError = errors.orgName;
   const switchingOrg = !!currentOrgName && !!orgName.trim() && orgName.trim().toLowerCase() !== currentOrgName;
+  /** The org the admin agreed to switch to (asked at submit); another edit of the name asks again. */
+  const [askingSwitch, setAskingSwitch] = useState(false);
   const keyError = problem?.kind === 'invalid_credentials' ? 'Kustomer refused this key' : errors.apiKey;
 
   // After a refused key, the cursor goes back to the key so the next paste replaces it.
@@ -37,8 +40,8 @@ export function KustomerConnectForm({
     if (problem?.kind === 'invalid_credentials') keyRef.current?.select();
   }, [problem?.kind]);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const send = () => {
+    setAskingSwitch(false);
     connect.mutate(
       { orgName: orgName.trim(), apiKey: apiKey.trim() },
       {
@@ -48,6 +51,12 @@ export function KustomerConnectForm({
         },
       },
     );
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (connect.isPending) return;
+    if (switchingOrg && !askingSwitch) return setAskingSwitch(true);
+    send();
   };
 
   return (
@@ -77,7 +86,10 @@ export function KustomerConnectForm({
               autoComplete="off"
               spellCheck={false}
               maxLength={100}
-              onChange={(e) => setOrgName(e.target.value)}
+              onChange={(e) => {
+                setOrgName(e.target.value);
+                setAskingSwitch(false);
+              }}
             />
             <span aria-hidden="true">.kustomerapp.com</span>
           </div>
@@ -138,8 +150,28 @@ export function KustomerConnectForm({
       )}
       {problem?.kind === 'other' && !orgError && !errors.apiKey && <ErrorBanner error={problem.error} title="Not connected" />}
 
+      {askingSwitch && switchingOrg ? (
+        <div className="banner banner-warning" role="alertdialog" aria-label="Switch Kustomer org?" aria-describedby="switch-org-text" data-testid="switch-org-question">
+          <div className="stack-tight">
+            <strong>
+              Switch from {currentOrgName} to {orgName.trim().toLowerCase()}?
+            </strong>
+            <span id="switch-org-text">
+              The queues and teams agents may escalate to in {currentOrgName} are reset: you choose them again for {orgName.trim().toLowerCase()}.
+            </span>
+          </div>
+          <div className="action-buttons">
+            <button type="button" className="btn btn-small" onClick={() => setAskingSwitch(false)} autoFocus>
+              Keep {currentOrgName}
+            </button>
+            <button type="button" className="btn btn-small btn-primary" disabled={connect.isPending} onClick={send}>
+              {connect.isPending ? 'Checking with Kustomer…' : 'Switch org'}
+            </button>
+          </div>
+        </div>
+      ) : null}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={connect.isPending || !orgName.trim() || !apiKey.trim()}>
+        <button type="submit" className="btn btn-primary" disabled={connect.isPending || !orgName.trim() || !apiKey.trim() || askingSwitch}>
           {connect.isPending ? 'Checking with Kustomer…' : submitLabel}
         </button>
         {onCancel && (

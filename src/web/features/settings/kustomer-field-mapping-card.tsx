@@ -1,10 +1,14 @@
 /**
  * "Field mapping" on Settings → Integrations → Kustomer: which request field (a built-in or a custom field) fills
- * which Kustomer conversation custom attribute. Rows are a draft until Save, which replaces the whole set; the
- * server checks every pair and a pair that cannot work is explained on its row ("Order total is a number;
- * orderNumberStr holds text"). Kustomer's attributes are read live; with none, the card says how to add them.
+ * which Kustomer conversation custom attribute. Rows are a draft until Save, which replaces the whole set. A pair
+ * that cannot work is explained on its row as soon as both sides are picked ("Order total is a number;
+ * orderNumberStr holds text", the server's rule and words), and Save refuses it; the server checks again.
+ * Kustomer's attributes are read live; with none, the card says how to add them.
  */
 import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 'react';
+// The server's own rule (pure core code), so a pair that cannot work is said as it is picked, in the same words Save
+// would refuse it with.
+import { mappingProblem, requestFieldInfo } from '../../../core/field-mapping.ts';
 import { useCustomFields } from '../../api/catalog.ts';
 import {
   type FieldMapping,
@@ -45,6 +49,14 @@ function Options({ choices, used, current }: { choices: Choice[]; used: Set<stri
   );
 }
 
+/** Why a fully picked row cannot work, by the same rule Save applies; null when it can (or is not picked yet). */
+function pairProblem(r: DraftRow, customFields: readonly CustomField[], remoteFields: readonly RemoteField[]): string | null {
+  if (!r.requestField || !r.remoteField) return null;
+  const source = requestFieldInfo(r.requestField, customFields);
+  const remote = remoteFields.find((f) => f.name === r.remoteField);
+  return source && remote ? mappingProblem(source, remote) : null;
+}
+
 function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapping[]; remoteFields: RemoteField[]; customFields: CustomField[] }) {
   const idBase = useId();
   const save = useSaveFieldMappings();
@@ -70,7 +82,9 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
   );
   const incomplete = checked ? incompleteRows(rows) : new Map<string, string>();
   const problems = problemsByRow(rows, mappingProblems(save.error));
-  const problemCount = [...problems.values()].reduce((n, list) => n + list.length, 0);
+  // Pairs that cannot work are said on their row as they are picked; after a Save attempt the banner counts them too.
+  const pickedCount = rows.filter((r) => pairProblem(r, customFields, remoteFields) && !(problems.get(r.key) ?? []).length).length;
+  const problemCount = [...problems.values()].reduce((n, list) => n + list.length, 0) + (checked ? pickedCount : 0);
   const otherError = mappingProblems(save.error).length ? null : save.error;
   const refusedNotes = new Map(saved.flatMap((m) => (m.refused ? [[`${m.requestField}\u0000${m.remoteField}`, refusedNote(m)!] as const] : [])));
 
@@ -102,7 +116,7 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
     e.preventDefault();
     if (busy) return;
     setChecked(true);
-    if (incompleteRows(rows).size > 0) return;
+    if (incompleteRows(rows).size > 0 || rows.some((r) => pairProblem(r, customFields, remoteFields))) return;
     setSaved(false);
     save.mutate(payloadOf(rows), {
       onSuccess: () => {
@@ -134,7 +148,9 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
           <tbody ref={rowsRef}>
             {rows.map((r, i) => {
               const used = usedElsewhere(rows, r.key);
-              const messages = [...(incomplete.has(r.key) ? [incomplete.get(r.key)!] : []), ...(problems.get(r.key) ?? [])];
+              const picked = pairProblem(r, customFields, remoteFields);
+              const fromSave = problems.get(r.key) ?? [];
+              const messages = [...(incomplete.has(r.key) ? [incomplete.get(r.key)!] : []), ...(picked && !fromSave.includes(picked) ? [picked] : []), ...fromSave];
               const problemId = `${idBase}-problem-${r.key}`;
               const invalid = messages.length > 0 ? true : undefined;
               // A saved pair Kustomer refused as unknown when values were sent: said under the row until it changes.

@@ -33,7 +33,8 @@ function TargetRow({ target, onToggle }: { target: IntegrationTarget; onToggle: 
           type="checkbox"
           checked={checked}
           disabled={locked}
-          aria-labelledby={`${id}-name ${id}-label`}
+          // Its own name per row, read as a sentence ("VIP: agents may escalate here"), not two labels run together.
+          aria-label={`${target.name}: agents may escalate here`}
           aria-describedby={target.available ? undefined : `${id}-gone`}
           onChange={(e) => {
             setClicked({ on: e.target.checked, from: target.enabled });

@@ -12,6 +12,24 @@ import { RequestSearch } from './request-search.tsx';
 import { useStepNames } from './use-step-names.ts';
 import { pathLabel, stepAtPath, stepSummary, stepTypeLabel } from './workflow-format.ts';
 
+/** What a step would send, rendered for the request: who gets it, the subject, the text as it would read. */
+function RenderedMessage({ message }: { message: NonNullable<DryRunResult['steps'][number]['message']> }) {
+  return (
+    <details className="wf-dry-message" data-testid="dry-run-message" open>
+      <summary className="small">{message.to ? `Message to ${message.to}` : 'Text it would send'}</summary>
+      <div className="wf-dry-message-body">
+        {message.subject && (
+          <div className="small">
+            <span className="muted">Subject: </span>
+            <strong>{message.subject}</strong>
+          </div>
+        )}
+        <pre className="small">{message.body}</pre>
+      </div>
+    </details>
+  );
+}
+
 function DryRunReport({ result, definition }: { result: DryRunResult; definition: WorkflowDefinition | null }) {
   const stepNames = useStepNames();
   const customFields = useCustomFields(true);
@@ -53,6 +71,7 @@ function DryRunReport({ result, definition }: { result: DryRunResult; definition
             <span className="visually-hidden">{s.wouldRun ? ' (would run)' : ' (would not run)'}</span>
             <div className="muted small">{localSummary(s.path) ?? s.summary}</div>
             {s.note && <div className="small wf-note">{s.note}</div>}
+            {s.message && <RenderedMessage message={s.message} />}
           </li>
         ))}
       </ol>

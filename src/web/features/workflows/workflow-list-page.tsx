@@ -11,7 +11,7 @@ import { RelativeTime } from '../../ui/time.tsx';
 import { AdminPage } from '../admin/admin-page.tsx';
 import { EnabledSwitch } from './enabled-switch.tsx';
 import { MenuButton } from './menu-button.tsx';
-import { conditionsSummary, triggerSummary } from './workflow-format.ts';
+import { conditionsSummary, pathLabel, stepAtPath, stepTitle, triggerSummary } from './workflow-format.ts';
 
 function ExamplesMenu() {
   const templates = useWorkflowTemplates();
@@ -46,6 +46,32 @@ function Stats({ w }: { w: Workflow }) {
       {s.waiting > 0 && <span className="badge run-waiting">{s.waiting} waiting</span>}
       {s.failed > 0 && <span className="badge run-failed">{s.failed} failed</span>}
     </span>
+  );
+}
+
+/** "Needs attention · Step 2 · Create Kustomer conversation: The queue “Returns desk” no longer exists in Kustomer". */
+function Problems({ w }: { w: Workflow }) {
+  if (!w.problems?.length) return null;
+  const stepName = (path: string) => {
+    const step = stepAtPath(w.definition.steps, path);
+    return step ? stepTitle(step) : null;
+  };
+  return (
+    <div className="wf-problems" data-testid="workflow-problem">
+      <span className="badge wf-problem-badge">Needs attention</span>
+      <ul>
+        {w.problems.map((p) => (
+          <li key={p.path}>
+            <Link href={`/workflows/${w.id}`}>
+              Step {pathLabel(p.path)}
+              {stepName(p.path) ? ` · ${stepName(p.path)}` : ''}
+            </Link>
+            : {p.message}
+            {w.enabled && p.kind === 'target_missing' ? '. Runs fail at this step until it sends elsewhere.' : '.'}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -88,6 +114,7 @@ export function WorkflowListPage() {
                   <Link href={`/workflows/${w.id}`}>{w.name}</Link>
                   <span className="muted small"> · v{w.version}</span>
                   {w.description && <div className="muted small wf-row-description">{w.description}</div>}
+                  <Problems w={w} />
                 </td>
                 <td>
                   {triggerSummary(w.definition.trigger, fieldLabel)}
