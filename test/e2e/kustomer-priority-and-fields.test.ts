@@ -122,7 +122,7 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
     await dialog.waitFor({ state: 'hidden' });
     const item = panel.getByTestId('escalations').getByTestId('escalation');
     await expect.poll(() => item.getByTestId('escalation-state').textContent(), { timeout: TIMEOUT }).toBe('Linked');
-    const conversationId = (await item.getByTestId('conversation-id').textContent())!;
+    const conversationId = (await item.getByTestId('conversation-id').getAttribute('data-id'))!;
     const conversation = emulator.control.conversations(ORG).find((c) => c.id === conversationId)!;
     expect(conversation.attributes.priority).toBe(3);
 

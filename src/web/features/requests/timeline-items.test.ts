@@ -55,7 +55,7 @@ describe('grouping an escalation', () => {
     ]);
     expect(items).toHaveLength(2);
     const [g] = groups(items);
-    expect(g).toMatchObject({ group: 'escalation', actor: 'Ada Agent', detail: 'Email, priority 3 — High' });
+    expect(g).toMatchObject({ group: 'escalation', actor: 'Ada Agent', detail: 'Email, priority 3 — Normal' });
     expect(text(g!.parts)).toBe('escalated to Kustomer · VIP');
     expect(g!.outcome).toEqual({ parts: ['linked to conversation ', { id: CONV, href: URL }], tone: 'done' });
     expect(g!.steps.map((s) => `${s.actor} ${text(s.parts)}`)).toEqual([
