@@ -142,10 +142,21 @@ async function run(cleanups: Cleanups): Promise<void> {
   const settleSteps = await settle(seeder);
   const settleMs = ms(t0);
   await endSeeder();
-  log(`seeded ${seeded.requests} requests, ${seeded.timelineEntries} timeline entries, ${seeded.users} users in ${fmt(seedMs / 1000, 1)} s (+ ${fmt(settleMs / 1000, 1)} s vacuum analyze/checkpoint)`);
+  log(
+    `seeded ${seeded.requests} requests, ${seeded.timelineEntries} timeline entries, ${seeded.users} users in ${fmt(seedMs / 1000, 1)} s (+ ${fmt(settleMs / 1000, 1)} s vacuum analyze/checkpoint)`,
+  );
 
   // The caller: an agent with an API token, as a script or integration would call the API.
-  const agent = await insertUser(db, { email: 'bench-agent@bench.example', name: 'Bench Agent', role: 'agent', passwordHash: null, managerId: null, department: null, title: null, location: null });
+  const agent = await insertUser(db, {
+    email: 'bench-agent@bench.example',
+    name: 'Bench Agent',
+    role: 'agent',
+    passwordHash: null,
+    managerId: null,
+    department: null,
+    title: null,
+    location: null,
+  });
   const token = API_TOKEN_PREFIX + randomToken();
   await insertToken(db, { userId: agent.id, name: 'bench', tokenHash: sha256(token), lastFour: token.slice(-4), expiresAt: null });
 
@@ -277,8 +288,7 @@ async function defineEndpoints(pool: pg.Pool): Promise<Endpoint[]> {
   // A mid-busy agent and a mid-popular tag: neither the best nor the worst case.
   const assignee = await one<{ id: string }>(`select id from users where email = 'agent7@bench.example'`);
   const tag = 'printer';
-  const count = async (where: string, params: unknown[] = []) =>
-    (await one<{ n: string }>(`select count(*) n from requests r where ${where}`, params)).n;
+  const count = async (where: string, params: unknown[] = []) => (await one<{ n: string }>(`select count(*) n from requests r where ${where}`, params)).n;
 
   const list = async (name: string, query: string, where: string, params: unknown[] = []): Promise<Endpoint> => {
     const matches = await count(where, params);
@@ -292,8 +302,7 @@ async function defineEndpoints(pool: pg.Pool): Promise<Endpoint[]> {
     };
   };
   const old = await one<{ tag: string }>(`select substring(description from 'LT-[0-9]{5}') tag from requests where number = $1`, [OLD_REQUEST_NUMBER]);
-  const search = (name: string, q: string) =>
-    list(name, `q=${encodeURIComponent(q)}&limit=25`, `search @@ websearch_to_tsquery('simple', $1)`, [q]);
+  const search = (name: string, q: string) => list(name, `q=${encodeURIComponent(q)}&limit=25`, `search @@ websearch_to_tsquery('simple', $1)`, [q]);
   return [
     { name: 'GET /readyz (floor)', role: 'floor', path: '/readyz', auth: false, check: (b) => (b?.status === 'ready' ? null : 'not ready') },
     { name: 'GET /healthz (HTTP only, no DB)', role: 'info', path: '/healthz', auth: false, check: (b) => (b?.status === 'ok' ? null : 'not ok') },
@@ -307,7 +316,11 @@ async function defineEndpoints(pool: pg.Pool): Promise<Endpoint[]> {
     await list('list sorted by updated', 'sort=updated&limit=25', 'true'),
     await list('list sorted by priority', 'sort=priority&limit=25', 'true'),
     await list('list open, sorted by status', 'status=new,in_progress,waiting&sort=status&order=asc&limit=25', `status in ('new','in_progress','waiting')`),
-    await list('list escalation failed', 'escalation=failed&limit=25', `exists (select 1 from escalations e where e.request_id = r.id and e.state in ('failed', 'link_failed'))`),
+    await list(
+      'list escalation failed',
+      'escalation=failed&limit=25',
+      `exists (select 1 from escalations e where e.request_id = r.id and e.state in ('failed', 'link_failed'))`,
+    ),
     await list('list tag+assignee', `tag=${tag}&assigneeId=${assignee.id}&limit=25`, `tags @> array[$1]::text[] and assignee_id = $2`, [tag, assignee.id]),
     await search('search q=printer (common word)', 'printer'),
     await search('search q=vpn certificate (2 words)', 'vpn certificate'),
@@ -329,7 +342,6 @@ async function defineEndpoints(pool: pg.Pool): Promise<Endpoint[]> {
     },
   ];
 }
-
 
 function shuffle(items: number[], random: () => number): void {
   for (let i = items.length - 1; i > 0; i--) {
@@ -370,7 +382,10 @@ function printReport(r: {
       `${r.seeded.users.toLocaleString('en')} users; deep cursor = ${DEEP_CURSOR}, big timeline on REQ-${BIG_REQUEST_NUMBER}`,
   );
   out.push(
-    `seed: ${fmt(r.seedMs / 1000, 1)} s (${r.seeded.steps.filter((s) => s.ms >= 100).map((s) => `${s.name} ${fmt(s.ms / 1000, 1)} s`).join(', ')})` +
+    `seed: ${fmt(r.seedMs / 1000, 1)} s (${r.seeded.steps
+      .filter((s) => s.ms >= 100)
+      .map((s) => `${s.name} ${fmt(s.ms / 1000, 1)} s`)
+      .join(', ')})` +
       ` + ${r.settleSteps.map((s) => `${s.name} ${fmt(s.ms / 1000, 1)} s`).join(', ')}; Postgres start ${fmt(r.pgStartMs / 1000, 1)} s, migrate ${fmt(r.migrateMs / 1000, 1)} s`,
   );
   out.push(

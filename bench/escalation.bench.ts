@@ -152,7 +152,6 @@ interface Ctx {
 
 const main = () => withCleanups(run, log);
 
-
 async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-bench-'));
@@ -217,7 +216,13 @@ async function run(cleanups: Cleanups): Promise<void> {
     `Bridgedesk escalation benchmark: node ${process.version}, Postgres ${pgVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'})`,
     `Kustomer emulator: +${LATENCY_MS} ms per reply; app = server + graphile-worker in one child process, pollInterval ${POLL_MS} ms, DB pool ${POOL_SIZE ?? config.poolSize}`,
   ]);
-  const json: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, postgres: pgVersion, cpus: os.cpus().length, latencyMs: LATENCY_MS };
+  const json: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    node: process.version,
+    postgres: pgVersion,
+    cpus: os.cpus().length,
+    latencyMs: LATENCY_MS,
+  };
   const summary: string[] = [];
 
   if (ONLY.has('a')) {
@@ -272,7 +277,13 @@ async function startPhase(
   ctx.cleanups.push(closeEmu);
   const demo = seedDemoOrg(emu.control, { name: 'acme' });
   emu.control.updateOrg('acme', { rateLimitPerMinute: o.rateLimit });
-  const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: ctx.tmp, KUSTOMER_BASE_URL: emu.url, KUSTOMER_WEB_URL: emu.url, KUSTOMER_RATE_WINDOW_MS: String(o.rateWindowMs ?? 60_000) });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    BRIDGEDESK_DATA_DIR: ctx.tmp,
+    KUSTOMER_BASE_URL: emu.url,
+    KUSTOMER_WEB_URL: emu.url,
+    KUSTOMER_RATE_WINDOW_MS: String(o.rateWindowMs ?? 60_000),
+  });
   const deps = destinationDeps(config, { db: ctx.db, now: () => new Date() });
   await connectDestination(deps, ctx.admin, 'kustomer', { account: 'acme', secret: demo.apiKey });
   const queueId = demo.queues.tier2Support.id;
@@ -289,7 +300,12 @@ async function startPhase(
   }
   log(`(${name}) ${total} requests created in ${fmt((performance.now() - t0) / 1000)} s; starting the app (worker concurrency ${o.concurrency})`);
 
-  const app = await startAppProcess(ctx, { kustomerUrl: emu.url, rateWindowMs: o.rateWindowMs ?? 60_000, concurrency: o.concurrency, deferWorker: o.deferWorker });
+  const app = await startAppProcess(ctx, {
+    kustomerUrl: emu.url,
+    rateWindowMs: o.rateWindowMs ?? 60_000,
+    concurrency: o.concurrency,
+    deferWorker: o.deferWorker,
+  });
   ctx.cleanups.push(app.stop);
   emu.control.clearCalls();
   return {
@@ -429,7 +445,14 @@ function breakdown(t0: number, tEnd: number, trace: { start: number; end: number
 
 function meanBreakdown(bs: Breakdown[]): Breakdown {
   const m = (f: (b: Breakdown) => number) => bs.reduce((s, b) => s + f(b), 0) / bs.length;
-  return { api: m((b) => b.api), calls: m((b) => b.calls), before: m((b) => b.before), inCalls: m((b) => b.inCalls), between: m((b) => b.between), after: m((b) => b.after) };
+  return {
+    api: m((b) => b.api),
+    calls: m((b) => b.calls),
+    before: m((b) => b.before),
+    inCalls: m((b) => b.inCalls),
+    between: m((b) => b.between),
+    after: m((b) => b.after),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -449,7 +472,10 @@ function floorClient(p: Phase) {
     const externalId = randomUUID();
     const ticket = await client.createTicket({ contactId: contact.remoteId, subject: SUBJECT, externalId, priority: 3, queueId: p.queueId, teamId: null });
     await client.addMessage(ticket.remoteId, { channel: 'email', body: MESSAGE, subject: SUBJECT, externalId: `${externalId}:message` });
-    await client.addNote(ticket.remoteId, { body: backLinkNote('REQ-100000', 'https://desk.bench.example/requests/REQ-100000', email), externalId: `${externalId}:note` });
+    await client.addNote(ticket.remoteId, {
+      body: backLinkNote('REQ-100000', 'https://desk.bench.example/requests/REQ-100000', email),
+      externalId: `${externalId}:note`,
+    });
     return performance.now() - t0;
   };
 }
@@ -545,10 +571,7 @@ async function phaseA(ctx: Ctx) {
       `    ratio at +${LATENCY_MS} ms: mean ${fmt(ratio, 2)}x the floor (p50 ${fmt(withLatency.escalation.p50 / withLatency.floor.p50, 2)}x); goal <= ${GOALS.ratio}x: ${pass(ratio <= GOALS.ratio)}`,
       `    overhead: ${fmt(withLatency.escalation.mean - withLatency.floor.mean, 1)} ms per escalation at +${LATENCY_MS} ms; ${fmt(zero.escalation.mean - zero.floor.mean, 1)} ms at +0 ms`,
       `    where the time goes (means, ms): ${''.padEnd(10)} calls   before first call (API 202)   in calls   between calls   after last reply`,
-      ...[withLatency, zero].flatMap((r) => [
-        parts(`escalation, +${r.latencyMs} ms`, r.escalationParts),
-        parts(`floor, +${r.latencyMs} ms`, r.floorParts),
-      ]),
+      ...[withLatency, zero].flatMap((r) => [parts(`escalation, +${r.latencyMs} ms`, r.escalationParts), parts(`floor, +${r.latencyMs} ms`, r.floorParts)]),
       `      (before first call: for an escalation the API call, the job pickup and the reads before calling out; between calls and after`,
       `       the last reply: client work on each reply, the rate-budget bookkeeping and the step's transaction; the floor has only the client's)`,
       `    reschedules of deliveries: ${waits.wait} rate-limit waits, ${waits.retry} retries`,
@@ -648,7 +671,10 @@ async function phaseB(ctx: Ctx) {
     const keys = [...byWindow.keys()].sort((x, y) => x - y);
     const firstK = keys[0]!;
     const lastK = keys[keys.length - 1]!;
-    const windows = Array.from({ length: lastK - firstK + 1 }, (_, j): WindowCount => byWindow.get(firstK + j) ?? { allowed: 0, rejected: 0, first: null, budgetSpent: null });
+    const windows = Array.from(
+      { length: lastK - firstK + 1 },
+      (_, j): WindowCount => byWindow.get(firstK + j) ?? { allowed: 0, rejected: 0, first: null, budgetSpent: null },
+    );
     // Complete windows: all but the first (the worker started in it) and the last (the backlog ran out in it).
     const complete = windows.slice(1, -1);
     const allowed = calls.filter((c) => c.status !== 429).length;
@@ -672,7 +698,9 @@ async function phaseB(ctx: Ctx) {
       `    429s received: ${rejected}; goal 0: ${pass(rejected === 0)}`,
       `    calls per window: ${windows.map((w) => w.allowed + (w.rejected ? `+${w.rejected}x429` : '')).join(' ')}${short ? `  (${short} complete windows short of the budget)` : ''}`,
       `    in the complete windows: first call ${wake.length ? `${fmt(mean(wake), 0)} ms after the reset (max ${fmt(Math.max(...wake), 0)})` : '-'}, ` +
-        (spent.length ? `budget used up ${fmt(mean(spent), 0)} ms after it (max ${fmt(Math.max(...spent), 0)}) of ${W} ms in ${spent.length} of them` : 'budget never used up'),
+        (spent.length
+          ? `budget used up ${fmt(mean(spent), 0)} ms after it (max ${fmt(Math.max(...spent), 0)}) of ${W} ms in ${spent.length} of them`
+          : 'budget never used up'),
       `    reschedules to wait for the budget: ${ev.wait} (${fmt(ev.wait / B_ESCALATIONS, 1)} per escalation), other retries: ${ev.retry}`,
       `    CPU while delivering: app ${fmt(appCpuS)} s, Postgres ${fmt(after.pgMs(before) / 1000)} s, load generator + emulator ${fmt(cpuSeconds(before.self, after.self))} s, over ${fmt((after.t - before.t) / 1000)} s on ${os.cpus().length} CPUs` +
         machineNote(before, after),
@@ -782,7 +810,10 @@ async function statementLines(ctx: Ctx, escalations: number): Promise<string[]> 
     `      ${'per esc'.padStart(7)} ${'mean ms'.padStart(8)} ${'ms/esc'.padStart(7)}  statement`,
     ...rows
       .slice(0, 15)
-      .map((r) => `      ${fmt(Number(r.calls) / escalations, 2).padStart(7)} ${fmt(r.mean, 3).padStart(8)} ${fmt(r.total / escalations, 3).padStart(7)}  ${r.query.replace(/\s+/g, ' ').slice(0, 140)}`),
+      .map(
+        (r) =>
+          `      ${fmt(Number(r.calls) / escalations, 2).padStart(7)} ${fmt(r.mean, 3).padStart(8)} ${fmt(r.total / escalations, 3).padStart(7)}  ${r.query.replace(/\s+/g, ' ').slice(0, 140)}`,
+      ),
   ];
 }
 
@@ -814,7 +845,8 @@ async function snapshot(ctx: Ctx, app: AppProcess): Promise<Snapshot> {
   return s;
 }
 
-const cpuSeconds = (before: { user: number; system: number }, after: { user: number; system: number }) => (after.user - before.user + after.system - before.system) / 1e6;
+const cpuSeconds = (before: { user: number; system: number }, after: { user: number; system: number }) =>
+  (after.user - before.user + after.system - before.system) / 1e6;
 
 function machineNote(before: Snapshot, after: Snapshot): string {
   const u = cpuUsage(before.machine, after.machine);

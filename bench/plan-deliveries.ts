@@ -24,7 +24,6 @@ export interface DeliveryPlan {
   outOfOrder: number;
 }
 
-
 /**
  * `events` in Kustomer's order (oldest first overall). `outOfOrder` of them (never the newest of a conversation, which
  * nothing can follow) are moved to just after the 1st to 3rd newer event of their conversation; then `duplicates`
@@ -68,7 +67,10 @@ export function planDeliveries(events: PlannedEvent[], o: { outOfOrder: number; 
   // Repeats: each at a random position after its first sending.
   if (o.duplicates > events.length) throw new Error(`cannot repeat ${o.duplicates} of ${events.length} events`);
   const position = new Map(order.map((event, i) => [event, i]));
-  const inserts = pick(order, o.duplicates).map((event) => ({ event, at: position.get(event)! + 1 + Math.floor(random() * (order.length - position.get(event)!)) }));
+  const inserts = pick(order, o.duplicates).map((event) => ({
+    event,
+    at: position.get(event)! + 1 + Math.floor(random() * (order.length - position.get(event)!)),
+  }));
   inserts.sort((a, b) => b.at - a.at); // from the back, so earlier positions stay valid
   for (const { event, at } of inserts) order.splice(at, 0, event);
 

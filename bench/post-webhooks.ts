@@ -27,7 +27,14 @@ export interface PostResults {
 
 export async function postWebhooks(o: { port: number; deliveries: Delivery[]; inFlight: number; onProgress?: (done: number) => void }): Promise<PostResults> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.inFlight, maxFreeSockets: o.inFlight });
-  const r: PostResults = { statuses: new Map(), outcomes: new Map(), latencies: new Array(o.deliveries.length), startedAt: performance.now(), endedAt: 0, problems: [] };
+  const r: PostResults = {
+    statuses: new Map(),
+    outcomes: new Map(),
+    latencies: new Array(o.deliveries.length),
+    startedAt: performance.now(),
+    endedAt: 0,
+    problems: [],
+  };
   const post = (d: Delivery) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const body = Buffer.from(d.body);

@@ -167,7 +167,11 @@ async function run(cleanups: Cleanups): Promise<void> {
   cleanups.push(app.stop);
   const base = `http://127.0.0.1:${app.port}`;
   const api = async (method: string, p: string, body: unknown) => {
-    const res = await fetch(base + p, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(base + p, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`${method} ${p}: HTTP ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as any;
@@ -246,24 +250,31 @@ async function run(cleanups: Cleanups): Promise<void> {
   fixedClock = null;
   const held = emu.control.webhooks.deliveries().slice(deliveriesBefore);
   if (held.length !== UNIQUE || held.some((d) => d.event !== 'kustomer.conversation.update' || d.state !== 'held')) {
-    throw new Error(`expected ${UNIQUE} held kustomer.conversation.update deliveries, got ${held.length}: ${[...new Set(held.map((d) => `${d.event}/${d.state}`))].join(', ')}`);
+    throw new Error(
+      `expected ${UNIQUE} held kustomer.conversation.update deliveries, got ${held.length}: ${[...new Set(held.map((d) => `${d.event}/${d.state}`))].join(', ')}`,
+    );
   }
   const indexOf = new Map(conversations.map((c, i) => [c.id, i]));
   const events: PlannedEvent[] = held.map((d, i) => {
     const body = d.body as { dataId: string; data: { attributes: { status: string } } };
     const s = sent[i]!;
-    if (indexOf.get(body.dataId) !== s.conversation || body.data.attributes.status !== s.status) throw new Error(`delivery ${i} is not the change made (${body.dataId} ${body.data.attributes.status})`);
+    if (indexOf.get(body.dataId) !== s.conversation || body.data.attributes.status !== s.status)
+      throw new Error(`delivery ${i} is not the change made (${body.dataId} ${body.data.attributes.status})`);
     return { event: i, conversation: s.conversation, seq: s.seq };
   });
   // The final state of each conversation: its newest event.
   const finalOf = new Map<number, number>();
   for (const e of events) finalOf.set(e.conversation, e.event);
-  await pool.query('create table bench_expected (request_id uuid primary key, status text not null, remote_status text not null, remote_updated_at timestamptz not null)');
-  const finals = conversations.map((_, c) => (held[finalOf.get(c)!]!.body as { data: { attributes: { status: string; updatedAt: string } } }).data.attributes);
   await pool.query(
-    `insert into bench_expected select * from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])`,
-    [requestIds, finals.map((f) => EXPECTED[f.status]!.request), finals.map((f) => EXPECTED[f.status]!.remote), finals.map((f) => f.updatedAt)],
+    'create table bench_expected (request_id uuid primary key, status text not null, remote_status text not null, remote_updated_at timestamptz not null)',
   );
+  const finals = conversations.map((_, c) => (held[finalOf.get(c)!]!.body as { data: { attributes: { status: string; updatedAt: string } } }).data.attributes);
+  await pool.query(`insert into bench_expected select * from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])`, [
+    requestIds,
+    finals.map((f) => EXPECTED[f.status]!.request),
+    finals.map((f) => EXPECTED[f.status]!.remote),
+    finals.map((f) => f.updatedAt),
+  ]);
   const finalCounts = new Map<string, number>();
   for (const f of finals) finalCounts.set(EXPECTED[f.status]!.request, (finalCounts.get(EXPECTED[f.status]!.request) ?? 0) + 1);
 
@@ -276,7 +287,11 @@ async function run(cleanups: Cleanups): Promise<void> {
   const setupEventsMs = performance.now() - t0;
 
   // A forged signature must be refused, or the figures below would not be a signed webhook's.
-  const forged = await fetch(base + webhookPath, { method: 'POST', headers: { 'content-type': 'application/json', 'x-kustomer-webhook-signature': 'f'.repeat(64) }, body: held[0]!.rawBody });
+  const forged = await fetch(base + webhookPath, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-kustomer-webhook-signature': 'f'.repeat(64) },
+    body: held[0]!.rawBody,
+  });
   await forged.text();
   if (forged.status !== 401) throw new Error(`a forged signature was answered ${forged.status}, not 401`);
   await pool.query('vacuum analyze');
@@ -292,7 +307,12 @@ async function run(cleanups: Cleanups): Promise<void> {
   cleanups.push(monitor.stop);
   const before = await snapshot(app, postmasterPid);
   const tFirst = epochMs();
-  const results = await postWebhooks({ port: app.port, deliveries, inFlight: IN_FLIGHT, onProgress: (n) => (n % 2000 === 0 ? log(`  posted ${num(n)}`) : undefined) });
+  const results = await postWebhooks({
+    port: app.port,
+    deliveries,
+    inFlight: IN_FLIGHT,
+    onProgress: (n) => (n % 2000 === 0 ? log(`  posted ${num(n)}`) : undefined),
+  });
   const tPosted = epochMs();
   const afterPost = await snapshot(app, postmasterPid);
   monitor.markPosted(tPosted);
@@ -347,8 +367,12 @@ async function run(cleanups: Cleanups): Promise<void> {
     return (
       `    ${label}: ${fmt(wall)} s wall; CPU s (ms per event): app ${fmt(appS)} (${per(appS)}), Postgres ${fmt(pgS)} (${per(pgS)}), ` +
       `load generator ${fmt(selfS)} (${per(selfS)})` +
-      (machine ? `; machine ${Math.round((machine.ours + machine.others) * 100)}% busy of ${cpus} CPUs, others ${Math.round(machine.others * 100)}%, steal ${Math.round(machine.steal * 100)}%` : '') +
-      (machine && machine.others + machine.steal > 0.1 ? '\n    WARNING: other work competed for the CPUs; the figures are inflated by it. Re-run on a quiet machine.' : '')
+      (machine
+        ? `; machine ${Math.round((machine.ours + machine.others) * 100)}% busy of ${cpus} CPUs, others ${Math.round(machine.others * 100)}%, steal ${Math.round(machine.steal * 100)}%`
+        : '') +
+      (machine && machine.others + machine.steal > 0.1
+        ? '\n    WARNING: other work competed for the CPUs; the figures are inflated by it. Re-run on a quiet machine.'
+        : '')
     );
   };
   const rel = (t: number | null) => (t === null ? 'never' : `${fmt((t - tFirst) / 1000, 2)} s`);
@@ -378,7 +402,9 @@ async function run(cleanups: Cleanups): Promise<void> {
     `worker (apply in Kustomer's order)`,
     ...(BACKLOG ? [`    worker started ${rel(tWorker)} after the first POST`] : []),
     `    every request at its final status: ${rel(done.finalAt)} after the first POST` +
-      (done.finalAt !== null ? ` (${fmt((done.finalAt - tPosted) / 1000, 2)} s after the last 202${BACKLOG ? `, ${fmt((done.finalAt - tWorker) / 1000, 2)} s after the worker started` : ''})` : ''),
+      (done.finalAt !== null
+        ? ` (${fmt((done.finalAt - tPosted) / 1000, 2)} s after the last 202${BACKLOG ? `, ${fmt((done.finalAt - tWorker) / 1000, 2)} s after the worker started` : ''})`
+        : ''),
     `    queue drained (every event processed, no job left): ${rel(done.drainedAt)}; ${num(UNIQUE / ((done.drainedAt - tWorker) / 1000))} events/s from ${BACKLOG ? 'the worker start' : 'the first POST'}`,
     `    jobs: apply-sync-event ${num(apply.completed)} (mean run ${fmt(apply.runMs / Math.max(1, apply.completed), 2)} ms, mean wait in queue ${fmt(apply.waitMs / Math.max(1, apply.completed), 0)} ms)` +
       `, match-workflows ${num(match.completed)} (mean run ${fmt(match.runMs / Math.max(1, match.completed), 2)} ms)` +
@@ -391,7 +417,10 @@ async function run(cleanups: Cleanups): Promise<void> {
     `    escalations not at their conversation's newest event (remote_status/remote_updated_at): ${wrong.escalation}`,
     `    events stored ${num(stored.n)} (expected ${num(UNIQUE)}), processed ${num(stored.processed)}, with an error ${stored.errors}; ` +
       `timeline: ${num(entries.received)} sync.status_received, ${num(entries.changed)} request.status_changed`,
-    ...wrongExamples.map((w) => `    e.g. REQ-${w.number}: ${w.status} (expected ${w.expected}), escalation at ${w.remote_status} ${new Date(w.remote_updated_at).toISOString()} (newest ${new Date(w.expected_at).toISOString()})`),
+    ...wrongExamples.map(
+      (w) =>
+        `    e.g. REQ-${w.number}: ${w.status} (expected ${w.expected}), escalation at ${w.remote_status} ${new Date(w.remote_updated_at).toISOString()} (newest ${new Date(w.expected_at).toISOString()})`,
+    ),
     ...failedJobs.map((j) => `    failing job: ${j.task_identifier} after ${j.attempts} attempts: ${String(j.last_error).slice(0, 200)}`),
     '',
     `where Postgres backends were, first POST to drained (mean number of backends in each state, sampled every ${MONITOR_MS} ms):`,
@@ -407,7 +436,17 @@ async function run(cleanups: Cleanups): Promise<void> {
       node: process.version,
       postgres: pgVersion,
       cpus,
-      options: { events: EVENTS, conversations: CONVERSATIONS, duplicateShare: DUPLICATE_SHARE, lateShare: LATE_SHARE, inFlight: IN_FLIGHT, concurrency: CONCURRENCY, poolSize: POOL_SIZE ?? config.poolSize, pollMs: POLL_MS, backlog: BACKLOG },
+      options: {
+        events: EVENTS,
+        conversations: CONVERSATIONS,
+        duplicateShare: DUPLICATE_SHARE,
+        lateShare: LATE_SHARE,
+        inFlight: IN_FLIGHT,
+        concurrency: CONCURRENCY,
+        poolSize: POOL_SIZE ?? config.poolSize,
+        pollMs: POLL_MS,
+        backlog: BACKLOG,
+      },
       posts: deliveries.length,
       unique: UNIQUE,
       duplicates: plan.duplicates,
@@ -511,7 +550,9 @@ function startMonitor(url: string) {
             return { finalAt, drainedAt: s.t, waits: list, samples };
           }
           if (epochMs() - lastChange > stallMs) {
-            throw new Error(`the worker made no progress for ${stallMs / 1000} s: ${s.unprocessed} events unprocessed, ${s.jobs} jobs queued, ${s.mismatched} requests not at their final status`);
+            throw new Error(
+              `the worker made no progress for ${stallMs / 1000} s: ${s.unprocessed} events unprocessed, ${s.jobs} jobs queued, ${s.mismatched} requests not at their final status`,
+            );
           }
         }
         await sleep(MONITOR_MS);
@@ -545,7 +586,10 @@ async function statementLines(pool: pg.Pool, events: number): Promise<string[]> 
     `    ${'per event'.padStart(9)} ${'mean ms'.padStart(8)} ${'ms/event'.padStart(8)}  statement`,
     ...rows
       .slice(0, 20)
-      .map((r) => `    ${fmt(Number(r.calls) / events, 2).padStart(9)} ${fmt(r.mean, 3).padStart(8)} ${fmt(r.total / events, 3).padStart(8)}  ${r.query.replace(/\s+/g, ' ').slice(0, 130)}`),
+      .map(
+        (r) =>
+          `    ${fmt(Number(r.calls) / events, 2).padStart(9)} ${fmt(r.mean, 3).padStart(8)} ${fmt(r.total / events, 3).padStart(8)}  ${r.query.replace(/\s+/g, ' ').slice(0, 130)}`,
+      ),
   ];
 }
 

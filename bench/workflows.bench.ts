@@ -103,7 +103,6 @@ interface Ctx {
   cleanups: Cleanups;
 }
 
-
 const main = () => withCleanups(run, log);
 
 async function run(cleanups: Cleanups): Promise<void> {
@@ -164,7 +163,14 @@ async function run(cleanups: Cleanups): Promise<void> {
   await insertToken(db, { userId: adminRow.id, name: 'bench', tokenHash: sha256(adminToken), lastFour: adminToken.slice(-4), expiresAt: null });
   const requesters = await db
     .insertInto('users')
-    .values(Array.from({ length: REQUESTERS }, (_, k) => ({ email: `customer${k}@bench.example`, name: `Customer ${k}`, role: 'requester' as const, password_hash: null })))
+    .values(
+      Array.from({ length: REQUESTERS }, (_, k) => ({
+        email: `customer${k}@bench.example`,
+        name: `Customer ${k}`,
+        role: 'requester' as const,
+        password_hash: null,
+      })),
+    )
     .returning('id')
     .execute();
 
@@ -202,7 +208,9 @@ async function run(cleanups: Cleanups): Promise<void> {
       ],
     },
   });
-  log(`Postgres ${pgVersion} ready, Kustomer emulator at ${emu.url}, workflow ${String(workflow.id)} enabled; node ${process.version}, ${os.cpus().length} CPUs`);
+  log(
+    `Postgres ${pgVersion} ready, Kustomer emulator at ${emu.url}, workflow ${String(workflow.id)} enabled; node ${process.version}, ${os.cpus().length} CPUs`,
+  );
 
   const ctx: Ctx = {
     tmp,
@@ -254,7 +262,9 @@ async function run(cleanups: Cleanups): Promise<void> {
     `  runs failed: ${wf.failed} (goal 0) ${wf.failed === 0 ? 'OK' : 'FAILED RUNS'}; cancelled ${wf.cancelled}`,
     `  CPU (worker process + Postgres): ${fmt(wf.cpuMsPerRun, 1)} ms per run, ${fmt(floorCpuMs, 2)} ms per no-op job: a run costs ${fmt(wf.cpuMsPerRun / floorCpuMs, 0)} no-op jobs (less sensitive to other load than the rates)`,
     ...(wf.machine && wf.machine.others + wf.machine.steal > 0.1
-      ? [`  WARNING: other processes used ${fmt((wf.machine.others + wf.machine.steal) * 100, 0)}% of the CPUs during the workflows: the rates above are lowered, not equally; re-run on a quiet machine`]
+      ? [
+          `  WARNING: other processes used ${fmt((wf.machine.others + wf.machine.steal) * 100, 0)}% of the CPUs during the workflows: the rates above are lowered, not equally; re-run on a quiet machine`,
+        ]
       : []),
     '',
     `total run ${fmt((performance.now() - tRun) / 1000)} s`,
@@ -264,7 +274,21 @@ async function run(cleanups: Cleanups): Promise<void> {
     fs.writeFileSync(
       JSON_OUT,
       JSON.stringify(
-        { at: new Date().toISOString(), node: process.version, postgres: pgVersion, cpus: os.cpus().length, requests: REQUESTS, concurrency: CONCURRENCY, lanes: LANES, floorBefore, floorAfter, floorPerS, floorCpuMs, ratio, workflows: wf.json },
+        {
+          at: new Date().toISOString(),
+          node: process.version,
+          postgres: pgVersion,
+          cpus: os.cpus().length,
+          requests: REQUESTS,
+          concurrency: CONCURRENCY,
+          lanes: LANES,
+          floorBefore,
+          floorAfter,
+          floorPerS,
+          floorCpuMs,
+          ratio,
+          workflows: wf.json,
+        },
         null,
         1,
       ),
@@ -349,7 +373,13 @@ async function createRequests(ctx: Ctx, prefix: string, count: number, onCreated
       const r = await createRequest(
         ctx.db,
         ctx.agent,
-        { title: `${prefix} ${i + 1}: refund never arrived for order ${4000 + i}`, description: DESCRIPTION, requesterId: ctx.requesters[i % ctx.requesters.length]!, priority: 'medium', tags: [TAG] },
+        {
+          title: `${prefix} ${i + 1}: refund never arrived for order ${4000 + i}`,
+          description: DESCRIPTION,
+          requesterId: ctx.requesters[i % ctx.requesters.length]!,
+          priority: 'medium',
+          tags: [TAG],
+        },
         new Date(),
       );
       ids[i] = r.id;
@@ -398,7 +428,9 @@ async function waitForRuns(ctx: Ctx, w: WorkerProcess, since: Date, requestIds: 
     }
     if (progress && Date.now() - lastLog >= 10_000) {
       lastLog = Date.now();
-      log(`  ${what}: ${s.total} runs started, ${s.succeeded} succeeded, ${s.failed} failed, ${s.waiting} waiting, ${s.running} running; ${await pendingJobs(ctx)} jobs queued`);
+      log(
+        `  ${what}: ${s.total} runs started, ${s.succeeded} succeeded, ${s.failed} failed, ${s.waiting} waiting, ${s.running} running; ${await pendingJobs(ctx)} jobs queued`,
+      );
     }
     await sleep(250);
   }
@@ -489,8 +521,14 @@ async function measureWorkflows(ctx: Ctx, control: EmulatorControl, _queueId: st
     const conversations = control.conversations('acme').filter((c) => !conversationsBefore.has(c.id));
     const externalIds = new Set(conversations.map((c) => String((c.attributes as Record<string, unknown>).externalId)));
     const duplicates = conversations.length - externalIds.size;
-    const escalations = await ctx.pool.query<{ state: string; n: number }>('select state, count(*)::int n from escalations where request_id = any($1::uuid[]) group by 1', [ids]);
-    const linkedRemote = await ctx.pool.query<{ remote_id: string }>('select remote_id from escalations where request_id = any($1::uuid[]) and remote_id is not null', [ids]);
+    const escalations = await ctx.pool.query<{ state: string; n: number }>(
+      'select state, count(*)::int n from escalations where request_id = any($1::uuid[]) group by 1',
+      [ids],
+    );
+    const linkedRemote = await ctx.pool.query<{ remote_id: string }>(
+      'select remote_id from escalations where request_id = any($1::uuid[]) and remote_id is not null',
+      [ids],
+    );
     const known = new Set(conversations.map((c) => c.id));
     const unknownRemote = linkedRemote.rows.filter((r) => !known.has(r.remote_id)).length;
     const calls = control.calls();
@@ -508,12 +546,48 @@ async function measureWorkflows(ctx: Ctx, control: EmulatorControl, _queueId: st
       return xs.length ? summarize(xs) : null;
     };
     const phases = [
-      ['match: request created -> run started', span((r) => r.created, (r) => r.run_created)],
-      ['queue: run started -> first step begins', span((r) => r.run_created, (r) => r.step0)],
-      ['steps: priority, tag, hand-off committed', span((r) => r.step0, (r) => r.esc_created)],
-      ['delivery: hand-off -> conversation linked', span((r) => r.esc_created, (r) => r.linked)],
-      ['resume: linked -> run succeeded', span((r) => r.linked, (r) => r.finished)],
-      ['total: request created -> run succeeded', span((r) => r.created, (r) => r.finished)],
+      [
+        'match: request created -> run started',
+        span(
+          (r) => r.created,
+          (r) => r.run_created,
+        ),
+      ],
+      [
+        'queue: run started -> first step begins',
+        span(
+          (r) => r.run_created,
+          (r) => r.step0,
+        ),
+      ],
+      [
+        'steps: priority, tag, hand-off committed',
+        span(
+          (r) => r.step0,
+          (r) => r.esc_created,
+        ),
+      ],
+      [
+        'delivery: hand-off -> conversation linked',
+        span(
+          (r) => r.esc_created,
+          (r) => r.linked,
+        ),
+      ],
+      [
+        'resume: linked -> run succeeded',
+        span(
+          (r) => r.linked,
+          (r) => r.finished,
+        ),
+      ],
+      [
+        'total: request created -> run succeeded',
+        span(
+          (r) => r.created,
+          (r) => r.finished,
+        ),
+      ],
     ] as const;
     const timeline = (xs: number[], bucketMs: number) => {
       const n = Math.ceil(ms / bucketMs) || 1;
@@ -534,11 +608,17 @@ async function measureWorkflows(ctx: Ctx, control: EmulatorControl, _queueId: st
       `workflows: ${int(REQUESTS)} requests -> ${int(states.total)} runs (${WARMUP} warm-up requests before, not counted)`,
       `    ${fmt(perSecond, 1)} runs/s: ${int(succeeded.length)} succeeded ${fmt(ms / 1000, 2)} s after the first request was created (99% of them by ${fmt(p99Ms / 1000, 2)} s; requests created in ${fmt(createMs / 1000, 2)} s; job queue empty at ${fmt(drainedMs / 1000, 2)} s)`,
       `    runs failed ${states.failed}, cancelled ${states.cancelled}; escalations ${escalations.rows.map((r) => `${r.state} ${r.n}`).join(', ')}`,
-      `    deliveries rescheduled: ${Math.max(0, (stats.tasks['deliver-escalation']?.completed ?? 0) + (stats.tasks['deliver-escalation']?.errors ?? 0) - (escalations.rows.reduce((n, r) => n + r.n, 0)))} (a wait for the rate budget, or a retry)`,
+      `    deliveries rescheduled: ${Math.max(0, (stats.tasks['deliver-escalation']?.completed ?? 0) + (stats.tasks['deliver-escalation']?.errors ?? 0) - escalations.rows.reduce((n, r) => n + r.n, 0))} (a wait for the rate budget, or a retry)`,
       `    Kustomer: ${int(conversations.length)} conversations created, ${duplicates} duplicates (same external id), ${unknownRemote} escalations pointing at a conversation the emulator lacks; ${int(calls.length)} calls (${fmt(calls.length / REQUESTS, 2)} per run), ${rejected} x 429`,
-      `      calls: ${[...callsByPath.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+      `      calls: ${[...callsByPath.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
       `    requests created per ${bucket / 1000} s: ${timeline(createdAt, bucket)}`,
-      `    runs succeeded per ${bucket / 1000} s:   ${timeline(succeeded.map((r) => r.finished!), bucket)}`,
+      `    runs succeeded per ${bucket / 1000} s:   ${timeline(
+        succeeded.map((r) => r.finished!),
+        bucket,
+      )}`,
       `    per run (ms, from stored timestamps)          p50      p90      p99      max`,
       ...phases.map(([name, s]) => `      ${name.padEnd(42)} ${s ? [s.p50, s.p90, s.p99, s.max].map((x) => fmt(x, 0).padStart(8)).join(' ') : '  (none)'}`),
       `    jobs: ${int(jobs)} (${fmt(jobs / REQUESTS, 2)} per run); worker slots busy ${fmt((tasks.reduce((s, [, t]) => s + t.runMs, 0) / 1000 / slots) * 100, 0)}% of ${CONCURRENCY} x ${fmt(ms / 1000, 1)} s`,
@@ -599,7 +679,10 @@ async function statementLines(ctx: Ctx) {
     `      ${'per run'.padStart(7)} ${'mean ms'.padStart(8)} ${'ms/run'.padStart(7)}  statement`,
     ...rows
       .slice(0, 15)
-      .map((r) => `      ${fmt(Number(r.calls) / REQUESTS, 2).padStart(7)} ${fmt(r.mean, 3).padStart(8)} ${fmt(r.total / REQUESTS, 3).padStart(7)}  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`),
+      .map(
+        (r) =>
+          `      ${fmt(Number(r.calls) / REQUESTS, 2).padStart(7)} ${fmt(r.mean, 3).padStart(8)} ${fmt(r.total / REQUESTS, 3).padStart(7)}  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
+      ),
   ];
   return { lines, rows: rows.map((r) => ({ perRun: Number(r.calls) / REQUESTS, meanMs: r.mean, query: r.query.replace(/\s+/g, ' ') })) };
 }
@@ -635,7 +718,8 @@ async function snapshot(ctx: Ctx, w: WorkerProcess): Promise<Snapshot> {
   return s;
 }
 
-const cpuMsOf = (before: { user: number; system: number }, after: { user: number; system: number }) => (after.user - before.user + after.system - before.system) / 1000;
+const cpuMsOf = (before: { user: number; system: number }, after: { user: number; system: number }) =>
+  (after.user - before.user + after.system - before.system) / 1000;
 
 function machineNote(u: ReturnType<typeof cpuUsage>): string {
   if (!u) return '';

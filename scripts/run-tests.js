@@ -35,7 +35,9 @@ if (fs.existsSync(out)) {
     if (file.status === 'failed' && failedHere === 0) {
       const lost = tests.filter((t) => t.status !== 'passed').length;
       failed += Math.max(1, lost);
-      problems.push(`${path.relative(process.cwd(), file.name)}: ${firstLine(file.message) || 'failed before its tests ran (a beforeAll hook threw: its error is above)'}`);
+      problems.push(
+        `${path.relative(process.cwd(), file.name)}: ${firstLine(file.message) || 'failed before its tests ran (a beforeAll hook threw: its error is above)'}`,
+      );
     } else {
       failed += failedHere;
       skipped += tests.length - count('passed') - failedHere;
@@ -71,7 +73,12 @@ console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 ? 0 : 1);
 
 function firstLine(text) {
-  return (text ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? ''
+  );
 }
 
 function describeExit(r) {

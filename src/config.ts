@@ -2,9 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -24,12 +22,19 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/=_-]{43,}(,[A-Za-z0-9+/=_-]{43,})*$/, 'must be comma-separated keys, each 32 random bytes, base64 encoded')
     .optional(),
-  BRIDGEDESK_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  BRIDGEDESK_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(24 * 14),
   BRIDGEDESK_COOKIE_SECURE: bool.optional(),
   BRIDGEDESK_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   BRIDGEDESK_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   BRIDGEDESK_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  BRIDGEDESK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  BRIDGEDESK_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   BRIDGEDESK_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
   BRIDGEDESK_WORKER_STALE_SECONDS: z.coerce.number().positive().default(45),
@@ -118,6 +123,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
-    kustomer: { baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null, webUrl: e.KUSTOMER_WEB_URL ?? null, timeoutMs: e.KUSTOMER_TIMEOUT_MS, rateWindowMs: e.KUSTOMER_RATE_WINDOW_MS },
+    kustomer: {
+      baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null,
+      webUrl: e.KUSTOMER_WEB_URL ?? null,
+      timeoutMs: e.KUSTOMER_TIMEOUT_MS,
+      rateWindowMs: e.KUSTOMER_RATE_WINDOW_MS,
+    },
   };
 }

@@ -166,8 +166,16 @@ const CALLERS = {
 async function fixtures() {
   const req = (await t.api(requester, 'POST', '/api/v1/requests', { title: 'matrix' })).body;
   const token = (await t.api(requester, 'POST', '/api/v1/api-tokens', { name: 'x' })).body;
-  const service = await t.db.insertInto('services').values({ name: `svc-${Math.random()}` }).returning('id').executeTakeFirstOrThrow();
-  const inbox = await t.db.insertInto('inboxes').values({ name: `inbox-${Math.random()}` }).returning('id').executeTakeFirstOrThrow();
+  const service = await t.db
+    .insertInto('services')
+    .values({ name: `svc-${Math.random()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const inbox = await t.db
+    .insertInto('inboxes')
+    .values({ name: `inbox-${Math.random()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const field = await t.db
     .insertInto('custom_fields')
     .values({ key: `f_${Math.random().toString(36).slice(2, 10)}`, label: 'F', type: 'text' })
@@ -179,14 +187,53 @@ async function fixtures() {
     .returning('id')
     .executeTakeFirstOrThrow();
   const wf = await t.db.insertInto('workflows').values({ name: 'wf' }).returning('id').executeTakeFirstOrThrow();
-  const version = await t.db.insertInto('workflow_versions').values({ workflow_id: wf.id, version: 1, definition: JSON.stringify({ trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] }) }).returning('id').executeTakeFirstOrThrow();
+  const version = await t.db
+    .insertInto('workflow_versions')
+    .values({ workflow_id: wf.id, version: 1, definition: JSON.stringify({ trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] }) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await t.db.updateTable('workflows').set({ current_version_id: version.id }).where('id', '=', wf.id).execute();
-  const run = await t.db.insertInto('workflow_runs').values({ workflow_id: wf.id, version_id: version.id, request_id: req.id, trigger_entry_id: String(Math.floor(Math.random() * 1e9)), state: 'failed', context: '{}' }).returning('id').executeTakeFirstOrThrow();
+  const run = await t.db
+    .insertInto('workflow_runs')
+    .values({
+      workflow_id: wf.id,
+      version_id: version.id,
+      request_id: req.id,
+      trigger_entry_id: String(Math.floor(Math.random() * 1e9)),
+      state: 'failed',
+      context: '{}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   // Approvals and notifications belong to the requester, so "user" routes have an owner to succeed for.
-  const approval = await t.db.insertInto('approvals').values({ run_id: run.id, request_id: req.id, step_path: '0', approver_id: requester.id, state: 'pending' }).returning('id').executeTakeFirstOrThrow();
-  const note = await t.db.insertInto('notifications').values({ user_id: requester.id, kind: 'x', title: 'x', link: null, request_id: null }).returning('id').executeTakeFirstOrThrow();
-  const view = await t.db.insertInto('saved_views').values({ user_id: requester.id, name: `view ${Math.random()}`, query: '{}' }).returning('id').executeTakeFirstOrThrow();
-  return { req, viewId: view.id, tokenId: token.id as string, serviceId: service.id, inboxId: inbox.id, fieldId: field.id, escalationId: escalation.id, workflowId: wf.id, runId: run.id, approvalId: approval.id, notificationId: note.id };
+  const approval = await t.db
+    .insertInto('approvals')
+    .values({ run_id: run.id, request_id: req.id, step_path: '0', approver_id: requester.id, state: 'pending' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const note = await t.db
+    .insertInto('notifications')
+    .values({ user_id: requester.id, kind: 'x', title: 'x', link: null, request_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const view = await t.db
+    .insertInto('saved_views')
+    .values({ user_id: requester.id, name: `view ${Math.random()}`, query: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    req,
+    viewId: view.id,
+    tokenId: token.id as string,
+    serviceId: service.id,
+    inboxId: inbox.id,
+    fieldId: field.id,
+    escalationId: escalation.id,
+    workflowId: wf.id,
+    runId: run.id,
+    approvalId: approval.id,
+    notificationId: note.id,
+  };
 }
 
 async function call(route: string, who: Caller, validBody = false) {
@@ -243,8 +290,14 @@ describe('authorization matrix', () => {
   });
 
   it('has a rule for every documented route, and no rule for a route that is not documented', () => {
-    expect(routes.filter((r) => !(r in ACCESS)), 'documented routes without a rule').toEqual([]);
-    expect(Object.keys(ACCESS).filter((r) => !routes.includes(r)), 'rules for routes that are not documented').toEqual([]);
+    expect(
+      routes.filter((r) => !(r in ACCESS)),
+      'documented routes without a rule',
+    ).toEqual([]);
+    expect(
+      Object.keys(ACCESS).filter((r) => !routes.includes(r)),
+      'rules for routes that are not documented',
+    ).toEqual([]);
     expect(Object.keys(STRANGER).filter((r) => ACCESS[r] !== 'user')).toEqual([]);
   });
 

@@ -12,21 +12,30 @@ async function problems(filePath: string, code: string): Promise<string[]> {
 describe('lint boundaries', () => {
   it('refuses I/O and outer folders in src/core, but allows zod and core files', async () => {
     expect(await problems('src/core/example.ts', "import pg from 'pg';\nexport const x = pg;\n")).toEqual([
-      'no-restricted-imports: \'pg\' import is restricted from being used by a pattern. src/core imports nothing outside itself but zod (no I/O).',
+      "no-restricted-imports: 'pg' import is restricted from being used by a pattern. src/core imports nothing outside itself but zod (no I/O).",
     ]);
     expect(await problems('src/core/example.ts', "import { db } from '../db/database.ts';\nexport const x = db;\n")).toHaveLength(1);
-    expect(await problems('src/core/example.ts', "import { z } from 'zod';\nimport { SYSTEM } from './actor.ts';\nexport const x = [z, SYSTEM];\n")).toEqual([]);
+    expect(await problems('src/core/example.ts', "import { z } from 'zod';\nimport { SYSTEM } from './actor.ts';\nexport const x = [z, SYSTEM];\n")).toEqual(
+      [],
+    );
   });
 
-  it("refuses a connector importing the database, use cases, config or core beyond its ports", async () => {
+  it('refuses a connector importing the database, use cases, config or core beyond its ports', async () => {
     for (const from of ['../../db/database.ts', '../../usecases/add-comment.ts', '../../config.ts', '../../core/request.ts']) {
       expect(await problems('src/connectors/kustomer/example.ts', `import * as m from '${from}';\nexport const x = m;\n`), from).toHaveLength(1);
     }
-    expect(await problems('src/connectors/kustomer/example.ts', "import * as a from '../kit/errors.ts';\nimport * as b from '../../core/destination.ts';\nexport const x = [a, b];\n")).toEqual([]);
+    expect(
+      await problems(
+        'src/connectors/kustomer/example.ts',
+        "import * as a from '../kit/errors.ts';\nimport * as b from '../../core/destination.ts';\nexport const x = [a, b];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('refuses process.env outside src/config.ts', async () => {
-    expect(await problems('src/server/example.ts', 'export const port = process.env.PORT;\n')).toEqual(['no-restricted-properties: \'process.env\' is restricted from being used. Environment variables are read only in src/config.ts.']);
+    expect(await problems('src/server/example.ts', 'export const port = process.env.PORT;\n')).toEqual([
+      "no-restricted-properties: 'process.env' is restricted from being used. Environment variables are read only in src/config.ts.",
+    ]);
     expect(await problems('src/config.ts', 'export const port = process.env.PORT;\n')).toEqual([]);
   });
 });

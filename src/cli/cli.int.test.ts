@@ -22,7 +22,10 @@ interface Running {
 }
 
 function launch(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? tmp, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? tmp, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -237,7 +240,13 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
     const row = () =>
       database.db
         .selectFrom('destination_connections')
-        .select(['secret_encrypted', 'webhook_token_encrypted', 'webhook_signing_key_encrypted', 'webhook_secret_encrypted', 'webhook_previous_secret_encrypted'])
+        .select([
+          'secret_encrypted',
+          'webhook_token_encrypted',
+          'webhook_signing_key_encrypted',
+          'webhook_secret_encrypted',
+          'webhook_previous_secret_encrypted',
+        ])
         .executeTakeFirstOrThrow();
     try {
       expect(await launch(['migrate'], env).exited).toBe(0);
@@ -258,9 +267,15 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
         .execute();
       const before = await row();
 
-      const refused = launch(['rotate-secrets'], { ...env, BRIDGEDESK_SECRET_KEY: newKey.toString('base64'), BRIDGEDESK_PREVIOUS_SECRET_KEYS: otherKey.toString('base64') });
+      const refused = launch(['rotate-secrets'], {
+        ...env,
+        BRIDGEDESK_SECRET_KEY: newKey.toString('base64'),
+        BRIDGEDESK_PREVIOUS_SECRET_KEYS: otherKey.toString('base64'),
+      });
       expect(await refused.exited).toBe(1);
-      expect(refused.output()).toContain("The Kustomer connection's secret was sealed with a key that is neither BRIDGEDESK_SECRET_KEY nor one of BRIDGEDESK_PREVIOUS_SECRET_KEYS. Nothing was changed.");
+      expect(refused.output()).toContain(
+        "The Kustomer connection's secret was sealed with a key that is neither BRIDGEDESK_SECRET_KEY nor one of BRIDGEDESK_PREVIOUS_SECRET_KEYS. Nothing was changed.",
+      );
       expect(refused.output()).not.toMatch(/\n\s+at /);
       expect(await row()).toEqual(before);
 
@@ -270,12 +285,11 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
       expect(rotated.output()).toContain('Re-encrypted 4 secrets of 1 connection with BRIDGEDESK_SECRET_KEY.');
       const after = await row();
       const fresh = createSecretBox(newKey);
-      expect([after.secret_encrypted, after.webhook_token_encrypted, after.webhook_secret_encrypted, after.webhook_previous_secret_encrypted].map((s) => fresh.open(s!))).toEqual([
-        'the-api-key',
-        'hook-token',
-        'header-secret',
-        'previous-header-secret',
-      ]);
+      expect(
+        [after.secret_encrypted, after.webhook_token_encrypted, after.webhook_secret_encrypted, after.webhook_previous_secret_encrypted].map((s) =>
+          fresh.open(s!),
+        ),
+      ).toEqual(['the-api-key', 'hook-token', 'header-secret', 'previous-header-secret']);
       expect(() => old.open(after.secret_encrypted)).toThrow();
       expect(after.webhook_signing_key_encrypted).toBeNull();
       for (const k of [oldKey, newKey, otherKey]) expect(rotated.output() + refused.output()).not.toContain(k.toString('base64'));

@@ -29,7 +29,10 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
     await createDatabaseIfMissing(server.url, EMBEDDED_DB);
     url = withDatabase(server.url, EMBEDDED_DB);
     // As root under a private parent the cluster lives elsewhere (embedded-postgres.ts): say where, it holds the data.
-    const where = server.dataDir === wanted ? '' : ` (its cluster is in ${server.dataDir}: the postgres user cannot reach ${config.dataDir}; ${wanted}.location records this)`;
+    const where =
+      server.dataDir === wanted
+        ? ''
+        : ` (its cluster is in ${server.dataDir}: the postgres user cannot reach ${config.dataDir}; ${wanted}.location records this)`;
     log.info({ dataDir: config.dataDir, postgresDir: server.dataDir, port: server.port, ms: Date.now() - started }, `embedded Postgres started${where}`);
   }
   await assertReachable(url);
@@ -58,9 +61,10 @@ async function createDatabaseIfMissing(adminUrl: string, name: string) {
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!rowCount) await client.query(`create database ${name}`).catch((e: { code?: string }) => {
-      if (e.code !== '42P04') throw e; // created meanwhile by another process
-    });
+    if (!rowCount)
+      await client.query(`create database ${name}`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04') throw e; // created meanwhile by another process
+      });
   } finally {
     await client.end();
   }
@@ -73,9 +77,7 @@ async function assertReachable(url: string) {
     await client.query('select 1');
   } catch (err) {
     const where = new URL(url);
-    throw new StartupError(
-      `Cannot reach Postgres at ${where.hostname}:${where.port || 5432}${where.pathname}: ${(err as Error).message}. Check DATABASE_URL.`,
-    );
+    throw new StartupError(`Cannot reach Postgres at ${where.hostname}:${where.port || 5432}${where.pathname}: ${(err as Error).message}. Check DATABASE_URL.`);
   } finally {
     await client.end().catch(() => {});
   }

@@ -25,7 +25,8 @@ beforeAll(async () => {
   await t.startWorker();
 });
 
-const conversationOf = (escalationId: string) => emulator.control.conversations('acme').find((c) => (c.attributes as { externalId?: string }).externalId === escalationId);
+const conversationOf = (escalationId: string) =>
+  emulator.control.conversations('acme').find((c) => (c.attributes as { externalId?: string }).externalId === escalationId);
 const customerOf = (conversation: { relationships?: unknown }) =>
   emulator.control.customers('acme').find((c) => c.id === (conversation.relationships as { customer: { data: { id: string } } }).customer.data.id)!;
 
@@ -37,7 +38,13 @@ describe('the demo seed', () => {
     const refund = list.find((r) => r.title.startsWith('Refund for order 4417'))!;
     const options = (await t.api(admin, 'GET', `/api/v1/requests/${refund.id}/escalation-options`)).body;
     const queue = options.destinations[0].queues.find((q: { name: string }) => q.name === 'Tier 2 Support');
-    const sent = await t.api(admin, 'POST', `/api/v1/requests/${refund.id}/escalations`, { destination: 'kustomer', queueId: queue.id, channel: 'email', priority: 4, ...options.draft });
+    const sent = await t.api(admin, 'POST', `/api/v1/requests/${refund.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: queue.id,
+      channel: 'email',
+      priority: 4,
+      ...options.draft,
+    });
     expect(sent.status, JSON.stringify(sent.body)).toBe(202);
     await t.waitFor(async () => ((await t.api(admin, 'GET', `/api/v1/escalations/${sent.body.id}`)).body.state === 'linked' ? true : undefined));
     const customer = customerOf(conversationOf(sent.body.id)!);
@@ -45,13 +52,23 @@ describe('the demo seed', () => {
   });
 
   it('ships "Customer escalation" enabled with the priority set before the conversation is created, so Kustomer receives High', async () => {
-    const workflows = (await t.api(admin, 'GET', '/api/v1/workflows')).body.items as { name: string; enabled: boolean; definition: { steps: { type: string }[] } }[];
+    const workflows = (await t.api(admin, 'GET', '/api/v1/workflows')).body.items as {
+      name: string;
+      enabled: boolean;
+      definition: { steps: { type: string }[] };
+    }[];
     const example = workflows.find((w) => w.name === 'Customer escalation')!;
     expect(example.enabled).toBe(true);
     expect(example.definition.steps.map((s) => s.type)).toEqual(['set_priority', 'create_conversation', 'notify']);
 
     const service = await t.db.selectFrom('services').select('id').where('name', '=', 'Customer escalation').executeTakeFirstOrThrow();
-    const filed = await t.api(admin, 'POST', '/api/v1/requests', { title: 'Charged twice', description: 'Order 5120', serviceId: service.id, priority: 'low', customFields: { customer_email: 'sam@example.com' } });
+    const filed = await t.api(admin, 'POST', '/api/v1/requests', {
+      title: 'Charged twice',
+      description: 'Order 5120',
+      serviceId: service.id,
+      priority: 'low',
+      customFields: { customer_email: 'sam@example.com' },
+    });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const escalation = await t.waitFor(async () => {
       const items = (await t.api(admin, 'GET', `/api/v1/requests/${filed.body.id}/escalations`)).body.items as { id: string; state: string }[];

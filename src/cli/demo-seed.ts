@@ -16,19 +16,42 @@ export const DEMO_PASSWORD = 'demo-password';
 /** The demo's custom field that holds the customer's email, used as the Kustomer conversation's customer. */
 export const DEMO_CONTACT_FIELD = 'customer_email';
 
-export async function seedDemo(deps: DestinationDeps & { log: Logger }, kustomer: { org: string; apiKey: string; enableQueues: string[]; enableTeams: string[] }) {
+export async function seedDemo(
+  deps: DestinationDeps & { log: Logger },
+  kustomer: { org: string; apiKey: string; enableQueues: string[]; enableTeams: string[] },
+) {
   const { db, log } = deps;
   if (await db.selectFrom('services').select('id').where('name', '=', 'Customer escalation').executeTakeFirst()) return;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const person = async (email: string, name: string, role: 'admin' | 'agent' | 'requester', extra: { managerId?: string; department?: string; title?: string; location?: string } = {}) =>
-    (await findUserByEmail(db, email)) ?? insertUser(db, { email, name, role, passwordHash, ...extra });
+  const person = async (
+    email: string,
+    name: string,
+    role: 'admin' | 'agent' | 'requester',
+    extra: { managerId?: string; department?: string; title?: string; location?: string } = {},
+  ) => (await findUserByEmail(db, email)) ?? insertUser(db, { email, name, role, passwordHash, ...extra });
   const admin = (await db.selectFrom('users').selectAll().where('role', '=', 'admin').executeTakeFirst())!;
   const morgan = await person('morgan@demo.test', 'Morgan Manager', 'agent', { department: 'Customer Success', title: 'Head of Support', location: 'Paris' });
-  const ada = await person('ada@demo.test', 'Ada Agent', 'agent', { managerId: morgan.id, department: 'Customer Success', title: 'Support engineer', location: 'Paris' });
-  const riley = await person('riley@demo.test', 'Riley Requester', 'requester', { managerId: morgan.id, department: 'Sales', title: 'Account executive', location: 'New York' });
+  const ada = await person('ada@demo.test', 'Ada Agent', 'agent', {
+    managerId: morgan.id,
+    department: 'Customer Success',
+    title: 'Support engineer',
+    location: 'Paris',
+  });
+  const riley = await person('riley@demo.test', 'Riley Requester', 'requester', {
+    managerId: morgan.id,
+    department: 'Sales',
+    title: 'Account executive',
+    location: 'New York',
+  });
 
   const inbox = await db.insertInto('inboxes').values({ name: 'Support', description: 'Customer-facing issues' }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('inbox_members').values([{ inbox_id: inbox.id, user_id: ada.id }, { inbox_id: inbox.id, user_id: morgan.id }]).execute();
+  await db
+    .insertInto('inbox_members')
+    .values([
+      { inbox_id: inbox.id, user_id: ada.id },
+      { inbox_id: inbox.id, user_id: morgan.id },
+    ])
+    .execute();
   const escalation = await db
     .insertInto('services')
     .values({ name: 'Customer escalation', description: 'A customer needs the support team in Kustomer', default_inbox_id: inbox.id })
@@ -46,9 +69,39 @@ export async function seedDemo(deps: DestinationDeps & { log: Logger }, kustomer
 
   const asAgent: UserActor = { kind: 'user', userId: ada.id, role: 'agent', name: ada.name };
   const now = new Date();
-  await createRequest(db, asAgent, { title: 'Refund for order 4417 never arrived', description: 'The customer was promised a refund two weeks ago.', requesterId: riley.id, priority: 'high', serviceId: escalation.id, tags: ['refund', 'vip-customer'], customFields: { [DEMO_CONTACT_FIELD]: 'jane.doe@example.com', order_number: '4417', region: 'EMEA' } }, now);
-  await createRequest(db, asAgent, { title: 'Customer cannot log in after password reset', description: 'Acme Corp admin locked out since this morning.', requesterId: riley.id, priority: 'urgent', serviceId: escalation.id, customFields: { [DEMO_CONTACT_FIELD]: 'it@acme.example' } }, now);
-  await createRequest(db, { kind: 'user', userId: riley.id, role: 'requester', name: riley.name }, { title: 'New laptop for onboarding', description: 'Starting Monday.', serviceId: it.id }, now);
+  await createRequest(
+    db,
+    asAgent,
+    {
+      title: 'Refund for order 4417 never arrived',
+      description: 'The customer was promised a refund two weeks ago.',
+      requesterId: riley.id,
+      priority: 'high',
+      serviceId: escalation.id,
+      tags: ['refund', 'vip-customer'],
+      customFields: { [DEMO_CONTACT_FIELD]: 'jane.doe@example.com', order_number: '4417', region: 'EMEA' },
+    },
+    now,
+  );
+  await createRequest(
+    db,
+    asAgent,
+    {
+      title: 'Customer cannot log in after password reset',
+      description: 'Acme Corp admin locked out since this morning.',
+      requesterId: riley.id,
+      priority: 'urgent',
+      serviceId: escalation.id,
+      customFields: { [DEMO_CONTACT_FIELD]: 'it@acme.example' },
+    },
+    now,
+  );
+  await createRequest(
+    db,
+    { kind: 'user', userId: riley.id, role: 'requester', name: riley.name },
+    { title: 'New laptop for onboarding', description: 'Starting Monday.', serviceId: it.id },
+    now,
+  );
 
   const adminActor: UserActor = { kind: 'user', userId: admin.id, role: 'admin', name: admin.name };
   const status = await connectDestination(deps, adminActor, 'kustomer', { account: kustomer.org, secret: kustomer.apiKey });

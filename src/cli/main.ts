@@ -92,13 +92,21 @@ async function runDemo() {
     BRIDGEDESK_ADMIN_PASSWORD: DEMO_PASSWORD,
     BRIDGEDESK_ADMIN_NAME: 'Avery Admin',
   });
-  await run('demo', config, async ({ db, log }) => {
-    await seedDemo({ ...destinationDeps(config, { db, now: () => new Date() }), log }, { org: 'acme', apiKey: org.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] });
-    log.info(
-      { kustomerEmulator: emulator.url },
-      `Demo ready: sign in at ${config.publicUrl} as ${config.admin?.email} / ${DEMO_PASSWORD} (also ada@demo.test, riley@demo.test, morgan@demo.test)`,
-    );
-  }, emulator.close);
+  await run(
+    'demo',
+    config,
+    async ({ db, log }) => {
+      await seedDemo(
+        { ...destinationDeps(config, { db, now: () => new Date() }), log },
+        { org: 'acme', apiKey: org.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] },
+      );
+      log.info(
+        { kustomerEmulator: emulator.url },
+        `Demo ready: sign in at ${config.publicUrl} as ${config.admin?.email} / ${DEMO_PASSWORD} (also ada@demo.test, riley@demo.test, morgan@demo.test)`,
+      );
+    },
+    emulator.close,
+  );
 }
 
 async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db; log: Logger }) => Promise<void>, alsoStop?: () => Promise<void>) {

@@ -35,7 +35,7 @@ describe('checkFieldValue', () => {
 describe('mergeFieldValues', () => {
   const defs = [def({ key: 'email', type: 'text', required: true, serviceIds: ['svc'] }), def({ key: 'n', type: 'number' })];
 
-  it('requires a service\'s required fields only on that service', () => {
+  it("requires a service's required fields only on that service", () => {
     expect(mergeFieldValues(defs, null, {}, { n: 1 }, true)).toEqual({ n: 1 });
     try {
       mergeFieldValues(defs, 'svc', {}, { n: 1 }, true);
@@ -49,7 +49,7 @@ describe('mergeFieldValues', () => {
     expect(mergeFieldValues(defs, 'svc', { email: 'a@b', n: 2 }, { n: null }, false)).toEqual({ email: 'a@b' });
   });
 
-  it('refuses fields that do not apply to the request\'s service', () => {
+  it("refuses fields that do not apply to the request's service", () => {
     expect(() => mergeFieldValues(defs, null, {}, { email: 'a@b' }, false)).toThrow(AppError);
   });
 });

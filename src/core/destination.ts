@@ -73,7 +73,10 @@ export interface DestinationClient {
     customValues?: Record<string, unknown>;
   }): Promise<RemoteTicket>;
   getTicket(id: string): Promise<RemoteTicket | null>;
-  updateTicket(id: string, change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date }): Promise<RemoteTicket>;
+  updateTicket(
+    id: string,
+    change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date },
+  ): Promise<RemoteTicket>;
   addNote(ticketId: string, input: { body: string; externalId?: string }): Promise<{ remoteId: string }>;
   /** Finds a note or message an earlier attempt added (its reply may have been lost), by the external id we gave it. */
   findNote(ticketId: string, externalId: string): Promise<{ remoteId: string } | null>;

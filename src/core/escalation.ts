@@ -50,7 +50,6 @@ export function draftEscalation(r: EscalationContext): { subject: string; messag
 }
 
 /** The note posted on the destination's conversation, linking back to the request. */
-export const backLinkNote = (key: string, url: string, requesterName: string) =>
-  `Escalated from Bridgedesk ${key} (requested by ${requesterName}): ${url}`;
+export const backLinkNote = (key: string, url: string, requesterName: string) => `Escalated from Bridgedesk ${key} (requested by ${requesterName}): ${url}`;
 
 export const requestUrl = (publicUrl: string, key: string) => `${publicUrl}/requests/${key}`;

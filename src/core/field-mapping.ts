@@ -182,7 +182,10 @@ export function checkMappings(
     const remote = remoteFields.find((f) => f.name === item.remoteField);
     if (!source) problem(`${item.requestField} is not a request field`);
     // the admin's list of attributes may be older than the destination's metadata (deleted or renamed since)
-    if (!remote) problem(`${item.remoteField} is not a conversation attribute in ${destination} (it may have been deleted or renamed there: re-check its name, or create it there first)`);
+    if (!remote)
+      problem(
+        `${item.remoteField} is not a conversation attribute in ${destination} (it may have been deleted or renamed there: re-check its name, or create it there first)`,
+      );
     if (seenRequest.has(item.requestField)) problem(`${source?.label ?? item.requestField} is mapped more than once`);
     if (seenRemote.has(item.remoteField)) problem(`${item.remoteField} is filled by more than one request field`);
     seenRequest.add(item.requestField);

@@ -24,7 +24,15 @@ describe('lifecycle tables', () => {
       for (const t of l.transitions) for (const s of [...t.from, t.to]) expect(l.states).toContain(s);
     }
     expect(() =>
-      defineLifecycle({ name: 'thing', states: ['a', 'b', 'c'], initial: 'a', transitions: [{ event: 'go', from: ['a'], to: 'b' }, { event: 'go', from: ['a'], to: 'c' }] }),
+      defineLifecycle({
+        name: 'thing',
+        states: ['a', 'b', 'c'],
+        initial: 'a',
+        transitions: [
+          { event: 'go', from: ['a'], to: 'b' },
+          { event: 'go', from: ['a'], to: 'c' },
+        ],
+      }),
     ).toThrow('thing: "go" leads two ways from one state');
   });
 });

@@ -5,7 +5,7 @@ const RANGE = { min: 1, max: 5 };
 const DEFAULT = { low: 2, medium: 3, high: 4, urgent: 5 };
 
 describe('the priority map', () => {
-  it('accepts whole numbers within the destination\'s range, and names each priority that is not', () => {
+  it("accepts whole numbers within the destination's range, and names each priority that is not", () => {
     expect(priorityMapProblems({ low: 1, medium: 1, high: 5, urgent: 5 }, RANGE)).toEqual([]);
     expect(priorityMapProblems({ low: 0, medium: 3, high: 3.5, urgent: 9 }, RANGE).map((p) => p.priority)).toEqual(['low', 'high', 'urgent']);
     expect(priorityMapProblems({ low: 0, medium: 3, high: 4, urgent: 5 }, RANGE)[0]!.message).toBe('Low must be a whole number from 1 to 5 (got 0)');

@@ -4,7 +4,17 @@ import { eventsFromEntry, triggerMatches } from './workflow-events.ts';
 import { renderTemplate } from './workflow-template.ts';
 
 const subject: ConditionSubject = {
-  request: { service: 'svc-1', serviceName: 'Customer escalation', tags: ['vip-customer', 'refund'], priority: 'high', status: 'new', inbox: null, assignee: 'u-1', channel: 'web', fields: { total: 120, region: 'EMEA', notes: 'Call back tomorrow' } },
+  request: {
+    service: 'svc-1',
+    serviceName: 'Customer escalation',
+    tags: ['vip-customer', 'refund'],
+    priority: 'high',
+    status: 'new',
+    inbox: null,
+    assignee: 'u-1',
+    channel: 'web',
+    fields: { total: 120, region: 'EMEA', notes: 'Call back tomorrow' },
+  },
   requester: { department: 'Sales', title: 'AE', location: 'Paris', manager: 'm-1' },
   run: { approval: 'approved' },
 };
@@ -48,7 +58,10 @@ describe('events from timeline entries', () => {
   it('maps changes to triggers, with what narrows them', () => {
     expect(eventsFromEntry({ type: 'request.created', data: {} }, 'requester')).toEqual([{ event: 'request.submitted', detail: null }]);
     expect(eventsFromEntry({ type: 'request.tags_changed', data: { added: ['a', 'b'], removed: ['c'] } }, 'agent').map((e) => e.detail)).toEqual(['a', 'b']);
-    expect(eventsFromEntry({ type: 'request.status_changed', data: { before: 'resolved', after: 'new' } }, 'requester').map((e) => e.detail)).toEqual(['new', 'reopened']);
+    expect(eventsFromEntry({ type: 'request.status_changed', data: { before: 'resolved', after: 'new' } }, 'requester').map((e) => e.detail)).toEqual([
+      'new',
+      'reopened',
+    ]);
     expect(eventsFromEntry({ type: 'comment.public_reply', data: {} }, 'requester')[0]!.event).toBe('request.requester_replied');
     expect(eventsFromEntry({ type: 'comment.public_reply', data: {} }, 'agent')[0]!.event).toBe('request.agent_replied');
     expect(eventsFromEntry({ type: 'comment.internal_note', data: {} }, 'agent')).toEqual([]);
@@ -65,6 +78,8 @@ describe('events from timeline entries', () => {
 
 describe('templates', () => {
   it('fills known placeholders and leaves unknown ones visible', () => {
-    expect(renderTemplate('Hi {{requester.name}}, {{ request.key }} {{nope}}', { 'requester.name': 'Riley', 'request.key': 'REQ-1' })).toBe('Hi Riley, REQ-1 {{nope}}');
+    expect(renderTemplate('Hi {{requester.name}}, {{ request.key }} {{nope}}', { 'requester.name': 'Riley', 'request.key': 'REQ-1' })).toBe(
+      'Hi Riley, REQ-1 {{nope}}',
+    );
   });
 });

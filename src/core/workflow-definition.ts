@@ -19,7 +19,18 @@ export const TRIGGER_EVENTS = [
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
-export const CONDITION_OPERATORS = ['equals', 'not_equals', 'contains', 'is_one_of', 'greater_than', 'less_than', 'at_least', 'at_most', 'is_set', 'is_not_set'] as const;
+export const CONDITION_OPERATORS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'is_one_of',
+  'greater_than',
+  'less_than',
+  'at_least',
+  'at_most',
+  'is_set',
+  'is_not_set',
+] as const;
 
 /**
  * A rule on the request (service, tag, priority, status, inbox, assignee, channel, field.<key>), on the requester
@@ -59,7 +70,18 @@ const Approver = z.discriminatedUnion('type', [
 const base = { id: z.string().max(40).optional(), name: z.string().max(120).optional() };
 
 export type Step =
-  | { type: 'create_conversation'; destination: 'kustomer'; queueId?: string; teamId?: string; channel: string; priority: number | 'from_request'; subject: string; message: string; id?: string; name?: string }
+  | {
+      type: 'create_conversation';
+      destination: 'kustomer';
+      queueId?: string;
+      teamId?: string;
+      channel: string;
+      priority: number | 'from_request';
+      subject: string;
+      message: string;
+      id?: string;
+      name?: string;
+    }
   | { type: 'set_priority'; priority: (typeof PRIORITIES)[number]; id?: string; name?: string }
   | { type: 'set_status'; status: (typeof STATUSES)[number]; id?: string; name?: string }
   | { type: 'add_tag' | 'remove_tag'; tag: string; id?: string; name?: string }
@@ -95,21 +117,53 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
     }),
     z.strictObject({ ...base, type: z.literal('set_priority'), priority: z.enum(PRIORITIES) }),
     z.strictObject({ ...base, type: z.literal('set_status'), status: z.enum(STATUSES) }),
-    z.strictObject({ ...base, type: z.enum(['add_tag', 'remove_tag']), tag: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{0,49}$/) }),
+    z.strictObject({
+      ...base,
+      type: z.enum(['add_tag', 'remove_tag']),
+      tag: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9][a-z0-9._-]{0,49}$/),
+    }),
     z.strictObject({ ...base, type: z.literal('assign'), assigneeId: z.uuid().nullable().optional(), inboxId: z.uuid().nullable().optional() }),
     z.strictObject({ ...base, type: z.literal('add_comment'), body: Template.min(1), visibility: z.enum(['public', 'internal']).default('internal') }),
-    z.strictObject({ ...base, type: z.literal('notify'), to: z.enum(['requester', 'assignee', 'email']), email: z.email().optional(), subject: Template.min(1).max(300), body: Template.min(1) }),
+    z.strictObject({
+      ...base,
+      type: z.literal('notify'),
+      to: z.enum(['requester', 'assignee', 'email']),
+      email: z.email().optional(),
+      subject: Template.min(1).max(300),
+      body: Template.min(1),
+    }),
     z.strictObject({
       ...base,
       type: z.literal('approval'),
       approver: Approver,
-      dueInHours: z.number().positive().max(24 * 90).optional(),
+      dueInHours: z
+        .number()
+        .positive()
+        .max(24 * 90)
+        .optional(),
       onTimeout: z.enum(['reject', 'approve', 'escalate_to_manager']).default('reject'),
       onReject: z.enum(['stop', 'continue']).default('stop'),
       message: Template.optional(),
     }),
-    z.strictObject({ ...base, type: z.literal('branch'), condition: Conditions, then: z.array(StepSchema).max(50), else: z.array(StepSchema).max(50).default([]) }),
-    z.strictObject({ ...base, type: z.literal('wait'), minutes: z.number().positive().max(60 * 24 * 90) }),
+    z.strictObject({
+      ...base,
+      type: z.literal('branch'),
+      condition: Conditions,
+      then: z.array(StepSchema).max(50),
+      else: z.array(StepSchema).max(50).default([]),
+    }),
+    z.strictObject({
+      ...base,
+      type: z.literal('wait'),
+      minutes: z
+        .number()
+        .positive()
+        .max(60 * 24 * 90),
+    }),
   ]),
 ) as z.ZodType<Step>;
 

@@ -23,7 +23,10 @@ export function eventsFromEntry(entry: { type: string; data: Record<string, unkn
       return [{ event: 'request.submitted', detail: null }];
     case 'request.status_changed': {
       const reopened = (d.before === 'resolved' || d.before === 'archived') && (d.after === 'new' || d.after === 'in_progress' || d.after === 'waiting');
-      return [{ event: 'request.status_changed', detail: String(d.after) }, ...(reopened ? [{ event: 'request.status_changed' as const, detail: 'reopened' }] : [])];
+      return [
+        { event: 'request.status_changed', detail: String(d.after) },
+        ...(reopened ? [{ event: 'request.status_changed' as const, detail: 'reopened' }] : []),
+      ];
     }
     case 'request.priority_changed':
       return [{ event: 'request.priority_changed', detail: String(d.after) }];

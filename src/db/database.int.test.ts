@@ -16,7 +16,7 @@ afterAll(async () => {
 const readRow = (q: typeof db) => sql<Record<string, unknown>>`select * from roll_probe where id = ${1}`.execute(q).then((r) => r.rows[0]);
 
 describe('prepared statements', () => {
-  it('keep working when a column is added under them, as an old server meets a new version\'s migration', async () => {
+  it("keep working when a column is added under them, as an old server meets a new version's migration", async () => {
     await sql`create table roll_probe (id int primary key, a text)`.execute(database.db);
     await sql`insert into roll_probe values (1, 'x')`.execute(database.db);
     expect(await readRow(db)).toEqual({ id: 1, a: 'x' });

@@ -47,7 +47,8 @@ export const ROOT_CLUSTER_HOME = '/var/lib/bridgedesk';
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; clusterHome?: string }): Promise<EmbeddedPostgres> {
   const bin = installBinaries();
   const runAs = await postgresUser();
-  const dataDir = runAs.uid === undefined ? path.resolve(opts.dataDir) : await clusterDir(path.resolve(opts.dataDir), runAs, opts.clusterHome ?? ROOT_CLUSTER_HOME);
+  const dataDir =
+    runAs.uid === undefined ? path.resolve(opts.dataDir) : await clusterDir(path.resolve(opts.dataDir), runAs, opts.clusterHome ?? ROOT_CLUSTER_HOME);
   try {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     if (!fs.existsSync(dataDir)) fs.mkdirSync(dataDir, { mode: 0o700 });
@@ -62,7 +63,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     const password = randomBytes(24).toString('hex');
     if (fs.readdirSync(dataDir).length > 0) {
-      throw new EmbeddedPostgresError(`${dataDir} is not empty and holds no Postgres data (no PG_VERSION): move it away or choose another BRIDGEDESK_DATA_DIR.`);
+      throw new EmbeddedPostgresError(
+        `${dataDir} is not empty and holds no Postgres data (no PG_VERSION): move it away or choose another BRIDGEDESK_DATA_DIR.`,
+      );
     }
     const pwfile = `${passwordFile}.init`;
     fs.writeFileSync(pwfile, password, { mode: 0o600 });
@@ -163,7 +166,12 @@ async function clusterDir(dataDir: string, runAs: RunAs, home: string): Promise<
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   if (await reachable(path.dirname(dataDir), runAs)) return dataDir;
   ensureClusterHome(home);
-  const id = createHash('sha256').update(fs.realpathSync(path.dirname(dataDir))).update('/').update(path.basename(dataDir)).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(fs.realpathSync(path.dirname(dataDir)))
+    .update('/')
+    .update(path.basename(dataDir))
+    .digest('hex')
+    .slice(0, 16);
   const dir = path.join(home, id);
   fs.writeFileSync(pointer, `${dir}\n`, { mode: 0o600 });
   return dir;
@@ -174,11 +182,15 @@ function ensureClusterHome(home: string): void {
   try {
     fs.mkdirSync(home, { recursive: true, mode: 0o755 });
   } catch (err) {
-    throw new EmbeddedPostgresError(`Cannot create ${home} for the Postgres cluster: ${(err as Error).message}. Set BRIDGEDESK_DATA_DIR to a folder the postgres user can reach.`);
+    throw new EmbeddedPostgresError(
+      `Cannot create ${home} for the Postgres cluster: ${(err as Error).message}. Set BRIDGEDESK_DATA_DIR to a folder the postgres user can reach.`,
+    );
   }
   const st = fs.statSync(home);
   if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
-    throw new EmbeddedPostgresError(`${home} must be owned by root and writable by root alone (chown root ${home}; chmod 755 ${home}), or set BRIDGEDESK_DATA_DIR.`);
+    throw new EmbeddedPostgresError(
+      `${home} must be owned by root and writable by root alone (chown root ${home}; chmod 755 ${home}), or set BRIDGEDESK_DATA_DIR.`,
+    );
   }
   if ((st.mode & 0o005) !== 0o005) fs.chmodSync(home, st.mode | 0o005);
 }

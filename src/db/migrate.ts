@@ -11,7 +11,10 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'
 const LOCK_ID = 0x6272_6467;
 
 export function migrationFiles(): string[] {
-  return fs.readdirSync(dir).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
 }
 
 /** Returns the names applied by this call. */

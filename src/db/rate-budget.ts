@@ -95,14 +95,24 @@ export function postgresBudget(db: Db, key: string): RateBudget {
       const resetIn = new Date(row.reset_at).getTime() - now.getTime();
       if (resetIn <= 0) return 0;
       if (row.remaining <= 0) return resetIn;
-      const took = await db.updateTable('rate_budgets').set((eb) => ({ remaining: eb('remaining', '-', 1) })).where('key', '=', k).where('remaining', '>', 0).returning('remaining').executeTakeFirst();
+      const took = await db
+        .updateTable('rate_budgets')
+        .set((eb) => ({ remaining: eb('remaining', '-', 1) }))
+        .where('key', '=', k)
+        .where('remaining', '>', 0)
+        .returning('remaining')
+        .executeTakeFirst();
       return took ? 0 : resetIn; // another caller took the last unit between our read and our update
     },
     async observeObject(objectKey, w, now) {
       const k = objectRowKey(key, objectKey);
       // Plenty left: nothing to write (a row of this window already counts lower, and lower wins anyway).
       if (w.remaining > w.limit * TRACK_OBJECT_BELOW) return;
-      await db.deleteFrom('rate_budgets').where('key', 'like', `${escapeLike(key)}#%`).where('reset_at', '<', new Date(now.getTime() - 60_000)).execute();
+      await db
+        .deleteFrom('rate_budgets')
+        .where('key', 'like', `${escapeLike(key)}#%`)
+        .where('reset_at', '<', new Date(now.getTime() - 60_000))
+        .execute();
       await upsert(k, w, now);
     },
     async unknown() {

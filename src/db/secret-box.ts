@@ -63,6 +63,10 @@ export function loadSecretKey(configured: string | null, dataDir: string): Buffe
 /** Loads the key on first use, so processes and tests that never touch a secret never need one. */
 export function lazySecretBox(loadKey: () => Buffer, previous: string[] = []): SecretBox {
   let box: SecretBox | null = null;
-  const get = () => (box ??= createSecretBox(loadKey(), previous.map((k) => Buffer.from(k, 'base64'))));
+  const get = () =>
+    (box ??= createSecretBox(
+      loadKey(),
+      previous.map((k) => Buffer.from(k, 'base64')),
+    ));
   return { seal: (plain) => get().seal(plain), open: (sealed) => get().open(sealed) };
 }

@@ -8,5 +8,8 @@ export const pruneExpired =
   (db: Db, now: () => Date): Task =>
   async () => {
     await db.deleteFrom('sessions').where('expires_at', '<', now()).execute();
-    await db.deleteFrom('login_failures').where('created_at', '<', new Date(now().getTime() - 86_400_000)).execute();
+    await db
+      .deleteFrom('login_failures')
+      .where('created_at', '<', new Date(now().getTime() - 86_400_000))
+      .execute();
   };

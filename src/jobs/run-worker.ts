@@ -1,7 +1,17 @@
 /** Starts graphile-worker with Bridgedesk's tasks, plus the heartbeat that frees jobs of dead workers. */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { Logger as WorkerLogger, makeWorkerUtils, parseCronItems, run, type Runner, type RunnerOptions, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  Logger as WorkerLogger,
+  makeWorkerUtils,
+  parseCronItems,
+  run,
+  type Runner,
+  type RunnerOptions,
+  type Task,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { JobName } from '../core/jobs.ts';
@@ -85,7 +95,8 @@ export function fenced(tasks: TaskList, missedBeatSince: (since: number) => bool
         await (task as Task)(payload, helpers);
         if (!missedBeatSince(started)) return;
         const { rows } = await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs where id = ${helpers.job.id}`.execute(db);
-        if (rows[0]?.locked_by !== helpers.job.locked_by) throw new Error('This worker lost the job while it was cut off from the database; the job is left to whoever holds it now');
+        if (rows[0]?.locked_by !== helpers.job.locked_by)
+          throw new Error('This worker lost the job while it was cut off from the database; the job is left to whoever holds it now');
       },
     ]),
   );
@@ -159,7 +170,9 @@ export async function startWorker(deps: WorkerDeps) {
   };
   restartWhenStopped(runner);
   // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
-  await utils.addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' }).catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
+  await utils
+    .addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' })
+    .catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
   // graphile-worker 0.17 rejects, with no one to catch it, when a pool that lost its database (and is being
   // replaced above) cannot hand its local queue back: the jobs stay locked under the dead pool's id, which has no
   // heartbeat any more, so releaseStale frees them after the stale time. Only that rejection is absorbed here.

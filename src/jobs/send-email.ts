@@ -12,7 +12,11 @@ export const sendEmailTask = (db: Db, smtp: { url: string; from: string }): Task
     if (!mail || mail.state === 'sent') return;
     try {
       await transport.sendMail({ from: smtp.from, to: mail.to_address, subject: mail.subject, text: mail.body });
-      await db.updateTable('email_outbox').set({ state: 'sent', sent_at: new Date(), attempts: mail.attempts + 1, last_error: null }).where('id', '=', outboxId).execute();
+      await db
+        .updateTable('email_outbox')
+        .set({ state: 'sent', sent_at: new Date(), attempts: mail.attempts + 1, last_error: null })
+        .where('id', '=', outboxId)
+        .execute();
     } catch (err) {
       const last = helpers.job.attempts >= helpers.job.max_attempts;
       await db

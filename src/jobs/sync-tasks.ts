@@ -25,7 +25,8 @@ function providerId(id: string): ProviderId {
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>
-  async (payload) => applyEvent(deps, parseJob('apply-sync-event', payload).eventRowId);
+  async (payload) =>
+    applyEvent(deps, parseJob('apply-sync-event', payload).eventRowId);
 
 export const pollDestinationTask =
   (deps: DestinationDeps): Task =>

@@ -59,7 +59,12 @@ describe('Postgres restarting under a running process', () => {
   }, 60_000);
 
   it('does not take live workers for dead because nobody could beat while Postgres was down', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, BRIDGEDESK_SECRET_KEY: randomBytes(32).toString('base64'), BRIDGEDESK_WORKER_STALE_SECONDS: '2' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: url,
+      BRIDGEDESK_SECRET_KEY: randomBytes(32).toString('base64'),
+      BRIDGEDESK_WORKER_STALE_SECONDS: '2',
+    });
     const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date() });
     cleanups.push(() => worker.stop());
     // Another process's worker, alive and on a long job when Postgres went away.
@@ -67,11 +72,13 @@ describe('Postgres restarting under a running process', () => {
     await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'held-elsewhere', runAt: new Date(Date.now() + 3_600_000) }));
     await sql`update graphile_worker._private_jobs set locked_by = 'worker-elsewhere', locked_at = now() where key = 'held-elsewhere'`.execute(db);
     await restartPostgres(3_000); // down longer than the stale time
-    const lockedBy = async () => (await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs where key = 'held-elsewhere'`.execute(db)).rows[0]?.locked_by;
+    const lockedBy = async () =>
+      (await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs where key = 'held-elsewhere'`.execute(db)).rows[0]
+        ?.locked_by;
     expect(await worker.releaseStale()).not.toContain('worker-elsewhere');
     expect(await lockedBy()).toBe('worker-elsewhere');
     // Once Postgres has been up for the stale time, a worker that still has not beaten is dead after all.
-    await waitFor(async () => ((await worker.releaseStale()).includes('worker-elsewhere') || (await lockedBy()) === null) || undefined, 20_000);
+    await waitFor(async () => (await worker.releaseStale()).includes('worker-elsewhere') || (await lockedBy()) === null || undefined, 20_000);
     expect(await lockedBy()).toBeNull();
     await sql`delete from graphile_worker._private_jobs where key = 'held-elsewhere'`.execute(db);
     await worker.stop();
@@ -80,7 +87,13 @@ describe('Postgres restarting under a running process', () => {
   it('keeps a worker running through the restart and finishes the delivery it was in, with one conversation', async () => {
     const demo = seedDemoOrg(emulator.control, { name: 'acme' });
     const secretKey = randomBytes(32).toString('base64');
-    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, BRIDGEDESK_SECRET_KEY: secretKey, KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_WORKER_STALE_SECONDS: '2' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: url,
+      BRIDGEDESK_SECRET_KEY: secretKey,
+      KUSTOMER_BASE_URL: emulator.url,
+      BRIDGEDESK_WORKER_STALE_SECONDS: '2',
+    });
     const secrets = createSecretBox(Buffer.from(secretKey, 'base64'));
     const deps = destinationDeps(config, { db, now: () => new Date(), secrets });
     const { request, escalate } = await connectedRequest(db, deps, demo, 'Restart test');
@@ -95,7 +108,12 @@ describe('Postgres restarting under a running process', () => {
     await restartPostgres(5_000);
 
     const linked = await waitFor(async () => {
-      const r = await db.selectFrom('escalations').select(['state', 'remote_id']).where('id', '=', escalation.id).executeTakeFirst().catch(() => undefined);
+      const r = await db
+        .selectFrom('escalations')
+        .select(['state', 'remote_id'])
+        .where('id', '=', escalation.id)
+        .executeTakeFirst()
+        .catch(() => undefined);
       return r?.state === 'linked' ? r : undefined;
     }, 60_000);
     const conversations = emulator.control.conversations('acme').filter((c) => c.attributes.externalId === escalation.id);

@@ -17,7 +17,13 @@ describe('worker heartbeat', () => {
     // A job locked 10 minutes ago by a worker that no longer beats, as SIGKILL leaves it.
     await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'orphan' }));
     await sql`update graphile_worker._private_jobs set locked_by = 'worker-dead', locked_at = now() - interval '10 minutes' where key = 'orphan'`.execute(db);
-    const worker = await startWorker({ db, config: loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '1', BRIDGEDESK_WORKER_STALE_SECONDS: '1' }), connectionString: url, log: createLogger('silent'), now: () => new Date() });
+    const worker = await startWorker({
+      db,
+      config: loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '1', BRIDGEDESK_WORKER_STALE_SECONDS: '1' }),
+      connectionString: url,
+      log: createLogger('silent'),
+      now: () => new Date(),
+    });
     try {
       const released = await worker.releaseStale();
       expect(released).toContain('worker-dead');

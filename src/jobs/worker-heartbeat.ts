@@ -77,7 +77,12 @@ export function startHeartbeat(opts: {
     missedBeatSince: (since: number) => lastFailedBeat >= since,
     async stop() {
       clearInterval(timer);
-      if (workerIds.size) await db.deleteFrom('worker_heartbeats').where('worker_id', 'in', [...workerIds]).execute().catch(() => {});
+      if (workerIds.size)
+        await db
+          .deleteFrom('worker_heartbeats')
+          .where('worker_id', 'in', [...workerIds])
+          .execute()
+          .catch(() => {});
     },
   };
 }

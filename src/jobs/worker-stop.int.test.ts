@@ -23,7 +23,13 @@ describe('a stopping worker', () => {
   it('keeps vouching for the delivery it finishes while stopping, so no other worker takes it meanwhile', async () => {
     const demo = seedDemoOrg(emulator.control, { name: 'acme' });
     const secretKey = randomBytes(32).toString('base64');
-    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, BRIDGEDESK_SECRET_KEY: secretKey, KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_WORKER_STALE_SECONDS: '1' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: url,
+      BRIDGEDESK_SECRET_KEY: secretKey,
+      KUSTOMER_BASE_URL: emulator.url,
+      BRIDGEDESK_WORKER_STALE_SECONDS: '1',
+    });
     const secrets = createSecretBox(Buffer.from(secretKey, 'base64'));
     const deps = destinationDeps(config, { db, now: () => new Date(), secrets });
     const { escalate } = await connectedRequest(db, deps, demo, 'Deploy under way');
@@ -34,7 +40,10 @@ describe('a stopping worker', () => {
     emulator.control.injectFault({ kind: 'slow', delayMs: 3_500, count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
     const escalation = await escalate();
     await waitFor(async () => emulator.control.conversations('acme').some((c) => c.attributes.externalId === escalation.id) || undefined, 20_000);
-    const job = sql<{ locked_by: string | null; held: boolean }>`select locked_by, locked_at < now() - interval '1.2 seconds' as held from graphile_worker.jobs where task_identifier = 'deliver-escalation'`;
+    const job = sql<{
+      locked_by: string | null;
+      held: boolean;
+    }>`select locked_by, locked_at < now() - interval '1.2 seconds' as held from graphile_worker.jobs where task_identifier = 'deliver-escalation'`;
     const { locked_by: lockedBy } = (await job.execute(db)).rows[0]!;
     expect(lockedBy).not.toBeNull();
 
@@ -43,7 +52,10 @@ describe('a stopping worker', () => {
     try {
       // Held past the stale time by a worker that is stopping, not dead: another worker must leave it alone.
       const now = async () => (await job.execute(db)).rows[0];
-      await waitFor(async () => { const r = await now(); return r?.held || r?.locked_by !== lockedBy || undefined; }, 10_000);
+      await waitFor(async () => {
+        const r = await now();
+        return r?.held || r?.locked_by !== lockedBy || undefined;
+      }, 10_000);
       expect(await other.releaseStale()).not.toContain(lockedBy);
       expect((await now())?.locked_by).toBe(lockedBy);
       await stopped;

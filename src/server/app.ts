@@ -36,7 +36,10 @@ export function createApp(input: AppInput) {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const ok = await sql`select 1`.execute(deps.db).then(() => migrationsComplete(deps.db), () => false);
+    const ok = await sql`select 1`.execute(deps.db).then(
+      () => migrationsComplete(deps.db),
+      () => false,
+    );
     return ok ? c.json({ status: 'ready' }) : c.json(errorBody('not_ready', 'Database unreachable or migrations pending'), 503);
   });
   app.get('/metrics', async (c) => c.text(await metricsText(), 200, { 'content-type': 'text/plain; version=0.0.4' }));

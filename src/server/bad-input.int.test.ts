@@ -12,7 +12,14 @@ const request = (await t.api(requester, 'POST', '/api/v1/requests', { title: 'Ba
 const KUSTOMER = '/api/v1/integrations/kustomer';
 
 const count = async (table: 'requests' | 'timeline_entries' | 'escalations') =>
-  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 async function connect() {
   const r = await t.api(admin, 'PUT', KUSTOMER, { orgName: 'acme', apiKey: demo.apiKey });
@@ -52,7 +59,11 @@ describe('bad input is refused in the error shape, without a 500 or a write', ()
     const post = (body: string, declared: boolean) =>
       t.raw('/api/v1/requests', {
         method: 'POST',
-        headers: { authorization: `Bearer ${requester.token}`, 'content-type': 'application/json', ...(declared ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+        headers: {
+          authorization: `Bearer ${requester.token}`,
+          'content-type': 'application/json',
+          ...(declared ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+        },
         body,
       });
     const big = JSON.stringify({ title: 'x'.repeat(t.config.maxBodyBytes) });
@@ -67,7 +78,11 @@ describe('bad input is refused in the error shape, without a 500 or a write', ()
 
   it('answers a body that is not sent as JSON with 415 and its own code, and writes nothing', async () => {
     const before = await count('requests');
-    const res = await t.raw('/api/v1/requests', { method: 'POST', headers: { authorization: `Bearer ${requester.token}`, 'content-type': 'text/plain' }, body: '{"title":"x"}' });
+    const res = await t.raw('/api/v1/requests', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${requester.token}`, 'content-type': 'text/plain' },
+      body: '{"title":"x"}',
+    });
     expect(res.status).toBe(415);
     expect(await res.json()).toEqual({ error: { code: 'unsupported_media_type', message: 'Request body must be sent as application/json' } });
     expect(await count('requests')).toBe(before);

@@ -23,7 +23,9 @@ describe('operations endpoints', () => {
   it('publishes an OpenAPI 3.1 document with every route and a readable docs page', async () => {
     const doc = (await t.api(null, 'GET', '/api/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{ref}', '/api/v1/requests/{id}/timeline', '/api/v1/auth/login']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{ref}', '/api/v1/requests/{id}/timeline', '/api/v1/auth/login']),
+    );
     expect(doc.components.schemas.Error).toBeDefined();
     const page = await t.raw('/api/docs');
     expect(page.headers.get('content-type')).toContain('text/html');
@@ -40,7 +42,10 @@ describe('logs', () => {
       },
     });
     const log = createLogger('info', sink);
-    log.info({ password: 'hunter2hunter2', req: { headers: { authorization: 'Bearer bdk_secret', cookie: 'bridgedesk_session=abc' } }, body: { token: 'tok-123' } }, 'x');
+    log.info(
+      { password: 'hunter2hunter2', req: { headers: { authorization: 'Bearer bdk_secret', cookie: 'bridgedesk_session=abc' } }, body: { token: 'tok-123' } },
+      'x',
+    );
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('bdk_secret');
     expect(out).not.toContain('abc');

@@ -76,7 +76,9 @@ async function replyAudience(tx: Tx, requestId: string, requesterId: string) {
   const people = await tx
     .selectFrom('users as u')
     .select(['u.id', 'u.email', 'u.active'])
-    .where((eb) => eb.or([eb('u.id', '=', requesterId), eb('u.id', 'in', eb.selectFrom('request_followers').select('user_id').where('request_id', '=', requestId))]))
+    .where((eb) =>
+      eb.or([eb('u.id', '=', requesterId), eb('u.id', 'in', eb.selectFrom('request_followers').select('user_id').where('request_id', '=', requestId))]),
+    )
     .execute();
   const requester = people.find((p) => p.id === requesterId)!;
   return { requester, followers: people.filter((p) => p.id !== requesterId) };

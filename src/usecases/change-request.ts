@@ -23,7 +23,15 @@ export async function changeRequest(db: Db, actor: UserActor, id: string, patch:
  * The change inside the caller's transaction (a workflow step commits it together with the step's result).
  * Returns the entries written; `causedByRunId` marks them as a workflow's doing, `origin` as a destination's.
  */
-export async function changeRequestInTx(tx: Tx, actor: Actor, id: string, patch: RequestPatch, now: Date, causedByRunId?: string, origin?: string): Promise<string[]> {
+export async function changeRequestInTx(
+  tx: Tx,
+  actor: Actor,
+  id: string,
+  patch: RequestPatch,
+  now: Date,
+  causedByRunId?: string,
+  origin?: string,
+): Promise<string[]> {
   {
     const row = await lockRequest(tx, id);
     const follower = actor.kind !== 'system' && (await isFollower(tx, id, actor.userId));
@@ -34,7 +42,13 @@ export async function changeRequestInTx(tx: Tx, actor: Actor, id: string, patch:
     assertCanChange(actor, current, { ...changes, ...(incomingFields ? { customFields: {} } : {}) });
     if (incomingFields) {
       const defs = await listCustomFields(tx);
-      changes.customFields = mergeFieldValues(defs, changes.serviceId !== undefined ? changes.serviceId : current.serviceId, current.customFields, incomingFields, false);
+      changes.customFields = mergeFieldValues(
+        defs,
+        changes.serviceId !== undefined ? changes.serviceId : current.serviceId,
+        current.customFields,
+        incomingFields,
+        false,
+      );
     }
     const { changed, entries } = planChanges(current, changes);
     // Name the people, inboxes and services in the entry, so the timeline reads right even after renames.

@@ -36,7 +36,20 @@ export interface ConnectionStatus {
 export async function connectionStatus(deps: DestinationDeps, provider: ProviderId): Promise<ConnectionStatus> {
   const c = await findConnection(deps.db, provider);
   if (!c) {
-    return { status: 'not_connected', account: null, keyLastFour: null, statusReason: null, statusChangedAt: null, missingPermissions: [], missingRequiredPermissions: [], lastSyncedAt: null, lastSyncError: null, contactEmailField: null, queues: [], teams: [] };
+    return {
+      status: 'not_connected',
+      account: null,
+      keyLastFour: null,
+      statusReason: null,
+      statusChangedAt: null,
+      missingPermissions: [],
+      missingRequiredPermissions: [],
+      lastSyncedAt: null,
+      lastSyncError: null,
+      contactEmailField: null,
+      queues: [],
+      teams: [],
+    };
   }
   const targets = await listTargets(deps.db, c.id);
   const strip = ({ kind: _kind, ...t }: TargetRow) => t;
@@ -64,7 +77,8 @@ export async function connectionStatus(deps: DestinationDeps, provider: Provider
 export async function connectDestination(deps: DestinationDeps, actor: UserActor, provider: ProviderId, input: { account: string; secret: string }) {
   const p = PROVIDERS[provider];
   const account = p.normaliseAccount(input.account);
-  if (!account) throw unprocessable(`${p.accountLabel} must be a single name of letters, digits and dashes (the part before .kustomerapp.com)`, { field: 'orgName' });
+  if (!account)
+    throw unprocessable(`${p.accountLabel} must be a single name of letters, digits and dashes (the part before .kustomerapp.com)`, { field: 'orgName' });
   const secret = input.secret.trim();
   const client = clientFor(deps, provider, account, secret, true);
   let targets;
@@ -77,7 +91,10 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
       throw new AppError('unprocessable', `This key belongs to ${check.account}`, { reason: 'wrong_account', field: 'orgName', account: check.account });
     }
     if (check.missingRequired.length) {
-      throw new AppError('unprocessable', `The API key lacks permissions Bridgedesk needs: ${check.missingRequired.join(', ')}`, { reason: 'missing_permissions', missing: check.missingRequired });
+      throw new AppError('unprocessable', `The API key lacks permissions Bridgedesk needs: ${check.missingRequired.join(', ')}`, {
+        reason: 'missing_permissions',
+        missing: check.missingRequired,
+      });
     }
     targets = [...(await client.listQueues()), ...(await client.listTeams())];
   } catch (err) {
@@ -176,7 +193,8 @@ export async function setContactEmailField(deps: DestinationDeps, provider: Prov
 async function writeContactEmailField(q: Db | Tx, connectionId: string, key: string | null, now: Date) {
   if (key !== null) {
     const field = await q.selectFrom('custom_fields').select(['type', 'active']).where('key', '=', key).executeTakeFirst();
-    if (!field || !field.active || field.type !== 'text') throw unprocessable('The customer email must come from an active text custom field', { field: 'contactEmailField' });
+    if (!field || !field.active || field.type !== 'text')
+      throw unprocessable('The customer email must come from an active text custom field', { field: 'contactEmailField' });
   }
   await q.updateTable('destination_connections').set({ contact_email_field: key, updated_at: now }).where('id', '=', connectionId).execute();
 }

@@ -47,7 +47,13 @@ type Delivering = EscalationRow & { pending: { patch: EscalationPatch; entries: 
  * Writes an escalation change, its timeline entries (the system's, and internal) and the jobs they call for in one
  * statement: one round trip, where a transaction would take four or more.
  */
-async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatch, entries: TimelineDraft[], opts: { reschedule?: Date; pushFields?: boolean } = {}) {
+async function record(
+  deps: DeliveryDeps,
+  esc: Delivering,
+  patch: EscalationPatch,
+  entries: TimelineDraft[],
+  opts: { reschedule?: Date; pushFields?: boolean } = {},
+) {
   // The job holds the escalation, so its loaded state is the stored one: the table is asked before anything is written.
   if (patch.state) assertMove(ESCALATION_LIFECYCLE, esc.state, patch.state);
   const all = { ...esc.pending.patch, ...patch };
@@ -56,7 +62,13 @@ async function record(deps: DeliveryDeps, esc: Delivering, patch: EscalationPatc
   Object.assign(esc, all);
   esc.pending = { patch: {}, entries: [] };
   const runId = esc.workflow_run_id ?? undefined;
-  const timeline = timelineWrite(deps.db, esc.request_id, SYSTEM, allEntries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })), { at: deps.now(), causedByRunId: runId });
+  const timeline = timelineWrite(
+    deps.db,
+    esc.request_id,
+    SYSTEM,
+    allEntries.map((e) => ({ ...e, visibility: 'internal', data: { escalationId: esc.id, ...e.data } })),
+    { at: deps.now(), causedByRunId: runId },
+  );
   // A workflow waiting on this delivery resumes once it settles (linked, failed, or link_failed for good).
   const settled = all.state === 'linked' || all.state === 'failed' || (all.state === 'link_failed' && !opts.reschedule);
   await writeTogether(deps.db, { escalation: escalationUpdate(deps.db, esc.id, all, deps.now()), entries: timeline.entries }, [
@@ -134,11 +146,24 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
     .leftJoin('counted', (j) => j.onTrue())
     .selectAll('e')
     .leftJoin('destination_connections as c', 'c.provider', 'e.provider')
-    .select(['r.number as request_number', 'r.channel as request_channel', 'r.custom_fields as request_fields', 'u.name as requester_name', 'u.email as requester_email', 'counted.attempts as counted_attempts'])
+    .select([
+      'r.number as request_number',
+      'r.channel as request_channel',
+      'r.custom_fields as request_fields',
+      'u.name as requester_name',
+      'u.email as requester_email',
+      'counted.attempts as counted_attempts',
+    ])
     .select(['c.account', 'c.secret_encrypted', 'c.status as connection_status', 'c.contact_email_field', 'c.priority_map'])
     .select((eb) =>
       eb
-        .exists(eb.selectFrom('field_mappings as m').innerJoin('destination_connections as c', 'c.id', 'm.connection_id').select('m.request_field').whereRef('c.provider', '=', 'e.provider'))
+        .exists(
+          eb
+            .selectFrom('field_mappings as m')
+            .innerJoin('destination_connections as c', 'c.id', 'm.connection_id')
+            .select('m.request_field')
+            .whereRef('c.provider', '=', 'e.provider'),
+        )
         .as('has_field_mappings'),
     )
     .where('e.id', '=', escalationId)
@@ -148,7 +173,21 @@ function loadDelivery(deps: DeliveryDeps, escalationId: string) {
 export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
   const loaded = await loadDelivery(deps, escalationId);
   if (!loaded || loaded.state === 'linked' || loaded.state === 'failed') return;
-  const { request_number, request_channel, request_fields, requester_name, requester_email, has_field_mappings, account, secret_encrypted, connection_status, contact_email_field, priority_map, counted_attempts, ...row } = loaded;
+  const {
+    request_number,
+    request_channel,
+    request_fields,
+    requester_name,
+    requester_email,
+    has_field_mappings,
+    account,
+    secret_encrypted,
+    connection_status,
+    contact_email_field,
+    priority_map,
+    counted_attempts,
+    ...row
+  } = loaded;
   const esc: Delivering = { ...row, pending: { patch: {}, entries: [] }, testRequest: request_channel === TEST_REQUEST_CHANNEL };
   const provider = esc.provider as ProviderId;
   const p = PROVIDERS[provider];
@@ -197,9 +236,27 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
             teamId: esc.target_kind === 'team' ? esc.target_remote_id : null,
           }),
         ));
-      saving = record(deps, esc, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', last_error: null, last_error_kind: null, next_attempt_at: null }, [
-        { type: 'escalation.created', data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null } },
-      ], { pushFields: Boolean(has_field_mappings) }); // mapped attributes go once the conversation exists, so one Kustomer refuses (unknown since the mapping was saved) never fails the create
+      saving = record(
+        deps,
+        esc,
+        {
+          remote_id: ticket.remoteId,
+          remote_url: ticket.url,
+          remote_status: ticket.status,
+          remote_updated_at: new Date(ticket.updatedAt),
+          state: 'created',
+          last_error: null,
+          last_error_kind: null,
+          next_attempt_at: null,
+        },
+        [
+          {
+            type: 'escalation.created',
+            data: { conversationId: ticket.remoteId, url: ticket.url, destination: p.displayName, foundExisting: existing !== null },
+          },
+        ],
+        { pushFields: Boolean(has_field_mappings) },
+      ); // mapped attributes go once the conversation exists, so one Kustomer refuses (unknown since the mapping was saved) never fails the create
     }
 
     saving.catch(() => {}); // awaited below
@@ -207,7 +264,10 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
       if (!esc.message_posted && esc.origin === 'created') {
         const externalId = `${esc.id}:message`;
         const posted = isRetry ? await step('message', () => client.findMessage(esc.remote_id!, externalId)) : null;
-        if (!posted) await step('message', () => client.addMessage(esc.remote_id!, { channel: esc.channel ?? 'email', body: esc.message, subject: esc.subject, externalId }));
+        if (!posted)
+          await step('message', () =>
+            client.addMessage(esc.remote_id!, { channel: esc.channel ?? 'email', body: esc.message, subject: esc.subject, externalId }),
+          );
         defer(esc, { message_posted: true }, []);
       }
     } finally {
@@ -251,13 +311,25 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: Destin
   if (err.detail.reason === 'rate_limited') {
     const retryAt = new Date(now.getTime() + (err.detail.retryAfterMs ?? 60_000));
     const counted = esc.attempts - 1;
-    const entries: TimelineDraft[] = err.status === 429 ? [{ type: 'escalation.retry_scheduled', data: { reason: 'Rate limited by the destination', retryAt: retryAt.toISOString(), attempt: esc.attempts } }] : [];
-    return record(deps, esc, { attempts: counted, next_attempt_at: retryAt, last_error: 'Waiting for the rate limit to reset', last_error_kind: 'retryable' }, entries, { reschedule: retryAt });
+    const entries: TimelineDraft[] =
+      err.status === 429
+        ? [{ type: 'escalation.retry_scheduled', data: { reason: 'Rate limited by the destination', retryAt: retryAt.toISOString(), attempt: esc.attempts } }]
+        : [];
+    return record(
+      deps,
+      esc,
+      { attempts: counted, next_attempt_at: retryAt, last_error: 'Waiting for the rate limit to reset', last_error_kind: 'retryable' },
+      entries,
+      { reschedule: retryAt },
+    );
   }
   const linkStep = stepName === 'link' || stepName === 'message';
   if (err.kind === 'permanent' && !linkStep) {
     // Said to agents, who cannot re-sync queues: the escalation card offers to retry to another queue instead.
-    const message = stepName === 'conversation' && esc.target_kind === 'queue' && (await queueMissing(deps, client, esc)) ? `The queue no longer exists in ${PROVIDERS[provider].displayName}` : err.message;
+    const message =
+      stepName === 'conversation' && esc.target_kind === 'queue' && (await queueMissing(deps, client, esc))
+        ? `The queue no longer exists in ${PROVIDERS[provider].displayName}`
+        : err.message;
     return fail(deps, esc, 'permanent', message);
   }
   // Retryable failures, and any failure to post on a conversation that exists: try again, with capped backoff.
@@ -268,7 +340,12 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, client: Destin
       entries.push({ type: 'escalation.link_failed', data: { conversationId: esc.remote_id, url: esc.remote_url, reason: err.message } });
     }
     entries.push({ type: 'escalation.retry_scheduled', data: { reason: err.message, step: stepName, attempt: esc.attempts, retryAt: retryAt.toISOString() } });
-    const patch: EscalationPatch = { next_attempt_at: retryAt, last_error: err.message, last_error_kind: err.kind, ...(esc.remote_id ? { state: 'link_failed' as const } : {}) };
+    const patch: EscalationPatch = {
+      next_attempt_at: retryAt,
+      last_error: err.message,
+      last_error_kind: err.kind,
+      ...(esc.remote_id ? { state: 'link_failed' as const } : {}),
+    };
     return record(deps, esc, patch, entries, { reschedule: retryAt });
   }
   return fail(deps, esc, err.kind, err.message);

@@ -45,7 +45,11 @@ export function clientFor(deps: DestinationDeps, provider: ProviderId, account: 
 }
 
 /** The stored connection and a client for it; a missing connection is a 404 to the caller. */
-export async function openConnection(deps: DestinationDeps, provider: ProviderId, interactive: boolean): Promise<{ connection: ConnectionRow; client: DestinationClient }> {
+export async function openConnection(
+  deps: DestinationDeps,
+  provider: ProviderId,
+  interactive: boolean,
+): Promise<{ connection: ConnectionRow; client: DestinationClient }> {
   const connection = await findConnection(deps.db, provider);
   if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
   const secret = deps.secrets.open(connection.secretEncrypted);
@@ -68,14 +72,21 @@ export async function guardCredentials<T>(deps: DestinationDeps, provider: Provi
 /** What a refusal says about the connection: the key is invalid (auth), or it lacks one named permission. */
 export async function recordRefusal(deps: { db: Db; now: () => Date }, provider: ProviderId, err: ConnectorError) {
   if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, deps.now());
-  else if (err.detail.reason === 'missing_permission' && err.detail.permission) await addMissingPermission(deps.db, provider, err.detail.permission, deps.now());
+  else if (err.detail.reason === 'missing_permission' && err.detail.permission)
+    await addMissingPermission(deps.db, provider, err.detail.permission, deps.now());
 }
 
 /** A connector failure as the API reports it to a person. */
 export function toAppError(err: unknown, providerName: string): unknown {
   if (!(err instanceof ConnectorError)) return err;
   if (err.kind === 'auth') return new AppError('unprocessable', 'Invalid credentials', { reason: 'invalid_credentials', status: err.status });
-  if (err.detail.reason === 'missing_permission') return new AppError('unprocessable', err.message, { reason: 'missing_permissions', missing: err.detail.permission ? [err.detail.permission] : [], status: err.status });
-  if (err.kind === 'retryable') return new AppError('upstream_unavailable', `${providerName} could not be reached: ${err.message}`, { reason: err.detail.reason });
+  if (err.detail.reason === 'missing_permission')
+    return new AppError('unprocessable', err.message, {
+      reason: 'missing_permissions',
+      missing: err.detail.permission ? [err.detail.permission] : [],
+      status: err.status,
+    });
+  if (err.kind === 'retryable')
+    return new AppError('upstream_unavailable', `${providerName} could not be reached: ${err.message}`, { reason: err.detail.reason });
   return new AppError('unprocessable', `${providerName} refused the request: ${err.message}`, { status: err.status });
 }

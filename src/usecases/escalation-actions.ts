@@ -16,7 +16,12 @@ import { enqueueDelivery, escalationTarget, usableConnection } from './submit-es
  * queue or team, a failed escalation that created nothing goes there instead (its queue was deleted in the
  * destination, say); the timeline says where it went before and now.
  */
-export async function retryEscalation(deps: DestinationDeps, actor: UserActor, id: string, to: { queueId?: string; teamId?: string } = {}): Promise<EscalationView> {
+export async function retryEscalation(
+  deps: DestinationDeps,
+  actor: UserActor,
+  id: string,
+  to: { queueId?: string; teamId?: string } = {},
+): Promise<EscalationView> {
   await withTransaction(deps.db, async (tx) => {
     const esc = await lockEscalation(tx, id);
     if (!esc) throw notFound('Escalation');
@@ -45,7 +50,9 @@ export async function retryEscalation(deps: DestinationDeps, actor: UserActor, i
       now,
     );
     const previous = esc.target_kind && esc.target_remote_id ? { kind: esc.target_kind, id: esc.target_remote_id, name: esc.target_name } : null;
-    const data = target ? { escalationId: id, target: { kind: target.kind, id: target.remoteId, name: target.name }, previousTarget: previous } : { escalationId: id };
+    const data = target
+      ? { escalationId: id, target: { kind: target.kind, id: target.remoteId, name: target.name }, previousTarget: previous }
+      : { escalationId: id };
     await appendTimeline(tx, esc.request_id, actor, [{ type: 'escalation.retry_requested', visibility: 'internal', data }], now);
     await enqueueDelivery(tx, id);
   });
@@ -101,22 +108,62 @@ export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, 
   await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
     await lockEscalation(tx, id);
-    await updateEscalation(tx, id, { remote_id: ticket.remoteId, remote_url: ticket.url, remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt), state: 'created', message_posted: true, attempts: 1, last_error: null, last_error_kind: null, next_attempt_at: null, linked_at: null }, now);
-    await appendTimeline(tx, esc.request_id, actor, [
-      { type: 'escalation.relinked', visibility: 'internal', data: { escalationId: id, conversationId: ticket.remoteId, url: ticket.url, previousConversationId: esc.remote_id } },
-    ], now);
+    await updateEscalation(
+      tx,
+      id,
+      {
+        remote_id: ticket.remoteId,
+        remote_url: ticket.url,
+        remote_status: ticket.status,
+        remote_updated_at: new Date(ticket.updatedAt),
+        state: 'created',
+        message_posted: true,
+        attempts: 1,
+        last_error: null,
+        last_error_kind: null,
+        next_attempt_at: null,
+        linked_at: null,
+      },
+      now,
+    );
+    await appendTimeline(
+      tx,
+      esc.request_id,
+      actor,
+      [
+        {
+          type: 'escalation.relinked',
+          visibility: 'internal',
+          data: { escalationId: id, conversationId: ticket.remoteId, url: ticket.url, previousConversationId: esc.remote_id },
+        },
+      ],
+      now,
+    );
     await enqueueDelivery(tx, id);
   });
   return (await getEscalationView(deps.db, id))!;
 }
 
 /** Links a request to a conversation that already exists in the destination, without creating one. */
-export async function linkExistingConversation(deps: DestinationDeps, actor: UserActor, requestId: string, provider: ProviderId, conversationId: string, confirm = false): Promise<EscalationView> {
+export async function linkExistingConversation(
+  deps: DestinationDeps,
+  actor: UserActor,
+  requestId: string,
+  provider: ProviderId,
+  conversationId: string,
+  confirm = false,
+): Promise<EscalationView> {
   const ticket = await verifiedTicket(deps, provider, conversationId);
   const id = await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
     if (!(await lockRequest(tx, requestId))) throw notFound('Request');
-    const taken = await tx.selectFrom('escalations').select('id').where('request_id', '=', requestId).where('provider', '=', provider).where('remote_id', '=', ticket.remoteId).executeTakeFirst();
+    const taken = await tx
+      .selectFrom('escalations')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .where('provider', '=', provider)
+      .where('remote_id', '=', ticket.remoteId)
+      .executeTakeFirst();
     if (taken) throw conflict('This request is already linked to that conversation', { escalationId: taken.id });
     await refuseLinkedElsewhere(tx, provider, ticket.remoteId, requestId, confirm);
     const row = await tx
@@ -143,9 +190,19 @@ export async function linkExistingConversation(deps: DestinationDeps, actor: Use
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await appendTimeline(tx, requestId, actor, [
-      { type: 'escalation.linked_existing', visibility: 'internal', data: { escalationId: row.id, conversationId: ticket.remoteId, url: ticket.url, destination: PROVIDERS[provider].displayName } },
-    ], now);
+    await appendTimeline(
+      tx,
+      requestId,
+      actor,
+      [
+        {
+          type: 'escalation.linked_existing',
+          visibility: 'internal',
+          data: { escalationId: row.id, conversationId: ticket.remoteId, url: ticket.url, destination: PROVIDERS[provider].displayName },
+        },
+      ],
+      now,
+    );
     await enqueueDelivery(tx, row.id);
     return row.id;
   });

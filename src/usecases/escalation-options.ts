@@ -46,6 +46,8 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
   }
   // Newest first: the form warns, as it opens, that escalating again makes another conversation.
   const open = (await listRequestEscalations(db, requestId)).find((e) => isOpenEscalation(e.state));
-  const openEscalation = open ? { id: open.id, state: open.state, target: open.target?.name ?? null, conversationId: open.conversationId, createdAt: open.createdAt } : null;
+  const openEscalation = open
+    ? { id: open.id, state: open.state, target: open.target?.name ?? null, conversationId: open.conversationId, createdAt: open.createdAt }
+    : null;
   return { draft, destinations, limits: ESCALATION_LIMITS, openEscalation };
 }

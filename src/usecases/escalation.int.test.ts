@@ -9,7 +9,12 @@ afterAll(() => emulator.close());
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
 // The emulator's window is 2 s here, and its replies (as Kustomer's) do not name its end: Bridgedesk is told the length.
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, KUSTOMER_RATE_WINDOW_MS: '2000', BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+const t = await createTestApp({
+  KUSTOMER_BASE_URL: emulator.url,
+  KUSTOMER_WEB_URL: emulator.url,
+  KUSTOMER_RATE_WINDOW_MS: '2000',
+  BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com',
+});
 const admin = await t.createUser('admin');
 const agent = await t.createUser('agent', { name: 'Ada Agent' });
 const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
@@ -35,7 +40,13 @@ afterEach(async () => {
 });
 
 async function newRequest(fields: Record<string, unknown> = {}) {
-  const r = await t.api(agent, 'POST', '/api/v1/requests', { title: 'Refund never arrived', description: 'Order 4417', requesterId: requester.id, priority: 'high', ...fields });
+  const r = await t.api(agent, 'POST', '/api/v1/requests', {
+    title: 'Refund never arrived',
+    description: 'Order 4417',
+    requesterId: requester.id,
+    priority: 'high',
+    ...fields,
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -61,7 +72,9 @@ const until = (id: string, states: string[], timeoutMs = 20_000) =>
     return states.includes(e.state) ? e : undefined;
   }, timeoutMs);
 const timelineTypes = async (requestId: string) =>
-  ((await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items as any[]).map((e) => e.type).filter((x: string) => x.startsWith('escalation.'));
+  ((await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items as any[])
+    .map((e) => e.type)
+    .filter((x: string) => x.startsWith('escalation.'));
 const conversationsFor = (escalationId: string) => emulator.control.conversations('acme').filter((c) => c.attributes.externalId === escalationId);
 
 describe('escalating a request', () => {
@@ -100,7 +113,9 @@ describe('escalating a request', () => {
 
   it('uses the customer email field the admin chose, and matches an existing customer', async () => {
     await t.db.insertInto('custom_fields').values({ key: 'customer_email', label: 'Customer email', type: 'text' }).execute();
-    expect((await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { contactEmailField: 'customer_email' })).body.contactEmailField).toBe('customer_email');
+    expect((await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { contactEmailField: 'customer_email' })).body.contactEmailField).toBe(
+      'customer_email',
+    );
     const existing = emulator.control.createCustomer({ org: 'acme', name: 'Jane Doe', email: 'jane@customer.example' });
     const r = await newRequest({ customFields: { customer_email: 'jane@customer.example' } });
     const e = await until((await escalate(r.id)).id, ['linked']);
@@ -117,7 +132,7 @@ describe('escalating a request', () => {
     expect(conv.attributes.assignedTeams).toEqual([demo.teams.escalations.id]);
   });
 
-  it('pre-fills the form with the request\'s context and the destination\'s enabled queues', async () => {
+  it("pre-fills the form with the request's context and the destination's enabled queues", async () => {
     const r = await newRequest({ tags: ['refund'] });
     const options = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/escalation-options`)).body;
     expect(options.draft.subject).toBe('Refund never arrived');
@@ -135,7 +150,14 @@ describe('escalating a request', () => {
   it('asks for confirmation before escalating a request that already has an open escalation', async () => {
     const r = await newRequest();
     const first = await escalate(r.id);
-    const again = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.vip.id, channel: 'chat', priority: 2, subject: 's', message: 'm' });
+    const again = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: q.vip.id,
+      channel: 'chat',
+      priority: 2,
+      subject: 's',
+      message: 'm',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.details.openEscalationId).toBe(first.id);
     await escalate(r.id, { confirm: true, queueId: q.vip.id });
@@ -144,10 +166,22 @@ describe('escalating a request', () => {
   it('refuses a subject over 256 or a message over 50,000 characters with 422 on that field, and stores text at the limit whole', async () => {
     const r = await newRequest();
     const send = (body: Record<string, unknown>) =>
-      t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.tier2Support.id, channel: 'email', priority: 3, subject: 's', message: 'm', ...body });
+      t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+        destination: 'kustomer',
+        queueId: q.tier2Support.id,
+        channel: 'email',
+        priority: 3,
+        subject: 's',
+        message: 'm',
+        ...body,
+      });
     const longSubject = await send({ subject: 'x'.repeat(257) });
     expect(longSubject.status).toBe(422);
-    expect(longSubject.body.error).toMatchObject({ code: 'unprocessable', message: 'Subject is 257 characters; at most 256', details: { field: 'subject', max: 256, length: 257 } });
+    expect(longSubject.body.error).toMatchObject({
+      code: 'unprocessable',
+      message: 'Subject is 257 characters; at most 256',
+      details: { field: 'subject', max: 256, length: 257 },
+    });
     const longMessage = await send({ message: 'y'.repeat(50_001) });
     expect(longMessage.status).toBe(422);
     expect(longMessage.body.error.details).toMatchObject({ field: 'message', max: 50_000 });
@@ -179,7 +213,17 @@ describe('escalating a request', () => {
   it('refuses queues that are not enabled, unknown channels and priorities out of range', async () => {
     const r = await newRequest();
     const bad = async (body: Record<string, unknown>) =>
-      (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.tier2Support.id, channel: 'email', priority: 3, subject: 's', message: 'm', ...body })).status;
+      (
+        await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+          destination: 'kustomer',
+          queueId: q.tier2Support.id,
+          channel: 'email',
+          priority: 3,
+          subject: 's',
+          message: 'm',
+          ...body,
+        })
+      ).status;
     expect(await bad({ queueId: q.defaultQueue.id })).toBe(422);
     expect(await bad({ channel: 'pigeon' })).toBe(422);
     expect(await bad({ priority: 9 })).toBe(422);
@@ -215,14 +259,22 @@ describe('failures', () => {
     emulator.control.injectFault({ kind: '503', count: 2, method: 'GET', pathPrefix: '/v1/customers' });
     const e = await until((await escalate(r.id)).id, ['linked']);
     expect(e.attempts).toBe(3);
-    const retries = ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).filter((x) => x.type === 'escalation.retry_scheduled');
+    const retries = ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).filter(
+      (x) => x.type === 'escalation.retry_scheduled',
+    );
     expect(retries).toHaveLength(2);
     expect(retries[0].data.reason).toMatch(/503/);
   });
 
   it('does not count 429s as attempts, so a rate-limit storm does not spend the retries', async () => {
     const r = await newRequest();
-    emulator.control.injectFault({ kind: '429', count: MAX_DELIVERY_ATTEMPTS, method: 'POST', pathPrefix: '/v1/conversations', resetAt: new Date(Date.now() + 200) });
+    emulator.control.injectFault({
+      kind: '429',
+      count: MAX_DELIVERY_ATTEMPTS,
+      method: 'POST',
+      pathPrefix: '/v1/conversations',
+      resetAt: new Date(Date.now() + 200),
+    });
     emulator.control.injectFault({ kind: '500', count: 1, method: 'POST', pathPrefix: '/v1/conversations' });
     const e = await until((await escalate(r.id)).id, ['linked', 'failed'], 30_000);
     expect(e.state).toBe('linked');
@@ -251,7 +303,15 @@ describe('failures', () => {
       const failed = await until((await escalate(r.id)).id, ['failed']);
       expect(failed).toMatchObject({ lastError: 'Invalid credentials', attempts: 1 });
       expect((await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body.status).toBe('invalid_credentials');
-      const refused = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: q.vip.id, channel: 'email', priority: 2, subject: 's', message: 'm', confirm: true });
+      const refused = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+        destination: 'kustomer',
+        queueId: q.vip.id,
+        channel: 'email',
+        priority: 2,
+        subject: 's',
+        message: 'm',
+        confirm: true,
+      });
       expect(refused.status).toBe(422);
       expect(refused.body.error.message).toContain('Invalid credentials');
     } finally {
@@ -264,7 +324,10 @@ describe('failures', () => {
   it('fails naming the role when Kustomer refuses a call with 401 for a role the key lacks, and keeps the connection', async () => {
     const r = await newRequest();
     // An admin took one role off the key in Kustomer after it was connected; the emulator answers 401 (its default).
-    emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles.filter((x) => x !== 'org.permission.customer.read'));
+    emulator.control.setApiKeyRoles(
+      demo.apiKey,
+      demo.key.roles.filter((x) => x !== 'org.permission.customer.read'),
+    );
     try {
       const e = await escalate(r.id);
       const failed = await until(e.id, ['failed']);
@@ -282,7 +345,10 @@ describe('failures', () => {
 
   it('fails fast as link_failed naming the role when the back-link note is refused for a missing role', async () => {
     const r = await newRequest();
-    emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles.filter((x) => x !== 'org.permission.note.create'));
+    emulator.control.setApiKeyRoles(
+      demo.apiKey,
+      demo.key.roles.filter((x) => x !== 'org.permission.note.create'),
+    );
     try {
       const failed = await until((await escalate(r.id)).id, ['link_failed']);
       expect(failed).toMatchObject({ lastError: 'The Kustomer API key lacks the role org.permission.note.create', nextAttemptAt: null, attempts: 1 });
@@ -383,7 +449,11 @@ describe('the back-link', () => {
     expect(asked.body.error.message).toContain(`already linked to ${r1.key} "Order 4417 refund"`);
     expect(asked.body.error.details.linkedTo).toEqual({ requestId: r1.id, requestKey: r1.key, title: 'Order 4417 refund', escalationId: made.id });
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r2.id}/escalations`)).body.items).toEqual([]);
-    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, { destination: 'kustomer', conversationId: made.conversationId, confirm: true });
+    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, {
+      destination: 'kustomer',
+      conversationId: made.conversationId,
+      confirm: true,
+    });
     expect(linked.status, JSON.stringify(linked.body)).toBe(202);
     const done = await until(linked.body.id, ['linked']);
     expect(done).toMatchObject({ origin: 'linked_existing', conversationId: made.conversationId });
@@ -450,7 +520,16 @@ describe('load', () => {
     const requests = await Promise.all(Array.from({ length: 200 }, (_, i) => newRequest({ title: `Bulk ${i}` })));
     const escalations = await Promise.all(requests.map((r) => escalate(r.id)));
     await t.waitFor(async () => {
-      const row = await t.db.selectFrom('escalations').select((eb) => eb.fn.countAll<string>().as('n')).where('id', 'in', escalations.map((e) => e.id)).where('state', '=', 'linked').executeTakeFirstOrThrow();
+      const row = await t.db
+        .selectFrom('escalations')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where(
+          'id',
+          'in',
+          escalations.map((e) => e.id),
+        )
+        .where('state', '=', 'linked')
+        .executeTakeFirstOrThrow();
       return Number(row.n) === 200 || undefined;
     }, 60_000);
     for (const e of escalations) expect(conversationsFor(e.id)).toHaveLength(1);

@@ -16,7 +16,13 @@ export async function setFollowing(db: Db, actor: UserActor, requestId: string, 
     const name = await userLabel(tx, userId, { field: 'userId' });
     const changed = follow ? await addFollower(tx, requestId, userId) : await removeFollower(tx, requestId, userId);
     if (changed) {
-      await appendTimeline(tx, requestId, actor, [{ type: follow ? 'request.follower_added' : 'request.follower_removed', data: { user: { id: userId, name } } }], now);
+      await appendTimeline(
+        tx,
+        requestId,
+        actor,
+        [{ type: follow ? 'request.follower_added' : 'request.follower_removed', data: { user: { id: userId, name } } }],
+        now,
+      );
     }
   });
 }

@@ -41,7 +41,14 @@ const formDefault = async (requestId: string) => {
 /** Escalates with the form's default priority and waits for the linked conversation. */
 async function escalateWithDefault(requestId: string) {
   const priority = await formDefault(requestId);
-  const e = await t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority, subject: 'S', message: 'm' });
+  const e = await t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations`, {
+    destination: 'kustomer',
+    queueId: demo.queues.vip.id,
+    channel: 'email',
+    priority,
+    subject: 'S',
+    message: 'm',
+  });
   expect(e.status, JSON.stringify(e.body)).toBe(202);
   return t.waitFor(async () => {
     const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.body.id}`)).body;
@@ -85,13 +92,18 @@ async function syncedPriority(requestId: string, conversationId: string, to: Pri
 }
 
 describe('the default map', () => {
-  it('makes medium Kustomer\'s normal 3, one step per level either side', async () => {
+  it("makes medium Kustomer's normal 3, one step per level either side", async () => {
     const r = await t.api(admin, 'GET', PATH);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ map: { low: 2, medium: 3, high: 4, urgent: 5 }, defaultMap: { low: 2, medium: 3, high: 4, urgent: 5 }, range: { min: 1, max: 5 }, customised: false });
+    expect(r.body).toEqual({
+      map: { low: 2, medium: 3, high: 4, urgent: 5 },
+      defaultMap: { low: 2, medium: 3, high: 4, urgent: 5 },
+      range: { min: 1, max: 5 },
+      customised: false,
+    });
   });
 
-  it('is the Escalate form\'s default, and the conversation gets it', async () => {
+  it("is the Escalate form's default, and the conversation gets it", async () => {
     const expected = { low: 2, medium: 3, high: 4, urgent: 5 };
     for (const p of PRIORITIES) expect(await formDefault((await file(p)).id), p).toBe(expected[p]);
     const conversationId = await escalateWithDefault((await file('medium')).id);
@@ -102,14 +114,14 @@ describe('the default map', () => {
     expect(conversation(await conversationFromWorkflow('urgent')).attributes.priority).toBe(5);
   });
 
-  it('sets a linked conversation\'s priority when the request\'s priority changes', async () => {
+  it("sets a linked conversation's priority when the request's priority changes", async () => {
     const r = await file('medium');
     const conversationId = await escalateWithDefault(r.id);
     await syncedPriority(r.id, conversationId, 'high', 4);
   });
 });
 
-describe('the admin\'s map', () => {
+describe("the admin's map", () => {
   it('refuses a value that is not a Kustomer priority with 422 naming each priority, and keeps the saved map', async () => {
     const r = await t.api(admin, 'PUT', PATH, { low: 0, medium: 3, high: 2.5, urgent: 6 });
     expect(r.status).toBe(422);
@@ -119,7 +131,11 @@ describe('the admin\'s map', () => {
       { priority: 'high', message: 'High must be a whole number from 1 to 5 (got 2.5)' },
       { priority: 'urgent', message: 'Urgent must be a whole number from 1 to 5 (got 6)' },
     ]);
-    for (const bad of [{ low: 1, medium: 2, high: 3 }, { low: 1, medium: 2, high: 3, urgent: 4, extra: 1 }, { low: '1', medium: 2, high: 3, urgent: 4 }]) {
+    for (const bad of [
+      { low: 1, medium: 2, high: 3 },
+      { low: 1, medium: 2, high: 3, urgent: 4, extra: 1 },
+      { low: '1', medium: 2, high: 3, urgent: 4 },
+    ]) {
       expect((await t.api(admin, 'PUT', PATH, bad)).status, JSON.stringify(bad)).toBe(400);
     }
     expect((await t.api(agent, 'PUT', PATH, { low: 1, medium: 1, high: 1, urgent: 1 })).status).toBe(403);
@@ -151,7 +167,12 @@ describe('the admin\'s map', () => {
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: false, outbound: false, pollMinutes: 0 })).status).toBe(200);
     try {
       expect((await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { priority: 'urgent' })).status).toBe(200);
-      const entry = await t.db.selectFrom('timeline_entries').select('id').where('request_id', '=', r.id).where('type', '=', 'request.priority_changed').executeTakeFirstOrThrow();
+      const entry = await t.db
+        .selectFrom('timeline_entries')
+        .select('id')
+        .where('request_id', '=', r.id)
+        .where('type', '=', 'request.priority_changed')
+        .executeTakeFirstOrThrow();
       // what the job handling new timeline entries does with the change: nothing to push
       expect(await queuePriorityPushes(t.db, [entry.id])).toBe(0);
       expect(conversation(conversationId).attributes.priority).toBe(2);

@@ -7,7 +7,13 @@ import type { Db } from '../db/database.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 
-const SEALED = ['secret_encrypted', 'webhook_token_encrypted', 'webhook_signing_key_encrypted', 'webhook_secret_encrypted', 'webhook_previous_secret_encrypted'] as const;
+const SEALED = [
+  'secret_encrypted',
+  'webhook_token_encrypted',
+  'webhook_signing_key_encrypted',
+  'webhook_secret_encrypted',
+  'webhook_previous_secret_encrypted',
+] as const;
 type SealedColumn = (typeof SEALED)[number];
 
 export class UnreadableSecret extends Error {
@@ -22,7 +28,11 @@ export class UnreadableSecret extends Error {
 export async function rotateSecrets(db: Db, secrets: SecretBox): Promise<{ connections: number; secrets: number }> {
   return withTransaction(db, async (tx) => {
     // Locked, so a connection saved meanwhile waits and is not overwritten with what was read here.
-    const rows = await tx.selectFrom('destination_connections').select(['id', 'provider', ...SEALED]).forUpdate().execute();
+    const rows = await tx
+      .selectFrom('destination_connections')
+      .select(['id', 'provider', ...SEALED])
+      .forUpdate()
+      .execute();
     let count = 0;
     for (const row of rows) {
       const patch: Partial<Record<SealedColumn, string>> = {};

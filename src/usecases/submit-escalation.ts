@@ -33,7 +33,8 @@ export interface EscalationInput {
 export const deliveryJobKey = (escalationId: string) => `escalation:${escalationId}`;
 
 /** The delivery job of an escalation; its key keeps at most one pending delivery per escalation. */
-export const deliveryJob = (escalationId: string, runAt?: Date) => addJob(DELIVER_ESCALATION, { escalationId }, { jobKey: deliveryJobKey(escalationId), runAt, maxAttempts: 25 });
+export const deliveryJob = (escalationId: string, runAt?: Date) =>
+  addJob(DELIVER_ESCALATION, { escalationId }, { jobKey: deliveryJobKey(escalationId), runAt, maxAttempts: 25 });
 
 export const enqueueDelivery = (tx: Tx, escalationId: string, runAt?: Date) => enqueue(tx, deliveryJob(escalationId, runAt));
 
@@ -48,7 +49,9 @@ function refuseUnusable(provider: ProviderId, connection: { status: string } | u
   const name = PROVIDERS[provider].displayName;
   if (!connection) throw unprocessable(`${name} is not connected: an admin can connect it in Settings → Integrations`, { reason: 'not_connected' });
   if (connection.status === 'invalid_credentials') {
-    throw unprocessable(`${name} refused Bridgedesk's key (Invalid credentials): an admin must paste a new key in Settings → Integrations`, { reason: 'invalid_credentials' });
+    throw unprocessable(`${name} refused Bridgedesk's key (Invalid credentials): an admin must paste a new key in Settings → Integrations`, {
+      reason: 'invalid_credentials',
+    });
   }
 }
 
@@ -79,7 +82,10 @@ interface TargetRow {
   available: boolean | null;
 }
 
-const targetOf = (input: Pick<EscalationInput, 'queueId' | 'teamId'>) => ({ kind: input.queueId ? ('queue' as const) : ('team' as const), remoteId: (input.queueId ?? input.teamId)! });
+const targetOf = (input: Pick<EscalationInput, 'queueId' | 'teamId'>) => ({
+  kind: input.queueId ? ('queue' as const) : ('team' as const),
+  remoteId: (input.queueId ?? input.teamId)!,
+});
 
 /** Joins the connection and the target an input names as `c` and `t`, so the query that needs them reads them too. */
 function targetJoins(input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId'>) {
@@ -93,7 +99,8 @@ function checkTarget(input: Pick<EscalationInput, 'destination' | 'queueId' | 't
   const { kind, remoteId } = targetOf(input);
   refuseUnusable(input.destination, row.status === null ? undefined : { status: row.status });
   if (!row.name || !row.enabled) throw unprocessable(`That ${kind} is not one agents may escalate to`, { field: `${kind}Id` });
-  if (!row.available) throw unprocessable(`That ${kind} no longer exists in ${PROVIDERS[input.destination].displayName}: choose another`, { field: `${kind}Id` });
+  if (!row.available)
+    throw unprocessable(`That ${kind} no longer exists in ${PROVIDERS[input.destination].displayName}: choose another`, { field: `${kind}Id` });
   return { kind, remoteId, name: row.name };
 }
 
@@ -112,7 +119,14 @@ export async function submitEscalation(db: Db, actor: UserActor, requestId: stri
  * submit, or a workflow step, which passes its run so the delivery's end resumes it). Two statements: the check
  * (with the request locked) and the write.
  */
-export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, input: EscalationInput, now: Date, workflowRunId?: string): Promise<EscalationView> {
+export async function insertEscalation(
+  tx: Tx,
+  actor: Actor,
+  requestId: string,
+  input: EscalationInput,
+  now: Date,
+  workflowRunId?: string,
+): Promise<EscalationView> {
   const provider = PROVIDERS[input.destination];
   checkEscalationInput(input);
   checkEscalationText(input);
@@ -172,7 +186,9 @@ export async function insertEscalation(tx: Tx, actor: Actor, requestId: string, 
     ],
     { at: now, causedByRunId: workflowRunId },
   );
-  const { rows } = await sql<EscalationRow & { requested_by_name: string | null; target_usable: boolean }>`with escalation as (${escalation}), entries as (${timeline.entries})
+  const { rows } = await sql<
+    EscalationRow & { requested_by_name: string | null; target_usable: boolean }
+  >`with escalation as (${escalation}), entries as (${timeline.entries})
     select escalation.*, u.name as requested_by_name, true as target_usable, ${deliveryJob(id)} as delivery_job${timeline.dispatch ? sql`, ${timeline.dispatch} as dispatch_job` : sql``}
     from escalation left join users u on u.id = escalation.requested_by_id`.execute(tx);
   return escalationView(rows[0]!);

@@ -16,7 +16,13 @@ export async function testEscalation(
 ) {
   const now = deps.now();
   // Refuse a bad queue, team or channel before filing the sample request, so a refused test leaves nothing behind.
-  const choice = { destination: 'kustomer' as const, queueId: input.queueId, teamId: input.teamId, channel: input.channel, priority: (await connectionPriorityMap(deps.db, 'kustomer')).low };
+  const choice = {
+    destination: 'kustomer' as const,
+    queueId: input.queueId,
+    teamId: input.teamId,
+    channel: input.channel,
+    priority: (await connectionPriorityMap(deps.db, 'kustomer')).low,
+  };
   checkEscalationInput(choice);
   await escalationTarget(deps.db, choice);
   const request = await createRequest(
@@ -24,7 +30,8 @@ export async function testEscalation(
     actor,
     {
       title: '[Test] Kustomer setup check',
-      description: 'A test: a sample request an admin escalated from Settings → Kustomer to check the setup. Bridgedesk resolves it once the escalation finishes; nobody needs to act on it.',
+      description:
+        'A test: a sample request an admin escalated from Settings → Kustomer to check the setup. Bridgedesk resolves it once the escalation finishes; nobody needs to act on it.',
       tags: ['bridgedesk-test'],
       channel: TEST_REQUEST_CHANNEL,
     },
@@ -41,12 +48,6 @@ export async function testEscalation(
     fields: [],
     url: requestUrl(deps.config.publicUrl, request.key),
   });
-  const escalation = await submitEscalation(
-    deps.db,
-    actor,
-    request.id,
-    { ...choice, ...draft },
-    now,
-  );
+  const escalation = await submitEscalation(deps.db, actor, request.id, { ...choice, ...draft }, now);
   return { requestId: request.id, requestKey: request.key, escalation };
 }

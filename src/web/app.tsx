@@ -46,47 +46,49 @@ export function App() {
 
   return (
     <MeContext.Provider value={session.data.user}>
-    <AppShell>
-      <Suspense fallback={<Loading />}>
-      <Switch>
-        <Route path="/">
-          <Redirect to="/requests" replace />
-        </Route>
-        <Route path="/login">
-          <Redirect to="/requests" replace />
-        </Route>
-        <Route path="/setup">
-          <Redirect to="/requests" replace />
-        </Route>
-        <Route path="/requests" component={RequestListPage} />
-        <Route path="/requests/new" component={NewRequestPage} />
-        <Route path="/requests/:ref">{(params) => <RequestPage key={params.ref} reference={params.ref} />}</Route>
-        <Route path="/admin">
-          <Redirect to="/admin/users" replace />
-        </Route>
-        <Route path="/admin/users">{adminOnly(<UsersPage />)}</Route>
-        <Route path="/admin/services">{adminOnly(<ServicesPage />)}</Route>
-        <Route path="/admin/inboxes">{adminOnly(<InboxesPage />)}</Route>
-        <Route path="/admin/custom-fields">{adminOnly(<CustomFieldsPage />)}</Route>
-        <Route path="/admin/outbox">{adminOnly(<OutboxPage />)}</Route>
-        <Route path="/approvals" component={ApprovalsPage} />
-        <Route path="/workflows">{adminOnly(<WorkflowListPage />)}</Route>
-        <Route path="/workflows/new">{adminOnly(<WorkflowEditorPage />)}</Route>
-        <Route path="/workflows/:id/:tab?">{(params) => adminOnly(<WorkflowEditorPage id={params.id} tab={params.tab === 'runs' ? 'runs' : 'definition'} />)}</Route>
-        <Route path="/settings">
-          <Redirect to="/settings/api-tokens" replace />
-        </Route>
-        <Route path="/settings/api-tokens" component={ApiTokensPage} />
-        <Route path="/settings/integrations">{adminOnly(<IntegrationsPage />)}</Route>
-        <Route path="/settings/integrations/kustomer">{adminOnly(<KustomerSettingsPage />)}</Route>
-        <Route>
-          <EmptyState title="Page not found">
-            <Link href="/requests">Go to requests</Link>
-          </EmptyState>
-        </Route>
-      </Switch>
-      </Suspense>
-    </AppShell>
+      <AppShell>
+        <Suspense fallback={<Loading />}>
+          <Switch>
+            <Route path="/">
+              <Redirect to="/requests" replace />
+            </Route>
+            <Route path="/login">
+              <Redirect to="/requests" replace />
+            </Route>
+            <Route path="/setup">
+              <Redirect to="/requests" replace />
+            </Route>
+            <Route path="/requests" component={RequestListPage} />
+            <Route path="/requests/new" component={NewRequestPage} />
+            <Route path="/requests/:ref">{(params) => <RequestPage key={params.ref} reference={params.ref} />}</Route>
+            <Route path="/admin">
+              <Redirect to="/admin/users" replace />
+            </Route>
+            <Route path="/admin/users">{adminOnly(<UsersPage />)}</Route>
+            <Route path="/admin/services">{adminOnly(<ServicesPage />)}</Route>
+            <Route path="/admin/inboxes">{adminOnly(<InboxesPage />)}</Route>
+            <Route path="/admin/custom-fields">{adminOnly(<CustomFieldsPage />)}</Route>
+            <Route path="/admin/outbox">{adminOnly(<OutboxPage />)}</Route>
+            <Route path="/approvals" component={ApprovalsPage} />
+            <Route path="/workflows">{adminOnly(<WorkflowListPage />)}</Route>
+            <Route path="/workflows/new">{adminOnly(<WorkflowEditorPage />)}</Route>
+            <Route path="/workflows/:id/:tab?">
+              {(params) => adminOnly(<WorkflowEditorPage id={params.id} tab={params.tab === 'runs' ? 'runs' : 'definition'} />)}
+            </Route>
+            <Route path="/settings">
+              <Redirect to="/settings/api-tokens" replace />
+            </Route>
+            <Route path="/settings/api-tokens" component={ApiTokensPage} />
+            <Route path="/settings/integrations">{adminOnly(<IntegrationsPage />)}</Route>
+            <Route path="/settings/integrations/kustomer">{adminOnly(<KustomerSettingsPage />)}</Route>
+            <Route>
+              <EmptyState title="Page not found">
+                <Link href="/requests">Go to requests</Link>
+              </EmptyState>
+            </Route>
+          </Switch>
+        </Suspense>
+      </AppShell>
     </MeContext.Provider>
   );
 }

@@ -38,7 +38,13 @@ export function apiClient(baseUrl: string, stats: ApiStats, opts: { giveUpAfterM
    * Calls until a non-5xx answer. Before each retry, `landed()` (if given) says whether the failed try took effect
    * after all; if it returns a value, that value is the answer.
    */
-  async function call<T>(method: string, path: string, token: string, body?: unknown, landed?: () => Promise<T | undefined>): Promise<{ status: number; json: T }> {
+  async function call<T>(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    landed?: () => Promise<T | undefined>,
+  ): Promise<{ status: number; json: T }> {
     const start = Date.now();
     for (let attempt = 0; ; attempt++) {
       let failure: string;
@@ -50,7 +56,8 @@ export function apiClient(baseUrl: string, stats: ApiStats, opts: { giveUpAfterM
         failure = (err as Error).message;
       }
       stats.transientFailures += 1;
-      if (Date.now() - start > opts.giveUpAfterMs) throw new Error(`${method} ${path}: still failing after ${Math.round((Date.now() - start) / 1000)} s: ${failure}`);
+      if (Date.now() - start > opts.giveUpAfterMs)
+        throw new Error(`${method} ${path}: still failing after ${Math.round((Date.now() - start) / 1000)} s: ${failure}`);
       await sleep(Math.min(2_000, 100 * 2 ** attempt));
       if (landed) {
         const found = await landed().catch(() => undefined);

@@ -138,7 +138,9 @@ async function main() {
 async function run(): Promise<boolean> {
   const tRun = Date.now();
   const rng = seededRandom(O.seed);
-  log(`seed ${O.seed}; ${O.escalations} escalations, ${O.runs} workflow runs, ${O.workers} workers, a kill every ~${O.killEveryMs / 1000} s, faults for ${O.faultMs / 1000} s`);
+  log(
+    `seed ${O.seed}; ${O.escalations} escalations, ${O.runs} workflow runs, ${O.workers} workers, a kill every ~${O.killEveryMs / 1000} s, faults for ${O.faultMs / 1000} s`,
+  );
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-chaos-'));
   fs.chmodSync(tmp, 0o755); // as root, Postgres runs as `postgres` and must reach its folder
@@ -185,7 +187,13 @@ async function run(): Promise<boolean> {
   }
   const requesters: string[] = [];
   for (let r = 0; r < REQUESTERS; r++) {
-    const row = await insertUser(db, { email: `requester${r}@chaos.test`, name: `Requester ${r}`, role: 'requester', passwordHash: null, managerId: managers[r % MANAGERS]!.id });
+    const row = await insertUser(db, {
+      email: `requester${r}@chaos.test`,
+      name: `Requester ${r}`,
+      role: 'requester',
+      passwordHash: null,
+      managerId: managers[r % MANAGERS]!.id,
+    });
     requesters.push(row.id);
   }
 
@@ -208,14 +216,20 @@ async function run(): Promise<boolean> {
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor('the server to answer /healthz', 60_000, async () => {
     if (!server.alive()) throw new Error(`the server exited at start:\n${logTail(server)}`);
-    return (await fetch(`${baseUrl}/healthz`).then((r) => r.ok).catch(() => false)) || undefined;
+    return (
+      (await fetch(`${baseUrl}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)) || undefined
+    );
   });
 
   const apiStats: ApiStats = { calls: 0, transientFailures: 0 };
   const api = apiClient(baseUrl, apiStats, { giveUpAfterMs: 120_000 });
   await api.ok('PUT', '/integrations/kustomer', adminToken, { orgName: ORG, apiKey: demo.apiKey });
   const escalationQueue = demo.queues.tier2Support.id;
-  await api.ok('PATCH', '/integrations/kustomer', adminToken, { queues: [escalationQueue, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })) });
+  await api.ok('PATCH', '/integrations/kustomer', adminToken, {
+    queues: [escalationQueue, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })),
+  });
   const example = workflowExamples({ vipQueueId: demo.queues.vip.id }).find((w) => w.key === 'specialist-handoff')!;
   const workflow = await api.ok<{ id: string }>('POST', '/workflows', adminToken, { name: example.name, enabled: true, definition: example.definition });
   const workflowTag = (example.definition.trigger as { tag?: string }).tag ?? 'vip-customer';
@@ -262,7 +276,8 @@ async function run(): Promise<boolean> {
           const owner = pid === undefined ? undefined : processes.all.find((p) => p.pid === pid);
           // Held by a dead worker: since it died (or since it locked the job, if later). Unknown owner: by lock age.
           const held = owner ? (owner.exitedAt === null ? 0 : Math.min(j.age, (Date.now() - owner.exitedAt) / 1000)) : j.age;
-          if (held > state.maxHeldByDead.seconds) state.maxHeldByDead = { seconds: held, job: `job ${j.id} (${j.task}) locked by ${owner?.name ?? j.locked_by}` };
+          if (held > state.maxHeldByDead.seconds)
+            state.maxHeldByDead = { seconds: held, job: `job ${j.id} (${j.task}) locked by ${owner?.name ?? j.locked_by}` };
         }
       } catch {
         // Postgres is restarting: nothing to sample.
@@ -274,7 +289,9 @@ async function run(): Promise<boolean> {
         // ever beat; a failure at any other time.
         const everBeat = [...state.workerIdToPid.values()].includes(p.pid);
         const overlapsOutage =
-          state.pgStoppedAt !== null && (p.exitedAt ?? Date.now()) >= state.pgStoppedAt - 1_000 && (state.pgRestart === null || p.startedAt <= state.pgRestart.startedAt + 5_000);
+          state.pgStoppedAt !== null &&
+          (p.exitedAt ?? Date.now()) >= state.pgStoppedAt - 1_000 &&
+          (state.pgRestart === null || p.startedAt <= state.pgRestart.startedAt + 5_000);
         if (p.kind === 'worker' && overlapsOutage && !everBeat && p.exit?.code === 1) {
           state.refusedStarts.push(p.name);
           log(`${p.name} could not start while Postgres was down (${logTail(p, 1).slice(0, 160)}); starting another`);
@@ -308,14 +325,27 @@ async function run(): Promise<boolean> {
   const findRequest = async (title: string) => (await pool.query<{ id: string }>('select id from requests where title = $1', [title])).rows[0];
 
   const createRequest = async (title: string, requesterId: string) => {
-    const r = await api.ok<{ id: string }>('POST', '/requests', agentToken, { title, description: `Chaos run ${runTag}: ${title}`, requesterId, priority: 'medium' }, () => findRequest(title));
+    const r = await api.ok<{ id: string }>(
+      'POST',
+      '/requests',
+      agentToken,
+      { title, description: `Chaos run ${runTag}: ${title}`, requesterId, priority: 'medium' },
+      () => findRequest(title),
+    );
     requestIds.push(r.id);
     return r.id;
   };
   const escalate = async (i: number) => {
     const requestId = await createRequest(`Chaos ${runTag} E${i}`, requesters[i % REQUESTERS]!);
     const landed = async () => (await pool.query<{ id: string }>('select id from escalations where request_id = $1', [requestId])).rows[0];
-    const body = { destination: 'kustomer', queueId: escalationQueue, channel: 'email', priority: 3, subject: `Chaos ${runTag} E${i}`, message: `Escalation ${i} of chaos run ${runTag}` };
+    const body = {
+      destination: 'kustomer',
+      queueId: escalationQueue,
+      channel: 'email',
+      priority: 3,
+      subject: `Chaos ${runTag} E${i}`,
+      message: `Escalation ${i} of chaos run ${runTag}`,
+    };
     const r = await api.call<{ id: string }>('POST', `/requests/${requestId}/escalations`, agentToken, body, landed);
     // 409: a first try landed after all (its reply was lost) and left the escalation open.
     const id = r.status === 202 || r.status === 200 ? r.json.id : r.status === 409 ? (await landed())?.id : undefined;
@@ -371,7 +401,11 @@ async function run(): Promise<boolean> {
       for (const a of r?.status === 200 ? r.json.items : []) {
         if (seen.has(a.id)) continue;
         seen.add(a.id);
-        pending.push(sleep(between(rng, 200, 3_000)).then(() => decide(m, a.id)).catch((err) => void approverErrors.push((err as Error).message)));
+        pending.push(
+          sleep(between(rng, 200, 3_000))
+            .then(() => decide(m, a.id))
+            .catch((err) => void approverErrors.push((err as Error).message)),
+        );
       }
       await sleep(1_000);
     }
@@ -432,7 +466,9 @@ async function run(): Promise<boolean> {
   const progress = async () => {
     while (!state.faultsOver) {
       await sleep(10_000);
-      log(`t+${secs(Date.now() - t0)}: ${submitted}/${items.length} submitted, ${decisions.size} approvals decided, ${processes.live('worker').length} workers alive, ${state.kills.length} kills${await queueSummary(pool)}`);
+      log(
+        `t+${secs(Date.now() - t0)}: ${submitted}/${items.length} submitted, ${decisions.size} approvals decided, ${processes.live('worker').length} workers alive, ${state.kills.length} kills${await queueSummary(pool)}`,
+      );
     }
   };
   const chaos = Promise.all([bursts(), killer(), pgRestart(), progress()]);
@@ -503,15 +539,28 @@ async function run(): Promise<boolean> {
        from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where ${SUPERSEDED}`,
   );
   const liveWorkers = processes.live('worker');
-  const beating = new Set((await pool.query<{ process_label: string }>('select distinct process_label from worker_heartbeats')).rows.map((r) => r.process_label));
+  const beating = new Set(
+    (await pool.query<{ process_label: string }>('select distinct process_label from worker_heartbeats')).rows.map((r) => r.process_label),
+  );
   const silent = liveWorkers.filter((p) => !beating.has(`${host}:${p.pid}`)).map((p) => p.name);
   const extra: Check[] = [
-    { name: `queue drained within ${O.drainTimeoutMs / 1000} s of the last fault`, ok: drainedAt !== null, detail: drainedAt ? `in ${secs(drainedAt - lastFaultAt)}` : lastStatus },
-    { name: 'no job left queued or locked', ok: finalJobs.rows[0]!.pending === 0 && finalJobs.rows[0]!.locked === 0, detail: `${finalJobs.rows[0]!.pending} queued, ${finalJobs.rows[0]!.locked} locked` },
+    {
+      name: `queue drained within ${O.drainTimeoutMs / 1000} s of the last fault`,
+      ok: drainedAt !== null,
+      detail: drainedAt ? `in ${secs(drainedAt - lastFaultAt)}` : lastStatus,
+    },
+    {
+      name: 'no job left queued or locked',
+      ok: finalJobs.rows[0]!.pending === 0 && finalJobs.rows[0]!.locked === 0,
+      detail: `${finalJobs.rows[0]!.pending} queued, ${finalJobs.rows[0]!.locked} locked`,
+    },
     {
       name: 'superseded job rows left by killed workers stand for finished work',
       ok: superseded.rows.every((r) => r.done),
-      detail: `${superseded.rows.length} rows${superseded.rows.filter((r) => !r.done).map((r) => `; NOT DONE ${r.task} ${JSON.stringify(r.payload)}`).join('')}`,
+      detail: `${superseded.rows.length} rows${superseded.rows
+        .filter((r) => !r.done)
+        .map((r) => `; NOT DONE ${r.task} ${JSON.stringify(r.payload)}`)
+        .join('')}`,
     },
     {
       name: `no job held by a dead worker for more than ${MAX_HELD_BY_DEAD_S} s`,
@@ -519,8 +568,16 @@ async function run(): Promise<boolean> {
       detail: `longest ${state.maxHeldByDead.seconds.toFixed(1)} s${state.maxHeldByDead.job ? ` (${state.maxHeldByDead.job})` : ''}`,
     },
     { name: 'no process died without being killed', ok: state.unexpected.length === 0, detail: state.unexpected.length ? state.unexpected.join(', ') : 'none' },
-    { name: 'every live worker process still beats (none silently stopped working)', ok: silent.length === 0, detail: silent.length ? silent.join(', ') : `${liveWorkers.length} live, all beating` },
-    { name: 'the approver script decided every approval it saw', ok: approverErrors.length === 0, detail: approverErrors.length ? approverErrors.slice(0, 3).join('; ') : `${decisions.size} decided` },
+    {
+      name: 'every live worker process still beats (none silently stopped working)',
+      ok: silent.length === 0,
+      detail: silent.length ? silent.join(', ') : `${liveWorkers.length} live, all beating`,
+    },
+    {
+      name: 'the approver script decided every approval it saw',
+      ok: approverErrors.length === 0,
+      detail: approverErrors.length ? approverErrors.slice(0, 3).join('; ') : `${decisions.size} decided`,
+    },
   ];
   checks.push(...extra);
 
@@ -549,7 +606,11 @@ async function run(): Promise<boolean> {
     '',
   ];
   const failed = checks.filter((x) => !x.ok).length;
-  lines.push(failed ? `FAILED: ${failed} of ${checks.length} checks (seed ${O.seed}; rerun with --seed ${O.seed} --keep to keep the logs)` : `PASSED: all ${checks.length} checks`);
+  lines.push(
+    failed
+      ? `FAILED: ${failed} of ${checks.length} checks (seed ${O.seed}; rerun with --seed ${O.seed} --keep to keep the logs)`
+      : `PASSED: all ${checks.length} checks`,
+  );
   process.stdout.write(lines.join('\n') + '\n');
   if (failed && !O.keep) {
     // Keep the process logs of a failed run: they are the first thing to read.
@@ -576,9 +637,13 @@ async function drainStatus(pool: pg.Pool, workflowId: string) {
   const esc = await pool.query<{ state: string; n: number; unsettled: number }>(
     `select state, count(*)::int n, count(*) filter (where state in ('sending', 'created') or (state = 'link_failed' and next_attempt_at is not null))::int unsettled from escalations group by 1`,
   );
-  const runs = await pool.query<{ state: string; n: number }>('select state, count(*)::int n from workflow_runs where workflow_id = $1 group by 1', [workflowId]);
+  const runs = await pool.query<{ state: string; n: number }>('select state, count(*)::int n from workflow_runs where workflow_id = $1 group by 1', [
+    workflowId,
+  ]);
   const approvals = await pool.query<{ n: number }>(`select count(*)::int n from approvals where state in ('pending', 'queued')`);
-  const jobs = await pool.query<{ n: number; locked: number }>(`select count(*) filter (where ${PENDING_JOB})::int n, count(*) filter (where locked_by is not null)::int locked from graphile_worker.jobs`);
+  const jobs = await pool.query<{ n: number; locked: number }>(
+    `select count(*) filter (where ${PENDING_JOB})::int n, count(*) filter (where locked_by is not null)::int locked from graphile_worker.jobs`,
+  );
   return {
     escalations: Object.fromEntries(esc.rows.map((r) => [r.state, r.n])),
     unsettledEscalations: esc.rows.reduce((s, r) => s + r.unsettled, 0),
@@ -591,7 +656,9 @@ async function drainStatus(pool: pg.Pool, workflowId: string) {
 
 async function queueSummary(pool: pg.Pool): Promise<string> {
   try {
-    const { rows } = await pool.query<{ task: string; n: number }>(`select task_identifier task, count(*)::int n from graphile_worker.jobs where ${PENDING_JOB} group by 1 order by 2 desc`);
+    const { rows } = await pool.query<{ task: string; n: number }>(
+      `select task_identifier task, count(*)::int n from graphile_worker.jobs where ${PENDING_JOB} group by 1 order by 2 desc`,
+    );
     return `; queued: ${rows.map((r) => `${r.task} ${r.n}`).join(', ') || 'none'}`;
   } catch {
     return '; (database unreachable)';
@@ -619,7 +686,10 @@ const fmtCounts = (m: Record<string, number>) =>
 
 function countLines(p: BridgedeskProcess, needle: string): number {
   try {
-    return fs.readFileSync(p.logFile, 'utf8').split('\n').filter((l) => l.includes(needle)).length;
+    return fs
+      .readFileSync(p.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(needle)).length;
   } catch {
     return 0;
   }
@@ -634,6 +704,5 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
     await sleep(250);
   }
 }
-
 
 await main();

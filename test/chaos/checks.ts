@@ -43,12 +43,19 @@ const countBy = <T>(xs: T[], key: (x: T) => string) => {
 
 export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Expectations): Promise<{ checks: Check[]; figures: Figures }> {
   const checks: Check[] = [];
-  const check = (name: string, bad: string[], found: string) => checks.push({ name, ok: bad.length === 0, detail: `${found}${bad.length ? `; ${bad.length} wrong:${examples(bad)}` : ''}` });
+  const check = (name: string, bad: string[], found: string) =>
+    checks.push({ name, ok: bad.length === 0, detail: `${found}${bad.length ? `; ${bad.length} wrong:${examples(bad)}` : ''}` });
 
   // --- Escalations and Kustomer conversations -------------------------------------------------------------
-  const { rows: escalations } = await pool.query<{ id: string; request_id: string; state: string; remote_id: string | null; workflow_run_id: string | null; attempts: number; last_error: string | null }>(
-    'select id, request_id, state, remote_id, workflow_run_id, attempts, last_error from escalations',
-  );
+  const { rows: escalations } = await pool.query<{
+    id: string;
+    request_id: string;
+    state: string;
+    remote_id: string | null;
+    workflow_run_id: string | null;
+    attempts: number;
+    last_error: string | null;
+  }>('select id, request_id, state, remote_id, workflow_run_id, attempts, last_error from escalations');
   const direct = new Set(exp.escalationIds);
   const conversations = control.conversations(exp.org);
   const extId = (r: { attributes: unknown }) => String((r.attributes as Record<string, unknown>).externalId ?? '');
@@ -58,7 +65,11 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
   const messages = countBy(control.messages(exp.org), extId);
   const escIds = new Set(escalations.map((e) => e.id));
 
-  check('every submitted escalation is recorded', exp.escalationIds.filter((id) => !escIds.has(id)), `${exp.escalationIds.length} submitted`);
+  check(
+    'every submitted escalation is recorded',
+    exp.escalationIds.filter((id) => !escIds.has(id)),
+    `${exp.escalationIds.length} submitted`,
+  );
   check(
     'no escalation the load did not ask for (direct or from a run)',
     escalations.filter((e) => !direct.has(e.id) && !e.workflow_run_id).map((e) => e.id),
@@ -80,11 +91,28 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
   check('exactly one Kustomer conversation per escalation (by external id): no duplicates', doubled, `${conversations.length - byExternalId.size} duplicates`);
   check('each escalation points at its conversation', wrongLink, 'remote ids compared');
   check('no conversation without an escalation', orphans, `${orphans.length} orphans`);
-  check('exactly one first message per conversation', escalations.filter((e) => messages.get(`${e.id}:message`) !== 1).map((e) => `${e.id} x${messages.get(`${e.id}:message`) ?? 0}`), `${messages.size} messages`);
-  check('exactly one back-link note per conversation', escalations.filter((e) => notes.get(`${e.id}:note`) !== 1).map((e) => `${e.id} x${notes.get(`${e.id}:note`) ?? 0}`), `${notes.size} notes`);
+  check(
+    'exactly one first message per conversation',
+    escalations.filter((e) => messages.get(`${e.id}:message`) !== 1).map((e) => `${e.id} x${messages.get(`${e.id}:message`) ?? 0}`),
+    `${messages.size} messages`,
+  );
+  check(
+    'exactly one back-link note per conversation',
+    escalations.filter((e) => notes.get(`${e.id}:note`) !== 1).map((e) => `${e.id} x${notes.get(`${e.id}:note`) ?? 0}`),
+    `${notes.size} notes`,
+  );
 
   // --- Timelines -------------------------------------------------------------------------------------------
-  const { rows: entries } = await pool.query<{ request_id: string; type: string; esc: string | null; run: string | null; approval: string | null; path: string | null; state: string | null; n: number }>(
+  const { rows: entries } = await pool.query<{
+    request_id: string;
+    type: string;
+    esc: string | null;
+    run: string | null;
+    approval: string | null;
+    path: string | null;
+    state: string | null;
+    n: number;
+  }>(
     `select request_id, type, data->>'escalationId' esc, data->>'runId' run, data->>'approvalId' approval, data->'step'->>'path' path, data->>'state' state, count(*)::int n
        from timeline_entries group by 1, 2, 3, 4, 5, 6, 7`,
   );
@@ -102,31 +130,55 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
     const bad = keys.filter((k) => t(k) !== (typeof want === 'number' ? want : want(k))).map((k) => `${k} = ${t(k)}`);
     check(name, bad, `${keys.length} checked`);
   };
-  exactly('timeline: one request.created per request', exp.requestIds.map((id) => `request.created|req:${id}`), 1);
-  for (const type of ['escalation.requested', 'escalation.created', 'escalation.linked']) exactly(`timeline: one ${type} per escalation`, escalations.map((e) => `${type}|esc:${e.id}`), 1);
+  exactly(
+    'timeline: one request.created per request',
+    exp.requestIds.map((id) => `request.created|req:${id}`),
+    1,
+  );
+  for (const type of ['escalation.requested', 'escalation.created', 'escalation.linked'])
+    exactly(
+      `timeline: one ${type} per escalation`,
+      escalations.map((e) => `${type}|esc:${e.id}`),
+      1,
+    );
   check(
     'timeline: one customer matched-or-created per escalation',
     escalations.filter((e) => t(`escalation.customer_created|esc:${e.id}`) + t(`escalation.customer_matched|esc:${e.id}`) !== 1).map((e) => e.id),
     `${escalations.length} checked`,
   );
   const typeTotal = (type: string) => entries.filter((e) => e.type === type).reduce((s, e) => s + e.n, 0);
-  for (const type of ['escalation.failed', 'workflow.failed', 'workflow.approval_expired', 'workflow.loop_prevented']) check(`timeline: no ${type}`, typeTotal(type) ? [`${typeTotal(type)} entries`] : [], `${typeTotal(type)}`);
+  for (const type of ['escalation.failed', 'workflow.failed', 'workflow.approval_expired', 'workflow.loop_prevented'])
+    check(`timeline: no ${type}`, typeTotal(type) ? [`${typeTotal(type)} entries`] : [], `${typeTotal(type)}`);
 
   // --- Workflow runs ---------------------------------------------------------------------------------------
-  const { rows: runs } = await pool.query<{ id: string; request_id: string; state: string }>('select id, request_id, state from workflow_runs where workflow_id = $1', [exp.workflowId]);
-  const { rows: approvals } = await pool.query<{ id: string; run_id: string; request_id: string; state: string }>('select id, run_id, request_id, state from approvals');
+  const { rows: runs } = await pool.query<{ id: string; request_id: string; state: string }>(
+    'select id, request_id, state from workflow_runs where workflow_id = $1',
+    [exp.workflowId],
+  );
+  const { rows: approvals } = await pool.query<{ id: string; run_id: string; request_id: string; state: string }>(
+    'select id, run_id, request_id, state from approvals',
+  );
   const { rows: steps } = await pool.query<{ run_id: string; path: string; type: string; state: string; outcome: string | null }>(
     `select run_id, path, type, state, result->>'outcome' outcome from workflow_run_steps`,
   );
-  const { rows: notifications } = await pool.query<{ request_id: string; kind: string; n: number }>('select request_id, kind, count(*)::int n from notifications group by 1, 2');
+  const { rows: notifications } = await pool.query<{ request_id: string; kind: string; n: number }>(
+    'select request_id, kind, count(*)::int n from notifications group by 1, 2',
+  );
   const notified = new Map(notifications.map((n) => [`${n.kind}|${n.request_id}`, n.n]));
   const runsByRequest = countBy(runs, (r) => r.request_id);
-  check('one run per tagged request', exp.workflowRequestIds.filter((id) => runsByRequest.get(id) !== 1).map((id) => `${id} x${runsByRequest.get(id) ?? 0}`), `${runs.length} runs`);
+  check(
+    'one run per tagged request',
+    exp.workflowRequestIds.filter((id) => runsByRequest.get(id) !== 1).map((id) => `${id} x${runsByRequest.get(id) ?? 0}`),
+    `${runs.length} runs`,
+  );
   const approvalsByRun = new Map<string, typeof approvals>();
   for (const a of approvals) approvalsByRun.set(a.run_id, [...(approvalsByRun.get(a.run_id) ?? []), a]);
   const stepsByRun = new Map<string, typeof steps>();
   for (const s of steps) stepsByRun.set(s.run_id, [...(stepsByRun.get(s.run_id) ?? []), s]);
-  const escByRun = countBy(escalations.filter((e) => e.workflow_run_id), (e) => e.workflow_run_id!);
+  const escByRun = countBy(
+    escalations.filter((e) => e.workflow_run_id),
+    (e) => e.workflow_run_id!,
+  );
 
   const wrongState: string[] = [];
   const wrongApprovals: string[] = [];
@@ -146,9 +198,7 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
     const want = approved ? 'succeeded' : 'cancelled';
     if (r.state !== want) wrongState.push(`${r.id}: ${r.state}, want ${want} (approval ${a.state})`);
     const wantPaths = approved ? ['0:approval:approved', '1:create_conversation:', '2:notify:'] : ['0:approval:rejected'];
-    const got = (stepsByRun.get(r.id) ?? [])
-      .map((s) => `${s.path}:${s.type}:${s.outcome ?? ''}${s.state === 'succeeded' ? '' : `(${s.state})`}`)
-      .sort();
+    const got = (stepsByRun.get(r.id) ?? []).map((s) => `${s.path}:${s.type}:${s.outcome ?? ''}${s.state === 'succeeded' ? '' : `(${s.state})`}`).sort();
     if (got.join(',') !== wantPaths.join(',')) wrongSteps.push(`${r.id}: ${got.join(',')}`);
     if ((escByRun.get(r.id) ?? 0) !== (approved ? 1 : 0)) wrongSteps.push(`${r.id}: ${escByRun.get(r.id) ?? 0} escalations`);
     const want1 = ['workflow.started', 'workflow.waiting_approval', 'workflow.finished'].map((type) => `${type}|run:${r.id}`);
@@ -157,12 +207,20 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
     for (const k of want1) if (t(k) !== 1) wrongEntries.push(`${k} = ${t(k)}`);
     const stepDone = [...tally.keys()].filter((k) => k.startsWith(`workflow.step_done|run:${r.id}|path:`));
     if (stepDone.length !== (approved ? 3 : 1)) wrongEntries.push(`${r.id}: step_done for paths ${stepDone.map((k) => k.split('path:')[1]).join(',')}`);
-    if (notified.get(`approval|${r.request_id}`) !== 1) wrongNotes.push(`${r.request_id}: ${notified.get(`approval|${r.request_id}`) ?? 0} approval notifications`);
+    if (notified.get(`approval|${r.request_id}`) !== 1)
+      wrongNotes.push(`${r.request_id}: ${notified.get(`approval|${r.request_id}`) ?? 0} approval notifications`);
     const outcomeKind = approved ? 'workflow' : 'approval_rejected';
-    if (notified.get(`${outcomeKind}|${r.request_id}`) !== 1) wrongNotes.push(`${r.request_id}: ${notified.get(`${outcomeKind}|${r.request_id}`) ?? 0} ${outcomeKind} notifications`);
+    if (notified.get(`${outcomeKind}|${r.request_id}`) !== 1)
+      wrongNotes.push(`${r.request_id}: ${notified.get(`${outcomeKind}|${r.request_id}`) ?? 0} ${outcomeKind} notifications`);
   }
   const byState = Object.fromEntries(countBy(runs, (r) => r.state));
-  check('every run finished: succeeded when approved, cancelled when rejected', wrongState, Object.entries(byState).map(([s, n]) => `${s} ${n}`).join(', ') || 'no runs');
+  check(
+    'every run finished: succeeded when approved, cancelled when rejected',
+    wrongState,
+    Object.entries(byState)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ') || 'no runs',
+  );
   check('one approval per run, decided as the approver script decided', wrongApprovals, `${approvals.length} approvals`);
   check('each step run exactly once (step rows; one conversation per approved run)', wrongSteps, `${steps.length} step rows`);
   check('timeline: one started/waiting/decided/finished per run and one step_done per step', wrongEntries, 'per run');
@@ -173,7 +231,9 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
     `select count(*) filter (where data->>'reason' like 'Rate limited%')::int rate, count(*) filter (where data->>'reason' not like 'Rate limited%')::int other
        from timeline_entries where type = 'escalation.retry_scheduled'`,
   );
-  const { rows: found } = await pool.query<{ n: number }>(`select count(*)::int n from timeline_entries where type = 'escalation.created' and (data->>'foundExisting')::boolean`);
+  const { rows: found } = await pool.query<{ n: number }>(
+    `select count(*)::int n from timeline_entries where type = 'escalation.created' and (data->>'foundExisting')::boolean`,
+  );
   const approvalStates = countBy(approvals, (a) => a.state);
   return {
     checks,
@@ -186,7 +246,11 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
       },
       conversations: { total: conversations.length, duplicates: conversations.length - byExternalId.size, missing: missing.length, orphans: orphans.length },
       runs: { total: runs.length, byState },
-      approvals: { approved: approvalStates.get('approved') ?? 0, rejected: approvalStates.get('rejected') ?? 0, other: approvals.length - (approvalStates.get('approved') ?? 0) - (approvalStates.get('rejected') ?? 0) },
+      approvals: {
+        approved: approvalStates.get('approved') ?? 0,
+        rejected: approvalStates.get('rejected') ?? 0,
+        other: approvals.length - (approvalStates.get('approved') ?? 0) - (approvalStates.get('rejected') ?? 0),
+      },
       retries: {
         scheduled: retryEntries.reduce((s, e) => s + e.n, 0),
         rateLimited: retryReasons[0]?.rate ?? 0,

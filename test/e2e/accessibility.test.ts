@@ -44,7 +44,9 @@ describe('accessibility of the main pages', () => {
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBeLessThan(300);
     const targets = await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
     expect(targets.status, JSON.stringify(targets.body)).toBeLessThan(300);
-    const example = workflowExamples({ supportQueueId: demo.queues.tier2Support.id, vipQueueId: demo.queues.vip.id }).find((e) => e.key === 'specialist-handoff')!;
+    const example = workflowExamples({ supportQueueId: demo.queues.tier2Support.id, vipQueueId: demo.queues.vip.id }).find(
+      (e) => e.key === 'specialist-handoff',
+    )!;
     const wf = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'Specialist handoff', enabled: true, definition: example.definition });
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
     workflowId = wf.body.id;
@@ -78,10 +80,19 @@ describe('accessibility of the main pages', () => {
     const result = await new AxeBuilder({ page }).analyze();
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
   }
 
-  for (const [label, viewport] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
+  for (const [label, viewport] of [
+    ['laptop', LAPTOP],
+    ['phone', PHONE],
+  ] as const) {
     it(`has no serious or critical violation on any main page (${label})`, async () => {
       const found: Record<string, string[]> = {};
       const anon = await (await browser.newContext({ viewport })).newPage();

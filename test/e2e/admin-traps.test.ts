@@ -29,11 +29,19 @@ describe('admin traps in the browser', () => {
     emulator = await serveEmulator({ port: 0 });
     acme = seedDemoOrg(emulator.control, { name: 'acme' });
     emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-    emulator.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number', displayName: 'Refund' } } });
+    emulator.control.setMetadata({
+      org: 'acme',
+      properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number', displayName: 'Refund' } },
+    });
     t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
     admin = await t.createUser('admin', { name: 'Avery Admin' });
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: acme.apiKey })).status).toBe(200);
-    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: acme.queues.tier2Support.id, enabled: true }, { remoteId: acme.queues.vip.id, enabled: true }] });
+    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', {
+      queues: [
+        { remoteId: acme.queues.tier2Support.id, enabled: true },
+        { remoteId: acme.queues.vip.id, enabled: true },
+      ],
+    });
     server = await listen(t.app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${server.port}`;
     browser = await launchBrowser();
@@ -102,10 +110,15 @@ describe('admin traps in the browser', () => {
 
     // Back to acme for the tests after this one.
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: acme.apiKey })).status).toBe(200);
-    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: acme.queues.tier2Support.id, enabled: true }, { remoteId: acme.queues.vip.id, enabled: true }] });
+    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', {
+      queues: [
+        { remoteId: acme.queues.tier2Support.id, enabled: true },
+        { remoteId: acme.queues.vip.id, enabled: true },
+      ],
+    });
   });
 
-  it('flags in the workflow list a step whose queue was deleted in Kustomer, by the queue\'s name', async () => {
+  it("flags in the workflow list a step whose queue was deleted in Kustomer, by the queue's name", async () => {
     const returns = emulator.control.createQueue({ org: 'acme', name: 'Returns desk' });
     await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
     await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: returns.id, enabled: true }] });
@@ -138,7 +151,11 @@ describe('admin traps in the browser', () => {
     await page.goto(`${baseUrl}/workflows/${wf.body.id}`);
     const panel = page.getByTestId('dry-run');
     await panel.getByLabel('Request to try').fill(filed.body.key);
-    await panel.getByRole('list', { name: 'Matching requests' }).getByRole('button', { name: new RegExp(filed.body.key) }).first().click();
+    await panel
+      .getByRole('list', { name: 'Matching requests' })
+      .getByRole('button', { name: new RegExp(filed.body.key) })
+      .first()
+      .click();
     const steps = panel.getByTestId('dry-run-step');
     await steps.first().waitFor();
     const approval = steps.nth(0);

@@ -57,7 +57,13 @@ describe('composer in the browser', () => {
   }
 
   const comments = (requestId: string) =>
-    t.db.selectFrom('timeline_entries').select(['type', 'visibility', 'data']).where('request_id', '=', requestId).where('type', 'like', 'comment.%').orderBy('id').execute();
+    t.db
+      .selectFrom('timeline_entries')
+      .select(['type', 'visibility', 'data'])
+      .where('request_id', '=', requestId)
+      .where('type', 'like', 'comment.%')
+      .orderBy('id')
+      .execute();
 
   it('after a reply sent with Ctrl+Enter, `n` switches to an internal note that the requester never sees or receives', async () => {
     const req = await fileRequest('VPN drops every hour');

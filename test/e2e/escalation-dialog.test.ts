@@ -34,7 +34,9 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     agent = await t.createUser('agent', { name: 'Ada Agent' });
     riley = await t.createUser('requester', { name: 'Riley Requester' });
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [demo.queues.tier2Support.id, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })) });
+    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', {
+      queues: [demo.queues.tier2Support.id, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })),
+    });
     await t.startWorker();
     server = await listen(t.app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${server.port}`;
@@ -120,7 +122,9 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     expect(await subject.inputValue()).toBe(long);
     expect(await count.textContent()).toContain(`${long.length} / 256`);
     await dialog.getByText(`Too long: ${long.length} of 256 characters. Shorten it by ${long.length - 256}`).waitFor();
-    expect((await dialog.getByTestId('message-count').textContent())?.startsWith(`${(await dialog.getByLabel('Message').inputValue()).trim().length} / 50,000`)).toBe(true);
+    expect(
+      (await dialog.getByTestId('message-count').textContent())?.startsWith(`${(await dialog.getByLabel('Message').inputValue()).trim().length} / 50,000`),
+    ).toBe(true);
     await dialog.getByLabel('Queue or team').selectOption({ label: 'Tier 2 Support' });
     await page.screenshot({ path: '.test-results/escalate-counters.png' });
     await dialog.getByRole('button', { name: 'Escalate to Tier 2 Support' }).click();
@@ -150,7 +154,14 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
 
   it('names the open escalation as the dialog opens, before anything is typed or sent', async () => {
     const r = await fileRequest('Escalated once already');
-    const first = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.tier2Support.id, channel: 'email', priority: 3, subject: 'First', message: 'First time' });
+    const first = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.tier2Support.id,
+      channel: 'email',
+      priority: 3,
+      subject: 'First',
+      message: 'First time',
+    });
     const linked = await settled(first.body.id, ['linked']);
     const dialog = await openDialog(r.key);
     const warning = dialog.getByTestId('escalate-open-warning');
@@ -171,7 +182,14 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: doomed.id, enabled: true }] });
     emulator.control.deleteQueue({ org: 'acme', id: doomed.id });
     const r = await fileRequest('Goes to a deleted queue');
-    const sent = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: doomed.id, channel: 'email', priority: 3, subject: 'Deleted queue', message: 'Help' });
+    const sent = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: doomed.id,
+      channel: 'email',
+      priority: 3,
+      subject: 'Deleted queue',
+      message: 'Help',
+    });
     await settled(sent.body.id, ['failed']);
 
     await page.goto(`${baseUrl}/requests/${r.key}`);
@@ -193,7 +211,14 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
 
   it('names the request that already holds a conversation before linking it here too', async () => {
     const holder = await fileRequest('Holds the conversation');
-    const made = await t.api(agent, 'POST', `/api/v1/requests/${holder.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.tier2Support.id, channel: 'email', priority: 3, subject: 'Held', message: 'Held' });
+    const made = await t.api(agent, 'POST', `/api/v1/requests/${holder.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.tier2Support.id,
+      channel: 'email',
+      priority: 3,
+      subject: 'Held',
+      message: 'Held',
+    });
     const { conversationId } = await settled(made.body.id, ['linked']);
     const r = await fileRequest('Duplicate of the held one');
     await page.goto(`${baseUrl}/requests/${r.key}`);

@@ -53,7 +53,16 @@ describe('escalating to Kustomer in the browser', () => {
     const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
     server = await listen(app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${server.port}`;
-    worker = await startWorker({ db: database.db, config, connectionString: database.url, log: createLogger('silent'), now, secrets, pollIntervalMs: 100, retryBaseMs: 10 });
+    worker = await startWorker({
+      db: database.db,
+      config,
+      connectionString: database.url,
+      log: createLogger('silent'),
+      now,
+      secrets,
+      pollIntervalMs: 100,
+      retryBaseMs: 10,
+    });
 
     const agentRow = await insertUser(database.db, { ...AGENT, role: 'agent', passwordHash: await hashPassword(AGENT.password) });
     agent = { kind: 'user', userId: agentRow.id, role: 'agent', name: AGENT.name };
@@ -93,7 +102,12 @@ describe('escalating to Kustomer in the browser', () => {
   }
 
   const stored = async (requestId: string) =>
-    database.db.selectFrom('escalations').select(['id', 'state', 'remote_id', 'remote_url', 'next_attempt_at']).where('request_id', '=', requestId).orderBy('created_at', 'desc').execute();
+    database.db
+      .selectFrom('escalations')
+      .select(['id', 'state', 'remote_id', 'remote_url', 'next_attempt_at'])
+      .where('request_id', '=', requestId)
+      .orderBy('created_at', 'desc')
+      .execute();
   const stateOf = (item: Locator) => expect.poll(() => item.getByTestId('escalation-state').textContent(), { timeout: TIMEOUT });
 
   it('A: escalates from the side panel, reaches Linked, opens the conversation in Kustomer, and confirms escalating again', async () => {
@@ -137,7 +151,9 @@ describe('escalating to Kustomer in the browser', () => {
     const timeline = page.getByRole('region', { name: 'Timeline' });
     const group = timeline.locator('[data-testid="timeline-group"][data-group="escalation"]');
     await group.getByText('Ada Agent escalated to Kustomer · Tier 2 Support').first().waitFor();
-    await expect.poll(() => group.getByTestId('timeline-group-outcome').textContent(), { timeout: TIMEOUT }).toBe(`linked to conversation ${row!.remote_id!.slice(0, 8)}…`);
+    await expect
+      .poll(() => group.getByTestId('timeline-group-outcome').textContent(), { timeout: TIMEOUT })
+      .toBe(`linked to conversation ${row!.remote_id!.slice(0, 8)}…`);
     expect(await group.getByTestId('timeline-group-outcome').locator('a').getAttribute('href')).toBe(row!.remote_url);
     await group.getByRole('button', { name: /^Show \d+ steps$/ }).click();
     await group.getByText(`Bridgedesk created Kustomer conversation ${row!.remote_id!.slice(0, 8)}…`).waitFor();
@@ -188,7 +204,10 @@ describe('escalating to Kustomer in the browser', () => {
       .poll(() => group.getByTestId('timeline-group-outcome').textContent(), { timeout: TIMEOUT })
       .toMatch(new RegExp(`^conversation ${row!.remote_id!.slice(0, 8)}… created, back-link failed: Kustomer answered 500`));
     await group.getByRole('button', { name: /^Show \d+ steps$/ }).click();
-    await group.getByText(`Bridgedesk could not post the back-link on conversation ${row!.remote_id!.slice(0, 8)}…`).first().waitFor();
+    await group
+      .getByText(`Bridgedesk could not post the back-link on conversation ${row!.remote_id!.slice(0, 8)}…`)
+      .first()
+      .waitFor();
 
     // Kustomer is fine again: Re-link to the same conversation; the back-link is posted and it is Linked.
     emulator.control.clearFaults(fault.id);
@@ -200,7 +219,9 @@ describe('escalating to Kustomer in the browser', () => {
     expect(await item.getByTestId('escalation-problem').count()).toBe(0);
     await timeline.getByText(`Ada Agent re-linked the escalation to conversation ${row!.remote_id!.slice(0, 8)}…`).waitFor();
     await timeline.getByText('Bridgedesk linked this request to conversation').waitFor();
-    const notes = emulator.control.notes(ORG).filter((n) => (n.relationships as unknown as { conversation: { data: { id: string } } }).conversation.data.id === row!.remote_id);
+    const notes = emulator.control
+      .notes(ORG)
+      .filter((n) => (n.relationships as unknown as { conversation: { data: { id: string } } }).conversation.data.id === row!.remote_id);
     expect(notes).toHaveLength(1);
   }, 90_000);
 });

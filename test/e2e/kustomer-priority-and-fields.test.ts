@@ -51,14 +51,29 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
     emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
     emulator.control.setMetadata({ org: ORG, properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } });
     database = await createTestDatabase();
-    const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test', KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      BRIDGEDESK_DATA_DIR: '/nonexistent',
+      BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test',
+      KUSTOMER_BASE_URL: emulator.url,
+      KUSTOMER_WEB_URL: emulator.url,
+    });
     const secrets = createSecretBox(randomBytes(32));
     const now = () => new Date();
     const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
     const listening = await listen(app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${listening.port}`;
     server = listening;
-    worker = await startWorker({ db: database.db, config, connectionString: database.url, log: createLogger('silent'), now, secrets, pollIntervalMs: 100, retryBaseMs: 10 });
+    worker = await startWorker({
+      db: database.db,
+      config,
+      connectionString: database.url,
+      log: createLogger('silent'),
+      now,
+      secrets,
+      pollIntervalMs: 100,
+      retryBaseMs: 10,
+    });
 
     const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash: await hashPassword(ADMIN.password) });
     admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
@@ -73,7 +88,16 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
@@ -107,11 +131,21 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
     const [saved] = await Promise.all([page.waitForResponse((r) => isPut(r.request())), card.getByRole('button', { name: 'Save' }).click()]);
     expect(saved.status()).toBe(200);
     await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    expect((await database.db.selectFrom('destination_connections').select('priority_map').executeTakeFirstOrThrow()).priority_map).toEqual({ low: 2, medium: 3, high: 3, urgent: 5 });
+    expect((await database.db.selectFrom('destination_connections').select('priority_map').executeTakeFirstOrThrow()).priority_map).toEqual({
+      low: 2,
+      medium: 3,
+      high: 3,
+      urgent: 5,
+    });
 
     // 3. Kustomer deletes orderNumberStr; a high request is escalated with the form's default priority.
     emulator.control.setMetadata({ org: ORG, properties: { refundNum: { type: 'number' } } });
-    const request = await createRequest(database.db, admin, { title: 'Refund never arrived', requesterId, priority: 'high', customFields: { order_number: 'A-4417' } }, new Date());
+    const request = await createRequest(
+      database.db,
+      admin,
+      { title: 'Refund never arrived', requesterId, priority: 'high', customFields: { order_number: 'A-4417' } },
+      new Date(),
+    );
     await page.goto(`${baseUrl}/requests/${request.key}`);
     await page.getByRole('heading', { name: /Refund never arrived/ }).waitFor();
     const panel = page.getByTestId('side-panel');
@@ -134,6 +168,8 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
     const mapping = page.getByTestId('kustomer-field-mapping');
     const note = mapping.getByTestId('field-mapping-refused-attribute');
     await note.waitFor();
-    expect(await note.textContent()).toMatch(/^Kustomer no longer knows orderNumberStr: not sent since .+\. Create it again in Kustomer, or choose another attribute\.$/);
+    expect(await note.textContent()).toMatch(
+      /^Kustomer no longer knows orderNumberStr: not sent since .+\. Create it again in Kustomer, or choose another attribute\.$/,
+    );
   }, 90_000);
 });

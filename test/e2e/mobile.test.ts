@@ -35,17 +35,31 @@ describe('on a phone', () => {
     const connected = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: app.demo.apiKey });
     expect(connected.status, JSON.stringify(connected.body)).toBe(200);
     const enable = (list: { remoteId: string }[]) => list.map((x) => ({ remoteId: x.remoteId, enabled: true }));
-    expect((await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: enable(connected.body.queues), teams: enable(connected.body.teams) })).status).toBe(200);
+    expect(
+      (await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: enable(connected.body.queues), teams: enable(connected.body.teams) })).status,
+    ).toBe(200);
 
     const long = 'Customer order 48213 arrived damaged and the replacement was charged twice to the same card';
     for (let i = 0; i < 6; i++) {
-      const r = await t.api(agent, 'POST', '/api/v1/requests', { title: `${long} (${i})`, requesterId: riley.id, priority: 'high', tags: ['billing', 'customer-escalation', 'refund'] });
+      const r = await t.api(agent, 'POST', '/api/v1/requests', {
+        title: `${long} (${i})`,
+        requesterId: riley.id,
+        priority: 'high',
+        tags: ['billing', 'customer-escalation', 'refund'],
+      });
       expect(r.status).toBe(201);
       request = r.body;
     }
     // A long timeline, so the order of the page matters.
     for (let i = 0; i < 12; i++) {
-      expect((await t.api(agent, 'POST', `/api/v1/requests/${request.id}/comments`, { body: `Update ${i}: still looking into the double charge with the payments team.`, visibility: 'internal' })).status).toBe(201);
+      expect(
+        (
+          await t.api(agent, 'POST', `/api/v1/requests/${request.id}/comments`, {
+            body: `Update ${i}: still looking into the double charge with the payments team.`,
+            visibility: 'internal',
+          })
+        ).status,
+      ).toBe(201);
     }
     browser = await launchBrowser();
   });
@@ -118,7 +132,7 @@ describe('on a phone', () => {
     await page.context().close();
   });
 
-  it('shows a request\'s status, Escalate and the escalation card before the timeline, and the Escalate dialog fits', async () => {
+  it("shows a request's status, Escalate and the escalation card before the timeline, and the Escalate dialog fits", async () => {
     const page = await signIn();
     await page.goto(`${baseUrl}/requests/${request.key}`);
     const timeline = page.getByRole('region', { name: 'Timeline' });

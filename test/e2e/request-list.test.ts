@@ -82,21 +82,27 @@ describe('the request list in the browser', () => {
 
     const priority = page.getByRole('columnheader', { name: 'Priority' });
     await priority.getByRole('button').click();
-    await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['Printer on floor 3 jams', 'Laptop will not boot', 'Badge does not open the door', 'VPN drops every hour']);
+    await expect
+      .poll(() => titles(page), { timeout: TIMEOUT })
+      .toEqual(['Printer on floor 3 jams', 'Laptop will not boot', 'Badge does not open the door', 'VPN drops every hour']);
     expect(await priority.getAttribute('aria-sort')).toBe('descending');
     expect(new URL(page.url()).searchParams.get('sort')).toBe('priority');
 
     await priority.getByRole('button').click();
-    await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['VPN drops every hour', 'Badge does not open the door', 'Laptop will not boot', 'Printer on floor 3 jams']);
+    await expect
+      .poll(() => titles(page), { timeout: TIMEOUT })
+      .toEqual(['VPN drops every hour', 'Badge does not open the door', 'Laptop will not boot', 'Printer on floor 3 jams']);
     expect(await priority.getAttribute('aria-sort')).toBe('ascending');
 
     // The URL alone gives the same list (reload).
     await page.reload();
-    await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['VPN drops every hour', 'Badge does not open the door', 'Laptop will not boot', 'Printer on floor 3 jams']);
+    await expect
+      .poll(() => titles(page), { timeout: TIMEOUT })
+      .toEqual(['VPN drops every hour', 'Badge does not open the door', 'Laptop will not boot', 'Printer on floor 3 jams']);
     await page.context().close();
   });
 
-  it('shows each request\'s escalation and filters to the failed ones', async () => {
+  it("shows each request's escalation and filters to the failed ones", async () => {
     const page = await signIn(agent);
     const row = (title: string) => page.getByTestId('request-row').filter({ hasText: title });
     await expect.poll(() => row('Laptop').getByTestId('escalation-cell').innerText(), { timeout: TIMEOUT }).toContain('Linked');
@@ -160,7 +166,12 @@ describe('the request list in the browser', () => {
     expect(await bar.count()).toBe(0);
 
     for (const r of [made.Printer!, made.Laptop!]) {
-      const entries = await t.db.selectFrom('timeline_entries').select(['type', 'actor_user_id', 'data']).where('request_id', '=', r.id).where('type', '=', 'request.status_changed').execute();
+      const entries = await t.db
+        .selectFrom('timeline_entries')
+        .select(['type', 'actor_user_id', 'data'])
+        .where('request_id', '=', r.id)
+        .where('type', '=', 'request.status_changed')
+        .execute();
       expect(entries).toEqual([{ type: 'request.status_changed', actor_user_id: agent.id, data: { before: 'new', after: 'resolved' } }]);
     }
 

@@ -67,7 +67,16 @@ describe('status sync with Kustomer in the browser', () => {
     const listening = await listen(app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${listening.port}`;
     server = listening;
-    worker = await startWorker({ db: database.db, config, connectionString: database.url, log: createLogger('silent'), now, secrets, pollIntervalMs: 100, retryBaseMs: 10 });
+    worker = await startWorker({
+      db: database.db,
+      config,
+      connectionString: database.url,
+      log: createLogger('silent'),
+      now,
+      secrets,
+      pollIntervalMs: 100,
+      retryBaseMs: 10,
+    });
 
     const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash: await hashPassword(ADMIN.password) });
     admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
@@ -93,7 +102,8 @@ describe('status sync with Kustomer in the browser', () => {
   });
 
   /** The request's status as stored: the journey waits on it with expect.poll, never for a fixed time. */
-  const statusOf = async (requestId: string) => (await database.db.selectFrom('requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status;
+  const statusOf = async (requestId: string) =>
+    (await database.db.selectFrom('requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status;
 
   it('turns on Kustomer → Bridgedesk sync, and a conversation marked done in Kustomer resolves its request', async () => {
     // 1. Sign in as the admin and open Settings → Integrations → Kustomer.
@@ -134,7 +144,12 @@ describe('status sync with Kustomer in the browser', () => {
     expect(row.webhook_remote_id).not.toBeNull();
 
     // 4. Escalate a request from its page, and wait until it is linked to a conversation.
-    const request = await createRequest(database.db, admin, { title: 'Printer on fire', description: 'Third floor, again.', requesterId, priority: 'high' }, new Date());
+    const request = await createRequest(
+      database.db,
+      admin,
+      { title: 'Printer on fire', description: 'Third floor, again.', requesterId, priority: 'high' },
+      new Date(),
+    );
     await page.goto(`${baseUrl}/requests/${request.key}`);
     await page.getByRole('heading', { name: /Printer on fire/ }).waitFor();
     const panel = page.getByTestId('side-panel');
@@ -162,7 +177,9 @@ describe('status sync with Kustomer in the browser', () => {
     const timeline = page.getByRole('region', { name: 'Timeline' });
     const line = timeline.locator('[data-type="sync.status_received"]').filter({ hasText: 'done' });
     await line.waitFor();
-    expect((await line.locator('.tl-text').textContent())?.replace(/\s+/g, ' ').trim()).toBe(`Kustomer marked conversation ${conversationId.slice(0, 8)}… done: request moved to Resolved`);
+    expect((await line.locator('.tl-text').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      `Kustomer marked conversation ${conversationId.slice(0, 8)}… done: request moved to Resolved`,
+    );
     // One line for it, not the sync entry plus the status change it caused.
     expect(await timeline.locator('[data-type="request.status_changed"]').filter({ hasText: 'to Resolved' }).count()).toBe(0);
 
@@ -174,11 +191,15 @@ describe('status sync with Kustomer in the browser', () => {
 
     // 8. The webhook is deleted in Kustomer; Bridgedesk's check creates it again, and the card says so.
     const [hook] = emulator.control.webhooks.list(ORG);
-    expect((await fetch(`${emulator.url}/v1/outbound-webhooks/${hook!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${demo.apiKey}` } })).status).toBe(204);
+    expect(
+      (await fetch(`${emulator.url}/v1/outbound-webhooks/${hook!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${demo.apiKey}` } })).status,
+    ).toBe(204);
     expect(await checkWebhook(checkDeps, 'kustomer')).toBe('repaired');
     await page.reload();
     const repair = card.getByTestId('sync-webhook-repair');
-    await expect.poll(() => repair.textContent(), { timeout: TIMEOUT }).toMatch(/^The webhook was gone from Kustomer at .+; created again .+, 0 changes backfilled\.$/);
+    await expect
+      .poll(() => repair.textContent(), { timeout: TIMEOUT })
+      .toMatch(/^The webhook was gone from Kustomer at .+; created again .+, 0 changes backfilled\.$/);
 
     // 9. The admin rotates the webhook secret: the card says when, and until when the previous one is accepted.
     const secretRow = card.getByTestId('sync-webhook-secret');

@@ -70,7 +70,9 @@ describe('the request page timeline and side panel in the browser', () => {
     await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
     emulator.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string', displayName: 'Order number' } } as never });
     await t.db.insertInto('custom_fields').values({ key: 'order_number', label: 'Order number', type: 'text' }).execute();
-    const mapped = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [{ requestField: 'field.order_number', remoteField: 'orderNumberStr' }] });
+    const mapped = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', {
+      items: [{ requestField: 'field.order_number', remoteField: 'orderNumberStr' }],
+    });
     expect(mapped.status, JSON.stringify(mapped.body)).toBe(200);
   }
 
@@ -96,10 +98,21 @@ describe('the request page timeline and side panel in the browser', () => {
     await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'Looking into it now.' });
     // Kustomer answers 503 three times while Bridgedesk looks for the customer; the worker retries.
     emulator.control.injectFault({ kind: '503', count: 3, method: 'GET', pathPrefix: '/v1/customers' });
-    const e = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3, subject: 'Refund never arrived', message: 'Order 4417' });
+    const e = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.vip.id,
+      channel: 'email',
+      priority: 3,
+      subject: 'Refund never arrived',
+      message: 'Order 4417',
+    });
     expect(e.status, JSON.stringify(e.body)).toBe(202);
     await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/escalations/${e.body.id}`)).body.state === 'linked' ? true : undefined));
-    await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as { type: string }[]).some((x) => x.type === 'sync.fields_sent') || undefined);
+    await t.waitFor(
+      async () =>
+        ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as { type: string }[]).some((x) => x.type === 'sync.fields_sent') ||
+        undefined,
+    );
 
     const page = await signIn(agent);
     await page.goto(`${baseUrl}/requests/${r.key}`);
@@ -119,7 +132,12 @@ describe('the request page timeline and side panel in the browser', () => {
     expect(await hide.getAttribute('aria-expanded')).toBe('true');
     await group.getByText('retried 3 times: Kustomer answered 503').waitFor();
     await group.getByTestId('timeline-step').filter({ hasText: 'linked this request to conversation' }).waitFor();
-    expect(await group.getByTestId('timeline-step').filter({ hasText: /retried/ }).count()).toBe(1);
+    expect(
+      await group
+        .getByTestId('timeline-step')
+        .filter({ hasText: /retried/ })
+        .count(),
+    ).toBe(1);
     await page.screenshot({ path: `${SHOTS}/timeline-escalation-expanded.png`, fullPage: true });
 
     // Human words: labels and reasons, never keys or codes; the conversation id one way (short, whole in its title).
@@ -138,7 +156,12 @@ describe('the request page timeline and side panel in the browser', () => {
   it('loads older activity on demand', async () => {
     const { t } = env;
     const r = await file('Laptop fan is loud');
-    await appendTimeline(t.db, r.id, { kind: 'user', userId: agent.id, role: 'agent', name: 'Ada Agent' }, Array.from({ length: 110 }, (_, i) => commentEntry(`Note ${i}`, 'internal')));
+    await appendTimeline(
+      t.db,
+      r.id,
+      { kind: 'user', userId: agent.id, role: 'agent', name: 'Ada Agent' },
+      Array.from({ length: 110 }, (_, i) => commentEntry(`Note ${i}`, 'internal')),
+    );
     const page = await signIn(agent);
     await page.goto(`${baseUrl}/requests/${r.key}`);
     await timeline(page).getByText('Note 109', { exact: true }).waitFor();
@@ -160,11 +183,19 @@ describe('the request page timeline and side panel in the browser', () => {
     const wf = await t.api(admin, 'POST', '/api/v1/workflows', {
       name: 'Manager sign-off',
       enabled: true,
-      definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', name: 'Manager OK', approver: { type: 'manager' }, dueInHours: 24 }, { type: 'set_priority', priority: 'high' }] },
+      definition: {
+        trigger: { event: 'request.submitted' },
+        steps: [
+          { type: 'approval', name: 'Manager OK', approver: { type: 'manager' }, dueInHours: 24 },
+          { type: 'set_priority', priority: 'high' },
+        ],
+      },
     });
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
     const r = await file('New monitor please');
-    const pending = await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/approvals`)).body.items as { id: string; askedAt: string }[])[0]);
+    const pending = await t.waitFor(
+      async () => ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/approvals`)).body.items as { id: string; askedAt: string }[])[0],
+    );
 
     const page = await signIn(agent);
     await page.goto(`${baseUrl}/requests/${r.key}`);
@@ -186,7 +217,9 @@ describe('the request page timeline and side panel in the browser', () => {
 
     await t.api(morgan, 'POST', `/api/v1/approvals/${pending.id}/decision`, { decision: 'approve', comment: 'Fine by me' });
     // (The page would see it on its next poll; opening it again does not wait for that.)
-    await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/workflow-runs`)).body.items[0]?.state === 'succeeded' ? true : undefined));
+    await t.waitFor(async () =>
+      (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/workflow-runs`)).body.items[0]?.state === 'succeeded' ? true : undefined,
+    );
     await page.reload();
     await expect.poll(() => run.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('succeeded');
     await page.getByRole('region', { name: 'Waiting for approval' }).waitFor({ state: 'detached' });
@@ -196,7 +229,10 @@ describe('the request page timeline and side panel in the browser', () => {
     expect(await timeline(page).locator('[data-testid="timeline-entry"][data-type^="workflow."]').count()).toBe(0);
     await group.getByRole('button', { name: /^Show \d+ steps$/ }).click();
     // (Morgan decided through the API, with a token: "Morgan Manager (API)".)
-    await group.getByTestId('timeline-step').filter({ hasText: /^Morgan Manager( \(API\))? approved — “Fine by me”/ }).waitFor();
+    await group
+      .getByTestId('timeline-step')
+      .filter({ hasText: /^Morgan Manager( \(API\))? approved — “Fine by me”/ })
+      .waitFor();
     const words = (await timeline(page).innerText()).replace(/\s+/g, ' ');
     expect(words).not.toContain('approval approved');
     expect(words).toContain('set priority to High');

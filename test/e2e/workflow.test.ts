@@ -58,13 +58,24 @@ describe('a workflow with an approval, in the browser', () => {
     const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
     server = await listen(app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${server.port}`;
-    worker = await startWorker({ db: database.db, config, connectionString: database.url, log: createLogger('silent'), now, secrets, pollIntervalMs: 100, retryBaseMs: 10 });
+    worker = await startWorker({
+      db: database.db,
+      config,
+      connectionString: database.url,
+      log: createLogger('silent'),
+      now,
+      secrets,
+      pollIntervalMs: 100,
+      retryBaseMs: 10,
+    });
 
     const passwordHash = await hashPassword(PASSWORD);
     const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash });
     admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
     const manager = await insertUser(database.db, { ...MANAGER, role: 'agent', passwordHash });
-    requesterId = (await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null, managerId: manager.id })).id;
+    requesterId = (
+      await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null, managerId: manager.id })
+    ).id;
 
     // Connect Kustomer and enable the VIP queue through the use cases (the settings page has its own journey).
     const deps = destinationDeps(config, { db: database.db, now, secrets });
@@ -119,7 +130,9 @@ describe('a workflow with an approval, in the browser', () => {
     expect(await trigger.getByLabel('When').inputValue()).toBe('request.tag_added');
     expect(await trigger.getByLabel('Tag').inputValue()).toBe('vip-customer');
     const steps = page.getByTestId('workflow-steps').locator('[data-testid="workflow-step"][data-path^="definition.steps."]');
-    await expect.poll(() => steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-type'))), { timeout: TIMEOUT }).toEqual(['approval', 'create_conversation', 'notify']);
+    await expect
+      .poll(() => steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-type'))), { timeout: TIMEOUT })
+      .toEqual(['approval', 'create_conversation', 'notify']);
     const approval = steps.nth(0);
     expect(await approval.getByRole('radio', { name: "The requester's manager" }).isChecked()).toBe(true);
     const conversation = steps.nth(1);
@@ -156,16 +169,30 @@ describe('a workflow with an approval, in the browser', () => {
       .toBe(true);
 
     // 5. A request of the manager's report is tagged vip-customer: the run waits for the manager's approval.
-    const request = await createRequest(database.db, admin, { title: 'Key account cannot log in', description: 'Acme Corp is locked out of SSO.', requesterId, priority: 'high' }, new Date());
+    const request = await createRequest(
+      database.db,
+      admin,
+      { title: 'Key account cannot log in', description: 'Acme Corp is locked out of SSO.', requesterId, priority: 'high' },
+      new Date(),
+    );
     await changeRequest(database.db, admin, request.id, { tags: ['vip-customer'] }, new Date());
-    const runState = () => database.db.selectFrom('workflow_runs').select('state').where('request_id', '=', request.id).executeTakeFirst().then((r) => r?.state);
+    const runState = () =>
+      database.db
+        .selectFrom('workflow_runs')
+        .select('state')
+        .where('request_id', '=', request.id)
+        .executeTakeFirst()
+        .then((r) => r?.state);
     await expect.poll(runState, { timeout: TIMEOUT }).toBe('waiting');
     await page.goto(`${baseUrl}/requests/${request.key}`);
     const runs = page.getByTestId('request-workflow-runs');
     const run = runs.getByTestId('workflow-run');
     await expect.poll(() => run.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('waiting');
     // The side panel says whom the request awaits; the run's steps open on demand.
-    await page.getByTestId('pending-approval').getByText(new RegExp(`^Awaiting ${MANAGER.name} since `)).waitFor();
+    await page
+      .getByTestId('pending-approval')
+      .getByText(new RegExp(`^Awaiting ${MANAGER.name} since `))
+      .waitFor();
     await run.getByRole('button', { name: /^Show \d+ steps?$/ }).click();
     await run.getByText('Waiting for the decision').waitFor();
     await signOut();
@@ -176,7 +203,10 @@ describe('a workflow with an approval, in the browser', () => {
     const bell = page.getByRole('button', { name: /^Notifications/ });
     await expect.poll(() => bell.getAttribute('aria-label'), { timeout: TIMEOUT }).toBe('Notifications, 1 unread');
     await bell.click();
-    const notification = page.getByRole('region', { name: 'Notifications' }).getByTestId('notification').filter({ hasText: `Approval needed: ${request.key}` });
+    const notification = page
+      .getByRole('region', { name: 'Notifications' })
+      .getByTestId('notification')
+      .filter({ hasText: `Approval needed: ${request.key}` });
     await notification.click();
     await page.waitForURL(/\/approvals$/);
     await expect.poll(() => bell.getAttribute('aria-label'), { timeout: TIMEOUT }).toBe('Notifications');
@@ -208,7 +238,11 @@ describe('a workflow with an approval, in the browser', () => {
     expect(await createStep.getAttribute('data-state')).toBe('succeeded');
     const open = createStep.getByRole('link', { name: 'Open in Kustomer' });
     await open.waitFor();
-    const escalation = await database.db.selectFrom('escalations').select(['state', 'remote_id', 'remote_url', 'target_remote_id']).where('request_id', '=', request.id).executeTakeFirstOrThrow();
+    const escalation = await database.db
+      .selectFrom('escalations')
+      .select(['state', 'remote_id', 'remote_url', 'target_remote_id'])
+      .where('request_id', '=', request.id)
+      .executeTakeFirstOrThrow();
     expect(escalation.state).toBe('linked');
     expect(escalation.target_remote_id).toBe(demo.queues.vip.id);
     expect(await open.getAttribute('href')).toBe(escalation.remote_url);

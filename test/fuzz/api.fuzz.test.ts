@@ -91,10 +91,23 @@ async function createFixtures() {
   const token = ok(await t.api(victim, 'POST', '/api/v1/api-tokens', { name: 'victim token' }), 'token') as any;
   const queueId = (ok(await t.api(admin, 'GET', KUSTOMER), 'integration') as any).queues[0].remoteId as string;
   const escalation = ok(
-    await t.api(agent, 'POST', `/api/v1/requests/${requests[1].id}/escalations`, { destination: 'kustomer', queueId, channel: 'email', priority: 2, subject: 'Fuzz', message: 'Escalated' }),
+    await t.api(agent, 'POST', `/api/v1/requests/${requests[1].id}/escalations`, {
+      destination: 'kustomer',
+      queueId,
+      channel: 'email',
+      priority: 2,
+      subject: 'Fuzz',
+      message: 'Escalated',
+    }),
     'escalation',
   ) as any;
-  const workflow = ok(await t.api(admin, 'POST', '/api/v1/workflows', { name: 'Fuzz workflow', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] } }), 'workflow') as any;
+  const workflow = ok(
+    await t.api(admin, 'POST', '/api/v1/workflows', {
+      name: 'Fuzz workflow',
+      definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] },
+    }),
+    'workflow',
+  ) as any;
   const wf = await t.db.selectFrom('workflows').select(['id', 'current_version_id']).where('id', '=', workflow.id).executeTakeFirstOrThrow();
   const run = await t.db
     .insertInto('workflow_runs')
@@ -104,15 +117,31 @@ async function createFixtures() {
   const approvals = [];
   for (const who of [admin, requester]) {
     approvals.push(
-      (await t.db.insertInto('approvals').values({ run_id: run.id, request_id: requests[0].id, step_path: `0.${approvals.length}`, approver_id: who.id, state: 'pending' }).returning('id').executeTakeFirstOrThrow()).id,
+      (
+        await t.db
+          .insertInto('approvals')
+          .values({ run_id: run.id, request_id: requests[0].id, step_path: `0.${approvals.length}`, approver_id: who.id, state: 'pending' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
     );
   }
   const notifications = [];
   for (const who of [admin, requester]) {
-    notifications.push((await t.db.insertInto('notifications').values({ user_id: who.id, kind: 'x', title: 'x', link: null, request_id: null }).returning('id').executeTakeFirstOrThrow()).id);
+    notifications.push(
+      (
+        await t.db
+          .insertInto('notifications')
+          .values({ user_id: who.id, kind: 'x', title: 'x', link: null, request_id: null })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
   }
   const sync = ok(await t.api(admin, 'PUT', `${KUSTOMER}/sync`, { inbound: true, outbound: true }), 'sync') as any;
-  const webhookToken = String(sync.webhook?.url ?? '').split('/').pop()!;
+  const webhookToken = String(sync.webhook?.url ?? '')
+    .split('/')
+    .pop()!;
   expect(webhookToken.length, 'the webhook URL carries its token').toBeGreaterThan(10);
   const templates = (ok(await t.api(admin, 'GET', '/api/v1/workflow-templates'), 'templates') as any).items.map((x: any) => x.definition);
   return { inbox, service, fields, requests, token, queueId, escalation, workflow, run: run.id, approvals, notifications, webhookToken, templates };
@@ -194,7 +223,8 @@ async function send(call: Call): Promise<number> {
   if (call.who === 'bad-auth') headers.authorization = call.badAuth ?? 'Bearer nope';
   else if (call.who !== 'anonymous') headers.authorization = `Bearer ${USERS[call.who]!.token}`;
   if (call.contentType !== null && call.body.kind !== 'none') headers['content-type'] = call.contentType;
-  const body: BodyInit | undefined = call.body.kind === 'text' ? call.body.text : call.body.kind === 'bytes' ? (call.body.bytes as Uint8Array<ArrayBuffer>) : undefined;
+  const body: BodyInit | undefined =
+    call.body.kind === 'text' ? call.body.text : call.body.kind === 'bytes' ? (call.body.bytes as Uint8Array<ArrayBuffer>) : undefined;
   const res = await t.raw(call.url, { method: call.method, headers, body });
   const text = await res.text();
   stats.calls += 1;
@@ -236,9 +266,30 @@ const whoArb = fc.constantFrom<Who>('admin', 'admin', 'admin', 'admin', 'admin',
 const badAuthArb = fc.oneof(
   headerValue,
   headerValue.map((v) => `Bearer ${v}`),
-  fc.constantFrom('Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', `Bearer ${admin.token}x`, `Bearer ${admin.token.slice(0, -1)}`, `bearer  ${'a'.repeat(5000)}`, `Bearer ${admin.token} extra`),
+  fc.constantFrom(
+    'Bearer',
+    'Bearer ',
+    'Basic YWRtaW46YWRtaW4=',
+    `Bearer ${admin.token}x`,
+    `Bearer ${admin.token.slice(0, -1)}`,
+    `bearer  ${'a'.repeat(5000)}`,
+    `Bearer ${admin.token} extra`,
+  ),
 );
-const HEADER_NAMES = ['x-csrf-token', 'cookie', 'accept', 'accept-language', 'x-forwarded-for', 'x-request-id', 'x-kustomer-webhook-signature', 'content-encoding', 'origin', 'referer', 'if-none-match', 'user-agent'];
+const HEADER_NAMES = [
+  'x-csrf-token',
+  'cookie',
+  'accept',
+  'accept-language',
+  'x-forwarded-for',
+  'x-request-id',
+  'x-kustomer-webhook-signature',
+  'content-encoding',
+  'origin',
+  'referer',
+  'if-none-match',
+  'user-agent',
+];
 const headersArb = fc.dictionary(fc.constantFrom(...HEADER_NAMES), headerValue, { maxKeys: 3 }).map((h) => {
   if (h.cookie !== undefined) h.cookie = `bridgedesk_session=${h.cookie}`;
   return h;
@@ -246,7 +297,9 @@ const headersArb = fc.dictionary(fc.constantFrom(...HEADER_NAMES), headerValue, 
 
 function pathArb(path: string, names: string[]): fc.Arbitrary<string> {
   if (names.length === 0) return fc.constant(path);
-  const parts = names.map((name) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...realValues(path, name)) }, { weight: 1, arbitrary: garbagePathSegment }));
+  const parts = names.map((name) =>
+    fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...realValues(path, name)) }, { weight: 1, arbitrary: garbagePathSegment }),
+  );
   return fc.tuple(...parts).map((values) => names.reduce((p, name, i) => p.replace(`{${name}}`, values[i]!), path));
 }
 
@@ -255,7 +308,11 @@ function queryArb(params: { name: string; schema?: JsonSchema }[]): fc.Arbitrary
     fc.option(
       fc.tuple(
         fc.constant(p.name),
-        fc.oneof({ weight: 3, arbitrary: fromSchema(doc, p.schema, allIds).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) }, { weight: 2, arbitrary: nastyString }, { weight: 1, arbitrary: fc.constantFrom('-1', '0', '1e3', '9'.repeat(30), 'abc', '', '1,2,3', 'REQ-1') }),
+        fc.oneof(
+          { weight: 3, arbitrary: fromSchema(doc, p.schema, allIds).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) },
+          { weight: 2, arbitrary: nastyString },
+          { weight: 1, arbitrary: fc.constantFrom('-1', '0', '1e3', '9'.repeat(30), 'abc', '', '1,2,3', 'REQ-1') },
+        ),
       ),
       { freq: 2 },
     ),
@@ -280,7 +337,12 @@ function bodyArb(route: string, method: string, schema: JsonSchema | undefined):
   const valid = fromSchema(doc, schema, allIds);
   const good = knownGoodBodies(route);
   const nearGood = good.length ? fc.oneof(fc.constantFrom(...good), ...good.map(deepMutated)) : mutated(valid);
-  return fc.oneof({ weight: 3, arbitrary: json(valid) }, { weight: 3, arbitrary: json(mutated(valid)) }, { weight: 3, arbitrary: json(nearGood) }, { weight: 2, arbitrary: garbageBody });
+  return fc.oneof(
+    { weight: 3, arbitrary: json(valid) },
+    { weight: 3, arbitrary: json(mutated(valid)) },
+    { weight: 3, arbitrary: json(nearGood) },
+    { weight: 2, arbitrary: garbageBody },
+  );
 }
 
 function callArb(op: (typeof ops)[number]): fc.Arbitrary<Call> {
@@ -291,7 +353,11 @@ function callArb(op: (typeof ops)[number]): fc.Arbitrary<Call> {
       path: pathArb(op.path, op.pathParams),
       query: queryArb(op.query),
       body: bodyArb(op.route, op.method, op.body),
-      contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }, { weight: 1, arbitrary: fc.constant(null) }),
+      contentType: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('application/json') },
+        { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+        { weight: 1, arbitrary: fc.constant(null) },
+      ),
       headers: headersArb,
     })
     .map(({ path, query, ...rest }) => ({ ...rest, route: op.route, method: op.method, url: `${path}${query}` }));
@@ -324,7 +390,8 @@ describe('fuzzing every operation in the OpenAPI document', () => {
 /** Bodies that pass validation for `route` (for workflows, each shipped template), to break one place at a time. */
 function knownGoodBodies(route: string): unknown[] {
   const one = knownGood(route);
-  if (route === 'POST /api/v1/workflows' || route === 'PUT /api/v1/workflows/{id}') return [one, ...f.templates.map((definition: unknown) => ({ name: 'From template', definition }))];
+  if (route === 'POST /api/v1/workflows' || route === 'PUT /api/v1/workflows/{id}')
+    return [one, ...f.templates.map((definition: unknown) => ({ name: 'From template', definition }))];
   return one ? [one] : [];
 }
 
@@ -338,7 +405,14 @@ function knownGood(route: string): Record<string, unknown> | undefined {
     'POST /api/v1/requests': { title: 'Printer on fire', description: 'It is', priority: 'high', serviceId: f.service.id, tags: ['printer'], customFields },
     'PATCH /api/v1/requests/{id}': { title: 'Renamed', description: 'd', tags: ['x'], customFields },
     'POST /api/v1/requests/{id}/comments': { body: 'hello', visibility: 'internal' },
-    'POST /api/v1/users': { email: `new${Math.random().toString(36).slice(2)}@example.com`, name: 'New', role: 'agent', department: 'IT', title: 'T', location: 'L' },
+    'POST /api/v1/users': {
+      email: `new${Math.random().toString(36).slice(2)}@example.com`,
+      name: 'New',
+      role: 'agent',
+      department: 'IT',
+      title: 'T',
+      location: 'L',
+    },
     'PATCH /api/v1/users/{id}': { name: 'Victim', department: 'IT', title: 'T', location: 'L' },
     'POST /api/v1/inboxes': { name: `Inbox ${Math.random()}`, description: 'd' },
     'PATCH /api/v1/inboxes/{id}': { name: 'Fuzz inbox', description: 'd' },
@@ -350,11 +424,23 @@ function knownGood(route: string): Record<string, unknown> | undefined {
     'PATCH /api/v1/integrations/kustomer': { contactEmailField: 'order_ref' },
     'PUT /api/v1/integrations/kustomer/sync': { inbound: true, outbound: true, inboundMap: { open: 'open', waiting: null, closed: 'resolved' } },
     'POST /api/v1/integrations/kustomer/test': { channel: 'email' },
-    'POST /api/v1/requests/{id}/escalations': { destination: 'kustomer', queueId: f.queueId, channel: 'email', priority: 1, subject: 'S', message: 'M', confirm: true },
+    'POST /api/v1/requests/{id}/escalations': {
+      destination: 'kustomer',
+      queueId: f.queueId,
+      channel: 'email',
+      priority: 1,
+      subject: 'S',
+      message: 'M',
+      confirm: true,
+    },
     'POST /api/v1/requests/{id}/escalations/link': { destination: 'kustomer', conversationId: 'c1' },
     'POST /api/v1/escalations/{id}/relink': { conversationId: 'c1' },
     'POST /api/v1/workflows': { name: 'W', description: 'd', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] } },
-    'PUT /api/v1/workflows/{id}': { name: 'W', description: 'd', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] } },
+    'PUT /api/v1/workflows/{id}': {
+      name: 'W',
+      description: 'd',
+      definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] },
+    },
     'POST /api/v1/approvals/{id}/decision': { decision: 'approve', comment: 'ok' },
     'PUT /api/v1/integrations/kustomer/field-mappings': { items: [{ requestField: 'title', remoteField: 'subjectStr' }] },
   };
@@ -365,19 +451,29 @@ function knownGood(route: string): Record<string, unknown> | undefined {
 function slots(value: unknown, type: 'string' | 'number', set: (v: unknown) => void = () => {}, out: ((v: unknown) => void)[] = []): ((v: unknown) => void)[] {
   if (typeof value === type) out.push(set);
   else if (Array.isArray(value)) value.forEach((v, i) => slots(v, type, (x) => (value[i] = x), out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) slots(v, type, (x) => ((value as Record<string, unknown>)[k] = x), out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) slots(v, type, (x) => ((value as Record<string, unknown>)[k] = x), out);
   return out;
 }
 
 /** The operations with a JSON body, each with a base body and the first real value of each path parameter. */
 const bodyOps = ops.filter((o) => o.body).map((o) => ({ ...o, url: o.pathParams.reduce((p, n) => p.replace(`{${n}}`, realValues(o.path, n)[0]!), o.path) }));
-const baseBody = (o: { route: string; body?: JsonSchema }) => structuredClone(knownGood(o.route) ?? (fc.sample(fromSchema(doc, o.body, allIds), { numRuns: 1, seed: SEED })[0] as Record<string, unknown>));
+const baseBody = (o: { route: string; body?: JsonSchema }) =>
+  structuredClone(knownGood(o.route) ?? (fc.sample(fromSchema(doc, o.body, allIds), { numRuns: 1, seed: SEED })[0] as Record<string, unknown>));
 
 describe('hostile bodies on every JSON operation', () => {
   it('refuses a body over the size limit with 413', async () => {
     const big = JSON.stringify({ title: 'x'.repeat(t.config.maxBodyBytes) });
     for (const o of bodyOps) {
-      const status = await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: big }, contentType: 'application/json', headers: {} });
+      const status = await send({
+        route: o.route,
+        who: 'admin',
+        method: o.method,
+        url: o.url,
+        body: { kind: 'text', text: big },
+        contentType: 'application/json',
+        headers: {},
+      });
       expect(status, o.route).toBe(413);
     }
   });
@@ -385,11 +481,22 @@ describe('hostile bodies on every JSON operation', () => {
   it('survives JSON nested deeper than any parser recursion, as a whole body and as a field', async () => {
     for (const o of bodyOps) {
       for (const depth of [1000, 100_000]) {
-        await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: deepJson(depth) }, contentType: 'application/json', headers: {} });
+        await send({
+          route: o.route,
+          who: 'admin',
+          method: o.method,
+          url: o.url,
+          body: { kind: 'text', text: deepJson(depth) },
+          contentType: 'application/json',
+          headers: {},
+        });
       }
       const base = baseBody(o);
       for (const key of Object.keys(base)) {
-        const text = JSON.stringify({ ...base, [key]: '__DEEP__' }).replace('"__DEEP__"', deepJson(o.route.includes('workflow') || o.route.includes('sync') ? 10_000 : 1000));
+        const text = JSON.stringify({ ...base, [key]: '__DEEP__' }).replace(
+          '"__DEEP__"',
+          deepJson(o.route.includes('workflow') || o.route.includes('sync') ? 10_000 : 1000),
+        );
         await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text }, contentType: 'application/json', headers: {} });
       }
     }
@@ -423,7 +530,15 @@ describe('hostile bodies on every JSON operation', () => {
         for (let i = 0; i < count; i += 1) {
           const body = baseBody(o);
           slots(body, 'string')[i]!(bad);
-          await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(body) }, contentType: 'application/json', headers: {} });
+          await send({
+            route: o.route,
+            who: 'admin',
+            method: o.method,
+            url: o.url,
+            body: { kind: 'text', text: JSON.stringify(body) },
+            contentType: 'application/json',
+            headers: {},
+          });
         }
       }
     });
@@ -436,14 +551,30 @@ describe('hostile bodies on every JSON operation', () => {
         for (const bad of [2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2, 1e308, -1e308, 0.5, -0, 5e-324, '1', '', 'NaN', null, [1], { n: 1 }]) {
           const body = baseBody(o);
           slots(body, 'number')[i]!(bad);
-          await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(body) }, contentType: 'application/json', headers: {} });
+          await send({
+            route: o.route,
+            who: 'admin',
+            method: o.method,
+            url: o.url,
+            body: { kind: 'text', text: JSON.stringify(body) },
+            contentType: 'application/json',
+            headers: {},
+          });
         }
         // Numbers JSON.stringify cannot write: 1e999 (Infinity) and a 400-digit integer.
         for (const literal of ['1e999', '-1e999', '9'.repeat(400)]) {
           const body = baseBody(o);
           slots(body, 'number')[i]!('__NUMBER__');
           const text = JSON.stringify(body).replace('"__NUMBER__"', literal);
-          await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text }, contentType: 'application/json', headers: {} });
+          await send({
+            route: o.route,
+            who: 'admin',
+            method: o.method,
+            url: o.url,
+            body: { kind: 'text', text },
+            contentType: 'application/json',
+            headers: {},
+          });
         }
       }
     }
@@ -452,7 +583,15 @@ describe('hostile bodies on every JSON operation', () => {
   it('refuses bodies sent with the wrong content-type', async () => {
     for (const o of bodyOps) {
       for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', null]) {
-        const status = await send({ route: o.route, who: 'admin', method: o.method, url: o.url, body: { kind: 'text', text: JSON.stringify(baseBody(o)) }, contentType, headers: {} });
+        const status = await send({
+          route: o.route,
+          who: 'admin',
+          method: o.method,
+          url: o.url,
+          body: { kind: 'text', text: JSON.stringify(baseBody(o)) },
+          contentType,
+          headers: {},
+        });
         expect(status, `${o.route} as ${contentType}`).toBeGreaterThanOrEqual(400);
       }
     }
@@ -498,9 +637,25 @@ describe('hostile path parameters and query strings', () => {
       const url = o.pathParams.reduce((p, n) => p.replace(`{${n}}`, realValues(o.path, n)[0]!), o.path);
       for (const name of o.query.map((q) => q.name)) {
         for (const v of bad) {
-          await send({ route: o.route, who: 'admin', method: 'GET', url: `${url}?${name}=${encodeURIComponent(v)}`, body: { kind: 'none' }, contentType: null, headers: {} });
+          await send({
+            route: o.route,
+            who: 'admin',
+            method: 'GET',
+            url: `${url}?${name}=${encodeURIComponent(v)}`,
+            body: { kind: 'none' },
+            contentType: null,
+            headers: {},
+          });
         }
-        await send({ route: o.route, who: 'admin', method: 'GET', url: `${url}?${name}=%zz&${name}=%ED%A0%80&${name}=%00`, body: { kind: 'none' }, contentType: null, headers: {} });
+        await send({
+          route: o.route,
+          who: 'admin',
+          method: 'GET',
+          url: `${url}?${name}=%zz&${name}=%ED%A0%80&${name}=%00`,
+          body: { kind: 'none' },
+          contentType: null,
+          headers: {},
+        });
       }
     }
   });
@@ -518,6 +673,8 @@ describe('the fuzz run', () => {
     expect(statuses.some((s) => s >= 200 && s < 300)).toBe(true);
     expect(statuses.filter((s) => s >= 400).length).toBeGreaterThanOrEqual(4);
     const byStatus = Object.fromEntries([...stats.byStatus.entries()].sort(([a], [b]) => a - b));
-    console.log(`fuzz: ${ops.length} operations, ${RUNS} runs each (FUZZ_RUNS), seed ${SEED} (FUZZ_SEED); ${stats.calls} calls by status ${JSON.stringify(byStatus)}`);
+    console.log(
+      `fuzz: ${ops.length} operations, ${RUNS} runs each (FUZZ_RUNS), seed ${SEED} (FUZZ_SEED); ${stats.calls} calls by status ${JSON.stringify(byStatus)}`,
+    );
   });
 });

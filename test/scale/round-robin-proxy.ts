@@ -10,10 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const upstreams = (process.env.SCALE_UPSTREAMS ?? '')
-  .split(',')
-  .filter(Boolean)
-  .map(Number);
+const upstreams = (process.env.SCALE_UPSTREAMS ?? '').split(',').filter(Boolean).map(Number);
 if (!upstreams.length || !process.send) {
   process.stderr.write('test/scale/round-robin-proxy.ts is started by test/scale/scale.ts\n');
   process.exit(2);
@@ -27,13 +24,10 @@ const server = http.createServer((req, res) => {
   const i = next;
   next = (next + 1) % upstreams.length;
   sent[i]! += 1;
-  const upstream = http.request(
-    { host: '127.0.0.1', port: upstreams[i], method: req.method, path: req.url, headers: req.headers, agent },
-    (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    },
-  );
+  const upstream = http.request({ host: '127.0.0.1', port: upstreams[i], method: req.method, path: req.url, headers: req.headers, agent }, (up) => {
+    res.writeHead(up.statusCode ?? 502, up.headers);
+    up.pipe(res);
+  });
   upstream.on('error', (err) => {
     if (res.headersSent) res.destroy();
     else {

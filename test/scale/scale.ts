@@ -108,7 +108,11 @@ let stopping = false;
 function startBridgedesk(name: string, args: string[], env: Record<string, string>, logDir: string): Proc {
   const logFile = path.join(logDir, `${name}.log`);
   const out = fs.createWriteStream(logFile);
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   const onData = (d: Buffer) => {
     out.write(d);
@@ -267,7 +271,11 @@ async function run(cleanups: Cleanups): Promise<number> {
 
   // 7. Checks.
   const spread = await proxy.stats();
-  const check = await verifyEscalations(db, emu, phases.flatMap((p) => p.escalationIds));
+  const check = await verifyEscalations(
+    db,
+    emu,
+    phases.flatMap((p) => p.escalationIds),
+  );
   const dataDirCreated = fs.existsSync(noDataDir);
   const errorLines = procs.flatMap((p) =>
     fs
@@ -288,16 +296,44 @@ async function run(cleanups: Cleanups): Promise<number> {
     'summary',
     row(['phase', 'slots', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'escalated', 'escalated/s', 'linked/s', 'waiting'], widths),
     ...phases.map((p) =>
-      row([p.name, p.slots, fmt(p.requestsPerSecond), fmt(p.all.p50), fmt(p.all.p99), p.errors, p.escalationIds.length, fmt(p.escalatedPerSecond), fmt(p.linkedPerSecond), p.backlogAtEnd], widths),
+      row(
+        [
+          p.name,
+          p.slots,
+          fmt(p.requestsPerSecond),
+          fmt(p.all.p50),
+          fmt(p.all.p99),
+          p.errors,
+          p.escalationIds.length,
+          fmt(p.escalatedPerSecond),
+          fmt(p.linkedPerSecond),
+          p.backlogAtEnd,
+        ],
+        widths,
+      ),
     ),
     '',
     `escalation throughput: ${fmt(p2.linkedPerSecond)}/s with 2 workers -> ${fmt(p3.linkedPerSecond)}/s with 3 workers: ${gain >= 0 ? '+' : ''}${fmt(gain * 100, 0)}% ` +
       `(slots +${fmt(expectedGain * 100, 0)}%) ${gain > 0.1 ? 'RAISED' : 'NOT RAISED'}`,
-    ...phases.filter((p) => !p.saturated).map((p) => `  NOTE (${p.name}): at times no more escalations waited than there are slots: linked/s was then bounded by the escalation rate, not by the workers (raise --escalation-rate)`),
+    ...phases
+      .filter((p) => !p.saturated)
+      .map(
+        (p) =>
+          `  NOTE (${p.name}): at times no more escalations waited than there are slots: linked/s was then bounded by the escalation rate, not by the workers (raise --escalation-rate)`,
+      ),
     `after the load: ${drained.backlog} waiting, all linked in ${fmt(drained.drainS)} s by 3 workers` +
-      (Number.isNaN(drained.linkedPerSecond) ? '' : ` (${fmt(drained.linkedPerSecond)} linked/s with no HTTP load; latency bound ~${fmt((3 * WORKER_CONCURRENCY) / (4.2 * LATENCY_MS / 1000))}/s)`),
+      (Number.isNaN(drained.linkedPerSecond)
+        ? ''
+        : ` (${fmt(drained.linkedPerSecond)} linked/s with no HTTP load; latency bound ~${fmt((3 * WORKER_CONCURRENCY) / ((4.2 * LATENCY_MS) / 1000))}/s)`),
     `requests spread over the servers by the proxy: ${Object.values(spread).join(' / ')}`,
-    `errors (non-2xx answers or failed calls): ${totalErrors}${totalErrors ? `\n  ${phases.flatMap((p) => p.problems).slice(0, 10).join('\n  ')}` : ''}`,
+    `errors (non-2xx answers or failed calls): ${totalErrors}${
+      totalErrors
+        ? `\n  ${phases
+            .flatMap((p) => p.problems)
+            .slice(0, 10)
+            .join('\n  ')}`
+        : ''
+    }`,
     `escalations: ${check.escalations} in the database, ${check.linkedOnce} linked to exactly one conversation, ${check.conversations} conversations in the emulator` +
       (check.problems.length ? `\n  ${check.problems.slice(0, 10).join('\n  ')}` : ''),
     `timeline: ${check.linkedEntries} "escalation.linked" entries (one per escalation: ${check.linkedEntriesOk ? 'yes' : 'NO'})`,
@@ -306,7 +342,10 @@ async function run(cleanups: Cleanups): Promise<number> {
   ]);
 
   const ok = totalErrors === 0 && check.ok && !dataDirCreated && problems.length === 0;
-  print(['', `${ok ? 'PASS' : 'FAIL'}: errors ${totalErrors}, escalations linked exactly once ${check.linkedOnce}/${check.escalations}; total run ${fmt((performance.now() - tRun) / 1000)} s`]);
+  print([
+    '',
+    `${ok ? 'PASS' : 'FAIL'}: errors ${totalErrors}, escalations linked exactly once ${check.linkedOnce}/${check.escalations}; total run ${fmt((performance.now() - tRun) / 1000)} s`,
+  ]);
   return ok ? 0 : 1;
 }
 
@@ -401,7 +440,9 @@ async function call(base: { port: number }, method: string, p: string, body: unk
 async function setupPeople(db: Db): Promise<{ tokens: string[]; requesters: string[] }> {
   const agents = await db
     .insertInto('users')
-    .values(Array.from({ length: CONNECTIONS }, (_, k) => ({ email: `agent${k}@scale.example`, name: `Agent ${k}`, role: 'agent' as const, password_hash: null })))
+    .values(
+      Array.from({ length: CONNECTIONS }, (_, k) => ({ email: `agent${k}@scale.example`, name: `Agent ${k}`, role: 'agent' as const, password_hash: null })),
+    )
     .returning('id')
     .execute();
   const tokens: string[] = [];
@@ -412,7 +453,14 @@ async function setupPeople(db: Db): Promise<{ tokens: string[]; requesters: stri
   }
   const requesters = await db
     .insertInto('users')
-    .values(Array.from({ length: REQUESTERS }, (_, k) => ({ email: `customer${k}@scale.example`, name: `Customer ${k}`, role: 'requester' as const, password_hash: null })))
+    .values(
+      Array.from({ length: REQUESTERS }, (_, k) => ({
+        email: `customer${k}@scale.example`,
+        name: `Customer ${k}`,
+        role: 'requester' as const,
+        password_hash: null,
+      })),
+    )
     .returning('id')
     .execute();
   return { tokens, requesters: requesters.map((r) => r.id) };
@@ -449,10 +497,15 @@ async function drain(o: { events: EscalationEvents; db: Db; slots: number }): Pr
   for (;;) {
     const c = o.events.counts();
     if (c.failed > 0) throw new Error(`${c.failed} escalations failed: ${o.events.lastProblems().join('; ')}`);
-    const row = await o.db.selectFrom('escalations').select((eb) => eb.fn.countAll<string>().as('n')).where('state', '!=', 'linked').executeTakeFirstOrThrow();
+    const row = await o.db
+      .selectFrom('escalations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('state', '!=', 'linked')
+      .executeTakeFirstOrThrow();
     const pending = Number(row.n);
     backlog ??= pending;
-    if (backlog >= 3 * o.slots && Number.isNaN(linkedPerSecond) && pending <= o.slots) linkedPerSecond = (backlog - pending) / ((performance.now() - t0) / 1000);
+    if (backlog >= 3 * o.slots && Number.isNaN(linkedPerSecond) && pending <= o.slots)
+      linkedPerSecond = (backlog - pending) / ((performance.now() - t0) / 1000);
     if (pending === 0) break;
     if (performance.now() - t0 > DRAIN_TIMEOUT_S * 1000) throw new Error(`${pending} escalations still not linked after ${DRAIN_TIMEOUT_S} s of draining`);
     await sleep(100);
@@ -482,7 +535,15 @@ async function runPhase(o: {
   const escalationIds: string[] = [];
   const samples: { t: number; linked: number; pending: number }[] = [];
   const pendingNow = async () =>
-    Number((await o.db.selectFrom('escalations').select((eb) => eb.fn.countAll<string>().as('n')).where('state', '!=', 'linked').executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await o.db
+          .selectFrom('escalations')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('state', '!=', 'linked')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   const cpuBefore = cpuSnapshot(o.pids(), [o.postmasterPid]);
   const start = performance.now();
@@ -522,33 +583,57 @@ async function runPhase(o: {
     const token = o.tokens[k % o.tokens.length]!;
     while (performance.now() < deadline) {
       const i = n++;
-      const created = await timed('create', token, 'POST', '/api/v1/requests', {
-        title: `Laptop ${i} will not join the VPN`,
-        description: 'Since this morning the VPN client times out after the certificate check. Restarted twice.',
-        requesterId: o.requesters[i % o.requesters.length],
-        priority: i % 5 === 0 ? 'high' : 'medium',
-        tags: ['vpn', 'scale'],
-      }, 201);
+      const created = await timed(
+        'create',
+        token,
+        'POST',
+        '/api/v1/requests',
+        {
+          title: `Laptop ${i} will not join the VPN`,
+          description: 'Since this morning the VPN client times out after the certificate check. Restarted twice.',
+          requesterId: o.requesters[i % o.requesters.length],
+          priority: i % 5 === 0 ? 'high' : 'medium',
+          tags: ['vpn', 'scale'],
+        },
+        201,
+      );
       if (!created) continue;
       const id = (JSON.parse(created.text) as { id: string }).id;
       if (takeEscalationToken()) {
-        const esc = await timed('escalate', token, 'POST', `/api/v1/requests/${id}/escalations`, {
-          destination: 'kustomer',
-          queueId: o.queueId,
-          channel: 'email',
-          priority: 3,
-          subject: `VPN outage for request ${i}`,
-          message: 'Escalating: the customer cannot reach the VPN since this morning; certificate check times out.',
-        }, 202);
+        const esc = await timed(
+          'escalate',
+          token,
+          'POST',
+          `/api/v1/requests/${id}/escalations`,
+          {
+            destination: 'kustomer',
+            queueId: o.queueId,
+            channel: 'email',
+            priority: 3,
+            subject: `VPN outage for request ${i}`,
+            message: 'Escalating: the customer cannot reach the VPN since this morning; certificate check times out.',
+          },
+          202,
+        );
         if (esc) escalationIds.push((JSON.parse(esc.text) as { id: string }).id);
       }
-      await timed('comment', token, 'POST', `/api/v1/requests/${id}/comments`, { body: `Looked at it (${i}).`, visibility: i % 2 ? 'public' : 'internal' }, 201);
+      await timed(
+        'comment',
+        token,
+        'POST',
+        `/api/v1/requests/${id}/comments`,
+        { body: `Looked at it (${i}).`, visibility: i % 2 ? 'public' : 'internal' },
+        201,
+      );
     }
   };
   const sampler = setInterval(() => {
     const t = performance.now() - start;
     const linked = o.events.counts().linked - linkedBefore;
-    void pendingNow().then((pending) => samples.push({ t, linked, pending }), () => {});
+    void pendingNow().then(
+      (pending) => samples.push({ t, linked, pending }),
+      () => {},
+    );
   }, 1000);
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, k) => lane(k)));
   const end = performance.now();
@@ -566,7 +651,6 @@ async function runPhase(o: {
   // Saturated: more escalations waiting than worker slots at every sample, so no slot idled for want of work.
   const saturated = samples.filter((s) => s.t >= WARMUP_MS).every((s) => s.pending > slots);
 
-
   const all = summarize(Object.values(latencies).flat());
   const byKind = Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, v.length ? summarize(v) : null]));
   const requestsPerSecond = all.count / ((end - start) / 1000);
@@ -583,8 +667,10 @@ async function runPhase(o: {
     `  escalations: ${escalationIds.length} submitted (${fmt(escalatedPerSecond)}/s), ${fmt(linkedPerSecond)} linked/s while the load ran (from ${fmt(from.t / 1000)} s), ` +
       `${backlogAtEnd} waiting at the end (all phases); retries so far ${o.events.counts().retry}, rate waits ${o.events.counts().wait}`,
     ...(cpu
-      ? [`  CPU while loading: ${fmt(cpu.ours * 100, 0)}% of the machine for this test (Postgres included), ${fmt(cpu.others * 100, 0)}% for other processes` +
-          (cpu.others > 0.1 ? ' (WARNING: a shared machine; latencies include waiting for a CPU)' : '')]
+      ? [
+          `  CPU while loading: ${fmt(cpu.ours * 100, 0)}% of the machine for this test (Postgres included), ${fmt(cpu.others * 100, 0)}% for other processes` +
+            (cpu.others > 0.1 ? ' (WARNING: a shared machine; latencies include waiting for a CPU)' : ''),
+        ]
       : []),
   ]);
   return { name: o.name, slots, requestsPerSecond, all, byKind, errors, problems, escalationIds, escalatedPerSecond, linkedPerSecond, saturated, backlogAtEnd };

@@ -17,12 +17,32 @@ async function writes() {
     { method: 'PATCH', path: `/api/v1/requests/${request.id}`, body: { priority: 'urgent' } },
     { method: 'PUT', path: `/api/v1/requests/${request.id}/followers/${agent.id}`, body: undefined },
     { method: 'DELETE', path: `/api/v1/api-tokens/${token.id}`, body: undefined },
-    { method: 'POST', path: '/api/v1/users', body: { email: `forged-${Math.random()}@example.com`, name: 'Forged', role: 'admin', password: 'a long password' } },
+    {
+      method: 'POST',
+      path: '/api/v1/users',
+      body: { email: `forged-${Math.random()}@example.com`, name: 'Forged', role: 'admin', password: 'a long password' },
+    },
   ];
 }
 
-const userCount = async () => Number((await t.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-const requestCount = async () => Number((await t.db.selectFrom('requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const userCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const requestCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('requests')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('CSRF on cookie sessions', () => {
   it('refuses every cookie-authenticated write without an X-CSRF-Token header (403) and changes nothing', async () => {
@@ -48,7 +68,7 @@ describe('CSRF on cookie sessions', () => {
     }
   });
 
-  it('accepts cookie-authenticated writes with the session\'s X-CSRF-Token, as returned by login and by GET /auth/session', async () => {
+  it("accepts cookie-authenticated writes with the session's X-CSRF-Token, as returned by login and by GET /auth/session", async () => {
     const session = await signIn(t, admin.email, TEST_PASSWORD);
     const fromSession = await withCookie(t, session.cookie, 'GET', '/api/v1/auth/session');
     expect(fromSession.body.csrfToken).toBe(session.body.csrfToken);

@@ -41,7 +41,10 @@ useKey(demo.apiKey);
 const replies: { what: string; text: string }[] = [];
 async function call(who: TestUser, method: string, path: string, body?: unknown): Promise<Reply> {
   const r = await t.api(who, method, path, body);
-  replies.push({ what: `${method} ${path} → ${r.status}`, text: `${JSON.stringify([...r.headers])}\n${typeof r.body === 'string' ? r.body : JSON.stringify(r.body)}` });
+  replies.push({
+    what: `${method} ${path} → ${r.status}`,
+    text: `${JSON.stringify([...r.headers])}\n${typeof r.body === 'string' ? r.body : JSON.stringify(r.body)}`,
+  });
   return r;
 }
 
@@ -52,7 +55,14 @@ function expectNoKey(text: string, where: string) {
 
 async function escalate() {
   const request = (await call(agent, 'POST', '/api/v1/requests', { title: 'Key secrecy', requesterId: requester.id })).body;
-  const e = await call(agent, 'POST', `/api/v1/requests/${request.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 'Key secrecy', message: 'm' });
+  const e = await call(agent, 'POST', `/api/v1/requests/${request.id}/escalations`, {
+    destination: 'kustomer',
+    queueId: demo.queues.vip.id,
+    channel: 'email',
+    priority: 2,
+    subject: 'Key secrecy',
+    message: 'm',
+  });
   expect(e.status, JSON.stringify(e.body)).toBe(202);
   return { requestId: request.id as string, escalationId: e.body.id as string };
 }
@@ -137,13 +147,19 @@ describe('the Kustomer API key stays secret', () => {
   });
 
   it('appears in no reply, no log line and no stored error of all of the above', async () => {
-    await t.waitFor(async () => (await t.db.selectFrom('escalations').select('id').where('state', 'in', ['sending', 'created']).executeTakeFirst()) === undefined || undefined);
+    await t.waitFor(
+      async () =>
+        (await t.db.selectFrom('escalations').select('id').where('state', 'in', ['sending', 'created']).executeTakeFirst()) === undefined || undefined,
+    );
     expect(replies.length).toBeGreaterThan(30);
     for (const r of replies) expectNoKey(r.text, r.what);
 
     const lines = fs.readFileSync(t.logFile, 'utf8').split('\n').filter(Boolean);
     expect(lines.length, 'the app and worker logged at trace level').toBeGreaterThan(10);
-    expect(lines.some((l) => JSON.parse(l).level <= 20), 'debug lines are captured').toBe(true);
+    expect(
+      lines.some((l) => JSON.parse(l).level <= 20),
+      'debug lines are captured',
+    ).toBe(true);
     lines.forEach((line, i) => expectNoKey(line, `${t.logFile}:${i + 1}`));
 
     // Errors stored for people and for the job queue: timeline, escalations, the connection, events, failed jobs.

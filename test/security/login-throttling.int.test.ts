@@ -40,7 +40,11 @@ describe('login throttling', () => {
   it('says when to retry, and lets the account in once the window has passed', async () => {
     const target = await t.createUser('agent');
     for (let i = 0; i < LIMIT; i++) expect((await signIn(t, target.email, 'nope nope')).status).toBe(401);
-    const refused = await t.raw('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: target.email, password: TEST_PASSWORD }) });
+    const refused = await t.raw('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: target.email, password: TEST_PASSWORD }),
+    });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBe(15 * 60);
     t.clock.advance(15 * 60_000 + 1000);

@@ -6,7 +6,12 @@ import { createTestApp, TEST_PASSWORD } from '../support/test-app.ts';
 import { signIn, withCookie } from './session.ts';
 
 const t = await createTestApp();
-const sessionRow = (cookie: string) => t.db.selectFrom('sessions').selectAll().where('id_hash', '=', sha256(cookie.split('=')[1]!)).executeTakeFirst();
+const sessionRow = (cookie: string) =>
+  t.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id_hash', '=', sha256(cookie.split('=')[1]!))
+    .executeTakeFirst();
 
 describe('session fixation', () => {
   it('ignores a session id planted before sign-in: the victim gets a new id, and the planted one opens nothing', async () => {
@@ -21,7 +26,7 @@ describe('session fixation', () => {
     expect((await withCookie(t, signedIn.cookie, 'GET', '/api/v1/auth/session')).body.user.id).toBe(victim.id);
   });
 
-  it('does not promote the attacker\'s own live session: the victim signing in with it gets a new id, and the old one is ended', async () => {
+  it("does not promote the attacker's own live session: the victim signing in with it gets a new id, and the old one is ended", async () => {
     const attacker = await t.createUser('requester');
     const victim = await t.createUser('admin');
     const attackers = await signIn(t, attacker.email, TEST_PASSWORD);

@@ -30,7 +30,11 @@ const integration = '/api/v1/integrations/kustomer';
 async function webhook() {
   const view = (await t.api(admin, 'GET', `${integration}/sync`)).body;
   const row = await t.db.selectFrom('destination_connections').select('webhook_signing_key_encrypted').executeTakeFirstOrThrow();
-  return { path: new URL(view.webhook.url).pathname, signingKey: t.secrets.open(row.webhook_signing_key_encrypted!), subscribed: view.webhook.subscribed as boolean };
+  return {
+    path: new URL(view.webhook.url).pathname,
+    signingKey: t.secrets.open(row.webhook_signing_key_encrypted!),
+    subscribed: view.webhook.subscribed as boolean,
+  };
 }
 
 async function connect(org: 'acme' | 'globex') {
@@ -46,7 +50,16 @@ async function connect(org: 'acme' | 'globex') {
 async function linkedRequest(org: 'acme' | 'globex') {
   const demo = org === 'acme' ? acme : globex;
   const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: `Webhook target in ${org}`, requesterId: requester.id })).body;
-  const e = (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 's', message: 'm' })).body;
+  const e = (
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.vip.id,
+      channel: 'email',
+      priority: 2,
+      subject: 's',
+      message: 'm',
+    })
+  ).body;
   const linked = await t.waitFor(async () => {
     const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
     return x.state === 'linked' ? x : undefined;
@@ -78,11 +91,23 @@ async function post(path: string, body: string, signature?: string) {
   return { status: res.status, body: await res.json() };
 }
 
-const eventCount = async () => Number((await t.db.selectFrom('destination_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('destination_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status as string;
-const received = async (id: string) => ((await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string }[]).filter((e) => e.type === 'sync.status_received');
+const received = async (id: string) =>
+  ((await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string }[]).filter((e) => e.type === 'sync.status_received');
 /** Every stored event processed: what will be applied has been. */
-const settled = () => t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+const settled = () =>
+  t.waitFor(
+    async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+  );
 
 let hook: Awaited<ReturnType<typeof webhook>>;
 beforeAll(async () => {
@@ -181,8 +206,8 @@ describe('webhook deliveries', () => {
   });
 });
 
-describe('one connection\'s webhook URL', () => {
-  it('cannot write to another connection\'s requests: after reconnecting to another org, the old URL and signing key open nothing', async () => {
+describe("one connection's webhook URL", () => {
+  it("cannot write to another connection's requests: after reconnecting to another org, the old URL and signing key open nothing", async () => {
     const old = hook;
     const inAcme = await linkedRequest('acme');
     const switched = await connect('globex');
@@ -195,7 +220,10 @@ describe('one connection\'s webhook URL', () => {
     const seen = emulator.control.webhooks.deliveries().length;
     emulator.control.changeConversation({ org: 'acme', id: inAcme.conversationId, status: 'done' });
     await emulator.control.webhooks.idle();
-    const acmeDeliveries = emulator.control.webhooks.deliveries().slice(seen).filter((d) => d.url.endsWith(old.path) && (d.body as { data?: { id?: string } }).data?.id === inAcme.conversationId);
+    const acmeDeliveries = emulator.control.webhooks
+      .deliveries()
+      .slice(seen)
+      .filter((d) => d.url.endsWith(old.path) && (d.body as { data?: { id?: string } }).data?.id === inAcme.conversationId);
     expect(acmeDeliveries.length).toBeGreaterThan(0);
     expect(acmeDeliveries.map((d) => d.httpStatus)).toEqual(acmeDeliveries.map(() => 401));
     // Whoever holds the old URL and signing key cannot name the new connection's conversations either.

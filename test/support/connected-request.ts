@@ -17,6 +17,12 @@ export async function connectedRequest(db: Db, deps: DestinationDeps, demo: Demo
   await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.vip.id, enabled: true }]);
   const request = await createRequest(db, admin, { title }, new Date());
   const escalate = () =>
-    submitEscalation(db, admin, request.id, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3, subject: title, message: 'm' }, new Date());
+    submitEscalation(
+      db,
+      admin,
+      request.id,
+      { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3, subject: title, message: 'm' },
+      new Date(),
+    );
   return { admin, request, escalate };
 }

@@ -57,7 +57,10 @@ export default async function setup(project: TestProject) {
     if (scan.leaks.length) {
       throw new Error(
         `A Kustomer API key appears in ${scan.leaks.length} log line(s) of this run (logs kept in ${run.dir}):\n` +
-          scan.leaks.slice(0, 10).map((l) => `  ${l.file}:${l.line} (${l.form}): ${l.excerpt}`).join('\n'),
+          scan.leaks
+            .slice(0, 10)
+            .map((l) => `  ${l.file}:${l.line} (${l.form}): ${l.excerpt}`)
+            .join('\n'),
       );
     }
     if (!run.keep) fs.rmSync(run.dir, { recursive: true, force: true });

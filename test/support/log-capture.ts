@@ -118,7 +118,10 @@ export function scanRunLogs(dir: string): LogScan {
         if (seen.has(hit.secret)) continue; // one report per key per line, in the first form found
         seen.add(hit.secret);
         // The excerpt shows where, with the secret itself masked.
-        const excerpt = line.slice(Math.max(0, hit.index - 80), hit.index + hit.text.length + 80).split(hit.text).join(`[KUSTOMER KEY, ${hit.form}]`);
+        const excerpt = line
+          .slice(Math.max(0, hit.index - 80), hit.index + hit.text.length + 80)
+          .split(hit.text)
+          .join(`[KUSTOMER KEY, ${hit.form}]`);
         scan.leaks.push({ file: path.join(logsDir, file), line: i + 1, form: hit.form, excerpt });
       }
     });

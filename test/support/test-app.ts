@@ -45,7 +45,10 @@ export interface TestApp {
   logFile: string;
   /** Moves the app's clock; starts at the real time. */
   clock: { now: Date; advance(ms: number): void };
-  createUser(role: Role, fields?: Partial<{ email: string; name: string; managerId: string; department: string; title: string; location: string }>): Promise<TestUser>;
+  createUser(
+    role: Role,
+    fields?: Partial<{ email: string; name: string; managerId: string; department: string; title: string; location: string }>,
+  ): Promise<TestUser>;
   /** Calls the API with a user's API token (or anonymously with null). */
   api<T = any>(who: TestUser | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   raw(path: string, init?: RequestInit): Promise<Response>;

@@ -43,7 +43,12 @@ describe('error classification', () => {
   for (const [status, kind] of cases) {
     it(`treats ${status} as ${kind} and keeps the vendor's message`, async () => {
       const v = vendor([() => json(status, { errors: [{ detail: `vendor says ${status}` }] })]);
-      const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, describeError: (b: any) => ({ message: b.errors[0].detail }) });
+      const http = createHttpClient({
+        baseUrl: 'https://x.example',
+        headers: {},
+        fetch: v.fetchFn,
+        describeError: (b: any) => ({ message: b.errors[0].detail }),
+      });
       const err = await failure(http({ method: 'GET', path: '/v1/thing' }));
       expect(err.kind).toBe(kind);
       expect(err.status).toBe(status);
@@ -85,12 +90,11 @@ describe('requests', () => {
     const slept: number[] = [];
     const budget = memoryBudget();
     const reset = String(Math.floor(now.getTime() / 1000) + 30);
-    const v = vendor([
-      () => json(200, {}, { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }),
-      () => json(200, {}),
-    ]);
+    const v = vendor([() => json(200, {}, { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), () => json(200, {})]);
     const readRateWindow = (h: Headers) =>
-      h.has('x-ratelimit-remaining') ? { limit: 2, remaining: Number(h.get('x-ratelimit-remaining')), resetAt: new Date(Number(h.get('x-ratelimit-reset')) * 1000) } : null;
+      h.has('x-ratelimit-remaining')
+        ? { limit: 2, remaining: Number(h.get('x-ratelimit-remaining')), resetAt: new Date(Number(h.get('x-ratelimit-reset')) * 1000) }
+        : null;
     const common = { baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, budget, readRateWindow, now: () => now };
     const impatient = createHttpClient(common);
     await impatient({ method: 'GET', path: '/a' });
@@ -115,10 +119,17 @@ describe('requests', () => {
     const waits = [20, 20, 0];
     const budget = { take: async () => waits.shift()!, observe: async () => {} };
     const v = vendor([() => json(200, {})]);
-    const client = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, budget, now: () => now, sleep: async (ms) => {
-      slept.push(ms);
-      now = new Date(now.getTime() + ms);
-    } });
+    const client = createHttpClient({
+      baseUrl: 'https://x.example',
+      headers: {},
+      fetch: v.fetchFn,
+      budget,
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+        now = new Date(now.getTime() + ms);
+      },
+    });
     await client({ method: 'GET', path: '/a' });
     expect(slept).toEqual([20, 20]);
     expect(v.calls).toHaveLength(1);
@@ -142,20 +153,37 @@ describe('requests', () => {
 describe('rate limits without a reset header', () => {
   const now = new Date('2026-01-01T00:00:40Z'); // 20 s before the minute ends
   const headersOf = (h: Headers) => ({ limit: Number(h.get('x-limit')), remaining: Number(h.get('x-remaining')) });
-  const windowFrom = (h: Headers, at: Date) => (h.has('x-remaining') ? { ...headersOf(h), resetAt: new Date(Math.ceil((at.getTime() + 1) / 60_000) * 60_000), estimated: true } : null);
+  const windowFrom = (h: Headers, at: Date) =>
+    h.has('x-remaining') ? { ...headersOf(h), resetAt: new Date(Math.ceil((at.getTime() + 1) / 60_000) * 60_000), estimated: true } : null;
   const objectFrom = (h: Headers, at: Date) =>
-    h.has('x-object-remaining') ? { limit: Number(h.get('x-object-limit')), remaining: Number(h.get('x-object-remaining')), resetAt: new Date(Math.ceil((at.getTime() + 1) / 60_000) * 60_000), estimated: true } : null;
+    h.has('x-object-remaining')
+      ? {
+          limit: Number(h.get('x-object-limit')),
+          remaining: Number(h.get('x-object-remaining')),
+          resetAt: new Date(Math.ceil((at.getTime() + 1) / 60_000) * 60_000),
+          estimated: true,
+        }
+      : null;
 
   it('waits after a 429 without any reset to the end of the window plus a jitter drawn from the injected random, never past 1.1 windows', async () => {
     const waits: number[] = [];
     for (const r of [0, 0.5, 0.999]) {
       const v = vendor([() => json(429, { errors: [] }, { 'x-remaining': '0', 'x-limit': '10' })]);
-      const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, now: () => now, readRateWindow: windowFrom, random: () => r });
+      const http = createHttpClient({
+        baseUrl: 'https://x.example',
+        headers: {},
+        fetch: v.fetchFn,
+        now: () => now,
+        readRateWindow: windowFrom,
+        random: () => r,
+      });
       waits.push((await failure(http({ method: 'GET', path: '/x' }))).detail.retryAfterMs!);
     }
     expect(waits).toEqual([20_000, 23_000, 25_994]);
     const bare = vendor([() => json(429, {})]);
-    const err = await failure(createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: bare.fetchFn, now: () => now, random: () => 0.999 })({ method: 'GET', path: '/x' }));
+    const err = await failure(
+      createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: bare.fetchFn, now: () => now, random: () => 0.999 })({ method: 'GET', path: '/x' }),
+    );
     expect(err.detail.retryAfterMs).toBeLessThanOrEqual(66_000);
   });
 
@@ -166,7 +194,16 @@ describe('rate limits without a reset header', () => {
       () => json(200, {}, { 'x-limit': '1000', 'x-remaining': '899' }),
       () => json(201, {}, { 'x-limit': '1000', 'x-remaining': '898', 'x-object-limit': '120', 'x-object-remaining': '119' }),
     ]);
-    const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: v.fetchFn, now: () => now, budget, readRateWindow: windowFrom, readObjectWindow: objectFrom, random: () => 0 });
+    const http = createHttpClient({
+      baseUrl: 'https://x.example',
+      headers: {},
+      fetch: v.fetchFn,
+      now: () => now,
+      budget,
+      readRateWindow: windowFrom,
+      readObjectWindow: objectFrom,
+      random: () => 0,
+    });
     const refused = await failure(http({ method: 'POST', path: '/notes/a', objectKey: 'notes:a' }));
     expect(refused).toMatchObject({ kind: 'retryable', status: 429, message: 'Rate limited on this object', detail: { retryAfterMs: 20_000 } });
     await http({ method: 'GET', path: '/teams' }); // the shared budget still has 900

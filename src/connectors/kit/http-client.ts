@@ -74,7 +74,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         let waited = 0;
         for (let wait = await takeOne(); wait > 0; wait = await takeOne()) {
           if (wait > maxWait || waited + wait > maxWait * 4) {
-            throw new ConnectorError('retryable', `Rate limit budget ${what}used up; waiting for the window to reset`, { retryAfterMs: wait, reason: 'rate_limited' });
+            throw new ConnectorError('retryable', `Rate limit budget ${what}used up; waiting for the window to reset`, {
+              retryAfterMs: wait,
+              reason: 'rate_limited',
+            });
           }
           await sleep(wait);
           waited += wait;
@@ -136,10 +139,17 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (res.status === 429) {
       // The vendor's reset when it named one; else to the end of the window on our clock, jittered and bounded.
       const named = !objectRefused && window && !window.estimated ? window.resetAt : null;
-      const retryAfterMs = named ? Math.max(0, named.getTime() - now().getTime()) : waitWithoutReset(now(), opts.rateWindowMs ?? 60_000, opts.random ?? Math.random);
-      throw new ConnectorError('retryable', objectRefused ? 'Rate limited on this object' : 'Rate limited', { ...detail, retryAfterMs, reason: 'rate_limited' });
+      const retryAfterMs = named
+        ? Math.max(0, named.getTime() - now().getTime())
+        : waitWithoutReset(now(), opts.rateWindowMs ?? 60_000, opts.random ?? Math.random);
+      throw new ConnectorError('retryable', objectRefused ? 'Rate limited on this object' : 'Rate limited', {
+        ...detail,
+        retryAfterMs,
+        reason: 'rate_limited',
+      });
     }
-    if (kind === 'retryable') throw new ConnectorError('retryable', `Server error ${res.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, { ...detail, reason: 'server_error' });
+    if (kind === 'retryable')
+      throw new ConnectorError('retryable', `Server error ${res.status}${vendorMessage ? `: ${vendorMessage}` : ''}`, { ...detail, reason: 'server_error' });
     if (kind === 'auth') throw new ConnectorError('auth', 'Invalid credentials', { ...detail, reason: 'http' });
     throw new ConnectorError('permanent', vendorMessage ?? `Request refused with ${res.status}`, { ...detail, reason: 'http' });
   };

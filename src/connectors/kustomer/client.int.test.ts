@@ -89,8 +89,23 @@ describe('calls', () => {
   it('creates a conversation with queue, team, priority and external id, then finds, reads and updates it', async () => {
     const c = client();
     const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
-    const t = await c.createTicket({ contactId: jane.remoteId, subject: 'Refund stuck', externalId: 'esc-1', priority: 3, queueId: demo.queues.vip.id, teamId: demo.teams.escalations.id });
-    expect(t).toMatchObject({ subject: 'Refund stuck', externalId: 'esc-1', priority: 3, status: 'open', targetQueueId: demo.queues.vip.id, targetTeamIds: [demo.teams.escalations.id], contactId: jane.remoteId });
+    const t = await c.createTicket({
+      contactId: jane.remoteId,
+      subject: 'Refund stuck',
+      externalId: 'esc-1',
+      priority: 3,
+      queueId: demo.queues.vip.id,
+      teamId: demo.teams.escalations.id,
+    });
+    expect(t).toMatchObject({
+      subject: 'Refund stuck',
+      externalId: 'esc-1',
+      priority: 3,
+      status: 'open',
+      targetQueueId: demo.queues.vip.id,
+      targetTeamIds: [demo.teams.escalations.id],
+      contactId: jane.remoteId,
+    });
     expect(t.url).toContain(t.remoteId);
     expect(await c.findTicketByExternalId('esc-1')).toMatchObject({ remoteId: t.remoteId });
     expect(await c.findTicketByExternalId('esc-2')).toBeNull();
@@ -121,7 +136,10 @@ describe('calls', () => {
   });
 
   it('reads the conversation custom attributes with their types', async () => {
-    emulator.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never });
+    emulator.control.setMetadata({
+      org: 'acme',
+      properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never,
+    });
     const fields = await client().listTicketFields();
     expect(fields).toEqual(
       expect.arrayContaining([
@@ -160,7 +178,7 @@ describe('failures', () => {
     expect(await failure(client().listTeams())).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
   });
 
-  it('keeps Kustomer\'s message on a permanent error, in both error shapes', async () => {
+  it("keeps Kustomer's message on a permanent error, in both error shapes", async () => {
     const c = client();
     const bad = await failure(c.createTicket({ contactId: 'aaaaaaaaaaaaaaaaaaaaaaaa', subject: 'x', externalId: 'e', priority: 2 }));
     expect(bad.kind).toBe('permanent');
@@ -213,7 +231,7 @@ describe('failures', () => {
 });
 
 describe('a shared rate budget', () => {
-  it('keeps two workers together under the org\'s limit without a single 429', async () => {
+  it("keeps two workers together under the org's limit without a single 429", async () => {
     emulator.control.updateOrg('acme', { rateLimitPerMinute: 10 });
     const budgetKey = 'kustomer:acme';
     const workers = [0, 1].map(() => client({ budget: postgresBudget(database.db, budgetKey), attempts: 1 }));
@@ -244,7 +262,10 @@ describe('a shared rate budget', () => {
     emulator.control.updateOrg('acme', { noteCreatesPerConversationPerMinute: 4 });
     const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-objects') });
     const jane = await c.createContact({ name: 'Jane', email: 'jane@example.com' });
-    const [a, b] = [await c.createTicket({ contactId: jane.remoteId, subject: 'A', externalId: 'obj-a', priority: 3 }), await c.createTicket({ contactId: jane.remoteId, subject: 'B', externalId: 'obj-b', priority: 3 })];
+    const [a, b] = [
+      await c.createTicket({ contactId: jane.remoteId, subject: 'A', externalId: 'obj-a', priority: 3 }),
+      await c.createTicket({ contactId: jane.remoteId, subject: 'B', externalId: 'obj-b', priority: 3 }),
+    ];
     for (let i = 0; i < 4; i++) await c.addNote(a.remoteId, { body: `n${i}` });
     const held = await failure(c.addNote(a.remoteId, { body: 'one too many' }));
     expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });

@@ -2,7 +2,16 @@
  * Typed calls to Kustomer's REST API (https://<org>.api.kustomerapp.com/v1/...). Replies are parsed with the wire
  * schemas and mapped to domain shapes before they leave this folder. Endpoint sources: docs/kustomer.md §5.
  */
-import type { CredentialCheck, DestinationClient, DestinationTarget, RemoteContact, RemoteField, RemoteFieldType, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
+import type {
+  CredentialCheck,
+  DestinationClient,
+  DestinationTarget,
+  RemoteContact,
+  RemoteField,
+  RemoteFieldType,
+  RemoteStatus,
+  RemoteTicket,
+} from '../../core/destination.ts';
 import { withRetries } from '../kit/backoff.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createHttpClient, type HttpClient, type HttpReply, type HttpRequest } from '../kit/http-client.ts';
@@ -90,8 +99,21 @@ const PERM = {
 const STATUS: Record<z.infer<typeof W.ConversationStatus>, RemoteStatus> = { open: 'open', snoozed: 'waiting', done: 'closed' };
 export const KUSTOMER_STATUS: Record<RemoteStatus, z.infer<typeof W.ConversationStatus>> = { open: 'open', waiting: 'snoozed', closed: 'done' };
 
-const FIELD_TYPES: Record<string, RemoteFieldType> = { str: 'text', string: 'text', txt: 'long_text', text: 'long_text', num: 'number', number: 'number', at: 'date', date: 'date', bool: 'boolean', boolean: 'boolean', url: 'url', id: 'reference', tree: 'list' };
-
+const FIELD_TYPES: Record<string, RemoteFieldType> = {
+  str: 'text',
+  string: 'text',
+  txt: 'long_text',
+  text: 'long_text',
+  num: 'number',
+  number: 'number',
+  at: 'date',
+  date: 'date',
+  bool: 'boolean',
+  boolean: 'boolean',
+  url: 'url',
+  id: 'reference',
+  tree: 'list',
+};
 
 export function createKustomerClient(opts: KustomerClientOptions): DestinationClient {
   const http: HttpClient = createHttpClient({
@@ -139,17 +161,24 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     if (!rolesGrant(roles, permission)) return new ConnectorError('permanent', `The Kustomer API key lacks the role ${permission}`, detail);
     // Valid and holding the role, yet refused: the "billing feature" case of the errors page, or a role we do not know.
     const vendor = refused.detail.vendorMessage;
-    return new ConnectorError('permanent', `Kustomer refused the call with ${refused.status} although the API key is valid and has ${permission}${vendor ? `: ${vendor}` : ''}`, {
-      ...refused.detail,
-      reason: 'http',
-    });
+    return new ConnectorError(
+      'permanent',
+      `Kustomer refused the call with ${refused.status} although the API key is valid and has ${permission}${vendor ? `: ${vendor}` : ''}`,
+      {
+        ...refused.detail,
+        reason: 'http',
+      },
+    );
   }
 
   async function get<S extends z.ZodType>(schema: S, req: KustomerRequest): Promise<z.infer<S>> {
     const reply = await call(req);
     const parsed = schema.safeParse(reply.body);
     if (!parsed.success) {
-      throw new ConnectorError('permanent', `Kustomer replied in an unexpected shape to ${req.method} ${req.path.split('?')[0]}`, { status: reply.status, vendorMessage: parsed.error.issues[0]?.message });
+      throw new ConnectorError('permanent', `Kustomer replied in an unexpected shape to ${req.method} ${req.path.split('?')[0]}`, {
+        status: reply.status,
+        vendorMessage: parsed.error.issues[0]?.message,
+      });
     }
     return parsed.data;
   }
@@ -232,7 +261,9 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     /** GET /v1/routing/queues (every page; deleted queues left out). */
     async listQueues(): Promise<DestinationTarget[]> {
       const queues = await allPages(W.QueueList, '/v1/routing/queues', 100, PERM.queueRead);
-      return queues.filter((q) => !q.attributes.deleted).map((q) => ({ kind: 'queue' as const, remoteId: q.id, name: q.attributes.displayName || q.attributes.name }));
+      return queues
+        .filter((q) => !q.attributes.deleted)
+        .map((q) => ({ kind: 'queue' as const, remoteId: q.id, name: q.attributes.displayName || q.attributes.name }));
     },
 
     /** GET /v1/teams (every page). */
@@ -294,19 +325,40 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     },
 
     /** PATCH /v1/conversations/{id}: a plain partial object (docs/kustomer.md §7), merged by Kustomer. */
-    async updateTicket(id: string, change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date }): Promise<RemoteTicket> {
+    async updateTicket(
+      id: string,
+      change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date },
+    ): Promise<RemoteTicket> {
       const body: W.UpdateConversationBody = {
         ...(change.status ? { status: KUSTOMER_STATUS[change.status] } : {}),
-        ...(change.status === 'waiting' ? { snooze: { time: (change.snoozeUntil ?? new Date(Date.now() + 7 * 86_400_000)).toISOString(), status: 'scheduled' as const } } : {}),
+        ...(change.status === 'waiting'
+          ? { snooze: { time: (change.snoozeUntil ?? new Date(Date.now() + 7 * 86_400_000)).toISOString(), status: 'scheduled' as const } }
+          : {}),
         ...(change.priority ? { priority: change.priority } : {}),
         ...(change.customValues ? { custom: change.customValues } : {}),
       };
-      return toTicket((await get(W.ConversationResponse, { method: 'PATCH', path: `/v1/conversations/${encodeURIComponent(id)}`, body, permission: PERM.conversationUpdate, objectKey: `conversation:${id}` })).data);
+      return toTicket(
+        (
+          await get(W.ConversationResponse, {
+            method: 'PATCH',
+            path: `/v1/conversations/${encodeURIComponent(id)}`,
+            body,
+            permission: PERM.conversationUpdate,
+            objectKey: `conversation:${id}`,
+          })
+        ).data,
+      );
     },
 
     /** POST /v1/conversations/{id}/notes: an internal note agents see on the conversation. */
     async addNote(ticketId: string, input: { body: string; externalId?: string }): Promise<{ remoteId: string }> {
-      const r = await get(W.NoteResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, body: input satisfies W.CreateNoteBody, permission: PERM.noteCreate, objectKey: `notes:${ticketId}` });
+      const r = await get(W.NoteResponse, {
+        method: 'POST',
+        path: `/v1/conversations/${encodeURIComponent(ticketId)}/notes`,
+        body: input satisfies W.CreateNoteBody,
+        permission: PERM.noteCreate,
+        objectKey: `notes:${ticketId}`,
+      });
       return { remoteId: r.data.id };
     },
 
@@ -336,7 +388,12 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
         ...(input.subject ? { subject: input.subject } : {}),
         ...(input.externalId ? { externalId: input.externalId } : {}),
       };
-      const r = await get(W.MessageResponse, { method: 'POST', path: `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, body, permission: PERM.messageCreate });
+      const r = await get(W.MessageResponse, {
+        method: 'POST',
+        path: `/v1/conversations/${encodeURIComponent(ticketId)}/messages`,
+        body,
+        permission: PERM.messageCreate,
+      });
       return { remoteId: r.data.id };
     },
 
@@ -350,7 +407,13 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
       };
       const out: RemoteTicket[] = [];
       for (let page = 1; page <= 100; page++) {
-        const reply = await get(W.ConversationList, { method: 'POST', path: '/v1/customers/search', query: { page, pageSize: 100 }, body, permission: PERM.searchCreate });
+        const reply = await get(W.ConversationList, {
+          method: 'POST',
+          path: '/v1/customers/search',
+          query: { page, pageSize: 100 },
+          body,
+          permission: PERM.searchCreate,
+        });
         out.push(...reply.data.map(toTicket));
         if (!reply.links?.next || reply.data.length === 0) break;
       }

@@ -10,7 +10,10 @@ describe('describeKustomerError', () => {
   });
 
   it('reads the recorded 400 as its title and the culprit, leaving out a detail that is only a schema path', () => {
-    expect(describeKustomerError(fixture('error-recorded-badparam'))).toEqual({ message: 'Additional properties not allowed (notAnActualAttribute)', code: 'badparam' });
+    expect(describeKustomerError(fixture('error-recorded-badparam'))).toEqual({
+      message: 'Additional properties not allowed (notAnActualAttribute)',
+      code: 'badparam',
+    });
   });
 
   it('turns a source.pointer into a dotted path', () => {

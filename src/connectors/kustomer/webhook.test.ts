@@ -27,7 +27,12 @@ describe('parseWebhook on recorded envelopes', () => {
   });
 
   it('reads an update whose changes hold the real change beside the bookkeeping fields', () => {
-    expect(parseWebhook(JSON.stringify(update))).toMatchObject({ kind: 'ticket', remoteId: update.data.id, status: 'closed', updatedAt: '2025-03-21T20:20:11.424Z' });
+    expect(parseWebhook(JSON.stringify(update))).toMatchObject({
+      kind: 'ticket',
+      remoteId: update.data.id,
+      status: 'closed',
+      updatedAt: '2025-03-21T20:20:11.424Z',
+    });
   });
 
   it('ignores an update whose changes are bookkeeping only (rev, updatedAt, modifiedAt, modificationHistory)', () => {

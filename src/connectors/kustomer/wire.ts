@@ -83,7 +83,12 @@ export const TokenResponse = single(TokenResource);
  * code). The resource type "org" and links `/v1/orgs/<id>` are as recorded in relationships (solidus_kustomer
  * update_customer.yml); the rest of the record is assumed.
  */
-export const OrgAttributes = z.looseObject({ name: z.string(), displayName: z.string().nullable().optional(), createdAt: Iso.optional(), updatedAt: Iso.optional() });
+export const OrgAttributes = z.looseObject({
+  name: z.string(),
+  displayName: z.string().nullable().optional(),
+  createdAt: Iso.optional(),
+  updatedAt: Iso.optional(),
+});
 export const OrgResponse = single(resource('org', OrgAttributes));
 
 // GET /v1/routing/queues
@@ -319,7 +324,12 @@ export const ConversationSearchCriterion = z.union([
 export const ConversationSearchBody = z.strictObject({
   queryContext: z.literal('conversation'),
   and: z.array(ConversationSearchCriterion).optional(),
-  sort: z.array(z.union([z.strictObject({ conversation_updated_at: z.enum(['asc', 'desc']) }), z.strictObject({ conversation_created_at: z.enum(['asc', 'desc']) })])).max(1).optional(),
+  sort: z
+    .array(
+      z.union([z.strictObject({ conversation_updated_at: z.enum(['asc', 'desc']) }), z.strictObject({ conversation_created_at: z.enum(['asc', 'desc']) })]),
+    )
+    .max(1)
+    .optional(),
   timeZone: z.string().optional(),
 });
 export type ConversationSearchBody = z.infer<typeof ConversationSearchBody>;

@@ -132,7 +132,9 @@ export async function syncTargets(q: Queryable, connectionId: string, fresh: Des
       .insertInto('destination_targets')
       .values(fresh.map((t) => ({ connection_id: connectionId, kind: t.kind, remote_id: t.remoteId, name: t.name, last_seen_at: now })))
       .onConflict((oc) =>
-        oc.columns(['connection_id', 'kind', 'remote_id']).doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), available: true, last_seen_at: eb.ref('excluded.last_seen_at') })),
+        oc
+          .columns(['connection_id', 'kind', 'remote_id'])
+          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), available: true, last_seen_at: eb.ref('excluded.last_seen_at') })),
       )
       .execute();
   }

@@ -100,13 +100,30 @@ export async function findEscalation(q: Queryable, id: string): Promise<Escalati
 export type EscalationPatch = Partial<
   Pick<
     EscalationRow,
-    'state' | 'contact_remote_id' | 'remote_id' | 'remote_url' | 'remote_status' | 'remote_updated_at' | 'message_posted' | 'attempts' | 'last_error' | 'last_error_kind' | 'next_attempt_at' | 'linked_at' | 'target_kind' | 'target_remote_id' | 'target_name'
+    | 'state'
+    | 'contact_remote_id'
+    | 'remote_id'
+    | 'remote_url'
+    | 'remote_status'
+    | 'remote_updated_at'
+    | 'message_posted'
+    | 'attempts'
+    | 'last_error'
+    | 'last_error_kind'
+    | 'next_attempt_at'
+    | 'linked_at'
+    | 'target_kind'
+    | 'target_remote_id'
+    | 'target_name'
   >
 >;
 
 /** The update, to run as part of a larger statement (see `writeTogether`). */
 export const escalationUpdate = (q: Queryable, id: string, patch: EscalationPatch, now: Date) =>
-  q.updateTable('escalations').set({ ...patch, updated_at: now }).where('id', '=', id);
+  q
+    .updateTable('escalations')
+    .set({ ...patch, updated_at: now })
+    .where('id', '=', id);
 
 export async function updateEscalation(q: Queryable, id: string, patch: EscalationPatch, now: Date) {
   await escalationUpdate(q, id, patch, now).execute();

@@ -27,7 +27,10 @@ const toInbox = (r: { id: string; name: string; description: string; member_ids:
 });
 
 export async function listInboxes(q: Queryable): Promise<Inbox[]> {
-  const rows = await inboxQuery(q).orderBy(sql`lower(inboxes.name)`).orderBy('inboxes.id').execute();
+  const rows = await inboxQuery(q)
+    .orderBy(sql`lower(inboxes.name)`)
+    .orderBy('inboxes.id')
+    .execute();
   return rows.map(toInbox);
 }
 
@@ -42,7 +45,11 @@ export async function inboxExists(q: Queryable, id: string): Promise<boolean> {
 
 /** The id of the inbox with this name (case-insensitive, like the unique index), if any. */
 export async function findInboxIdByName(q: Queryable, name: string): Promise<string | undefined> {
-  const row = await q.selectFrom('inboxes').select('id').where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst();
+  const row = await q
+    .selectFrom('inboxes')
+    .select('id')
+    .where(sql`lower(name)`, '=', name.toLowerCase())
+    .executeTakeFirst();
   return row?.id;
 }
 
@@ -71,7 +78,11 @@ export async function updateInbox(q: Queryable, id: string, c: { name?: string; 
 /** Replaces the inbox's member list. */
 export async function setInboxMembers(q: Queryable, inboxId: string, userIds: string[]): Promise<void> {
   await q.deleteFrom('inbox_members').where('inbox_id', '=', inboxId).execute();
-  if (userIds.length) await q.insertInto('inbox_members').values(userIds.map((userId) => ({ inbox_id: inboxId, user_id: userId }))).execute();
+  if (userIds.length)
+    await q
+      .insertInto('inbox_members')
+      .values(userIds.map((userId) => ({ inbox_id: inboxId, user_id: userId })))
+      .execute();
 }
 
 /** Takes a user out of every inbox (when they stop being staff). */

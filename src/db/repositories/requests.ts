@@ -175,16 +175,18 @@ type Eb = ExpressionBuilder<any, any>;
 function selectView(qb: RequestsQuery): SelectQueryBuilder<any, any, ViewRow> {
   const user = (eb: Eb, ref: 'r.requester_id' | 'r.created_by_id' | 'r.assignee_id', col: 'name' | 'email') =>
     eb.selectFrom('users as u').select(`u.${col}`).whereRef('u.id', '=', sql.ref(ref));
-  return qb.select(VIEW_COLUMNS as never).select((eb: Eb) => [
-    user(eb, 'r.requester_id', 'name').as('requester_name'),
-    user(eb, 'r.requester_id', 'email').as('requester_email'),
-    user(eb, 'r.created_by_id', 'name').as('created_by_name'),
-    user(eb, 'r.created_by_id', 'email').as('created_by_email'),
-    user(eb, 'r.assignee_id', 'name').as('assignee_name'),
-    user(eb, 'r.assignee_id', 'email').as('assignee_email'),
-    eb.selectFrom('inboxes as ib').select('ib.name').whereRef('ib.id', '=', sql.ref('r.inbox_id')).as('inbox_name'),
-    eb.selectFrom('services as sv').select('sv.name').whereRef('sv.id', '=', sql.ref('r.service_id')).as('service_name'),
-  ]) as SelectQueryBuilder<any, any, ViewRow>;
+  return qb
+    .select(VIEW_COLUMNS as never)
+    .select((eb: Eb) => [
+      user(eb, 'r.requester_id', 'name').as('requester_name'),
+      user(eb, 'r.requester_id', 'email').as('requester_email'),
+      user(eb, 'r.created_by_id', 'name').as('created_by_name'),
+      user(eb, 'r.created_by_id', 'email').as('created_by_email'),
+      user(eb, 'r.assignee_id', 'name').as('assignee_name'),
+      user(eb, 'r.assignee_id', 'email').as('assignee_email'),
+      eb.selectFrom('inboxes as ib').select('ib.name').whereRef('ib.id', '=', sql.ref('r.inbox_id')).as('inbox_name'),
+      eb.selectFrom('services as sv').select('sv.name').whereRef('sv.id', '=', sql.ref('r.service_id')).as('service_name'),
+    ]) as SelectQueryBuilder<any, any, ViewRow>;
 }
 
 function toView(r: ViewRow): RequestView {
@@ -213,8 +215,7 @@ function toView(r: ViewRow): RequestView {
 /** A request by id or by number (the digits of REQ-42). */
 export type RequestRef = { id: string } | { number: string };
 
-const byRef = (qb: RequestsQuery, ref: RequestRef): RequestsQuery =>
-  'id' in ref ? qb.where('r.id', '=', ref.id) : qb.where('r.number', '=', ref.number);
+const byRef = (qb: RequestsQuery, ref: RequestRef): RequestsQuery => ('id' in ref ? qb.where('r.id', '=', ref.id) : qb.where('r.number', '=', ref.number));
 
 export async function findRequestView(q: Queryable, ref: RequestRef): Promise<RequestView | undefined> {
   const row: ViewRow | undefined = await byRef(selectView(q.selectFrom('requests as r')), ref).executeTakeFirst();
@@ -238,7 +239,9 @@ export async function findRequestAccess(
   if (followerId) {
     query = query.select((eb: Eb) =>
       eb
-        .exists(eb.selectFrom('request_followers as rf').select('rf.user_id').whereRef('rf.request_id', '=', sql.ref('r.id')).where('rf.user_id', '=', followerId))
+        .exists(
+          eb.selectFrom('request_followers as rf').select('rf.user_id').whereRef('rf.request_id', '=', sql.ref('r.id')).where('rf.user_id', '=', followerId),
+        )
         .as('following'),
     );
   }
@@ -329,7 +332,14 @@ function applyFilters(qb: RequestsQuery, f: RequestFilters): RequestsQuery {
     // requests, so this reads them once instead of looking up each request's latest.
     const states = f.escalation === 'failed' ? FAILED_STATES : ESCALATED_STATES;
     qb = qb.where((eb: Eb) =>
-      eb(sql.ref('r.id'), 'in', eb.selectFrom(latestEscalations(eb).as('le')).select('le.request_id').where('le.state', 'in', [...states])),
+      eb(
+        sql.ref('r.id'),
+        'in',
+        eb
+          .selectFrom(latestEscalations(eb).as('le'))
+          .select('le.request_id')
+          .where('le.state', 'in', [...states]),
+      ),
     );
   }
   return qb;
@@ -370,10 +380,7 @@ function afterCursor(qb: RequestsQuery, c: ListCursor): RequestsQuery {
 function matchesText(text: string) {
   const number = /^(?:req-)?(\d{1,18})$/i.exec(text.trim())?.[1];
   return (eb: Eb) =>
-    eb.or([
-      eb(sql.ref('r.search'), '@@', sql`websearch_to_tsquery('simple', ${text})`),
-      ...(number ? [eb(sql.ref('r.number'), '=', number)] : []),
-    ]);
+    eb.or([eb(sql.ref('r.search'), '@@', sql`websearch_to_tsquery('simple', ${text})`), ...(number ? [eb(sql.ref('r.number'), '=', number)] : [])]);
 }
 
 /** Text-search plan choice (see listRequests): how many of the newest requests to look at, and how many hits make a term common. */
@@ -392,7 +399,10 @@ async function isRareText(q: Queryable, text: string, beforeNumber: string | und
     .select(sql`1`.as('hit'))
     .where(sql<boolean>`w.search @@ websearch_to_tsquery('simple', ${text})`)
     .limit(PROBE_COMMON_HITS);
-  const { n } = await q.selectFrom(hits.as('h')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await q
+    .selectFrom(hits.as('h'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(n) < PROBE_COMMON_HITS;
 }
 
@@ -482,4 +492,3 @@ export async function removeFollower(q: Queryable, requestId: string, userId: st
   const r = await q.deleteFrom('request_followers').where('request_id', '=', requestId).where('user_id', '=', userId).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
-

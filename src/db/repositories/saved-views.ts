@@ -17,17 +17,29 @@ const toView = (r: { id: string; name: string; query: Record<string, string>; cr
 });
 
 export async function listSavedViews(q: Queryable, userId: string): Promise<SavedView[]> {
-  const rows = await q.selectFrom('saved_views').select(['id', 'name', 'query', 'created_at']).where('user_id', '=', userId).orderBy(sql`lower(name)`).execute();
+  const rows = await q
+    .selectFrom('saved_views')
+    .select(['id', 'name', 'query', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy(sql`lower(name)`)
+    .execute();
   return rows.map(toView);
 }
 
 export async function countSavedViews(q: Queryable, userId: string): Promise<number> {
-  const { n } = await q.selectFrom('saved_views').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const { n } = await q
+    .selectFrom('saved_views')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 
 /** Returns undefined when the person already has a view by that name (names are unique per person, any case). */
-export async function insertSavedView(q: Queryable, v: { userId: string; name: string; query: Record<string, string>; at: Date }): Promise<SavedView | undefined> {
+export async function insertSavedView(
+  q: Queryable,
+  v: { userId: string; name: string; query: Record<string, string>; at: Date },
+): Promise<SavedView | undefined> {
   const row = await q
     .insertInto('saved_views')
     .values({ user_id: v.userId, name: v.name, query: JSON.stringify(v.query), created_at: v.at })

@@ -22,7 +22,10 @@ export const toService = (r: ServiceRow): Service => ({
 export async function listServices(q: Queryable, opts: { includeInactive: boolean }): Promise<Service[]> {
   let query = q.selectFrom('services').selectAll();
   if (!opts.includeInactive) query = query.where('active', '=', true);
-  const rows = await query.orderBy(sql`lower(name)`).orderBy('id').execute();
+  const rows = await query
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .execute();
   return rows.map(toService);
 }
 
@@ -34,7 +37,11 @@ export async function findServiceById(q: Queryable, id: string, opts: { forUpdat
 
 /** The service with this name, compared case-insensitively like the unique index. */
 export async function findServiceByName(q: Queryable, name: string): Promise<ServiceRow | undefined> {
-  return q.selectFrom('services').selectAll().where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst();
+  return q
+    .selectFrom('services')
+    .selectAll()
+    .where(sql`lower(name)`, '=', name.toLowerCase())
+    .executeTakeFirst();
 }
 
 /** Of `ids`, the ones that are not services. */

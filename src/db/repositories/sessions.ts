@@ -36,7 +36,11 @@ export async function countRecentFailures(q: Queryable, keys: string[], since: D
 
 /** Returns the ids of the rows written, so an attempt recorded ahead of its check can be taken back. */
 export async function recordFailure(q: Queryable, keys: string[], now: Date): Promise<string[]> {
-  const rows = await q.insertInto('login_failures').values(keys.map((key) => ({ key, created_at: now }))).returning('id').execute();
+  const rows = await q
+    .insertInto('login_failures')
+    .values(keys.map((key) => ({ key, created_at: now })))
+    .returning('id')
+    .execute();
   return rows.map((r) => String(r.id));
 }
 

@@ -7,7 +7,15 @@ const t = await createTestApp();
 const agent = await t.createUser('agent');
 
 const dispatchJobs = async () =>
-  Number((await t.db.selectFrom('graphile_worker.jobs' as never).select((eb) => eb.fn.countAll().as('n')).where('task_identifier' as never, '=', 'match-workflows' as never).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom('graphile_worker.jobs' as never)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('task_identifier' as never, '=', 'match-workflows' as never)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 async function newRequest() {
   const res = await t.api(agent, 'POST', '/api/v1/requests', { title: 'Printer on fire', requesterId: agent.id });
@@ -16,7 +24,11 @@ async function newRequest() {
 }
 
 async function enableWorkflowOn(event: string) {
-  const w = await t.db.insertInto('workflows').values({ name: `On ${event}`, enabled: true, current_version_id: null }).returning('id').executeTakeFirstOrThrow();
+  const w = await t.db
+    .insertInto('workflows')
+    .values({ name: `On ${event}`, enabled: true, current_version_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const v = await t.db
     .insertInto('workflow_versions')
     .values({ workflow_id: w.id, version: 1, definition: JSON.stringify({ trigger: { event, conditions: { match: 'all', rules: [] } }, steps: [] }) })
@@ -44,9 +56,18 @@ describe('dispatching timeline events', () => {
       await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { priority: 'urgent' });
       expect(await dispatchJobs()).toBe(before + 1);
       // The job names the event entry the change wrote, read back from the insert in the same statement.
-      const [job] = (await sql<{ payload: { entryIds: string[] } }>`select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
-        where k.identifier = 'match-workflows' order by j.id desc limit 1`.execute(t.db)).rows;
-      const entry = await t.db.selectFrom('timeline_entries').select('id').where('request_id', '=', id).where('type', '=', 'request.priority_changed').executeTakeFirstOrThrow();
+      const [job] = (
+        await sql<{
+          payload: { entryIds: string[] };
+        }>`select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
+        where k.identifier = 'match-workflows' order by j.id desc limit 1`.execute(t.db)
+      ).rows;
+      const entry = await t.db
+        .selectFrom('timeline_entries')
+        .select('id')
+        .where('request_id', '=', id)
+        .where('type', '=', 'request.priority_changed')
+        .executeTakeFirstOrThrow();
       expect(job!.payload.entryIds).toEqual([entry.id]);
     } finally {
       await t.db.updateTable('workflows').set({ enabled: false }).where('id', '=', workflowId).execute();
@@ -57,7 +78,18 @@ describe('dispatching timeline events', () => {
     const id = await newRequest();
     await t.db
       .insertInto('escalations')
-      .values({ request_id: id, provider: 'kustomer', target_kind: 'queue', target_remote_id: 'q1', channel: 'email', priority: 2, subject: 's', message: 'm', state: 'linked', remote_id: 'c1' })
+      .values({
+        request_id: id,
+        provider: 'kustomer',
+        target_kind: 'queue',
+        target_remote_id: 'q1',
+        channel: 'email',
+        priority: 2,
+        subject: 's',
+        message: 'm',
+        state: 'linked',
+        remote_id: 'c1',
+      })
       .execute();
     const before = await dispatchJobs();
     await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { status: 'resolved' });

@@ -46,10 +46,19 @@ export function timelineWrite(q: Queryable, requestId: string, actor: Actor, dra
 }
 
 /** Appends entries (and queues their dispatch) in one statement; returns their ids in order. */
-export async function appendTimeline(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], at?: Date, causedByRunId?: string): Promise<string[]> {
+export async function appendTimeline(
+  q: Queryable,
+  requestId: string,
+  actor: Actor,
+  drafts: TimelineDraft[],
+  at?: Date,
+  causedByRunId?: string,
+): Promise<string[]> {
   const { entries, dispatch } = timelineWrite(q, requestId, actor, drafts, { at, causedByRunId });
   if (!entries) return [];
-  const { rows } = await sql<{ ids: string[] }>`with entries as (${entries}) select (select json_agg(id::text order by id) from entries) as ids${dispatch ? sql`, ${dispatch}` : sql``}`.execute(q);
+  const { rows } = await sql<{
+    ids: string[];
+  }>`with entries as (${entries}) select (select json_agg(id::text order by id) from entries) as ids${dispatch ? sql`, ${dispatch}` : sql``}`.execute(q);
   return rows[0]!.ids;
 }
 
@@ -68,7 +77,18 @@ export async function listTimeline(
   // planner hashed the whole users table on every call to join a handful of actors.
   let query = q
     .selectFrom('timeline_entries as t')
-    .select(['t.id', 't.request_id', 't.type', 't.actor_type', 't.actor_user_id', 't.actor_token_id', 't.visibility', 't.data', 't.created_at', 't.caused_by_run_id'])
+    .select([
+      't.id',
+      't.request_id',
+      't.type',
+      't.actor_type',
+      't.actor_user_id',
+      't.actor_token_id',
+      't.visibility',
+      't.data',
+      't.created_at',
+      't.caused_by_run_id',
+    ])
     .select((eb) => eb.selectFrom('users as u').select('u.name').whereRef('u.id', '=', 't.actor_user_id').as('actor_name'))
     .where('t.request_id', '=', requestId)
     .orderBy('t.id', 'desc')

@@ -33,7 +33,11 @@ export const toUser = (r: UserRow): User => ({
 });
 
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
-  return q.selectFrom('users').selectAll().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  return q
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
 export async function findUserById(q: Queryable, id: string): Promise<UserRow | undefined> {
@@ -91,7 +95,10 @@ export async function listUsers(q: Queryable, f: UserFilter = {}): Promise<UserR
     const pattern = `%${likeEscape(f.q)}%`;
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern)]));
   }
-  return query.orderBy(sql`lower(name)`).orderBy('id').execute();
+  return query
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .execute();
 }
 
 /**
@@ -119,7 +126,11 @@ export async function isInManagerChain(q: Queryable, managerId: string, userId: 
 }
 
 export async function countActiveAdmins(q: Queryable, opts: { except?: string } = {}): Promise<number> {
-  let query = q.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).where('role', '=', 'admin').where('active', '=', true);
+  let query = q
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('role', '=', 'admin')
+    .where('active', '=', true);
   if (opts.except) query = query.where('id', '<>', opts.except);
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);

@@ -50,7 +50,19 @@ export async function listRunViews(q: Queryable, where: { workflowId?: string; r
     .innerJoin('workflows as w', 'w.id', 'r.workflow_id')
     .innerJoin('workflow_versions as v', 'v.id', 'r.version_id')
     .innerJoin('requests as rq', 'rq.id', 'r.request_id')
-    .select(['r.id', 'r.workflow_id', 'w.name', 'v.version', 'r.request_id', 'rq.number', 'r.state', 'r.error', 'r.failed_step', 'r.created_at', 'r.finished_at'])
+    .select([
+      'r.id',
+      'r.workflow_id',
+      'w.name',
+      'v.version',
+      'r.request_id',
+      'rq.number',
+      'r.state',
+      'r.error',
+      'r.failed_step',
+      'r.created_at',
+      'r.finished_at',
+    ])
     .orderBy('r.created_at', 'desc')
     .limit(limit);
   if (where.workflowId) query = query.where('r.workflow_id', '=', where.workflowId);
@@ -58,7 +70,16 @@ export async function listRunViews(q: Queryable, where: { workflowId?: string; r
   if (where.runId) query = query.where('r.id', '=', where.runId);
   const runs = await query.execute();
   if (!runs.length) return [];
-  const steps = await q.selectFrom('workflow_run_steps').selectAll().where('run_id', 'in', runs.map((r) => r.id)).orderBy('started_at').execute();
+  const steps = await q
+    .selectFrom('workflow_run_steps')
+    .selectAll()
+    .where(
+      'run_id',
+      'in',
+      runs.map((r) => r.id),
+    )
+    .orderBy('started_at')
+    .execute();
   return runs.map((r) => ({
     id: r.id,
     workflowId: r.workflow_id,
@@ -73,7 +94,16 @@ export async function listRunViews(q: Queryable, where: { workflowId?: string; r
     finishedAt: iso(r.finished_at),
     steps: steps
       .filter((s) => s.run_id === r.id)
-      .map((s) => ({ path: s.path, type: s.type, name: (s.result as { name?: string }).name ?? null, state: s.state, result: s.result, error: s.error, startedAt: iso(s.started_at)!, finishedAt: iso(s.finished_at) })),
+      .map((s) => ({
+        path: s.path,
+        type: s.type,
+        name: (s.result as { name?: string }).name ?? null,
+        state: s.state,
+        result: s.result,
+        error: s.error,
+        startedAt: iso(s.started_at)!,
+        finishedAt: iso(s.finished_at),
+      })),
   }));
 }
 
@@ -81,7 +111,10 @@ export async function listRunViews(q: Queryable, where: { workflowId?: string; r
  * Approvals with their workflow, request and approver. `state`: pending (asked now), decided, or waiting (pending
  * plus queued: the later approvers of an "all in sequence" step, asked in turn), oldest first for a request.
  */
-export async function listApprovalViews(q: Queryable, where: { approverId?: string; state?: 'pending' | 'decided' | 'waiting'; id?: string; requestId?: string }) {
+export async function listApprovalViews(
+  q: Queryable,
+  where: { approverId?: string; state?: 'pending' | 'decided' | 'waiting'; id?: string; requestId?: string },
+) {
   let query = q
     .selectFrom('approvals as a')
     .innerJoin('workflow_runs as r', 'r.id', 'a.run_id')
@@ -89,9 +122,32 @@ export async function listApprovalViews(q: Queryable, where: { approverId?: stri
     .innerJoin('requests as rq', 'rq.id', 'a.request_id')
     .innerJoin('users as req', 'req.id', 'rq.requester_id')
     .innerJoin('users as ap', 'ap.id', 'a.approver_id')
-    .select(['a.id', 'a.run_id', 'w.name as workflow_name', 'rq.id as request_id', 'rq.number', 'rq.title', 'rq.priority', 'rq.status', 'req.id as requester_id', 'req.name as requester_name', 'ap.id as approver_id', 'ap.name as approver_name', 'a.state', 'a.message', 'a.due_at', 'a.decided_at', 'a.comment', 'a.created_at'])
+    .select([
+      'a.id',
+      'a.run_id',
+      'w.name as workflow_name',
+      'rq.id as request_id',
+      'rq.number',
+      'rq.title',
+      'rq.priority',
+      'rq.status',
+      'req.id as requester_id',
+      'req.name as requester_name',
+      'ap.id as approver_id',
+      'ap.name as approver_name',
+      'a.state',
+      'a.message',
+      'a.due_at',
+      'a.decided_at',
+      'a.comment',
+      'a.created_at',
+    ])
     // When the approver was asked: a later approver of a sequence when the one before them decided, else when created.
-    .select(sql<Date | null>`(select max(p.decided_at) from approvals p where p.run_id = a.run_id and p.step_path = a.step_path and p.position < a.position)`.as('previous_decided_at'))
+    .select(
+      sql<Date | null>`(select max(p.decided_at) from approvals p where p.run_id = a.run_id and p.step_path = a.step_path and p.position < a.position)`.as(
+        'previous_decided_at',
+      ),
+    )
     .orderBy('a.created_at', where.requestId ? 'asc' : 'desc')
     .orderBy('a.position')
     .limit(200);
@@ -106,7 +162,14 @@ export async function listApprovalViews(q: Queryable, where: { approverId?: stri
     id: r.id,
     runId: r.run_id,
     workflowName: r.workflow_name,
-    request: { id: r.request_id, key: formatRequestNumber(r.number), title: r.title, priority: r.priority, status: r.status, requester: { id: r.requester_id, name: r.requester_name } },
+    request: {
+      id: r.request_id,
+      key: formatRequestNumber(r.number),
+      title: r.title,
+      priority: r.priority,
+      status: r.status,
+      requester: { id: r.requester_id, name: r.requester_name },
+    },
     approver: { id: r.approver_id, name: r.approver_name },
     state: r.state,
     message: r.message,

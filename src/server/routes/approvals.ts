@@ -16,7 +16,14 @@ const ApprovalSchema = z
     id: z.uuid(),
     runId: z.uuid(),
     workflowName: z.string(),
-    request: z.object({ id: z.uuid(), key: z.string(), title: z.string(), priority: z.string(), status: z.string(), requester: z.object({ id: z.uuid(), name: z.string() }) }),
+    request: z.object({
+      id: z.uuid(),
+      key: z.string(),
+      title: z.string(),
+      priority: z.string(),
+      status: z.string(),
+      requester: z.object({ id: z.uuid(), name: z.string() }),
+    }),
     approver: z.object({ id: z.uuid(), name: z.string() }),
     state: z.enum(['queued', 'pending', 'approved', 'rejected', 'cancelled', 'expired']),
     message: z.string(),
@@ -24,7 +31,10 @@ const ApprovalSchema = z
     decidedAt: z.string().nullable(),
     comment: z.string().nullable(),
     createdAt: z.string(),
-    askedAt: z.string().nullable().openapi({ description: 'When the approver was asked (for a later approver of a sequence: when the one before decided); null while queued' }),
+    askedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the approver was asked (for a later approver of a sequence: when the one before decided); null while queued' }),
   })
   .openapi('Approval');
 
@@ -78,40 +88,102 @@ approvalRoutes.openapi(
     const { deps } = c.var;
     const id = c.req.valid('param').id;
     const body = c.req.valid('json');
-    await decideApproval({ db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null }, actor, id, body.decision, body.comment || null);
+    await decideApproval(
+      { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null },
+      actor,
+      id,
+      body.decision,
+      body.comment || null,
+    );
     const [view] = await listApprovalViews(deps.db, { id });
     if (!view) throw notFound('Approval');
     return c.json(view, 200);
   },
 );
 
-const NotificationSchema = z.object({ id: z.uuid(), kind: z.string(), title: z.string(), body: z.string(), link: z.string().nullable(), readAt: z.string().nullable(), createdAt: z.string() }).openapi('Notification');
+const NotificationSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.string(),
+    title: z.string(),
+    body: z.string(),
+    link: z.string().nullable(),
+    readAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Notification');
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 approvalRoutes.openapi(
-  createRoute({ method: 'get', path: '/notifications', tags: ['Notifications'], summary: 'Your latest notifications and the unread count', security, middleware: user, responses: { 200: json(z.object({ items: z.array(NotificationSchema), unread: z.number() })), ...errors(401) } }),
+  createRoute({
+    method: 'get',
+    path: '/notifications',
+    tags: ['Notifications'],
+    summary: 'Your latest notifications and the unread count',
+    security,
+    middleware: user,
+    responses: { 200: json(z.object({ items: z.array(NotificationSchema), unread: z.number() })), ...errors(401) },
+  }),
   async (c) => {
     const { db } = c.var.deps;
     const userId = requireUser(c).userId;
     const rows = await db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(50).execute();
-    const unread = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
-    return c.json({ items: rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, link: r.link, readAt: iso(r.read_at), createdAt: iso(r.created_at)! })), unread: Number(unread.n) }, 200);
+    const unread = await db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return c.json(
+      {
+        items: rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, link: r.link, readAt: iso(r.read_at), createdAt: iso(r.created_at)! })),
+        unread: Number(unread.n),
+      },
+      200,
+    );
   },
 );
 
 approvalRoutes.openapi(
-  createRoute({ method: 'post', path: '/notifications/{id}/read', tags: ['Notifications'], summary: 'Mark one read', security, middleware: user, request: { params: IdParam }, responses: { 204: { description: 'Done' }, ...errors(401, 404) } }),
+  createRoute({
+    method: 'post',
+    path: '/notifications/{id}/read',
+    tags: ['Notifications'],
+    summary: 'Mark one read',
+    security,
+    middleware: user,
+    request: { params: IdParam },
+    responses: { 204: { description: 'Done' }, ...errors(401, 404) },
+  }),
   async (c) => {
-    const r = await c.var.deps.db.updateTable('notifications').set({ read_at: c.var.deps.now() }).where('id', '=', c.req.valid('param').id).where('user_id', '=', requireUser(c).userId).executeTakeFirst();
+    const r = await c.var.deps.db
+      .updateTable('notifications')
+      .set({ read_at: c.var.deps.now() })
+      .where('id', '=', c.req.valid('param').id)
+      .where('user_id', '=', requireUser(c).userId)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound('Notification');
     return c.body(null, 204);
   },
 );
 
 approvalRoutes.openapi(
-  createRoute({ method: 'post', path: '/notifications/read-all', tags: ['Notifications'], summary: 'Mark all read', security, middleware: user, responses: { 204: { description: 'Done' }, ...errors(401) } }),
+  createRoute({
+    method: 'post',
+    path: '/notifications/read-all',
+    tags: ['Notifications'],
+    summary: 'Mark all read',
+    security,
+    middleware: user,
+    responses: { 204: { description: 'Done' }, ...errors(401) },
+  }),
   async (c) => {
-    await c.var.deps.db.updateTable('notifications').set({ read_at: c.var.deps.now() }).where('user_id', '=', requireUser(c).userId).where('read_at', 'is', null).execute();
+    await c.var.deps.db
+      .updateTable('notifications')
+      .set({ read_at: c.var.deps.now() })
+      .where('user_id', '=', requireUser(c).userId)
+      .where('read_at', 'is', null)
+      .execute();
     return c.body(null, 204);
   },
 );
@@ -125,7 +197,24 @@ approvalRoutes.openapi(
     security,
     middleware: [allow('admin')],
     responses: {
-      200: json(z.object({ items: z.array(z.object({ id: z.uuid(), to: z.string(), subject: z.string(), body: z.string(), state: z.string(), attempts: z.number(), lastError: z.string().nullable(), sentAt: z.string().nullable(), createdAt: z.string() })), smtpConfigured: z.boolean() })),
+      200: json(
+        z.object({
+          items: z.array(
+            z.object({
+              id: z.uuid(),
+              to: z.string(),
+              subject: z.string(),
+              body: z.string(),
+              state: z.string(),
+              attempts: z.number(),
+              lastError: z.string().nullable(),
+              sentAt: z.string().nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+          smtpConfigured: z.boolean(),
+        }),
+      ),
       ...errors(401, 403),
     },
   }),
@@ -133,7 +222,17 @@ approvalRoutes.openapi(
     const rows = await c.var.deps.db.selectFrom('email_outbox').selectAll().orderBy('created_at', 'desc').limit(200).execute();
     return c.json(
       {
-        items: rows.map((r) => ({ id: r.id, to: r.to_address, subject: r.subject, body: r.body, state: r.state, attempts: r.attempts, lastError: r.last_error, sentAt: iso(r.sent_at), createdAt: iso(r.created_at)! })),
+        items: rows.map((r) => ({
+          id: r.id,
+          to: r.to_address,
+          subject: r.subject,
+          body: r.body,
+          state: r.state,
+          attempts: r.attempts,
+          lastError: r.last_error,
+          sentAt: iso(r.sent_at),
+          createdAt: iso(r.created_at)!,
+        })),
         smtpConfigured: c.var.deps.config.smtp !== null,
       },
       200,

@@ -110,7 +110,7 @@ describe('API tokens', () => {
     expect(after.body.error.code).toBe('unauthenticated');
   });
 
-  it('cannot revoke another user\'s token', async () => {
+  it("cannot revoke another user's token", async () => {
     const a = await t.createUser('agent');
     const b = await t.createUser('admin');
     const created = await t.api(a, 'POST', '/api/v1/api-tokens', { name: 'mine' });
@@ -121,7 +121,11 @@ describe('API tokens', () => {
 describe('error shape', () => {
   it('answers bad JSON, unknown fields, wrong types and oversized bodies with a clear 4xx', async () => {
     const agent = await t.createUser('agent');
-    const badJson = await t.raw('/api/v1/api-tokens', { method: 'POST', headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' }, body: '{"name":' });
+    const badJson = await t.raw('/api/v1/api-tokens', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(badJson.status).toBe(400);
     expect((await badJson.json()).error.code).toBe('bad_request');
     const unknown = await t.api(agent, 'POST', '/api/v1/api-tokens', { name: 'x', admin: true });

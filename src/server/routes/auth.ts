@@ -7,14 +7,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { adminExists, findUserByEmail, findUserById, insertUser, toUser } from '../../db/repositories/users.ts';
-import {
-  clearFailures,
-  countRecentFailures,
-  deleteFailures,
-  deleteSession,
-  insertSession,
-  recordFailure,
-} from '../../db/repositories/sessions.ts';
+import { clearFailures, countRecentFailures, deleteFailures, deleteSession, insertSession, recordFailure } from '../../db/repositories/sessions.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import { requireUser } from '../auth/guards.ts';
 import { hashPassword, PASSWORD_MIN, verifyPassword } from '../auth/passwords.ts';
@@ -52,7 +45,10 @@ async function startSession(c: Context<AppEnv>, db: Db, userId: string) {
 function clientAddress(c: Context<AppEnv>): string {
   const hops = c.var.deps.config.trustedProxyHops;
   if (hops > 0) {
-    const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    const chain = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
     const forwarded = chain[chain.length - hops];
     if (forwarded) return forwarded;
   }

@@ -112,7 +112,14 @@ describe('team inboxes', () => {
 
   it('answers 404 for an unknown inbox and 400 for malformed input', async () => {
     expect((await t.api(admin, 'PATCH', `/api/v1/inboxes/${randomUUID()}`, { name: unique('Nope') })).status).toBe(404);
-    for (const body of [{ name: '' }, { name: '   ' }, { name: 'x'.repeat(201) }, { name: 'Ok', memberIds: ['not-a-uuid'] }, { name: 'Ok', colour: 'red' }, {}]) {
+    for (const body of [
+      { name: '' },
+      { name: '   ' },
+      { name: 'x'.repeat(201) },
+      { name: 'Ok', memberIds: ['not-a-uuid'] },
+      { name: 'Ok', colour: 'red' },
+      {},
+    ]) {
       const res = await t.api(admin, 'POST', '/api/v1/inboxes', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
@@ -143,7 +150,11 @@ describe('services', () => {
   it('changes a service: name, description, inbox, clearing the inbox', async () => {
     const inbox = await createInbox();
     const service = await createService();
-    const changed = await t.api(admin, 'PATCH', `/api/v1/services/${service.id}`, { name: 'Renamed Service', description: 'New text', defaultInboxId: inbox.id });
+    const changed = await t.api(admin, 'PATCH', `/api/v1/services/${service.id}`, {
+      name: 'Renamed Service',
+      description: 'New text',
+      defaultInboxId: inbox.id,
+    });
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({ id: service.id, name: 'Renamed Service', description: 'New text', defaultInboxId: inbox.id, active: true });
     const cleared = await t.api(admin, 'PATCH', `/api/v1/services/${service.id}`, { defaultInboxId: null });
@@ -404,7 +415,16 @@ describe('OpenAPI document', () => {
     const res = await t.raw('/api/openapi.json');
     expect(res.status).toBe(200);
     const doc = await res.json();
-    for (const path of ['/api/v1/users', '/api/v1/users/{id}', '/api/v1/inboxes', '/api/v1/inboxes/{id}', '/api/v1/services', '/api/v1/services/{id}', '/api/v1/custom-fields', '/api/v1/custom-fields/{id}']) {
+    for (const path of [
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/inboxes',
+      '/api/v1/inboxes/{id}',
+      '/api/v1/services',
+      '/api/v1/services/{id}',
+      '/api/v1/custom-fields',
+      '/api/v1/custom-fields/{id}',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['User', 'Inbox', 'Service', 'CustomField']));

@@ -23,12 +23,17 @@ export const EscalationSchema = z
     destination: z.string(),
     origin: z.enum(['created', 'linked_existing']),
     target: z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() }).nullable(),
-    targetAvailable: z.boolean().nullable().openapi({ description: 'Whether agents may still escalate to the target (enabled and still in the destination); null without a target. When false on a failed escalation, retry it with another queueId or teamId.' }),
+    targetAvailable: z.boolean().nullable().openapi({
+      description:
+        'Whether agents may still escalate to the target (enabled and still in the destination); null without a target. When false on a failed escalation, retry it with another queueId or teamId.',
+    }),
     channel: z.string().nullable(),
     priority: z.number().nullable(),
     subject: z.string(),
     message: z.string(),
-    state: z.enum(ESCALATION_STATES).openapi({ description: 'sending → created → linked; link_failed: the conversation exists but the back-link could not be posted; failed: nothing was created' }),
+    state: z.enum(ESCALATION_STATES).openapi({
+      description: 'sending → created → linked; link_failed: the conversation exists but the back-link could not be posted; failed: nothing was created',
+    }),
     conversationId: z.string().nullable(),
     conversationUrl: z.string().nullable(),
     attempts: z.number(),
@@ -43,7 +48,12 @@ export const EscalationSchema = z
 
 const Destination = z.enum(['kustomer']);
 /** A conversation id of the destination (Kustomer's are 24 hex digits); it goes into Kustomer URL paths. */
-const ConversationId = z.string().trim().min(1).max(100).regex(/^[\w-]+$/, 'must be a conversation id: letters, digits, _ or -');
+const ConversationId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\w-]+$/, 'must be a conversation id: letters, digits, _ or -');
 
 async function requestIdOr404(c: Context<AppEnv>, id: string) {
   const found = await findRequestId(c.var.deps.db, { id });
@@ -57,7 +67,8 @@ escalationRoutes.openapi(
     path: '/requests/{id}/escalations',
     tags,
     summary: 'Escalate a request: creates the conversation in the background and answers at once',
-    description: 'Answers 202 with the escalation in state "sending"; follow it with GET /escalations/{id}. 409 when another escalation of the request is open and confirm is not true.',
+    description:
+      'Answers 202 with the escalation in state "sending"; follow it with GET /escalations/{id}. 409 when another escalation of the request is open and confirm is not true.',
     security,
     middleware: staff,
     request: {
@@ -90,7 +101,7 @@ escalationRoutes.openapi(
     method: 'get',
     path: '/requests/{id}/escalations',
     tags,
-    summary: 'The request\'s escalations, newest first',
+    summary: "The request's escalations, newest first",
     security,
     middleware: staff,
     request: { params: IdParam },
@@ -127,9 +138,17 @@ escalationRoutes.openapi(
               defaultPriority: z.number(),
             }),
           ),
-          limits: z.object({ subject: z.number(), message: z.number() }).openapi({ description: 'The longest subject and message accepted (characters); longer is refused with 422, never cut' }),
+          limits: z
+            .object({ subject: z.number(), message: z.number() })
+            .openapi({ description: 'The longest subject and message accepted (characters); longer is refused with 422, never cut' }),
           openEscalation: z
-            .object({ id: z.uuid(), state: z.enum(ESCALATION_STATES), target: z.string().nullable(), conversationId: z.string().nullable(), createdAt: z.string() })
+            .object({
+              id: z.uuid(),
+              state: z.enum(ESCALATION_STATES),
+              target: z.string().nullable(),
+              conversationId: z.string().nullable(),
+              createdAt: z.string(),
+            })
             .nullable()
             .openapi({ description: 'The newest escalation of the request still open; submitting then needs confirm: true' }),
         }),
@@ -193,7 +212,12 @@ escalationRoutes.openapi(
     middleware: staff,
     request: {
       params: IdParam,
-      body: { required: false, content: { 'application/json': { schema: z.strictObject({ queueId: z.string().min(1).max(100).optional(), teamId: z.string().min(1).max(100).optional() }) } } },
+      body: {
+        required: false,
+        content: {
+          'application/json': { schema: z.strictObject({ queueId: z.string().min(1).max(100).optional(), teamId: z.string().min(1).max(100).optional() }) },
+        },
+      },
     },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),

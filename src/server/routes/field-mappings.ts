@@ -15,7 +15,7 @@ const path = '/integrations/kustomer';
 
 const REMOTE_FIELD_TYPES = ['text', 'long_text', 'number', 'date', 'boolean', 'url', 'reference', 'list', 'other'] as const;
 const RemoteFieldType = z.enum(REMOTE_FIELD_TYPES).openapi({
-  description: 'From the attribute name\'s suffix: Str text, Txt long_text, Num number, At date, Bool boolean, Url url, Id reference, Tree list',
+  description: "From the attribute name's suffix: Str text, Txt long_text, Num number, At date, Bool boolean, Url url, Id reference, Tree list",
 });
 
 const RemoteFieldSchema = z
@@ -27,12 +27,11 @@ const RemoteFieldSchema = z
   })
   .openapi('KustomerField');
 
-const RequestField = z
-  .string()
-  .trim()
-  .min(1)
-  .max(70)
-  .openapi({ description: 'A built-in field (title, description, priority, status, service, tags, requester_email, requester_name, request_key, request_link) or field.<custom field key>', example: 'field.order_number' });
+const RequestField = z.string().trim().min(1).max(70).openapi({
+  description:
+    'A built-in field (title, description, priority, status, service, tags, requester_email, requester_name, request_key, request_link) or field.<custom field key>',
+  example: 'field.order_number',
+});
 
 const FieldMappingSchema = z
   .object({
@@ -41,9 +40,12 @@ const FieldMappingSchema = z
     remoteField: z.string(),
     remoteType: RemoteFieldType,
     refused: z
-      .object({ since: z.string().openapi({ description: 'When Kustomer first refused it' }), reason: z.string().openapi({ description: 'Kustomer\'s words' }) })
+      .object({ since: z.string().openapi({ description: 'When Kustomer first refused it' }), reason: z.string().openapi({ description: "Kustomer's words" }) })
       .optional()
-      .openapi({ description: 'Present when Kustomer no longer knows the attribute (deleted from its metadata): it is not sent from `since` until it is back or the set is saved again' }),
+      .openapi({
+        description:
+          'Present when Kustomer no longer knows the attribute (deleted from its metadata): it is not sent from `since` until it is back or the set is saved again',
+      }),
   })
   .openapi('FieldMapping');
 
@@ -80,7 +82,7 @@ fieldMappingRoutes.openapi(
     method: 'put',
     path: `${path}/field-mappings`,
     tags,
-    summary: 'Replace the whole mapping set; each pair is checked against Kustomer\'s attributes and our custom fields',
+    summary: "Replace the whole mapping set; each pair is checked against Kustomer's attributes and our custom fields",
     description:
       'Answers 422 when any pair cannot work (unknown field on either side, a field used twice, or types that do not fit, e.g. "Order total is a number; orderNumberStr holds text"), with `details.problems` listing each pair and its problem. Nothing is saved then.',
     security,
@@ -98,7 +100,9 @@ fieldMappingRoutes.openapi(
         description: 'Some pairs cannot work (details.problems), or Kustomer refused to list its attributes',
         content: {
           'application/json': {
-            schema: z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.looseObject({ problems: z.array(MappingProblem).optional() }).optional() }) }),
+            schema: z.object({
+              error: z.object({ code: z.string(), message: z.string(), details: z.looseObject({ problems: z.array(MappingProblem).optional() }).optional() }),
+            }),
           },
         },
       },
@@ -123,7 +127,7 @@ fieldMappingRoutes.openapi(
           items: z.array(
             z.object({
               requestField: z.string(),
-              label: z.string().openapi({ description: 'The request field\'s label' }),
+              label: z.string().openapi({ description: "The request field's label" }),
               remoteField: z.string(),
               value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
             }),

@@ -3,15 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
-import {
-  findInboxById,
-  findInboxIdByName,
-  insertInbox,
-  listInboxes,
-  lockInbox,
-  setInboxMembers,
-  updateInbox,
-} from '../../db/repositories/inboxes.ts';
+import { findInboxById, findInboxIdByName, insertInbox, listInboxes, lockInbox, setInboxMembers, updateInbox } from '../../db/repositories/inboxes.ts';
 import { findUsersByIds } from '../../db/repositories/users.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
 import { InboxSchema } from '../schemas/catalog.ts';

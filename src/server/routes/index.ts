@@ -17,4 +17,21 @@ import { serviceRoutes } from './services.ts';
 import { userRoutes } from './users.ts';
 
 export const apiRoutes = router();
-for (const r of [authRoutes, apiTokenRoutes, requestRoutes, userRoutes, inboxRoutes, serviceRoutes, customFieldRoutes, integrationRoutes, escalationRoutes, workflowRoutes, approvalRoutes, syncRoutes, fieldMappingRoutes, priorityMapRoutes, savedViewRoutes]) apiRoutes.route('/', r);
+for (const r of [
+  authRoutes,
+  apiTokenRoutes,
+  requestRoutes,
+  userRoutes,
+  inboxRoutes,
+  serviceRoutes,
+  customFieldRoutes,
+  integrationRoutes,
+  escalationRoutes,
+  workflowRoutes,
+  approvalRoutes,
+  syncRoutes,
+  fieldMappingRoutes,
+  priorityMapRoutes,
+  savedViewRoutes,
+])
+  apiRoutes.route('/', r);

@@ -68,7 +68,10 @@ describe('connecting Kustomer', () => {
   });
 
   it('lets the admin choose queues and teams, and refuses unknown ones', async () => {
-    const r = await t.api(admin, 'PATCH', path, { queues: [{ remoteId: demo.queues.vip.id, enabled: true }], teams: [{ remoteId: demo.teams.escalations.id, enabled: true }] });
+    const r = await t.api(admin, 'PATCH', path, {
+      queues: [{ remoteId: demo.queues.vip.id, enabled: true }],
+      teams: [{ remoteId: demo.teams.escalations.id, enabled: true }],
+    });
     expect(r.status).toBe(200);
     expect(r.body.queues.find((q: any) => q.remoteId === demo.queues.vip.id).enabled).toBe(true);
     expect(r.body.teams.find((q: any) => q.remoteId === demo.teams.escalations.id).enabled).toBe(true);
@@ -108,18 +111,34 @@ describe('connecting Kustomer', () => {
   it('names the role, not "Invalid credentials", when a re-sync is refused for a role the key no longer has', async () => {
     const key = emulator.control.createApiKey({ org: 'acme', roles: demo.key.roles });
     expect((await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: key.key })).status).toBe(200);
-    emulator.control.setApiKeyRoles(key.key, demo.key.roles.filter((x) => x !== 'org.permission.team.read'));
+    emulator.control.setApiKeyRoles(
+      key.key,
+      demo.key.roles.filter((x) => x !== 'org.permission.team.read'),
+    );
     const r = await t.api(admin, 'POST', `${path}/sync`);
     expect(r.status).toBe(422);
-    expect(r.body.error).toMatchObject({ message: 'The Kustomer API key lacks the role org.permission.team.read', details: { reason: 'missing_permissions', missing: ['org.permission.team.read'] } });
+    expect(r.body.error).toMatchObject({
+      message: 'The Kustomer API key lacks the role org.permission.team.read',
+      details: { reason: 'missing_permissions', missing: ['org.permission.team.read'] },
+    });
     const status = (await t.api(admin, 'GET', path)).body;
-    expect(status).toMatchObject({ status: 'connected', missingRequiredPermissions: ['org.permission.team.read'], lastSyncError: 'The Kustomer API key lacks the role org.permission.team.read' });
+    expect(status).toMatchObject({
+      status: 'connected',
+      missingRequiredPermissions: ['org.permission.team.read'],
+      lastSyncError: 'The Kustomer API key lacks the role org.permission.team.read',
+    });
     emulator.control.setApiKeyRoles(key.key, demo.key.roles);
     expect((await t.api(admin, 'PUT', path, { orgName: 'acme', apiKey: key.key })).body).toMatchObject({ missingRequiredPermissions: [] });
   });
 
   it('is for admins only', async () => {
-    for (const [method, p] of [['GET', path], ['PUT', path], ['PATCH', path], ['POST', `${path}/sync`], ['DELETE', path]] as const) {
+    for (const [method, p] of [
+      ['GET', path],
+      ['PUT', path],
+      ['PATCH', path],
+      ['POST', `${path}/sync`],
+      ['DELETE', path],
+    ] as const) {
       expect((await t.api(agent, method, p, method === 'PUT' || method === 'PATCH' ? {} : undefined)).status).toBe(403);
       expect((await t.api(null, method, p)).status).toBe(401);
     }

@@ -1,12 +1,6 @@
 /** Settings → Integrations → Kustomer: connect with an API key, choose queues and teams, re-sync, disconnect. */
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  connectDestination,
-  connectionStatus,
-  disconnectDestination,
-  resyncDestination,
-  setDestinationTargets,
-} from '../../usecases/connect-destination.ts';
+import { connectDestination, connectionStatus, disconnectDestination, resyncDestination, setDestinationTargets } from '../../usecases/connect-destination.ts';
 import { testEscalation } from '../../usecases/test-escalation.ts';
 import { EscalationSchema } from './escalations.ts';
 import { requireUser } from '../auth/guards.ts';
@@ -23,11 +17,13 @@ const IntegrationSchema = z
     keyLastFour: z.string().nullable().openapi({ description: 'The only part of the API key ever shown again' }),
     statusReason: z.string().nullable(),
     statusChangedAt: z.string().nullable(),
-    missingPermissions: z.array(z.string()).openapi({ description: 'Permissions the key lacks (optional ones found at connect, and any a refused call named)' }),
+    missingPermissions: z
+      .array(z.string())
+      .openapi({ description: 'Permissions the key lacks (optional ones found at connect, and any a refused call named)' }),
     missingRequiredPermissions: z.array(z.string()).openapi({ description: 'Those of missingPermissions escalation cannot work without' }),
     lastSyncedAt: z.string().nullable(),
     lastSyncError: z.string().nullable(),
-    contactEmailField: z.string().nullable().openapi({ description: 'Custom field key holding the customer email; null: the requester\'s email' }),
+    contactEmailField: z.string().nullable().openapi({ description: "Custom field key holding the customer email; null: the requester's email" }),
     queues: z.array(Target),
     teams: z.array(Target),
   })
@@ -58,7 +54,19 @@ integrationRoutes.openapi(
     description: 'A refused key answers 422 "Invalid credentials"; missing permissions are listed; an unreachable Kustomer answers 502.',
     security,
     middleware: [allow('admin')] as const,
-    request: { body: jsonBody(z.strictObject({ orgName: z.string().trim().min(1).max(100), apiKey: z.string().trim().min(1).max(10_000).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces') })) },
+    request: {
+      body: jsonBody(
+        z.strictObject({
+          orgName: z.string().trim().min(1).max(100),
+          apiKey: z
+            .string()
+            .trim()
+            .min(1)
+            .max(10_000)
+            .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+        }),
+      ),
+    },
     responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 422, 502) },
   }),
   async (c) => {
@@ -79,8 +87,14 @@ integrationRoutes.openapi(
     request: {
       body: jsonBody(
         z.strictObject({
-          queues: z.array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() })).max(1000).optional(),
-          teams: z.array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() })).max(1000).optional(),
+          queues: z
+            .array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() }))
+            .max(1000)
+            .optional(),
+          teams: z
+            .array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() }))
+            .max(1000)
+            .optional(),
           contactEmailField: z.string().max(63).nullable().optional(),
         }),
       ),
@@ -132,11 +146,13 @@ integrationRoutes.openapi(
     path: `${path}/test`,
     tags,
     summary: 'Test escalation: file a sample request and escalate it to a queue or team, to check the setup end to end',
-    description: 'Answers 202; follow the escalation and the sample request\'s timeline for each step\'s outcome.',
+    description: "Answers 202; follow the escalation and the sample request's timeline for each step's outcome.",
     security,
     middleware: [allow('admin')] as const,
     request: {
-      body: jsonBody(z.strictObject({ queueId: z.string().max(100).optional(), teamId: z.string().max(100).optional(), channel: z.string().max(50).default('email') })),
+      body: jsonBody(
+        z.strictObject({ queueId: z.string().max(100).optional(), teamId: z.string().max(100).optional(), channel: z.string().max(50).default('email') }),
+      ),
     },
     responses: {
       202: json(z.object({ requestId: z.uuid(), requestKey: z.string(), escalation: EscalationSchema }), 'Accepted'),

@@ -18,7 +18,7 @@ const Levels = z.strictObject({
 const PriorityMapSchema = z
   .object({
     map: Levels.openapi({ description: 'The Kustomer priority each request priority becomes now' }),
-    defaultMap: Levels.openapi({ description: 'Kustomer\'s default map (3 is Kustomer\'s normal priority): low 2, medium 3, high 4, urgent 5' }),
+    defaultMap: Levels.openapi({ description: "Kustomer's default map (3 is Kustomer's normal priority): low 2, medium 3, high 4, urgent 5" }),
     range: z.object({ min: z.number(), max: z.number() }),
     customised: z.boolean().openapi({ description: 'Whether the map differs from the default' }),
   })

@@ -94,7 +94,15 @@ describe('sorting', () => {
   it('refuses a cursor from another sort or order, or one it did not make, with 400', async () => {
     const first = await list(agent, 'tag=sortable&sort=priority&limit=2');
     expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    for (const query of [`sort=updated&cursor=${first.nextCursor}`, `sort=priority&order=asc&cursor=${first.nextCursor}`, 'cursor=abc', 'cursor=12', 'cursor=%2F%2F', 'sort=name', 'order=up']) {
+    for (const query of [
+      `sort=updated&cursor=${first.nextCursor}`,
+      `sort=priority&order=asc&cursor=${first.nextCursor}`,
+      'cursor=abc',
+      'cursor=12',
+      'cursor=%2F%2F',
+      'sort=name',
+      'order=up',
+    ]) {
       const r = await t.api(agent, 'GET', `/api/v1/requests?tag=sortable&${query}`);
       expect(r.status, query).toBe(400);
       expect(Object.keys(r.body)).toEqual(['error']);
@@ -117,7 +125,7 @@ describe('the total', () => {
 });
 
 describe('escalations in the list', () => {
-  it('shows each request\'s latest escalation with the destination\'s status, and filters escalated / not escalated / failed', async () => {
+  it("shows each request's latest escalation with the destination's status, and filters escalated / not escalated / failed", async () => {
     const never = await file(agent, { title: 'never escalated', requesterId: bob.id, tags: ['esc'] });
     const linked = await file(agent, { title: 'linked', requesterId: bob.id, tags: ['esc'] });
     const sending = await file(agent, { title: 'sending', requesterId: bob.id, tags: ['esc'] });
@@ -172,7 +180,10 @@ describe('bulk changes', () => {
     const r = await t.api(agent, 'POST', '/api/v1/bulk/requests', { ids: rs.map((x) => x.id), changes: { status: 'resolved' } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({
-      changed: [{ id: rs[0]!.id, key: rs[0]!.key }, { id: rs[1]!.id, key: rs[1]!.key }],
+      changed: [
+        { id: rs[0]!.id, key: rs[0]!.key },
+        { id: rs[1]!.id, key: rs[1]!.key },
+      ],
       unchanged: [{ id: rs[2]!.id, key: rs[2]!.key }],
       skipped: [],
     });
@@ -245,8 +256,11 @@ describe('bulk changes', () => {
 });
 
 describe('saved views', () => {
-  it('saves a person\'s named list (filters, sort, order), lists it by name, and deletes it', async () => {
-    const saved = await t.api(agent, 'POST', '/api/v1/saved-views', { name: 'My urgent', query: { priority: 'urgent', assigneeId: 'me', sort: 'updated', order: 'desc' } });
+  it("saves a person's named list (filters, sort, order), lists it by name, and deletes it", async () => {
+    const saved = await t.api(agent, 'POST', '/api/v1/saved-views', {
+      name: 'My urgent',
+      query: { priority: 'urgent', assigneeId: 'me', sort: 'updated', order: 'desc' },
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(201);
     expect(saved.body).toMatchObject({ name: 'My urgent', query: { priority: 'urgent', assigneeId: 'me', sort: 'updated', order: 'desc' } });
     await t.api(agent, 'POST', '/api/v1/saved-views', { name: 'escalation trouble', query: { escalation: 'failed' } });

@@ -39,9 +39,21 @@ describe('filing requests', () => {
     expect(entries[0]).toMatchObject({ type: 'request.created', actor: { type: 'token', userId: alice.id } });
   });
 
-  it('lets an agent file on a requester\'s behalf, with priority, tags and the service\'s inbox', async () => {
-    const r = await file(agent, { requesterId: bob.id, priority: 'high', tags: ['vip-customer', 'VIP-customer'], serviceId: service.id, customFields: { customer_email: 'c@x.com' } });
-    expect(r).toMatchObject({ requester: { id: bob.id }, createdBy: { id: agent.id }, priority: 'high', tags: ['vip-customer'], inbox: { id: inbox.id, name: 'Support' } });
+  it("lets an agent file on a requester's behalf, with priority, tags and the service's inbox", async () => {
+    const r = await file(agent, {
+      requesterId: bob.id,
+      priority: 'high',
+      tags: ['vip-customer', 'VIP-customer'],
+      serviceId: service.id,
+      customFields: { customer_email: 'c@x.com' },
+    });
+    expect(r).toMatchObject({
+      requester: { id: bob.id },
+      createdBy: { id: agent.id },
+      priority: 'high',
+      tags: ['vip-customer'],
+      inbox: { id: inbox.id, name: 'Support' },
+    });
     const [created] = await timeline(agent, r.id);
     expect(created.data.onBehalf).toBe(true);
   });
@@ -129,7 +141,13 @@ describe('changing requests', () => {
       customFields: { region: 'amer' },
     });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
-    expect(changed.body).toMatchObject({ status: 'in_progress', priority: 'urgent', assignee: { id: agent.id }, tags: ['hardware'], customFields: { region: 'amer' } });
+    expect(changed.body).toMatchObject({
+      status: 'in_progress',
+      priority: 'urgent',
+      assignee: { id: agent.id },
+      tags: ['hardware'],
+      customFields: { region: 'amer' },
+    });
     const entries = (await timeline(agent, r.id)).slice(1);
     const byType = Object.fromEntries(entries.map((e) => [e.type, e]));
     expect(byType['request.status_changed'].data).toEqual({ before: 'new', after: 'in_progress' });
@@ -170,7 +188,7 @@ describe('changing requests', () => {
     expect(last).toMatchObject({ type: 'request.status_changed', data: { before: 'waiting', after: 'in_progress', reason: 'requester_replied' } });
   });
 
-  it('keeps concurrent changes from losing each other\'s timeline entries', async () => {
+  it("keeps concurrent changes from losing each other's timeline entries", async () => {
     const r = await file(alice);
     const priorities = ['low', 'high', 'urgent', 'medium', 'high', 'low'];
     await Promise.all(priorities.map((p) => t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { priority: p })));
@@ -207,14 +225,22 @@ describe('the timeline', () => {
     const r = await file(alice);
     for (let i = 0; i < 5; i++) await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: `c${i}`, visibility: 'internal' });
     const pages = await allPages(agent, r.id, 4);
-    expect(pages.map((p) => p.items.map((e) => e.data.body ?? e.type))).toEqual([['c1', 'c2', 'c3', 'c4'], ['request.created', 'c0']]);
+    expect(pages.map((p) => p.items.map((e) => e.data.body ?? e.type))).toEqual([
+      ['c1', 'c2', 'c3', 'c4'],
+      ['request.created', 'c0'],
+    ]);
     expect(pages[0]!.nextCursor).not.toMatch(/^\d+$/); // opaque, not the bare id
     expect(pages[1]!.nextCursor).toBeNull();
   });
 
   it('pages 100 entries by default and shows older ones on request', async () => {
     const r = await file(alice);
-    await appendTimeline(t.db, r.id, { kind: 'user', userId: agent.id, role: 'agent', name: 'Agent' }, Array.from({ length: 120 }, (_, i) => commentEntry(`n${i}`, 'public')));
+    await appendTimeline(
+      t.db,
+      r.id,
+      { kind: 'user', userId: agent.id, role: 'agent', name: 'Agent' },
+      Array.from({ length: 120 }, (_, i) => commentEntry(`n${i}`, 'public')),
+    );
     const first = await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`);
     expect(first.body.items).toHaveLength(100);
     expect(first.body.items.at(-1).data.body).toBe('n119');
@@ -237,7 +263,12 @@ describe('the timeline', () => {
     // Newest page first: read back to front, the pages give the whole public history in order, 2 at a time.
     // (The first reply moved the request to In progress: a public change.)
     const history = ['request.created', 'public 0', 'request.status_changed', 'public 1', 'public 2', 'public 3', 'public 4', 'public 5'];
-    expect(pages.slice().reverse().flatMap((p) => p.items.map((e) => e.data.body ?? e.type))).toEqual(history);
+    expect(
+      pages
+        .slice()
+        .reverse()
+        .flatMap((p) => p.items.map((e) => e.data.body ?? e.type)),
+    ).toEqual(history);
     expect(pages.slice(0, -1).every((p) => p.items.length === 2)).toBe(true);
     // Staff see all 20 entries.
     expect((await allPages(agent, r.id, 2)).flatMap((p) => p.items)).toHaveLength(20);
@@ -256,7 +287,14 @@ describe('the timeline', () => {
 describe('listing', () => {
   it('filters by status, priority, service, tag, assignee, inbox, requester and text', async () => {
     const a = await file(agent, { title: 'Printer jammed on floor 3', requesterId: bob.id, priority: 'low', tags: ['printer'] });
-    const b = await file(agent, { title: 'VPN drops every hour', requesterId: alice.id, priority: 'urgent', serviceId: service.id, customFields: { customer_email: 'x@y.z' }, assigneeId: agent.id });
+    const b = await file(agent, {
+      title: 'VPN drops every hour',
+      requesterId: alice.id,
+      priority: 'urgent',
+      serviceId: service.id,
+      customFields: { customer_email: 'x@y.z' },
+      assigneeId: agent.id,
+    });
     await t.api(agent, 'PATCH', `/api/v1/requests/${a.id}`, { status: 'waiting' });
     const ids = async (query: string) => ((await t.api(agent, 'GET', `/api/v1/requests?limit=100&${query}`)).body.items as any[]).map((r) => r.id);
     expect(await ids('status=waiting')).toEqual([a.id]);

@@ -42,7 +42,10 @@ export const requestRoutes = router();
 const tags = ['Requests'];
 
 const RefParam = z.object({
-  ref: z.string().max(40).openapi({ param: { name: 'ref', in: 'path' }, description: 'Request id or number (REQ-42)', example: 'REQ-42' }),
+  ref: z
+    .string()
+    .max(40)
+    .openapi({ param: { name: 'ref', in: 'path' }, description: 'Request id or number (REQ-42)', example: 'REQ-42' }),
 });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -80,7 +83,7 @@ requestRoutes.openapi(
     method: 'post',
     path: '/requests',
     tags,
-    summary: 'File a request (agents may file on a requester\'s behalf)',
+    summary: "File a request (agents may file on a requester's behalf)",
     security,
     middleware: [allow('user')] as const,
     request: { body: jsonBody(CreateRequestSchema) },
@@ -225,7 +228,10 @@ const FollowerParams = z.object({
   userId: z.uuid().openapi({ param: { name: 'userId', in: 'path' } }),
 });
 
-for (const [method, follow] of [['put', true], ['delete', false]] as const) {
+for (const [method, follow] of [
+  ['put', true],
+  ['delete', false],
+] as const) {
   requestRoutes.openapi(
     createRoute({
       method,
@@ -233,7 +239,7 @@ for (const [method, follow] of [['put', true], ['delete', false]] as const) {
       tags,
       summary: follow ? 'Add a follower' : 'Remove a follower',
       security,
-    middleware: [allow('user')] as const,
+      middleware: [allow('user')] as const,
       request: { params: FollowerParams },
       responses: { 204: { description: 'Done' }, ...errors(401, 403, 404, 422) },
     }),
@@ -271,7 +277,7 @@ requestRoutes.openapi(
     method: 'get',
     path: '/requests/{id}/timeline',
     tags,
-    summary: 'The request\'s timeline, newest page first; each page oldest first. Page back with ?cursor=<nextCursor>',
+    summary: "The request's timeline, newest page first; each page oldest first. Page back with ?cursor=<nextCursor>",
     description:
       'The first page holds the `limit` (default 100) newest entries; `nextCursor` fetches the entries before them and is null on the oldest page. ' +
       'Entries within a page are in the order they were written. Requesters never see internal entries, on any page.',

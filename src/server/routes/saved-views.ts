@@ -20,12 +20,15 @@ const ViewQuery = z
   .record(z.string().max(20), z.string().max(200))
   .superRefine((query, ctx) => {
     const keys = Object.keys(ListFiltersQuery.shape);
-    for (const k of Object.keys(query)) if (!keys.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `not a list parameter (one of ${keys.join(', ')})` });
+    for (const k of Object.keys(query))
+      if (!keys.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `not a list parameter (one of ${keys.join(', ')})` });
     const parsed = ListFiltersQuery.safeParse(query);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as string[], message: issue.message });
   })
-  .openapi({ description: 'GET /api/v1/requests query parameters (filters, sort, order); no cursor or limit', example: { status: 'new,in_progress', assigneeId: 'me', sort: 'updated' } });
-
+  .openapi({
+    description: 'GET /api/v1/requests query parameters (filters, sort, order); no cursor or limit',
+    example: { status: 'new,in_progress', assigneeId: 'me', sort: 'updated' },
+  });
 
 savedViewRoutes.openapi(
   createRoute({

@@ -21,7 +21,10 @@ const SyncSchema = z
       url: z.string().nullable(),
       subscribed: z.boolean(),
       setupNote: z.string().nullable(),
-      secretHeader: z.object({ name: z.string(), value: z.string() }).nullable().openapi({ description: 'The custom header Kustomer sends with every delivery; to add by hand when Bridgedesk could not subscribe' }),
+      secretHeader: z
+        .object({ name: z.string(), value: z.string() })
+        .nullable()
+        .openapi({ description: 'The custom header Kustomer sends with every delivery; to add by hand when Bridgedesk could not subscribe' }),
       secretRotatedAt: z.string().nullable(),
       previousSecretValidUntil: z.string().nullable().openapi({ description: 'After a rotation, the previous secret is still accepted until then' }),
       checkedAt: z.string().nullable().openapi({ description: 'When Bridgedesk last read its subscription in Kustomer' }),
@@ -40,7 +43,15 @@ const SyncSchema = z
 const deps = (c: { var: { deps: AppDeps } }) => ({ ...c.var.deps, publicUrl: c.var.deps.config.publicUrl });
 
 syncRoutes.openapi(
-  createRoute({ method: 'get', path: '/integrations/kustomer/sync', tags: ['Integrations'], summary: 'Status sync settings, webhook state, last event and last error', security, middleware: [allow('admin')], responses: { 200: json(SyncSchema), ...errors(401, 403, 404) } }),
+  createRoute({
+    method: 'get',
+    path: '/integrations/kustomer/sync',
+    tags: ['Integrations'],
+    summary: 'Status sync settings, webhook state, last event and last error',
+    security,
+    middleware: [allow('admin')],
+    responses: { 200: json(SyncSchema), ...errors(401, 403, 404) },
+  }),
   async (c) => c.json((await syncView(deps(c), 'kustomer')) as z.infer<typeof SyncSchema>, 200),
 );
 
@@ -79,7 +90,15 @@ syncRoutes.openapi(
     summary: 'Kustomer outbound webhook (the secret URL shown in sync settings); answers before processing',
     description:
       'Verified by the secret URL and by the X-Bridgedesk-Webhook-Secret header Bridgedesk set on the webhook (current, or previous during a rotation) or, where Kustomer signs, X-Kustomer-Webhook-Signature. Events older than two hours are refused; a repeated event id is accepted once.',
-    request: { params: z.object({ token: z.string().min(10).max(200).openapi({ param: { name: 'token', in: 'path' } }) }) },
+    request: {
+      params: z.object({
+        token: z
+          .string()
+          .min(10)
+          .max(200)
+          .openapi({ param: { name: 'token', in: 'path' } }),
+      }),
+    },
     responses: { 202: json(z.object({ status: z.enum(['accepted', 'duplicate']) }), 'Stored for processing'), ...errors(400, 401, 413) },
   }),
   async (c) => {

@@ -17,7 +17,15 @@ async function login(email: string, password: string) {
 const sessionStatus = async (cookie: string) => (await t.raw('/api/v1/auth/session', { headers: { cookie } })).status;
 
 const sessionCount = async (userId: string) =>
-  Number((await t.db.selectFrom('sessions').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 const ids = (items: { id: string }[]) => items.map((i) => i.id);
 
@@ -185,7 +193,7 @@ describe('changing users', () => {
     expect(after.updated_at.getTime()).toBeGreaterThan(before.updated_at.getTime());
   });
 
-  it('refuses an email another user has, but accepts the user\'s own email in another case', async () => {
+  it("refuses an email another user has, but accepts the user's own email in another case", async () => {
     const admin = await t.createUser('admin');
     const a = await t.createUser('requester');
     const b = await t.createUser('requester');

@@ -6,16 +6,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../core/errors.
 import { withTransaction } from '../../db/transaction.ts';
 import { removeUserFromInboxes } from '../../db/repositories/inboxes.ts';
 import { deleteUserSessions } from '../../db/repositories/sessions.ts';
-import {
-  countActiveAdmins,
-  findUserByEmail,
-  findUserById,
-  insertUser,
-  isInManagerChain,
-  listUsers,
-  toUser,
-  updateUser,
-} from '../../db/repositories/users.ts';
+import { countActiveAdmins, findUserByEmail, findUserById, insertUser, isInManagerChain, listUsers, toUser, updateUser } from '../../db/repositories/users.ts';
 import type { Queryable } from '../../db/database.ts';
 import { requireUser } from '../auth/guards.ts';
 import { hashPassword, PASSWORD_MIN } from '../auth/passwords.ts';

@@ -65,10 +65,26 @@ const RunSchema = z
     failedStep: z.string().nullable(),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),
-    steps: z.array(z.object({ path: z.string(), type: z.string(), name: z.string().nullable(), state: z.string(), result: z.unknown(), error: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable() })),
+    steps: z.array(
+      z.object({
+        path: z.string(),
+        type: z.string(),
+        name: z.string().nullable(),
+        state: z.string(),
+        result: z.unknown(),
+        error: z.string().nullable(),
+        startedAt: z.string(),
+        finishedAt: z.string().nullable(),
+      }),
+    ),
   })
   .openapi('WorkflowRun');
-const SaveBody = z.strictObject({ name: z.string().trim().min(1).max(120), description: z.string().max(2000).optional(), enabled: z.boolean().optional(), definition: Definition });
+const SaveBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(2000).optional(),
+  enabled: z.boolean().optional(),
+  definition: Definition,
+});
 
 async function one(c: { var: { deps: { db: Parameters<typeof listWorkflowViews>[0] } } }, id: string) {
   const [wf] = await listWorkflowsWithProblems(c.var.deps.db, id);
@@ -77,17 +93,45 @@ async function one(c: { var: { deps: { db: Parameters<typeof listWorkflowViews>[
 }
 
 workflowRoutes.openapi(
-  createRoute({ method: 'get', path: '/workflows', tags, summary: 'All workflows with their current version and run counts', security, middleware: admin, responses: { 200: json(z.object({ items: z.array(WorkflowSchema) })), ...errors(401, 403) } }),
+  createRoute({
+    method: 'get',
+    path: '/workflows',
+    tags,
+    summary: 'All workflows with their current version and run counts',
+    security,
+    middleware: admin,
+    responses: { 200: json(z.object({ items: z.array(WorkflowSchema) })), ...errors(401, 403) },
+  }),
   async (c) => c.json({ items: await listWorkflowsWithProblems(c.var.deps.db) }, 200),
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'get', path: '/workflow-templates', tags, summary: 'The shipped example workflows, to start from', security, middleware: admin, responses: { 200: json(z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), definition: z.unknown() })) })), ...errors(401, 403) } }),
+  createRoute({
+    method: 'get',
+    path: '/workflow-templates',
+    tags,
+    summary: 'The shipped example workflows, to start from',
+    security,
+    middleware: admin,
+    responses: {
+      200: json(z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), definition: z.unknown() })) })),
+      ...errors(401, 403),
+    },
+  }),
   async (c) => c.json({ items: workflowExamples() }, 200),
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'post', path: '/workflows', tags, summary: 'Create a workflow (version 1)', security, middleware: admin, request: { body: jsonBody(SaveBody) }, responses: { 201: json(WorkflowSchema, 'Created'), ...errors(400, 401, 403, 422) } }),
+  createRoute({
+    method: 'post',
+    path: '/workflows',
+    tags,
+    summary: 'Create a workflow (version 1)',
+    security,
+    middleware: admin,
+    request: { body: jsonBody(SaveBody) },
+    responses: { 201: json(WorkflowSchema, 'Created'), ...errors(400, 401, 403, 422) },
+  }),
   async (c) => {
     const body = c.req.valid('json');
     const id = await createWorkflow(c.var.deps.db, requireUser(c), { ...body, definition: parseDefinition(body.definition) });
@@ -104,7 +148,12 @@ workflowRoutes.openapi(
     security,
     middleware: admin,
     request: { params: IdParam },
-    responses: { 200: json(WorkflowSchema.extend({ versions: z.array(z.object({ id: z.uuid(), version: z.number(), createdAt: z.string(), createdBy: z.string().nullable() })) })), ...errors(401, 403, 404) },
+    responses: {
+      200: json(
+        WorkflowSchema.extend({ versions: z.array(z.object({ id: z.uuid(), version: z.number(), createdAt: z.string(), createdBy: z.string().nullable() })) }),
+      ),
+      ...errors(401, 403, 404),
+    },
   }),
   async (c) => {
     const wf = await one(c, c.req.valid('param').id);
@@ -113,7 +162,16 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'put', path: '/workflows/{id}', tags, summary: 'Save a new version (runs under way keep the version they started with)', security, middleware: admin, request: { params: IdParam, body: jsonBody(SaveBody.omit({ enabled: true })) }, responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404, 422) } }),
+  createRoute({
+    method: 'put',
+    path: '/workflows/{id}',
+    tags,
+    summary: 'Save a new version (runs under way keep the version they started with)',
+    security,
+    middleware: admin,
+    request: { params: IdParam, body: jsonBody(SaveBody.omit({ enabled: true })) },
+    responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404, 422) },
+  }),
   async (c) => {
     const id = c.req.valid('param').id;
     const body = c.req.valid('json');
@@ -123,7 +181,16 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'patch', path: '/workflows/{id}', tags, summary: 'Enable or disable', security, middleware: admin, request: { params: IdParam, body: jsonBody(z.strictObject({ enabled: z.boolean() })) }, responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404) } }),
+  createRoute({
+    method: 'patch',
+    path: '/workflows/{id}',
+    tags,
+    summary: 'Enable or disable',
+    security,
+    middleware: admin,
+    request: { params: IdParam, body: jsonBody(z.strictObject({ enabled: z.boolean() })) },
+    responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404) },
+  }),
   async (c) => {
     const id = c.req.valid('param').id;
     await setWorkflowEnabled(c.var.deps.db, id, c.req.valid('json').enabled);
@@ -141,7 +208,11 @@ workflowRoutes.openapi(
     middleware: admin,
     request: { params: IdParam, body: jsonBody(z.strictObject({ requestId: z.uuid() })) },
     responses: {
-      200: json(z.object({ triggerMatches: z.boolean(), conditions: z.array(z.object({ rule: z.unknown(), holds: z.boolean() })), steps: z.array(
+      200: json(
+        z.object({
+          triggerMatches: z.boolean(),
+          conditions: z.array(z.object({ rule: z.unknown(), holds: z.boolean() })),
+          steps: z.array(
             z.object({
               path: z.string(),
               type: z.string(),
@@ -155,7 +226,9 @@ workflowRoutes.openapi(
                 .nullable()
                 .openapi({ description: 'What the step would send or write, rendered for this request' }),
             }),
-          ) })),
+          ),
+        }),
+      ),
       ...errors(400, 401, 403, 404),
     },
   }),
@@ -163,7 +236,16 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'get', path: '/workflows/{id}/runs', tags, summary: 'Run history of a workflow, newest first', security, middleware: admin, request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) } }),
+  createRoute({
+    method: 'get',
+    path: '/workflows/{id}/runs',
+    tags,
+    summary: 'Run history of a workflow, newest first',
+    security,
+    middleware: admin,
+    request: { params: IdParam },
+    responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) },
+  }),
   async (c) => {
     const { db } = c.var.deps;
     const id = c.req.valid('param').id;
@@ -174,7 +256,16 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'get', path: '/requests/{id}/workflow-runs', tags, summary: 'Workflow runs of a request, with their steps', security, middleware: staff, request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) } }),
+  createRoute({
+    method: 'get',
+    path: '/requests/{id}/workflow-runs',
+    tags,
+    summary: 'Workflow runs of a request, with their steps',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) },
+  }),
   async (c) => {
     const requestId = await findRequestId(c.var.deps.db, { id: c.req.valid('param').id });
     if (!requestId) throw notFound('Request');
@@ -183,7 +274,16 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'get', path: '/workflow-runs/{id}', tags, summary: 'One run with each step\'s state, time, result or error', security, middleware: staff, request: { params: IdParam }, responses: { 200: json(RunSchema), ...errors(401, 403, 404) } }),
+  createRoute({
+    method: 'get',
+    path: '/workflow-runs/{id}',
+    tags,
+    summary: "One run with each step's state, time, result or error",
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 200: json(RunSchema), ...errors(401, 403, 404) },
+  }),
   async (c) => {
     const [run] = await listRunViews(c.var.deps.db, { runId: c.req.valid('param').id });
     if (!run) throw notFound('Workflow run');
@@ -192,7 +292,16 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({ method: 'post', path: '/workflow-runs/{id}/retry', tags, summary: 'Retry a failed run from the failed step', security, middleware: staff, request: { params: IdParam }, responses: { 202: json(RunSchema, 'Accepted'), ...errors(401, 403, 404, 409) } }),
+  createRoute({
+    method: 'post',
+    path: '/workflow-runs/{id}/retry',
+    tags,
+    summary: 'Retry a failed run from the failed step',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 202: json(RunSchema, 'Accepted'), ...errors(401, 403, 404, 409) },
+  }),
   async (c) => {
     const id = c.req.valid('param').id;
     await retryRun(c.var.deps.db, requireUser(c), id, c.var.deps.now());

@@ -46,10 +46,10 @@ export const CreateRequestSchema = z
   .strictObject({
     title: TitleSchema,
     description: DescriptionSchema.optional(),
-    requesterId: z.uuid().optional().openapi({ description: 'Staff only: file on someone\'s behalf. Defaults to you.' }),
+    requesterId: z.uuid().optional().openapi({ description: "Staff only: file on someone's behalf. Defaults to you." }),
     priority: PrioritySchema.optional(),
     serviceId: z.uuid().nullable().optional(),
-    inboxId: z.uuid().nullable().optional().openapi({ description: 'Defaults to the service\'s inbox' }),
+    inboxId: z.uuid().nullable().optional().openapi({ description: "Defaults to the service's inbox" }),
     assigneeId: z.uuid().nullable().optional(),
     tags: TagsSchema.optional(),
     customFields: CustomFieldInput.optional(),
@@ -91,7 +91,12 @@ export const TimelineEntrySchema = z
 const csv = <const T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).max(10));
 
 /** The filters a list (and a saved view) can hold: everything but the page position. */
@@ -108,7 +113,10 @@ export const ListFiltersQuery = z.object({
     description:
       "Staff only. By the request's latest escalation: not_escalated (never), escalated (being sent, or a conversation exists), failed (nothing was created, or it could not be linked back)",
   }),
-  sort: z.enum(SORTS).default('created').openapi({ description: 'created (filing order), updated, priority (by rank), status (new → archived); ties by number' }),
+  sort: z
+    .enum(SORTS)
+    .default('created')
+    .openapi({ description: 'created (filing order), updated, priority (by rank), status (new → archived); ties by number' }),
   order: z.enum(ORDERS).default('desc'),
 });
 
@@ -126,7 +134,10 @@ export const EscalationSummarySchema = z
   .object({
     provider: z.string(),
     state: z.enum(['sending', 'created', 'linked', 'link_failed', 'failed']),
-    remoteStatus: z.string().nullable().openapi({ description: "The conversation's status in the destination once known: open, waiting or closed (Kustomer's open, snoozed, done)" }),
+    remoteStatus: z
+      .string()
+      .nullable()
+      .openapi({ description: "The conversation's status in the destination once known: open, waiting or closed (Kustomer's open, snoozed, done)" }),
   })
   .openapi('EscalationSummary');
 

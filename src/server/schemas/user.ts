@@ -20,5 +20,8 @@ export const UserSchema = z
   })
   .openapi('User');
 
-export const EmailSchema = z.email().max(254).transform((e) => e.toLowerCase());
+export const EmailSchema = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 export const NameSchema = z.string().trim().min(1).max(200);

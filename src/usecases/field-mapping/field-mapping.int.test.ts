@@ -51,7 +51,11 @@ const owner = await t.createUser('agent', { name: 'Olga Owner', email: 'olga@cor
 
 // The routes are mounted on an app of their own, with deps whose secret box this file holds.
 const now = () => new Date();
-const deps: AppDeps = { config: t.config, log: createLogger('silent'), ...destinationDeps(t.config, { db: t.db, now, secrets: createSecretBox(randomBytes(32)) }) };
+const deps: AppDeps = {
+  config: t.config,
+  log: createLogger('silent'),
+  ...destinationDeps(t.config, { db: t.db, now, secrets: createSecretBox(randomBytes(32)) }),
+};
 const pushDeps = { ...deps, publicUrl: PUBLIC_URL };
 const app = new OpenAPIHono<AppEnv>();
 app.onError(handleError);
@@ -95,7 +99,13 @@ beforeAll(async () => {
 });
 
 async function newRequest(fields: Record<string, unknown> = {}) {
-  const r = await t.api(agent, 'POST', '/api/v1/requests', { title: 'Refund never arrived', description: 'Order 4417', requesterId: requester.id, priority: 'high', ...fields });
+  const r = await t.api(agent, 'POST', '/api/v1/requests', {
+    title: 'Refund never arrived',
+    description: 'Order 4417',
+    requesterId: requester.id,
+    priority: 'high',
+    ...fields,
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body as { id: string; key: string };
 }
@@ -103,24 +113,38 @@ async function newRequest(fields: Record<string, unknown> = {}) {
 /** A conversation made through the client, and a linked escalation pointing at it (as delivery leaves it). */
 async function linkedEscalation(requestId: string) {
   const client = clientFor(deps, 'kustomer', 'acme', demo.apiKey, true);
-  const contact = (await client.findContactByEmail('riley@corp.example')) ?? (await client.createContact({ name: 'Riley Requester', email: 'riley@corp.example' }));
+  const contact =
+    (await client.findContactByEmail('riley@corp.example')) ?? (await client.createContact({ name: 'Riley Requester', email: 'riley@corp.example' }));
   const id = randomUUID();
   const ticket = await client.createTicket({ contactId: contact.remoteId, subject: 'Refund never arrived', externalId: id, priority: 3 });
   await t.db
     .insertInto('escalations')
-    .values({ id, request_id: requestId, provider: 'kustomer', state: 'linked', remote_id: ticket.remoteId, remote_url: ticket.url, subject: 'Refund never arrived', message: 'm', message_posted: true })
+    .values({
+      id,
+      request_id: requestId,
+      provider: 'kustomer',
+      state: 'linked',
+      remote_id: ticket.remoteId,
+      remote_url: ticket.url,
+      subject: 'Refund never arrived',
+      message: 'm',
+      message_posted: true,
+    })
     .execute();
   return { id, conversationId: ticket.remoteId };
 }
 
-const custom = (conversationId: string) => (emulator.control.conversations('acme').find((c) => c.id === conversationId)!.attributes.custom ?? {}) as Record<string, unknown>;
+const custom = (conversationId: string) =>
+  (emulator.control.conversations('acme').find((c) => c.id === conversationId)!.attributes.custom ?? {}) as Record<string, unknown>;
 const syncEntries = async (requestId: string) =>
-  (await t.db.selectFrom('timeline_entries').selectAll().where('request_id', '=', requestId).where('type', 'like', 'sync.%').orderBy('id').execute()).map((e) => ({
-    type: e.type,
-    visibility: e.visibility,
-    actor: e.actor_type,
-    data: e.data as Record<string, any>,
-  }));
+  (await t.db.selectFrom('timeline_entries').selectAll().where('request_id', '=', requestId).where('type', 'like', 'sync.%').orderBy('id').execute()).map(
+    (e) => ({
+      type: e.type,
+      visibility: e.visibility,
+      actor: e.actor_type,
+      data: e.data as Record<string, any>,
+    }),
+  );
 
 const put = (items: { requestField: string; remoteField: string }[]) => call(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items });
 
@@ -202,7 +226,10 @@ describe('the mapping set', () => {
       { requestField: 'title', remoteField: 'ghostStr' },
     ]);
     expect(r.status).toBe(422);
-    expect(r.body.error.details.problems.map((p: any) => p.message)).toEqual(['field.nope is not a request field', expect.stringContaining('ghostStr is not a conversation attribute')]);
+    expect(r.body.error.details.problems.map((p: any) => p.message)).toEqual([
+      'field.nope is not a request field',
+      expect.stringContaining('ghostStr is not a conversation attribute'),
+    ]);
   });
 });
 
@@ -242,14 +269,27 @@ describe('values sent', () => {
 });
 
 describe('pushing values to the conversation', () => {
-  it('sets the conversation\'s custom attributes and records sync.fields_sent', async () => {
+  it("sets the conversation's custom attributes and records sync.fields_sent", async () => {
     const r = await newRequest({ customFields: { order_number: 'A-1', order_total: 12, vip: false } });
     const esc = await linkedEscalation(r.id);
     const outcome = await pushMappedValues(pushDeps, esc.id, null);
     expect(outcome.rejected).toEqual([]);
-    expect(custom(esc.conversationId)).toMatchObject({ orderNumberStr: 'A-1', refundNum: 12, vipBool: false, summaryStr: 'Order 4417', deskLinkUrl: `${PUBLIC_URL}/requests/${r.key}` });
+    expect(custom(esc.conversationId)).toMatchObject({
+      orderNumberStr: 'A-1',
+      refundNum: 12,
+      vipBool: false,
+      summaryStr: 'Order 4417',
+      deskLinkUrl: `${PUBLIC_URL}/requests/${r.key}`,
+    });
     const entries = await syncEntries(r.id);
-    expect(entries).toEqual([{ type: 'sync.fields_sent', visibility: 'internal', actor: 'system', data: expect.objectContaining({ escalationId: esc.id, conversationId: esc.conversationId }) }]);
+    expect(entries).toEqual([
+      {
+        type: 'sync.fields_sent',
+        visibility: 'internal',
+        actor: 'system',
+        data: expect.objectContaining({ escalationId: esc.id, conversationId: esc.conversationId }),
+      },
+    ]);
     expect(entries[0]!.data.fields.sort()).toEqual(['deskLinkUrl', 'orderNumberStr', 'refundNum', 'summaryStr', 'vipBool']);
   });
 
@@ -286,7 +326,9 @@ describe('pushing values to the conversation', () => {
     const changed = await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { customFields: { order_total: 25, order_number: null } });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     // what the job handling new timeline entries does with the change's entries
-    const entryIds = (await t.db.selectFrom('timeline_entries').select('id').where('request_id', '=', r.id).where('type', '=', 'request.field_changed').execute()).map((e) => e.id);
+    const entryIds = (
+      await t.db.selectFrom('timeline_entries').select('id').where('request_id', '=', r.id).where('type', '=', 'request.field_changed').execute()
+    ).map((e) => e.id);
     expect(entryIds).toHaveLength(2);
     expect(await queueFieldPushes(t.db, entryIds)).toBe(1);
     // a change to a field nothing maps queues nothing
@@ -303,7 +345,7 @@ describe('pushing values to the conversation', () => {
     expect(last!.data.fields.sort()).toEqual(['orderNumberStr', 'refundNum']);
   });
 
-  it('leaves a Kustomer outage to the job\'s retries, and records it on the last attempt', async () => {
+  it("leaves a Kustomer outage to the job's retries, and records it on the last attempt", async () => {
     const r = await newRequest({ customFields: { order_total: 3 } });
     const esc = await linkedEscalation(r.id);
     emulator.control.injectFault({ kind: '503', count: 1, method: 'PATCH' });

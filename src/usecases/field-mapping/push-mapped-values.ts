@@ -55,7 +55,12 @@ export interface PushPayload {
  * one leaves the conversation with the request's latest values. `jobKey` makes a repeated enqueue (a retried
  * caller) replace the pending job instead of adding one.
  */
-export async function enqueueFieldPush(q: Queryable, escalationId: string, changedFields: readonly string[] | null, opts: { jobKey?: string } = {}): Promise<void> {
+export async function enqueueFieldPush(
+  q: Queryable,
+  escalationId: string,
+  changedFields: readonly string[] | null,
+  opts: { jobKey?: string } = {},
+): Promise<void> {
   await enqueue(q, fieldPushJob(escalationId, changedFields, opts));
 }
 
@@ -69,7 +74,12 @@ export function fieldPushJob(escalationId: string, changedFields: readonly strin
  * Queues a push for every escalation of the request that has a conversation and whose connection maps one of the
  * changed fields (built-in names such as `priority`, or `field.<key>`). Returns how many were queued.
  */
-export async function enqueueFieldPushesForRequest(q: Queryable, requestId: string, changedFields: readonly string[], opts: { jobKeySuffix?: string } = {}): Promise<number> {
+export async function enqueueFieldPushesForRequest(
+  q: Queryable,
+  requestId: string,
+  changedFields: readonly string[],
+  opts: { jobKeySuffix?: string } = {},
+): Promise<number> {
   const fields = [...new Set(changedFields)];
   if (!fields.length) return 0;
   const rows = await q
@@ -87,7 +97,15 @@ export async function enqueueFieldPushesForRequest(q: Queryable, requestId: stri
   return rows.length;
 }
 
-const CHANGE_TYPES = ['request.title_changed', 'request.description_changed', 'request.status_changed', 'request.priority_changed', 'request.service_changed', 'request.tags_changed', 'request.field_changed'];
+const CHANGE_TYPES = [
+  'request.title_changed',
+  'request.description_changed',
+  'request.status_changed',
+  'request.priority_changed',
+  'request.service_changed',
+  'request.tags_changed',
+  'request.field_changed',
+];
 
 /**
  * For the job that handles new timeline entries: queues pushes for the request fields those entries changed.
@@ -110,12 +128,14 @@ export async function queueFieldPushes(q: Queryable, entryIds: readonly string[]
     byRequest.set(e.request_id, { fields: [...seen.fields, ...fields], lastEntryId: e.id });
   }
   let queued = 0;
-  for (const [requestId, { fields, lastEntryId }] of byRequest) queued += await enqueueFieldPushesForRequest(q, requestId, fields, { jobKeySuffix: lastEntryId });
+  for (const [requestId, { fields, lastEntryId }] of byRequest)
+    queued += await enqueueFieldPushesForRequest(q, requestId, fields, { jobKeySuffix: lastEntryId });
   return queued;
 }
 
 /** A refusal of the values themselves (as opposed to the conversation, the key or the network). */
-const refusesValues = (err: unknown): err is ConnectorError => err instanceof ConnectorError && err.kind === 'permanent' && (err.status === 400 || err.status === 422);
+const refusesValues = (err: unknown): err is ConnectorError =>
+  err instanceof ConnectorError && err.kind === 'permanent' && (err.status === 400 || err.status === 422);
 const vendorWords = (err: ConnectorError) => err.detail.vendorMessage ?? err.message;
 
 /**
@@ -142,7 +162,8 @@ export async function pushMappedValues(
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
   const conversationId = esc.remote_id;
   const name = PROVIDERS[provider].displayName;
-  const send = (vs: MappedValue[]) => client.updateTicket(conversationId, { customValues: Object.fromEntries(vs.map((v) => [v.remoteField, v.value])) as Record<string, RemoteValue> });
+  const send = (vs: MappedValue[]) =>
+    client.updateTicket(conversationId, { customValues: Object.fromEntries(vs.map((v) => [v.remoteField, v.value])) as Record<string, RemoteValue> });
   // The destination's attribute names now; null when they cannot be read (a missing permission, an outage).
   const knownNames = async () => {
     const fields = await client.listTicketFields().catch(() => null);
@@ -152,7 +173,15 @@ export async function pushMappedValues(
   const sent: string[] = [];
   const rejected: Rejection[] = [];
   const unknown = (vs: MappedValue[], since: Date, reason: string) =>
-    rejected.push(...vs.map((v) => ({ field: v.remoteField, label: v.label, message: `${name} no longer knows ${v.remoteField}: not sent since ${since.toISOString().slice(0, 10)}`, reason, unknown: true })));
+    rejected.push(
+      ...vs.map((v) => ({
+        field: v.remoteField,
+        label: v.label,
+        message: `${name} no longer knows ${v.remoteField}: not sent since ${since.toISOString().slice(0, 10)}`,
+        reason,
+        unknown: true,
+      })),
+    );
   let toSend = values;
   try {
     // Metadata changes: an attribute refused before is checked again, and sent once the destination knows it again.
@@ -160,7 +189,11 @@ export async function pushMappedValues(
     if (refusedBefore.length) {
       const names = await knownNames();
       const back = names ? refusedBefore.filter((v) => names.has(v.remoteField)) : [];
-      await clearRefused(deps.db, connection.id, back.map((v) => v.remoteField));
+      await clearRefused(
+        deps.db,
+        connection.id,
+        back.map((v) => v.remoteField),
+      );
       for (const v of refusedBefore.filter((x) => !back.includes(x))) unknown([v], v.refused!.since, v.refused!.reason);
       toSend = values.filter((v) => !v.refused || back.includes(v));
     }
@@ -177,7 +210,13 @@ export async function pushMappedValues(
         const gone = names ? toSend.filter((v) => !names.has(v.remoteField)) : [];
         if (gone.length) {
           const now = deps.now();
-          await markRefused(deps.db, connection.id, gone.map((v) => v.remoteField), vendorWords(err), now);
+          await markRefused(
+            deps.db,
+            connection.id,
+            gone.map((v) => v.remoteField),
+            vendorWords(err),
+            now,
+          );
           unknown(gone, now, vendorWords(err));
           toSend = toSend.filter((v) => !gone.includes(v));
         }
@@ -248,7 +287,10 @@ const labelsOf = (fields: string[], values: MappedValue[]): string[] => fields.m
 function entries(sent: string[], rejected: Rejection[], values: MappedValue[]): TimelineDraft[] {
   return [
     ...(sent.length ? [{ type: 'sync.fields_sent', data: { fields: sent, labels: labelsOf(sent, values) } }] : []),
-    ...rejected.map((r) => ({ type: 'sync.field_rejected', data: { field: r.field, label: r.label, message: r.message, ...(r.unknown ? { unknown: true, reason: r.reason } : {}) } })),
+    ...rejected.map((r) => ({
+      type: 'sync.field_rejected',
+      data: { field: r.field, label: r.label, message: r.message, ...(r.unknown ? { unknown: true, reason: r.reason } : {}) },
+    })),
   ];
 }
 

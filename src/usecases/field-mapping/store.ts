@@ -43,7 +43,12 @@ export async function markRefused(q: Queryable, connectionId: string, remoteFiel
 /** The destination knows these attributes again: they are sent from now on. */
 export async function clearRefused(q: Queryable, connectionId: string, remoteFields: readonly string[]): Promise<void> {
   if (!remoteFields.length) return;
-  await q.updateTable('field_mappings').set({ refused_at: null, refused_reason: null }).where('connection_id', '=', connectionId).where('remote_field', 'in', [...remoteFields]).execute();
+  await q
+    .updateTable('field_mappings')
+    .set({ refused_at: null, refused_reason: null })
+    .where('connection_id', '=', connectionId)
+    .where('remote_field', 'in', [...remoteFields])
+    .execute();
 }
 
 /** Replaces a connection's whole mapping set; call inside a transaction. */

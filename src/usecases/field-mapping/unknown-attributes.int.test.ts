@@ -36,13 +36,21 @@ beforeAll(async () => {
   await t.startWorker({ concurrency: 4 });
 });
 
-const custom = (conversationId: string) => (emulator.control.conversations('acme').find((c) => c.id === conversationId)!.attributes.custom ?? {}) as Record<string, unknown>;
+const custom = (conversationId: string) =>
+  (emulator.control.conversations('acme').find((c) => c.id === conversationId)!.attributes.custom ?? {}) as Record<string, unknown>;
 const timeline = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline?limit=1000`)).body.items as any[];
 const mappings = async () => (await t.api(admin, 'GET', '/api/v1/integrations/kustomer/field-mappings')).body.items as any[];
 
 async function escalatedRequest(customFields: Record<string, unknown>) {
   const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Refund never arrived', requesterId: requester.id, customFields })).body;
-  const e = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3, subject: 'Refund', message: 'm' });
+  const e = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+    destination: 'kustomer',
+    queueId: demo.queues.vip.id,
+    channel: 'email',
+    priority: 3,
+    subject: 'Refund',
+    message: 'm',
+  });
   expect(e.status, JSON.stringify(e.body)).toBe(202);
   const linked = await t.waitFor(async () => {
     const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.body.id}`)).body;
@@ -90,7 +98,11 @@ describe('an attribute deleted from Kustomer after the mapping was saved', () =>
     const r = await saveMapping();
     expect(r.status).toBe(422);
     expect(r.body.error.details.problems).toEqual([
-      { requestField: 'field.order_number', remoteField: 'orderNumberStr', message: expect.stringContaining('orderNumberStr is not a conversation attribute in Kustomer (it may have been deleted or renamed there') },
+      {
+        requestField: 'field.order_number',
+        remoteField: 'orderNumberStr',
+        message: expect.stringContaining('orderNumberStr is not a conversation attribute in Kustomer (it may have been deleted or renamed there'),
+      },
     ]);
     expect((await mappings()).map((m) => m.remoteField)).toEqual(['orderNumberStr', 'refundNum']);
   });

@@ -16,7 +16,11 @@ export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: 
   await withTransaction(deps.db, async (tx) => {
     const row = await tx.selectFrom('destination_events').selectAll().where('id', '=', eventRowId).forUpdate().executeTakeFirst();
     if (!row || row.processed_at) return;
-    const connection = await tx.selectFrom('destination_connections').select(['provider', 'sync_settings']).where('id', '=', row.connection_id).executeTakeFirstOrThrow();
+    const connection = await tx
+      .selectFrom('destination_connections')
+      .select(['provider', 'sync_settings'])
+      .where('id', '=', row.connection_id)
+      .executeTakeFirstOrThrow();
     const settings = SyncSettings.parse(connection.sync_settings);
     const event = row.payload as DestinationEvent;
     const now = deps.now();
@@ -35,25 +39,63 @@ export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: 
       if (event.kind === 'message') {
         if (!settings.commentSync || event.fromUs || !first) continue;
         const message = { direction: event.direction ?? null, author: event.author ?? null, writtenAt: event.writtenAt ?? null };
-        await appendTimeline(tx, esc.request_id, SYSTEM, [
-          { type: 'sync.message_received', visibility: 'internal', data: { origin: connection.provider, destination: name, conversationId: ticketId, channel: event.channel, body: event.body.slice(0, 20_000), ...message } },
-        ], now);
+        await appendTimeline(
+          tx,
+          esc.request_id,
+          SYSTEM,
+          [
+            {
+              type: 'sync.message_received',
+              visibility: 'internal',
+              data: {
+                origin: connection.provider,
+                destination: name,
+                conversationId: ticketId,
+                channel: event.channel,
+                body: event.body.slice(0, 20_000),
+                ...message,
+              },
+            },
+          ],
+          now,
+        );
         continue;
       }
       if (event.kind !== 'ticket') continue;
       // Out of order: the destination already told us about a newer state of this conversation.
       if (esc.remote_updated_at && new Date(event.updatedAt) <= new Date(esc.remote_updated_at)) continue;
       const changed = esc.remote_status !== event.status;
-      await tx.updateTable('escalations').set({ remote_status: event.status, remote_updated_at: event.updatedAt, updated_at: now }).where('id', '=', esc.id).execute();
+      await tx
+        .updateTable('escalations')
+        .set({ remote_status: event.status, remote_updated_at: event.updatedAt, updated_at: now })
+        .where('id', '=', esc.id)
+        .execute();
       if (!changed) continue;
       if (isEcho({ status: esc.last_pushed_status, at: esc.last_pushed_at ? new Date(esc.last_pushed_at) : null }, event.status, now)) continue;
       if (!first) continue; // the request already has this change's entry (and change) from its other escalation
       const target = inboundStatus(settings, event.status);
       const request = await tx.selectFrom('requests').select('status').where('id', '=', esc.request_id).executeTakeFirstOrThrow();
       const applied = target && target !== request.status ? target : null;
-      await appendTimeline(tx, esc.request_id, SYSTEM, [
-        { type: 'sync.status_received', visibility: 'internal', data: { origin: connection.provider, destination: name, conversationId: ticketId, remoteStatus: event.status, appliedStatus: applied, escalationId: esc.id } },
-      ], now);
+      await appendTimeline(
+        tx,
+        esc.request_id,
+        SYSTEM,
+        [
+          {
+            type: 'sync.status_received',
+            visibility: 'internal',
+            data: {
+              origin: connection.provider,
+              destination: name,
+              conversationId: ticketId,
+              remoteStatus: event.status,
+              appliedStatus: applied,
+              escalationId: esc.id,
+            },
+          },
+        ],
+        now,
+      );
       if (applied) await changeRequestInTx(tx, SYSTEM, esc.request_id, { status: applied }, now, undefined, connection.provider);
     }
     await tx.updateTable('destination_events').set({ processed_at: now }).where('id', '=', eventRowId).execute();

@@ -34,7 +34,11 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
   const now = deps.now();
   // A rotation's grace is over: the previous secret is dropped, not just ignored.
   if (row.webhook_previous_secret_until && new Date(row.webhook_previous_secret_until) <= now) {
-    await deps.db.updateTable('destination_connections').set({ webhook_previous_secret_encrypted: null, webhook_previous_secret_until: null }).where('id', '=', row.id).execute();
+    await deps.db
+      .updateTable('destination_connections')
+      .set({ webhook_previous_secret_encrypted: null, webhook_previous_secret_until: null })
+      .where('id', '=', row.id)
+      .execute();
   }
   // Only a webhook Bridgedesk subscribed through the API can be read back; one added by hand has no id here.
   if (!SyncSettings.parse(row.sync_settings).inbound || !row.webhook_remote_id || !row.webhook_token_encrypted) return 'not_subscribed';
@@ -50,8 +54,13 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
       // With polling off nothing else moves the cursor, and a later backfill would read everything since the webhook
       // was subscribed. While the webhook works, changes older than Kustomer's retry hour (plus margin) have arrived.
       const settled = new Date(now.getTime() - SETTLED_MS);
-      const cursor = SyncSettings.parse(row.sync_settings).pollMinutes === 0 && (!row.poll_cursor || new Date(row.poll_cursor) < settled) ? { poll_cursor: settled } : {};
-      await deps.db.updateTable('destination_connections').set({ webhook_checked_at: now, webhook_check_error: null, ...cursor }).where('id', '=', row.id).execute();
+      const cursor =
+        SyncSettings.parse(row.sync_settings).pollMinutes === 0 && (!row.poll_cursor || new Date(row.poll_cursor) < settled) ? { poll_cursor: settled } : {};
+      await deps.db
+        .updateTable('destination_connections')
+        .set({ webhook_checked_at: now, webhook_check_error: null, ...cursor })
+        .where('id', '=', row.id)
+        .execute();
       return 'ok';
     }
     let repair = row.webhook_repair;
@@ -60,7 +69,9 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
       const disabledAt = sub?.changedAt ? new Date(sub.changedAt) : now;
       // A refusal here is about the webhook permissions (the update and create roles), not the key as a whole.
       const fixed = await turnBackOn(client, row.webhook_remote_id, sub !== null, url, secret).catch((err: unknown) => {
-        throw err instanceof ConnectorError && err.kind === 'auth' ? new ConnectorError('permanent', `${name} refused to turn the webhook back on: ${err.message}`, err.detail) : err;
+        throw err instanceof ConnectorError && err.kind === 'auth'
+          ? new ConnectorError('permanent', `${name} refused to turn the webhook back on: ${err.message}`, err.detail)
+          : err;
       });
       repair = fixed.repair;
       deleted = sub === null;
@@ -82,7 +93,11 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
     }
     // On again first, then the backfill: a change made in between arrives both ways, and events apply once, in order.
     await readChangesSince(deps, provider, row.id, client, async (tx, backfilled) => {
-      await tx.updateTable('destination_connections').set({ webhook_backfilled: backfilled, webhook_checked_at: now, webhook_check_error: null }).where('id', '=', row.id).execute();
+      await tx
+        .updateTable('destination_connections')
+        .set({ webhook_backfilled: backfilled, webhook_checked_at: now, webhook_check_error: null })
+        .where('id', '=', row.id)
+        .execute();
       const what = deleted ? `The status sync webhook was deleted in ${name}` : `${name} disabled the status sync webhook`;
       const done = repair === 're-created' ? 'created it again' : 're-enabled it';
       const admins = await tx.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).execute();
@@ -101,7 +116,11 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
   } catch (err) {
     if (!(err instanceof ConnectorError)) throw err;
     if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', now);
-    await deps.db.updateTable('destination_connections').set({ webhook_checked_at: now, webhook_check_error: `Checking the webhook failed: ${err.message}` }).where('id', '=', row.id).execute();
+    await deps.db
+      .updateTable('destination_connections')
+      .set({ webhook_checked_at: now, webhook_check_error: `Checking the webhook failed: ${err.message}` })
+      .where('id', '=', row.id)
+      .execute();
     return 'failed';
   }
 }

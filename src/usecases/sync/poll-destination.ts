@@ -43,14 +43,30 @@ export async function readChangesSince(
   // Only conversations Bridgedesk linked matter (the rest of the org's traffic is not ours to store), and only states
   // newer than the one a linked request already has: older ones would not apply (apply-event.ts), so they are not news.
   const known = tickets.length
-    ? await deps.db.selectFrom('escalations').select(['remote_id', 'remote_updated_at']).where('provider', '=', provider).where('remote_id', 'in', tickets.map((t) => t.remoteId)).execute()
+    ? await deps.db
+        .selectFrom('escalations')
+        .select(['remote_id', 'remote_updated_at'])
+        .where('provider', '=', provider)
+        .where(
+          'remote_id',
+          'in',
+          tickets.map((t) => t.remoteId),
+        )
+        .execute()
     : [];
   const isNews = (t: { remoteId: string; updatedAt: string }) =>
     known.some((e) => e.remote_id === t.remoteId && (!e.remote_updated_at || new Date(e.remote_updated_at) < new Date(t.updatedAt)));
   return withTransaction(deps.db, async (tx) => {
     let stored = 0;
     for (const t of tickets.filter(isNews)) {
-      const event = { kind: 'ticket' as const, eventId: `poll:${t.remoteId}:${t.updatedAt}:${t.status}`, createdAt: t.updatedAt, remoteId: t.remoteId, status: t.status, updatedAt: t.updatedAt };
+      const event = {
+        kind: 'ticket' as const,
+        eventId: `poll:${t.remoteId}:${t.updatedAt}:${t.status}`,
+        createdAt: t.updatedAt,
+        remoteId: t.remoteId,
+        status: t.status,
+        updatedAt: t.updatedAt,
+      };
       if (await storeEvent(tx, connectionId, 'poll', event)) stored += 1;
     }
     const newest = tickets.reduce((max, t) => (t.updatedAt > max ? t.updatedAt : max), since.toISOString());
@@ -63,7 +79,11 @@ export async function readChangesSince(
 export async function pollDestination(deps: DestinationDeps, provider: ProviderId): Promise<number> {
   const connection = await findConnection(deps.db, provider);
   if (!connection || connection.status !== 'connected') return 0;
-  const row = await deps.db.selectFrom('destination_connections').select(['sync_settings', 'last_sync_event_error']).where('id', '=', connection.id).executeTakeFirstOrThrow();
+  const row = await deps.db
+    .selectFrom('destination_connections')
+    .select(['sync_settings', 'last_sync_event_error'])
+    .where('id', '=', connection.id)
+    .executeTakeFirstOrThrow();
   const settings = SyncSettings.parse(row.sync_settings);
   if (!settings.inbound || settings.pollMinutes === 0) return 0;
   const now = deps.now();
@@ -81,7 +101,11 @@ export async function pollDestination(deps: DestinationDeps, provider: ProviderI
     if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', now);
     const retryAt = new Date(now.getTime() + (err.detail.retryAfterMs ?? settings.pollMinutes * 60_000));
     await withTransaction(deps.db, async (tx) => {
-      await tx.updateTable('destination_connections').set({ last_sync_event_error: `${POLL_FAILED}${err.message}` }).where('id', '=', connection.id).execute();
+      await tx
+        .updateTable('destination_connections')
+        .set({ last_sync_event_error: `${POLL_FAILED}${err.message}` })
+        .where('id', '=', connection.id)
+        .execute();
       if (err.kind !== 'auth') await schedulePoll(tx, provider, retryAt);
     });
     return 0;

@@ -16,9 +16,19 @@ import { clientFor, type DestinationDeps } from '../destination-access.ts';
 export const PUSH_COMMENT = 'push-comment';
 
 export async function queueCommentPushes(db: Db, entryIds: string[]) {
-  const comments = await db.selectFrom('timeline_entries').select(['id', 'request_id']).where('id', 'in', entryIds).where('type', '=', 'comment.public_reply').execute();
+  const comments = await db
+    .selectFrom('timeline_entries')
+    .select(['id', 'request_id'])
+    .where('id', 'in', entryIds)
+    .where('type', '=', 'comment.public_reply')
+    .execute();
   for (const c of comments) {
-    const escalations = await db.selectFrom('escalations').select(['id', 'provider']).where('request_id', '=', c.request_id).where('remote_id', 'is not', null).execute();
+    const escalations = await db
+      .selectFrom('escalations')
+      .select(['id', 'provider'])
+      .where('request_id', '=', c.request_id)
+      .where('remote_id', 'is not', null)
+      .execute();
     for (const esc of escalations) {
       const connection = await db.selectFrom('destination_connections').select('sync_settings').where('provider', '=', esc.provider).executeTakeFirst();
       if (!connection || !SyncSettings.parse(connection.sync_settings).commentSync) continue;
@@ -49,7 +59,13 @@ export async function pushComment(deps: DestinationDeps, escalationId: string, e
       await client.addNote(esc.remote_id, { body, externalId });
     }
     await withTransaction(deps.db, (tx) =>
-      appendTimeline(tx, esc.request_id, SYSTEM, [{ type: 'sync.comment_sent', visibility: 'internal', data: { destination: PROVIDERS[provider].displayName, conversationId: esc.remote_id, entryId } }], deps.now()),
+      appendTimeline(
+        tx,
+        esc.request_id,
+        SYSTEM,
+        [{ type: 'sync.comment_sent', visibility: 'internal', data: { destination: PROVIDERS[provider].displayName, conversationId: esc.remote_id, entryId } }],
+        deps.now(),
+      ),
     );
   } catch (err) {
     if (err instanceof ConnectorError && err.kind !== 'retryable') return; // reported by the connection's health, not retried

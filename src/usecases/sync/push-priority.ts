@@ -24,7 +24,13 @@ const isPriority = (v: unknown): v is Priority => (PRIORITIES as readonly unknow
 /** Called for new timeline entries: queues a push for each priority change of a request with linked conversations. */
 export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<number> {
   if (!entryIds.length) return 0;
-  const changes = await db.selectFrom('timeline_entries').select(['id', 'request_id', 'data']).where('id', 'in', entryIds).where('type', '=', 'request.priority_changed').orderBy('id').execute();
+  const changes = await db
+    .selectFrom('timeline_entries')
+    .select(['id', 'request_id', 'data'])
+    .where('id', 'in', entryIds)
+    .where('type', '=', 'request.priority_changed')
+    .orderBy('id')
+    .execute();
   let queued = 0;
   for (const c of changes) {
     const after = (c.data as { after?: unknown }).after;
@@ -40,7 +46,12 @@ export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<n
     for (const esc of escalations) {
       if (!SyncSettings.parse(esc.sync_settings).outbound) continue;
       // One queue per escalation keeps pushes in order; the job key makes a repeated call for one entry a no-op.
-      await enqueueJob(db, PUSH_PRIORITY, { escalationId: esc.id, priority: after }, { jobKey: `push-priority:${esc.id}:${c.id}`, queueName: `priority-push:${esc.id}`, maxAttempts: 10 });
+      await enqueueJob(
+        db,
+        PUSH_PRIORITY,
+        { escalationId: esc.id, priority: after },
+        { jobKey: `push-priority:${esc.id}:${c.id}`, queueName: `priority-push:${esc.id}`, maxAttempts: 10 },
+      );
       queued++;
     }
   }
@@ -59,7 +70,13 @@ export async function pushPriority(deps: DestinationDeps, escalationId: string, 
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
   const log = (type: string, data: Record<string, unknown>) =>
     withTransaction(deps.db, (tx) =>
-      appendTimeline(tx, esc.request_id, SYSTEM, [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, priority, remotePriority, ...data } }], deps.now()),
+      appendTimeline(
+        tx,
+        esc.request_id,
+        SYSTEM,
+        [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, priority, remotePriority, ...data } }],
+        deps.now(),
+      ),
     );
   try {
     await client.updateTicket(esc.remote_id, { priority: remotePriority });

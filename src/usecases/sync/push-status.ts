@@ -26,7 +26,12 @@ export async function queueStatusPushes(db: Db, entryIds: string[]) {
     .execute();
   for (const c of changes) {
     const d = c.data as { before: Status; after: Status; origin?: string };
-    const escalations = await db.selectFrom('escalations').select(['id', 'provider']).where('request_id', '=', c.request_id).where('remote_id', 'is not', null).execute();
+    const escalations = await db
+      .selectFrom('escalations')
+      .select(['id', 'provider'])
+      .where('request_id', '=', c.request_id)
+      .where('remote_id', 'is not', null)
+      .execute();
     for (const esc of escalations) {
       if (d.origin === esc.provider) continue; // the destination asked for this change: do not echo it back
       const connection = await db.selectFrom('destination_connections').select('sync_settings').where('provider', '=', esc.provider).executeTakeFirst();
@@ -46,12 +51,24 @@ export async function pushStatus(deps: DestinationDeps, escalationId: string, st
   const name = PROVIDERS[provider].displayName;
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
   const log = (type: string, data: Record<string, unknown>) =>
-    withTransaction(deps.db, (tx) => appendTimeline(tx, esc.request_id, SYSTEM, [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, ...data } }], deps.now()));
+    withTransaction(deps.db, (tx) =>
+      appendTimeline(
+        tx,
+        esc.request_id,
+        SYSTEM,
+        [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, ...data } }],
+        deps.now(),
+      ),
+    );
   // Recorded before the call: the destination's webhook for this very change can arrive before the call returns.
   await deps.db.updateTable('escalations').set({ last_pushed_status: status, last_pushed_at: deps.now() }).where('id', '=', escalationId).execute();
   try {
     const ticket = await client.updateTicket(esc.remote_id, { status });
-    await deps.db.updateTable('escalations').set({ remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt) }).where('id', '=', escalationId).execute();
+    await deps.db
+      .updateTable('escalations')
+      .set({ remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt) })
+      .where('id', '=', escalationId)
+      .execute();
     await log('sync.status_sent', { status });
   } catch (err) {
     if (!(err instanceof ConnectorError)) throw err;

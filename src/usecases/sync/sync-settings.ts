@@ -27,7 +27,11 @@ export async function syncView(deps: Deps, provider: ProviderId) {
   if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
   const r = await deps.db.selectFrom('destination_connections').selectAll().where('id', '=', connection.id).executeTakeFirstOrThrow();
   const token = r.webhook_token_encrypted ? deps.secrets.open(r.webhook_token_encrypted) : null;
-  const lastEvent = await deps.db.selectFrom('destination_events').select((eb) => eb.fn.max('received_at').as('at')).where('connection_id', '=', connection.id).executeTakeFirst();
+  const lastEvent = await deps.db
+    .selectFrom('destination_events')
+    .select((eb) => eb.fn.max('received_at').as('at'))
+    .where('connection_id', '=', connection.id)
+    .executeTakeFirst();
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   const graceUntil = r.webhook_previous_secret_until && new Date(r.webhook_previous_secret_until) > deps.now() ? r.webhook_previous_secret_until : null;
   return {
@@ -60,7 +64,8 @@ const manualSteps = (provider: ProviderId, reason: string) =>
 
 export async function updateSyncSettings(deps: Deps, provider: ProviderId, input: unknown) {
   const parsed = SyncSettings.safeParse(input);
-  if (!parsed.success) throw new AppError('validation_failed', `Invalid sync settings: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new AppError('validation_failed', `Invalid sync settings: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   const settings = parsed.data;
   const connection = await findConnection(deps.db, provider);
   if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
@@ -72,12 +77,20 @@ export async function updateSyncSettings(deps: Deps, provider: ProviderId, input
     const token = row.webhook_token_encrypted ? deps.secrets.open(row.webhook_token_encrypted) : randomBytes(24).toString('base64url');
     const secret = row.webhook_secret_encrypted ? deps.secrets.open(row.webhook_secret_encrypted) : newSecret();
     const url = `${deps.publicUrl}/api/v1/webhooks/${provider}/${token}`;
-    Object.assign(patch, { webhook_token_hash: webhookTokenHash(token), webhook_token_encrypted: deps.secrets.seal(token), webhook_secret_encrypted: deps.secrets.seal(secret) });
+    Object.assign(patch, {
+      webhook_token_hash: webhookTokenHash(token),
+      webhook_token_encrypted: deps.secrets.seal(token),
+      webhook_secret_encrypted: deps.secrets.seal(secret),
+    });
     // The backfill after an outage reads from this cursor; with polling off nothing else would ever set it.
     if (!row.poll_cursor) patch.poll_cursor = deps.now();
     try {
       const sub = await client.subscribe(url, secret);
-      Object.assign(patch, { webhook_remote_id: sub.remoteId, webhook_signing_key_encrypted: sub.signingKey ? deps.secrets.seal(sub.signingKey) : null, webhook_setup_note: null });
+      Object.assign(patch, {
+        webhook_remote_id: sub.remoteId,
+        webhook_signing_key_encrypted: sub.signingKey ? deps.secrets.seal(sub.signingKey) : null,
+        webhook_setup_note: null,
+      });
     } catch (err) {
       if (!(err instanceof ConnectorError)) throw err;
       // The key may lack the webhook permission: sync still works by polling, and the admin can add the webhook by hand.

@@ -38,7 +38,16 @@ afterEach(async () => {
 
 async function linkedRequest() {
   const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Sync me', requesterId: requester.id })).body;
-  const e = (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 'Sync me', message: 'm' })).body;
+  const e = (
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.vip.id,
+      channel: 'email',
+      priority: 2,
+      subject: 'Sync me',
+      message: 'm',
+    })
+  ).body;
   const linked = await t.waitFor(async () => {
     const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
     return x.state === 'linked' ? x : undefined;
@@ -57,15 +66,30 @@ describe('Kustomer → Bridgedesk', () => {
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
     await until(request.id, 'resolved');
     const entries = (await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[];
-    expect(entries.find((e) => e.type === 'sync.status_received')).toMatchObject({ data: { remoteStatus: 'closed', appliedStatus: 'resolved', conversationId } });
+    expect(entries.find((e) => e.type === 'sync.status_received')).toMatchObject({
+      data: { remoteStatus: 'closed', appliedStatus: 'resolved', conversationId },
+    });
     expect(entries.find((e) => e.type === 'request.status_changed').data.origin).toBe('kustomer');
-    await t.waitFor(async () => ((await t.db.selectFrom('graphile_worker.jobs' as never).selectAll().execute()) as unknown[]).length === 0 || undefined);
+    await t.waitFor(
+      async () =>
+        (
+          (await t.db
+            .selectFrom('graphile_worker.jobs' as never)
+            .selectAll()
+            .execute()) as unknown[]
+        ).length === 0 || undefined,
+    );
     expect(emulator.control.calls().filter((c) => c.method === 'PATCH')).toEqual([]);
   });
 
   it('follows snoozed → waiting and reopened → in progress', async () => {
     const { request, conversationId } = await linkedRequest();
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'snoozed', snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' } });
+    emulator.control.changeConversation({
+      org: 'acme',
+      id: conversationId,
+      status: 'snoozed',
+      snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' },
+    });
     await until(request.id, 'waiting');
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'open' });
     await until(request.id, 'in_progress');
@@ -77,33 +101,60 @@ describe('Kustomer → Bridgedesk', () => {
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
     await emulator.control.webhooks.idle();
     expect(await statusOf(request.id)).not.toBe('resolved');
-    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 5 }) }).execute();
+    await t.db
+      .updateTable('destination_connections')
+      .set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 5 }) })
+      .execute();
     const deps = destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets });
     expect(await pollDestination(deps, 'kustomer')).toBeGreaterThan(0);
     await until(request.id, 'resolved');
-    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 0 }) }).execute();
+    await t.db
+      .updateTable('destination_connections')
+      .set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 0 }) })
+      .execute();
   });
 
-  it('applies events once and in Kustomer\'s order, whatever order and however often they arrive', async () => {
+  it("applies events once and in Kustomer's order, whatever order and however often they arrive", async () => {
     const { request, conversationId } = await linkedRequest();
     emulator.control.webhooks.hold();
     emulator.control.webhooks.duplicateNext(3);
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'snoozed', snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' } });
+    emulator.control.changeConversation({
+      org: 'acme',
+      id: conversationId,
+      status: 'snoozed',
+      snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' },
+    });
     await emulator.control.webhooks.release('reverse');
     await emulator.control.webhooks.idle();
-    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    await t.waitFor(
+      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+    );
     await until(request.id, 'waiting');
-    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    await t.waitFor(
+      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+    );
     expect(await statusOf(request.id)).toBe('waiting');
-    const received = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).filter((e) => e.type === 'sync.status_received');
+    const received = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).filter(
+      (e) => e.type === 'sync.status_received',
+    );
     expect(received).toHaveLength(1);
   });
 
   it('writes one status entry and one change when two escalations of the request point at the conversation', async () => {
     const { request, conversationId } = await linkedRequest();
     // A second escalation of the same request (escalated again: another conversation), then re-linked by hand to the first.
-    const second = (await t.api(agent, 'POST', `/api/v1/requests/${request.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 'Again', message: 'm', confirm: true })).body;
+    const second = (
+      await t.api(agent, 'POST', `/api/v1/requests/${request.id}/escalations`, {
+        destination: 'kustomer',
+        queueId: demo.queues.vip.id,
+        channel: 'email',
+        priority: 2,
+        subject: 'Again',
+        message: 'm',
+        confirm: true,
+      })
+    ).body;
     await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/escalations/${second.id}`)).body.state === 'linked' ? true : undefined));
     const relinked = await t.api(agent, 'POST', `/api/v1/escalations/${second.id}/relink`, { conversationId });
     expect(relinked.status, JSON.stringify(relinked.body)).toBe(202);
@@ -112,7 +163,9 @@ describe('Kustomer → Bridgedesk', () => {
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
     await until(request.id, 'resolved');
     await emulator.control.webhooks.idle();
-    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    await t.waitFor(
+      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+    );
     const types = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).map((e) => e.type);
     expect(types.filter((x) => x === 'sync.status_received')).toHaveLength(1);
     expect(types.filter((x) => x === 'request.status_changed')).toHaveLength(1);
@@ -121,25 +174,55 @@ describe('Kustomer → Bridgedesk', () => {
 
 describe('custom field mapping', () => {
   it('sends mapped values when the conversation is created and when the field changes, and refuses a type mismatch', async () => {
-    emulator.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never });
-    await t.db.insertInto('custom_fields').values([{ key: 'order_number', label: 'Order number', type: 'text' }, { key: 'order_note', label: 'Order note', type: 'text' }]).execute();
-    const mismatch = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [{ requestField: 'field.order_note', remoteField: 'refundNum' }] });
+    emulator.control.setMetadata({
+      org: 'acme',
+      properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never,
+    });
+    await t.db
+      .insertInto('custom_fields')
+      .values([
+        { key: 'order_number', label: 'Order number', type: 'text' },
+        { key: 'order_note', label: 'Order note', type: 'text' },
+      ])
+      .execute();
+    const mismatch = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', {
+      items: [{ requestField: 'field.order_note', remoteField: 'refundNum' }],
+    });
     expect(mismatch.status).toBe(422);
-    const saved = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [{ requestField: 'field.order_number', remoteField: 'orderNumberStr' }, { requestField: 'priority', remoteField: 'orderNumberStr' }].slice(0, 1) });
+    const saved = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', {
+      items: [
+        { requestField: 'field.order_number', remoteField: 'orderNumberStr' },
+        { requestField: 'priority', remoteField: 'orderNumberStr' },
+      ].slice(0, 1),
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Mapped', requesterId: requester.id, customFields: { order_number: '4417' } })).body;
-    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/mapped-values`)).body.items).toEqual([expect.objectContaining({ remoteField: 'orderNumberStr', value: '4417' })]);
-    const e = (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 'Mapped', message: 'm' })).body;
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/mapped-values`)).body.items).toEqual([
+      expect.objectContaining({ remoteField: 'orderNumberStr', value: '4417' }),
+    ]);
+    const e = (
+      await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+        destination: 'kustomer',
+        queueId: demo.queues.vip.id,
+        channel: 'email',
+        priority: 2,
+        subject: 'Mapped',
+        message: 'm',
+      })
+    ).body;
     const linked = await t.waitFor(async () => {
       const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
       return x.state === 'linked' ? x : undefined;
     });
-    const custom = () => (emulator.control.conversations('acme').find((c) => c.id === linked.conversationId)!.attributes.custom ?? {}) as Record<string, unknown>;
+    const custom = () =>
+      (emulator.control.conversations('acme').find((c) => c.id === linked.conversationId)!.attributes.custom ?? {}) as Record<string, unknown>;
     await t.waitFor(async () => custom().orderNumberStr === '4417' || undefined);
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { customFields: { order_number: '9999' } });
     await t.waitFor(async () => custom().orderNumberStr === '9999' || undefined);
     // The timeline can name the field by its label, not by Kustomer's key.
-    const sent = await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).find((x) => x.type === 'sync.fields_sent'));
+    const sent = await t.waitFor(async () =>
+      ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).find((x) => x.type === 'sync.fields_sent'),
+    );
     expect(sent.data).toMatchObject({ fields: ['orderNumberStr'], labels: ['Order number'] });
     await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [] });
   });
@@ -147,8 +230,15 @@ describe('custom field mapping', () => {
 
 describe('webhook security', () => {
   const event = (createdAt = new Date().toISOString()) =>
-    JSON.stringify({ id: `evt-${Math.random()}`, name: 'kustomer.conversation.update', org: 'x', createdAt, data: { type: 'conversation', id: 'aaaaaaaaaaaaaaaaaaaaaaaa', attributes: { status: 'done', createdAt, updatedAt: createdAt } } });
-  const post = (url: string, body: string, headers: Record<string, string> = {}) => t.raw(new URL(url).pathname, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    JSON.stringify({
+      id: `evt-${Math.random()}`,
+      name: 'kustomer.conversation.update',
+      org: 'x',
+      createdAt,
+      data: { type: 'conversation', id: 'aaaaaaaaaaaaaaaaaaaaaaaa', attributes: { status: 'done', createdAt, updatedAt: createdAt } },
+    });
+  const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+    t.raw(new URL(url).pathname, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   it('refuses a forged signature, an unknown URL and a stale (replayed) event', async () => {
     expect((await post(webhookUrl, event(), { 'x-kustomer-webhook-signature': 'deadbeef' })).status).toBe(401);
@@ -176,12 +266,16 @@ describe('Bridgedesk → Kustomer', () => {
     await t.api(agent, 'PATCH', `/api/v1/requests/${request.id}`, { status: 'resolved' });
     await t.waitFor(async () => remoteStatus(conversationId) === 'done' || undefined);
     await emulator.control.webhooks.idle();
-    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    await t.waitFor(
+      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+    );
     expect(await statusOf(request.id)).toBe('resolved');
     await t.api(agent, 'PATCH', `/api/v1/requests/${request.id}`, { status: 'new' });
     await t.waitFor(async () => remoteStatus(conversationId) === 'open' || undefined);
     await emulator.control.webhooks.idle();
-    await t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+    await t.waitFor(
+      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+    );
     expect(await statusOf(request.id)).toBe('new');
     const types = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).map((e) => e.type);
     expect(types.filter((x) => x === 'sync.status_sent')).toHaveLength(2);
@@ -192,14 +286,22 @@ describe('Bridgedesk → Kustomer', () => {
     await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: true });
     const { request, conversationId } = await linkedRequest();
     await t.api(agent, 'POST', `/api/v1/requests/${request.id}/comments`, { body: 'We refunded the order' });
-    await t.waitFor(async () => emulator.control.notes('acme').some((n) => (n.relationships as any).conversation.data.id === conversationId && String(n.attributes.body).includes('We refunded the order')) || undefined);
+    await t.waitFor(
+      async () =>
+        emulator.control
+          .notes('acme')
+          .some((n) => (n.relationships as any).conversation.data.id === conversationId && String(n.attributes.body).includes('We refunded the order')) ||
+        undefined,
+    );
     const fresh = emulator.control.createApiKey({ org: 'acme', roles: demo.key.roles });
     await fetch(`${emulator.url}/v1/conversations/${conversationId}/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${fresh.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ channel: 'email', app: 'postmark', direction: 'in', preview: 'Thanks, received it' }),
     });
-    const msg = await t.waitFor(async () => ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).find((e) => e.type === 'sync.message_received'));
+    const msg = await t.waitFor(async () =>
+      ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).find((e) => e.type === 'sync.message_received'),
+    );
     expect(msg.data).toMatchObject({ origin: 'kustomer', body: 'Thanks, received it', direction: 'in', writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: false });
   });

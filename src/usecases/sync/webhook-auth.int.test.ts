@@ -45,16 +45,36 @@ afterEach(async () => {
   await settled();
 });
 
-const settled = () => t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+const settled = () =>
+  t.waitFor(
+    async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+  );
 const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status as string;
 const timeline = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string }[];
-const eventCount = async () => Number((await t.db.selectFrom('destination_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('destination_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const view = async () => (await t.api(admin, 'GET', '/api/v1/integrations/kustomer/sync')).body;
 const hookRecord = () => emulator.control.webhooks.list('acme')[0]!.attributes as { enabled: boolean; headers: { name: string; value: string }[] };
 
 async function linkedRequest() {
   const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Webhook auth', requesterId: requester.id })).body;
-  const e = (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 's', message: 'm' })).body;
+  const e = (
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.vip.id,
+      channel: 'email',
+      priority: 2,
+      subject: 's',
+      message: 'm',
+    })
+  ).body;
   const linked = await t.waitFor(async () => {
     const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
     return x.state === 'linked' ? x : undefined;
@@ -82,7 +102,11 @@ function update(conversationId: string) {
   });
 }
 const post = async (body: string, headers: Record<string, string> = {}) => {
-  const res = await t.raw(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-kustomer-webhook-event': 'kustomer.conversation.update', ...headers }, body });
+  const res = await t.raw(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-kustomer-webhook-event': 'kustomer.conversation.update', ...headers },
+    body,
+  });
   return { status: res.status, body: await res.json() };
 };
 
@@ -104,7 +128,13 @@ describe('webhook authenticity with Kustomer signing off', () => {
     const { requestId, conversationId } = await linkedRequest();
     const before = await eventCount();
     const { value } = (await view()).webhook.secretHeader;
-    const forged: Record<string, string>[] = [{}, { [SECRET_HEADER]: 'not-the-secret' }, { [SECRET_HEADER]: '' }, { [SECRET_HEADER]: value.slice(0, -1) }, { 'x-kustomer-webhook-signature': 'f'.repeat(64) }];
+    const forged: Record<string, string>[] = [
+      {},
+      { [SECRET_HEADER]: 'not-the-secret' },
+      { [SECRET_HEADER]: '' },
+      { [SECRET_HEADER]: value.slice(0, -1) },
+      { 'x-kustomer-webhook-signature': 'f'.repeat(64) },
+    ];
     for (const headers of forged) {
       const r = await post(update(conversationId), headers);
       expect(r.status, JSON.stringify(headers)).toBe(401);
@@ -178,7 +208,12 @@ describe('the recorded webhook envelope', () => {
     emulator.control.changeConversation({ org: 'acme', id: conversationId });
     await emulator.control.webhooks.idle();
     const [touch] = emulator.control.webhooks.deliveries().slice(seen);
-    const body = touch!.body as { partition: string; orgName?: string; changes: { attributes: Record<string, unknown> }; data: { attributes: { status: string } } };
+    const body = touch!.body as {
+      partition: string;
+      orgName?: string;
+      changes: { attributes: Record<string, unknown> };
+      data: { attributes: { status: string } };
+    };
     expect(body.partition).toBe(demo.org.id);
     expect(body.orgName).toBeUndefined();
     expect(Object.keys(body.changes.attributes).sort()).toEqual(['modifiedAt', 'rev', 'updatedAt']);

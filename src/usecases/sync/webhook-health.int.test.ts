@@ -43,17 +43,38 @@ afterEach(async () => {
   await settled();
 });
 
-const settled = () => t.waitFor(async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined);
+const settled = () =>
+  t.waitFor(
+    async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
+  );
 const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status as string;
 const until = (id: string, status: string) => t.waitFor(async () => ((await statusOf(id)) === status ? true : undefined));
-const received = async (id: string) => ((await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string; data: Record<string, unknown> }[]).filter((e) => e.type === 'sync.status_received');
-const hooks = () => emulator.control.webhooks.list('acme').map((h) => ({ id: h.id, ...(h.attributes as { enabled: boolean; isError: boolean; headers: { name: string; value: string }[] }) }));
+const received = async (id: string) =>
+  ((await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string; data: Record<string, unknown> }[]).filter(
+    (e) => e.type === 'sync.status_received',
+  );
+const hooks = () =>
+  emulator.control.webhooks
+    .list('acme')
+    .map((h) => ({ id: h.id, ...(h.attributes as { enabled: boolean; isError: boolean; headers: { name: string; value: string }[] }) }));
 const view = async () => (await t.api(admin, 'GET', '/api/v1/integrations/kustomer/sync')).body;
-const repairNotices = async () => ((await t.api(admin, 'GET', '/api/v1/notifications')).body.items as { kind: string; title: string; body: string }[]).filter((n) => n.kind === 'sync.webhook_repaired');
+const repairNotices = async () =>
+  ((await t.api(admin, 'GET', '/api/v1/notifications')).body.items as { kind: string; title: string; body: string }[]).filter(
+    (n) => n.kind === 'sync.webhook_repaired',
+  );
 
 async function linkedRequest() {
   const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Webhook health', requesterId: requester.id })).body;
-  const e = (await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 's', message: 'm' })).body;
+  const e = (
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.vip.id,
+      channel: 'email',
+      priority: 2,
+      subject: 's',
+      message: 'm',
+    })
+  ).body;
   const linked = await t.waitFor(async () => {
     const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
     return x.state === 'linked' ? x : undefined;
@@ -84,7 +105,9 @@ describe('a webhook Kustomer disabled', () => {
     expect(await statusOf(requestId)).toBe('new');
 
     expect(await checkWebhook(deps(), 'kustomer')).toBe('repaired');
-    expect(hooks()).toEqual([expect.objectContaining({ enabled: true, isError: false, headers: [expect.objectContaining({ name: 'X-Bridgedesk-Webhook-Secret' })] })]);
+    expect(hooks()).toEqual([
+      expect.objectContaining({ enabled: true, isError: false, headers: [expect.objectContaining({ name: 'X-Bridgedesk-Webhook-Secret' })] }),
+    ]);
     await until(requestId, 'resolved');
     await settled();
     expect((await received(requestId)).map((e) => e.data.remoteStatus)).toEqual(['closed']);
@@ -98,7 +121,12 @@ describe('a webhook Kustomer disabled', () => {
     expect(notice!.body).toMatch(/re-enabled it and read 1 change made meanwhile/);
 
     // Kustomer delivers again, and a second check finds nothing to do.
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'snoozed', snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' } });
+    emulator.control.changeConversation({
+      org: 'acme',
+      id: conversationId,
+      status: 'snoozed',
+      snooze: { time: '2030-01-01T00:00:00.000Z', status: 'scheduled' },
+    });
     await until(requestId, 'waiting');
     expect(await checkWebhook(deps(), 'kustomer')).toBe('ok');
     await settled();
@@ -144,7 +172,10 @@ describe('a webhook Kustomer disabled', () => {
     await outageUntilDisabled(conversationId);
     outage = false;
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
-    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 60 }) }).execute();
+    await t.db
+      .updateTable('destination_connections')
+      .set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 60 }) })
+      .execute();
     const fault = emulator.control.injectFault({ kind: '503', pathPrefix: '/v1/customers/search' });
     expect(await pollDestination(deps(), 'kustomer')).toBe(0);
     expect((await view()).lastError).toMatch(/^Polling failed: /);
@@ -155,7 +186,10 @@ describe('a webhook Kustomer disabled', () => {
     await until(requestId, 'resolved');
     await settled();
     expect(await received(requestId)).toHaveLength(1);
-    await t.db.updateTable('destination_connections').set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 0 }) }).execute();
+    await t.db
+      .updateTable('destination_connections')
+      .set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 0 }) })
+      .execute();
   });
 
   it('is created again when Kustomer refuses to update it (the key lacks the update role), and the connection stays connected', async () => {

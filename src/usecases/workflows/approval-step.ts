@@ -43,7 +43,13 @@ export async function askApprover(tx: Tx, deps: { now: () => Date; publicUrl: st
   if (a.due_at) await enqueueJob(tx, APPROVAL_TIMEOUT, { approvalId }, { jobKey: `approval:${approvalId}`, runAt: new Date(a.due_at) });
 }
 
-export async function openApprovalStep(tx: Tx, ctx: StepContext, snap: RequestSnapshot, deps: WorkflowRunDeps, render: (t: string) => string): Promise<StepOutcome> {
+export async function openApprovalStep(
+  tx: Tx,
+  ctx: StepContext,
+  snap: RequestSnapshot,
+  deps: WorkflowRunDeps,
+  render: (t: string) => string,
+): Promise<StepOutcome> {
   const step = ctx.step as ApprovalStep;
   let approverIds: string[];
   if (step.approver.type === 'manager') {
@@ -61,24 +67,60 @@ export async function openApprovalStep(tx: Tx, ctx: StepContext, snap: RequestSn
   const message = step.message ? render(step.message) : '';
   const rows = await tx
     .insertInto('approvals')
-    .values(approverIds.map((approverId, position) => ({ run_id: ctx.run.id, request_id: ctx.run.requestId, step_path: ctx.path, approver_id: approverId, state: 'queued' as const, position, message, due_at: dueAt })))
+    .values(
+      approverIds.map((approverId, position) => ({
+        run_id: ctx.run.id,
+        request_id: ctx.run.requestId,
+        step_path: ctx.path,
+        approver_id: approverId,
+        state: 'queued' as const,
+        position,
+        message,
+        due_at: dueAt,
+      })),
+    )
     .returning(['id', 'position'])
     .execute();
   for (const r of rows) if (!inSequence || r.position === 0) await askApprover(tx, deps, r.id);
   const names = approverIds.map((id) => active.find((u) => u.id === id)!.name);
-  await appendTimeline(tx, ctx.run.requestId, SYSTEM, [
-    { type: 'workflow.waiting_approval', visibility: 'internal', data: { workflowName: ctx.run.workflowName, runId: ctx.run.id, approvers: inSequence ? [names[0]] : names, mode: inSequence ? 'sequence' : 'any', dueAt: dueAt?.toISOString() ?? null } },
-  ], deps.now(), ctx.run.id);
+  await appendTimeline(
+    tx,
+    ctx.run.requestId,
+    SYSTEM,
+    [
+      {
+        type: 'workflow.waiting_approval',
+        visibility: 'internal',
+        data: {
+          workflowName: ctx.run.workflowName,
+          runId: ctx.run.id,
+          approvers: inSequence ? [names[0]] : names,
+          mode: inSequence ? 'sequence' : 'any',
+          dueAt: dueAt?.toISOString() ?? null,
+        },
+      },
+    ],
+    deps.now(),
+    ctx.run.id,
+  );
   return { kind: 'waiting', result: { approverIds } };
 }
 
 /** Reads the decisions so far: a rejection or (any one / the last in sequence) approval settles the step. */
-export async function approvalOutcome(tx: Tx, ctx: StepContext, snap: RequestSnapshot, deps: WorkflowRunDeps, _render: (t: string) => string): Promise<StepOutcome> {
+export async function approvalOutcome(
+  tx: Tx,
+  ctx: StepContext,
+  snap: RequestSnapshot,
+  deps: WorkflowRunDeps,
+  _render: (t: string) => string,
+): Promise<StepOutcome> {
   const step = ctx.step as ApprovalStep;
   const rows = await tx.selectFrom('approvals').select(['state', 'approver_id']).where('run_id', '=', ctx.run.id).where('step_path', '=', ctx.path).execute();
   const rejected = rows.some((r) => r.state === 'rejected');
   const inSequence = step.approver.type === 'group' && step.approver.mode === 'all_in_sequence';
-  const approved = inSequence ? rows.every((r) => r.state === 'approved' || r.state === 'expired') && rows.some((r) => r.state === 'approved') : rows.some((r) => r.state === 'approved');
+  const approved = inSequence
+    ? rows.every((r) => r.state === 'approved' || r.state === 'expired') && rows.some((r) => r.state === 'approved')
+    : rows.some((r) => r.state === 'approved');
   if (!rejected && !approved) return { kind: 'waiting', result: ctx.resuming ?? {} };
   // Settled: whoever else was still asked need not answer.
   await cancelOpenApprovals(tx, ctx.run.id, ctx.path);

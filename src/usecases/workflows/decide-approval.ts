@@ -32,7 +32,14 @@ async function context(tx: Tx, approvalId: string) {
 
 /** Asks the next approver of an "all in sequence" group, if there is one. */
 async function askNext(tx: Tx, deps: Deps, runId: string, path: string) {
-  const next = await tx.selectFrom('approvals').select('id').where('run_id', '=', runId).where('step_path', '=', path).where('state', '=', 'queued').orderBy('position').executeTakeFirst();
+  const next = await tx
+    .selectFrom('approvals')
+    .select('id')
+    .where('run_id', '=', runId)
+    .where('step_path', '=', path)
+    .where('state', '=', 'queued')
+    .orderBy('position')
+    .executeTakeFirst();
   if (next) await askApprover(tx, deps, next.id);
 }
 
@@ -46,9 +53,20 @@ export async function decideApproval(deps: Deps, actor: UserActor, approvalId: s
     const now = deps.now();
     const state = decision === 'approve' ? 'approved' : 'rejected';
     await moveApproval(tx, approvalId, decision, { decided_at: now, comment });
-    await appendTimeline(tx, a.request_id, actor, [
-      { type: 'workflow.approval_decided', visibility: 'internal', data: { workflowName: run.name, runId: run.id, approvalId, decision: state, by: actor.name, comment } },
-    ], now, run.id);
+    await appendTimeline(
+      tx,
+      a.request_id,
+      actor,
+      [
+        {
+          type: 'workflow.approval_decided',
+          visibility: 'internal',
+          data: { workflowName: run.name, runId: run.id, approvalId, decision: state, by: actor.name, comment },
+        },
+      ],
+      now,
+      run.id,
+    );
     if (state === 'approved') await askNext(tx, deps, run.id, a.step_path);
     await enqueueRun(tx, run.id);
   });
@@ -81,7 +99,12 @@ export async function expireApproval(deps: Deps, approvalId: string) {
     let onTimeout = step?.type === 'approval' ? step.onTimeout : 'reject';
     let fallbackTo: { id: string; name: string } | null = null;
     if (onTimeout === 'escalate_to_manager') {
-      const approver = await tx.selectFrom('users as u').leftJoin('users as m', 'm.id', 'u.manager_id').select(['m.id', 'm.name', 'm.active']).where('u.id', '=', a.approver_id).executeTakeFirst();
+      const approver = await tx
+        .selectFrom('users as u')
+        .leftJoin('users as m', 'm.id', 'u.manager_id')
+        .select(['m.id', 'm.name', 'm.active'])
+        .where('u.id', '=', a.approver_id)
+        .executeTakeFirst();
       if (approver?.id && approver.active) fallbackTo = { id: approver.id, name: approver.name! };
       else onTimeout = 'reject';
     }
@@ -91,7 +114,16 @@ export async function expireApproval(deps: Deps, approvalId: string) {
       const hours = step?.type === 'approval' && step.dueInHours ? step.dueInHours : 24;
       const row = await tx
         .insertInto('approvals')
-        .values({ run_id: a.run_id, request_id: a.request_id, step_path: a.step_path, approver_id: fallbackTo.id, state: 'queued', position: a.position, message: a.message, due_at: new Date(now.getTime() + hours * 3_600_000) })
+        .values({
+          run_id: a.run_id,
+          request_id: a.request_id,
+          step_path: a.step_path,
+          approver_id: fallbackTo.id,
+          state: 'queued',
+          position: a.position,
+          message: a.message,
+          due_at: new Date(now.getTime() + hours * 3_600_000),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await askApprover(tx, deps, row.id);
@@ -99,9 +131,26 @@ export async function expireApproval(deps: Deps, approvalId: string) {
       await moveApproval(tx, approvalId, onTimeout === 'approve' ? 'approve' : 'reject', { decided_at: now, comment: note });
       if (onTimeout === 'approve') await askNext(tx, deps, run.id, a.step_path);
     }
-    await appendTimeline(tx, a.request_id, SYSTEM, [
-      { type: 'workflow.approval_expired', visibility: 'internal', data: { workflowName: run.name, runId: run.id, approvalId, outcome: fallbackTo ? 'escalated' : onTimeout === 'approve' ? 'approved' : 'rejected', fallbackTo: fallbackTo?.name ?? null } },
-    ], now, run.id);
+    await appendTimeline(
+      tx,
+      a.request_id,
+      SYSTEM,
+      [
+        {
+          type: 'workflow.approval_expired',
+          visibility: 'internal',
+          data: {
+            workflowName: run.name,
+            runId: run.id,
+            approvalId,
+            outcome: fallbackTo ? 'escalated' : onTimeout === 'approve' ? 'approved' : 'rejected',
+            fallbackTo: fallbackTo?.name ?? null,
+          },
+        },
+      ],
+      now,
+      run.id,
+    );
     await enqueueRun(tx, run.id);
   });
 }

@@ -25,7 +25,11 @@ function describe(step: Step): string {
     case 'notify':
       return `Notify ${step.to === 'email' ? step.email : step.to}`;
     case 'approval':
-      return step.approver.type === 'manager' ? "Approval by the requester's manager" : step.approver.type === 'user' ? 'Approval by a named person' : `Approval by a group (${step.approver.mode === 'any' ? 'any one' : 'all in sequence'})`;
+      return step.approver.type === 'manager'
+        ? "Approval by the requester's manager"
+        : step.approver.type === 'user'
+          ? 'Approval by a named person'
+          : `Approval by a group (${step.approver.mode === 'any' ? 'any one' : 'all in sequence'})`;
     case 'branch':
       return 'Branch';
     case 'wait':
@@ -59,19 +63,37 @@ function approvalNote(step: Extract<Step, { type: 'approval' }>, snap: RequestSn
   const ids = approverIds(step, snap);
   if (ids.some((id) => !people.get(id)?.active)) return 'An approver no longer exists or is deactivated: this step would fail';
   const names = ids.map((id) => people.get(id)!.name);
-  const who = step.approver.type === 'group' && step.approver.mode === 'all_in_sequence' ? `${names.join(', then ')}, in turn` : names.length > 1 ? `any one of ${names.join(', ')}` : names[0];
+  const who =
+    step.approver.type === 'group' && step.approver.mode === 'all_in_sequence'
+      ? `${names.join(', then ')}, in turn`
+      : names.length > 1
+        ? `any one of ${names.join(', ')}`
+        : names[0];
   return `Asks ${who}; the run waits here for the decision${step.dueInHours ? ` (due in ${step.dueInHours} h)` : ''}`;
 }
 
 function renderedMessage(step: Step, snap: RequestSnapshot, render: (t: string) => string, people: People, assigneeName: string | null): DryStep['message'] {
   switch (step.type) {
     case 'approval': {
-      const to = approverIds(step, snap).map((id) => people.get(id)?.name).filter(Boolean).join(', ') || null;
+      const to =
+        approverIds(step, snap)
+          .map((id) => people.get(id)?.name)
+          .filter(Boolean)
+          .join(', ') || null;
       // as askApprover words it
-      return { to, subject: `Approval needed: ${snap.key} ${snap.values['request.title']}`, body: step.message ? render(step.message) : 'A workflow is waiting for your approval.' };
+      return {
+        to,
+        subject: `Approval needed: ${snap.key} ${snap.values['request.title']}`,
+        body: step.message ? render(step.message) : 'A workflow is waiting for your approval.',
+      };
     }
     case 'notify': {
-      const to = step.to === 'email' ? (step.email ?? null) : step.to === 'requester' ? `${snap.requesterName} <${snap.requesterEmail}>` : (assigneeName ?? 'the assignee (none yet: nobody would be told)');
+      const to =
+        step.to === 'email'
+          ? (step.email ?? null)
+          : step.to === 'requester'
+            ? `${snap.requesterName} <${snap.requesterEmail}>`
+            : (assigneeName ?? 'the assignee (none yet: nobody would be told)');
       return { to, subject: render(step.subject), body: render(step.body) };
     }
     case 'create_conversation':
@@ -83,14 +105,30 @@ function renderedMessage(step: Step, snap: RequestSnapshot, render: (t: string) 
   }
 }
 
-function walk(steps: Step[], prefix: string, snap: RequestSnapshot, reached: boolean, out: DryStep[], ctx: { people: People; render: (t: string) => string; assigneeName: string | null }) {
+function walk(
+  steps: Step[],
+  prefix: string,
+  snap: RequestSnapshot,
+  reached: boolean,
+  out: DryStep[],
+  ctx: { people: People; render: (t: string) => string; assigneeName: string | null },
+) {
   steps.forEach((step, i) => {
     const path = `${prefix}${i}`;
     let note: string | null = null;
     if (step.type === 'approval') note = approvalNote(step, snap, ctx.people);
     if (step.type === 'create_conversation') note = 'The run waits here until the conversation is created and linked';
     const approvers = step.type === 'approval' ? approverIds(step, snap).map((id) => ctx.people.get(id)?.name ?? 'an unknown person') : null;
-    out.push({ path, type: step.type, name: step.name ?? null, summary: describe(step), wouldRun: reached, note, approvers, message: renderedMessage(step, snap, ctx.render, ctx.people, ctx.assigneeName) });
+    out.push({
+      path,
+      type: step.type,
+      name: step.name ?? null,
+      summary: describe(step),
+      wouldRun: reached,
+      note,
+      approvers,
+      message: renderedMessage(step, snap, ctx.render, ctx.people, ctx.assigneeName),
+    });
     if (step.type === 'branch') {
       const dependsOnRun = step.condition.rules.some((r) => r.subject === 'run');
       const taken = dependsOnRun ? null : conditionsHold({ ...snap.subject, run: {} }, step.condition);
@@ -128,7 +166,13 @@ export async function dryRun(db: Db, publicUrl: string, workflowId: string, requ
     }
   };
   collect(def.steps);
-  const rows = ids.size ? await db.selectFrom('users').select(['id', 'name', 'email', 'active']).where('id', 'in', [...ids]).execute() : [];
+  const rows = ids.size
+    ? await db
+        .selectFrom('users')
+        .select(['id', 'name', 'email', 'active'])
+        .where('id', 'in', [...ids])
+        .execute()
+    : [];
   const people: People = new Map(rows.map((u) => [u.id, { name: u.name, email: u.email, active: u.active }]));
   const render = (t: string) => renderTemplate(t, snap.values);
   walk(def.steps, '', snap, triggerMatches, steps, { people, render, assigneeName: snap.assigneeId ? (people.get(snap.assigneeId)?.name ?? null) : null });

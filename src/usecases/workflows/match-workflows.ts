@@ -59,13 +59,28 @@ export async function matchWorkflows(deps: { db: Db; publicUrl: string }, entryI
         }
         const run = await tx
           .insertInto('workflow_runs')
-          .values({ workflow_id: w.id, version_id: w.version_id, request_id: entry.request_id, trigger_entry_id: entry.id, state: 'running', chain, context: JSON.stringify({}) })
+          .values({
+            workflow_id: w.id,
+            version_id: w.version_id,
+            request_id: entry.request_id,
+            trigger_entry_id: entry.id,
+            state: 'running',
+            chain,
+            context: JSON.stringify({}),
+          })
           .onConflict((oc) => oc.columns(['workflow_id', 'trigger_entry_id']).doNothing())
           .returning('id')
           .executeTakeFirst();
         if (!run) return;
         started += 1;
-        await appendTimeline(tx, entry.request_id, SYSTEM, [{ type: 'workflow.started', visibility: 'internal', data: { workflowId: w.id, workflowName: w.name, runId: run.id } }], undefined, run.id);
+        await appendTimeline(
+          tx,
+          entry.request_id,
+          SYSTEM,
+          [{ type: 'workflow.started', visibility: 'internal', data: { workflowId: w.id, workflowName: w.name, runId: run.id } }],
+          undefined,
+          run.id,
+        );
         await enqueueRun(tx, run.id);
       });
     }

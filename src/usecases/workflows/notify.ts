@@ -19,12 +19,21 @@ export interface Notice {
 
 export async function notify(tx: Tx, smtpConfigured: boolean, n: Notice): Promise<void> {
   if (n.userId) {
-    await tx.insertInto('notifications').values({ user_id: n.userId, request_id: n.requestId, kind: n.kind, title: n.title, body: n.body, link: n.link }).execute();
+    await tx
+      .insertInto('notifications')
+      .values({ user_id: n.userId, request_id: n.requestId, kind: n.kind, title: n.title, body: n.body, link: n.link })
+      .execute();
   }
   if (n.email) {
     const row = await tx
       .insertInto('email_outbox')
-      .values({ to_address: n.email, subject: n.title, body: n.link ? `${n.body}\n\n${n.link}` : n.body, state: smtpConfigured ? 'pending' : 'not_configured', request_id: n.requestId })
+      .values({
+        to_address: n.email,
+        subject: n.title,
+        body: n.link ? `${n.body}\n\n${n.link}` : n.body,
+        state: smtpConfigured ? 'pending' : 'not_configured',
+        request_id: n.requestId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     if (smtpConfigured) await enqueueJob(tx, SEND_EMAIL, { outboxId: row.id }, { jobKey: `email:${row.id}`, maxAttempts: 10 });

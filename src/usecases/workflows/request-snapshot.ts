@@ -24,8 +24,25 @@ export async function loadSnapshot(q: Queryable, requestId: string, publicUrl: s
     .innerJoin('users as u', 'u.id', 'r.requester_id')
     .leftJoin('services as s', 's.id', 'r.service_id')
     .select([
-      'r.id', 'r.number', 'r.title', 'r.description', 'r.status', 'r.priority', 'r.tags', 'r.custom_fields', 'r.service_id', 'r.inbox_id', 'r.assignee_id', 'r.channel', 'r.requester_id',
-      'u.name as requester_name', 'u.email as requester_email', 'u.department', 'u.title as requester_title', 'u.location', 'u.manager_id',
+      'r.id',
+      'r.number',
+      'r.title',
+      'r.description',
+      'r.status',
+      'r.priority',
+      'r.tags',
+      'r.custom_fields',
+      'r.service_id',
+      'r.inbox_id',
+      'r.assignee_id',
+      'r.channel',
+      'r.requester_id',
+      'u.name as requester_name',
+      'u.email as requester_email',
+      'u.department',
+      'u.title as requester_title',
+      'u.location',
+      'u.manager_id',
       's.name as service_name',
     ])
     .where('r.id', '=', requestId)
@@ -57,7 +74,17 @@ export async function loadSnapshot(q: Queryable, requestId: string, publicUrl: s
     priority: r.priority,
     tags: r.tags,
     subject: {
-      request: { service: r.service_id, serviceName: r.service_name, tags: r.tags, priority: r.priority, status: r.status, inbox: r.inbox_id, assignee: r.assignee_id, channel: r.channel, fields },
+      request: {
+        service: r.service_id,
+        serviceName: r.service_name,
+        tags: r.tags,
+        priority: r.priority,
+        status: r.status,
+        inbox: r.inbox_id,
+        assignee: r.assignee_id,
+        channel: r.channel,
+        fields,
+      },
       requester: { department: r.department, title: r.requester_title, location: r.location, manager: r.manager_id },
     },
     values,

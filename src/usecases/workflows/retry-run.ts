@@ -12,7 +12,14 @@ export async function retryRun(db: Db, actor: UserActor, runId: string, now: Dat
     const run = await tx.selectFrom('workflow_runs').selectAll().where('id', '=', runId).forUpdate().executeTakeFirst();
     if (!run) throw notFound('Workflow run');
     await moveRun(tx, runId, 'retry', { error: null, failed_step: null, updated_at: now });
-    await appendTimeline(tx, run.request_id, actor, [{ type: 'workflow.retry_requested', visibility: 'internal', data: { runId, step: run.failed_step } }], now, runId);
+    await appendTimeline(
+      tx,
+      run.request_id,
+      actor,
+      [{ type: 'workflow.retry_requested', visibility: 'internal', data: { runId, step: run.failed_step } }],
+      now,
+      runId,
+    );
     await enqueueRun(tx, runId);
   });
 }

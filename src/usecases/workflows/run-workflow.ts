@@ -61,10 +61,22 @@ async function advance(deps: WorkflowRunDeps, tx: Tx, runId: string): Promise<'c
   const next = nextStep(def.steps, '', done);
   const now = deps.now();
   const log = (type: string, data: Record<string, unknown>) =>
-    appendTimeline(tx, run.request_id, SYSTEM, [{ type, visibility: 'internal', data: { workflowId: run.workflow_id, workflowName: wf.name, runId, ...data } }], now, runId);
+    appendTimeline(
+      tx,
+      run.request_id,
+      SYSTEM,
+      [{ type, visibility: 'internal', data: { workflowId: run.workflow_id, workflowName: wf.name, runId, ...data } }],
+      now,
+      runId,
+    );
   const finish = (event: 'succeed' | 'fail' | 'cancel', extra: { error?: string; failedStep?: string } = {}) =>
     // A failed run is not finished: it can be retried from the failed step.
-    moveRun(tx, runId, event, { updated_at: now, finished_at: event === 'fail' ? null : now, error: extra.error ?? null, failed_step: extra.failedStep ?? null });
+    moveRun(tx, runId, event, {
+      updated_at: now,
+      finished_at: event === 'fail' ? null : now,
+      error: extra.error ?? null,
+      failed_step: extra.failedStep ?? null,
+    });
 
   if (!next) {
     await finish('succeed');
@@ -89,17 +101,35 @@ async function advance(deps: WorkflowRunDeps, tx: Tx, runId: string): Promise<'c
   const saveStep = (state: StepState, result: Record<string, unknown>, error: string | null = null) =>
     tx
       .insertInto('workflow_run_steps')
-      .values({ run_id: runId, path: next.path, type: next.step.type, state, result: JSON.stringify({ name: next.step.name ?? null, ...result }), error, started_at: now, finished_at: state === 'waiting' ? null : now })
-      .onConflict((oc) => oc.columns(['run_id', 'path']).doUpdateSet({ state, result: JSON.stringify({ name: next.step.name ?? null, ...result }), error, finished_at: state === 'waiting' ? null : now }))
+      .values({
+        run_id: runId,
+        path: next.path,
+        type: next.step.type,
+        state,
+        result: JSON.stringify({ name: next.step.name ?? null, ...result }),
+        error,
+        started_at: now,
+        finished_at: state === 'waiting' ? null : now,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'path'])
+          .doUpdateSet({ state, result: JSON.stringify({ name: next.step.name ?? null, ...result }), error, finished_at: state === 'waiting' ? null : now }),
+      )
       .execute();
 
   switch (outcome.kind) {
     case 'done':
       await saveStep('succeeded', outcome.result ?? {});
       if (outcome.context) {
-        await tx.updateTable('workflow_runs').set({ context: JSON.stringify({ ...run.context, ...outcome.context }) }).where('id', '=', runId).execute();
+        await tx
+          .updateTable('workflow_runs')
+          .set({ context: JSON.stringify({ ...run.context, ...outcome.context }) })
+          .where('id', '=', runId)
+          .execute();
       }
-      if (outcome.summary) await log('workflow.step_done', { step: { path: next.path, type: next.step.type, name: next.step.name ?? null }, summary: outcome.summary });
+      if (outcome.summary)
+        await log('workflow.step_done', { step: { path: next.path, type: next.step.type, name: next.step.name ?? null }, summary: outcome.summary });
       if (run.state !== 'running') await moveRun(tx, runId, 'resume', { updated_at: now });
       if (outcome.stopRun) {
         await finish('cancel');

@@ -23,7 +23,12 @@ async function checkDefinition(tx: Tx, def: WorkflowDefinition) {
     });
   walk(def.steps, '');
   if (userIds.size) {
-    const found = await tx.selectFrom('users').select('id').where('id', 'in', [...userIds]).where('active', '=', true).execute();
+    const found = await tx
+      .selectFrom('users')
+      .select('id')
+      .where('id', 'in', [...userIds])
+      .where('active', '=', true)
+      .execute();
     if (found.length !== userIds.size) problems.approvers = 'An approver does not exist or is deactivated';
   }
   if (Object.keys(problems).length) throw unprocessable('The workflow has steps that cannot run', { fields: problems });
@@ -31,7 +36,11 @@ async function checkDefinition(tx: Tx, def: WorkflowDefinition) {
 
 async function addVersion(tx: Tx, workflowId: string, definition: WorkflowDefinition, actor: UserActor) {
   await checkDefinition(tx, definition);
-  const last = await tx.selectFrom('workflow_versions').select((eb) => eb.fn.max('version').as('v')).where('workflow_id', '=', workflowId).executeTakeFirst();
+  const last = await tx
+    .selectFrom('workflow_versions')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('workflow_id', '=', workflowId)
+    .executeTakeFirst();
   const version = await tx
     .insertInto('workflow_versions')
     .values({ workflow_id: workflowId, version: Number(last?.v ?? 0) + 1, definition: JSON.stringify(definition), created_by_id: actor.userId })
@@ -40,7 +49,11 @@ async function addVersion(tx: Tx, workflowId: string, definition: WorkflowDefini
   await tx.updateTable('workflows').set({ current_version_id: version.id, updated_at: new Date() }).where('id', '=', workflowId).execute();
 }
 
-export async function createWorkflow(db: Db, actor: UserActor, input: { name: string; description?: string; enabled?: boolean; definition: WorkflowDefinition }): Promise<string> {
+export async function createWorkflow(
+  db: Db,
+  actor: UserActor,
+  input: { name: string; description?: string; enabled?: boolean; definition: WorkflowDefinition },
+): Promise<string> {
   return withTransaction(db, async (tx) => {
     const row = await tx
       .insertInto('workflows')
@@ -56,7 +69,11 @@ export async function updateWorkflow(db: Db, actor: UserActor, id: string, input
   await withTransaction(db, async (tx) => {
     const wf = await tx.selectFrom('workflows').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
     if (!wf) throw notFound('Workflow');
-    await tx.updateTable('workflows').set({ name: input.name, description: input.description ?? '' }).where('id', '=', id).execute();
+    await tx
+      .updateTable('workflows')
+      .set({ name: input.name, description: input.description ?? '' })
+      .where('id', '=', id)
+      .execute();
     await addVersion(tx, id, input.definition, actor);
   });
 }

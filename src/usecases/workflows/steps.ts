@@ -62,7 +62,10 @@ export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContex
       return { kind: 'done', summary: `${step.type === 'add_tag' ? 'added' : 'removed'} tag ${step.tag}` };
     }
     case 'assign': {
-      await change({ ...(step.assigneeId !== undefined ? { assigneeId: step.assigneeId } : {}), ...(step.inboxId !== undefined ? { inboxId: step.inboxId } : {}) });
+      await change({
+        ...(step.assigneeId !== undefined ? { assigneeId: step.assigneeId } : {}),
+        ...(step.inboxId !== undefined ? { inboxId: step.inboxId } : {}),
+      });
       return { kind: 'done', summary: 'assigned the request' };
     }
     case 'add_comment':
@@ -87,7 +90,13 @@ export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContex
   }
 }
 
-async function notifyStep(deps: WorkflowRunDeps, tx: Tx, snap: RequestSnapshot, step: Extract<Step, { type: 'notify' }>, render: (t: string) => string): Promise<StepOutcome> {
+async function notifyStep(
+  deps: WorkflowRunDeps,
+  tx: Tx,
+  snap: RequestSnapshot,
+  step: Extract<Step, { type: 'notify' }>,
+  render: (t: string) => string,
+): Promise<StepOutcome> {
   let userId: string | null = null;
   let email: string | null;
   if (step.to === 'requester') {
@@ -101,12 +110,27 @@ async function notifyStep(deps: WorkflowRunDeps, tx: Tx, snap: RequestSnapshot, 
   } else {
     email = step.email ?? null;
   }
-  await notify(tx, deps.smtpConfigured, { userId, email, requestId: snap.id, kind: 'workflow', title: render(step.subject), body: render(step.body), link: snap.values['request.link']! });
+  await notify(tx, deps.smtpConfigured, {
+    userId,
+    email,
+    requestId: snap.id,
+    kind: 'workflow',
+    title: render(step.subject),
+    body: render(step.body),
+    link: snap.values['request.link']!,
+  });
   return { kind: 'done', summary: `notified ${step.to === 'email' ? email : step.to}` };
 }
 
 /** Hands the conversation to the escalation delivery (exactly one conversation, whatever fails) and waits for it. */
-async function conversationStep(tx: Tx, ctx: StepContext, snap: RequestSnapshot, step: Extract<Step, { type: 'create_conversation' }>, render: (t: string) => string, now: Date): Promise<StepOutcome> {
+async function conversationStep(
+  tx: Tx,
+  ctx: StepContext,
+  snap: RequestSnapshot,
+  step: Extract<Step, { type: 'create_conversation' }>,
+  render: (t: string) => string,
+  now: Date,
+): Promise<StepOutcome> {
   if (!ctx.resuming) {
     // "from the request": through the admin's priority map of the destination (Settings → Kustomer)
     const priority = step.priority === 'from_request' ? destinationPriority(await connectionPriorityMap(tx, step.destination), snap.priority) : step.priority;
@@ -115,7 +139,16 @@ async function conversationStep(tx: Tx, ctx: StepContext, snap: RequestSnapshot,
         tx,
         SYSTEM,
         ctx.run.requestId,
-        { destination: step.destination, queueId: step.queueId, teamId: step.teamId, channel: step.channel, priority, subject: render(step.subject).slice(0, 256), message: render(step.message), confirm: true },
+        {
+          destination: step.destination,
+          queueId: step.queueId,
+          teamId: step.teamId,
+          channel: step.channel,
+          priority,
+          subject: render(step.subject).slice(0, 256),
+          message: render(step.message),
+          confirm: true,
+        },
         now,
         ctx.run.id,
       );
@@ -125,12 +158,16 @@ async function conversationStep(tx: Tx, ctx: StepContext, snap: RequestSnapshot,
       throw err;
     }
   }
-  const esc = await tx.selectFrom('escalations').select(['state', 'remote_id', 'remote_url', 'last_error', 'next_attempt_at']).where('id', '=', String(ctx.resuming.escalationId)).executeTakeFirstOrThrow();
+  const esc = await tx
+    .selectFrom('escalations')
+    .select(['state', 'remote_id', 'remote_url', 'last_error', 'next_attempt_at'])
+    .where('id', '=', String(ctx.resuming.escalationId))
+    .executeTakeFirstOrThrow();
   const result = { escalationId: ctx.resuming.escalationId, conversationId: esc.remote_id, url: esc.remote_url };
   if (esc.state === 'linked') return { kind: 'done', result, summary: `created ${PROVIDERS[step.destination].displayName} conversation ${esc.remote_id}` };
   // The conversation exists but its back-link could not be posted: the step's purpose is met; agents can re-link.
-  if (esc.state === 'link_failed' && !esc.next_attempt_at) return { kind: 'done', result, summary: `created conversation ${esc.remote_id} (back-link failed: ${esc.last_error})` };
+  if (esc.state === 'link_failed' && !esc.next_attempt_at)
+    return { kind: 'done', result, summary: `created conversation ${esc.remote_id} (back-link failed: ${esc.last_error})` };
   if (esc.state === 'failed') return { kind: 'failed', error: `The conversation could not be created: ${esc.last_error}` };
   return { kind: 'waiting', result: ctx.resuming };
 }
-

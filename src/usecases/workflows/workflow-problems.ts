@@ -42,9 +42,19 @@ export function targetProblems(steps: Step[], targets: Map<ProviderId, Target[] 
     const t = known.find((x) => x.kind === kind && x.remoteId === id);
     const name = PROVIDERS[step.destination as ProviderId].displayName;
     if (!t || !t.available) {
-      out.push({ path, kind: 'target_missing', target: { kind, id, name: t?.name ?? null }, message: `The ${kind} ${t ? `“${t.name}”` : id} no longer exists in ${name}` });
+      out.push({
+        path,
+        kind: 'target_missing',
+        target: { kind, id, name: t?.name ?? null },
+        message: `The ${kind} ${t ? `“${t.name}”` : id} no longer exists in ${name}`,
+      });
     } else if (!t.enabled) {
-      out.push({ path, kind: 'target_disabled', target: { kind, id, name: t.name }, message: `The ${kind} “${t.name}” is not enabled for escalation (Settings → Kustomer)` });
+      out.push({
+        path,
+        kind: 'target_disabled',
+        target: { kind, id, name: t.name },
+        message: `The ${kind} “${t.name}” is not enabled for escalation (Settings → Kustomer)`,
+      });
     }
   });
   return out;

@@ -25,7 +25,9 @@ const service = await t.db.insertInto('services').values({ name: 'Customer escal
 
 beforeAll(async () => {
   await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [demo.queues.tier2Support.id, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })) });
+  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', {
+    queues: [demo.queues.tier2Support.id, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })),
+  });
   await t.startWorker({ concurrency: 10 });
 });
 
@@ -64,7 +66,11 @@ describe('the shipped examples', () => {
     await createWorkflow('Customer escalation', examples[0]!.definition);
     const r = await file(riley, { serviceId: service.id });
     const [run] = await runState(r.id, ['succeeded']);
-    expect(run.steps.map((s: any) => [s.type, s.state])).toEqual([['set_priority', 'succeeded'], ['create_conversation', 'succeeded'], ['notify', 'succeeded']]);
+    expect(run.steps.map((s: any) => [s.type, s.state])).toEqual([
+      ['set_priority', 'succeeded'],
+      ['create_conversation', 'succeeded'],
+      ['notify', 'succeeded'],
+    ]);
     const conv = emulator.control.conversations('acme').find((c) => c.id === run.steps[1].result.conversationId)!;
     expect((conv.relationships as any).queue.data.id).toBe(demo.queues.tier2Support.id);
     // The default priority map sends high as Kustomer's 4 (3 is Kustomer's normal).
@@ -112,7 +118,14 @@ describe('the shipped examples', () => {
     const r = await file(riley);
     const before = emulator.control.conversations('acme').length;
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { tags: ['vip-customer'] });
-    const [approval] = await t.waitFor(async () => (await pendingFor(morgan)).filter((a) => a.request.id === r.id).slice(0, 1).filter(Boolean).length ? (await pendingFor(morgan)).filter((a) => a.request.id === r.id) : undefined);
+    const [approval] = await t.waitFor(async () =>
+      (await pendingFor(morgan))
+        .filter((a) => a.request.id === r.id)
+        .slice(0, 1)
+        .filter(Boolean).length
+        ? (await pendingFor(morgan)).filter((a) => a.request.id === r.id)
+        : undefined,
+    );
     await t.api(morgan, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'reject', comment: 'Not VIP' });
     const [run] = await runState(r.id, ['cancelled']);
     expect(run.steps.map((s: any) => s.type)).toEqual(['approval']);
@@ -120,7 +133,7 @@ describe('the shipped examples', () => {
     expect((await t.api(riley, 'GET', '/api/v1/notifications')).body.items[0].title).toBe(`${r.key} was not approved`);
   });
 
-  it('Specialist handoff, timeout path: past the due time it goes to the manager\'s manager, whose rejection ends it', async () => {
+  it("Specialist handoff, timeout path: past the due time it goes to the manager's manager, whose rejection ends it", async () => {
     const def = structuredClone(examples[1]!.definition) as any;
     def.steps[0].dueInHours = 0.0003;
     await createWorkflow('Quick handoff', def);
@@ -150,7 +163,13 @@ describe('running once, in order, and safely', () => {
 
   it('stops a workflow loop with a clear message on the timeline', async () => {
     await createWorkflow('Ping', { trigger: { event: 'request.priority_changed' }, steps: [{ type: 'add_tag', tag: 'ping' }] });
-    await createWorkflow('Pong', { trigger: { event: 'request.tag_added', tag: 'ping' }, steps: [{ type: 'set_priority', priority: 'urgent' }, { type: 'remove_tag', tag: 'ping' }] });
+    await createWorkflow('Pong', {
+      trigger: { event: 'request.tag_added', tag: 'ping' },
+      steps: [
+        { type: 'set_priority', priority: 'urgent' },
+        { type: 'remove_tag', tag: 'ping' },
+      ],
+    });
     const r = await file(riley);
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { priority: 'low' });
     const loop = await t.waitFor(async () => (await timeline(r.id)).find((e) => e.type === 'workflow.loop_prevented'));
@@ -161,7 +180,13 @@ describe('running once, in order, and safely', () => {
 
   it('retries a failed run from the failed step without repeating the steps before it', async () => {
     const inbox = await t.db.insertInto('inboxes').values({ name: 'Temporary' }).returning('id').executeTakeFirstOrThrow();
-    await createWorkflow('Fragile', { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_comment', body: 'Step one ran', visibility: 'internal' }, { type: 'approval', approver: { type: 'manager' } }] });
+    await createWorkflow('Fragile', {
+      trigger: { event: 'request.submitted' },
+      steps: [
+        { type: 'add_comment', body: 'Step one ran', visibility: 'internal' },
+        { type: 'approval', approver: { type: 'manager' } },
+      ],
+    });
     const r = await file(orphan);
     const [failed] = await runState(r.id, ['failed']);
     expect(failed).toMatchObject({ failedStep: '1', error: 'No Manager has no manager to approve' });
@@ -174,13 +199,22 @@ describe('running once, in order, and safely', () => {
   });
 
   it('keeps the version a run started with when the workflow is edited meanwhile', async () => {
-    const wf = await createWorkflow('Versioned', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'user', userId: dana.id } }, { type: 'add_tag', tag: 'version-one' }] });
+    const wf = await createWorkflow('Versioned', {
+      trigger: { event: 'request.submitted' },
+      steps: [
+        { type: 'approval', approver: { type: 'user', userId: dana.id } },
+        { type: 'add_tag', tag: 'version-one' },
+      ],
+    });
     const r = await file(riley);
     const [approval] = await t.waitFor(async () => {
       const p = (await pendingFor(dana)).filter((a) => a.request.id === r.id);
       return p.length ? p : undefined;
     });
-    const edited = await t.api(admin, 'PUT', `/api/v1/workflows/${wf.id}`, { name: 'Versioned', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'version-two' }] } });
+    const edited = await t.api(admin, 'PUT', `/api/v1/workflows/${wf.id}`, {
+      name: 'Versioned',
+      definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'version-two' }] },
+    });
     expect(edited.body.version).toBe(2);
     await t.api(dana, 'POST', `/api/v1/approvals/${approval.id}/decision`, { decision: 'approve' });
     await runState(r.id, ['succeeded']);
@@ -191,11 +225,20 @@ describe('running once, in order, and safely', () => {
 describe('steps and triggers', () => {
   it('runs status, tags, assignment, comments, email notification, branches and waits', async () => {
     await createWorkflow('Everything', {
-      trigger: { event: 'request.status_changed', to: 'in_progress', conditions: { match: 'all', rules: [{ subject: 'requester', field: 'department', op: 'equals', value: 'sales' }] } },
+      trigger: {
+        event: 'request.status_changed',
+        to: 'in_progress',
+        conditions: { match: 'all', rules: [{ subject: 'requester', field: 'department', op: 'equals', value: 'sales' }] },
+      },
       steps: [
         { type: 'assign', assigneeId: agent.id },
         { type: 'add_tag', tag: 'sales' },
-        { type: 'branch', condition: { match: 'any', rules: [{ subject: 'request', field: 'priority', op: 'at_least', value: 'high' }] }, then: [{ type: 'add_tag', tag: 'hot' }], else: [{ type: 'add_tag', tag: 'cold' }] },
+        {
+          type: 'branch',
+          condition: { match: 'any', rules: [{ subject: 'request', field: 'priority', op: 'at_least', value: 'high' }] },
+          then: [{ type: 'add_tag', tag: 'hot' }],
+          else: [{ type: 'add_tag', tag: 'cold' }],
+        },
         { type: 'wait', minutes: 0.01 },
         { type: 'add_comment', body: 'Hello {{requester.name}} about {{request.key}}', visibility: 'public' },
         { type: 'notify', to: 'email', email: 'ops@corp.example', subject: 'New {{request.key}}', body: '{{request.title}}' },
@@ -217,12 +260,19 @@ describe('steps and triggers', () => {
     await t.db.insertInto('custom_fields').values({ key: 'order_total', label: 'Order total', type: 'number' }).execute();
     await createWorkflow('Requester replied', { trigger: { event: 'request.requester_replied' }, steps: [{ type: 'add_tag', tag: 'requester-replied' }] });
     await createWorkflow('Agent replied', { trigger: { event: 'request.agent_replied' }, steps: [{ type: 'add_tag', tag: 'agent-replied' }] });
-    await createWorkflow('Big order', { trigger: { event: 'request.field_changed', field: 'order_total', conditions: { match: 'all', rules: [{ subject: 'request', field: 'field.order_total', op: 'greater_than', value: 1000 }] } }, steps: [{ type: 'add_tag', tag: 'big-order' }] });
+    await createWorkflow('Big order', {
+      trigger: {
+        event: 'request.field_changed',
+        field: 'order_total',
+        conditions: { match: 'all', rules: [{ subject: 'request', field: 'field.order_total', op: 'greater_than', value: 1000 }] },
+      },
+      steps: [{ type: 'add_tag', tag: 'big-order' }],
+    });
     const r = await file(riley);
     await t.api(riley, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'any news?' });
     await t.api(agent, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'working on it' });
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { customFields: { order_total: 5000 } });
-    await t.waitFor(async () => ((await runsOf(r.id)).filter((x) => x.state === 'succeeded').length === 3) || undefined);
+    await t.waitFor(async () => (await runsOf(r.id)).filter((x) => x.state === 'succeeded').length === 3 || undefined);
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags.sort()).toEqual(['agent-replied', 'big-order', 'requester-replied']);
   });
 
@@ -232,15 +282,28 @@ describe('steps and triggers', () => {
     await createWorkflow('Linked', { trigger: { event: 'escalation.state_changed', to: 'linked' }, steps: [{ type: 'set_status', status: 'waiting' }] });
     const r = await file(riley);
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { serviceId: service.id, assigneeId: agent.id });
-    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, { destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 2, subject: 's', message: 'm' });
-    await t.waitFor(async () => ((await runsOf(r.id)).filter((x) => x.state === 'succeeded').length === 3) || undefined);
+    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.vip.id,
+      channel: 'email',
+      priority: 2,
+      subject: 's',
+      message: 'm',
+    });
+    await t.waitFor(async () => (await runsOf(r.id)).filter((x) => x.state === 'succeeded').length === 3 || undefined);
     const after = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body;
     expect(after.tags.sort()).toEqual(['assigned', 'service-moved']);
     expect(after.status).toBe('waiting');
   });
 
   it('asks a group in sequence, each approver after the previous one approved', async () => {
-    await createWorkflow('Two keys', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'all_in_sequence' } }, { type: 'add_tag', tag: 'both-approved' }] });
+    await createWorkflow('Two keys', {
+      trigger: { event: 'request.submitted' },
+      steps: [
+        { type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'all_in_sequence' } },
+        { type: 'add_tag', tag: 'both-approved' },
+      ],
+    });
     const r = await file(riley);
     const mine = async (who: TestUser) => (await pendingFor(who)).filter((a) => a.request.id === r.id);
     const [first] = await t.waitFor(async () => ((await mine(morgan)).length ? mine(morgan) : undefined));
@@ -254,7 +317,10 @@ describe('steps and triggers', () => {
   });
 
   it('tells staff which approvals a request waits for: who is asked now and who next, and nothing once decided', async () => {
-    await createWorkflow('Two keys', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'all_in_sequence' } }] });
+    await createWorkflow('Two keys', {
+      trigger: { event: 'request.submitted' },
+      steps: [{ type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'all_in_sequence' } }],
+    });
     const r = await file(riley);
     const waiting = async () => (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/approvals`)).body.items as any[];
     const asked = await t.waitFor(async () => ((await waiting()).length ? waiting() : undefined));
@@ -282,7 +348,12 @@ describe('steps and triggers', () => {
       trigger: { event: 'request.submitted' },
       steps: [
         { type: 'approval', approver: { type: 'group', userIds: [morgan.id, dana.id], mode: 'any' }, onReject: 'continue' },
-        { type: 'branch', condition: { match: 'all', rules: [{ subject: 'run', field: 'approval', op: 'equals', value: 'approved' }] }, then: [{ type: 'add_tag', tag: 'yes' }], else: [{ type: 'add_tag', tag: 'no' }] },
+        {
+          type: 'branch',
+          condition: { match: 'all', rules: [{ subject: 'run', field: 'approval', op: 'equals', value: 'approved' }] },
+          then: [{ type: 'add_tag', tag: 'yes' }],
+          else: [{ type: 'add_tag', tag: 'no' }],
+        },
         { type: 'notify', to: 'assignee', subject: 'x', body: 'y' },
       ],
     });
@@ -299,9 +370,18 @@ describe('steps and triggers', () => {
   });
 
   it('refuses a conversation step with no queue or team, and an unknown approver', async () => {
-    const noQueue = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'x', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'create_conversation', destination: 'kustomer' }] } });
+    const noQueue = await t.api(admin, 'POST', '/api/v1/workflows', {
+      name: 'x',
+      definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'create_conversation', destination: 'kustomer' }] },
+    });
     expect(noQueue.status).toBe(422);
-    const ghost = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'x', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'user', userId: '00000000-0000-4000-8000-000000000000' } }] } });
+    const ghost = await t.api(admin, 'POST', '/api/v1/workflows', {
+      name: 'x',
+      definition: {
+        trigger: { event: 'request.submitted' },
+        steps: [{ type: 'approval', approver: { type: 'user', userId: '00000000-0000-4000-8000-000000000000' } }],
+      },
+    });
     expect(ghost.status).toBe(422);
     const badShape = await t.api(admin, 'POST', '/api/v1/workflows', { name: 'x', definition: { trigger: { event: 'nope' }, steps: [] } });
     expect(badShape.status).toBe(400);
@@ -339,7 +419,11 @@ describe('steps and triggers', () => {
     const [approval, conversation, notify] = dry.steps;
     expect(approval.approvers).toEqual(['Morgan Manager']);
     expect(approval.note).toBe('Asks Morgan Manager; the run waits here for the decision (due in 24 h)');
-    expect(approval.message).toEqual({ to: 'Morgan Manager', subject: `Approval needed: ${r.key} VIP refund`, body: `Hand ${r.key} "VIP refund" to the VIP specialists in Kustomer?` });
+    expect(approval.message).toEqual({
+      to: 'Morgan Manager',
+      subject: `Approval needed: ${r.key} VIP refund`,
+      body: `Hand ${r.key} "VIP refund" to the VIP specialists in Kustomer?`,
+    });
     expect(conversation.message.subject).toBe('[VIP] VIP refund');
     expect(conversation.message.body).toContain(`Requested by Riley Requester <${riley.email}>`);
     expect(notify.message).toMatchObject({ to: `Riley Requester <${riley.email}>`, subject: `${r.key} is with our VIP specialists` });
@@ -347,7 +431,7 @@ describe('steps and triggers', () => {
     expect(await runsOf(r.id)).toEqual([]);
   });
 
-  it('flags in the list a workflow whose conversation step points at a queue deleted in Kustomer, by the queue\'s name', async () => {
+  it("flags in the list a workflow whose conversation step points at a queue deleted in Kustomer, by the queue's name", async () => {
     const gone = emulator.control.createQueue({ org: 'acme', name: 'Returns desk' });
     await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
     await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: gone.id, enabled: true }] });
@@ -359,7 +443,12 @@ describe('steps and triggers', () => {
     emulator.control.deleteQueue({ org: 'acme', id: gone.id });
     await t.api(admin, 'POST', '/api/v1/integrations/kustomer/sync');
     expect((await listed()).problems).toEqual([
-      { path: '1', kind: 'target_missing', target: { kind: 'queue', id: gone.id, name: 'Returns desk' }, message: 'The queue “Returns desk” no longer exists in Kustomer' },
+      {
+        path: '1',
+        kind: 'target_missing',
+        target: { kind: 'queue', id: gone.id, name: 'Returns desk' },
+        message: 'The queue “Returns desk” no longer exists in Kustomer',
+      },
     ]);
     expect((await t.api(admin, 'GET', `/api/v1/workflows/${wf.id}`)).body.problems).toHaveLength(1);
   });

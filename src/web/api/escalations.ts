@@ -129,10 +129,7 @@ async function remember(qc: QueryClient, e: Escalation) {
     old ? (old.some((x) => x.id === e.id) ? old.map((x) => (x.id === e.id ? e : x)) : [e, ...old]) : [e],
   );
   qc.setQueryData(keys.escalation(e.id), e);
-  await Promise.all([
-    qc.invalidateQueries({ queryKey: keys.requestEscalations(e.requestId) }),
-    qc.invalidateQueries({ queryKey: keys.timeline(e.requestId) }),
-  ]);
+  await Promise.all([qc.invalidateQueries({ queryKey: keys.requestEscalations(e.requestId) }), qc.invalidateQueries({ queryKey: keys.timeline(e.requestId) })]);
 }
 
 export function useEscalate(requestId: string) {
@@ -168,7 +165,9 @@ export function useRetryEscalation() {
 export function linkedElsewhere(err: unknown): { requestId: string; requestKey: string; title: string } | null {
   if (!(err instanceof ApiError) || err.status !== 409 || !err.details || typeof err.details !== 'object') return null;
   const l = (err.details as { linkedTo?: { requestId?: unknown; requestKey?: unknown; title?: unknown } }).linkedTo;
-  return l && typeof l.requestId === 'string' && typeof l.requestKey === 'string' ? { requestId: l.requestId, requestKey: l.requestKey, title: typeof l.title === 'string' ? l.title : '' } : null;
+  return l && typeof l.requestId === 'string' && typeof l.requestKey === 'string'
+    ? { requestId: l.requestId, requestKey: l.requestKey, title: typeof l.title === 'string' ? l.title : '' }
+    : null;
 }
 
 export function useRelinkEscalation() {

@@ -79,8 +79,9 @@ export interface TargetChange {
 const TARGETS_MUTATION = ['integrations', 'kustomer', 'targets'] as const;
 
 function withEnabled(qc: QueryClient, change: TargetChange, enabled: boolean) {
-  qc.setQueryData<KustomerIntegration>(keys.kustomerIntegration, (old) =>
-    old && { ...old, [change.kind]: old[change.kind].map((t) => (t.remoteId === change.remoteId ? { ...t, enabled } : t)) },
+  qc.setQueryData<KustomerIntegration>(
+    keys.kustomerIntegration,
+    (old) => old && { ...old, [change.kind]: old[change.kind].map((t) => (t.remoteId === change.remoteId ? { ...t, enabled } : t)) },
   );
 }
 

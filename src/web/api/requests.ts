@@ -128,10 +128,7 @@ function useRefreshRequest() {
         qc.setQueryData<RequestDetail>(keys.request(ref), (old) => (old ? { ...old, ...updated } : old));
       }
     }
-    await Promise.all([
-      qc.invalidateQueries({ queryKey: keys.timeline(requestId) }),
-      qc.invalidateQueries({ queryKey: keys.requests }),
-    ]);
+    await Promise.all([qc.invalidateQueries({ queryKey: keys.timeline(requestId) }), qc.invalidateQueries({ queryKey: keys.requests })]);
   };
 }
 

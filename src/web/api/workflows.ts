@@ -142,7 +142,9 @@ export function useSaveWorkflow() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, input }: { id?: string; input: WorkflowInput }) =>
-      id ? api<Workflow>('PUT', `${PATH}/${id}`, { name: input.name, description: input.description, definition: input.definition }) : post<Workflow>(PATH, input),
+      id
+        ? api<Workflow>('PUT', `${PATH}/${id}`, { name: input.name, description: input.description, definition: input.definition })
+        : post<Workflow>(PATH, input),
     onSuccess: (w) => remember(qc, w),
   });
 }

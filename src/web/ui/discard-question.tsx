@@ -17,7 +17,13 @@ export function DiscardQuestion({
 }) {
   const id = useId();
   return (
-    <div className="banner banner-warning discard-question" role="alertdialog" aria-label={title} aria-describedby={`${id}-text`} data-testid="discard-question">
+    <div
+      className="banner banner-warning discard-question"
+      role="alertdialog"
+      aria-label={title}
+      aria-describedby={`${id}-text`}
+      data-testid="discard-question"
+    >
       <div className="stack-tight">
         <strong>{title}</strong>
         <span id={`${id}-text`}>{text}</span>

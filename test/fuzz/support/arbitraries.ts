@@ -142,7 +142,9 @@ export function fromSchema(doc: OpenApiDoc, schema: JsonSchema | undefined, ids:
       const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
       const keys = Object.keys(props);
       if (keys.length === 0) return fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
-      return fc.record(Object.fromEntries(keys.map((k) => [k, fromSchema(doc, props[k], ids, depth + 1)])), { requiredKeys: (schema.required ?? []) as string[] });
+      return fc.record(Object.fromEntries(keys.map((k) => [k, fromSchema(doc, props[k], ids, depth + 1)])), {
+        requiredKeys: (schema.required ?? []) as string[],
+      });
     }
   }
 }
@@ -167,19 +169,17 @@ function stringFor(schema: JsonSchema, ids: () => string[]): fc.Arbitrary<string
 
 /** `valid` with one part broken: a field replaced by a hostile value, a required field dropped, an unknown field added. */
 export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  return fc
-    .tuple(valid, fc.nat(), nastyValue, fc.constantFrom('replace', 'replace', 'replace', 'drop', 'add', 'nest'))
-    .map(([value, pick, bad, how]) => {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return bad;
-      const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-      const keys = Object.keys(copy);
-      const key = keys.length ? keys[pick % keys.length]! : 'x';
-      if (how === 'drop') delete copy[key];
-      else if (how === 'add') copy[`unknown_${pick % 7}`] = bad;
-      else if (how === 'nest') copy[key] = { [key]: copy[key] };
-      else copy[key] = bad;
-      return copy;
-    });
+  return fc.tuple(valid, fc.nat(), nastyValue, fc.constantFrom('replace', 'replace', 'replace', 'drop', 'add', 'nest')).map(([value, pick, bad, how]) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return bad;
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    const keys = Object.keys(copy);
+    const key = keys.length ? keys[pick % keys.length]! : 'x';
+    if (how === 'drop') delete copy[key];
+    else if (how === 'add') copy[`unknown_${pick % 7}`] = bad;
+    else if (how === 'nest') copy[key] = { [key]: copy[key] };
+    else copy[key] = bad;
+    return copy;
+  });
 }
 
 /** Every path inside a JSON value (objects and arrays), the value itself first. */
@@ -206,8 +206,7 @@ export function deepMutated(base: unknown): fc.Arbitrary<unknown> {
     else if (how === 'drop') {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
-    }
-    else if (Array.isArray(parent)) parent.push(bad);
+    } else if (Array.isArray(parent)) parent.push(bad);
     else parent[`${String(last)}_unknown`] = bad;
     return copy;
   });
@@ -229,7 +228,11 @@ const INVALID_UTF8 = [
 
 /** JSON text with invalid UTF-8 bytes spliced into a string value (or anywhere). */
 export const invalidUtf8Body: fc.Arbitrary<WireBody> = fc
-  .tuple(fc.constantFrom(...INVALID_UTF8), fc.constantFrom('{"title":"', '{"name":"', '{"body":"', '{"email":"', '["', '', '{"'), fc.constantFrom('"}', '"]', '', '":1}'))
+  .tuple(
+    fc.constantFrom(...INVALID_UTF8),
+    fc.constantFrom('{"title":"', '{"name":"', '{"body":"', '{"email":"', '["', '', '{"'),
+    fc.constantFrom('"}', '"]', '', '":1}'),
+  )
   .map(([bad, before, after]) => {
     const head = Buffer.from(before, 'utf8');
     const tail = Buffer.from(after, 'utf8');
@@ -238,7 +241,31 @@ export const invalidUtf8Body: fc.Arbitrary<WireBody> = fc
 
 /** Text that is not JSON, or JSON that no route wants at the top level. */
 export const garbageBody: fc.Arbitrary<WireBody> = fc.oneof(
-  fc.constantFrom('', '{', '}', '{"a":', '[1,2', 'null', 'true', '0', '-0', '1e999', '"str"', '[]', '{}', 'undefined', "{'a':1}", '{"a":1,}', '\u0000', '{"a":"\u0000"}', '\uFEFF{}', '{"__proto__":{"admin":true}}', '{"a":1}{"b":2}').map((text) => ({ kind: 'text', text }) as WireBody),
+  fc
+    .constantFrom(
+      '',
+      '{',
+      '}',
+      '{"a":',
+      '[1,2',
+      'null',
+      'true',
+      '0',
+      '-0',
+      '1e999',
+      '"str"',
+      '[]',
+      '{}',
+      'undefined',
+      "{'a':1}",
+      '{"a":1,}',
+      '\u0000',
+      '{"a":"\u0000"}',
+      '\uFEFF{}',
+      '{"__proto__":{"admin":true}}',
+      '{"a":1}{"b":2}',
+    )
+    .map((text) => ({ kind: 'text', text }) as WireBody),
   fc.string({ maxLength: 60 }).map((text) => ({ kind: 'text', text }) as WireBody),
   fc.jsonValue({ maxDepth: 4 }).map((v) => ({ kind: 'text', text: JSON.stringify(v) }) as WireBody),
   fc.integer({ min: 100, max: 5000 }).map((d) => ({ kind: 'text', text: deepJson(d) }) as WireBody),

@@ -47,7 +47,9 @@ let tables: string[] | null = null;
 /** One fingerprint of every application table (row count and an order-independent hash of the rows). */
 export async function fingerprint(db: Db): Promise<Record<string, string>> {
   tables ??= (
-    await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`.execute(db)
+    await sql<{
+      name: string;
+    }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`.execute(db)
   ).rows
     .map((r) => r.name)
     .filter((name) => !WRITTEN_BY_REFUSALS.has(name) && !name.startsWith('kysely_') && !name.startsWith('schema_'));
@@ -56,7 +58,9 @@ export async function fingerprint(db: Db): Promise<Record<string, string>> {
     return `select '${name}' as name, count(*)::text || ':' || coalesce(md5(string_agg(md5((to_jsonb(t)${drop})::text), ',' order by md5((to_jsonb(t)${drop})::text))), '') as sum from "${name}" t`;
   });
   // Jobs: a refusal must not enqueue work (nothing runs them here, so they change only when added or replaced).
-  parts.push(`select 'graphile_worker jobs' as name, count(*)::text || ':' || coalesce(md5(string_agg(id::text || task_identifier || coalesce(key, ''), ',' order by id)), '') as sum from graphile_worker.jobs`);
+  parts.push(
+    `select 'graphile_worker jobs' as name, count(*)::text || ':' || coalesce(md5(string_agg(id::text || task_identifier || coalesce(key, ''), ',' order by id)), '') as sum from graphile_worker.jobs`,
+  );
   const rows = (await sql<{ name: string; sum: string }>`${sql.raw(parts.join(' union all '))}`.execute(db)).rows;
   return Object.fromEntries(rows.map((r) => [r.name, r.sum]));
 }

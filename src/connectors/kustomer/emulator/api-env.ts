@@ -34,7 +34,12 @@ export function requireRole(c: ApiContext, required: RequiredRole): void {
   const { key, org } = c.var.auth;
   if (rolesGrant(key.roles, required)) return;
   const status = org.settings.missingRoleStatus;
-  throw new KustomerError(status, status === 403 ? 'forbidden' : 'unauthorized', `this API key is missing the role ${required.name} (or one of: ${required.grantedBy.join(', ')})`, {
-    title: TITLES[status],
-  });
+  throw new KustomerError(
+    status,
+    status === 403 ? 'forbidden' : 'unauthorized',
+    `this API key is missing the role ${required.name} (or one of: ${required.grantedBy.join(', ')})`,
+    {
+      title: TITLES[status],
+    },
+  );
 }

@@ -56,7 +56,10 @@ function faultResponse(fault: ActiveFault, org: OrgRecord | null, deps: Pipeline
   }
   const status = fault.kind === '503' ? 503 : 500;
   const headers = org ? rateLimitHeaders(window, settings, now) : {};
-  return errorResponse(settings.errorShape, kustomerError(status, status === 503 ? 'service temporarily unavailable' : 'internal server error', undefined, headers));
+  return errorResponse(
+    settings.errorShape,
+    kustomerError(status, status === 503 ? 'service temporarily unavailable' : 'internal server error', undefined, headers),
+  );
 }
 
 export async function handleApiCall(req: Request, deps: PipelineDeps): Promise<Response> {
@@ -64,7 +67,13 @@ export async function handleApiCall(req: Request, deps: PipelineDeps): Promise<R
   // Read once, here: asking a Node server's request for its body stream or a clone builds a whole web Request
   // (a third of the emulator's CPU per call); the routes parse the text from the bindings instead.
   const text = req.method === 'GET' || req.method === 'HEAD' ? '' : await req.text();
-  const call = deps.calls.start({ at: deps.now().toISOString(), method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: parseBody(text) });
+  const call = deps.calls.start({
+    at: deps.now().toISOString(),
+    method: req.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    body: parseBody(text),
+  });
   const key = keyNamedBy(deps.store, req);
   const keyOrg = key ? (deps.store.orgs.get(key.orgId) ?? null) : null;
   call.org = keyOrg?.name ?? null;

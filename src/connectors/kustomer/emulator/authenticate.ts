@@ -33,7 +33,8 @@ function checkHost(store: EmulatorStore, keyOrg: OrgRecord, hostname: string): v
   const host = kustomerHost(hostname);
   if (!host) return;
   if ('pod' in host) {
-    if (host.pod !== keyOrg.settings.pod) throw kustomerError(401, `Auth token associated with pod ${keyOrg.settings.pod} but request is being handled by ${host.pod}`);
+    if (host.pod !== keyOrg.settings.pod)
+      throw kustomerError(401, `Auth token associated with pod ${keyOrg.settings.pod} but request is being handled by ${host.pod}`);
     return;
   }
   if (host.org === keyOrg.name) return;

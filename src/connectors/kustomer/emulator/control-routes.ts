@@ -61,7 +61,9 @@ export function createControlApp(control: EmulatorControl): Hono {
   app.put('/orgs/:org/metadata/:resource', async (c) =>
     c.json(control.setMetadata(await body(c, SetMetadataInput, { org: c.req.param('org'), resource: c.req.param('resource') }))),
   );
-  app.patch('/orgs/:org/conversations/:id', async (c) => c.json(control.changeConversation(await body(c, AgentChangeInput, { org: c.req.param('org'), id: c.req.param('id') }))));
+  app.patch('/orgs/:org/conversations/:id', async (c) =>
+    c.json(control.changeConversation(await body(c, AgentChangeInput, { org: c.req.param('org'), id: c.req.param('id') }))),
+  );
 
   const reads = ['queues', 'teams', 'users', 'conversations', 'customers', 'notes', 'messages'] as const;
   for (const what of reads) app.get(`/orgs/:org/${what}`, (c) => c.json(control[what](c.req.param('org'))));

@@ -18,7 +18,9 @@ export const OrgSettingsInput = z.strictObject({
 });
 export type OrgSettingsInput = z.infer<typeof OrgSettingsInput>;
 
-export const CreateOrgInput = OrgSettingsInput.extend({ name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'an org name is a lowercase DNS label') });
+export const CreateOrgInput = OrgSettingsInput.extend({
+  name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'an org name is a lowercase DNS label'),
+});
 export type CreateOrgInput = z.infer<typeof CreateOrgInput>;
 
 export const CreateApiKeyInput = z.strictObject({
@@ -38,7 +40,12 @@ export const CreateQueueInput = z.strictObject({
 });
 export type CreateQueueInput = z.infer<typeof CreateQueueInput>;
 
-export const CreateTeamInput = z.strictObject({ org: z.string(), name: z.string().min(1), displayName: z.string().optional(), members: z.array(z.string()).optional() });
+export const CreateTeamInput = z.strictObject({
+  org: z.string(),
+  name: z.string().min(1),
+  displayName: z.string().optional(),
+  members: z.array(z.string()).optional(),
+});
 export type CreateTeamInput = z.infer<typeof CreateTeamInput>;
 
 export const CreateUserInput = z.strictObject({

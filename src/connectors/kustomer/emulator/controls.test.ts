@@ -6,7 +6,11 @@ import { createTestEmulator } from './test-emulator.ts';
 function controlClient(emulator: ReturnType<typeof createKustomerEmulator>) {
   return async (method: string, path: string, body?: unknown) => {
     const res = await emulator.fetch(
-      new Request(`http://localhost/__emulator${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
+      new Request(`http://localhost/__emulator${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     );
     return { status: res.status, body: await res.json() };
   };
@@ -24,7 +28,8 @@ describe('/__emulator/ controls over HTTP', () => {
     await ctl('POST', '/orgs/initech/users', { name: 'Pat', email: 'pat@initech.example' });
     await ctl('POST', '/orgs/initech/customers', { name: 'Bill', email: 'bill@initech.example' });
 
-    const api = (path: string) => emulator.fetch(new Request(`http://initech.api.kustomerapp.com${path}`, { headers: { authorization: `Bearer ${key.body.key}` } }));
+    const api = (path: string) =>
+      emulator.fetch(new Request(`http://initech.api.kustomerapp.com${path}`, { headers: { authorization: `Bearer ${key.body.key}` } }));
     const queues = await (await api('/v1/routing/queues')).json();
     expect(queues.data.map((q: { id: string }) => q.id)).toContain(queue.body.id);
     expect((await api(`/v1/customers/email=${encodeURIComponent('bill@initech.example')}`)).status).toBe(200);
@@ -96,10 +101,16 @@ describe('/__emulator/ controls over HTTP', () => {
 describe('in-process controls', () => {
   it('serves conversation metadata set by the controls, with default display names', async () => {
     const t = createTestEmulator();
-    t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' }, tierStr: { type: 'string', displayName: 'Tier', enumeration: ['gold', 'silver'] } } });
+    t.control.setMetadata({
+      org: 'acme',
+      properties: { orderNumberStr: { type: 'string' }, tierStr: { type: 'string', displayName: 'Tier', enumeration: ['gold', 'silver'] } },
+    });
     const r = await t.api('GET', '/v1/metadata/conversation');
     expect(r.status).toBe(200);
-    expect(r.body.data.attributes.properties).toMatchObject({ orderNumberStr: { type: 'string', displayName: 'Order Number' }, tierStr: { displayName: 'Tier', enumeration: ['gold', 'silver'] } });
+    expect(r.body.data.attributes.properties).toMatchObject({
+      orderNumberStr: { type: 'string', displayName: 'Order Number' },
+      tierStr: { displayName: 'Tier', enumeration: ['gold', 'silver'] },
+    });
     expect((await t.api('GET', '/v1/metadata/customer')).body.data.attributes.properties).toEqual({});
     expect((await t.api('GET', '/v1/metadata/tickets')).status).toBe(404);
   });

@@ -99,7 +99,13 @@ const REPLACE_DEFAULTS = (deps: EmulatorDeps, orgId: string): UpdateConversation
  * merges key by key (null clears a key). A `rev` that is not the current one is refused with 409, Kustomer's
  * "optimistic locking" conflict ([I] docs/kustomer.md §7).
  */
-export function updateConversation(deps: EmulatorDeps, actor: Actor, id: string, body: UpdateConversationBody, opts: { replace?: boolean } = {}): ConversationRecord {
+export function updateConversation(
+  deps: EmulatorDeps,
+  actor: Actor,
+  id: string,
+  body: UpdateConversationBody,
+  opts: { replace?: boolean } = {},
+): ConversationRecord {
   const conv = findInOrg(deps.store.conversations, actor.org.id, id);
   if (!conv) throw kustomerError(404, `conversation ${id} not found`);
   if (body.rev !== undefined && body.rev !== conv.rev) throw kustomerError(409, `rev ${body.rev} is not the current rev ${conv.rev}`, { pointer: '/rev' });
@@ -121,7 +127,8 @@ export function updateConversation(deps: EmulatorDeps, actor: Actor, id: string,
   }
   if (change.status) conv.status = change.status;
   if (change.snooze) conv.snooze = { ...change.snooze };
-  else if (before.status === 'snoozed' && conv.status !== 'snoozed' && conv.snooze?.status === 'scheduled') conv.snooze = { ...conv.snooze, status: 'canceled' };
+  else if (before.status === 'snoozed' && conv.status !== 'snoozed' && conv.snooze?.status === 'scheduled')
+    conv.snooze = { ...conv.snooze, status: 'canceled' };
 
   for (const field of ['status', 'priority', 'assignedTeams', 'assignedUsers'] as const) {
     if (JSON.stringify(before[field]) !== JSON.stringify(conv[field])) conv.modificationHistory[`${field}At`] = at;

@@ -6,11 +6,26 @@ describe('creating conversations', () => {
     const t = createTestEmulator();
     const customer = await t.createCustomer();
     const r = await t.api('POST', '/v1/conversations', {
-      body: { customer, name: 'Where is my order?', externalId: 'req-1', priority: 3, queue: { id: t.demo.queues.tier2Support.id }, assignedTeams: [t.demo.teams.escalations.id] },
+      body: {
+        customer,
+        name: 'Where is my order?',
+        externalId: 'req-1',
+        priority: 3,
+        queue: { id: t.demo.queues.tier2Support.id },
+        assignedTeams: [t.demo.teams.escalations.id],
+      },
     });
     expect(r.status).toBe(201);
     const conv = r.body.data;
-    expect(conv.attributes).toMatchObject({ name: 'Where is my order?', externalId: 'req-1', status: 'open', priority: 3, channels: [], assignedTeams: [t.demo.teams.escalations.id], rev: 1 });
+    expect(conv.attributes).toMatchObject({
+      name: 'Where is my order?',
+      externalId: 'req-1',
+      status: 'open',
+      priority: 3,
+      channels: [],
+      assignedTeams: [t.demo.teams.escalations.id],
+      rev: 1,
+    });
     expect(conv.attributes.createdAt).toBe('2025-03-21T12:00:10.000Z');
     expect(conv.relationships.customer).toEqual({ data: { type: 'customer', id: customer }, links: { self: `/v1/customers/${customer}` } });
     expect(conv.relationships.queue.data.id).toBe(t.demo.queues.tier2Support.id);
@@ -42,13 +57,13 @@ describe('creating conversations', () => {
     expect(team.body.errors[0].source).toEqual({ pointer: '/assignedTeams/0' });
   });
 
-  it('gives a conversation created without a priority priority 3, Kustomer\'s normal', async () => {
+  it("gives a conversation created without a priority priority 3, Kustomer's normal", async () => {
     const t = createTestEmulator();
     const conv = await t.createConversation();
     expect(conv.attributes.priority).toBe(3);
   });
 
-  it('refuses a custom attribute the org\'s metadata does not define with the recorded 400 badparam, and creates nothing', async () => {
+  it("refuses a custom attribute the org's metadata does not define with the recorded 400 badparam, and creates nothing", async () => {
     const t = createTestEmulator();
     t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' } } });
     const customer = await t.createCustomer();
@@ -154,7 +169,10 @@ describe('updating conversations', () => {
   it('refuses an RFC 6902 operations array with 400', async () => {
     const t = createTestEmulator();
     const conv = await t.createConversation();
-    const r = await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: [{ op: 'replace', path: '/status', value: 'done' }], contentType: 'application/json-patch+json' });
+    const r = await t.api('PATCH', `/v1/conversations/${conv.id}`, {
+      body: [{ op: 'replace', path: '/status', value: 'done' }],
+      contentType: 'application/json-patch+json',
+    });
     expect(r.status).toBe(400);
   });
 
@@ -171,7 +189,9 @@ describe('updating conversations', () => {
   it('snoozes with a snooze time and cancels the snooze when reopened', async () => {
     const t = createTestEmulator();
     const conv = await t.createConversation();
-    const snoozed = await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'snoozed', snooze: { time: '2025-03-28T09:00:00.000Z', status: 'scheduled' } } });
+    const snoozed = await t.api('PATCH', `/v1/conversations/${conv.id}`, {
+      body: { status: 'snoozed', snooze: { time: '2025-03-28T09:00:00.000Z', status: 'scheduled' } },
+    });
     expect(snoozed.body.data.attributes).toMatchObject({ status: 'snoozed', snooze: { time: '2025-03-28T09:00:00.000Z', status: 'scheduled' } });
     const reopened = await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'open' } });
     expect(reopened.body.data.attributes.snooze.status).toBe('canceled');
@@ -223,7 +243,9 @@ describe('notes and messages', () => {
   it("derives the conversation's channels from its messages and counts them", async () => {
     const t = createTestEmulator();
     const conv = await t.createConversation();
-    const msg = await t.api('POST', `/v1/conversations/${conv.id}/messages`, { body: { channel: 'email', app: 'bridgedesk', direction: 'in', preview: 'Hi', subject: 'Order' } });
+    const msg = await t.api('POST', `/v1/conversations/${conv.id}/messages`, {
+      body: { channel: 'email', app: 'bridgedesk', direction: 'in', preview: 'Hi', subject: 'Order' },
+    });
     expect(msg.status).toBe(201);
     expect(msg.body.data.relationships.customer.data.id).toBe(conv.relationships.customer!.data.id);
     await t.api('POST', `/v1/conversations/${conv.id}/messages`, { body: { channel: 'chat', app: 'bridgedesk', direction: 'out' } });

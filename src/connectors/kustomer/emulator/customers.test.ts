@@ -4,7 +4,9 @@ import { createTestEmulator } from './test-emulator.ts';
 describe('customers', () => {
   it('creates a customer with 201 and reads it back by id', async () => {
     const t = createTestEmulator();
-    const created = await t.api('POST', '/v1/customers', { body: { name: 'Jane Doe', externalId: 'crm-42', emails: [{ type: 'home', email: 'jane@example.com' }] } });
+    const created = await t.api('POST', '/v1/customers', {
+      body: { name: 'Jane Doe', externalId: 'crm-42', emails: [{ type: 'home', email: 'jane@example.com' }] },
+    });
     expect(created.status).toBe(201);
     expect(created.body.data.id).toMatch(/^[0-9a-f]{24}$/);
     expect(created.body.data.links.self).toBe(`/v1/customers/${created.body.data.id}`);

@@ -36,7 +36,11 @@ export function updateOrgSettings(org: OrgRecord, settings: Partial<OrgSettings>
   return org;
 }
 
-export function createUser(deps: EmulatorDeps, org: OrgRecord, input: { name: string; email?: string | null; userType?: UserRecord['userType']; roles?: string[] }): UserRecord {
+export function createUser(
+  deps: EmulatorDeps,
+  org: OrgRecord,
+  input: { name: string; email?: string | null; userType?: UserRecord['userType']; roles?: string[] },
+): UserRecord {
   const at = deps.now().toISOString();
   const user: UserRecord = {
     id: newObjectId(deps.now()),
@@ -158,7 +162,9 @@ export function setMetadata(
   properties: Record<string, { type: string; displayName?: string; enumeration?: unknown[]; multi?: boolean; target?: string }>,
 ): Record<string, MetadataPropertyRecord> {
   const at = deps.now().toISOString();
-  const stored = Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, { ...p, displayName: p.displayName ?? defaultDisplayName(name), modifiedAt: at }]));
+  const stored = Object.fromEntries(
+    Object.entries(properties).map(([name, p]) => [name, { ...p, displayName: p.displayName ?? defaultDisplayName(name), modifiedAt: at }]),
+  );
   deps.store.metadata.set(`${org.id}:${resource}`, stored);
   return stored;
 }

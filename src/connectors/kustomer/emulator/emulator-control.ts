@@ -3,11 +3,32 @@
  * (control-routes.ts). Controls never count against rate limits, never hit faults and are never logged as calls.
  */
 import type { CallLog, CallRecord } from './call-log.ts';
-import type { AgentChangeInput, CreateApiKeyInput, CreateCustomerInput, CreateOrgInput, CreateQueueInput, CreateTeamInput, CreateUserInput, OrgSettingsInput, SetMetadataInput } from './control-schemas.ts';
+import type {
+  AgentChangeInput,
+  CreateApiKeyInput,
+  CreateCustomerInput,
+  CreateOrgInput,
+  CreateQueueInput,
+  CreateTeamInput,
+  CreateUserInput,
+  OrgSettingsInput,
+  SetMetadataInput,
+} from './control-schemas.ts';
 import { AgentChangeInput as AgentChangeSchema } from './control-schemas.ts';
 import { updateConversation } from './conversation-writes.ts';
 import { createCustomer } from './customer-writes.ts';
-import { createApiKey, createOrg, createQueue, createTeam, createUser, deleteQueue, revokeApiKey, setApiKeyRoles, setMetadata, updateOrgSettings } from './directory-writes.ts';
+import {
+  createApiKey,
+  createOrg,
+  createQueue,
+  createTeam,
+  createUser,
+  deleteQueue,
+  revokeApiKey,
+  setApiKeyRoles,
+  setMetadata,
+  updateOrgSettings,
+} from './directory-writes.ts';
 import type { EmulatorDeps } from './emulator-deps.ts';
 import type { ActiveFault, FaultInjector, FaultSpec } from './faults.ts';
 import type { ResourceObject } from './json-api.ts';
@@ -94,7 +115,11 @@ const orgView = (o: OrgRecord): OrgView => ({ id: o.id, name: o.name, settings: 
 export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimiter; faults: FaultInjector; calls: CallLog }): EmulatorControl {
   const { store, webhooks } = deps;
   const org = (ref: string) => store.org(ref);
-  const asAgent = (o: OrgRecord, by?: string) => ({ org: o, userId: by ?? inOrg(store.users, o.id).find((u) => u.userType !== 'machine')?.id ?? null, client: 'web' as const });
+  const asAgent = (o: OrgRecord, by?: string) => ({
+    org: o,
+    userId: by ?? inOrg(store.users, o.id).find((u) => u.userType !== 'machine')?.id ?? null,
+    client: 'web' as const,
+  });
 
   return {
     createOrg: (input) => orgView(createOrg(deps, input)),

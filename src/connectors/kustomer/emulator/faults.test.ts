@@ -104,7 +104,17 @@ describe('call log', () => {
     await t.api('POST', '/v1/customers', { body: { name: 'Jane' } });
     await t.api('GET', '/v1/teams', { key: null });
     expect(t.control.calls()).toEqual([
-      expect.objectContaining({ seq: 1, method: 'GET', path: '/v1/teams', query: { page: '1', pageSize: '5' }, body: null, status: 200, keyId: t.demo.key.id, org: 'acme', at: '2025-03-21T12:00:10.000Z' }),
+      expect.objectContaining({
+        seq: 1,
+        method: 'GET',
+        path: '/v1/teams',
+        query: { page: '1', pageSize: '5' },
+        body: null,
+        status: 200,
+        keyId: t.demo.key.id,
+        org: 'acme',
+        at: '2025-03-21T12:00:10.000Z',
+      }),
       expect.objectContaining({ seq: 2, method: 'POST', path: '/v1/customers', body: { name: 'Jane' }, status: 201, at: '2025-03-21T12:00:11.000Z' }),
       expect.objectContaining({ seq: 3, status: 401, keyId: null }),
     ]);

@@ -31,7 +31,12 @@ export class KustomerError extends Error {
   /** Extra reply headers, e.g. the rate-limit headers of a 429. */
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, extra: { title?: string; source?: ErrorSource; items?: ErrorItem[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    extra: { title?: string; source?: ErrorSource; items?: ErrorItem[]; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.status = status;
     this.headers = extra.headers ?? {};
@@ -81,7 +86,13 @@ export const CODES: Record<number, string> = {
 export function errorBody(shape: ErrorShape, status: number, items: ErrorItem[]): unknown {
   if (shape === 'simple') return { errors: items.map((i) => ({ code: i.code, message: i.detail ?? i.title, meta: {} })) };
   return {
-    errors: items.map((i) => ({ status, ...(i.source ? { source: i.source } : {}), code: i.code, title: i.title, ...(i.detail !== undefined ? { detail: i.detail } : {}) })),
+    errors: items.map((i) => ({
+      status,
+      ...(i.source ? { source: i.source } : {}),
+      code: i.code,
+      title: i.title,
+      ...(i.detail !== undefined ? { detail: i.detail } : {}),
+    })),
   };
 }
 

@@ -64,7 +64,8 @@ export function rateLimitHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = { 'x-ratelimit-limit': String(state.limit), 'x-ratelimit-remaining': String(state.remaining) };
   if (!refused && settings.rateLimitResetOn !== 'every') return headers;
-  const reset = settings.rateLimitResetFormat === 'epochSeconds' ? Math.ceil(state.resetAtMs / 1000) : Math.max(0, Math.ceil((state.resetAtMs - now.getTime()) / 1000));
+  const reset =
+    settings.rateLimitResetFormat === 'epochSeconds' ? Math.ceil(state.resetAtMs / 1000) : Math.max(0, Math.ceil((state.resetAtMs - now.getTime()) / 1000));
   return { ...headers, 'x-ratelimit-reset': String(reset) };
 }
 

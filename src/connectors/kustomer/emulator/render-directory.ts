@@ -34,7 +34,15 @@ export const renderQueue = (q: QueueRecord): ResourceObject => ({
 export const renderTeam = (t: TeamRecord): ResourceObject => ({
   type: 'team',
   id: t.id,
-  attributes: { name: t.name, displayName: t.displayName, icon: null, members: [...t.members], createdAt: t.createdAt, updatedAt: t.updatedAt, modifiedAt: t.updatedAt },
+  attributes: {
+    name: t.name,
+    displayName: t.displayName,
+    icon: null,
+    members: [...t.members],
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    modifiedAt: t.updatedAt,
+  },
   relationships: { org: rel('org', t.orgId) },
   links: { self: `/v1/teams/${t.id}` },
 });
@@ -42,7 +50,16 @@ export const renderTeam = (t: TeamRecord): ResourceObject => ({
 export const renderUser = (u: UserRecord): ResourceObject => ({
   type: 'user',
   id: u.id,
-  attributes: { name: u.name, displayName: u.displayName, email: u.email, mobile: null, userType: u.userType, roles: [...u.roles], createdAt: u.createdAt, updatedAt: u.updatedAt },
+  attributes: {
+    name: u.name,
+    displayName: u.displayName,
+    email: u.email,
+    mobile: null,
+    userType: u.userType,
+    roles: [...u.roles],
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+  },
   relationships: { org: rel('org', u.orgId) },
   links: { self: `/v1/users/${u.id}` },
 });

@@ -11,7 +11,11 @@ describe('conversation search', () => {
     const b = await t.createConversation();
     t.clock.advance(60_000);
     await t.api('PATCH', `/v1/conversations/${a.id}`, { body: { priority: 3 } }); // a now updated last
-    const r = await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_updated_at: { gte: '2025-03-21T12:01:00.000Z' } }], sort: [{ conversation_updated_at: 'asc' }] }));
+    const r = await t.api(
+      'POST',
+      '/v1/customers/search',
+      search({ and: [{ conversation_updated_at: { gte: '2025-03-21T12:01:00.000Z' } }], sort: [{ conversation_updated_at: 'asc' }] }),
+    );
     expect(r.status).toBe(200);
     expect(r.body.data.map((c: { id: string }) => c.id)).toEqual([b.id, a.id]);
   });
@@ -20,7 +24,8 @@ describe('conversation search', () => {
     const t = createTestEmulator();
     const conv = await t.createConversation();
     const poll = async (since: string) =>
-      (await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_updated_at: { gte: since } }], sort: [{ conversation_updated_at: 'asc' }] }))).body.data as {
+      (await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_updated_at: { gte: since } }], sort: [{ conversation_updated_at: 'asc' }] })))
+        .body.data as {
         id: string;
         attributes: { updatedAt: string; status: string };
       }[];

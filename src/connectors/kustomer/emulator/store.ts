@@ -32,7 +32,20 @@ export class EmulatorStore {
   readonly metadata = new Map<string, Record<string, MetadataPropertyRecord>>();
 
   clear(): void {
-    for (const map of [this.orgs, this.keys, this.keysByToken, this.queues, this.teams, this.users, this.customers, this.conversations, this.notes, this.messages, this.webhooks, this.metadata]) {
+    for (const map of [
+      this.orgs,
+      this.keys,
+      this.keysByToken,
+      this.queues,
+      this.teams,
+      this.users,
+      this.customers,
+      this.conversations,
+      this.notes,
+      this.messages,
+      this.webhooks,
+      this.metadata,
+    ]) {
       map.clear();
     }
   }

@@ -160,9 +160,13 @@ export class WebhookDispatcher {
   /** Sends every failed delivery again as a new attempt (what Kustomer's retry schedule would do), except to a disabled webhook. */
   async retryFailed(): Promise<void> {
     const failed = this.deliveries.filter(
-      (d) => d.state === 'failed' && this.deps.store.webhooks.get(d.webhookId)?.enabled && !this.deliveries.some((n) => n.eventId === d.eventId && n.webhookId === d.webhookId && n.attempt > d.attempt),
+      (d) =>
+        d.state === 'failed' &&
+        this.deps.store.webhooks.get(d.webhookId)?.enabled &&
+        !this.deliveries.some((n) => n.eventId === d.eventId && n.webhookId === d.webhookId && n.attempt > d.attempt),
     );
-    for (const d of failed) this.enqueue({ ...d, id: newObjectId(this.deps.now()), state: 'pending', attempt: d.attempt + 1, httpStatus: null, error: null, finishedAt: null });
+    for (const d of failed)
+      this.enqueue({ ...d, id: newObjectId(this.deps.now()), state: 'pending', attempt: d.attempt + 1, httpStatus: null, error: null, finishedAt: null });
     await this.idle();
   }
 

@@ -25,7 +25,9 @@ function withReceiver(status = 200, opts: { webhookSigning?: boolean; webhookFai
     },
   });
   async function subscribe(events = ['kustomer.conversation.create', 'kustomer.conversation.update']) {
-    const r = await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'Bridgedesk', url: 'https://bridgedesk.example/hooks/kustomer', events, headers: [{ name: 'X-Source', value: 'kustomer' }] } });
+    const r = await t.api('POST', '/v1/outbound-webhooks', {
+      body: { name: 'Bridgedesk', url: 'https://bridgedesk.example/hooks/kustomer', events, headers: [{ name: 'X-Source', value: 'kustomer' }] },
+    });
     expect(r.status).toBe(201);
     return r.body.data as { id: string; attributes: { token: string } };
   }
@@ -49,9 +51,13 @@ describe('outbound webhook subscriptions', () => {
 
   it('refuses unknown event names and a sixth webhook with 400', async () => {
     const t = withReceiver();
-    expect((await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'x', url: 'https://a.example/h', events: ['kustomer.ticket.create'] } })).status).toBe(400);
+    expect((await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'x', url: 'https://a.example/h', events: ['kustomer.ticket.create'] } })).status).toBe(
+      400,
+    );
     for (let i = 0; i < 5; i++) await t.subscribe();
-    expect((await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'x', url: 'https://a.example/h', events: ['kustomer.conversation.create'] } })).status).toBe(400);
+    expect(
+      (await t.api('POST', '/v1/outbound-webhooks', { body: { name: 'x', url: 'https://a.example/h', events: ['kustomer.conversation.create'] } })).status,
+    ).toBe(400);
   });
 });
 
@@ -64,12 +70,23 @@ describe('webhook deliveries', () => {
     expect(t.received).toHaveLength(1);
     const [delivery] = t.received;
     expect(delivery!.url).toBe('https://bridgedesk.example/hooks/kustomer');
-    expect(delivery!.headers).toMatchObject({ 'content-type': 'application/json', 'x-kustomer-webhook-event': 'kustomer.conversation.create', 'X-Source': 'kustomer' });
+    expect(delivery!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-kustomer-webhook-event': 'kustomer.conversation.create',
+      'X-Source': 'kustomer',
+    });
     expect(delivery!.headers).not.toHaveProperty('x-kustomer-webhook-signature');
     const raw = JSON.parse(delivery!.body) as Record<string, unknown>;
     expect(raw).not.toHaveProperty('orgName');
     const event = WebhookEvent.parse(raw);
-    expect(event).toMatchObject({ name: 'kustomer.conversation.create', org: t.demo.org.id, partition: t.demo.org.id, dataId: conv.id, createdAt: '2025-03-21T12:00:10.000Z', persist: true });
+    expect(event).toMatchObject({
+      name: 'kustomer.conversation.create',
+      org: t.demo.org.id,
+      partition: t.demo.org.id,
+      dataId: conv.id,
+      createdAt: '2025-03-21T12:00:10.000Z',
+      persist: true,
+    });
     expect(event.data.attributes).toMatchObject({ externalId: 'req-9', status: 'open' });
     expect(event.changes).toBeUndefined();
   });
@@ -115,16 +132,25 @@ describe('webhook deliveries', () => {
     expect(Object.keys(t.events()[0]!.changes!.attributes!).sort()).toEqual(['modifiedAt', 'rev', 'updatedAt']);
   });
 
-  it("sends an update when an agent changes the conversation in Kustomer (the control)", async () => {
+  it('sends an update when an agent changes the conversation in Kustomer (the control)', async () => {
     const t = withReceiver();
     await t.subscribe(['kustomer.conversation.update']);
     const conv = await t.createConversation();
-    const changed = t.control.changeConversation({ org: 'acme', id: conv.id, status: 'snoozed', snooze: { time: '2025-03-22T09:00:00.000Z', status: 'scheduled' } });
+    const changed = t.control.changeConversation({
+      org: 'acme',
+      id: conv.id,
+      status: 'snoozed',
+      snooze: { time: '2025-03-22T09:00:00.000Z', status: 'scheduled' },
+    });
     expect(changed.attributes.status).toBe('snoozed');
     expect(changed.relationships?.modifiedBy?.data).toEqual({ type: 'user', id: t.demo.users.alex.id });
     await t.control.webhooks.idle();
     const [event] = t.events();
-    expect(event).toMatchObject({ name: 'kustomer.conversation.update', client: 'web', changes: { attributes: { status: { op: 'replace', before: 'open', after: 'snoozed' } } } });
+    expect(event).toMatchObject({
+      name: 'kustomer.conversation.update',
+      client: 'web',
+      changes: { attributes: { status: { op: 'replace', before: 'open', after: 'snoozed' } } },
+    });
     expect(event!.changes!.attributes!.snooze).toEqual({ op: 'add', after: { time: '2025-03-22T09:00:00.000Z', status: 'scheduled' } });
   });
 
@@ -134,7 +160,8 @@ describe('webhook deliveries', () => {
     const emulator = createKustomerEmulator({ deliver: async () => (await gate, new Response(null, { status: 200 })) });
     const demo = seedDemoOrg(emulator.control, { name: 'acme' });
     const headers = { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' };
-    const post = (path: string, body: unknown) => emulator.fetch(new Request(`http://localhost${path}`, { method: 'POST', headers, body: JSON.stringify(body) }));
+    const post = (path: string, body: unknown) =>
+      emulator.fetch(new Request(`http://localhost${path}`, { method: 'POST', headers, body: JSON.stringify(body) }));
     await post('/v1/outbound-webhooks', { name: 'h', url: 'https://h.example/x', events: ['kustomer.customer.create'] });
     const res = await post('/v1/customers', { name: 'Jane' });
     expect(res.status).toBe(201);
@@ -219,7 +246,15 @@ describe('webhook deliveries', () => {
       const demo = seedDemoOrg(emulator.control, { name: 'acme' });
       const headers = { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' };
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-      const hook = await (await emulator.fetch(new Request('http://localhost/v1/outbound-webhooks', { method: 'POST', headers, body: JSON.stringify({ name: 'h', url, events: ['kustomer.customer.create'] }) }))).json();
+      const hook = await (
+        await emulator.fetch(
+          new Request('http://localhost/v1/outbound-webhooks', {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ name: 'h', url, events: ['kustomer.customer.create'] }),
+          }),
+        )
+      ).json();
       await emulator.fetch(new Request('http://localhost/v1/customers', { method: 'POST', headers, body: JSON.stringify({ name: 'Jane' }) }));
       await emulator.control.webhooks.idle();
       expect(got).toHaveLength(1);
@@ -281,11 +316,17 @@ describe('webhooks Kustomer disables', () => {
 });
 
 describe('webhook controls over HTTP', () => {
-  it('turn signing on and list the org\'s webhook records', async () => {
+  it("turn signing on and list the org's webhook records", async () => {
     const t = withReceiver();
     const hook = await t.subscribe();
     const control = (method: string, path: string, body?: unknown) =>
-      t.emulator.fetch(new Request(`http://localhost/__emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }));
+      t.emulator.fetch(
+        new Request(`http://localhost/__emulator${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
     expect((await control('POST', '/webhooks/signing', { on: true })).status).toBe(200);
     await t.createConversation();
     await t.control.webhooks.idle();

@@ -35,7 +35,11 @@ const FIXTURE_SCHEMAS: Record<string, z.ZodType> = {
 
 describe('fixtures', () => {
   it('has a schema for every fixture file', () => {
-    expect(readdirSync(FIXTURES_DIR).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(FIXTURE_SCHEMAS).sort());
+    expect(
+      readdirSync(FIXTURES_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(FIXTURE_SCHEMAS).sort());
   });
 
   for (const [file, schema] of Object.entries(FIXTURE_SCHEMAS)) {
@@ -58,30 +62,79 @@ describe('emulator replies match the wire schemas', () => {
     return { t, customer, conv, hookId: hook.body.data.id as string };
   }
 
-  type Case = [name: string, method: string, path: (ids: Awaited<ReturnType<typeof setup>>) => string, schema: z.ZodType, status: number, init?: (ids: Awaited<ReturnType<typeof setup>>) => ApiCallInit];
+  type Case = [
+    name: string,
+    method: string,
+    path: (ids: Awaited<ReturnType<typeof setup>>) => string,
+    schema: z.ZodType,
+    status: number,
+    init?: (ids: Awaited<ReturnType<typeof setup>>) => ApiCallInit,
+  ];
   const cases: Case[] = [
     ['current token', 'GET', () => '/v1/auth/tokens/current', W.TokenResponse, 200],
     ['current user', 'GET', () => '/v1/users/current', W.UserResponse, 200],
     ['queue list', 'GET', () => '/v1/routing/queues', W.QueueList, 200],
     ['team list', 'GET', () => '/v1/teams', W.TeamList, 200],
     ['user list', 'GET', () => '/v1/users', W.UserList, 200],
-    ['customer create', 'POST', () => '/v1/customers', W.CustomerResponse, 201, () => ({ body: { name: 'New', externalId: 'c-2', emails: [{ type: 'work', email: 'new@example.com' }] } })],
+    [
+      'customer create',
+      'POST',
+      () => '/v1/customers',
+      W.CustomerResponse,
+      201,
+      () => ({ body: { name: 'New', externalId: 'c-2', emails: [{ type: 'work', email: 'new@example.com' }] } }),
+    ],
     ['customer by id', 'GET', (s) => `/v1/customers/${s.customer}`, W.CustomerResponse, 200],
     ['customer by email', 'GET', () => `/v1/customers/email=${encodeURIComponent('jane@example.com')}`, W.CustomerResponse, 200],
     ['customer conversations', 'GET', (s) => `/v1/customers/${s.customer}/conversations`, W.ConversationList, 200],
-    ['conversation create', 'POST', () => '/v1/conversations', W.ConversationResponse, 201, (s) => ({ body: { customer: s.customer, name: 'x', priority: 2 } })],
+    [
+      'conversation create',
+      'POST',
+      () => '/v1/conversations',
+      W.ConversationResponse,
+      201,
+      (s) => ({ body: { customer: s.customer, name: 'x', priority: 2 } }),
+    ],
     ['conversation by id', 'GET', (s) => `/v1/conversations/${s.conv.id}`, W.ConversationResponse, 200],
     ['conversation by externalId', 'GET', () => '/v1/conversations/externalId=req-1', W.ConversationResponse, 200],
     ['conversation list', 'GET', () => '/v1/conversations', W.ConversationList, 200],
-    ['conversation patch', 'PATCH', (s) => `/v1/conversations/${s.conv.id}`, W.ConversationResponse, 200, () => ({ body: { status: 'snoozed', snooze: { time: '2025-04-01T00:00:00.000Z', status: 'scheduled' } } })],
+    [
+      'conversation patch',
+      'PATCH',
+      (s) => `/v1/conversations/${s.conv.id}`,
+      W.ConversationResponse,
+      200,
+      () => ({ body: { status: 'snoozed', snooze: { time: '2025-04-01T00:00:00.000Z', status: 'scheduled' } } }),
+    ],
     ['conversation put', 'PUT', (s) => `/v1/conversations/${s.conv.id}`, W.ConversationResponse, 200, () => ({ body: { status: 'done' } })],
     ['note create', 'POST', (s) => `/v1/conversations/${s.conv.id}/notes`, W.NoteResponse, 201, () => ({ body: { body: 'hello', externalId: 'n-1' } })],
     ['note list', 'GET', (s) => `/v1/conversations/${s.conv.id}/notes`, W.NoteList, 200],
-    ['message create', 'POST', (s) => `/v1/conversations/${s.conv.id}/messages`, W.MessageResponse, 201, () => ({ body: { channel: 'chat', app: 'bridgedesk', direction: 'out', subject: 's' } })],
+    [
+      'message create',
+      'POST',
+      (s) => `/v1/conversations/${s.conv.id}/messages`,
+      W.MessageResponse,
+      201,
+      () => ({ body: { channel: 'chat', app: 'bridgedesk', direction: 'out', subject: 's' } }),
+    ],
     ['message list', 'GET', (s) => `/v1/conversations/${s.conv.id}/messages`, W.MessageList, 200],
     ['conversation metadata', 'GET', () => '/v1/metadata/conversation', W.MetadataResponse, 200],
-    ['conversation search', 'POST', () => '/v1/customers/search', W.ConversationList, 200, () => ({ body: { queryContext: 'conversation', and: [{ conversation_status: { equals: 'open' } }] } })],
-    ['webhook create', 'POST', () => '/v1/outbound-webhooks', W.WebhookResponse, 201, () => ({ body: { name: 'w', url: 'https://w.example/k', events: ['kustomer.conversation.create'] } })],
+    [
+      'conversation search',
+      'POST',
+      () => '/v1/customers/search',
+      W.ConversationList,
+      200,
+      () => ({ body: { queryContext: 'conversation', and: [{ conversation_status: { equals: 'open' } }] } }),
+    ],
+    [
+      'webhook create',
+      'POST',
+      () => '/v1/outbound-webhooks',
+      W.WebhookResponse,
+      201,
+      () => ({ body: { name: 'w', url: 'https://w.example/k', events: ['kustomer.conversation.create'] } }),
+    ],
     ['webhook list', 'GET', () => '/v1/outbound-webhooks', W.WebhookList, 200],
     ['webhook get', 'GET', (s) => `/v1/outbound-webhooks/${s.hookId}`, W.WebhookResponse, 200],
     ['401 error', 'GET', () => '/v1/teams', W.ErrorBody, 401, () => ({ key: null })],

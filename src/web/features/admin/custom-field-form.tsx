@@ -51,7 +51,13 @@ export function CustomFieldForm({ field, services, onDone }: { field: CustomFiel
     setScopeError(undefined);
     const input: CustomFieldInput = {
       label: label.trim(),
-      options: type === 'select' ? options.split('\n').map((o) => o.trim()).filter(Boolean) : [],
+      options:
+        type === 'select'
+          ? options
+              .split('\n')
+              .map((o) => o.trim())
+              .filter(Boolean)
+          : [],
       required,
       serviceIds: allServices ? null : serviceIds,
       position: Number(position) || 0,

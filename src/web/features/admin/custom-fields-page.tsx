@@ -62,7 +62,12 @@ export function CustomFieldsPage() {
                   <button type="button" className="btn btn-small" onClick={() => setEditing(f)}>
                     Edit
                   </button>
-                  <button type="button" className="btn btn-small btn-ghost" disabled={save.isPending} onClick={() => save.mutate({ id: f.id, input: { active: !f.active } })}>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    disabled={save.isPending}
+                    onClick={() => save.mutate({ id: f.id, input: { active: !f.active } })}
+                  >
                     {f.active ? 'Deactivate' : 'Activate'}
                   </button>
                 </td>

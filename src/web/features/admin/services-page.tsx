@@ -33,7 +33,9 @@ function ServiceForm({ service, inboxes, onDone }: { service: Service | null; in
         {(id, d) => <input id={id} autoFocus value={form.name} aria-describedby={d} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
       </Field>
       <Field label="Description" error={errors.description} hint="Shown to people filing a request">
-        {(id, d) => <textarea id={id} rows={3} value={form.description} aria-describedby={d} onChange={(e) => setForm({ ...form, description: e.target.value })} />}
+        {(id, d) => (
+          <textarea id={id} rows={3} value={form.description} aria-describedby={d} onChange={(e) => setForm({ ...form, description: e.target.value })} />
+        )}
       </Field>
       <Field label="Default inbox" error={errors.defaultInboxId} hint="Requests for this service land here">
         {(id, d) => (
@@ -107,7 +109,12 @@ export function ServicesPage() {
                   <button type="button" className="btn btn-small" onClick={() => setEditing(s)}>
                     Edit
                   </button>
-                  <button type="button" className="btn btn-small btn-ghost" disabled={save.isPending} onClick={() => save.mutate({ id: s.id, input: { active: !s.active } })}>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    disabled={save.isPending}
+                    onClick={() => save.mutate({ id: s.id, input: { active: !s.active } })}
+                  >
                     {s.active ? 'Deactivate' : 'Activate'}
                   </button>
                 </td>

@@ -50,12 +50,25 @@ export function ApprovalCard({ approval: a }: { approval: Approval }) {
         <label htmlFor={commentId} className="field-label">
           Comment <span className="muted">(optional)</span>
         </label>
-        <textarea id={commentId} rows={2} value={comment} disabled={decide.isPending} aria-describedby={`${commentId}-who`} onChange={(e) => setComment(e.target.value)} />
+        <textarea
+          id={commentId}
+          rows={2}
+          value={comment}
+          disabled={decide.isPending}
+          aria-describedby={`${commentId}-who`}
+          onChange={(e) => setComment(e.target.value)}
+        />
         <span id={`${commentId}-who`} className="muted small">
           Only agents and admins read your comment, on the request's timeline. {a.request.requester.name} is told your decision, not your comment.
         </span>
       </div>
-      {problem ? <div className="banner banner-warning" role="alert">{problem}</div> : <ErrorBanner error={decide.error} title="Not recorded" />}
+      {problem ? (
+        <div className="banner banner-warning" role="alert">
+          {problem}
+        </div>
+      ) : (
+        <ErrorBanner error={decide.error} title="Not recorded" />
+      )}
       <div className="form-actions">
         <button type="button" className="btn btn-primary" disabled={decide.isPending} onClick={() => send('approve')}>
           Approve

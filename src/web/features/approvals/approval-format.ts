@@ -33,7 +33,11 @@ export function dueText(dueAt: string | null, now: Date = new Date()): { text: s
  * When an approver was asked, for "Awaiting Morgan Manager since 10:42": the time of day when it was today, else
  * the day and time ("3 Jun, 10:42"). `clock` formats a time of day (the viewer's by default).
  */
-export function sinceText(iso: string, now: Date = new Date(), clock: (d: Date) => string = (d) => d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' })): string {
+export function sinceText(
+  iso: string,
+  now: Date = new Date(),
+  clock: (d: Date) => string = (d) => d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }),
+): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
@@ -43,6 +47,10 @@ export function sinceText(iso: string, now: Date = new Date(), clock: (d: Date) 
 }
 
 /** "Awaiting Morgan Manager since 10:42" for the one asked now; "Then Dana Director" for one asked after them. */
-export function awaitingText(a: { state: string; approver: { name: string }; askedAt: string | null; createdAt: string }, now: Date = new Date(), clock?: (d: Date) => string): string {
+export function awaitingText(
+  a: { state: string; approver: { name: string }; askedAt: string | null; createdAt: string },
+  now: Date = new Date(),
+  clock?: (d: Date) => string,
+): string {
   return a.state === 'queued' ? `Then ${a.approver.name}` : `Awaiting ${a.approver.name} since ${sinceText(a.askedAt ?? a.createdAt, now, clock)}`;
 }

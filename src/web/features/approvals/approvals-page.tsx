@@ -12,7 +12,8 @@ function PendingApprovals() {
   const pending = useApprovals('pending');
   if (pending.isPending) return <Loading label="Loading approvals…" />;
   if (pending.error) return <ErrorBanner error={pending.error} title="Cannot load approvals" onRetry={() => pending.refetch()} />;
-  if (pending.data.length === 0) return <EmptyState title="Nothing waits for your approval">When a workflow asks you to approve a request, it shows up here.</EmptyState>;
+  if (pending.data.length === 0)
+    return <EmptyState title="Nothing waits for your approval">When a workflow asks you to approve a request, it shows up here.</EmptyState>;
   return (
     <ul className="approval-list">
       {pending.data.map((a) => (

@@ -20,12 +20,29 @@ export function LoginPage() {
         <ErrorBanner error={login.error} />
         <Field label="Email" error={errors.email}>
           {(id, d) => (
-            <input id={id} type="email" autoComplete="username" autoFocus required value={email} aria-describedby={d} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              id={id}
+              type="email"
+              autoComplete="username"
+              autoFocus
+              required
+              value={email}
+              aria-describedby={d}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           )}
         </Field>
         <Field label="Password" error={errors.password}>
           {(id, d) => (
-            <input id={id} type="password" autoComplete="current-password" required value={password} aria-describedby={d} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              id={id}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              aria-describedby={d}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           )}
         </Field>
         <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>

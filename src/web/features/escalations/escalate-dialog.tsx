@@ -88,7 +88,16 @@ function EscalateDialogBody({ request, onClose, onRequestClose, askBeforeClose }
       </div>
     );
   }
-  return <EscalateForm request={request} options={options.data} destination={destination} onClose={onClose} onRequestClose={onRequestClose} askBeforeClose={askBeforeClose} />;
+  return (
+    <EscalateForm
+      request={request}
+      options={options.data}
+      destination={destination}
+      onClose={onClose}
+      onRequestClose={onRequestClose}
+      askBeforeClose={askBeforeClose}
+    />
+  );
 }
 
 /** Why the destination cannot take an escalation now, in words with the way out; null when it can. */
@@ -169,7 +178,8 @@ function EscalateForm({
   const [conflict, setConflict] = useState<{ openEscalationId: string | null } | null>(null);
   /** Esc or Cancel on an edited form: "Discard this escalation?" inside the dialog. */
   const [askingDiscard, setAskingDiscard] = useState(false);
-  const edited = target !== initial.target || channel !== initial.channel || priority !== initial.priority || subject !== initial.subject || message !== initial.message;
+  const edited =
+    target !== initial.target || channel !== initial.channel || priority !== initial.priority || subject !== initial.subject || message !== initial.message;
   useEffect(() => {
     askBeforeClose.current = () => {
       if (!edited || escalate.isSuccess) return false;
@@ -190,8 +200,14 @@ function EscalateForm({
     target: (checked && !target ? 'Choose a queue or team' : undefined) ?? serverErrors.queueId ?? serverErrors.teamId,
     channel: serverErrors.channel,
     priority: serverErrors.priority,
-    subject: (checked && !subject.trim() ? 'Write a subject' : undefined) ?? (subjectOver ? tooLong(subject.trim().length, limits.subject) : undefined) ?? serverErrors.subject,
-    message: (checked && !message.trim() ? 'Write a message' : undefined) ?? (messageOver ? tooLong(message.trim().length, limits.message) : undefined) ?? serverErrors.message,
+    subject:
+      (checked && !subject.trim() ? 'Write a subject' : undefined) ??
+      (subjectOver ? tooLong(subject.trim().length, limits.subject) : undefined) ??
+      serverErrors.subject,
+    message:
+      (checked && !message.trim() ? 'Write a message' : undefined) ??
+      (messageOver ? tooLong(message.trim().length, limits.message) : undefined) ??
+      serverErrors.message,
   };
   const fieldProblem = Object.values(serverErrors).length > 0;
   // The send button names where the escalation goes, as the composer's names who reads a comment.
@@ -271,7 +287,14 @@ function EscalateForm({
         </Field>
         <Field label="Queue or team" required error={errors.target}>
           {(id, d) => (
-            <select id={id} value={target} aria-describedby={d} aria-invalid={errors.target ? true : undefined} autoFocus onChange={(e) => setTarget(e.target.value)}>
+            <select
+              id={id}
+              value={target}
+              aria-describedby={d}
+              aria-invalid={errors.target ? true : undefined}
+              autoFocus
+              onChange={(e) => setTarget(e.target.value)}
+            >
               <option value="" disabled>
                 Choose a queue or team…
               </option>
@@ -307,7 +330,11 @@ function EscalateForm({
             </select>
           )}
         </Field>
-        <Field label="Priority" error={errors.priority} hint={`Kustomer's scale, ${min} to ${max} (3 is normal); from the request's priority, as set in Settings → Kustomer`}>
+        <Field
+          label="Priority"
+          error={errors.priority}
+          hint={`Kustomer's scale, ${min} to ${max} (3 is normal); from the request's priority, as set in Settings → Kustomer`}
+        >
           {(id, d) => (
             <select id={id} value={priority} aria-describedby={d} onChange={(e) => setPriority(Number(e.target.value))}>
               {range(min, max).map((p) => (
@@ -333,7 +360,13 @@ function EscalateForm({
             </>
           )}
         </Field>
-        <Field label="Message" required error={errors.message} hint="Who reads it: the Kustomer team, as the conversation's first message from the customer (Kustomer sends it to no one). Bridgedesk adds a link back to this request as a note." className="span-2">
+        <Field
+          label="Message"
+          required
+          error={errors.message}
+          hint="Who reads it: the Kustomer team, as the conversation's first message from the customer (Kustomer sends it to no one). Bridgedesk adds a link back to this request as a note."
+          className="span-2"
+        >
           {(id, d) => (
             <>
               <textarea
@@ -370,7 +403,8 @@ function EscalateForm({
   );
 }
 
-const tooLong = (length: number, max: number) => `Too long: ${count(length)} of ${count(max)} characters. Shorten it by ${count(length - max)}; nothing is cut for you.`;
+const tooLong = (length: number, max: number) =>
+  `Too long: ${count(length)} of ${count(max)} characters. Shorten it by ${count(length - max)}; nothing is cut for you.`;
 
 /** Shown as the form opens: "This request already has an open escalation (Linked, Tier 2 Support)…". */
 function OpenEscalationWarning({ open }: { open: NonNullable<EscalationOptions['openEscalation']> }) {
@@ -380,7 +414,14 @@ function OpenEscalationWarning({ open }: { open: NonNullable<EscalationOptions['
       <div className="stack-tight">
         <strong>This request already has an open escalation ({what}).</strong>
         <span>
-          Escalating again creates another Kustomer conversation{open.conversationId ? <> besides <code>{open.conversationId}</code></> : null}.
+          Escalating again creates another Kustomer conversation
+          {open.conversationId ? (
+            <>
+              {' '}
+              besides <code>{open.conversationId}</code>
+            </>
+          ) : null}
+          .
         </span>
       </div>
     </div>
@@ -419,7 +460,14 @@ function ConflictQuestion({ openEscalationId }: { openEscalationId: string | nul
       <div className="stack-tight">
         <strong>This request already has an open escalation ({what}). Escalate again?</strong>
         <span>
-          Escalating again creates another Kustomer conversation{e?.conversationId ? <> besides <code>{e.conversationId}</code></> : null}.
+          Escalating again creates another Kustomer conversation
+          {e?.conversationId ? (
+            <>
+              {' '}
+              besides <code>{e.conversationId}</code>
+            </>
+          ) : null}
+          .
         </span>
       </div>
     </div>

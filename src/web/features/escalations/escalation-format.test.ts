@@ -84,7 +84,11 @@ describe('test escalation steps', () => {
   });
 
   it('fills in each step from the timeline and the escalation', () => {
-    const entries = [entry('escalation.requested'), entry('escalation.customer_created', { email: 'rita@example.com' }), entry('escalation.customer_created', { escalationId: 'other' })];
+    const entries = [
+      entry('escalation.requested'),
+      entry('escalation.customer_created', { email: 'rita@example.com' }),
+      entry('escalation.customer_created', { escalationId: 'other' }),
+    ];
     expect(statuses(escalation(), entries)).toEqual(['requested:done', 'customer:done', 'conversation:active', 'link:pending']);
     expect(testEscalationSteps(escalation(), entries, clock)[1]!.detail).toBe('Created customer rita@example.com');
     const created = escalation({ state: 'created', conversationId: 'c1', conversationUrl: 'https://k/c1' });

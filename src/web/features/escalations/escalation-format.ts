@@ -79,7 +79,12 @@ const ATTRIBUTE_SUFFIX = /(Str|Num|At|Bool|Txt|Url|Ref|Tree|Date)$/;
  * Entries written since the labels were recorded carry the mapped field's label instead.
  */
 export function remoteFieldLabel(name: string): string {
-  const words = name.replace(ATTRIBUTE_SUFFIX, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
+  const words = name
+    .replace(ATTRIBUTE_SUFFIX, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : name;
 }
 
@@ -108,7 +113,8 @@ export function problemLine(e: Pick<Escalation, 'state' | 'lastError' | 'nextAtt
   if (e.nextAttemptAt && (e.state === 'sending' || e.state === 'created' || e.state === 'link_failed')) {
     return `Retrying at ${clock(e.nextAttemptAt)}${e.lastError ? ` — ${e.lastError}` : ''}`;
   }
-  if (e.state === 'failed' || e.state === 'link_failed') return e.lastError ?? (e.state === 'failed' ? 'Nothing was created' : 'The back-link could not be posted');
+  if (e.state === 'failed' || e.state === 'link_failed')
+    return e.lastError ?? (e.state === 'failed' ? 'Nothing was created' : 'The back-link could not be posted');
   return null;
 }
 
@@ -148,7 +154,9 @@ export function testEscalationSteps(e: Escalation, entries: TimelineEntry[], clo
       key: 'customer',
       label: 'Customer',
       status: customer || e.conversationId ? 'done' : 'pending',
-      detail: customer ? `${customer.type === 'escalation.customer_matched' ? 'Matched existing customer' : 'Created customer'}${email ? ` ${email}` : ''}` : null,
+      detail: customer
+        ? `${customer.type === 'escalation.customer_matched' ? 'Matched existing customer' : 'Created customer'}${email ? ` ${email}` : ''}`
+        : null,
     },
     {
       key: 'conversation',

@@ -57,12 +57,15 @@ export function EscalationsSection({ requestId }: { requestId: string }) {
           pending={link.isPending}
           error={link.error}
           onSubmit={(conversationId, confirm) =>
-            link.mutate({ conversationId, confirm }, {
-              onSuccess: () => {
-                setLinking(false);
-                link.reset();
+            link.mutate(
+              { conversationId, confirm },
+              {
+                onSuccess: () => {
+                  setLinking(false);
+                  link.reset();
+                },
               },
-            })
+            )
           }
           onCancel={() => {
             setLinking(false);
@@ -187,7 +190,9 @@ function EscalationItem({ escalation: e }: { escalation: Escalation }) {
 function RetryElsewhere({ escalation: e, retry }: { escalation: Escalation; retry: ReturnType<typeof useRetryEscalation> }) {
   const options = useEscalationOptions(e.requestId);
   const destination = options.data?.destinations.find((d) => d.id === e.destination);
-  const choices = destination ? [...destination.queues.map((q) => ({ value: `queue:${q.id}`, name: q.name })), ...destination.teams.map((t) => ({ value: `team:${t.id}`, name: t.name }))] : [];
+  const choices = destination
+    ? [...destination.queues.map((q) => ({ value: `queue:${q.id}`, name: q.name })), ...destination.teams.map((t) => ({ value: `team:${t.id}`, name: t.name }))]
+    : [];
   const [choice, setChoice] = useState('');
   const selectId = useId();
   const picked = choices.find((c) => c.value === choice) ?? (choices.length === 1 ? choices[0] : undefined);

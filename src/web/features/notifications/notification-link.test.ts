@@ -9,7 +9,10 @@ describe('notification links', () => {
     expect(notificationTarget('http://localhost:3000/requests/REQ-4', origin)).toEqual({ kind: 'app', path: '/requests/REQ-4' });
   });
   it('keeps other links external and ignores what is not a web link', () => {
-    expect(notificationTarget('https://acme.kustomerapp.com/app/conversations/1', origin)).toEqual({ kind: 'external', href: 'https://acme.kustomerapp.com/app/conversations/1' });
+    expect(notificationTarget('https://acme.kustomerapp.com/app/conversations/1', origin)).toEqual({
+      kind: 'external',
+      href: 'https://acme.kustomerapp.com/app/conversations/1',
+    });
     expect(notificationTarget('javascript:alert(1)', origin)).toBeNull();
     expect(notificationTarget('//evil.example/requests', origin)).toBeNull();
     expect(notificationTarget(null, origin)).toBeNull();

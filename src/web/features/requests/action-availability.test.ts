@@ -6,8 +6,15 @@ const kustomer = (extra: Record<string, unknown> = {}) => ({ name: 'Kustomer', s
 describe('why an action is unavailable', () => {
   it('says why Escalate cannot be used, and the way out for an agent or an admin', () => {
     expect(escalateUnavailable(kustomer(), false)).toBeNull();
-    expect(escalateUnavailable(kustomer({ status: 'not_connected' }), false)).toEqual({ reason: 'Kustomer is not connected', hint: 'An admin can connect it in Settings → Integrations' });
-    expect(escalateUnavailable(undefined, true)).toEqual({ reason: 'Kustomer is not connected', hint: 'Connect it in Settings → Integrations', href: '/settings/integrations/kustomer' });
+    expect(escalateUnavailable(kustomer({ status: 'not_connected' }), false)).toEqual({
+      reason: 'Kustomer is not connected',
+      hint: 'An admin can connect it in Settings → Integrations',
+    });
+    expect(escalateUnavailable(undefined, true)).toEqual({
+      reason: 'Kustomer is not connected',
+      hint: 'Connect it in Settings → Integrations',
+      href: '/settings/integrations/kustomer',
+    });
     expect(escalateUnavailable(kustomer({ status: 'invalid_credentials' }), false)?.reason).toBe("Kustomer refused Bridgedesk's API key");
     expect(escalateUnavailable(kustomer({ queues: [] }), false)?.reason).toBe('No Kustomer queue or team is enabled');
     expect(escalateUnavailable(kustomer({ queues: [], teams: [{ id: 't' }] }), false)).toBeNull();

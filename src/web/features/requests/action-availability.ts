@@ -23,13 +23,25 @@ export function escalateUnavailable(
   const name = destination?.name ?? 'Kustomer';
   const where = admin ? { href: SETTINGS } : {};
   if (!destination || destination.status === 'not_connected') {
-    return { reason: `${name} is not connected`, hint: admin ? 'Connect it in Settings → Integrations' : 'An admin can connect it in Settings → Integrations', ...where };
+    return {
+      reason: `${name} is not connected`,
+      hint: admin ? 'Connect it in Settings → Integrations' : 'An admin can connect it in Settings → Integrations',
+      ...where,
+    };
   }
   if (destination.status === 'invalid_credentials') {
-    return { reason: `${name} refused Bridgedesk's API key`, hint: admin ? 'Paste a new key in Settings → Integrations' : 'An admin must paste a new key in Settings → Integrations', ...where };
+    return {
+      reason: `${name} refused Bridgedesk's API key`,
+      hint: admin ? 'Paste a new key in Settings → Integrations' : 'An admin must paste a new key in Settings → Integrations',
+      ...where,
+    };
   }
   if (destination.queues.length === 0 && destination.teams.length === 0) {
-    return { reason: `No ${name} queue or team is enabled`, hint: admin ? 'Choose them in Settings → Integrations' : 'An admin can enable them in Settings → Integrations', ...where };
+    return {
+      reason: `No ${name} queue or team is enabled`,
+      hint: admin ? 'Choose them in Settings → Integrations' : 'An admin can enable them in Settings → Integrations',
+      ...where,
+    };
   }
   return null;
 }

@@ -85,10 +85,24 @@ export function Composer({ requestId, staff, requesterName }: { requestId: strin
     >
       {staff && (
         <div className="segmented" role="radiogroup" aria-label="Comment type">
-          <button type="button" role="radio" aria-checked={!internal} className={!internal ? 'on' : undefined} onClick={() => switchTo('public')} title="Reply (r)">
+          <button
+            type="button"
+            role="radio"
+            aria-checked={!internal}
+            className={!internal ? 'on' : undefined}
+            onClick={() => switchTo('public')}
+            title="Reply (r)"
+          >
             Reply to {firstName}
           </button>
-          <button type="button" role="radio" aria-checked={internal} className={internal ? 'on' : undefined} onClick={() => switchTo('internal')} title="Internal note (n)">
+          <button
+            type="button"
+            role="radio"
+            aria-checked={internal}
+            className={internal ? 'on' : undefined}
+            onClick={() => switchTo('internal')}
+            title="Internal note (n)"
+          >
             Internal note
           </button>
         </div>
@@ -98,8 +112,8 @@ export function Composer({ requestId, staff, requesterName }: { requestId: strin
       </p>
       {guard && (
         <div className="banner banner-warning" role="alert" data-testid="composer-guard">
-          This text was written as an internal note, so Ctrl+Enter will not send it to {firstName}. Check it, then click “{sendLabel}”, or switch
-          back to Internal note.
+          This text was written as an internal note, so Ctrl+Enter will not send it to {firstName}. Check it, then click “{sendLabel}”, or switch back to
+          Internal note.
         </div>
       )}
       <ErrorBanner error={add.error} title="Not sent" />
@@ -126,7 +140,17 @@ export function Composer({ requestId, staff, requesterName }: { requestId: strin
       />
       <div className="composer-actions">
         <span className="muted small" role="status">
-          {sent ? (sent === 'internal' ? 'Internal note added.' : `Reply sent to ${firstName}.`) : <><kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to send</>}
+          {sent ? (
+            sent === 'internal' ? (
+              'Internal note added.'
+            ) : (
+              `Reply sent to ${firstName}.`
+            )
+          ) : (
+            <>
+              <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to send
+            </>
+          )}
         </span>
         <button type="submit" className={`btn ${internal ? 'btn-warning' : 'btn-primary'}`} disabled={!body.trim() || add.isPending}>
           {add.isPending ? 'Sending…' : sendLabel}

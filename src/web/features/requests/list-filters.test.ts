@@ -43,8 +43,16 @@ describe('request list sort, escalation filter and views', () => {
     expect(filtersToSearch({ ...EMPTY_FILTERS, sort: 'created', order: 'desc' })).toBe('');
   });
 
-  it('turns a saved view\'s API query back into the same page filters', () => {
-    const f = { ...EMPTY_FILTERS, status: ['new' as const], serviceId: 's1', assigneeId: 'me', inboxId: 'none', escalation: 'escalated' as const, sort: 'updated' as const };
+  it("turns a saved view's API query back into the same page filters", () => {
+    const f = {
+      ...EMPTY_FILTERS,
+      status: ['new' as const],
+      serviceId: 's1',
+      assigneeId: 'me',
+      inboxId: 'none',
+      escalation: 'escalated' as const,
+      sort: 'updated' as const,
+    };
     expect(apiQueryToFilters(filtersToApiQuery(f))).toEqual(f);
     expect(sameList(apiQueryToFilters({ sort: 'updated' }), { ...EMPTY_FILTERS, sort: 'updated' })).toBe(true);
     expect(hasFilters({ ...EMPTY_FILTERS, sort: 'priority' })).toBe(false);

@@ -5,7 +5,7 @@ const names = (id: string) => ({ u1: 'Ada Agent' })[id];
 const ref = (n: number) => ({ id: `id-${n}`, key: `REQ-${n}` });
 
 describe('request list words', () => {
-  it('says a bulk change\'s outcome in one line, skips grouped by reason', () => {
+  it("says a bulk change's outcome in one line, skips grouped by reason", () => {
     const outcome = {
       changed: Array.from({ length: 12 }, (_, i) => ref(i)),
       unchanged: [],
@@ -19,16 +19,28 @@ describe('request list words', () => {
       '1 request: assignee → Ada Agent; tag vip added; 1 request already so',
     );
     expect(
-      summarizeBulk({ changed: [], unchanged: [], skipped: [{ id: 'c', key: null, code: 'not_found', reason: 'Request not found' }] }, { priority: 'high' }, names),
+      summarizeBulk(
+        { changed: [], unchanged: [], skipped: [{ id: 'c', key: null, code: 'not_found', reason: 'Request not found' }] },
+        { priority: 'high' },
+        names,
+      ),
     ).toBe('Nothing changed; 1 skipped: it no longer exists or you cannot see it');
-    expect(summarizeBulk({ changed: [], unchanged: [], skipped: [{ id: 'd', key: 'REQ-9', code: 'unprocessable', reason: 'A request holds at most 30 tags' }] }, { addTags: ['x'] }, names)).toBe(
-      'Nothing changed; 1 skipped: A request holds at most 30 tags (REQ-9)',
-    );
+    expect(
+      summarizeBulk(
+        { changed: [], unchanged: [], skipped: [{ id: 'd', key: 'REQ-9', code: 'unprocessable', reason: 'A request holds at most 30 tags' }] },
+        { addTags: ['x'] },
+        names,
+      ),
+    ).toBe('Nothing changed; 1 skipped: A request holds at most 30 tags (REQ-9)');
   });
 
-  it('names each escalation state, and the destination\'s status once known', () => {
+  it("names each escalation state, and the destination's status once known", () => {
     expect(escalationCell(null)).toEqual({ tone: 'none', label: 'Not escalated', remote: null });
-    expect(escalationCell({ provider: 'kustomer', state: 'linked', remoteStatus: 'closed' })).toEqual({ tone: 'linked', label: 'Linked', remote: 'Kustomer: Closed' });
+    expect(escalationCell({ provider: 'kustomer', state: 'linked', remoteStatus: 'closed' })).toEqual({
+      tone: 'linked',
+      label: 'Linked',
+      remote: 'Kustomer: Closed',
+    });
     expect(escalationCell({ provider: 'kustomer', state: 'failed', remoteStatus: null }).tone).toBe('failed');
     expect(escalationCell({ provider: 'kustomer', state: 'link_failed', remoteStatus: 'open' }).label).toBe('Link failed');
     expect(escalationCell({ provider: 'kustomer', state: 'sending', remoteStatus: null }).label).toBe('Sending');

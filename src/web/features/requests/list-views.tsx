@@ -7,7 +7,16 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { Link } from 'wouter';
 import { useDeleteView, useSaveView, useSavedViews } from '../../api/requests.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
-import { apiQueryToFilters, BUILTIN_VIEWS, EMPTY_FILTERS, filtersToApiQuery, filtersToSearch, type ListFilters, type ListView, sameList } from './list-filters.ts';
+import {
+  apiQueryToFilters,
+  BUILTIN_VIEWS,
+  EMPTY_FILTERS,
+  filtersToApiQuery,
+  filtersToSearch,
+  type ListFilters,
+  type ListView,
+  sameList,
+} from './list-filters.ts';
 
 const href = (f: ListFilters) => {
   const qs = filtersToSearch(f);
@@ -53,7 +62,13 @@ export function ListViews({ filters }: { filters: ListFilters }) {
               {v.name}
             </Link>
             {!v.builtin && (
-              <button type="button" className="link-button view-delete" aria-label={`Delete view ${v.name}`} disabled={remove.isPending} onClick={() => remove.mutate(v.id)}>
+              <button
+                type="button"
+                className="link-button view-delete"
+                aria-label={`Delete view ${v.name}`}
+                disabled={remove.isPending}
+                onClick={() => remove.mutate(v.id)}
+              >
                 ×
               </button>
             )}
@@ -68,7 +83,14 @@ export function ListViews({ filters }: { filters: ListFilters }) {
       {naming && (
         <form className="view-save" aria-label="Save view" onSubmit={submit}>
           <label htmlFor="view-name">View name</label>
-          <input id="view-name" autoFocus maxLength={60} value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setNaming(false)} />
+          <input
+            id="view-name"
+            autoFocus
+            maxLength={60}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setNaming(false)}
+          />
           <button type="submit" className="btn btn-primary btn-small" disabled={save.isPending || !name.trim()}>
             {save.isPending ? 'Saving…' : 'Save'}
           </button>

@@ -80,20 +80,32 @@ export function NewRequestPage() {
         <ErrorBanner error={create.error} title="Could not file the request" />
         <Field label="Title" required error={titleMissing ? 'Give the request a title' : errors.title}>
           {(id, d) => (
-            <input id={id} name="title" autoFocus maxLength={200} value={title} aria-describedby={d} placeholder="What do you need?" onChange={(e) => setTitle(e.target.value)} />
+            <input
+              id={id}
+              name="title"
+              autoFocus
+              maxLength={200}
+              value={title}
+              aria-describedby={d}
+              placeholder="What do you need?"
+              onChange={(e) => setTitle(e.target.value)}
+            />
           )}
         </Field>
         <Field label="Description" error={errors.description}>
           {(id, d) => (
-            <textarea id={id} rows={6} value={description} aria-describedby={d} placeholder="Details, steps, links…" onChange={(e) => setDescription(e.target.value)} />
+            <textarea
+              id={id}
+              rows={6}
+              value={description}
+              aria-describedby={d}
+              placeholder="Details, steps, links…"
+              onChange={(e) => setDescription(e.target.value)}
+            />
           )}
         </Field>
         <div className="grid-2">
-          <Field
-            label="Service"
-            error={errors.serviceId}
-            hint={services.error ? 'Services could not be loaded' : service?.description || undefined}
-          >
+          <Field label="Service" error={errors.serviceId} hint={services.error ? 'Services could not be loaded' : service?.description || undefined}>
             {(id, d) => (
               <select id={id} value={serviceId} aria-describedby={d} disabled={!services.data} onChange={(e) => setServiceId(e.target.value)}>
                 <option value="">{services.data?.length === 0 ? 'No services set up' : 'No particular service'}</option>
@@ -146,7 +158,13 @@ export function NewRequestPage() {
             <legend>{service ? `${service.name} details` : 'Details'}</legend>
             <div className="grid-2">
               {fields.map((f) => (
-                <Field key={f.id} label={f.label} required={f.required} error={errors[`customFields.${f.key}`]} className={f.type === 'long_text' ? 'span-2' : undefined}>
+                <Field
+                  key={f.id}
+                  label={f.label}
+                  required={f.required}
+                  error={errors[`customFields.${f.key}`]}
+                  className={f.type === 'long_text' ? 'span-2' : undefined}
+                >
                   {(id, d) => (
                     <CustomFieldInput
                       id={id}

@@ -42,18 +42,33 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
   return (
     <div className="filters" role="group" aria-label="Filters">
       <div className="filter-group" role="group" aria-label="Status">
-        <button type="button" className={`chip${isOpenPreset ? ' on' : ''}`} aria-pressed={isOpenPreset} onClick={() => set({ status: isOpenPreset ? [] : OPEN_STATUSES })}>
+        <button
+          type="button"
+          className={`chip${isOpenPreset ? ' on' : ''}`}
+          aria-pressed={isOpenPreset}
+          onClick={() => set({ status: isOpenPreset ? [] : OPEN_STATUSES })}
+        >
           Open
         </button>
         <span className="filter-sep" aria-hidden="true" />
         {STATUSES.map((s) => (
-          <button key={s} type="button" className={`chip${filters.status.includes(s) ? ' on' : ''}`} aria-pressed={filters.status.includes(s)} onClick={() => toggleStatus(s)}>
+          <button
+            key={s}
+            type="button"
+            className={`chip${filters.status.includes(s) ? ' on' : ''}`}
+            aria-pressed={filters.status.includes(s)}
+            onClick={() => toggleStatus(s)}
+          >
             {statusLabel(s)}
           </button>
         ))}
       </div>
       <div className="filter-group">
-        <select aria-label="Priority" value={filters.priority[0] ?? ''} onChange={(e) => set({ priority: e.target.value ? [e.target.value as ListFilters['priority'][number]] : [] })}>
+        <select
+          aria-label="Priority"
+          value={filters.priority[0] ?? ''}
+          onChange={(e) => set({ priority: e.target.value ? [e.target.value as ListFilters['priority'][number]] : [] })}
+        >
           <option value="">Any priority</option>
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>

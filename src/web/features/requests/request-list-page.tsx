@@ -19,7 +19,19 @@ import { ListViews } from './list-views.tsx';
 import { RequestFilters } from './request-filters.tsx';
 
 /** A column header that sorts the list: first click in the column's natural order, the next one reverses it. */
-function SortHeader({ sort, label, filters, onChange, className }: { sort: Sort; label: string; filters: ListFilters; onChange: (f: ListFilters) => void; className?: string }) {
+function SortHeader({
+  sort,
+  label,
+  filters,
+  onChange,
+  className,
+}: {
+  sort: Sort;
+  label: string;
+  filters: ListFilters;
+  onChange: (f: ListFilters) => void;
+  className?: string;
+}) {
   const active = filters.sort === sort;
   const next = active ? (filters.order === 'desc' ? 'asc' : 'desc') : FIRST_ORDER[sort];
   return (
@@ -256,7 +268,8 @@ export function RequestListPage() {
               {total !== null && total > rows.length ? ` of ${total.toLocaleString()}` : ''} shown
               <span className="keyboard-hint">
                 {' '}
-                · <kbd>j</kbd>/<kbd>k</kbd> to move, <kbd>Enter</kbd> to open{staff && (
+                · <kbd>j</kbd>/<kbd>k</kbd> to move, <kbd>Enter</kbd> to open
+                {staff && (
                   <>
                     , <kbd>x</kbd> to select
                   </>

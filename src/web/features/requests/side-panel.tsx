@@ -172,7 +172,12 @@ export function SidePanel({
           <Field label="Status">
             {(id) =>
               staff ? (
-                <select id={id} value={shown('status', request.status)} disabled={saving('status')} onChange={(e) => change({ status: e.target.value as Status })}>
+                <select
+                  id={id}
+                  value={shown('status', request.status)}
+                  disabled={saving('status')}
+                  onChange={(e) => change({ status: e.target.value as Status })}
+                >
                   {STATUSES.map((s) => (
                     <option key={s} value={s}>
                       {statusLabel(s)}
@@ -189,7 +194,12 @@ export function SidePanel({
           <Field label="Priority">
             {(id) =>
               staff ? (
-                <select id={id} value={shown('priority', request.priority)} disabled={saving('priority')} onChange={(e) => change({ priority: e.target.value as Priority })}>
+                <select
+                  id={id}
+                  value={shown('priority', request.priority)}
+                  disabled={saving('priority')}
+                  onChange={(e) => change({ priority: e.target.value as Priority })}
+                >
                   {PRIORITIES.map((p) => (
                     <option key={p} value={p}>
                       {priorityLabel(p)}
@@ -258,7 +268,15 @@ export function SidePanel({
                 <TagInput id={id} value={shown('tags', request.tags) ?? []} disabled={saving('tags')} onChange={(tags) => change({ tags })} />
               ) : (
                 <div id={id} className="tag-list">
-                  {request.tags.length ? request.tags.map((t) => <span key={t} className="tag">{t}</span>) : <span className="muted">—</span>}
+                  {request.tags.length ? (
+                    request.tags.map((t) => (
+                      <span key={t} className="tag">
+                        {t}
+                      </span>
+                    ))
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
                 </div>
               )
             }

@@ -31,9 +31,7 @@ describe('timeline sentences', () => {
     expect(entrySentence(entry('request.assignee_changed', { before: ADA, after: BOB, beforeLabel: 'Ada', afterLabel: 'Bob' }))).toBe(
       'Ada reassigned this from Ada to Bob',
     );
-    expect(entrySentence(entry('request.tags_changed', { added: ['vpn', 'mac'], removed: ['old'] }))).toBe(
-      'Ada added tags vpn and mac and removed tag old',
-    );
+    expect(entrySentence(entry('request.tags_changed', { added: ['vpn', 'mac'], removed: ['old'] }))).toBe('Ada added tags vpn and mac and removed tag old');
     expect(entrySentence(entry('request.follower_added', { user: { id: BOB, name: 'Bob' } }))).toBe('Ada added Bob as a follower');
     expect(entrySentence(entry('request.follower_removed', { user: { id: ADA, name: 'Ada' } }))).toBe('Ada stopped following');
   });
@@ -76,7 +74,10 @@ describe('timeline sentences', () => {
     const unknown = entry('future.thing', { step: 1 }, { actor: { type: 'system', userId: null, tokenId: null, name: null } });
     expect(describeEntry(unknown)).toMatchObject({ kind: 'other', actor: 'Bridgedesk', type: 'future.thing' });
     expect(describeEntry(entry('escalation.future_thing', {}))).toMatchObject({ kind: 'other', type: 'escalation.future_thing' });
-    expect(describeEntry(entry('workflow.started', { workflowName: 'Specialist handoff' }))).toMatchObject({ kind: 'change', action: expect.stringContaining('Specialist handoff') });
+    expect(describeEntry(entry('workflow.started', { workflowName: 'Specialist handoff' }))).toMatchObject({
+      kind: 'change',
+      action: expect.stringContaining('Specialist handoff'),
+    });
   });
 });
 
@@ -153,9 +154,9 @@ describe('escalation lines', () => {
     expect(
       entrySentence(sys('escalation.retry_scheduled', { reason: 'Server error 503', step: 'contact', attempt: 2, retryAt: '2025-06-10T10:42:00.000Z' }), ctx),
     ).toBe('Bridgedesk scheduled retry 2 for 10:42: Kustomer answered 503 (while finding the customer)');
-    expect(entrySentence(sys('escalation.retry_scheduled', { reason: 'Rate limited by the destination', attempt: 1, retryAt: '2025-06-10T10:43:00.000Z' }), ctx)).toBe(
-      'Bridgedesk scheduled retry 1 for 10:43: Rate limited by the destination',
-    );
+    expect(
+      entrySentence(sys('escalation.retry_scheduled', { reason: 'Rate limited by the destination', attempt: 1, retryAt: '2025-06-10T10:43:00.000Z' }), ctx),
+    ).toBe('Bridgedesk scheduled retry 1 for 10:43: Rate limited by the destination');
     expect(entrySentence(sys('escalation.link_failed', { conversationId: CONV, url: URL, reason: 'Server error 500', final: true }))).toBe(
       'Bridgedesk could not post the back-link on conversation 5f1c2a9b…: Kustomer answered 500 (gave up: retry or re-link)',
     );
@@ -166,9 +167,11 @@ describe('escalation lines', () => {
 
   it('describes what agents did afterwards', () => {
     expect(entrySentence(byAda('escalation.retry_requested', {}))).toBe('Ada retried the escalation');
-    expect(entrySentence(byAda('escalation.retry_requested', { target: { kind: 'queue', id: 'q2', name: 'VIP' }, previousTarget: { kind: 'queue', id: 'q1', name: 'Doomed' } }))).toBe(
-      'Ada retried the escalation to VIP (instead of Doomed)',
-    );
+    expect(
+      entrySentence(
+        byAda('escalation.retry_requested', { target: { kind: 'queue', id: 'q2', name: 'VIP' }, previousTarget: { kind: 'queue', id: 'q1', name: 'Doomed' } }),
+      ),
+    ).toBe('Ada retried the escalation to VIP (instead of Doomed)');
     expect(entrySentence(byAda('escalation.relinked', { conversationId: CONV, url: URL, previousConversationId: PREV }))).toBe(
       'Ada re-linked the escalation to conversation 5f1c2a9b… (was 64aa00bb…)',
     );

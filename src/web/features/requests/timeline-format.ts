@@ -217,7 +217,19 @@ export function renderParts(parts: LinePart[], detail?: string): ReactNode {
     if (typeof p === 'string') return p;
     const text = createElement('span', { className: 'mono' }, shortId(p.id));
     return p.href
-      ? createElement('a', { key: i, href: p.href, target: '_blank', rel: 'noopener noreferrer', title: `${p.id} — open in Kustomer`, className: 'tl-conversation', 'data-conversation-id': p.id }, text)
+      ? createElement(
+          'a',
+          {
+            key: i,
+            href: p.href,
+            target: '_blank',
+            rel: 'noopener noreferrer',
+            title: `${p.id} — open in Kustomer`,
+            className: 'tl-conversation',
+            'data-conversation-id': p.id,
+          },
+          text,
+        )
       : createElement('span', { key: i, title: p.id, className: 'tl-conversation', 'data-conversation-id': p.id }, text);
   });
   if (detail) nodes.push(createElement('span', { key: 'detail', className: 'muted' }, ` — ${detail}`));

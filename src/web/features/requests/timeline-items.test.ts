@@ -33,7 +33,10 @@ function allWords(items: TimelineItem[]): string {
   return items
     .map((i) =>
       i.kind === 'group'
-        ? [`${i.actor} ${text(i.parts)} ${i.detail ?? ''} ${text(i.outcome.parts)}`, ...i.steps.map((s) => `${s.actor} ${text(s.parts)} ${s.detail ?? ''}`)].join('\n')
+        ? [
+            `${i.actor} ${text(i.parts)} ${i.detail ?? ''} ${text(i.outcome.parts)}`,
+            ...i.steps.map((s) => `${s.actor} ${text(s.parts)} ${s.detail ?? ''}`),
+          ].join('\n')
         : `${entrySentence(i.entry)} ${i.described.kind === 'change' && i.described.parts ? text(i.described.parts) : ''} ${i.also ? text(i.also) : ''}`,
     )
     .join('\n');
@@ -136,7 +139,14 @@ describe('grouping a workflow run', () => {
 describe('status sync on the timeline', () => {
   it('shows a status change from Kustomer once, not as the sync entry plus the change it caused', () => {
     const items = timelineItems([
-      e('sync.status_received', { origin: 'kustomer', destination: 'Kustomer', conversationId: CONV, remoteStatus: 'closed', appliedStatus: 'resolved', escalationId: 'e1' }),
+      e('sync.status_received', {
+        origin: 'kustomer',
+        destination: 'Kustomer',
+        conversationId: CONV,
+        remoteStatus: 'closed',
+        appliedStatus: 'resolved',
+        escalationId: 'e1',
+      }),
       e('request.status_changed', { before: 'in_progress', after: 'resolved', origin: 'kustomer' }, { visibility: 'public' }),
     ]);
     expect(items).toHaveLength(1);
@@ -166,7 +176,7 @@ describe('status sync on the timeline', () => {
     ]);
   });
 
-  it('keeps a requester\'s status change when they cannot see the sync entry', () => {
+  it("keeps a requester's status change when they cannot see the sync entry", () => {
     const items = timelineItems([e('request.status_changed', { before: 'in_progress', after: 'resolved', origin: 'kustomer' }, { visibility: 'public' })]);
     expect(items).toHaveLength(1);
     expect(entrySentence((items[0] as { entry: TimelineEntry }).entry)).toBe('Bridgedesk changed status from In progress to Resolved');
@@ -176,7 +186,15 @@ describe('status sync on the timeline', () => {
 describe('messages synced from Kustomer', () => {
   it('sit in the order they were written, whatever order they arrived in, with their author and direction', () => {
     const msg = (body: string, writtenAt: string, direction: 'in' | 'out') =>
-      e('sync.message_received', { destination: 'Kustomer', conversationId: CONV, channel: 'email', body, direction, writtenAt, author: direction === 'in' ? 'jane@example.com' : null });
+      e('sync.message_received', {
+        destination: 'Kustomer',
+        conversationId: CONV,
+        channel: 'email',
+        body,
+        direction,
+        writtenAt,
+        author: direction === 'in' ? 'jane@example.com' : null,
+      });
     const items = timelineItems([
       e('request.created', {}, { actor: ADA, visibility: 'public' }),
       msg('Second', '2025-06-10T10:05:00Z', 'out'),
@@ -188,10 +206,15 @@ describe('messages synced from Kustomer', () => {
       ['First', 'jane@example.com', 'in', 'Customer wrote in Kustomer · Email'],
       ['Second', 'Agent in Kustomer', 'out', 'Agent replied in Kustomer · Email'],
     ]);
-    expect(items.map((i) => (i.kind === 'entry' ? i.entry.type : i.kind))).toEqual(['request.created', 'sync.message_received', 'request.priority_changed', 'sync.message_received']);
+    expect(items.map((i) => (i.kind === 'entry' ? i.entry.type : i.kind))).toEqual([
+      'request.created',
+      'sync.message_received',
+      'request.priority_changed',
+      'sync.message_received',
+    ]);
   });
 
-  it('names the conversation\'s customer as the author of what they wrote when Kustomer does not say', () => {
+  it("names the conversation's customer as the author of what they wrote when Kustomer does not say", () => {
     const items = timelineItems([
       e('escalation.customer_created', escalation({ email: 'jane@example.com' })),
       e('escalation.created', escalation({ conversationId: CONV, url: URL })),

@@ -87,7 +87,11 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
   entries.forEach((e, i) => {
     if (e.type !== 'sync.status_received' || !str((e.data as Data).appliedStatus)) return;
     const d = e.data as Data;
-    const change = entries.slice(i + 1, i + 4).find((x) => x.type === 'request.status_changed' && (x.data as Data).after === d.appliedStatus && (!str(d.origin) || (x.data as Data).origin === d.origin));
+    const change = entries
+      .slice(i + 1, i + 4)
+      .find(
+        (x) => x.type === 'request.status_changed' && (x.data as Data).after === d.appliedStatus && (!str(d.origin) || (x.data as Data).origin === d.origin),
+      );
     if (change) hidden.add(change.id);
   });
 
@@ -100,7 +104,16 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
       if (list) list.push(e);
       else {
         members.set(key, [e]);
-        items.push({ kind: 'group', key, group: key.startsWith('esc:') ? 'escalation' : 'workflow', actor: '', parts: [], outcome: { parts: [], tone: 'active' }, at: e.createdAt, steps: [] });
+        items.push({
+          kind: 'group',
+          key,
+          group: key.startsWith('esc:') ? 'escalation' : 'workflow',
+          actor: '',
+          parts: [],
+          outcome: { parts: [], tone: 'active' },
+          at: e.createdAt,
+          steps: [],
+        });
       }
       continue;
     }
@@ -111,7 +124,12 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
       cause.also = [`${sync.subject} `, ...sync.parts];
       continue;
     }
-    const line: TimelineLine = { kind: 'entry', key: e.id, entry: e, described: e.type === 'sync.status_received' ? statusFromDestination(e) : describeEntry(e, ctx) };
+    const line: TimelineLine = {
+      kind: 'entry',
+      key: e.id,
+      entry: e,
+      described: e.type === 'sync.status_received' ? statusFromDestination(e) : describeEntry(e, ctx),
+    };
     if (e.type === 'request.status_changed') statusChanges.push(line);
     items.push(line);
   }
@@ -242,13 +260,28 @@ function escalationGroup(g: TimelineGroup, list: TimelineEntry[], ctx: TimelineC
       const n = j - i + 1;
       const reason = str(d.reason) ? reasonWords(d.reason as string, str(d.destination) ?? 'Kustomer') : null;
       const described = describeEntry(last, ctx);
-      steps.push(stepOf(last, actorName(last.actor), [`retried ${n === 1 ? 'once' : `${n} times`}${reason ? `: ${reason}` : ''}`], described.kind === 'escalation' ? described.detail : undefined));
+      steps.push(
+        stepOf(
+          last,
+          actorName(last.actor),
+          [`retried ${n === 1 ? 'once' : `${n} times`}${reason ? `: ${reason}` : ''}`],
+          described.kind === 'escalation' ? described.detail : undefined,
+        ),
+      );
       i = j;
       continue;
     }
     const described = describeEntry(e, ctx);
     if (described.kind !== 'escalation') continue;
-    steps.push(stepOf(e, described.actor, described.parts, described.detail, e.type === 'escalation.failed' || (e.type === 'escalation.link_failed' && !!(e.data as Data).final)));
+    steps.push(
+      stepOf(
+        e,
+        described.actor,
+        described.parts,
+        described.detail,
+        e.type === 'escalation.failed' || (e.type === 'escalation.link_failed' && !!(e.data as Data).final),
+      ),
+    );
   }
   return {
     ...g,
@@ -267,7 +300,11 @@ function workflowOutcome(list: TimelineEntry[]): TimelineGroup['outcome'] {
   const d = (significant?.data ?? {}) as Data;
   switch (significant?.type) {
     case 'workflow.finished':
-      if (d.state === 'cancelled') return { parts: [d.reason === 'rejected' ? 'stopped: the approval was rejected' : `stopped${str(d.reason) ? `: ${d.reason as string}` : ''}`], tone: 'stopped' };
+      if (d.state === 'cancelled')
+        return {
+          parts: [d.reason === 'rejected' ? 'stopped: the approval was rejected' : `stopped${str(d.reason) ? `: ${d.reason as string}` : ''}`],
+          tone: 'stopped',
+        };
       if (d.state === 'failed') return { parts: ['failed'], tone: 'failed' };
       return { parts: ['finished'], tone: 'done' };
     case 'workflow.failed': {
@@ -302,5 +339,11 @@ function workflowGroup(g: TimelineGroup, list: TimelineEntry[], ctx: TimelineCon
     else if (described.kind === 'escalation') steps.push(stepOf(e, described.actor, described.parts, described.detail));
   }
   const first = list[0]!;
-  return { ...g, actor: first.type === 'workflow.started' ? actorName(first.actor) : 'Bridgedesk', parts: [`ran workflow “${name}”`], outcome: workflowOutcome(list), steps };
+  return {
+    ...g,
+    actor: first.type === 'workflow.started' ? actorName(first.actor) : 'Bridgedesk',
+    parts: [`ran workflow “${name}”`],
+    outcome: workflowOutcome(list),
+    steps,
+  };
 }

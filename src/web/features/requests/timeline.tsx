@@ -60,7 +60,12 @@ function Group({ item }: { item: TimelineGroup }) {
   const stepsId = useId();
   const n = item.steps.length;
   return (
-    <li className={`tl-event tl-group tl-group-${item.group} tone-${item.outcome.tone}`} data-testid="timeline-group" data-group={item.group} data-tone={item.outcome.tone}>
+    <li
+      className={`tl-event tl-group tl-group-${item.group} tone-${item.outcome.tone}`}
+      data-testid="timeline-group"
+      data-group={item.group}
+      data-tone={item.outcome.tone}
+    >
       <span className="tl-dot" aria-hidden="true" />
       <div className="tl-text">
         <div>
@@ -106,7 +111,16 @@ export function Timeline({ request, fieldDefs, people }: { request: RequestDetai
     [fieldDefs, people],
   );
   // Pages come newest first; each page is oldest first. The list reads top to bottom, oldest first.
-  const items = useMemo(() => (timeline.data ? timelineItems([...timeline.data.pages].reverse().flatMap((p) => p.items), ctx) : []), [timeline.data, ctx]);
+  const items = useMemo(
+    () =>
+      timeline.data
+        ? timelineItems(
+            [...timeline.data.pages].reverse().flatMap((p) => p.items),
+            ctx,
+          )
+        : [],
+    [timeline.data, ctx],
+  );
   return (
     <section className="timeline" aria-label="Timeline">
       <h2 className="section-title">Activity</h2>

@@ -32,7 +32,12 @@ const cf = (key: string, label: string, type: CustomField['type'], active = true
   active,
 });
 const row = (key: string, requestField: string, remoteField: string): DraftRow => ({ key, requestField, remoteField });
-const saved = (requestField: string, remoteField: string, requestFieldLabel = requestField): FieldMapping => ({ requestField, remoteField, requestFieldLabel, remoteType: 'text' });
+const saved = (requestField: string, remoteField: string, requestFieldLabel = requestField): FieldMapping => ({
+  requestField,
+  remoteField,
+  requestFieldLabel,
+  remoteType: 'text',
+});
 
 describe('the choices', () => {
   it('offers the same built-in request fields as the server, with its labels', () => {
@@ -49,7 +54,12 @@ describe('the choices', () => {
   });
 
   it('offers active custom fields with their type, and keeps a mapped inactive or deleted one, marked', () => {
-    const fields = [cf('order_total', 'Order total', 'number'), cf('region', 'Region', 'select'), cf('old', 'Old field', 'text', false), cf('older', 'Older', 'text', false)];
+    const fields = [
+      cf('order_total', 'Order total', 'number'),
+      cf('region', 'Region', 'select'),
+      cf('old', 'Old field', 'text', false),
+      cf('older', 'Older', 'text', false),
+    ];
     const { builtins, custom } = requestFieldChoices(fields, ['title', 'field.old', 'field.gone', ''], { 'field.gone': 'gone' });
     expect(builtins).toHaveLength(10);
     expect(custom).toEqual([

@@ -67,7 +67,11 @@ export function remoteFieldText(f: RemoteField): string {
  * What the Bridgedesk field select offers: the built-ins, and the active custom fields with their type. A value in
  * use that is no longer offered (an inactive or deleted custom field) is kept, marked, so the row shows it.
  */
-export function requestFieldChoices(customFields: readonly CustomField[], inUse: readonly string[], savedLabels: Readonly<Record<string, string>> = {}): { builtins: Choice[]; custom: Choice[] } {
+export function requestFieldChoices(
+  customFields: readonly CustomField[],
+  inUse: readonly string[],
+  savedLabels: Readonly<Record<string, string>> = {},
+): { builtins: Choice[]; custom: Choice[] } {
   const builtins = BUILTIN_REQUEST_FIELDS.map((f) => ({ ...f }));
   const custom: Choice[] = [];
   for (const f of customFields) {

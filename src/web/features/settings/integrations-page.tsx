@@ -35,12 +35,12 @@ export function IntegrationsPage() {
             </p>
           </div>
           <div className="integration-state">
-            {kustomer.isPending ? (
-              <Loading label="Checking…" />
-            ) : data ? (
-              <IntegrationStatusBadge status={data.status} />
-            ) : null}
-            <Link href="/settings/integrations/kustomer" className="btn btn-small" aria-label={data?.status === 'not_connected' ? 'Set up Kustomer' : 'Manage Kustomer'}>
+            {kustomer.isPending ? <Loading label="Checking…" /> : data ? <IntegrationStatusBadge status={data.status} /> : null}
+            <Link
+              href="/settings/integrations/kustomer"
+              className="btn btn-small"
+              aria-label={data?.status === 'not_connected' ? 'Set up Kustomer' : 'Manage Kustomer'}
+            >
               {data?.status === 'not_connected' ? 'Set up' : 'Manage'}
             </Link>
           </div>

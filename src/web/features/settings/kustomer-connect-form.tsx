@@ -120,7 +120,9 @@ export function KustomerConnectForm({
         <div className="banner banner-error connect-problem" role="alert">
           <div className="stack-tight">
             <strong className="problem-title">Invalid credentials</strong>
-            <span>Kustomer refused this API key. Check that you copied all of it, that it belongs to this org, and that it has not been revoked or expired.</span>
+            <span>
+              Kustomer refused this API key. Check that you copied all of it, that it belongs to this org, and that it has not been revoked or expired.
+            </span>
           </div>
         </div>
       )}
@@ -151,7 +153,13 @@ export function KustomerConnectForm({
       {problem?.kind === 'other' && !orgError && !errors.apiKey && <ErrorBanner error={problem.error} title="Not connected" />}
 
       {askingSwitch && switchingOrg ? (
-        <div className="banner banner-warning" role="alertdialog" aria-label="Switch Kustomer org?" aria-describedby="switch-org-text" data-testid="switch-org-question">
+        <div
+          className="banner banner-warning"
+          role="alertdialog"
+          aria-label="Switch Kustomer org?"
+          aria-describedby="switch-org-text"
+          data-testid="switch-org-question"
+        >
           <div className="stack-tight">
             <strong>
               Switch from {currentOrgName} to {orgName.trim().toLowerCase()}?

@@ -10,14 +10,7 @@ import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 're
 // would refuse it with.
 import { mappingProblem, requestFieldInfo } from '../../../core/field-mapping.ts';
 import { useCustomFields } from '../../api/catalog.ts';
-import {
-  type FieldMapping,
-  mappingProblems,
-  type RemoteField,
-  useFieldMappings,
-  useKustomerFields,
-  useSaveFieldMappings,
-} from '../../api/field-mappings.ts';
+import { type FieldMapping, mappingProblems, type RemoteField, useFieldMappings, useKustomerFields, useSaveFieldMappings } from '../../api/field-mappings.ts';
 import type { CustomField } from '../../api/types.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import {
@@ -150,7 +143,11 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
               const used = usedElsewhere(rows, r.key);
               const picked = pairProblem(r, customFields, remoteFields);
               const fromSave = problems.get(r.key) ?? [];
-              const messages = [...(incomplete.has(r.key) ? [incomplete.get(r.key)!] : []), ...(picked && !fromSave.includes(picked) ? [picked] : []), ...fromSave];
+              const messages = [
+                ...(incomplete.has(r.key) ? [incomplete.get(r.key)!] : []),
+                ...(picked && !fromSave.includes(picked) ? [picked] : []),
+                ...fromSave,
+              ];
               const problemId = `${idBase}-problem-${r.key}`;
               const invalid = messages.length > 0 ? true : undefined;
               // A saved pair Kustomer refused as unknown when values were sent: said under the row until it changes.
@@ -203,7 +200,13 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
                       </select>
                     </td>
                     <td className="col-actions" style={cell}>
-                      <button type="button" className="btn btn-small btn-ghost btn-danger" disabled={busy} aria-label={`Remove row ${i + 1}`} onClick={() => remove(r.key)}>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-ghost btn-danger"
+                        disabled={busy}
+                        aria-label={`Remove row ${i + 1}`}
+                        onClick={() => remove(r.key)}
+                      >
                         Remove
                       </button>
                     </td>
@@ -244,7 +247,8 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
         <div className="banner banner-error" role="alert" data-testid="field-mapping-refused">
           <div>
             <strong>Not saved: </strong>
-            {problemCount === 1 ? 'one mapping cannot work' : `${problemCount} mappings cannot work`}. Change or remove the {problemCount === 1 ? 'row' : 'rows'} marked above.
+            {problemCount === 1 ? 'one mapping cannot work' : `${problemCount} mappings cannot work`}. Change or remove the{' '}
+            {problemCount === 1 ? 'row' : 'rows'} marked above.
           </div>
         </div>
       )}

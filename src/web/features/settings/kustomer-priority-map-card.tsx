@@ -4,7 +4,14 @@
  * on) use it. Kustomer's normal is 3, so the default is low 2, medium 3, high 4, urgent 5. A draft until Save.
  */
 import { type FormEvent, useId, useState } from 'react';
-import { type PriorityLevels, type PriorityMapView, priorityMapProblems, type RequestPriority, usePriorityMap, useSavePriorityMap } from '../../api/priority-map.ts';
+import {
+  type PriorityLevels,
+  type PriorityMapView,
+  priorityMapProblems,
+  type RequestPriority,
+  usePriorityMap,
+  useSavePriorityMap,
+} from '../../api/priority-map.ts';
 import { Field } from '../../ui/field.tsx';
 import { priorityLabel } from '../../ui/format.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
@@ -49,7 +56,14 @@ function Editor({ view }: { view: PriorityMapView }) {
         {LEVELS.map((p) => (
           <Field key={p} label={`${priorityLabel(p)} request`} error={problems[p]}>
             {(id, d) => (
-              <select id={id} value={shown[p]} aria-describedby={d} aria-invalid={problems[p] ? true : undefined} disabled={save.isPending} onChange={(e) => edit({ ...shown, [p]: Number(e.target.value) })}>
+              <select
+                id={id}
+                value={shown[p]}
+                aria-describedby={d}
+                aria-invalid={problems[p] ? true : undefined}
+                disabled={save.isPending}
+                onChange={(e) => edit({ ...shown, [p]: Number(e.target.value) })}
+              >
                 {numbers.map((n) => (
                   <option key={n} value={n}>
                     {destinationPriorityLabel(n)}
@@ -92,11 +106,17 @@ export function KustomerPriorityMapCard() {
       <div className="stack-tight">
         <h2 id={headingId}>Priority</h2>
         <p className="muted">
-          The Kustomer priority each request priority becomes: the Escalate form's default, a workflow's “from the request”, and the conversation's priority when a
-          request's priority changes (with Bridgedesk → Kustomer sync on). Kustomer's normal priority is 3.
+          The Kustomer priority each request priority becomes: the Escalate form's default, a workflow's “from the request”, and the conversation's priority
+          when a request's priority changes (with Bridgedesk → Kustomer sync on). Kustomer's normal priority is 3.
         </p>
       </div>
-      {view.isPending ? <Loading /> : view.error ? <ErrorBanner error={view.error} title="Cannot load the priority mapping" onRetry={() => void view.refetch()} /> : <Editor view={view.data} />}
+      {view.isPending ? (
+        <Loading />
+      ) : view.error ? (
+        <ErrorBanner error={view.error} title="Cannot load the priority mapping" onRetry={() => void view.refetch()} />
+      ) : (
+        <Editor view={view.data} />
+      )}
     </section>
   );
 }

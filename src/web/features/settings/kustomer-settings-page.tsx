@@ -53,9 +53,7 @@ function NotConnected({ justDisconnected, onConnected }: { justDisconnected: boo
             <h2 id="kustomer-connect-title">Connect Kustomer</h2>
             <IntegrationStatusBadge status="not_connected" />
           </div>
-          <p className="muted">
-            Paste an API key from your Kustomer org. Bridgedesk checks it with Kustomer before saving, then loads your queues and teams.
-          </p>
+          <p className="muted">Paste an API key from your Kustomer org. Bridgedesk checks it with Kustomer before saving, then loads your queues and teams.</p>
           <KustomerConnectForm onConnected={onConnected} />
         </div>
       </section>
@@ -177,11 +175,13 @@ function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisc
               <strong>The key lacks optional permissions</strong>
               <span>Escalation works, but the features that need these stay off until the key has them:</span>
               <ul className="permission-list" aria-label="Missing optional permissions">
-                {data.missingPermissions.filter((m) => !data.missingRequiredPermissions.includes(m)).map((m) => (
-                  <li key={m}>
-                    <code>{m}</code>
-                  </li>
-                ))}
+                {data.missingPermissions
+                  .filter((m) => !data.missingRequiredPermissions.includes(m))
+                  .map((m) => (
+                    <li key={m}>
+                      <code>{m}</code>
+                    </li>
+                  ))}
               </ul>
             </div>
           </Notice>

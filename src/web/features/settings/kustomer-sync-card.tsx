@@ -8,7 +8,15 @@
  */
 import { type ReactNode, useId, useState } from 'react';
 import { type Status, STATUSES } from '../../api/types.ts';
-import { type KustomerSync, REMOTE_STATUSES, type RemoteStatus, type SyncSettings, useKustomerSync, useRotateWebhookSecret, useSaveKustomerSync } from '../../api/sync.ts';
+import {
+  type KustomerSync,
+  REMOTE_STATUSES,
+  type RemoteStatus,
+  type SyncSettings,
+  useKustomerSync,
+  useRotateWebhookSecret,
+  useSaveKustomerSync,
+} from '../../api/sync.ts';
 import { CopyButton } from '../../ui/copy-button.tsx';
 import { Field } from '../../ui/field.tsx';
 import { statusLabel } from '../../ui/format.ts';
@@ -25,7 +33,19 @@ const OUTBOUND: { key: OutboundKey; label: string }[] = [
 /** The select's value for "do nothing" (null in the settings). */
 const NOTHING = '';
 
-function Toggle({ label, hint, checked, disabled, onChange }: { label: string; hint: ReactNode; checked: boolean; disabled: boolean; onChange: (on: boolean) => void }) {
+function Toggle({
+  label,
+  hint,
+  checked,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  hint: ReactNode;
+  checked: boolean;
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="sync-toggle">
@@ -149,7 +169,13 @@ function SyncForm({ data }: { data: KustomerSync }) {
             ))}
             <Field label="Polling" hint="Also asks Kustomer for changes on this schedule, to catch a webhook that never arrived.">
               {(id, d) => (
-                <select id={id} value={shown.pollMinutes} aria-describedby={d} disabled={busy || !shown.inbound} onChange={(e) => edit({ pollMinutes: Number(e.target.value) })}>
+                <select
+                  id={id}
+                  value={shown.pollMinutes}
+                  aria-describedby={d}
+                  disabled={busy || !shown.inbound}
+                  onChange={(e) => edit({ pollMinutes: Number(e.target.value) })}
+                >
                   {polls.map((m) => (
                     <option key={m} value={m}>
                       {pollLabel(m)}
@@ -227,8 +253,9 @@ function WebhookHealth({ webhook }: { webhook: KustomerSync['webhook'] }) {
     <span className="stack-tight">
       {webhook.repairedAt && webhook.disabledAt && (
         <span className="hint-warning" data-testid="sync-webhook-repair">
-          {webhook.repair === 're-created' ? 'The webhook was gone from Kustomer' : 'Kustomer disabled the webhook'} at <RelativeTime iso={webhook.disabledAt} />;{' '}
-          {webhook.repair === 're-created' ? 'created again' : 're-enabled'} <RelativeTime iso={webhook.repairedAt} />
+          {webhook.repair === 're-created' ? 'The webhook was gone from Kustomer' : 'Kustomer disabled the webhook'} at{' '}
+          <RelativeTime iso={webhook.disabledAt} />; {webhook.repair === 're-created' ? 'created again' : 're-enabled'}{' '}
+          <RelativeTime iso={webhook.repairedAt} />
           {webhook.backfilled !== null && `, ${webhook.backfilled} ${webhook.backfilled === 1 ? 'change' : 'changes'} backfilled`}.
         </span>
       )}

@@ -47,7 +47,15 @@ function TargetRow({ target, onToggle }: { target: IntegrationTarget; onToggle: 
   );
 }
 
-export function KustomerTargetList({ kind, targets, onToggle }: { kind: TargetKind; targets: IntegrationTarget[]; onToggle: (target: IntegrationTarget, enabled: boolean) => void }) {
+export function KustomerTargetList({
+  kind,
+  targets,
+  onToggle,
+}: {
+  kind: TargetKind;
+  targets: IntegrationTarget[];
+  onToggle: (target: IntegrationTarget, enabled: boolean) => void;
+}) {
   const headingId = useId();
   const noun = NOUN[kind];
   // Still-present ones first; the API already orders by name.
@@ -66,9 +74,7 @@ export function KustomerTargetList({ kind, targets, onToggle }: { kind: TargetKi
       {targets.length === 0 ? (
         <div className="target-empty">
           <p className="empty-title">No {noun.many} in Kustomer</p>
-          <p className="muted">
-            Create {noun.many} in Kustomer, then press Re-sync to bring them in.
-          </p>
+          <p className="muted">Create {noun.many} in Kustomer, then press Re-sync to bring them in.</p>
         </div>
       ) : (
         <ul className="target-list">

@@ -5,13 +5,7 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'wouter';
-import {
-  isInFlight,
-  type TestEscalationResult,
-  useEscalation,
-  useTestEscalation,
-  useTestTimeline,
-} from '../../api/escalations.ts';
+import { isInFlight, type TestEscalationResult, useEscalation, useTestEscalation, useTestTimeline } from '../../api/escalations.ts';
 import type { KustomerIntegration } from '../../api/integrations.ts';
 import { Field } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';

@@ -22,7 +22,9 @@ describe('sync timeline lines', () => {
   });
 
   it('tells a priority Bridgedesk set on the conversation through the priority map, or could not set', () => {
-    expect(line('sync.priority_sent', { ...base, priority: 'high', remotePriority: 4 })).toBe('Bridgedesk set Kustomer conversation 6b06a1b2… to priority 4 (request high)');
+    expect(line('sync.priority_sent', { ...base, priority: 'high', remotePriority: 4 })).toBe(
+      'Bridgedesk set Kustomer conversation 6b06a1b2… to priority 4 (request high)',
+    );
     expect(line('sync.priority_failed', { ...base, priority: 'low', remotePriority: 2, reason: 'Invalid credentials' })).toBe(
       'Bridgedesk could not set Kustomer conversation 6b06a1b2… to priority 2 (request low) — Invalid credentials',
     );
@@ -40,7 +42,12 @@ describe('sync timeline lines', () => {
 
   it('makes a message from Kustomer a bubble that says who wrote it, which way it went and when it was written', () => {
     const at = '2025-06-10T10:41:00.000Z';
-    expect(syncTimelineParts({ type: 'sync.message_received', data: { ...base, channel: 'email', body: 'Any news?', direction: 'in', author: 'jane@example.com', writtenAt: at } })).toEqual({
+    expect(
+      syncTimelineParts({
+        type: 'sync.message_received',
+        data: { ...base, channel: 'email', body: 'Any news?', direction: 'in', author: 'jane@example.com', writtenAt: at },
+      }),
+    ).toEqual({
       subject: 'Kustomer',
       rest: 'conversation 6b06a1b2… got a message (Email)',
       parts: ['conversation ', { id: CONV, href: null }, ' got a message (Email)'],
@@ -54,15 +61,25 @@ describe('sync timeline lines', () => {
       writtenAt: null,
     });
     expect(syncTimelineParts({ type: 'sync.message_received', data: { ...base, body: 'Hi', direction: 'in' } })?.message?.author).toBe('Customer');
-    expect(syncTimelineParts({ type: 'sync.message_received', data: { body: 42 } })?.message).toEqual({ author: 'Kustomer', direction: null, badge: 'From Kustomer', body: '', writtenAt: null });
+    expect(syncTimelineParts({ type: 'sync.message_received', data: { body: 42 } })?.message).toEqual({
+      author: 'Kustomer',
+      direction: null,
+      badge: 'From Kustomer',
+      body: '',
+      writtenAt: null,
+    });
   });
 
   it('tells comment and field sync, naming fields by label and never by Kustomer key', () => {
     expect(line('sync.comment_sent', { ...base, entryId: 'x' })).toBe('Bridgedesk posted a public reply as a note on Kustomer conversation 6b06a1b2…');
-    expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'], labels: ['Order no.'] })).toBe('Bridgedesk sent Order no. to Kustomer conversation 6b06a1b2…');
+    expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'], labels: ['Order no.'] })).toBe(
+      'Bridgedesk sent Order no. to Kustomer conversation 6b06a1b2…',
+    );
     // Entries from before labels were recorded: the key in words.
     expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'] })).toBe('Bridgedesk sent Order number to Kustomer conversation 6b06a1b2…');
-    expect(line('sync.fields_sent', { ...base, fields: ['aStr', 'bNum', 'cAt'], labels: ['A', 'B', 'C'] })).toBe('Bridgedesk sent 3 fields to Kustomer conversation 6b06a1b2… — A, B and C');
+    expect(line('sync.fields_sent', { ...base, fields: ['aStr', 'bNum', 'cAt'], labels: ['A', 'B', 'C'] })).toBe(
+      'Bridgedesk sent 3 fields to Kustomer conversation 6b06a1b2… — A, B and C',
+    );
     expect(line('sync.fields_sent', { ...base, fields: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toBe(
       'Bridgedesk sent 7 fields to Kustomer conversation 6b06a1b2… — A, B, C, D, E and 2 more',
     );

@@ -57,7 +57,8 @@ function fieldLabels(d: Data, key: 'fields'): string[] {
 }
 
 /** "Order number" or "3 fields" (the names go in the detail). */
-const fieldCount = (labels: string[]): string => (labels.length === 1 ? labels[0]! : labels.length ? `${labels.length} ${plural(labels.length, 'field')}` : 'field values');
+const fieldCount = (labels: string[]): string =>
+  labels.length === 1 ? labels[0]! : labels.length ? `${labels.length} ${plural(labels.length, 'field')}` : 'field values';
 
 function line(subject: string, parts: LinePart[], detail?: string): SyncLine {
   return { subject, rest: partsText(parts), parts, ...(detail ? { detail } : {}) };
@@ -69,7 +70,11 @@ function messageOf(d: Data, destination: string): NonNullable<SyncLine['message'
   const channel = str(d.channel) ? ` · ${channelLabel(d.channel as string)}` : '';
   const author = str(d.author) ?? (direction === 'out' ? `Agent in ${destination}` : direction === 'in' ? 'Customer' : destination);
   const badge =
-    direction === 'in' ? `Customer wrote in ${destination}${channel}` : direction === 'out' ? `Agent replied in ${destination}${channel}` : `From ${destination}${channel}`;
+    direction === 'in'
+      ? `Customer wrote in ${destination}${channel}`
+      : direction === 'out'
+        ? `Agent replied in ${destination}${channel}`
+        : `From ${destination}${channel}`;
   return { author, direction, badge, body: typeof d.body === 'string' ? d.body : '', writtenAt: str(d.writtenAt) };
 }
 
@@ -81,7 +86,10 @@ export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): 
       const applied = str(d.appliedStatus);
       return line(
         destination,
-        [...conversation(d), ` ${str(d.remoteStatus) ? `marked ${remoteStatusWord(d.remoteStatus)}` : 'changed'} in ${destination}${applied ? ` → request ${statusLabel(applied).toLowerCase()}` : ''}`],
+        [
+          ...conversation(d),
+          ` ${str(d.remoteStatus) ? `marked ${remoteStatusWord(d.remoteStatus)}` : 'changed'} in ${destination}${applied ? ` → request ${statusLabel(applied).toLowerCase()}` : ''}`,
+        ],
         applied ? undefined : 'request unchanged',
       );
     }

@@ -42,7 +42,12 @@ function GroupEditor({ approver, onChange, path }: { approver: Extract<Approver,
                 {sequence && <span className="muted">{i + 1}. </span>}
                 {name(id)}
               </span>
-              <button type="button" className="btn btn-small btn-ghost" aria-label={`Remove ${name(id)}`} onClick={() => onChange({ ...approver, userIds: approver.userIds.filter((x) => x !== id) })}>
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                aria-label={`Remove ${name(id)}`}
+                onClick={() => onChange({ ...approver, userIds: approver.userIds.filter((x) => x !== id) })}
+              >
                 ×
               </button>
             </li>
@@ -65,7 +70,8 @@ function GroupEditor({ approver, onChange, path }: { approver: Extract<Approver,
           <input type="radio" name={`${path}-mode`} checked={!sequence} onChange={() => onChange({ ...approver, mode: 'any' })} /> Any one of them
         </label>
         <label className="checkbox">
-          <input type="radio" name={`${path}-mode`} checked={sequence} onChange={() => onChange({ ...approver, mode: 'all_in_sequence' })} /> All of them, one after another
+          <input type="radio" name={`${path}-mode`} checked={sequence} onChange={() => onChange({ ...approver, mode: 'all_in_sequence' })} /> All of them, one
+          after another
         </label>
       </fieldset>
     </div>
@@ -93,7 +99,9 @@ export function ApprovalStepForm({ step, onChange, path }: { step: ApprovalStep;
       {a.type === 'manager' && <p className="muted small">When the requester has no manager, the step fails and says so.</p>}
       {a.type === 'user' && (
         <Field label="Approver" required error={userError}>
-          {(id, d) => <UserPicker id={id} describedBy={d} value={a.userId || null} onChange={(userId) => setApprover({ type: 'user', userId: userId ?? '' })} />}
+          {(id, d) => (
+            <UserPicker id={id} describedBy={d} value={a.userId || null} onChange={(userId) => setApprover({ type: 'user', userId: userId ?? '' })} />
+          )}
         </Field>
       )}
       {a.type === 'group' && <GroupEditor approver={a} onChange={setApprover} path={`${path}.approver`} />}
@@ -115,7 +123,13 @@ export function ApprovalStepForm({ step, onChange, path }: { step: ApprovalStep;
         </Field>
         <Field label="If nobody decides in time" error={timeoutError}>
           {(id, d) => (
-            <select id={id} aria-describedby={d} disabled={!step.dueInHours} value={step.onTimeout} onChange={(e) => onChange({ ...step, onTimeout: e.target.value as ApprovalStep['onTimeout'] })}>
+            <select
+              id={id}
+              aria-describedby={d}
+              disabled={!step.dueInHours}
+              value={step.onTimeout}
+              onChange={(e) => onChange({ ...step, onTimeout: e.target.value as ApprovalStep['onTimeout'] })}
+            >
               <option value="reject">Reject</option>
               <option value="approve">Approve</option>
               <option value="escalate_to_manager">Escalate to manager</option>
@@ -123,16 +137,27 @@ export function ApprovalStepForm({ step, onChange, path }: { step: ApprovalStep;
           )}
         </Field>
       </div>
-      <Field label="If rejected" error={rejectError} hint={step.onReject === 'continue' ? 'Follow with an “If / otherwise” step on “Last approval”' : undefined}>
+      <Field
+        label="If rejected"
+        error={rejectError}
+        hint={step.onReject === 'continue' ? 'Follow with an “If / otherwise” step on “Last approval”' : undefined}
+      >
         {(id, d) => (
-          <select id={id} aria-describedby={d} value={step.onReject} onChange={(e) => onChange({ ...step, onReject: e.target.value as ApprovalStep['onReject'] })}>
+          <select
+            id={id}
+            aria-describedby={d}
+            value={step.onReject}
+            onChange={(e) => onChange({ ...step, onReject: e.target.value as ApprovalStep['onReject'] })}
+          >
             <option value="stop">Stop the workflow (the requester is told)</option>
             <option value="continue">Continue: later steps decide</option>
           </select>
         )}
       </Field>
       <Field label="Message to the approver" error={messageError}>
-        {(id, d) => <textarea id={id} rows={3} aria-describedby={d} value={step.message ?? ''} onChange={(e) => onChange({ ...step, message: e.target.value })} />}
+        {(id, d) => (
+          <textarea id={id} rows={3} aria-describedby={d} value={step.message ?? ''} onChange={(e) => onChange({ ...step, message: e.target.value })} />
+        )}
       </Field>
       <PlaceholderList />
     </div>

@@ -7,7 +7,18 @@ import type { ConditionRule } from '../../api/workflows.ts';
 import { type CustomField, PRIORITIES, STATUSES } from '../../api/types.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 
-export const CONDITION_OPERATORS = ['equals', 'not_equals', 'contains', 'is_one_of', 'greater_than', 'less_than', 'at_least', 'at_most', 'is_set', 'is_not_set'] as const;
+export const CONDITION_OPERATORS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'is_one_of',
+  'greater_than',
+  'less_than',
+  'at_least',
+  'at_most',
+  'is_set',
+  'is_not_set',
+] as const;
 export type Operator = (typeof CONDITION_OPERATORS)[number];
 export type Subject = ConditionRule['subject'];
 
@@ -87,7 +98,14 @@ export function conditionFields(customFields: CustomField[] = []): ConditionFiel
       options: PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p) })),
       ops: ['equals', 'not_equals', 'at_least', 'at_most', 'is_one_of'],
     },
-    { subject: 'request', field: 'status', label: 'Status', kind: 'options', options: STATUSES.map((s) => ({ value: s, label: statusLabel(s) })), ops: ['equals', 'not_equals', 'is_one_of'] },
+    {
+      subject: 'request',
+      field: 'status',
+      label: 'Status',
+      kind: 'options',
+      options: STATUSES.map((s) => ({ value: s, label: statusLabel(s) })),
+      ops: ['equals', 'not_equals', 'is_one_of'],
+    },
     { subject: 'request', field: 'tag', label: 'Tags', kind: 'text', ops: ['equals', 'not_equals', 'contains', ...PRESENCE] },
     { subject: 'request', field: 'inbox', label: 'Inbox', kind: 'inbox', ops: CHOICE_OPS },
     { subject: 'request', field: 'assignee', label: 'Assignee', kind: 'person', ops: PERSON_OPS },

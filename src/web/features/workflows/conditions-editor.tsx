@@ -21,7 +21,17 @@ import {
 import { ConditionValueInput } from './condition-value-input.tsx';
 import { useIssue } from './issues-context.tsx';
 
-function FieldSelect({ fields, rule, label, onChange }: { fields: ConditionField[]; rule: ConditionRule; label: string; onChange: (f: ConditionField) => void }) {
+function FieldSelect({
+  fields,
+  rule,
+  label,
+  onChange,
+}: {
+  fields: ConditionField[];
+  rule: ConditionRule;
+  label: string;
+  onChange: (f: ConditionField) => void;
+}) {
   const current = fieldId(rule.subject, rule.field);
   const known = fields.some((f) => fieldId(f.subject, f.field) === current);
   const groups = (Object.keys(SUBJECT_LABELS) as Subject[]).map((subject) => ({ subject, items: fields.filter((f) => f.subject === subject) }));
@@ -80,7 +90,14 @@ function RuleRow({
         </select>
         <div className="wf-rule-value">
           {needsValue(rule.op) && (
-            <ConditionValueInput field={field} op={rule.op} value={rule.value} label={`Condition ${n} value`} invalid={!!error} onChange={(value) => onChange({ ...rule, value })} />
+            <ConditionValueInput
+              field={field}
+              op={rule.op}
+              value={rule.value}
+              label={`Condition ${n} value`}
+              invalid={!!error}
+              onChange={(value) => onChange({ ...rule, value })}
+            />
           )}
         </div>
         <button type="button" className="btn btn-small btn-ghost" aria-label={`Remove condition ${n}`} onClick={onRemove}>
@@ -118,7 +135,11 @@ export function ConditionsEditor({
       {rules.length > 1 && (
         <div className="wf-match">
           Match
-          <select aria-label={`${label}: match`} value={conditions.match} onChange={(e) => onChange({ ...conditions, match: e.target.value as Conditions['match'] })}>
+          <select
+            aria-label={`${label}: match`}
+            value={conditions.match}
+            onChange={(e) => onChange({ ...conditions, match: e.target.value as Conditions['match'] })}
+          >
             <option value="all">all</option>
             <option value="any">any</option>
           </select>

@@ -41,15 +41,20 @@ function TargetSelect({ step, onChange, path }: { step: ConversationStep; onChan
           Kustomer is not connected. <Link href="/settings/integrations/kustomer">Connect it</Link> before enabling this workflow.
         </Notice>
       )}
-      <Field label="Queue or team" required error={error ?? (stale ? 'Not enabled for escalation any more: choose another' : undefined)} hint={
-        known.length === 0 ? (
-          <>
-            No queue or team is enabled. Choose some in <Link href="/settings/integrations/kustomer">Settings → Kustomer</Link>.
-          </>
-        ) : (
-          'Among those enabled for escalation'
-        )
-      }>
+      <Field
+        label="Queue or team"
+        required
+        error={error ?? (stale ? 'Not enabled for escalation any more: choose another' : undefined)}
+        hint={
+          known.length === 0 ? (
+            <>
+              No queue or team is enabled. Choose some in <Link href="/settings/integrations/kustomer">Settings → Kustomer</Link>.
+            </>
+          ) : (
+            'Among those enabled for escalation'
+          )
+        }
+      >
         {(id, d) => (
           <select id={id} aria-describedby={d} aria-invalid={error || stale ? true : undefined} value={value} onChange={(e) => set(e.target.value)}>
             <option value="">Choose a queue or team…</option>

@@ -51,7 +51,9 @@ function DryRunReport({ result, definition }: { result: DryRunResult; definition
   return (
     <div className="stack-tight" data-testid="dry-run-result">
       <p className={result.triggerMatches ? 'wf-verdict wf-verdict-yes' : 'wf-verdict wf-verdict-no'} data-testid="dry-run-verdict">
-        {result.triggerMatches ? `Conditions hold: ${running} of ${result.steps.length} steps would run` : 'Conditions do not hold: the workflow would not start'}
+        {result.triggerMatches
+          ? `Conditions hold: ${running} of ${result.steps.length} steps would run`
+          : 'Conditions do not hold: the workflow would not start'}
       </p>
       {result.conditions.length > 0 && (
         <ul className="wf-checks" aria-label="Conditions">
@@ -65,9 +67,14 @@ function DryRunReport({ result, definition }: { result: DryRunResult; definition
       )}
       <ol className="wf-checks" aria-label="Steps">
         {result.steps.map((s) => (
-          <li key={s.path} className={s.wouldRun ? 'holds' : 'skipped'} style={{ paddingLeft: `${(s.path.split('.').length - 1) * 6}px` }} data-testid="dry-run-step">
-            <span aria-hidden="true">{s.wouldRun ? '▶' : '–'}</span>{' '}
-            <span className="muted mono">{pathLabel(s.path)}</span> <strong>{s.name || stepTypeLabel(s.type)}</strong>
+          <li
+            key={s.path}
+            className={s.wouldRun ? 'holds' : 'skipped'}
+            style={{ paddingLeft: `${(s.path.split('.').length - 1) * 6}px` }}
+            data-testid="dry-run-step"
+          >
+            <span aria-hidden="true">{s.wouldRun ? '▶' : '–'}</span> <span className="muted mono">{pathLabel(s.path)}</span>{' '}
+            <strong>{s.name || stepTypeLabel(s.type)}</strong>
             <span className="visually-hidden">{s.wouldRun ? ' (would run)' : ' (would not run)'}</span>
             <div className="muted small">{localSummary(s.path) ?? s.summary}</div>
             {s.note && <div className="small wf-note">{s.note}</div>}

@@ -54,7 +54,12 @@ export function StepResult({ step }: { step: RunStep }) {
       </span>,
     );
   }
-  if (step.error) parts.push(<span key="error" className="field-error">{step.error}</span>);
+  if (step.error)
+    parts.push(
+      <span key="error" className="field-error">
+        {step.error}
+      </span>,
+    );
   return parts.length ? <div className="wf-step-result">{parts}</div> : <span className="muted">—</span>;
 }
 

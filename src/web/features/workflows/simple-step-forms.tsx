@@ -47,14 +47,21 @@ function NotifyForm({ step, onChange, path }: FormProps<Of<'notify'>>) {
         </Field>
         {step.to === 'email' && (
           <Field label="Email address" required error={emailError}>
-            {(id, d) => <input id={id} type="email" aria-describedby={d} value={step.email ?? ''} onChange={(e) => onChange({ ...step, email: e.target.value.trim() })} />}
+            {(id, d) => (
+              <input id={id} type="email" aria-describedby={d} value={step.email ?? ''} onChange={(e) => onChange({ ...step, email: e.target.value.trim() })} />
+            )}
           </Field>
         )}
       </div>
       <Field label="Subject" required error={subjectError}>
         {(id, d) => <input id={id} type="text" aria-describedby={d} value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />}
       </Field>
-      <Field label={`Message to ${NOTIFY_AUDIENCE[step.to]}`} required error={bodyError} hint="Sent as written: do not put anything here that this person may not read.">
+      <Field
+        label={`Message to ${NOTIFY_AUDIENCE[step.to]}`}
+        required
+        error={bodyError}
+        hint="Sent as written: do not put anything here that this person may not read."
+      >
         {(id, d) => <textarea id={id} rows={4} aria-describedby={d} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />}
       </Field>
       <PlaceholderList />
@@ -100,7 +107,16 @@ function TagForm({ step, onChange, path }: FormProps<Of<'add_tag' | 'remove_tag'
   const error = useIssue(`${path}.tag`);
   return (
     <Field label="Tag" required error={error} className="wf-narrow">
-      {(id, d) => <input id={id} type="text" aria-describedby={d} placeholder="e.g. escalated" value={step.tag} onChange={(e) => onChange({ ...step, tag: normalizeTag(e.target.value) })} />}
+      {(id, d) => (
+        <input
+          id={id}
+          type="text"
+          aria-describedby={d}
+          placeholder="e.g. escalated"
+          value={step.tag}
+          onChange={(e) => onChange({ ...step, tag: normalizeTag(e.target.value) })}
+        />
+      )}
     </Field>
   );
 }
@@ -179,7 +195,16 @@ function WaitForm({ step, onChange, path }: FormProps<Of<'wait'>>) {
   const error = useIssue(`${path}.minutes`);
   return (
     <Field label="Wait (minutes)" error={error} hint={durationText(step.minutes)} className="wf-narrow">
-      {(id, d) => <input id={id} type="number" min={1} aria-describedby={d} value={step.minutes || ''} onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) })} />}
+      {(id, d) => (
+        <input
+          id={id}
+          type="number"
+          min={1}
+          aria-describedby={d}
+          value={step.minutes || ''}
+          onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) })}
+        />
+      )}
     </Field>
   );
 }

@@ -110,18 +110,33 @@ function StepCard({
   const title = stepTitle(step);
   const index = Number(number.split('.').pop()) - 1;
   return (
-    <li className={`wf-step wf-step-${step.type}${others.length ? ' wf-step-invalid' : ''}`} data-testid="workflow-step" data-path={path} data-type={step.type} aria-label={`Step ${number}: ${title}`}>
+    <li
+      className={`wf-step wf-step-${step.type}${others.length ? ' wf-step-invalid' : ''}`}
+      data-testid="workflow-step"
+      data-path={path}
+      data-type={step.type}
+      aria-label={`Step ${number}: ${title}`}
+    >
       <div className="wf-step-head">
         <span className="wf-step-number">{number}</span>
         <div className="wf-step-title">
           <strong>{title}</strong>
-          <span className="muted small">{step.name?.trim() ? `${STEP_LABELS[step.type]} · ` : ''}{stepSummary(step, names)}</span>
+          <span className="muted small">
+            {step.name?.trim() ? `${STEP_LABELS[step.type]} · ` : ''}
+            {stepSummary(step, names)}
+          </span>
         </div>
         <div className="wf-step-actions">
           <button type="button" className="btn btn-small btn-ghost" aria-label={`Move step ${number} up`} disabled={index === 0} onClick={() => onMove(-1)}>
             ↑
           </button>
-          <button type="button" className="btn btn-small btn-ghost" aria-label={`Move step ${number} down`} disabled={index === count - 1} onClick={() => onMove(1)}>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label={`Move step ${number} down`}
+            disabled={index === count - 1}
+            onClick={() => onMove(1)}
+          >
             ↓
           </button>
           <button type="button" className="btn btn-small btn-ghost btn-danger" aria-label={`Remove step ${number}`} onClick={onRemove}>

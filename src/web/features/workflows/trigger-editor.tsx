@@ -70,7 +70,9 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
     case 'tag':
       return (
         <Field label="Tag" required error={error} hint="Starts when this tag is added to a request">
-          {(id, d) => <input id={id} type="text" aria-describedby={d} placeholder="e.g. vip-customer" value={value} onChange={(e) => set(normalizeTag(e.target.value))} />}
+          {(id, d) => (
+            <input id={id} type="text" aria-describedby={d} placeholder="e.g. vip-customer" value={value} onChange={(e) => set(normalizeTag(e.target.value))} />
+          )}
         </Field>
       );
     case 'escalation':

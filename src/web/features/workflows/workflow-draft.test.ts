@@ -18,7 +18,10 @@ describe('workflow drafts', () => {
   it('gives every step, nested ones too, an id it keeps', () => {
     const def = prepareDefinition({
       trigger: { event: 'request.submitted', conditions: { match: 'all', rules: [] } },
-      steps: [{ id: 'keep', type: 'wait', minutes: 5 }, { type: 'branch', condition: { match: 'all', rules: [] }, then: [{ type: 'set_status', status: 'resolved' }], else: [] }],
+      steps: [
+        { id: 'keep', type: 'wait', minutes: 5 },
+        { type: 'branch', condition: { match: 'all', rules: [] }, then: [{ type: 'set_status', status: 'resolved' }], else: [] },
+      ],
     });
     expect(def.steps[0]!.id).toBe('keep');
     const branch = def.steps[1] as Extract<(typeof def.steps)[number], { type: 'branch' }>;
@@ -42,7 +45,9 @@ describe('workflow drafts', () => {
     expect(WorkflowDefinition.safeParse(handoff.definition).success).toBe(true);
 
     const withService = draftFromTemplate(customer!, [{ id: '7b0c1f52-3b7e-4d39-9f8e-0a4c6f0d9a11', name: 'Customer escalation' }]);
-    expect(withService.definition.trigger.conditions.rules).toEqual([{ subject: 'request', field: 'service', op: 'equals', value: '7b0c1f52-3b7e-4d39-9f8e-0a4c6f0d9a11' }]);
+    expect(withService.definition.trigger.conditions.rules).toEqual([
+      { subject: 'request', field: 'service', op: 'equals', value: '7b0c1f52-3b7e-4d39-9f8e-0a4c6f0d9a11' },
+    ]);
     const noService = draftFromTemplate(customer!, []);
     expect(checkDraft(noService)).toMatchObject({ 'definition.trigger.conditions.rules.0.value': 'Choose a value' });
   });

@@ -24,9 +24,25 @@ export function newStep(type: StepType): Step {
   const id = newStepId();
   switch (type) {
     case 'create_conversation':
-      return { id, type, destination: 'kustomer', channel: 'email', priority: 'from_request', subject: '{{request.title}}', message: '{{request.description}}\n\n{{request.link}}' };
+      return {
+        id,
+        type,
+        destination: 'kustomer',
+        channel: 'email',
+        priority: 'from_request',
+        subject: '{{request.title}}',
+        message: '{{request.description}}\n\n{{request.link}}',
+      };
     case 'approval':
-      return { id, type, approver: { type: 'manager' }, dueInHours: 48, onTimeout: 'reject', onReject: 'stop', message: 'Please approve {{request.key}}: {{request.title}}' };
+      return {
+        id,
+        type,
+        approver: { type: 'manager' },
+        dueInHours: 48,
+        onTimeout: 'reject',
+        onReject: 'stop',
+        message: 'Please approve {{request.key}}: {{request.title}}',
+      };
     case 'notify':
       return { id, type, to: 'requester', subject: 'Update on {{request.key}}', body: 'Hi {{requester.name}},\n\n{{request.link}}' };
     case 'set_priority':
@@ -79,7 +95,8 @@ function checkConditions(c: Conditions | undefined, path: string, out: Record<st
   (c?.rules ?? []).forEach((rule, i) => {
     if (!needsValue(rule.op)) return;
     const v = rule.value;
-    if (v === undefined || v === null || (typeof v === 'string' && !v.trim()) || (Array.isArray(v) && v.length === 0)) out[`${path}.rules.${i}.value`] = 'Choose a value';
+    if (v === undefined || v === null || (typeof v === 'string' && !v.trim()) || (Array.isArray(v) && v.length === 0))
+      out[`${path}.rules.${i}.value`] = 'Choose a value';
   });
 }
 
@@ -139,11 +156,17 @@ export function draftInput(draft: Draft): Draft {
  * A draft from a shipped example. The "Customer escalation" example comes without its service (it is the
  * installation's own): the service named like it is filled in when there is one, else an empty service rule asks.
  */
-export function draftFromTemplate(t: { key: string; name: string; description: string; definition: WorkflowDefinition }, services: { id: string; name: string }[]): Draft {
+export function draftFromTemplate(
+  t: { key: string; name: string; description: string; definition: WorkflowDefinition },
+  services: { id: string; name: string }[],
+): Draft {
   const definition = prepareDefinition(t.definition);
   if (t.key === 'customer-escalation' && definition.trigger.conditions.rules.length === 0) {
     const service = services.find((s) => s.name.trim().toLowerCase() === 'customer escalation');
-    definition.trigger = { ...definition.trigger, conditions: { match: 'all', rules: [{ subject: 'request', field: 'service', op: 'equals', value: service?.id ?? '' }] } };
+    definition.trigger = {
+      ...definition.trigger,
+      conditions: { match: 'all', rules: [{ subject: 'request', field: 'service', op: 'equals', value: service?.id ?? '' }] },
+    };
   }
   return { name: t.name, description: t.description, definition };
 }

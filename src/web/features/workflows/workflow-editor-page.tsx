@@ -26,7 +26,9 @@ function NewWorkflow() {
       </EmptyState>
     );
   }
-  return <WorkflowEditor key={`template-${template.key}`} workflow={null} initial={draftFromTemplate(template, services.data ?? [])} fromExample={template.name} />;
+  return (
+    <WorkflowEditor key={`template-${template.key}`} workflow={null} initial={draftFromTemplate(template, services.data ?? [])} fromExample={template.name} />
+  );
 }
 
 function ExistingWorkflow({ id, tab }: { id: string; tab: 'definition' | 'runs' }) {

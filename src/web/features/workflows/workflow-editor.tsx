@@ -141,7 +141,9 @@ export function WorkflowEditor({
             <form className="wf-main stack" onSubmit={submit} noValidate aria-label="Workflow">
               <section className="card stack wf-section" aria-label="About">
                 <Field label="Name" required error={issues.name}>
-                  {(id, d) => <input id={id} type="text" aria-describedby={d} maxLength={120} value={draft.name} onChange={(e) => set('name', e.target.value)} />}
+                  {(id, d) => (
+                    <input id={id} type="text" aria-describedby={d} maxLength={120} value={draft.name} onChange={(e) => set('name', e.target.value)} />
+                  )}
                 </Field>
                 <Field label="Description" error={issues.description} hint="What it is for, for the next admin">
                   {(id, d) => <textarea id={id} rows={2} aria-describedby={d} value={draft.description} onChange={(e) => set('description', e.target.value)} />}

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { TRIGGER_EVENTS as CORE_EVENTS } from '../../../core/workflow-definition.ts';
-import { conditionsSummary, durationText, elapsed, pathLabel, STEP_TYPES, stepAtPath, stepSummary, stepTitle, triggerSummary, TRIGGER_EVENTS, withEvent } from './workflow-format.ts';
+import {
+  conditionsSummary,
+  durationText,
+  elapsed,
+  pathLabel,
+  STEP_TYPES,
+  stepAtPath,
+  stepSummary,
+  stepTitle,
+  triggerSummary,
+  TRIGGER_EVENTS,
+  withEvent,
+} from './workflow-format.ts';
 
 describe('workflow words', () => {
   it('offers every trigger event the engine knows', () => {
@@ -35,11 +47,17 @@ describe('workflow words', () => {
     expect(stepTitle({ ...conv, name: 'To VIP' })).toBe('To VIP');
     expect(stepSummary(conv, { target: () => 'VIP' })).toBe('In the queue VIP');
     expect(stepSummary({ ...conv, queueId: undefined })).toBe('No queue or team chosen yet');
-    expect(stepSummary({ type: 'approval', approver: { type: 'manager' }, dueInHours: 24, onTimeout: 'reject', onReject: 'stop' })).toBe("Approval by the requester's manager, due in 24 h");
-    expect(stepSummary({ type: 'approval', approver: { type: 'group', userIds: ['a', 'b'], mode: 'all_in_sequence' }, onTimeout: 'reject', onReject: 'stop' })).toBe('Approval by all of 2 people, in order');
+    expect(stepSummary({ type: 'approval', approver: { type: 'manager' }, dueInHours: 24, onTimeout: 'reject', onReject: 'stop' })).toBe(
+      "Approval by the requester's manager, due in 24 h",
+    );
+    expect(
+      stepSummary({ type: 'approval', approver: { type: 'group', userIds: ['a', 'b'], mode: 'all_in_sequence' }, onTimeout: 'reject', onReject: 'stop' }),
+    ).toBe('Approval by all of 2 people, in order');
     expect(stepSummary({ type: 'set_priority', priority: 'high' })).toBe('To High');
     expect(stepSummary({ type: 'notify', to: 'requester', subject: 's', body: 'b' })).toBe('To the requester');
-    expect(stepSummary({ type: 'branch', condition: { match: 'all', rules: [] }, then: [{ type: 'wait', minutes: 5 }], else: [] })).toBe('0 conditions: 1 then, 0 otherwise');
+    expect(stepSummary({ type: 'branch', condition: { match: 'all', rules: [] }, then: [{ type: 'wait', minutes: 5 }], else: [] })).toBe(
+      '0 conditions: 1 then, 0 otherwise',
+    );
   });
 
   it('finds the step at a path, inside branches too', () => {

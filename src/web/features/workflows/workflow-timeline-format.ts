@@ -112,7 +112,11 @@ export function formatRunStep(entry: Pick<TimelineEntry, 'type' | 'data'>): { te
     case 'workflow.approval_expired':
       return { text: (formatWorkflowEntry(entry) ?? '').replace(/ \(workflow “.*”\)$/, '') };
     case 'workflow.finished':
-      if (d.state === 'cancelled') return { text: 'stopped the workflow', ...(d.reason === 'rejected' ? { detail: 'the approval was rejected' } : str(d.reason) ? { detail: str(d.reason)! } : {}) };
+      if (d.state === 'cancelled')
+        return {
+          text: 'stopped the workflow',
+          ...(d.reason === 'rejected' ? { detail: 'the approval was rejected' } : str(d.reason) ? { detail: str(d.reason)! } : {}),
+        };
       if (d.state === 'failed') return { text: 'could not finish the workflow' };
       return { text: 'finished the workflow' };
     case 'workflow.failed': {

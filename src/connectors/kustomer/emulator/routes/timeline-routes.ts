@@ -31,7 +31,15 @@ export function registerTimelineRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
     requireRole(c, REQUIRED.noteRead);
     const id = conversationId(c);
     const url = new URL(c.req.url);
-    return c.json(paginate(inOrg(store.notes, c.var.auth.org.id).filter((n) => n.conversationId === id).map(renderNote), url, readPage(url, 100)));
+    return c.json(
+      paginate(
+        inOrg(store.notes, c.var.auth.org.id)
+          .filter((n) => n.conversationId === id)
+          .map(renderNote),
+        url,
+        readPage(url, 100),
+      ),
+    );
   });
 
   app.post('/v1/conversations/:id/messages', async (c) => {
@@ -45,6 +53,14 @@ export function registerTimelineRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
     requireRole(c, REQUIRED.messageRead);
     const id = conversationId(c);
     const url = new URL(c.req.url);
-    return c.json(paginate(inOrg(store.messages, c.var.auth.org.id).filter((m) => m.conversationId === id).map(renderMessage), url, readPage(url, 100)));
+    return c.json(
+      paginate(
+        inOrg(store.messages, c.var.auth.org.id)
+          .filter((m) => m.conversationId === id)
+          .map(renderMessage),
+        url,
+        readPage(url, 100),
+      ),
+    );
   });
 }

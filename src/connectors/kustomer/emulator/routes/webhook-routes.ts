@@ -18,7 +18,10 @@ import { readJsonBody } from '../request-body.ts';
 import { REQUIRED } from '../required-roles.ts';
 import { findInOrg, inOrg } from '../store.ts';
 
-export const WEBHOOK_EVENTS: readonly string[] = ['conversation', 'customer', 'message', 'team', 'user'].flatMap((o) => [`kustomer.${o}.create`, `kustomer.${o}.update`]);
+export const WEBHOOK_EVENTS: readonly string[] = ['conversation', 'customer', 'message', 'team', 'user'].flatMap((o) => [
+  `kustomer.${o}.create`,
+  `kustomer.${o}.update`,
+]);
 export const MAX_WEBHOOKS_PER_ORG = 5;
 
 export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): void {
@@ -31,7 +34,8 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
     body.events.forEach((e, i) => {
       if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
     });
-    if (inOrg(store.webhooks, org.id).length >= MAX_WEBHOOKS_PER_ORG) throw kustomerError(400, `an org can have at most ${MAX_WEBHOOKS_PER_ORG} outbound webhooks`);
+    if (inOrg(store.webhooks, org.id).length >= MAX_WEBHOOKS_PER_ORG)
+      throw kustomerError(400, `an org can have at most ${MAX_WEBHOOKS_PER_ORG} outbound webhooks`);
     const at = deps.now().toISOString();
     const hook: WebhookRecord = {
       id: newObjectId(deps.now()),
@@ -54,7 +58,11 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
   app.get('/v1/outbound-webhooks', (c) => {
     requireRole(c, REQUIRED.webhookRead);
     const data = inOrg(store.webhooks, c.var.auth.org.id).map(renderWebhook);
-    return c.json({ data, meta: { page: 1, pageSize: data.length }, links: { self: '/v1/outbound-webhooks', first: '/v1/outbound-webhooks', prev: null, next: null } });
+    return c.json({
+      data,
+      meta: { page: 1, pageSize: data.length },
+      links: { self: '/v1/outbound-webhooks', first: '/v1/outbound-webhooks', prev: null, next: null },
+    });
   });
 
   app.get('/v1/outbound-webhooks/events', (c) => {
