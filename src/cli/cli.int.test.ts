@@ -95,7 +95,7 @@ describe('bridgedesk start', () => {
         expect(first.output()).toContain(`its cluster is in ${cluster}`);
         expect(fs.statSync(cluster).mode & 0o777).toBe(0o700);
         first.child.kill('SIGINT');
-        expect(await first.exited).toBe(0);
+        expect(await first.exited, first.output()).toBe(0);
 
         const second = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir });
         const port = await waitForListening(second);

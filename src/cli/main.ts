@@ -119,6 +119,11 @@ async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    // Connections close under running work now (a job's query, a pool's idle client): an error they raise late is
+    // part of stopping, logged like the stops' own errors, and must not turn a clean stop into a crash.
+    const late = (err: unknown) => log.error({ err }, 'error while stopping');
+    process.on('uncaughtException', late);
+    process.on('unhandledRejection', late);
     for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, 'error while stopping'));
     log.info('stopped');
     process.exit(0);
