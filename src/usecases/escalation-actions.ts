@@ -1,7 +1,9 @@
 /** What an agent can do to an escalation after submitting it: retry, re-link, or link an existing conversation. */
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import type { UserActor } from '../core/actor.ts';
+import { ESCALATION_LIFECYCLE } from '../core/escalation-lifecycle.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
+import { nextState } from '../core/lifecycle.ts';
 import { findEscalation, getEscalationView, lockEscalation, updateEscalation, type EscalationView } from '../db/repositories/escalations.ts';
 import { lockRequest } from '../db/repositories/requests.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
@@ -25,7 +27,8 @@ export async function retryEscalation(
   await withTransaction(deps.db, async (tx) => {
     const esc = await lockEscalation(tx, id);
     if (!esc) throw notFound('Escalation');
-    if (esc.state !== 'failed' && esc.state !== 'link_failed') throw conflict(`Only a failed escalation can be retried (this one is ${esc.state})`);
+    // The lifecycle table says where a retry leads and refuses it from any other state (409).
+    const state = nextState(ESCALATION_LIFECYCLE, esc.state, esc.state === 'link_failed' ? 'retry_link' : 'retry');
     const provider = esc.provider as ProviderId;
     await usableConnection(tx, provider);
     const retarget = to.queueId !== undefined || to.teamId !== undefined;
@@ -40,7 +43,7 @@ export async function retryEscalation(
       tx,
       id,
       {
-        state: esc.remote_id ? 'created' : 'sending',
+        state,
         attempts: esc.attempts > 0 ? 1 : 0,
         last_error: null,
         last_error_kind: null,
@@ -102,7 +105,8 @@ async function refuseLinkedElsewhere(q: Queryable, provider: ProviderId, convers
 export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, id: string, conversationId: string, confirm = false): Promise<EscalationView> {
   const esc = await findEscalation(deps.db, id);
   if (!esc) throw notFound('Escalation');
-  if (esc.state === 'sending') throw conflict('This escalation is still being delivered; wait for it to finish or fail');
+  // Still being delivered: its own delivery will create or find the conversation; the table refuses a re-link now.
+  const relinked = nextState(ESCALATION_LIFECYCLE, esc.state, 'relink');
   const ticket = await verifiedTicket(deps, esc.provider as ProviderId, conversationId);
   await refuseLinkedElsewhere(deps.db, esc.provider as ProviderId, ticket.remoteId, esc.request_id, confirm);
   await withTransaction(deps.db, async (tx) => {
@@ -116,7 +120,7 @@ export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, 
         remote_url: ticket.url,
         remote_status: ticket.status,
         remote_updated_at: new Date(ticket.updatedAt),
-        state: 'created',
+        state: relinked,
         message_posted: true,
         attempts: 1,
         last_error: null,

@@ -292,7 +292,13 @@ describe('failures', () => {
     expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`)).status).toBe(202);
     await until(failed.id, ['linked']);
     expect(conversationsFor(failed.id)).toHaveLength(1);
-    expect((await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`)).status).toBe(409);
+    // A linked escalation cannot be retried: the lifecycle table refuses it, in its words.
+    const again = await t.api(agent, 'POST', `/api/v1/escalations/${failed.id}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({
+      message: 'An escalation that is linked cannot retry (only one that is failed can)',
+      details: { lifecycle: 'escalation', state: 'linked', event: 'retry' },
+    });
   });
 
   it('fails at once with "Invalid credentials" on 401 and marks the connection', async () => {
