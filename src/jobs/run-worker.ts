@@ -13,6 +13,7 @@ import {
   type WorkerEvents,
 } from 'graphile-worker';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { JobName } from '../core/jobs.ts';
 import type { Db } from '../db/database.ts';
@@ -108,7 +109,17 @@ export async function startWorker(deps: WorkerDeps) {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
     log[method]({ scope, ...meta }, message);
   });
-  const utils = await makeWorkerUtils({ connectionString: deps.connectionString, logger });
+  // Our own pool, not one graphile-worker makes from the connection string: graphile removes its pool's error
+  // listeners on stop and ends the pool without waiting, so a connection the server closes meanwhile (a restart, a
+  // dropped database) raised an uncaught 'error' and crashed a stopping process. This pool keeps its listeners and
+  // stop() waits for it to end.
+  const pgPool = new pg.Pool({ connectionString: deps.connectionString, max: 12 });
+  pgPool.on('error', (err) => log.warn({ err }, 'worker database connection lost'));
+  pgPool.on('connect', (client) => client.on('error', () => {}));
+  const utils = await makeWorkerUtils({ pgPool, logger }).catch(async (err: unknown) => {
+    await pgPool.end();
+    throw err;
+  });
   // The heartbeat listens before run(): run() creates the workers, and announces them, before it resolves.
   const events: WorkerEvents = new EventEmitter();
   const heartbeat = startHeartbeat({
@@ -120,7 +131,7 @@ export async function startWorker(deps: WorkerDeps) {
     onError: (err) => log.warn({ err }, 'worker heartbeat failed'),
   });
   const options: RunnerOptions = {
-    connectionString: deps.connectionString,
+    pgPool,
     concurrency: deps.config.workerConcurrency,
     noHandleSignals: true,
     pollInterval: deps.pollIntervalMs ?? 1000,
@@ -141,6 +152,7 @@ export async function startWorker(deps: WorkerDeps) {
   let runner = await run(options).catch(async (err: unknown) => {
     await heartbeat.stop();
     await utils.release();
+    await pgPool.end();
     throw err;
   });
   let stopping = false;
@@ -196,6 +208,7 @@ export async function startWorker(deps: WorkerDeps) {
       if (runner !== stoppedOnItsOwn) await runner.stop();
       await heartbeat.stop();
       await utils.release();
+      await pgPool.end();
     },
   };
 }
