@@ -8,6 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator, signWebhookBody } from '../../src/connectors/kustomer/emulator/index.ts';
 import { createTestApp } from '../support/test-app.ts';
+import { escalateUntilLinked } from '../support/escalate-until-linked.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
 const emulator = await serveEmulator({
@@ -49,24 +50,14 @@ async function connect(org: 'acme' | 'globex') {
 
 async function linkedRequest(org: 'acme' | 'globex') {
   const demo = org === 'acme' ? acme : globex;
-  const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: `Webhook target in ${org}`, requesterId: requester.id })).body;
-  const e = (
-    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-      destination: 'kustomer',
-      queueId: demo.queues.vip.id,
-      channel: 'email',
-      priority: 2,
-      subject: 's',
-      message: 'm',
-    })
-  ).body;
-  const linked = await t.waitFor(async () => {
-    const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
-    return x.state === 'linked' ? x : undefined;
+  const { request: r, conversationId } = await escalateUntilLinked(t, agent, {
+    title: `Webhook target in ${org}`,
+    requesterId: requester.id,
+    queueId: demo.queues.vip.id,
   });
   await emulator.control.webhooks.idle();
   await settled();
-  return { requestId: r.id as string, conversationId: linked.conversationId as string };
+  return { requestId: r.id as string, conversationId };
 }
 
 let seq = 0;

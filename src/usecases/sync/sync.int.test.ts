@@ -5,6 +5,7 @@ import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/i
 import { createTestApp } from '../../../test/support/test-app.ts';
 import { destinationDeps } from '../destination-access.ts';
 import { pollDestination } from './poll-destination.ts';
+import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
 // Kustomer's webhook deliveries reach the in-process app: the URL's path is what routes them.
@@ -37,23 +38,14 @@ afterEach(async () => {
 });
 
 async function linkedRequest() {
-  const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Sync me', requesterId: requester.id })).body;
-  const e = (
-    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-      destination: 'kustomer',
-      queueId: demo.queues.vip.id,
-      channel: 'email',
-      priority: 2,
-      subject: 'Sync me',
-      message: 'm',
-    })
-  ).body;
-  const linked = await t.waitFor(async () => {
-    const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
-    return x.state === 'linked' ? x : undefined;
+  const { request: r, conversationId } = await escalateUntilLinked(t, agent, {
+    title: 'Sync me',
+    requesterId: requester.id,
+    queueId: demo.queues.vip.id,
+    subject: 'Sync me',
   });
   await emulator.control.webhooks.idle();
-  return { request: r, conversationId: linked.conversationId as string };
+  return { request: r, conversationId };
 }
 const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status;
 const until = (id: string, status: string) => t.waitFor(async () => ((await statusOf(id)) === status ? true : undefined));

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ROLES, seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
+import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
 let appStart = 0;
@@ -64,24 +65,10 @@ const view = async () => (await t.api(admin, 'GET', '/api/v1/integrations/kustom
 const hookRecord = () => emulator.control.webhooks.list('acme')[0]!.attributes as { enabled: boolean; headers: { name: string; value: string }[] };
 
 async function linkedRequest() {
-  const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Webhook auth', requesterId: requester.id })).body;
-  const e = (
-    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-      destination: 'kustomer',
-      queueId: demo.queues.vip.id,
-      channel: 'email',
-      priority: 2,
-      subject: 's',
-      message: 'm',
-    })
-  ).body;
-  const linked = await t.waitFor(async () => {
-    const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
-    return x.state === 'linked' ? x : undefined;
-  });
+  const { request: r, conversationId } = await escalateUntilLinked(t, agent, { title: 'Webhook auth', requesterId: requester.id, queueId: demo.queues.vip.id });
   await emulator.control.webhooks.idle();
   await settled();
-  return { requestId: r.id as string, conversationId: linked.conversationId as string };
+  return { requestId: r.id as string, conversationId };
 }
 
 let seq = 0;

@@ -10,6 +10,7 @@ import { createTestApp } from '../../../test/support/test-app.ts';
 import { destinationDeps } from '../destination-access.ts';
 import { checkWebhook } from './check-webhook.ts';
 import { pollDestination } from './poll-destination.ts';
+import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
 /** While on, every delivery reaches a Bridgedesk that answers 503, as during an outage. */
@@ -64,24 +65,14 @@ const repairNotices = async () =>
   );
 
 async function linkedRequest() {
-  const r = (await t.api(agent, 'POST', '/api/v1/requests', { title: 'Webhook health', requesterId: requester.id })).body;
-  const e = (
-    await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-      destination: 'kustomer',
-      queueId: demo.queues.vip.id,
-      channel: 'email',
-      priority: 2,
-      subject: 's',
-      message: 'm',
-    })
-  ).body;
-  const linked = await t.waitFor(async () => {
-    const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.id}`)).body;
-    return x.state === 'linked' ? x : undefined;
+  const { request: r, conversationId } = await escalateUntilLinked(t, agent, {
+    title: 'Webhook health',
+    requesterId: requester.id,
+    queueId: demo.queues.vip.id,
   });
   await emulator.control.webhooks.idle();
   await settled();
-  return { requestId: r.id as string, conversationId: linked.conversationId as string };
+  return { requestId: r.id as string, conversationId };
 }
 
 /** Bridgedesk is down long enough for Kustomer to give up: three failed deliveries disable the webhook. */
