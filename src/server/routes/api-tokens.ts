@@ -5,20 +5,9 @@ import { insertToken, listTokens, revokeToken } from '../../db/repositories/api-
 import { requireUser } from '../auth/guards.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../auth/secrets.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { ApiTokenSchema } from '../schemas/api-token.ts';
 
 export const apiTokenRoutes = router();
-
-const ApiTokenSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    lastFour: z.string(),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    expiresAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-  })
-  .openapi('ApiToken');
 
 apiTokenRoutes.openapi(
   createRoute({

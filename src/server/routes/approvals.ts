@@ -6,37 +6,12 @@ import { listApprovalViews } from '../../db/repositories/workflows.ts';
 import { decideApproval } from '../../usecases/workflows/decide-approval.ts';
 import { requireUser } from '../auth/guards.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { ApprovalSchema } from '../schemas/approval.ts';
+import { NotificationListSchema, OutboxSchema } from '../schemas/notification.ts';
 
 export const approvalRoutes = router();
 const user = [allow('user')];
 const staff = [allow('staff')];
-
-const ApprovalSchema = z
-  .object({
-    id: z.uuid(),
-    runId: z.uuid(),
-    workflowName: z.string(),
-    request: z.object({
-      id: z.uuid(),
-      key: z.string(),
-      title: z.string(),
-      priority: z.string(),
-      status: z.string(),
-      requester: z.object({ id: z.uuid(), name: z.string() }),
-    }),
-    approver: z.object({ id: z.uuid(), name: z.string() }),
-    state: z.enum(['queued', 'pending', 'approved', 'rejected', 'cancelled', 'expired']),
-    message: z.string(),
-    dueAt: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    comment: z.string().nullable(),
-    createdAt: z.string(),
-    askedAt: z
-      .string()
-      .nullable()
-      .openapi({ description: 'When the approver was asked (for a later approver of a sequence: when the one before decided); null while queued' }),
-  })
-  .openapi('Approval');
 
 approvalRoutes.openapi(
   createRoute({
@@ -101,17 +76,6 @@ approvalRoutes.openapi(
   },
 );
 
-const NotificationSchema = z
-  .object({
-    id: z.uuid(),
-    kind: z.string(),
-    title: z.string(),
-    body: z.string(),
-    link: z.string().nullable(),
-    readAt: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('Notification');
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 approvalRoutes.openapi(
@@ -122,7 +86,7 @@ approvalRoutes.openapi(
     summary: 'Your latest notifications and the unread count',
     security,
     middleware: user,
-    responses: { 200: json(z.object({ items: z.array(NotificationSchema), unread: z.number() })), ...errors(401) },
+    responses: { 200: json(NotificationListSchema), ...errors(401) },
   }),
   async (c) => {
     const { db } = c.var.deps;
@@ -197,24 +161,7 @@ approvalRoutes.openapi(
     security,
     middleware: [allow('admin')],
     responses: {
-      200: json(
-        z.object({
-          items: z.array(
-            z.object({
-              id: z.uuid(),
-              to: z.string(),
-              subject: z.string(),
-              body: z.string(),
-              state: z.string(),
-              attempts: z.number(),
-              lastError: z.string().nullable(),
-              sentAt: z.string().nullable(),
-              createdAt: z.string(),
-            }),
-          ),
-          smtpConfigured: z.boolean(),
-        }),
-      ),
+      200: json(OutboxSchema),
       ...errors(401, 403),
     },
   }),

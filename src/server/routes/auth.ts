@@ -14,12 +14,11 @@ import { hashPassword, PASSWORD_MIN, verifyPassword } from '../auth/passwords.ts
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { AppEnv } from '../context.ts';
 import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
-import { EmailSchema, NameSchema, UserSchema } from '../schemas/user.ts';
+import { EmailSchema, NameSchema, SessionSchema } from '../schemas/user.ts';
 import { sql } from 'kysely';
 
 export const authRoutes = router();
 
-const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string() }).openapi('Session');
 const Credentials = z.strictObject({ email: EmailSchema, password: z.string().min(1).max(1000) });
 
 /** Starts a new session (a fresh id every sign-in, so a planted cookie is never promoted: no session fixation). */

@@ -1,7 +1,6 @@
 /** Escalate a request into a destination (Kustomer), follow it, retry it, re-link it. Staff only. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ESCALATION_STATES } from '../../core/escalation.ts';
 import { notFound } from '../../core/errors.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { getEscalationView, listRequestEscalations } from '../../db/repositories/escalations.ts';
@@ -11,42 +10,12 @@ import { submitEscalation } from '../../usecases/submit-escalation.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { Destination, EscalateBodySchema, EscalationOptionsSchema, EscalationSchema } from '../schemas/escalation.ts';
 
 export const escalationRoutes = router();
 const tags = ['Escalations'];
 const staff = [allow('staff')];
 
-export const EscalationSchema = z
-  .object({
-    id: z.uuid(),
-    requestId: z.uuid(),
-    destination: z.string(),
-    origin: z.enum(['created', 'linked_existing']),
-    target: z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() }).nullable(),
-    targetAvailable: z.boolean().nullable().openapi({
-      description:
-        'Whether agents may still escalate to the target (enabled and still in the destination); null without a target. When false on a failed escalation, retry it with another queueId or teamId.',
-    }),
-    channel: z.string().nullable(),
-    priority: z.number().nullable(),
-    subject: z.string(),
-    message: z.string(),
-    state: z.enum(ESCALATION_STATES).openapi({
-      description: 'sending → created → linked; link_failed: the conversation exists but the back-link could not be posted; failed: nothing was created',
-    }),
-    conversationId: z.string().nullable(),
-    conversationUrl: z.string().nullable(),
-    attempts: z.number(),
-    lastError: z.string().nullable(),
-    nextAttemptAt: z.string().nullable(),
-    requestedBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    linkedAt: z.string().nullable(),
-  })
-  .openapi('Escalation');
-
-const Destination = z.enum(['kustomer']);
 /** A conversation id of the destination (Kustomer's are 24 hex digits); it goes into Kustomer URL paths. */
 const ConversationId = z
   .string()
@@ -73,19 +42,7 @@ escalationRoutes.openapi(
     middleware: staff,
     request: {
       params: IdParam,
-      body: jsonBody(
-        z.strictObject({
-          destination: Destination,
-          queueId: z.string().max(100).optional(),
-          teamId: z.string().max(100).optional(),
-          channel: z.string().max(50),
-          priority: z.int(),
-          // Lengths are checked by the use case (422 on the field, with the limit), never cut.
-          subject: z.string().trim().min(1),
-          message: z.string().trim().min(1),
-          confirm: z.boolean().optional(),
-        }),
-      ),
+      body: jsonBody(EscalateBodySchema),
     },
     responses: { 202: json(EscalationSchema, 'Accepted: delivery is under way'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
@@ -123,36 +80,7 @@ escalationRoutes.openapi(
     middleware: staff,
     request: { params: IdParam },
     responses: {
-      200: json(
-        z.object({
-          draft: z.object({ subject: z.string(), message: z.string() }),
-          destinations: z.array(
-            z.object({
-              id: z.string(),
-              name: z.string(),
-              status: z.enum(['not_connected', 'connected', 'invalid_credentials']),
-              queues: z.array(z.object({ id: z.string(), name: z.string() })),
-              teams: z.array(z.object({ id: z.string(), name: z.string() })),
-              channels: z.array(z.string()),
-              priorityRange: z.object({ min: z.number(), max: z.number() }),
-              defaultPriority: z.number(),
-            }),
-          ),
-          limits: z
-            .object({ subject: z.number(), message: z.number() })
-            .openapi({ description: 'The longest subject and message accepted (characters); longer is refused with 422, never cut' }),
-          openEscalation: z
-            .object({
-              id: z.uuid(),
-              state: z.enum(ESCALATION_STATES),
-              target: z.string().nullable(),
-              conversationId: z.string().nullable(),
-              createdAt: z.string(),
-            })
-            .nullable()
-            .openapi({ description: 'The newest escalation of the request still open; submitting then needs confirm: true' }),
-        }),
-      ),
+      200: json(EscalationOptionsSchema),
       ...errors(401, 403, 404),
     },
   }),

@@ -8,48 +8,11 @@ import { findConnection } from '../../db/repositories/destinations.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings } from '../../usecases/field-mapping/index.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { FieldMappingSchema, MappedValueSchema, MappingProblem, RemoteFieldSchema, RequestField } from '../schemas/field-mapping.ts';
 
 export const fieldMappingRoutes = router();
 const tags = ['Field mapping'];
 const path = '/integrations/kustomer';
-
-const REMOTE_FIELD_TYPES = ['text', 'long_text', 'number', 'date', 'boolean', 'url', 'reference', 'list', 'other'] as const;
-const RemoteFieldType = z.enum(REMOTE_FIELD_TYPES).openapi({
-  description: "From the attribute name's suffix: Str text, Txt long_text, Num number, At date, Bool boolean, Url url, Id reference, Tree list",
-});
-
-const RemoteFieldSchema = z
-  .object({
-    name: z.string().openapi({ example: 'orderNumberStr' }),
-    label: z.string().openapi({ example: 'Order Number' }),
-    type: RemoteFieldType,
-    options: z.array(z.string()).openapi({ description: 'The allowed values, when the attribute has a list of them' }),
-  })
-  .openapi('KustomerField');
-
-const RequestField = z.string().trim().min(1).max(70).openapi({
-  description:
-    'A built-in field (title, description, priority, status, service, tags, requester_email, requester_name, request_key, request_link) or field.<custom field key>',
-  example: 'field.order_number',
-});
-
-const FieldMappingSchema = z
-  .object({
-    requestField: RequestField,
-    requestFieldLabel: z.string(),
-    remoteField: z.string(),
-    remoteType: RemoteFieldType,
-    refused: z
-      .object({ since: z.string().openapi({ description: 'When Kustomer first refused it' }), reason: z.string().openapi({ description: "Kustomer's words" }) })
-      .optional()
-      .openapi({
-        description:
-          'Present when Kustomer no longer knows the attribute (deleted from its metadata): it is not sent from `since` until it is back or the set is saved again',
-      }),
-  })
-  .openapi('FieldMapping');
-
-const MappingProblem = z.object({ requestField: z.string(), remoteField: z.string(), message: z.string() });
 
 fieldMappingRoutes.openapi(
   createRoute({
@@ -122,18 +85,7 @@ fieldMappingRoutes.openapi(
     middleware: [allow('staff')] as const,
     request: { params: IdParam },
     responses: {
-      200: json(
-        z.object({
-          items: z.array(
-            z.object({
-              requestField: z.string(),
-              label: z.string().openapi({ description: "The request field's label" }),
-              remoteField: z.string(),
-              value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
-            }),
-          ),
-        }),
-      ),
+      200: json(z.object({ items: z.array(MappedValueSchema) })),
       ...errors(401, 403, 404),
     },
   }),

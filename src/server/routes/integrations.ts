@@ -2,32 +2,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { connectDestination, connectionStatus, disconnectDestination, resyncDestination, setDestinationTargets } from '../../usecases/connect-destination.ts';
 import { testEscalation } from '../../usecases/test-escalation.ts';
-import { EscalationSchema } from './escalations.ts';
+import { TestEscalationSchema } from '../schemas/escalation.ts';
+import { IntegrationSchema } from '../schemas/integration.ts';
 import { requireUser } from '../auth/guards.ts';
 import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
 
 export const integrationRoutes = router();
 const tags = ['Integrations'];
-
-const Target = z.object({ remoteId: z.string(), name: z.string(), enabled: z.boolean(), available: z.boolean() });
-const IntegrationSchema = z
-  .object({
-    status: z.enum(['not_connected', 'connected', 'invalid_credentials']),
-    orgName: z.string().nullable(),
-    keyLastFour: z.string().nullable().openapi({ description: 'The only part of the API key ever shown again' }),
-    statusReason: z.string().nullable(),
-    statusChangedAt: z.string().nullable(),
-    missingPermissions: z
-      .array(z.string())
-      .openapi({ description: 'Permissions the key lacks (optional ones found at connect, and any a refused call named)' }),
-    missingRequiredPermissions: z.array(z.string()).openapi({ description: 'Those of missingPermissions escalation cannot work without' }),
-    lastSyncedAt: z.string().nullable(),
-    lastSyncError: z.string().nullable(),
-    contactEmailField: z.string().nullable().openapi({ description: "Custom field key holding the customer email; null: the requester's email" }),
-    queues: z.array(Target),
-    teams: z.array(Target),
-  })
-  .openapi('KustomerIntegration');
 
 const view = ({ account, ...rest }: Awaited<ReturnType<typeof connectionStatus>>) => ({ orgName: account, ...rest });
 const path = '/integrations/kustomer';
@@ -155,7 +136,7 @@ integrationRoutes.openapi(
       ),
     },
     responses: {
-      202: json(z.object({ requestId: z.uuid(), requestKey: z.string(), escalation: EscalationSchema }), 'Accepted'),
+      202: json(TestEscalationSchema, 'Accepted'),
       ...errors(400, 401, 403, 422),
     },
   }),

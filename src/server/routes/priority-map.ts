@@ -1,38 +1,12 @@
 /** Settings → Integrations → Kustomer: which Kustomer priority each request priority becomes (admin). */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { priorityMapView, setPriorityMap } from '../../usecases/priority-map.ts';
 import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
+import { Levels, PriorityMapSchema, ProblemsError } from '../schemas/priority-map.ts';
 
 export const priorityMapRoutes = router();
 const tags = ['Integrations'];
 const path = '/integrations/kustomer/priority-map';
-
-// Any number passes the shape; the range (1–5 for Kustomer) and whole numbers are checked by the use case (422).
-const Levels = z.strictObject({
-  low: z.number().openapi({ example: 2 }),
-  medium: z.number().openapi({ example: 3 }),
-  high: z.number().openapi({ example: 4 }),
-  urgent: z.number().openapi({ example: 5 }),
-});
-
-const PriorityMapSchema = z
-  .object({
-    map: Levels.openapi({ description: 'The Kustomer priority each request priority becomes now' }),
-    defaultMap: Levels.openapi({ description: "Kustomer's default map (3 is Kustomer's normal priority): low 2, medium 3, high 4, urgent 5" }),
-    range: z.object({ min: z.number(), max: z.number() }),
-    customised: z.boolean().openapi({ description: 'Whether the map differs from the default' }),
-  })
-  .openapi('KustomerPriorityMap');
-
-const ProblemsError = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.object({ problems: z.array(z.object({ priority: z.enum(['low', 'medium', 'high', 'urgent']), message: z.string() })) }).optional(),
-    }),
-  })
-  .openapi('PriorityMapError');
 
 priorityMapRoutes.openapi(
   createRoute({

@@ -36,6 +36,7 @@ import {
   RequestListSchema,
   RequestSchema,
   TimelineEntrySchema,
+  TimelinePageSchema,
 } from '../schemas/request.ts';
 
 export const requestRoutes = router();
@@ -291,12 +292,7 @@ requestRoutes.openapi(
       }),
     },
     responses: {
-      200: json(
-        z.object({
-          items: z.array(TimelineEntrySchema),
-          nextCursor: z.string().nullable().openapi({ description: 'Pass as ?cursor= for the older entries; null when there are none' }),
-        }),
-      ),
+      200: json(TimelinePageSchema),
       ...errors(400, 401, 404),
     },
   }),

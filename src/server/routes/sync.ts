@@ -4,41 +4,9 @@ import { receiveWebhook } from '../../usecases/sync/receive-event.ts';
 import { rotateWebhookSecret, syncView, updateSyncSettings } from '../../usecases/sync/sync-settings.ts';
 import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
 import type { AppDeps } from '../context.ts';
+import { type KustomerSync, SyncSchema } from '../schemas/sync.ts';
 
 export const syncRoutes = router();
-
-const SyncSchema = z
-  .object({
-    settings: z.object({
-      inbound: z.boolean(),
-      outbound: z.boolean(),
-      inboundMap: z.object({ open: z.string().nullable(), waiting: z.string().nullable(), closed: z.string().nullable() }),
-      outboundMap: z.object({ resolved: z.string().nullable(), archived: z.string().nullable(), reopened: z.string().nullable() }),
-      pollMinutes: z.number(),
-      commentSync: z.boolean(),
-    }),
-    webhook: z.object({
-      url: z.string().nullable(),
-      subscribed: z.boolean(),
-      setupNote: z.string().nullable(),
-      secretHeader: z
-        .object({ name: z.string(), value: z.string() })
-        .nullable()
-        .openapi({ description: 'The custom header Kustomer sends with every delivery; to add by hand when Bridgedesk could not subscribe' }),
-      secretRotatedAt: z.string().nullable(),
-      previousSecretValidUntil: z.string().nullable().openapi({ description: 'After a rotation, the previous secret is still accepted until then' }),
-      checkedAt: z.string().nullable().openapi({ description: 'When Bridgedesk last read its subscription in Kustomer' }),
-      checkError: z.string().nullable(),
-      disabledAt: z.string().nullable().openapi({ description: 'When the last check found the webhook disabled by Kustomer (or deleted)' }),
-      repairedAt: z.string().nullable(),
-      repair: z.enum(['re-enabled', 're-created']).nullable(),
-      backfilled: z.number().int().nullable().openapi({ description: 'Changes read from Kustomer after that repair, made while the webhook was off' }),
-    }),
-    lastEventAt: z.string().nullable(),
-    lastPollCursor: z.string().nullable(),
-    lastError: z.string().nullable(),
-  })
-  .openapi('KustomerSync');
 
 const deps = (c: { var: { deps: AppDeps } }) => ({ ...c.var.deps, publicUrl: c.var.deps.config.publicUrl });
 
@@ -52,7 +20,7 @@ syncRoutes.openapi(
     middleware: [allow('admin')],
     responses: { 200: json(SyncSchema), ...errors(401, 403, 404) },
   }),
-  async (c) => c.json((await syncView(deps(c), 'kustomer')) as z.infer<typeof SyncSchema>, 200),
+  async (c) => c.json((await syncView(deps(c), 'kustomer')) as KustomerSync, 200),
 );
 
 syncRoutes.openapi(
@@ -66,7 +34,7 @@ syncRoutes.openapi(
     request: { body: jsonBody(z.record(z.string(), z.unknown())) },
     responses: { 200: json(SyncSchema), ...errors(400, 401, 403, 404, 422, 502) },
   }),
-  async (c) => c.json((await updateSyncSettings(deps(c), 'kustomer', c.req.valid('json'))) as z.infer<typeof SyncSchema>, 200),
+  async (c) => c.json((await updateSyncSettings(deps(c), 'kustomer', c.req.valid('json'))) as KustomerSync, 200),
 );
 
 syncRoutes.openapi(
@@ -79,7 +47,7 @@ syncRoutes.openapi(
     middleware: [allow('admin')],
     responses: { 200: json(SyncSchema), ...errors(401, 403, 404, 409, 422, 502) },
   }),
-  async (c) => c.json((await rotateWebhookSecret(deps(c), 'kustomer')) as z.infer<typeof SyncSchema>, 200),
+  async (c) => c.json((await rotateWebhookSecret(deps(c), 'kustomer')) as KustomerSync, 200),
 );
 
 syncRoutes.openapi(

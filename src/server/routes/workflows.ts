@@ -11,6 +11,7 @@ import { retryRun } from '../../usecases/workflows/retry-run.ts';
 import { createWorkflow, setWorkflowEnabled, updateWorkflow } from '../../usecases/workflows/save-workflow.ts';
 import { requireUser } from '../auth/guards.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { DryRunSchema, RunSchema, WorkflowDetailSchema, WorkflowSchema, WorkflowTemplateSchema } from '../schemas/workflow.ts';
 
 export const workflowRoutes = router();
 const tags = ['Workflows'];
@@ -29,56 +30,6 @@ function parseDefinition(input: unknown) {
   const issues = parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), message: i.message }));
   throw new AppError('validation_failed', `Invalid body: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
 }
-const WorkflowSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    description: z.string(),
-    enabled: z.boolean(),
-    version: z.number(),
-    definition: z.unknown(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    stats: z.object({ runs: z.number(), running: z.number(), waiting: z.number(), failed: z.number() }),
-    problems: z
-      .array(
-        z.object({
-          path: z.string(),
-          kind: z.enum(['target_missing', 'target_disabled']),
-          target: z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() }),
-          message: z.string(),
-        }),
-      )
-      .openapi({ description: 'What would make a run fail: a conversation step whose queue or team no longer exists in Kustomer, or is no longer enabled' }),
-  })
-  .openapi('Workflow');
-const RunSchema = z
-  .object({
-    id: z.uuid(),
-    workflowId: z.uuid(),
-    workflowName: z.string(),
-    version: z.number(),
-    requestId: z.uuid(),
-    requestKey: z.string(),
-    state: z.enum(['running', 'waiting', 'succeeded', 'failed', 'cancelled']),
-    error: z.string().nullable(),
-    failedStep: z.string().nullable(),
-    createdAt: z.string(),
-    finishedAt: z.string().nullable(),
-    steps: z.array(
-      z.object({
-        path: z.string(),
-        type: z.string(),
-        name: z.string().nullable(),
-        state: z.string(),
-        result: z.unknown(),
-        error: z.string().nullable(),
-        startedAt: z.string(),
-        finishedAt: z.string().nullable(),
-      }),
-    ),
-  })
-  .openapi('WorkflowRun');
 const SaveBody = z.strictObject({
   name: z.string().trim().min(1).max(120),
   description: z.string().max(2000).optional(),
@@ -114,7 +65,7 @@ workflowRoutes.openapi(
     security,
     middleware: admin,
     responses: {
-      200: json(z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), definition: z.unknown() })) })),
+      200: json(z.object({ items: z.array(WorkflowTemplateSchema) })),
       ...errors(401, 403),
     },
   }),
@@ -149,9 +100,7 @@ workflowRoutes.openapi(
     middleware: admin,
     request: { params: IdParam },
     responses: {
-      200: json(
-        WorkflowSchema.extend({ versions: z.array(z.object({ id: z.uuid(), version: z.number(), createdAt: z.string(), createdBy: z.string().nullable() })) }),
-      ),
+      200: json(WorkflowDetailSchema),
       ...errors(401, 403, 404),
     },
   }),
@@ -208,27 +157,7 @@ workflowRoutes.openapi(
     middleware: admin,
     request: { params: IdParam, body: jsonBody(z.strictObject({ requestId: z.uuid() })) },
     responses: {
-      200: json(
-        z.object({
-          triggerMatches: z.boolean(),
-          conditions: z.array(z.object({ rule: z.unknown(), holds: z.boolean() })),
-          steps: z.array(
-            z.object({
-              path: z.string(),
-              type: z.string(),
-              name: z.string().nullable(),
-              summary: z.string(),
-              wouldRun: z.boolean(),
-              note: z.string().nullable(),
-              approvers: z.array(z.string()).nullable().openapi({ description: 'An approval step: the people it would ask, by name, in order' }),
-              message: z
-                .object({ to: z.string().nullable(), subject: z.string().nullable(), body: z.string() })
-                .nullable()
-                .openapi({ description: 'What the step would send or write, rendered for this request' }),
-            }),
-          ),
-        }),
-      ),
+      200: json(DryRunSchema),
       ...errors(400, 401, 403, 404),
     },
   }),

@@ -11,6 +11,7 @@ export const InboxSchema = z
     memberIds: z.array(z.uuid()),
   })
   .openapi('Inbox');
+export type Inbox = z.infer<typeof InboxSchema>;
 
 export const ServiceSchema = z
   .object({
@@ -22,6 +23,7 @@ export const ServiceSchema = z
     active: z.boolean(),
   })
   .openapi('Service');
+export type Service = z.infer<typeof ServiceSchema>;
 
 export const CustomFieldTypeSchema = z.enum(CUSTOM_FIELD_TYPES);
 
@@ -43,6 +45,7 @@ export const CustomFieldSchema = z
     active: z.boolean(),
   })
   .openapi('CustomField');
+export type CustomField = z.infer<typeof CustomFieldSchema>;
 
 /** `?includeInactive=true` on catalog lists (ignored for requesters, who only ever see active entries). */
 export const IncludeInactiveQuery = z.object({

@@ -3,12 +3,15 @@ import { z } from '@hono/zod-openapi';
 import { LONG_TEXT_MAX } from '../../core/custom-fields.ts';
 import { MAX_TAGS, PRIORITIES, STATUSES, TAG_PATTERN } from '../../core/request.ts';
 import { ESCALATION_FILTERS, ORDERS, SORTS } from '../../core/request-list.ts';
+import { ESCALATION_STATES } from '../../core/escalation.ts';
 
 export const StatusSchema = z.enum(STATUSES);
 export const PrioritySchema = z.enum(PRIORITIES);
 const PersonRef = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
 const NamedRef = z.object({ id: z.uuid(), name: z.string() });
 const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type PersonRef = z.infer<typeof PersonRef>;
+export type FieldValue = z.infer<typeof FieldValue>;
 
 export const RequestSchema = z
   .object({
@@ -32,8 +35,10 @@ export const RequestSchema = z
     resolvedAt: z.string().nullable(),
   })
   .openapi('Request');
+export type Request = z.infer<typeof RequestSchema>;
 
 export const RequestDetailSchema = RequestSchema.extend({ followers: z.array(PersonRef) }).openapi('RequestDetail');
+export type RequestDetail = z.infer<typeof RequestDetailSchema>;
 
 export const TagsSchema = z
   .array(z.string().trim().toLowerCase().regex(TAG_PATTERN, 'tags are lowercase letters, digits, ".", "_" or "-" (at most 50)'))
@@ -55,6 +60,7 @@ export const CreateRequestSchema = z
     customFields: CustomFieldInput.optional(),
   })
   .openapi('CreateRequest');
+export type NewRequestBody = z.input<typeof CreateRequestSchema>;
 
 export const PatchRequestSchema = z
   .strictObject({
@@ -69,6 +75,7 @@ export const PatchRequestSchema = z
     customFields: CustomFieldInput.optional().openapi({ description: 'Only the keys sent change; null clears a value' }),
   })
   .openapi('PatchRequest');
+export type RequestPatch = z.input<typeof PatchRequestSchema>;
 
 export const TimelineEntrySchema = z
   .object({
@@ -87,6 +94,13 @@ export const TimelineEntrySchema = z
     causedByRunId: z.uuid().nullable().openapi({ description: 'The workflow run whose step wrote the entry (staff only; null otherwise)' }),
   })
   .openapi('TimelineEntry');
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export const TimelinePageSchema = z.object({
+  items: z.array(TimelineEntrySchema),
+  nextCursor: z.string().nullable().openapi({ description: 'Pass as ?cursor= for the older entries; null when there are none' }),
+});
+export type TimelinePage = z.infer<typeof TimelinePageSchema>;
 
 const csv = <const T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -133,7 +147,7 @@ export const ListRequestsQuery = ListFiltersQuery.extend({
 export const EscalationSummarySchema = z
   .object({
     provider: z.string(),
-    state: z.enum(['sending', 'created', 'linked', 'link_failed', 'failed']),
+    state: z.enum(ESCALATION_STATES),
     remoteStatus: z
       .string()
       .nullable()
@@ -152,6 +166,9 @@ export const RequestListSchema = z
     total: z.int().nullable().openapi({ description: 'How many requests match the filters; on the first page only (null with a cursor)' }),
   })
   .openapi('RequestList');
+export type RequestList = z.infer<typeof RequestListSchema>;
+export type RequestListItem = RequestList['items'][number];
+export type EscalationSummary = z.infer<typeof EscalationSummarySchema>;
 
 export const BulkChangeSchema = z
   .strictObject({
@@ -167,6 +184,7 @@ export const BulkChangeSchema = z
       .refine((c) => Object.values(c).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), 'name at least one change'),
   })
   .openapi('BulkChange');
+export type BulkChange = z.input<typeof BulkChangeSchema>['changes'];
 
 const BulkRef = z.object({ id: z.uuid(), key: z.string() });
 export const BulkOutcomeSchema = z
@@ -185,3 +203,4 @@ export const BulkOutcomeSchema = z
       .openapi({ description: 'Not changed, with the reason (the same rules as PATCH /requests/{id})' }),
   })
   .openapi('BulkOutcome');
+export type BulkOutcome = z.infer<typeof BulkOutcomeSchema>;

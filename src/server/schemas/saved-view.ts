@@ -9,3 +9,4 @@ export const SavedViewSchema = z
     createdAt: z.string(),
   })
   .openapi('SavedView');
+export type SavedView = z.infer<typeof SavedViewSchema>;

@@ -19,6 +19,11 @@ export const UserSchema = z
     createdAt: z.string(),
   })
   .openapi('User');
+export type User = z.infer<typeof UserSchema>;
+export type Role = User['role'];
+
+export const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string() }).openapi('Session');
+export type Session = z.infer<typeof SessionSchema>;
 
 export const EmailSchema = z
   .email()

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, post } from './client.ts';
 import { keys } from './keys.ts';
-import type { ApiToken } from './types.ts';
+import type { ApiToken } from '../../server/schemas/api-token.ts';
 
 export function useApiTokens() {
   return useQuery({ queryKey: keys.apiTokens, queryFn: () => get<{ items: ApiToken[] }>('/api-tokens').then((r) => r.items) });

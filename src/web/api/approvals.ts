@@ -2,25 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post } from './client.ts';
 import { keys } from './keys.ts';
-import type { Priority, Status } from './types.ts';
+import type { Approval } from '../../server/schemas/approval.ts';
 
-export type ApprovalState = 'queued' | 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';
-
-export interface Approval {
-  id: string;
-  runId: string;
-  workflowName: string;
-  request: { id: string; key: string; title: string; priority: Priority; status: Status; requester: { id: string; name: string } };
-  approver: { id: string; name: string };
-  state: ApprovalState;
-  message: string | null;
-  dueAt: string | null;
-  decidedAt: string | null;
-  comment: string | null;
-  createdAt: string;
-  /** When the approver was asked; null while queued behind another approver. */
-  askedAt: string | null;
-}
+export type { Approval };
+export type ApprovalState = Approval['state'];
 
 export type ApprovalList = 'pending' | 'decided';
 

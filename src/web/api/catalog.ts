@@ -2,7 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, patch, post } from './client.ts';
 import { keys } from './keys.ts';
-import type { CustomField, Inbox, Role, Service, User } from './types.ts';
+import type { Role } from '../../core/actor.ts';
+import type { CustomField, Inbox, Service } from '../../server/schemas/catalog.ts';
+import type { User } from '../../server/schemas/user.ts';
 
 const FIVE_MINUTES = 5 * 60_000;
 

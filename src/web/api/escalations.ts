@@ -6,73 +6,20 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { ApiError, get, patch, post } from './client.ts';
-import type { IntegrationStatus, KustomerIntegration } from './integrations.ts';
+import type { KustomerIntegration } from './integrations.ts';
 import { keys } from './keys.ts';
-import type { Page, TimelineEntry } from './types.ts';
+import type { TimelinePage } from '../../server/schemas/request.ts';
+import type {
+  EscalateBody,
+  Escalation,
+  EscalationDestination,
+  EscalationOptions,
+  EscalationState,
+  EscalationTarget,
+  TestEscalationResult,
+} from '../../server/schemas/escalation.ts';
 
-export const ESCALATION_STATES = ['sending', 'created', 'linked', 'link_failed', 'failed'] as const;
-export type EscalationState = (typeof ESCALATION_STATES)[number];
-
-export interface EscalationTarget {
-  kind: 'queue' | 'team';
-  id: string;
-  name: string | null;
-}
-
-export interface Escalation {
-  id: string;
-  requestId: string;
-  destination: string;
-  origin: 'created' | 'linked_existing';
-  target: EscalationTarget | null;
-  /** Whether agents may still escalate to the target; false on a failed one: retry it to another queue or team. */
-  targetAvailable: boolean | null;
-  channel: string | null;
-  priority: number | null;
-  subject: string;
-  message: string;
-  state: EscalationState;
-  conversationId: string | null;
-  conversationUrl: string | null;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  requestedBy: { id: string; name: string } | null;
-  createdAt: string;
-  updatedAt: string;
-  linkedAt: string | null;
-}
-
-export interface EscalationDestination {
-  id: 'kustomer';
-  name: string;
-  status: IntegrationStatus;
-  queues: { id: string; name: string }[];
-  teams: { id: string; name: string }[];
-  channels: string[];
-  priorityRange: { min: number; max: number };
-  defaultPriority: number;
-}
-
-export interface EscalationOptions {
-  draft: { subject: string; message: string };
-  destinations: EscalationDestination[];
-  /** The longest subject and message the API takes; longer is refused (422), never cut. */
-  limits: { subject: number; message: number };
-  /** The request's open escalation, so the form warns as it opens. */
-  openEscalation: { id: string; state: EscalationState; target: string | null; conversationId: string | null; createdAt: string } | null;
-}
-
-export interface EscalateBody {
-  destination: 'kustomer';
-  queueId?: string;
-  teamId?: string;
-  channel: string;
-  priority: number;
-  subject: string;
-  message: string;
-  confirm?: boolean;
-}
+export type { EscalateBody, Escalation, EscalationDestination, EscalationOptions, EscalationState, EscalationTarget, TestEscalationResult };
 
 /** Still moving on its own: the worker is sending it, or will retry it at nextAttemptAt. */
 export const isInFlight = (e: Pick<Escalation, 'state' | 'nextAttemptAt'>): boolean =>
@@ -203,12 +150,6 @@ export function useSetContactEmailField() {
   });
 }
 
-export interface TestEscalationResult {
-  requestId: string;
-  requestKey: string;
-  escalation: Escalation;
-}
-
 export function useTestEscalation() {
   const qc = useQueryClient();
   return useMutation({
@@ -224,7 +165,7 @@ export function useTestEscalation() {
 export function useTestTimeline(requestId: string | null) {
   return useQuery({
     queryKey: keys.escalationTestTimeline(requestId ?? ''),
-    queryFn: () => get<Page<TimelineEntry>>(`/requests/${requestId}/timeline`, { limit: 500 }).then((p) => p.items),
+    queryFn: () => get<TimelinePage>(`/requests/${requestId}/timeline`, { limit: 500 }).then((p) => p.items),
     enabled: !!requestId,
   });
 }

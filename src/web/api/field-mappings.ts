@@ -6,47 +6,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, get } from './client.ts';
 
-/** From the attribute name's suffix in Kustomer: Str text, Txt long_text, Num number, At date, Bool boolean, Url url, Id reference, Tree list. */
-export type RemoteFieldType = 'text' | 'long_text' | 'number' | 'date' | 'boolean' | 'url' | 'reference' | 'list' | 'other';
+import type { FieldMapping, MappedValue, MappingInput, MappingProblem, RemoteField, RemoteFieldType } from '../../server/schemas/field-mapping.ts';
 
-/** A Kustomer conversation custom attribute. */
-export interface RemoteField {
-  /** e.g. `orderNumberStr`. */
-  name: string;
-  label: string;
-  type: RemoteFieldType;
-  /** The allowed values, when the attribute has a list of them. */
-  options: string[];
-}
-
-export interface FieldMapping {
-  /** A built-in (`title`, `priority`, …) or `field.<custom field key>`. */
-  requestField: string;
-  requestFieldLabel: string;
-  remoteField: string;
-  remoteType: RemoteFieldType;
-  /** Present when Kustomer no longer knows the attribute: it is not sent from `since` until it is back. */
-  refused?: { since: string; reason: string };
-}
-
-export interface MappingInput {
-  requestField: string;
-  remoteField: string;
-}
-
-/** One pair the server refused, in words an admin understands ("Order total is a number; orderNumberStr holds text"). */
-export interface MappingProblem extends MappingInput {
-  message: string;
-}
-
-/** What escalating a request sends to one attribute (only mapped fields that have a value). */
-export interface MappedValue {
-  requestField: string;
-  remoteField: string;
-  /** The request field's label, e.g. "Order total". */
-  label: string;
-  value: string | number | boolean | null;
-}
+export type { FieldMapping, MappedValue, MappingInput, MappingProblem, RemoteField, RemoteFieldType };
 
 const PATH = '/integrations/kustomer';
 /** Not under ['integrations', 'kustomer']: the connection's own invalidations and cancels must not touch these. */

@@ -6,34 +6,10 @@ import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, ApiError, del, get, post } from './client.ts';
 import { keys } from './keys.ts';
 
-export type IntegrationStatus = 'not_connected' | 'connected' | 'invalid_credentials';
+import type { IntegrationStatus, IntegrationTarget, KustomerIntegration } from '../../server/schemas/integration.ts';
 
-/** A Kustomer queue or team. `available: false` means it disappeared from Kustomer (kept so choices survive). */
-export interface IntegrationTarget {
-  remoteId: string;
-  name: string;
-  enabled: boolean;
-  available: boolean;
-}
-
+export type { IntegrationStatus, IntegrationTarget, KustomerIntegration };
 export type TargetKind = 'queues' | 'teams';
-
-export interface KustomerIntegration {
-  status: IntegrationStatus;
-  orgName: string | null;
-  /** The only part of the API key ever shown again. */
-  keyLastFour: string | null;
-  statusReason: string | null;
-  statusChangedAt: string | null;
-  /** Permissions the key lacks: optional ones found at connect, and any a refused call named. */
-  missingPermissions: string[];
-  /** Those of missingPermissions escalation cannot work without (a call was refused for one). */
-  missingRequiredPermissions: string[];
-  lastSyncedAt: string | null;
-  lastSyncError: string | null;
-  queues: IntegrationTarget[];
-  teams: IntegrationTarget[];
-}
 
 const PATH = '/integrations/kustomer';
 

@@ -2,21 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post } from './client.ts';
 import { keys } from './keys.ts';
+import type { AppNotification, NotificationList, OutboxEmail } from '../../server/schemas/notification.ts';
 
-export interface AppNotification {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  readAt: string | null;
-  createdAt: string;
-}
-
-export interface NotificationList {
-  items: AppNotification[];
-  unread: number;
-}
+export type { AppNotification, OutboxEmail };
 
 export const NOTIFICATION_POLL_MS = 15_000;
 
@@ -57,20 +45,6 @@ export const useMarkAllNotificationsRead = () =>
     () => '/notifications/read-all',
     (list, _arg, at) => ({ items: list.items.map((n) => (n.readAt ? n : { ...n, readAt: at })), unread: 0 }),
   );
-
-export type OutboxState = 'pending' | 'sent' | 'failed' | 'not_configured';
-
-export interface OutboxEmail {
-  id: string;
-  to: string;
-  subject: string;
-  body: string;
-  state: OutboxState;
-  attempts: number;
-  lastError: string | null;
-  sentAt: string | null;
-  createdAt: string;
-}
 
 export function useEmailOutbox() {
   return useQuery({

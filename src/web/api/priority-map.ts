@@ -5,16 +5,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, get } from './client.ts';
 
-export type RequestPriority = 'low' | 'medium' | 'high' | 'urgent';
-export type PriorityLevels = Record<RequestPriority, number>;
+import type { Priority as RequestPriority } from '../../core/request.ts';
+import type { PriorityLevels, PriorityMapView } from '../../server/schemas/priority-map.ts';
 
-export interface PriorityMapView {
-  map: PriorityLevels;
-  /** Kustomer's default: low 2, medium 3 (Kustomer's normal), high 4, urgent 5. */
-  defaultMap: PriorityLevels;
-  range: { min: number; max: number };
-  customised: boolean;
-}
+export type { PriorityLevels, PriorityMapView, RequestPriority };
 
 const PATH = '/integrations/kustomer/priority-map';
 /** Not under ['integrations', 'kustomer']: the connection's own invalidations and cancels must not touch it. */

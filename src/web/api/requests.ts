@@ -2,17 +2,22 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post, put } from './client.ts';
 import { keys } from './keys.ts';
-import type { z } from '@hono/zod-openapi';
-import type { BulkOutcomeSchema, RequestListItemSchema, RequestListSchema } from '../../server/schemas/request.ts';
-import type { SavedViewSchema } from '../../server/schemas/saved-view.ts';
-import type { FieldValue, Page, Priority, Request, RequestDetail, Status, TimelineEntry } from './types.ts';
+import type {
+  BulkChange,
+  BulkOutcome,
+  EscalationSummary,
+  NewRequestBody,
+  Request,
+  RequestDetail,
+  RequestList,
+  RequestListItem,
+  RequestPatch,
+  TimelineEntry,
+  TimelinePage,
+} from '../../server/schemas/request.ts';
+import type { SavedView } from '../../server/schemas/saved-view.ts';
 
-/** Shapes the server defines (type-only imports: nothing of zod reaches the bundle). */
-export type RequestList = z.infer<typeof RequestListSchema>;
-export type RequestListItem = z.infer<typeof RequestListItemSchema>;
-export type EscalationSummary = NonNullable<RequestListItem['escalation']>;
-export type BulkOutcome = z.infer<typeof BulkOutcomeSchema>;
-export type SavedView = z.infer<typeof SavedViewSchema>;
+export type { BulkChange, BulkOutcome, EscalationSummary, NewRequestBody, RequestList, RequestListItem, RequestPatch, SavedView };
 
 export const PAGE_SIZE = 50;
 const REFRESH_MS = 30_000;
@@ -26,14 +31,6 @@ export function useRequestList(query: Record<string, string>) {
     queryFn: ({ pageParam }) => get<RequestList>('/requests', { ...query, cursor: pageParam, limit: PAGE_SIZE }),
     getNextPageParam: (last) => last.nextCursor,
   });
-}
-
-export interface BulkChange {
-  status?: Status;
-  priority?: Priority;
-  assigneeId?: string | null;
-  addTags?: string[];
-  removeTags?: string[];
 }
 
 /** One call for many requests; the lists, and every open request, refresh afterwards. */
@@ -83,20 +80,10 @@ export function useTimeline(requestId: string | undefined) {
     queryKey: keys.timeline(requestId ?? ''),
     enabled: !!requestId,
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => get<Page<TimelineEntry>>(`/requests/${requestId}/timeline`, { cursor: pageParam }),
+    queryFn: ({ pageParam }) => get<TimelinePage>(`/requests/${requestId}/timeline`, { cursor: pageParam }),
     getNextPageParam: (last) => last.nextCursor,
     refetchInterval: REFRESH_MS,
   });
-}
-
-export interface NewRequestBody {
-  title: string;
-  description?: string;
-  requesterId?: string;
-  priority?: Priority;
-  serviceId?: string;
-  tags?: string[];
-  customFields?: Record<string, FieldValue>;
 }
 
 export function useCreateRequest() {
@@ -105,18 +92,6 @@ export function useCreateRequest() {
     mutationFn: (body: NewRequestBody) => post<Request>('/requests', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.requests }),
   });
-}
-
-export interface RequestPatch {
-  title?: string;
-  description?: string;
-  status?: Status;
-  priority?: Priority;
-  assigneeId?: string | null;
-  inboxId?: string | null;
-  serviceId?: string | null;
-  tags?: string[];
-  customFields?: Record<string, FieldValue>;
 }
 
 /** Refreshes the request (wherever it is cached), the lists, and its timeline. */

@@ -3,7 +3,7 @@ import { createContext, useContext } from 'react';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post, setCsrfToken } from './client.ts';
 import { keys } from './keys.ts';
-import type { Session, User } from './types.ts';
+import type { Session, User } from '../../server/schemas/user.ts';
 
 export function useSetupStatus() {
   return useQuery({ queryKey: keys.setup, queryFn: () => get<{ needsAdmin: boolean }>('/setup'), staleTime: Infinity });

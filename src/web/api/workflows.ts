@@ -6,103 +6,28 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { ConditionRule, Conditions, Step, Trigger, TriggerEvent, WorkflowDefinition } from '../../core/workflow-definition.ts';
+import { RUN_LIFECYCLE } from '../../core/run-lifecycle.ts';
+import type {
+  DryRunResult,
+  RunStep,
+  Workflow,
+  WorkflowDetail,
+  WorkflowProblem,
+  WorkflowRun,
+  WorkflowTemplate,
+  WorkflowVersion,
+} from '../../server/schemas/workflow.ts';
 import { api, get, patch, post } from './client.ts';
 import { keys } from './keys.ts';
 
 export type { ConditionRule, Conditions, Step, Trigger, TriggerEvent, WorkflowDefinition };
 export type StepType = Step['type'];
 
-export interface WorkflowStats {
-  runs: number;
-  running: number;
-  waiting: number;
-  failed: number;
-}
-
-export interface Workflow {
-  id: string;
-  name: string;
-  description: string;
-  enabled: boolean;
-  version: number;
-  definition: WorkflowDefinition;
-  createdAt: string;
-  updatedAt: string;
-  stats: WorkflowStats;
-  /** What would make a run fail: a conversation step whose queue or team is gone from Kustomer, or not enabled. */
-  problems: WorkflowProblem[];
-}
-
-export interface WorkflowProblem {
-  path: string;
-  kind: 'target_missing' | 'target_disabled';
-  target: { kind: 'queue' | 'team'; id: string; name: string | null };
-  message: string;
-}
-
-export interface WorkflowVersion {
-  id: string;
-  version: number;
-  createdAt: string;
-  createdBy: { id: string; name: string } | string | null;
-}
-
-export type WorkflowDetail = Workflow & { versions: WorkflowVersion[] };
-
-export interface WorkflowTemplate {
-  key: string;
-  name: string;
-  description: string;
-  definition: WorkflowDefinition;
-}
-
-export const RUN_STATES = ['running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
-export type RunState = (typeof RUN_STATES)[number];
-export type RunStepState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
-
-export interface RunStep {
-  path: string;
-  type: string;
-  name: string | null;
-  state: RunStepState;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface WorkflowRun {
-  id: string;
-  workflowId: string;
-  workflowName: string;
-  version: number;
-  requestId: string;
-  requestKey: string;
-  state: RunState;
-  error: string | null;
-  failedStep: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  steps: RunStep[];
-}
-
-export interface DryRunResult {
-  /** The event is ignored: true when the trigger's conditions hold for the request. */
-  triggerMatches: boolean;
-  conditions: { rule: ConditionRule; holds: boolean }[];
-  steps: {
-    path: string;
-    type: string;
-    name: string | null;
-    summary: string;
-    wouldRun: boolean;
-    note: string | null;
-    /** An approval: who it would ask, by name. */
-    approvers: string[] | null;
-    /** What the step would send or write, rendered for the request. */
-    message: { to: string | null; subject: string | null; body: string } | null;
-  }[];
-}
+export type { DryRunResult, RunStep, Workflow, WorkflowDetail, WorkflowProblem, WorkflowRun, WorkflowTemplate, WorkflowVersion };
+export type RunState = WorkflowRun['state'];
+export type RunStepState = RunStep['state'];
+/** The run states, in the order the runs tab offers them. */
+export const RUN_STATES = RUN_LIFECYCLE.states;
 
 export interface WorkflowInput {
   name: string;

@@ -2,7 +2,7 @@
 import { useId, useState } from 'react';
 import { useUsers } from '../api/catalog.ts';
 import { errorMessage } from '../api/client.ts';
-import type { User } from '../api/types.ts';
+import type { User } from '../../server/schemas/user.ts';
 import { useDebounced } from './use-debounced.ts';
 
 export function UserPicker({

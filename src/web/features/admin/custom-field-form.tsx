@@ -2,7 +2,8 @@
 import { type FormEvent, useState } from 'react';
 import { type CustomFieldInput, useSaveCustomField } from '../../api/catalog.ts';
 import { fieldErrors } from '../../api/client.ts';
-import { CUSTOM_FIELD_TYPES, type CustomField, type CustomFieldType, type Service } from '../../api/types.ts';
+import { CUSTOM_FIELD_TYPES, type CustomFieldType } from '../../../core/custom-fields.ts';
+import type { CustomField, Service } from '../../../server/schemas/catalog.ts';
 import { Field } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { changedFields } from './form-helpers.ts';

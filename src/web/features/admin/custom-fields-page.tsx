@@ -1,7 +1,7 @@
 /** Admin → Custom fields: extra questions on requests, for every service or only some. */
 import { useState } from 'react';
 import { useCustomFields, useSaveCustomField, useServices } from '../../api/catalog.ts';
-import type { CustomField } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { joinWords } from '../../ui/format.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { EmptyState, ErrorBanner } from '../../ui/states.tsx';

@@ -2,7 +2,8 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { type InboxInput, useInboxes, useSaveInbox, useUsers } from '../../api/catalog.ts';
 import { fieldErrors } from '../../api/client.ts';
-import type { Inbox, User } from '../../api/types.ts';
+import type { Inbox } from '../../../server/schemas/catalog.ts';
+import type { User } from '../../../server/schemas/user.ts';
 import { Field } from '../../ui/field.tsx';
 import { joinWords } from '../../ui/format.ts';
 import { Modal } from '../../ui/modal.tsx';

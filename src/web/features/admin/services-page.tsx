@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { type ServiceInput, useInboxes, useSaveService, useServices } from '../../api/catalog.ts';
 import { fieldErrors } from '../../api/client.ts';
-import type { Inbox, Service } from '../../api/types.ts';
+import type { Inbox, Service } from '../../../server/schemas/catalog.ts';
 import { Field } from '../../ui/field.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import { EmptyState, ErrorBanner } from '../../ui/states.tsx';

@@ -2,7 +2,8 @@
 import { type FormEvent, useState } from 'react';
 import { type UserInput, useSaveUser } from '../../api/catalog.ts';
 import { fieldErrors } from '../../api/client.ts';
-import { type Role, ROLES, type User } from '../../api/types.ts';
+import { type Role, ROLES } from '../../../core/actor.ts';
+import type { User } from '../../../server/schemas/user.ts';
 import { Field } from '../../ui/field.tsx';
 import { roleLabel } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';

@@ -2,7 +2,8 @@
 import { useMemo, useState } from 'react';
 import { useSaveUser, useUsers } from '../../api/catalog.ts';
 import { useMe } from '../../api/session.ts';
-import { type Role, ROLES, type User } from '../../api/types.ts';
+import { type Role, ROLES } from '../../../core/actor.ts';
+import type { User } from '../../../server/schemas/user.ts';
 import { roleLabel } from '../../ui/format.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { EmptyState, ErrorBanner } from '../../ui/states.tsx';

@@ -18,7 +18,7 @@ import {
   useEscalationOptions,
 } from '../../api/escalations.ts';
 import { useMappedValues } from '../../api/field-mappings.ts';
-import type { RequestDetail } from '../../api/types.ts';
+import type { RequestDetail } from '../../../server/schemas/request.ts';
 import { Field } from '../../ui/field.tsx';
 import { isSubmitChord, useHotkeys } from '../../ui/hotkeys.ts';
 import { CharCount, count } from '../../ui/char-count.tsx';

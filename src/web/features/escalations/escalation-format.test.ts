@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Escalation, isInFlight } from '../../api/escalations.ts';
-import type { TimelineEntry } from '../../api/types.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { channelLabel, destinationPriorityLabel, problemLine, shortId, stateLabel, testEscalationSteps } from './escalation-format.ts';
 
 const clock = (iso: string) => iso.slice(11, 16);
@@ -40,6 +40,7 @@ function entry(type: string, data: Record<string, unknown> = {}): TimelineEntry 
     visibility: 'internal',
     data: { escalationId: 'e1', ...data },
     createdAt: '2025-06-10T10:40:01.000Z',
+    causedByRunId: null,
   };
 }
 

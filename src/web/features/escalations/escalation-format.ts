@@ -3,7 +3,7 @@
  * Pure: unit-tested in escalation-format.test.ts.
  */
 import type { Escalation, EscalationState } from '../../api/escalations.ts';
-import type { TimelineEntry } from '../../api/types.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { humanize } from '../../ui/format.ts';
 
 export const STATE_LABELS: Record<EscalationState, string> = {

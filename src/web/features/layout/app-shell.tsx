@@ -5,7 +5,7 @@
  */
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { isStaffRole } from '../../api/types.ts';
+import { isStaffRole } from '../../../core/actor.ts';
 import { useLogout, useMe } from '../../api/session.ts';
 import { roleLabel } from '../../ui/format.ts';
 import { ApprovalsCount } from '../approvals/approvals-count.tsx';

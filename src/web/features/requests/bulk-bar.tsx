@@ -5,7 +5,8 @@
 import { type FormEvent, useState } from 'react';
 import { useUsers } from '../../api/catalog.ts';
 import { type BulkChange, useBulkChange } from '../../api/requests.ts';
-import { PRIORITIES, type Priority, type Status, STATUSES, type User } from '../../api/types.ts';
+import { PRIORITIES, type Priority, type Status, STATUSES } from '../../../core/request.ts';
+import type { User } from '../../../server/schemas/user.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { summarizeBulk } from './list-format.ts';

@@ -1,5 +1,7 @@
 /** One custom field's control, by type. Controlled: `onChange` gets the API value (null when empty). */
-import type { CustomField, FieldValue, User } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
+import type { FieldValue } from '../../../server/schemas/request.ts';
+import type { User } from '../../../server/schemas/user.ts';
 import { UserPicker } from '../../ui/user-picker.tsx';
 import { inputToValue } from './custom-field-values.ts';
 

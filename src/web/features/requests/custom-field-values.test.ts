@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomField } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { applicableFields, inputToValue, valuesForCreate } from './custom-field-values.ts';
 
 const field = (key: string, extra: Partial<CustomField> = {}): CustomField => ({

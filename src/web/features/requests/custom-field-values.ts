@@ -1,5 +1,6 @@
 /** Which custom fields a request asks for, and turning form input into the values the API takes. Pure. */
-import type { CustomField, FieldValue } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
+import type { FieldValue } from '../../../server/schemas/request.ts';
 
 /** Active fields for the service (a field with no services applies to every request), in display order. */
 export function applicableFields(defs: CustomField[], serviceId: string | null): CustomField[] {

@@ -1,6 +1,8 @@
 /** A custom field edited in place: typed fields save on blur or Enter, the others as soon as they change. */
 import { useEffect, useState } from 'react';
-import type { CustomField, FieldValue, User } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
+import type { FieldValue } from '../../../server/schemas/request.ts';
+import type { User } from '../../../server/schemas/user.ts';
 import { CustomFieldInput } from './custom-field-input.tsx';
 
 const TYPED = new Set(['text', 'long_text', 'number']);

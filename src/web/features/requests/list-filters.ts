@@ -2,7 +2,7 @@
  * The request list's filters, sort and order: kept in the page URL (shareable, survives reload), turned into the
  * API query, and back (a saved view stores the API query).
  */
-import { PRIORITIES, STATUSES, type Priority, type Status } from '../../api/types.ts';
+import { PRIORITIES, type Priority, type Status, STATUSES } from '../../../core/request.ts';
 
 /** Mirrors src/core/request-list.ts (list-filters.test.ts checks they agree). */
 export const SORTS = ['created', 'updated', 'priority', 'status'] as const;

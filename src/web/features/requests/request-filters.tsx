@@ -1,7 +1,7 @@
 /** The request list's filter bar. Every change goes straight into the URL. */
 import { useEffect, useState } from 'react';
 import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
-import { PRIORITIES, STATUSES, type Status } from '../../api/types.ts';
+import { PRIORITIES, type Status, STATUSES } from '../../../core/request.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import {
   EMPTY_FILTERS,

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { type RequestListItem, useRequestList } from '../../api/requests.ts';
 import { useMe } from '../../api/session.ts';
-import { isStaffRole } from '../../api/types.ts';
+import { isStaffRole } from '../../../core/actor.ts';
 import { PriorityBadge, StatusBadge } from '../../ui/badges.tsx';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { EmptyState, ErrorBanner, Loading } from '../../ui/states.tsx';

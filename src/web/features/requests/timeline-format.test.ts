@@ -1,6 +1,6 @@
 import { isValidElement, type ReactElement, type ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { TimelineEntry } from '../../api/types.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { describeEntry, entrySentence } from './timeline-format.ts';
 
 const ADA = '00000000-0000-4000-8000-00000000000a';
@@ -15,6 +15,7 @@ function entry(type: string, data: Record<string, unknown>, extra: Partial<Timel
     visibility: 'public',
     data,
     createdAt: '2025-06-10T12:00:00Z',
+    causedByRunId: null,
     ...extra,
   };
 }

@@ -5,7 +5,8 @@
  * Pure (the escalation lines are React elements, made without rendering): unit-tested in timeline-format.test.ts.
  */
 import { createElement, Fragment, type ReactNode } from 'react';
-import type { CustomFieldType, TimelineEntry } from '../../api/types.ts';
+import type { CustomFieldType } from '../../../core/custom-fields.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { humanize, joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
 import { channelLabel, destinationPriorityLabel, formatClock, type LinePart, partsText, reasonWords, shortId } from '../escalations/escalation-format.ts';
 import { syncTimelineParts } from '../sync/sync-timeline-format.ts';

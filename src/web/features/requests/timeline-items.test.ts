@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineEntry } from '../../api/types.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { type LinePart, partsText } from '../escalations/escalation-format.ts';
 import { entrySentence } from './timeline-format.ts';
 import { type TimelineGroup, type TimelineItem, timelineItems } from './timeline-items.ts';
@@ -22,6 +22,7 @@ function e(type: string, data: Record<string, unknown>, extra: Partial<TimelineE
     visibility: 'internal',
     data,
     createdAt: new Date(Date.UTC(2025, 5, 10, 10, 0, seq)).toISOString(),
+    causedByRunId: null,
     ...extra,
   };
 }

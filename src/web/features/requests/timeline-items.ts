@@ -8,7 +8,7 @@
  *  - messages synced from Kustomer sit in the order they were written there (deliveries may arrive out of order).
  * A group sits where its first entry is. Pure: unit-tested in timeline-items.test.ts.
  */
-import type { TimelineEntry } from '../../api/types.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { statusLabel } from '../../ui/format.ts';
 import { idParts, type LinePart, reasonWords } from '../escalations/escalation-format.ts';
 import { remoteStatusWord } from '../sync/sync-format.ts';

@@ -4,7 +4,8 @@
  * 100 entries load first; "Show older" loads the ones before.
  */
 import { useId, useMemo, useState } from 'react';
-import type { CustomField, RequestDetail } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
+import type { RequestDetail } from '../../../server/schemas/request.ts';
 import { useTimeline } from '../../api/requests.ts';
 import { plural } from '../../ui/format.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';

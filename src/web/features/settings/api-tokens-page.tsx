@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from '../../api/api-tokens.ts';
 import { fieldErrors } from '../../api/client.ts';
-import type { ApiToken } from '../../api/types.ts';
+import type { ApiToken } from '../../../server/schemas/api-token.ts';
 import { CopyButton } from '../../ui/copy-button.tsx';
 import { Field } from '../../ui/field.tsx';
 import { formatDateTime } from '../../ui/format.ts';

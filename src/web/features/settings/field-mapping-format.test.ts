@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_LABELS, BUILTIN_REQUEST_FIELDS as CORE_BUILTINS } from '../../../core/field-mapping.ts';
 import { ApiError } from '../../api/client.ts';
 import { type FieldMapping, mappingProblems, type RemoteField } from '../../api/field-mappings.ts';
-import type { CustomField } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
 import {
   BUILTIN_REQUEST_FIELDS,
   type DraftRow,

@@ -4,7 +4,8 @@
  * Pure: unit-tested in field-mapping-format.test.ts (which also checks the built-ins against src/core).
  */
 import type { FieldMapping, MappingInput, MappingProblem, MappedValue, RemoteField, RemoteFieldType } from '../../api/field-mappings.ts';
-import type { CustomField, CustomFieldType } from '../../api/types.ts';
+import type { CustomFieldType } from '../../../core/custom-fields.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { formatDateTime } from '../../ui/format.ts';
 
 /** The built-in request fields a mapping can name, in the server's order (src/core/field-mapping.ts). */

@@ -11,7 +11,7 @@ import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 're
 import { mappingProblem, requestFieldInfo } from '../../../core/field-mapping.ts';
 import { useCustomFields } from '../../api/catalog.ts';
 import { type FieldMapping, mappingProblems, type RemoteField, useFieldMappings, useKustomerFields, useSaveFieldMappings } from '../../api/field-mappings.ts';
-import type { CustomField } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import {
   type Choice,

@@ -7,7 +7,7 @@
  * has read, and the last error.
  */
 import { type ReactNode, useId, useState } from 'react';
-import { type Status, STATUSES } from '../../api/types.ts';
+import { type Status, STATUSES } from '../../../core/request.ts';
 import {
   type KustomerSync,
   REMOTE_STATUSES,

@@ -5,7 +5,7 @@
  * its author and direction. Field names are labels, never Kustomer attribute keys.
  * null for anything that is not a sync entry this knows. Pure: unit-tested in sync-timeline-format.test.ts.
  */
-import type { TimelineEntry } from '../../api/types.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
 import { channelLabel, type LinePart, partsText, remoteFieldLabel } from '../escalations/escalation-format.ts';
 import { remoteStatusWord } from './sync-format.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONDITION_OPERATORS as CORE_OPERATORS } from '../../../core/workflow-definition.ts';
-import type { CustomField } from '../../api/types.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { changeOperator, CONDITION_OPERATORS, conditionFields, findField, newRule, ruleText, splitList } from './condition-fields.ts';
 
 const region: CustomField = {

@@ -4,7 +4,8 @@
  * location and manager; the run's last approval. Pure: unit-tested in condition-fields.test.ts.
  */
 import type { ConditionRule } from '../../api/workflows.ts';
-import { type CustomField, PRIORITIES, STATUSES } from '../../api/types.ts';
+import { PRIORITIES, STATUSES } from '../../../core/request.ts';
+import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 
 export const CONDITION_OPERATORS = [

@@ -4,7 +4,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useCustomFields, useInboxes, useServices, useUsers } from '../../api/catalog.ts';
-import type { Request } from '../../api/types.ts';
+import type { Request } from '../../../server/schemas/request.ts';
 import { type DryRunResult, useDryRun, type WorkflowDefinition } from '../../api/workflows.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { conditionFields, ruleText } from './condition-fields.ts';

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { errorMessage, get } from '../../api/client.ts';
 import { keys } from '../../api/keys.ts';
-import type { Page, Request } from '../../api/types.ts';
+import type { Request, RequestList } from '../../../server/schemas/request.ts';
 import { StatusBadge } from '../../ui/badges.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 
@@ -13,7 +13,7 @@ export function RequestSearch({ label, onPick }: { label: string; onPick: (r: Re
   const q = useDebounced(text.trim(), 200);
   const results = useQuery({
     queryKey: keys.requestSearch(q),
-    queryFn: () => get<Page<Request>>('/requests', { q, limit: 8 }).then((p) => p.items),
+    queryFn: () => get<RequestList>('/requests', { q, limit: 8 }).then((p) => p.items),
     enabled: q.length > 0,
     staleTime: 10_000,
   });

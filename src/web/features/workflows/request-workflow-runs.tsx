@@ -7,7 +7,7 @@ import { useId, useState } from 'react';
 import { Link } from 'wouter';
 import { errorMessage } from '../../api/client.ts';
 import { useMe } from '../../api/session.ts';
-import { isStaffRole } from '../../api/types.ts';
+import { isStaffRole } from '../../../core/actor.ts';
 import { useRequestWorkflowRuns, useRetryRun, type WorkflowRun } from '../../api/workflows.ts';
 import { plural } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';

@@ -1,6 +1,6 @@
 /** Settings of the small steps: notify, set priority, set status, add or remove a tag, assign, comment, wait. */
 import { useInboxes } from '../../api/catalog.ts';
-import { PRIORITIES, type Priority, type Status, STATUSES } from '../../api/types.ts';
+import { PRIORITIES, type Priority, type Status, STATUSES } from '../../../core/request.ts';
 import type { Step } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';

@@ -1,6 +1,6 @@
 /** The trigger: which event starts the workflow, what narrows it (a status, a field, a tag, an escalation state), and its conditions. */
 import { useCustomFields } from '../../api/catalog.ts';
-import { PRIORITIES, STATUSES } from '../../api/types.ts';
+import { PRIORITIES, STATUSES } from '../../../core/request.ts';
 import type { Trigger, TriggerEvent } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';

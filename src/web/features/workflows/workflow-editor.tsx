@@ -30,7 +30,7 @@ function Versions({ workflow }: { workflow: WorkflowDetail }) {
             {v.version === workflow.version && <span className="badge status-new">Current</span>}
             <div className="muted small">
               <RelativeTime iso={v.createdAt} />
-              {v.createdBy ? ` by ${typeof v.createdBy === 'string' ? v.createdBy : v.createdBy.name}` : ''}
+              {v.createdBy ? ` by ${v.createdBy}` : ''}
             </div>
           </li>
         ))}

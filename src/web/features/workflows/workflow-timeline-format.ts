@@ -4,7 +4,7 @@
  * "Bridgedesk" + "started workflow “Specialist handoff”", "Mo Manager" + "approved (workflow “Specialist handoff”) — “Go ahead”".
  * null for anything that is not a workflow entry it knows. Pure: unit-tested in workflow-timeline-format.test.ts.
  */
-import type { TimelineEntry } from '../../api/types.ts';
+import type { TimelineEntry } from '../../../server/schemas/request.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { stepTypeLabel } from './workflow-format.ts';
 

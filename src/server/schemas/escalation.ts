@@ -1,0 +1,91 @@
+/** Escalations as the API shows them, and the Escalate form's options. */
+import { z } from '@hono/zod-openapi';
+import { ESCALATION_STATES } from '../../core/escalation.ts';
+import { IntegrationStatusSchema } from './integration.ts';
+
+const TargetRef = z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() });
+
+export const EscalationSchema = z
+  .object({
+    id: z.uuid(),
+    requestId: z.uuid(),
+    destination: z.string(),
+    origin: z.enum(['created', 'linked_existing']),
+    target: TargetRef.nullable(),
+    targetAvailable: z.boolean().nullable().openapi({
+      description:
+        'Whether agents may still escalate to the target (enabled and still in the destination); null without a target. When false on a failed escalation, retry it with another queueId or teamId.',
+    }),
+    channel: z.string().nullable(),
+    priority: z.number().nullable(),
+    subject: z.string(),
+    message: z.string(),
+    state: z.enum(ESCALATION_STATES).openapi({
+      description: 'sending → created → linked; link_failed: the conversation exists but the back-link could not be posted; failed: nothing was created',
+    }),
+    conversationId: z.string().nullable(),
+    conversationUrl: z.string().nullable(),
+    attempts: z.number(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    requestedBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    linkedAt: z.string().nullable(),
+  })
+  .openapi('Escalation');
+export type Escalation = z.infer<typeof EscalationSchema>;
+export type EscalationState = Escalation['state'];
+export type EscalationTarget = z.infer<typeof TargetRef>;
+
+/** The destinations an escalation can go to (the form posts back the options' id). */
+export const Destination = z.enum(['kustomer']);
+
+const Choice = z.object({ id: z.string(), name: z.string() });
+const EscalationDestinationSchema = z.object({
+  id: Destination,
+  name: z.string(),
+  status: IntegrationStatusSchema,
+  queues: z.array(Choice),
+  teams: z.array(Choice),
+  channels: z.array(z.string()),
+  priorityRange: z.object({ min: z.number(), max: z.number() }),
+  defaultPriority: z.number(),
+});
+export type EscalationDestination = z.infer<typeof EscalationDestinationSchema>;
+
+export const EscalationOptionsSchema = z.object({
+  draft: z.object({ subject: z.string(), message: z.string() }),
+  destinations: z.array(EscalationDestinationSchema),
+  limits: z
+    .object({ subject: z.number(), message: z.number() })
+    .openapi({ description: 'The longest subject and message accepted (characters); longer is refused with 422, never cut' }),
+  openEscalation: z
+    .object({
+      id: z.uuid(),
+      state: z.enum(ESCALATION_STATES),
+      target: z.string().nullable(),
+      conversationId: z.string().nullable(),
+      createdAt: z.string(),
+    })
+    .nullable()
+    .openapi({ description: 'The newest escalation of the request still open; submitting then needs confirm: true' }),
+});
+export type EscalationOptions = z.infer<typeof EscalationOptionsSchema>;
+
+export const EscalateBodySchema = z.strictObject({
+  destination: Destination,
+  queueId: z.string().max(100).optional(),
+  teamId: z.string().max(100).optional(),
+  channel: z.string().max(50),
+  priority: z.int(),
+  // Lengths are checked by the use case (422 on the field, with the limit), never cut.
+  subject: z.string().trim().min(1),
+  message: z.string().trim().min(1),
+  confirm: z.boolean().optional(),
+});
+export type EscalateBody = z.input<typeof EscalateBodySchema>;
+
+/** The Test escalation's answer: the sample request and its escalation. */
+export const TestEscalationSchema = z.object({ requestId: z.uuid(), requestKey: z.string(), escalation: EscalationSchema });
+export type TestEscalationResult = z.infer<typeof TestEscalationSchema>;

@@ -1,0 +1,29 @@
+/** A destination connection as the settings page shows it: status, account, key suffix, queues and teams. */
+import { z } from '@hono/zod-openapi';
+
+export const IntegrationStatusSchema = z.enum(['not_connected', 'connected', 'invalid_credentials']);
+export type IntegrationStatus = z.infer<typeof IntegrationStatusSchema>;
+
+/** A queue or team. `available: false` means it disappeared from the destination (kept so choices survive). */
+const TargetSchema = z.object({ remoteId: z.string(), name: z.string(), enabled: z.boolean(), available: z.boolean() });
+export type IntegrationTarget = z.infer<typeof TargetSchema>;
+
+export const IntegrationSchema = z
+  .object({
+    status: IntegrationStatusSchema,
+    orgName: z.string().nullable(),
+    keyLastFour: z.string().nullable().openapi({ description: 'The only part of the API key ever shown again' }),
+    statusReason: z.string().nullable(),
+    statusChangedAt: z.string().nullable(),
+    missingPermissions: z
+      .array(z.string())
+      .openapi({ description: 'Permissions the key lacks (optional ones found at connect, and any a refused call named)' }),
+    missingRequiredPermissions: z.array(z.string()).openapi({ description: 'Those of missingPermissions escalation cannot work without' }),
+    lastSyncedAt: z.string().nullable(),
+    lastSyncError: z.string().nullable(),
+    contactEmailField: z.string().nullable().openapi({ description: "Custom field key holding the customer email; null: the requester's email" }),
+    queues: z.array(TargetSchema),
+    teams: z.array(TargetSchema),
+  })
+  .openapi('KustomerIntegration');
+export type KustomerIntegration = z.infer<typeof IntegrationSchema>;
