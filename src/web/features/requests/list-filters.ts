@@ -4,12 +4,10 @@
  */
 import { PRIORITIES, type Priority, type Status, STATUSES } from '../../../core/request.ts';
 
-/** Mirrors src/core/request-list.ts (list-filters.test.ts checks they agree). */
-export const SORTS = ['created', 'updated', 'priority', 'status'] as const;
-export type Sort = (typeof SORTS)[number];
-export type Order = 'asc' | 'desc';
-export const ESCALATION_FILTERS = ['escalated', 'not_escalated', 'failed'] as const;
-export type EscalationFilter = (typeof ESCALATION_FILTERS)[number];
+import { ESCALATION_FILTERS, type EscalationFilter, type Order, type Sort, SORTS } from '../../../core/request-list.ts';
+
+export { ESCALATION_FILTERS, SORTS };
+export type { EscalationFilter, Order, Sort };
 export const ESCALATION_FILTER_LABELS: Record<EscalationFilter, string> = {
   escalated: 'Escalated',
   not_escalated: 'Not escalated',

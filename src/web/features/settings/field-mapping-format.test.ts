@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_LABELS, BUILTIN_REQUEST_FIELDS as CORE_BUILTINS } from '../../../core/field-mapping.ts';
 import { ApiError } from '../../api/client.ts';
 import { type FieldMapping, mappingProblems, type RemoteField } from '../../api/field-mappings.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
 import {
-  BUILTIN_REQUEST_FIELDS,
   type DraftRow,
   incompleteRows,
   isDirty,
@@ -40,11 +38,6 @@ const saved = (requestField: string, remoteField: string, requestFieldLabel = re
 });
 
 describe('the choices', () => {
-  it('offers the same built-in request fields as the server, with its labels', () => {
-    expect(BUILTIN_REQUEST_FIELDS.map((f) => f.value)).toEqual([...CORE_BUILTINS]);
-    for (const f of BUILTIN_REQUEST_FIELDS) expect(f.label).toBe(BUILTIN_LABELS[f.value as keyof typeof BUILTIN_LABELS]);
-  });
-
   it('names a Kustomer attribute by label, name and type', () => {
     expect(remoteFieldText(remote('orderNumberStr', 'Order Number', 'text'))).toBe('Order Number (orderNumberStr) · text');
     expect(remoteFieldText(remote('summaryTxt', 'Summary', 'long_text'))).toBe('Summary (summaryTxt) · long text');

@@ -1,30 +1,16 @@
 /**
  * Field mapping in the UI: the request fields and Kustomer attributes the selects offer, the editable draft rows,
  * the 422 problems matched to their rows, and how a mapped value reads on the Escalate form.
- * Pure: unit-tested in field-mapping-format.test.ts (which also checks the built-ins against src/core).
+ * Pure: unit-tested in field-mapping-format.test.ts.
  */
 import type { FieldMapping, MappingInput, MappingProblem, MappedValue, RemoteField, RemoteFieldType } from '../../api/field-mappings.ts';
 import type { CustomFieldType } from '../../../core/custom-fields.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
+import { BUILTIN_LABELS, BUILTIN_REQUEST_FIELDS as BUILTINS, CUSTOM_FIELD_PREFIX, customFieldRef } from '../../../core/field-mapping.ts';
 import { formatDateTime } from '../../ui/format.ts';
 
-/** The built-in request fields a mapping can name, in the server's order (src/core/field-mapping.ts). */
-export const BUILTIN_REQUEST_FIELDS: readonly { value: string; label: string }[] = [
-  { value: 'title', label: 'Title' },
-  { value: 'description', label: 'Description' },
-  { value: 'priority', label: 'Priority' },
-  { value: 'status', label: 'Status' },
-  { value: 'service', label: 'Service' },
-  { value: 'tags', label: 'Tags' },
-  { value: 'requester_email', label: 'Requester email' },
-  { value: 'requester_name', label: 'Requester name' },
-  { value: 'request_key', label: 'Request key' },
-  { value: 'request_link', label: 'Request link' },
-];
-
-/** A custom field is named `field.<key>` in a mapping. */
-export const CUSTOM_FIELD_PREFIX = 'field.';
-export const customFieldRef = (key: string) => `${CUSTOM_FIELD_PREFIX}${key}`;
+/** The built-in request fields a mapping can name, in the server's order and words. */
+export const BUILTIN_REQUEST_FIELDS: readonly { value: string; label: string }[] = BUILTINS.map((value) => ({ value, label: BUILTIN_LABELS[value] }));
 
 const REMOTE_TYPE_WORDS: Record<RemoteFieldType, string> = {
   text: 'text',

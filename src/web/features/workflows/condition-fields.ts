@@ -8,19 +8,7 @@ import { PRIORITIES, STATUSES } from '../../../core/request.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 
-export const CONDITION_OPERATORS = [
-  'equals',
-  'not_equals',
-  'contains',
-  'is_one_of',
-  'greater_than',
-  'less_than',
-  'at_least',
-  'at_most',
-  'is_set',
-  'is_not_set',
-] as const;
-export type Operator = (typeof CONDITION_OPERATORS)[number];
+export type Operator = ConditionRule['op'];
 export type Subject = ConditionRule['subject'];
 
 /** How the value is picked: from a list (fixed or loaded), a person, free text, a number or yes/no. */
@@ -48,6 +36,8 @@ const OP_LABELS: Record<Operator, string> = {
   is_set: 'is set',
   is_not_set: 'is not set',
 };
+/** Every operator the engine knows (the labels' type makes the list whole). */
+export const CONDITION_OPERATORS = Object.keys(OP_LABELS) as Operator[];
 /** Tags are a list: "includes" reads better than "is". */
 const TAG_OP_LABELS: Partial<Record<Operator, string>> = { equals: 'includes', not_equals: 'does not include', contains: 'has one containing' };
 

@@ -5,19 +5,6 @@
 import type { RunState, RunStepState, Step, StepType, Trigger, TriggerEvent } from '../../api/workflows.ts';
 import { humanize, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
 
-export const TRIGGER_EVENTS = [
-  'request.submitted',
-  'request.status_changed',
-  'request.priority_changed',
-  'request.service_changed',
-  'request.assignee_changed',
-  'request.field_changed',
-  'request.tag_added',
-  'request.requester_replied',
-  'request.agent_replied',
-  'escalation.state_changed',
-] as const satisfies readonly TriggerEvent[];
-
 export const EVENT_LABELS: Record<TriggerEvent, string> = {
   'request.submitted': 'A request is submitted',
   'request.status_changed': 'The status changes',
@@ -30,6 +17,8 @@ export const EVENT_LABELS: Record<TriggerEvent, string> = {
   'request.agent_replied': 'An agent replies publicly',
   'escalation.state_changed': 'A Kustomer escalation changes state',
 };
+/** Every trigger event the engine knows, in the editor's order (the labels' type makes the list whole). */
+export const TRIGGER_EVENTS = Object.keys(EVENT_LABELS) as TriggerEvent[];
 
 export const ESCALATION_TRIGGER_STATES = [
   { value: 'created', label: 'Created' },
@@ -95,20 +84,6 @@ export function conditionsSummary(c: { match: 'all' | 'any'; rules: unknown[] })
   return c.match === 'any' ? `if any of ${n} conditions holds` : `if all ${n} conditions hold`;
 }
 
-export const STEP_TYPES = [
-  'create_conversation',
-  'approval',
-  'notify',
-  'set_priority',
-  'set_status',
-  'assign',
-  'add_tag',
-  'remove_tag',
-  'add_comment',
-  'branch',
-  'wait',
-] as const satisfies readonly StepType[];
-
 export const STEP_LABELS: Record<StepType, string> = {
   create_conversation: 'Create Kustomer conversation',
   approval: 'Ask for approval',
@@ -122,6 +97,7 @@ export const STEP_LABELS: Record<StepType, string> = {
   branch: 'If / otherwise',
   wait: 'Wait',
 };
+export const STEP_TYPES = Object.keys(STEP_LABELS) as StepType[];
 
 export const stepTypeLabel = (type: string): string => STEP_LABELS[type as StepType] ?? humanize(type);
 
