@@ -40,6 +40,26 @@ export default tseslint.config(
     },
   },
   {
+    // The browser bundle: the server's shapes come in as types only (erased), so no server code reaches it; runtime
+    // values come from src/core, which has no I/O.
+    files: ['src/web/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `(^|/)(${OUTER.filter((f) => f !== 'web').join('|')}|connectors)/|(^|/)(config|logger)\\.ts$|^(zod|@hono/zod-openapi)$`,
+              allowTypeImports: true,
+              message: 'The web imports server code and zod as types only (import type); runtime values come from src/core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // A destination knows its vendor and nothing of the app: the kit, core's ports (destination.ts) and its own files.
     files: ['src/connectors/*/**/*.ts'],
     // The kit is the platform's side of the boundary; registry.ts (beside the folders) composes them.

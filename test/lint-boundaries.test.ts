@@ -32,6 +32,14 @@ describe('lint boundaries', () => {
     ).toEqual([]);
   });
 
+  it('lets the web import server shapes and zod as types only, and runtime values from src/core', async () => {
+    for (const from of ['../../server/schemas/user.ts', '../../db/database.ts', '../../connectors/kustomer/wire.ts', '../../config.ts', 'zod']) {
+      expect(await problems('src/web/api/example.ts', `import { x } from '${from}';\nexport const y = x;\n`), from).toHaveLength(1);
+      expect(await problems('src/web/api/example.ts', `import type { x } from '${from}';\nexport type Y = x;\n`), from).toEqual([]);
+    }
+    expect(await problems('src/web/api/example.ts', "import { STATUSES } from '../../core/request.ts';\nexport const y = STATUSES;\n")).toEqual([]);
+  });
+
   it('refuses process.env outside src/config.ts', async () => {
     expect(await problems('src/server/example.ts', 'export const port = process.env.PORT;\n')).toEqual([
       "no-restricted-properties: 'process.env' is restricted from being used. Environment variables are read only in src/config.ts.",
