@@ -3,8 +3,6 @@ import type { Task } from 'graphile-worker';
 import { parseJob } from '../core/jobs.ts';
 import { deliverEscalation, type DeliveryDeps } from '../usecases/deliver-escalation.ts';
 
-export { DELIVER_ESCALATION } from '../usecases/submit-escalation.ts';
-
 export const deliverEscalationTask =
   (deps: DeliveryDeps): Task =>
   async (payload) => {

@@ -2,8 +2,6 @@
 import type { Task } from 'graphile-worker';
 import type { Db } from '../db/database.ts';
 
-export const PRUNE_EXPIRED = 'prune-expired';
-
 export const pruneExpired =
   (db: Db, now: () => Date): Task =>
   async () => {

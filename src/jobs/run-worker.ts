@@ -15,29 +15,15 @@ import {
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { JobName } from '../core/jobs.ts';
+import type { JobName, JobPayload } from '../core/jobs.ts';
 import type { Db } from '../db/database.ts';
-import { pruneExpired, PRUNE_EXPIRED } from './prune-expired.ts';
-import { DELIVER_ESCALATION, deliverEscalationTask } from './deliver-escalation.ts';
-import { APPROVAL_TIMEOUT, approvalTimeoutTask, MATCH_WORKFLOWS, matchWorkflowsTask, RUN_WORKFLOW, runWorkflowTask } from './workflow-tasks.ts';
-import { SEND_EMAIL } from '../usecases/workflows/notify.ts';
+import { pruneExpired } from './prune-expired.ts';
+import { deliverEscalationTask } from './deliver-escalation.ts';
+import { approvalTimeoutTask, matchWorkflowsTask, runWorkflowTask } from './workflow-tasks.ts';
 import { sendEmailTask } from './send-email.ts';
-import { PUSH_MAPPED_FIELDS, pushMappedFieldsTask } from './push-mapped-fields.ts';
-import {
-  APPLY_SYNC_EVENT,
-  applySyncEventTask,
-  CHECK_WEBHOOK,
-  CHECK_WEBHOOK_CRON,
-  checkWebhookTask,
-  POLL_DESTINATION,
-  pollDestinationTask,
-  PUSH_COMMENT,
-  pushCommentTask,
-  PUSH_PRIORITY,
-  pushPriorityTask,
-  PUSH_STATUS,
-  pushStatusTask,
-} from './sync-tasks.ts';
+import { pushMappedFieldsTask } from './push-mapped-fields.ts';
+import { applySyncEventTask, checkWebhookTask, pollDestinationTask, pushCommentTask, pushPriorityTask, pushStatusTask } from './sync-tasks.ts';
+import { CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import type { TransportOptions } from '../connectors/registry.ts';
@@ -64,19 +50,19 @@ export function taskList(deps: WorkerDeps): TaskList {
   const workflows = { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null };
   // Every task is named in the job contract (core/jobs.ts): a task nobody can enqueue, or a typo, does not compile.
   const tasks: Partial<Record<JobName, TaskList[string]>> = {
-    [PRUNE_EXPIRED]: pruneExpired(deps.db, deps.now),
-    [DELIVER_ESCALATION]: deliverEscalationTask(destinations),
-    [MATCH_WORKFLOWS]: matchWorkflowsTask(workflows),
-    [RUN_WORKFLOW]: runWorkflowTask(workflows),
-    [APPROVAL_TIMEOUT]: approvalTimeoutTask(workflows),
-    [APPLY_SYNC_EVENT]: applySyncEventTask(destinations),
-    [POLL_DESTINATION]: pollDestinationTask(destinations),
-    [PUSH_STATUS]: pushStatusTask(destinations),
-    [PUSH_PRIORITY]: pushPriorityTask(destinations),
-    [PUSH_COMMENT]: pushCommentTask(destinations),
-    [CHECK_WEBHOOK]: checkWebhookTask(destinations),
-    [PUSH_MAPPED_FIELDS]: pushMappedFieldsTask(destinations),
-    ...(deps.config.smtp ? { [SEND_EMAIL]: sendEmailTask(deps.db, deps.config.smtp) } : {}),
+    'prune-expired': pruneExpired(deps.db, deps.now),
+    'deliver-escalation': deliverEscalationTask(destinations),
+    'match-workflows': matchWorkflowsTask(workflows),
+    'run-workflow': runWorkflowTask(workflows),
+    'approval-timeout': approvalTimeoutTask(workflows),
+    'apply-sync-event': applySyncEventTask(destinations),
+    'poll-destination': pollDestinationTask(destinations),
+    'push-status': pushStatusTask(destinations),
+    'push-priority': pushPriorityTask(destinations),
+    'push-comment': pushCommentTask(destinations),
+    'check-webhook': checkWebhookTask(destinations),
+    'push-mapped-fields': pushMappedFieldsTask(destinations),
+    ...(deps.config.smtp ? { 'send-email': sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
   return tasks;
 }
@@ -139,9 +125,14 @@ export async function startWorker(deps: WorkerDeps) {
     events,
     taskList: fenced(taskList(deps), heartbeat.missedBeatSince, deps.db),
     parsedCronItems: parseCronItems([
-      { task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } },
+      { task: 'prune-expired' satisfies JobName, match: '17 * * * *', options: { backfillPeriod: 0 } },
       // Kustomer may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
-      { task: CHECK_WEBHOOK, match: CHECK_WEBHOOK_CRON, payload: { provider: 'kustomer' }, options: { backfillPeriod: 0, jobKey: 'webhook-check:kustomer' } },
+      {
+        task: 'check-webhook' satisfies JobName,
+        match: CHECK_WEBHOOK_CRON,
+        payload: { provider: 'kustomer' } satisfies JobPayload<'check-webhook'>,
+        options: { backfillPeriod: 0, jobKey: 'webhook-check:kustomer' },
+      },
     ]),
     // Unbatched, a job's outcome that cannot be recorded (the database went away) is an unhandled rejection that
     // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.
@@ -183,7 +174,7 @@ export async function startWorker(deps: WorkerDeps) {
   restartWhenStopped(runner);
   // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
   await utils
-    .addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' })
+    .addJob('check-webhook' satisfies JobName, { provider: 'kustomer' } satisfies JobPayload<'check-webhook'>, { jobKey: 'webhook-check:kustomer' })
     .catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
   // graphile-worker 0.17 rejects, with no one to catch it, when a pool that lost its database (and is being
   // replaced above) cannot hand its local queue back: the jobs stay locked under the dead pool's id, which has no

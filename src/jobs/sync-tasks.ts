@@ -10,13 +10,6 @@ import { pushComment } from '../usecases/sync/push-comment.ts';
 import { pushPriority } from '../usecases/sync/push-priority.ts';
 import { checkWebhook } from '../usecases/sync/check-webhook.ts';
 
-export { APPLY_SYNC_EVENT } from '../usecases/sync/receive-event.ts';
-export { POLL_DESTINATION } from '../usecases/sync/poll-destination.ts';
-export { PUSH_STATUS } from '../usecases/sync/push-status.ts';
-export { PUSH_COMMENT } from '../usecases/sync/push-comment.ts';
-export { PUSH_PRIORITY } from '../usecases/sync/push-priority.ts';
-export { CHECK_WEBHOOK, CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
-
 /** A job's provider, refused unless the registry has it. */
 function providerId(id: string): ProviderId {
   if (!Object.hasOwn(PROVIDERS, id)) throw new Error(`Unknown destination ${id}`);

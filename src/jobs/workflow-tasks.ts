@@ -10,10 +10,6 @@ import { queuePriorityPushes } from '../usecases/sync/push-priority.ts';
 import { queueFieldPushes } from '../usecases/field-mapping/index.ts';
 import type { WorkflowRunDeps } from '../usecases/workflows/steps.ts';
 
-export { MATCH_WORKFLOWS } from '../db/repositories/timeline.ts';
-export { RUN_WORKFLOW } from '../usecases/workflows/match-workflows.ts';
-export { APPROVAL_TIMEOUT } from '../usecases/workflows/approval-step.ts';
-
 /** New timeline events: start the workflows they trigger, and queue status, priority, comment and mapped-field pushes to linked conversations. */
 export const matchWorkflowsTask =
   (deps: WorkflowRunDeps): Task =>

@@ -6,8 +6,6 @@ import { feedsDestinations, isEventEntry, triggerEventsOf } from '../../core/wor
 import { sql } from 'kysely';
 import { addJobWith } from '../transaction.ts';
 
-export const MATCH_WORKFLOWS = 'match-workflows';
-
 /**
  * The insert of timeline entries, and the job that matches the events among them against workflows and passes them
  * on to linked destinations, as parts of one statement: `dispatch` reads the inserted ids from the CTE named
@@ -38,7 +36,7 @@ export function timelineWrite(q: Queryable, requestId: string, actor: Actor, dra
   const triggers = [...new Set(events.flatMap(triggerEventsOf))];
   const followed = events.some(feedsDestinations);
   const dispatch = events.length
-    ? sql`(select ${addJobWith(MATCH_WORKFLOWS, sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
+    ? sql`(select ${addJobWith('match-workflows', sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
          or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null)))`
     : null;
