@@ -1,7 +1,7 @@
 /**
  * Workflows (admin): list, open, create, save a new version, switch on and off, dry-run against a request, the
  * shipped examples; and runs: a workflow's history, a request's runs (staff), retrying a failed run.
- * The definition's shape is src/core/workflow-definition.ts (types only: zod stays out of the bundle).
+ * The shapes are src/server/schemas/workflow.ts and src/core/workflow-definition.ts (types only: zod stays out of the bundle).
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
