@@ -11,7 +11,9 @@
  * and a share sent twice, with a fixed number in flight over keep-alive connections (bench/post-webhooks.ts).
  *
  * Figures: events accepted per second (HTTP side: all POSTs answered 202), the time until every request shows the
- * status its conversation ended in (through the worker), and the count of wrong final states (goal 0).
+ * status its conversation ended in (through the worker), and the count of wrong final states (goal 0). Then, once
+ * drained, live updates (bench/stream-latency.ts): with open pages listening (GET /api/v1/stream), one more change
+ * per conversation is posted at a fixed rate, timed from its webhook POST to the event on each page's stream.
  * A benchmark, not a test: it exits 0 whatever the figures, and 1 only if something fails (a POST is not answered
  * 202, the worker stops making progress, ...). Options: see bench/README.md.
  */
@@ -36,6 +38,7 @@ import { summarize } from './percentiles.ts';
 import { planDeliveries, type PlannedEvent } from './plan-deliveries.ts';
 import { seededRandom } from './seeded-random.ts';
 import { postWebhooks, type Delivery } from './post-webhooks.ts';
+import { measureStreamLatency } from './stream-latency.ts';
 import type { SyncAppStats } from './sync-app.ts';
 import { withCleanups, type Cleanups } from './with-cleanups.ts';
 
@@ -52,6 +55,8 @@ const { values: flags } = parseArgs({
     backlog: { type: 'boolean', default: false },
     statements: { type: 'boolean', default: false },
     json: { type: 'string' },
+    'live-streams': { type: 'string' },
+    'live-rate': { type: 'string' },
   },
 });
 const opt = (flag: string, env: string, dflt: number, check: (n: number) => boolean, what: string) => {
@@ -73,6 +78,9 @@ const POLL_MS = int('poll-ms', 'BENCH_POLL_MS', 1000);
 const BACKLOG = flags.backlog || process.env.BENCH_BACKLOG === '1';
 const STATEMENTS = flags.statements || process.env.BENCH_STATEMENTS === '1';
 const JSON_OUT = flags.json ?? process.env.BENCH_JSON;
+/** Live updates: open pages listening, and Kustomer changes per second (one per conversation, so --conversations of them). */
+const LIVE_STREAMS = int('live-streams', 'BENCH_LIVE_STREAMS', 20);
+const LIVE_RATE = int('live-rate', 'BENCH_LIVE_RATE', 50);
 
 const DUPLICATES = Math.round(EVENTS * DUPLICATE_SHARE);
 /** distinct events (status changes); the rest of the POSTs are repeats */
@@ -279,11 +287,12 @@ async function run(cleanups: Cleanups): Promise<void> {
   for (const f of finals) finalCounts.set(EXPECTED[f.status]!.request, (finalCounts.get(EXPECTED[f.status]!.request) ?? 0) + 1);
 
   const plan = planDeliveries(events, { outOfOrder: LATE, duplicates: DUPLICATES, seed: 7 });
-  const deliveries: Delivery[] = plan.order.map((i) => ({
+  const asDelivery = (d: (typeof held)[number]): Delivery => ({
     path: webhookPath,
-    headers: { 'content-type': 'application/json', 'x-kustomer-webhook-event': held[i]!.event, 'x-kustomer-webhook-signature': held[i]!.signature! },
-    body: held[i]!.rawBody,
-  }));
+    headers: { 'content-type': 'application/json', 'x-kustomer-webhook-event': d.event, 'x-kustomer-webhook-signature': d.signature! },
+    body: d.rawBody,
+  });
+  const deliveries: Delivery[] = plan.order.map((i) => asDelivery(held[i]!));
   const setupEventsMs = performance.now() - t0;
 
   // A forged signature must be refused, or the figures below would not be a signed webhook's.
@@ -352,6 +361,25 @@ async function run(cleanups: Cleanups): Promise<void> {
   const statements = STATEMENTS ? await statementLines(pool, UNIQUE) : [];
   const accepted = results.outcomes.get('accepted') ?? 0;
   const duplicate = results.outcomes.get('duplicate') ?? 0;
+
+  // --- Live updates: every conversation changes once more (done <-> open, on Kustomer's real clock), posted at
+  // LIVE_RATE while LIVE_STREAMS pages listen.
+  const liveFrom = emu.control.webhooks.deliveries().length;
+  for (const [c, conversation] of conversations.entries()) {
+    emu.control.changeConversation({ org: ORG, id: conversation.id, status: finals[c]!.status === 'done' ? 'open' : 'done' });
+  }
+  log(`live updates: ${num(CONVERSATIONS)} changes at ${LIVE_RATE}/s with ${LIVE_STREAMS} open streams...`);
+  const live = await measureStreamLatency({
+    base,
+    token,
+    streams: LIVE_STREAMS,
+    perSecond: LIVE_RATE,
+    changes: emu.control.webhooks
+      .deliveries()
+      .slice(liveFrom)
+      .map((d, c) => ({ requestId: requestIds[c]!, delivery: asDelivery(d) })),
+  });
+  const liveLat = live.latency;
 
   // --- Report
   const postS = (tPosted - tFirst) / 1000;
@@ -423,6 +451,13 @@ async function run(cleanups: Cleanups): Promise<void> {
     ),
     ...failedJobs.map((j) => `    failing job: ${j.task_identifier} after ${j.attempts} attempts: ${String(j.last_error).slice(0, 200)}`),
     '',
+    `live updates (GET /api/v1/stream), after the drain: ${num(live.changes)} Kustomer changes (one per linked conversation) posted as webhooks at ${LIVE_RATE}/s, ${live.streams} open streams`,
+    `    webhook POST to the event on an open page's stream, ms: ` +
+      (liveLat
+        ? `p50 ${fmt(liveLat.p50, 1)}, p90 ${fmt(liveLat.p90, 1)}, p99 ${fmt(liveLat.p99, 1)}, max ${fmt(liveLat.max, 1)} (goal p99 ≤ 2000: ${liveLat.p99 <= 2000 && !live.missing ? 'PASS' : 'FAIL'})`
+        : 'no event arrived (FAIL)') +
+      `; ${num(live.missing)} of ${num(live.changes * live.streams)} never arrived; ${live.refused} POSTs not answered 202`,
+    '',
     `where Postgres backends were, first POST to drained (mean number of backends in each state, sampled every ${MONITOR_MS} ms):`,
     ...done.waits.slice(0, 12).map((w) => `    ${fmt(w.mean, 2).padStart(6)}  ${w.key}`),
     ...statements,
@@ -459,6 +494,7 @@ async function run(cleanups: Cleanups): Promise<void> {
       workerStartSeconds: (tWorker - tFirst) / 1000,
       wrongFinalStates: wrongTotal,
       wrongEscalations: wrong.escalation,
+      live: { ...live, streams: LIVE_STREAMS, perSecond: LIVE_RATE },
       tasks: appStats.tasks,
       waits: done.waits,
       samples: done.samples,

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import { createSecretBox } from '../db/secret-box.ts';
+import { readEventStream } from '../../test/support/event-stream.ts';
+import { DRAIN_MS } from './serve.ts';
 
 const bin = path.resolve('bin/bridgedesk.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-cli-'));
@@ -52,7 +54,7 @@ async function waitForListening(r: Running): Promise<number> {
 }
 
 describe('bridgedesk start', () => {
-  it('runs on embedded Postgres, creates the env admin, stops cleanly on Ctrl-C and reuses the data on the next start', async () => {
+  it('runs on embedded Postgres, creates the env admin, stops cleanly on Ctrl-C (ending open streams at once) and reuses the data on the next start', async () => {
     const dataDir = path.join(tmp, 'data');
     const env = { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir, BRIDGEDESK_ADMIN_EMAIL: 'root@example.com', BRIDGEDESK_ADMIN_PASSWORD: 'a long password' };
     const first = launch(['start'], env);
@@ -66,8 +68,15 @@ describe('bridgedesk start', () => {
     expect(login.status).toBe(200);
     expect(first.output()).toContain('worker running');
     expect(first.output()).not.toContain('a long password');
+    // An open page's live stream: stopping ends it at once, not after the server's drain time.
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const stream = readEventStream(await fetch(`http://127.0.0.1:${port}/api/v1/stream`, { headers: { cookie } }));
+    await stream.next((e) => e.event === 'ready');
+    const stopAt = Date.now();
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
+    await stream.ended;
+    expect(Date.now() - stopAt).toBeLessThan(DRAIN_MS);
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 
     const second = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { createChangeFeed } from '../db/change-feed.ts';
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { startWorker } from '../jobs/run-worker.ts';
@@ -156,9 +157,11 @@ async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db
       log.info({ concurrency: config.workerConcurrency }, 'worker running');
     }
     if (command === 'start' || command === 'server' || command === 'demo') {
-      const app = createApp({ db: database.db, config, log, now });
+      const changes = createChangeFeed({ connectionString: database.url, log });
+      const app = createApp({ db: database.db, config, log, now, changes });
       const server = await listen(app, config.port, config.host);
-      stops.push(server.close);
+      // Stops run last-first: the streams end first, so the server need not wait out its drain time for them.
+      stops.push(server.close, changes.stop);
       log.info({ url: config.publicUrl, port: server.port }, `Bridgedesk is running at ${config.publicUrl}`);
     }
     await afterStart?.({ db: database.db, log });

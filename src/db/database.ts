@@ -21,8 +21,14 @@ export function createDb(url: string, poolSize = 10): { db: Db; pool: pg.Pool } 
     client.on('error', () => {});
     prepareStatements(client);
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  urls.set(db, url);
+  return { db, pool };
 }
+
+const urls = new WeakMap<Db, string>();
+/** The URL a Kysely instance from `createDb` connects to: for the connections that cannot come from its pool (LISTEN). */
+export const connectionStringOf = (db: Db): string | undefined => urls.get(db);
 
 /** Distinct statements given a name; past this many, new ones go unnamed (each connection keeps what it prepared). */
 const MAX_NAMED = 2_000;

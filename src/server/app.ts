@@ -7,6 +7,8 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { AppError } from '../core/errors.ts';
+import { createChangeFeed, type ChangeFeed } from '../db/change-feed.ts';
+import { connectionStringOf } from '../db/database.ts';
 import { migrationsComplete } from '../db/migrate.ts';
 import { authenticate } from './auth/authenticate.ts';
 import type { AppDeps, AppEnv } from './context.ts';
@@ -20,11 +22,15 @@ import { mountWebUi } from './web-ui.ts';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
-/** What a caller must give; destination access defaults from configuration (see destinationDeps). */
-export type AppInput = Omit<AppDeps, 'secrets' | 'transports'> & Partial<Parameters<typeof destinationDeps>[1]>;
+/**
+ * What a caller must give; destination access defaults from configuration (see destinationDeps), and the change
+ * feed to one of the database's URL (give your own to stop it with the process).
+ */
+export type AppInput = Omit<AppDeps, 'secrets' | 'transports' | 'changes'> & Partial<Parameters<typeof destinationDeps>[1]> & { changes?: ChangeFeed };
 
 export function createApp(input: AppInput) {
-  const deps: AppDeps = { ...input, ...destinationDeps(input.config, input) };
+  const changes = input.changes ?? createChangeFeed({ connectionString: connectionStringOf(input.db), log: input.log });
+  const deps: AppDeps = { ...input, ...destinationDeps(input.config, input), changes };
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

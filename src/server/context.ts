@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { UserActor } from '../core/actor.ts';
+import type { ChangeFeed } from '../db/change-feed.ts';
 import type { Db } from '../db/database.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 
@@ -11,6 +12,8 @@ export interface AppDeps extends DestinationDeps {
   log: Logger;
   /** Injected so tests can move time (session expiry, throttling windows). */
   now: () => Date;
+  /** This process's LISTEN on committed changes, which GET /stream pushes to open pages. */
+  changes: ChangeFeed;
 }
 
 export interface SessionInfo {

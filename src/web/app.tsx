@@ -1,6 +1,7 @@
 /** The sign-in gate and the routes. */
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';
+import { useLiveChanges } from './api/live-changes.ts';
 import { MeContext, useSession, useSetupStatus } from './api/session.ts';
 import { LoginPage } from './features/auth/login-page.tsx';
 import { SetupPage } from './features/auth/setup-page.tsx';
@@ -26,6 +27,7 @@ const WorkflowListPage = lazy(() => import('./features/workflows/workflow-list-p
 export function App() {
   const setup = useSetupStatus();
   const session = useSession();
+  useLiveChanges(!!session.data);
   if (session.isPending || (setup.isPending && !session.data)) {
     return (
       <div className="center-page">

@@ -14,6 +14,7 @@ import { savedViewRoutes } from './saved-views.ts';
 import { customFieldRoutes } from './custom-fields.ts';
 import { inboxRoutes } from './inboxes.ts';
 import { serviceRoutes } from './services.ts';
+import { streamRoutes } from './stream.ts';
 import { userRoutes } from './users.ts';
 
 export const apiRoutes = router();
@@ -33,5 +34,6 @@ for (const r of [
   fieldMappingRoutes,
   priorityMapRoutes,
   savedViewRoutes,
+  streamRoutes,
 ])
   apiRoutes.route('/', r);

@@ -1,10 +1,9 @@
 /**
  * Escalations into Kustomer: the Escalate form's options, submitting (with the 409 "already open" confirmation),
- * following a request's escalations (polled while one is in flight, refreshing the timeline as they move), retry,
+ * following a request's escalations (live, see live-changes.ts), retry,
  * re-link, linking an existing conversation; and, for admins, the customer email field and the Test escalation.
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
 import { ApiError, get, patch, post } from './client.ts';
 import type { KustomerIntegration } from './integrations.ts';
 import { keys } from './keys.ts';
@@ -38,26 +37,15 @@ export function useEscalationOptions(requestId: string, enabled = true) {
 }
 
 /**
- * The request's escalations, newest first. Polled about every second while any is in flight; whenever one moves
- * (state or updatedAt), the request's timeline is refreshed too, so its escalation.* lines appear as they happen.
+ * The request's escalations, newest first. Not polled: each move (and its escalation.* timeline line) arrives as a
+ * live change (live-changes.ts).
  */
 export function useRequestEscalations(requestId: string, options: { enabled?: boolean } = {}) {
-  const qc = useQueryClient();
-  const query = useQuery({
+  return useQuery({
     queryKey: keys.requestEscalations(requestId),
     queryFn: () => get<{ items: Escalation[] }>(`/requests/${requestId}/escalations`).then((r) => r.items),
     enabled: options.enabled ?? true,
-    refetchInterval: (q) => (q.state.data?.some(isInFlight) ? POLL_MS : false),
   });
-  const fingerprint = query.data?.map((e) => `${e.id}:${e.state}:${e.updatedAt}`).join('|');
-  const seen = useRef<string | undefined>(undefined);
-  useEffect(() => {
-    if (fingerprint === undefined) return;
-    const before = seen.current;
-    seen.current = fingerprint;
-    if (before !== undefined && before !== fingerprint) void qc.invalidateQueries({ queryKey: keys.timeline(requestId) });
-  }, [fingerprint, qc, requestId]);
-  return query;
 }
 
 /** One escalation, polled while in flight (the Test escalation card). */

@@ -20,7 +20,6 @@ import type { SavedView } from '../../server/schemas/saved-view.ts';
 export type { BulkChange, BulkOutcome, EscalationSummary, NewRequestBody, RequestList, RequestListItem, RequestPatch, SavedView };
 
 export const PAGE_SIZE = 50;
-const REFRESH_MS = 30_000;
 
 /** `query` is the API query without cursor/limit (see features/requests/list-filters.ts). */
 export function useRequestList(query: Record<string, string>) {
@@ -65,9 +64,8 @@ export function useDeleteView() {
 export function useRequest(ref: string) {
   return useQuery({
     queryKey: keys.request(ref),
+    // Kept fresh by live changes (live-changes.ts), not polled.
     queryFn: () => get<RequestDetail>(`/requests/${encodeURIComponent(ref)}`),
-    // Others work the same request: keep it fresh while it is open.
-    refetchInterval: REFRESH_MS,
   });
 }
 
@@ -82,7 +80,6 @@ export function useTimeline(requestId: string | undefined) {
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => get<TimelinePage>(`/requests/${requestId}/timeline`, { cursor: pageParam }),
     getNextPageParam: (last) => last.nextCursor,
-    refetchInterval: REFRESH_MS,
   });
 }
 
