@@ -4,13 +4,14 @@
  * changed (request, entry or escalation ids), never its content: the page refetches it through the routes that
  * check access. Still, who hears what is checked here, per event, with the rules of those routes.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { isStaff, type UserActor } from '../../core/actor.ts';
 import { canSeeRequest } from '../../core/request.ts';
 import { visibleTo } from '../../core/timeline.ts';
 import type { Change } from '../../db/change-feed.ts';
 import { findRequestAccess } from '../../db/repositories/requests.ts';
 import { requireUser } from '../auth/guards.ts';
+import { ChangeEventSchema } from '../schemas/stream.ts';
 import type { AppDeps } from '../context.ts';
 import { allow, errors, router, security } from '../openapi.ts';
 
@@ -43,13 +44,6 @@ const eventData = (change: Change) =>
   change.kind === 'timeline'
     ? { kind: change.kind, requestId: change.requestId, entryId: change.entryId }
     : { kind: change.kind, requestId: change.requestId, escalationId: change.escalationId };
-
-const ChangeEventSchema = z.object({
-  kind: z.enum(['timeline', 'escalation']),
-  requestId: z.uuid(),
-  entryId: z.string().optional(),
-  escalationId: z.uuid().optional(),
-});
 
 streamRoutes.openapi(
   createRoute({

@@ -6,17 +6,12 @@
  */
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { ChangeEvent } from '../../server/schemas/stream.ts';
 import { keys } from './keys.ts';
 
 const STREAM_URL = '/api/v1/stream';
 /** Changes that arrive together (a burst of syncs) refresh once. */
 const BATCH_MS = 50;
-
-interface ChangeEvent {
-  kind: 'timeline' | 'escalation';
-  requestId: string;
-  escalationId?: string;
-}
 
 // An in-flight refetch is kept, not restarted: under a burst of changes a restarted one might never finish.
 const keep = { cancelRefetch: false };
