@@ -40,7 +40,7 @@ import {
 } from './sync-tasks.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
-import type { TransportOptions } from '../connectors/registry.ts';
+import { offeredProviders, type TransportOptions } from '../connectors/registry.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 import { startHeartbeat } from './worker-heartbeat.ts';
 
@@ -130,6 +130,7 @@ export async function startWorker(deps: WorkerDeps) {
     label: `${os.hostname()}:${process.pid}`,
     onError: (err) => log.warn({ err }, 'worker heartbeat failed'),
   });
+  const providers = offeredProviders(deps.config);
   const options: RunnerOptions = {
     pgPool,
     concurrency: deps.config.workerConcurrency,
@@ -140,8 +141,13 @@ export async function startWorker(deps: WorkerDeps) {
     taskList: fenced(taskList(deps), heartbeat.missedBeatSince, deps.db),
     parsedCronItems: parseCronItems([
       { task: PRUNE_EXPIRED, match: '17 * * * *', options: { backfillPeriod: 0 } },
-      // Kustomer may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
-      { task: CHECK_WEBHOOK, match: CHECK_WEBHOOK_CRON, payload: { provider: 'kustomer' }, options: { backfillPeriod: 0, jobKey: 'webhook-check:kustomer' } },
+      // A destination may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
+      ...providers.map((provider) => ({
+        task: CHECK_WEBHOOK,
+        match: CHECK_WEBHOOK_CRON,
+        payload: { provider },
+        options: { backfillPeriod: 0, jobKey: `webhook-check:${provider}` },
+      })),
     ]),
     // Unbatched, a job's outcome that cannot be recorded (the database went away) is an unhandled rejection that
     // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.
@@ -182,9 +188,10 @@ export async function startWorker(deps: WorkerDeps) {
   };
   restartWhenStopped(runner);
   // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
-  await utils
-    .addJob(CHECK_WEBHOOK, { provider: 'kustomer' }, { jobKey: 'webhook-check:kustomer' })
-    .catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
+  for (const provider of providers)
+    await utils
+      .addJob(CHECK_WEBHOOK, { provider }, { jobKey: `webhook-check:${provider}` })
+      .catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
   // graphile-worker 0.17 rejects, with no one to catch it, when a pool that lost its database (and is being
   // replaced above) cannot hand its local queue back: the jobs stay locked under the dead pool's id, which has no
   // heartbeat any more, so releaseStale frees them after the stale time. Only that rejection is absorbed here.

@@ -1,7 +1,7 @@
 /** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status, check the webhook. */
 import type { Task } from 'graphile-worker';
 import { parseJob } from '../core/jobs.ts';
-import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
+import { providerId } from '../connectors/registry.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { applyEvent } from '../usecases/sync/apply-event.ts';
 import { pollDestination } from '../usecases/sync/poll-destination.ts';
@@ -16,12 +16,6 @@ export { PUSH_STATUS } from '../usecases/sync/push-status.ts';
 export { PUSH_COMMENT } from '../usecases/sync/push-comment.ts';
 export { PUSH_PRIORITY } from '../usecases/sync/push-priority.ts';
 export { CHECK_WEBHOOK, CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
-
-/** A job's provider, refused unless the registry has it. */
-function providerId(id: string): ProviderId {
-  if (!Object.hasOwn(PROVIDERS, id)) throw new Error(`Unknown destination ${id}`);
-  return id as ProviderId;
-}
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>

@@ -44,7 +44,8 @@ export interface Escalation {
 }
 
 export interface EscalationDestination {
-  id: 'kustomer';
+  /** A destination id, as GET /integrations lists them. */
+  id: string;
   name: string;
   status: IntegrationStatus;
   queues: { id: string; name: string }[];
@@ -64,7 +65,7 @@ export interface EscalationOptions {
 }
 
 export interface EscalateBody {
-  destination: 'kustomer';
+  destination: string;
   queueId?: string;
   teamId?: string;
   channel: string;

@@ -35,6 +35,21 @@ export interface KustomerIntegration {
   teams: IntegrationTarget[];
 }
 
+/** A destination this deployment offers, as GET /integrations lists it. */
+export interface IntegrationSummary {
+  id: string;
+  displayName: string;
+  /** What the destination calls the account a key belongs to (Kustomer: "Org name"). */
+  accountLabel: string;
+  status: IntegrationStatus;
+  account: string | null;
+}
+
+/** The offered destinations; refetched on every visit, since each destination's own page changes their status. */
+export function useIntegrations() {
+  return useQuery({ queryKey: keys.integrations, queryFn: async () => (await get<{ items: IntegrationSummary[] }>('/integrations')).items, staleTime: 0 });
+}
+
 const PATH = '/integrations/kustomer';
 
 export function useKustomerIntegration() {
