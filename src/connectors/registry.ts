@@ -3,6 +3,7 @@ import type { DestinationClient, DestinationEvent } from '../core/destination.ts
 import type { PriorityMap, PriorityRange } from '../core/priority-map.ts';
 import type { RateBudget } from './kit/rate-budget.ts';
 import { kustomer } from './kustomer/manifest.ts';
+import { testDesk } from './test-desk/manifest.ts';
 
 /** How the server reaches a provider: configuration and injected transport, never user input. */
 export interface TransportOptions {
@@ -48,7 +49,7 @@ export interface DestinationProvider {
   }): DestinationClient;
 }
 
-export const PROVIDERS = { kustomer } satisfies Record<string, DestinationProvider>;
+export const PROVIDERS = { kustomer, 'test-desk': testDesk } satisfies Record<string, DestinationProvider>;
 export type ProviderId = keyof typeof PROVIDERS;
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
 
@@ -67,5 +68,4 @@ export const offeredProviders = (opts: { testDestinations: boolean }): ProviderI
   PROVIDER_IDS.filter((id) => opts.testDestinations || !(PROVIDERS[id] as DestinationProvider).testOnly);
 
 /** The offered provider `id` names, or null (unknown, or test-only and not turned on). */
-export const offeredProvider = (id: string, opts: { testDestinations: boolean }): ProviderId | null =>
-  offeredProviders(opts).find((p) => p === id) ?? null;
+export const offeredProvider = (id: string, opts: { testDestinations: boolean }): ProviderId | null => offeredProviders(opts).find((p) => p === id) ?? null;

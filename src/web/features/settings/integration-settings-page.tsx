@@ -8,6 +8,7 @@ import { EmptyState } from '../../ui/states.tsx';
 
 const SETTINGS: Record<string, ComponentType> = {
   kustomer: lazy(() => import('./kustomer-settings-page.tsx').then((m) => ({ default: m.KustomerSettingsPage }))),
+  'test-desk': lazy(() => import('./test-desk-settings-page.tsx').then((m) => ({ default: m.TestDeskSettingsPage }))),
 };
 
 export function IntegrationSettingsPage({ provider }: { provider: string }) {
