@@ -12,11 +12,11 @@ const failure = (f: DeskFailure) =>
 
 export function createTestDeskClient(account: string, secret: string): DestinationClient {
   /** Every call: the key is checked, an injected failure is thrown before the write, or after it (a lost reply). */
-  async function call<T>(name: string, fn: (desk: TestDesk) => T): Promise<T> {
+  async function call<T>(name: keyof DestinationClient, fn: (desk: TestDesk) => T): Promise<T> {
     const desk = findTestDesk(account);
     if (!desk || desk.secret !== secret) throw failure({ kind: 'auth' });
     desk.calls.push(name);
-    const f = desk.takeFailure();
+    const f = desk.takeFailure(name);
     if (f && !f.lostReply) throw failure(f);
     const result = fn(desk);
     if (f) throw failure(f);
@@ -28,31 +28,31 @@ export function createTestDeskClient(account: string, secret: string): Destinati
     return t;
   };
   const entry = (kind: 'note' | 'message') => (ticketId: string, input: { body: string; externalId?: string }) =>
-    call(`add-${kind}`, (desk) => {
+    call(kind === 'note' ? 'addNote' : 'addMessage', (desk) => {
       const e = { remoteId: newId(), ticketId: ticket(desk, ticketId).remoteId, kind, body: input.body, externalId: input.externalId ?? null };
       desk.entries.push(e);
       return { remoteId: e.remoteId };
     });
   const findEntry = (kind: 'note' | 'message') => (ticketId: string, externalId: string) =>
-    call(`find-${kind}`, (desk) => {
+    call(kind === 'note' ? 'findNote' : 'findMessage', (desk) => {
       const e = desk.entries.find((x) => x.kind === kind && x.ticketId === ticketId && x.externalId === externalId);
       return e ? { remoteId: e.remoteId } : null;
     });
 
   return {
-    checkKey: () => call('check-key', (desk) => ({ missing: [], missingRequired: [], account: desk.account })),
-    listQueues: () => call('list-queues', (desk) => desk.targets.filter((t) => t.kind === 'queue')),
-    listTeams: () => call('list-teams', (desk) => desk.targets.filter((t) => t.kind === 'team')),
-    findContactByEmail: (email) => call('find-contact', (desk) => desk.contacts.find((c) => c.email === email) ?? null),
+    checkKey: () => call('checkKey', (desk) => ({ missing: [], missingRequired: [], account: desk.account })),
+    listQueues: () => call('listQueues', (desk) => desk.targets.filter((t) => t.kind === 'queue')),
+    listTeams: () => call('listTeams', (desk) => desk.targets.filter((t) => t.kind === 'team')),
+    findContactByEmail: (email) => call('findContactByEmail', (desk) => desk.contacts.find((c) => c.email === email) ?? null),
     createContact: ({ name, email }) =>
-      call('create-contact', (desk) => {
+      call('createContact', (desk) => {
         const contact = { remoteId: newId(), name, email };
         desk.contacts.push(contact);
         return contact;
       }),
-    findTicketByExternalId: (externalId) => call('find-ticket', (desk) => desk.tickets.find((t) => t.externalId === externalId) ?? null),
+    findTicketByExternalId: (externalId) => call('findTicketByExternalId', (desk) => desk.tickets.find((t) => t.externalId === externalId) ?? null),
     createTicket: (input) =>
-      call('create-ticket', (desk) => {
+      call('createTicket', (desk) => {
         const remoteId = newId();
         const t: RemoteTicket = {
           remoteId,
@@ -71,9 +71,9 @@ export function createTestDeskClient(account: string, secret: string): Destinati
         desk.tickets.push(t);
         return t;
       }),
-    getTicket: (id) => call('get-ticket', (desk) => desk.tickets.find((t) => t.remoteId === id) ?? null),
+    getTicket: (id) => call('getTicket', (desk) => desk.tickets.find((t) => t.remoteId === id) ?? null),
     updateTicket: (id, change) =>
-      call('update-ticket', (desk) => {
+      call('updateTicket', (desk) => {
         const t = ticket(desk, id);
         if (change.status) t.status = change.status;
         if (change.priority !== undefined) t.priority = change.priority;
@@ -85,21 +85,23 @@ export function createTestDeskClient(account: string, secret: string): Destinati
     findNote: findEntry('note'),
     addMessage: (ticketId, input) => entry('message')(ticketId, input),
     findMessage: findEntry('message'),
-    listTicketFields: () => call('list-fields', () => []),
+    listTicketFields: () => call('listTicketFields', () => []),
     ticketsUpdatedSince: (since) =>
-      call('tickets-since', (desk) => desk.tickets.filter((t) => t.updatedAt >= since.toISOString()).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))),
+      call('ticketsUpdatedSince', (desk) =>
+        desk.tickets.filter((t) => t.updatedAt >= since.toISOString()).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)),
+      ),
     subscribe: (url, secret) =>
       call('subscribe', (desk) => {
         desk.subscription = { remoteId: newId(), url, secret, enabled: true };
         return { remoteId: desk.subscription.remoteId, signingKey: null };
       }),
     getSubscription: (remoteId) =>
-      call('get-subscription', (desk) => {
+      call('getSubscription', (desk) => {
         const s = desk.subscription?.remoteId === remoteId ? desk.subscription : null;
         return s && { remoteId: s.remoteId, enabled: s.enabled, failing: !s.enabled, changedAt: null };
       }),
     updateSubscription: (remoteId, change) =>
-      call('update-subscription', (desk) => {
+      call('updateSubscription', (desk) => {
         if (desk.subscription?.remoteId !== remoteId) throw new ConnectorError('permanent', `No subscription ${remoteId}`, { status: 404, reason: 'http' });
         if (change.enabled) desk.subscription.enabled = true;
         if (change.secret) desk.subscription.secret = change.secret;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FailureKind } from '../kit/errors.ts';
-import type { DestinationTarget, RemoteContact, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
+import type { DestinationClient, DestinationTarget, RemoteContact, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
 
 export interface DeskFailure {
   kind: FailureKind;
@@ -14,6 +14,8 @@ export interface DeskFailure {
   retryAfterMs?: number;
   /** The write happens, but its reply is lost: a retry must find it by its external id. */
   lostReply?: boolean;
+  /** Only a call of this client method (e.g. 'createTicket'); any call when absent. */
+  call?: keyof DestinationClient;
 }
 
 export interface DeskEntry {
@@ -32,14 +34,14 @@ export interface TestDesk {
   tickets: RemoteTicket[];
   entries: DeskEntry[];
   subscription: { remoteId: string; url: string; secret: string; enabled: boolean } | null;
-  /** Every call the client made, by method name, in order. */
+  /** Every call the client made, by client method name, in order. */
   calls: string[];
   /** The next `count` calls fail this way. */
   failNext(failure: DeskFailure, count?: number): void;
   /** A change made in the desk itself (by one of its agents): the ticket's status moves and its updatedAt too. */
   setStatus(ticketId: string, status: RemoteStatus): RemoteTicket;
-  /** Taken by the client before each call. */
-  takeFailure(): DeskFailure | undefined;
+  /** Taken by the client before each call: the first failure waiting for this call. */
+  takeFailure(call: keyof DestinationClient): DeskFailure | undefined;
 }
 
 const desks = new Map<string, TestDesk>();
@@ -62,7 +64,10 @@ export function createTestDesk(account = `desk-${newId().slice(0, 10)}`): TestDe
     subscription: null,
     calls: [],
     failNext: (failure, count = 1) => failures.push(...Array.from({ length: count }, () => failure)),
-    takeFailure: () => failures.shift(),
+    takeFailure: (call) => {
+      const i = failures.findIndex((f) => !f.call || f.call === call);
+      return i < 0 ? undefined : failures.splice(i, 1)[0];
+    },
     setStatus(ticketId, status) {
       const ticket = desk.tickets.find((t) => t.remoteId === ticketId);
       if (!ticket) throw new Error(`No ticket ${ticketId} in ${account}`);
