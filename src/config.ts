@@ -108,7 +108,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env, defaults: Record<string, string> = {}): Config {
   const cleaned = { ...defaults, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) };
   const parsed = schema.safeParse(cleaned);
-  const byPrefix = (prefix: string) => Object.fromEntries(Object.entries(cleaned).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
+  const byPrefix = (prefix: string) =>
+    Object.fromEntries(Object.entries(cleaned).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
   const transports = transportSchema.safeParse(Object.fromEntries(PROVIDER_IDS.map((id) => [envPrefix(id), byPrefix(envPrefix(id))])));
   if (!parsed.success || !transports.success) {
     throw new ConfigError([

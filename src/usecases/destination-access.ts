@@ -23,7 +23,14 @@ export function destinationDeps(
 ): DestinationDeps {
   const transport = (id: ProviderId): TransportOptions => {
     const c = config.destinations[id];
-    return { baseUrlOverride: c.baseUrl, webUrlOverride: c.webUrl, timeoutMs: c.timeoutMs, rateWindowMs: c.rateWindowMs, now: base.now, ...base.transports?.[id] };
+    return {
+      baseUrlOverride: c.baseUrl,
+      webUrlOverride: c.webUrl,
+      timeoutMs: c.timeoutMs,
+      rateWindowMs: c.rateWindowMs,
+      now: base.now,
+      ...base.transports?.[id],
+    };
   };
   return {
     db: base.db,
