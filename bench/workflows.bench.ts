@@ -749,7 +749,7 @@ async function startWorkerProcess(ctx: Ctx, mode: 'noop' | 'workflows'): Promise
       ...process.env,
       BENCH_DATABASE_URL: ctx.url,
       BENCH_DATA_DIR: ctx.tmp,
-      BENCH_KUSTOMER_URL: ctx.config.kustomer.baseUrl ?? undefined,
+      BENCH_KUSTOMER_URL: ctx.config.destinations.kustomer.baseUrl ?? undefined,
       BENCH_WORKER_MODE: mode,
       BENCH_WORKER_CONCURRENCY: String(CONCURRENCY),
       BENCH_POLL_MS: String(POLL_MS),

@@ -1,6 +1,7 @@
 /** Every environment variable Bridgedesk reads, parsed once at start. Nothing else reads process.env. */
 import path from 'node:path';
 import { z } from 'zod';
+import { PROVIDER_IDS, type ProviderId } from './connectors/registry.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -39,14 +40,28 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
   BRIDGEDESK_WORKER_STALE_SECONDS: z.coerce.number().positive().default(45),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
-  KUSTOMER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  KUSTOMER_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
-  KUSTOMER_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  KUSTOMER_RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  BRIDGEDESK_TEST_DESTINATIONS: bool.default(false),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Bridgedesk <bridgedesk@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/**
+ * How the server reaches a destination, from `<ID>_BASE_URL`, `_WEB_URL`, `_TIMEOUT_MS`, `_RATE_WINDOW_MS` with the
+ * provider id upper-cased (KUSTOMER_BASE_URL, ...): hosts of an emulator or a regional deployment, never user input.
+ */
+const Transport = z
+  .object({
+    BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
+    TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+    // The window a rate limit counts over when a reply does not name its reset (Kustomer's is a minute).
+    RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  })
+  .transform((t) => ({ baseUrl: t.BASE_URL?.replace(/\/+$/, '') ?? null, webUrl: t.WEB_URL ?? null, timeoutMs: t.TIMEOUT_MS, rateWindowMs: t.RATE_WINDOW_MS }));
+export type TransportConfig = z.output<typeof Transport>;
+const envPrefix = (id: string) => `${id.toUpperCase().replaceAll('-', '_')}_`;
+const transportSchema = z.object(Object.fromEntries(PROVIDER_IDS.map((id) => [envPrefix(id), Transport])));
 
 export interface Config {
   port: number;
@@ -74,8 +89,10 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** null: emails stay in the outbox for admins to read. */
   smtp: { url: string; from: string } | null;
-  /** Server-side overrides of Kustomer's hosts (emulator, regional hosts); never user input. */
-  kustomer: { baseUrl: string | null; webUrl: string | null; timeoutMs: number; rateWindowMs: number };
+  /** Each destination's hosts and timings (see transportVars). */
+  destinations: Record<ProviderId, TransportConfig>;
+  /** Whether destinations made for Bridgedesk's own tests are offered (connectors/registry.ts offeredProviders). */
+  testDestinations: boolean;
 }
 
 export class ConfigError extends Error {
@@ -91,8 +108,14 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env, defaults: Record<string, string> = {}): Config {
   const cleaned = { ...defaults, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) };
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const byPrefix = (prefix: string) =>
+    Object.fromEntries(Object.entries(cleaned).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
+  const transports = transportSchema.safeParse(Object.fromEntries(PROVIDER_IDS.map((id) => [envPrefix(id), byPrefix(envPrefix(id))])));
+  if (!parsed.success || !transports.success) {
+    throw new ConfigError([
+      ...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []),
+      ...(transports.error?.issues.map((i) => `${i.path.join('')}: ${i.message}`) ?? []),
+    ]);
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -123,11 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
-    kustomer: {
-      baseUrl: e.KUSTOMER_BASE_URL?.replace(/\/+$/, '') ?? null,
-      webUrl: e.KUSTOMER_WEB_URL ?? null,
-      timeoutMs: e.KUSTOMER_TIMEOUT_MS,
-      rateWindowMs: e.KUSTOMER_RATE_WINDOW_MS,
-    },
+    destinations: Object.fromEntries(PROVIDER_IDS.map((id) => [id, transports.data[envPrefix(id)]!])) as Record<ProviderId, TransportConfig>,
+    testDestinations: e.BRIDGEDESK_TEST_DESTINATIONS,
   };
 }

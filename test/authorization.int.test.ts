@@ -49,12 +49,13 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/custom-fields': 'user',
   'POST /api/v1/custom-fields': 'admin',
   'PATCH /api/v1/custom-fields/{id}': 'admin',
-  'GET /api/v1/integrations/kustomer': 'admin',
-  'PUT /api/v1/integrations/kustomer': 'admin',
-  'PATCH /api/v1/integrations/kustomer': 'admin',
-  'DELETE /api/v1/integrations/kustomer': 'admin',
-  'POST /api/v1/integrations/kustomer/sync': 'admin',
-  'POST /api/v1/integrations/kustomer/test': 'admin',
+  'GET /api/v1/integrations': 'admin',
+  'GET /api/v1/integrations/{provider}': 'admin',
+  'PUT /api/v1/integrations/{provider}': 'admin',
+  'PATCH /api/v1/integrations/{provider}': 'admin',
+  'DELETE /api/v1/integrations/{provider}': 'admin',
+  'POST /api/v1/integrations/{provider}/sync': 'admin',
+  'POST /api/v1/integrations/{provider}/test': 'admin',
   'POST /api/v1/requests/{id}/escalations': 'staff',
   'GET /api/v1/requests/{id}/escalations': 'staff',
   'GET /api/v1/requests/{id}/escalation-options': 'staff',
@@ -80,16 +81,16 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/notifications/{id}/read': 'user',
   'POST /api/v1/notifications/read-all': 'user',
   'GET /api/v1/email-outbox': 'admin',
-  'GET /api/v1/integrations/kustomer/sync': 'admin',
-  'PUT /api/v1/integrations/kustomer/sync': 'admin',
-  'POST /api/v1/integrations/kustomer/sync/rotate-webhook-secret': 'admin',
+  'GET /api/v1/integrations/{provider}/sync': 'admin',
+  'PUT /api/v1/integrations/{provider}/sync': 'admin',
+  'POST /api/v1/integrations/{provider}/sync/rotate-webhook-secret': 'admin',
   // Authenticated by its secret URL and signature, not by a session: see test/security/webhooks.int.test.ts.
-  'POST /api/v1/webhooks/kustomer/{token}': 'webhook',
-  'GET /api/v1/integrations/kustomer/fields': 'admin',
-  'GET /api/v1/integrations/kustomer/field-mappings': 'admin',
-  'PUT /api/v1/integrations/kustomer/field-mappings': 'admin',
-  'GET /api/v1/integrations/kustomer/priority-map': 'admin',
-  'PUT /api/v1/integrations/kustomer/priority-map': 'admin',
+  'POST /api/v1/webhooks/{provider}/{token}': 'webhook',
+  'GET /api/v1/integrations/{provider}/fields': 'admin',
+  'GET /api/v1/integrations/{provider}/field-mappings': 'admin',
+  'PUT /api/v1/integrations/{provider}/field-mappings': 'admin',
+  'GET /api/v1/integrations/{provider}/priority-map': 'admin',
+  'PUT /api/v1/integrations/{provider}/priority-map': 'admin',
   'GET /api/v1/requests/{id}/mapped-values': 'staff',
   // What each person hears on it: src/server/routes/stream.int.test.ts.
   'GET /api/v1/stream': 'user',
@@ -245,6 +246,7 @@ async function call(route: string, who: Caller, validBody = false) {
     .replace('{ref}', f.req.key)
     .replace('{userId}', requester.id)
     .replace('{token}', 'not-a-webhook-secret-of-this-app')
+    .replace('{provider}', 'kustomer')
     .replace('{id}', () => {
       if (template.startsWith('/api/v1/requests')) return f.req.id;
       if (template.startsWith('/api/v1/api-tokens')) return f.tokenId;

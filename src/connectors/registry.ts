@@ -3,6 +3,7 @@ import type { DestinationClient, DestinationEvent } from '../core/destination.ts
 import type { PriorityMap, PriorityRange } from '../core/priority-map.ts';
 import type { RateBudget } from './kit/rate-budget.ts';
 import { kustomer } from './kustomer/manifest.ts';
+import { testDesk } from './test-desk/manifest.ts';
 
 /** How the server reaches a provider: configuration and injected transport, never user input. */
 export interface TransportOptions {
@@ -19,6 +20,8 @@ export interface TransportOptions {
 export interface DestinationProvider {
   id: string;
   displayName: string;
+  /** A destination for Bridgedesk's own tests: offered only where BRIDGEDESK_TEST_DESTINATIONS is on (see offeredProviders). */
+  testOnly?: boolean;
   /** What the admin types to name their account (e.g. Kustomer's org name), and how it is checked. */
   accountLabel: string;
   normaliseAccount(input: string): string | null;
@@ -46,5 +49,23 @@ export interface DestinationProvider {
   }): DestinationClient;
 }
 
-export const PROVIDERS = { kustomer } satisfies Record<string, DestinationProvider>;
+export const PROVIDERS = { kustomer, 'test-desk': testDesk } satisfies Record<string, DestinationProvider>;
 export type ProviderId = keyof typeof PROVIDERS;
+export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
+
+/** A provider id Bridgedesk stored itself (a job payload, a saved step): one no longer registered is a bug, not input. */
+export function providerId(id: string): ProviderId {
+  if (!Object.hasOwn(PROVIDERS, id)) throw new Error(`Unknown destination ${id}`);
+  return id as ProviderId;
+}
+
+/**
+ * The destinations this deployment offers people (settings, routes, the Escalate form, workflow steps). Test-only
+ * destinations are registered like any other, so their code is checked and kept working, but are offered only when
+ * the configuration turns them on: a real deployment never shows them.
+ */
+export const offeredProviders = (opts: { testDestinations: boolean }): ProviderId[] =>
+  PROVIDER_IDS.filter((id) => opts.testDestinations || !(PROVIDERS[id] as DestinationProvider).testOnly);
+
+/** The offered provider `id` names, or null (unknown, or test-only and not turned on). */
+export const offeredProvider = (id: string, opts: { testDestinations: boolean }): ProviderId | null => offeredProviders(opts).find((p) => p === id) ?? null;

@@ -72,7 +72,8 @@ const base = { id: z.string().max(40).optional(), name: z.string().max(120).opti
 export type Step =
   | {
       type: 'create_conversation';
-      destination: 'kustomer';
+      /** A registered destination's id; the server checks it against the destinations it offers. */
+      destination: string;
       queueId?: string;
       teamId?: string;
       channel: string;
@@ -107,7 +108,7 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
     z.strictObject({
       ...base,
       type: z.literal('create_conversation'),
-      destination: z.literal('kustomer'),
+      destination: z.string().min(1).max(50),
       queueId: z.string().max(100).optional(),
       teamId: z.string().max(100).optional(),
       channel: z.string().max(50).default('email'),
@@ -172,3 +173,15 @@ export const WorkflowDefinition = z.strictObject({
   steps: z.array(StepSchema).min(1).max(50),
 });
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
+
+/** Visits every step, branches included, with its path as runs and the editor name it ("1", "2.then.0"). */
+export function forEachStep(steps: Step[], visit: (step: Step, path: string) => void, prefix = '') {
+  steps.forEach((step, i) => {
+    const path = `${prefix}${i}`;
+    visit(step, path);
+    if (step.type === 'branch') {
+      forEachStep(step.then, visit, `${path}.then.`);
+      forEachStep(step.else, visit, `${path}.else.`);
+    }
+  });
+}

@@ -26,7 +26,7 @@ import { applySyncEventTask, checkWebhookTask, pollDestinationTask, pushCommentT
 import { CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
-import type { TransportOptions } from '../connectors/registry.ts';
+import { offeredProviders, type TransportOptions } from '../connectors/registry.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 import { startHeartbeat } from './worker-heartbeat.ts';
 
@@ -116,6 +116,7 @@ export async function startWorker(deps: WorkerDeps) {
     label: `${os.hostname()}:${process.pid}`,
     onError: (err) => log.warn({ err }, 'worker heartbeat failed'),
   });
+  const providers = offeredProviders(deps.config);
   const options: RunnerOptions = {
     pgPool,
     concurrency: deps.config.workerConcurrency,
@@ -126,13 +127,13 @@ export async function startWorker(deps: WorkerDeps) {
     taskList: fenced(taskList(deps), heartbeat.missedBeatSince, deps.db),
     parsedCronItems: parseCronItems([
       { task: 'prune-expired' satisfies JobName, match: '17 * * * *', options: { backfillPeriod: 0 } },
-      // Kustomer may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
-      {
+      // A destination may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
+      ...providers.map((provider) => ({
         task: 'check-webhook' satisfies JobName,
         match: CHECK_WEBHOOK_CRON,
-        payload: { provider: 'kustomer' } satisfies JobPayload<'check-webhook'>,
-        options: { backfillPeriod: 0, jobKey: 'webhook-check:kustomer' },
-      },
+        payload: { provider },
+        options: { backfillPeriod: 0, jobKey: `webhook-check:${provider}` },
+      })),
     ]),
     // Unbatched, a job's outcome that cannot be recorded (the database went away) is an unhandled rejection that
     // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.
@@ -173,9 +174,10 @@ export async function startWorker(deps: WorkerDeps) {
   };
   restartWhenStopped(runner);
   // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
-  await utils
-    .addJob('check-webhook' satisfies JobName, { provider: 'kustomer' } satisfies JobPayload<'check-webhook'>, { jobKey: 'webhook-check:kustomer' })
-    .catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
+  for (const provider of providers)
+    await utils
+      .addJob('check-webhook' satisfies JobName, { provider } satisfies JobPayload<'check-webhook'>, { jobKey: `webhook-check:${provider}` })
+      .catch((err: unknown) => log.warn({ err }, 'could not queue the webhook check'));
   // graphile-worker 0.17 rejects, with no one to catch it, when a pool that lost its database (and is being
   // replaced above) cannot hand its local queue back: the jobs stay locked under the dead pool's id, which has no
   // heartbeat any more, so releaseStale frees them after the stale time. Only that rejection is absorbed here.

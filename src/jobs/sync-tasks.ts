@@ -1,7 +1,7 @@
 /** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status, check the webhook. */
 import type { Task } from 'graphile-worker';
 import { parseJob } from '../core/jobs.ts';
-import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
+import { providerId } from '../connectors/registry.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { applyEvent } from '../usecases/sync/apply-event.ts';
 import { pollDestination } from '../usecases/sync/poll-destination.ts';
@@ -9,12 +9,6 @@ import { pushStatus } from '../usecases/sync/push-status.ts';
 import { pushComment } from '../usecases/sync/push-comment.ts';
 import { pushPriority } from '../usecases/sync/push-priority.ts';
 import { checkWebhook } from '../usecases/sync/check-webhook.ts';
-
-/** A job's provider, refused unless the registry has it. */
-function providerId(id: string): ProviderId {
-  if (!Object.hasOwn(PROVIDERS, id)) throw new Error(`Unknown destination ${id}`);
-  return id as ProviderId;
-}
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>

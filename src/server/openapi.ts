@@ -1,6 +1,8 @@
 /** Route-building pieces shared by every routes/ file, so each route validates and documents the same way. */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { offeredProvider, type ProviderId } from '../connectors/registry.ts';
+import { notFound } from '../core/errors.ts';
 import { requireAdmin, requireStaff, requireUser } from './auth/guards.ts';
 import type { AppEnv } from './context.ts';
 import { validationError } from './errors.ts';
@@ -76,6 +78,23 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** The `{provider}` of /integrations/{provider}/...: any text passes the shape; routeProvider checks it against the registry. */
+export const ProviderParam = z.object({
+  provider: z
+    .string()
+    .openapi({ param: { name: 'provider', in: 'path' }, description: 'A destination id, as GET /integrations lists them', example: 'kustomer' }),
+});
+
+/**
+ * The destination a `{provider}` route names when this deployment offers it, else 404 (unknown, or test-only and not
+ * turned on). Handlers call it, so the role check has answered first.
+ */
+export function routeProvider(c: Context<AppEnv>, id = c.req.param('provider') ?? ''): ProviderId {
+  const provider = offeredProvider(id, c.var.deps.config);
+  if (!provider) throw notFound('Destination');
+  return provider;
+}
 
 export const security: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
 

@@ -1,5 +1,5 @@
 /** Opens a client for a connected destination, and records refused credentials on the connection. */
-import { type DestinationProvider, PROVIDERS, type ProviderId, type TransportOptions } from '../connectors/registry.ts';
+import { type DestinationProvider, PROVIDER_IDS, PROVIDERS, type ProviderId, type TransportOptions } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/kit/errors.ts';
 import type { DestinationClient } from '../core/destination.ts';
 import { AppError } from '../core/errors.ts';
@@ -21,19 +21,22 @@ export function destinationDeps(
   config: Config,
   base: { db: Db; now: () => Date; secrets?: SecretBox; transports?: Partial<Record<ProviderId, Partial<TransportOptions>>> },
 ): DestinationDeps {
-  const kustomer: TransportOptions = {
-    baseUrlOverride: config.kustomer.baseUrl,
-    webUrlOverride: config.kustomer.webUrl,
-    timeoutMs: config.kustomer.timeoutMs,
-    rateWindowMs: config.kustomer.rateWindowMs,
-    now: base.now,
-    ...base.transports?.kustomer,
+  const transport = (id: ProviderId): TransportOptions => {
+    const c = config.destinations[id];
+    return {
+      baseUrlOverride: c.baseUrl,
+      webUrlOverride: c.webUrl,
+      timeoutMs: c.timeoutMs,
+      rateWindowMs: c.rateWindowMs,
+      now: base.now,
+      ...base.transports?.[id],
+    };
   };
   return {
     db: base.db,
     now: base.now,
     secrets: base.secrets ?? lazySecretBox(() => loadSecretKey(config.secretKey, config.dataDir), config.previousSecretKeys),
-    transports: { kustomer },
+    transports: Object.fromEntries(PROVIDER_IDS.map((id) => [id, transport(id)])) as Record<ProviderId, TransportOptions>,
   };
 }
 

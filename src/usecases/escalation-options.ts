@@ -13,7 +13,8 @@ import { listRequestEscalations } from '../db/repositories/escalations.ts';
 import { getRequestView } from '../db/repositories/requests.ts';
 import { connectionPriorityMap } from './priority-map.ts';
 
-export async function escalationOptions(db: Db, requestId: string, publicUrl: string) {
+/** `providers`: the destinations this deployment offers (connectors/registry.ts offeredProviders). */
+export async function escalationOptions(db: Db, requestId: string, publicUrl: string, providers: readonly ProviderId[]) {
   const request = await getRequestView(db, requestId);
   if (!request) throw notFound('Request');
   const defs = await listCustomFields(db);
@@ -29,7 +30,8 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
     url: requestUrl(publicUrl, request.key),
   });
   const destinations = [];
-  for (const [id, p] of Object.entries(PROVIDERS) as [ProviderId, (typeof PROVIDERS)[ProviderId]][]) {
+  for (const id of providers) {
+    const p = PROVIDERS[id];
     const connection = await findConnection(db, id);
     const targets = connection ? (await listTargets(db, connection.id)).filter((t) => t.enabled && t.available) : [];
     destinations.push({

@@ -20,7 +20,7 @@ const UsersPage = lazy(() => import('./features/admin/users-page.tsx').then((m) 
 const ApprovalsPage = lazy(() => import('./features/approvals/approvals-page.tsx').then((m) => ({ default: m.ApprovalsPage })));
 const ApiTokensPage = lazy(() => import('./features/settings/api-tokens-page.tsx').then((m) => ({ default: m.ApiTokensPage })));
 const IntegrationsPage = lazy(() => import('./features/settings/integrations-page.tsx').then((m) => ({ default: m.IntegrationsPage })));
-const KustomerSettingsPage = lazy(() => import('./features/settings/kustomer-settings-page.tsx').then((m) => ({ default: m.KustomerSettingsPage })));
+const IntegrationSettingsPage = lazy(() => import('./features/settings/integration-settings-page.tsx').then((m) => ({ default: m.IntegrationSettingsPage })));
 const WorkflowEditorPage = lazy(() => import('./features/workflows/workflow-editor-page.tsx').then((m) => ({ default: m.WorkflowEditorPage })));
 const WorkflowListPage = lazy(() => import('./features/workflows/workflow-list-page.tsx').then((m) => ({ default: m.WorkflowListPage })));
 
@@ -82,7 +82,7 @@ export function App() {
             </Route>
             <Route path="/settings/api-tokens" component={ApiTokensPage} />
             <Route path="/settings/integrations">{adminOnly(<IntegrationsPage />)}</Route>
-            <Route path="/settings/integrations/kustomer">{adminOnly(<KustomerSettingsPage />)}</Route>
+            <Route path="/settings/integrations/:provider">{(params) => adminOnly(<IntegrationSettingsPage provider={params.provider} />)}</Route>
             <Route>
               <EmptyState title="Page not found">
                 <Link href="/requests">Go to requests</Link>

@@ -153,6 +153,7 @@ function realValues(path: string, name: string): string[] {
   if (name === 'ref') return f.requests.flatMap((r: any) => [r.id, r.key, String(r.number)]);
   if (name === 'userId') return [requester.id, victim.id, victimAgent.id, agent.id];
   if (name === 'token') return [f.webhookToken];
+  if (name === 'provider') return ['kustomer'];
   const first = path.split('/')[3];
   const table: Record<string, string[]> = {
     requests: f.requests.map((r: any) => r.id),
@@ -421,10 +422,10 @@ function knownGood(route: string): Record<string, unknown> | undefined {
     'PATCH /api/v1/services/{id}': { name: 'Fuzz service', description: 'd' },
     'POST /api/v1/custom-fields': { key: 'k_new', label: 'L', type: 'select', options: ['a', 'b'] },
     'PATCH /api/v1/custom-fields/{id}': { label: 'L' },
-    'PUT /api/v1/integrations/kustomer': { orgName: 'acme', apiKey: 'not-the-key' },
-    'PATCH /api/v1/integrations/kustomer': { contactEmailField: 'order_ref' },
-    'PUT /api/v1/integrations/kustomer/sync': { inbound: true, outbound: true, inboundMap: { open: 'open', waiting: null, closed: 'resolved' } },
-    'POST /api/v1/integrations/kustomer/test': { channel: 'email' },
+    'PUT /api/v1/integrations/{provider}': { orgName: 'acme', apiKey: 'not-the-key' },
+    'PATCH /api/v1/integrations/{provider}': { contactEmailField: 'order_ref' },
+    'PUT /api/v1/integrations/{provider}/sync': { inbound: true, outbound: true, inboundMap: { open: 'open', waiting: null, closed: 'resolved' } },
+    'POST /api/v1/integrations/{provider}/test': { channel: 'email' },
     'POST /api/v1/requests/{id}/escalations': {
       destination: 'kustomer',
       queueId: f.queueId,
@@ -443,7 +444,7 @@ function knownGood(route: string): Record<string, unknown> | undefined {
       definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] },
     },
     'POST /api/v1/approvals/{id}/decision': { decision: 'approve', comment: 'ok' },
-    'PUT /api/v1/integrations/kustomer/field-mappings': { items: [{ requestField: 'title', remoteField: 'subjectStr' }] },
+    'PUT /api/v1/integrations/{provider}/field-mappings': { items: [{ requestField: 'title', remoteField: 'subjectStr' }] },
   };
   return bodies[route];
 }

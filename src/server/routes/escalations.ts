@@ -1,7 +1,8 @@
-/** Escalate a request into a destination (Kustomer), follow it, retry it, re-link it. Staff only. */
+/** Escalate a request into a destination, follow it, retry it, re-link it. Staff only. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { notFound } from '../../core/errors.ts';
+import { offeredProvider, offeredProviders } from '../../connectors/registry.ts';
+import { AppError, notFound } from '../../core/errors.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { getEscalationView, listRequestEscalations } from '../../db/repositories/escalations.ts';
 import { linkExistingConversation, relinkEscalation, retryEscalation } from '../../usecases/escalation-actions.ts';
@@ -16,6 +17,13 @@ export const escalationRoutes = router();
 const tags = ['Escalations'];
 const staff = [allow('staff')];
 
+/** The body's destination when this deployment offers it; else the body is malformed there (400), as for any bad field. */
+function destinationOf(c: Context<AppEnv>, id: string) {
+  const provider = offeredProvider(id, c.var.deps.config);
+  if (provider) return provider;
+  const issue = { path: 'destination', message: `Unknown destination: expected one of ${offeredProviders(c.var.deps.config).join(', ')}` };
+  throw new AppError('validation_failed', `Invalid body: destination: ${issue.message}`, { issues: [issue] });
+}
 /** A conversation id of the destination (Kustomer's are 24 hex digits); it goes into Kustomer URL paths. */
 const ConversationId = z
   .string()
@@ -49,7 +57,9 @@ escalationRoutes.openapi(
   async (c) => {
     // No separate look-up of the request: the submit locks it and answers 404 itself.
     const actor = requireUser(c);
-    return c.json(await submitEscalation(c.var.deps.db, actor, c.req.valid('param').id, c.req.valid('json'), c.var.deps.now()), 202);
+    const body = c.req.valid('json');
+    const input = { ...body, destination: destinationOf(c, body.destination) };
+    return c.json(await submitEscalation(c.var.deps.db, actor, c.req.valid('param').id, input, c.var.deps.now()), 202);
   },
 );
 
@@ -86,7 +96,8 @@ escalationRoutes.openapi(
   }),
   async (c) => {
     const requestId = await requestIdOr404(c, c.req.valid('param').id);
-    return c.json(await escalationOptions(c.var.deps.db, requestId, c.var.deps.config.publicUrl), 200);
+    const { config } = c.var.deps;
+    return c.json(await escalationOptions(c.var.deps.db, requestId, config.publicUrl, offeredProviders(config)), 200);
   },
 );
 
@@ -106,7 +117,8 @@ escalationRoutes.openapi(
     const actor = requireUser(c);
     const requestId = await requestIdOr404(c, c.req.valid('param').id);
     const body = c.req.valid('json');
-    return c.json(await linkExistingConversation(c.var.deps, actor, requestId, body.destination, body.conversationId, body.confirm ?? false), 202);
+    const destination = destinationOf(c, body.destination);
+    return c.json(await linkExistingConversation(c.var.deps, actor, requestId, destination, body.conversationId, body.confirm ?? false), 202);
   },
 );
 

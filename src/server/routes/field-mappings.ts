@@ -4,15 +4,16 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { notFound } from '../../core/errors.ts';
+import { offeredProviders } from '../../connectors/registry.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings } from '../../usecases/field-mapping/index.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
 import { FieldMappingSchema, MappedValueSchema, MappingProblem, RemoteFieldSchema, RequestField } from '../schemas/field-mapping.ts';
 
 export const fieldMappingRoutes = router();
 const tags = ['Field mapping'];
-const path = '/integrations/kustomer';
+const path = '/integrations/{provider}';
 
 fieldMappingRoutes.openapi(
   createRoute({
@@ -22,9 +23,10 @@ fieldMappingRoutes.openapi(
     summary: 'The conversation custom attributes defined in Kustomer (read live from its metadata)',
     security,
     middleware: [allow('admin')] as const,
+    request: { params: ProviderParam },
     responses: { 200: json(z.object({ items: z.array(RemoteFieldSchema) })), ...errors(401, 403, 404, 422, 502) },
   }),
-  async (c) => c.json({ items: await listRemoteFields(c.var.deps, 'kustomer') }, 200),
+  async (c) => c.json({ items: await listRemoteFields(c.var.deps, routeProvider(c)) }, 200),
 );
 
 fieldMappingRoutes.openapi(
@@ -35,9 +37,10 @@ fieldMappingRoutes.openapi(
     summary: 'Which request field fills which conversation attribute (empty when Kustomer is not connected)',
     security,
     middleware: [allow('admin')] as const,
-    responses: { 200: json(z.object({ items: z.array(FieldMappingSchema) })), ...errors(401, 403) },
+    request: { params: ProviderParam },
+    responses: { 200: json(z.object({ items: z.array(FieldMappingSchema) })), ...errors(401, 403, 404) },
   }),
-  async (c) => c.json({ items: await getFieldMappings(c.var.deps.db, 'kustomer') }, 200),
+  async (c) => c.json({ items: await getFieldMappings(c.var.deps.db, routeProvider(c)) }, 200),
 );
 
 fieldMappingRoutes.openapi(
@@ -51,6 +54,7 @@ fieldMappingRoutes.openapi(
     security,
     middleware: [allow('admin')] as const,
     request: {
+      params: ProviderParam,
       body: jsonBody(
         z.strictObject({
           items: z.array(z.strictObject({ requestField: RequestField, remoteField: z.string().trim().min(1).max(200) })).max(500),
@@ -72,7 +76,7 @@ fieldMappingRoutes.openapi(
       ...errors(400, 401, 403, 404, 502),
     },
   }),
-  async (c) => c.json({ items: await replaceFieldMappings(c.var.deps, 'kustomer', c.req.valid('json').items) }, 200),
+  async (c) => c.json({ items: await replaceFieldMappings(c.var.deps, routeProvider(c), c.req.valid('json').items) }, 200),
 );
 
 fieldMappingRoutes.openapi(
@@ -83,7 +87,12 @@ fieldMappingRoutes.openapi(
     summary: 'The custom attribute values escalating this request will send to Kustomer (mapped fields that have a value)',
     security,
     middleware: [allow('staff')] as const,
-    request: { params: IdParam },
+    request: {
+      params: IdParam,
+      query: z.object({
+        destination: z.string().optional().openapi({ description: 'A destination id (GET /integrations); default: the first offered one that is connected' }),
+      }),
+    },
     responses: {
       200: json(z.object({ items: z.array(MappedValueSchema) })),
       ...errors(401, 403, 404),
@@ -93,7 +102,9 @@ fieldMappingRoutes.openapi(
     const { db, config } = c.var.deps;
     const requestId = await findRequestId(db, { id: c.req.valid('param').id });
     if (!requestId) throw notFound('Request');
-    const connection = await findConnection(db, 'kustomer');
+    const wanted = c.req.valid('query').destination;
+    const candidates = wanted === undefined ? offeredProviders(config) : [routeProvider(c, wanted)];
+    const connection = (await Promise.all(candidates.map((p) => findConnection(db, p)))).find(Boolean);
     return c.json({ items: connection ? await mappedValues(db, connection.id, requestId, config.publicUrl) : [] }, 200);
   },
 );

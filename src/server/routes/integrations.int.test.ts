@@ -151,3 +151,36 @@ describe('connecting Kustomer', () => {
     expect((await t.api(admin, 'DELETE', path)).status).toBe(404);
   });
 });
+
+describe('destinations come from the registry', () => {
+  it('lists the offered destinations with their connection status', async () => {
+    const r = await t.api(admin, 'GET', '/api/v1/integrations');
+    expect(r.status).toBe(200);
+    expect(r.body.items).toEqual([expect.objectContaining({ id: 'kustomer', displayName: 'Kustomer', accountLabel: 'Org name' })]);
+    expect(['not_connected', 'connected']).toContain(r.body.items[0].status);
+    expect((await t.api(agent, 'GET', '/api/v1/integrations')).status).toBe(403);
+  });
+
+  it('answers 404 in the one error shape for a destination that is not registered, on every per-destination route', async () => {
+    const doc = (await t.api(null, 'GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      p.includes('{provider}') ? Object.keys(ops).map((m) => [m.toUpperCase(), p] as const) : [],
+    );
+    expect(routes.length).toBeGreaterThanOrEqual(14);
+    // A body that passes each route's shape where it has one, so the destination is what is refused.
+    const bodies: Record<string, unknown> = {
+      'PUT /api/v1/integrations/{provider}': { orgName: 'acme', apiKey: 'k' },
+      'PATCH /api/v1/integrations/{provider}': {},
+      'PUT /api/v1/integrations/{provider}/sync': {},
+      'POST /api/v1/integrations/{provider}/test': {},
+      'PUT /api/v1/integrations/{provider}/field-mappings': { items: [] },
+      'PUT /api/v1/integrations/{provider}/priority-map': { low: 2, medium: 3, high: 4, urgent: 5 },
+    };
+    for (const [method, template] of routes) {
+      const url = template.replace('{provider}', 'zendesk').replace('{token}', 'a-webhook-token-of-no-one');
+      const r = await t.api(admin, method, url, bodies[`${method} ${template}`] ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
+      expect(r.status, `${method} ${url}`).toBe(404);
+      expect(r.body, `${method} ${url}`).toEqual({ error: { code: 'not_found', message: 'Destination not found' } });
+    }
+  });
+});

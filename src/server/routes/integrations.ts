@@ -1,17 +1,43 @@
-/** Settings → Integrations → Kustomer: connect with an API key, choose queues and teams, re-sync, disconnect. */
+/** Settings → Integrations: the destinations offered; for each, connect with an API key, choose queues and teams, re-sync, disconnect. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { connectDestination, connectionStatus, disconnectDestination, resyncDestination, setDestinationTargets } from '../../usecases/connect-destination.ts';
 import { testEscalation } from '../../usecases/test-escalation.ts';
+import { offeredProviders, PROVIDERS } from '../../connectors/registry.ts';
 import { TestEscalationSchema } from '../schemas/escalation.ts';
-import { IntegrationSchema } from '../schemas/integration.ts';
+import { IntegrationSchema, IntegrationSummarySchema } from '../schemas/integration.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
 
 export const integrationRoutes = router();
 const tags = ['Integrations'];
 
 const view = ({ account, ...rest }: Awaited<ReturnType<typeof connectionStatus>>) => ({ orgName: account, ...rest });
-const path = '/integrations/kustomer';
+const path = '/integrations/{provider}';
+const request = { params: ProviderParam };
+
+integrationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/integrations',
+    tags,
+    summary: 'The destinations this deployment offers, each with its connection status',
+    security,
+    middleware: [allow('admin')] as const,
+    responses: {
+      200: json(z.object({ items: z.array(IntegrationSummarySchema) })),
+      ...errors(401, 403),
+    },
+  }),
+  async (c) => {
+    const items = await Promise.all(
+      offeredProviders(c.var.deps.config).map(async (id) => {
+        const { status, account } = await connectionStatus(c.var.deps, id);
+        return { id, displayName: PROVIDERS[id].displayName, accountLabel: PROVIDERS[id].accountLabel, status, account };
+      }),
+    );
+    return c.json({ items }, 200);
+  },
+);
 
 integrationRoutes.openapi(
   createRoute({
@@ -21,9 +47,10 @@ integrationRoutes.openapi(
     summary: 'Connection status, org, key suffix, queues and teams with their enabled flag, last sync',
     security,
     middleware: [allow('admin')] as const,
-    responses: { 200: json(IntegrationSchema), ...errors(401, 403) },
+    request,
+    responses: { 200: json(IntegrationSchema), ...errors(401, 403, 404) },
   }),
-  async (c) => c.json(view(await connectionStatus(c.var.deps, 'kustomer')), 200),
+  async (c) => c.json(view(await connectionStatus(c.var.deps, routeProvider(c))), 200),
 );
 
 integrationRoutes.openapi(
@@ -31,11 +58,12 @@ integrationRoutes.openapi(
     method: 'put',
     path,
     tags,
-    summary: 'Authorize: check the API key against Kustomer, then store the connection (key encrypted)',
-    description: 'A refused key answers 422 "Invalid credentials"; missing permissions are listed; an unreachable Kustomer answers 502.',
+    summary: 'Authorize: check the API key against the destination, then store the connection (key encrypted)',
+    description: 'A refused key answers 422 "Invalid credentials"; missing permissions are listed; an unreachable destination answers 502.',
     security,
     middleware: [allow('admin')] as const,
     request: {
+      ...request,
       body: jsonBody(
         z.strictObject({
           orgName: z.string().trim().min(1).max(100),
@@ -48,12 +76,12 @@ integrationRoutes.openapi(
         }),
       ),
     },
-    responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 422, 502) },
+    responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 404, 422, 502) },
   }),
   async (c) => {
     const actor = requireUser(c);
     const body = c.req.valid('json');
-    return c.json(view(await connectDestination(c.var.deps, actor, 'kustomer', { account: body.orgName, secret: body.apiKey })), 200);
+    return c.json(view(await connectDestination(c.var.deps, actor, routeProvider(c), { account: body.orgName, secret: body.apiKey })), 200);
   },
 );
 
@@ -66,6 +94,7 @@ integrationRoutes.openapi(
     security,
     middleware: [allow('admin')] as const,
     request: {
+      ...request,
       body: jsonBody(
         z.strictObject({
           queues: z
@@ -88,7 +117,7 @@ integrationRoutes.openapi(
       ...(body.queues ?? []).map((q) => ({ kind: 'queue' as const, ...q })),
       ...(body.teams ?? []).map((t) => ({ kind: 'team' as const, ...t })),
     ];
-    return c.json(view(await setDestinationTargets(c.var.deps, 'kustomer', changes, body.contactEmailField)), 200);
+    return c.json(view(await setDestinationTargets(c.var.deps, routeProvider(c), changes, body.contactEmailField)), 200);
   },
 );
 
@@ -97,12 +126,13 @@ integrationRoutes.openapi(
     method: 'post',
     path: `${path}/sync`,
     tags,
-    summary: 'Re-sync queues and teams from Kustomer (ones that disappeared stay, marked unavailable)',
+    summary: 'Re-sync queues and teams from the destination (ones that disappeared stay, marked unavailable)',
     security,
     middleware: [allow('admin')] as const,
+    request,
     responses: { 200: json(IntegrationSchema), ...errors(401, 403, 404, 422, 502) },
   }),
-  async (c) => c.json(view(await resyncDestination(c.var.deps, 'kustomer')), 200),
+  async (c) => c.json(view(await resyncDestination(c.var.deps, routeProvider(c))), 200),
 );
 
 integrationRoutes.openapi(
@@ -113,10 +143,11 @@ integrationRoutes.openapi(
     summary: 'Disconnect: forget the key, queues and teams',
     security,
     middleware: [allow('admin')] as const,
+    request,
     responses: { 204: { description: 'Disconnected' }, ...errors(401, 403, 404) },
   }),
   async (c) => {
-    await disconnectDestination(c.var.deps, 'kustomer');
+    await disconnectDestination(c.var.deps, routeProvider(c));
     return c.body(null, 204);
   },
 );
@@ -131,14 +162,15 @@ integrationRoutes.openapi(
     security,
     middleware: [allow('admin')] as const,
     request: {
+      ...request,
       body: jsonBody(
         z.strictObject({ queueId: z.string().max(100).optional(), teamId: z.string().max(100).optional(), channel: z.string().max(50).default('email') }),
       ),
     },
     responses: {
       202: json(TestEscalationSchema, 'Accepted'),
-      ...errors(400, 401, 403, 422),
+      ...errors(400, 401, 403, 404, 422),
     },
   }),
-  async (c) => c.json(await testEscalation(c.var.deps, requireUser(c), c.req.valid('json')), 202),
+  async (c) => c.json(await testEscalation(c.var.deps, requireUser(c), routeProvider(c), c.req.valid('json')), 202),
 );

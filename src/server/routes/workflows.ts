@@ -2,7 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError, notFound } from '../../core/errors.ts';
 import { workflowExamples } from '../../core/workflow-examples.ts';
-import { WorkflowDefinition } from '../../core/workflow-definition.ts';
+import { offeredProviders } from '../../connectors/registry.ts';
+import { forEachStep, WorkflowDefinition } from '../../core/workflow-definition.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { listRunViews, listVersions, listWorkflowViews } from '../../db/repositories/workflows.ts';
 import { listWorkflowsWithProblems } from '../../usecases/workflows/workflow-problems.ts';
@@ -24,10 +25,16 @@ const staff = [allow('staff')];
  */
 const Definition = z.record(z.string(), z.unknown()).openapi({ description: 'A WorkflowDefinition: {trigger, steps} (see src/core/workflow-definition.ts)' });
 
-function parseDefinition(input: unknown) {
+/** The definition, valid and sending conversations only to destinations this deployment offers; else 400 naming each place. */
+function parseDefinition(input: unknown, offered: readonly string[]) {
   const parsed = WorkflowDefinition.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), message: i.message }));
+  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), message: i.message }));
+  if (parsed.success)
+    forEachStep(parsed.data.steps, (step, path) => {
+      if (step.type === 'create_conversation' && !offered.includes(step.destination))
+        issues.push({ path: `definition.steps.${path}.destination`, message: `Unknown destination: expected one of ${offered.join(', ')}` });
+    });
+  if (parsed.success && !issues.length) return parsed.data;
   throw new AppError('validation_failed', `Invalid body: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
 }
 const SaveBody = z.strictObject({
@@ -85,7 +92,10 @@ workflowRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid('json');
-    const id = await createWorkflow(c.var.deps.db, requireUser(c), { ...body, definition: parseDefinition(body.definition) });
+    const id = await createWorkflow(c.var.deps.db, requireUser(c), {
+      ...body,
+      definition: parseDefinition(body.definition, offeredProviders(c.var.deps.config)),
+    });
     return c.json(await one(c, id), 201);
   },
 );
@@ -124,7 +134,7 @@ workflowRoutes.openapi(
   async (c) => {
     const id = c.req.valid('param').id;
     const body = c.req.valid('json');
-    await updateWorkflow(c.var.deps.db, requireUser(c), id, { ...body, definition: parseDefinition(body.definition) });
+    await updateWorkflow(c.var.deps.db, requireUser(c), id, { ...body, definition: parseDefinition(body.definition, offeredProviders(c.var.deps.config)) });
     return c.json(await one(c, id), 200);
   },
 );

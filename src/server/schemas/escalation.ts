@@ -38,8 +38,8 @@ export type Escalation = z.infer<typeof EscalationSchema>;
 export type EscalationState = Escalation['state'];
 export type EscalationTarget = z.infer<typeof TargetRef>;
 
-/** The destinations an escalation can go to (the form posts back the options' id). */
-export const Destination = z.enum(['kustomer']);
+/** A destination's id (the route checks this deployment offers it); the form posts back the options' id. */
+export const Destination = z.string().min(1).max(50).openapi({ description: 'A destination id, as GET /integrations lists them', example: 'kustomer' });
 
 const Choice = z.object({ id: z.string(), name: z.string() });
 const EscalationDestinationSchema = z.object({

@@ -27,3 +27,13 @@ export const IntegrationSchema = z
   })
   .openapi('KustomerIntegration');
 export type KustomerIntegration = z.infer<typeof IntegrationSchema>;
+
+/** One destination this deployment offers, as GET /integrations lists it. */
+export const IntegrationSummarySchema = z.object({
+  id: z.string().openapi({ example: 'kustomer' }),
+  displayName: z.string(),
+  accountLabel: z.string().openapi({ description: 'What the destination calls the account a key belongs to (Kustomer: "Org name")' }),
+  status: IntegrationStatusSchema,
+  account: z.string().nullable(),
+});
+export type IntegrationSummary = z.infer<typeof IntegrationSummarySchema>;

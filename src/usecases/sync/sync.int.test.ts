@@ -3,8 +3,6 @@ import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
-import { destinationDeps } from '../destination-access.ts';
-import { pollDestination } from './poll-destination.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
@@ -85,25 +83,6 @@ describe('Kustomer → Bridgedesk', () => {
     await until(request.id, 'waiting');
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'open' });
     await until(request.id, 'in_progress');
-  });
-
-  it('catches a missed webhook by polling', async () => {
-    const { request, conversationId } = await linkedRequest();
-    emulator.control.webhooks.dropNext(1);
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
-    await emulator.control.webhooks.idle();
-    expect(await statusOf(request.id)).not.toBe('resolved');
-    await t.db
-      .updateTable('destination_connections')
-      .set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 5 }) })
-      .execute();
-    const deps = destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets });
-    expect(await pollDestination(deps, 'kustomer')).toBeGreaterThan(0);
-    await until(request.id, 'resolved');
-    await t.db
-      .updateTable('destination_connections')
-      .set({ sync_settings: JSON.stringify({ inbound: true, outbound: true, pollMinutes: 0 }) })
-      .execute();
   });
 
   it("applies events once and in Kustomer's order, whatever order and however often they arrive", async () => {

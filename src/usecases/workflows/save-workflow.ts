@@ -1,7 +1,7 @@
 /** Creating, editing (a new version each save) and enabling workflows. */
 import type { UserActor } from '../../core/actor.ts';
 import { notFound, unprocessable } from '../../core/errors.ts';
-import { WorkflowDefinition, type Step } from '../../core/workflow-definition.ts';
+import { forEachStep, WorkflowDefinition } from '../../core/workflow-definition.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 
@@ -9,19 +9,12 @@ import { withTransaction } from '../../db/transaction.ts';
 async function checkDefinition(tx: Tx, def: WorkflowDefinition) {
   const problems: Record<string, string> = {};
   const userIds = new Set<string>();
-  const walk = (steps: Step[], prefix: string) =>
-    steps.forEach((s, i) => {
-      const path = `${prefix}${i}`;
-      if (s.type === 'create_conversation' && Boolean(s.queueId) === Boolean(s.teamId)) problems[`steps.${path}`] = 'Choose a queue or a team';
-      if (s.type === 'approval' && s.approver.type === 'user') userIds.add(s.approver.userId);
-      if (s.type === 'approval' && s.approver.type === 'group') s.approver.userIds.forEach((u) => userIds.add(u));
-      if (s.type === 'notify' && s.to === 'email' && !s.email) problems[`steps.${path}`] = 'Give the email address';
-      if (s.type === 'branch') {
-        walk(s.then, `${path}.then.`);
-        walk(s.else, `${path}.else.`);
-      }
-    });
-  walk(def.steps, '');
+  forEachStep(def.steps, (s, path) => {
+    if (s.type === 'create_conversation' && Boolean(s.queueId) === Boolean(s.teamId)) problems[`steps.${path}`] = 'Choose a queue or a team';
+    if (s.type === 'approval' && s.approver.type === 'user') userIds.add(s.approver.userId);
+    if (s.type === 'approval' && s.approver.type === 'group') s.approver.userIds.forEach((u) => userIds.add(u));
+    if (s.type === 'notify' && s.to === 'email' && !s.email) problems[`steps.${path}`] = 'Give the email address';
+  });
   if (userIds.size) {
     const found = await tx
       .selectFrom('users')

@@ -5,7 +5,7 @@ import { conditionsHold } from '../../core/workflow-conditions.ts';
 import type { Step } from '../../core/workflow-definition.ts';
 import { renderTemplate } from '../../core/workflow-template.ts';
 import { destinationPriority } from '../../core/priority-map.ts';
-import { PROVIDERS } from '../../connectors/registry.ts';
+import { PROVIDERS, providerId } from '../../connectors/registry.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import { addCommentInTx } from '../add-comment.ts';
 import { lockRequest } from '../../db/repositories/requests.ts';
@@ -131,16 +131,17 @@ async function conversationStep(
   render: (t: string) => string,
   now: Date,
 ): Promise<StepOutcome> {
+  const destination = providerId(step.destination);
   if (!ctx.resuming) {
-    // "from the request": through the admin's priority map of the destination (Settings → Kustomer)
-    const priority = step.priority === 'from_request' ? destinationPriority(await connectionPriorityMap(tx, step.destination), snap.priority) : step.priority;
+    // "from the request": through the admin's priority map of the destination (its settings page)
+    const priority = step.priority === 'from_request' ? destinationPriority(await connectionPriorityMap(tx, destination), snap.priority) : step.priority;
     try {
       const { id: escalationId } = await insertEscalation(
         tx,
         SYSTEM,
         ctx.run.requestId,
         {
-          destination: step.destination,
+          destination,
           queueId: step.queueId,
           teamId: step.teamId,
           channel: step.channel,
@@ -164,7 +165,7 @@ async function conversationStep(
     .where('id', '=', String(ctx.resuming.escalationId))
     .executeTakeFirstOrThrow();
   const result = { escalationId: ctx.resuming.escalationId, conversationId: esc.remote_id, url: esc.remote_url };
-  if (esc.state === 'linked') return { kind: 'done', result, summary: `created ${PROVIDERS[step.destination].displayName} conversation ${esc.remote_id}` };
+  if (esc.state === 'linked') return { kind: 'done', result, summary: `created ${PROVIDERS[destination].displayName} conversation ${esc.remote_id}` };
   // The conversation exists but its back-link could not be posted: the step's purpose is met; agents can re-link.
   if (esc.state === 'link_failed' && !esc.next_attempt_at)
     return { kind: 'done', result, summary: `created conversation ${esc.remote_id} (back-link failed: ${esc.last_error})` };

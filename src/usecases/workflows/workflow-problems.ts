@@ -3,8 +3,8 @@
  * queue or team that no longer exists in Kustomer (or that agents may no longer escalate to). Shown in the workflow
  * list, with the target's last known name.
  */
-import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
-import type { Step } from '../../core/workflow-definition.ts';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId, providerId } from '../../connectors/registry.ts';
+import { forEachStep, type Step } from '../../core/workflow-definition.ts';
 import type { Queryable } from '../../db/database.ts';
 import { findConnection, listTargets } from '../../db/repositories/destinations.ts';
 import { listWorkflowViews } from '../../db/repositories/workflows.ts';
@@ -19,28 +19,18 @@ export interface WorkflowProblem {
 
 type Target = Awaited<ReturnType<typeof listTargets>>[number];
 
-function walk(steps: Step[], prefix: string, visit: (step: Step, path: string) => void) {
-  steps.forEach((step, i) => {
-    const path = `${prefix}${i}`;
-    visit(step, path);
-    if (step.type === 'branch') {
-      walk(step.then, `${path}.then.`, visit);
-      walk(step.else, `${path}.else.`, visit);
-    }
-  });
-}
-
 /** The problems of one definition against the destination's known queues and teams (null: not connected). */
 export function targetProblems(steps: Step[], targets: Map<ProviderId, Target[] | null>): WorkflowProblem[] {
   const out: WorkflowProblem[] = [];
-  walk(steps, '', (step, path) => {
+  forEachStep(steps, (step, path) => {
     if (step.type !== 'create_conversation') return;
-    const known = targets.get(step.destination as ProviderId);
+    const destination = providerId(step.destination);
+    const known = targets.get(destination);
     const id = step.queueId ?? step.teamId;
     if (!known || !id) return; // not connected: the editor and the run say so; no target yet: the editor says so
     const kind = step.queueId ? ('queue' as const) : ('team' as const);
     const t = known.find((x) => x.kind === kind && x.remoteId === id);
-    const name = PROVIDERS[step.destination as ProviderId].displayName;
+    const name = PROVIDERS[destination].displayName;
     if (!t || !t.available) {
       out.push({
         path,
@@ -53,7 +43,7 @@ export function targetProblems(steps: Step[], targets: Map<ProviderId, Target[] 
         path,
         kind: 'target_disabled',
         target: { kind, id, name: t.name },
-        message: `The ${kind} “${t.name}” is not enabled for escalation (Settings → Kustomer)`,
+        message: `The ${kind} “${t.name}” is not enabled for escalation (Settings → ${name})`,
       });
     }
   });
@@ -64,7 +54,7 @@ export function targetProblems(steps: Step[], targets: Map<ProviderId, Target[] 
 export async function listWorkflowsWithProblems(q: Queryable, id?: string) {
   const workflows = await listWorkflowViews(q, id);
   const targets = new Map<ProviderId, Target[] | null>();
-  for (const provider of Object.keys(PROVIDERS) as ProviderId[]) {
+  for (const provider of PROVIDER_IDS) {
     const connection = await findConnection(q, provider);
     targets.set(provider, connection ? await listTargets(q, connection.id) : null);
   }

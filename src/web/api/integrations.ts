@@ -6,10 +6,15 @@ import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, ApiError, del, get, post } from './client.ts';
 import { keys } from './keys.ts';
 
-import type { IntegrationStatus, IntegrationTarget, KustomerIntegration } from '../../server/schemas/integration.ts';
+import type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration } from '../../server/schemas/integration.ts';
 
-export type { IntegrationStatus, IntegrationTarget, KustomerIntegration };
+export type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration };
 export type TargetKind = 'queues' | 'teams';
+
+/** The offered destinations; refetched on every visit, since each destination's own page changes their status. */
+export function useIntegrations() {
+  return useQuery({ queryKey: keys.integrations, queryFn: async () => (await get<{ items: IntegrationSummary[] }>('/integrations')).items, staleTime: 0 });
+}
 
 const PATH = '/integrations/kustomer';
 

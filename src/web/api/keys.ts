@@ -13,6 +13,8 @@ export const keys = {
   services: (includeInactive: boolean) => ['services', includeInactive] as const,
   customFields: (includeInactive: boolean) => ['custom-fields', includeInactive] as const,
   apiTokens: ['api-tokens'] as const,
+  /** Not a prefix of one destination's key: the list is refetched on each visit instead. */
+  integrations: ['integration-list'] as const,
   kustomerIntegration: ['integrations', 'kustomer'] as const,
   escalations: ['escalations'] as const,
   requestEscalations: (requestId: string) => ['escalations', 'request', requestId] as const,

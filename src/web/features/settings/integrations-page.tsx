@@ -1,12 +1,43 @@
-/** Settings → Integrations (admins): the tools Bridgedesk escalates to, each with its connection status. */
+/** Settings → Integrations (admins): the destinations this deployment offers (GET /integrations), each with its connection status. */
 import { Link } from 'wouter';
-import { useKustomerIntegration } from '../../api/integrations.ts';
+import { type IntegrationSummary, useIntegrations } from '../../api/integrations.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { IntegrationStatusBadge } from './integration-status-badge.tsx';
 
+function IntegrationItem({ item }: { item: IntegrationSummary }) {
+  const href = `/settings/integrations/${encodeURIComponent(item.id)}`;
+  const action = item.status === 'not_connected' ? 'Set up' : 'Manage';
+  return (
+    <li className="card integration-item" data-testid={`integration-${item.id}`}>
+      <span className="integration-mark" aria-hidden="true">
+        {item.displayName.slice(0, 1)}
+      </span>
+      <div className="integration-text">
+        <Link href={href} className="integration-name">
+          {item.displayName}
+        </Link>
+        <p className="muted">
+          Escalate requests into {item.displayName}, in the queues and teams you choose.
+          {item.account && (
+            <>
+              {' '}
+              {item.accountLabel} <strong>{item.account}</strong>.
+            </>
+          )}
+        </p>
+      </div>
+      <div className="integration-state">
+        <IntegrationStatusBadge status={item.status} />
+        <Link href={href} className="btn btn-small" aria-label={`${action} ${item.displayName}`}>
+          {action}
+        </Link>
+      </div>
+    </li>
+  );
+}
+
 export function IntegrationsPage() {
-  const kustomer = useKustomerIntegration();
-  const data = kustomer.data;
+  const integrations = useIntegrations();
   return (
     <div className="page page-narrow">
       <div className="page-header">
@@ -15,38 +46,16 @@ export function IntegrationsPage() {
           <p className="muted">Where agents escalate requests. Connecting needs an API key from the other tool.</p>
         </div>
       </div>
-      <ul className="integration-list">
-        <li className="card integration-item" data-testid="integration-kustomer">
-          <span className="integration-mark" aria-hidden="true">
-            K
-          </span>
-          <div className="integration-text">
-            <Link href="/settings/integrations/kustomer" className="integration-name">
-              Kustomer
-            </Link>
-            <p className="muted">
-              Escalate requests into Kustomer conversations, in the queues and teams you choose.
-              {data?.orgName && (
-                <>
-                  {' '}
-                  Org <strong>{data.orgName}</strong>.
-                </>
-              )}
-            </p>
-          </div>
-          <div className="integration-state">
-            {kustomer.isPending ? <Loading label="Checking…" /> : data ? <IntegrationStatusBadge status={data.status} /> : null}
-            <Link
-              href="/settings/integrations/kustomer"
-              className="btn btn-small"
-              aria-label={data?.status === 'not_connected' ? 'Set up Kustomer' : 'Manage Kustomer'}
-            >
-              {data?.status === 'not_connected' ? 'Set up' : 'Manage'}
-            </Link>
-          </div>
-        </li>
-      </ul>
-      <ErrorBanner error={kustomer.error} title="Cannot load the Kustomer status" onRetry={() => kustomer.refetch()} />
+      {integrations.isPending ? (
+        <Loading label="Checking…" />
+      ) : (
+        <ul className="integration-list">
+          {integrations.data?.map((item) => (
+            <IntegrationItem key={item.id} item={item} />
+          ))}
+        </ul>
+      )}
+      <ErrorBanner error={integrations.error} title="Cannot load the integrations" onRetry={() => integrations.refetch()} />
     </div>
   );
 }
