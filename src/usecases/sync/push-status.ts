@@ -6,13 +6,14 @@ import { SYSTEM } from '../../core/actor.ts';
 import type { RemoteStatus } from '../../core/destination.ts';
 import { outboundStatus, SyncSettings } from '../../core/sync-settings.ts';
 import type { Status } from '../../core/request.ts';
-import { ConnectorError } from '../../connectors/kit/errors.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
-import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
+import { findConnection } from '../../db/repositories/destinations.ts';
+import { findEscalation, recordPushedStatus, recordRemoteState } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
 
 export const PUSH_STATUS = 'push-status';
 
@@ -42,8 +43,8 @@ export async function queueStatusPushes(db: Db, entryIds: string[]) {
   }
 }
 
-export async function pushStatus(deps: DestinationDeps, escalationId: string, status: RemoteStatus) {
-  const esc = await deps.db.selectFrom('escalations').selectAll().where('id', '=', escalationId).executeTakeFirst();
+export async function pushStatus(deps: DestinationDeps, escalationId: string, status: RemoteStatus, attempt = 1) {
+  const esc = await findEscalation(deps.db, escalationId);
   if (!esc?.remote_id) return;
   const provider = esc.provider as ProviderId;
   const connection = await findConnection(deps.db, provider);
@@ -61,19 +62,14 @@ export async function pushStatus(deps: DestinationDeps, escalationId: string, st
       ),
     );
   // Recorded before the call: the destination's webhook for this very change can arrive before the call returns.
-  await deps.db.updateTable('escalations').set({ last_pushed_status: status, last_pushed_at: deps.now() }).where('id', '=', escalationId).execute();
-  try {
-    const ticket = await client.updateTicket(esc.remote_id, { status });
-    await deps.db
-      .updateTable('escalations')
-      .set({ remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt) })
-      .where('id', '=', escalationId)
-      .execute();
-    await log('sync.status_sent', { status });
-  } catch (err) {
-    if (!(err instanceof ConnectorError)) throw err;
-    if (err.kind === 'retryable') throw err; // graphile-worker retries with backoff
-    if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', deps.now());
-    await log('sync.status_failed', { status, reason: err.kind === 'auth' ? 'Invalid credentials' : err.message });
+  await recordPushedStatus(deps.db, escalationId, status, deps.now());
+  const pushed = await callDestination(deps, provider, () => client.updateTicket(esc.remote_id!, { status }), { attempt });
+  if (pushed.ok) {
+    await recordRemoteState(deps.db, escalationId, pushed.value, deps.now());
+    return log('sync.status_sent', { status });
   }
+  const { failure } = pushed;
+  if (retriesLeft(failure, attempt))
+    return enqueueJob(deps.db, PUSH_STATUS, { escalationId, status, attempt: nextAttempt(failure, attempt) }, { runAt: failure.retryAt, maxAttempts: 10 });
+  await log('sync.status_failed', { status, reason: failure.reason });
 }
