@@ -4,18 +4,15 @@
  * high 4, urgent 5). The destination never changes a request's priority (inbound sync maps statuses only), so
  * there is no echo to suppress.
  */
-import { SYSTEM } from '../../core/actor.ts';
 import { destinationPriority } from '../../core/priority-map.ts';
 import { PRIORITIES, type Priority } from '../../core/request.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
-import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
-import { findConnection } from '../../db/repositories/destinations.ts';
-import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { enqueueJob, withTransaction } from '../../db/transaction.ts';
-import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { enqueueJob } from '../../db/transaction.ts';
+import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { connectionPriorityMap } from '../priority-map.ts';
+import { linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_PRIORITY = 'push-priority';
 
@@ -63,25 +60,12 @@ export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<n
 
 /** Sets the conversation's priority from the request priority, through the connection's map as it is now. */
 export async function pushPriority(deps: DestinationDeps, escalationId: string, priority: Priority, attempt = 1): Promise<void> {
-  const esc = await deps.db.selectFrom('escalations').select(['id', 'request_id', 'provider', 'remote_id']).where('id', '=', escalationId).executeTakeFirst();
-  if (!esc?.remote_id) return;
-  const provider = esc.provider as ProviderId;
-  const connection = await findConnection(deps.db, provider);
-  if (!connection || connection.status !== 'connected') return;
+  const linked = await linkedTicket(deps, escalationId);
+  if (!linked) return;
+  const { client, ticketId, provider } = linked;
   const remotePriority = destinationPriority(await connectionPriorityMap(deps.db, provider), priority);
-  const name = PROVIDERS[provider].displayName;
-  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
-  const log = (type: string, data: Record<string, unknown>) =>
-    withTransaction(deps.db, (tx) =>
-      appendTimeline(
-        tx,
-        esc.request_id,
-        SYSTEM,
-        [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, priority, remotePriority, ...data } }],
-        deps.now(),
-      ),
-    );
-  const pushed = await callDestination(deps, provider, () => client.updateTicket(esc.remote_id!, { priority: remotePriority }), { attempt });
+  const log = (type: string, data: Record<string, unknown>) => linked.log(type, { priority, remotePriority, ...data });
+  const pushed = await callDestination(deps, provider, () => client.updateTicket(ticketId, { priority: remotePriority }), { attempt });
   if (pushed.ok) {
     await log('sync.priority_sent', {});
     return;
