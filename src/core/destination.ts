@@ -13,12 +13,6 @@ export interface DestinationTarget {
 /** open: someone must act; waiting: parked until a date or a reply; closed: done on their side. */
 export type RemoteStatus = 'open' | 'waiting' | 'closed';
 
-export interface RemoteContact {
-  remoteId: string;
-  email: string | null;
-  name: string | null;
-}
-
 export interface RemoteTicket {
   remoteId: string;
   externalId: string | null;
@@ -52,36 +46,80 @@ export interface CredentialCheck {
   account?: string | null;
 }
 
-/** The calls Bridgedesk makes to a destination. Each connector implements it in its own terms. */
+/** A request to open a ticket for, in Bridgedesk's terms: each connector maps it to its own steps. */
+export interface TicketRequest {
+  /** The escalation's id: the ticket's (and its message's and note's) external id, so a re-run finds what an earlier run made. */
+  escalationId: string;
+  subject: string;
+  /** The first message; the connector picks its channel's default when `channel` is null. */
+  message: { body: string; channel: string | null };
+  /** In the destination's own scale (its manifest's priorityRange). */
+  priority: number;
+  target: { kind: 'queue' | 'team'; remoteId: string } | null;
+  /** Who the ticket is about (the requester, or the email the admin chose). */
+  contact: { name: string; email: string };
+  /** The note that links the ticket back to the request. */
+  backLink: { url: string; note: string };
+}
+
+/** How far opening got, as the platform has it stored (or deferred): a re-run starts from here. */
+export interface OpenProgress {
+  contactId: string | null;
+  ticketId: string | null;
+  messagePosted: boolean;
+}
+
+/** The steps of opening, named on the timeline when one fails (a destination without contacts skips that step). */
+export type OpenStep = 'contact' | 'conversation' | 'message' | 'link';
+
+/** What a step achieved, for the platform to keep (and show on the timeline). */
+export type OpenCheckpoint =
+  | { step: 'contact'; contactId: string; email: string; found: boolean }
+  /** found: an earlier run made it (its reply was lost) and this run found it by looking. */
+  | { step: 'conversation'; ticket: RemoteTicket; found: boolean }
+  | { step: 'message' };
+
+/**
+ * What the platform gives a connector's "open": its progress, and where to keep each step's result. A result is
+ * committed before the step after it makes its call (the connector may make that call while the write runs, and
+ * awaits the write before its next one); a result a re-run finds by looking may instead be deferred to ride with
+ * the next write, saving a round trip: a crash then costs a look-up, never a duplicate.
+ */
+export interface OpenCheckpoints {
+  readonly progress: OpenProgress;
+  /** An earlier run called the destination and may have made something it never recorded: look before creating. */
+  readonly mayHaveCreated: boolean;
+  commit(checkpoint: OpenCheckpoint): Promise<void>;
+  defer(checkpoint: OpenCheckpoint): void;
+}
+
+/** A field change pushed to a ticket. */
+export interface TicketChange {
+  status?: RemoteStatus;
+  /** In the destination's own scale. */
+  priority?: number;
+  customValues?: Record<string, unknown>;
+}
+
+/**
+ * A destination's actions, in Bridgedesk's terms; each connector implements them over its own API (its manifest's
+ * `createClient`). Every failure is a ConnectorError (connectors/kit/errors.ts), classified once by the connector.
+ */
 export interface DestinationClient {
   /** Verifies the credentials; throws an auth failure when they are refused. */
   checkKey(): Promise<CredentialCheck>;
-  listQueues(): Promise<DestinationTarget[]>;
-  listTeams(): Promise<DestinationTarget[]>;
-  findContactByEmail(email: string): Promise<RemoteContact | null>;
-  createContact(input: { name: string; email: string }): Promise<RemoteContact>;
-  /** How a retry finds the ticket an earlier attempt created (its reply may have been lost). */
-  findTicketByExternalId(externalId: string): Promise<RemoteTicket | null>;
-  createTicket(input: {
-    contactId: string;
-    subject: string;
-    externalId: string;
-    /** 1 (lowest) to 5 (highest). */
-    priority: number;
-    queueId?: string | null;
-    teamId?: string | null;
-    customValues?: Record<string, unknown>;
-  }): Promise<RemoteTicket>;
+  /** Where tickets can go: its queues and teams. */
+  listTargets(): Promise<DestinationTarget[]>;
+  /**
+   * Opens a ticket linked to a request, step by idempotent step over the platform's checkpoints; returns once the
+   * back-link is posted. A failure names its step (`detail.step`); a target that is gone is `reason: 'target_missing'`.
+   */
+  openTicket(request: TicketRequest, checkpoints: OpenCheckpoints): Promise<void>;
+  /** Adds an internal note; with `mayExist` (a retry) it first looks for the note by its external id. */
+  addNote(ticketId: string, note: { body: string; externalId: string }, opts: { mayExist: boolean }): Promise<void>;
+  /** Reads a ticket's state now; null when there is none. */
   getTicket(id: string): Promise<RemoteTicket | null>;
-  updateTicket(
-    id: string,
-    change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date },
-  ): Promise<RemoteTicket>;
-  addNote(ticketId: string, input: { body: string; externalId?: string }): Promise<{ remoteId: string }>;
-  /** Finds a note or message an earlier attempt added (its reply may have been lost), by the external id we gave it. */
-  findNote(ticketId: string, externalId: string): Promise<{ remoteId: string } | null>;
-  findMessage(ticketId: string, externalId: string): Promise<{ remoteId: string } | null>;
-  addMessage(ticketId: string, input: { channel: string; body: string; subject?: string; externalId?: string }): Promise<{ remoteId: string }>;
+  updateTicket(id: string, change: TicketChange): Promise<RemoteTicket>;
   listTicketFields(): Promise<RemoteField[]>;
   /** Tickets changed since a time (oldest first, every page): the polling fallback of status sync. */
   ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]>;

@@ -7,6 +7,8 @@ import { PRIORITIES } from './request.ts';
 
 /** A destination's id (the registry checks it is one); core does not know which destinations exist. */
 const Provider = z.string().min(1);
+/** Which try of a push this is: Bridgedesk schedules a push's retries itself (docs/adr/0004-connector-contract-and-retries.md). */
+const attempt = z.number().int().min(1).default(1);
 
 export const JOBS = {
   'deliver-escalation': z.object({ escalationId: z.uuid() }),
@@ -18,10 +20,10 @@ export const JOBS = {
   'poll-destination': z.object({ provider: Provider }),
   // Also run by cron, whose payload adds `_cron`.
   'check-webhook': z.object({ provider: Provider }),
-  'push-status': z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']) }),
-  'push-priority': z.object({ escalationId: z.uuid(), priority: z.enum(PRIORITIES) }),
-  'push-comment': z.object({ escalationId: z.uuid(), entryId: z.string() }),
-  'push-mapped-fields': z.object({ escalationId: z.uuid(), changedFields: z.array(z.string()).nullable().default(null) }),
+  'push-status': z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']), attempt }),
+  'push-priority': z.object({ escalationId: z.uuid(), priority: z.enum(PRIORITIES), attempt }),
+  'push-comment': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
+  'push-mapped-fields': z.object({ escalationId: z.uuid(), changedFields: z.array(z.string()).nullable().default(null), attempt }),
   'prune-expired': z.object({}),
 } as const;
 

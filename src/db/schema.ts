@@ -190,6 +190,8 @@ export interface EscalationsTable {
   remote_url: string | null;
   message_posted: Generated<boolean>;
   attempts: Generated<number>;
+  /** A run must look before creating: an earlier one may have made something it never recorded. */
+  look_first: Generated<boolean>;
   last_error: string | null;
   last_error_kind: 'retryable' | 'auth' | 'permanent' | null;
   next_attempt_at: NullableTimestamp;

@@ -7,8 +7,7 @@ export { PUSH_MAPPED_FIELDS } from '../usecases/field-mapping/push-mapped-values
 
 export const pushMappedFieldsTask =
   (deps: FieldPushDeps): Task =>
-  async (payload, helpers) => {
+  async (payload) => {
     const p = parseJob('push-mapped-fields', payload);
-    // On the last attempt a retryable failure is recorded on the timeline instead of thrown.
-    await pushMappedValues(deps, p.escalationId, p.changedFields, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
+    await pushMappedValues(deps, p.escalationId, p.changedFields, { attempt: p.attempt });
   };

@@ -25,21 +25,22 @@ export const pushCommentTask =
   (deps: DestinationDeps): Task =>
   async (payload, helpers) => {
     const p = parseJob('push-comment', payload);
-    await pushComment(deps, p.escalationId, p.entryId, helpers.job.attempts > 1);
+    // An earlier try (ours, or graphile-worker's after a crash) may have added the note.
+    await pushComment(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
   };
 
 export const pushStatusTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
     const p = parseJob('push-status', payload);
-    await pushStatus(deps, p.escalationId, p.status);
+    await pushStatus(deps, p.escalationId, p.status, p.attempt);
   };
 
 export const pushPriorityTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
     const p = parseJob('push-priority', payload);
-    await pushPriority(deps, p.escalationId, p.priority);
+    await pushPriority(deps, p.escalationId, p.priority, p.attempt);
   };
 
 /** Payload `{provider}`; the cron's own `_cron` field is ignored. */

@@ -96,7 +96,7 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
         missing: check.missingRequired,
       });
     }
-    targets = [...(await client.listQueues()), ...(await client.listTeams())];
+    targets = await client.listTargets();
   } catch (err) {
     throw toAppError(err, p.displayName);
   }
@@ -148,7 +148,7 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
 export async function resyncDestination(deps: DestinationDeps, provider: ProviderId) {
   const { connection, client } = await openConnection(deps, provider, true);
   try {
-    const targets = await guardCredentials(deps, provider, async () => [...(await client.listQueues()), ...(await client.listTeams())]);
+    const targets = await guardCredentials(deps, provider, () => client.listTargets());
     await withTransaction(deps.db, (tx) => syncTargets(tx, connection.id, targets, deps.now()));
   } catch (err) {
     const mapped = toAppError(err, PROVIDERS[provider].displayName);

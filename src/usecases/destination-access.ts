@@ -14,6 +14,8 @@ export interface DestinationDeps {
   secrets: SecretBox;
   transports: Record<ProviderId, TransportOptions>;
   now: () => Date;
+  /** First retry delay of work that calls out; doubles each attempt up to 5 minutes. (Default: 2 s; tests shorten it.) */
+  retryBaseMs?: number;
 }
 
 /** Destination dependencies from configuration; tests replace the secrets or a provider's transport (e.g. the emulator's fetch). */

@@ -4,7 +4,7 @@ import type { UserActor } from '../core/actor.ts';
 import { ESCALATION_LIFECYCLE } from '../core/escalation-lifecycle.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import { nextState } from '../core/lifecycle.ts';
-import { findEscalation, getEscalationView, lockEscalation, updateEscalation, type EscalationView } from '../db/repositories/escalations.ts';
+import { escalationInsert, findEscalation, getEscalationView, lockEscalation, updateEscalation, type EscalationView } from '../db/repositories/escalations.ts';
 import { lockRequest } from '../db/repositories/requests.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
@@ -41,10 +41,11 @@ export async function retryEscalation(
     const now = deps.now();
     await updateEscalation(
       tx,
-      id,
+      esc,
       {
         state,
-        attempts: esc.attempts > 0 ? 1 : 0,
+        // a fresh budget of runs; look_first stays, so the next run still looks for what earlier ones made
+        attempts: 0,
         last_error: null,
         last_error_kind: null,
         next_attempt_at: null,
@@ -111,10 +112,10 @@ export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, 
   await refuseLinkedElsewhere(deps.db, esc.provider as ProviderId, ticket.remoteId, esc.request_id, confirm);
   await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
-    await lockEscalation(tx, id);
+    const locked = (await lockEscalation(tx, id)) ?? esc;
     await updateEscalation(
       tx,
-      id,
+      locked,
       {
         remote_id: ticket.remoteId,
         remote_url: ticket.url,
@@ -122,7 +123,9 @@ export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, 
         remote_updated_at: new Date(ticket.updatedAt),
         state: relinked,
         message_posted: true,
-        attempts: 1,
+        attempts: 0,
+        // the conversation may hold our back-link already: the next run looks before it posts
+        look_first: true,
         last_error: null,
         last_error_kind: null,
         next_attempt_at: null,
@@ -170,28 +173,27 @@ export async function linkExistingConversation(
       .executeTakeFirst();
     if (taken) throw conflict('This request is already linked to that conversation', { escalationId: taken.id });
     await refuseLinkedElsewhere(tx, provider, ticket.remoteId, requestId, confirm);
-    const row = await tx
-      .insertInto('escalations')
-      .values({
-        request_id: requestId,
-        provider,
-        origin: 'linked_existing',
-        target_kind: ticket.targetQueueId ? 'queue' : null,
-        target_remote_id: ticket.targetQueueId,
-        subject: ticket.subject ?? '',
-        priority: ticket.priority,
-        state: 'created',
-        remote_id: ticket.remoteId,
-        remote_url: ticket.url,
-        remote_status: ticket.status,
-        remote_updated_at: ticket.updatedAt,
-        contact_remote_id: ticket.contactId,
-        message_posted: true,
-        attempts: 1,
-        requested_by_id: actor.userId,
-        created_at: now,
-        updated_at: now,
-      })
+    const row = await escalationInsert(tx, {
+      request_id: requestId,
+      provider,
+      origin: 'linked_existing',
+      target_kind: ticket.targetQueueId ? 'queue' : null,
+      target_remote_id: ticket.targetQueueId,
+      subject: ticket.subject ?? '',
+      priority: ticket.priority,
+      state: 'created',
+      remote_id: ticket.remoteId,
+      remote_url: ticket.url,
+      remote_status: ticket.status,
+      remote_updated_at: ticket.updatedAt,
+      contact_remote_id: ticket.contactId,
+      message_posted: true,
+      // the conversation may hold our back-link already: the first run looks before it posts
+      look_first: true,
+      requested_by_id: actor.userId,
+      created_at: now,
+      updated_at: now,
+    })
       .returning('id')
       .executeTakeFirstOrThrow();
     await appendTimeline(

@@ -431,6 +431,24 @@ describe('the back-link', () => {
     expect(jane.id).toBeTruthy();
   });
 
+  it('on a conversation linked by hand, looks for its back-link before posting it, and counts only the delivery runs made', async () => {
+    const first = await newRequest();
+    const made = await until((await escalate(first.id)).id, ['linked']);
+    const r = await newRequest();
+    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations/link`, {
+      destination: 'kustomer',
+      conversationId: made.conversationId,
+      confirm: true,
+    });
+    expect(linked.status, JSON.stringify(linked.body)).toBe(202);
+    const done = await until(linked.body.id, ['linked']);
+    // One run delivered it: the count is not bent to mean "look first" (the look_first flag says that).
+    expect(done.attempts).toBe(1);
+    const noteCalls = emulator.control.calls().filter((c) => c.path === `/v1/conversations/${made.conversationId}/notes`);
+    // The first escalation's run posted without looking (nothing could exist yet); the linked one looked, then posted.
+    expect(noteCalls.map((c) => c.method)).toEqual(['POST', 'GET', 'POST']);
+  });
+
   it('re-linking to a conversation another request holds names that request and asks first', async () => {
     const holder = await newRequest({ title: 'Holder of the conversation' });
     const held = await until((await escalate(holder.id)).id, ['linked']);

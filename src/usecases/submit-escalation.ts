@@ -10,7 +10,7 @@ import { ESCALATION_LIMITS, isOpenEscalation } from '../core/escalation.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
 import type { Db } from '../db/database.ts';
 import { findConnection } from '../db/repositories/destinations.ts';
-import { escalationView, type EscalationView } from '../db/repositories/escalations.ts';
+import { escalationInsert, escalationView, type EscalationView } from '../db/repositories/escalations.ts';
 import { timelineWrite } from '../db/repositories/timeline.ts';
 import { addJob, enqueue, withTransaction } from '../db/transaction.ts';
 import type { EscalationRow, EscalationState } from '../db/schema.ts';
@@ -146,26 +146,23 @@ export async function insertEscalation(
   }
   // The id is chosen here so the timeline entry and the job can name it within the same statement.
   const id = randomUUID();
-  const escalation = tx
-    .insertInto('escalations')
-    .values({
-      id,
-      request_id: requestId,
-      provider: input.destination,
-      target_kind: target.kind,
-      target_remote_id: target.remoteId,
-      target_name: target.name,
-      channel: input.channel,
-      priority: input.priority,
-      subject: input.subject,
-      message: input.message,
-      state: 'sending',
-      requested_by_id: actor.kind === 'system' ? null : actor.userId,
-      workflow_run_id: workflowRunId ?? null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll();
+  const escalation = escalationInsert(tx, {
+    id,
+    request_id: requestId,
+    provider: input.destination,
+    target_kind: target.kind,
+    target_remote_id: target.remoteId,
+    target_name: target.name,
+    channel: input.channel,
+    priority: input.priority,
+    subject: input.subject,
+    message: input.message,
+    state: 'sending',
+    requested_by_id: actor.kind === 'system' ? null : actor.userId,
+    workflow_run_id: workflowRunId ?? null,
+    created_at: now,
+    updated_at: now,
+  }).returningAll();
   const timeline = timelineWrite(
     tx,
     requestId,

@@ -3,6 +3,8 @@
  * alone: retry a retryable error (after `retryAfterMs` when the vendor said how long), stop and flag the
  * connection on an auth error, and report a permanent error with the vendor's message.
  */
+import type { OpenStep } from '../../core/destination.ts';
+
 export type FailureKind = 'retryable' | 'auth' | 'permanent';
 
 export class ConnectorError extends Error {
@@ -16,9 +18,12 @@ export class ConnectorError extends Error {
       vendorCode?: string;
       /** How long the vendor asked us to wait (rate limits). */
       retryAfterMs?: number;
-      reason?: 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'http' | 'missing_permission';
+      /** target_missing: the queue or team a ticket was to go to no longer exists in the destination. */
+      reason?: 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'http' | 'missing_permission' | 'target_missing';
       /** reason missing_permission: the vendor's name of the permission the credentials lack (a valid key, so not 'auth'). */
       permission?: string;
+      /** The step of a multi-step action (opening a ticket) that failed. */
+      step?: OpenStep;
     } = {},
   ) {
     super(message);
@@ -35,6 +40,16 @@ export function classifyStatus(status: number): FailureKind | null {
   if (status === 429 || status >= 500 || status === 408) return 'retryable';
   if (status === 401 || status === 403) return 'auth';
   return 'permanent';
+}
+
+/** Runs one step of a multi-step action: its failure names the step (for the timeline and the failure policy). */
+export async function atStep<T>(step: OpenStep, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ConnectorError) err.detail.step ??= step;
+    throw err;
+  }
 }
 
 export const isConnectorError = (e: unknown): e is ConnectorError => e instanceof ConnectorError;

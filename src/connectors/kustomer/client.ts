@@ -2,16 +2,7 @@
  * Typed calls to Kustomer's REST API (https://<org>.api.kustomerapp.com/v1/...). Replies are parsed with the wire
  * schemas and mapped to domain shapes before they leave this folder. Endpoint sources: docs/kustomer.md §5.
  */
-import type {
-  CredentialCheck,
-  DestinationClient,
-  DestinationTarget,
-  RemoteContact,
-  RemoteField,
-  RemoteFieldType,
-  RemoteStatus,
-  RemoteTicket,
-} from '../../core/destination.ts';
+import type { CredentialCheck, DestinationTarget, RemoteField, RemoteFieldType, RemoteStatus, RemoteTicket, TicketChange } from '../../core/destination.ts';
 import { withRetries } from '../kit/backoff.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createHttpClient, type HttpClient, type HttpReply, type HttpRequest } from '../kit/http-client.ts';
@@ -115,7 +106,17 @@ const FIELD_TYPES: Record<string, RemoteFieldType> = {
   tree: 'list',
 };
 
-export function createKustomerClient(opts: KustomerClientOptions): DestinationClient {
+/** A Kustomer customer (the contact a conversation is about). */
+export interface KustomerCustomer {
+  remoteId: string;
+  email: string | null;
+  name: string | null;
+}
+
+/** Kustomer's calls, one a method; the manifest builds the destination's actions from them (manifest.ts, open-ticket.ts). */
+export type KustomerClient = ReturnType<typeof createKustomerClient>;
+
+export function createKustomerClient(opts: KustomerClientOptions) {
   const http: HttpClient = createHttpClient({
     baseUrl: apiBaseUrl(opts.orgName, opts.baseUrlOverride ?? null),
     headers: { authorization: `Bearer ${opts.apiKey}` },
@@ -227,14 +228,14 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     };
   }
 
-  const toContact = (r: z.infer<typeof W.CustomerResource>): RemoteContact => ({
+  const toContact = (r: z.infer<typeof W.CustomerResource>): KustomerCustomer => ({
     remoteId: r.id,
     email: r.attributes.emails[0]?.email ?? null,
     name: r.attributes.displayName ?? r.attributes.name ?? null,
   });
 
   /** GET /v1/customers/email={email}: the address goes URL-encoded in the path segment. */
-  async function findContactByEmail(email: string): Promise<RemoteContact | null> {
+  async function findContactByEmail(email: string): Promise<KustomerCustomer | null> {
     const r = await lookup(W.CustomerResponse, `/v1/customers/email=${encodeURIComponent(email)}`, PERM.customerRead);
     return r && toContact(r.data);
   }
@@ -275,7 +276,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     findContactByEmail,
 
     /** POST /v1/customers. Emails are unique per org: a 409 means someone created it meanwhile, so look again. */
-    async createContact(input: { name: string; email: string }): Promise<RemoteContact> {
+    async createContact(input: { name: string; email: string }): Promise<KustomerCustomer> {
       const body: W.CreateCustomerBody = { name: input.name, emails: [{ type: 'work', email: input.email }] };
       try {
         return toContact((await get(W.CustomerResponse, { method: 'POST', path: '/v1/customers', body, permission: PERM.customerCreate })).data);
@@ -325,10 +326,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     },
 
     /** PATCH /v1/conversations/{id}: a plain partial object (docs/kustomer.md §7), merged by Kustomer. */
-    async updateTicket(
-      id: string,
-      change: { status?: RemoteStatus; priority?: number; customValues?: Record<string, unknown>; snoozeUntil?: Date },
-    ): Promise<RemoteTicket> {
+    async updateTicket(id: string, change: TicketChange & { snoozeUntil?: Date }): Promise<RemoteTicket> {
       const body: W.UpdateConversationBody = {
         ...(change.status ? { status: KUSTOMER_STATUS[change.status] } : {}),
         ...(change.status === 'waiting'
@@ -363,14 +361,14 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     },
 
     /** GET /v1/conversations/{id}/notes (every page), looking for our external id. */
-    async findNote(ticketId: string, externalId: string) {
+    async findNote(ticketId: string, externalId: string): Promise<{ remoteId: string } | null> {
       const notes = await allPages(W.NoteList, `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, 100, PERM.noteRead);
       const hit = notes.find((n) => n.attributes.externalId === externalId);
       return hit ? { remoteId: hit.id } : null;
     },
 
     /** GET /v1/conversations/{id}/messages (every page), looking for our external id. */
-    async findMessage(ticketId: string, externalId: string) {
+    async findMessage(ticketId: string, externalId: string): Promise<{ remoteId: string } | null> {
       const messages = await allPages(W.MessageList, `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, 100, PERM.messageRead);
       const hit = messages.find((m) => m.attributes.externalId === externalId);
       return hit ? { remoteId: hit.id } : null;
@@ -425,7 +423,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
      * body, developer.kustomer.com docs/events/outbound-webhooks). The reply's token is the key of the (unconfirmed)
      * signature, kept as a second way to authenticate deliveries.
      */
-    async subscribe(url: string, secret: string) {
+    async subscribe(url: string, secret: string): Promise<{ remoteId: string; signingKey: string | null }> {
       const body: W.CreateWebhookBody = { name: 'Bridgedesk status sync', url, events: WEBHOOK_EVENTS, headers: [{ name: SECRET_HEADER, value: secret }] };
       const r = await get(W.WebhookResponse, { method: 'POST', path: '/v1/outbound-webhooks', body, permission: PERM.webhookCreate });
       return { remoteId: r.data.id, signingKey: r.data.attributes.token ?? null };
@@ -448,7 +446,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     },
 
     /** PUT /v1/outbound-webhooks/{id} (ASSUMED endpoint, see wire.ts UpdateWebhookBody): re-enable it and/or set the secret header. */
-    async updateSubscription(remoteId: string, change: { enabled?: true; secret?: string }) {
+    async updateSubscription(remoteId: string, change: { enabled?: true; secret?: string }): Promise<void> {
       const body: W.UpdateWebhookBody = {
         ...(change.enabled ? { enabled: true } : {}),
         ...(change.secret !== undefined ? { headers: [{ name: SECRET_HEADER, value: change.secret }] } : {}),
@@ -457,7 +455,7 @@ export function createKustomerClient(opts: KustomerClientOptions): DestinationCl
     },
 
     /** DELETE /v1/outbound-webhooks/{id}; one already gone is fine. */
-    async unsubscribe(remoteId: string) {
+    async unsubscribe(remoteId: string): Promise<void> {
       try {
         await call({ method: 'DELETE', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}`, permission: PERM.webhookDelete });
       } catch (err) {

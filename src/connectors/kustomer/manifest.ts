@@ -1,6 +1,8 @@
-/** Kustomer as a destination: how its account is named, its channels and priorities, and its client. */
+/** Kustomer as a destination: how its account is named, its channels and priorities, and its actions. */
+import type { DestinationClient } from '../../core/destination.ts';
 import type { DestinationProvider } from '../registry.ts';
-import { createKustomerClient } from './client.ts';
+import { createKustomerClient, type KustomerClient } from './client.ts';
+import { addNoteOnce, openTicket } from './open-ticket.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { isRequiredPermission } from './roles.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
@@ -25,18 +27,38 @@ export const kustomer: DestinationProvider = {
   readWebhook: (rawBody, headers, auth) => (isAuthentic(rawBody, headers, auth) ? parseWebhook(rawBody) : null),
   webhookSecretHeader: SECRET_HEADER,
   createClient: ({ account, secret, transport, budget, interactive }) =>
-    createKustomerClient({
-      orgName: account,
-      apiKey: secret,
-      baseUrlOverride: transport.baseUrlOverride,
-      webUrlOverride: transport.webUrlOverride,
-      timeoutMs: transport.timeoutMs,
-      fetch: transport.fetch,
-      now: transport.now,
-      sleep: transport.sleep,
-      rateWindowMs: transport.rateWindowMs,
-      budget,
-      attempts: interactive ? 3 : 1,
-      maxWaitMs: interactive ? 5_000 : 0,
-    }),
+    actions(
+      createKustomerClient({
+        orgName: account,
+        apiKey: secret,
+        baseUrlOverride: transport.baseUrlOverride,
+        webUrlOverride: transport.webUrlOverride,
+        timeoutMs: transport.timeoutMs,
+        fetch: transport.fetch,
+        now: transport.now,
+        sleep: transport.sleep,
+        rateWindowMs: transport.rateWindowMs,
+        budget,
+        attempts: interactive ? 3 : 1,
+        maxWaitMs: interactive ? 5_000 : 0,
+      }),
+    ),
 };
+
+/** The destination's actions over Kustomer's calls. */
+function actions(client: KustomerClient): DestinationClient {
+  return {
+    checkKey: client.checkKey,
+    listTargets: async () => [...(await client.listQueues()), ...(await client.listTeams())],
+    openTicket: (request, checkpoints) => openTicket(client, request, checkpoints),
+    addNote: (ticketId, note, { mayExist }) => addNoteOnce(client, ticketId, note, mayExist),
+    getTicket: client.getTicket,
+    updateTicket: client.updateTicket,
+    listTicketFields: client.listTicketFields,
+    ticketsUpdatedSince: client.ticketsUpdatedSince,
+    subscribe: client.subscribe,
+    getSubscription: client.getSubscription,
+    updateSubscription: client.updateSubscription,
+    unsubscribe: client.unsubscribe,
+  };
+}

@@ -4,7 +4,29 @@ import { createTestDeskClient } from './client.ts';
 import { createTestDesk } from './desk.ts';
 import { readDeskWebhook, SECRET_HEADER } from './webhook.ts';
 
-const ticketInput = { contactId: 'c1', subject: 'Help', externalId: 'esc-1', priority: 3, queueId: 'q-support' };
+import type { OpenCheckpoint, OpenCheckpoints, TicketRequest } from '../../core/destination.ts';
+
+const request = (escalationId: string): TicketRequest => ({
+  escalationId,
+  subject: 'Help',
+  message: { body: 'It broke', channel: null },
+  priority: 3,
+  target: { kind: 'queue', remoteId: 'q-support' },
+  contact: { name: 'Riley', email: 'riley@example.com' },
+  backLink: { url: 'https://desk.example.com/requests/REQ-1', note: 'Linked to REQ-1' },
+});
+
+/** The platform's side of opening, kept in memory: what a run committed is there for the next run. */
+function checkpoints(mayHaveCreated: boolean, progress = { contactId: null as string | null, ticketId: null as string | null, messagePosted: false }) {
+  const kept: OpenCheckpoint[] = [];
+  const apply = (c: OpenCheckpoint) => {
+    kept.push(c);
+    if (c.step === 'conversation') progress.ticketId = c.ticket.remoteId;
+    if (c.step === 'message') progress.messagePosted = true;
+  };
+  const cp: OpenCheckpoints = { progress, mayHaveCreated, commit: async (c) => apply(c), defer: apply };
+  return { cp, kept, progress };
+}
 
 describe('the test desk', () => {
   it('refuses an unknown account or a wrong key as an auth failure', async () => {
@@ -15,18 +37,21 @@ describe('the test desk', () => {
     expect(await createTestDeskClient(desk.account, desk.secret).checkKey()).toEqual({ missing: [], missingRequired: [], account: desk.account });
   });
 
-  it('keeps a write whose reply was lost, so a retry finds it by its external id instead of writing twice', async () => {
+  it('keeps a write whose reply was lost, so a re-run finds it by its external id instead of writing twice', async () => {
     const desk = createTestDesk();
     const client = createTestDeskClient(desk.account, desk.secret);
     desk.failNext({ kind: 'retryable', lostReply: true, call: 'createTicket' });
-    await expect(client.listQueues()).resolves.toHaveLength(1);
-    await expect(client.createTicket(ticketInput)).rejects.toMatchObject({ kind: 'retryable' });
-    const found = await client.findTicketByExternalId('esc-1');
-    expect(found).toMatchObject({ externalId: 'esc-1', status: 'open', targetQueueId: 'q-support' });
+    await expect(client.listTargets()).resolves.toHaveLength(2);
+    const first = checkpoints(false);
+    await expect(client.openTicket(request('esc-1'), first.cp)).rejects.toMatchObject({ kind: 'retryable', detail: { step: 'conversation' } });
+    expect(first.kept).toEqual([]);
+    const second = checkpoints(true);
+    await client.openTicket(request('esc-1'), second.cp);
+    expect(second.kept[0]).toMatchObject({ step: 'conversation', found: true, ticket: { externalId: 'esc-1', status: 'open', targetQueueId: 'q-support' } });
     expect(desk.tickets).toHaveLength(1);
-    await client.addNote(found!.remoteId, { body: 'link', externalId: 'note-1' });
-    expect(await client.findNote(found!.remoteId, 'note-1')).toEqual({ remoteId: desk.entries[0]!.remoteId });
-    expect(await client.findMessage(found!.remoteId, 'note-1')).toBeNull();
+    // A third run after a lost reply on the note finds the message and the note instead of adding them again.
+    await client.openTicket(request('esc-1'), checkpoints(true, { ...second.progress, messagePosted: false }).cp);
+    expect(desk.entries.map((e) => e.kind)).toEqual(['message', 'note']);
   });
 
   it('fails the next calls the way it is told, before writing anything', async () => {
@@ -36,20 +61,22 @@ describe('the test desk', () => {
     desk.failNext({ kind: 'permanent' });
     desk.failNext({ kind: 'auth' });
     const errors = [];
-    for (let i = 0; i < 3; i++) errors.push(await client.createTicket(ticketInput).catch((e: unknown) => e as ConnectorError));
+    for (let i = 0; i < 3; i++) errors.push(await client.openTicket(request('esc-1'), checkpoints(false).cp).catch((e: unknown) => e as ConnectorError));
     expect(errors.map((e) => [(e as ConnectorError).kind, (e as ConnectorError).detail.retryAfterMs])).toEqual([
       ['retryable', 1500],
       ['permanent', undefined],
       ['auth', undefined],
     ]);
     expect(desk.tickets).toEqual([]);
-    expect((await client.createTicket(ticketInput)).externalId).toBe('esc-1');
+    await client.openTicket(request('esc-1'), checkpoints(false).cp);
+    expect(desk.tickets.map((t) => t.externalId)).toEqual(['esc-1']);
   });
 
   it('lists tickets changed since a time, oldest first, after a change in the desk', async () => {
     const desk = createTestDesk();
     const client = createTestDeskClient(desk.account, desk.secret);
-    const t = await client.createTicket(ticketInput);
+    await client.openTicket(request('esc-1'), checkpoints(false).cp);
+    const t = desk.tickets[0]!;
     const since = new Date();
     expect(await client.ticketsUpdatedSince(new Date(since.getTime() + 60_000))).toEqual([]);
     desk.setStatus(t.remoteId, 'closed');

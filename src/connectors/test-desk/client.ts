@@ -1,7 +1,7 @@
 /** The test destination's client: the DestinationClient contract over an in-memory desk (desk.ts), no I/O. */
-import { ConnectorError } from '../kit/errors.ts';
+import { atStep, ConnectorError } from '../kit/errors.ts';
 import type { DestinationClient, RemoteTicket } from '../../core/destination.ts';
-import { type DeskFailure, findTestDesk, newId, type TestDesk } from './desk.ts';
+import { type DeskCall, type DeskFailure, findTestDesk, newId, type TestDesk } from './desk.ts';
 
 const failure = (f: DeskFailure) =>
   f.kind === 'auth'
@@ -12,7 +12,7 @@ const failure = (f: DeskFailure) =>
 
 export function createTestDeskClient(account: string, secret: string): DestinationClient {
   /** Every call: the key is checked, an injected failure is thrown before the write, or after it (a lost reply). */
-  async function call<T>(name: keyof DestinationClient, fn: (desk: TestDesk) => T): Promise<T> {
+  async function call<T>(name: DeskCall, fn: (desk: TestDesk) => T): Promise<T> {
     const desk = findTestDesk(account);
     if (!desk || desk.secret !== secret) throw failure({ kind: 'auth' });
     desk.calls.push(name);
@@ -27,50 +27,58 @@ export function createTestDeskClient(account: string, secret: string): Destinati
     if (!t) throw new ConnectorError('permanent', `No ticket ${id}`, { status: 404, vendorMessage: 'Not found', reason: 'http' });
     return t;
   };
-  const entry = (kind: 'note' | 'message') => (ticketId: string, input: { body: string; externalId?: string }) =>
-    call(kind === 'note' ? 'addNote' : 'addMessage', (desk) => {
-      const e = { remoteId: newId(), ticketId: ticket(desk, ticketId).remoteId, kind, body: input.body, externalId: input.externalId ?? null };
-      desk.entries.push(e);
-      return { remoteId: e.remoteId };
-    });
-  const findEntry = (kind: 'note' | 'message') => (ticketId: string, externalId: string) =>
-    call(kind === 'note' ? 'findNote' : 'findMessage', (desk) => {
-      const e = desk.entries.find((x) => x.kind === kind && x.ticketId === ticketId && x.externalId === externalId);
-      return e ? { remoteId: e.remoteId } : null;
-    });
+  /** A note or message, added once: with `mayExist` (a re-run) the one an earlier run added is found by its external id. */
+  async function addEntryOnce(kind: 'note' | 'message', ticketId: string, body: string, externalId: string, mayExist: boolean) {
+    const find = (desk: TestDesk) => desk.entries.some((x) => x.kind === kind && x.ticketId === ticketId && x.externalId === externalId);
+    if (mayExist && (await call('findEntry', find))) return;
+    await call('addEntry', (desk) => void desk.entries.push({ remoteId: newId(), ticketId: ticket(desk, ticketId).remoteId, kind, body, externalId }));
+  }
 
   return {
     checkKey: () => call('checkKey', (desk) => ({ missing: [], missingRequired: [], account: desk.account })),
-    listQueues: () => call('listQueues', (desk) => desk.targets.filter((t) => t.kind === 'queue')),
-    listTeams: () => call('listTeams', (desk) => desk.targets.filter((t) => t.kind === 'team')),
-    findContactByEmail: (email) => call('findContactByEmail', (desk) => desk.contacts.find((c) => c.email === email) ?? null),
-    createContact: ({ name, email }) =>
-      call('createContact', (desk) => {
-        const contact = { remoteId: newId(), name, email };
-        desk.contacts.push(contact);
-        return contact;
-      }),
-    findTicketByExternalId: (externalId) => call('findTicketByExternalId', (desk) => desk.tickets.find((t) => t.externalId === externalId) ?? null),
-    createTicket: (input) =>
-      call('createTicket', (desk) => {
-        const remoteId = newId();
-        const t: RemoteTicket = {
-          remoteId,
-          externalId: input.externalId,
-          contactId: input.contactId,
-          status: 'open',
-          subject: input.subject,
-          priority: input.priority,
-          targetQueueId: input.queueId ?? null,
-          targetTeamIds: input.teamId ? [input.teamId] : [],
-          channels: [],
-          customValues: input.customValues ?? {},
-          url: `https://${desk.account}.test-desk.invalid/tickets/${remoteId}`,
-          updatedAt: new Date().toISOString(),
-        };
-        desk.tickets.push(t);
-        return t;
-      }),
+    listTargets: () => call('listTargets', (desk) => desk.targets),
+    // No contacts here: the ticket carries the requester's email, so opening starts at the ticket.
+    async openTicket(request, cp) {
+      if (!cp.progress.ticketId) {
+        const { escalationId: externalId, target } = request;
+        const existing = cp.mayHaveCreated
+          ? await atStep('conversation', () => call('findTicket', (d) => d.tickets.find((t) => t.externalId === externalId) ?? null))
+          : null;
+        const created =
+          existing ??
+          (await atStep('conversation', () =>
+            call('createTicket', (desk) => {
+              const remoteId = newId();
+              const t: RemoteTicket = {
+                remoteId,
+                externalId,
+                contactId: request.contact.email,
+                status: 'open',
+                subject: request.subject,
+                priority: request.priority,
+                targetQueueId: target?.kind === 'queue' ? target.remoteId : null,
+                targetTeamIds: target?.kind === 'team' ? [target.remoteId] : [],
+                channels: [],
+                customValues: {},
+                url: `https://${desk.account}.test-desk.invalid/tickets/${remoteId}`,
+                updatedAt: new Date().toISOString(),
+              };
+              desk.tickets.push(t);
+              return t;
+            }),
+          ));
+        await cp.commit({ step: 'conversation', ticket: created, found: existing !== null });
+      }
+      const ticketId = cp.progress.ticketId!;
+      if (!cp.progress.messagePosted) {
+        const { body } = request.message;
+        await atStep('message', () => addEntryOnce('message', ticketId, body, `${request.escalationId}:message`, cp.mayHaveCreated));
+        cp.defer({ step: 'message' });
+      }
+      const { note } = request.backLink;
+      await atStep('link', () => addEntryOnce('note', ticketId, note, `${request.escalationId}:note`, cp.mayHaveCreated));
+    },
+    addNote: (ticketId, note, { mayExist }) => addEntryOnce('note', ticketId, note.body, note.externalId, mayExist),
     getTicket: (id) => call('getTicket', (desk) => desk.tickets.find((t) => t.remoteId === id) ?? null),
     updateTicket: (id, change) =>
       call('updateTicket', (desk) => {
@@ -81,11 +89,7 @@ export function createTestDeskClient(account: string, secret: string): Destinati
         t.updatedAt = new Date().toISOString();
         return t;
       }),
-    addNote: entry('note'),
-    findNote: findEntry('note'),
-    addMessage: (ticketId, input) => entry('message')(ticketId, input),
-    findMessage: findEntry('message'),
-    listTicketFields: () => call('listTicketFields', () => []),
+    listTicketFields: () => Promise.resolve([]),
     ticketsUpdatedSince: (since) =>
       call('ticketsUpdatedSince', (desk) =>
         desk.tickets.filter((t) => t.updatedAt >= since.toISOString()).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)),

@@ -1,12 +1,13 @@
 /**
  * The test destination's own system: an in-memory ticket desk, one per account name, living in the test process. It
- * keeps what a real destination keeps (contacts, tickets, notes, messages, queues, teams, a webhook subscription), finds
+ * keeps what a real destination keeps (tickets with their requester's email, notes, messages, queues, teams, a webhook
+ * subscription); unlike Kustomer it has no contacts of its own, so opening skips that step. It finds
  * what an earlier attempt wrote by the external id it was given, and fails on demand the three ways a connector can
  * fail (auth, permanent, retryable with a wait), before or after the write (a lost reply).
  */
 import { randomUUID } from 'node:crypto';
 import type { FailureKind } from '../kit/errors.ts';
-import type { DestinationClient, DestinationTarget, RemoteContact, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
+import type { DestinationTarget, RemoteStatus, RemoteTicket } from '../../core/destination.ts';
 
 export interface DeskFailure {
   kind: FailureKind;
@@ -14,9 +15,25 @@ export interface DeskFailure {
   retryAfterMs?: number;
   /** The write happens, but its reply is lost: a retry must find it by its external id. */
   lostReply?: boolean;
-  /** Only a call of this client method (e.g. 'createTicket'); any call when absent. */
-  call?: keyof DestinationClient;
+  /** Only this call to the desk (e.g. 'createTicket'); any call when absent. */
+  call?: DeskCall;
 }
+
+/** The desk's own API: what the client calls, one name per operation. */
+export type DeskCall =
+  | 'checkKey'
+  | 'listTargets'
+  | 'findTicket'
+  | 'createTicket'
+  | 'getTicket'
+  | 'updateTicket'
+  | 'findEntry'
+  | 'addEntry'
+  | 'ticketsUpdatedSince'
+  | 'subscribe'
+  | 'getSubscription'
+  | 'updateSubscription'
+  | 'unsubscribe';
 
 export interface DeskEntry {
   remoteId: string;
@@ -30,18 +47,17 @@ export interface TestDesk {
   account: string;
   secret: string;
   targets: DestinationTarget[];
-  contacts: RemoteContact[];
   tickets: RemoteTicket[];
   entries: DeskEntry[];
   subscription: { remoteId: string; url: string; secret: string; enabled: boolean } | null;
-  /** Every call the client made, by client method name, in order. */
-  calls: string[];
+  /** Every call the client made, in order. */
+  calls: DeskCall[];
   /** The next `count` calls fail this way. */
   failNext(failure: DeskFailure, count?: number): void;
   /** A change made in the desk itself (by one of its agents): the ticket's status moves and its updatedAt too. */
   setStatus(ticketId: string, status: RemoteStatus): RemoteTicket;
   /** Taken by the client before each call: the first failure waiting for this call. */
-  takeFailure(call: keyof DestinationClient): DeskFailure | undefined;
+  takeFailure(call: DeskCall): DeskFailure | undefined;
 }
 
 const desks = new Map<string, TestDesk>();
@@ -58,7 +74,6 @@ export function createTestDesk(account = `desk-${newId().slice(0, 10)}`): TestDe
       { kind: 'queue', remoteId: 'q-support', name: 'Support' },
       { kind: 'team', remoteId: 't-specialists', name: 'Specialists' },
     ],
-    contacts: [],
     tickets: [],
     entries: [],
     subscription: null,

@@ -172,3 +172,16 @@ export async function setTargetsEnabled(q: Queryable, connectionId: string, chan
   }
   return unknown;
 }
+
+/** A target the destination no longer has: agents cannot pick it until a re-sync finds it again. */
+export async function markTargetUnavailable(q: Queryable, provider: string, target: { kind: 'queue' | 'team'; remoteId: string }) {
+  await q
+    .updateTable('destination_targets as t')
+    .set({ available: false })
+    .from('destination_connections as c')
+    .whereRef('c.id', '=', 't.connection_id')
+    .where('c.provider', '=', provider)
+    .where('t.kind', '=', target.kind)
+    .where('t.remote_id', '=', target.remoteId)
+    .execute();
+}

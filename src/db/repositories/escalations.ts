@@ -1,7 +1,14 @@
-/** Escalation rows and their API view. */
+/**
+ * Escalation rows and their API view; the one writer of the `escalations` table. A write that changes the state asks
+ * the lifecycle table first (core/escalation-lifecycle.ts), so an illegal move is refused here, whoever asks.
+ */
+import type { Insertable } from 'kysely';
 import type { EscalationState } from '../../core/escalation.ts';
+import { ESCALATION_LIFECYCLE } from '../../core/escalation-lifecycle.ts';
+import { assertMove } from '../../core/lifecycle.ts';
+import type { RemoteStatus } from '../../core/destination.ts';
 import type { Queryable } from '../database.ts';
-import type { EscalationRow } from '../schema.ts';
+import type { EscalationRow, EscalationsTable } from '../schema.ts';
 
 export interface EscalationView {
   id: string;
@@ -108,6 +115,7 @@ export type EscalationPatch = Partial<
     | 'remote_updated_at'
     | 'message_posted'
     | 'attempts'
+    | 'look_first'
     | 'last_error'
     | 'last_error_kind'
     | 'next_attempt_at'
@@ -118,13 +126,97 @@ export type EscalationPatch = Partial<
   >
 >;
 
-/** The update, to run as part of a larger statement (see `writeTogether`). */
-export const escalationUpdate = (q: Queryable, id: string, patch: EscalationPatch, now: Date) =>
-  q
+/** A new escalation, to run as part of a larger statement: it starts where its lifecycle does, or linked to a conversation that exists. */
+export function escalationInsert(q: Queryable, values: Insertable<EscalationsTable>) {
+  if (values.state !== ESCALATION_LIFECYCLE.initial && !(values.origin === 'linked_existing' && values.state === 'created'))
+    throw new Error(`An escalation cannot start ${values.state}`);
+  return q.insertInto('escalations').values(values);
+}
+
+/**
+ * The update of an escalation as it is now (`current`), to run as part of a larger statement (see `writeTogether`).
+ * A new state must be a move the lifecycle table allows from the current one: else it is refused (409) before
+ * anything is written.
+ */
+export function escalationUpdate(q: Queryable, current: { id: string; state: EscalationState }, patch: EscalationPatch, now: Date) {
+  if (patch.state) assertMove(ESCALATION_LIFECYCLE, current.state, patch.state);
+  return q
     .updateTable('escalations')
     .set({ ...patch, updated_at: now })
-    .where('id', '=', id);
+    .where('id', '=', current.id);
+}
 
-export async function updateEscalation(q: Queryable, id: string, patch: EscalationPatch, now: Date) {
-  await escalationUpdate(q, id, patch, now).execute();
+export async function updateEscalation(q: Queryable, current: { id: string; state: EscalationState }, patch: EscalationPatch, now: Date) {
+  await escalationUpdate(q, current, patch, now).execute();
+}
+
+/** The conversation's state as the destination last told it (a sync event, or the reply to a push). */
+export async function recordRemoteState(q: Queryable, id: string, remote: { status: RemoteStatus; updatedAt: string | Date }, now: Date) {
+  await q
+    .updateTable('escalations')
+    .set({ remote_status: remote.status, remote_updated_at: new Date(remote.updatedAt), updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A status Bridgedesk is about to push, kept so the destination's echo of it is known as one. */
+export async function recordPushedStatus(q: Queryable, id: string, status: RemoteStatus, now: Date) {
+  await q.updateTable('escalations').set({ last_pushed_status: status, last_pushed_at: now }).where('id', '=', id).execute();
+}
+
+/**
+ * The escalation with what its delivery reads of the request, the connection and its settings, in one query that
+ * also counts the attempt when there is one to make (`counted_attempts`; null when there is not) and marks that
+ * this run calls the destination (`look_first`, whose value read here is the one from before: whether an earlier
+ * run, or an agent's link, may have made something this run must look for before creating).
+ */
+export function loadDelivery(q: Queryable, escalationId: string, now: Date) {
+  return q
+    .with('counted', (w) =>
+      w
+        .updateTable('escalations as e')
+        .set((eb) => ({ attempts: eb('e.attempts', '+', 1), look_first: true, updated_at: now }))
+        .where('e.id', '=', escalationId)
+        .where('e.state', 'not in', ['linked', 'failed'])
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('destination_connections as c')
+              .select('c.id')
+              .whereRef('c.provider', '=', 'e.provider')
+              .where('c.account', 'is not', null)
+              .where('c.secret_encrypted', 'is not', null)
+              .where('c.status', '!=', 'invalid_credentials'),
+          ),
+        )
+        .returning('e.attempts'),
+    )
+    .selectFrom('escalations as e')
+    .innerJoin('requests as r', 'r.id', 'e.request_id')
+    .innerJoin('users as u', 'u.id', 'r.requester_id')
+    .leftJoin('counted', (j) => j.onTrue())
+    .selectAll('e')
+    .leftJoin('destination_connections as c', 'c.provider', 'e.provider')
+    .select([
+      'r.number as request_number',
+      'r.channel as request_channel',
+      'r.custom_fields as request_fields',
+      'u.name as requester_name',
+      'u.email as requester_email',
+      'counted.attempts as counted_attempts',
+    ])
+    .select(['c.account', 'c.secret_encrypted', 'c.status as connection_status', 'c.contact_email_field', 'c.priority_map'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('field_mappings as m')
+            .innerJoin('destination_connections as c', 'c.id', 'm.connection_id')
+            .select('m.request_field')
+            .whereRef('c.provider', '=', 'e.provider'),
+        )
+        .as('has_field_mappings'),
+    )
+    .where('e.id', '=', escalationId)
+    .executeTakeFirst();
 }

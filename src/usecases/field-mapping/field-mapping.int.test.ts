@@ -4,8 +4,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { sql } from 'kysely';
 import { run, type Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKustomerClient } from '../../connectors/kustomer/client.ts';
 import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { ALL_ROLES } from '../../connectors/kustomer/emulator/required-roles.ts';
 import type { UserActor } from '../../core/actor.ts';
@@ -20,7 +22,8 @@ import { createChangeFeed } from '../../db/change-feed.ts';
 import { handleError } from '../../server/errors.ts';
 import { fieldMappingRoutes } from '../../server/routes/field-mappings.ts';
 import { connectDestination } from '../connect-destination.ts';
-import { clientFor, destinationDeps } from '../destination-access.ts';
+import { destinationDeps } from '../destination-access.ts';
+import { MAX_PUSH_ATTEMPTS } from '../destination-failure.ts';
 import { createTestApp, type TestUser } from '../../../test/support/test-app.ts';
 import { enqueueFieldPushesForRequest, mappedValues, pushMappedValues, queueFieldPushes } from './index.ts';
 
@@ -114,7 +117,7 @@ async function newRequest(fields: Record<string, unknown> = {}) {
 
 /** A conversation made through the client, and a linked escalation pointing at it (as delivery leaves it). */
 async function linkedEscalation(requestId: string) {
-  const client = clientFor(deps, 'kustomer', 'acme', demo.apiKey, true);
+  const client = createKustomerClient({ orgName: 'acme', apiKey: demo.apiKey, baseUrlOverride: emulator.url, webUrlOverride: emulator.url });
   const contact =
     (await client.findContactByEmail('riley@corp.example')) ?? (await client.createContact({ name: 'Riley Requester', email: 'riley@corp.example' }));
   const id = randomUUID();
@@ -347,14 +350,24 @@ describe('pushing values to the conversation', () => {
     expect(last!.data.fields.sort()).toEqual(['orderNumberStr', 'refundNum']);
   });
 
-  it("leaves a Kustomer outage to the job's retries, and records it on the last attempt", async () => {
+  it('queues a retry of itself for a Kustomer outage, and records it on the last attempt', async () => {
     const r = await newRequest({ customFields: { order_total: 3 } });
     const esc = await linkedEscalation(r.id);
     emulator.control.injectFault({ kind: '503', count: 1, method: 'PATCH' });
-    await expect(pushMappedValues(pushDeps, esc.id, null)).rejects.toMatchObject({ kind: 'retryable' });
+    const before = Date.now();
+    // Its retry is an hour away here, so the worker of this file leaves it alone.
+    const retrying = await pushMappedValues({ ...pushDeps, retryBaseMs: 3_600_000 }, esc.id, null);
+    expect(retrying.retryAt!.getTime()).toBeGreaterThan(before);
+    const { rows } = await sql<{ payload: any; run_at: Date }>`select j.payload, j.run_at from graphile_worker._private_jobs j
+      join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'push-mapped-fields' and j.payload->>'escalationId' = ${esc.id}`.execute(
+      t.db,
+    );
+    expect(rows).toMatchObject([{ payload: { escalationId: esc.id, changedFields: null, attempt: 2 } }]);
+    expect(new Date(rows[0]!.run_at).getTime()).toBe(retrying.retryAt!.getTime());
     expect(await syncEntries(r.id)).toEqual([]);
+    await sql`delete from graphile_worker._private_jobs where payload->>'escalationId' = ${esc.id}`.execute(t.db);
     emulator.control.injectFault({ kind: '503', count: 1, method: 'PATCH' });
-    const outcome = await pushMappedValues(pushDeps, esc.id, null, { lastAttempt: true });
+    const outcome = await pushMappedValues(pushDeps, esc.id, null, { attempt: MAX_PUSH_ATTEMPTS });
     expect(outcome.failed).toContain('503');
     const entries = await syncEntries(r.id);
     expect(entries).toMatchObject([{ type: 'sync.fields_failed', visibility: 'internal', data: { escalationId: esc.id } }]);

@@ -16,12 +16,14 @@ import { SYSTEM } from '../../core/actor.ts';
 import { requestFieldsChangedBy, type RemoteValue } from '../../core/field-mapping.ts';
 import type { TimelineDraft } from '../../core/timeline.ts';
 import type { Queryable } from '../../db/database.ts';
-import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
+import { findConnection } from '../../db/repositories/destinations.ts';
 import { findEscalation } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { addJob, enqueue } from '../../db/transaction.ts';
 import type { EscalationRow } from '../../db/schema.ts';
+import type { JobPayload } from '../../core/jobs.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { destinationFailure, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { allMappedValues, type MappedValue } from './mapped-values.ts';
 import { clearRefused, markRefused } from './store.ts';
 
@@ -41,13 +43,12 @@ export interface PushOutcome {
   skipped?: 'no_conversation' | 'not_connected' | 'nothing_to_send';
   /** Why nothing could be sent (recorded as sync.fields_failed). */
   failed?: string;
+  /** A retryable failure: the push runs again then (its job is queued), and nothing is recorded yet. */
+  retryAt?: Date;
 }
 
 /** Job payload. changedFields null: every mapped field that has a value (a new conversation). */
-export interface PushPayload {
-  escalationId: string;
-  changedFields: string[] | null;
-}
+export type PushPayload = JobPayload<'push-mapped-fields'>;
 
 /**
  * Queues a push for one escalation, in the caller's transaction. Pushes of one escalation run one at a time, in
@@ -65,9 +66,9 @@ export async function enqueueFieldPush(
 }
 
 /** The push job `enqueueFieldPush` adds, to add within a larger statement. */
-export function fieldPushJob(escalationId: string, changedFields: readonly string[] | null, opts: { jobKey?: string } = {}) {
-  const payload: PushPayload = { escalationId, changedFields: changedFields && [...new Set(changedFields)] };
-  return addJob(PUSH_MAPPED_FIELDS, payload, { queueName: `field-push:${escalationId}`, maxAttempts: 10, jobKey: opts.jobKey });
+export function fieldPushJob(escalationId: string, changedFields: readonly string[] | null, opts: { jobKey?: string; attempt?: number; runAt?: Date } = {}) {
+  const payload: PushPayload = { escalationId, changedFields: changedFields && [...new Set(changedFields)], attempt: opts.attempt };
+  return addJob(PUSH_MAPPED_FIELDS, payload, { queueName: `field-push:${escalationId}`, maxAttempts: 10, jobKey: opts.jobKey, runAt: opts.runAt });
 }
 
 /**
@@ -140,15 +141,16 @@ const vendorWords = (err: ConnectorError) => err.detail.vendorMessage ?? err.mes
 
 /**
  * Sends the escalation's mapped values (only `changedFields` when given, empty ones as null to clear them; all
- * non-empty ones when null). Retryable failures throw so the job tries again, except on its last attempt
- * (`opts.lastAttempt`), which records sync.fields_failed instead.
+ * non-empty ones when null). A retryable failure queues the push again for the time it names, until the last
+ * attempt (`opts.attempt`, 1-based, of MAX_PUSH_ATTEMPTS), which records sync.fields_failed instead.
  */
 export async function pushMappedValues(
   deps: FieldPushDeps,
   escalationId: string,
   changedFields: readonly string[] | null,
-  opts: { lastAttempt?: boolean } = {},
+  opts: { attempt?: number } = {},
 ): Promise<PushOutcome> {
+  const attempt = opts.attempt ?? 1;
   const esc = await findEscalation(deps.db, escalationId);
   if (!esc || !esc.remote_id || esc.state === 'failed') return { sent: [], rejected: [], skipped: 'no_conversation' };
   const provider = esc.provider as ProviderId;
@@ -224,10 +226,12 @@ export async function pushMappedValues(
       }
     }
   } catch (err) {
-    if (!(err instanceof ConnectorError)) throw err;
-    if (err.kind === 'retryable' && !opts.lastAttempt) throw err;
-    if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, deps.now());
-    const reason = err.kind === 'auth' ? 'Invalid credentials' : err.kind === 'permanent' ? vendorWords(err) : err.message;
+    const failure = await destinationFailure(deps, provider, err, { attempt });
+    if (retriesLeft(failure, attempt)) {
+      await enqueue(deps.db, fieldPushJob(escalationId, changedFields, { attempt: nextAttempt(failure, attempt), runAt: failure.retryAt }));
+      return { sent, rejected: [], retryAt: failure.retryAt };
+    }
+    const reason = failure.kind === 'permanent' ? vendorWords(failure.error) : failure.reason;
     const unsent = values.map((v) => v.remoteField).filter((f) => !sent.includes(f) && !rejected.some((r) => r.field === f));
     await record(deps, esc, [
       ...entries(sent, rejected, values),

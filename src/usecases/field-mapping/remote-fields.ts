@@ -3,8 +3,8 @@ import { ConnectorError } from '../../connectors/kit/errors.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { RemoteField } from '../../core/destination.ts';
 import { unprocessable } from '../../core/errors.ts';
-import { markInvalidCredentials } from '../../db/repositories/destinations.ts';
 import { type DestinationDeps, openConnection, toAppError } from '../destination-access.ts';
+import { destinationFailure } from '../destination-failure.ts';
 
 /**
  * Asks the destination (a person is waiting: interactive) for its ticket fields, sorted by label. A 401 marks the
@@ -18,15 +18,13 @@ export async function listRemoteFields(deps: DestinationDeps, provider: Provider
     const fields = await client.listTicketFields();
     return fields.sort((a, b) => a.label.localeCompare(b.label) || a.name.localeCompare(b.name));
   } catch (err) {
-    if (err instanceof ConnectorError && err.kind === 'auth') {
-      if (err.status === 403) {
-        throw unprocessable(`${name} refused to list conversation attributes: the API key lacks the permission to read metadata`, {
-          reason: 'missing_permissions',
-          missing: connection.missingPermissions,
-        });
-      }
-      await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? `Refused with ${err.status}`, deps.now());
+    if (err instanceof ConnectorError && err.kind === 'auth' && err.status === 403) {
+      throw unprocessable(`${name} refused to list conversation attributes: the API key lacks the permission to read metadata`, {
+        reason: 'missing_permissions',
+        missing: connection.missingPermissions,
+      });
     }
-    throw toAppError(err, name);
+    // A person is waiting: no retry, the failure is reported to them (after the policy marks the connection).
+    throw toAppError((await destinationFailure(deps, provider, err)).error, name);
   }
 }

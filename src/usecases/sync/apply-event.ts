@@ -8,6 +8,7 @@ import type { DestinationEvent } from '../../core/destination.ts';
 import { inboundStatus, isEcho, SyncSettings } from '../../core/sync-settings.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
+import { recordRemoteState } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { changeRequestInTx } from '../change-request.ts';
@@ -65,11 +66,7 @@ export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: 
       // Out of order: the destination already told us about a newer state of this conversation.
       if (esc.remote_updated_at && new Date(event.updatedAt) <= new Date(esc.remote_updated_at)) continue;
       const changed = esc.remote_status !== event.status;
-      await tx
-        .updateTable('escalations')
-        .set({ remote_status: event.status, remote_updated_at: event.updatedAt, updated_at: now })
-        .where('id', '=', esc.id)
-        .execute();
+      await recordRemoteState(tx, esc.id, event, now);
       if (!changed) continue;
       if (isEcho({ status: esc.last_pushed_status, at: esc.last_pushed_at ? new Date(esc.last_pushed_at) : null }, event.status, now)) continue;
       if (!first) continue; // the request already has this change's entry (and change) from its other escalation

@@ -11,8 +11,9 @@ import { ConnectorError } from '../../connectors/kit/errors.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { DestinationClient } from '../../core/destination.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
-import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
+import { findConnection } from '../../db/repositories/destinations.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { destinationFailure } from '../destination-failure.ts';
 import { notify } from '../workflows/notify.ts';
 import { CHECK_WEBHOOK, readChangesSince } from './poll-destination.ts';
 
@@ -114,11 +115,11 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
     });
     return 'repaired';
   } catch (err) {
-    if (!(err instanceof ConnectorError)) throw err;
-    if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', now);
+    // No retry of its own: the next check (cron, every 10 minutes) is the retry.
+    const failure = await destinationFailure(deps, provider, err);
     await deps.db
       .updateTable('destination_connections')
-      .set({ webhook_checked_at: now, webhook_check_error: `Checking the webhook failed: ${err.message}` })
+      .set({ webhook_checked_at: now, webhook_check_error: `Checking the webhook failed: ${failure.error.message}` })
       .where('id', '=', row.id)
       .execute();
     return 'failed';

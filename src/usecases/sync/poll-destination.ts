@@ -4,13 +4,13 @@
  * (readChangesSince) backfills what a webhook the destination disabled did not deliver (check-webhook.ts).
  */
 import type { ProviderId } from '../../connectors/registry.ts';
-import { ConnectorError } from '../../connectors/kit/errors.ts';
 import type { DestinationClient } from '../../core/destination.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
-import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
+import { findConnection } from '../../db/repositories/destinations.ts';
 import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import type { Queryable, Tx } from '../../db/database.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { destinationFailure } from '../destination-failure.ts';
 import { storeEvent } from './receive-event.ts';
 
 export const POLL_DESTINATION = 'poll-destination';
@@ -97,16 +97,15 @@ export async function pollDestination(deps: DestinationDeps, provider: ProviderI
       if (recovering) await enqueueJob(tx, CHECK_WEBHOOK, { provider }, { jobKey: `webhook-check:${provider}` });
     });
   } catch (err) {
-    if (!(err instanceof ConnectorError)) throw err;
-    if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', now);
-    const retryAt = new Date(now.getTime() + (err.detail.retryAfterMs ?? settings.pollMinutes * 60_000));
+    // The next poll is the retry: when the error says, else at the usual interval. Refused credentials stop polling.
+    const failure = await destinationFailure(deps, provider, err, { fallbackMs: settings.pollMinutes * 60_000 });
     await withTransaction(deps.db, async (tx) => {
       await tx
         .updateTable('destination_connections')
-        .set({ last_sync_event_error: `${POLL_FAILED}${err.message}` })
+        .set({ last_sync_event_error: `${POLL_FAILED}${failure.error.message}` })
         .where('id', '=', connection.id)
         .execute();
-      if (err.kind !== 'auth') await schedulePoll(tx, provider, retryAt);
+      if (failure.kind !== 'auth') await schedulePoll(tx, provider, failure.retryAt);
     });
     return 0;
   }

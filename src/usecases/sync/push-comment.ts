@@ -2,16 +2,13 @@
  * Comment sync (off by default): a public reply on a linked request becomes a note on the conversation, marked
  * with its origin. The note's external id is the timeline entry, so a retry finds the note a lost reply created.
  */
-import { SYSTEM } from '../../core/actor.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
-import { ConnectorError } from '../../connectors/kit/errors.ts';
-import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
-import { findConnection } from '../../db/repositories/destinations.ts';
-import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { enqueueJob, withTransaction } from '../../db/transaction.ts';
+import { enqueueJob } from '../../db/transaction.ts';
 import { formatRequestNumber } from '../../core/request.ts';
-import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import type { DestinationDeps } from '../destination-access.ts';
+import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_COMMENT = 'push-comment';
 
@@ -37,8 +34,8 @@ export async function queueCommentPushes(db: Db, entryIds: string[]) {
   }
 }
 
-export async function pushComment(deps: DestinationDeps, escalationId: string, entryId: string, isRetry: boolean) {
-  const esc = await deps.db.selectFrom('escalations').selectAll().where('id', '=', escalationId).executeTakeFirst();
+/** `mayExist`: an earlier try may have added the note (its reply lost), so the connector looks for it first. */
+export async function pushComment(deps: DestinationDeps, escalationId: string, entryId: string, mayExist: boolean, attempt = 1) {
   const entry = await deps.db
     .selectFrom('timeline_entries as t')
     .innerJoin('requests as r', 'r.id', 't.request_id')
@@ -46,29 +43,20 @@ export async function pushComment(deps: DestinationDeps, escalationId: string, e
     .select(['t.data', 'r.number', 'u.name'])
     .where('t.id', '=', entryId)
     .executeTakeFirst();
-  if (!esc?.remote_id || !entry) return;
-  const provider = esc.provider as ProviderId;
-  const connection = await findConnection(deps.db, provider);
-  if (!connection || connection.status !== 'connected') return;
-  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
-  const externalId = `comment:${entryId}`;
-  try {
-    const existing = isRetry ? await client.findNote(esc.remote_id, externalId) : null;
-    if (!existing) {
-      const body = `${entry.name ?? 'Bridgedesk'} replied on Bridgedesk ${formatRequestNumber(entry.number)}:\n\n${String((entry.data as { body?: string }).body ?? '')}`;
-      await client.addNote(esc.remote_id, { body, externalId });
-    }
-    await withTransaction(deps.db, (tx) =>
-      appendTimeline(
-        tx,
-        esc.request_id,
-        SYSTEM,
-        [{ type: 'sync.comment_sent', visibility: 'internal', data: { destination: PROVIDERS[provider].displayName, conversationId: esc.remote_id, entryId } }],
-        deps.now(),
-      ),
+  const linked = entry && (await linkedTicket(deps, escalationId));
+  if (!linked) return;
+  const body = `${entry.name ?? 'Bridgedesk'} replied on Bridgedesk ${formatRequestNumber(entry.number)}:\n\n${String((entry.data as { body?: string }).body ?? '')}`;
+  const note = { body, externalId: `comment:${entryId}` };
+  const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1 }), {
+    attempt,
+  });
+  if (sent.ok) return linked.log('sync.comment_sent', { entryId });
+  // Anything but a retry is reported by the connection's health, not on the request.
+  if (retriesLeft(sent.failure, attempt))
+    await enqueueJob(
+      deps.db,
+      PUSH_COMMENT,
+      { escalationId, entryId, attempt: nextAttempt(sent.failure, attempt) },
+      { runAt: sent.failure.retryAt, maxAttempts: 10 },
     );
-  } catch (err) {
-    if (err instanceof ConnectorError && err.kind !== 'retryable') return; // reported by the connection's health, not retried
-    throw err;
-  }
 }

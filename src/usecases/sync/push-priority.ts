@@ -4,20 +4,20 @@
  * high 4, urgent 5). The destination never changes a request's priority (inbound sync maps statuses only), so
  * there is no echo to suppress.
  */
-import { SYSTEM } from '../../core/actor.ts';
 import { destinationPriority } from '../../core/priority-map.ts';
 import { PRIORITIES, type Priority } from '../../core/request.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
-import { ConnectorError } from '../../connectors/kit/errors.ts';
-import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
-import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
-import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { enqueueJob, withTransaction } from '../../db/transaction.ts';
-import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { enqueueJob } from '../../db/transaction.ts';
+import type { DestinationDeps } from '../destination-access.ts';
+import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { connectionPriorityMap } from '../priority-map.ts';
+import { linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_PRIORITY = 'push-priority';
+
+/** One queue per escalation keeps its pushes (and their retries) in order. */
+const priorityQueue = (escalationId: string) => `priority-push:${escalationId}`;
 
 const isPriority = (v: unknown): v is Priority => (PRIORITIES as readonly unknown[]).includes(v);
 
@@ -50,7 +50,7 @@ export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<n
         db,
         PUSH_PRIORITY,
         { escalationId: esc.id, priority: after },
-        { jobKey: `push-priority:${esc.id}:${c.id}`, queueName: `priority-push:${esc.id}`, maxAttempts: 10 },
+        { jobKey: `push-priority:${esc.id}:${c.id}`, queueName: priorityQueue(esc.id), maxAttempts: 10 },
       );
       queued++;
     }
@@ -59,32 +59,24 @@ export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<n
 }
 
 /** Sets the conversation's priority from the request priority, through the connection's map as it is now. */
-export async function pushPriority(deps: DestinationDeps, escalationId: string, priority: Priority): Promise<void> {
-  const esc = await deps.db.selectFrom('escalations').select(['id', 'request_id', 'provider', 'remote_id']).where('id', '=', escalationId).executeTakeFirst();
-  if (!esc?.remote_id) return;
-  const provider = esc.provider as ProviderId;
-  const connection = await findConnection(deps.db, provider);
-  if (!connection || connection.status !== 'connected') return;
+export async function pushPriority(deps: DestinationDeps, escalationId: string, priority: Priority, attempt = 1): Promise<void> {
+  const linked = await linkedTicket(deps, escalationId);
+  if (!linked) return;
+  const { client, ticketId, provider } = linked;
   const remotePriority = destinationPriority(await connectionPriorityMap(deps.db, provider), priority);
-  const name = PROVIDERS[provider].displayName;
-  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
-  const log = (type: string, data: Record<string, unknown>) =>
-    withTransaction(deps.db, (tx) =>
-      appendTimeline(
-        tx,
-        esc.request_id,
-        SYSTEM,
-        [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, priority, remotePriority, ...data } }],
-        deps.now(),
-      ),
-    );
-  try {
-    await client.updateTicket(esc.remote_id, { priority: remotePriority });
+  const log = (type: string, data: Record<string, unknown>) => linked.log(type, { priority, remotePriority, ...data });
+  const pushed = await callDestination(deps, provider, () => client.updateTicket(ticketId, { priority: remotePriority }), { attempt });
+  if (pushed.ok) {
     await log('sync.priority_sent', {});
-  } catch (err) {
-    if (!(err instanceof ConnectorError)) throw err;
-    if (err.kind === 'retryable') throw err; // graphile-worker retries with backoff
-    if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', deps.now());
-    await log('sync.priority_failed', { reason: err.kind === 'auth' ? 'Invalid credentials' : err.message });
+    return;
   }
+  const { failure } = pushed;
+  if (retriesLeft(failure, attempt))
+    return enqueueJob(
+      deps.db,
+      PUSH_PRIORITY,
+      { escalationId, priority, attempt: nextAttempt(failure, attempt) },
+      { runAt: failure.retryAt, queueName: priorityQueue(escalationId), maxAttempts: 10 },
+    );
+  await log('sync.priority_failed', { reason: failure.reason });
 }

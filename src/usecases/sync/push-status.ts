@@ -2,17 +2,15 @@
  * Bridgedesk → destination: when a linked request is resolved, archived or reopened (by a person, a token or a
  * workflow, not by the destination itself), its conversations follow per the mapping.
  */
-import { SYSTEM } from '../../core/actor.ts';
 import type { RemoteStatus } from '../../core/destination.ts';
 import { outboundStatus, SyncSettings } from '../../core/sync-settings.ts';
 import type { Status } from '../../core/request.ts';
-import { ConnectorError } from '../../connectors/kit/errors.ts';
-import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
-import { findConnection, markInvalidCredentials } from '../../db/repositories/destinations.ts';
-import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { enqueueJob, withTransaction } from '../../db/transaction.ts';
-import { clientFor, type DestinationDeps } from '../destination-access.ts';
+import { recordPushedStatus, recordRemoteState } from '../../db/repositories/escalations.ts';
+import { enqueueJob } from '../../db/transaction.ts';
+import type { DestinationDeps } from '../destination-access.ts';
+import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_STATUS = 'push-status';
 
@@ -42,38 +40,19 @@ export async function queueStatusPushes(db: Db, entryIds: string[]) {
   }
 }
 
-export async function pushStatus(deps: DestinationDeps, escalationId: string, status: RemoteStatus) {
-  const esc = await deps.db.selectFrom('escalations').selectAll().where('id', '=', escalationId).executeTakeFirst();
-  if (!esc?.remote_id) return;
-  const provider = esc.provider as ProviderId;
-  const connection = await findConnection(deps.db, provider);
-  if (!connection || connection.status !== 'connected') return;
-  const name = PROVIDERS[provider].displayName;
-  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
-  const log = (type: string, data: Record<string, unknown>) =>
-    withTransaction(deps.db, (tx) =>
-      appendTimeline(
-        tx,
-        esc.request_id,
-        SYSTEM,
-        [{ type, visibility: 'internal', data: { destination: name, conversationId: esc.remote_id, escalationId, ...data } }],
-        deps.now(),
-      ),
-    );
+export async function pushStatus(deps: DestinationDeps, escalationId: string, status: RemoteStatus, attempt = 1) {
+  const linked = await linkedTicket(deps, escalationId);
+  if (!linked) return;
+  const { client, ticketId, log } = linked;
   // Recorded before the call: the destination's webhook for this very change can arrive before the call returns.
-  await deps.db.updateTable('escalations').set({ last_pushed_status: status, last_pushed_at: deps.now() }).where('id', '=', escalationId).execute();
-  try {
-    const ticket = await client.updateTicket(esc.remote_id, { status });
-    await deps.db
-      .updateTable('escalations')
-      .set({ remote_status: ticket.status, remote_updated_at: new Date(ticket.updatedAt) })
-      .where('id', '=', escalationId)
-      .execute();
-    await log('sync.status_sent', { status });
-  } catch (err) {
-    if (!(err instanceof ConnectorError)) throw err;
-    if (err.kind === 'retryable') throw err; // graphile-worker retries with backoff
-    if (err.kind === 'auth') await markInvalidCredentials(deps.db, provider, err.detail.vendorMessage ?? 'Refused', deps.now());
-    await log('sync.status_failed', { status, reason: err.kind === 'auth' ? 'Invalid credentials' : err.message });
+  await recordPushedStatus(deps.db, escalationId, status, deps.now());
+  const pushed = await callDestination(deps, linked.provider, () => client.updateTicket(ticketId, { status }), { attempt });
+  if (pushed.ok) {
+    await recordRemoteState(deps.db, escalationId, pushed.value, deps.now());
+    return log('sync.status_sent', { status });
   }
+  const { failure } = pushed;
+  if (retriesLeft(failure, attempt))
+    return enqueueJob(deps.db, PUSH_STATUS, { escalationId, status, attempt: nextAttempt(failure, attempt) }, { runAt: failure.retryAt, maxAttempts: 10 });
+  await log('sync.status_failed', { status, reason: failure.reason });
 }

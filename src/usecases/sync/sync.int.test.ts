@@ -1,8 +1,11 @@
 /** Two-way status sync against the emulator: webhooks, polling, ordering, forgeries, outbound pushes, no echo. */
 import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
+import { destinationDeps } from '../destination-access.ts';
+import { pushStatus } from './push-status.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
 let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
@@ -280,5 +283,69 @@ describe('Bridgedesk → Kustomer', () => {
   it('is for admins to configure', async () => {
     expect((await t.api(agent, 'GET', '/api/v1/integrations/kustomer/sync')).status).toBe(403);
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: 'yes' })).status).toBe(400);
+  });
+});
+
+// Last in this file: the rate-limit case leaves the org's budget spent for a while.
+describe('a status push that fails, under the one failure policy', () => {
+  const pushDeps = () => ({ ...destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets }), retryBaseMs: 3_600_000 });
+  const linkedEscalation = async () => {
+    const { request, conversationId } = await linkedRequest();
+    const esc = await t.db.selectFrom('escalations').select('id').where('remote_id', '=', conversationId).executeTakeFirstOrThrow();
+    // Quiet first: no push of this escalation (mapped fields, say) still queued to meet the faults below.
+    await t.waitFor(
+      async () =>
+        (await sql`select 1 from graphile_worker._private_jobs where payload->>'escalationId' = ${esc.id}`.execute(t.db)).rows.length === 0 || undefined,
+    );
+    return { request, conversationId, escalationId: esc.id };
+  };
+  const statusEntries = async (requestId: string) =>
+    ((await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items as any[]).filter((e) => e.type.startsWith('sync.status_'));
+  const queuedPushes = async (escalationId: string) =>
+    (
+      await sql<{ payload: any; run_at: Date }>`select j.payload, j.run_at from graphile_worker._private_jobs j
+        join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'push-status' and j.payload->>'escalationId' = ${escalationId}`.execute(
+        t.db,
+      )
+    ).rows;
+
+  it('permanent: records the failure with the destination’s words, and does not retry', async () => {
+    const { request, escalationId } = await linkedEscalation();
+    // The conversation is gone in Kustomer: its PATCH answers 404.
+    await t.db.updateTable('escalations').set({ remote_id: 'aaaaaaaaaaaaaaaaaaaaaaaa' }).where('id', '=', escalationId).execute();
+    await pushStatus(pushDeps(), escalationId, 'closed');
+    const [failed] = await statusEntries(request.id);
+    expect(failed).toMatchObject({ type: 'sync.status_failed', data: { status: 'closed' } });
+    expect(failed.data.reason).toBe('Not Found'); // Kustomer's own words (its 404 reply's title)
+    expect(await queuedPushes(escalationId)).toEqual([]);
+    expect((await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body.status).toBe('connected');
+  });
+
+  it('auth: marks the connection invalid and records "Invalid credentials", without retrying', async () => {
+    const { request, escalationId } = await linkedEscalation();
+    emulator.control.revokeApiKey(demo.apiKey);
+    try {
+      await pushStatus(pushDeps(), escalationId, 'closed');
+      expect((await statusEntries(request.id)).map((e) => [e.type, e.data.reason])).toEqual([['sync.status_failed', 'Invalid credentials']]);
+      expect(await queuedPushes(escalationId)).toEqual([]);
+      expect((await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body.status).toBe('invalid_credentials');
+    } finally {
+      const fresh = emulator.control.createApiKey({ org: 'acme', roles: demo.key.roles });
+      await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: fresh.key });
+      demo.apiKey = fresh.key;
+    }
+  });
+
+  it('retryable: queues the push again for the time the rate limit names, the same attempt, and records nothing yet', async () => {
+    const { request, escalationId } = await linkedEscalation();
+    const resetAt = new Date(Date.now() + 30_000);
+    emulator.control.injectFault({ kind: '429', count: 1, method: 'PATCH', resetAt });
+    await pushStatus(pushDeps(), escalationId, 'closed', 3);
+    const [retry, ...more] = await queuedPushes(escalationId);
+    expect(more).toEqual([]);
+    expect(retry!.payload).toEqual({ escalationId, status: 'closed', attempt: 3 });
+    expect(Math.abs(new Date(retry!.run_at).getTime() - resetAt.getTime())).toBeLessThan(2_000);
+    expect(await statusEntries(request.id)).toEqual([]);
+    await sql`delete from graphile_worker._private_jobs where payload->>'escalationId' = ${escalationId}`.execute(t.db);
   });
 });

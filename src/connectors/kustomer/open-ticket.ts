@@ -1,0 +1,81 @@
+/**
+ * Opens a Kustomer conversation for a request, one idempotent step at a time:
+ *   customer (find by email, else create) → conversation (find by external id = escalation id, else create) →
+ *   first message (sets the channel, docs/kustomer.md §7) → back-link note.
+ * Each step's result goes to the platform's checkpoints before the next step's call is answered, and a run that
+ * follows one which may have created something looks first (its reply may have been lost), by the external ids
+ * Kustomer stores and looks up (docs/kustomer.md §5). So a retry after a crash, a timeout or a lost reply never makes
+ * a second conversation, message or note.
+ */
+import type { OpenCheckpoints, TicketRequest } from '../../core/destination.ts';
+import { atStep, ConnectorError } from '../kit/errors.ts';
+import type { KustomerClient } from './client.ts';
+
+export async function openTicket(client: KustomerClient, request: TicketRequest, cp: OpenCheckpoints): Promise<void> {
+  const { progress } = cp;
+  if (!progress.ticketId && !progress.contactId) {
+    const { email, name } = request.contact;
+    const found = await atStep('contact', () => client.findContactByEmail(email));
+    const contact = found ?? (await atStep('contact', () => client.createContact({ name, email })));
+    const checkpoint = { step: 'contact' as const, contactId: contact.remoteId, email, found: found !== null };
+    // A customer we created is committed at once (a retry would find it and call it matched); a found one rides along.
+    if (found) cp.defer(checkpoint);
+    else await cp.commit(checkpoint);
+  }
+
+  // The conversation is saved while the message goes out: a crash before that commit leaves a conversation the
+  // retry finds by its external id. Awaited before anything else is written, so writes keep their order.
+  let saving: Promise<void> = Promise.resolve();
+  if (!progress.ticketId) {
+    const existing = cp.mayHaveCreated ? await atStep('conversation', () => client.findTicketByExternalId(request.escalationId)) : null;
+    const ticket = existing ?? (await atStep('conversation', () => createConversation(client, request, progress.contactId!)));
+    saving = cp.commit({ step: 'conversation', ticket, found: existing !== null });
+  }
+  saving.catch(() => {}); // awaited below
+  try {
+    if (!progress.messagePosted) {
+      const externalId = `${request.escalationId}:message`;
+      const ticketId = progress.ticketId!;
+      const posted = cp.mayHaveCreated ? await atStep('message', () => client.findMessage(ticketId, externalId)) : null;
+      const { body, channel } = request.message;
+      if (!posted) await atStep('message', () => client.addMessage(ticketId, { channel: channel ?? 'email', body, subject: request.subject, externalId }));
+      cp.defer({ step: 'message' }); // a retry finds it by its external id
+    }
+  } finally {
+    await saving;
+  }
+
+  const ticketId = progress.ticketId!;
+  const note = { body: request.backLink.note, externalId: `${request.escalationId}:note` };
+  await atStep('link', () => addNoteOnce(client, ticketId, note, cp.mayHaveCreated));
+}
+
+/** Adds a note unless, on a retry, the one an earlier attempt added (by our external id) is there already. */
+export async function addNoteOnce(client: KustomerClient, ticketId: string, note: { body: string; externalId: string }, mayExist: boolean) {
+  if (mayExist && (await client.findNote(ticketId, note.externalId))) return;
+  await client.addNote(ticketId, note);
+}
+
+/**
+ * Creates the conversation. Kustomer refuses a create naming a deleted queue with a bare 4xx, so a refusal with a
+ * queue reads the queues: when it is gone, the failure says so in words an agent can act on (the platform marks the
+ * queue unavailable until a re-sync).
+ */
+async function createConversation(client: KustomerClient, request: TicketRequest, contactId: string) {
+  const { target } = request;
+  try {
+    return await client.createTicket({
+      contactId,
+      subject: request.subject,
+      externalId: request.escalationId,
+      priority: request.priority,
+      queueId: target?.kind === 'queue' ? target.remoteId : null,
+      teamId: target?.kind === 'team' ? target.remoteId : null,
+    });
+  } catch (err) {
+    if (!(err instanceof ConnectorError) || err.kind !== 'permanent' || err.detail.reason === 'missing_permission' || target?.kind !== 'queue') throw err;
+    const queues = await client.listQueues().catch(() => null);
+    if (!queues || queues.some((q) => q.remoteId === target.remoteId)) throw err;
+    throw new ConnectorError('permanent', 'The queue no longer exists in Kustomer', { ...err.detail, reason: 'target_missing' });
+  }
+}

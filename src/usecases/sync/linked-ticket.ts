@@ -1,0 +1,37 @@
+/** What a push to a linked ticket starts from: its escalation, a client for its connection, and its timeline entry. */
+import { SYSTEM } from '../../core/actor.ts';
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
+import { findConnection } from '../../db/repositories/destinations.ts';
+import { findEscalation } from '../../db/repositories/escalations.ts';
+import { appendTimeline } from '../../db/repositories/timeline.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { clientFor, type DestinationDeps } from '../destination-access.ts';
+
+/** Null when the escalation has no ticket or its connection is not connected: nothing to push to. */
+export async function linkedTicket(deps: DestinationDeps, escalationId: string) {
+  const esc = await findEscalation(deps.db, escalationId);
+  if (!esc?.remote_id) return null;
+  const provider = esc.provider as ProviderId;
+  const connection = await findConnection(deps.db, provider);
+  if (!connection || connection.status !== 'connected') return null;
+  const destination = PROVIDERS[provider].displayName;
+  const ticketId = esc.remote_id;
+  return {
+    esc,
+    ticketId,
+    provider,
+    destination,
+    client: clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false),
+    /** An internal entry by the system on the request's timeline, naming the destination, the ticket and the escalation. */
+    log: (type: string, data: Record<string, unknown>) =>
+      withTransaction(deps.db, (tx) =>
+        appendTimeline(
+          tx,
+          esc.request_id,
+          SYSTEM,
+          [{ type, visibility: 'internal', data: { destination, conversationId: ticketId, escalationId, ...data } }],
+          deps.now(),
+        ),
+      ),
+  };
+}
