@@ -31,6 +31,8 @@ export interface BrowserStackOptions {
   realClock?: boolean;
   /** How long a page waits for what it looks for (Playwright's default timeout). */
   timeout: number;
+  /** (Default: Debian's, see browser.ts.) */
+  chromium?: string;
 }
 
 export interface BaseStack {
@@ -100,7 +102,7 @@ export async function startBrowserStack<const O extends BrowserStackOptions>(opt
     const server = await listen(t.app, 0, '127.0.0.1');
     stops.push(() => server.close());
     baseUrl = `http://127.0.0.1:${server.port}`;
-    const browser = await launchBrowser();
+    const browser = await launchBrowser(options.chromium);
     stops.push(() => browser.close());
 
     const newPage = async (context: BrowserContextOptions = {}) => {
