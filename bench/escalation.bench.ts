@@ -3,7 +3,7 @@
  *
  * Starts a throwaway embedded Postgres, serves the Kustomer emulator with a fixed latency added to every reply
  * (bench/delayed-emulator.ts: a fast real Kustomer), connects Bridgedesk to it, and runs the real server and
- * graphile-worker in a child process (bench/escalation-app.ts). Escalations are submitted through the API
+ * graphile-worker in a child process (bench/app-process.ts). Escalations are submitted through the API
  * (POST /api/v1/requests/{id}/escalations, as an agent with an API token); an escalation counts as linked when the
  * worker's transaction that links it commits (a NOTIFY from a trigger on the throwaway database, see
  * bench/escalation-events.ts), so nothing polls the app.

@@ -2,7 +2,7 @@
  * `npm run bench:sync`: inbound status sync under a burst of Kustomer webhooks, over real HTTP on loopback.
  *
  * Starts a throwaway embedded Postgres and the Kustomer emulator (in this process), runs the real server and
- * graphile-worker in one child process as `bridgedesk start` does (bench/sync-app.ts), connects Kustomer and turns
+ * graphile-worker in one child process as `bridgedesk start` does (bench/app-process.ts), connects Kustomer and turns
  * inbound sync on through the API (which subscribes the webhook in the emulator). Setup, not measured: N conversations
  * are created in the emulator and N requests linked to them are inserted with SQL (escalations in state 'linked'),
  * then each conversation's status is changed several times in the emulator (open → snoozed → done → open …) with its
