@@ -10,30 +10,14 @@
  * machine p99 measures the scheduler, not Bridgedesk.
  * A benchmark, not a test: it exits 0 whatever the figures, and 1 only if something fails.
  *
- * Options (flags or environment):
- *   --requests N   BENCH_REQUESTS   requests to seed (100000)
- *   --samples N    BENCH_SAMPLES    measured rounds (300)
- *   --warmup N     BENCH_WARMUP     warm-up rounds (50)
- *   --explain      BENCH_EXPLAIN=1  afterwards, list the SQL each endpoint runs with its time, and EXPLAIN ANALYZE
- *                                   the slowest statement of each
- *   --keep         BENCH_KEEP=1     leave Postgres running with the seeded data until Enter is pressed
- *   --json FILE    BENCH_JSON=FILE  also write the raw samples (ms, in measuring order) and summaries to FILE
- *   --in-process   BENCH_IN_PROCESS=1  serve from this process instead of a child process (bench/api-server.ts);
- *                                   client and server then share one event loop and one heap, which inflates p99
+ * Options: `npm run bench:api -- --help`, and bench/README.md.
  */
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { listen } from '../src/cli/serve.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDb, withDatabase } from '../src/db/database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
 import type { Database } from '../src/db/schema.ts';
@@ -41,38 +25,33 @@ import { encodeCursor } from '../src/core/request-list.ts';
 import { createApp } from '../src/server/app.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../src/server/auth/secrets.ts';
 import { benchAppDeps } from './app-deps.ts';
+import { startAppProcess } from './child-process.ts';
 import { cpuSnapshot, cpuUsage, type CpuUsage } from './cpu-usage.ts';
+import { headerLine, log, parseOptions, runBench, startBenchPostgres } from './harness.ts';
 import { summarize, type Summary } from './percentiles.ts';
 import { seed, settle } from './seed.ts';
 import { seededRandom } from './seeded-random.ts';
-import { withCleanups, type Cleanups } from './with-cleanups.ts';
+import type { Cleanups } from './with-cleanups.ts';
 
 const GOAL = 5;
 
-const { values: flags } = parseArgs({
-  options: {
-    requests: { type: 'string' },
-    samples: { type: 'string' },
-    warmup: { type: 'string' },
-    explain: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-    'in-process': { type: 'boolean', default: false },
-    json: { type: 'string' },
+const O = parseOptions('npm run bench:api --', 'latency of the request API against seeded requests, over real HTTP on loopback', {
+  requests: { kind: 'int', env: 'BENCH_REQUESTS', default: 100_000, help: 'requests to seed (a quick smoke run: 10000)' },
+  samples: { kind: 'int', env: 'BENCH_SAMPLES', default: 300, help: 'measured rounds' },
+  warmup: { kind: 'int', env: 'BENCH_WARMUP', default: 50, help: 'warm-up rounds' },
+  explain: { kind: 'switch', env: 'BENCH_EXPLAIN', help: 'afterwards, list the SQL each endpoint runs with its time, and EXPLAIN ANALYZE the slowest of each' },
+  keep: { kind: 'switch', env: 'BENCH_KEEP', help: 'leave Postgres running with the seeded data until Enter is pressed' },
+  json: { kind: 'text', env: 'BENCH_JSON', help: 'also write the raw samples (ms, in measuring order) and summaries to this file' },
+  'in-process': {
+    kind: 'switch',
+    env: 'BENCH_IN_PROCESS',
+    help: 'serve from this process instead of a child process (client and server then share one event loop and heap, which inflates p99)',
   },
 });
-const intOpt = (flag: string | undefined, env: string, dflt: number) => {
-  const raw = flag ?? process.env[env];
-  const n = raw === undefined || raw === '' ? dflt : Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${env} / --${env.slice(6).toLowerCase()} must be a positive integer, got "${raw}"`);
-  return n;
-};
-const REQUESTS = intOpt(flags.requests, 'BENCH_REQUESTS', 100_000);
-const SAMPLES = intOpt(flags.samples, 'BENCH_SAMPLES', 300);
-const WARMUP = intOpt(flags.warmup, 'BENCH_WARMUP', 50);
-const EXPLAIN = flags.explain || process.env.BENCH_EXPLAIN === '1';
-const KEEP = flags.keep || process.env.BENCH_KEEP === '1';
-const IN_PROCESS = flags['in-process'] || process.env.BENCH_IN_PROCESS === '1';
-const JSON_OUT = flags.json ?? process.env.BENCH_JSON;
+const REQUESTS = O.requests;
+const SAMPLES = O.samples;
+const WARMUP = O.warmup;
+const IN_PROCESS = O['in-process'];
 const BIG_TIMELINE = 1000;
 const BIG_REQUEST_NUMBER = Math.max(1, Math.round(REQUESTS * 0.6));
 const DEEP_CURSOR = Math.max(2, Math.round(REQUESTS * 0.3));
@@ -91,38 +70,25 @@ interface Endpoint {
   matches?: string;
 }
 
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const ms = (t0: number) => performance.now() - t0;
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
-
-const main = () => withCleanups(run, log);
 
 async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
   const loadBefore = os.loadavg()[0]!;
   // The temp folder must be traversable: as root, Postgres runs as the `postgres` user.
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-bench-'));
-  fs.chmodSync(tmp, 0o755);
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
-
-  log(`temp folder ${tmp}`);
-  let t0 = performance.now();
-  const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres') });
-  cleanups.push(() => server.stop());
-  const admin = new pg.Client(server.url);
-  await admin.connect();
-  await admin.query('create database bench');
-  const pgVersion = (await admin.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
-  await admin.end();
-  const url = withDatabase(server.url, 'bench');
-  const pgStartMs = ms(t0);
-
+  // The app's own pool size (the default).
+  const {
+    tmp,
+    url,
+    db,
+    pool,
+    pgVersion,
+    postmasterPid,
+    startMs: pgStartMs,
+    migrateMs,
+  } = await startBenchPostgres(cleanups, { poolSize: loadConfig({}).poolSize });
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: tmp });
-  const { db, pool } = createDb(url, config.poolSize);
-  cleanups.push(() => db.destroy());
-  t0 = performance.now();
-  await migrate(db, url);
-  const migrateMs = ms(t0);
   log(`Postgres ${pgVersion} started in ${fmt(pgStartMs / 1000, 1)} s, migrated in ${fmt(migrateMs / 1000, 1)} s; seeding ${REQUESTS} requests...`);
 
   const seeder = new pg.Client(url);
@@ -135,7 +101,7 @@ async function run(cleanups: Cleanups): Promise<void> {
     seederOpen = false;
   };
   cleanups.push(endSeeder);
-  t0 = performance.now();
+  let t0 = performance.now();
   const seeded = await seed(seeder, { requests: REQUESTS, bigRequestNumber: BIG_REQUEST_NUMBER, bigTimelineEntries: BIG_TIMELINE, progress: log });
   const seedMs = ms(t0);
   t0 = performance.now();
@@ -169,7 +135,7 @@ async function run(cleanups: Cleanups): Promise<void> {
     cleanups.push(() => http.close());
     port = http.port;
   } else {
-    const child = await startServerProcess(url, tmp);
+    const child = await startAppProcess({ url, dataDir: tmp, worker: 'off' });
     cleanups.push(child.stop);
     port = child.port;
     serverPid = child.pid;
@@ -190,7 +156,6 @@ async function run(cleanups: Cleanups): Promise<void> {
   const bytes = endpoints.map(() => 0);
   const random = seededRandom(42);
   const order = endpoints.map((_, i) => i);
-  const postmasterPid = Number(fs.readFileSync(path.join(tmp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const ourPids = [process.pid, ...(serverPid && serverPid !== process.pid ? [serverPid] : [])];
   let cpuBefore = null as ReturnType<typeof cpuSnapshot>;
   let measureStart = 0;
@@ -214,7 +179,7 @@ async function run(cleanups: Cleanups): Promise<void> {
 
   printReport({ endpoints, stats, bytes, pgVersion, seeded, seedMs, settleMs, settleSteps, pgStartMs, migrateMs, measureMs, cpu, loadBefore });
 
-  if (JSON_OUT) {
+  if (O.json) {
     const doc = {
       at: new Date().toISOString(),
       node: process.version,
@@ -230,13 +195,13 @@ async function run(cleanups: Cleanups): Promise<void> {
       cpu,
       endpoints: endpoints.map((e, i) => ({ name: e.name, path: e.path, matches: e.matches, bytes: bytes[i], ...stats[i], samples: samples[i] })),
     };
-    fs.writeFileSync(JSON_OUT, JSON.stringify(doc, null, 1));
-    log(`raw samples written to ${JSON_OUT}`);
+    fs.writeFileSync(O.json, JSON.stringify(doc, null, 1));
+    log(`raw samples written to ${O.json}`);
   }
-  if (EXPLAIN) await explain({ pool, endpoints, token, config });
+  if (O.explain) await explain({ pool, endpoints, token, config });
   log(`total run ${fmt(ms(tRun) / 1000, 1)} s`);
 
-  if (KEEP) {
+  if (O.keep) {
     log(`\nPostgres is still running: ${url.replace(/:[^:@/]+@/, ':<password>@')} (password in ${tmp}/postgres.password)`);
     log('press Enter to stop it and delete the data');
     await new Promise((resolve) => {
@@ -244,41 +209,6 @@ async function run(cleanups: Cleanups): Promise<void> {
       process.stdin.once('end', resolve);
     });
     process.stdin.pause();
-  }
-}
-
-/** Starts bench/api-server.ts (the real app, listening on 127.0.0.1) and waits for its port. */
-async function startServerProcess(url: string, dataDir: string): Promise<{ port: number; pid: number | undefined; stop(): Promise<void> }> {
-  const child = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_DATABASE_URL: url, BENCH_DATA_DIR: dataDir },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    if (child.connected) child.send('stop');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the server process did not start within 30 s')), 30_000);
-      child.once('message', (m: { port?: number }) => {
-        clearTimeout(timer);
-        if (typeof m?.port === 'number') resolve(m.port);
-        else reject(new Error(`unexpected message from the server process: ${JSON.stringify(m)}`));
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the server process exited before listening (code ${code}, signal ${signal})`));
-      });
-    });
-    return { port, pid: child.pid, stop };
-  } catch (err) {
-    await stop();
-    throw err;
   }
 }
 
@@ -376,7 +306,7 @@ function printReport(r: {
   const floor = r.stats[floorIndex]!.p50;
   const out: string[] = [];
   out.push('');
-  out.push(`Bridgedesk API benchmark: node ${process.version}, Postgres ${r.pgVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'})`);
+  out.push(headerLine('API benchmark', r.pgVersion));
   out.push(
     `data: ${r.seeded.requests.toLocaleString('en')} requests, ${r.seeded.timelineEntries.toLocaleString('en')} timeline entries, ` +
       `${r.seeded.users.toLocaleString('en')} users; deep cursor = ${DEEP_CURSOR}, big timeline on REQ-${BIG_REQUEST_NUMBER}`,
@@ -464,10 +394,4 @@ async function explain(o: { pool: pg.Pool; endpoints: Endpoint[]; token: string;
   process.stdout.write(out.join('\n') + '\n');
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    log(`bench:api failed: ${(err as Error).stack ?? err}`);
-    process.exit(1);
-  },
-);
+runBench('bench:api', run);

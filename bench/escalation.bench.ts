@@ -3,7 +3,7 @@
  *
  * Starts a throwaway embedded Postgres, serves the Kustomer emulator with a fixed latency added to every reply
  * (bench/delayed-emulator.ts: a fast real Kustomer), connects Bridgedesk to it, and runs the real server and
- * graphile-worker in a child process (bench/escalation-app.ts). Escalations are submitted through the API
+ * graphile-worker in a child process (bench/app-process.ts). Escalations are submitted through the API
  * (POST /api/v1/requests/{id}/escalations, as an agent with an API token); an escalation counts as linked when the
  * worker's transaction that links it commits (a NOTIFY from a trigger on the throwaway database, see
  * bench/escalation-events.ts), so nothing polls the app.
@@ -18,81 +18,73 @@
  *
  * Each phase has its own emulator and its own app process. A benchmark, not a test: it exits 0 whatever the
  * figures, and 1 only if something fails (an escalation fails or never links, an API call errors, ...).
- * Options: see bench/README.md.
+ * Options: `npm run bench:escalation -- --help`, and bench/README.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { UserActor } from '../src/core/actor.ts';
 import { backLinkNote } from '../src/core/escalation.ts';
 import { seedDemoOrg } from '../src/connectors/kustomer/emulator/index.ts';
 import { createKustomerClient } from '../src/connectors/kustomer/client.ts';
-import { createDb, type Db, withDatabase } from '../src/db/database.ts';
+import type { Db } from '../src/db/database.ts';
 import { nodeFetch } from '../src/connectors/kit/node-fetch.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../src/server/auth/secrets.ts';
 import { connectDestination, setDestinationTargets } from '../src/usecases/connect-destination.ts';
 import { createRequest } from '../src/usecases/create-request.ts';
 import { destinationDeps } from '../src/usecases/destination-access.ts';
+import type { AppStats } from './app-process.ts';
+import { startAppProcess, type AppProcess } from './child-process.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot } from './cpu-usage.ts';
 import { serveDelayedEmulator, type DelayedEmulator } from './delayed-emulator.ts';
-import type { AppStats } from './escalation-app.ts';
 import { installEscalationTrigger, listenEscalationEvents, type EscalationEvents } from './escalation-events.ts';
+import { headerLine, log, machineNote, parseOptions, runBench, sleep, startBenchPostgres } from './harness.ts';
 import { summarize, type Summary } from './percentiles.ts';
-import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
+import { once, type Cleanups } from './with-cleanups.ts';
 
-const { values: flags } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    'latency-ms': { type: 'string' },
-    'a-escalations': { type: 'string' },
-    'b-escalations': { type: 'string' },
-    'b-window-ms': { type: 'string' },
-    'b-budget': { type: 'string' },
-    'c-escalations': { type: 'string' },
-    'c-in-flight': { type: 'string' },
-    'c-warmup': { type: 'string' },
-    concurrency: { type: 'string' },
-    'poll-ms': { type: 'string' },
-    'pool-size': { type: 'string' },
-    json: { type: 'string' },
-    statements: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'string' },
+const O = parseOptions('npm run bench:escalation --', 'what it costs to escalate a request into Kustomer through Bridgedesk, end to end', {
+  only: { kind: 'text', env: 'BENCH_ONLY', default: 'a,b,c', help: 'phases to run' },
+  'latency-ms': { kind: 'int', env: 'BENCH_LATENCY_MS', default: 20, min: 0, help: 'added to every Kustomer reply' },
+  'a-escalations': { kind: 'int', env: 'BENCH_A_ESCALATIONS', default: 500, help: '(a) at +latency; half as many at +0 ms' },
+  'b-escalations': { kind: 'int', env: 'BENCH_B_ESCALATIONS', default: 2000, help: '(b) backlog' },
+  'b-window-ms': { kind: 'int', env: 'BENCH_B_WINDOW_MS', default: 3000, min: 1000, help: '(b) rate window (whole seconds)' },
+  'b-budget': { kind: 'int', env: 'BENCH_B_BUDGET', default: 400, help: '(b) calls per window' },
+  'c-escalations': { kind: 'int', env: 'BENCH_C_ESCALATIONS', default: 1000, help: '(c) measured escalations' },
+  'c-in-flight': { kind: 'int', env: 'BENCH_C_IN_FLIGHT', default: 50, help: '(c) lanes' },
+  'c-warmup': { kind: 'int', env: 'BENCH_C_WARMUP', default: 100, min: 0, help: '(c) warm-up escalations' },
+  concurrency: { kind: 'int', env: 'BENCH_CONCURRENCY', default: 50, help: 'WORKER_CONCURRENCY for (b) and (c) ((a) uses 10, the default)' },
+  'poll-ms': { kind: 'int', env: 'BENCH_POLL_MS', default: 100, help: 'graphile-worker pollInterval (how soon a rescheduled job is seen)' },
+  'pool-size': { kind: 'int?', env: 'BENCH_POOL_SIZE', help: "DATABASE_POOL_SIZE of the app (default: the app's, 10)" },
+  statements: {
+    kind: 'switch',
+    env: 'BENCH_STATEMENTS',
+    help: 'restart Postgres with pg_stat_statements and print the statements per escalation and the slowest',
   },
+  'cpu-prof': { kind: 'text', env: 'BENCH_CPU_PROF', help: 'write a V8 CPU profile of each app process to this folder' },
+  json: { kind: 'text', env: 'BENCH_JSON', help: "also write the figures (and (a)'s raw samples) as JSON to this file" },
 });
-const intOpt = (flag: string, env: string, dflt: number, min = 1) => {
-  const raw = ((flags as Record<string, unknown>)[flag] as string | undefined) ?? process.env[env];
-  const n = raw === undefined || raw === '' ? dflt : Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} / ${env} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-};
-const ONLY = new Set((flags.only ?? process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((s) => s.trim().toLowerCase()));
+const ONLY = new Set(O.only.split(',').map((s) => s.trim().toLowerCase()));
 for (const p of ONLY) if (!['a', 'b', 'c'].includes(p)) throw new Error(`--only takes a, b and/or c, got "${p}"`);
-const LATENCY_MS = intOpt('latency-ms', 'BENCH_LATENCY_MS', 20, 0);
-const A_ESCALATIONS = intOpt('a-escalations', 'BENCH_A_ESCALATIONS', 500);
+const LATENCY_MS = O['latency-ms'];
+const A_ESCALATIONS = O['a-escalations'];
 /** The run with no added latency only needs to show the overhead in ms: half as many. */
 const A_ZERO = Math.max(1, Math.round(A_ESCALATIONS / 2));
-const B_ESCALATIONS = intOpt('b-escalations', 'BENCH_B_ESCALATIONS', 2000);
-const B_WINDOW_MS = intOpt('b-window-ms', 'BENCH_B_WINDOW_MS', 3000, 1000);
-const B_BUDGET = intOpt('b-budget', 'BENCH_B_BUDGET', 400);
-const C_ESCALATIONS = intOpt('c-escalations', 'BENCH_C_ESCALATIONS', 1000);
-const C_IN_FLIGHT = intOpt('c-in-flight', 'BENCH_C_IN_FLIGHT', 50);
-const C_WARMUP = intOpt('c-warmup', 'BENCH_C_WARMUP', 100, 0);
-const CONCURRENCY = intOpt('concurrency', 'BENCH_CONCURRENCY', 50);
-const POLL_MS = intOpt('poll-ms', 'BENCH_POLL_MS', 100);
-const POOL_SIZE = (flags['pool-size'] ?? process.env.BENCH_POOL_SIZE) ? intOpt('pool-size', 'BENCH_POOL_SIZE', 10) : undefined;
-const JSON_OUT = flags.json ?? process.env.BENCH_JSON;
-const STATEMENTS = flags.statements || process.env.BENCH_STATEMENTS === '1';
-const CPU_PROF = flags['cpu-prof'] ?? process.env.BENCH_CPU_PROF;
+const B_ESCALATIONS = O['b-escalations'];
+const B_WINDOW_MS = O['b-window-ms'];
+const B_BUDGET = O['b-budget'];
+const C_ESCALATIONS = O['c-escalations'];
+const C_IN_FLIGHT = O['c-in-flight'];
+const C_WARMUP = O['c-warmup'];
+const CONCURRENCY = O.concurrency;
+const POLL_MS = O['poll-ms'];
+const POOL_SIZE = O['pool-size'];
+const STATEMENTS = O.statements;
+const CPU_PROF = O['cpu-prof'];
 if (B_WINDOW_MS % 1000 !== 0) throw new Error('--b-window-ms must be whole seconds: x-ratelimit-reset is in epoch seconds');
 
 /** (a) runs one escalation at a time: the product's default concurrency is plenty. */
@@ -119,9 +111,7 @@ function quietWindowMs(): number {
 }
 const GOALS = { ratio: 1.2, share: 0.95, perSecond: 100, cpuMs: 10, rssMb: 250 };
 
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pass = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 const SUBJECT = 'Refund never arrived for order 4417';
@@ -150,40 +140,10 @@ interface Ctx {
   cleanups: Cleanups;
 }
 
-const main = () => withCleanups(run, log);
-
 async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-bench-'));
-  fs.chmodSync(tmp, 0o755);
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
-  log(`temp folder ${tmp}`);
-
-  const dataDir = path.join(tmp, 'postgres');
-  let server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir });
-  cleanups.push(() => server.stop());
-  if (STATEMENTS) {
-    // pg_stat_statements must be loaded at server start: set it, then restart.
-    const c = new pg.Client(server.url);
-    await c.connect();
-    await c.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
-    await c.end();
-    await server.stop();
-    server = await startEmbeddedPostgres({ dataDir });
-  }
-  const admin0 = new pg.Client(server.url);
-  await admin0.connect();
-  await admin0.query('create database bench');
-  const pgVersion = (await admin0.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
-  await admin0.end();
-  const url = withDatabase(server.url, 'bench');
-  const postmasterPid = Number(fs.readFileSync(path.join(tmp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-
+  const { tmp, url, db, pool, pgVersion, postmasterPid } = await startBenchPostgres(cleanups, { poolSize: 10, statements: STATEMENTS });
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: tmp });
-  const { db, pool } = createDb(url, 10);
-  cleanups.push(once(() => db.destroy()));
-  await migrate(db, url);
-  if (STATEMENTS) await pool.query('create extension pg_stat_statements');
   await installEscalationTrigger(pool);
   const events = await listenEscalationEvents(url);
   cleanups.push(once(() => events.close()));
@@ -213,7 +173,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   const print = (lines: string[]) => process.stdout.write(lines.join('\n') + '\n');
   print([
     '',
-    `Bridgedesk escalation benchmark: node ${process.version}, Postgres ${pgVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'})`,
+    headerLine('escalation benchmark', pgVersion),
     `Kustomer emulator: +${LATENCY_MS} ms per reply; app = server + graphile-worker in one child process, pollInterval ${POLL_MS} ms, DB pool ${POOL_SIZE ?? config.poolSize}`,
   ]);
   const json: Record<string, unknown> = {
@@ -245,9 +205,9 @@ async function run(cleanups: Cleanups): Promise<void> {
   }
   const totalS = (performance.now() - tRun) / 1000;
   print(['', 'summary', ...summary.map((s) => `  ${s}`), '', `total run ${fmt(totalS)} s`]);
-  if (JSON_OUT) {
-    fs.writeFileSync(JSON_OUT, JSON.stringify({ ...json, totalS }, null, 1));
-    log(`figures written to ${JSON_OUT}`);
+  if (O.json) {
+    fs.writeFileSync(O.json, JSON.stringify({ ...json, totalS }, null, 1));
+    log(`figures written to ${O.json}`);
   }
 }
 
@@ -300,11 +260,16 @@ async function startPhase(
   }
   log(`(${name}) ${total} requests created in ${fmt((performance.now() - t0) / 1000)} s; starting the app (worker concurrency ${o.concurrency})`);
 
-  const app = await startAppProcess(ctx, {
+  const app = await startAppProcess({
+    url: ctx.url,
+    dataDir: ctx.tmp,
     kustomerUrl: emu.url,
     rateWindowMs: o.rateWindowMs ?? 60_000,
     concurrency: o.concurrency,
-    deferWorker: o.deferWorker,
+    worker: o.deferWorker ? 'deferred' : 'on',
+    pollMs: POLL_MS,
+    poolSize: POOL_SIZE,
+    execArgv: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [],
   });
   ctx.cleanups.push(app.stop);
   emu.control.clearCalls();
@@ -703,7 +668,7 @@ async function phaseB(ctx: Ctx) {
           : 'budget never used up'),
       `    reschedules to wait for the budget: ${ev.wait} (${fmt(ev.wait / B_ESCALATIONS, 1)} per escalation), other retries: ${ev.retry}`,
       `    CPU while delivering: app ${fmt(appCpuS)} s, Postgres ${fmt(after.pgMs(before) / 1000)} s, load generator + emulator ${fmt(cpuSeconds(before.self, after.self))} s, over ${fmt((after.t - before.t) / 1000)} s on ${os.cpus().length} CPUs` +
-        machineNote(before, after),
+        machineMeanwhile(before, after),
       ...statements,
     ];
     return {
@@ -772,10 +737,10 @@ async function phaseC(ctx: Ctx) {
       `(c) capacity: ${C_ESCALATIONS} escalations, ${C_IN_FLIGHT} in flight (each lane: submit, wait until linked, next), +${LATENCY_MS} ms Kustomer, no rate limit (a ${p.rateWindowMs / 3_600_000} h window: no window boundary in the run), worker concurrency ${CONCURRENCY}`,
       `    throughput: ${fmt(perSecond, 1)} escalations/s (${fmt(ms / 1000, 2)} s); goal >= ${GOALS.perSecond}/s: ${pass(perSecond >= GOALS.perSecond)}`,
       `    app CPU: ${fmt(cpuMs, 2)} ms per escalation (server + worker process; ${fmt(cpuMs - sysMs, 2)} user + ${fmt(sysMs, 2)} system); goal <= ${GOALS.cpuMs}: ${pass(cpuMs <= GOALS.cpuMs)}`,
-      `    app peak RSS: ${fmt(rssMb, 0)} MB (after start ${fmt(p.app.startRssBytes / 1024 / 1024, 0)} MB, at the end ${fmt(after.app.rssBytes / 1024 / 1024, 0)} MB); goal <= ${GOALS.rssMb} MB: ${pass(rssMb <= GOALS.rssMb)}`,
+      `    app peak RSS: ${fmt(rssMb, 0)} MB (after start ${fmt(p.app.ready.rss / 1024 / 1024, 0)} MB, at the end ${fmt(after.app.rssBytes / 1024 / 1024, 0)} MB); goal <= ${GOALS.rssMb} MB: ${pass(rssMb <= GOALS.rssMb)}`,
       `    submit -> linked under load: mean ${fmt(lat.mean)} ms, p50 ${fmt(lat.p50)}, p90 ${fmt(lat.p90)}, p99 ${fmt(lat.p99)}, max ${fmt(lat.max)}`,
       `    per escalation: Postgres ${fmt(after.pgMs(before) / C_ESCALATIONS, 2)} ms CPU, load generator + emulator ${fmt((cpuSeconds(before.self, after.self) * 1000) / C_ESCALATIONS, 2)} ms CPU, ${fmt(calls / C_ESCALATIONS, 2)} Kustomer calls; reschedules: ${ev.wait} rate-limit waits, ${ev.retry} retries` +
-        machineNote(before, after),
+        machineMeanwhile(before, after),
       ...statements,
     ];
     return {
@@ -848,116 +813,7 @@ async function snapshot(ctx: Ctx, app: AppProcess): Promise<Snapshot> {
 const cpuSeconds = (before: { user: number; system: number }, after: { user: number; system: number }) =>
   (after.user - before.user + after.system - before.system) / 1e6;
 
-function machineNote(before: Snapshot, after: Snapshot): string {
-  const u = cpuUsage(before.machine, after.machine);
-  if (!u) return '';
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
-  return (
-    `\n    machine meanwhile: benchmark processes (app, Postgres, load generator) ${pct(u.ours)} of all CPUs, other processes ${pct(u.others)}, steal ${pct(u.steal)}` +
-    (u.others + u.steal > 0.1 ? '\n    WARNING: other work competed for the CPUs; the figures are inflated by it. Re-run on a quiet machine.' : '')
-  );
-}
+const machineMeanwhile = (before: Snapshot, after: Snapshot) =>
+  machineNote(cpuUsage(before.machine, after.machine), { ours: 'app, Postgres, load generator', indent: '    ', effect: 'the figures are inflated by it' });
 
-// ---------------------------------------------------------------------------------------------------------------
-// The app process
-
-interface AppProcess {
-  port: number;
-  /** RSS once listening, before any load */
-  startRssBytes: number;
-  pid: number | undefined;
-  stats(): Promise<AppStats>;
-  /** Starts the worker of an app started with deferWorker. */
-  startWorker(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function startAppProcess(ctx: Ctx, o: { kustomerUrl: string; rateWindowMs: number; concurrency: number; deferWorker?: boolean }): Promise<AppProcess> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./escalation-app.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [])],
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: ctx.url,
-      BENCH_DATA_DIR: ctx.tmp,
-      BENCH_KUSTOMER_URL: o.kustomerUrl,
-      // Kustomer's replies (and the emulator's) name no window end but on a 429: the app is told the window's length.
-      BENCH_KUSTOMER_RATE_WINDOW_MS: String(o.rateWindowMs),
-      BENCH_WORKER_CONCURRENCY: String(o.concurrency),
-      BENCH_POLL_MS: String(POLL_MS),
-      ...(o.deferWorker ? { BENCH_DEFER_WORKER: '1' } : {}),
-      ...(POOL_SIZE ? { BENCH_POOL_SIZE: String(POOL_SIZE) } : {}),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = once(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    if (child.connected) child.send('stop');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  let pendingStats: ((s: AppStats) => void) | null = null;
-  let pendingWorker: (() => void) | null = null;
-  child.on('message', (m: { stats?: AppStats; workerStarted?: boolean }) => {
-    if (m?.stats && pendingStats) {
-      const resolve = pendingStats;
-      pendingStats = null;
-      resolve(m.stats);
-    }
-    if (m?.workerStarted && pendingWorker) {
-      const resolve = pendingWorker;
-      pendingWorker = null;
-      resolve();
-    }
-  });
-  try {
-    const started = await new Promise<{ port: number; pid: number; rss: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the app process did not start within 30 s')), 30_000);
-      child.once('message', (m: { port?: number; pid?: number; rss?: number }) => {
-        clearTimeout(timer);
-        if (typeof m?.port === 'number') resolve({ port: m.port, pid: m.pid!, rss: m.rss! });
-        else reject(new Error(`unexpected message from the app process: ${JSON.stringify(m)}`));
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the app process exited before listening (code ${code}, signal ${signal})`));
-      });
-    });
-    return {
-      port: started.port,
-      startRssBytes: started.rss,
-      pid: started.pid,
-      stats: () =>
-        withTimeout(
-          new Promise<AppStats>((resolve) => {
-            pendingStats = resolve;
-            child.send('stats');
-          }),
-          10_000,
-          () => 'the app process did not answer for its stats',
-        ),
-      startWorker: () =>
-        withTimeout(
-          new Promise<void>((resolve) => {
-            pendingWorker = resolve;
-            child.send('start-worker');
-          }),
-          30_000,
-          () => 'the app process did not start its worker',
-        ),
-      stop,
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (err) => {
-    log(`bench:escalation failed: ${(err as Error).stack ?? err}`);
-    process.exit(1);
-  },
-);
+runBench('bench:escalation', run);

@@ -2,7 +2,7 @@
  * `npm run bench:sync`: inbound status sync under a burst of Kustomer webhooks, over real HTTP on loopback.
  *
  * Starts a throwaway embedded Postgres and the Kustomer emulator (in this process), runs the real server and
- * graphile-worker in one child process as `bridgedesk start` does (bench/sync-app.ts), connects Kustomer and turns
+ * graphile-worker in one child process as `bridgedesk start` does (bench/app-process.ts), connects Kustomer and turns
  * inbound sync on through the API (which subscribes the webhook in the emulator). Setup, not measured: N conversations
  * are created in the emulator and N requests linked to them are inserted with SQL (escalations in state 'linked'),
  * then each conversation's status is changed several times in the emulator (open → snoozed → done → open …) with its
@@ -15,72 +15,56 @@
  * drained, live updates (bench/stream-latency.ts): with open pages listening (GET /api/v1/stream), one more change
  * per conversation is posted at a fixed rate, timed from its webhook POST to the event on each page's stream.
  * A benchmark, not a test: it exits 0 whatever the figures, and 1 only if something fails (a POST is not answered
- * 202, the worker stops making progress, ...). Options: see bench/README.md.
+ * 202, the worker stops making progress, ...). Options: `npm run bench:sync -- --help`, and bench/README.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedDemoOrg, serveEmulator, type ServedEmulator } from '../src/connectors/kustomer/emulator/index.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDb, withDatabase } from '../src/db/database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../src/server/auth/secrets.ts';
+import type { AppStats } from './app-process.ts';
+import { startAppProcess, type AppProcess } from './child-process.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot } from './cpu-usage.ts';
+import { headerLine, log, parseOptions, runBench, sleep, startBenchPostgres } from './harness.ts';
 import { summarize } from './percentiles.ts';
 import { planDeliveries, type PlannedEvent } from './plan-deliveries.ts';
 import { seededRandom } from './seeded-random.ts';
 import { postWebhooks, type Delivery } from './post-webhooks.ts';
 import { measureStreamLatency } from './stream-latency.ts';
-import type { SyncAppStats } from './sync-app.ts';
-import { withCleanups, type Cleanups } from './with-cleanups.ts';
+import type { Cleanups } from './with-cleanups.ts';
 
-const { values: flags } = parseArgs({
-  options: {
-    events: { type: 'string' },
-    conversations: { type: 'string' },
-    'duplicate-share': { type: 'string' },
-    'late-share': { type: 'string' },
-    'in-flight': { type: 'string' },
-    concurrency: { type: 'string' },
-    'pool-size': { type: 'string' },
-    'poll-ms': { type: 'string' },
-    backlog: { type: 'boolean', default: false },
-    statements: { type: 'boolean', default: false },
-    json: { type: 'string' },
-    'live-streams': { type: 'string' },
-    'live-rate': { type: 'string' },
-  },
+const O = parseOptions('npm run bench:sync --', 'inbound status sync under a burst of Kustomer webhooks, over real HTTP on loopback', {
+  events: { kind: 'int', env: 'BENCH_EVENTS', default: 10_000, help: 'POSTs, duplicates included' },
+  conversations: { kind: 'int', env: 'BENCH_CONVERSATIONS', default: 1000, help: 'linked requests; the distinct events are spread evenly over them' },
+  'duplicate-share': { kind: 'share', env: 'BENCH_DUPLICATE_SHARE', default: 0.1, help: 'share of the POSTs that repeat an event' },
+  'late-share': { kind: 'share', env: 'BENCH_LATE_SHARE', default: 0.1, help: 'share of the POSTs sent after a newer event of their conversation' },
+  'in-flight': { kind: 'int', env: 'BENCH_IN_FLIGHT', default: 48, help: 'POSTs in flight' },
+  concurrency: { kind: 'int', env: 'BENCH_CONCURRENCY', default: 20, help: 'WORKER_CONCURRENCY' },
+  'pool-size': { kind: 'int?', env: 'BENCH_POOL_SIZE', help: "DATABASE_POOL_SIZE of the app, shared by the server and the worker (default: the app's, 10)" },
+  'poll-ms': { kind: 'int', env: 'BENCH_POLL_MS', default: 1000, help: 'graphile-worker pollInterval (new jobs arrive by LISTEN/NOTIFY anyway)' },
+  backlog: { kind: 'switch', env: 'BENCH_BACKLOG', help: 'start the worker only after the last 202: the HTTP side alone, then the worker alone on a backlog' },
+  statements: { kind: 'switch', env: 'BENCH_STATEMENTS', help: 'restart Postgres with pg_stat_statements and print the statements per event and the slowest' },
+  json: { kind: 'text', env: 'BENCH_JSON', help: "also write the figures, the monitor's samples and the backend states as JSON to this file" },
+  'live-streams': { kind: 'int', env: 'BENCH_LIVE_STREAMS', default: 20, help: 'live updates: open pages listening on GET /api/v1/stream' },
+  'live-rate': { kind: 'int', env: 'BENCH_LIVE_RATE', default: 50, help: 'live updates: Kustomer changes per second (one per conversation)' },
 });
-const opt = (flag: string, env: string, dflt: number, check: (n: number) => boolean, what: string) => {
-  const raw = ((flags as Record<string, unknown>)[flag] as string | undefined) ?? process.env[env];
-  const n = raw === undefined || raw === '' ? dflt : Number(raw);
-  if (!check(n)) throw new Error(`--${flag} / ${env} must be ${what}, got "${raw}"`);
-  return n;
-};
-const int = (flag: string, env: string, dflt: number) => opt(flag, env, dflt, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
-const share = (flag: string, env: string, dflt: number) => opt(flag, env, dflt, (n) => n >= 0 && n < 1, 'a share in [0, 1)');
-const EVENTS = int('events', 'BENCH_EVENTS', 10_000);
-const CONVERSATIONS = int('conversations', 'BENCH_CONVERSATIONS', 1000);
-const DUPLICATE_SHARE = share('duplicate-share', 'BENCH_DUPLICATE_SHARE', 0.1);
-const LATE_SHARE = share('late-share', 'BENCH_LATE_SHARE', 0.1);
-const IN_FLIGHT = int('in-flight', 'BENCH_IN_FLIGHT', 48);
-const CONCURRENCY = int('concurrency', 'BENCH_CONCURRENCY', 20);
-const POOL_SIZE = (flags['pool-size'] ?? process.env.BENCH_POOL_SIZE) ? int('pool-size', 'BENCH_POOL_SIZE', 10) : undefined;
-const POLL_MS = int('poll-ms', 'BENCH_POLL_MS', 1000);
-const BACKLOG = flags.backlog || process.env.BENCH_BACKLOG === '1';
-const STATEMENTS = flags.statements || process.env.BENCH_STATEMENTS === '1';
-const JSON_OUT = flags.json ?? process.env.BENCH_JSON;
-/** Live updates: open pages listening, and Kustomer changes per second (one per conversation, so --conversations of them). */
-const LIVE_STREAMS = int('live-streams', 'BENCH_LIVE_STREAMS', 20);
-const LIVE_RATE = int('live-rate', 'BENCH_LIVE_RATE', 50);
+const EVENTS = O.events;
+const CONVERSATIONS = O.conversations;
+const DUPLICATE_SHARE = O['duplicate-share'];
+const LATE_SHARE = O['late-share'];
+const IN_FLIGHT = O['in-flight'];
+const CONCURRENCY = O.concurrency;
+const POOL_SIZE = O['pool-size'];
+const POLL_MS = O['poll-ms'];
+const BACKLOG = O.backlog;
+const STATEMENTS = O.statements;
+const JSON_OUT = O.json;
+const LIVE_STREAMS = O['live-streams'];
+const LIVE_RATE = O['live-rate'];
 
 const DUPLICATES = Math.round(EVENTS * DUPLICATE_SHARE);
 /** distinct events (status changes); the rest of the POSTs are repeats */
@@ -99,52 +83,15 @@ const EXPECTED: Record<string, { remote: string; request: string }> = {
   done: { remote: 'closed', request: 'resolved' },
 };
 
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const num = (n: number) => Math.round(n).toLocaleString('en');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const epochMs = () => performance.timeOrigin + performance.now();
-
-const main = () => withCleanups(run, log);
 
 async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
   const loadBefore = os.loadavg()[0]!;
-  // The temp folder must be traversable: as root, Postgres runs as the `postgres` user.
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-bench-'));
-  fs.chmodSync(tmp, 0o755);
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
-  log(`temp folder ${tmp}`);
-
-  // --- Postgres
-  const dataDir = path.join(tmp, 'postgres');
-  let server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir });
-  cleanups.push(() => server.stop());
-  if (STATEMENTS) {
-    // pg_stat_statements must be loaded at server start: set it, then restart.
-    const c = new pg.Client(server.url);
-    await c.connect();
-    await c.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
-    await c.end();
-    await server.stop();
-    server = await startEmbeddedPostgres({ dataDir });
-  }
-  const admin0 = new pg.Client(server.url);
-  await admin0.connect();
-  await admin0.query('create database bench');
-  const pgVersion = (await admin0.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
-  await admin0.end();
-  const url = withDatabase(server.url, 'bench');
-  const postmasterPid = Number(fs.readFileSync(path.join(tmp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const { tmp, url, db, pool, pgVersion, postmasterPid } = await startBenchPostgres(cleanups, { poolSize: 4, statements: STATEMENTS });
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: tmp });
-  const { db, pool } = createDb(url, 4);
-  let dbOpen = true;
-  cleanups.push(async () => {
-    if (dbOpen) await db.destroy();
-    dbOpen = false;
-  });
-  await migrate(db, url);
-  if (STATEMENTS) await pool.query('create extension pg_stat_statements');
 
   // --- Kustomer: the emulator, its webhook deliveries held (they become the benchmark's events, never sent by it)
   let fixedClock: number | null = null;
@@ -171,7 +118,16 @@ async function run(cleanups: Cleanups): Promise<void> {
   await insertToken(db, { userId: adminRow.id, name: 'bench', tokenHash: sha256(token), lastFour: token.slice(-4), expiresAt: null });
 
   // --- The app
-  const app = await startAppProcess({ url, dataDir: tmp, kustomerUrl: emu.url });
+  const app = await startAppProcess({
+    url,
+    dataDir: tmp,
+    kustomerUrl: emu.url,
+    worker: BACKLOG ? 'deferred' : 'on',
+    trackJobs: true,
+    concurrency: CONCURRENCY,
+    pollMs: POLL_MS,
+    poolSize: POOL_SIZE,
+  });
   cleanups.push(app.stop);
   const base = `http://127.0.0.1:${app.port}`;
   const api = async (method: string, p: string, body: unknown) => {
@@ -411,7 +367,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   const wrongTotal = wrong.status;
   const out: string[] = [
     '',
-    `Bridgedesk inbound status sync benchmark: node ${process.version}, Postgres ${pgVersion}, ${cpus} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), load average before start ${loadBefore.toFixed(2)}`,
+    `${headerLine('inbound status sync benchmark', pgVersion)}, load average before start ${loadBefore.toFixed(2)}`,
     `setup (not measured): ${num(CONVERSATIONS)} Kustomer conversations (emulator) each linked to its own request; ${num(UNIQUE)} status changes made in Kustomer ` +
       `(${rounds} per conversation, each to another status), their webhook deliveries held: Kustomer's envelopes and signatures`,
     `    final statuses expected: ${[...finalCounts].map(([s, n]) => `${s} ${num(n)}`).join(', ')} (default mapping: done → resolved, snoozed → waiting, open → in_progress)`,
@@ -634,7 +590,7 @@ async function statementLines(pool: pg.Pool, events: number): Promise<string[]> 
 
 interface Snap {
   t: number;
-  app: SyncAppStats;
+  app: AppStats;
   self: { user: number; system: number };
   machine: CpuSnapshot | null;
   postgres: CpuSnapshot | null;
@@ -655,88 +611,4 @@ function machineShare(a: CpuSnapshot | null, b: CpuSnapshot | null): number {
   return cpuUsage(a, b)?.ours ?? NaN;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// The app process
-
-interface AppProcess {
-  port: number;
-  pid: number | undefined;
-  stats(): Promise<SyncAppStats>;
-  /** Starts the worker (--backlog); resolves with the epoch ms it was running. */
-  startWorker(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-async function startAppProcess(o: { url: string; dataDir: string; kustomerUrl: string }): Promise<AppProcess> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./sync-app.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: o.url,
-      BENCH_DATA_DIR: o.dataDir,
-      BENCH_KUSTOMER_URL: o.kustomerUrl,
-      BENCH_WORKER_CONCURRENCY: String(CONCURRENCY),
-      BENCH_POLL_MS: String(POLL_MS),
-      ...(BACKLOG ? { BENCH_DEFER_WORKER: '1' } : {}),
-      ...(POOL_SIZE ? { BENCH_POOL_SIZE: String(POOL_SIZE) } : {}),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      if (child.connected) child.send('stop');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    })());
-  const ask = <T>(message: string, field: string, timeoutMs: number): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.off('message', onMessage);
-        reject(new Error(`the app process did not answer '${message}' within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      const onMessage = (m: Record<string, unknown>) => {
-        if (!(field in (m ?? {}))) return;
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        resolve(m[field] as T);
-      };
-      child.on('message', onMessage);
-      child.send(message);
-    });
-  try {
-    const started = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the app process did not start within 30 s')), 30_000);
-      child.once('message', (m: { port?: number; pid?: number }) => {
-        clearTimeout(timer);
-        if (typeof m?.port === 'number') resolve({ port: m.port, pid: m.pid! });
-        else reject(new Error(`unexpected message from the app process: ${JSON.stringify(m)}`));
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the app process exited before listening (code ${code}, signal ${signal})`));
-      });
-    });
-    return {
-      port: started.port,
-      pid: started.pid,
-      stats: () => ask<SyncAppStats>('stats', 'stats', 10_000),
-      startWorker: () => ask<number>('start-worker', 'workerStarted', 30_000),
-      stop,
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (err) => {
-    log(`bench:sync failed: ${(err as Error).stack ?? err}`);
-    process.exit(1);
-  },
-);
+runBench('bench:sync', run);

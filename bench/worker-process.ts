@@ -5,9 +5,9 @@
  *   BENCH_WORKER_MODE=workflows  the product's worker: startWorker (src/jobs/run-worker.ts), all of Bridgedesk's tasks
  *   BENCH_WORKER_MODE=noop       a bare graphile-worker runner whose only task does nothing (bench/noop-jobs.ts)
  *
- * Both use the same concurrency, poll interval and graphile-worker defaults. Started by bench/workflows.bench.ts with
- * an IPC channel: reports { ready, pid } once running; answers 'stats' with per-task job figures and its CPU time,
- * 'reset' by zeroing the figures; exits when told to stop or when the parent goes away.
+ * Both use the same concurrency, poll interval and graphile-worker defaults. Started by bench/workflows.bench.ts through
+ * bench/child-process.ts: reports { ready, pid } once running; answers 'stats' with per-task job figures and its CPU
+ * time, 'reset' by zeroing the figures.
  */
 import { run, type Runner } from 'graphile-worker';
 import { loadConfig } from '../src/config.ts';
@@ -15,6 +15,7 @@ import { createDb } from '../src/db/database.ts';
 import { silentLogger } from '../src/db/migrate.ts';
 import { startWorker } from '../src/jobs/run-worker.ts';
 import { createLogger } from '../src/logger.ts';
+import { childEnv, serveParent } from './child-process.ts';
 import { trackJobs, type JobStats } from './job-stats.ts';
 import { noopTaskList } from './noop-jobs.ts';
 
@@ -24,14 +25,11 @@ export interface WorkerProcessStats extends JobStats {
   rssBytes: number;
 }
 
-const url = process.env.BENCH_DATABASE_URL;
-const dataDir = process.env.BENCH_DATA_DIR;
-const mode = process.env.BENCH_WORKER_MODE;
-if (!url || !dataDir || (mode !== 'noop' && mode !== 'workflows') || !process.send) {
-  process.stderr.write('bench/worker-process.ts is started by bench/workflows.bench.ts\n');
-  process.exit(2);
-}
-
+const {
+  BENCH_DATABASE_URL: url,
+  BENCH_DATA_DIR: dataDir,
+  BENCH_WORKER_MODE: mode,
+} = childEnv('worker-process.ts', ['BENCH_DATABASE_URL', 'BENCH_DATA_DIR', 'BENCH_WORKER_MODE']);
 const config = loadConfig({
   LOG_LEVEL: 'silent',
   BRIDGEDESK_DATA_DIR: dataDir,
@@ -67,24 +65,11 @@ if (mode === 'workflows') {
 }
 const jobs = trackJobs(events);
 
-const stats = (): WorkerProcessStats => ({ ...jobs.stats(), cpu: process.cpuUsage(), rssBytes: process.memoryUsage.rss() });
-
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await stopWorker();
-  process.exit(0);
-};
-process.on('message', (m) => {
-  if (m === 'stop') void stop();
-  else if (m === 'stats') process.send!({ stats: stats() });
-  else if (m === 'reset') {
-    jobs.reset();
-    process.send!({ reset: true });
-  }
+serveParent({
+  ready: { ready: true, pid: process.pid },
+  answers: {
+    stats: { field: 'stats', answer: (): WorkerProcessStats => ({ ...jobs.stats(), cpu: process.cpuUsage(), rssBytes: process.memoryUsage.rss() }) },
+    reset: { field: 'reset', answer: () => (jobs.reset(), true) },
+  },
+  stop: stopWorker,
 });
-process.on('disconnect', () => void stop());
-process.on('SIGTERM', () => void stop());
-process.on('SIGINT', () => {}); // the parent handles Ctrl-C and stops us
-process.send({ ready: true, pid: process.pid });

@@ -14,65 +14,54 @@
  * and run by a bare graphile-worker runner with the same concurrency and poll interval (bench/noop-jobs.ts).
  * A benchmark, not a test: it exits 0 whatever the figures (failed runs and duplicate conversations are reported),
  * and 1 only if something breaks (a run never finishes, the worker dies, an API call errors, ...).
- * Options: see bench/README.md.
+ * Options: `npm run bench:workflows -- --help`, and bench/README.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { UserActor } from '../src/core/actor.ts';
 import { seedDemoOrg, serveEmulator } from '../src/connectors/kustomer/emulator/index.ts';
-import { createDb, type Db, withDatabase } from '../src/db/database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { migrate } from '../src/db/migrate.ts';
+import type { Db } from '../src/db/database.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
 import { createApp } from '../src/server/app.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../src/server/auth/secrets.ts';
 import { createRequest } from '../src/usecases/create-request.ts';
 import { benchAppDeps } from './app-deps.ts';
+import { forkBenchChild } from './child-process.ts';
 import { cpuSnapshot, cpuUsage, type CpuSnapshot } from './cpu-usage.ts';
+import { headerLine, log, machineNote, parseOptions, runBench, sleep, startBenchPostgres } from './harness.ts';
 import { postgresCpuMs } from './postgres-cpu.ts';
 import { epochMs, type TaskStats } from './job-stats.ts';
 import { enqueueNoopJobs, NOOP_TASK } from './noop-jobs.ts';
 import { summarize } from './percentiles.ts';
 import type { WorkerProcessStats } from './worker-process.ts';
-import { once, withCleanups, type Cleanups } from './with-cleanups.ts';
+import { once, type Cleanups } from './with-cleanups.ts';
 
-const { values: flags } = parseArgs({
-  options: {
-    requests: { type: 'string' },
-    concurrency: { type: 'string' },
-    lanes: { type: 'string' },
-    warmup: { type: 'string' },
-    requesters: { type: 'string' },
-    'poll-ms': { type: 'string' },
-    'pool-size': { type: 'string' },
-    json: { type: 'string' },
-    statements: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'string' },
-  },
+const O = parseOptions('npm run bench:workflows --', 'how fast the workflow engine gets through a burst, against the floor of any graphile-worker engine', {
+  requests: { kind: 'int', env: 'BENCH_REQUESTS', default: 5000, help: 'requests (and runs), and no-op jobs for the floor' },
+  concurrency: { kind: 'int', env: 'BENCH_CONCURRENCY', default: 32, help: "WORKER_CONCURRENCY of the worker and of the floor's runner" },
+  lanes: { kind: 'int', env: 'BENCH_LANES', default: 16, help: 'parallel lanes creating requests' },
+  warmup: { kind: 'int', env: 'BENCH_WARMUP', default: 100, min: 0, help: 'warm-up requests, not counted' },
+  requesters: { kind: 'int', env: 'BENCH_REQUESTERS', default: 1000, help: 'distinct requesters (Kustomer customers)' },
+  'poll-ms': { kind: 'int', env: 'BENCH_POLL_MS', default: 1000, help: 'graphile-worker pollInterval' },
+  'pool-size': { kind: 'int?', env: 'BENCH_POOL_SIZE', help: "DATABASE_POOL_SIZE of the worker (default: the app's, 10)" },
+  statements: { kind: 'switch', env: 'BENCH_STATEMENTS', help: 'pg_stat_statements: statements per run and the slowest' },
+  'cpu-prof': { kind: 'text', env: 'BENCH_CPU_PROF', help: 'write a V8 CPU profile of the worker process to this folder' },
+  json: { kind: 'text', env: 'BENCH_JSON', help: 'also write the figures as JSON to this file' },
 });
-const intOpt = (flag: string, env: string, dflt: number, min = 1) => {
-  const raw = ((flags as Record<string, unknown>)[flag] as string | undefined) ?? process.env[env];
-  const n = raw === undefined || raw === '' ? dflt : Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} / ${env} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-};
-const REQUESTS = intOpt('requests', 'BENCH_REQUESTS', 5000);
-const CONCURRENCY = intOpt('concurrency', 'BENCH_CONCURRENCY', 32);
-const LANES = intOpt('lanes', 'BENCH_LANES', 16);
-const WARMUP = intOpt('warmup', 'BENCH_WARMUP', 100, 0);
-const REQUESTERS = intOpt('requesters', 'BENCH_REQUESTERS', 1000);
-const POLL_MS = intOpt('poll-ms', 'BENCH_POLL_MS', 1000);
-const POOL_SIZE = (flags['pool-size'] ?? process.env.BENCH_POOL_SIZE) ? intOpt('pool-size', 'BENCH_POOL_SIZE', 10) : undefined;
-const JSON_OUT = flags.json ?? process.env.BENCH_JSON;
-const STATEMENTS = flags.statements || process.env.BENCH_STATEMENTS === '1';
-const CPU_PROF = flags['cpu-prof'] ?? process.env.BENCH_CPU_PROF;
+const REQUESTS = O.requests;
+const CONCURRENCY = O.concurrency;
+const LANES = O.lanes;
+const WARMUP = O.warmup;
+const REQUESTERS = O.requesters;
+const POLL_MS = O['poll-ms'];
+const POOL_SIZE = O['pool-size'];
+const JSON_OUT = O.json;
+const STATEMENTS = O.statements;
+const CPU_PROF = O['cpu-prof'];
 
 /** No rate limit worth the name (the budget column is an int4). */
 const RATE_LIMIT = 1_000_000;
@@ -85,10 +74,8 @@ const STALL_MS = 150_000;
 const TAG = 'billing';
 const DESCRIPTION = 'The customer paid twice for order 4417 on the 3rd and was refunded neither time. Card ending 4242.';
 
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Ctx {
   tmp: string;
@@ -103,37 +90,10 @@ interface Ctx {
   cleanups: Cleanups;
 }
 
-const main = () => withCleanups(run, log);
-
 async function run(cleanups: Cleanups): Promise<void> {
   const tRun = performance.now();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-bench-'));
-  // As root, Postgres runs as the `postgres` user: the folder must be traversable.
-  fs.chmodSync(tmp, 0o755);
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
-  log(`temp folder ${tmp}`);
-
-  const dataDir = path.join(tmp, 'postgres');
-  let server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir });
-  let stopServer = once(() => server.stop());
-  cleanups.push(() => stopServer());
-  if (STATEMENTS) {
-    // pg_stat_statements must be loaded at server start: set it, then restart.
-    const c = new pg.Client(server.url);
-    await c.connect();
-    await c.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
-    await c.end();
-    await stopServer();
-    server = await startEmbeddedPostgres({ dataDir });
-    stopServer = once(() => server.stop());
-  }
-  const admin0 = new pg.Client(server.url);
-  await admin0.connect();
-  await admin0.query('create database bench');
-  const pgVersion = (await admin0.query<{ v: string }>(`select current_setting('server_version') v`)).rows[0]!.v;
-  await admin0.end();
-  const url = withDatabase(server.url, 'bench');
-  const postmasterPid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  // The load generator's own pool: one connection per lane, and some for polling.
+  const { tmp, url, db, pool, pgVersion, postmasterPid } = await startBenchPostgres(cleanups, { poolSize: LANES + 4, statements: STATEMENTS });
 
   const emu = await serveEmulator({ port: 0 });
   cleanups.push(once(() => emu.close()));
@@ -148,12 +108,6 @@ async function run(cleanups: Cleanups): Promise<void> {
     KUSTOMER_BASE_URL: emu.url,
     KUSTOMER_WEB_URL: emu.url,
   });
-  // The load generator's own pool: one connection per lane, and some for polling.
-  const { db, pool } = createDb(url, LANES + 4);
-  cleanups.push(once(() => db.destroy()));
-  await migrate(db, url);
-  if (STATEMENTS) await pool.query('create extension pg_stat_statements');
-
   // An admin (connects Kustomer, creates the workflow) and an agent (files the requests), through the API.
   const user = (email: string, name: string, role: 'admin' | 'agent') =>
     insertUser(db, { email, name, role, passwordHash: null, managerId: null, department: null, title: null, location: null });
@@ -227,7 +181,7 @@ async function run(cleanups: Cleanups): Promise<void> {
 
   const header = [
     '',
-    `Bridgedesk workflow benchmark: node ${process.version}, Postgres ${pgVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'})`,
+    headerLine('workflow benchmark', pgVersion),
     `${int(REQUESTS)} requests created at once (createRequest from ${LANES} parallel lanes), each matching one 3-step workflow: set priority, add tag, create Kustomer conversation`,
     `worker: startWorker in its own process, concurrency ${CONCURRENCY}, pollInterval ${POLL_MS} ms, DB pool ${POOL_SIZE ?? config.poolSize} (+ graphile-worker's own pool); Kustomer emulator: no added latency, ${int(RATE_LIMIT)} calls/min`,
   ];
@@ -246,7 +200,7 @@ async function run(cleanups: Cleanups): Promise<void> {
     ...[floorBefore, floorAfter].map(
       (f) =>
         `    ${f.label.padEnd(7)} ${fmt(f.perSecond, 0).padStart(6)} jobs/s (${fmt(f.ms / 1000, 2)} s; enqueued in ${fmt(f.enqueueMs / 1000, 2)} s; worker CPU ${fmt(f.workerCpuMs / REQUESTS, 3)} ms/job, Postgres ${fmt(f.pgMs / REQUESTS, 3)} ms/job, ${fmt(f.writeTx / REQUESTS, 1)} write transactions/job)` +
-        machineNote(f.machine),
+        machineMeanwhile(f.machine),
     ),
     `    mean    ${fmt(floorPerS, 0).padStart(6)} jobs/s`,
     '',
@@ -628,7 +582,7 @@ async function measureWorkflows(ctx: Ctx, control: EmulatorControl, _queueId: st
         return `      ${name.padEnd(20)} ${int(n).padStart(7)} ${fmt(n / REQUESTS, 2).padStart(8)} ${fmt(t.runMs / n, 1).padStart(8)} ${fmt(t.maxRunMs, 0).padStart(7)} ${fmt(t.waitMs / n, 0).padStart(10)} ${fmt(t.maxWaitMs, 0).padStart(7)} ${fmt((t.runMs / 1000 / slots) * 100, 0).padStart(7)}  ${rel(t.firstStartAt)} .. ${rel(t.lastCompleteAt)}${t.errors ? `  (${t.errors} errors)` : ''}`;
       }),
       `    per run: CPU of the worker process ${fmt(workerCpuMs / REQUESTS, 2)} ms (${fmt(workerSysMs / REQUESTS, 2)} of it system), Postgres ${fmt(pgMs / REQUESTS, 2)} ms, load generator + emulator ${fmt(selfCpuMs / REQUESTS, 2)} ms; ${fmt((after.writeTx - before.writeTx) / REQUESTS, 0)} write transactions (request creation included); worker RSS at the end ${fmt(stats.rssBytes / 1024 / 1024, 0)} MB` +
-        machineNote(cpuUsage(before.machine, after.machine)),
+        machineMeanwhile(cpuUsage(before.machine, after.machine)),
       ...statements.lines,
     ];
     log(`workflows: ${fmt(perSecond, 1)} runs/s (done ${fmt((tDone - t0) / 1000, 1)} s after the first request)`);
@@ -721,102 +675,46 @@ async function snapshot(ctx: Ctx, w: WorkerProcess): Promise<Snapshot> {
 const cpuMsOf = (before: { user: number; system: number }, after: { user: number; system: number }) =>
   (after.user - before.user + after.system - before.system) / 1000;
 
-function machineNote(u: ReturnType<typeof cpuUsage>): string {
-  if (!u) return '';
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
-  return (
-    `\n      machine meanwhile: benchmark processes (worker, Postgres, load generator + emulator) ${pct(u.ours)} of all CPUs, other processes ${pct(u.others)}, steal ${pct(u.steal)}` +
-    (u.others + u.steal > 0.1 ? '\n      WARNING: other work competed for the CPUs; the figures are lowered by it. Re-run on a quiet machine.' : '')
-  );
-}
+const machineMeanwhile = (u: ReturnType<typeof cpuUsage>) =>
+  machineNote(u, { ours: 'worker, Postgres, load generator + emulator', indent: '      ', effect: 'the figures are lowered by it' });
 
 // ---------------------------------------------------------------------------------------------------------------
 // The worker process
 
-interface WorkerProcess {
-  pid: number | undefined;
-  stats(): Promise<WorkerProcessStats>;
-  reset(): Promise<void>;
-  /** Throws if the process has exited (it never should while measuring). */
-  assertAlive(): void;
-  stop(): Promise<void>;
-}
+type WorkerProcess = Awaited<ReturnType<typeof startWorkerProcess>>;
 
-async function startWorkerProcess(ctx: Ctx, mode: 'noop' | 'workflows'): Promise<WorkerProcess> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./worker-process.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...(CPU_PROF && mode === 'workflows' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [])],
+async function startWorkerProcess(ctx: Ctx, mode: 'noop' | 'workflows') {
+  const name = `${mode} worker process`;
+  const child = await forkBenchChild<{ ready: true; pid: number }>('./worker-process.ts', {
+    name,
+    execArgv: CPU_PROF && mode === 'workflows' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [],
     env: {
-      ...process.env,
       BENCH_DATABASE_URL: ctx.url,
       BENCH_DATA_DIR: ctx.tmp,
       BENCH_KUSTOMER_URL: ctx.config.destinations.kustomer.baseUrl ?? undefined,
       BENCH_WORKER_MODE: mode,
       BENCH_WORKER_CONCURRENCY: String(CONCURRENCY),
       BENCH_POLL_MS: String(POLL_MS),
-      ...(POOL_SIZE ? { BENCH_POOL_SIZE: String(POOL_SIZE) } : {}),
+      BENCH_POOL_SIZE: POOL_SIZE?.toString(),
     },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    isReady: (m) => m?.ready === true,
   });
   let stopping = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = once(async () => {
+  const stop = once(() => {
     stopping = true;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    if (child.connected) child.send('stop');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    return child.stop();
   });
   ctx.cleanups.push(stop);
-  // One request at a time: answers come back in order.
-  const pending: ((m: any) => void)[] = [];
-  child.on('message', (m: any) => {
-    if (m?.stats || m?.reset) pending.shift()?.(m);
-  });
-  const ask = (msg: string) =>
-    new Promise<any>((resolve, reject) => {
-      if (!child.connected) return reject(new Error(`the ${mode} worker process has exited (code ${child.exitCode}, signal ${child.signalCode})`));
-      const timer = setTimeout(() => reject(new Error(`the ${mode} worker process did not answer "${msg}"`)), 10_000);
-      pending.push((m) => {
-        clearTimeout(timer);
-        resolve(m);
-      });
-      child.send(msg);
-    });
-  try {
-    const pid = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the ${mode} worker process did not start within 30 s`)), 30_000);
-      child.once('message', (m: { ready?: boolean; pid?: number }) => {
-        clearTimeout(timer);
-        if (m?.ready) resolve(m.pid!);
-        else reject(new Error(`unexpected message from the worker process: ${JSON.stringify(m)}`));
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the ${mode} worker process exited before starting (code ${code}, signal ${signal})`));
-      });
-    });
-    return {
-      pid,
-      stats: async () => (await ask('stats')).stats as WorkerProcessStats,
-      reset: async () => void (await ask('reset')),
-      assertAlive() {
-        if (!stopping && (child.exitCode !== null || child.signalCode !== null)) {
-          throw new Error(`the ${mode} worker process died (code ${child.exitCode}, signal ${child.signalCode})`);
-        }
-      },
-      stop,
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  return {
+    pid: child.ready.pid,
+    stats: () => child.ask<WorkerProcessStats>('stats', 'stats'),
+    reset: async () => void (await child.ask('reset', 'reset')),
+    /** Throws if the process has exited (it never should while measuring). */
+    assertAlive() {
+      if (!stopping && child.exited()) throw new Error(`the ${name} died`);
+    },
+    stop,
+  };
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    log(`bench:workflows failed: ${(err as Error).stack ?? err}`);
-    process.exit(1);
-  },
-);
+runBench('bench:workflows', run);

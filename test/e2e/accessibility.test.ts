@@ -4,23 +4,18 @@
  * Also the request list's largest contentful paint on loopback.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { seedDemoOrg, serveEmulator, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { workflowExamples } from '../../src/core/workflow-examples.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts';
+import { LAPTOP, PHONE, startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestApp, TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 15_000;
-const LAPTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
+const STACK = { kustomer: true, worker: true, timeout: TIMEOUT } as const;
 
 describe('accessibility of the main pages', () => {
+  let stack: BrowserStack<typeof STACK>;
   let t: TestApp;
-  let emulator: ServedEmulator;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
   let admin: TestUser;
   let agent: TestUser;
   let manager: TestUser;
@@ -29,21 +24,15 @@ describe('accessibility of the main pages', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    emulator = await serveEmulator({ port: 0 });
-    const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-    emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-    t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url });
-    await t.startWorker();
-    server = await listen(t.app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
+    stack = await startBrowserStack(STACK);
+    ({ t, baseUrl } = stack);
+    const { demo } = stack;
     admin = await t.createUser('admin', { name: 'Rita Root' });
     agent = await t.createUser('agent', { name: 'Ada Agent' });
     manager = await t.createUser('agent', { name: 'Morgan Manager' });
     const riley = await t.createUser('requester', { name: 'Riley Requester', managerId: manager.id });
 
-    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBeLessThan(300);
-    const targets = await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
-    expect(targets.status, JSON.stringify(targets.body)).toBeLessThan(300);
+    await stack.connectKustomer(admin, { queues: [demo.queues.vip.id] });
     const example = workflowExamples({ supportQueueId: demo.queues.tier2Support.id, vipQueueId: demo.queues.vip.id }).find(
       (e) => e.key === 'specialist-handoff',
     )!;
@@ -55,25 +44,11 @@ describe('accessibility of the main pages', () => {
     // Tagging starts the handoff: an approval waits for Morgan.
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.body.id}`, { tags: ['vip-customer'] });
     await t.waitFor(async () => (await t.api(manager, 'GET', '/api/v1/approvals')).body.items.length > 0);
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await emulator?.close();
-  });
+  afterAll(() => stack?.stop());
 
-  async function signedIn(who: TestUser, viewport: { width: number; height: number }): Promise<Page> {
-    const page = await (await browser.newContext({ viewport })).newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
-    return page;
-  }
+  const signedIn = (who: TestUser, viewport: { width: number; height: number }) => stack.signIn(who, { context: { viewport } });
 
   /** The serious and critical violations on the page as it is now, each with where it is. */
   async function violations(page: Page): Promise<string[]> {
@@ -95,7 +70,7 @@ describe('accessibility of the main pages', () => {
   ] as const) {
     it(`has no serious or critical violation on any main page (${label})`, async () => {
       const found: Record<string, string[]> = {};
-      const anon = await (await browser.newContext({ viewport })).newPage();
+      const anon = await stack.newPage({ viewport });
       await anon.goto(`${baseUrl}/requests`);
       await anon.getByRole('heading', { name: 'Sign in' }).waitFor();
       found['sign in'] = await violations(anon);

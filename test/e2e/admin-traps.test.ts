@@ -4,61 +4,39 @@
  * workflow list flags a step whose queue was deleted in Kustomer, by the queue's name; a dry run names the approver
  * it would ask and shows the message it would send. Real parts: the app, the Kustomer emulator over HTTP, Chromium.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { seedDemoOrg, serveEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import { seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { workflowExamples } from '../../src/core/workflow-examples.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestApp, TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 15_000;
 const SETTINGS = '/settings/integrations/kustomer';
+const STACK = { kustomer: true, env: { BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' }, timeout: TIMEOUT } as const;
 
 describe('admin traps in the browser', () => {
-  let emulator: Awaited<ReturnType<typeof serveEmulator>>;
-  let acme: ReturnType<typeof seedDemoOrg>;
+  let stack: BrowserStack<typeof STACK>;
+  let emulator: ServedEmulator;
+  let acme: DemoOrg;
   let t: TestApp;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
   let page: Page;
   let admin: TestUser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    emulator = await serveEmulator({ port: 0 });
-    acme = seedDemoOrg(emulator.control, { name: 'acme' });
-    emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
+    stack = await startBrowserStack(STACK);
+    ({ t, emulator, demo: acme, baseUrl } = stack);
     emulator.control.setMetadata({
       org: 'acme',
       properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number', displayName: 'Refund' } },
     });
-    t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
     admin = await t.createUser('admin', { name: 'Avery Admin' });
-    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: acme.apiKey })).status).toBe(200);
-    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', {
-      queues: [
-        { remoteId: acme.queues.tier2Support.id, enabled: true },
-        { remoteId: acme.queues.vip.id, enabled: true },
-      ],
-    });
-    server = await listen(t.app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    await stack.connectKustomer(admin, { queues: [acme.queues.tier2Support.id, acme.queues.vip.id] });
+    page = await stack.signIn(admin);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await emulator?.close();
-  });
+  afterAll(() => stack?.stop());
 
   const integration = async () => (await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body;
 

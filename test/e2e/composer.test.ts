@@ -4,51 +4,33 @@
  * the request page nor in their email (a real SMTP server, through the real worker). Also: text written as a note
  * is never sent as a reply by Ctrl+Enter alone.
  */
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { startSmtpInbox, type SmtpInbox } from '../support/smtp-inbox.ts';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { SmtpInbox } from '../support/smtp-inbox.ts';
+import type { TestApp, TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 15_000;
+const STACK = { smtp: true, worker: true, env: { BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' }, timeout: TIMEOUT } as const;
 
 describe('composer in the browser', () => {
+  let stack: BrowserStack<typeof STACK>;
   let t: TestApp;
   let inbox: SmtpInbox;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
   let agent: TestUser;
   let riley: TestUser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    t = await createTestApp({ SMTP_URL: inbox.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-    await t.startWorker();
-    server = await listen(t.app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
+    stack = await startBrowserStack(STACK);
+    ({ t, inbox, baseUrl } = stack);
     await t.createUser('admin');
     agent = await t.createUser('agent', { name: 'Ada Agent' });
     riley = await t.createUser('requester', { name: 'Riley Requester' });
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => stack?.stop());
 
-  async function signIn(who: TestUser): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
-    return page;
-  }
+  const signIn = (who: TestUser) => stack.signIn(who);
 
   async function fileRequest(title: string): Promise<{ id: string; key: string }> {
     const r = await t.api(riley, 'POST', '/api/v1/requests', { title });

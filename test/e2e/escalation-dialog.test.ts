@@ -5,56 +5,36 @@
  * card, and a conversation another request holds is named before it is linked here too. Real parts: the app, the
  * worker, the Kustomer emulator over HTTP and Chromium.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { seedDemoOrg, serveEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts';
+import type { DemoOrg, ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestApp, TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 15_000;
+const STACK = { kustomer: true, worker: true, env: { BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' }, timeout: TIMEOUT } as const;
 
 describe('the Escalate dialog and the escalation card in the browser', () => {
-  let emulator: Awaited<ReturnType<typeof serveEmulator>>;
-  let demo: ReturnType<typeof seedDemoOrg>;
+  let stack: BrowserStack<typeof STACK>;
+  let emulator: ServedEmulator;
+  let demo: DemoOrg;
   let t: TestApp;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
   let page: Page;
   let agent: TestUser;
   let riley: TestUser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    emulator = await serveEmulator({ port: 0 });
-    demo = seedDemoOrg(emulator.control, { name: 'acme' });
-    emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-    t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+    stack = await startBrowserStack(STACK);
+    ({ t, emulator, demo, baseUrl } = stack);
     const admin = await t.createUser('admin');
     agent = await t.createUser('agent', { name: 'Ada Agent' });
     riley = await t.createUser('requester', { name: 'Riley Requester' });
-    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', {
-      queues: [demo.queues.tier2Support.id, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })),
-    });
-    await t.startWorker();
-    server = await listen(t.app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByLabel('Email').fill(agent.email);
-    await page.getByLabel('Password').fill(agent.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    await stack.connectKustomer(admin, { queues: [demo.queues.tier2Support.id, demo.queues.vip.id] });
+    page = await stack.signIn(agent);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await emulator?.close();
-  });
+  afterAll(() => stack?.stop());
 
   async function fileRequest(title: string, description = 'Order 4417 was never refunded.'): Promise<{ id: string; key: string }> {
     const r = await t.api(agent, 'POST', '/api/v1/requests', { title, description, requesterId: riley.id });

@@ -5,104 +5,53 @@
  * panel says "Link failed" with the conversation id, and after the fault clears the agent re-links it by hand.
  * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import { randomBytes } from 'node:crypto';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { loadConfig } from '../../src/config.ts';
-import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import type { ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import type { UserActor } from '../../src/core/actor.ts';
-import { insertUser } from '../../src/db/repositories/users.ts';
-import { createSecretBox } from '../../src/db/secret-box.ts';
-import { startWorker } from '../../src/jobs/run-worker.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
-import { hashPassword } from '../../src/server/auth/passwords.ts';
-import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
-import { destinationDeps } from '../../src/usecases/destination-access.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import { actorOf, type TestApp } from '../support/test-app.ts';
 
-const AGENT = { email: 'ada@example.com', name: 'Ada Agent', password: 'correct horse battery' };
 const ORG = 'acme';
 
 /** Polls the page through Playwright's auto-waiting locators and assertions: no sleeps anywhere. */
 const TIMEOUT = 20_000;
+const STACK = { kustomer: true, worker: true, realClock: true, timeout: TIMEOUT } as const;
 
 describe('escalating to Kustomer in the browser', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stack: BrowserStack<typeof STACK>;
+  let t: TestApp;
   let emulator: ServedEmulator;
-  let demo: DemoOrg;
-  let server: { port: number; close(): Promise<void> };
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let browser: Browser;
   let page: Page;
   let baseUrl: string;
   let agent: UserActor;
   let requesterId: string;
 
   beforeAll(async () => {
-    emulator = await serveEmulator({ port: 0 });
-    demo = seedDemoOrg(emulator.control, { name: ORG });
-    emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
-    database = await createTestDatabase();
-    const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url });
-    const secrets = createSecretBox(randomBytes(32));
-    const now = () => new Date();
-    const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
-    server = await listen(app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
-    worker = await startWorker({
-      db: database.db,
-      config,
-      connectionString: database.url,
-      log: createLogger('silent'),
-      now,
-      secrets,
-      pollIntervalMs: 100,
-      retryBaseMs: 10,
-    });
-
-    const agentRow = await insertUser(database.db, { ...AGENT, role: 'agent', passwordHash: await hashPassword(AGENT.password) });
-    agent = { kind: 'user', userId: agentRow.id, role: 'agent', name: AGENT.name };
-    const admin = await insertUser(database.db, { email: 'root@example.com', name: 'Rita Root', role: 'admin', passwordHash: null });
-    requesterId = (await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null })).id;
-
-    // Connect Kustomer and let agents escalate to Tier 2 Support, through the use cases (the settings page has its own journey).
-    const deps = destinationDeps(config, { db: database.db, now, secrets });
-    await connectDestination(deps, { kind: 'user', userId: admin.id, role: 'admin', name: 'Rita Root' }, 'kustomer', { account: ORG, secret: demo.apiKey });
-    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
-
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(TIMEOUT);
-
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(AGENT.email);
-    await page.getByLabel('Password').fill(AGENT.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    stack = await startBrowserStack(STACK);
+    ({ t, emulator, baseUrl } = stack);
+    const ada = await t.createUser('agent', { email: 'ada@example.com', name: 'Ada Agent' });
+    agent = actorOf(ada);
+    const admin = await t.createUser('admin', { email: 'root@example.com', name: 'Rita Root' });
+    requesterId = (await t.createUser('requester', { email: 'riley@corp.example', name: 'Riley Requester' })).id;
+    // Let agents escalate to Tier 2 Support (the settings page has its own journey).
+    await stack.connectKustomer(admin, { queues: [stack.demo.queues.tier2Support.id] });
+    page = await stack.newPage();
+    await stack.signInOn(page, ada);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await server?.close();
-    await emulator?.close();
-    await database?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   async function openNewRequest(title: string) {
-    const r = await createRequest(database.db, agent, { title, description: 'Order 4417 never arrived.', requesterId, priority: 'high' }, new Date());
+    const r = await createRequest(t.db, agent, { title, description: 'Order 4417 never arrived.', requesterId, priority: 'high' }, new Date());
     await page.goto(`${baseUrl}/requests/${r.key}`);
     await page.getByRole('heading', { name: new RegExp(title) }).waitFor();
     return r;
   }
 
   const stored = async (requestId: string) =>
-    database.db
+    t.db
       .selectFrom('escalations')
       .select(['id', 'state', 'remote_id', 'remote_url', 'next_attempt_at'])
       .where('request_id', '=', requestId)

@@ -4,69 +4,34 @@
  * with a good one, lets agents escalate to a queue, and sees a queue added in Kustomer (and one deleted there) after
  * Re-sync, and a failed save rolled back. Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import { randomBytes } from 'node:crypto';
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { loadConfig } from '../../src/config.ts';
-import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
-import { insertUser } from '../../src/db/repositories/users.ts';
-import { createSecretBox } from '../../src/db/secret-box.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
-import { hashPassword } from '../../src/server/auth/passwords.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestUser } from '../support/test-app.ts';
 
-const ADMIN = { email: 'root@example.com', name: 'Rita Root', password: 'correct horse battery' };
 const ORG = 'acme';
 
 /** Polls the page through Playwright's auto-waiting locators and assertions: no sleeps anywhere. */
 const TIMEOUT = 15_000;
+const STACK = { kustomer: true, realClock: true, timeout: TIMEOUT } as const;
 
 describe('connecting Kustomer in the browser', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let emulator: ServedEmulator;
-  let demo: DemoOrg;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
+  let stack: BrowserStack<typeof STACK>;
   let page: Page;
-  let baseUrl: string;
+  let admin: TestUser;
 
   beforeAll(async () => {
-    emulator = await serveEmulator({ port: 0 });
-    demo = seedDemoOrg(emulator.control, { name: ORG });
-    database = await createTestDatabase();
-    const app = createApp({
-      db: database.db,
-      config: loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', KUSTOMER_BASE_URL: emulator.url }),
-      log: createLogger('silent'),
-      now: () => new Date(),
-      secrets: createSecretBox(randomBytes(32)),
-    });
-    server = await listen(app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
-    await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash: await hashPassword(ADMIN.password) });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    stack = await startBrowserStack(STACK);
+    admin = await stack.t.createUser('admin', { email: 'root@example.com', name: 'Rita Root' });
+    page = await stack.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await emulator?.close();
-    await database?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   it('refuses a wrong key, authorizes a good one, enables a queue and picks up a new queue on Re-sync', async () => {
     // 1. Sign in as the admin and open Settings → Integrations → Kustomer from the left navigation.
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    await stack.signInOn(page, admin);
+    const { emulator, demo } = stack;
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).click();
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();

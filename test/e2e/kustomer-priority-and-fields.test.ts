@@ -4,119 +4,54 @@
  * Escalate form then offers it; a mapped attribute deleted from Kustomer's metadata is named in the field mapping
  * card after an escalation's push is refused. Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { loadConfig } from '../../src/config.ts';
-import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import type { ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import type { UserActor } from '../../src/core/actor.ts';
-import { insertUser } from '../../src/db/repositories/users.ts';
-import { createSecretBox } from '../../src/db/secret-box.ts';
-import { startWorker } from '../../src/jobs/run-worker.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
-import { hashPassword } from '../../src/server/auth/passwords.ts';
-import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
-import { destinationDeps } from '../../src/usecases/destination-access.ts';
-import { replaceFieldMappings } from '../../src/usecases/field-mapping/index.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import { actorOf, type TestApp, type TestUser } from '../support/test-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = path.resolve(import.meta.dirname, '../../dist/web/index.html');
-const ADMIN = { email: 'root@example.com', name: 'Rita Root', password: 'correct horse battery' };
 const ORG = 'acme';
 const TIMEOUT = 20_000;
+const STACK = { kustomer: true, worker: true, realClock: true, env: { BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test' }, timeout: TIMEOUT } as const;
 
 describe('Kustomer priority and field mapping settings in the browser', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stack: BrowserStack<typeof STACK>;
+  let t: TestApp;
   let emulator: ServedEmulator;
-  let demo: DemoOrg;
-  let server: { port: number; close(): Promise<void> } | undefined;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let browser: Browser;
   let page: Page;
-  let baseUrl = '';
+  let baseUrl: string;
+  let adminUser: TestUser;
   let admin: UserActor;
   let requesterId: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) throw new Error('dist/web is not built: run `npm run build:web` first (npm test does it).');
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
-    emulator = await serveEmulator({ port: 0 });
-    demo = seedDemoOrg(emulator.control, { name: ORG });
-    emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
+    stack = await startBrowserStack(STACK);
+    ({ t, emulator, baseUrl } = stack);
     emulator.control.setMetadata({ org: ORG, properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } });
-    database = await createTestDatabase();
-    const config = loadConfig({
-      LOG_LEVEL: 'silent',
-      BRIDGEDESK_DATA_DIR: '/nonexistent',
-      BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test',
-      KUSTOMER_BASE_URL: emulator.url,
-      KUSTOMER_WEB_URL: emulator.url,
-    });
-    const secrets = createSecretBox(randomBytes(32));
-    const now = () => new Date();
-    const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
-    const listening = await listen(app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${listening.port}`;
-    server = listening;
-    worker = await startWorker({
-      db: database.db,
-      config,
-      connectionString: database.url,
-      log: createLogger('silent'),
-      now,
-      secrets,
-      pollIntervalMs: 100,
-      retryBaseMs: 10,
-    });
+    adminUser = await t.createUser('admin', { email: 'root@example.com', name: 'Rita Root' });
+    admin = actorOf(adminUser);
+    requesterId = (await t.createUser('requester', { email: 'riley@corp.example', name: 'Riley Requester' })).id;
 
-    const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash: await hashPassword(ADMIN.password) });
-    admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
-    requesterId = (await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null })).id;
-
-    // Kustomer connected, one queue, and order number → orderNumberStr mapped, through the use cases.
-    const deps = destinationDeps(config, { db: database.db, now, secrets });
-    await connectDestination(deps, admin, 'kustomer', { account: ORG, secret: demo.apiKey });
-    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
-    await database.db.insertInto('custom_fields').values({ key: 'order_number', label: 'Order number', type: 'text' }).execute();
-    await replaceFieldMappings(deps, 'kustomer', [{ requestField: 'field.order_number', remoteField: 'orderNumberStr' }]);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    // Kustomer connected, one queue, and order number → orderNumberStr mapped, through the API.
+    await stack.connectKustomer(adminUser, { queues: [stack.demo.queues.tier2Support.id] });
+    await t.db.insertInto('custom_fields').values({ key: 'order_number', label: 'Order number', type: 'text' }).execute();
+    const mapped = await t.api(adminUser, 'PUT', '/api/v1/integrations/kustomer/field-mappings', {
+      items: [{ requestField: 'field.order_number', remoteField: 'orderNumberStr' }],
     });
-    page = await browser.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    expect(mapped.status, JSON.stringify(mapped.body)).toBe(200);
+    page = await stack.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await server?.close();
-    await emulator?.close();
-    await database?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   it('edits the priority map, which the Escalate form then uses, and names an attribute Kustomer no longer knows', async () => {
     // 1. Sign in as the admin and open Settings → Integrations → Kustomer.
     await page.goto(`${baseUrl}/settings/integrations/kustomer`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByLabel('Email').fill(adminUser.email);
+    await page.getByLabel('Password').fill(adminUser.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Kustomer', level: 1 }).waitFor();
 
@@ -131,7 +66,7 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
     const [saved] = await Promise.all([page.waitForResponse((r) => isPut(r.request())), card.getByRole('button', { name: 'Save' }).click()]);
     expect(saved.status()).toBe(200);
     await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    expect((await database.db.selectFrom('destination_connections').select('priority_map').executeTakeFirstOrThrow()).priority_map).toEqual({
+    expect((await t.db.selectFrom('destination_connections').select('priority_map').executeTakeFirstOrThrow()).priority_map).toEqual({
       low: 2,
       medium: 3,
       high: 3,
@@ -141,7 +76,7 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
     // 3. Kustomer deletes orderNumberStr; a high request is escalated with the form's default priority.
     emulator.control.setMetadata({ org: ORG, properties: { refundNum: { type: 'number' } } });
     const request = await createRequest(
-      database.db,
+      t.db,
       admin,
       { title: 'Refund never arrived', requesterId, priority: 'high', customFields: { order_number: 'A-4417' } },
       new Date(),

@@ -2,42 +2,34 @@
  * Bridgedesk on a phone (390 × 844): the navigation folds into a menu (opened by a button, closed by Esc with the
  * focus back on the button), the request list is cards that never scroll sideways, a request shows its status, its
  * actions (Escalate) and its escalation card before the timeline, and the Escalate dialog fits the screen.
- * Kustomer is the in-process emulator. Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
+ * Kustomer is the emulator over HTTP. Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
  * SCREENSHOTS_DIR=/some/dir saves what the phone shows at each step, to look at.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestAppWithEmulator, type TestApp, type TestUser } from '../support/test-app.ts';
+import { PHONE, startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestApp, TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 15_000;
-const PHONE = { width: 390, height: 844 };
 const SCREENSHOTS = process.env.SCREENSHOTS_DIR;
+const STACK = { kustomer: true, timeout: TIMEOUT } as const;
 
 describe('on a phone', () => {
+  let stack: BrowserStack<typeof STACK>;
   let t: TestApp;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
   let agent: TestUser;
   let baseUrl: string;
   let request: { id: string; key: string };
 
   beforeAll(async () => {
-    const app = await createTestAppWithEmulator();
-    t = app.t;
-    server = await listen(t.app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
+    stack = await startBrowserStack(STACK);
+    ({ t, baseUrl } = stack);
     const admin = await t.createUser('admin', { name: 'Rita Root' });
     agent = await t.createUser('agent', { name: 'Ada Agent' });
     const riley = await t.createUser('requester', { name: 'Riley Requester' });
-    const connected = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: app.demo.apiKey });
-    expect(connected.status, JSON.stringify(connected.body)).toBe(200);
-    const enable = (list: { remoteId: string }[]) => list.map((x) => ({ remoteId: x.remoteId, enabled: true }));
-    expect(
-      (await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: enable(connected.body.queues), teams: enable(connected.body.teams) })).status,
-    ).toBe(200);
+    const ids = (targets: Record<string, { id: string }>) => Object.values(targets).map((x) => x.id);
+    await stack.connectKustomer(admin, { queues: ids(stack.demo.queues), teams: ids(stack.demo.teams) });
 
     const long = 'Customer order 48213 arrived damaged and the replacement was charged twice to the same card';
     for (let i = 0; i < 6; i++) {
@@ -61,24 +53,11 @@ describe('on a phone', () => {
         ).status,
       ).toBe(201);
     }
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => stack?.stop());
 
-  async function signIn(): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1 })).newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByLabel('Email').fill(agent.email);
-    await page.getByLabel('Password').fill(agent.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
-    return page;
-  }
+  const signIn = () => stack.signIn(agent, { context: { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1 } });
   const scrollWidth = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth);
   const shot = async (page: Page, name: string) => {
     if (!SCREENSHOTS) return;

@@ -3,61 +3,33 @@
  * through the New request form, raises its priority in the side panel, and sees that change on the timeline.
  * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { loadConfig } from '../../src/config.ts';
-import { insertUser } from '../../src/db/repositories/users.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
-import { hashPassword } from '../../src/server/auth/passwords.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestDatabase } from '../support/test-database.ts';
-
-const AGENT = { email: 'ada@example.com', name: 'Ada Agent', password: 'correct horse battery' };
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestUser } from '../support/test-app.ts';
 
 /** Polls the page through Playwright's auto-waiting assertions: no sleeps anywhere. */
 const TIMEOUT = 15_000;
+const STACK = { realClock: true, timeout: TIMEOUT } as const;
 
 describe('request journey in the browser', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
+  let stack: BrowserStack<typeof STACK>;
   let page: Page;
-  let baseUrl: string;
+  let agent: TestUser;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const app = createApp({
-      db: database.db,
-      config: loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent' }),
-      log: createLogger('silent'),
-      now: () => new Date(),
-    });
-    server = await listen(app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
-    await insertUser(database.db, { ...AGENT, role: 'agent', passwordHash: await hashPassword(AGENT.password) });
+    stack = await startBrowserStack(STACK);
+    agent = await stack.t.createUser('agent', { email: 'ada@example.com', name: 'Ada Agent' });
     // An admin exists (so the first visit is the sign-in page, not "Create the first admin").
-    await insertUser(database.db, { email: 'root@example.com', name: 'Root', role: 'admin', passwordHash: null });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    await stack.t.createUser('admin', { email: 'root@example.com', name: 'Root' });
+    page = await stack.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   it('signs in, files a request, raises its priority and sees it on the timeline', async () => {
     // 1. Sign in through the form.
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(AGENT.email);
-    await page.getByLabel('Password').fill(AGENT.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    await stack.signInOn(page, agent);
     await page.getByText('No requests yet').waitFor();
 
     // 2. File a request through the New request form (reached with the "c" shortcut).

@@ -6,32 +6,29 @@
  * the laptop screen shows at each step, to look at.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestApp, TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 15_000;
 const SCREENSHOTS = process.env.SCREENSHOTS_DIR;
+const STACK = { timeout: TIMEOUT } as const;
 const shot = async (page: Page, name: string) => {
   if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `list-${name}.png`) });
 };
 
 describe('the request list in the browser', () => {
+  let stack: BrowserStack<typeof STACK>;
   let t: TestApp;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
   let agent: TestUser;
   let agent2: TestUser;
   let riley: TestUser;
-  let baseUrl: string;
   const made: Record<string, { id: string; key: string }> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
-    server = await listen(t.app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
+    stack = await startBrowserStack(STACK);
+    ({ t } = stack);
     await t.createUser('admin');
     agent = await t.createUser('agent', { name: 'Ada Agent' });
     agent2 = await t.createUser('agent', { name: 'Ben Agent' });
@@ -55,24 +52,11 @@ describe('the request list in the browser', () => {
         { request_id: made.VPN!.id, provider: 'kustomer', state: 'failed', subject: 's', message: 'm', last_error: 'Queue not found' },
       ])
       .execute();
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => stack?.stop());
 
-  async function signIn(who: TestUser, path = '/requests'): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${baseUrl}${path}`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
-    return page;
-  }
+  const signIn = (who: TestUser, path = '/requests') => stack.signIn(who, { path });
   const titles = (page: Page) => page.getByTestId('request-row').locator('.col-title a').allInnerTexts();
 
   it('sorts by a column header, reverses on the second click, keeps the sort in the URL, and shows the total', async () => {

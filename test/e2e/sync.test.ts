@@ -6,113 +6,62 @@
  * 2 s, without a reload, with the sync line on its timeline. Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium
  * at /usr/bin/chromium.
  */
-import { randomBytes } from 'node:crypto';
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { loadConfig } from '../../src/config.ts';
-import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import type { DemoOrg, ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import type { UserActor } from '../../src/core/actor.ts';
-import { insertUser } from '../../src/db/repositories/users.ts';
-import { createSecretBox } from '../../src/db/secret-box.ts';
-import { startWorker } from '../../src/jobs/run-worker.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
-import { hashPassword } from '../../src/server/auth/passwords.ts';
-import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
 import { checkWebhook } from '../../src/usecases/sync/check-webhook.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import { actorOf, type TestApp, type TestUser } from '../support/test-app.ts';
 
-const ADMIN = { email: 'root@example.com', name: 'Rita Root', password: 'correct horse battery' };
 const ORG = 'acme';
 
 /** Polls the page through Playwright's auto-waiting locators and assertions, and the database for states: no sleeps. */
 const TIMEOUT = 20_000;
+// Kustomer's webhook deliveries go to the app on loopback.
+const STACK = {
+  kustomer: { webhooksToApp: true },
+  worker: true,
+  realClock: true,
+  env: { BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test' },
+  timeout: TIMEOUT,
+} as const;
 
 describe('status sync with Kustomer in the browser', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stack: BrowserStack<typeof STACK>;
+  let t: TestApp;
   let emulator: ServedEmulator;
   let demo: DemoOrg;
-  let server: { port: number; close(): Promise<void> } | undefined;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let browser: Browser;
   let page: Page;
-  let baseUrl = '';
+  let baseUrl: string;
+  let adminUser: TestUser;
   let admin: UserActor;
   let requesterId: string;
   let checkDeps: Parameters<typeof checkWebhook>[0];
 
   beforeAll(async () => {
-    // Kustomer's webhook deliveries go to the app on loopback: the path (which carries the secret) is what counts.
-    emulator = await serveEmulator({
-      port: 0,
-      deliver: (url, init) => (server ? fetch(baseUrl + new URL(url).pathname, init) : Promise.resolve(new Response(null, { status: 503 }))),
-    });
-    demo = seedDemoOrg(emulator.control, { name: ORG });
-    emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
-    database = await createTestDatabase();
-    const config = loadConfig({
-      LOG_LEVEL: 'silent',
-      BRIDGEDESK_DATA_DIR: '/nonexistent',
-      BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test',
-      KUSTOMER_BASE_URL: emulator.url,
-      KUSTOMER_WEB_URL: emulator.url,
-    });
-    const secrets = createSecretBox(randomBytes(32));
-    const now = () => new Date();
-    const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
-    const listening = await listen(app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${listening.port}`;
-    server = listening;
-    worker = await startWorker({
-      db: database.db,
-      config,
-      connectionString: database.url,
-      log: createLogger('silent'),
-      now,
-      secrets,
-      pollIntervalMs: 100,
-      retryBaseMs: 10,
-    });
-
-    const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash: await hashPassword(ADMIN.password) });
-    admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
-    requesterId = (await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null })).id;
-
-    // Kustomer connected with one queue agents may escalate to, through the use cases (connecting has its own journey).
-    const deps = destinationDeps(config, { db: database.db, now, secrets });
-    checkDeps = { ...deps, publicUrl: config.publicUrl };
-    await connectDestination(deps, admin, 'kustomer', { account: ORG, secret: demo.apiKey });
-    await setDestinationTargets(deps, 'kustomer', [{ kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true }]);
-
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    stack = await startBrowserStack(STACK);
+    ({ t, emulator, demo, baseUrl } = stack);
+    adminUser = await t.createUser('admin', { email: 'root@example.com', name: 'Rita Root' });
+    admin = actorOf(adminUser);
+    requesterId = (await t.createUser('requester', { email: 'riley@corp.example', name: 'Riley Requester' })).id;
+    checkDeps = { ...destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets }), publicUrl: t.config.publicUrl };
+    // Kustomer connected with one queue agents may escalate to (connecting has its own journey).
+    await stack.connectKustomer(adminUser, { queues: [demo.queues.tier2Support.id] });
+    page = await stack.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await server?.close();
-    await emulator?.close();
-    await database?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   /** The request's status as stored: the journey waits on it with expect.poll, never for a fixed time. */
   const statusOf = async (requestId: string) =>
-    (await database.db.selectFrom('requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status;
+    (await t.db.selectFrom('requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status;
 
   it('turns on Kustomer → Bridgedesk sync, and a conversation marked done in Kustomer resolves its request', async () => {
     // 1. Sign in as the admin and open Settings → Integrations → Kustomer.
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
+    await stack.signInOn(page, adminUser);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).click();
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
     await page.getByTestId('integration-kustomer').getByRole('link', { name: 'Kustomer', exact: true }).click();
@@ -139,13 +88,13 @@ describe('status sync with Kustomer in the browser', () => {
     await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await expect.poll(() => card.getByTestId('sync-webhook').textContent(), { timeout: TIMEOUT }).toContain('Subscribed');
     expect(await inbound.isChecked()).toBe(true);
-    const row = await database.db.selectFrom('destination_connections').select(['sync_settings', 'webhook_remote_id']).executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom('destination_connections').select(['sync_settings', 'webhook_remote_id']).executeTakeFirstOrThrow();
     expect(row.sync_settings).toMatchObject({ inbound: true, outbound: false, inboundMap: { closed: 'resolved' } });
     expect(row.webhook_remote_id).not.toBeNull();
 
     // 4. Escalate a request from its page, and wait until it is linked to a conversation.
     const request = await createRequest(
-      database.db,
+      t.db,
       admin,
       { title: 'Printer on fire', description: 'Third floor, again.', requesterId, priority: 'high' },
       new Date(),

@@ -6,21 +6,19 @@
  * Screenshots go to .test-results/timeline-*.png. Needs dist/web (`npm run build:web`) and /usr/bin/chromium.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
 import { commentEntry } from '../../src/core/timeline.ts';
 import { appendTimeline } from '../../src/db/repositories/timeline.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestAppWithEmulator, type TestUser } from '../support/test-app.ts';
+import { LAPTOP, startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import type { TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 20_000;
 const SHOTS = '.test-results';
+const STACK = { kustomer: true, worker: true, timeout: TIMEOUT } as const;
 
 describe('the request page timeline and side panel in the browser', () => {
-  let env: Awaited<ReturnType<typeof createTestAppWithEmulator>>;
-  let server: { port: number; close(): Promise<void> };
-  let browser: Browser;
+  let env: BrowserStack<typeof STACK>;
   let baseUrl: string;
   let admin: TestUser;
   let agent: TestUser;
@@ -29,34 +27,18 @@ describe('the request page timeline and side panel in the browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    env = await createTestAppWithEmulator();
+    env = await startBrowserStack(STACK);
     const { t } = env;
-    env.emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-    await t.startWorker({ retryBaseMs: 10 });
-    server = await listen(t.app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
+    baseUrl = env.baseUrl;
     admin = await t.createUser('admin', { name: 'Rita Root' });
     agent = await t.createUser('agent', { name: 'Ada Agent' });
     morgan = await t.createUser('agent', { name: 'Morgan Manager' });
     riley = await t.createUser('requester', { name: 'Riley Requester', managerId: morgan.id });
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => env?.stop());
 
-  async function signIn(who: TestUser, viewport = { width: 1440, height: 900 }): Promise<Page> {
-    const page = await (await browser.newContext({ viewport })).newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
-    return page;
-  }
+  const signIn = (who: TestUser, viewport = LAPTOP) => env.signIn(who, { context: { viewport } });
 
   async function file(title: string, body: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
     const r = await env.t.api(riley, 'POST', '/api/v1/requests', { title, ...body });
@@ -66,8 +48,7 @@ describe('the request page timeline and side panel in the browser', () => {
 
   async function connectKustomer() {
     const { t, demo, emulator } = env;
-    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
+    await env.connectKustomer(admin, { queues: [demo.queues.vip.id] });
     emulator.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string', displayName: 'Order number' } } as never });
     await t.db.insertInto('custom_fields').values({ key: 'order_number', label: 'Order number', type: 'text' }).execute();
     const mapped = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', {

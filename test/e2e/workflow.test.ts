@@ -7,105 +7,49 @@
  * "Open in Kustomer"; the requester's email waits in the outbox (no SMTP).
  * Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import { randomBytes } from 'node:crypto';
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../src/cli/serve.ts';
-import { loadConfig } from '../../src/config.ts';
-import { serveEmulator, seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
+import type { DemoOrg, ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import type { UserActor } from '../../src/core/actor.ts';
-import { insertUser } from '../../src/db/repositories/users.ts';
-import { createSecretBox } from '../../src/db/secret-box.ts';
-import { startWorker } from '../../src/jobs/run-worker.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
-import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { changeRequest } from '../../src/usecases/change-request.ts';
-import { connectDestination, setDestinationTargets } from '../../src/usecases/connect-destination.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
-import { destinationDeps } from '../../src/usecases/destination-access.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import { actorOf, type TestApp, type TestUser } from '../support/test-app.ts';
 
-const PASSWORD = 'correct horse battery';
-const ADMIN = { email: 'root@example.com', name: 'Rita Root' };
-const MANAGER = { email: 'mo@example.com', name: 'Mo Manager' };
+const MANAGER_NAME = 'Mo Manager';
 const ORG = 'acme';
 
 /** Polls the page through Playwright's auto-waiting locators and assertions: no sleeps anywhere. */
 const TIMEOUT = 20_000;
+const STACK = { kustomer: true, worker: true, realClock: true, timeout: TIMEOUT } as const;
 
 describe('a workflow with an approval, in the browser', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stack: BrowserStack<typeof STACK>;
+  let t: TestApp;
   let emulator: ServedEmulator;
   let demo: DemoOrg;
-  let server: { port: number; close(): Promise<void> };
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  let adminUser: TestUser;
+  let managerUser: TestUser;
   let admin: UserActor;
   let requesterId: string;
 
   beforeAll(async () => {
-    emulator = await serveEmulator({ port: 0 });
-    demo = seedDemoOrg(emulator.control, { name: ORG });
-    emulator.control.updateOrg(ORG, { rateLimitPerMinute: 100_000 });
-    database = await createTestDatabase();
-    const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url });
-    const secrets = createSecretBox(randomBytes(32));
-    const now = () => new Date();
-    const app = createApp({ db: database.db, config, log: createLogger('silent'), now, secrets });
-    server = await listen(app, 0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${server.port}`;
-    worker = await startWorker({
-      db: database.db,
-      config,
-      connectionString: database.url,
-      log: createLogger('silent'),
-      now,
-      secrets,
-      pollIntervalMs: 100,
-      retryBaseMs: 10,
-    });
-
-    const passwordHash = await hashPassword(PASSWORD);
-    const adminRow = await insertUser(database.db, { ...ADMIN, role: 'admin', passwordHash });
-    admin = { kind: 'user', userId: adminRow.id, role: 'admin', name: ADMIN.name };
-    const manager = await insertUser(database.db, { ...MANAGER, role: 'agent', passwordHash });
-    requesterId = (
-      await insertUser(database.db, { email: 'riley@corp.example', name: 'Riley Requester', role: 'requester', passwordHash: null, managerId: manager.id })
-    ).id;
-
-    // Connect Kustomer and enable the VIP queue through the use cases (the settings page has its own journey).
-    const deps = destinationDeps(config, { db: database.db, now, secrets });
-    await connectDestination(deps, admin, 'kustomer', { account: ORG, secret: demo.apiKey });
-    await setDestinationTargets(deps, 'kustomer', [
-      { kind: 'queue', remoteId: demo.queues.vip.id, enabled: true },
-      { kind: 'queue', remoteId: demo.queues.tier2Support.id, enabled: true },
-    ]);
-
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    stack = await startBrowserStack(STACK);
+    ({ t, emulator, demo, baseUrl } = stack);
+    adminUser = await t.createUser('admin', { email: 'root@example.com', name: 'Rita Root' });
+    admin = actorOf(adminUser);
+    managerUser = await t.createUser('agent', { email: 'mo@example.com', name: MANAGER_NAME });
+    requesterId = (await t.createUser('requester', { email: 'riley@corp.example', name: 'Riley Requester', managerId: managerUser.id })).id;
+    // Kustomer connected with VIP and Tier 2 Support enabled (the settings page has its own journey).
+    await stack.connectKustomer(adminUser, { queues: [demo.queues.vip.id, demo.queues.tier2Support.id] });
+    page = await stack.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await server?.close();
-    await emulator?.close();
-    await database?.drop();
-  });
+  afterAll(() => stack?.stop());
 
-  async function signIn(email: string) {
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Requests' }).waitFor();
-  }
+  const signIn = (who: TestUser) => stack.signInOn(page, who);
 
   async function signOut() {
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -116,7 +60,7 @@ describe('a workflow with an approval, in the browser', () => {
 
   it('builds Specialist handoff from the example, and the manager approves it into a Kustomer conversation', async () => {
     // 1. The admin opens Workflows and starts from the "Specialist handoff" example.
-    await signIn(ADMIN.email);
+    await signIn(adminUser);
     await nav().getByRole('link', { name: 'Workflows' }).click();
     await page.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
     await page.getByText('No workflows yet').waitFor();
@@ -164,20 +108,18 @@ describe('a workflow with an approval, in the browser', () => {
     await enabled.check();
     await expect.poll(() => enabled.isChecked(), { timeout: TIMEOUT }).toBe(true);
     // The switch flips at once; the save lands a moment later.
-    await expect
-      .poll(async () => (await database.db.selectFrom('workflows').select(['enabled']).executeTakeFirstOrThrow()).enabled, { timeout: TIMEOUT })
-      .toBe(true);
+    await expect.poll(async () => (await t.db.selectFrom('workflows').select(['enabled']).executeTakeFirstOrThrow()).enabled, { timeout: TIMEOUT }).toBe(true);
 
     // 5. A request of the manager's report is tagged vip-customer: the run waits for the manager's approval.
     const request = await createRequest(
-      database.db,
+      t.db,
       admin,
       { title: 'Key account cannot log in', description: 'Acme Corp is locked out of SSO.', requesterId, priority: 'high' },
       new Date(),
     );
-    await changeRequest(database.db, admin, request.id, { tags: ['vip-customer'] }, new Date());
+    await changeRequest(t.db, admin, request.id, { tags: ['vip-customer'] }, new Date());
     const runState = () =>
-      database.db
+      t.db
         .selectFrom('workflow_runs')
         .select('state')
         .where('request_id', '=', request.id)
@@ -191,14 +133,14 @@ describe('a workflow with an approval, in the browser', () => {
     // The side panel says whom the request awaits; the run's steps open on demand.
     await page
       .getByTestId('pending-approval')
-      .getByText(new RegExp(`^Awaiting ${MANAGER.name} since `))
+      .getByText(new RegExp(`^Awaiting ${MANAGER_NAME} since `))
       .waitFor();
     await run.getByRole('button', { name: /^Show \d+ steps?$/ }).click();
     await run.getByText('Waiting for the decision').waitFor();
     await signOut();
 
     // 6. The manager signs in: the nav counts one approval and the bell has the request for it.
-    await signIn(MANAGER.email);
+    await signIn(managerUser);
     await expect.poll(() => nav().getByTestId('approvals-count').textContent(), { timeout: TIMEOUT }).toBe('1 pending');
     const bell = page.getByRole('button', { name: /^Notifications/ });
     await expect.poll(() => bell.getAttribute('aria-label'), { timeout: TIMEOUT }).toBe('Notifications, 1 unread');
@@ -238,7 +180,7 @@ describe('a workflow with an approval, in the browser', () => {
     expect(await createStep.getAttribute('data-state')).toBe('succeeded');
     const open = createStep.getByRole('link', { name: 'Open in Kustomer' });
     await open.waitFor();
-    const escalation = await database.db
+    const escalation = await t.db
       .selectFrom('escalations')
       .select(['state', 'remote_id', 'remote_url', 'target_remote_id'])
       .where('request_id', '=', request.id)
@@ -252,7 +194,7 @@ describe('a workflow with an approval, in the browser', () => {
     await signOut();
 
     // 9. The admin sees the requester's email held in the outbox (no SMTP here), and the run in the history.
-    await signIn(ADMIN.email);
+    await signIn(adminUser);
     await nav().getByRole('link', { name: 'Email outbox' }).click();
     await page.getByText('Emails are kept here until SMTP is configured').waitFor();
     const email = page.getByTestId('outbox-email').filter({ hasText: `${request.key} is with our VIP specialists` });

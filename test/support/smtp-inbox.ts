@@ -12,6 +12,8 @@ export interface SmtpInbox {
   /** For SMTP_URL. */
   url: string;
   received: ReceivedMail[];
+  /** Closes the server; once, however often called (it also runs after the file). */
+  close(): Promise<void>;
 }
 
 /** Starts the server; it is closed after the test file. */
@@ -31,6 +33,8 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
     },
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  afterAll(() => new Promise<void>((r) => smtp.close(() => r())));
-  return { url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, received };
+  let closed: Promise<void> | null = null;
+  const close = () => (closed ??= new Promise<void>((r) => smtp.close(() => r())));
+  afterAll(close);
+  return { url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, received, close };
 }

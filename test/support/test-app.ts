@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, inject } from 'vitest';
 import { createSecretBox } from '../../src/db/secret-box.ts';
 import { startWorker } from '../../src/jobs/run-worker.ts';
-import type { Role } from '../../src/core/actor.ts';
+import type { Role, UserActor } from '../../src/core/actor.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
 import { insertToken } from '../../src/db/repositories/api-tokens.ts';
@@ -56,6 +56,8 @@ export interface TestApp {
   startWorker(opts?: { concurrency?: number; retryBaseMs?: number }): Promise<Awaited<ReturnType<typeof startWorker>>>;
   /** Polls until `check` returns a value (not undefined/false); fails after `timeoutMs`. */
   waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  /** Stops the workers it started, then drops the database; once, however often called (it also runs after the file). */
+  stop(): Promise<void>;
 }
 
 let counter = 0;
@@ -67,11 +69,18 @@ export interface TestAppOptions {
   /** Where Kustomer calls go: e.g. an in-process emulator's fetch. */
   kustomerFetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** The app's clock (default: the test clock, `clock`, which stands still until advanced). */
+  now?: () => Date;
 }
 
 export async function createTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  afterAll(() => database.drop());
+  const workerStops: (() => Promise<void>)[] = [];
+  const stop = once(async () => {
+    for (const stopWorker of workerStops.reverse()) await stopWorker();
+    await database.drop();
+  });
+  afterAll(stop);
   const config = loadConfig({ LOG_LEVEL: 'silent', BRIDGEDESK_DATA_DIR: '/nonexistent', ...env });
   // Every app logs at the most verbose level to the run's log folder, scanned for Kustomer keys when the run ends
   // (log-capture.ts); every key the app sends to Kustomer is registered for that scan.
@@ -85,7 +94,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const now = () => clock.now;
+  const now = opts.now ?? (() => clock.now);
   const secrets = createSecretBox(randomBytes(32));
   const app = createApp({
     db: database.db,
@@ -152,12 +161,23 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
         pollIntervalMs: 100,
         transports: { kustomer: { fetch: kustomerFetch } },
       });
-      afterAll(() => worker.stop());
+      const stopWorker = once(() => worker.stop());
+      workerStops.push(stopWorker);
+      afterAll(stopWorker);
       return worker;
     },
     waitFor,
+    stop,
   };
 }
+
+/** The actor a use case called by this user sees. */
+export const actorOf = (user: TestUser): UserActor => ({ kind: 'user', userId: user.id, role: user.role, name: user.name });
+
+const once = (fn: () => Promise<void>) => {
+  let done: Promise<void> | null = null;
+  return () => (done ??= fn());
+};
 
 export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
