@@ -20,6 +20,7 @@ import { listen } from '../src/cli/serve.ts';
 import { loadConfig } from '../src/config.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
+import { hashPassword } from '../src/server/auth/passwords.ts';
 import type { Database } from '../src/db/schema.ts';
 import { encodeCursor } from '../src/core/request-list.ts';
 import { createApp } from '../src/server/app.ts';
@@ -31,6 +32,7 @@ import { headerLine, log, parseOptions, runBench, startBenchPostgres } from './h
 import { summarize, type Summary } from './percentiles.ts';
 import { seed, settle } from './seed.ts';
 import { seededRandom } from './seeded-random.ts';
+import { measureWebPaint, PAINT_GOAL_MS } from './web-paint.ts';
 import type { Cleanups } from './with-cleanups.ts';
 
 const GOAL = 5;
@@ -42,6 +44,13 @@ const O = parseOptions('npm run bench:api --', 'latency of the request API again
   explain: { kind: 'switch', env: 'BENCH_EXPLAIN', help: 'afterwards, list the SQL each endpoint runs with its time, and EXPLAIN ANALYZE the slowest of each' },
   keep: { kind: 'switch', env: 'BENCH_KEEP', help: 'leave Postgres running with the seeded data until Enter is pressed' },
   json: { kind: 'text', env: 'BENCH_JSON', help: 'also write the raw samples (ms, in measuring order) and summaries to this file' },
+  'paint-loads': {
+    kind: 'int',
+    min: 0,
+    env: 'BENCH_PAINT_LOADS',
+    default: 20,
+    help: 'afterwards, Chromium loads the request list this many times as the agent and reports its paint (0: skip; needs dist/web, /usr/bin/chromium)',
+  },
   'in-process': {
     kind: 'switch',
     env: 'BENCH_IN_PROCESS',
@@ -112,12 +121,14 @@ async function run(cleanups: Cleanups): Promise<void> {
     `seeded ${seeded.requests} requests, ${seeded.timelineEntries} timeline entries, ${seeded.users} users in ${fmt(seedMs / 1000, 1)} s (+ ${fmt(settleMs / 1000, 1)} s vacuum analyze/checkpoint)`,
   );
 
-  // The caller: an agent with an API token, as a script or integration would call the API.
+  // The caller: an agent with an API token, as a script or integration would call the API (and a password, for the
+  // paint figure, where the agent signs in as a person does).
+  const password = randomToken();
   const agent = await insertUser(db, {
     email: 'bench-agent@bench.example',
     name: 'Bench Agent',
     role: 'agent',
-    passwordHash: null,
+    passwordHash: await hashPassword(password),
     managerId: null,
     department: null,
     title: null,
@@ -178,6 +189,16 @@ async function run(cleanups: Cleanups): Promise<void> {
   const stats = samples.map((s) => summarize(s));
 
   printReport({ endpoints, stats, bytes, pgVersion, seeded, seedMs, settleMs, settleSteps, pgStartMs, migrateMs, measureMs, cpu, loadBefore });
+
+  if (O['paint-loads'] > 0) {
+    log(`paint: Chromium loads /requests ${O['paint-loads']} times as the agent (after 2 that fill the cache)...`);
+    const paint = await measureWebPaint({ base, email: agent.email, password, loads: O['paint-loads'] });
+    const verdict = paint.list.p50 < PAINT_GOAL_MS ? 'PASS' : 'OVER';
+    process.stdout.write(
+      `\nrequest list, largest contentful paint (ms): p50 ${fmt(paint.list.p50)}, p99 ${fmt(paint.list.p99)}; ` +
+        `floor (/healthz in the same browser) p50 ${fmt(paint.floor.p50)}: ${fmt(paint.list.p50 / paint.floor.p50)}x; goal p50 < ${PAINT_GOAL_MS} ms: ${verdict}\n`,
+    );
+  }
 
   if (O.json) {
     const doc = {

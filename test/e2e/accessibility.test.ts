@@ -1,7 +1,7 @@
 /**
  * axe-core on every main page as its users reach it (sign in, the request list, a request, the escalation dialog,
  * Kustomer settings, the workflow editor, approvals), at laptop and phone width: no serious or critical violation.
- * Also the request list's largest contentful paint on loopback.
+ * (The request list's paint time is a benchmark figure: `npm run bench:api`, not a timed test.)
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
@@ -107,18 +107,4 @@ describe('accessibility of the main pages', () => {
       expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
     });
   }
-
-  it('paints the request list in under 0.5 s on loopback', async () => {
-    const page = await signedIn(agent, LAPTOP);
-    await page.goto(`${baseUrl}/requests`);
-    await page.getByTestId('request-row').first().waitFor();
-    const lcp = await page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          new PerformanceObserver((list) => resolve(list.getEntries().at(-1)!.startTime)).observe({ type: 'largest-contentful-paint', buffered: true });
-        }),
-    );
-    expect(lcp).toBeLessThan(500);
-    await page.context().close();
-  });
 });
