@@ -531,10 +531,12 @@ async function run(): Promise<boolean> {
   const finalJobs = await pool.query<{ pending: number; locked: number }>(
     `select count(*) filter (where ${PENDING_JOB})::int pending, count(*) filter (where locked_by is not null)::int locked from graphile_worker.jobs`,
   );
-  // Superseded rows: the work they stood for must be done (escalation linked, run finished).
+  // Superseded rows: the work they stood for must be done (escalation linked, run finished). A periodic check
+  // (webhook check, polling, pruning) has no end state: the next scheduled run (cron, or a worker's start) redoes it.
   const superseded = await pool.query<{ task: string; payload: Record<string, string>; done: boolean }>(
     `select t.identifier task, j.payload,
-            coalesce((select e.state = 'linked' from escalations e where e.id::text = j.payload->>'escalationId'),
+            coalesce(case when t.identifier in ('check-webhook', 'poll-destination', 'prune-expired') then true end,
+                     (select e.state = 'linked' from escalations e where e.id::text = j.payload->>'escalationId'),
                      (select r.state in ('succeeded', 'cancelled', 'failed') from workflow_runs r where r.id::text = j.payload->>'runId'), false) done
        from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where ${SUPERSEDED}`,
   );
