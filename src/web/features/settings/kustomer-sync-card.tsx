@@ -23,6 +23,7 @@ import { statusLabel } from '../../ui/format.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { pollLabel, pollOptions, remoteStatusLabel, remoteStatusWord } from '../sync/sync-format.ts';
+import { SaveChanges } from '../../ui/form-actions.tsx';
 
 type OutboundKey = keyof SyncSettings['outboundMap'];
 const OUTBOUND: { key: OutboundKey; label: string }[] = [
@@ -229,19 +230,7 @@ function SyncForm({ data }: { data: KustomerSync }) {
       />
 
       <ErrorBanner error={save.error} title="Not saved" />
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy || !dirty}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-        {dirty && !busy && (
-          <button type="button" className="btn btn-ghost" onClick={discard}>
-            Discard changes
-          </button>
-        )}
-        <span className="muted small" role="status">
-          {busy ? '' : dirty ? 'Unsaved changes' : saved ? 'Saved.' : ''}
-        </span>
-      </div>
+      <SaveChanges busy={busy} dirty={dirty} saved={saved} onDiscard={discard} />
     </form>
   );
 }
