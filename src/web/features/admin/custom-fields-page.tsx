@@ -22,11 +22,7 @@ export function CustomFieldsPage() {
       title="Custom fields"
       description="Extra questions asked when filing a request, shown and editable in the request's side panel."
       query={fields}
-      action={
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add field
-        </button>
-      }
+      add={{ label: 'Add field', onClick: () => setEditing('new') }}
     >
       <ErrorBanner error={save.error} title="Not saved" />
       {fields.data?.length === 0 ? (

@@ -72,11 +72,7 @@ export function InboxesPage() {
       title="Inboxes"
       description="Team queues. Services route requests into them; members are the agents who work them."
       query={inboxes}
-      action={
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add inbox
-        </button>
-      }
+      add={{ label: 'Add inbox', onClick: () => setEditing('new') }}
     >
       {inboxes.data?.length === 0 ? (
         <EmptyState title="No inboxes yet">Add one per team, e.g. “IT”, “People ops”, “Facilities”.</EmptyState>

@@ -73,11 +73,7 @@ export function ServicesPage() {
       title="Services"
       description="What people can ask for. Each service routes to a default inbox and can have its own custom fields."
       query={services}
-      action={
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add service
-        </button>
-      }
+      add={{ label: 'Add service', onClick: () => setEditing('new') }}
     >
       <ErrorBanner error={save.error} title="Not saved" />
       {services.data?.length === 0 ? (
