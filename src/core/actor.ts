@@ -21,4 +21,3 @@ export const SYSTEM: SystemActor = { kind: 'system' };
 /** Agents and admins work requests; requesters only file and follow their own. */
 export const isStaffRole = (role: Role | undefined): boolean => role === 'admin' || role === 'agent';
 export const isStaff = (actor: Actor): boolean => actor.kind === 'system' || isStaffRole(actor.role);
-export const isAdmin = (actor: Actor): boolean => actor.kind === 'system' || actor.role === 'admin';

@@ -133,8 +133,6 @@ const REMOTE_WORDS: Record<RemoteFieldType, string> = {
   other: 'a type Bridgedesk cannot fill',
 };
 
-export const describeRemoteType = (t: RemoteFieldType) => REMOTE_WORDS[t];
-
 /** Null when the request field can fill the remote field; otherwise why not, in words an admin understands. */
 export function mappingProblem(source: RequestFieldInfo, remote: RemoteField): string | null {
   if (!COMPATIBLE[source.kind].includes(remote.type)) {

@@ -25,8 +25,6 @@ export const SyncSettings = z.strictObject({
 });
 export type SyncSettings = z.infer<typeof SyncSettings>;
 
-export const defaultSyncSettings = (): SyncSettings => SyncSettings.parse({});
-
 /** The request status a destination status change asks for, or null. */
 export function inboundStatus(settings: SyncSettings, remote: RemoteStatus): Status | null {
   return settings.inbound ? settings.inboundMap[remote] : null;

@@ -9,16 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
+import { serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { loadConfig } from '../config.ts';
 import { createDb } from '../db/database.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { enqueueJob, withTransaction } from '../db/transaction.ts';
-import { createSecretBox } from '../db/secret-box.ts';
 import { createLogger } from '../logger.ts';
-import { destinationDeps } from '../usecases/destination-access.ts';
-import { connectedRequest } from '../../test/support/connected-request.ts';
+import { workerDelivery } from '../../test/support/connected-request.ts';
 import { waitFor } from '../../test/support/test-app.ts';
 import { startWorker } from './run-worker.ts';
 
@@ -85,20 +83,9 @@ describe('Postgres restarting under a running process', () => {
   }, 60_000);
 
   it('keeps a worker running through the restart and finishes the delivery it was in, with one conversation', async () => {
-    const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-    const secretKey = randomBytes(32).toString('base64');
-    const config = loadConfig({
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: url,
-      BRIDGEDESK_SECRET_KEY: secretKey,
-      KUSTOMER_BASE_URL: emulator.url,
-      BRIDGEDESK_WORKER_STALE_SECONDS: '2',
-    });
-    const secrets = createSecretBox(Buffer.from(secretKey, 'base64'));
-    const deps = destinationDeps(config, { db, now: () => new Date(), secrets });
-    const { request, escalate } = await connectedRequest(db, deps, demo, 'Restart test');
+    const { request, escalate, start } = await workerDelivery(db, url, emulator, { staleSeconds: 2, title: 'Restart test' });
 
-    const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date(), secrets });
+    const worker = await start();
     cleanups.push(() => worker.stop());
     // Kustomer commits the conversation and holds its reply; Postgres goes away meanwhile, so the delivery can record
     // neither its result nor its failure until it is back.

@@ -1,16 +1,10 @@
 /** A worker told to stop (SIGTERM, a deploy) while a delivery is under way. */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
-import { loadConfig } from '../config.ts';
-import { createSecretBox } from '../db/secret-box.ts';
-import { createLogger } from '../logger.ts';
-import { destinationDeps } from '../usecases/destination-access.ts';
+import { serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { createTestDatabase } from '../../test/support/test-database.ts';
-import { connectedRequest } from '../../test/support/connected-request.ts';
+import { workerDelivery } from '../../test/support/connected-request.ts';
 import { waitFor } from '../../test/support/test-app.ts';
-import { startWorker } from './run-worker.ts';
 
 const { db, url, drop } = await createTestDatabase();
 const emulator = await serveEmulator({ port: 0 });
@@ -21,19 +15,7 @@ afterAll(async () => {
 
 describe('a stopping worker', () => {
   it('keeps vouching for the delivery it finishes while stopping, so no other worker takes it meanwhile', async () => {
-    const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-    const secretKey = randomBytes(32).toString('base64');
-    const config = loadConfig({
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: url,
-      BRIDGEDESK_SECRET_KEY: secretKey,
-      KUSTOMER_BASE_URL: emulator.url,
-      BRIDGEDESK_WORKER_STALE_SECONDS: '1',
-    });
-    const secrets = createSecretBox(Buffer.from(secretKey, 'base64'));
-    const deps = destinationDeps(config, { db, now: () => new Date(), secrets });
-    const { escalate } = await connectedRequest(db, deps, demo, 'Deploy under way');
-    const start = () => startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date(), secrets });
+    const { escalate, start } = await workerDelivery(db, url, emulator, { staleSeconds: 1, title: 'Deploy under way' });
 
     const stopping = await start();
     // Kustomer commits the conversation and holds its reply longer than the stale time.

@@ -182,14 +182,6 @@ export async function disconnectDestination(deps: DestinationDeps, provider: Pro
   if (!(await deleteConnection(deps.db, provider))) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
 }
 
-/** Chooses the request field that holds the customer's email (a text custom field), or null for the requester's. */
-export async function setContactEmailField(deps: DestinationDeps, provider: ProviderId, key: string | null) {
-  const connection = await findConnection(deps.db, provider);
-  if (!connection) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
-  await writeContactEmailField(deps.db, connection.id, key, deps.now());
-  return connectionStatus(deps, provider);
-}
-
 async function writeContactEmailField(q: Db | Tx, connectionId: string, key: string | null, now: Date) {
   if (key !== null) {
     const field = await q.selectFrom('custom_fields').select(['type', 'active']).where('key', '=', key).executeTakeFirst();

@@ -51,6 +51,20 @@ async function newRequest(fields: Record<string, unknown> = {}) {
   return r.body;
 }
 
+/** Runs `run` with one role taken off the key in Kustomer, then gives it back and reconnects. */
+async function withoutRole(role: string, run: () => Promise<void>) {
+  emulator.control.setApiKeyRoles(
+    demo.apiKey,
+    demo.key.roles.filter((x) => x !== role),
+  );
+  try {
+    await run();
+  } finally {
+    emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles);
+    await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
+  }
+}
+
 async function escalate(requestId: string, body: Record<string, unknown> = {}) {
   const r = await t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations`, {
     destination: 'kustomer',
@@ -294,11 +308,7 @@ describe('failures', () => {
   it('fails naming the role when Kustomer refuses a call with 401 for a role the key lacks, and keeps the connection', async () => {
     const r = await newRequest();
     // An admin took one role off the key in Kustomer after it was connected; the emulator answers 401 (its default).
-    emulator.control.setApiKeyRoles(
-      demo.apiKey,
-      demo.key.roles.filter((x) => x !== 'org.permission.customer.read'),
-    );
-    try {
+    await withoutRole('org.permission.customer.read', async () => {
       const e = await escalate(r.id);
       const failed = await until(e.id, ['failed']);
       expect(failed).toMatchObject({ lastError: 'The Kustomer API key lacks the role org.permission.customer.read', attempts: 1 });
@@ -307,26 +317,16 @@ describe('failures', () => {
       const status = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body;
       expect(status).toMatchObject({ status: 'connected', missingRequiredPermissions: ['org.permission.customer.read'] });
       expect(emulator.control.calls().some((c) => c.path === '/v1/customers/email=riley%40corp.example' && c.status === 401)).toBe(true);
-    } finally {
-      emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles);
-      await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-    }
+    });
   });
 
   it('fails fast as link_failed naming the role when the back-link note is refused for a missing role', async () => {
     const r = await newRequest();
-    emulator.control.setApiKeyRoles(
-      demo.apiKey,
-      demo.key.roles.filter((x) => x !== 'org.permission.note.create'),
-    );
-    try {
+    await withoutRole('org.permission.note.create', async () => {
       const failed = await until((await escalate(r.id)).id, ['link_failed']);
       expect(failed).toMatchObject({ lastError: 'The Kustomer API key lacks the role org.permission.note.create', nextAttemptAt: null, attempts: 1 });
       expect(failed.conversationId).not.toBeNull();
-    } finally {
-      emulator.control.setApiKeyRoles(demo.apiKey, demo.key.roles);
-      await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-    }
+    });
   });
 
   it('fails with words an agent can act on when the queue was deleted in Kustomer, and the agent retries it to another queue', async () => {

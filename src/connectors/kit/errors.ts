@@ -51,5 +51,3 @@ export async function atStep<T>(step: OpenStep, fn: () => Promise<T>): Promise<T
     throw err;
   }
 }
-
-export const isConnectorError = (e: unknown): e is ConnectorError => e instanceof ConnectorError;

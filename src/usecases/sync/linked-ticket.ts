@@ -1,10 +1,11 @@
-/** What a push to a linked ticket starts from: its escalation, a client for its connection, and its timeline entry. */
+/** What a push to a linked ticket starts from: a request's escalations with tickets; for one, a client for its connection and its timeline entry. */
 import { SYSTEM } from '../../core/actor.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { findEscalation } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import type { Db } from '../../db/database.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 
 /** Null when the escalation has no ticket or its connection is not connected: nothing to push to. */
@@ -34,4 +35,9 @@ export async function linkedTicket(deps: DestinationDeps, escalationId: string) 
         ),
       ),
   };
+}
+
+/** A request's escalations that have a ticket at their destination: what a push from the request goes to. */
+export function linkedEscalations(db: Db, requestId: string) {
+  return db.selectFrom('escalations').select(['id', 'provider']).where('request_id', '=', requestId).where('remote_id', 'is not', null).execute();
 }

@@ -8,7 +8,7 @@ import { enqueueJob } from '../../db/transaction.ts';
 import { formatRequestNumber } from '../../core/request.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
-import { linkedTicket } from './linked-ticket.ts';
+import { linkedEscalations, linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_COMMENT = 'push-comment';
 
@@ -20,12 +20,7 @@ export async function queueCommentPushes(db: Db, entryIds: string[]) {
     .where('type', '=', 'comment.public_reply')
     .execute();
   for (const c of comments) {
-    const escalations = await db
-      .selectFrom('escalations')
-      .select(['id', 'provider'])
-      .where('request_id', '=', c.request_id)
-      .where('remote_id', 'is not', null)
-      .execute();
+    const escalations = await linkedEscalations(db, c.request_id);
     for (const esc of escalations) {
       const connection = await db.selectFrom('destination_connections').select('sync_settings').where('provider', '=', esc.provider).executeTakeFirst();
       if (!connection || !SyncSettings.parse(connection.sync_settings).commentSync) continue;

@@ -10,7 +10,7 @@ import { recordPushedStatus, recordRemoteState } from '../../db/repositories/esc
 import { enqueueJob } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
-import { linkedTicket } from './linked-ticket.ts';
+import { linkedEscalations, linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_STATUS = 'push-status';
 
@@ -24,12 +24,7 @@ export async function queueStatusPushes(db: Db, entryIds: string[]) {
     .execute();
   for (const c of changes) {
     const d = c.data as { before: Status; after: Status; origin?: string };
-    const escalations = await db
-      .selectFrom('escalations')
-      .select(['id', 'provider'])
-      .where('request_id', '=', c.request_id)
-      .where('remote_id', 'is not', null)
-      .execute();
+    const escalations = await linkedEscalations(db, c.request_id);
     for (const esc of escalations) {
       if (d.origin === esc.provider) continue; // the destination asked for this change: do not echo it back
       const connection = await db.selectFrom('destination_connections').select('sync_settings').where('provider', '=', esc.provider).executeTakeFirst();

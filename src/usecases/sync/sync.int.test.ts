@@ -1,37 +1,17 @@
 /** Two-way status sync against the emulator: webhooks, polling, ordering, forgeries, outbound pushes, no echo. */
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { destinationDeps } from '../destination-access.ts';
 import { pushStatus } from './push-status.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
-// Kustomer's webhook deliveries reach the in-process app: the URL's path is what routes them.
-const emulator = await serveEmulator({
-  port: 0,
-  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
-});
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-app = t;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const requester = await t.createUser('requester');
+const { emulator, demo, t, admin, agent, requester, connect, statusOf } = await syncStack();
 let webhookUrl = '';
 
 beforeAll(async () => {
-  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0 });
-  expect(sync.status, JSON.stringify(sync.body)).toBe(200);
-  expect(sync.body.webhook.subscribed).toBe(true);
-  webhookUrl = sync.body.webhook.url;
-  await t.startWorker({ concurrency: 5 });
+  webhookUrl = (await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 5)).webhook.url;
 });
 afterEach(async () => {
   await emulator.control.webhooks.idle();
@@ -48,7 +28,6 @@ async function linkedRequest() {
   await emulator.control.webhooks.idle();
   return { request: r, conversationId };
 }
-const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status;
 const until = (id: string, status: string) => t.waitFor(async () => ((await statusOf(id)) === status ? true : undefined));
 const remoteStatus = (conversationId: string) => emulator.control.conversations('acme').find((c) => c.id === conversationId)!.attributes.status;
 

@@ -4,53 +4,36 @@
  * webhook; forged deliveries are refused; the secret rotates with old and new accepted during the grace; an update
  * that only touches Kustomer's bookkeeping fields changes nothing on the request.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_ROLES, seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_ROLES } from '../../connectors/kustomer/emulator/index.ts';
+import type { TestApp } from '../../../test/support/test-app.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
+let app: TestApp | null = null;
 let appStart = 0;
 /** How far a test moved the app's clock. */
 const advanced = () => (app ? app.clock.now.getTime() - appStart : 0);
 // Kustomer's clock runs in real time plus whatever a test advanced the app's clock by, so moving past the rotation's
 // grace keeps its deliveries fresh, and its updatedAt still moves on every change.
-const emulator = await serveEmulator({
-  port: 0,
+const { emulator, demo, t, admin, agent, requester, connect, settled, statusOf } = await syncStack({
   now: () => new Date(Date.now() + advanced()),
-  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
+  onApp: (created) => {
+    app = created;
+    appStart = created.clock.now.getTime();
+  },
 });
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-app = t;
-appStart = t.clock.now.getTime();
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const requester = await t.createUser('requester');
 const SECRET_HEADER = 'x-bridgedesk-webhook-secret';
 let path = '';
 
 beforeAll(async () => {
-  expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: false, pollMinutes: 0 });
-  expect(sync.status, JSON.stringify(sync.body)).toBe(200);
-  expect(sync.body.webhook.subscribed).toBe(true);
-  path = new URL(sync.body.webhook.url).pathname;
-  await t.startWorker({ concurrency: 3 });
+  path = new URL((await connect({ inbound: true, outbound: false, pollMinutes: 0 }, 3)).webhook.url).pathname;
 });
 afterEach(async () => {
   await emulator.control.webhooks.idle();
   await settled();
 });
 
-const settled = () =>
-  t.waitFor(
-    async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-  );
-const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status as string;
 const timeline = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string }[];
 const eventCount = async () =>
   Number(

@@ -4,51 +4,27 @@
  * change since its cursor so no status change is lost (and none applies twice), shows it on the sync card and tells
  * the admins. Against the emulator, which disables a webhook after N failures in a row as Kustomer does.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_ROLES, seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_ROLES } from '../../connectors/kustomer/emulator/index.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { destinationDeps } from '../destination-access.ts';
 import { checkWebhook } from './check-webhook.ts';
 import { pollDestination } from './poll-destination.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
 /** While on, every delivery reaches a Bridgedesk that answers 503, as during an outage. */
 let outage = false;
-const emulator = await serveEmulator({
-  port: 0,
-  webhookFailuresBeforeDisable: 3,
-  deliver: async (url, init) => (app && !outage ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
-});
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-app = t;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const requester = await t.createUser('requester');
+const { emulator, demo, t, admin, agent, requester, connect, settled, statusOf } = await syncStack({ webhookFailuresBeforeDisable: 3, down: () => outage });
 const deps = () => ({ ...destinationDeps(t.config, { db: t.db, now: () => t.clock.now, secrets: t.secrets }), publicUrl: 'https://desk.example.com' });
 
-beforeAll(async () => {
-  expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
-  // Polling off: only the webhook, and the check's backfill, bring Kustomer's changes.
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: false, pollMinutes: 0 });
-  expect(sync.body.webhook.subscribed).toBe(true);
-  await t.startWorker({ concurrency: 3 });
-});
+// Polling off: only the webhook, and the check's backfill, bring Kustomer's changes.
+beforeAll(() => connect({ inbound: true, outbound: false, pollMinutes: 0 }, 3));
 afterEach(async () => {
   outage = false;
   await emulator.control.webhooks.idle();
   await settled();
 });
 
-const settled = () =>
-  t.waitFor(
-    async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-  );
-const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status as string;
 const until = (id: string, status: string) => t.waitFor(async () => ((await statusOf(id)) === status ? true : undefined));
 const received = async (id: string) =>
   ((await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string; data: Record<string, unknown> }[]).filter(

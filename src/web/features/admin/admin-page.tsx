@@ -1,4 +1,4 @@
-/** The frame every admin page shares: title, description, the "New …" button, and the list state. */
+/** The frame every admin page shares: title, description, the "Add …" button (`add`) or other actions, and the list state. */
 import type { ReactNode } from 'react';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 
@@ -6,6 +6,7 @@ export function AdminPage({
   title,
   description,
   action,
+  add,
   toolbar,
   query,
   children,
@@ -13,6 +14,7 @@ export function AdminPage({
   title: string;
   description: ReactNode;
   action?: ReactNode;
+  add?: { label: string; onClick: () => void };
   toolbar?: ReactNode;
   query: { isPending: boolean; error: unknown; refetch: () => unknown };
   children: ReactNode;
@@ -25,6 +27,11 @@ export function AdminPage({
           <p className="muted">{description}</p>
         </div>
         {action}
+        {add && (
+          <button type="button" className="btn btn-primary" onClick={add.onClick}>
+            {add.label}
+          </button>
+        )}
       </div>
       {toolbar}
       <ErrorBanner error={query.error} title={`Cannot load ${title.toLowerCase()}`} onRetry={() => query.refetch()} />

@@ -7,6 +7,7 @@ import type { CustomField, Service } from '../../../server/schemas/catalog.ts';
 import { Field } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { changedFields } from './form-helpers.ts';
+import { FormActions } from '../../ui/form-actions.tsx';
 
 export const TYPE_LABELS: Record<CustomFieldType, string> = {
   text: 'Text',
@@ -160,14 +161,7 @@ export function CustomFieldForm({ field, services, onDone }: { field: CustomFiel
           <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active (inactive fields are no longer asked; values are kept)
         </label>
       )}
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : field ? 'Save changes' : 'Add field'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions saving={save.isPending} label={field ? 'Save changes' : 'Add field'} onCancel={onDone} />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { joinWords } from '../../ui/format.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { EmptyState, ErrorBanner } from '../../ui/states.tsx';
 import { AdminPage } from './admin-page.tsx';
+import { RowActions } from './row-actions.tsx';
 import { CustomFieldForm, TYPE_LABELS } from './custom-field-form.tsx';
 
 export function CustomFieldsPage() {
@@ -21,11 +22,7 @@ export function CustomFieldsPage() {
       title="Custom fields"
       description="Extra questions asked when filing a request, shown and editable in the request's side panel."
       query={fields}
-      action={
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add field
-        </button>
-      }
+      add={{ label: 'Add field', onClick: () => setEditing('new') }}
     >
       <ErrorBanner error={save.error} title="Not saved" />
       {fields.data?.length === 0 ? (
@@ -58,19 +55,12 @@ export function CustomFieldsPage() {
                 <td>{f.required ? 'Required' : <span className="muted">Optional</span>}</td>
                 <td>{serviceNames(f.serviceIds)}</td>
                 <td>{f.active ? 'Active' : <span className="badge status-archived">Inactive</span>}</td>
-                <td className="col-actions">
-                  <button type="button" className="btn btn-small" onClick={() => setEditing(f)}>
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-small btn-ghost"
-                    disabled={save.isPending}
-                    onClick={() => save.mutate({ id: f.id, input: { active: !f.active } })}
-                  >
-                    {f.active ? 'Deactivate' : 'Activate'}
-                  </button>
-                </td>
+                <RowActions
+                  active={f.active}
+                  pending={save.isPending}
+                  onEdit={() => setEditing(f)}
+                  onToggle={() => save.mutate({ id: f.id, input: { active: !f.active } })}
+                />
               </tr>
             ))}
           </tbody>

@@ -10,6 +10,7 @@ import { Modal } from '../../ui/modal.tsx';
 import { EmptyState } from '../../ui/states.tsx';
 import { AdminPage } from './admin-page.tsx';
 import { changedFields } from './form-helpers.ts';
+import { FormActions } from '../../ui/form-actions.tsx';
 
 function InboxForm({ inbox, staff, onDone }: { inbox: Inbox | null; staff: User[]; onDone: () => void }) {
   const save = useSaveInbox();
@@ -54,14 +55,7 @@ function InboxForm({ inbox, staff, onDone }: { inbox: Inbox | null; staff: User[
           ))}
         </div>
       </fieldset>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : inbox ? 'Save changes' : 'Add inbox'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions saving={save.isPending} label={inbox ? 'Save changes' : 'Add inbox'} onCancel={onDone} />
     </form>
   );
 }
@@ -78,11 +72,7 @@ export function InboxesPage() {
       title="Inboxes"
       description="Team queues. Services route requests into them; members are the agents who work them."
       query={inboxes}
-      action={
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add inbox
-        </button>
-      }
+      add={{ label: 'Add inbox', onClick: () => setEditing('new') }}
     >
       {inboxes.data?.length === 0 ? (
         <EmptyState title="No inboxes yet">Add one per team, e.g. “IT”, “People ops”, “Facilities”.</EmptyState>

@@ -7,7 +7,9 @@ import { Field } from '../../ui/field.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import { EmptyState, ErrorBanner } from '../../ui/states.tsx';
 import { AdminPage } from './admin-page.tsx';
+import { RowActions } from './row-actions.tsx';
 import { changedFields } from './form-helpers.ts';
+import { FormActions } from '../../ui/form-actions.tsx';
 
 function ServiceForm({ service, inboxes, onDone }: { service: Service | null; inboxes: Inbox[]; onDone: () => void }) {
   const save = useSaveService();
@@ -54,14 +56,7 @@ function ServiceForm({ service, inboxes, onDone }: { service: Service | null; in
           <input type="checkbox" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} /> Active (offered on new requests)
         </label>
       )}
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : service ? 'Save changes' : 'Add service'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions saving={save.isPending} label={service ? 'Save changes' : 'Add service'} onCancel={onDone} />
     </form>
   );
 }
@@ -78,11 +73,7 @@ export function ServicesPage() {
       title="Services"
       description="What people can ask for. Each service routes to a default inbox and can have its own custom fields."
       query={services}
-      action={
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add service
-        </button>
-      }
+      add={{ label: 'Add service', onClick: () => setEditing('new') }}
     >
       <ErrorBanner error={save.error} title="Not saved" />
       {services.data?.length === 0 ? (
@@ -105,19 +96,12 @@ export function ServicesPage() {
                 <td className="muted">{s.description || '—'}</td>
                 <td>{inboxName(s.defaultInboxId) ?? <span className="muted">—</span>}</td>
                 <td>{s.active ? 'Active' : <span className="badge status-archived">Inactive</span>}</td>
-                <td className="col-actions">
-                  <button type="button" className="btn btn-small" onClick={() => setEditing(s)}>
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-small btn-ghost"
-                    disabled={save.isPending}
-                    onClick={() => save.mutate({ id: s.id, input: { active: !s.active } })}
-                  >
-                    {s.active ? 'Deactivate' : 'Activate'}
-                  </button>
-                </td>
+                <RowActions
+                  active={s.active}
+                  pending={save.isPending}
+                  onEdit={() => setEditing(s)}
+                  onToggle={() => save.mutate({ id: s.id, input: { active: !s.active } })}
+                />
               </tr>
             ))}
           </tbody>

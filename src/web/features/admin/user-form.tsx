@@ -8,6 +8,7 @@ import { Field } from '../../ui/field.tsx';
 import { roleLabel } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { changedFields, orNull } from './form-helpers.ts';
+import { FormActions } from '../../ui/form-actions.tsx';
 
 const PASSWORD_MIN = 10;
 
@@ -100,14 +101,7 @@ export function UserForm({ user, people, onDone }: { user: User | null; people: 
           {(id, d) => <input id={id} type="password" autoComplete="new-password" value={form.password} aria-describedby={d} onChange={set('password')} />}
         </Field>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : user ? 'Save changes' : 'Add person'}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions saving={save.isPending} label={user ? 'Save changes' : 'Add person'} onCancel={onDone} />
     </form>
   );
 }

@@ -33,11 +33,7 @@ export function UsersPage() {
       title="Users"
       description="People who file, work and administer requests."
       query={list}
-      action={
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add person
-        </button>
-      }
+      add={{ label: 'Add person', onClick: () => setEditing('new') }}
       toolbar={
         <div className="filters">
           <div className="filter-group">

@@ -2,12 +2,13 @@
  * The header's bell: the unread count (polled every 15 s) and, on click, the latest notifications. Choosing one
  * marks it read and opens its link; "Mark all read" clears the count.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { type AppNotification, useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications } from '../../api/notifications.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { notificationTarget } from './notification-link.ts';
+import { useCloseOnOutsideClick } from '../../ui/use-close-on-outside-click.ts';
 
 function BellIcon() {
   return (
@@ -52,17 +53,8 @@ export function NotificationBell() {
   const markAll = useMarkAllNotificationsRead();
   const [open, setOpen] = useState(false);
   const [, navigate] = useLocation();
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useCloseOnOutsideClick<HTMLDivElement>(open, setOpen);
   const unread = list.data?.unread ?? 0;
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
 
   const openNotification = (n: AppNotification) => {
     if (!n.readAt) markRead.mutate(n.id);

@@ -5,11 +5,11 @@
 import { type FormEvent, useState } from 'react';
 import { useUsers } from '../../api/catalog.ts';
 import { type BulkChange, useBulkChange } from '../../api/requests.ts';
-import { PRIORITIES, type Priority, type Status, STATUSES } from '../../../core/request.ts';
+import { type Priority, type Status } from '../../../core/request.ts';
 import type { User } from '../../../server/schemas/user.ts';
-import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { summarizeBulk } from './list-format.ts';
+import { PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
 
 export function BulkBar({ ids, me, onDone, onClear }: { ids: string[]; me: User; onDone: (summary: string) => void; onClear: () => void }) {
   const bulk = useBulkChange();
@@ -39,19 +39,11 @@ export function BulkBar({ ids, me, onDone, onClear }: { ids: string[]; me: User;
       <strong>{ids.length} selected</strong>
       <select aria-label="Set status" value="" disabled={bulk.isPending} onChange={(e) => e.target.value && apply({ status: e.target.value as Status })}>
         <option value="">Status…</option>
-        {STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {statusLabel(s)}
-          </option>
-        ))}
+        <StatusOptions />
       </select>
       <select aria-label="Set priority" value="" disabled={bulk.isPending} onChange={(e) => e.target.value && apply({ priority: e.target.value as Priority })}>
         <option value="">Priority…</option>
-        {PRIORITIES.map((p) => (
-          <option key={p} value={p}>
-            {priorityLabel(p)}
-          </option>
-        ))}
+        <PriorityOptions />
       </select>
       <select
         aria-label="Assign to"

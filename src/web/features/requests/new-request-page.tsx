@@ -6,10 +6,9 @@ import { fieldErrors } from '../../api/client.ts';
 import { type NewRequestBody, useCreateRequest } from '../../api/requests.ts';
 import { useMe } from '../../api/session.ts';
 import { isStaffRole } from '../../../core/actor.ts';
-import { PRIORITIES, type Priority } from '../../../core/request.ts';
+import { type Priority } from '../../../core/request.ts';
 import type { FieldValue } from '../../../server/schemas/request.ts';
 import { Field } from '../../ui/field.tsx';
-import { priorityLabel } from '../../ui/format.ts';
 import { isSubmitChord } from '../../ui/hotkeys.ts';
 import { ErrorBanner, Notice } from '../../ui/states.tsx';
 import { TagInput } from '../../ui/tag-input.tsx';
@@ -17,6 +16,7 @@ import { UserPicker } from '../../ui/user-picker.tsx';
 import { CustomFieldInput } from './custom-field-input.tsx';
 import { applicableFields, valuesForCreate } from './custom-field-values.ts';
 import { requestListHref } from './last-list.ts';
+import { PriorityOptions } from '../../ui/choice-options.tsx';
 
 export function NewRequestPage() {
   const me = useMe();
@@ -125,11 +125,7 @@ export function NewRequestPage() {
             <Field label="Priority" error={errors.priority}>
               {(id, d) => (
                 <select id={id} value={priority} aria-describedby={d} onChange={(e) => setPriority(e.target.value as Priority)}>
-                  {PRIORITIES.map((p) => (
-                    <option key={p} value={p}>
-                      {priorityLabel(p)}
-                    </option>
-                  ))}
+                  <PriorityOptions />
                 </select>
               )}
             </Field>

@@ -1,8 +1,9 @@
 /** The request list's filter bar. Every change goes straight into the URL. */
 import { useEffect, useState } from 'react';
 import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
-import { PRIORITIES, type Status, STATUSES } from '../../../core/request.ts';
-import { priorityLabel, statusLabel } from '../../ui/format.ts';
+import { type Status, STATUSES } from '../../../core/request.ts';
+import { statusLabel } from '../../ui/format.ts';
+import { PriorityOptions } from '../../ui/choice-options.tsx';
 import {
   EMPTY_FILTERS,
   ESCALATION_FILTER_LABELS,
@@ -70,11 +71,7 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
           onChange={(e) => set({ priority: e.target.value ? [e.target.value as ListFilters['priority'][number]] : [] })}
         >
           <option value="">Any priority</option>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {priorityLabel(p)}
-            </option>
-          ))}
+          <PriorityOptions />
         </select>
         <select aria-label="Service" value={filters.serviceId} disabled={!services.data} onChange={(e) => set({ serviceId: e.target.value })}>
           <option value="">Any service</option>

@@ -13,6 +13,7 @@ import { useCustomFields } from '../../api/catalog.ts';
 import { type FieldMapping, mappingProblems, type RemoteField, useFieldMappings, useKustomerFields, useSaveFieldMappings } from '../../api/field-mappings.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
+import { SaveChanges } from '../../ui/form-actions.tsx';
 import {
   type Choice,
   type DraftRow,
@@ -254,19 +255,7 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
       )}
       <ErrorBanner error={otherError} title="Not saved" />
 
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy || !dirty}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-        {dirty && !busy && (
-          <button type="button" className="btn btn-ghost" onClick={discard}>
-            Discard changes
-          </button>
-        )}
-        <span className="muted small" role="status">
-          {busy ? '' : dirty ? 'Unsaved changes' : justSaved ? 'Saved.' : ''}
-        </span>
-      </div>
+      <SaveChanges busy={busy} dirty={dirty} saved={justSaved} onDiscard={discard} />
     </form>
   );
 }

@@ -7,7 +7,7 @@
  * has read, and the last error.
  */
 import { type ReactNode, useId, useState } from 'react';
-import { type Status, STATUSES } from '../../../core/request.ts';
+import { type Status } from '../../../core/request.ts';
 import {
   type KustomerSync,
   REMOTE_STATUSES,
@@ -19,10 +19,11 @@ import {
 } from '../../api/sync.ts';
 import { CopyButton } from '../../ui/copy-button.tsx';
 import { Field } from '../../ui/field.tsx';
-import { statusLabel } from '../../ui/format.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { pollLabel, pollOptions, remoteStatusLabel, remoteStatusWord } from '../sync/sync-format.ts';
+import { SaveChanges } from '../../ui/form-actions.tsx';
+import { StatusOptions } from '../../ui/choice-options.tsx';
 
 type OutboundKey = keyof SyncSettings['outboundMap'];
 const OUTBOUND: { key: OutboundKey; label: string }[] = [
@@ -158,11 +159,7 @@ function SyncForm({ data }: { data: KustomerSync }) {
                     onChange={(e) => edit({ inboundMap: { ...shown.inboundMap, [remote]: (e.target.value || null) as Status | null } })}
                   >
                     <option value={NOTHING}>Do nothing</option>
-                    {STATUSES.map((s) => (
-                      <option key={s} value={s}>
-                        {statusLabel(s)}
-                      </option>
-                    ))}
+                    <StatusOptions />
                   </select>
                 )}
               </Field>
@@ -229,19 +226,7 @@ function SyncForm({ data }: { data: KustomerSync }) {
       />
 
       <ErrorBanner error={save.error} title="Not saved" />
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy || !dirty}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-        {dirty && !busy && (
-          <button type="button" className="btn btn-ghost" onClick={discard}>
-            Discard changes
-          </button>
-        )}
-        <span className="muted small" role="status">
-          {busy ? '' : dirty ? 'Unsaved changes' : saved ? 'Saved.' : ''}
-        </span>
-      </div>
+      <SaveChanges busy={busy} dirty={dirty} saved={saved} onDiscard={discard} />
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { Field } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { ConversationId } from '../escalations/conversation-id.tsx';
 import { channelLabel, KUSTOMER_CHANNELS, type StepStatus, testEscalationSteps } from '../escalations/escalation-format.ts';
+import { TargetOptions } from '../../ui/target-options.tsx';
 
 const STATUS_WORDS: Record<StepStatus, string> = {
   done: 'done',
@@ -64,24 +65,7 @@ export function KustomerTestEscalation({ data }: { data: KustomerIntegration }) 
           <Field label="Queue or team">
             {(id) => (
               <select id={id} value={target} disabled={test.isPending || moving} onChange={(e) => setPicked(e.target.value)}>
-                {queues.length > 0 && (
-                  <optgroup label="Queues">
-                    {queues.map((q) => (
-                      <option key={q.remoteId} value={`queue:${q.remoteId}`}>
-                        {q.name}
-                      </option>
-                    ))}
-                  </optgroup>
-                )}
-                {teams.length > 0 && (
-                  <optgroup label="Teams">
-                    {teams.map((t) => (
-                      <option key={t.remoteId} value={`team:${t.remoteId}`}>
-                        {t.name}
-                      </option>
-                    ))}
-                  </optgroup>
-                )}
+                <TargetOptions queues={queues} teams={teams} />
               </select>
             )}
           </Field>

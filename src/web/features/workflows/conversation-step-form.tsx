@@ -11,6 +11,7 @@ import { ErrorBanner, Loading, Notice } from '../../ui/states.tsx';
 import { channelLabel, destinationPriorityLabel, KUSTOMER_CHANNELS } from '../escalations/escalation-format.ts';
 import { useIssue } from './issues-context.tsx';
 import { PlaceholderList } from './placeholder-list.tsx';
+import { TargetOptions } from '../../ui/target-options.tsx';
 
 type ConversationStep = Extract<Step, { type: 'create_conversation' }>;
 
@@ -59,24 +60,7 @@ function TargetSelect({ step, onChange, path }: { step: ConversationStep; onChan
           <select id={id} aria-describedby={d} aria-invalid={error || stale ? true : undefined} value={value} onChange={(e) => set(e.target.value)}>
             <option value="">Choose a queue or team…</option>
             {stale && <option value={value}>{staleName ?? value} (not enabled)</option>}
-            {enabledQueues.length > 0 && (
-              <optgroup label="Queues">
-                {enabledQueues.map((q) => (
-                  <option key={q.remoteId} value={`queue:${q.remoteId}`}>
-                    {q.name}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-            {enabledTeams.length > 0 && (
-              <optgroup label="Teams">
-                {enabledTeams.map((t) => (
-                  <option key={t.remoteId} value={`team:${t.remoteId}`}>
-                    {t.name}
-                  </option>
-                ))}
-              </optgroup>
-            )}
+            <TargetOptions queues={enabledQueues} teams={enabledTeams} />
           </select>
         )}
       </Field>

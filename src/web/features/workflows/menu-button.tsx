@@ -1,5 +1,6 @@
 /** A button that opens a small menu under it; closes on a choice, Escape or a click elsewhere. */
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useState } from 'react';
+import { useCloseOnOutsideClick } from '../../ui/use-close-on-outside-click.ts';
 
 export function MenuButton({
   label,
@@ -18,15 +19,7 @@ export function MenuButton({
   children: (close: () => void) => ReactNode;
 }) {
   const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
+  const ref = useCloseOnOutsideClick<HTMLDivElement>(open, setOpen);
   return (
     <div
       className="wf-menu"

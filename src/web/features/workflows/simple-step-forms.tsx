@@ -1,14 +1,14 @@
 /** Settings of the small steps: notify, set priority, set status, add or remove a tag, assign, comment, wait. */
 import { useInboxes } from '../../api/catalog.ts';
-import { PRIORITIES, type Priority, type Status, STATUSES } from '../../../core/request.ts';
+import { type Priority, type Status } from '../../../core/request.ts';
 import type { Step } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
-import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { normalizeTag } from '../../ui/tag-input.tsx';
 import { UserPicker } from '../../ui/user-picker.tsx';
 import { useIssue } from './issues-context.tsx';
 import { PlaceholderList } from './placeholder-list.tsx';
 import { durationText } from './workflow-format.ts';
+import { PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
 
 type Of<T extends Step['type']> = Extract<Step, { type: T }>;
 interface FormProps<S> {
@@ -75,11 +75,7 @@ function PriorityForm({ step, onChange, path }: FormProps<Of<'set_priority'>>) {
     <Field label="Priority" error={error} className="wf-narrow">
       {(id, d) => (
         <select id={id} aria-describedby={d} value={step.priority} onChange={(e) => onChange({ ...step, priority: e.target.value as Priority })}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {priorityLabel(p)}
-            </option>
-          ))}
+          <PriorityOptions />
         </select>
       )}
     </Field>
@@ -92,11 +88,7 @@ function StatusForm({ step, onChange, path }: FormProps<Of<'set_status'>>) {
     <Field label="Status" error={error} className="wf-narrow">
       {(id, d) => (
         <select id={id} aria-describedby={d} value={step.status} onChange={(e) => onChange({ ...step, status: e.target.value as Status })}>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel(s)}
-            </option>
-          ))}
+          <StatusOptions />
         </select>
       )}
     </Field>

@@ -1,13 +1,12 @@
 /** The trigger: which event starts the workflow, what narrows it (a status, a field, a tag, an escalation state), and its conditions. */
 import { useCustomFields } from '../../api/catalog.ts';
-import { PRIORITIES, STATUSES } from '../../../core/request.ts';
 import type { Trigger, TriggerEvent } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
-import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { normalizeTag } from '../../ui/tag-input.tsx';
 import { ConditionsEditor } from './conditions-editor.tsx';
 import { useIssue } from './issues-context.tsx';
 import { ESCALATION_TRIGGER_STATES, EVENT_LABELS, narrowingOf, TRIGGER_EVENTS, withEvent } from './workflow-format.ts';
+import { PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
 
 const PATH = 'definition.trigger';
 
@@ -26,11 +25,7 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
           {(id, d) => (
             <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
               <option value="">Any status</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {statusLabel(s)}
-                </option>
-              ))}
+              <StatusOptions />
               <option value="reopened">Reopened</option>
             </select>
           )}
@@ -42,11 +37,7 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
           {(id, d) => (
             <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
               <option value="">Any priority</option>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {priorityLabel(p)}
-                </option>
-              ))}
+              <PriorityOptions />
             </select>
           )}
         </Field>
