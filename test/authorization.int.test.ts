@@ -63,6 +63,8 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/escalations/{id}': 'staff',
   'POST /api/v1/escalations/{id}/retry': 'staff',
   'POST /api/v1/escalations/{id}/relink': 'staff',
+  'POST /api/v1/escalations/{id}/notes': 'staff',
+  'POST /api/v1/escalations/{id}/notes/{entryId}/retry': 'staff',
   'GET /api/v1/workflows': 'admin',
   'POST /api/v1/workflows': 'admin',
   'GET /api/v1/workflow-templates': 'admin',
