@@ -249,6 +249,7 @@ async function call(route: string, who: Caller, validBody = false) {
     .replace('{userId}', requester.id)
     .replace('{token}', 'not-a-webhook-secret-of-this-app')
     .replace('{provider}', 'kustomer')
+    .replace('{entryId}', '1')
     .replace('{id}', () => {
       if (template.startsWith('/api/v1/requests')) return f.req.id;
       if (template.startsWith('/api/v1/api-tokens')) return f.tokenId;
