@@ -273,8 +273,16 @@ describe('status sync with Kustomer in the browser', () => {
     expect(await composer.getByTestId('composer-audience').textContent()).toBe(
       `Note to Kustomer: Kustomer's agents see it on conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support). Riley is not told, and Kustomer's customer never sees it.`,
     );
+    expect(await modes.getByRole('radio', { checked: true }).allTextContents()).toEqual(['Note to Kustomer']);
     await composer.getByRole('textbox', { name: 'Note to Kustomer' }).fill('Finance approved the refund; please confirm with the customer.');
     await shoot('composer-kustomer', composer);
+    // Text written for Kustomer's agents never goes to Riley by the keyboard alone.
+    await modes.getByRole('radio', { name: 'Reply to Riley' }).click();
+    await composer.getByRole('textbox', { name: 'Reply to Riley Requester' }).press('Control+Enter');
+    expect(await composer.getByTestId('composer-guard').textContent()).toContain(
+      'written as a note to Kustomer, so Ctrl+Enter will not send it as a reply to Riley',
+    );
+    await modes.getByRole('radio', { name: 'Note to Kustomer' }).click();
 
     // 3. Post it: recorded on the request (internal) and posted on the conversation, once.
     await composer.getByRole('button', { name: 'Post note to Kustomer' }).click();

@@ -138,8 +138,8 @@ export function Composer({
           <button
             type="button"
             role="radio"
-            aria-checked={!internal}
-            className={!internal ? 'on' : undefined}
+            aria-checked={current === 'public'}
+            className={current === 'public' ? 'on' : undefined}
             onClick={() => switchTo('public')}
             title="Reply (r)"
           >
