@@ -120,6 +120,12 @@ export function Composer({
         : `Reply to ${requesterName}: they see it on the request and get it by email.`;
   const sendLabel = !staff ? 'Send reply' : internal ? 'Send internal note' : remote ? `Post note to ${destination}` : `Send reply to ${firstName}`;
   const writtenAs = [...writtenIn].find((w) => w !== current) ?? 'internal';
+  /** The mode switch: each mode with its button label and shortcut. */
+  const modes: [Mode, string, string][] = [
+    ['public', `Reply to ${firstName}`, 'Reply (r)'],
+    ['internal', 'Internal note', 'Internal note (n)'],
+    ...(remoteOk ? [['remote', `Note to ${destination}`, `Note to ${destination} (k)`] as [Mode, string, string]] : []),
+  ];
 
   return (
     <form
@@ -135,38 +141,19 @@ export function Composer({
     >
       {staff && (
         <div className="segmented" role="radiogroup" aria-label="Comment type">
-          <button
-            type="button"
-            role="radio"
-            aria-checked={current === 'public'}
-            className={current === 'public' ? 'on' : undefined}
-            onClick={() => switchTo('public')}
-            title="Reply (r)"
-          >
-            Reply to {firstName}
-          </button>
-          <button
-            type="button"
-            role="radio"
-            aria-checked={internal}
-            className={internal ? 'on' : undefined}
-            onClick={() => switchTo('internal')}
-            title="Internal note (n)"
-          >
-            Internal note
-          </button>
-          {remoteOk && (
+          {modes.map(([m, label, title]) => (
             <button
+              key={m}
               type="button"
               role="radio"
-              aria-checked={remote}
-              className={remote ? 'on' : undefined}
-              onClick={() => switchTo('remote')}
-              title={`Note to ${destination} (k)`}
+              aria-checked={current === m}
+              className={current === m ? 'on' : undefined}
+              onClick={() => switchTo(m)}
+              title={title}
             >
-              Note to {destination}
+              {label}
             </button>
-          )}
+          ))}
         </div>
       )}
       {remote && noteTargets.length > 1 && (
