@@ -27,6 +27,7 @@ import { createRequest } from '../../src/usecases/create-request.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
 import { checkWebhook } from '../../src/usecases/sync/check-webhook.ts';
 import { submitEscalation } from '../../src/usecases/submit-escalation.ts';
+import { linkExistingConversation } from '../../src/usecases/escalation-actions.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -315,5 +316,38 @@ describe('status sync with Kustomer in the browser', () => {
     expect(await messages.nth(1).locator('header strong').textContent()).toBe('Sam Chen');
     expect(await messages.nth(1).locator('header').textContent()).toContain('Agent replied in Kustomer · Chat');
     await shoot('timeline', theirs);
+
+    // 5. A second conversation linked to the request: the composer asks which one, and the note goes to the one picked.
+    const customerId = (emulator.control.conversations(ORG).find((c) => c.id === conversationId)!.relationships as any).customer.data.id;
+    const created = await fetch(`${emulator.url}/v1/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: customerId, name: 'Refund, by phone' }),
+    });
+    const second = ((await created.json()) as { data: { id: string } }).data.id;
+    await linkExistingConversation({ ...checkDeps }, admin, request.id, 'kustomer', second, true);
+    const picker = composer.getByLabel('Conversation');
+    await picker.waitFor({ timeout: TIMEOUT });
+    expect(await picker.locator('option').allTextContents()).toEqual([
+      `Kustomer conversation ${second.slice(0, 8)}…`,
+      `Kustomer conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support)`,
+    ]);
+    await picker.selectOption({ label: `Kustomer conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support)` });
+    expect(await composer.getByTestId('composer-audience').textContent()).toContain(`on conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support)`);
+    await composer.getByRole('textbox', { name: 'Note to Kustomer' }).fill('For the first thread only.');
+    await composer.getByRole('button', { name: 'Post note to Kustomer' }).click();
+    await expect
+      .poll(
+        () =>
+          emulator.control
+            .notes(ORG)
+            .filter((n) => n.attributes.body === 'For the first thread only.')
+            .map((n) => (n.relationships as any).conversation.data.id),
+        {
+          timeout: TIMEOUT,
+        },
+      )
+      .toEqual([conversationId]);
+    await shoot('composer-picker', composer);
   });
 });

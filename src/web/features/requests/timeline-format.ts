@@ -39,7 +39,7 @@ export type DescribedEntry =
       /** Who sees it, when not just "Internal note" (internal) or everyone: e.g. "Note in Kustomer", "Agents only". */
       label?: string;
       /** A Note to Kustomer: how its posting went (timeline-items.ts folds the entries that say so into it). */
-      delivery?: { state: 'sending' | 'sent' | 'failed'; reason?: string; escalationId: string; destination: string };
+      delivery?: { state: 'sending' | 'sent' | 'failed'; reason?: string; escalationId: string; destination: string; conversationId: string | null };
     }
   /** A change line; `parts` (when set) is `action` with conversation ids as id parts. */
   | { kind: 'change'; actor: string; action: string; detail?: string; parts?: LinePart[] }
@@ -256,7 +256,12 @@ export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): 
   }
   if (entry.type === 'sync.note_to_remote') {
     const destination = str(entry.data.destination) ?? 'Kustomer';
-    const delivery = { state: 'sending' as const, escalationId: String(entry.data.escalationId ?? ''), destination };
+    const delivery = {
+      state: 'sending' as const,
+      escalationId: String(entry.data.escalationId ?? ''),
+      destination,
+      conversationId: str(entry.data.conversationId),
+    };
     return { kind: 'comment', actor, internal: true, label: `Note to ${destination}`, body: String(entry.data.body ?? ''), delivery };
   }
   const change = describeChange(entry.type, entry.data, entry.actor.userId, ctx);

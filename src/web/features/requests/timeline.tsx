@@ -70,14 +70,16 @@ function NoteDelivery({
 }) {
   const retry = useRetryNote(requestId);
   const { state, destination } = delivery;
+  // Named by its conversation: a request can be linked to several.
+  const where = `${destination} conversation${delivery.conversationId ? ` ${delivery.conversationId.slice(0, 8)}…` : ''}`;
   return (
     <footer className={`note-delivery ${state}`} data-testid="note-delivery" data-state={state} role="status">
-      {state === 'sending' && `Posting to ${destination}…`}
-      {state === 'sent' && `✓ Posted on the ${destination} conversation`}
+      {state === 'sending' && `Posting to ${where}…`}
+      {state === 'sent' && `✓ Posted on ${where}`}
       {state === 'failed' && (
         <>
           <span>
-            Not posted to {destination}
+            Not posted to {where}
             {delivery.reason ? `: ${delivery.reason}` : ''}
           </span>
           <button
