@@ -63,6 +63,8 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/escalations/{id}': 'staff',
   'POST /api/v1/escalations/{id}/retry': 'staff',
   'POST /api/v1/escalations/{id}/relink': 'staff',
+  'POST /api/v1/escalations/{id}/notes': 'staff',
+  'POST /api/v1/escalations/{id}/notes/{entryId}/retry': 'staff',
   'GET /api/v1/workflows': 'admin',
   'POST /api/v1/workflows': 'admin',
   'GET /api/v1/workflow-templates': 'admin',
@@ -247,6 +249,7 @@ async function call(route: string, who: Caller, validBody = false) {
     .replace('{userId}', requester.id)
     .replace('{token}', 'not-a-webhook-secret-of-this-app')
     .replace('{provider}', 'kustomer')
+    .replace('{entryId}', '1')
     .replace('{id}', () => {
       if (template.startsWith('/api/v1/requests')) return f.req.id;
       if (template.startsWith('/api/v1/api-tokens')) return f.tokenId;

@@ -133,24 +133,41 @@ export interface DestinationClient {
   /** Turns the subscription back on and/or changes the secret header it sends. */
   updateSubscription(remoteId: string, change: { enabled?: true; secret?: string }): Promise<void>;
   unsubscribe(remoteId: string): Promise<void>;
+  /**
+   * The ticket's thread (notes and messages) written after `cursor` (oldest first), and the cursor to ask from next
+   * time. Items may repeat around the cursor: the platform keeps one entry per `remoteId`. Absent: the destination
+   * has no readable thread.
+   */
+  readThreadSince?(ticketId: string, cursor: string | null): Promise<{ items: ThreadItem[]; cursor: string | null }>;
 }
+
+/** One note or message on a ticket, as the destination has it. */
+export interface ThreadItem {
+  remoteId: string;
+  /** note: internal to the destination's agents; message: to or from its customer. */
+  kind: 'note' | 'message';
+  body: string;
+  /** Messages: in = the customer wrote it, out = an agent sent it to the customer. Null for notes. */
+  direction: 'in' | 'out' | null;
+  channel: string | null;
+  /** Who wrote it: a user of the destination, or its customer; null when it does not say. */
+  author: { name: string; kind: 'user' | 'customer' } | null;
+  /** When it was written in the destination. */
+  writtenAt: string;
+  /** Bridgedesk wrote it (its external id is one of ours): never echoed back onto the request. */
+  fromUs: boolean;
+}
+
+/**
+ * External ids Bridgedesk gives what it writes to a destination: `<escalation id>:message|note` (opening),
+ * `comment:<entry id>` (comment sync), `note:<entry id>` (Note to Kustomer). Reading a thread skips them: our own
+ * writes are not news.
+ */
+export const OUR_EXTERNAL_ID = /^(?:(?:comment|note):\d+|[0-9a-f-]{36}:(?:message|note))$/;
 
 /** Something that happened in a destination, from a webhook or a poll. */
 export type DestinationEvent =
   | { kind: 'ticket'; eventId: string; createdAt: string; remoteId: string; status: RemoteStatus; updatedAt: string }
-  | {
-      kind: 'message';
-      eventId: string;
-      createdAt: string;
-      ticketId: string;
-      body: string;
-      channel: string;
-      fromUs: boolean;
-      /** in: the customer wrote it; out: an agent (or an app) sent it to the customer. Absent in events stored before it was read. */
-      direction?: 'in' | 'out';
-      /** Who wrote it as the destination tells (e.g. the sender's address), null when it does not say. */
-      author?: string | null;
-      /** When it was written in the destination (not when we heard of it). */
-      writtenAt?: string;
-    }
+  /** A note or message was written on the ticket: its thread is read (readThreadSince), which names and dates it. */
+  | { kind: 'message'; eventId: string; createdAt: string; ticketId: string }
   | { kind: 'ignored'; eventId: string; createdAt: string };

@@ -23,6 +23,8 @@ export const JOBS = {
   'push-status': z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']), attempt }),
   'push-priority': z.object({ escalationId: z.uuid(), priority: z.enum(PRIORITIES), attempt }),
   'push-comment': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
+  'read-thread': z.object({ escalationId: z.uuid(), attempt }),
+  'send-note': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'push-mapped-fields': z.object({ escalationId: z.uuid(), changedFields: z.array(z.string()).nullable().default(null), attempt }),
   'prune-expired': z.object({}),
 } as const;

@@ -20,7 +20,7 @@ export const SyncSettings = z.strictObject({
     .default({ resolved: 'closed', archived: 'closed', reopened: 'open' }),
   /** Polling fallback interval; 0 turns polling off. */
   pollMinutes: z.number().int().min(0).max(1440).default(5),
-  /** Public comments ↔ conversation notes and messages. */
+  /** Public replies → conversation notes. (The conversation's notes and messages always reach the request: read-thread.ts.) */
   commentSync: z.boolean().default(false),
 });
 export type SyncSettings = z.infer<typeof SyncSettings>;

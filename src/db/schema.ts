@@ -192,6 +192,8 @@ export interface EscalationsTable {
   attempts: Generated<number>;
   /** A run must look before creating: an earlier one may have made something it never recorded. */
   look_first: Generated<boolean>;
+  /** Where the last read of the linked conversation's thread got to (the connector's cursor). */
+  thread_cursor: Generated<string | null>;
   last_error: string | null;
   last_error_kind: 'retryable' | 'auth' | 'permanent' | null;
   next_attempt_at: NullableTimestamp;

@@ -22,7 +22,16 @@ import { deliverEscalationTask } from './deliver-escalation.ts';
 import { approvalTimeoutTask, matchWorkflowsTask, runWorkflowTask } from './workflow-tasks.ts';
 import { sendEmailTask } from './send-email.ts';
 import { pushMappedFieldsTask } from './push-mapped-fields.ts';
-import { applySyncEventTask, checkWebhookTask, pollDestinationTask, pushCommentTask, pushPriorityTask, pushStatusTask } from './sync-tasks.ts';
+import {
+  applySyncEventTask,
+  checkWebhookTask,
+  pollDestinationTask,
+  pushCommentTask,
+  pushPriorityTask,
+  pushStatusTask,
+  readThreadTask,
+  sendNoteTask,
+} from './sync-tasks.ts';
 import { CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
 import type { Config } from '../config.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
@@ -60,6 +69,8 @@ export function taskList(deps: WorkerDeps): TaskList {
     'push-status': pushStatusTask(destinations),
     'push-priority': pushPriorityTask(destinations),
     'push-comment': pushCommentTask(destinations),
+    'read-thread': readThreadTask(destinations),
+    'send-note': sendNoteTask(destinations),
     'check-webhook': checkWebhookTask(destinations),
     'push-mapped-fields': pushMappedFieldsTask(destinations),
     ...(deps.config.smtp ? { 'send-email': sendEmailTask(deps.db, deps.config.smtp) } : {}),

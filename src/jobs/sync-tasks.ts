@@ -9,6 +9,23 @@ import { pushStatus } from '../usecases/sync/push-status.ts';
 import { pushComment } from '../usecases/sync/push-comment.ts';
 import { pushPriority } from '../usecases/sync/push-priority.ts';
 import { checkWebhook } from '../usecases/sync/check-webhook.ts';
+import { readThread } from '../usecases/sync/read-thread.ts';
+import { sendNote } from '../usecases/sync/send-note.ts';
+
+export const readThreadTask =
+  (deps: DestinationDeps): Task =>
+  async (payload) => {
+    const p = parseJob('read-thread', payload);
+    await readThread(deps, p.escalationId, p.attempt);
+  };
+
+export const sendNoteTask =
+  (deps: DestinationDeps): Task =>
+  async (payload, helpers) => {
+    const p = parseJob('send-note', payload);
+    // An earlier try (ours, or graphile-worker's after a crash) may have added the note.
+    await sendNote(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
+  };
 
 export const applySyncEventTask =
   (deps: DestinationDeps): Task =>

@@ -3,16 +3,21 @@
  * over real HTTP, with Kustomer's webhook deliveries routed to the app on loopback: an admin turns on
  * Kustomer → Bridgedesk status sync (done → Resolved) in Settings → Integrations → Kustomer, which subscribes the
  * webhook; a request escalated from its page is marked done in Kustomer, and the open page turns Resolved within
- * 2 s, without a reload, with the sync line on its timeline. Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium
+ * 2 s, without a reload, with the sync line on its timeline. Then an agent writes a Note to Kustomer from the composer
+ * and it shows on the emulator's conversation, posted; a note and messages written in Kustomer show on the open page
+ * within 2 s, without a reload (screenshots of the composer's three modes and of the timeline, laptop and phone, go
+ * to .test-results/). Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium
  * at /usr/bin/chromium.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoOrg, ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import type { UserActor } from '../../src/core/actor.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
 import { checkWebhook } from '../../src/usecases/sync/check-webhook.ts';
+import { submitEscalation } from '../../src/usecases/submit-escalation.ts';
+import { linkExistingConversation } from '../../src/usecases/escalation-actions.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import { actorOf, type TestApp, type TestUser } from '../support/test-app.ts';
 
@@ -161,4 +166,133 @@ describe('status sync with Kustomer in the browser', () => {
     await expect.poll(() => secretRow.textContent(), { timeout: TIMEOUT }).toMatch(/Rotated .+ — the previous one is accepted until /);
     expect(emulator.control.webhooks.list(ORG)[0]!.attributes).toMatchObject({ enabled: true });
   }, 90_000);
+
+  const shoot = async (name: string, show: Locator) => {
+    for (const [device, viewport] of [
+      ['laptop', { width: 1440, height: 900 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await show.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `.test-results/kustomer-${name}-${device}.png` });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  };
+
+  // After the journey above: Kustomer connected, the webhook subscribed, the admin signed in.
+  it('posts a Note to Kustomer from the composer, and shows what is written in Kustomer live on the open page', async () => {
+    // 1. A request escalated to Kustomer and linked to its conversation.
+    const request = await createRequest(t.db, admin, { title: 'Refund stuck', description: 'Order 1182 was never refunded.', requesterId }, new Date());
+    const escalation = await submitEscalation(
+      t.db,
+      admin,
+      request.id,
+      {
+        destination: 'kustomer',
+        queueId: demo.queues.tier2Support.id,
+        channel: 'email',
+        priority: 3,
+        subject: 'Refund stuck',
+        message: 'Please refund order 1182.',
+      },
+      new Date(),
+    );
+    await expect
+      .poll(async () => (await t.db.selectFrom('escalations').select('state').where('id', '=', escalation.id).executeTakeFirstOrThrow()).state, {
+        timeout: TIMEOUT,
+      })
+      .toBe('linked');
+    const { remote_id: conversationId } = await t.db.selectFrom('escalations').select('remote_id').where('id', '=', escalation.id).executeTakeFirstOrThrow();
+
+    // 2. Open the request (signed in as the admin above): the composer offers Reply, Internal note and Note to Kustomer.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${baseUrl}/requests/${request.key}`);
+    await page.getByRole('heading', { name: /Refund stuck/ }).waitFor();
+    const composer = page.getByRole('form', { name: 'Comment' });
+    const modes = composer.getByRole('radiogroup', { name: 'Comment type' });
+    await modes.getByRole('radio', { name: 'Note to Kustomer' }).waitFor();
+    expect(await modes.getByRole('radio').allTextContents()).toEqual(['Reply to Riley', 'Internal note', 'Note to Kustomer']);
+    await shoot('composer-reply', composer);
+    await modes.getByRole('radio', { name: 'Internal note' }).click();
+    await shoot('composer-internal', composer);
+    await modes.getByRole('radio', { name: 'Note to Kustomer' }).click();
+    expect(await composer.getByTestId('composer-audience').textContent()).toBe(
+      `Note to Kustomer: Kustomer's agents see it on conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support). Riley is not told, and Kustomer's customer never sees it.`,
+    );
+    expect(await modes.getByRole('radio', { checked: true }).allTextContents()).toEqual(['Note to Kustomer']);
+    await composer.getByRole('textbox', { name: 'Note to Kustomer' }).fill('Finance approved the refund; please confirm with the customer.');
+    await shoot('composer-kustomer', composer);
+    // Text written for Kustomer's agents never goes to Riley by the keyboard alone.
+    await modes.getByRole('radio', { name: 'Reply to Riley' }).click();
+    await composer.getByRole('textbox', { name: 'Reply to Riley Requester' }).press('Control+Enter');
+    expect(await composer.getByTestId('composer-guard').textContent()).toContain(
+      'written as a note to Kustomer, so Ctrl+Enter will not send it as a reply to Riley',
+    );
+    await modes.getByRole('radio', { name: 'Note to Kustomer' }).click();
+
+    // 3. Post it: recorded on the request (internal) and posted on the conversation, once.
+    await composer.getByRole('button', { name: 'Post note to Kustomer' }).click();
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    const ours = timeline.locator('[data-type="sync.note_to_remote"]');
+    await ours.getByTestId('note-delivery').and(page.locator('[data-state="sent"]')).waitFor();
+    expect(await ours.locator('.internal-label').textContent()).toBe('Note to Kustomer');
+    const notes = () =>
+      emulator.control.notes(ORG).filter((n) => String(n.attributes.body) === 'Finance approved the refund; please confirm with the customer.');
+    expect(notes()).toHaveLength(1);
+    expect((notes()[0]!.relationships as any).conversation.data.id).toBe(conversationId);
+
+    // 4. Written in Kustomer: a note, the customer's message and an agent's reply reach the open page, without a reload.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    emulator.control.addNote({ org: ORG, id: conversationId!, body: 'Customer called, refund confirmed on their side.', by: demo.users.alex.id });
+    await emulator.control.webhooks.idle();
+    const delivered = Date.now();
+    const theirs = timeline.locator('[data-type="sync.note_received"]').filter({ hasText: 'refund confirmed on their side' });
+    await theirs.waitFor({ timeout: TIMEOUT });
+    expect(Date.now() - delivered).toBeLessThanOrEqual(2_000);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await theirs.locator('header strong').textContent()).toBe('Alex Rivera');
+    expect(await theirs.locator('.internal-label').textContent()).toBe('Note in Kustomer');
+
+    emulator.control.addMessage({ org: ORG, id: conversationId!, body: 'Thanks, I see the refund now.', direction: 'in' });
+    emulator.control.addMessage({ org: ORG, id: conversationId!, body: 'Glad to help!', direction: 'out', channel: 'chat', by: demo.users.sam.id });
+    const messages = timeline.locator('[data-type="sync.message_received"]');
+    await expect.poll(() => messages.count(), { timeout: TIMEOUT }).toBe(2);
+    expect(await messages.nth(0).locator('header').textContent()).toContain('Customer wrote in Kustomer · Email');
+    expect(await messages.nth(1).locator('header strong').textContent()).toBe('Sam Chen');
+    expect(await messages.nth(1).locator('header').textContent()).toContain('Agent replied in Kustomer · Chat');
+    await shoot('timeline', theirs);
+
+    // 5. A second conversation linked to the request: the composer asks which one, and the note goes to the one picked.
+    const customerId = (emulator.control.conversations(ORG).find((c) => c.id === conversationId)!.relationships as any).customer.data.id;
+    const created = await fetch(`${emulator.url}/v1/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: customerId, name: 'Refund, by phone' }),
+    });
+    const second = ((await created.json()) as { data: { id: string } }).data.id;
+    await linkExistingConversation({ ...checkDeps }, admin, request.id, 'kustomer', second, true);
+    const picker = composer.getByLabel('Conversation');
+    await picker.waitFor({ timeout: TIMEOUT });
+    expect(await picker.locator('option').allTextContents()).toEqual([
+      `Kustomer conversation ${second.slice(0, 8)}…`,
+      `Kustomer conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support)`,
+    ]);
+    await picker.selectOption({ label: `Kustomer conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support)` });
+    expect(await composer.getByTestId('composer-audience').textContent()).toContain(`on conversation ${conversationId!.slice(0, 8)}… (Tier 2 Support)`);
+    await composer.getByRole('textbox', { name: 'Note to Kustomer' }).fill('For the first thread only.');
+    await composer.getByRole('button', { name: 'Post note to Kustomer' }).click();
+    await expect
+      .poll(
+        () =>
+          emulator.control
+            .notes(ORG)
+            .filter((n) => n.attributes.body === 'For the first thread only.')
+            .map((n) => (n.relationships as any).conversation.data.id),
+        {
+          timeout: TIMEOUT,
+        },
+      )
+      .toEqual([conversationId]);
+    await shoot('composer-picker', composer);
+  });
 });

@@ -437,6 +437,7 @@ function knownGood(route: string): Record<string, unknown> | undefined {
     },
     'POST /api/v1/requests/{id}/escalations/link': { destination: 'kustomer', conversationId: 'c1' },
     'POST /api/v1/escalations/{id}/relink': { conversationId: 'c1' },
+    'POST /api/v1/escalations/{id}/notes': { body: 'A note' },
     'POST /api/v1/workflows': { name: 'W', description: 'd', definition: { trigger: { event: 'request.submitted' }, steps: [{ type: 'add_tag', tag: 'x' }] } },
     'PUT /api/v1/workflows/{id}': {
       name: 'W',

@@ -5,6 +5,7 @@ import { postgresBudget } from '../../db/rate-budget.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createKustomerClient, type KustomerClientOptions } from './client.ts';
 import { seedDemoOrg, serveEmulator, type DemoOrg } from './emulator/index.ts';
+import { readThreadSince } from './read-thread.ts';
 
 let clock = new Date('2026-03-02T10:00:30Z');
 const emulator = await serveEmulator({ port: 0, now: () => clock });
@@ -133,6 +134,32 @@ describe('calls', () => {
     expect((await c.getTicket(t.remoteId))?.channels).toEqual(['email']);
     expect(emulator.control.notes('acme').map((n) => n.attributes.body)).toEqual(['Escalated from Bridgedesk REQ-1']);
     await expect(c.addMessage(t.remoteId, { channel: 'pigeon', body: 'x' })).rejects.toThrow(/no channel/);
+  });
+
+  it("reads a conversation's thread since a cursor: notes and messages with their authors, ours marked, oldest first", async () => {
+    const c = client();
+    const jane = await c.createContact({ name: 'Jane Doe', email: 'jane@example.com' });
+    const t = await c.createTicket({ contactId: jane.remoteId, subject: 'S', externalId: 'x2', priority: 2 });
+    await c.addNote(t.remoteId, { body: 'Ours', externalId: 'note:42' });
+    clock = new Date(clock.getTime() + 1_000);
+    emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Help', direction: 'in' });
+    clock = new Date(clock.getTime() + 1_000);
+    emulator.control.addNote({ org: 'acme', id: t.remoteId, body: 'On it', by: demo.users.alex.id });
+    const first = await readThreadSince(c, 'acme-thread-test', t.remoteId, null, clock);
+    expect(first.items.map((i) => [i.kind, i.body, i.author, i.direction, i.fromUs])).toEqual([
+      ['note', 'Ours', { name: 'Bridgedesk', kind: 'user' }, null, true],
+      ['message', 'Help', { name: 'Jane Doe', kind: 'customer' }, 'in', false],
+      ['note', 'On it', { name: 'Alex Rivera', kind: 'user' }, null, false],
+    ]);
+    expect(first.cursor).toBe(clock.toISOString());
+    // Again from the cursor: only what was written within the overlap before it (2 s; the platform keeps one entry per
+    // remote id), then what is new.
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await readThreadSince(c, 'acme-thread-test', t.remoteId, first.cursor, clock)).items.map((i) => i.body)).toEqual(['Help', 'On it']);
+    emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Done', direction: 'out', channel: 'chat', by: demo.users.sam.id });
+    const next = await readThreadSince(c, 'acme-thread-test', t.remoteId, first.cursor, clock);
+    expect(next.items.at(-1)).toEqual(expect.objectContaining({ kind: 'message', body: 'Done', channel: 'chat', author: { name: 'Sam Chen', kind: 'user' } }));
+    expect(next.cursor).toBe(clock.toISOString());
   });
 
   it('reads the conversation custom attributes with their types', async () => {

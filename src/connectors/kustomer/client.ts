@@ -77,6 +77,7 @@ const PERM = {
   conversationUpdate: 'org.permission.conversation.update',
   noteCreate: 'org.permission.note.create',
   noteRead: 'org.permission.note.read',
+  userRead: 'org.permission.user.read',
   messageCreate: 'org.permission.message.create',
   messageRead: 'org.permission.message.read',
   queueRead: 'org.permission.queue.read',
@@ -360,18 +361,19 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       return { remoteId: r.data.id };
     },
 
-    /** GET /v1/conversations/{id}/notes (every page), looking for our external id. */
-    async findNote(ticketId: string, externalId: string): Promise<{ remoteId: string } | null> {
-      const notes = await allPages(W.NoteList, `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, 100, PERM.noteRead);
-      const hit = notes.find((n) => n.attributes.externalId === externalId);
-      return hit ? { remoteId: hit.id } : null;
-    },
+    /** GET /v1/conversations/{id}/notes (every page, as Kustomer orders them). */
+    listNotes: (ticketId: string) => allPages(W.NoteList, `/v1/conversations/${encodeURIComponent(ticketId)}/notes`, 100, PERM.noteRead),
 
-    /** GET /v1/conversations/{id}/messages (every page), looking for our external id. */
-    async findMessage(ticketId: string, externalId: string): Promise<{ remoteId: string } | null> {
-      const messages = await allPages(W.MessageList, `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, 100, PERM.messageRead);
-      const hit = messages.find((m) => m.attributes.externalId === externalId);
-      return hit ? { remoteId: hit.id } : null;
+    /** GET /v1/conversations/{id}/messages (every page, as Kustomer orders them). */
+    listMessages: (ticketId: string) => allPages(W.MessageList, `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, 100, PERM.messageRead),
+
+    /** GET /v1/users (every page, 500 a page: docs/kustomer.md §12): the org's agents, for their names. */
+    listUsers: () => allPages(W.UserList, '/v1/users', 500, PERM.userRead),
+
+    /** GET /v1/customers/{id}; null when it is gone. */
+    async getContact(id: string): Promise<KustomerCustomer | null> {
+      const r = await lookup(W.CustomerResponse, `/v1/customers/${encodeURIComponent(id)}`, PERM.customerRead);
+      return r && toContact(r.data);
     },
 
     /** POST /v1/conversations/{id}/messages: records the message (and with it the channel); it is not delivered. */

@@ -4,6 +4,7 @@ import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient, type KustomerClient } from './client.ts';
 import { addNoteOnce, openTicket } from './open-ticket.ts';
 import { normaliseOrgName } from './org-name.ts';
+import { readThreadSince } from './read-thread.ts';
 import { isRequiredPermission } from './roles.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { isAuthentic, parseWebhook, SECRET_HEADER } from './webhook.ts';
@@ -28,6 +29,8 @@ export const kustomer: DestinationProvider = {
   webhookSecretHeader: SECRET_HEADER,
   createClient: ({ account, secret, transport, budget, interactive }) =>
     actions(
+      account,
+      transport.now ?? (() => new Date()),
       createKustomerClient({
         orgName: account,
         apiKey: secret,
@@ -46,7 +49,7 @@ export const kustomer: DestinationProvider = {
 };
 
 /** The destination's actions over Kustomer's calls. */
-function actions(client: KustomerClient): DestinationClient {
+function actions(account: string, now: () => Date, client: KustomerClient): DestinationClient {
   return {
     checkKey: client.checkKey,
     listTargets: async () => [...(await client.listQueues()), ...(await client.listTeams())],
@@ -60,5 +63,6 @@ function actions(client: KustomerClient): DestinationClient {
     getSubscription: client.getSubscription,
     updateSubscription: client.updateSubscription,
     unsubscribe: client.unsubscribe,
+    readThreadSince: (ticketId, cursor) => readThreadSince(client, account, ticketId, cursor, now()),
   };
 }

@@ -36,7 +36,7 @@ export async function openTicket(client: KustomerClient, request: TicketRequest,
     if (!progress.messagePosted) {
       const externalId = `${request.escalationId}:message`;
       const ticketId = progress.ticketId!;
-      const posted = cp.mayHaveCreated ? await atStep('message', () => client.findMessage(ticketId, externalId)) : null;
+      const posted = cp.mayHaveCreated && (await atStep('message', () => client.listMessages(ticketId))).some((m) => m.attributes.externalId === externalId);
       const { body, channel } = request.message;
       if (!posted) await atStep('message', () => client.addMessage(ticketId, { channel: channel ?? 'email', body, subject: request.subject, externalId }));
       cp.defer({ step: 'message' }); // a retry finds it by its external id
@@ -52,7 +52,7 @@ export async function openTicket(client: KustomerClient, request: TicketRequest,
 
 /** Adds a note unless, on a retry, the one an earlier attempt added (by our external id) is there already. */
 export async function addNoteOnce(client: KustomerClient, ticketId: string, note: { body: string; externalId: string }, mayExist: boolean) {
-  if (mayExist && (await client.findNote(ticketId, note.externalId))) return;
+  if (mayExist && (await client.listNotes(ticketId)).some((n) => n.attributes.externalId === note.externalId)) return;
   await client.addNote(ticketId, note);
 }
 

@@ -16,7 +16,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DestinationEvent, RemoteStatus } from '../../core/destination.ts';
-import { ConversationAttributes, MessageAttributes, WebhookEvent } from './wire.ts';
+import { ConversationAttributes, WebhookEvent } from './wire.ts';
 
 const STATUS: Record<string, RemoteStatus> = { open: 'open', snoozed: 'waiting', done: 'closed' };
 
@@ -90,24 +90,10 @@ export function parseWebhook(rawBody: string): DestinationEvent | null {
     return { kind: 'ticket', ...base, remoteId: e.data.id, status: STATUS[attrs.data.status]!, updatedAt: attrs.data.updatedAt };
   }
   if (e.name === 'kustomer.message.create') {
-    const attrs = MessageAttributes.safeParse(e.data.attributes);
+    // The message itself is read with the thread (read-thread.ts), which names its author: one path writes it.
     const conv = e.data.relationships?.conversation?.data;
-    if (!attrs.success || !conv || Array.isArray(conv)) return null;
-    // direction in = from the customer, out = to the customer, createdAt = when it was written (docs/kustomer.md §6
-    // Message, documented only: S-OAS). Deliveries may arrive out of order (§17, documented only), so the timeline
-    // orders synced messages by writtenAt, not by arrival.
-    const from = attrs.data.meta?.from;
-    return {
-      kind: 'message',
-      ...base,
-      ticketId: conv.id,
-      body: attrs.data.preview ?? '',
-      channel: attrs.data.channel,
-      fromUs: attrs.data.app === 'bridgedesk',
-      direction: attrs.data.direction,
-      author: typeof from === 'string' && from.trim() ? from.trim().slice(0, 200) : null,
-      writtenAt: attrs.data.createdAt,
-    };
+    if (!conv || Array.isArray(conv)) return null;
+    return { kind: 'message', ...base, ticketId: conv.id };
   }
   return { kind: 'ignored', ...base };
 }

@@ -8,6 +8,7 @@ import { getEscalationView, listRequestEscalations } from '../../db/repositories
 import { linkExistingConversation, relinkEscalation, retryEscalation } from '../../usecases/escalation-actions.ts';
 import { escalationOptions } from '../../usecases/escalation-options.ts';
 import { submitEscalation } from '../../usecases/submit-escalation.ts';
+import { retryNote, submitNote } from '../../usecases/sync/send-note.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
@@ -179,5 +180,51 @@ escalationRoutes.openapi(
   async (c) => {
     const body = c.req.valid('json');
     return c.json(await relinkEscalation(c.var.deps, requireUser(c), c.req.valid('param').id, body.conversationId, body.confirm ?? false), 202);
+  },
+);
+
+const NoteBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(20_000) });
+const NoteAccepted = z.object({
+  entryId: z.string().openapi({ description: "The note's entry on the request timeline; its state follows as entries naming it" }),
+});
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/escalations/{id}/notes',
+    tags,
+    summary: 'Note to the destination: post an internal note on the linked conversation (recorded on the request as internal)',
+    description:
+      'Answers 202 once the note is recorded on the request (internal entry `sync.note_to_remote`) and queued; it is posted exactly once, ' +
+      'then `sync.note_to_remote_sent` or `sync.note_to_remote_failed` (with the reason) names it. 409 when the escalation has no conversation yet.',
+    security,
+    middleware: staff,
+    request: { params: IdParam, body: jsonBody(NoteBody) },
+    responses: { 202: json(NoteAccepted, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409) },
+  }),
+  async (c) => c.json(await submitNote(c.var.deps.db, requireUser(c), c.req.valid('param').id, c.req.valid('json').body, c.var.deps.now()), 202),
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/escalations/{id}/notes/{entryId}/retry',
+    tags,
+    summary: 'Post a note that failed again (it is looked for first, so it is never posted twice)',
+    security,
+    middleware: staff,
+    request: {
+      params: IdParam.extend({
+        entryId: z
+          .string()
+          .regex(/^\d{1,18}$/)
+          .openapi({ param: { name: 'entryId', in: 'path' } }),
+      }),
+    },
+    responses: { 202: json(NoteAccepted, 'Accepted'), ...errors(400, 401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { id, entryId } = c.req.valid('param');
+    return c.json(await retryNote(c.var.deps.db, requireUser(c), id, entryId, c.var.deps.now()), 202);
   },
 );

@@ -1,6 +1,6 @@
 /**
  * Applies one destination event (stored in destination_events) to the linked requests: a conversation status
- * change moves the request per the mapping; a message lands on the timeline when comment sync is on. Events are
+ * change moves the request per the mapping; a message, or any newer state of the conversation, reads its thread. Events are
  * applied in the destination's own order (its updatedAt), never arrival order, and each event once.
  */
 import { SYSTEM } from '../../core/actor.ts';
@@ -12,6 +12,7 @@ import { recordRemoteState } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { changeRequestInTx } from '../change-request.ts';
+import { queueThreadRead } from './read-thread.ts';
 
 export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: string): Promise<void> {
   await withTransaction(deps.db, async (tx) => {
@@ -37,34 +38,16 @@ export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: 
     for (const esc of linked) {
       const first = !written.has(esc.request_id);
       written.add(esc.request_id);
+      // A new message, or any newer state (a note changes the conversation, and notes have no event of their own):
+      // read the thread, which writes each note and message once (read-thread.ts).
       if (event.kind === 'message') {
-        if (!settings.commentSync || event.fromUs || !first) continue;
-        const message = { direction: event.direction ?? null, author: event.author ?? null, writtenAt: event.writtenAt ?? null };
-        await appendTimeline(
-          tx,
-          esc.request_id,
-          SYSTEM,
-          [
-            {
-              type: 'sync.message_received',
-              visibility: 'internal',
-              data: {
-                origin: connection.provider,
-                destination: name,
-                conversationId: ticketId,
-                channel: event.channel,
-                body: event.body.slice(0, 20_000),
-                ...message,
-              },
-            },
-          ],
-          now,
-        );
+        await queueThreadRead(tx, esc.id);
         continue;
       }
       if (event.kind !== 'ticket') continue;
       // Out of order: the destination already told us about a newer state of this conversation.
       if (esc.remote_updated_at && new Date(event.updatedAt) <= new Date(esc.remote_updated_at)) continue;
+      await queueThreadRead(tx, esc.id);
       const changed = esc.remote_status !== event.status;
       await recordRemoteState(tx, esc.id, event, now);
       if (!changed) continue;

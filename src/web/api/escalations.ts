@@ -157,3 +157,22 @@ export function useTestTimeline(requestId: string | null) {
     enabled: !!requestId,
   });
 }
+
+/** Note to Kustomer: posts an internal note on the escalation's conversation; its entry then shows sending → sent/failed. */
+export function useSendNote(requestId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ escalationId, body }: { escalationId: string; body: string }) => post<{ entryId: string }>(`/escalations/${escalationId}/notes`, { body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.timeline(requestId) }),
+  });
+}
+
+/** Posts a failed Note to Kustomer again (looked for first, so never twice). */
+export function useRetryNote(requestId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ escalationId, entryId }: { escalationId: string; entryId: string }) =>
+      post<{ entryId: string }>(`/escalations/${escalationId}/notes/${entryId}/retry`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.timeline(requestId) }),
+  });
+}

@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import {
   AgentChangeInput,
+  AgentNoteInput,
   CreateApiKeyInput,
   CreateCustomerInput,
   CreateOrgInput,
@@ -15,6 +16,7 @@ import {
   FaultInput,
   OrgSettingsInput,
   SetMetadataInput,
+  ThreadMessageInput,
 } from './control-schemas.ts';
 import type { EmulatorControl } from './emulator-control.ts';
 import { KustomerError } from './kustomer-error.ts';
@@ -63,6 +65,13 @@ export function createControlApp(control: EmulatorControl): Hono {
   );
   app.patch('/orgs/:org/conversations/:id', async (c) =>
     c.json(control.changeConversation(await body(c, AgentChangeInput, { org: c.req.param('org'), id: c.req.param('id') }))),
+  );
+
+  app.post('/orgs/:org/conversations/:id/notes', async (c) =>
+    c.json(control.addNote(await body(c, AgentNoteInput, { org: c.req.param('org'), id: c.req.param('id') })), 201),
+  );
+  app.post('/orgs/:org/conversations/:id/messages', async (c) =>
+    c.json(control.addMessage(await body(c, ThreadMessageInput, { org: c.req.param('org'), id: c.req.param('id') })), 201),
   );
 
   const reads = ['queues', 'teams', 'users', 'conversations', 'customers', 'notes', 'messages'] as const;

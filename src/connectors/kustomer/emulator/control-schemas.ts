@@ -3,7 +3,7 @@
  * in-process `control` object takes the inferred types. Org references are the org's name or id.
  */
 import { z } from 'zod';
-import { UpdateConversationBody } from '../wire.ts';
+import { MESSAGE_CHANNELS, UpdateConversationBody } from '../wire.ts';
 
 export const OrgSettingsInput = z.strictObject({
   rateLimitPerMinute: z.number().int().positive().optional(),
@@ -90,6 +90,23 @@ export const AgentChangeInput = UpdateConversationBody.omit({ rev: true }).exten
   by: z.string().optional(),
 });
 export type AgentChangeInput = z.infer<typeof AgentChangeInput>;
+
+/** A note an agent writes on a conversation in Kustomer's app (emits kustomer.conversation.update: notes have no event). */
+export const AgentNoteInput = z.strictObject({
+  org: z.string(),
+  id: z.string(),
+  body: z.string().min(1),
+  /** The agent's user id. (Default: the org's first non-machine user, if any.) */
+  by: z.string().optional(),
+});
+export type AgentNoteInput = z.infer<typeof AgentNoteInput>;
+
+/** A message on a conversation: the customer writing in (`in`) or an agent replying (`out`, by `by`). */
+export const ThreadMessageInput = AgentNoteInput.extend({
+  direction: z.enum(['in', 'out']),
+  channel: z.enum(MESSAGE_CHANNELS).optional(),
+});
+export type ThreadMessageInput = z.infer<typeof ThreadMessageInput>;
 
 export const FaultInput = z.strictObject({
   kind: z.enum(['429', '500', '503', 'slow', 'lost_reply']),

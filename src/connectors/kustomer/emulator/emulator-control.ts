@@ -5,6 +5,7 @@
 import type { CallLog, CallRecord } from './call-log.ts';
 import type {
   AgentChangeInput,
+  AgentNoteInput,
   CreateApiKeyInput,
   CreateCustomerInput,
   CreateOrgInput,
@@ -13,9 +14,11 @@ import type {
   CreateUserInput,
   OrgSettingsInput,
   SetMetadataInput,
+  ThreadMessageInput,
 } from './control-schemas.ts';
 import { AgentChangeInput as AgentChangeSchema } from './control-schemas.ts';
 import { updateConversation } from './conversation-writes.ts';
+import { addMessage, addNote } from './timeline-writes.ts';
 import { createCustomer } from './customer-writes.ts';
 import {
   createApiKey,
@@ -93,6 +96,10 @@ export interface EmulatorControl {
   setMetadata(input: SetMetadataInput): Record<string, MetadataPropertyRecord>;
   /** Changes a conversation the way an agent in Kustomer's app would; emits kustomer.conversation.update. */
   changeConversation(input: AgentChangeInput): ResourceObject;
+  /** An agent's note on a conversation, as written in Kustomer's app. */
+  addNote(input: AgentNoteInput): ResourceObject;
+  /** A message on a conversation: from its customer (`in`) or an agent (`out`); emits kustomer.message.create. */
+  addMessage(input: ThreadMessageInput): ResourceObject;
   injectFault(spec: FaultSpec): ActiveFault;
   faults(): ActiveFault[];
   clearFaults(id?: string): void;
@@ -144,6 +151,14 @@ export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimite
     changeConversation(input) {
       const { org: ref, id, by, ...change } = AgentChangeSchema.parse(input);
       return renderConversation(updateConversation(deps, asAgent(org(ref), by), id, change));
+    },
+    addNote: ({ org: ref, id, by, body }) => renderNote(addNote(deps, asAgent(org(ref), by), id, { body })),
+    addMessage({ org: ref, id, by, body, direction, channel }) {
+      const o = org(ref);
+      // A customer's message is written by no agent: Kustomer's channel app records it (createdBy null here).
+      const actor = direction === 'in' ? { ...asAgent(o), userId: null } : asAgent(o, by);
+      const via = channel ?? 'email';
+      return renderMessage(addMessage(deps, actor, id, { preview: body, direction, channel: via, app: via === 'email' ? 'postmark' : via }));
     },
     injectFault: (spec) => deps.faults.inject(spec),
     faults: () => deps.faults.list(),

@@ -11,7 +11,8 @@ import { PriorityBadge, StatusBadge } from '../../ui/badges.tsx';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { EmptyState, ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
-import { Composer } from './composer.tsx';
+import { useRequestEscalations, type Escalation } from '../../api/escalations.ts';
+import { Composer, type NoteTarget } from './composer.tsx';
 import { EditableText } from './editable-text.tsx';
 import { requestListHref } from './last-list.ts';
 import { SidePanel } from './side-panel.tsx';
@@ -42,6 +43,8 @@ function RequestView({ request }: { request: RequestDetail }) {
   const fieldDefs = useCustomFields(staff);
   const users = useUsers({}, { enabled: staff });
   const update = useUpdateRequest(request.id);
+  const escalations = useRequestEscalations(request.id, { enabled: staff });
+  const noteTargets = useMemo(() => noteTargetsOf(escalations.data ?? []), [escalations.data]);
 
   // Names for ids in person fields and the timeline: everyone we know of.
   const people = useMemo(() => {
@@ -86,9 +89,26 @@ function RequestView({ request }: { request: RequestDetail }) {
           </EditableText>
         </section>
         <Timeline request={request} fieldDefs={fieldDefs.data ?? []} people={people} />
-        <Composer requestId={request.id} staff={staff} requesterName={request.requester.name} />
+        <Composer requestId={request.id} staff={staff} requesterName={request.requester.name} noteTargets={noteTargets} />
       </div>
       <SidePanel request={request} fieldDefs={fieldDefs.data ?? []} me={me} staff={staff} people={people} />
     </div>
   );
+}
+
+/** The linked conversations a Note to Kustomer can go to, newest escalation first, each conversation once. */
+function noteTargetsOf(escalations: Escalation[]): NoteTarget[] {
+  const seen = new Set<string>();
+  const out: NoteTarget[] = [];
+  for (const e of escalations) {
+    if (!e.conversationId || e.state === 'failed' || e.state === 'sending' || seen.has(e.conversationId)) continue;
+    seen.add(e.conversationId);
+    out.push({
+      escalationId: e.id,
+      conversationId: e.conversationId,
+      destination: e.destination === 'kustomer' ? 'Kustomer' : e.destination,
+      label: e.target?.name ?? null,
+    });
+  }
+  return out;
 }

@@ -28,7 +28,19 @@ export type DescribedEntry =
    * A comment bubble. A message synced from Kustomer also has a `badge` (where and which way it went), its
    * `direction`, and `writtenAt`, when it was written there.
    */
-  | { kind: 'comment'; actor: string; internal: boolean; body: string; badge?: string; direction?: 'in' | 'out' | null; writtenAt?: string | null }
+  | {
+      kind: 'comment';
+      actor: string;
+      internal: boolean;
+      body: string;
+      badge?: string;
+      direction?: 'in' | 'out' | null;
+      writtenAt?: string | null;
+      /** Who sees it, when not just "Internal note" (internal) or everyone: e.g. "Note in Kustomer", "Agents only". */
+      label?: string;
+      /** A Note to Kustomer: how its posting went (timeline-items.ts folds the entries that say so into it). */
+      delivery?: { state: 'sending' | 'sent' | 'failed'; reason?: string; escalationId: string; destination: string; conversationId: string | null };
+    }
   /** A change line; `parts` (when set) is `action` with conversation ids as id parts. */
   | { kind: 'change'; actor: string; action: string; detail?: string; parts?: LinePart[] }
   | { kind: 'other'; actor: string; type: string; action: string }
@@ -242,6 +254,16 @@ export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): 
   if (entry.type === 'comment.public_reply' || entry.type === 'comment.internal_note') {
     return { kind: 'comment', actor, internal: entry.type === 'comment.internal_note' || entry.visibility === 'internal', body: String(entry.data.body ?? '') };
   }
+  if (entry.type === 'sync.note_to_remote') {
+    const destination = str(entry.data.destination) ?? 'Kustomer';
+    const delivery = {
+      state: 'sending' as const,
+      escalationId: String(entry.data.escalationId ?? ''),
+      destination,
+      conversationId: str(entry.data.conversationId),
+    };
+    return { kind: 'comment', actor, internal: true, label: `Note to ${destination}`, body: String(entry.data.body ?? ''), delivery };
+  }
   const change = describeChange(entry.type, entry.data, entry.actor.userId, ctx);
   if (change) return { kind: 'change', actor, ...change };
   const escalation = entry.type.startsWith('escalation.') ? describeEscalation(entry.type, entry.data, ctx) : null;
@@ -253,8 +275,20 @@ export function describeEntry(entry: TimelineEntry, ctx: TimelineContext = {}): 
   const sync = entry.type.startsWith('sync.') ? syncTimelineParts(entry) : null;
   if (sync) {
     const m = sync.message;
+    // Kustomer's thread is for agents only: its customer is often not the requester (read-thread.ts says why).
     return m
-      ? { kind: 'comment', actor: m.author, internal: false, body: m.body, badge: m.badge, direction: m.direction, writtenAt: m.writtenAt }
+      ? m.note
+        ? { kind: 'comment', actor: m.author, internal: true, label: m.badge, body: m.body, writtenAt: m.writtenAt }
+        : {
+            kind: 'comment',
+            actor: m.author,
+            internal: false,
+            label: 'Agents only',
+            body: m.body,
+            badge: m.badge,
+            direction: m.direction,
+            writtenAt: m.writtenAt,
+          }
       : { kind: 'change', actor: sync.subject, action: sync.rest, detail: sync.detail, parts: sync.parts };
   }
   const workflow = entry.type.startsWith('workflow.') ? formatWorkflowEntry(entry) : null;

@@ -225,6 +225,58 @@ describe('messages synced from Kustomer', () => {
   });
 });
 
+describe("Kustomer's notes and Notes to Kustomer", () => {
+  const bubbles = (items: TimelineItem[]) => items.flatMap((i) => (i.kind === 'entry' && i.described.kind === 'comment' ? [i.described] : []));
+
+  it("shows a Kustomer note as an internal bubble by its author, in Kustomer's order among the messages, and messages as agents only", () => {
+    const items = timelineItems([
+      e('sync.message_received', {
+        destination: 'Kustomer',
+        conversationId: CONV,
+        channel: 'chat',
+        body: 'Later',
+        direction: 'out',
+        author: 'Sam Chen',
+        writtenAt: '2025-06-10T10:05:00Z',
+      }),
+      e('sync.note_received', {
+        destination: 'Kustomer',
+        conversationId: CONV,
+        body: 'Earlier note',
+        author: 'Alex Rivera',
+        writtenAt: '2025-06-10T10:01:00Z',
+      }),
+    ]);
+    expect(bubbles(items).map((b) => [b.body, b.actor, b.internal, b.label])).toEqual([
+      ['Earlier note', 'Alex Rivera', true, 'Note in Kustomer'],
+      ['Later', 'Sam Chen', false, 'Agents only'],
+    ]);
+  });
+
+  it("folds a Note to Kustomer's outcome into the note: the latest of sent, failed and retried is its state", () => {
+    const note = e('sync.note_to_remote', { destination: 'Kustomer', conversationId: CONV, escalationId: 'esc-1', body: 'Please call' }, { actor: ADA });
+    const by = { noteEntryId: note.id, destination: 'Kustomer', conversationId: CONV };
+    const failed = timelineItems([note, e('sync.note_to_remote_failed', { ...by, reason: 'Kustomer said no' })]);
+    expect(failed).toHaveLength(1);
+    expect(bubbles(failed)[0]).toMatchObject({
+      actor: 'Ada Agent',
+      internal: true,
+      label: 'Note to Kustomer',
+      delivery: { state: 'failed', reason: 'Kustomer said no', escalationId: 'esc-1' },
+    });
+    const retried = timelineItems([note, e('sync.note_to_remote_failed', { ...by, reason: 'x' }), e('sync.note_to_remote_retried', by)]);
+    expect(bubbles(retried)[0]!.delivery?.state).toBe('sending');
+    const sent = timelineItems([
+      note,
+      e('sync.note_to_remote_failed', { ...by, reason: 'x' }),
+      e('sync.note_to_remote_retried', by),
+      e('sync.note_to_remote_sent', by),
+    ]);
+    expect(sent).toHaveLength(1);
+    expect(bubbles(sent)[0]!.delivery?.state).toBe('sent');
+  });
+});
+
 describe('human words', () => {
   it('never shows field keys, reason codes or "approval approved"', () => {
     const wf = { workflowName: 'Handoff', runId: RUN };

@@ -67,7 +67,7 @@ function groupKey(e: TimelineEntry, runs: Set<string>): string | null {
 /** Synced messages into the order they were written, keeping the places they hold among the other entries. */
 function messagesInWrittenOrder(entries: TimelineEntry[]): TimelineEntry[] {
   const slots: number[] = [];
-  entries.forEach((e, i) => e.type === 'sync.message_received' && str((e.data as Data).writtenAt) && slots.push(i));
+  entries.forEach((e, i) => (e.type === 'sync.message_received' || e.type === 'sync.note_received') && str((e.data as Data).writtenAt) && slots.push(i));
   if (slots.length < 2) return entries;
   const written = (e: TimelineEntry) => Date.parse((e.data as Data).writtenAt as string);
   const sorted = slots.map((i) => entries[i]!).sort((a, b) => written(a) - written(b) || Number(a.id) - Number(b.id));
@@ -94,6 +94,16 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
       );
     if (change) hidden.add(change.id);
   });
+
+  // A Note to Kustomer's outcome (sent, failed, retried) is its state, shown on the note, not a line of its own.
+  const delivery = new Map<string, { state: 'sending' | 'sent' | 'failed'; reason?: string }>();
+  for (const e of entries) {
+    const d = e.data as Data;
+    if (!e.type.startsWith('sync.note_to_remote_') || !str(d.noteEntryId)) continue;
+    hidden.add(e.id);
+    const state = e.type.endsWith('_sent') ? 'sent' : e.type.endsWith('_failed') ? 'failed' : 'sending';
+    delivery.set(d.noteEntryId as string, { state, ...(str(d.reason) ? { reason: d.reason as string } : {}) });
+  }
 
   const statusChanges: TimelineLine[] = [];
   for (const e of entries) {
@@ -124,12 +134,10 @@ export function timelineItems(input: TimelineEntry[], ctx: TimelineContext = {})
       cause.also = [`${sync.subject} `, ...sync.parts];
       continue;
     }
-    const line: TimelineLine = {
-      kind: 'entry',
-      key: e.id,
-      entry: e,
-      described: e.type === 'sync.status_received' ? statusFromDestination(e) : describeEntry(e, ctx),
-    };
+    let described = e.type === 'sync.status_received' ? statusFromDestination(e) : describeEntry(e, ctx);
+    if (described.kind === 'comment' && described.delivery && delivery.has(e.id))
+      described = { ...described, delivery: { ...described.delivery, ...delivery.get(e.id)! } };
+    const line: TimelineLine = { kind: 'entry', key: e.id, entry: e, described };
     if (e.type === 'request.status_changed') statusChanges.push(line);
     items.push(line);
   }

@@ -10,7 +10,8 @@ import { useTimeline } from '../../api/requests.ts';
 import { plural } from '../../ui/format.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
-import { renderParts, type TimelineContext } from './timeline-format.ts';
+import { useRetryNote } from '../../api/escalations.ts';
+import { type DescribedEntry, renderParts, type TimelineContext } from './timeline-format.ts';
 import { type TimelineGroup, type TimelineItem, type TimelineLine, timelineItems } from './timeline-items.ts';
 
 function Line({ item }: { item: TimelineLine }) {
@@ -29,13 +30,14 @@ function Line({ item }: { item: TimelineLine }) {
         <article className="bubble">
           <header>
             <strong>{d.actor}</strong>
-            {d.internal && <span className="internal-label">Internal note</span>}
+            {(d.label || d.internal) && <span className="internal-label">{d.label ?? 'Internal note'}</span>}
             {d.badge && <span className="tl-badge">{d.badge}</span>}
             <span className="muted">
               <RelativeTime iso={d.writtenAt ?? entry.createdAt} />
             </span>
           </header>
           <div className="bubble-body">{d.body}</div>
+          {d.delivery && <NoteDelivery entryId={entry.id} requestId={entry.requestId} delivery={d.delivery} />}
         </article>
       </li>
     );
@@ -53,6 +55,45 @@ function Line({ item }: { item: TimelineLine }) {
         <RelativeTime iso={entry.createdAt} />
       </span>
     </li>
+  );
+}
+
+/** A Note to Kustomer's state under it: sending, sent, or not sent with the reason and a retry. */
+function NoteDelivery({
+  entryId,
+  requestId,
+  delivery,
+}: {
+  entryId: string;
+  requestId: string;
+  delivery: NonNullable<Extract<DescribedEntry, { kind: 'comment' }>['delivery']>;
+}) {
+  const retry = useRetryNote(requestId);
+  const { state, destination } = delivery;
+  // Named by its conversation: a request can be linked to several.
+  const where = `${destination} conversation${delivery.conversationId ? ` ${delivery.conversationId.slice(0, 8)}…` : ''}`;
+  return (
+    <footer className={`note-delivery ${state}`} data-testid="note-delivery" data-state={state} role="status">
+      {state === 'sending' && `Posting to ${where}…`}
+      {state === 'sent' && `✓ Posted on ${where}`}
+      {state === 'failed' && (
+        <>
+          <span>
+            Not posted to {where}
+            {delivery.reason ? `: ${delivery.reason}` : ''}
+          </span>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={retry.isPending}
+            onClick={() => retry.mutate({ escalationId: delivery.escalationId, entryId })}
+          >
+            {retry.isPending ? 'Retrying…' : 'Retry'}
+          </button>
+        </>
+      )}
+      <ErrorBanner error={retry.error} title="Not retried" />
+    </footer>
   );
 }
 

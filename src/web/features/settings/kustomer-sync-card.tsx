@@ -222,7 +222,7 @@ function SyncForm({ data }: { data: KustomerSync }) {
         checked={shown.commentSync}
         disabled={busy}
         onChange={(commentSync) => edit({ commentSync })}
-        hint="Public replies on a linked request go to the conversation as notes; messages on the conversation show on the request's timeline."
+        hint="Public replies on a linked request go to the conversation as notes. Notes and messages written in Kustomer always show on the request's timeline, for agents only."
       />
 
       <ErrorBanner error={save.error} title="Not saved" />

@@ -24,7 +24,7 @@ export interface SyncLine {
    * `badge` says where and which way ("Customer wrote in Kustomer · Email"), `writtenAt` when Kustomer says it
    * was written (null for entries from before this was recorded).
    */
-  message?: { author: string; direction: 'in' | 'out' | null; badge: string; body: string; writtenAt: string | null };
+  message?: { author: string; direction: 'in' | 'out' | null; badge: string; body: string; writtenAt: string | null; note?: boolean };
 }
 
 type Data = Record<string, unknown>;
@@ -109,6 +109,18 @@ export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): 
       const message = messageOf(d, destination);
       const channel = str(d.channel);
       return { ...line(destination, [...conversation(d), ` got a message${channel ? ` (${channelLabel(channel)})` : ''}`]), message };
+    }
+    case 'sync.note_received': {
+      // A note Kustomer's agents wrote for each other: internal there, internal here.
+      const message = {
+        author: str(d.author) ?? `Agent in ${destination}`,
+        direction: null,
+        badge: `Note in ${destination}`,
+        body: String(d.body ?? ''),
+        writtenAt: str(d.writtenAt),
+        note: true,
+      };
+      return { ...line(destination, [...conversation(d), ' got a note']), message };
     }
     case 'sync.comment_sent':
       return line(BRIDGEDESK, [`posted a public reply as a note on ${destination} `, ...conversation(d)]);
