@@ -16,22 +16,9 @@ import {
 import { missingServiceIds } from '../../db/repositories/services.ts';
 import { requireUser } from '../auth/guards.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { CustomFieldKeySchema, CustomFieldSchema, CustomFieldTypeSchema, IncludeInactiveQuery } from '../schemas/catalog.ts';
+import { CustomFieldChangesBody, CustomFieldSchema, IncludeInactiveQuery, NewCustomFieldBody } from '../schemas/catalog.ts';
 
 export const customFieldRoutes = router();
-
-const Label = z.string().trim().min(1).max(200);
-const Options = z
-  .array(z.string().trim().min(1).max(200))
-  .max(500)
-  .openapi({ description: 'The choices of a select field (at least one, no repeats); empty or left out for other types' });
-const ServiceIds = z
-  .array(z.uuid())
-  .min(1)
-  .max(500)
-  .nullable()
-  .openapi({ description: 'The services whose requests ask for this field; null for every service' });
-const Position = z.int().min(-1_000_000).max(1_000_000).openapi({ description: 'Sort order in forms: lower first, then by label' });
 
 /** The option rules depend on the field's type, which a change does not carry: checked here rather than in the schema. */
 function checkOptions(type: CustomFieldType, options: string[]) {
@@ -81,17 +68,7 @@ customFieldRoutes.openapi(
     security,
     middleware: [allow('admin')] as const,
     request: {
-      body: jsonBody(
-        z.strictObject({
-          key: CustomFieldKeySchema.openapi({ description: 'Stable machine name used in request payloads; cannot change later' }),
-          label: Label,
-          type: CustomFieldTypeSchema.openapi({ description: 'Cannot change later' }),
-          options: Options.optional(),
-          required: z.boolean().optional(),
-          serviceIds: ServiceIds.optional(),
-          position: Position.optional(),
-        }),
-      ),
+      body: jsonBody(NewCustomFieldBody),
     },
     responses: { 201: json(CustomFieldSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
@@ -126,16 +103,7 @@ customFieldRoutes.openapi(
     middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
-      body: jsonBody(
-        z.strictObject({
-          label: Label.optional(),
-          options: Options.optional(),
-          required: z.boolean().optional(),
-          serviceIds: ServiceIds.optional(),
-          position: Position.optional(),
-          active: z.boolean().optional(),
-        }),
-      ),
+      body: jsonBody(CustomFieldChangesBody),
     },
     responses: { 200: json(CustomFieldSchema), ...errors(400, 401, 403, 404, 422) },
   }),

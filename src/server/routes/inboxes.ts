@@ -6,13 +6,9 @@ import { withTransaction } from '../../db/transaction.ts';
 import { findInboxById, findInboxIdByName, insertInbox, listInboxes, lockInbox, setInboxMembers, updateInbox } from '../../db/repositories/inboxes.ts';
 import { findUsersByIds } from '../../db/repositories/users.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { InboxSchema } from '../schemas/catalog.ts';
+import { InboxChangesBody, InboxSchema, NewInboxBody } from '../schemas/catalog.ts';
 
 export const inboxRoutes = router();
-
-const InboxName = z.string().trim().min(1).max(200);
-const Description = z.string().trim().max(2000);
-const MemberIds = z.array(z.uuid()).max(1000).openapi({ description: 'Agents and admins; replaces the whole member list' });
 
 /**
  * Checks that every member is an agent or admin and returns the ids without repeats. Their rows stay locked until
@@ -56,7 +52,7 @@ inboxRoutes.openapi(
     summary: 'Create a team inbox (admin)',
     security,
     middleware: [allow('admin')] as const,
-    request: { body: jsonBody(z.strictObject({ name: InboxName, description: Description.optional(), memberIds: MemberIds.optional() })) },
+    request: { body: jsonBody(NewInboxBody) },
     responses: { 201: json(InboxSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
   async (c) => {
@@ -83,7 +79,7 @@ inboxRoutes.openapi(
     middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
-      body: jsonBody(z.strictObject({ name: InboxName.optional(), description: Description.optional(), memberIds: MemberIds.optional() })),
+      body: jsonBody(InboxChangesBody),
     },
     responses: { 200: json(InboxSchema), ...errors(400, 401, 403, 404, 409, 422) },
   }),

@@ -8,12 +8,9 @@ import { inboxExists } from '../../db/repositories/inboxes.ts';
 import { findServiceById, findServiceByName, insertService, listServices, toService, updateService } from '../../db/repositories/services.ts';
 import { requireUser } from '../auth/guards.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { IncludeInactiveQuery, ServiceSchema } from '../schemas/catalog.ts';
+import { IncludeInactiveQuery, NewServiceBody, ServiceChangesBody, ServiceSchema } from '../schemas/catalog.ts';
 
 export const serviceRoutes = router();
-
-const ServiceName = z.string().trim().min(1).max(200);
-const Description = z.string().trim().max(2000);
 
 async function checkInbox(q: Queryable, inboxId: string | null | undefined) {
   if (inboxId && !(await inboxExists(q, inboxId))) throw unprocessable('defaultInboxId: no such inbox', { field: 'defaultInboxId' });
@@ -48,7 +45,7 @@ serviceRoutes.openapi(
     security,
     middleware: [allow('admin')] as const,
     request: {
-      body: jsonBody(z.strictObject({ name: ServiceName, description: Description.optional(), defaultInboxId: z.uuid().nullable().optional() })),
+      body: jsonBody(NewServiceBody),
     },
     responses: { 201: json(ServiceSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
@@ -73,14 +70,7 @@ serviceRoutes.openapi(
     middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
-      body: jsonBody(
-        z.strictObject({
-          name: ServiceName.optional(),
-          description: Description.optional(),
-          defaultInboxId: z.uuid().nullable().optional(),
-          active: z.boolean().optional(),
-        }),
-      ),
+      body: jsonBody(ServiceChangesBody),
     },
     responses: { 200: json(ServiceSchema), ...errors(400, 401, 403, 404, 409, 422) },
   }),

@@ -9,48 +9,16 @@ import { deleteUserSessions } from '../../db/repositories/sessions.ts';
 import { countActiveAdmins, findUserByEmail, findUserById, insertUser, isInManagerChain, listUsers, toUser, updateUser } from '../../db/repositories/users.ts';
 import type { Queryable } from '../../db/database.ts';
 import { requireUser } from '../auth/guards.ts';
-import { hashPassword, PASSWORD_MIN } from '../auth/passwords.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { EmailSchema, NameSchema, RoleSchema, UserSchema } from '../schemas/user.ts';
+import { NewUserBody, RoleSchema, UserChangesBody, UserSchema } from '../schemas/user.ts';
 
 export const userRoutes = router();
-
-const PasswordSchema = z.string().min(PASSWORD_MIN).max(1000);
-/** Optional profile text; an empty string clears it, like null. */
-const ProfileText = z
-  .string()
-  .trim()
-  .max(200)
-  .nullable()
-  .transform((v) => (v === '' ? null : v));
 
 const UserListQuery = z.object({
   role: RoleSchema.optional(),
   q: z.string().trim().max(200).optional().openapi({ description: 'Part of the name or email, any case' }),
   active: z.enum(['true', 'false']).optional(),
-});
-
-const NewUserBody = z.strictObject({
-  email: EmailSchema,
-  name: NameSchema,
-  role: RoleSchema,
-  password: PasswordSchema.optional().openapi({ description: 'Leave out for people who do not sign in (yet)' }),
-  managerId: z.uuid().nullable().optional(),
-  department: ProfileText.optional(),
-  title: ProfileText.optional(),
-  location: ProfileText.optional(),
-});
-
-const UserChangesBody = z.strictObject({
-  email: EmailSchema.optional(),
-  name: NameSchema.optional(),
-  role: RoleSchema.optional(),
-  password: PasswordSchema.optional().openapi({ description: 'Setting it signs the user out of every browser session' }),
-  managerId: z.uuid().nullable().optional(),
-  department: ProfileText.optional(),
-  title: ProfileText.optional(),
-  location: ProfileText.optional(),
-  active: z.boolean().optional().openapi({ description: 'false deactivates: sessions end and API tokens stop working' }),
 });
 
 /** Serializes changes that could remove the last admin, so two admins demoting each other cannot both succeed. */

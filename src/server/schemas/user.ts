@@ -1,6 +1,7 @@
 /** The user as the API shows it (never the password hash). */
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../core/actor.ts';
+import { PASSWORD_MIN } from '../auth/passwords.ts';
 
 export const RoleSchema = z.enum(ROLES);
 
@@ -30,3 +31,38 @@ export const EmailSchema = z
   .max(254)
   .transform((e) => e.toLowerCase());
 export const NameSchema = z.string().trim().min(1).max(200);
+
+const PasswordSchema = z.string().min(PASSWORD_MIN).max(1000);
+/** Optional profile text; an empty string clears it, like null. */
+const ProfileText = z
+  .string()
+  .trim()
+  .max(200)
+  .nullable()
+  .transform((v) => (v === '' ? null : v));
+
+/** POST /users. */
+export const NewUserBody = z.strictObject({
+  email: EmailSchema,
+  name: NameSchema,
+  role: RoleSchema,
+  password: PasswordSchema.optional().openapi({ description: 'Leave out for people who do not sign in (yet)' }),
+  managerId: z.uuid().nullable().optional(),
+  department: ProfileText.optional(),
+  title: ProfileText.optional(),
+  location: ProfileText.optional(),
+});
+
+/** PATCH /users/{id}; the web's user form sends it (and, without an id, the new user's fields). */
+export const UserChangesBody = z.strictObject({
+  email: EmailSchema.optional(),
+  name: NameSchema.optional(),
+  role: RoleSchema.optional(),
+  password: PasswordSchema.optional().openapi({ description: 'Setting it signs the user out of every browser session' }),
+  managerId: z.uuid().nullable().optional(),
+  department: ProfileText.optional(),
+  title: ProfileText.optional(),
+  location: ProfileText.optional(),
+  active: z.boolean().optional().openapi({ description: 'false deactivates: sessions end and API tokens stop working' }),
+});
+export type UserInput = z.input<typeof UserChangesBody>;

@@ -3,8 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, patch, post } from './client.ts';
 import { keys } from './keys.ts';
 import type { Role } from '../../core/actor.ts';
-import type { CustomField, Inbox, Service } from '../../server/schemas/catalog.ts';
-import type { User } from '../../server/schemas/user.ts';
+import type { CustomField, CustomFieldInput, Inbox, InboxInput, Service, ServiceInput } from '../../server/schemas/catalog.ts';
+import type { User, UserInput } from '../../server/schemas/user.ts';
+
+export type { CustomFieldInput, InboxInput, ServiceInput, UserInput };
 
 const FIVE_MINUTES = 5 * 60_000;
 
@@ -46,18 +48,6 @@ export function useCustomFields(includeInactive = false) {
   });
 }
 
-export interface UserInput {
-  email?: string;
-  name?: string;
-  role?: Role;
-  password?: string;
-  managerId?: string | null;
-  department?: string | null;
-  title?: string | null;
-  location?: string | null;
-  active?: boolean;
-}
-
 /** Create (no id) or change (id) one admin-managed record, then refresh its lists. */
 function useSave<TInput, TOut>(path: string, invalidate: readonly unknown[]) {
   const qc = useQueryClient();
@@ -69,29 +59,8 @@ function useSave<TInput, TOut>(path: string, invalidate: readonly unknown[]) {
 
 export const useSaveUser = () => useSave<UserInput, User>('/users', keys.users);
 
-export interface InboxInput {
-  name?: string;
-  description?: string;
-  memberIds?: string[];
-}
 export const useSaveInbox = () => useSave<InboxInput, Inbox>('/inboxes', keys.inboxes);
 
-export interface ServiceInput {
-  name?: string;
-  description?: string;
-  defaultInboxId?: string | null;
-  active?: boolean;
-}
 export const useSaveService = () => useSave<ServiceInput, Service>('/services', ['services']);
 
-export interface CustomFieldInput {
-  key?: string;
-  label?: string;
-  type?: CustomField['type'];
-  options?: string[];
-  required?: boolean;
-  serviceIds?: string[] | null;
-  position?: number;
-  active?: boolean;
-}
 export const useSaveCustomField = () => useSave<CustomFieldInput, CustomField>('/custom-fields', ['custom-fields']);
