@@ -55,6 +55,7 @@ function actions(client: KustomerClient): DestinationClient {
     getTicket: client.getTicket,
     updateTicket: client.updateTicket,
     listTicketFields: client.listTicketFields,
+    listAgents: client.listAgents,
     ticketsUpdatedSince: client.ticketsUpdatedSince,
     subscribe: client.subscribe,
     getSubscription: client.getSubscription,
