@@ -24,6 +24,7 @@ export function RemoteState({
   return (
     <div className="esc-remote-state" data-testid="remote-state" data-status={r.status}>
       <div className="esc-remote-status">
+        <span className="esc-remote-where">In {destination}</span>
         <span
           className={`badge esc-remote-badge esc-remote-${r.status}`}
           data-testid="remote-status"
