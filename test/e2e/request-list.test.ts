@@ -106,7 +106,7 @@ describe('the request list in the browser', () => {
     const page = await signIn(agent);
     const row = (title: string) => page.getByTestId('request-row').filter({ hasText: title });
     await expect.poll(() => row('Laptop').getByTestId('escalation-cell').innerText(), { timeout: TIMEOUT }).toContain('Linked');
-    expect(await row('Laptop').getByTestId('escalation-cell').innerText()).toContain('Kustomer: Open');
+    expect(await row('Laptop').getByTestId('escalation-cell').innerText()).toContain('Open in Kustomer');
     expect(await row('VPN').getByTestId('escalation-cell').innerText()).toContain('Failed');
     expect(await row('Badge').getByTestId('escalation-cell').innerText()).toContain('Not escalated');
     await shot(page, 'escalations');
@@ -117,6 +117,10 @@ describe('the request list in the browser', () => {
     expect(new URL(page.url()).searchParams.get('escalation')).toBe('failed');
     // The built-in view for it is the current one.
     expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Escalation failed' }).getAttribute('aria-current')).toBe('page');
+
+    // Open in Kustomer, and the request not resolved: waiting on Kustomer.
+    await page.getByLabel('Escalation').selectOption({ label: 'Waiting on Kustomer' });
+    await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['Laptop will not boot']);
 
     await page.getByLabel('Escalation').selectOption({ label: 'Not escalated' });
     await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['Badge does not open the door', 'Printer on floor 3 jams']);
