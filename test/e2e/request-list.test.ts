@@ -106,7 +106,7 @@ describe('the request list in the browser', () => {
     const page = await signIn(agent);
     const row = (title: string) => page.getByTestId('request-row').filter({ hasText: title });
     await expect.poll(() => row('Laptop').getByTestId('escalation-cell').innerText(), { timeout: TIMEOUT }).toContain('Linked');
-    expect(await row('Laptop').getByTestId('escalation-cell').innerText()).toContain('Open in Kustomer');
+    expect(await row('Laptop').getByTestId('escalation-cell').innerText()).toContain('Kustomer: Open');
     expect(await row('VPN').getByTestId('escalation-cell').innerText()).toContain('Failed');
     expect(await row('Badge').getByTestId('escalation-cell').innerText()).toContain('Not escalated');
     await shot(page, 'escalations');

@@ -57,10 +57,12 @@ export function remotePriorityText(r: Pick<RemoteTicketState, 'priority' | 'prio
 /** The request is still ours to finish: a resolved or archived one waits on no one. */
 export const requestAwaits = (status: string): boolean => status !== 'resolved' && status !== 'archived';
 
-/** The list column's second line: "Open · waiting 2 h", "Snoozed until Tue 10:00", "Done in Kustomer". */
+/**
+ * The list column's second line: "Kustomer: Open · 2 h" (open there that long), "Kustomer: Snoozed until Tue 10:00",
+ * "Kustomer: Done". Not "Open in Kustomer": the card's link says that.
+ */
 export function remoteCellText(e: EscalationSummary, destination: string, now: Date): string | null {
   if (!e.remoteStatus) return null;
-  if (e.remoteStatus === 'closed') return `Done in ${destination}`;
-  if (e.remoteStatus === 'open') return e.remoteOpenSince ? `Open in ${destination} · ${duration(e.remoteOpenSince, now)}` : `Open in ${destination}`;
-  return remoteStatusText({ status: 'waiting', snoozedUntil: e.remoteSnoozedUntil }, now);
+  const status = remoteStatusText({ status: e.remoteStatus as RemoteTicketState['status'], snoozedUntil: e.remoteSnoozedUntil }, now);
+  return `${destination}: ${status}${e.remoteStatus === 'open' && e.remoteOpenSince ? ` · ${duration(e.remoteOpenSince, now)}` : ''}`;
 }
