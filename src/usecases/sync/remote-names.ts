@@ -52,11 +52,8 @@ export async function nameDetails(
     : [];
   const target = (kind: string, id: string | null | undefined) => targets.find((t) => t.kind === kind && t.remote_id === id)?.name ?? null;
   const userId = assignee?.userId ?? null;
-  const userName = !userId
-    ? null
-    : stored?.assignee?.userId === userId && stored.assignee.userName
-      ? stored.assignee.userName
-      : await personName(deps, provider, userId);
+  const known = assignee?.userName ?? (stored?.assignee?.userId === userId ? stored.assignee.userName : null);
+  const userName = userId ? (known ?? (await personName(deps, provider, userId))) : null;
   return {
     ...details,
     queue: queue && { id: queue.id, name: target('queue', queue.id) ?? queue.name },

@@ -85,6 +85,7 @@ describe("the linked conversation's state, from Kustomer", () => {
 
   it('follows assignment, priority, sub-status and snooze made in Kustomer, names included, one timeline entry per change', async () => {
     const { requestId, conversationId } = await linkedRequest();
+    emulator.control.clearCalls();
     change(conversationId, { assignedUsers: [demo.users.alex.id], assignedTeams: [demo.teams.escalations.id] });
     await remoteUntil(requestId, (r) => r.assignee?.userId === demo.users.alex.id);
     expect((await remoteOf(requestId)).assignee).toEqual({
@@ -102,6 +103,8 @@ describe("the linked conversation's state, from Kustomer", () => {
     await settled();
     // The snooze is a status change: its own sync.status_received entry, not a second one here.
     expect((await changedEntries(requestId)).map((e) => e.data.changed)).toEqual([['assignee'], ['priority'], ['subStatus']]);
+    // Names come from a cached read of Kustomer's users, never one call per event.
+    expect(emulator.control.calls().filter((c) => c.path === '/v1/users').length).toBeLessThanOrEqual(1);
   });
 
   it('keeps only newer states: a delivery that arrives late changes nothing', async () => {
