@@ -140,9 +140,10 @@ describe("the linked conversation's state in Kustomer, live on the request page"
 
     await shownWithin2s(
       'remote-assignee',
-      'Alex Rivera · Escalations',
+      'Alex Rivera',
       await inKustomer({ assignedUsers: [demo.users.alex.id], assignedTeams: [demo.teams.escalations.id] }),
     );
+    expect(await card.getByTestId('remote-team').textContent()).toBe('Escalations');
     await shownWithin2s('remote-priority', 'Urgent (5)', await inKustomer({ priority: 5 }));
     await shownWithin2s('remote-sub-status', 'Awaiting engineering', await inKustomer({ subStatus: 'Awaiting engineering' }));
     await page.screenshot({ path: '.test-results/remote-state-laptop.png', clip: (await item.boundingBox())! });

@@ -38,12 +38,15 @@ export function duration(sinceIso: string, now: Date): string {
   return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
 }
 
-/** "Ana Ruiz · Tier 2", "Tier 2 (team)", "Unassigned"; a person Bridgedesk cannot name shows as their short id. */
-export function assigneeText(a: RemoteTicketState['assignee']): string {
-  if (!a || (!a.userId && !a.teamId)) return 'Unassigned';
-  const person = a.userId ? (a.userName ?? `User ${shortId(a.userId)}`) : null;
-  const team = a.teamId ? (a.teamName ?? `Team ${shortId(a.teamId)}`) : null;
-  return person && team ? `${person} · ${team}` : (person ?? `${team} (team)`);
+type Assignee = RemoteTicketState['assignee'];
+/** The person ("Ana Ruiz"), or their short id when Bridgedesk cannot name them; null when no one. */
+export const personText = (a: Assignee): string | null => (a?.userId ? (a.userName ?? `User ${shortId(a.userId)}`) : null);
+export const teamText = (a: Assignee): string | null => (a?.teamId ? (a.teamName ?? `Team ${shortId(a.teamId)}`) : null);
+
+/** "Ana Ruiz · Tier 2", "Tier 2 (team)", "Unassigned". */
+export function assigneeText(a: Assignee): string {
+  const [person, team] = [personText(a), teamText(a)];
+  return person && team ? `${person} · ${team}` : (person ?? (team ? `${team} (team)` : 'Unassigned'));
 }
 
 export const queueText = (q: RemoteTicketState['queue']): string | null => (q ? (q.name ?? `Queue ${shortId(q.id)}`) : null);

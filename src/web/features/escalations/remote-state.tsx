@@ -6,7 +6,7 @@
 import type { Escalation } from '../../api/escalations.ts';
 import { RelativeTime, useNow } from '../../ui/time.tsx';
 import { formatDateTime } from '../../ui/format.ts';
-import { assigneeText, duration, queueText, remotePriorityText, remoteStatusText, requestAwaits } from './remote-state-format.ts';
+import { duration, personText, queueText, remotePriorityText, remoteStatusText, requestAwaits, teamText } from './remote-state-format.ts';
 
 export function RemoteState({
   remote: r,
@@ -20,6 +20,7 @@ export function RemoteState({
   const now = useNow();
   const priority = remotePriorityText(r);
   const queue = queueText(r.queue);
+  const team = teamText(r.assignee);
   const waiting = r.status === 'open' && r.openSince && requestAwaits(requestStatus);
   return (
     <div className="esc-remote-state" data-testid="remote-state" data-status={r.status}>
@@ -40,12 +41,18 @@ export function RemoteState({
       </div>
       {waiting && (
         <p className="esc-remote-waiting" data-testid="remote-waiting">
-          Waiting on {destination} for {duration(r.openSince!, now)}
+          Waiting on {destination} for <span className="nowrap">{duration(r.openSince!, now)}</span>
         </p>
       )}
       <dl className="esc-remote-facts">
         <dt>Assignee</dt>
-        <dd data-testid="remote-assignee">{assigneeText(r.assignee)}</dd>
+        <dd data-testid="remote-assignee">{personText(r.assignee) ?? 'Unassigned'}</dd>
+        {team && (
+          <>
+            <dt>Team</dt>
+            <dd data-testid="remote-team">{team}</dd>
+          </>
+        )}
         {queue && (
           <>
             <dt>Queue</dt>
