@@ -13,15 +13,34 @@ export interface DestinationTarget {
 /** open: someone must act; waiting: parked until a date or a reply; closed: done on their side. */
 export type RemoteStatus = 'open' | 'waiting' | 'closed';
 
-export interface RemoteTicket {
+/** Who works a ticket in the destination; a name is null until Bridgedesk knows it (events carry ids only). */
+export interface RemoteAssignee {
+  userId: string | null;
+  userName: string | null;
+  teamId: string | null;
+  teamName: string | null;
+}
+
+/** What an agent wants to know of a linked ticket beyond its status: the escalation card and the request list show it. */
+export interface TicketDetails {
+  /** The destination's finer status within `status`, as it gives it; null when none. */
+  subStatus: string | null;
+  /** When a waiting ticket wakes up by itself; null when it is not waiting on a date. */
+  snoozedUntil: string | null;
+  assignee: RemoteAssignee | null;
+  queue: { id: string; name: string | null } | null;
+  /** In the destination's own scale. */
+  priority: number | null;
+  /** The last message or note on the ticket (not a field change); null when the destination does not say. */
+  lastActivityAt: string | null;
+}
+
+export interface RemoteTicket extends TicketDetails {
   remoteId: string;
   externalId: string | null;
   contactId: string | null;
   status: RemoteStatus;
   subject: string | null;
-  priority: number | null;
-  targetQueueId: string | null;
-  targetTeamIds: string[];
   channels: string[];
   customValues: Record<string, unknown>;
   url: string;
@@ -121,6 +140,8 @@ export interface DestinationClient {
   getTicket(id: string): Promise<RemoteTicket | null>;
   updateTicket(id: string, change: TicketChange): Promise<RemoteTicket>;
   listTicketFields(): Promise<RemoteField[]>;
+  /** The people who work tickets, to name a ticket's assignee (events carry ids only); optional: without it names stay unknown. */
+  listAgents?(): Promise<{ remoteId: string; name: string }[]>;
   /** Tickets changed since a time (oldest first, every page): the polling fallback of status sync. */
   ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]>;
   /**
@@ -167,7 +188,16 @@ export const OUR_EXTERNAL_ID = /^(?:(?:comment|note):\d+|[0-9a-f-]{36}:(?:messag
 
 /** Something that happened in a destination, from a webhook or a poll. */
 export type DestinationEvent =
-  | { kind: 'ticket'; eventId: string; createdAt: string; remoteId: string; status: RemoteStatus; updatedAt: string }
+  | {
+      kind: 'ticket';
+      eventId: string;
+      createdAt: string;
+      remoteId: string;
+      status: RemoteStatus;
+      updatedAt: string;
+      /** Absent in events stored before it was read. */
+      details?: TicketDetails;
+    }
   /** A note or message was written on the ticket: its thread is read (readThreadSince), which names and dates it. */
   | { kind: 'message'; eventId: string; createdAt: string; ticketId: string }
   | { kind: 'ignored'; eventId: string; createdAt: string };

@@ -18,9 +18,11 @@ export type Order = (typeof ORDERS)[number];
  * Which requests by their latest escalation (the most recent attempt is what an agent acts on):
  * not_escalated: never escalated; escalated: being sent, or a conversation exists (sending, created, linked);
  * failed: nothing was created (failed) or the conversation could not be linked back (link_failed).
- * The three are a partition: every request is in exactly one.
+ * The three are a partition: every request is in exactly one. Within escalated, by the linked conversation's state
+ * in the destination: waiting_on_destination: open there (they must act) while the request is not resolved or
+ * archived; done_in_destination: done there.
  */
-export const ESCALATION_FILTERS = ['escalated', 'not_escalated', 'failed'] as const;
+export const ESCALATION_FILTERS = ['escalated', 'not_escalated', 'failed', 'waiting_on_destination', 'done_in_destination'] as const;
 export type EscalationFilter = (typeof ESCALATION_FILTERS)[number];
 export const ESCALATED_STATES = ['sending', 'created', 'linked'] as const;
 export const FAILED_STATES = ['failed', 'link_failed'] as const;

@@ -1,5 +1,6 @@
 /** Row shapes of every table, as Kysely sees them. Keep in step with migrations/. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { TicketDetails } from '../core/destination.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -206,6 +207,10 @@ export interface EscalationsTable {
   remote_updated_at: NullableTimestamp;
   last_pushed_status: string | null;
   last_pushed_at: NullableTimestamp;
+  /** TicketDetails (core/destination.ts) with the names Bridgedesk knows; null until the destination told any. */
+  remote_details: ColumnType<TicketDetails | null, string | null | undefined, string | null>;
+  /** When the conversation last became open in the destination (waiting on them); null while it is not open. */
+  remote_open_since: NullableTimestamp;
 }
 
 export interface DestinationEventsTable {

@@ -6,6 +6,7 @@
  * lost reply never makes a second ticket. Failures go through the one policy (destination-failure.ts); delivery
  * schedules its own retries (docs/adr/0004-connector-contract-and-retries.md).
  */
+import { remoteStateColumns } from '../core/ticket-details.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
 import type { OpenCheckpoint, OpenCheckpoints, TicketRequest } from '../core/destination.ts';
@@ -162,8 +163,7 @@ function checkpoints(deps: DeliveryDeps, esc: Delivering, mayHaveCreated: boolea
           patch: {
             remote_id: ticket.remoteId,
             remote_url: ticket.url,
-            remote_status: ticket.status,
-            remote_updated_at: new Date(ticket.updatedAt),
+            ...remoteStateColumns(ticket),
             state: 'created',
             last_error: null,
             last_error_kind: null,

@@ -1,4 +1,5 @@
 /** What an agent can do to an escalation after submitting it: retry, re-link, or link an existing conversation. */
+import { remoteStateColumns } from '../core/ticket-details.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import type { UserActor } from '../core/actor.ts';
 import { ESCALATION_LIFECYCLE } from '../core/escalation-lifecycle.ts';
@@ -119,8 +120,7 @@ export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, 
       {
         remote_id: ticket.remoteId,
         remote_url: ticket.url,
-        remote_status: ticket.status,
-        remote_updated_at: new Date(ticket.updatedAt),
+        ...remoteStateColumns(ticket),
         state: relinked,
         message_posted: true,
         attempts: 0,
@@ -177,15 +177,14 @@ export async function linkExistingConversation(
       request_id: requestId,
       provider,
       origin: 'linked_existing',
-      target_kind: ticket.targetQueueId ? 'queue' : null,
-      target_remote_id: ticket.targetQueueId,
+      target_kind: ticket.queue ? 'queue' : null,
+      target_remote_id: ticket.queue?.id ?? null,
       subject: ticket.subject ?? '',
       priority: ticket.priority,
       state: 'created',
       remote_id: ticket.remoteId,
       remote_url: ticket.url,
-      remote_status: ticket.status,
-      remote_updated_at: ticket.updatedAt,
+      ...remoteStateColumns(ticket),
       contact_remote_id: ticket.contactId,
       message_posted: true,
       // the conversation may hold our back-link already: the first run looks before it posts

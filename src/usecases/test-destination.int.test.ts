@@ -107,7 +107,7 @@ describe("a workflow's conversation step", () => {
     });
     const ticket = desk.tickets.find((x) => x.remoteId === run.steps[0].result.conversationId)!;
     // The test desk's own default map sends high as 4 (src/connectors/test-desk/manifest.ts).
-    expect(ticket).toMatchObject({ subject: 'Printer on fire', priority: 4, targetQueueId: 'q-support' });
+    expect(ticket).toMatchObject({ subject: 'Printer on fire', priority: 4, queue: { id: 'q-support', name: null } });
     await t.api(admin, 'PATCH', `/api/v1/workflows/${wf.body.id}`, { enabled: false });
   });
 

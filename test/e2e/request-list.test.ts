@@ -102,6 +102,10 @@ describe('the request list in the browser', () => {
     // The built-in view for it is the current one.
     expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Escalation failed' }).getAttribute('aria-current')).toBe('page');
 
+    // Open in Kustomer, and the request not resolved: waiting on Kustomer.
+    await page.getByLabel('Escalation').selectOption({ label: 'Waiting on Kustomer' });
+    await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['Laptop will not boot']);
+
     await page.getByLabel('Escalation').selectOption({ label: 'Not escalated' });
     await expect.poll(() => titles(page), { timeout: TIMEOUT }).toEqual(['Badge does not open the door', 'Printer on floor 3 jams']);
     await page.context().close();

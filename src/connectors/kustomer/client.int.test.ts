@@ -103,8 +103,8 @@ describe('calls', () => {
       externalId: 'esc-1',
       priority: 3,
       status: 'open',
-      targetQueueId: demo.queues.vip.id,
-      targetTeamIds: [demo.teams.escalations.id],
+      queue: { id: demo.queues.vip.id, name: null },
+      assignee: { userId: null, userName: null, teamId: demo.teams.escalations.id, teamName: null },
       contactId: jane.remoteId,
     });
     expect(t.url).toContain(t.remoteId);

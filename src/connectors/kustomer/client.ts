@@ -10,6 +10,7 @@ import { windowEnd, type RateBudget, type RateWindow } from '../kit/rate-budget.
 import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
 import { missingPermissions, rolesGrant } from './roles.ts';
+import { KUSTOMER_TO_STATUS, ticketDetails } from './ticket-details.ts';
 import { SECRET_HEADER, WEBHOOK_EVENTS } from './webhook.ts';
 import * as W from './wire.ts';
 import type { z } from 'zod';
@@ -88,7 +89,6 @@ const PERM = {
   webhookDelete: 'org.permission.outbound_webhook.delete',
 } as const;
 
-const STATUS: Record<z.infer<typeof W.ConversationStatus>, RemoteStatus> = { open: 'open', snoozed: 'waiting', done: 'closed' };
 export const KUSTOMER_STATUS: Record<RemoteStatus, z.infer<typeof W.ConversationStatus>> = { open: 'open', waiting: 'snoozed', closed: 'done' };
 
 const FIELD_TYPES: Record<string, RemoteFieldType> = {
@@ -207,21 +207,15 @@ export function createKustomerClient(opts: KustomerClientOptions) {
   }
 
   function toTicket(r: z.infer<typeof W.ConversationResource>): RemoteTicket {
-    const rel = r.relationships ?? {};
-    const relId = (name: string) => {
-      const d = rel[name]?.data;
-      return d && !Array.isArray(d) ? d.id : null;
-    };
-    const customerId = relId('customer');
+    const customer = r.relationships?.customer?.data;
+    const customerId = customer && !Array.isArray(customer) ? customer.id : null;
     return {
       remoteId: r.id,
       externalId: r.attributes.externalId ?? null,
       contactId: customerId,
-      status: STATUS[r.attributes.status],
+      status: KUSTOMER_TO_STATUS[r.attributes.status],
       subject: r.attributes.name ?? null,
-      priority: r.attributes.priority ?? null,
-      targetQueueId: relId('queue'),
-      targetTeamIds: r.attributes.assignedTeams ?? [],
+      ...ticketDetails(r.attributes, r.relationships),
       channels: r.attributes.channels,
       customValues: r.attributes.custom ?? {},
       url: conversationWebUrl(opts.orgName, { customerId: customerId ?? 'unknown', conversationId: r.id }, opts.webUrlOverride ?? null),
@@ -272,6 +266,14 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     async listTeams(): Promise<DestinationTarget[]> {
       const teams = await allPages(W.TeamList, '/v1/teams', 500, PERM.teamRead);
       return teams.map((t) => ({ kind: 'team' as const, remoteId: t.id, name: t.attributes.displayName || t.attributes.name }));
+    },
+
+    /** GET /v1/users (every page, 500 a page: docs/kustomer.md §12, §24): the names of assignees; machine users (API keys) left out. */
+    async listAgents(): Promise<{ remoteId: string; name: string }[]> {
+      const users = await allPages(W.UserList, '/v1/users', 500, PERM.userRead);
+      return users
+        .filter((u) => u.attributes.userType !== 'machine')
+        .map((u) => ({ remoteId: u.id, name: u.attributes.displayName || u.attributes.name || u.attributes.email || u.id }));
     },
 
     findContactByEmail,
@@ -366,9 +368,6 @@ export function createKustomerClient(opts: KustomerClientOptions) {
 
     /** GET /v1/conversations/{id}/messages (every page, as Kustomer orders them). */
     listMessages: (ticketId: string) => allPages(W.MessageList, `/v1/conversations/${encodeURIComponent(ticketId)}/messages`, 100, PERM.messageRead),
-
-    /** GET /v1/users (every page, 500 a page: docs/kustomer.md §12): the org's agents, for their names. */
-    listUsers: () => allPages(W.UserList, '/v1/users', 500, PERM.userRead),
 
     /** GET /v1/customers/{id}; null when it is gone. */
     async getContact(id: string): Promise<KustomerCustomer | null> {

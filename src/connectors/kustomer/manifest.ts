@@ -58,6 +58,7 @@ function actions(account: string, now: () => Date, client: KustomerClient): Dest
     getTicket: client.getTicket,
     updateTicket: client.updateTicket,
     listTicketFields: client.listTicketFields,
+    listAgents: client.listAgents,
     ticketsUpdatedSince: client.ticketsUpdatedSince,
     subscribe: client.subscribe,
     getSubscription: client.getSubscription,

@@ -60,8 +60,7 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
   const byId = namesOf(org, now.getTime());
   const users = new Set([...newNotes, ...newMessages.filter((m) => m.attributes.direction === 'out')].map((x) => relId(x.relationships, 'createdBy')));
   if ([...users].some((id) => id && !byId.has(`user:${id}`))) {
-    for (const u of (await orNull(() => client.listUsers())) ?? [])
-      byId.set(`user:${u.id}`, u.attributes.displayName || u.attributes.name || u.attributes.email || '');
+    for (const u of (await orNull(() => client.listAgents())) ?? []) byId.set(`user:${u.remoteId}`, u.name);
   }
   for (const id of new Set(newMessages.filter((m) => m.attributes.direction === 'in').map((m) => relId(m.relationships, 'customer')))) {
     if (!id || byId.has(`customer:${id}`)) continue;

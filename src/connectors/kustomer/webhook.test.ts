@@ -23,6 +23,15 @@ describe('parseWebhook on recorded envelopes', () => {
       remoteId: '62a85b5950c96c031db652ea',
       status: 'open',
       updatedAt: '2022-06-14T09:56:45.152Z',
+      // The recorded delivery's assignee, priority and last activity (docs/kustomer.md §24); it has no queue relationship.
+      details: {
+        subStatus: null,
+        snoozedUntil: null,
+        assignee: { userId: '620c4386f1346613f49604a1', userName: null, teamId: null, teamName: null },
+        queue: null,
+        priority: 3,
+        lastActivityAt: '2022-06-14T09:56:45.153Z',
+      },
     });
   });
 

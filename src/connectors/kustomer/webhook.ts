@@ -15,10 +15,9 @@
  * bookkeeping only says nothing new about the conversation, so it is ignored.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { DestinationEvent, RemoteStatus } from '../../core/destination.ts';
+import type { DestinationEvent } from '../../core/destination.ts';
+import { KUSTOMER_TO_STATUS, ticketDetails } from './ticket-details.ts';
 import { ConversationAttributes, WebhookEvent } from './wire.ts';
-
-const STATUS: Record<string, RemoteStatus> = { open: 'open', snoozed: 'waiting', done: 'closed' };
 
 /** The custom header Bridgedesk asks Kustomer to send with every delivery; its value is the connection's secret. */
 export const SECRET_HEADER = 'X-Bridgedesk-Webhook-Secret';
@@ -87,7 +86,15 @@ export function parseWebhook(rawBody: string): DestinationEvent | null {
     const attrs = ConversationAttributes.safeParse(e.data.attributes);
     if (!attrs.success) return null;
     if (e.name === 'kustomer.conversation.update' && onlyBookkeeping(e.changes)) return { kind: 'ignored', ...base };
-    return { kind: 'ticket', ...base, remoteId: e.data.id, status: STATUS[attrs.data.status]!, updatedAt: attrs.data.updatedAt };
+    const { status, updatedAt } = attrs.data;
+    return {
+      kind: 'ticket',
+      ...base,
+      remoteId: e.data.id,
+      status: KUSTOMER_TO_STATUS[status],
+      updatedAt,
+      details: ticketDetails(attrs.data, e.data.relationships),
+    };
   }
   if (e.name === 'kustomer.message.create') {
     // The message itself is read with the thread (read-thread.ts), which names its author: one path writes it.

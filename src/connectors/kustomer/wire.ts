@@ -151,6 +151,9 @@ export const ConversationAttributes = z.looseObject({
   assignedUsers: z.array(z.string()).optional(),
   custom: z.record(z.string(), z.unknown()).optional(),
   snooze: z.looseObject({ time: Iso.optional(), status: z.string().optional() }).nullable().optional(),
+  /** docs/kustomer.md §24: an id in the spec; shown as given. */
+  subStatus: z.string().nullable().optional(),
+  lastActivityAt: Iso.optional(),
   messageCount: z.number().optional(),
   noteCount: z.number().optional(),
   createdAt: Iso,

@@ -47,7 +47,11 @@ describe('the test desk', () => {
     expect(first.kept).toEqual([]);
     const second = checkpoints(true);
     await client.openTicket(request('esc-1'), second.cp);
-    expect(second.kept[0]).toMatchObject({ step: 'conversation', found: true, ticket: { externalId: 'esc-1', status: 'open', targetQueueId: 'q-support' } });
+    expect(second.kept[0]).toMatchObject({
+      step: 'conversation',
+      found: true,
+      ticket: { externalId: 'esc-1', status: 'open', queue: { id: 'q-support', name: null } },
+    });
     expect(desk.tickets).toHaveLength(1);
     // A third run after a lost reply on the note finds the message and the note instead of adding them again.
     await client.openTicket(request('esc-1'), checkpoints(true, { ...second.progress, messagePosted: false }).cp);

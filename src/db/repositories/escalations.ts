@@ -2,11 +2,14 @@
  * Escalation rows and their API view; the one writer of the `escalations` table. A write that changes the state asks
  * the lifecycle table first (core/escalation-lifecycle.ts), so an illegal move is refused here, whoever asks.
  */
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { EscalationState } from '../../core/escalation.ts';
 import { ESCALATION_LIFECYCLE } from '../../core/escalation-lifecycle.ts';
 import { assertMove } from '../../core/lifecycle.ts';
-import type { RemoteStatus } from '../../core/destination.ts';
+import type { RemoteStatus, TicketDetails } from '../../core/destination.ts';
+import { effectivePriorityMap } from '../../core/priority-map.ts';
+import { PRIORITIES, type Priority } from '../../core/request.ts';
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Queryable } from '../database.ts';
 import type { EscalationRow, EscalationsTable } from '../schema.ts';
 
@@ -35,11 +38,42 @@ export interface EscalationView {
   createdAt: string;
   updatedAt: string;
   linkedAt: string | null;
+  /** The linked ticket as the destination last told it; null until it told anything. */
+  remote: RemoteState | null;
+}
+
+/** What the escalation card and the request list show of the linked ticket. */
+export interface RemoteState extends TicketDetails {
+  status: RemoteStatus;
+  /** The request priority the connection's priority map turns into this ticket's priority; null when none does. */
+  priorityName: Priority | null;
+  /** Since when it is open in the destination (waiting on them); null while it is not open. */
+  openSince: string | null;
+  updatedAt: string;
+}
+
+/** The destination's state of a row: names the synced target gives where the destination gave none. */
+function remoteState(r: EscalationRow & { priority_map?: unknown }): RemoteState | null {
+  if (!r.remote_status || !r.remote_updated_at) return null;
+  const details = r.remote_details ?? { subStatus: null, snoozedUntil: null, assignee: null, queue: null, priority: null, lastActivityAt: null };
+  const provider = PROVIDERS[r.provider as ProviderId];
+  const map = provider ? effectivePriorityMap(r.priority_map, provider.defaultPriorityMap, provider.priorityRange) : null;
+  const { queue } = details;
+  return {
+    ...details,
+    queue: queue && { id: queue.id, name: queue.name ?? (r.target_kind === 'queue' && r.target_remote_id === queue.id ? r.target_name : null) },
+    status: r.remote_status as RemoteStatus,
+    priorityName: (map && PRIORITIES.find((p) => map[p] === details.priority)) ?? null,
+    openSince: iso(r.remote_open_since),
+    updatedAt: iso(r.remote_updated_at)!,
+  };
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export function escalationView(r: EscalationRow & { requested_by_name: string | null; target_usable: boolean | number | null }): EscalationView {
+export function escalationView(
+  r: EscalationRow & { requested_by_name: string | null; target_usable: boolean | number | null; priority_map?: unknown },
+): EscalationView {
   return {
     id: r.id,
     requestId: r.request_id,
@@ -61,6 +95,7 @@ export function escalationView(r: EscalationRow & { requested_by_name: string | 
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     linkedAt: iso(r.linked_at),
+    remote: remoteState(r),
   };
 }
 
@@ -68,8 +103,9 @@ const viewQuery = (q: Queryable) =>
   q
     .selectFrom('escalations as e')
     .leftJoin('users as u', 'u.id', 'e.requested_by_id')
+    .leftJoin('destination_connections as dc', 'dc.provider', 'e.provider')
     .selectAll('e')
-    .select('u.name as requested_by_name')
+    .select(['u.name as requested_by_name', 'dc.priority_map'])
     .select((eb) =>
       eb
         .exists(
@@ -113,6 +149,7 @@ export type EscalationPatch = Partial<
     | 'remote_url'
     | 'remote_status'
     | 'remote_updated_at'
+    | 'remote_open_since'
     | 'message_posted'
     | 'attempts'
     | 'look_first'
@@ -124,7 +161,7 @@ export type EscalationPatch = Partial<
     | 'target_remote_id'
     | 'target_name'
   >
->;
+> & { remote_details?: string | null };
 
 /** A new escalation, to run as part of a larger statement: it starts where its lifecycle does, or linked to a conversation that exists. */
 export function escalationInsert(q: Queryable, values: Insertable<EscalationsTable>) {
@@ -150,11 +187,26 @@ export async function updateEscalation(q: Queryable, current: { id: string; stat
   await escalationUpdate(q, current, patch, now).execute();
 }
 
-/** The conversation's state as the destination last told it (a sync event, or the reply to a push). */
-export async function recordRemoteState(q: Queryable, id: string, remote: { status: RemoteStatus; updatedAt: string | Date }, now: Date) {
+/**
+ * The conversation's state as the destination last told it (a sync event, or the reply to a push). `remote_open_since`
+ * keeps the time it became open (the destination's own time of that change) while it stays open.
+ */
+export async function recordRemoteState(
+  q: Queryable,
+  id: string,
+  remote: { status: RemoteStatus; updatedAt: string | Date; details?: TicketDetails | null },
+  now: Date,
+) {
+  const at = new Date(remote.updatedAt);
   await q
     .updateTable('escalations')
-    .set({ remote_status: remote.status, remote_updated_at: new Date(remote.updatedAt), updated_at: now })
+    .set({
+      remote_status: remote.status,
+      remote_updated_at: at,
+      ...(remote.details ? { remote_details: JSON.stringify(remote.details) } : {}),
+      remote_open_since: remote.status === 'open' ? sql<Date>`case when remote_status = 'open' then coalesce(remote_open_since, ${at}) else ${at} end` : null,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .execute();
 }

@@ -278,6 +278,10 @@ export interface EscalationSummary {
   provider: string;
   state: EscalationState;
   remoteStatus: string | null;
+  /** Since when the conversation is open in the destination (waiting on them). */
+  remoteOpenSince: string | null;
+  /** When a snoozed conversation wakes up. */
+  remoteSnoozedUntil: string | null;
 }
 
 export interface RequestListItem extends RequestView {
@@ -286,11 +290,11 @@ export interface RequestListItem extends RequestView {
   cursor: ListCursor;
 }
 
-/** The latest escalation of each request, as a derived table (request_id, state). */
+/** The latest escalation of each request, as a derived table (request_id, state, remote_status). */
 const latestEscalations = (eb: Eb) =>
   eb
     .selectFrom('escalations as e')
-    .select(['e.request_id', 'e.state'])
+    .select(['e.request_id', 'e.state', 'e.remote_status'])
     .distinctOn('e.request_id')
     .orderBy('e.request_id')
     .orderBy('e.created_at', 'desc')
@@ -331,16 +335,16 @@ function applyFilters(qb: RequestsQuery, f: RequestFilters): RequestsQuery {
     // A semi-join on the requests whose latest escalation is in these states: escalations are few next to
     // requests, so this reads them once instead of looking up each request's latest.
     const states = f.escalation === 'failed' ? FAILED_STATES : ESCALATED_STATES;
-    qb = qb.where((eb: Eb) =>
-      eb(
-        sql.ref('r.id'),
-        'in',
-        eb
-          .selectFrom(latestEscalations(eb).as('le'))
-          .select('le.request_id')
-          .where('le.state', 'in', [...states]),
-      ),
-    );
+    const remote = f.escalation === 'waiting_on_destination' ? 'open' : f.escalation === 'done_in_destination' ? 'closed' : null;
+    qb = qb.where((eb: Eb) => {
+      let latest = eb
+        .selectFrom(latestEscalations(eb).as('le'))
+        .select('le.request_id')
+        .where('le.state', 'in', [...states]);
+      if (remote) latest = latest.where('le.remote_status', '=', remote);
+      return eb(sql.ref('r.id'), 'in', latest);
+    });
+    if (f.escalation === 'waiting_on_destination') qb = qb.where('r.status', 'not in', ['resolved', 'archived']);
   }
   return qb;
 }
@@ -434,7 +438,11 @@ export async function listRequests(q: Queryable, f: ListOptions): Promise<Reques
     // The latest escalation, by the index on (request_id, created_at desc): one lookup per row of the page.
     eb
       .selectFrom('escalations as e')
-      .select(sql`json_build_object('provider', e.provider, 'state', e.state, 'remoteStatus', e.remote_status)`.as('x'))
+      .select(
+        sql`json_build_object('provider', e.provider, 'state', e.state, 'remoteStatus', e.remote_status, 'remoteOpenSince', e.remote_open_since, 'remoteSnoozedUntil', e.remote_details->>'snoozedUntil')`.as(
+          'x',
+        ),
+      )
       .whereRef('e.request_id', '=', sql.ref('r.id'))
       .orderBy('e.created_at', 'desc')
       .orderBy('e.id', 'desc')

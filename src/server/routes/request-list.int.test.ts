@@ -125,7 +125,7 @@ describe('the total', () => {
 });
 
 describe('escalations in the list', () => {
-  it("shows each request's latest escalation with the destination's status, and filters escalated / not escalated / failed", async () => {
+  it("shows each request's latest escalation with the destination's status, and filters escalated / not escalated / failed / waiting on and done in Kustomer", async () => {
     const never = await file(agent, { title: 'never escalated', requesterId: bob.id, tags: ['esc'] });
     const linked = await file(agent, { title: 'linked', requesterId: bob.id, tags: ['esc'] });
     const sending = await file(agent, { title: 'sending', requesterId: bob.id, tags: ['esc'] });
@@ -141,7 +141,7 @@ describe('escalations in the list', () => {
     await escalate(retried.id, 'linked', new Date(now), 'open');
 
     const byTitle = Object.fromEntries((await list(agent, 'tag=esc&limit=100')).items.map((r) => [r.title, r.escalation]));
-    expect(byTitle).toEqual({
+    expect(byTitle).toMatchObject({
       'never escalated': null,
       linked: { provider: 'kustomer', state: 'linked', remoteStatus: 'closed' },
       sending: { provider: 'kustomer', state: 'sending', remoteStatus: null },
@@ -158,6 +158,9 @@ describe('escalations in the list', () => {
     expect(await ids('not_escalated')).toEqual([never.id]);
     expect(await ids('escalated')).toEqual([linked.id, sending.id, retried.id].sort());
     expect(await ids('failed')).toEqual([failed.id, linkFailed.id].sort());
+    // By the conversation's state in Kustomer: open there (a link that failed is not escalated), or done there.
+    expect(await ids('waiting_on_destination')).toEqual([retried.id]);
+    expect(await ids('done_in_destination')).toEqual([linked.id]);
     expect((await t.api(agent, 'GET', '/api/v1/requests?escalation=maybe')).status).toBe(400);
   });
 

@@ -1,7 +1,26 @@
 /** Escalations as the API shows them, and the Escalate form's options. */
 import { z } from '@hono/zod-openapi';
 import { ESCALATION_STATES } from '../../core/escalation.ts';
+import { PRIORITIES } from '../../core/request.ts';
 import { IntegrationStatusSchema } from './integration.ts';
+
+const nullableString = z.string().nullable();
+const RemoteStateSchema = z
+  .object({
+    status: z
+      .enum(['open', 'waiting', 'closed'])
+      .openapi({ description: 'open: they must act; waiting: snoozed (until snoozedUntil); closed: done on their side' }),
+    subStatus: nullableString,
+    snoozedUntil: nullableString,
+    assignee: z.object({ userId: nullableString, userName: nullableString, teamId: nullableString, teamName: nullableString }).nullable(),
+    queue: z.object({ id: z.string(), name: nullableString }).nullable(),
+    priority: z.number().nullable().openapi({ description: "In the destination's own scale" }),
+    priorityName: z.enum(PRIORITIES).nullable().openapi({ description: "The request priority the connection's priority map turns into this priority" }),
+    lastActivityAt: nullableString,
+    openSince: nullableString.openapi({ description: 'Since when it is open in the destination (waiting on them)' }),
+    updatedAt: z.string(),
+  })
+  .openapi('RemoteTicketState');
 
 const TargetRef = z.object({ kind: z.enum(['queue', 'team']), id: z.string(), name: z.string().nullable() });
 
@@ -32,8 +51,12 @@ export const EscalationSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     linkedAt: z.string().nullable(),
+    remote: RemoteStateSchema.nullable().openapi({
+      description: 'The linked conversation as the destination last told it (webhook or poll); null until it told anything',
+    }),
   })
   .openapi('Escalation');
+export type RemoteTicketState = z.infer<typeof RemoteStateSchema>;
 export type Escalation = z.infer<typeof EscalationSchema>;
 export type EscalationState = Escalation['state'];
 export type EscalationTarget = z.infer<typeof TargetRef>;

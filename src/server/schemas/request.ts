@@ -125,7 +125,7 @@ export const ListFiltersQuery = z.object({
   q: z.string().trim().max(200).optional().openapi({ description: 'Free text over title and description, or a number like REQ-42' }),
   escalation: z.enum(ESCALATION_FILTERS).optional().openapi({
     description:
-      "Staff only. By the request's latest escalation: not_escalated (never), escalated (being sent, or a conversation exists), failed (nothing was created, or it could not be linked back)",
+      "Staff only. By the request's latest escalation: not_escalated (never), escalated (being sent, or a conversation exists), failed (nothing was created, or it could not be linked back); waiting_on_destination (escalated, open in the destination, request not resolved or archived); done_in_destination (escalated, done in the destination)",
   }),
   sort: z
     .enum(SORTS)
@@ -152,6 +152,8 @@ export const EscalationSummarySchema = z
       .string()
       .nullable()
       .openapi({ description: "The conversation's status in the destination once known: open, waiting or closed (Kustomer's open, snoozed, done)" }),
+    remoteOpenSince: z.string().nullable().openapi({ description: 'Since when it is open in the destination (waiting on them)' }),
+    remoteSnoozedUntil: z.string().nullable().openapi({ description: 'When a snoozed conversation wakes up' }),
   })
   .openapi('EscalationSummary');
 

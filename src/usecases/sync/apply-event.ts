@@ -7,14 +7,14 @@ import { SYSTEM } from '../../core/actor.ts';
 import type { DestinationEvent } from '../../core/destination.ts';
 import { inboundStatus, isEcho, SyncSettings } from '../../core/sync-settings.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
-import type { Db } from '../../db/database.ts';
-import { recordRemoteState } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { changeRequestInTx } from '../change-request.ts';
+import type { DestinationDeps } from '../destination-access.ts';
 import { queueThreadRead } from './read-thread.ts';
+import { recordTicketState } from './ticket-state.ts';
 
-export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: string): Promise<void> {
+export async function applyEvent(deps: DestinationDeps, eventRowId: string): Promise<void> {
   await withTransaction(deps.db, async (tx) => {
     const row = await tx.selectFrom('destination_events').selectAll().where('id', '=', eventRowId).forUpdate().executeTakeFirst();
     if (!row || row.processed_at) return;
@@ -49,7 +49,8 @@ export async function applyEvent(deps: { db: Db; now: () => Date }, eventRowId: 
       if (esc.remote_updated_at && new Date(event.updatedAt) <= new Date(esc.remote_updated_at)) continue;
       await queueThreadRead(tx, esc.id);
       const changed = esc.remote_status !== event.status;
-      await recordRemoteState(tx, esc.id, event, now);
+      // The rest of its state (assignee, queue, priority, ...); when no status moved, a change an agent cares about is one entry.
+      await recordTicketState(deps, tx, { esc, event, first: first && !changed, provider: connection.provider as ProviderId, destination: name });
       if (!changed) continue;
       if (isEcho({ status: esc.last_pushed_status, at: esc.last_pushed_at ? new Date(esc.last_pushed_at) : null }, event.status, now)) continue;
       if (!first) continue; // the request already has this change's entry (and change) from its other escalation

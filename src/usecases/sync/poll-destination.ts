@@ -6,6 +6,7 @@
 import type { ProviderId } from '../../connectors/registry.ts';
 import type { DestinationClient } from '../../core/destination.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
+import { detailsOf } from '../../core/ticket-details.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import type { Queryable, Tx } from '../../db/database.ts';
@@ -66,6 +67,7 @@ export async function readChangesSince(
         remoteId: t.remoteId,
         status: t.status,
         updatedAt: t.updatedAt,
+        details: detailsOf(t),
       };
       if (await storeEvent(tx, connectionId, 'poll', event)) stored += 1;
     }

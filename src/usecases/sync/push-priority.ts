@@ -4,6 +4,7 @@
  * high 4, urgent 5). The destination never changes a request's priority (inbound sync maps statuses only), so
  * there is no echo to suppress.
  */
+import { recordPushReply } from './ticket-state.ts';
 import { destinationPriority } from '../../core/priority-map.ts';
 import { PRIORITIES, type Priority } from '../../core/request.ts';
 import { SyncSettings } from '../../core/sync-settings.ts';
@@ -67,6 +68,7 @@ export async function pushPriority(deps: DestinationDeps, escalationId: string, 
   const log = (type: string, data: Record<string, unknown>) => linked.log(type, { priority, remotePriority, ...data });
   const pushed = await callDestination(deps, provider, () => client.updateTicket(ticketId, { priority: remotePriority }), { attempt });
   if (pushed.ok) {
+    await recordPushReply(deps, linked, pushed.value);
     await log('sync.priority_sent', {});
     return;
   }

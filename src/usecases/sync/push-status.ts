@@ -6,7 +6,8 @@ import type { RemoteStatus } from '../../core/destination.ts';
 import { outboundStatus, SyncSettings } from '../../core/sync-settings.ts';
 import type { Status } from '../../core/request.ts';
 import type { Db } from '../../db/database.ts';
-import { recordPushedStatus, recordRemoteState } from '../../db/repositories/escalations.ts';
+import { recordPushedStatus } from '../../db/repositories/escalations.ts';
+import { recordPushReply } from './ticket-state.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
@@ -43,7 +44,7 @@ export async function pushStatus(deps: DestinationDeps, escalationId: string, st
   await recordPushedStatus(deps.db, escalationId, status, deps.now());
   const pushed = await callDestination(deps, linked.provider, () => client.updateTicket(ticketId, { status }), { attempt });
   if (pushed.ok) {
-    await recordRemoteState(deps.db, escalationId, pushed.value, deps.now());
+    await recordPushReply(deps, linked, pushed.value);
     return log('sync.status_sent', { status });
   }
   const { failure } = pushed;

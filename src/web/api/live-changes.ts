@@ -51,12 +51,9 @@ export function useLiveChanges(enabled: boolean) {
       requests = 'all';
       later();
     };
-    let listenedBefore = false;
-    source.addEventListener('ready', () => {
-      // Changes made while the stream was down were not heard.
-      if (listenedBefore) everything();
-      listenedBefore = true;
-    });
+    // Changes committed before the stream listened were not heard: those made while it was down, and on the first
+    // connect those between the page's first fetches and `ready` (an escalation linked meanwhile stayed "Sending").
+    source.addEventListener('ready', everything);
     source.addEventListener('resync', everything);
     source.addEventListener('change', (e) => {
       const change = JSON.parse((e as MessageEvent<string>).data) as ChangeEvent;

@@ -86,6 +86,8 @@ export type SetMetadataInput = z.infer<typeof SetMetadataInput>;
 export const AgentChangeInput = UpdateConversationBody.omit({ rev: true }).extend({
   org: z.string(),
   id: z.string(),
+  /** A finer status an agent picks (docs/kustomer.md §24); null clears it. Not in the API's update body: no source shows it writable there. */
+  subStatus: z.string().max(256).nullable().optional(),
   /** The agent's user id. (Default: the org's first non-machine user, if any.) */
   by: z.string().optional(),
 });

@@ -21,6 +21,7 @@ const ATTRIBUTES = [
   'assignedUsers',
   'custom',
   'snooze',
+  'subStatus',
   'messageCount',
   'inboundMessageCount',
   'outboundMessageCount',

@@ -65,6 +65,7 @@ export function createConversation(deps: EmulatorDeps, actor: Actor, body: Creat
     assignedUsers: [...(body.assignedUsers ?? [])],
     custom: { ...(body.custom ?? {}) },
     snooze: null,
+    subStatus: null,
     messageCount: 0,
     inboundMessageCount: 0,
     outboundMessageCount: 0,
@@ -103,7 +104,7 @@ export function updateConversation(
   deps: EmulatorDeps,
   actor: Actor,
   id: string,
-  body: UpdateConversationBody,
+  body: UpdateConversationBody & { subStatus?: string | null },
   opts: { replace?: boolean } = {},
 ): ConversationRecord {
   const conv = findInOrg(deps.store.conversations, actor.org.id, id);
@@ -126,6 +127,7 @@ export function updateConversation(
     conv.custom = merged;
   }
   if (change.status) conv.status = change.status;
+  if ('subStatus' in change) conv.subStatus = change.subStatus ?? null;
   if (change.snooze) conv.snooze = { ...change.snooze };
   else if (before.status === 'snoozed' && conv.status !== 'snoozed' && conv.snooze?.status === 'scheduled')
     conv.snooze = { ...conv.snooze, status: 'canceled' };

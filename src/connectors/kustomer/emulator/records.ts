@@ -142,6 +142,8 @@ export interface ConversationRecord {
   assignedUsers: string[];
   custom: Record<string, unknown>;
   snooze: SnoozeRecord | null;
+  /** An agent's finer status (docs/kustomer.md §24); set through the agent controls only. */
+  subStatus: string | null;
   messageCount: number;
   inboundMessageCount: number;
   outboundMessageCount: number;

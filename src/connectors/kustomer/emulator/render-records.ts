@@ -51,6 +51,7 @@ export const renderConversation = (v: ConversationRecord): ResourceObject => ({
     assignedTeams: [...v.assignedTeams],
     custom: { ...v.custom },
     ...(v.snooze ? { snooze: { ...v.snooze } } : {}),
+    subStatus: v.subStatus,
     messageCount: v.messageCount,
     noteCount: v.noteCount,
     outboundMessageCount: v.outboundMessageCount,

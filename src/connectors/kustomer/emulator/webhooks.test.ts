@@ -154,6 +154,36 @@ describe('webhook deliveries', () => {
     expect(event!.changes!.attributes!.snooze).toEqual({ op: 'add', after: { time: '2025-03-22T09:00:00.000Z', status: 'scheduled' } });
   });
 
+  it("sends an agent's assignment, sub-status and priority change as updates listing what changed, over the HTTP control", async () => {
+    const t = withReceiver();
+    await t.subscribe(['kustomer.conversation.update']);
+    const conv = await t.createConversation();
+    const control = (body: unknown) =>
+      t.emulator.fetch(
+        new Request(`http://localhost/__emulator/orgs/acme/conversations/${conv.id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+    const { alex } = t.demo.users;
+    expect((await control({ assignedUsers: [alex.id], assignedTeams: [t.demo.teams.escalations.id] })).status).toBe(200);
+    const reply = await control({ subStatus: 'Awaiting engineering', priority: 5 });
+    expect((await reply.json()).attributes).toMatchObject({ subStatus: 'Awaiting engineering', priority: 5 });
+    await t.control.webhooks.idle();
+    const [assigned, changed] = t.events();
+    expect(assigned!.changes!.attributes).toMatchObject({
+      assignedUsers: { op: 'replace', before: [], after: [alex.id] },
+      assignedTeams: { op: 'replace', before: [], after: [t.demo.teams.escalations.id] },
+    });
+    expect(changed!.changes!.attributes).toMatchObject({
+      subStatus: { op: 'add', after: 'Awaiting engineering' },
+      priority: { op: 'replace', before: 3, after: 5 },
+    });
+    // Not an API field: an integration cannot set it (docs/kustomer.md §24).
+    expect((await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { subStatus: 'x' } })).status).toBe(400);
+  });
+
   it('does not hold up the API reply while a delivery is pending', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

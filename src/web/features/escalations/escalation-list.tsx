@@ -1,6 +1,6 @@
 /**
  * The side panel's "Escalations" section (staff): each escalation with its state, target, the Kustomer conversation
- * (id and "Open in Kustomer") once created, what went wrong and when it is retried, and Retry / Re-link when it
+ * (id and "Open in Kustomer") and its live state there (remote-state.tsx) once created, what went wrong and when it is retried, and Retry / Re-link when it
  * stopped; plus "Link existing conversation". Polled about every second while one is in flight.
  */
 import { useId, useState } from 'react';
@@ -19,10 +19,11 @@ import { RelativeTime } from '../../ui/time.tsx';
 import { ConversationId } from './conversation-id.tsx';
 import { channelLabel, problemLine, stateLabel } from './escalation-format.ts';
 import { ConversationIdForm } from './relink-form.tsx';
+import { RemoteState } from './remote-state.tsx';
 
 const destinationName = (id: string) => (id === 'kustomer' ? 'Kustomer' : humanize(id));
 
-export function EscalationsSection({ requestId }: { requestId: string }) {
+export function EscalationsSection({ requestId, requestStatus }: { requestId: string; requestStatus: string }) {
   const list = useRequestEscalations(requestId);
   const [linking, setLinking] = useState(false);
   const link = useLinkExistingConversation(requestId);
@@ -44,7 +45,7 @@ export function EscalationsSection({ requestId }: { requestId: string }) {
       ) : (
         <ul className="escalation-list">
           {items.map((e) => (
-            <EscalationItem key={e.id} escalation={e} />
+            <EscalationItem key={e.id} escalation={e} requestStatus={requestStatus} />
           ))}
         </ul>
       )}
@@ -83,7 +84,7 @@ export function EscalationsSection({ requestId }: { requestId: string }) {
   );
 }
 
-function EscalationItem({ escalation: e }: { escalation: Escalation }) {
+function EscalationItem({ escalation: e, requestStatus }: { escalation: Escalation; requestStatus: string }) {
   const retry = useRetryEscalation();
   const relink = useRelinkEscalation();
   const [relinking, setRelinking] = useState(false);
@@ -125,6 +126,8 @@ function EscalationItem({ escalation: e }: { escalation: Escalation }) {
           )}
         </div>
       )}
+
+      {e.remote && e.conversationId && <RemoteState remote={e.remote} destination={destinationName(e.destination)} requestStatus={requestStatus} />}
 
       {problem && (
         <div className={`esc-problem${retrying ? ' retrying' : ''}`} data-testid="escalation-problem">

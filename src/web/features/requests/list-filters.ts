@@ -12,6 +12,8 @@ export const ESCALATION_FILTER_LABELS: Record<EscalationFilter, string> = {
   escalated: 'Escalated',
   not_escalated: 'Not escalated',
   failed: 'Escalation failed',
+  waiting_on_destination: 'Waiting on Kustomer',
+  done_in_destination: 'Done in Kustomer',
 };
 export const SORT_LABELS: Record<Sort, string> = { created: 'Created', updated: 'Updated', priority: 'Priority', status: 'Status' };
 /** The order a column sorts in on its first click: newest, most urgent, least advanced first. */

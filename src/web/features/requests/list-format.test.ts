@@ -36,13 +36,15 @@ describe('request list words', () => {
 
   it("names each escalation state, and the destination's status once known", () => {
     expect(escalationCell(null)).toEqual({ tone: 'none', label: 'Not escalated', remote: null });
-    expect(escalationCell({ provider: 'kustomer', state: 'linked', remoteStatus: 'closed' })).toEqual({
-      tone: 'linked',
-      label: 'Linked',
-      remote: 'Kustomer: Closed',
-    });
-    expect(escalationCell({ provider: 'kustomer', state: 'failed', remoteStatus: null }).tone).toBe('failed');
-    expect(escalationCell({ provider: 'kustomer', state: 'link_failed', remoteStatus: 'open' }).label).toBe('Link failed');
-    expect(escalationCell({ provider: 'kustomer', state: 'sending', remoteStatus: null }).label).toBe('Sending');
+    const summary = { provider: 'kustomer', remoteOpenSince: null, remoteSnoozedUntil: null } as const;
+    const now = new Date('2026-03-10T12:00:00Z');
+    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'closed' })).toEqual({ tone: 'linked', label: 'Linked', remote: 'Kustomer: Done' });
+    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'open', remoteOpenSince: '2026-03-10T10:00:00Z' }, now).remote).toBe(
+      'Kustomer: Open · 2 h',
+    );
+    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'waiting' }).remote).toBe('Kustomer: Snoozed');
+    expect(escalationCell({ ...summary, state: 'failed', remoteStatus: null }).tone).toBe('failed');
+    expect(escalationCell({ ...summary, state: 'link_failed', remoteStatus: 'open' }).label).toBe('Link failed');
+    expect(escalationCell({ ...summary, state: 'sending', remoteStatus: null }).label).toBe('Sending');
   });
 });

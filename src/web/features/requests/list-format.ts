@@ -2,14 +2,18 @@
  * Words for the request list: the escalation column and the summary of a bulk change. Pure: unit-tested in
  * list-format.test.ts.
  */
+import { remoteCellText } from '../escalations/remote-state-format.ts';
 import type { BulkChange, BulkOutcome, EscalationSummary } from '../../api/requests.ts';
 import { humanize, joinWords, priorityLabel, statusLabel } from '../../ui/format.ts';
 
 /** The escalation column's icon class and words: what a screen reader says and a sighted agent reads. */
-export function escalationCell(e: EscalationSummary | null): { tone: 'none' | 'sending' | 'linked' | 'failed'; label: string; remote: string | null } {
+export function escalationCell(
+  e: EscalationSummary | null,
+  now: Date = new Date(),
+): { tone: 'none' | 'sending' | 'linked' | 'failed'; label: string; remote: string | null } {
   const destination = e?.provider === 'kustomer' ? 'Kustomer' : humanize(e?.provider ?? '');
   if (!e) return { tone: 'none', label: 'Not escalated', remote: null };
-  const remote = e.remoteStatus ? `${destination}: ${humanize(e.remoteStatus)}` : null;
+  const remote = remoteCellText(e, destination, now);
   switch (e.state) {
     case 'sending':
       return { tone: 'sending', label: 'Sending', remote };

@@ -168,7 +168,7 @@ export function SidePanel({
 
       <RequestApprovals requestId={request.id} meId={me.id} staff={staff} />
       <RequestWorkflowRuns requestId={request.id} />
-      {staff && <EscalationsSection requestId={request.id} />}
+      {staff && <EscalationsSection requestId={request.id} requestStatus={request.status} />}
 
       <Section title="Properties">
         <div className="props">

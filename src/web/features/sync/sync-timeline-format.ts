@@ -6,8 +6,10 @@
  * null for anything that is not a sync entry this knows. Pure: unit-tested in sync-timeline-format.test.ts.
  */
 import type { TimelineEntry } from '../../../server/schemas/request.ts';
-import { joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
-import { channelLabel, type LinePart, partsText, remoteFieldLabel } from '../escalations/escalation-format.ts';
+import type { RemoteTicketState } from '../../../server/schemas/escalation.ts';
+import { formatDateTime, joinWords, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
+import { channelLabel, destinationPriorityLabel, type LinePart, partsText, remoteFieldLabel } from '../escalations/escalation-format.ts';
+import { assigneeText, queueText } from '../escalations/remote-state-format.ts';
 import { remoteStatusWord } from './sync-format.ts';
 
 /** A sync line in pieces: the timeline shows `subject` in bold (where the actor goes), then `rest`, then ` — detail`. */
@@ -78,6 +80,22 @@ function messageOf(d: Data, destination: string): NonNullable<SyncLine['message'
   return { author, direction, badge, body: typeof d.body === 'string' ? d.body : '', writtenAt: str(d.writtenAt) };
 }
 
+/** "assigned to Ana Ruiz · Tier 2; priority 4 — High": what a sync.ticket_changed entry says changed. */
+function ticketChangeWords(d: Data): string | null {
+  const details = (d.details ?? {}) as Partial<RemoteTicketState>;
+  const words: Record<string, () => string> = {
+    assignee: () => (details.assignee ? `assigned to ${assigneeText(details.assignee)}` : 'unassigned'),
+    queue: () => `moved to ${queueText(details.queue ?? null) ?? 'no queue'}`,
+    priority: () => `priority ${typeof details.priority === 'number' ? destinationPriorityLabel(details.priority) : 'cleared'}`,
+    subStatus: () => (details.subStatus ? `sub-status ${details.subStatus}` : 'sub-status cleared'),
+    snoozedUntil: () => (details.snoozedUntil ? `snoozed until ${formatDateTime(details.snoozedUntil)}` : 'snooze ended'),
+  };
+  const said = strings(d.changed)
+    .filter((f) => f in words)
+    .map((f) => words[f]!());
+  return said.length ? said.join('; ') : null;
+}
+
 export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): SyncLine | null {
   const d: Data = entry.data ?? {};
   const destination = str(d.destination) ?? 'Kustomer';
@@ -93,6 +111,8 @@ export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): 
         applied ? undefined : 'request unchanged',
       );
     }
+    case 'sync.ticket_changed':
+      return line(destination, [...conversation(d), ` changed in ${destination}`], ticketChangeWords(d) ?? undefined);
     case 'sync.status_sent':
       return line(BRIDGEDESK, [`marked ${destination} `, ...conversation(d), ` ${remoteStatusWord(d.status)}`]);
     case 'sync.status_failed':

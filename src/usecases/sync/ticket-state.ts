@@ -1,0 +1,56 @@
+/**
+ * Keeps a linked ticket's state on its escalation (status, and the details the card and list show) from a destination
+ * event newer than what is stored, and writes the timeline entry of a change an agent cares about (assignee, queue,
+ * priority, sub-status, wake-up time) when no status moved (a status change has its own entry, apply-event.ts). The
+ * caller has checked the event is newer than the stored state, so a change seen by a webhook and by the poll is
+ * written once.
+ */
+import { SYSTEM } from '../../core/actor.ts';
+import type { DestinationEvent, RemoteTicket } from '../../core/destination.ts';
+import { detailsOf, ticketChanges } from '../../core/ticket-details.ts';
+import type { ProviderId } from '../../connectors/registry.ts';
+import type { Tx } from '../../db/database.ts';
+import { recordRemoteState } from '../../db/repositories/escalations.ts';
+import { appendTimeline } from '../../db/repositories/timeline.ts';
+import type { EscalationRow } from '../../db/schema.ts';
+import type { DestinationDeps } from '../destination-access.ts';
+import { connectionPriorityMap } from '../priority-map.ts';
+import { nameDetails } from './remote-names.ts';
+
+export async function recordTicketState(
+  deps: DestinationDeps,
+  tx: Tx,
+  at: { esc: EscalationRow; event: Extract<DestinationEvent, { kind: 'ticket' }>; first: boolean; provider: ProviderId; destination: string },
+): Promise<void> {
+  const { esc, event, provider } = at;
+  const now = deps.now();
+  const details = event.details ? await nameDetails(deps, tx, provider, event.details, esc.remote_details) : null;
+  await recordRemoteState(tx, esc.id, { status: event.status, updatedAt: event.updatedAt, details }, now);
+  if (!details || !at.first) return;
+  let changed = ticketChanges(esc.remote_details, details);
+  if (changed.includes('priority')) {
+    // Bridgedesk's own priority push comes back as a change; a priority the request already has (through the map) is no news.
+    const request = await tx.selectFrom('requests').select('priority').where('id', '=', esc.request_id).executeTakeFirstOrThrow();
+    if ((await connectionPriorityMap(tx, provider))[request.priority] === details.priority) changed = changed.filter((f) => f !== 'priority');
+  }
+  if (changed.length === 0) return;
+  await appendTimeline(
+    tx,
+    esc.request_id,
+    SYSTEM,
+    [
+      {
+        type: 'sync.ticket_changed',
+        visibility: 'internal',
+        data: { origin: provider, destination: at.destination, conversationId: event.remoteId, escalationId: esc.id, changed, details },
+      },
+    ],
+    now,
+  );
+}
+
+/** The state a push's reply shows (Kustomer answers an update with the whole conversation), names kept or found. */
+export async function recordPushReply(deps: DestinationDeps, linked: { esc: EscalationRow; provider: ProviderId }, reply: RemoteTicket): Promise<void> {
+  const details = await nameDetails(deps, deps.db, linked.provider, detailsOf(reply), linked.esc.remote_details);
+  await recordRemoteState(deps.db, linked.esc.id, { status: reply.status, updatedAt: reply.updatedAt, details }, deps.now());
+}
