@@ -268,12 +268,13 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       return teams.map((t) => ({ kind: 'team' as const, remoteId: t.id, name: t.attributes.displayName || t.attributes.name }));
     },
 
-    /** GET /v1/users (every page, 500 a page: docs/kustomer.md §12, §24): the names of assignees; machine users (API keys) left out. */
+    /**
+     * GET /v1/users (every page, 500 a page: docs/kustomer.md §12, §24): the names of assignees and of the authors of
+     * notes and messages, machine users (API keys: an integration's notes, ours too) included.
+     */
     async listAgents(): Promise<{ remoteId: string; name: string }[]> {
       const users = await allPages(W.UserList, '/v1/users', 500, PERM.userRead);
-      return users
-        .filter((u) => u.attributes.userType !== 'machine')
-        .map((u) => ({ remoteId: u.id, name: u.attributes.displayName || u.attributes.name || u.attributes.email || u.id }));
+      return users.map((u) => ({ remoteId: u.id, name: u.attributes.displayName || u.attributes.name || u.attributes.email || u.id }));
     },
 
     findContactByEmail,
