@@ -134,6 +134,11 @@ describe('the Kustomer API key stays secret', () => {
   });
 
   it('is not echoed when Kustomer answers 401: the escalation fails with "Invalid credentials" and the connection says so', async () => {
+    // Earlier escalations' background work (thread reads, field pushes) done first: a job calling Kustomer after the
+    // revocation would mark the connection before this escalation is submitted, and the submit would be refused.
+    await t.waitFor(
+      async () => (await sql`select 1 from graphile_worker.jobs where run_at <= now() or locked_at is not null`.execute(t.db)).rows.length === 0 || undefined,
+    );
     emulator.control.revokeApiKey(demo.key.id);
     const refused = await escalate();
     const failed = await escalationIn(refused.escalationId, ['failed']);
