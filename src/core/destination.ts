@@ -70,8 +70,8 @@ export interface TicketRequest {
   /** The escalation's id: the ticket's (and its message's and note's) external id, so a re-run finds what an earlier run made. */
   escalationId: string;
   subject: string;
-  /** The first message; the connector picks its channel's default when `channel` is null. */
-  message: { body: string; channel: string | null };
+  /** The first message; the connector picks its channel's default when `channel` is null. `attachments` go with it. */
+  message: { body: string; channel: string | null; attachments?: OutgoingFile[] };
   /** In the destination's own scale (its manifest's priorityRange). */
   priority: number;
   target: { kind: 'queue' | 'team'; remoteId: string } | null;
@@ -110,6 +110,51 @@ export interface OpenCheckpoints {
   readonly mayHaveCreated: boolean;
   commit(checkpoint: OpenCheckpoint): Promise<void>;
   defer(checkpoint: OpenCheckpoint): void;
+  /** Per-file progress of the first message's attachments: required when the request has any. */
+  readonly files?: FileCheckpoints;
+}
+
+/** A file Bridgedesk sends with a message or note, read from its own storage when the connector uploads it. */
+export interface OutgoingFile {
+  /** Bridgedesk's id of the file: the key of its checkpoint, so a retry never sends it twice. */
+  localId: string;
+  name: string;
+  /** As detected from the bytes. */
+  contentType: string;
+  /** In bytes; the stream must yield exactly this many. */
+  size: number;
+  /** The bytes from the start; called once per upload attempt. */
+  open(): Promise<ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>>;
+}
+
+/**
+ * How far sending one file got. `remoteId`: the destination's record of it (kept before its bytes go, so a retry
+ * finds the record rather than making another); `uploaded`: its bytes are known to have arrived. `refused`: the
+ * destination will not take this file (its type or size), in its words: the rest are sent without it.
+ */
+export type FileProgress = { remoteId: string; uploaded: boolean } | { refused: string };
+
+/** The platform's per-file checkpoints (semantics as OpenCheckpoints: commit before the next call, defer what a re-run finds by looking). */
+export interface FileCheckpoints {
+  get(localId: string): FileProgress | undefined;
+  commit(localId: string, progress: FileProgress): Promise<void>;
+  defer(localId: string, progress: FileProgress): void;
+}
+
+/** A file on a note or message in the destination, as its thread names it. */
+export interface RemoteFile {
+  /** Opaque to the platform: what openAttachment takes. */
+  remoteId: string;
+  name: string;
+  contentType: string | null;
+  size: number | null;
+}
+
+/** A file's bytes from the destination; the stream must be read or cancelled. */
+export interface RemoteFileStream {
+  stream: ReadableStream<Uint8Array>;
+  size: number | null;
+  contentType: string | null;
 }
 
 /** A field change pushed to a ticket. */
@@ -134,8 +179,15 @@ export interface DestinationClient {
    * back-link is posted. A failure names its step (`detail.step`); a target that is gone is `reason: 'target_missing'`.
    */
   openTicket(request: TicketRequest, checkpoints: OpenCheckpoints): Promise<void>;
-  /** Adds an internal note; with `mayExist` (a retry) it first looks for the note by its external id. */
-  addNote(ticketId: string, note: { body: string; externalId: string }, opts: { mayExist: boolean }): Promise<void>;
+  /**
+   * Adds an internal note; with `mayExist` (a retry) it first looks for the note by its external id. Its
+   * `attachments` are uploaded first, each once over `opts.files` (required when there are any).
+   */
+  addNote(
+    ticketId: string,
+    note: { body: string; externalId: string; attachments?: OutgoingFile[] },
+    opts: { mayExist: boolean; files?: FileCheckpoints },
+  ): Promise<void>;
   /** Reads a ticket's state now; null when there is none. */
   getTicket(id: string): Promise<RemoteTicket | null>;
   updateTicket(id: string, change: TicketChange): Promise<RemoteTicket>;
@@ -160,6 +212,11 @@ export interface DestinationClient {
    * has no readable thread.
    */
   readThreadSince?(ticketId: string, cursor: string | null): Promise<{ items: ThreadItem[]; cursor: string | null }>;
+  /**
+   * The bytes of a file a thread item names (ThreadItem.attachments), streamed; a file larger than `maxBytes` fails
+   * (permanent) before or while it streams. Absent: the destination's files cannot be read.
+   */
+  openAttachment?(remoteId: string, opts?: { maxBytes?: number }): Promise<RemoteFileStream>;
 }
 
 /** One note or message on a ticket, as the destination has it. */
@@ -177,6 +234,10 @@ export interface ThreadItem {
   writtenAt: string;
   /** Bridgedesk wrote it (its external id is one of ours): never echoed back onto the request. */
   fromUs: boolean;
+  /** Files on it (absent: none, or a destination without files). */
+  attachments?: RemoteFile[];
+  /** Why its files could not be listed (e.g. a missing permission); the item itself is read. */
+  attachmentsError?: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import { postgresBudget } from '../../db/rate-budget.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createKustomerClient, type KustomerClientOptions } from './client.ts';
 import { seedDemoOrg, serveEmulator, type DemoOrg } from './emulator/index.ts';
+import { kustomerAttachments } from './attachments.ts';
 import { readThreadSince } from './read-thread.ts';
 
 let clock = new Date('2026-03-02T10:00:30Z');
@@ -145,7 +146,7 @@ describe('calls', () => {
     emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Help', direction: 'in' });
     clock = new Date(clock.getTime() + 1_000);
     emulator.control.addNote({ org: 'acme', id: t.remoteId, body: 'On it', by: demo.users.alex.id });
-    const first = await readThreadSince(c, 'acme-thread-test', t.remoteId, null, clock);
+    const first = await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, null, clock);
     expect(first.items.map((i) => [i.kind, i.body, i.author, i.direction, i.fromUs])).toEqual([
       ['note', 'Ours', { name: 'Bridgedesk', kind: 'user' }, null, true],
       ['message', 'Help', { name: 'Jane Doe', kind: 'customer' }, 'in', false],
@@ -155,9 +156,11 @@ describe('calls', () => {
     // Again from the cursor: only what was written within the overlap before it (2 s; the platform keeps one entry per
     // remote id), then what is new.
     clock = new Date(clock.getTime() + 60_000);
-    expect((await readThreadSince(c, 'acme-thread-test', t.remoteId, first.cursor, clock)).items.map((i) => i.body)).toEqual(['Help', 'On it']);
+    expect(
+      (await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, first.cursor, clock)).items.map((i) => i.body),
+    ).toEqual(['Help', 'On it']);
     emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Done', direction: 'out', channel: 'chat', by: demo.users.sam.id });
-    const next = await readThreadSince(c, 'acme-thread-test', t.remoteId, first.cursor, clock);
+    const next = await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, first.cursor, clock);
     expect(next.items.at(-1)).toEqual(expect.objectContaining({ kind: 'message', body: 'Done', channel: 'chat', author: { name: 'Sam Chen', kind: 'user' } }));
     expect(next.cursor).toBe(clock.toISOString());
   });

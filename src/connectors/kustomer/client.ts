@@ -236,6 +236,9 @@ export function createKustomerClient(opts: KustomerClientOptions) {
   }
 
   return {
+    /** One budgeted, classified call parsed with a wire schema: for the calls kept in sibling files (attachments.ts). */
+    request: get,
+
     /**
      * GET /v1/auth/tokens/current: works for any valid key whatever its roles; tells which roles are missing.
      * Then GET /v1/orgs/current: the org the key belongs to (its `attributes.name` is the org name of the
@@ -353,7 +356,7 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     },
 
     /** POST /v1/conversations/{id}/notes: an internal note agents see on the conversation. */
-    async addNote(ticketId: string, input: { body: string; externalId?: string }): Promise<{ remoteId: string }> {
+    async addNote(ticketId: string, input: { body: string; externalId?: string; attachments?: W.AttachmentRef[] }): Promise<{ remoteId: string }> {
       const r = await get(W.NoteResponse, {
         method: 'POST',
         path: `/v1/conversations/${encodeURIComponent(ticketId)}/notes`,
@@ -377,7 +380,10 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     },
 
     /** POST /v1/conversations/{id}/messages: records the message (and with it the channel); it is not delivered. */
-    async addMessage(ticketId: string, input: { channel: string; body: string; subject?: string; externalId?: string }): Promise<{ remoteId: string }> {
+    async addMessage(
+      ticketId: string,
+      input: { channel: string; body: string; subject?: string; externalId?: string; attachments?: W.AttachmentRef[] },
+    ): Promise<{ remoteId: string }> {
       const channel = W.MESSAGE_CHANNELS.find((c) => c === input.channel);
       if (!channel) throw new ConnectorError('permanent', `Kustomer has no channel "${input.channel}"`);
       const body: W.CreateMessageBody = {
@@ -387,6 +393,7 @@ export function createKustomerClient(opts: KustomerClientOptions) {
         preview: input.body,
         ...(input.subject ? { subject: input.subject } : {}),
         ...(input.externalId ? { externalId: input.externalId } : {}),
+        ...(input.attachments?.length ? { attachments: input.attachments } : {}),
       };
       const r = await get(W.MessageResponse, {
         method: 'POST',

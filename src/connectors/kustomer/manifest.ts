@@ -2,7 +2,9 @@
 import type { DestinationClient } from '../../core/destination.ts';
 import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient, type KustomerClient } from './client.ts';
+import { kustomerAttachments } from './attachments.ts';
 import { addNoteOnce, openTicket } from './open-ticket.ts';
+import type { TransferOptions } from './presigned-transfer.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { readThreadSince } from './read-thread.ts';
 import { isRequiredPermission } from './roles.ts';
@@ -31,6 +33,8 @@ export const kustomer: DestinationProvider = {
     actions(
       account,
       transport.now ?? (() => new Date()),
+      // Presigned S3 URLs are https; plain http only where the server is pointed at an emulator.
+      { fetch: transport.fetch, allowHttp: Boolean(transport.baseUrlOverride) },
       createKustomerClient({
         orgName: account,
         apiKey: secret,
@@ -49,12 +53,13 @@ export const kustomer: DestinationProvider = {
 };
 
 /** The destination's actions over Kustomer's calls. */
-function actions(account: string, now: () => Date, client: KustomerClient): DestinationClient {
+function actions(account: string, now: () => Date, transfer: TransferOptions, client: KustomerClient): DestinationClient {
+  const files = kustomerAttachments(client, transfer);
   return {
     checkKey: client.checkKey,
     listTargets: async () => [...(await client.listQueues()), ...(await client.listTeams())],
-    openTicket: (request, checkpoints) => openTicket(client, request, checkpoints),
-    addNote: (ticketId, note, { mayExist }) => addNoteOnce(client, ticketId, note, mayExist),
+    openTicket: (request, checkpoints) => openTicket(client, files, request, checkpoints),
+    addNote: (ticketId, note, opts) => addNoteOnce(client, files, ticketId, note, opts),
     getTicket: client.getTicket,
     updateTicket: client.updateTicket,
     listTicketFields: client.listTicketFields,
@@ -64,6 +69,7 @@ function actions(account: string, now: () => Date, client: KustomerClient): Dest
     getSubscription: client.getSubscription,
     updateSubscription: client.updateSubscription,
     unsubscribe: client.unsubscribe,
-    readThreadSince: (ticketId, cursor) => readThreadSince(client, account, ticketId, cursor, now()),
+    readThreadSince: (ticketId, cursor) => readThreadSince(client, files, account, ticketId, cursor, now()),
+    openAttachment: files.openAttachment,
   };
 }

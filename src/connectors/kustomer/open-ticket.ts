@@ -1,17 +1,21 @@
 /**
  * Opens a Kustomer conversation for a request, one idempotent step at a time:
- *   customer (find by email, else create) → conversation (find by external id = escalation id, else create) →
- *   first message (sets the channel, docs/kustomer.md §7) → back-link note.
+ *   customer (find by email, else create) → the first message's files (each uploaded once, attachments.ts) →
+ *   conversation (find by external id = escalation id, else create) → first message (sets the channel,
+ *   docs/kustomer.md §7; references the files) → back-link note.
+ * Files go before the conversation exists, so Kustomer's agents never see it empty while large files upload; their
+ * failures name the "message" step they belong to.
  * Each step's result goes to the platform's checkpoints before the next step's call is answered, and a run that
  * follows one which may have created something looks first (its reply may have been lost), by the external ids
  * Kustomer stores and looks up (docs/kustomer.md §5). So a retry after a crash, a timeout or a lost reply never makes
  * a second conversation, message or note.
  */
-import type { OpenCheckpoints, TicketRequest } from '../../core/destination.ts';
+import type { FileCheckpoints, OpenCheckpoints, OutgoingFile, TicketRequest } from '../../core/destination.ts';
 import { atStep, ConnectorError } from '../kit/errors.ts';
+import { withRefs, type KustomerAttachments } from './attachments.ts';
 import type { KustomerClient } from './client.ts';
 
-export async function openTicket(client: KustomerClient, request: TicketRequest, cp: OpenCheckpoints): Promise<void> {
+export async function openTicket(client: KustomerClient, files: KustomerAttachments, request: TicketRequest, cp: OpenCheckpoints): Promise<void> {
   const { progress } = cp;
   if (!progress.ticketId && !progress.contactId) {
     const { email, name } = request.contact;
@@ -22,6 +26,8 @@ export async function openTicket(client: KustomerClient, request: TicketRequest,
     if (found) cp.defer(checkpoint);
     else await cp.commit(checkpoint);
   }
+
+  const attachments = progress.messagePosted ? [] : await atStep('message', () => files.sendFiles(request.message.attachments, cp.files));
 
   // The conversation is saved while the message goes out: a crash before that commit leaves a conversation the
   // retry finds by its external id. Awaited before anything else is written, so writes keep their order.
@@ -38,7 +44,9 @@ export async function openTicket(client: KustomerClient, request: TicketRequest,
       const ticketId = progress.ticketId!;
       const posted = cp.mayHaveCreated && (await atStep('message', () => client.listMessages(ticketId))).some((m) => m.attributes.externalId === externalId);
       const { body, channel } = request.message;
-      if (!posted) await atStep('message', () => client.addMessage(ticketId, { channel: channel ?? 'email', body, subject: request.subject, externalId }));
+      if (!posted) {
+        await atStep('message', () => client.addMessage(ticketId, { channel: channel ?? 'email', body, subject: request.subject, externalId, attachments }));
+      }
       cp.defer({ step: 'message' }); // a retry finds it by its external id
     }
   } finally {
@@ -47,13 +55,23 @@ export async function openTicket(client: KustomerClient, request: TicketRequest,
 
   const ticketId = progress.ticketId!;
   const note = { body: request.backLink.note, externalId: `${request.escalationId}:note` };
-  await atStep('link', () => addNoteOnce(client, ticketId, note, cp.mayHaveCreated));
+  await atStep('link', () => addNoteOnce(client, files, ticketId, note, { mayExist: cp.mayHaveCreated }));
 }
 
-/** Adds a note unless, on a retry, the one an earlier attempt added (by our external id) is there already. */
-export async function addNoteOnce(client: KustomerClient, ticketId: string, note: { body: string; externalId: string }, mayExist: boolean) {
-  if (mayExist && (await client.listNotes(ticketId)).some((n) => n.attributes.externalId === note.externalId)) return;
-  await client.addNote(ticketId, note);
+/**
+ * Adds a note unless, on a retry, the one an earlier attempt added (by our external id) is there already; its files
+ * are uploaded first, each once over the platform's per-file checkpoints, and referenced by the note.
+ */
+export async function addNoteOnce(
+  client: KustomerClient,
+  files: KustomerAttachments,
+  ticketId: string,
+  note: { body: string; externalId: string; attachments?: OutgoingFile[] },
+  opts: { mayExist: boolean; files?: FileCheckpoints },
+) {
+  if (opts.mayExist && (await client.listNotes(ticketId)).some((n) => n.attributes.externalId === note.externalId)) return;
+  const refs = await files.sendFiles(note.attachments, opts.files);
+  await client.addNote(ticketId, withRefs({ body: note.body, externalId: note.externalId }, refs));
 }
 
 /**

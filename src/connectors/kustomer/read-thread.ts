@@ -15,6 +15,7 @@
 import type { ThreadItem } from '../../core/destination.ts';
 import { OUR_EXTERNAL_ID } from '../../core/destination.ts';
 import { ConnectorError } from '../kit/errors.ts';
+import type { KustomerAttachments } from './attachments.ts';
 import type { KustomerClient } from './client.ts';
 
 /** Items this close before the cursor are read again: two writes in the same millisecond, or clocks a little apart. */
@@ -50,7 +51,7 @@ function namesOf(org: string, now: number) {
   return entry.byId;
 }
 
-export async function readThreadSince(client: KustomerClient, org: string, ticketId: string, cursor: string | null, now: Date) {
+export async function readThreadSince(client: KustomerClient, files: KustomerAttachments, org: string, ticketId: string, cursor: string | null, now: Date) {
   const since = cursor ? Date.parse(cursor) - OVERLAP_MS : -Infinity;
   const [notes, messages] = [await client.listNotes(ticketId), await client.listMessages(ticketId)];
   const fresh = <T extends { attributes: { createdAt: string } }>(list: T[]) => list.filter((x) => Date.parse(x.attributes.createdAt) > since);
@@ -72,6 +73,19 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
     return name ? { name, kind } : null;
   };
 
+  // Files on the new items (docs/kustomer.md §37): metadata only; the bytes are read when the platform asks.
+  // Our own notes and messages are never echoed onto the request: their files are not read.
+  const ours = (x: { attributes: { externalId?: string | null; app?: string } }) =>
+    x.attributes.app === 'bridgedesk' || OUR_EXTERNAL_ID.test(x.attributes.externalId ?? '');
+  const filesOf = await files.filesOf([
+    ...newNotes.filter((n) => !ours(n)).map((n) => ({ ...n, kind: 'note' as const })),
+    ...newMessages.filter((m) => !ours(m)).map((m) => ({ ...m, kind: 'message' as const })),
+  ]);
+  const withFiles = (id: string): Pick<ThreadItem, 'attachments' | 'attachmentsError'> => {
+    const f = filesOf.get(id);
+    return !f ? {} : 'error' in f ? { attachmentsError: f.error } : { attachments: f.files };
+  };
+
   const items: ThreadItem[] = [
     ...newNotes.map((n) => ({
       remoteId: n.id,
@@ -81,7 +95,8 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
       channel: null,
       author: author('user', relId(n.relationships, 'createdBy'), null),
       writtenAt: n.attributes.createdAt,
-      fromUs: OUR_EXTERNAL_ID.test(n.attributes.externalId ?? ''),
+      fromUs: ours(n),
+      ...withFiles(n.id),
     })),
     ...newMessages.map((m) => {
       const a = m.attributes;
@@ -95,7 +110,8 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
         author: a.direction === 'in' ? author('customer', relId(m.relationships, 'customer'), from) : author('user', relId(m.relationships, 'createdBy'), from),
         writtenAt: a.createdAt,
         // The first message of an escalation is ours (app "bridgedesk", our external id).
-        fromUs: a.app === 'bridgedesk' || OUR_EXTERNAL_ID.test(a.externalId ?? ''),
+        fromUs: ours(m),
+        ...withFiles(m.id),
       };
     }),
   ].sort((x, y) => Date.parse(x.writtenAt) - Date.parse(y.writtenAt));

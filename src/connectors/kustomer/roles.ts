@@ -37,6 +37,8 @@ const CALL_ONLY: Permission[] = [
   p('message', 'read', ['org.user.message.read', 'org.user.message.write'], false),
   p('outbound_webhook', 'read', ['org.admin.outbound_webhooks', 'org.outbound_webhooks'], false),
   p('outbound_webhook', 'delete', ['org.admin.outbound_webhooks'], false),
+  // Reading the files on notes and messages (docs/kustomer.md §37); creating one needs note.create or message.create.
+  p('attachment', 'read', ['org.user.attachment.read'], false),
 ];
 
 const GRANT_ALL = new Set(['org.permission', 'org.admin']);

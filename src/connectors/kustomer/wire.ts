@@ -192,11 +192,29 @@ export const UpdateConversationBody = z.strictObject({
 });
 export type UpdateConversationBody = z.infer<typeof UpdateConversationBody>;
 
+/**
+ * A file referenced from a message or note create: the attachment record's id (`_id`) with its metadata, as
+ * Kustomer's guide and spec show (docs/kustomer.md §21, §36; documented only: developer.kustomer.com/docs/guides/
+ * attachments, S-OAS CreateNoteWithinConversationData / CreateMessageFromConversationData). The record and its
+ * upload are in attachment-wire.ts.
+ */
+export const AttachmentRef = z.strictObject({
+  _id: KustomerId,
+  name: z.string().min(1).max(1024),
+  contentType: z.string().min(1).max(255),
+  contentLength: z.number().int().nonnegative(),
+});
+export type AttachmentRef = z.infer<typeof AttachmentRef>;
+
 // Notes: POST /v1/conversations/{id}/notes
 export const NoteAttributes = z.looseObject({ body: z.string(), externalId: z.string().nullable().optional(), createdAt: Iso, updatedAt: Iso.optional() });
 export const NoteResource = resource('note', NoteAttributes);
 export const NoteResponse = single(NoteResource);
-export const CreateNoteBody = z.strictObject({ body: z.string().min(1).max(100_000), externalId: z.string().max(256).optional() });
+export const CreateNoteBody = z.strictObject({
+  body: z.string().min(1).max(100_000),
+  externalId: z.string().max(256).optional(),
+  attachments: z.array(AttachmentRef).max(50).optional(),
+});
 export type CreateNoteBody = z.infer<typeof CreateNoteBody>;
 
 // Messages: POST /v1/conversations/{id}/messages (records a message; Kustomer takes the conversation's channel from it)
@@ -223,6 +241,7 @@ export const CreateMessageBody = z.strictObject({
   preview: z.string().max(100_000).optional(),
   subject: z.string().max(1000).optional(),
   externalId: z.string().max(256).optional(),
+  attachments: z.array(AttachmentRef).max(50).optional(),
 });
 export type CreateMessageBody = z.infer<typeof CreateMessageBody>;
 

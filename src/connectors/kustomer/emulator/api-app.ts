@@ -10,6 +10,7 @@ import type { EmulatorDeps } from './emulator-deps.ts';
 import { errorResponse, KustomerError, kustomerError } from './kustomer-error.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { rateLimit } from './rate-limit-middleware.ts';
+import { registerAttachmentRoutes } from './routes/attachment-routes.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerCustomerRoutes } from './routes/customer-routes.ts';
 import { registerDirectoryRoutes } from './routes/directory-routes.ts';
@@ -38,5 +39,6 @@ export function createApiApp(deps: EmulatorDeps & { limiter: RateLimiter }): Hon
   registerTimelineRoutes(app, deps);
   registerMetadataRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerAttachmentRoutes(app, deps);
   return app;
 }

@@ -74,7 +74,7 @@ export function createControlApp(control: EmulatorControl): Hono {
     c.json(control.addMessage(await body(c, ThreadMessageInput, { org: c.req.param('org'), id: c.req.param('id') })), 201),
   );
 
-  const reads = ['queues', 'teams', 'users', 'conversations', 'customers', 'notes', 'messages'] as const;
+  const reads = ['queues', 'teams', 'users', 'conversations', 'customers', 'notes', 'messages', 'attachments'] as const;
   for (const what of reads) app.get(`/orgs/:org/${what}`, (c) => c.json(control[what](c.req.param('org'))));
 
   app.post('/faults', async (c) => c.json(control.injectFault(await body(c, FaultInput)), 201));

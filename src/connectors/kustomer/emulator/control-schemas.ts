@@ -15,6 +15,7 @@ export const OrgSettingsInput = z.strictObject({
   noteCreatesPerConversationPerMinute: z.number().int().positive().optional(),
   updatesPerConversationPerMinute: z.number().int().positive().optional(),
   pod: z.enum(['prod1', 'prod2', 'prod4']).optional(),
+  maxAttachmentBytes: z.number().int().positive().optional(),
 });
 export type OrgSettingsInput = z.infer<typeof OrgSettingsInput>;
 
@@ -94,12 +95,22 @@ export const AgentChangeInput = UpdateConversationBody.omit({ rev: true }).exten
 export type AgentChangeInput = z.infer<typeof AgentChangeInput>;
 
 /** A note an agent writes on a conversation in Kustomer's app (emits kustomer.conversation.update: notes have no event). */
+/** A file an agent (or a customer) attaches in Kustomer's app: uploaded as it would be, then referenced. */
+export const ControlFileInput = z.strictObject({
+  name: z.string().min(1),
+  contentType: z.string().min(1),
+  /** The bytes, base64. */
+  contentBase64: z.base64(),
+});
+export type ControlFileInput = z.infer<typeof ControlFileInput>;
+
 export const AgentNoteInput = z.strictObject({
   org: z.string(),
   id: z.string(),
   body: z.string().min(1),
   /** The agent's user id. (Default: the org's first non-machine user, if any.) */
   by: z.string().optional(),
+  attachments: z.array(ControlFileInput).max(50).optional(),
 });
 export type AgentNoteInput = z.infer<typeof AgentNoteInput>;
 

@@ -4,6 +4,8 @@
  * everything else is Kustomer's API.
  */
 import { createApiApp } from './api-app.ts';
+import { AttachmentBucket, BUCKET_PATH } from './attachment-bucket.ts';
+import { handleBucketCall } from './bucket-calls.ts';
 import { handleApiCall } from './api-pipeline.ts';
 import { CallLog } from './call-log.ts';
 import { createControlApp } from './control-routes.ts';
@@ -57,7 +59,8 @@ export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): K
   const limiter = new RateLimiter(now, options.rateWindowMs);
   const faults = new FaultInjector(options.random ?? Math.random);
   const calls = new CallLog();
-  const deps = { store, now, webhooks };
+  const bucket = new AttachmentBucket();
+  const deps = { store, now, webhooks, bucket };
   const api = createApiApp({ ...deps, limiter });
   const control = createEmulatorControl({ ...deps, limiter, faults, calls });
   const controlApp = createControlApp(control);
@@ -67,6 +70,7 @@ export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): K
     async fetch(req) {
       const { pathname } = new URL(req.url);
       if (pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)) return controlApp.fetch(req);
+      if (pathname === BUCKET_PATH || pathname.startsWith(`${BUCKET_PATH}/`)) return handleBucketCall(req, { store, bucket, now, faults, calls });
       const page = AGENT_APP_PATH.exec(pathname);
       if (page && req.method === 'GET') return agentAppPage(store, page[1]!, page[2]!);
       return handleApiCall(req, { store, now, limiter, faults, calls, api });

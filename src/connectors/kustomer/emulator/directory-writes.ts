@@ -18,6 +18,7 @@ export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   noteCreatesPerConversationPerMinute: 120,
   updatesPerConversationPerMinute: 600,
   pod: 'prod1',
+  maxAttachmentBytes: 25 * 1024 * 1024,
 };
 
 /** Every org has the system queue DEFAULT_QUEUE (docs/kustomer.md §6 "Queue"). */

@@ -2,6 +2,7 @@
  * The test and demo controls, in-process. The same operations are served over HTTP under /__emulator/
  * (control-routes.ts). Controls never count against rate limits, never hit faults and are never logged as calls.
  */
+import { createHash } from 'node:crypto';
 import type { CallLog, CallRecord } from './call-log.ts';
 import type {
   AgentChangeInput,
@@ -19,6 +20,7 @@ import type {
 import { AgentChangeInput as AgentChangeSchema } from './control-schemas.ts';
 import { updateConversation } from './conversation-writes.ts';
 import { addMessage, addNote } from './timeline-writes.ts';
+import { uploadedFiles } from './attachment-writes.ts';
 import { createCustomer } from './customer-writes.ts';
 import {
   createApiKey,
@@ -78,6 +80,16 @@ export interface WebhookControl {
   list(org: string): ResourceObject[];
 }
 
+export interface AttachmentView {
+  id: string;
+  name: string;
+  contentType: string;
+  contentLength: number;
+  uploaded: boolean;
+  attachedTo: { type: 'message' | 'note'; id: string } | null;
+  sha256: string | null;
+}
+
 export interface EmulatorControl {
   createOrg(input: CreateOrgInput): OrgView;
   updateOrg(org: string, settings: OrgSettingsInput): OrgView;
@@ -96,7 +108,7 @@ export interface EmulatorControl {
   setMetadata(input: SetMetadataInput): Record<string, MetadataPropertyRecord>;
   /** Changes a conversation the way an agent in Kustomer's app would; emits kustomer.conversation.update. */
   changeConversation(input: AgentChangeInput): ResourceObject;
-  /** An agent's note on a conversation, as written in Kustomer's app. */
+  /** An agent's note on a conversation, as written in Kustomer's app, with any files uploaded and attached as the app would. */
   addNote(input: AgentNoteInput): ResourceObject;
   /** A message on a conversation: from its customer (`in`) or an agent (`out`); emits kustomer.message.create. */
   addMessage(input: ThreadMessageInput): ResourceObject;
@@ -112,6 +124,8 @@ export interface EmulatorControl {
   customers(org: string): ResourceObject[];
   notes(org: string): ResourceObject[];
   messages(org: string): ResourceObject[];
+  /** The org's attachment records, uploaded or not, with what references them and the bytes' sha256. */
+  attachments(org: string): AttachmentView[];
   webhooks: WebhookControl;
   /** Forgets everything: orgs, keys, data, faults, calls, deliveries, rate windows. */
   reset(): void;
@@ -152,13 +166,19 @@ export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimite
       const { org: ref, id, by, ...change } = AgentChangeSchema.parse(input);
       return renderConversation(updateConversation(deps, asAgent(org(ref), by), id, change));
     },
-    addNote: ({ org: ref, id, by, body }) => renderNote(addNote(deps, asAgent(org(ref), by), id, { body })),
-    addMessage({ org: ref, id, by, body, direction, channel }) {
+    addNote({ org: ref, id, by, body, attachments }) {
+      const actor = asAgent(org(ref), by);
+      return renderNote(addNote(deps, actor, id, { body, attachments: uploadedFiles(deps, actor, attachments ?? []) }));
+    },
+    addMessage({ org: ref, id, by, body, direction, channel, attachments }) {
       const o = org(ref);
       // A customer's message is written by no agent: Kustomer's channel app records it (createdBy null here).
       const actor = direction === 'in' ? { ...asAgent(o), userId: null } : asAgent(o, by);
       const via = channel ?? 'email';
-      return renderMessage(addMessage(deps, actor, id, { preview: body, direction, channel: via, app: via === 'email' ? 'postmark' : via }));
+      const files = uploadedFiles(deps, actor, attachments ?? []);
+      return renderMessage(
+        addMessage(deps, actor, id, { preview: body, direction, channel: via, app: via === 'email' ? 'postmark' : via, attachments: files }),
+      );
     },
     injectFault: (spec) => deps.faults.inject(spec),
     faults: () => deps.faults.list(),
@@ -172,6 +192,16 @@ export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimite
     customers: (ref) => inOrg(store.customers, org(ref).id).map((c) => renderCustomer(c, store)),
     notes: (ref) => inOrg(store.notes, org(ref).id).map(renderNote),
     messages: (ref) => inOrg(store.messages, org(ref).id).map(renderMessage),
+    attachments: (ref) =>
+      inOrg(store.attachments, org(ref).id).map((a) => ({
+        id: a.id,
+        name: a.name,
+        contentType: a.contentType,
+        contentLength: a.contentLength,
+        uploaded: a.uploaded,
+        attachedTo: a.attachedTo,
+        sha256: a.bytes ? createHash('sha256').update(a.bytes).digest('hex') : null,
+      })),
     webhooks: {
       deliveries: () => webhooks.deliveries.map((d) => ({ ...d })),
       dropNext: (n) => webhooks.dropNext(n),

@@ -41,6 +41,11 @@ export interface OrgSettings {
   updatesPerConversationPerMinute: number;
   /** Region: prod1 (US), prod2 (EU), prod4 (India); keys work only in their region (docs/kustomer.md §2). (Default: prod1.) */
   pod: 'prod1' | 'prod2' | 'prod4';
+  /**
+   * Largest attachment POST /v1/attachments accepts, in bytes. Kustomer publishes no limit for API attachments
+   * (docs/kustomer.md §37: assumed); the emulator refuses larger ones with a 400. (Default: 25 MB.)
+   */
+  maxAttachmentBytes: number;
 }
 
 export interface OrgRecord {
@@ -168,6 +173,8 @@ export interface NoteRecord {
   customerId: string;
   body: string;
   externalId: string | null;
+  /** Attachment records it references (docs/kustomer.md §36). */
+  attachmentIds: string[];
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
@@ -185,6 +192,8 @@ export interface MessageRecord {
   subject: string | null;
   externalId: string | null;
   status: 'sent' | 'received';
+  /** Attachment records it references (docs/kustomer.md §36). */
+  attachmentIds: string[];
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
@@ -217,6 +226,27 @@ export interface WebhookRecord {
   isError: boolean;
   /** Failed deliveries in a row; a success resets it, and so does enabling the webhook again. */
   consecutiveFailures: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An attachment record (docs/kustomer.md §21, §36): its metadata, where its bytes go, and the bytes once uploaded. */
+export interface AttachmentRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  contentType: string;
+  /** As declared on create: the upload policy allows exactly this many bytes. */
+  contentLength: number;
+  /** The object key in the emulated bucket: attachments/<org id>/<id>-<name>, as recorded. */
+  key: string;
+  uploaded: boolean;
+  bytes: Buffer | null;
+  /** A file registered by URL instead of uploaded (newest docs only). */
+  externalUrl: string | null;
+  /** The message or note that references it: a record is referenced once (assumed, docs/kustomer.md §36). */
+  attachedTo: { type: 'message' | 'note'; id: string } | null;
+  createdBy: string | null;
   createdAt: string;
   updatedAt: string;
 }

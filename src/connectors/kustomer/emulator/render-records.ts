@@ -1,5 +1,5 @@
 /** Renders customers, conversations, notes and messages as Kustomer resources (shapes from docs/kustomer.md §6). */
-import { linksOnly, rel, type ResourceObject } from './json-api.ts';
+import { linksOnly, rel, type Rel, type ResourceObject } from './json-api.ts';
 import type { ConversationRecord, CustomerRecord, MessageRecord, NoteRecord } from './records.ts';
 import { inOrg, type EmulatorStore } from './store.ts';
 
@@ -77,6 +77,13 @@ export const renderConversation = (v: ConversationRecord): ResourceObject => ({
   links: { self: `/v1/conversations/${v.id}` },
 });
 
+/**
+ * relationships.attachments {links, data:[{type:'attachment', id}]}, as the spec shows on listed messages (S-OAS
+ * GetMessagesByConversationResponses; documented only); the same on notes is assumed (docs/kustomer.md §36).
+ */
+const attachmentsRel = (ids: string[], self: string): Record<string, Rel> =>
+  ids.length ? { attachments: { links: { self }, data: ids.map((id) => ({ type: 'attachment', id })) } } : {};
+
 export const renderNote = (n: NoteRecord): ResourceObject => ({
   type: 'note',
   id: n.id,
@@ -87,6 +94,7 @@ export const renderNote = (n: NoteRecord): ResourceObject => ({
     conversation: rel('conversation', n.conversationId, `/v1/conversations/${n.conversationId}`),
     createdBy: rel('user', n.createdBy),
     userMentions: { data: [] },
+    ...attachmentsRel(n.attachmentIds, `/v1/notes/${n.id}/attachments`),
   },
   links: { self: `/v1/notes/${n.id}` },
 });
@@ -116,6 +124,7 @@ export const renderMessage = (m: MessageRecord): ResourceObject => ({
     conversation: rel('conversation', m.conversationId, `/v1/conversations/${m.conversationId}`),
     createdBy: rel('user', m.createdBy),
     modifiedBy: rel('user', m.createdBy),
+    ...attachmentsRel(m.attachmentIds, `/v1/messages/${m.id}/attachments`),
   },
   links: { self: `/v1/messages/${m.id}` },
 });

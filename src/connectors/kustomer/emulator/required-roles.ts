@@ -38,10 +38,18 @@ export const REQUIRED = {
   webhookDelete: perm('outbound_webhook', 'delete', ['org.admin.outbound_webhooks']),
   // The update endpoint itself is assumed (wire.ts UpdateWebhookBody); its role follows the naming of the others.
   webhookUpdate: perm('outbound_webhook', 'update', ['org.admin.outbound_webhooks']),
+  attachmentRead: perm('attachment', 'read', ['org.user.attachment.read']),
+  // POST /v1/attachments: "any one of" the note or message create roles (S-OAS createAttachment; documented).
+  attachmentCreate: {
+    name: 'org.permission.note.create or org.permission.message.create',
+    grantedBy: ['org.permission.note.create', 'org.user.note.write', 'org.permission.message.create', 'org.user.message.write'],
+  },
 } as const satisfies Record<string, RequiredRole>;
 
 /** Every permission-set role the emulator checks: what an "all roles" key gets. */
-export const ALL_ROLES: readonly string[] = Object.values(REQUIRED).map((r) => r.name);
+export const ALL_ROLES: readonly string[] = Object.values(REQUIRED)
+  .map((r) => r.name)
+  .filter((name) => name.startsWith('org.permission.') && !name.includes(' '));
 
 const GRANT_ALL = new Set(['org.admin', 'org.permission']);
 

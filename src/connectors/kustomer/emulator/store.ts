@@ -4,6 +4,7 @@
  */
 import type {
   ApiKeyRecord,
+  AttachmentRecord,
   ConversationRecord,
   CustomerRecord,
   MessageRecord,
@@ -28,6 +29,7 @@ export class EmulatorStore {
   readonly notes = new Map<string, NoteRecord>();
   readonly messages = new Map<string, MessageRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
+  readonly attachments = new Map<string, AttachmentRecord>();
   /** Custom-attribute metadata, keyed `<orgId>:<resource>` (resource: conversation, customer, message, company). */
   readonly metadata = new Map<string, Record<string, MetadataPropertyRecord>>();
 
@@ -44,6 +46,7 @@ export class EmulatorStore {
       this.notes,
       this.messages,
       this.webhooks,
+      this.attachments,
       this.metadata,
     ]) {
       map.clear();

@@ -4,6 +4,7 @@
  * (docs/kustomer.md §9). Both inherit the conversation's customer (§7).
  */
 import type { CreateMessageBody, CreateNoteBody } from '../wire.ts';
+import { attach, referencedAttachments } from './attachment-writes.ts';
 import { touchConversation } from './conversation-writes.ts';
 import type { Actor, EmulatorDeps } from './emulator-deps.ts';
 import { kustomerError } from './kustomer-error.ts';
@@ -20,14 +21,17 @@ function conversationOf(deps: EmulatorDeps, actor: Actor, id: string): Conversat
 
 export function addNote(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateNoteBody): NoteRecord {
   const conv = conversationOf(deps, actor, conversationId);
+  const files = referencedAttachments(deps, actor.org.id, body.attachments);
   const at = deps.now().toISOString();
+  const id = newObjectId(deps.now());
   const note: NoteRecord = {
-    id: newObjectId(deps.now()),
+    id,
     orgId: actor.org.id,
     conversationId: conv.id,
     customerId: conv.customerId,
     body: body.body,
     externalId: body.externalId ?? null,
+    attachmentIds: attach(files, { type: 'note', id }, at),
     createdBy: actor.userId,
     createdAt: at,
     updatedAt: at,
@@ -41,9 +45,11 @@ export function addNote(deps: EmulatorDeps, actor: Actor, conversationId: string
 
 export function addMessage(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateMessageBody): MessageRecord {
   const conv = conversationOf(deps, actor, conversationId);
+  const files = referencedAttachments(deps, actor.org.id, body.attachments);
   const at = deps.now().toISOString();
+  const id = newObjectId(deps.now());
   const message: MessageRecord = {
-    id: newObjectId(deps.now()),
+    id,
     orgId: actor.org.id,
     conversationId: conv.id,
     customerId: conv.customerId,
@@ -54,6 +60,7 @@ export function addMessage(deps: EmulatorDeps, actor: Actor, conversationId: str
     subject: body.subject ?? null,
     externalId: body.externalId ?? null,
     status: body.direction === 'in' ? 'received' : 'sent',
+    attachmentIds: attach(files, { type: 'message', id }, at),
     createdBy: actor.userId,
     createdAt: at,
     updatedAt: at,
