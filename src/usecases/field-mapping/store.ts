@@ -70,3 +70,25 @@ export async function replaceMappings(q: Queryable, connectionId: string, mappin
     )
     .execute();
 }
+
+/** A mapped request field changed since the escalation's last push, and when (queue-field-pushes.ts). */
+export interface PendingField {
+  requestField: string;
+  changedAt: Date;
+}
+
+export async function readPending(q: Queryable, escalationId: string): Promise<PendingField[]> {
+  const rows = await q.selectFrom('field_push_pending').select(['request_field', 'changed_at']).where('escalation_id', '=', escalationId).execute();
+  return rows.map((r) => ({ requestField: r.request_field, changedAt: new Date(r.changed_at) }));
+}
+
+/** The push handled these changes: they leave the list, unless the field changed again since it read them. */
+export async function donePending(q: Queryable, escalationId: string, pending: readonly PendingField[]): Promise<void> {
+  for (const p of pending)
+    await q
+      .deleteFrom('field_push_pending')
+      .where('escalation_id', '=', escalationId)
+      .where('request_field', '=', p.requestField)
+      .where('changed_at', '<=', p.changedAt)
+      .execute();
+}
