@@ -4,3 +4,4 @@ export { getFieldMappings, replaceFieldMappings } from './mapping-set.ts';
 export { mappedValues } from './mapped-values.ts';
 export { pushMappedValues } from './push-mapped-values.ts';
 export { fieldPushJob, enqueueFieldPushesForRequest, queueFieldPushes } from './queue-field-pushes.ts';
+export { suggestFieldMappings } from './suggestions.ts';
