@@ -10,7 +10,7 @@
  * back onto the timeline) are not internal updates: they are already there.
  */
 
-/** Where a fact's text is cut: Kustomer's `Str` attributes hold up to 1,024 characters (docs/kustomer.md §8). */
+/** Where a fact's text is cut: Kustomer's `Str` attributes hold up to 1,024 characters (docs/kustomer.md §31). */
 export const FACT_TEXT_MAX = 1024;
 /** The "short text" of the last internal update. */
 export const INTERNAL_UPDATE_TEXT_MAX = 200;
