@@ -91,6 +91,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/integrations/{provider}/fields': 'admin',
   'GET /api/v1/integrations/{provider}/field-mappings': 'admin',
   'PUT /api/v1/integrations/{provider}/field-mappings': 'admin',
+  'GET /api/v1/integrations/{provider}/field-mappings/suggestions': 'admin',
   'GET /api/v1/integrations/{provider}/priority-map': 'admin',
   'PUT /api/v1/integrations/{provider}/priority-map': 'admin',
   'GET /api/v1/requests/{id}/mapped-values': 'staff',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteField } from './destination.ts';
 import {
+  BUILTIN_REQUEST_FIELDS,
   checkMappings,
   mappableRequestFields,
   mappingProblem,
@@ -69,7 +70,7 @@ describe('type compatibility', () => {
     const all = mappableRequestFields(defs).map((f) => f.requestField);
     expect(all.slice(0, 3)).toEqual(['title', 'description', 'priority']);
     expect(all).toContain('field.order_total');
-    expect(all).toHaveLength(10 + defs.length);
+    expect(all).toHaveLength(BUILTIN_REQUEST_FIELDS.length + defs.length);
   });
 });
 
@@ -135,6 +136,9 @@ describe('values sent', () => {
     tags: ['refund', 'vip'],
     requester: { name: 'Riley', email: 'riley@corp.example' },
     customFields: { order_total: 99.5, due: '2026-12-01', vip: false, region: 'emea', owner: 'owner@corp.example' },
+    assignee: null,
+    pendingApproval: null,
+    lastInternalUpdate: null,
   };
   const send = (field: string, type: RemoteField['type']) => toRemoteValue(info(field).kind, type, readRequestField(field, values));
 

@@ -5,6 +5,7 @@
  */
 import type { CustomFieldType, CustomFieldValue } from './custom-fields.ts';
 import type { RemoteField, RemoteFieldType } from './destination.ts';
+import { internalFactsChangedBy } from './internal-facts.ts';
 
 export const BUILTIN_REQUEST_FIELDS = [
   'title',
@@ -17,8 +18,23 @@ export const BUILTIN_REQUEST_FIELDS = [
   'requester_name',
   'request_key',
   'request_link',
+  // The internal side (core/internal-facts.ts): for the destination's agents only.
+  'assignee_name',
+  'assignee_email',
+  'pending_approval',
+  'last_internal_update',
+  'last_internal_update_at',
 ] as const;
 export type BuiltinRequestField = (typeof BUILTIN_REQUEST_FIELDS)[number];
+
+/** The built-ins that tell the request's internal side (for the destination's agents only; core/internal-facts.ts). */
+export const INTERNAL_FACT_FIELDS: readonly BuiltinRequestField[] = [
+  'assignee_name',
+  'assignee_email',
+  'pending_approval',
+  'last_internal_update',
+  'last_internal_update_at',
+];
 
 export const BUILTIN_LABELS: Record<BuiltinRequestField, string> = {
   title: 'Title',
@@ -31,6 +47,11 @@ export const BUILTIN_LABELS: Record<BuiltinRequestField, string> = {
   requester_name: 'Requester name',
   request_key: 'Request key',
   request_link: 'Request link',
+  assignee_name: 'Assignee name',
+  assignee_email: 'Assignee email',
+  pending_approval: 'Pending approval',
+  last_internal_update: 'Last internal update',
+  last_internal_update_at: 'Last internal update time',
 };
 
 /** A custom field is named `field.<key>` in a mapping. */
@@ -47,7 +68,7 @@ export function customFieldKeyOf(requestField: string): string | null {
 }
 
 /** What a request field holds, as far as matching with a remote field goes. */
-export type SourceKind = CustomFieldType | 'tags' | 'link';
+export type SourceKind = CustomFieldType | 'tags' | 'link' | 'datetime';
 
 export interface RequestFieldInfo {
   /** `title`, ..., or `field.<key>`. */
@@ -69,6 +90,11 @@ const BUILTIN_KINDS: Record<BuiltinRequestField, SourceKind> = {
   requester_name: 'text',
   request_key: 'text',
   request_link: 'link',
+  assignee_name: 'text',
+  assignee_email: 'text',
+  pending_approval: 'text',
+  last_internal_update: 'text',
+  last_internal_update_at: 'datetime',
 };
 
 /** The custom field definitions this module needs. */
@@ -107,6 +133,8 @@ export const COMPATIBLE: Record<SourceKind, readonly RemoteFieldType[]> = {
   // comma-joined
   tags: TEXT,
   link: [...TEXT, 'url'],
+  // an ISO date-time
+  datetime: [...TEXT, 'date'],
 };
 
 const SOURCE_WORDS: Record<SourceKind, string> = {
@@ -119,6 +147,7 @@ const SOURCE_WORDS: Record<SourceKind, string> = {
   person: 'a person',
   tags: 'a list of tags',
   link: 'a link',
+  datetime: 'a date-time',
 };
 
 const REMOTE_WORDS: Record<RemoteFieldType, string> = {
@@ -209,6 +238,12 @@ export interface RequestValues {
   requester: { name: string; email: string };
   /** Custom field values by key, with person fields already turned into emails (null when unknown). */
   customFields: Record<string, CustomFieldValue>;
+  /** The internal facts (core/internal-facts.ts); read only when one of them is mapped. */
+  assignee: { name: string; email: string } | null;
+  /** "Awaiting approval by Morgan Manager", or null. */
+  pendingApproval: string | null;
+  /** The newest internal note: "Ada Agent: text" and its ISO time. */
+  lastInternalUpdate: { text: string; at: string } | null;
 }
 
 /** The value of a request field, before conversion; null when the request has none. */
@@ -234,6 +269,16 @@ export function readRequestField(requestField: string, r: RequestValues): Custom
       return r.key;
     case 'request_link':
       return r.link;
+    case 'assignee_name':
+      return r.assignee?.name ?? null;
+    case 'assignee_email':
+      return r.assignee?.email ?? null;
+    case 'pending_approval':
+      return r.pendingApproval;
+    case 'last_internal_update':
+      return r.lastInternalUpdate?.text ?? null;
+    case 'last_internal_update_at':
+      return r.lastInternalUpdate?.at ?? null;
   }
   const key = customFieldKeyOf(requestField);
   return key === null ? null : (r.customFields[key] ?? null);
@@ -258,6 +303,8 @@ export function toRemoteValue(kind: SourceKind, remoteType: RemoteFieldType, val
       return typeof value === 'boolean' ? value : null;
     case 'date':
       return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToDateTime(value) : null;
+    case 'datetime':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
     default: {
       if (remoteType === 'number' || remoteType === 'boolean') return typeof value === remoteType ? value : null;
       const text = String(value);
@@ -284,6 +331,6 @@ export function requestFieldsChangedBy(entry: { type: string; data: Record<strin
     case 'request.field_changed':
       return typeof entry.data.field === 'string' ? [customFieldRef(entry.data.field)] : [];
     default:
-      return [];
+      return internalFactsChangedBy(entry);
   }
 }

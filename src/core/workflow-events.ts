@@ -1,4 +1,5 @@
 /** Turns timeline entries into the events workflows trigger on. */
+import { INTERNAL_FACT_ENTRY_TYPES } from './internal-facts.ts';
 import type { TriggerEvent } from './workflow-definition.ts';
 
 export interface WorkflowEvent {
@@ -70,7 +71,13 @@ export const isEventEntry = (type: string) => type in TRIGGER_EVENTS_OF;
 export const triggerEventsOf = (type: string): readonly TriggerEvent[] => TRIGGER_EVENTS_OF[type] ?? [];
 
 /** Event entries that linked destinations may follow (status, public replies, mapped fields); escalation states only feed workflows. */
-export const feedsDestinations = (type: string) => isEventEntry(type) && !(type in ESCALATION_STATES);
+export const feedsDestinations = (type: string) => (isEventEntry(type) && !(type in ESCALATION_STATES)) || changesInternalFact(type);
+
+/**
+ * Entries that change a request's internal facts (an internal note, an approval asked or decided: core/internal-facts.ts),
+ * which linked destinations follow only when an admin mapped such a fact to an attribute.
+ */
+export const changesInternalFact = (type: string) => INTERNAL_FACT_ENTRY_TYPES.includes(type);
 
 export function triggerMatches(trigger: { event: TriggerEvent; to?: string; field?: string; tag?: string }, e: WorkflowEvent): boolean {
   if (trigger.event !== e.event) return false;

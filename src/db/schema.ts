@@ -368,6 +368,7 @@ export interface Database {
   request_followers: RequestFollowersTable;
   timeline_entries: TimelineEntriesTable;
   field_mappings: FieldMappingsTable;
+  field_push_pending: FieldPushPendingTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -378,6 +379,13 @@ export type InboxRow = Selectable<InboxesTable>;
 export type TimelineEntryRow = Selectable<TimelineEntriesTable>;
 export type NewTimelineEntry = Insertable<TimelineEntriesTable>;
 export type EscalationRow = Selectable<EscalationsTable>;
+
+/** A mapped request field changed since the escalation's last push (019; usecases/field-mapping/queue-field-pushes.ts). */
+export interface FieldPushPendingTable {
+  escalation_id: string;
+  request_field: string;
+  changed_at: DefaultTimestamp;
+}
 
 export interface FieldMappingsTable {
   connection_id: string;

@@ -10,6 +10,8 @@ export function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<
 export interface EnqueueOptions {
   /** Deduplicates: a second job with the same key replaces the pending one instead of adding another. */
   jobKey?: string;
+  /** With `jobKey`: `preserve_run_at` replaces the pending job's payload but keeps its run time (a debounce that a steady stream cannot postpone forever). */
+  jobKeyMode?: 'replace' | 'preserve_run_at';
   queueName?: string;
   runAt?: Date;
   maxAttempts?: number;
@@ -30,7 +32,12 @@ export function addJobWith(task: JobName, payload: RawBuilder<unknown>, opts: En
     run_at => ${opts.runAt ?? null}::timestamptz,
     max_attempts => ${opts.maxAttempts ?? null}::int,
     job_key => ${opts.jobKey ?? null}::text,
-    priority => ${opts.priority ?? null}::int
+    priority => ${opts.priority ?? null}::int${
+      opts.jobKeyMode
+        ? sql`,
+    job_key_mode => ${opts.jobKeyMode}::text`
+        : sql``
+    }
   )).id`;
 }
 

@@ -3,7 +3,7 @@ import type { Task } from 'graphile-worker';
 import { parseJob } from '../core/jobs.ts';
 import { pushMappedValues, type FieldPushDeps } from '../usecases/field-mapping/push-mapped-values.ts';
 
-export { PUSH_MAPPED_FIELDS } from '../usecases/field-mapping/push-mapped-values.ts';
+export { PUSH_MAPPED_FIELDS } from '../usecases/field-mapping/queue-field-pushes.ts';
 
 export const pushMappedFieldsTask =
   (deps: FieldPushDeps): Task =>

@@ -2,7 +2,8 @@
 import type { Actor } from '../../core/actor.ts';
 import type { TimelineDraft, TimelineEntry } from '../../core/timeline.ts';
 import type { Queryable } from '../database.ts';
-import { feedsDestinations, isEventEntry, triggerEventsOf } from '../../core/workflow-events.ts';
+import { changesInternalFact, feedsDestinations, isEventEntry, triggerEventsOf } from '../../core/workflow-events.ts';
+import { INTERNAL_FACT_FIELDS } from '../../core/field-mapping.ts';
 import { sql } from 'kysely';
 import { addJobWith } from '../transaction.ts';
 
@@ -29,16 +30,19 @@ export function timelineWrite(q: Queryable, requestId: string, actor: Actor, dra
       })),
     )
     .returning(['id', 'type']);
-  const events = [...new Set(drafts.map((d) => d.type).filter(isEventEntry))];
+  const events = [...new Set(drafts.map((d) => d.type).filter((t) => isEventEntry(t) || feedsDestinations(t)))];
   // Only when something may react: an enabled workflow triggered by one of these events, or a linked destination
   // that follows such changes. Most changes have neither, and a job each would be pure overhead. (A workflow
   // enabled after this commit starts with the events after it.)
   const triggers = [...new Set(events.flatMap(triggerEventsOf))];
-  const followed = events.some(feedsDestinations);
+  const followed = events.some((t) => feedsDestinations(t) && !changesInternalFact(t));
+  // An internal note or an approval matters to a linked destination only when an internal fact is mapped there.
+  const followedIfMapped = !followed && events.some(changesInternalFact);
   const dispatch = events.length
     ? sql`(select ${addJobWith('match-workflows', sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
-         or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null)))`
+         or ((${followed} or (${followedIfMapped} and exists (select 1 from field_mappings where request_field = any(${INTERNAL_FACT_FIELDS}::text[]))))
+             and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null)))`
     : null;
   return { entries, dispatch };
 }

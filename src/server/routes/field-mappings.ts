@@ -7,9 +7,9 @@ import { notFound } from '../../core/errors.ts';
 import { offeredProviders } from '../../connectors/registry.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
-import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings } from '../../usecases/field-mapping/index.ts';
+import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings, suggestFieldMappings } from '../../usecases/field-mapping/index.ts';
 import { allow, errors, IdParam, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
-import { FieldMappingSchema, MappedValueSchema, MappingProblem, RemoteFieldSchema, RequestField } from '../schemas/field-mapping.ts';
+import { FieldMappingSchema, MappedValueSchema, MappingProblem, MappingSuggestionSchema, RemoteFieldSchema, RequestField } from '../schemas/field-mapping.ts';
 
 export const fieldMappingRoutes = router();
 const tags = ['Field mapping'];
@@ -41,6 +41,22 @@ fieldMappingRoutes.openapi(
     responses: { 200: json(z.object({ items: z.array(FieldMappingSchema) })), ...errors(401, 403, 404) },
   }),
   async (c) => c.json({ items: await getFieldMappings(c.var.deps.db, routeProvider(c)) }, 200),
+);
+
+fieldMappingRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: `${path}/field-mappings/suggestions`,
+    tags,
+    summary: "A default mapping suggested from Kustomer's conversation attributes, for the fields not mapped yet",
+    description:
+      'Reads Kustomer\'s metadata live and pairs each unmapped request field (built-ins, internal facts, active custom fields) with the unused attribute whose name or label says the same and whose type can hold it, e.g. `bridgedeskStatusStr` ("Request status") → status. Nothing is saved: send the pairs you keep with the PUT.',
+    security,
+    middleware: [allow('admin')] as const,
+    request: { params: ProviderParam },
+    responses: { 200: json(z.object({ items: z.array(MappingSuggestionSchema) })), ...errors(401, 403, 404, 422, 502) },
+  }),
+  async (c) => c.json({ items: await suggestFieldMappings(c.var.deps, routeProvider(c)) }, 200),
 );
 
 fieldMappingRoutes.openapi(

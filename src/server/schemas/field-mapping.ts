@@ -17,7 +17,7 @@ export const RemoteFieldSchema = z
 
 export const RequestField = z.string().trim().min(1).max(70).openapi({
   description:
-    'A built-in field (title, description, priority, status, service, tags, requester_email, requester_name, request_key, request_link) or field.<custom field key>',
+    'A built-in field (title, description, priority, status, service, tags, requester_email, requester_name, request_key, request_link), an internal fact for Kustomer agents (assignee_name, assignee_email, pending_approval, last_internal_update, last_internal_update_at), or field.<custom field key>',
   example: 'field.order_number',
 });
 
@@ -36,6 +36,17 @@ export const FieldMappingSchema = z
       }),
   })
   .openapi('FieldMapping');
+
+export const MappingSuggestionSchema = z
+  .object({
+    requestField: RequestField,
+    requestFieldLabel: z.string().openapi({ example: 'Status' }),
+    remoteField: z.string().openapi({ example: 'bridgedeskStatusStr' }),
+    remoteType: RemoteFieldType,
+    score: z.number().min(0).max(1).openapi({ description: "How well the attribute's name or label matches the field's words, 0–1 (suggested from 0.6)" }),
+  })
+  .openapi('FieldMappingSuggestion');
+export type MappingSuggestion = z.infer<typeof MappingSuggestionSchema>;
 
 export const MappingProblem = z.object({ requestField: z.string(), remoteField: z.string(), message: z.string() });
 export type RemoteField = z.infer<typeof RemoteFieldSchema>;

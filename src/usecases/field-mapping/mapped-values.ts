@@ -7,6 +7,7 @@ import type { Queryable } from '../../db/database.ts';
 import { listCustomFields } from '../../db/repositories/custom-fields.ts';
 import { getRequestView } from '../../db/repositories/requests.ts';
 import { findUsersByIds } from '../../db/repositories/users.ts';
+import { readLastInternalUpdate, readPendingApproval } from './internal-facts.ts';
 import { listMappings } from './store.ts';
 
 export interface MappedValue {
@@ -37,6 +38,12 @@ export async function allMappedValues(q: Queryable, connectionId: string, reques
     const users = await findUsersByIds(q, [...new Set(personKeys.map((k) => customFields[k] as string))]);
     for (const k of personKeys) customFields[k] = users.find((u) => u.id === customFields[k])?.email ?? null;
   }
+  // The internal facts cost a query each: read only what a mapping needs.
+  const mapped = new Set(mappings.map((m) => m.requestField));
+  const [pendingApproval, lastInternalUpdate] = await Promise.all([
+    mapped.has('pending_approval') ? readPendingApproval(q, requestId) : null,
+    mapped.has('last_internal_update') || mapped.has('last_internal_update_at') ? readLastInternalUpdate(q, requestId) : null,
+  ]);
   const values: RequestValues = {
     key: request.key,
     link: requestUrl(publicUrl, request.key),
@@ -48,6 +55,9 @@ export async function allMappedValues(q: Queryable, connectionId: string, reques
     tags: request.tags,
     requester: { name: request.requester.name, email: request.requester.email },
     customFields,
+    assignee: request.assignee ? { name: request.assignee.name, email: request.assignee.email } : null,
+    pendingApproval,
+    lastInternalUpdate,
   };
 
   const order = mappableRequestFields(defs).map((f) => f.requestField);

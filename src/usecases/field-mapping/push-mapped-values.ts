@@ -1,6 +1,7 @@
 /**
  * Sends a request's mapped field values to the conversation an escalation is linked to. Runs in a job (see
- * jobs/push-mapped-fields.ts) after the conversation is created and whenever a mapped request field changes.
+ * jobs/push-mapped-fields.ts) after the conversation is created and whenever a mapped request field changes
+ * (queued, and coalesced, by queue-field-pushes.ts).
  * It never changes the escalation: what happened goes on the request's timeline (internal, by the system):
  *   sync.fields_sent {fields, labels}             the values were stored on the conversation
  *   sync.field_rejected {field, label, message}   the destination refused one value (permanent 400/422), with its words;
@@ -13,21 +14,18 @@
 import { ConnectorError } from '../../connectors/kit/errors.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import { SYSTEM } from '../../core/actor.ts';
-import { requestFieldsChangedBy, type RemoteValue } from '../../core/field-mapping.ts';
+import type { RemoteValue } from '../../core/field-mapping.ts';
 import type { TimelineDraft } from '../../core/timeline.ts';
-import type { Queryable } from '../../db/database.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { findEscalation } from '../../db/repositories/escalations.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
-import { addJob, enqueue } from '../../db/transaction.ts';
+import { enqueue, withTransaction } from '../../db/transaction.ts';
 import type { EscalationRow } from '../../db/schema.ts';
-import type { JobPayload } from '../../core/jobs.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 import { destinationFailure, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { allMappedValues, type MappedValue } from './mapped-values.ts';
-import { clearRefused, markRefused } from './store.ts';
-
-export const PUSH_MAPPED_FIELDS = 'push-mapped-fields';
+import { fieldPushJob } from './queue-field-pushes.ts';
+import { clearRefused, donePending, markRefused, readPending, type PendingField } from './store.ts';
 
 /** What the push needs: the destination access every delivery has, and the public URL for request links. */
 export interface FieldPushDeps extends DestinationDeps {
@@ -45,93 +43,6 @@ export interface PushOutcome {
   failed?: string;
   /** A retryable failure: the push runs again then (its job is queued), and nothing is recorded yet. */
   retryAt?: Date;
-}
-
-/** Job payload. changedFields null: every mapped field that has a value (a new conversation). */
-export type PushPayload = JobPayload<'push-mapped-fields'>;
-
-/**
- * Queues a push for one escalation, in the caller's transaction. Pushes of one escalation run one at a time, in
- * order (a graphile-worker queue per escalation), and each reads the request's values when it runs, so the last
- * one leaves the conversation with the request's latest values. `jobKey` makes a repeated enqueue (a retried
- * caller) replace the pending job instead of adding one.
- */
-export async function enqueueFieldPush(
-  q: Queryable,
-  escalationId: string,
-  changedFields: readonly string[] | null,
-  opts: { jobKey?: string } = {},
-): Promise<void> {
-  await enqueue(q, fieldPushJob(escalationId, changedFields, opts));
-}
-
-/** The push job `enqueueFieldPush` adds, to add within a larger statement. */
-export function fieldPushJob(escalationId: string, changedFields: readonly string[] | null, opts: { jobKey?: string; attempt?: number; runAt?: Date } = {}) {
-  const payload: PushPayload = { escalationId, changedFields: changedFields && [...new Set(changedFields)], attempt: opts.attempt };
-  return addJob(PUSH_MAPPED_FIELDS, payload, { queueName: `field-push:${escalationId}`, maxAttempts: 10, jobKey: opts.jobKey, runAt: opts.runAt });
-}
-
-/**
- * Queues a push for every escalation of the request that has a conversation and whose connection maps one of the
- * changed fields (built-in names such as `priority`, or `field.<key>`). Returns how many were queued.
- */
-export async function enqueueFieldPushesForRequest(
-  q: Queryable,
-  requestId: string,
-  changedFields: readonly string[],
-  opts: { jobKeySuffix?: string } = {},
-): Promise<number> {
-  const fields = [...new Set(changedFields)];
-  if (!fields.length) return 0;
-  const rows = await q
-    .selectFrom('escalations as e')
-    .innerJoin('destination_connections as c', 'c.provider', 'e.provider')
-    .select('e.id')
-    .where('e.request_id', '=', requestId)
-    .where('e.remote_id', 'is not', null)
-    .where('e.state', '!=', 'failed')
-    .where((eb) =>
-      eb.exists(eb.selectFrom('field_mappings as m').select('m.request_field').whereRef('m.connection_id', '=', 'c.id').where('m.request_field', 'in', fields)),
-    )
-    .execute();
-  for (const r of rows) await enqueueFieldPush(q, r.id, fields, opts.jobKeySuffix ? { jobKey: `field-push:${r.id}:${opts.jobKeySuffix}` } : {});
-  return rows.length;
-}
-
-const CHANGE_TYPES = [
-  'request.title_changed',
-  'request.description_changed',
-  'request.status_changed',
-  'request.priority_changed',
-  'request.service_changed',
-  'request.tags_changed',
-  'request.field_changed',
-];
-
-/**
- * For the job that handles new timeline entries: queues pushes for the request fields those entries changed.
- * Safe to run again for the same entries (the job key makes a repeat replace the pending push). Returns how many
- * pushes were queued.
- */
-export async function queueFieldPushes(q: Queryable, entryIds: readonly string[]): Promise<number> {
-  if (!entryIds.length) return 0;
-  const entries = await q
-    .selectFrom('timeline_entries')
-    .select(['id', 'request_id', 'type', 'data'])
-    .where('id', 'in', [...entryIds])
-    .where('type', 'in', CHANGE_TYPES)
-    .orderBy('id')
-    .execute();
-  const byRequest = new Map<string, { fields: string[]; lastEntryId: string }>();
-  for (const e of entries) {
-    const fields = requestFieldsChangedBy({ type: e.type, data: e.data as Record<string, unknown> });
-    const seen = byRequest.get(e.request_id) ?? { fields: [], lastEntryId: e.id };
-    byRequest.set(e.request_id, { fields: [...seen.fields, ...fields], lastEntryId: e.id });
-  }
-  let queued = 0;
-  for (const [requestId, { fields, lastEntryId }] of byRequest)
-    queued += await enqueueFieldPushesForRequest(q, requestId, fields, { jobKeySuffix: lastEntryId });
-  return queued;
 }
 
 /** A refusal of the values themselves (as opposed to the conversation, the key or the network). */
@@ -157,9 +68,15 @@ export async function pushMappedValues(
   const connection = await findConnection(deps.db, provider);
   if (!connection || connection.status === 'invalid_credentials') return { sent: [], rejected: [], skipped: 'not_connected' };
 
+  // The fields changed since the last push (recorded by queue-field-pushes.ts), with those the job names.
+  const pending = await readPending(deps.db, escalationId);
+  const changed = new Set([...(changedFields ?? []), ...pending.map((p) => p.requestField)]);
   const all = await allMappedValues(deps.db, connection.id, esc.request_id, deps.publicUrl);
-  const values = changedFields ? all.filter((v) => changedFields.includes(v.requestField)) : all.filter((v) => v.value !== null);
-  if (!values.length) return { sent: [], rejected: [], skipped: 'nothing_to_send' };
+  const values = all.filter((v) => changed.has(v.requestField) || (changedFields === null && v.value !== null));
+  if (!values.length) {
+    await donePending(deps.db, escalationId, pending);
+    return { sent: [], rejected: [], skipped: 'nothing_to_send' };
+  }
 
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
   const conversationId = esc.remote_id;
@@ -228,18 +145,20 @@ export async function pushMappedValues(
   } catch (err) {
     const failure = await destinationFailure(deps, provider, err, { attempt });
     if (retriesLeft(failure, attempt)) {
-      await enqueue(deps.db, fieldPushJob(escalationId, changedFields, { attempt: nextAttempt(failure, attempt), runAt: failure.retryAt }));
+      // The retry names what this push was sending; the pending rows stay for it (or for a newer push, which may come first).
+      const retryFields = changedFields === null ? null : [...changed];
+      await enqueue(deps.db, fieldPushJob(escalationId, retryFields, { attempt: nextAttempt(failure, attempt), runAt: failure.retryAt }));
       return { sent, rejected: [], retryAt: failure.retryAt };
     }
     const reason = failure.kind === 'permanent' ? vendorWords(failure.error) : failure.reason;
     const unsent = values.map((v) => v.remoteField).filter((f) => !sent.includes(f) && !rejected.some((r) => r.field === f));
-    await record(deps, esc, [
+    await record(deps, esc, pending, [
       ...entries(sent, rejected, values),
       { type: 'sync.fields_failed', data: { fields: unsent, labels: labelsOf(unsent, values), reason } },
     ]);
     return { sent, rejected: rejected.map(({ field, message }) => ({ field, message })), failed: reason };
   }
-  await record(deps, esc, entries(sent, rejected, values));
+  await record(deps, esc, pending, entries(sent, rejected, values));
   return { sent, rejected: rejected.map(({ field, message }) => ({ field, message })) };
 
   /**
@@ -298,12 +217,16 @@ function entries(sent: string[], rejected: Rejection[], values: MappedValue[]): 
   ];
 }
 
-async function record(deps: FieldPushDeps, esc: EscalationRow, drafts: TimelineDraft[]) {
-  await appendTimeline(
-    deps.db,
-    esc.request_id,
-    SYSTEM,
-    drafts.map((d) => ({ ...d, visibility: 'internal' as const, data: { escalationId: esc.id, conversationId: esc.remote_id, ...d.data } })),
-    deps.now(),
-  );
+/** What the push did goes on the timeline, and the changes it handled leave the pending list, together. */
+async function record(deps: FieldPushDeps, esc: EscalationRow, pending: PendingField[], drafts: TimelineDraft[]) {
+  await withTransaction(deps.db, async (tx) => {
+    await appendTimeline(
+      tx,
+      esc.request_id,
+      SYSTEM,
+      drafts.map((d) => ({ ...d, visibility: 'internal' as const, data: { escalationId: esc.id, conversationId: esc.remote_id, ...d.data } })),
+      deps.now(),
+    );
+    await donePending(tx, esc.id, pending);
+  });
 }

@@ -1,6 +1,7 @@
 /** SQL for the field_mappings table (kept beside its use cases; it is their only reader and writer). */
 import type { RemoteFieldType } from '../../core/destination.ts';
 import type { CheckedMapping } from '../../core/field-mapping.ts';
+import { sql } from 'kysely';
 import type { Queryable } from '../../db/database.ts';
 
 export interface StoredMapping {
@@ -69,4 +70,31 @@ export async function replaceMappings(q: Queryable, connectionId: string, mappin
       })),
     )
     .execute();
+}
+
+/** A mapped request field changed since the escalation's last push, and when (queue-field-pushes.ts). */
+export interface PendingField {
+  requestField: string;
+  /** Postgres's text of the time, to the microsecond: a JS Date would drop the microseconds and never match again. */
+  changedAt: string;
+}
+
+export async function readPending(q: Queryable, escalationId: string): Promise<PendingField[]> {
+  const rows = await q
+    .selectFrom('field_push_pending')
+    .select(['request_field', sql<string>`changed_at::text`.as('changed_at')])
+    .where('escalation_id', '=', escalationId)
+    .execute();
+  return rows.map((r) => ({ requestField: r.request_field, changedAt: r.changed_at }));
+}
+
+/** The push handled these changes: they leave the list, unless the field changed again since it read them. */
+export async function donePending(q: Queryable, escalationId: string, pending: readonly PendingField[]): Promise<void> {
+  for (const p of pending)
+    await q
+      .deleteFrom('field_push_pending')
+      .where('escalation_id', '=', escalationId)
+      .where('request_field', '=', p.requestField)
+      .where('changed_at', '<=', sql<Date>`${p.changedAt}::timestamptz`)
+      .execute();
 }

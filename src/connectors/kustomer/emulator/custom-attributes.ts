@@ -1,5 +1,5 @@
 /**
- * Checks `custom` values against the org's metadata for the resource, then by their name's suffix (docs/kustomer.md §8): Str string
+ * Checks `custom` values against the org's metadata for the resource, then by their name's suffix (docs/kustomer.md §8, §31): Str string
  * ≤1024, Txt string, Num number, At ISO date-time, Bool boolean, Url URL, Id 24-hex id, Tree string (format
  * unknown, [I]). Every type accepts null. Arrays only where the metadata marks the attribute `multi`.
  *

@@ -14,7 +14,9 @@ import {
   remoteFieldText,
   requestFieldChoices,
   rowsFromMappings,
+  suggestionText,
   usedElsewhere,
+  withSuggestions,
 } from './field-mapping-format.ts';
 
 const remote = (name: string, label: string, type: RemoteField['type'], options: string[] = []): RemoteField => ({ name, label, type, options });
@@ -53,8 +55,9 @@ describe('the choices', () => {
       cf('old', 'Old field', 'text', false),
       cf('older', 'Older', 'text', false),
     ];
-    const { builtins, custom } = requestFieldChoices(fields, ['title', 'field.old', 'field.gone', ''], { 'field.gone': 'gone' });
+    const { builtins, internal, custom } = requestFieldChoices(fields, ['title', 'field.old', 'field.gone', ''], { 'field.gone': 'gone' });
     expect(builtins).toHaveLength(10);
+    expect(internal.map((c) => c.label)).toEqual(['Assignee name', 'Assignee email', 'Pending approval', 'Last internal update', 'Last internal update time']);
     expect(custom).toEqual([
       { value: 'field.order_total', label: 'Order total · number' },
       { value: 'field.region', label: 'Region · choice' },
@@ -68,6 +71,27 @@ describe('the choices', () => {
     expect(choices).toEqual([
       { value: 'refundNum', label: 'Refund (refundNum) · number' },
       { value: 'goneStr', label: 'goneStr (no longer in Kustomer)', missing: true },
+    ]);
+  });
+});
+
+describe('suggestions', () => {
+  const suggestion = { requestField: 'status', requestFieldLabel: 'Status', remoteField: 'bridgedeskStatusStr', remoteType: 'text' as const, score: 1 };
+
+  it('reads as field → attribute, by label and name', () => {
+    expect(suggestionText(suggestion, [remote('bridgedeskStatusStr', 'Request status', 'text')])).toBe('Status → Request status (bridgedeskStatusStr)');
+    expect(suggestionText(suggestion, [remote('bridgedeskStatusStr', 'bridgedeskStatusStr', 'text')])).toBe('Status → bridgedeskStatusStr');
+  });
+
+  it('become new draft rows after the filled ones, blank rows making way', () => {
+    let n = 0;
+    const rows = [
+      { key: 'saved-0', requestField: 'title', remoteField: 'subjectStr' },
+      { key: 'new-0', requestField: '', remoteField: '' },
+    ];
+    expect(withSuggestions(rows, [suggestion], () => `s-${n++}`)).toEqual([
+      { key: 'saved-0', requestField: 'title', remoteField: 'subjectStr' },
+      { key: 's-0', requestField: 'status', remoteField: 'bridgedeskStatusStr' },
     ]);
   });
 });

@@ -6,11 +6,23 @@
 import type { FieldMapping, MappingInput, MappingProblem, MappedValue, RemoteField, RemoteFieldType } from '../../api/field-mappings.ts';
 import type { CustomFieldType } from '../../../core/custom-fields.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
-import { BUILTIN_LABELS, BUILTIN_REQUEST_FIELDS as BUILTINS, CUSTOM_FIELD_PREFIX, customFieldRef } from '../../../core/field-mapping.ts';
+import { BUILTIN_LABELS, BUILTIN_REQUEST_FIELDS as BUILTINS, CUSTOM_FIELD_PREFIX, customFieldRef, INTERNAL_FACT_FIELDS } from '../../../core/field-mapping.ts';
+import type { MappingSuggestion } from '../../../core/mapping-suggestions.ts';
 import { formatDateTime } from '../../ui/format.ts';
 
-/** The built-in request fields a mapping can name, in the server's order and words. */
-export const BUILTIN_REQUEST_FIELDS: readonly { value: string; label: string }[] = BUILTINS.map((value) => ({ value, label: BUILTIN_LABELS[value] }));
+const isInternal = (f: string) => (INTERNAL_FACT_FIELDS as readonly string[]).includes(f);
+
+/** The built-in request fields a mapping can name, in the server's order and words (the internal facts apart). */
+export const BUILTIN_REQUEST_FIELDS: readonly { value: string; label: string }[] = BUILTINS.filter((f) => !isInternal(f)).map((value) => ({
+  value,
+  label: BUILTIN_LABELS[value],
+}));
+
+/** The request's internal side (assignee, pending approval, last internal update): for Kustomer's agents only. */
+export const INTERNAL_FACT_CHOICES: readonly { value: string; label: string }[] = INTERNAL_FACT_FIELDS.map((value) => ({
+  value,
+  label: BUILTIN_LABELS[value],
+}));
 
 const REMOTE_TYPE_WORDS: Record<RemoteFieldType, string> = {
   text: 'text',
@@ -58,21 +70,22 @@ export function requestFieldChoices(
   customFields: readonly CustomField[],
   inUse: readonly string[],
   savedLabels: Readonly<Record<string, string>> = {},
-): { builtins: Choice[]; custom: Choice[] } {
+): { builtins: Choice[]; internal: Choice[]; custom: Choice[] } {
   const builtins = BUILTIN_REQUEST_FIELDS.map((f) => ({ ...f }));
+  const internal = INTERNAL_FACT_CHOICES.map((f) => ({ ...f }));
   const custom: Choice[] = [];
   for (const f of customFields) {
     const value = customFieldRef(f.key);
     if (f.active) custom.push({ value, label: `${f.label} · ${CUSTOM_TYPE_WORDS[f.type] ?? f.type}` });
     else if (inUse.includes(value)) custom.push({ value, label: `${f.label} (inactive)`, missing: true });
   }
-  const offered = new Set([...builtins, ...custom].map((c) => c.value));
+  const offered = new Set([...builtins, ...internal, ...custom].map((c) => c.value));
   for (const value of new Set(inUse)) {
     if (!value || offered.has(value)) continue;
     const key = value.startsWith(CUSTOM_FIELD_PREFIX) ? value.slice(CUSTOM_FIELD_PREFIX.length) : value;
     custom.push({ value, label: `${savedLabels[value] ?? key} (no longer a custom field)`, missing: true });
   }
-  return { builtins, custom };
+  return { builtins, internal, custom };
 }
 
 /** What the Kustomer attribute select offers; an attribute in use that Kustomer no longer has is kept, marked. */
@@ -153,6 +166,21 @@ export function problemsByRow(rows: readonly DraftRow[], problems: readonly Mapp
     }
   }
   return out;
+}
+
+/** "Status → Request status (bridgedeskStatusStr)": a suggested pair as the card lists it. */
+export function suggestionText(s: MappingSuggestion, remoteFields: readonly RemoteField[]): string {
+  const remote = remoteFields.find((f) => f.name === s.remoteField);
+  const attribute = !remote || remote.label === remote.name ? s.remoteField : `${remote.label} (${remote.name})`;
+  return `${s.requestFieldLabel} → ${attribute}`;
+}
+
+/** The draft with the suggested pairs added as new rows (blank rows make way for them); `nextKey` names each new row. */
+export function withSuggestions(rows: readonly DraftRow[], suggestions: readonly MappingSuggestion[], nextKey: () => string): DraftRow[] {
+  return [
+    ...rows.filter((r) => r.requestField || r.remoteField),
+    ...suggestions.map((s) => ({ key: nextKey(), requestField: s.requestField, remoteField: s.remoteField })),
+  ];
 }
 
 // ---------- the Escalate form ----------

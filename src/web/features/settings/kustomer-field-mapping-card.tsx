@@ -3,12 +3,15 @@
  * which Kustomer conversation custom attribute. Rows are a draft until Save, which replaces the whole set. A pair
  * that cannot work is explained on its row as soon as both sides are picked ("Order total is a number;
  * orderNumberStr holds text", the server's rule and words), and Save refuses it; the server checks again.
- * Kustomer's attributes are read live; with none, the card says how to add them.
+ * Kustomer's attributes are read live; with none, the card says how to add them. Pairs for what is not mapped yet are
+ * suggested from those attributes' names, labels and types (core/mapping-suggestions.ts, the rule the API's
+ * suggestions use); "Apply suggestions" adds them to the draft, to review before Save.
  */
 import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 'react';
 // The server's own rule (pure core code), so a pair that cannot work is said as it is picked, in the same words Save
 // would refuse it with.
 import { mappingProblem, requestFieldInfo } from '../../../core/field-mapping.ts';
+import { suggestMappings } from '../../../core/mapping-suggestions.ts';
 import { useCustomFields } from '../../api/catalog.ts';
 import { type FieldMapping, mappingProblems, type RemoteField, useFieldMappings, useKustomerFields, useSaveFieldMappings } from '../../api/field-mappings.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
@@ -25,11 +28,13 @@ import {
   remoteFieldChoices,
   requestFieldChoices,
   rowsFromMappings,
+  suggestionText,
   usedElsewhere,
+  withSuggestions,
 } from './field-mapping-format.ts';
 
 const NOTE =
-  "Values are sent when the conversation is created and whenever the field changes; a value Kustomer refuses is reported on the request's timeline. An attribute Kustomer no longer knows is left out (the conversation is still created) until it exists again.";
+  "Values are sent when the conversation is created and whenever the field changes (changes within a second go together); a value Kustomer refuses is reported on the request's timeline. An attribute Kustomer no longer knows is left out (the conversation is still created) until it exists again. The internal side (assignee, pending approval, last internal note) goes to conversation attributes, which only Kustomer's agents see, never the requester.";
 
 function Options({ choices, used, current }: { choices: Choice[]; used: Set<string>; current: string }) {
   return (
@@ -80,6 +85,11 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
   const pickedCount = rows.filter((r) => pairProblem(r, customFields, remoteFields) && !(problems.get(r.key) ?? []).length).length;
   const problemCount = [...problems.values()].reduce((n, list) => n + list.length, 0) + (checked ? pickedCount : 0);
   const otherError = mappingProblems(save.error).length ? null : save.error;
+  const suggestions = suggestMappings(
+    customFields.filter((f) => f.active),
+    remoteFields,
+    { requestFields: rows.map((r) => r.requestField).filter(Boolean), remoteFields: rows.map((r) => r.remoteField).filter(Boolean) },
+  );
   const refusedNotes = new Map(saved.flatMap((m) => (m.refused ? [[`${m.requestField}\u0000${m.remoteField}`, refusedNote(m)!] as const] : [])));
 
   // A new row's first select takes the focus.
@@ -100,6 +110,7 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
     setFocusKey(key);
   };
   const remove = (key: string) => edit(rows.filter((r) => r.key !== key));
+  const applySuggestions = () => edit(withSuggestions(rows, suggestions, () => `new-${nextKey.current++}`));
   const discard = () => {
     setDraft(null);
     setChecked(false);
@@ -123,6 +134,24 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
 
   return (
     <form className="stack" aria-label="Field mapping" onSubmit={submit} noValidate>
+      {suggestions.length > 0 && (
+        <section className="banner banner-info field-mapping-suggestions" aria-label="Suggested mapping" data-testid="field-mapping-suggestions">
+          <div className="stack-tight">
+            <strong>{suggestions.length === 1 ? 'One suggestion' : `${suggestions.length} suggestions`} from Kustomer&apos;s attributes</strong>
+            <span className="muted small">Matched by name and type. Applying adds them to the rows below; review them, then Save.</span>
+            <ul>
+              {suggestions.map((x) => (
+                <li key={x.requestField} data-testid="field-mapping-suggestion">
+                  {suggestionText(x, remoteFields)}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={applySuggestions}>
+            Apply suggestions
+          </button>
+        </section>
+      )}
       {rows.length === 0 ? (
         <p className="muted" data-testid="field-mapping-none">
           No field is mapped: escalations fill no custom attributes in Kustomer.
@@ -174,6 +203,9 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
                         </option>
                         <optgroup label="Request">
                           <Options choices={requestChoices.builtins} used={used.requestFields} current={r.requestField} />
+                        </optgroup>
+                        <optgroup label="Internal side (Kustomer agents only)">
+                          <Options choices={requestChoices.internal} used={used.requestFields} current={r.requestField} />
                         </optgroup>
                         {requestChoices.custom.length > 0 && (
                           <optgroup label="Custom fields">
@@ -321,7 +353,10 @@ export function KustomerFieldMappingCard() {
     <section className="card stack field-mapping-card" aria-labelledby={headingId} data-testid="kustomer-field-mapping">
       <div className="stack-tight">
         <h2 id={headingId}>Field mapping</h2>
-        <p className="muted">Fill Kustomer conversation attributes from request fields, so agents there see what they need.</p>
+        <p className="muted">
+          Fill Kustomer conversation attributes from request fields and the request&apos;s internal side, so agents there see what they need in Kustomer&apos;s
+          sidebar.
+        </p>
       </div>
       {body}
       <p className="muted small">{NOTE}</p>
