@@ -71,6 +71,9 @@ export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
   content: { 'application/json': { schema } },
 });
 
+/** A list reply: every list answers `{ items: [...] }` (the web reads it with `getItems`). */
+export const jsonItems = <T extends z.ZodType>(schema: T) => json(z.object({ items: z.array(schema) }));
+
 /** A required JSON body: a missing or non-JSON body is refused, never silently skipped. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,

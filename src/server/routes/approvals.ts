@@ -5,8 +5,8 @@ import { findRequestId } from '../../db/repositories/requests.ts';
 import { listApprovalViews } from '../../db/repositories/workflows.ts';
 import { decideApproval } from '../../usecases/workflows/decide-approval.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { ApprovalSchema } from '../schemas/approval.ts';
+import { allow, errors, IdParam, json, jsonBody, jsonItems, router, security } from '../openapi.ts';
+import { ApprovalDecisionSchema, ApprovalSchema } from '../schemas/approval.ts';
 import { NotificationListSchema, OutboxSchema } from '../schemas/notification.ts';
 
 export const approvalRoutes = router();
@@ -22,7 +22,7 @@ approvalRoutes.openapi(
     security,
     middleware: user,
     request: { query: z.object({ state: z.enum(['pending', 'decided']).default('pending') }) },
-    responses: { 200: json(z.object({ items: z.array(ApprovalSchema) })), ...errors(400, 401) },
+    responses: { 200: jsonItems(ApprovalSchema), ...errors(400, 401) },
   }),
   async (c) => c.json({ items: await listApprovalViews(c.var.deps.db, { approverId: requireUser(c).userId, state: c.req.valid('query').state }) }, 200),
 );
@@ -37,7 +37,7 @@ approvalRoutes.openapi(
     security,
     middleware: staff,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(ApprovalSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(ApprovalSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
     const { db } = c.var.deps;
@@ -55,7 +55,7 @@ approvalRoutes.openapi(
     summary: 'Approve or reject (only the designated approver; a decision counts once)',
     security,
     middleware: user,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ decision: z.enum(['approve', 'reject']), comment: z.string().trim().max(5000).optional() })) },
+    request: { params: IdParam, body: jsonBody(ApprovalDecisionSchema) },
     responses: { 200: json(ApprovalSchema), ...errors(400, 401, 403, 404, 409) },
   }),
   async (c) => {

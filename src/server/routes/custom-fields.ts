@@ -1,5 +1,5 @@
 /** Custom field definitions: the extra questions requests carry, optionally per service. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { isStaff } from '../../core/actor.ts';
 import type { CustomFieldType } from '../../core/custom-fields.ts';
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
@@ -15,7 +15,7 @@ import {
 } from '../../db/repositories/custom-fields.ts';
 import { missingServiceIds } from '../../db/repositories/services.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, jsonItems, router, security } from '../openapi.ts';
 import { CustomFieldChangesBody, CustomFieldSchema, IncludeInactiveQuery, NewCustomFieldBody } from '../schemas/catalog.ts';
 
 export const customFieldRoutes = router();
@@ -49,7 +49,7 @@ customFieldRoutes.openapi(
     security,
     middleware: [allow('user')] as const,
     request: { query: IncludeInactiveQuery },
-    responses: { 200: json(z.object({ items: z.array(CustomFieldSchema) })), ...errors(400, 401) },
+    responses: { 200: jsonItems(CustomFieldSchema), ...errors(400, 401) },
   }),
   async (c) => {
     const actor = requireUser(c);

@@ -1,11 +1,11 @@
 /** Team inboxes: the queues requests land in, and who works each one. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { findInboxById, findInboxIdByName, insertInbox, listInboxes, lockInbox, setInboxMembers, updateInbox } from '../../db/repositories/inboxes.ts';
 import { findUsersByIds } from '../../db/repositories/users.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, jsonItems, router, security } from '../openapi.ts';
 import { InboxChangesBody, InboxSchema, NewInboxBody } from '../schemas/catalog.ts';
 
 export const inboxRoutes = router();
@@ -37,7 +37,7 @@ inboxRoutes.openapi(
     summary: 'Team inboxes and their members (staff), by name',
     security,
     middleware: [allow('staff')] as const,
-    responses: { 200: json(z.object({ items: z.array(InboxSchema) })), ...errors(401, 403) },
+    responses: { 200: jsonItems(InboxSchema), ...errors(401, 403) },
   }),
   async (c) => {
     return c.json({ items: await listInboxes(c.var.deps.db) }, 200);

@@ -1,12 +1,18 @@
 /** Settings → Integrations: the destinations offered; for each, connect with an API key, choose queues and teams, re-sync, disconnect. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { connectDestination, connectionStatus, disconnectDestination, resyncDestination, setDestinationTargets } from '../../usecases/connect-destination.ts';
 import { testEscalation } from '../../usecases/test-escalation.ts';
 import { offeredProviders, PROVIDERS } from '../../connectors/registry.ts';
 import { TestEscalationSchema } from '../schemas/escalation.ts';
-import { IntegrationSchema, IntegrationSummarySchema } from '../schemas/integration.ts';
+import {
+  ConnectIntegrationSchema,
+  IntegrationChangesSchema,
+  IntegrationSchema,
+  IntegrationSummarySchema,
+  TestEscalationBodySchema,
+} from '../schemas/integration.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
+import { allow, errors, json, jsonBody, jsonItems, ProviderParam, routeProvider, router, security } from '../openapi.ts';
 
 export const integrationRoutes = router();
 const tags = ['Integrations'];
@@ -24,7 +30,7 @@ integrationRoutes.openapi(
     security,
     middleware: [allow('admin')] as const,
     responses: {
-      200: json(z.object({ items: z.array(IntegrationSummarySchema) })),
+      200: jsonItems(IntegrationSummarySchema),
       ...errors(401, 403),
     },
   }),
@@ -64,17 +70,7 @@ integrationRoutes.openapi(
     middleware: [allow('admin')] as const,
     request: {
       ...request,
-      body: jsonBody(
-        z.strictObject({
-          orgName: z.string().trim().min(1).max(100),
-          apiKey: z
-            .string()
-            .trim()
-            .min(1)
-            .max(10_000)
-            .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
-        }),
-      ),
+      body: jsonBody(ConnectIntegrationSchema),
     },
     responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 404, 422, 502) },
   }),
@@ -95,19 +91,7 @@ integrationRoutes.openapi(
     middleware: [allow('admin')] as const,
     request: {
       ...request,
-      body: jsonBody(
-        z.strictObject({
-          queues: z
-            .array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() }))
-            .max(1000)
-            .optional(),
-          teams: z
-            .array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() }))
-            .max(1000)
-            .optional(),
-          contactEmailField: z.string().max(63).nullable().optional(),
-        }),
-      ),
+      body: jsonBody(IntegrationChangesSchema),
     },
     responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 404, 422) },
   }),
@@ -163,9 +147,7 @@ integrationRoutes.openapi(
     middleware: [allow('admin')] as const,
     request: {
       ...request,
-      body: jsonBody(
-        z.strictObject({ queueId: z.string().max(100).optional(), teamId: z.string().max(100).optional(), channel: z.string().max(50).default('email') }),
-      ),
+      body: jsonBody(TestEscalationBodySchema),
     },
     responses: {
       202: json(TestEscalationSchema, 'Accepted'),

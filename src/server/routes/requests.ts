@@ -31,6 +31,7 @@ import {
   BulkOutcomeSchema,
   CreateRequestSchema,
   ListRequestsQuery,
+  NewCommentSchema,
   PatchRequestSchema,
   RequestDetailSchema,
   RequestListSchema,
@@ -209,10 +210,7 @@ requestRoutes.openapi(
     summary: 'Add a public reply or an internal note (requesters never see internal notes)',
     security,
     middleware: [allow('user')] as const,
-    request: {
-      params: IdParam,
-      body: jsonBody(z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') })),
-    },
+    request: { params: IdParam, body: jsonBody(NewCommentSchema) },
     responses: { 201: json(TimelineEntrySchema, 'Added'), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {

@@ -1,5 +1,5 @@
 /** The service catalog: what people can ask for, and the inbox each kind of request lands in. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { isStaff } from '../../core/actor.ts';
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
 import type { Queryable } from '../../db/database.ts';
@@ -7,7 +7,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import { inboxExists } from '../../db/repositories/inboxes.ts';
 import { findServiceById, findServiceByName, insertService, listServices, toService, updateService } from '../../db/repositories/services.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, jsonItems, router, security } from '../openapi.ts';
 import { IncludeInactiveQuery, NewServiceBody, ServiceChangesBody, ServiceSchema } from '../schemas/catalog.ts';
 
 export const serviceRoutes = router();
@@ -27,7 +27,7 @@ serviceRoutes.openapi(
     security,
     middleware: [allow('user')] as const,
     request: { query: IncludeInactiveQuery },
-    responses: { 200: json(z.object({ items: z.array(ServiceSchema) })), ...errors(400, 401) },
+    responses: { 200: jsonItems(ServiceSchema), ...errors(400, 401) },
   }),
   async (c) => {
     const actor = requireUser(c);

@@ -10,7 +10,7 @@ import { countActiveAdmins, findUserByEmail, findUserById, insertUser, isInManag
 import type { Queryable } from '../../db/database.ts';
 import { requireUser } from '../auth/guards.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { allow, errors, IdParam, json, jsonBody, jsonItems, router, security } from '../openapi.ts';
 import { NewUserBody, RoleSchema, UserChangesBody, UserSchema } from '../schemas/user.ts';
 
 export const userRoutes = router();
@@ -39,7 +39,7 @@ userRoutes.openapi(
     security,
     middleware: [allow('staff')] as const,
     request: { query: UserListQuery },
-    responses: { 200: json(z.object({ items: z.array(UserSchema) })), ...errors(400, 401, 403) },
+    responses: { 200: jsonItems(UserSchema), ...errors(400, 401, 403) },
   }),
   async (c) => {
     const query = c.req.valid('query');

@@ -77,6 +77,10 @@ export const PatchRequestSchema = z
   .openapi('PatchRequest');
 export type RequestPatch = z.input<typeof PatchRequestSchema>;
 
+/** POST /requests/{id}/comments. */
+export const NewCommentSchema = z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') });
+export type NewCommentBody = z.input<typeof NewCommentSchema>;
+
 export const TimelineEntrySchema = z
   .object({
     id: z.string(),
@@ -186,7 +190,8 @@ export const BulkChangeSchema = z
       .refine((c) => Object.values(c).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), 'name at least one change'),
   })
   .openapi('BulkChange');
-export type BulkChange = z.input<typeof BulkChangeSchema>['changes'];
+export type BulkChangeBody = z.input<typeof BulkChangeSchema>;
+export type BulkChange = BulkChangeBody['changes'];
 
 const BulkRef = z.object({ id: z.uuid(), key: z.string() });
 export const BulkOutcomeSchema = z

@@ -33,6 +33,18 @@ export const EmailSchema = z
 export const NameSchema = z.string().trim().min(1).max(200);
 
 const PasswordSchema = z.string().min(PASSWORD_MIN).max(1000);
+
+/** POST /auth/login. */
+export const CredentialsSchema = z.strictObject({ email: EmailSchema, password: z.string().min(1).max(1000) });
+export type Credentials = z.input<typeof CredentialsSchema>;
+
+/** POST /setup: the first admin. */
+export const FirstAdminSchema = z.strictObject({ email: EmailSchema, name: NameSchema, password: PasswordSchema });
+export type FirstAdminBody = z.input<typeof FirstAdminSchema>;
+
+/** GET /setup. */
+export const SetupStatusSchema = z.object({ needsAdmin: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatusSchema>;
 /** Optional profile text; an empty string clears it, like null. */
 const ProfileText = z
   .string()

@@ -1,17 +1,17 @@
 /** Personal API tokens: list, create (text shown once), revoke. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { del, get, post } from './client.ts';
+import { del, getItems, post } from './client.ts';
 import { keys } from './keys.ts';
-import type { ApiToken } from '../../server/schemas/api-token.ts';
+import type { ApiToken, CreatedApiToken, NewApiTokenBody } from '../../server/schemas/api-token.ts';
 
 export function useApiTokens() {
-  return useQuery({ queryKey: keys.apiTokens, queryFn: () => get<{ items: ApiToken[] }>('/api-tokens').then((r) => r.items) });
+  return useQuery({ queryKey: keys.apiTokens, queryFn: () => getItems<ApiToken>('/api-tokens') });
 }
 
 export function useCreateApiToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; expiresInDays?: number }) => post<ApiToken & { token: string }>('/api-tokens', body),
+    mutationFn: (body: NewApiTokenBody) => post<CreatedApiToken>('/api-tokens', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.apiTokens }),
   });
 }

@@ -3,17 +3,23 @@
  * re-sync, disconnect, and which queues and teams agents may escalate to (optimistic, rolled back on error).
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, del, get, post } from './client.ts';
+import { api, ApiError, del, get, getItems, post } from './client.ts';
 import { keys } from './keys.ts';
 
-import type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration } from '../../server/schemas/integration.ts';
+import type {
+  ConnectIntegrationBody,
+  IntegrationStatus,
+  IntegrationSummary,
+  IntegrationTarget,
+  KustomerIntegration,
+} from '../../server/schemas/integration.ts';
 
 export type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration };
 export type TargetKind = 'queues' | 'teams';
 
 /** The offered destinations; refetched on every visit, since each destination's own page changes their status. */
 export function useIntegrations() {
-  return useQuery({ queryKey: keys.integrations, queryFn: async () => (await get<{ items: IntegrationSummary[] }>('/integrations')).items, staleTime: 0 });
+  return useQuery({ queryKey: keys.integrations, queryFn: () => getItems<IntegrationSummary>('/integrations'), staleTime: 0 });
 }
 
 const PATH = '/integrations/kustomer';
@@ -26,7 +32,7 @@ export function useKustomerIntegration() {
 export function useConnectKustomer() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { orgName: string; apiKey: string }) => api<KustomerIntegration>('PUT', PATH, body),
+    mutationFn: (body: ConnectIntegrationBody) => api<KustomerIntegration>('PUT', PATH, body),
     onSuccess: (data) => qc.setQueryData(keys.kustomerIntegration, data),
   });
 }
