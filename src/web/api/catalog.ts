@@ -1,6 +1,6 @@
 /** People, inboxes, services and custom field definitions: read everywhere, changed on the admin pages. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get, getItems, patch, post } from './client.ts';
+import { getItems, patch, post } from './client.ts';
 import { keys } from './keys.ts';
 import type { Role } from '../../core/actor.ts';
 import type { CustomField, CustomFieldInput, Inbox, InboxInput, Service, ServiceInput } from '../../server/schemas/catalog.ts';

@@ -4,7 +4,7 @@
  * `details.problems` when a pair cannot work), and the values escalating a request will send (staff).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, get, getItems } from './client.ts';
+import { api, ApiError, getItems } from './client.ts';
 
 import type { FieldMapping, MappedValue, MappingInput, MappingProblem, RemoteField, RemoteFieldType } from '../../server/schemas/field-mapping.ts';
 
