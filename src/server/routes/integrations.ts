@@ -27,8 +27,9 @@ integrationRoutes.openapi(
     path: '/integrations',
     tags,
     summary: 'The destinations this deployment offers, each with its connection status',
+    description: 'Staff read it too: the screens name a destination by its displayName.',
     security,
-    middleware: [allow('admin')] as const,
+    middleware: [allow('staff')] as const,
     responses: {
       200: jsonItems(IntegrationSummarySchema),
       ...errors(401, 403),

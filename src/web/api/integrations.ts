@@ -5,6 +5,9 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, del, get, getItems, post } from './client.ts';
 import { keys } from './keys.ts';
+import { useMe } from './session.ts';
+import { isStaffRole } from '../../core/actor.ts';
+import { humanize } from '../ui/format.ts';
 
 import type {
   ConnectIntegrationBody,
@@ -17,9 +20,25 @@ import type {
 export type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration };
 export type TargetKind = 'queues' | 'teams';
 
+const listIntegrations = () => getItems<IntegrationSummary>('/integrations');
+
 /** The offered destinations; refetched on every visit, since each destination's own page changes their status. */
 export function useIntegrations() {
-  return useQuery({ queryKey: keys.integrations, queryFn: () => getItems<IntegrationSummary>('/integrations'), staleTime: 0 });
+  return useQuery({ queryKey: keys.integrations, queryFn: listIntegrations, staleTime: 0 });
+}
+
+/**
+ * A destination's display name by id, as GET /integrations lists it (staff only), so no screen spells a vendor's
+ * name. Without an id: the one destination offered, or "the destination" when several are. Until the list
+ * arrives, or for a destination no longer offered, the id in words.
+ */
+export function useDestinationName(): (id?: string | null) => string {
+  const staff = isStaffRole(useMe().role);
+  const { data } = useQuery({ queryKey: keys.integrations, queryFn: listIntegrations, enabled: staff, staleTime: 5 * 60_000 });
+  return (id) => {
+    if (!id) return data?.length === 1 ? data[0]!.displayName : 'the destination';
+    return data?.find((d) => d.id === id)?.displayName ?? humanize(id);
+  };
 }
 
 const PATH = '/integrations/kustomer';
