@@ -5,16 +5,8 @@ import { AppError, forbidden, notFound } from '../../core/errors.ts';
 import { decodeCursor, encodeCursor } from '../../core/request-list.ts';
 import { canSeeRequest, parseRequestNumber } from '../../core/request.ts';
 import { visibleTo } from '../../core/timeline.ts';
-import {
-  countRequests,
-  findRequestAccess,
-  findRequestView,
-  isFollower,
-  listFollowers,
-  listRequests,
-  type RequestRef,
-  type RequestView,
-} from '../../db/repositories/requests.ts';
+import { countRequests, listRequests } from '../../db/repositories/request-list.ts';
+import { findRequestAccess, findRequestView, isFollower, listFollowers, type RequestRef, type RequestView } from '../../db/repositories/requests.ts';
 import { listTimeline } from '../../db/repositories/timeline.ts';
 import { addComment } from '../../usecases/add-comment.ts';
 import { bulkChangeRequests } from '../../usecases/bulk-change-requests.ts';
