@@ -13,7 +13,7 @@ import { requireUser } from '../auth/guards.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { AppEnv } from '../context.ts';
-import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, json, jsonBody, router, securedRoute } from '../openapi.ts';
 import { CredentialsSchema, FirstAdminSchema, SessionSchema, SetupStatusSchema } from '../schemas/user.ts';
 import { sql } from 'kysely';
 
@@ -93,13 +93,11 @@ authRoutes.openapi(
 );
 
 authRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/auth/logout',
     tags: ['Auth'],
     summary: 'Sign out: ends the session',
-    security,
-    middleware: [allow('user')] as const,
     responses: { 204: { description: 'Signed out' }, ...errors(401, 403) },
   }),
   async (c) => {
@@ -111,13 +109,11 @@ authRoutes.openapi(
 );
 
 authRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/auth/session',
     tags: ['Auth'],
     summary: 'The signed-in user and the CSRF token to send with writes',
-    security,
-    middleware: [allow('user')] as const,
     responses: { 200: json(SessionSchema), ...errors(401) },
   }),
   async (c) => {

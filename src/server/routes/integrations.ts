@@ -1,5 +1,5 @@
 /** Settings → Integrations: the destinations offered; for each, connect with an API key, choose queues and teams, re-sync, disconnect. */
-import { createRoute } from '@hono/zod-openapi';
+
 import { connectDestination, connectionStatus, disconnectDestination, resyncDestination, setDestinationTargets } from '../../usecases/connect-destination.ts';
 import { testEscalation } from '../../usecases/test-escalation.ts';
 import { offeredProviders, PROVIDERS } from '../../connectors/registry.ts';
@@ -12,7 +12,7 @@ import {
   TestEscalationBodySchema,
 } from '../schemas/integration.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, json, jsonBody, jsonItems, ProviderParam, routeProvider, router, security } from '../openapi.ts';
+import { errors, json, jsonBody, jsonItems, ProviderParam, routeProvider, router, securedRoute } from '../openapi.ts';
 
 export const integrationRoutes = router();
 const tags = ['Integrations'];
@@ -22,14 +22,12 @@ const path = '/integrations/{provider}';
 const request = { params: ProviderParam };
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/integrations',
     tags,
     summary: 'The destinations this deployment offers, each with its connection status',
     description: 'Staff read it too: the screens name a destination by its displayName.',
-    security,
-    middleware: [allow('staff')] as const,
     responses: {
       200: jsonItems(IntegrationSummarySchema),
       ...errors(401, 403),
@@ -47,13 +45,11 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path,
     tags,
     summary: 'Connection status, org, key suffix, queues and teams with their enabled flag, last sync',
-    security,
-    middleware: [allow('admin')] as const,
     request,
     responses: { 200: json(IntegrationSchema), ...errors(401, 403, 404) },
   }),
@@ -61,14 +57,12 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path,
     tags,
     summary: 'Authorize: check the API key against the destination, then store the connection (key encrypted)',
     description: 'A refused key answers 422 "Invalid credentials"; missing permissions are listed; an unreachable destination answers 502.',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       ...request,
       body: jsonBody(ConnectIntegrationSchema),
@@ -83,13 +77,11 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path,
     tags,
     summary: 'Choose which queues and teams agents may escalate to, and which request field holds the customer email',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       ...request,
       body: jsonBody(IntegrationChangesSchema),
@@ -107,13 +99,11 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: `${path}/sync`,
     tags,
     summary: 'Re-sync queues and teams from the destination (ones that disappeared stay, marked unavailable)',
-    security,
-    middleware: [allow('admin')] as const,
     request,
     responses: { 200: json(IntegrationSchema), ...errors(401, 403, 404, 422, 502) },
   }),
@@ -121,13 +111,11 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'delete',
     path,
     tags,
     summary: 'Disconnect: forget the key, queues and teams',
-    security,
-    middleware: [allow('admin')] as const,
     request,
     responses: { 204: { description: 'Disconnected' }, ...errors(401, 403, 404) },
   }),
@@ -138,14 +126,12 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: `${path}/test`,
     tags,
     summary: 'Test escalation: file a sample request and escalate it to a queue or team, to check the setup end to end',
     description: "Answers 202; follow the escalation and the sample request's timeline for each step's outcome.",
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       ...request,
       body: jsonBody(TestEscalationBodySchema),

@@ -1,9 +1,9 @@
 /** Saved views: a person's named request lists (filters, sort and order), listed, saved and deleted by their owner. */
-import { createRoute } from '@hono/zod-openapi';
+
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
 import { countSavedViews, deleteSavedView, insertSavedView, listSavedViews } from '../../db/repositories/saved-views.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, jsonItems, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
 import { NewSavedViewSchema, SavedViewSchema } from '../schemas/saved-view.ts';
 
 export const savedViewRoutes = router();
@@ -12,13 +12,11 @@ const tags = ['Saved views'];
 const MAX_VIEWS = 50;
 
 savedViewRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/saved-views',
     tags,
     summary: 'Your saved request-list views, by name',
-    security,
-    middleware: [allow('user')] as const,
     responses: { 200: jsonItems(SavedViewSchema), ...errors(401) },
   }),
   async (c) => {
@@ -28,13 +26,11 @@ savedViewRoutes.openapi(
 );
 
 savedViewRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/saved-views',
     tags,
     summary: 'Save the current list (filters, sort, order) under a name',
-    security,
-    middleware: [allow('user')] as const,
     request: { body: jsonBody(NewSavedViewSchema) },
     responses: { 201: json(SavedViewSchema, 'Saved'), ...errors(400, 401, 409, 422) },
   }),
@@ -50,13 +46,11 @@ savedViewRoutes.openapi(
 );
 
 savedViewRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'delete',
     path: '/saved-views/{id}',
     tags,
     summary: 'Delete one of your saved views',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: { 204: { description: 'Deleted' }, ...errors(401, 404) },
   }),
