@@ -1,7 +1,8 @@
 /** People, inboxes, services and custom field definitions: read everywhere, changed on the admin pages. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { getItems, patch, post } from './client.ts';
 import { keys } from './keys.ts';
+import { useRefreshingMutation } from './refreshing-mutation.ts';
 import type { Role } from '../../core/actor.ts';
 import type { CustomField, CustomFieldInput, Inbox, InboxInput, Service, ServiceInput } from '../../server/schemas/catalog.ts';
 import type { User, UserInput } from '../../server/schemas/user.ts';
@@ -49,13 +50,8 @@ export function useCustomFields(includeInactive = false) {
 }
 
 /** Create (no id) or change (id) one admin-managed record, then refresh its lists. */
-function useSave<TInput, TOut>(path: string, invalidate: readonly unknown[]) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, input }: { id?: string; input: TInput }) => (id ? patch<TOut>(`${path}/${id}`, input) : post<TOut>(path, input)),
-    onSuccess: () => qc.invalidateQueries({ queryKey: invalidate }),
-  });
-}
+const useSave = <TInput, TOut>(path: string, invalidate: readonly unknown[]) =>
+  useRefreshingMutation(invalidate, ({ id, input }: { id?: string; input: TInput }) => (id ? patch<TOut>(`${path}/${id}`, input) : post<TOut>(path, input)));
 
 export const useSaveUser = () => useSave<UserInput, User>('/users', keys.users);
 

@@ -2,6 +2,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, getItems, patch, post, put } from './client.ts';
 import { keys } from './keys.ts';
+import { useRefreshingMutation } from './refreshing-mutation.ts';
 import type {
   BulkChange,
   BulkChangeBody,
@@ -47,21 +48,9 @@ export function useSavedViews() {
   return useQuery({ queryKey: keys.savedViews, queryFn: () => getItems<SavedView>('/saved-views') });
 }
 
-export function useSaveView() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: NewSavedViewBody) => post<SavedView>('/saved-views', body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.savedViews }),
-  });
-}
+export const useSaveView = () => useRefreshingMutation(keys.savedViews, (body: NewSavedViewBody) => post<SavedView>('/saved-views', body));
 
-export function useDeleteView() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => del<void>(`/saved-views/${id}`),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.savedViews }),
-  });
-}
+export const useDeleteView = () => useRefreshingMutation(keys.savedViews, (id: string) => del<void>(`/saved-views/${id}`));
 
 export function useRequest(ref: string) {
   return useQuery({
@@ -85,13 +74,7 @@ export function useTimeline(requestId: string | undefined) {
   });
 }
 
-export function useCreateRequest() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: NewRequestBody) => post<Request>('/requests', body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.requests }),
-  });
-}
+export const useCreateRequest = () => useRefreshingMutation(keys.requests, (body: NewRequestBody) => post<Request>('/requests', body));
 
 /** Refreshes the request (wherever it is cached), the lists, and its timeline. */
 function useRefreshRequest() {
