@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { signIn } from '../../../test/support/sign-in.ts';
 import { createTestApp, TEST_PASSWORD } from '../../../test/support/test-app.ts';
 
 const t = await createTestApp();
 
-async function login(email: string, password: string) {
-  const res = await t.raw('/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-  return { status: res.status, cookie };
-}
+const login = (email: string, password: string) => signIn(t, email, password);
 
 const sessionStatus = async (cookie: string) => (await t.raw('/api/v1/auth/session', { headers: { cookie } })).status;
 
