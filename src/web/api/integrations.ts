@@ -17,7 +17,7 @@ import type {
   KustomerIntegration,
 } from '../../server/schemas/integration.ts';
 
-export type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration };
+export type { ConnectIntegrationBody, IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration };
 export type TargetKind = 'queues' | 'teams';
 
 const listIntegrations = () => getItems<IntegrationSummary>('/integrations');
