@@ -62,16 +62,11 @@ export const CreateRequestSchema = z
   .openapi('CreateRequest');
 export type NewRequestBody = z.input<typeof CreateRequestSchema>;
 
-export const PatchRequestSchema = z
-  .strictObject({
-    title: TitleSchema.optional(),
-    description: DescriptionSchema.optional(),
+export const PatchRequestSchema = CreateRequestSchema.omit({ requesterId: true })
+  .partial()
+  .extend({
     status: StatusSchema.optional(),
-    priority: PrioritySchema.optional(),
-    assigneeId: z.uuid().nullable().optional(),
     inboxId: z.uuid().nullable().optional(),
-    serviceId: z.uuid().nullable().optional(),
-    tags: TagsSchema.optional(),
     customFields: CustomFieldInput.optional().openapi({ description: 'Only the keys sent change; null clears a value' }),
   })
   .openapi('PatchRequest');

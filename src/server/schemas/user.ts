@@ -66,15 +66,8 @@ export const NewUserBody = z.strictObject({
 });
 
 /** PATCH /users/{id}; the web's user form sends it (and, without an id, the new user's fields). */
-export const UserChangesBody = z.strictObject({
-  email: EmailSchema.optional(),
-  name: NameSchema.optional(),
-  role: RoleSchema.optional(),
+export const UserChangesBody = NewUserBody.partial().extend({
   password: PasswordSchema.optional().openapi({ description: 'Setting it signs the user out of every browser session' }),
-  managerId: z.uuid().nullable().optional(),
-  department: ProfileText.optional(),
-  title: ProfileText.optional(),
-  location: ProfileText.optional(),
   active: z.boolean().optional().openapi({ description: 'false deactivates: sessions end and API tokens stop working' }),
 });
 export type UserInput = z.input<typeof UserChangesBody>;
