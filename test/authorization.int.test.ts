@@ -49,7 +49,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/custom-fields': 'user',
   'POST /api/v1/custom-fields': 'admin',
   'PATCH /api/v1/custom-fields/{id}': 'admin',
-  'GET /api/v1/integrations': 'admin',
+  'GET /api/v1/integrations': 'staff',
   'GET /api/v1/integrations/{provider}': 'admin',
   'PUT /api/v1/integrations/{provider}': 'admin',
   'PATCH /api/v1/integrations/{provider}': 'admin',

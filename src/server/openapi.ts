@@ -1,5 +1,5 @@
 /** Route-building pieces shared by every routes/ file, so each route validates and documents the same way. */
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { offeredProvider, type ProviderId } from '../connectors/registry.ts';
 import { notFound } from '../core/errors.ts';
@@ -71,6 +71,9 @@ export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
   content: { 'application/json': { schema } },
 });
 
+/** A list reply: every list answers `{ items: [...] }` (the web reads it with `getItems`). */
+export const jsonItems = <T extends z.ZodType>(schema: T) => json(z.object({ items: z.array(schema) }));
+
 /** A required JSON body: a missing or non-JSON body is refused, never silently skipped. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
@@ -109,3 +112,10 @@ export function allow(level: 'user' | 'staff' | 'admin'): MiddlewareHandler<AppE
     await next();
   };
 }
+
+/**
+ * A route for signed-in callers with `access`: documented as needing a session or a token, and checked by `allow`
+ * before anything else runs.
+ */
+export const securedRoute = <const R extends Omit<RouteConfig, 'security' | 'middleware'>>(access: 'user' | 'staff' | 'admin', config: R) =>
+  createRoute({ ...config, security, middleware: [allow(access)] as const });

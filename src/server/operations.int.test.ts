@@ -26,7 +26,8 @@ describe('operations endpoints', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{ref}', '/api/v1/requests/{id}/timeline', '/api/v1/auth/login']),
     );
-    expect(doc.components.schemas.Error).toBeDefined();
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Error', 'User', 'Inbox', 'Service', 'CustomField']));
+    expect(doc.paths['/api/v1/custom-fields'].post.security).toBeDefined();
     const page = await t.raw('/api/docs');
     expect(page.headers.get('content-type')).toContain('text/html');
   });

@@ -1,7 +1,7 @@
 /** CSRF on cookie sessions: a cookie-authenticated write needs the session's X-CSRF-Token; a bearer token needs none. */
 import { describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD } from '../support/test-app.ts';
-import { signIn, withCookie } from './session.ts';
+import { signIn, withCookie } from '../support/sign-in.ts';
 
 const t = await createTestApp();
 const admin = await t.createUser('admin');

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD } from '../support/test-app.ts';
-import { signIn } from './session.ts';
+import { signIn } from '../support/sign-in.ts';
 
 const t = await createTestApp();
 const LIMIT = 5;

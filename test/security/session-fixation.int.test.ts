@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/server/auth/authenticate.ts';
 import { sha256 } from '../../src/server/auth/secrets.ts';
 import { createTestApp, TEST_PASSWORD } from '../support/test-app.ts';
-import { signIn, withCookie } from './session.ts';
+import { signIn, withCookie } from '../support/sign-in.ts';
 
 const t = await createTestApp();
 const sessionRow = (cookie: string) =>

@@ -1,23 +1,21 @@
 /** Personal API tokens for scripts: create (shown once), list, revoke. */
-import { createRoute, z } from '@hono/zod-openapi';
+
 import { notFound } from '../../core/errors.ts';
 import { insertToken, listTokens, revokeToken } from '../../db/repositories/api-tokens.ts';
 import { requireUser } from '../auth/guards.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../auth/secrets.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { ApiTokenSchema } from '../schemas/api-token.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
+import { ApiTokenSchema, CreatedApiTokenSchema, NewApiTokenSchema } from '../schemas/api-token.ts';
 
 export const apiTokenRoutes = router();
 
 apiTokenRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/api-tokens',
     tags: ['API tokens'],
     summary: 'Your API tokens (never the token text)',
-    security,
-    middleware: [allow('user')] as const,
-    responses: { 200: json(z.object({ items: z.array(ApiTokenSchema) })), ...errors(401) },
+    responses: { 200: jsonItems(ApiTokenSchema), ...errors(401) },
   }),
   async (c) => {
     const actor = requireUser(c);
@@ -26,17 +24,13 @@ apiTokenRoutes.openapi(
 );
 
 apiTokenRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/api-tokens',
     tags: ['API tokens'],
     summary: 'Create a personal API token; the reply is the only time its text is shown',
-    security,
-    middleware: [allow('user')] as const,
-    request: {
-      body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.int().min(1).max(3650).optional() })),
-    },
-    responses: { 201: json(ApiTokenSchema.extend({ token: z.string() })), ...errors(400, 401, 403) },
+    request: { body: jsonBody(NewApiTokenSchema) },
+    responses: { 201: json(CreatedApiTokenSchema), ...errors(400, 401, 403) },
   }),
   async (c) => {
     const actor = requireUser(c);
@@ -62,13 +56,11 @@ apiTokenRoutes.openapi(
 );
 
 apiTokenRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'delete',
     path: '/api-tokens/{id}',
     tags: ['API tokens'],
     summary: 'Revoke one of your API tokens',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: { 204: { description: 'Revoked' }, ...errors(401, 403, 404) },
   }),

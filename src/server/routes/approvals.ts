@@ -1,43 +1,37 @@
 /** Approvals inbox, notifications, and the email outbox. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { notFound } from '../../core/errors.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { listApprovalViews } from '../../db/repositories/workflows.ts';
 import { decideApproval } from '../../usecases/workflows/decide-approval.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { ApprovalSchema } from '../schemas/approval.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
+import { ApprovalDecisionSchema, ApprovalSchema } from '../schemas/approval.ts';
 import { NotificationListSchema, OutboxSchema } from '../schemas/notification.ts';
 
 export const approvalRoutes = router();
-const user = [allow('user')];
-const staff = [allow('staff')];
 
 approvalRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/approvals',
     tags: ['Approvals'],
     summary: 'Your approvals: pending (waiting for you) or decided',
-    security,
-    middleware: user,
     request: { query: z.object({ state: z.enum(['pending', 'decided']).default('pending') }) },
-    responses: { 200: json(z.object({ items: z.array(ApprovalSchema) })), ...errors(400, 401) },
+    responses: { 200: jsonItems(ApprovalSchema), ...errors(400, 401) },
   }),
   async (c) => c.json({ items: await listApprovalViews(c.var.deps.db, { approverId: requireUser(c).userId, state: c.req.valid('query').state }) }, 200),
 );
 
 approvalRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/approvals',
     tags: ['Approvals'],
     summary: 'Approvals a request waits for (staff): who is asked now (pending) and who is asked next (queued), oldest first',
     description: 'What the request page shows as waiting work: "Awaiting Morgan Manager since 10:42". Decided approvals are on the timeline.',
-    security,
-    middleware: staff,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(ApprovalSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(ApprovalSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
     const { db } = c.var.deps;
@@ -48,14 +42,12 @@ approvalRoutes.openapi(
 );
 
 approvalRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/approvals/{id}/decision',
     tags: ['Approvals'],
     summary: 'Approve or reject (only the designated approver; a decision counts once)',
-    security,
-    middleware: user,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ decision: z.enum(['approve', 'reject']), comment: z.string().trim().max(5000).optional() })) },
+    request: { params: IdParam, body: jsonBody(ApprovalDecisionSchema) },
     responses: { 200: json(ApprovalSchema), ...errors(400, 401, 403, 404, 409) },
   }),
   async (c) => {
@@ -79,13 +71,11 @@ approvalRoutes.openapi(
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 approvalRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/notifications',
     tags: ['Notifications'],
     summary: 'Your latest notifications and the unread count',
-    security,
-    middleware: user,
     responses: { 200: json(NotificationListSchema), ...errors(401) },
   }),
   async (c) => {
@@ -109,13 +99,11 @@ approvalRoutes.openapi(
 );
 
 approvalRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/notifications/{id}/read',
     tags: ['Notifications'],
     summary: 'Mark one read',
-    security,
-    middleware: user,
     request: { params: IdParam },
     responses: { 204: { description: 'Done' }, ...errors(401, 404) },
   }),
@@ -132,13 +120,11 @@ approvalRoutes.openapi(
 );
 
 approvalRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/notifications/read-all',
     tags: ['Notifications'],
     summary: 'Mark all read',
-    security,
-    middleware: user,
     responses: { 204: { description: 'Done' }, ...errors(401) },
   }),
   async (c) => {
@@ -153,13 +139,11 @@ approvalRoutes.openapi(
 );
 
 approvalRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/email-outbox',
     tags: ['Notifications'],
     summary: 'Every email Bridgedesk sent or holds (without SMTP, emails wait here)',
-    security,
-    middleware: [allow('admin')],
     responses: {
       200: json(OutboxSchema),
       ...errors(401, 403),

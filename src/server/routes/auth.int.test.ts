@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { signIn } from '../../../test/support/sign-in.ts';
 import { createTestApp, TEST_PASSWORD } from '../../../test/support/test-app.ts';
 
 const t = await createTestApp({ BRIDGEDESK_LOGIN_MAX_FAILURES: '3' });
 
-async function login(email: string, password: string, cookie?: string) {
-  const res = await t.raw('/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ email, password }),
-  });
-  const setCookie = res.headers.get('set-cookie') ?? '';
-  return { res, body: await res.json(), cookie: setCookie.split(';')[0]! };
-}
+const login = (email: string, password: string, cookie?: string) => signIn(t, email, password, cookie);
 
 describe('first admin setup', () => {
   it('asks for an admin until one exists, then refuses a second setup', async () => {
@@ -29,10 +22,10 @@ describe('first admin setup', () => {
 describe('sessions', () => {
   it('signs in with a HttpOnly cookie and reads the session back', async () => {
     const agent = await t.createUser('agent');
-    const { res, body, cookie } = await login(agent.email, TEST_PASSWORD);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('set-cookie')).toMatch(/HttpOnly/i);
-    expect(res.headers.get('set-cookie')).toMatch(/SameSite=Lax/i);
+    const { status, body, cookie, setCookie } = await login(agent.email, TEST_PASSWORD);
+    expect(status).toBe(200);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(body.user.email).toBe(agent.email);
     const session = await t.raw('/api/v1/auth/session', { headers: { cookie } });
     expect(session.status).toBe(200);
@@ -76,19 +69,19 @@ describe('sessions', () => {
 
   it('throttles sign-in after repeated failures, even with the right password', async () => {
     const agent = await t.createUser('agent');
-    for (let i = 0; i < 3; i++) expect((await login(agent.email, 'wrong password')).res.status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await login(agent.email, 'wrong password')).status).toBe(401);
     const blocked = await login(agent.email, TEST_PASSWORD);
-    expect(blocked.res.status).toBe(429);
-    expect(blocked.res.headers.get('retry-after')).toBeTruthy();
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBeTruthy();
     t.clock.advance(t.config.login.windowMs + 1000);
-    expect((await login(agent.email, TEST_PASSWORD)).res.status).toBe(200);
+    expect((await login(agent.email, TEST_PASSWORD)).status).toBe(200);
   });
 
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const agent = await t.createUser('agent');
     const unknown = await login('nobody@example.com', 'whatever pass');
     const wrong = await login(agent.email, 'whatever pass');
-    expect(unknown.res.status).toBe(401);
+    expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual(wrong.body);
   });
 });

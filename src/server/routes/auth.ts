@@ -1,5 +1,5 @@
 /** Sign-in, sign-out, the current session, and first-admin setup. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { deleteCookie, setCookie } from 'hono/cookie';
@@ -10,16 +10,14 @@ import { adminExists, findUserByEmail, findUserById, insertUser, toUser } from '
 import { clearFailures, countRecentFailures, deleteFailures, deleteSession, insertSession, recordFailure } from '../../db/repositories/sessions.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import { requireUser } from '../auth/guards.ts';
-import { hashPassword, PASSWORD_MIN, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { AppEnv } from '../context.ts';
-import { allow, errors, json, jsonBody, router, security } from '../openapi.ts';
-import { EmailSchema, NameSchema, SessionSchema } from '../schemas/user.ts';
+import { errors, json, jsonBody, router, securedRoute } from '../openapi.ts';
+import { CredentialsSchema, FirstAdminSchema, SessionSchema, SetupStatusSchema } from '../schemas/user.ts';
 import { sql } from 'kysely';
 
 export const authRoutes = router();
-
-const Credentials = z.strictObject({ email: EmailSchema, password: z.string().min(1).max(1000) });
 
 /** Starts a new session (a fresh id every sign-in, so a planted cookie is never promoted: no session fixation). */
 async function startSession(c: Context<AppEnv>, db: Db, userId: string) {
@@ -64,7 +62,7 @@ authRoutes.openapi(
     path: '/auth/login',
     tags: ['Auth'],
     summary: 'Sign in with email and password; sets the session cookie',
-    request: { body: jsonBody(Credentials) },
+    request: { body: jsonBody(CredentialsSchema) },
     responses: { 200: json(SessionSchema), ...errors(400, 401, 429) },
   }),
   async (c) => {
@@ -95,13 +93,11 @@ authRoutes.openapi(
 );
 
 authRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/auth/logout',
     tags: ['Auth'],
     summary: 'Sign out: ends the session',
-    security,
-    middleware: [allow('user')] as const,
     responses: { 204: { description: 'Signed out' }, ...errors(401, 403) },
   }),
   async (c) => {
@@ -113,13 +109,11 @@ authRoutes.openapi(
 );
 
 authRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/auth/session',
     tags: ['Auth'],
     summary: 'The signed-in user and the CSRF token to send with writes',
-    security,
-    middleware: [allow('user')] as const,
     responses: { 200: json(SessionSchema), ...errors(401) },
   }),
   async (c) => {
@@ -136,7 +130,7 @@ authRoutes.openapi(
     path: '/setup',
     tags: ['Auth'],
     summary: 'Whether Bridgedesk still needs its first admin',
-    responses: { 200: json(z.object({ needsAdmin: z.boolean() })) },
+    responses: { 200: json(SetupStatusSchema) },
   }),
   async (c) => c.json({ needsAdmin: !(await adminExists(c.var.deps.db)) }, 200),
 );
@@ -147,9 +141,7 @@ authRoutes.openapi(
     path: '/setup',
     tags: ['Auth'],
     summary: 'Create the first admin (only while no admin exists) and sign in as them',
-    request: {
-      body: jsonBody(z.strictObject({ email: EmailSchema, name: NameSchema, password: z.string().min(PASSWORD_MIN).max(1000) })),
-    },
+    request: { body: jsonBody(FirstAdminSchema) },
     responses: { 201: json(SessionSchema), ...errors(400, 409) },
   }),
   async (c) => {

@@ -1,5 +1,5 @@
 /** Custom field definitions: the extra questions requests carry, optionally per service. */
-import { createRoute, z } from '@hono/zod-openapi';
+
 import { isStaff } from '../../core/actor.ts';
 import type { CustomFieldType } from '../../core/custom-fields.ts';
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
@@ -15,7 +15,7 @@ import {
 } from '../../db/repositories/custom-fields.ts';
 import { missingServiceIds } from '../../db/repositories/services.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
 import { CustomFieldChangesBody, CustomFieldSchema, IncludeInactiveQuery, NewCustomFieldBody } from '../schemas/catalog.ts';
 
 export const customFieldRoutes = router();
@@ -41,15 +41,13 @@ async function checkServices(q: Queryable, ids: string[] | null): Promise<string
 }
 
 customFieldRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/custom-fields',
     tags: ['Custom fields'],
     summary: 'Custom field definitions in form order (only active ones unless staff ask for inactive ones too)',
-    security,
-    middleware: [allow('user')] as const,
     request: { query: IncludeInactiveQuery },
-    responses: { 200: json(z.object({ items: z.array(CustomFieldSchema) })), ...errors(400, 401) },
+    responses: { 200: jsonItems(CustomFieldSchema), ...errors(400, 401) },
   }),
   async (c) => {
     const actor = requireUser(c);
@@ -60,13 +58,11 @@ customFieldRoutes.openapi(
 );
 
 customFieldRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/custom-fields',
     tags: ['Custom fields'],
     summary: 'Define a custom field (admin)',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       body: jsonBody(NewCustomFieldBody),
     },
@@ -94,13 +90,11 @@ customFieldRoutes.openapi(
 );
 
 customFieldRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path: '/custom-fields/{id}',
     tags: ['Custom fields'],
     summary: 'Change a custom field (admin); its key and type are fixed. Values already on requests are kept.',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
       body: jsonBody(CustomFieldChangesBody),

@@ -1,11 +1,11 @@
 /** Team inboxes: the queues requests land in, and who works each one. */
-import { createRoute, z } from '@hono/zod-openapi';
+
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { findInboxById, findInboxIdByName, insertInbox, listInboxes, lockInbox, setInboxMembers, updateInbox } from '../../db/repositories/inboxes.ts';
 import { findUsersByIds } from '../../db/repositories/users.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
 import { InboxChangesBody, InboxSchema, NewInboxBody } from '../schemas/catalog.ts';
 
 export const inboxRoutes = router();
@@ -30,14 +30,12 @@ async function checkMembers(q: Queryable, ids: string[]): Promise<string[]> {
 const nameTaken = () => conflict('An inbox with this name exists', { field: 'name' });
 
 inboxRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/inboxes',
     tags: ['Inboxes'],
     summary: 'Team inboxes and their members (staff), by name',
-    security,
-    middleware: [allow('staff')] as const,
-    responses: { 200: json(z.object({ items: z.array(InboxSchema) })), ...errors(401, 403) },
+    responses: { 200: jsonItems(InboxSchema), ...errors(401, 403) },
   }),
   async (c) => {
     return c.json({ items: await listInboxes(c.var.deps.db) }, 200);
@@ -45,13 +43,11 @@ inboxRoutes.openapi(
 );
 
 inboxRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/inboxes',
     tags: ['Inboxes'],
     summary: 'Create a team inbox (admin)',
-    security,
-    middleware: [allow('admin')] as const,
     request: { body: jsonBody(NewInboxBody) },
     responses: { 201: json(InboxSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
@@ -70,13 +66,11 @@ inboxRoutes.openapi(
 );
 
 inboxRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path: '/inboxes/{id}',
     tags: ['Inboxes'],
     summary: 'Rename or describe a team inbox, or replace its members (admin)',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
       body: jsonBody(InboxChangesBody),

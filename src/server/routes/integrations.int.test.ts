@@ -158,7 +158,13 @@ describe('destinations come from the registry', () => {
     expect(r.status).toBe(200);
     expect(r.body.items).toEqual([expect.objectContaining({ id: 'kustomer', displayName: 'Kustomer', accountLabel: 'Org name' })]);
     expect(['not_connected', 'connected']).toContain(r.body.items[0].status);
-    expect((await t.api(agent, 'GET', '/api/v1/integrations')).status).toBe(403);
+  });
+
+  it("lets agents read the destinations' names (the screens name a destination by them), not requesters", async () => {
+    const r = await t.api(agent, 'GET', '/api/v1/integrations');
+    expect(r.status).toBe(200);
+    expect(r.body.items).toEqual([expect.objectContaining({ id: 'kustomer', displayName: 'Kustomer' })]);
+    expect((await t.api(await t.createUser('requester'), 'GET', '/api/v1/integrations')).status).toBe(403);
   });
 
   it('answers 404 in the one error shape for a destination that is not registered, on every per-destination route', async () => {

@@ -1,12 +1,18 @@
 /** Settings → Integrations: the destinations offered; for each, connect with an API key, choose queues and teams, re-sync, disconnect. */
-import { createRoute, z } from '@hono/zod-openapi';
+
 import { connectDestination, connectionStatus, disconnectDestination, resyncDestination, setDestinationTargets } from '../../usecases/connect-destination.ts';
 import { testEscalation } from '../../usecases/test-escalation.ts';
 import { offeredProviders, PROVIDERS } from '../../connectors/registry.ts';
 import { TestEscalationSchema } from '../schemas/escalation.ts';
-import { IntegrationSchema, IntegrationSummarySchema } from '../schemas/integration.ts';
+import {
+  ConnectIntegrationSchema,
+  IntegrationChangesSchema,
+  IntegrationSchema,
+  IntegrationSummarySchema,
+  TestEscalationBodySchema,
+} from '../schemas/integration.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
+import { errors, json, jsonBody, jsonItems, ProviderParam, routeProvider, router, securedRoute } from '../openapi.ts';
 
 export const integrationRoutes = router();
 const tags = ['Integrations'];
@@ -16,15 +22,14 @@ const path = '/integrations/{provider}';
 const request = { params: ProviderParam };
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/integrations',
     tags,
     summary: 'The destinations this deployment offers, each with its connection status',
-    security,
-    middleware: [allow('admin')] as const,
+    description: 'Staff read it too: the screens name a destination by its displayName.',
     responses: {
-      200: json(z.object({ items: z.array(IntegrationSummarySchema) })),
+      200: jsonItems(IntegrationSummarySchema),
       ...errors(401, 403),
     },
   }),
@@ -40,13 +45,11 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path,
     tags,
     summary: 'Connection status, org, key suffix, queues and teams with their enabled flag, last sync',
-    security,
-    middleware: [allow('admin')] as const,
     request,
     responses: { 200: json(IntegrationSchema), ...errors(401, 403, 404) },
   }),
@@ -54,27 +57,15 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path,
     tags,
     summary: 'Authorize: check the API key against the destination, then store the connection (key encrypted)',
     description: 'A refused key answers 422 "Invalid credentials"; missing permissions are listed; an unreachable destination answers 502.',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       ...request,
-      body: jsonBody(
-        z.strictObject({
-          orgName: z.string().trim().min(1).max(100),
-          apiKey: z
-            .string()
-            .trim()
-            .min(1)
-            .max(10_000)
-            .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
-        }),
-      ),
+      body: jsonBody(ConnectIntegrationSchema),
     },
     responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 404, 422, 502) },
   }),
@@ -86,28 +77,14 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path,
     tags,
     summary: 'Choose which queues and teams agents may escalate to, and which request field holds the customer email',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       ...request,
-      body: jsonBody(
-        z.strictObject({
-          queues: z
-            .array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() }))
-            .max(1000)
-            .optional(),
-          teams: z
-            .array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() }))
-            .max(1000)
-            .optional(),
-          contactEmailField: z.string().max(63).nullable().optional(),
-        }),
-      ),
+      body: jsonBody(IntegrationChangesSchema),
     },
     responses: { 200: json(IntegrationSchema), ...errors(400, 401, 403, 404, 422) },
   }),
@@ -122,13 +99,11 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: `${path}/sync`,
     tags,
     summary: 'Re-sync queues and teams from the destination (ones that disappeared stay, marked unavailable)',
-    security,
-    middleware: [allow('admin')] as const,
     request,
     responses: { 200: json(IntegrationSchema), ...errors(401, 403, 404, 422, 502) },
   }),
@@ -136,13 +111,11 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'delete',
     path,
     tags,
     summary: 'Disconnect: forget the key, queues and teams',
-    security,
-    middleware: [allow('admin')] as const,
     request,
     responses: { 204: { description: 'Disconnected' }, ...errors(401, 403, 404) },
   }),
@@ -153,19 +126,15 @@ integrationRoutes.openapi(
 );
 
 integrationRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: `${path}/test`,
     tags,
     summary: 'Test escalation: file a sample request and escalate it to a queue or team, to check the setup end to end',
     description: "Answers 202; follow the escalation and the sample request's timeline for each step's outcome.",
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       ...request,
-      body: jsonBody(
-        z.strictObject({ queueId: z.string().max(100).optional(), teamId: z.string().max(100).optional(), channel: z.string().max(50).default('email') }),
-      ),
+      body: jsonBody(TestEscalationBodySchema),
     },
     responses: {
       202: json(TestEscalationSchema, 'Accepted'),

@@ -1,7 +1,7 @@
 /** Settings → Integrations → a destination: which of its priorities each request priority becomes (admin). */
-import { createRoute } from '@hono/zod-openapi';
+
 import { priorityMapView, setPriorityMap } from '../../usecases/priority-map.ts';
-import { allow, errors, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
+import { errors, json, jsonBody, ProviderParam, routeProvider, router, securedRoute } from '../openapi.ts';
 import { Levels, PriorityMapSchema, ProblemsError } from '../schemas/priority-map.ts';
 
 export const priorityMapRoutes = router();
@@ -9,13 +9,11 @@ const tags = ['Integrations'];
 const path = '/integrations/{provider}/priority-map';
 
 priorityMapRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path,
     tags,
     summary: 'Which Kustomer priority each request priority becomes (escalation default, workflows, priority sync)',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: ProviderParam },
     responses: { 200: json(PriorityMapSchema), ...errors(401, 403, 404) },
   }),
@@ -23,14 +21,12 @@ priorityMapRoutes.openapi(
 );
 
 priorityMapRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path,
     tags,
     summary: 'Change which Kustomer priority each request priority becomes',
     description: 'Each value must be a whole number from 1 to 5, else 422 with `details.problems` naming each priority. Sending the default map resets it.',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: ProviderParam, body: jsonBody(Levels) },
     responses: {
       200: json(PriorityMapSchema),

@@ -1,20 +1,12 @@
 /** Requests: file, list, open, change, comment, follow, and read the timeline. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { isStaff } from '../../core/actor.ts';
 import { AppError, forbidden, notFound } from '../../core/errors.ts';
 import { decodeCursor, encodeCursor } from '../../core/request-list.ts';
 import { canSeeRequest, parseRequestNumber } from '../../core/request.ts';
 import { visibleTo } from '../../core/timeline.ts';
-import {
-  countRequests,
-  findRequestAccess,
-  findRequestView,
-  isFollower,
-  listFollowers,
-  listRequests,
-  type RequestRef,
-  type RequestView,
-} from '../../db/repositories/requests.ts';
+import { countRequests, listRequests } from '../../db/repositories/request-list.ts';
+import { findRequestAccess, findRequestView, isFollower, listFollowers, type RequestRef, type RequestView } from '../../db/repositories/requests.ts';
 import { listTimeline } from '../../db/repositories/timeline.ts';
 import { addComment } from '../../usecases/add-comment.ts';
 import { bulkChangeRequests } from '../../usecases/bulk-change-requests.ts';
@@ -25,12 +17,13 @@ import type { Context } from 'hono';
 import type { UserActor } from '../../core/actor.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, router, securedRoute } from '../openapi.ts';
 import {
   BulkChangeSchema,
   BulkOutcomeSchema,
   CreateRequestSchema,
   ListRequestsQuery,
+  NewCommentSchema,
   PatchRequestSchema,
   RequestDetailSchema,
   RequestListSchema,
@@ -80,13 +73,11 @@ async function visibleRequestId(c: Context<AppEnv>, actor: UserActor, ref: strin
 }
 
 requestRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/requests',
     tags,
     summary: "File a request (agents may file on a requester's behalf)",
-    security,
-    middleware: [allow('user')] as const,
     request: { body: jsonBody(CreateRequestSchema) },
     responses: { 201: json(RequestSchema, 'Created'), ...errors(400, 401, 403, 422) },
   }),
@@ -98,14 +89,12 @@ requestRoutes.openapi(
 );
 
 requestRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/requests',
     tags,
     summary: 'List requests with filters, a sort, the total and keyset pagination (requesters see only their own)',
     description: 'Page with ?cursor=<nextCursor> and the same filters, sort and order. `total` comes with the first page.',
-    security,
-    middleware: [allow('user')] as const,
     request: { query: ListRequestsQuery },
     responses: { 200: json(RequestListSchema), ...errors(400, 401, 403) },
   }),
@@ -142,7 +131,7 @@ requestRoutes.openapi(
 );
 
 requestRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/bulk/requests',
     tags,
@@ -150,8 +139,6 @@ requestRoutes.openapi(
     description:
       'Each request is changed as PATCH /requests/{id} would (same authorization, one timeline entry per change), in its own transaction: ' +
       'requests you may not change are skipped and listed with the reason; the others are changed.',
-    security,
-    middleware: [allow('user')] as const,
     request: { body: jsonBody(BulkChangeSchema) },
     responses: { 200: json(BulkOutcomeSchema), ...errors(400, 401, 422) },
   }),
@@ -164,13 +151,11 @@ requestRoutes.openapi(
 );
 
 requestRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/requests/{ref}',
     tags,
     summary: 'Open a request by id or number',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: RefParam },
     responses: { 200: json(RequestDetailSchema), ...errors(401, 404) },
   }),
@@ -183,14 +168,12 @@ requestRoutes.openapi(
 );
 
 requestRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'patch',
     path: '/requests/{id}',
     tags,
     summary: 'Change status, priority, assignee, inbox, service, tags, custom fields, title or description',
     description: 'Requesters may only resolve or reopen their own requests. Each real change is appended to the timeline.',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: IdParam, body: jsonBody(PatchRequestSchema) },
     responses: { 200: json(RequestSchema), ...errors(400, 401, 403, 404, 422) },
   }),
@@ -202,17 +185,12 @@ requestRoutes.openapi(
 );
 
 requestRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/requests/{id}/comments',
     tags,
     summary: 'Add a public reply or an internal note (requesters never see internal notes)',
-    security,
-    middleware: [allow('user')] as const,
-    request: {
-      params: IdParam,
-      body: jsonBody(z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') })),
-    },
+    request: { params: IdParam, body: jsonBody(NewCommentSchema) },
     responses: { 201: json(TimelineEntrySchema, 'Added'), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
@@ -234,13 +212,11 @@ for (const [method, follow] of [
   ['delete', false],
 ] as const) {
   requestRoutes.openapi(
-    createRoute({
+    securedRoute('user', {
       method,
       path: '/requests/{id}/followers/{userId}',
       tags,
       summary: follow ? 'Add a follower' : 'Remove a follower',
-      security,
-      middleware: [allow('user')] as const,
       request: { params: FollowerParams },
       responses: { 204: { description: 'Done' }, ...errors(401, 403, 404, 422) },
     }),
@@ -274,7 +250,7 @@ const TimelineCursor = z
   .openapi({ type: 'string', description: 'nextCursor from the previous page (opaque)', example: 't1.MTIz' });
 
 requestRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/requests/{id}/timeline',
     tags,
@@ -282,8 +258,6 @@ requestRoutes.openapi(
     description:
       'The first page holds the `limit` (default 100) newest entries; `nextCursor` fetches the entries before them and is null on the oldest page. ' +
       'Entries within a page are in the order they were written. Requesters never see internal entries, on any page.',
-    security,
-    middleware: [allow('user')] as const,
     request: {
       params: IdParam,
       query: z.object({

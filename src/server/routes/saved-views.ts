@@ -1,44 +1,23 @@
 /** Saved views: a person's named request lists (filters, sort and order), listed, saved and deleted by their owner. */
-import { createRoute, z } from '@hono/zod-openapi';
+
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
 import { countSavedViews, deleteSavedView, insertSavedView, listSavedViews } from '../../db/repositories/saved-views.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { ListFiltersQuery } from '../schemas/request.ts';
-import { SavedViewSchema } from '../schemas/saved-view.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
+import { NewSavedViewSchema, SavedViewSchema } from '../schemas/saved-view.ts';
 
 export const savedViewRoutes = router();
 const tags = ['Saved views'];
 /** Enough for anyone's working set; a cap keeps one person from filling the table. */
 const MAX_VIEWS = 50;
 
-/**
- * A view's query: GET /api/v1/requests parameters as strings (what a URL holds), only the list's own parameters,
- * each one valid. Stored as given, so the view opens the very list the person saw.
- */
-const ViewQuery = z
-  .record(z.string().max(20), z.string().max(200))
-  .superRefine((query, ctx) => {
-    const keys = Object.keys(ListFiltersQuery.shape);
-    for (const k of Object.keys(query))
-      if (!keys.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `not a list parameter (one of ${keys.join(', ')})` });
-    const parsed = ListFiltersQuery.safeParse(query);
-    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as string[], message: issue.message });
-  })
-  .openapi({
-    description: 'GET /api/v1/requests query parameters (filters, sort, order); no cursor or limit',
-    example: { status: 'new,in_progress', assigneeId: 'me', sort: 'updated' },
-  });
-
 savedViewRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/saved-views',
     tags,
     summary: 'Your saved request-list views, by name',
-    security,
-    middleware: [allow('user')] as const,
-    responses: { 200: json(z.object({ items: z.array(SavedViewSchema) })), ...errors(401) },
+    responses: { 200: jsonItems(SavedViewSchema), ...errors(401) },
   }),
   async (c) => {
     const actor = requireUser(c);
@@ -47,14 +26,12 @@ savedViewRoutes.openapi(
 );
 
 savedViewRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/saved-views',
     tags,
     summary: 'Save the current list (filters, sort, order) under a name',
-    security,
-    middleware: [allow('user')] as const,
-    request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(60), query: ViewQuery })) },
+    request: { body: jsonBody(NewSavedViewSchema) },
     responses: { 201: json(SavedViewSchema, 'Saved'), ...errors(400, 401, 409, 422) },
   }),
   async (c) => {
@@ -69,13 +46,11 @@ savedViewRoutes.openapi(
 );
 
 savedViewRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'delete',
     path: '/saved-views/{id}',
     tags,
     summary: 'Delete one of your saved views',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: { 204: { description: 'Deleted' }, ...errors(401, 404) },
   }),

@@ -1,5 +1,4 @@
 /** The service catalog: what people can ask for, and the inbox each kind of request lands in. */
-import { createRoute, z } from '@hono/zod-openapi';
 import { isStaff } from '../../core/actor.ts';
 import { conflict, notFound, unprocessable } from '../../core/errors.ts';
 import type { Queryable } from '../../db/database.ts';
@@ -7,7 +6,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import { inboxExists } from '../../db/repositories/inboxes.ts';
 import { findServiceById, findServiceByName, insertService, listServices, toService, updateService } from '../../db/repositories/services.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
 import { IncludeInactiveQuery, NewServiceBody, ServiceChangesBody, ServiceSchema } from '../schemas/catalog.ts';
 
 export const serviceRoutes = router();
@@ -19,15 +18,13 @@ async function checkInbox(q: Queryable, inboxId: string | null | undefined) {
 const nameTaken = () => conflict('A service with this name exists', { field: 'name' });
 
 serviceRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/services',
     tags: ['Services'],
     summary: 'The service catalog, by name (only active services unless staff ask for inactive ones too)',
-    security,
-    middleware: [allow('user')] as const,
     request: { query: IncludeInactiveQuery },
-    responses: { 200: json(z.object({ items: z.array(ServiceSchema) })), ...errors(400, 401) },
+    responses: { 200: jsonItems(ServiceSchema), ...errors(400, 401) },
   }),
   async (c) => {
     const actor = requireUser(c);
@@ -37,13 +34,11 @@ serviceRoutes.openapi(
 );
 
 serviceRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/services',
     tags: ['Services'],
     summary: 'Add a service to the catalog (admin)',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       body: jsonBody(NewServiceBody),
     },
@@ -61,13 +56,11 @@ serviceRoutes.openapi(
 );
 
 serviceRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path: '/services/{id}',
     tags: ['Services'],
     summary: 'Change a service, or retire it with active: false (admin)',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       params: IdParam,
       body: jsonBody(ServiceChangesBody),

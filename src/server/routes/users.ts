@@ -1,5 +1,5 @@
 /** People: the staff directory, and admins adding, changing and deactivating accounts. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { isStaff } from '../../core/actor.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../../core/errors.ts';
@@ -10,7 +10,7 @@ import { countActiveAdmins, findUserByEmail, findUserById, insertUser, isInManag
 import type { Queryable } from '../../db/database.ts';
 import { requireUser } from '../auth/guards.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
 import { NewUserBody, RoleSchema, UserChangesBody, UserSchema } from '../schemas/user.ts';
 
 export const userRoutes = router();
@@ -31,15 +31,13 @@ async function checkManagerExists(q: Queryable, managerId: string) {
 }
 
 userRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/users',
     tags: ['Users'],
     summary: 'List people (staff only), by name',
-    security,
-    middleware: [allow('staff')] as const,
     request: { query: UserListQuery },
-    responses: { 200: json(z.object({ items: z.array(UserSchema) })), ...errors(400, 401, 403) },
+    responses: { 200: jsonItems(UserSchema), ...errors(400, 401, 403) },
   }),
   async (c) => {
     const query = c.req.valid('query');
@@ -53,13 +51,11 @@ userRoutes.openapi(
 );
 
 userRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/users/{id}',
     tags: ['Users'],
     summary: 'One person (staff see anyone; others only themselves)',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: { 200: json(UserSchema), ...errors(400, 401, 403, 404) },
   }),
@@ -74,13 +70,11 @@ userRoutes.openapi(
 );
 
 userRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/users',
     tags: ['Users'],
     summary: 'Add a person (admin)',
-    security,
-    middleware: [allow('admin')] as const,
     request: { body: jsonBody(NewUserBody) },
     responses: { 201: json(UserSchema, 'Created'), ...errors(400, 401, 403, 409, 422) },
   }),
@@ -107,13 +101,11 @@ userRoutes.openapi(
 );
 
 userRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path: '/users/{id}',
     tags: ['Users'],
     summary: 'Change a person (admin): profile, role, password, manager, or deactivate',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: IdParam, body: jsonBody(UserChangesBody) },
     responses: { 200: json(UserSchema), ...errors(400, 401, 403, 404, 409, 422) },
   }),

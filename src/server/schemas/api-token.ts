@@ -13,3 +13,11 @@ export const ApiTokenSchema = z
   })
   .openapi('ApiToken');
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
+
+/** POST /api-tokens. */
+export const NewApiTokenSchema = z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.int().min(1).max(3650).optional() });
+export type NewApiTokenBody = z.input<typeof NewApiTokenSchema>;
+
+/** The reply to POST /api-tokens: the only time the token text is shown. */
+export const CreatedApiTokenSchema = ApiTokenSchema.extend({ token: z.string() });
+export type CreatedApiToken = z.infer<typeof CreatedApiTokenSchema>;

@@ -30,3 +30,7 @@ export const ApprovalSchema = z
   })
   .openapi('Approval');
 export type Approval = z.infer<typeof ApprovalSchema>;
+
+/** POST /approvals/{id}/decision. */
+export const ApprovalDecisionSchema = z.strictObject({ decision: z.enum(['approve', 'reject']), comment: z.string().trim().max(5000).optional() });
+export type ApprovalDecision = z.input<typeof ApprovalDecisionSchema>;

@@ -88,13 +88,6 @@ export const NewCustomFieldBody = z.strictObject({
   serviceIds: ServiceIds.optional(),
   position: Position.optional(),
 });
-export const CustomFieldChangesBody = z.strictObject({
-  label: Label.optional(),
-  options: Options.optional(),
-  required: z.boolean().optional(),
-  serviceIds: ServiceIds.optional(),
-  position: Position.optional(),
-  active: z.boolean().optional(),
-});
+export const CustomFieldChangesBody = NewCustomFieldBody.omit({ key: true, type: true }).partial().extend({ active: z.boolean().optional() });
 /** What the custom field form sends: a new field's, or a change's (key and type are fixed once made). */
 export type CustomFieldInput = Partial<z.input<typeof NewCustomFieldBody>> & z.input<typeof CustomFieldChangesBody>;

@@ -37,3 +37,36 @@ export const IntegrationSummarySchema = z.object({
   account: z.string().nullable(),
 });
 export type IntegrationSummary = z.infer<typeof IntegrationSummarySchema>;
+
+/** PUT /integrations/{provider}: Authorize (or replace the key). */
+export const ConnectIntegrationSchema = z.strictObject({
+  orgName: z.string().trim().min(1).max(100),
+  apiKey: z
+    .string()
+    .trim()
+    .min(1)
+    .max(10_000)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+});
+export type ConnectIntegrationBody = z.input<typeof ConnectIntegrationSchema>;
+
+const TargetChanges = z
+  .array(z.strictObject({ remoteId: z.string().max(100), enabled: z.boolean() }))
+  .max(1000)
+  .optional();
+
+/** PATCH /integrations/{provider}: which queues and teams are offered, and the customer email field. */
+export const IntegrationChangesSchema = z.strictObject({
+  queues: TargetChanges,
+  teams: TargetChanges,
+  contactEmailField: z.string().max(63).nullable().optional(),
+});
+export type IntegrationChanges = z.input<typeof IntegrationChangesSchema>;
+
+/** POST /integrations/{provider}/test: the Test escalation's target and first-message channel. */
+export const TestEscalationBodySchema = z.strictObject({
+  queueId: z.string().max(100).optional(),
+  teamId: z.string().max(100).optional(),
+  channel: z.string().max(50).default('email'),
+});
+export type TestEscalationBody = z.input<typeof TestEscalationBodySchema>;

@@ -33,4 +33,5 @@ export const OutboxSchema = z.object({
   ),
   smtpConfigured: z.boolean(),
 });
-export type OutboxEmail = z.infer<typeof OutboxSchema>['items'][number];
+export type Outbox = z.infer<typeof OutboxSchema>;
+export type OutboxEmail = Outbox['items'][number];

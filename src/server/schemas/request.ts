@@ -62,20 +62,19 @@ export const CreateRequestSchema = z
   .openapi('CreateRequest');
 export type NewRequestBody = z.input<typeof CreateRequestSchema>;
 
-export const PatchRequestSchema = z
-  .strictObject({
-    title: TitleSchema.optional(),
-    description: DescriptionSchema.optional(),
+export const PatchRequestSchema = CreateRequestSchema.omit({ requesterId: true })
+  .partial()
+  .extend({
     status: StatusSchema.optional(),
-    priority: PrioritySchema.optional(),
-    assigneeId: z.uuid().nullable().optional(),
     inboxId: z.uuid().nullable().optional(),
-    serviceId: z.uuid().nullable().optional(),
-    tags: TagsSchema.optional(),
     customFields: CustomFieldInput.optional().openapi({ description: 'Only the keys sent change; null clears a value' }),
   })
   .openapi('PatchRequest');
 export type RequestPatch = z.input<typeof PatchRequestSchema>;
+
+/** POST /requests/{id}/comments. */
+export const NewCommentSchema = z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') });
+export type NewCommentBody = z.input<typeof NewCommentSchema>;
 
 export const TimelineEntrySchema = z
   .object({
@@ -186,7 +185,8 @@ export const BulkChangeSchema = z
       .refine((c) => Object.values(c).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), 'name at least one change'),
   })
   .openapi('BulkChange');
-export type BulkChange = z.input<typeof BulkChangeSchema>['changes'];
+export type BulkChangeBody = z.input<typeof BulkChangeSchema>;
+export type BulkChange = BulkChangeBody['changes'];
 
 const BulkRef = z.object({ id: z.uuid(), key: z.string() });
 export const BulkOutcomeSchema = z

@@ -33,6 +33,18 @@ export const EmailSchema = z
 export const NameSchema = z.string().trim().min(1).max(200);
 
 const PasswordSchema = z.string().min(PASSWORD_MIN).max(1000);
+
+/** POST /auth/login. */
+export const CredentialsSchema = z.strictObject({ email: EmailSchema, password: z.string().min(1).max(1000) });
+export type Credentials = z.input<typeof CredentialsSchema>;
+
+/** POST /setup: the first admin. */
+export const FirstAdminSchema = z.strictObject({ email: EmailSchema, name: NameSchema, password: PasswordSchema });
+export type FirstAdminBody = z.input<typeof FirstAdminSchema>;
+
+/** GET /setup. */
+export const SetupStatusSchema = z.object({ needsAdmin: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatusSchema>;
 /** Optional profile text; an empty string clears it, like null. */
 const ProfileText = z
   .string()
@@ -54,15 +66,8 @@ export const NewUserBody = z.strictObject({
 });
 
 /** PATCH /users/{id}; the web's user form sends it (and, without an id, the new user's fields). */
-export const UserChangesBody = z.strictObject({
-  email: EmailSchema.optional(),
-  name: NameSchema.optional(),
-  role: RoleSchema.optional(),
+export const UserChangesBody = NewUserBody.partial().extend({
   password: PasswordSchema.optional().openapi({ description: 'Setting it signs the user out of every browser session' }),
-  managerId: z.uuid().nullable().optional(),
-  department: ProfileText.optional(),
-  title: ProfileText.optional(),
-  location: ProfileText.optional(),
   active: z.boolean().optional().openapi({ description: 'false deactivates: sessions end and API tokens stop working' }),
 });
 export type UserInput = z.input<typeof UserChangesBody>;

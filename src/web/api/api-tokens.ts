@@ -1,25 +1,14 @@
 /** Personal API tokens: list, create (text shown once), revoke. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { del, get, post } from './client.ts';
+import { useQuery } from '@tanstack/react-query';
+import { del, getItems, post } from './client.ts';
 import { keys } from './keys.ts';
-import type { ApiToken } from '../../server/schemas/api-token.ts';
+import { useRefreshingMutation } from './refreshing-mutation.ts';
+import type { ApiToken, CreatedApiToken, NewApiTokenBody } from '../../server/schemas/api-token.ts';
 
 export function useApiTokens() {
-  return useQuery({ queryKey: keys.apiTokens, queryFn: () => get<{ items: ApiToken[] }>('/api-tokens').then((r) => r.items) });
+  return useQuery({ queryKey: keys.apiTokens, queryFn: () => getItems<ApiToken>('/api-tokens') });
 }
 
-export function useCreateApiToken() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: { name: string; expiresInDays?: number }) => post<ApiToken & { token: string }>('/api-tokens', body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.apiTokens }),
-  });
-}
+export const useCreateApiToken = () => useRefreshingMutation(keys.apiTokens, (body: NewApiTokenBody) => post<CreatedApiToken>('/api-tokens', body));
 
-export function useRevokeApiToken() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => del<void>(`/api-tokens/${id}`),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.apiTokens }),
-  });
-}
+export const useRevokeApiToken = () => useRefreshingMutation(keys.apiTokens, (id: string) => del<void>(`/api-tokens/${id}`));

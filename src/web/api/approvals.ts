@@ -1,8 +1,8 @@
 /** The signed-in person's approvals: pending ones to decide (with a count for the navigation), and decided ones. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, get, post } from './client.ts';
+import { ApiError, getItems, post } from './client.ts';
 import { keys } from './keys.ts';
-import type { Approval } from '../../server/schemas/approval.ts';
+import type { Approval, ApprovalDecision } from '../../server/schemas/approval.ts';
 
 export type { Approval };
 export type ApprovalState = Approval['state'];
@@ -13,7 +13,7 @@ export type ApprovalList = 'pending' | 'decided';
 export function useRequestApprovals(requestId: string, options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: keys.requestApprovals(requestId),
-    queryFn: () => get<{ items: Approval[] }>(`/requests/${requestId}/approvals`).then((r) => r.items),
+    queryFn: () => getItems<Approval>(`/requests/${requestId}/approvals`),
     enabled: options.enabled ?? true,
     refetchInterval: 15_000,
   });
@@ -23,7 +23,7 @@ export function useRequestApprovals(requestId: string, options: { enabled?: bool
 export function useApprovals(state: ApprovalList) {
   return useQuery({
     queryKey: keys.approvals(state),
-    queryFn: () => get<{ items: Approval[] }>('/approvals', { state }).then((r) => r.items),
+    queryFn: () => getItems<Approval>('/approvals', { state }),
     refetchInterval: state === 'pending' ? 30_000 : false,
     retry: (count, err) => !(err instanceof ApiError && err.status === 404) && count < 2,
   });
@@ -32,7 +32,7 @@ export function useApprovals(state: ApprovalList) {
 export function useDecideApproval() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, decision, comment }: { id: string; decision: 'approve' | 'reject'; comment?: string }) =>
+    mutationFn: ({ id, decision, comment }: ApprovalDecision & { id: string }) =>
       post<Approval>(`/approvals/${id}/decision`, { decision, ...(comment ? { comment } : {}) }),
     onSuccess: (a) => {
       qc.setQueryData<Approval[]>(keys.approvals('pending'), (old) => old?.filter((x) => x.id !== a.id));

@@ -1,7 +1,8 @@
 /** People, inboxes, services and custom field definitions: read everywhere, changed on the admin pages. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get, patch, post } from './client.ts';
+import { useQuery } from '@tanstack/react-query';
+import { getItems, patch, post } from './client.ts';
 import { keys } from './keys.ts';
+import { useRefreshingMutation } from './refreshing-mutation.ts';
 import type { Role } from '../../core/actor.ts';
 import type { CustomField, CustomFieldInput, Inbox, InboxInput, Service, ServiceInput } from '../../server/schemas/catalog.ts';
 import type { User, UserInput } from '../../server/schemas/user.ts';
@@ -14,7 +15,7 @@ export function useUsers(filter: { role?: Role; q?: string; active?: boolean } =
   const query = { role: filter.role, q: filter.q, active: filter.active === undefined ? undefined : String(filter.active) };
   return useQuery({
     queryKey: keys.userList(JSON.stringify(query)),
-    queryFn: () => get<{ items: User[] }>('/users', query).then((r) => r.items),
+    queryFn: () => getItems<User>('/users', query),
     staleTime: 60_000,
     enabled: options.enabled ?? true,
   });
@@ -23,7 +24,7 @@ export function useUsers(filter: { role?: Role; q?: string; active?: boolean } =
 export function useInboxes(options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: keys.inboxes,
-    queryFn: () => get<{ items: Inbox[] }>('/inboxes').then((r) => r.items),
+    queryFn: () => getItems<Inbox>('/inboxes'),
     staleTime: FIVE_MINUTES,
     enabled: options.enabled ?? true,
   });
@@ -32,7 +33,7 @@ export function useInboxes(options: { enabled?: boolean } = {}) {
 export function useServices(includeInactive = false) {
   return useQuery({
     queryKey: keys.services(includeInactive),
-    queryFn: () => get<{ items: Service[] }>('/services', { includeInactive: includeInactive || undefined }).then((r) => r.items),
+    queryFn: () => getItems<Service>('/services', { includeInactive: includeInactive || undefined }),
     staleTime: FIVE_MINUTES,
   });
 }
@@ -41,21 +42,16 @@ export function useCustomFields(includeInactive = false) {
   return useQuery({
     queryKey: keys.customFields(includeInactive),
     queryFn: () =>
-      get<{ items: CustomField[] }>('/custom-fields', { includeInactive: includeInactive || undefined }).then((r) =>
-        [...r.items].sort((a, b) => a.position - b.position || a.label.localeCompare(b.label)),
+      getItems<CustomField>('/custom-fields', { includeInactive: includeInactive || undefined }).then((items) =>
+        items.sort((a, b) => a.position - b.position || a.label.localeCompare(b.label)),
       ),
     staleTime: FIVE_MINUTES,
   });
 }
 
 /** Create (no id) or change (id) one admin-managed record, then refresh its lists. */
-function useSave<TInput, TOut>(path: string, invalidate: readonly unknown[]) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, input }: { id?: string; input: TInput }) => (id ? patch<TOut>(`${path}/${id}`, input) : post<TOut>(path, input)),
-    onSuccess: () => qc.invalidateQueries({ queryKey: invalidate }),
-  });
-}
+const useSave = <TInput, TOut>(path: string, invalidate: readonly unknown[]) =>
+  useRefreshingMutation(invalidate, ({ id, input }: { id?: string; input: TInput }) => (id ? patch<TOut>(`${path}/${id}`, input) : post<TOut>(path, input)));
 
 export const useSaveUser = () => useSave<UserInput, User>('/users', keys.users);
 

@@ -62,6 +62,8 @@ export async function api<T>(method: string, path: string, body?: unknown, query
 }
 
 export const get = <T>(path: string, query?: Query) => api<T>('GET', path, undefined, query);
+/** A list's items: the API answers every list as `{ items: [...] }` (server/openapi.ts `jsonItems`). */
+export const getItems = <T>(path: string, query?: Query) => get<{ items: T[] }>(path, query).then((r) => r.items);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 export const put = <T>(path: string) => api<T>('PUT', path);

@@ -4,8 +4,9 @@
  * re-link, linking an existing conversation; and, for admins, the customer email field and the Test escalation.
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, get, patch, post } from './client.ts';
+import { ApiError, get, getItems, patch, post } from './client.ts';
 import type { KustomerIntegration } from './integrations.ts';
+import type { TestEscalationBody } from '../../server/schemas/integration.ts';
 import { keys } from './keys.ts';
 import type { TimelinePage } from '../../server/schemas/request.ts';
 import type {
@@ -43,7 +44,7 @@ export function useEscalationOptions(requestId: string, enabled = true) {
 export function useRequestEscalations(requestId: string, options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: keys.requestEscalations(requestId),
-    queryFn: () => get<{ items: Escalation[] }>(`/requests/${requestId}/escalations`).then((r) => r.items),
+    queryFn: () => getItems<Escalation>(`/requests/${requestId}/escalations`),
     enabled: options.enabled ?? true,
   });
 }
@@ -141,7 +142,7 @@ export function useSetContactEmailField() {
 export function useTestEscalation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { queueId?: string; teamId?: string; channel: string }) => post<TestEscalationResult>('/integrations/kustomer/test', body),
+    mutationFn: (body: TestEscalationBody) => post<TestEscalationResult>('/integrations/kustomer/test', body),
     onSuccess: (r) => {
       qc.setQueryData(keys.escalation(r.escalation.id), r.escalation);
       void qc.invalidateQueries({ queryKey: keys.requests });

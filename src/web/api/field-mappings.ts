@@ -4,7 +4,7 @@
  * `details.problems` when a pair cannot work), and the values escalating a request will send (staff).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, get } from './client.ts';
+import { api, ApiError, getItems } from './client.ts';
 
 import type { FieldMapping, MappedValue, MappingInput, MappingProblem, RemoteField, RemoteFieldType } from '../../server/schemas/field-mapping.ts';
 
@@ -22,7 +22,7 @@ export const fieldMappingKeys = {
 export function useKustomerFields() {
   return useQuery({
     queryKey: fieldMappingKeys.remoteFields,
-    queryFn: () => get<{ items: RemoteField[] }>(`${PATH}/fields`).then((r) => r.items),
+    queryFn: () => getItems<RemoteField>(`${PATH}/fields`),
     staleTime: 60_000,
     // A refused key or a missing permission does not get better by asking again at once.
     retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
@@ -32,7 +32,7 @@ export function useKustomerFields() {
 export function useFieldMappings() {
   return useQuery({
     queryKey: fieldMappingKeys.mappings,
-    queryFn: () => get<{ items: FieldMapping[] }>(`${PATH}/field-mappings`).then((r) => r.items),
+    queryFn: () => getItems<FieldMapping>(`${PATH}/field-mappings`),
   });
 }
 
@@ -53,7 +53,7 @@ export function useSaveFieldMappings() {
 export function useMappedValues(requestId: string) {
   return useQuery({
     queryKey: fieldMappingKeys.mappedValues(requestId),
-    queryFn: () => get<{ items: MappedValue[] }>(`/requests/${requestId}/mapped-values`).then((r) => r.items),
+    queryFn: () => getItems<MappedValue>(`/requests/${requestId}/mapped-values`),
     staleTime: 0,
   });
 }

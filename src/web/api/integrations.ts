@@ -3,17 +3,42 @@
  * re-sync, disconnect, and which queues and teams agents may escalate to (optimistic, rolled back on error).
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, del, get, post } from './client.ts';
+import { api, ApiError, del, get, getItems, post } from './client.ts';
 import { keys } from './keys.ts';
+import { useMe } from './session.ts';
+import { isStaffRole } from '../../core/actor.ts';
+import { humanize } from '../ui/format.ts';
 
-import type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration } from '../../server/schemas/integration.ts';
+import type {
+  ConnectIntegrationBody,
+  IntegrationStatus,
+  IntegrationSummary,
+  IntegrationTarget,
+  KustomerIntegration,
+} from '../../server/schemas/integration.ts';
 
-export type { IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration };
+export type { ConnectIntegrationBody, IntegrationStatus, IntegrationSummary, IntegrationTarget, KustomerIntegration };
 export type TargetKind = 'queues' | 'teams';
+
+const listIntegrations = () => getItems<IntegrationSummary>('/integrations');
 
 /** The offered destinations; refetched on every visit, since each destination's own page changes their status. */
 export function useIntegrations() {
-  return useQuery({ queryKey: keys.integrations, queryFn: async () => (await get<{ items: IntegrationSummary[] }>('/integrations')).items, staleTime: 0 });
+  return useQuery({ queryKey: keys.integrations, queryFn: listIntegrations, staleTime: 0 });
+}
+
+/**
+ * A destination's display name by id, as GET /integrations lists it (staff only), so no screen spells a vendor's
+ * name. Without an id: the one destination offered, or "the destination" when several are. Until the list
+ * arrives, or for a destination no longer offered, the id in words.
+ */
+export function useDestinationName(): (id?: string | null) => string {
+  const staff = isStaffRole(useMe().role);
+  const { data } = useQuery({ queryKey: keys.integrations, queryFn: listIntegrations, enabled: staff, staleTime: 5 * 60_000 });
+  return (id) => {
+    if (!id) return data?.length === 1 ? data[0]!.displayName : 'the destination';
+    return data?.find((d) => d.id === id)?.displayName ?? humanize(id);
+  };
 }
 
 const PATH = '/integrations/kustomer';
@@ -26,7 +51,7 @@ export function useKustomerIntegration() {
 export function useConnectKustomer() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { orgName: string; apiKey: string }) => api<KustomerIntegration>('PUT', PATH, body),
+    mutationFn: (body: ConnectIntegrationBody) => api<KustomerIntegration>('PUT', PATH, body),
     onSuccess: (data) => qc.setQueryData(keys.kustomerIntegration, data),
   });
 }

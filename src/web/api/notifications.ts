@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post } from './client.ts';
 import { keys } from './keys.ts';
-import type { AppNotification, NotificationList, OutboxEmail } from '../../server/schemas/notification.ts';
+import type { AppNotification, NotificationList, Outbox, OutboxEmail } from '../../server/schemas/notification.ts';
 
 export type { AppNotification, OutboxEmail };
 
@@ -49,7 +49,7 @@ export const useMarkAllNotificationsRead = () =>
 export function useEmailOutbox() {
   return useQuery({
     queryKey: keys.emailOutbox,
-    queryFn: () => get<{ items: OutboxEmail[]; smtpConfigured: boolean }>('/email-outbox'),
+    queryFn: () => get<Outbox>('/email-outbox'),
     refetchInterval: 30_000,
   });
 }

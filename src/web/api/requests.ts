@@ -1,11 +1,14 @@
 /** Requests: list, open, file, change, comment, follow, and the timeline. */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { del, get, patch, post, put } from './client.ts';
+import { del, get, getItems, patch, post, put } from './client.ts';
 import { keys } from './keys.ts';
+import { useRefreshingMutation } from './refreshing-mutation.ts';
 import type {
   BulkChange,
+  BulkChangeBody,
   BulkOutcome,
   EscalationSummary,
+  NewCommentBody,
   NewRequestBody,
   Request,
   RequestDetail,
@@ -15,7 +18,7 @@ import type {
   TimelineEntry,
   TimelinePage,
 } from '../../server/schemas/request.ts';
-import type { SavedView } from '../../server/schemas/saved-view.ts';
+import type { NewSavedViewBody, SavedView } from '../../server/schemas/saved-view.ts';
 
 export type { BulkChange, BulkOutcome, EscalationSummary, NewRequestBody, RequestList, RequestListItem, RequestPatch, SavedView };
 
@@ -36,30 +39,18 @@ export function useRequestList(query: Record<string, string>) {
 export function useBulkChange() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { ids: string[]; changes: BulkChange }) => post<BulkOutcome>('/bulk/requests', body),
+    mutationFn: (body: BulkChangeBody) => post<BulkOutcome>('/bulk/requests', body),
     onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: keys.requests }), qc.invalidateQueries({ queryKey: ['timeline'] })]),
   });
 }
 
 export function useSavedViews() {
-  return useQuery({ queryKey: keys.savedViews, queryFn: async () => (await get<{ items: SavedView[] }>('/saved-views')).items });
+  return useQuery({ queryKey: keys.savedViews, queryFn: () => getItems<SavedView>('/saved-views') });
 }
 
-export function useSaveView() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: { name: string; query: Record<string, string> }) => post<SavedView>('/saved-views', body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.savedViews }),
-  });
-}
+export const useSaveView = () => useRefreshingMutation(keys.savedViews, (body: NewSavedViewBody) => post<SavedView>('/saved-views', body));
 
-export function useDeleteView() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => del<void>(`/saved-views/${id}`),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.savedViews }),
-  });
-}
+export const useDeleteView = () => useRefreshingMutation(keys.savedViews, (id: string) => del<void>(`/saved-views/${id}`));
 
 export function useRequest(ref: string) {
   return useQuery({
@@ -83,13 +74,7 @@ export function useTimeline(requestId: string | undefined) {
   });
 }
 
-export function useCreateRequest() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: NewRequestBody) => post<Request>('/requests', body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.requests }),
-  });
-}
+export const useCreateRequest = () => useRefreshingMutation(keys.requests, (body: NewRequestBody) => post<Request>('/requests', body));
 
 /** Refreshes the request (wherever it is cached), the lists, and its timeline. */
 function useRefreshRequest() {
@@ -115,7 +100,7 @@ export function useUpdateRequest(requestId: string) {
 export function useAddComment(requestId: string) {
   const refresh = useRefreshRequest();
   return useMutation({
-    mutationFn: (body: { body: string; visibility: 'public' | 'internal' }) => post<TimelineEntry>(`/requests/${requestId}/comments`, body),
+    mutationFn: (body: NewCommentBody) => post<TimelineEntry>(`/requests/${requestId}/comments`, body),
     onSuccess: () => refresh(requestId),
   });
 }

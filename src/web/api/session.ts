@@ -3,10 +3,10 @@ import { createContext, useContext } from 'react';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post, setCsrfToken } from './client.ts';
 import { keys } from './keys.ts';
-import type { Session, User } from '../../server/schemas/user.ts';
+import type { Credentials, FirstAdminBody, Session, SetupStatus, User } from '../../server/schemas/user.ts';
 
 export function useSetupStatus() {
-  return useQuery({ queryKey: keys.setup, queryFn: () => get<{ needsAdmin: boolean }>('/setup'), staleTime: Infinity });
+  return useQuery({ queryKey: keys.setup, queryFn: () => get<SetupStatus>('/setup'), staleTime: Infinity });
 }
 
 /** null when nobody is signed in. */
@@ -60,7 +60,7 @@ function useStartSession() {
 export function useLogin() {
   const start = useStartSession();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) => post<Session>('/auth/login', body),
+    mutationFn: (body: Credentials) => post<Session>('/auth/login', body),
     onSuccess: start,
   });
 }
@@ -69,7 +69,7 @@ export function useCreateFirstAdmin() {
   const start = useStartSession();
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; name: string; password: string }) => post<Session>('/setup', body),
+    mutationFn: (body: FirstAdminBody) => post<Session>('/setup', body),
     onSuccess: start,
     // Someone else may have created the admin meanwhile: then the sign-in page shows.
     onError: (err) => {

@@ -17,7 +17,7 @@ import type {
   WorkflowTemplate,
   WorkflowVersion,
 } from '../../server/schemas/workflow.ts';
-import { api, get, patch, post } from './client.ts';
+import { api, get, getItems, patch, post } from './client.ts';
 import { keys } from './keys.ts';
 
 export type { ConditionRule, Conditions, Step, Trigger, TriggerEvent, WorkflowDefinition };
@@ -39,7 +39,7 @@ export interface WorkflowInput {
 const PATH = '/workflows';
 
 export function useWorkflows() {
-  return useQuery({ queryKey: keys.workflows, queryFn: () => get<{ items: Workflow[] }>(PATH).then((r) => r.items) });
+  return useQuery({ queryKey: keys.workflows, queryFn: () => getItems<Workflow>(PATH) });
 }
 
 export function useWorkflow(id: string | null) {
@@ -49,7 +49,7 @@ export function useWorkflow(id: string | null) {
 export function useWorkflowTemplates(enabled = true) {
   return useQuery({
     queryKey: keys.workflowTemplates,
-    queryFn: () => get<{ items: WorkflowTemplate[] }>('/workflow-templates').then((r) => r.items),
+    queryFn: () => getItems<WorkflowTemplate>('/workflow-templates'),
     staleTime: 5 * 60_000,
     enabled,
   });
@@ -105,7 +105,7 @@ function pollInterval(runs: WorkflowRun[] | undefined, idle: number | false = fa
 export function useWorkflowRuns(workflowId: string) {
   return useQuery({
     queryKey: keys.workflowRuns(workflowId),
-    queryFn: () => get<{ items: WorkflowRun[] }>(`${PATH}/${workflowId}/runs`).then((r) => r.items),
+    queryFn: () => getItems<WorkflowRun>(`${PATH}/${workflowId}/runs`),
     // Runs start on their own: opening the tab always asks again.
     staleTime: 0,
     refetchInterval: (q) => pollInterval(q.state.data),
@@ -120,7 +120,7 @@ export function useRequestWorkflowRuns(requestId: string, options: { enabled?: b
   const qc = useQueryClient();
   const query = useQuery({
     queryKey: keys.requestWorkflowRuns(requestId),
-    queryFn: () => get<{ items: WorkflowRun[] }>(`/requests/${requestId}/workflow-runs`).then((r) => r.items),
+    queryFn: () => getItems<WorkflowRun>(`/requests/${requestId}/workflow-runs`),
     enabled: options.enabled ?? true,
     staleTime: 0,
     // Also while idle: a workflow may start on this request any time (a tag, a reply).

@@ -91,16 +91,11 @@ export function UsersPage() {
                   <button type="button" className="btn btn-small" onClick={() => setEditing(u)}>
                     Edit
                   </button>
-                  {u.id !== me.id &&
-                    (u.active ? (
-                      <button type="button" className="btn btn-small btn-ghost" disabled={save.isPending} onClick={() => setActive(u, false)}>
-                        Deactivate
-                      </button>
-                    ) : (
-                      <button type="button" className="btn btn-small btn-ghost" disabled={save.isPending} onClick={() => setActive(u, true)}>
-                        Reactivate
-                      </button>
-                    ))}
+                  {u.id !== me.id && (
+                    <button type="button" className="btn btn-small btn-ghost" disabled={save.isPending} onClick={() => setActive(u, !u.active)}>
+                      {u.active ? 'Deactivate' : 'Reactivate'}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -13,16 +13,18 @@ export interface Unavailable {
   href?: string;
 }
 
-const SETTINGS = '/settings/integrations/kustomer';
-
-/** Escalating needs a connected Kustomer with at least one queue or team enabled. */
+/**
+ * Escalating needs a connected destination with at least one queue or team enabled. `destination` is the one the
+ * escalation options offer (undefined when none is offered).
+ */
 export function escalateUnavailable(
-  destination: { name: string; status: IntegrationStatus; queues: unknown[]; teams: unknown[] } | undefined,
+  destination: { id: string; name: string; status: IntegrationStatus; queues: unknown[]; teams: unknown[] } | undefined,
   admin: boolean,
 ): Unavailable | null {
-  const name = destination?.name ?? 'Kustomer';
-  const where = admin ? { href: SETTINGS } : {};
-  if (!destination || destination.status === 'not_connected') {
+  if (!destination) return { reason: 'No destination is offered', ...(admin ? { href: '/settings/integrations' } : {}) };
+  const name = destination.name;
+  const where = admin ? { href: `/settings/integrations/${destination.id}` } : {};
+  if (destination.status === 'not_connected') {
     return {
       reason: `${name} is not connected`,
       hint: admin ? 'Connect it in Settings → Integrations' : 'An admin can connect it in Settings → Integrations',

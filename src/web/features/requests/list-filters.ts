@@ -8,13 +8,15 @@ import { ESCALATION_FILTERS, type EscalationFilter, type Order, type Sort, SORTS
 
 export { ESCALATION_FILTERS, SORTS };
 export type { EscalationFilter, Order, Sort };
-export const ESCALATION_FILTER_LABELS: Record<EscalationFilter, string> = {
-  escalated: 'Escalated',
-  not_escalated: 'Not escalated',
-  failed: 'Escalation failed',
-  waiting_on_destination: 'Waiting on Kustomer',
-  done_in_destination: 'Done in Kustomer',
-};
+/** The escalation filter's words; `destination` names the destination offered (useDestinationName). */
+export const escalationFilterLabel = (f: EscalationFilter, destination: string): string =>
+  ({
+    escalated: 'Escalated',
+    not_escalated: 'Not escalated',
+    failed: 'Escalation failed',
+    waiting_on_destination: `Waiting on ${destination}`,
+    done_in_destination: `Done in ${destination}`,
+  })[f];
 export const SORT_LABELS: Record<Sort, string> = { created: 'Created', updated: 'Updated', priority: 'Priority', status: 'Status' };
 /** The order a column sorts in on its first click: newest, most urgent, least advanced first. */
 export const FIRST_ORDER: Record<Sort, Order> = { created: 'desc', updated: 'desc', priority: 'desc', status: 'asc' };

@@ -35,16 +35,27 @@ describe('request list words', () => {
   });
 
   it("names each escalation state, and the destination's status once known", () => {
-    expect(escalationCell(null)).toEqual({ tone: 'none', label: 'Not escalated', remote: null });
+    const name = (id: string) => ({ kustomer: 'Kustomer' })[id] ?? id;
+    expect(escalationCell(null, name)).toEqual({ tone: 'none', label: 'Not escalated', remote: null });
     const summary = { provider: 'kustomer', remoteOpenSince: null, remoteSnoozedUntil: null } as const;
     const now = new Date('2026-03-10T12:00:00Z');
-    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'closed' })).toEqual({ tone: 'linked', label: 'Linked', remote: 'Kustomer: Done' });
-    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'open', remoteOpenSince: '2026-03-10T10:00:00Z' }, now).remote).toBe(
+    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'closed' }, name)).toEqual({
+      tone: 'linked',
+      label: 'Linked',
+      remote: 'Kustomer: Done',
+    });
+    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'open', remoteOpenSince: '2026-03-10T10:00:00Z' }, name, now).remote).toBe(
       'Kustomer: Open · 2 h',
     );
-    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'waiting' }).remote).toBe('Kustomer: Snoozed');
-    expect(escalationCell({ ...summary, state: 'failed', remoteStatus: null }).tone).toBe('failed');
-    expect(escalationCell({ ...summary, state: 'link_failed', remoteStatus: 'open' }).label).toBe('Link failed');
-    expect(escalationCell({ ...summary, state: 'sending', remoteStatus: null }).label).toBe('Sending');
+    expect(escalationCell({ ...summary, state: 'linked', remoteStatus: 'waiting' }, name).remote).toBe('Kustomer: Snoozed');
+    expect(escalationCell({ ...summary, state: 'failed', remoteStatus: null }, name).tone).toBe('failed');
+    expect(escalationCell({ ...summary, state: 'link_failed', remoteStatus: 'open' }, name).label).toBe('Link failed');
+    expect(escalationCell({ ...summary, state: 'sending', remoteStatus: null }, name).label).toBe('Sending');
+  });
+
+  it('names the destination as the API lists it, whichever destination it is', () => {
+    const name = (id: string) => ({ 'test-desk': 'Test Desk' })[id] ?? id;
+    const summary = { provider: 'test-desk', state: 'linked', remoteStatus: 'closed', remoteOpenSince: null, remoteSnoozedUntil: null } as const;
+    expect(escalationCell(summary, name).remote).toBe('Test Desk: Done');
   });
 });

@@ -4,16 +4,19 @@
  */
 import { remoteCellText } from '../escalations/remote-state-format.ts';
 import type { BulkChange, BulkOutcome, EscalationSummary } from '../../api/requests.ts';
-import { humanize, joinWords, priorityLabel, statusLabel } from '../../ui/format.ts';
+import { joinWords, priorityLabel, statusLabel } from '../../ui/format.ts';
 
-/** The escalation column's icon class and words: what a screen reader says and a sighted agent reads. */
+/**
+ * The escalation column's icon class and words: what a screen reader says and a sighted agent reads. `destinationName`
+ * names a destination by id (useDestinationName).
+ */
 export function escalationCell(
   e: EscalationSummary | null,
+  destinationName: (id: string) => string,
   now: Date = new Date(),
 ): { tone: 'none' | 'sending' | 'linked' | 'failed'; label: string; remote: string | null } {
-  const destination = e?.provider === 'kustomer' ? 'Kustomer' : humanize(e?.provider ?? '');
   if (!e) return { tone: 'none', label: 'Not escalated', remote: null };
-  const remote = remoteCellText(e, destination, now);
+  const remote = remoteCellText(e, destinationName(e.provider), now);
   switch (e.state) {
     case 'sending':
       return { tone: 'sending', label: 'Sending', remote };

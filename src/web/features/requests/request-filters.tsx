@@ -1,14 +1,15 @@
 /** The request list's filter bar. Every change goes straight into the URL. */
 import { useEffect, useState } from 'react';
 import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
+import { useDestinationName } from '../../api/integrations.ts';
 import { type Status, STATUSES } from '../../../core/request.ts';
 import { statusLabel } from '../../ui/format.ts';
 import { PriorityOptions } from '../../ui/choice-options.tsx';
 import {
   EMPTY_FILTERS,
-  ESCALATION_FILTER_LABELS,
   ESCALATION_FILTERS,
   type EscalationFilter,
+  escalationFilterLabel,
   hasFilters,
   type ListFilters,
   OPEN_STATUSES,
@@ -30,6 +31,7 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
   const services = useServices();
   const inboxes = useInboxes({ enabled: staff });
   const people = useUsers({ active: true }, { enabled: staff });
+  const destinationName = useDestinationName();
   const agents = (people.data ?? []).filter((u) => u.role !== 'requester');
   const [tag, setTag] = useState(filters.tag);
   useEffect(() => setTag(filters.tag), [filters.tag]);
@@ -110,7 +112,7 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
               <option value="">Escalated or not</option>
               {ESCALATION_FILTERS.map((f) => (
                 <option key={f} value={f}>
-                  {ESCALATION_FILTER_LABELS[f]}
+                  {escalationFilterLabel(f, destinationName())}
                 </option>
               ))}
             </select>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
+import { useDestinationName } from '../../api/integrations.ts';
 import { type RequestListItem, useRequestList } from '../../api/requests.ts';
 import { useMe } from '../../api/session.ts';
 import { isStaffRole } from '../../../core/actor.ts';
@@ -46,8 +47,8 @@ function SortHeader({
   );
 }
 
-function EscalationCell({ escalation }: { escalation: RequestListItem['escalation'] }) {
-  const cell = escalationCell(escalation);
+function EscalationCell({ escalation, destinationName }: { escalation: RequestListItem['escalation']; destinationName: (id: string) => string }) {
+  const cell = escalationCell(escalation, destinationName);
   if (cell.tone === 'none') {
     return (
       <span className="esc esc-none">
@@ -70,6 +71,7 @@ const plural = (n: number, one: string) => `${n.toLocaleString()} ${n === 1 ? on
 export function RequestListPage() {
   const me = useMe();
   const staff = isStaffRole(me.role);
+  const destinationName = useDestinationName();
   const search = useSearch();
   const [, navigate] = useLocation();
   const filters = useMemo(() => parseFilters(search), [search]);
@@ -246,7 +248,7 @@ export function RequestListPage() {
                   </td>
                   {staff && (
                     <td className="col-escalation" data-testid="escalation-cell">
-                      <EscalationCell escalation={r.escalation} />
+                      <EscalationCell escalation={r.escalation} destinationName={destinationName} />
                     </td>
                   )}
                   <td className="ellipsis col-requester">{r.requester.name}</td>

@@ -61,6 +61,26 @@ function NotConnected({ justDisconnected, onConnected }: { justDisconnected: boo
   );
 }
 
+/** A warning listing the permissions (Kustomer roles) the key lacks; nothing when it lacks none. */
+function MissingPermissions({ title, why, label, permissions, testId }: { title: string; why: string; label: string; permissions: string[]; testId?: string }) {
+  if (permissions.length === 0) return null;
+  return (
+    <Notice tone="warning">
+      <div className="stack-tight" data-testid={testId}>
+        <strong>{title}</strong>
+        <span>{why}</span>
+        <ul className="permission-list" aria-label={label}>
+          {permissions.map((m) => (
+            <li key={m}>
+              <code>{m}</code>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </Notice>
+  );
+}
+
 function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisconnected: () => void }) {
   const resync = useResyncKustomer();
   const toggle = useSetKustomerTarget();
@@ -153,38 +173,22 @@ function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisc
           )}
         </dl>
 
-        {data.missingRequiredPermissions.length > 0 && !invalid && (
-          <Notice tone="warning">
-            <div className="stack-tight" data-testid="kustomer-missing-required">
-              <strong>The key lacks permissions escalation needs</strong>
-              <span>Kustomer refused a call for these roles. Create a key that has them and paste it above; until then escalations that need them fail:</span>
-              <ul className="permission-list" aria-label="Missing required permissions">
-                {data.missingRequiredPermissions.map((m) => (
-                  <li key={m}>
-                    <code>{m}</code>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          </Notice>
+        {!invalid && (
+          <MissingPermissions
+            testId="kustomer-missing-required"
+            title="The key lacks permissions escalation needs"
+            why="Kustomer refused a call for these roles. Create a key that has them and paste it above; until then escalations that need them fail:"
+            label="Missing required permissions"
+            permissions={data.missingRequiredPermissions}
+          />
         )}
-
-        {data.missingPermissions.length > data.missingRequiredPermissions.length && !invalid && (
-          <Notice tone="warning">
-            <div className="stack-tight">
-              <strong>The key lacks optional permissions</strong>
-              <span>Escalation works, but the features that need these stay off until the key has them:</span>
-              <ul className="permission-list" aria-label="Missing optional permissions">
-                {data.missingPermissions
-                  .filter((m) => !data.missingRequiredPermissions.includes(m))
-                  .map((m) => (
-                    <li key={m}>
-                      <code>{m}</code>
-                    </li>
-                  ))}
-              </ul>
-            </div>
-          </Notice>
+        {!invalid && (
+          <MissingPermissions
+            title="The key lacks optional permissions"
+            why="Escalation works, but the features that need these stay off until the key has them:"
+            label="Missing optional permissions"
+            permissions={data.missingPermissions.filter((m) => !data.missingRequiredPermissions.includes(m))}
+          />
         )}
 
         {syncNote && (

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
 import { api, del, get } from '../../api/client.ts';
-import type { KustomerIntegration } from '../../api/integrations.ts';
+import type { ConnectIntegrationBody, KustomerIntegration } from '../../api/integrations.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { IntegrationStatusBadge } from './integration-status-badge.tsx';
 
@@ -17,7 +17,7 @@ export function TestDeskSettingsPage() {
   const qc = useQueryClient();
   const status = useQuery({ queryKey: KEY, queryFn: () => get<KustomerIntegration>(PATH) });
   const onSuccess = () => qc.invalidateQueries({ queryKey: KEY });
-  const connect = useMutation({ mutationFn: (body: { orgName: string; apiKey: string }) => api('PUT', PATH, body), onSuccess });
+  const connect = useMutation({ mutationFn: (body: ConnectIntegrationBody) => api('PUT', PATH, body), onSuccess });
   const disconnect = useMutation({ mutationFn: () => del(PATH), onSuccess });
   const [desk, setDesk] = useState('');
   const [key, setKey] = useState('');

@@ -1,4 +1,4 @@
-/** Signing in through the API the way a browser does, for the cookie-session checks in this folder. */
+/** Signing in through the API the way a browser does, for tests of cookie sessions. */
 import type { TestApp } from '../support/test-app.ts';
 
 export interface SignIn {
@@ -7,6 +7,7 @@ export interface SignIn {
   /** `bridgedesk_session=<id>`, ready for a Cookie header; '' when none was set. */
   cookie: string;
   setCookie: string;
+  headers: Headers;
 }
 
 export async function signIn(t: TestApp, email: string, password: string, cookie?: string): Promise<SignIn> {
@@ -16,7 +17,7 @@ export async function signIn(t: TestApp, email: string, password: string, cookie
     body: JSON.stringify({ email, password }),
   });
   const setCookie = res.headers.get('set-cookie') ?? '';
-  return { status: res.status, body: await res.json(), cookie: setCookie.split(';')[0]!, setCookie };
+  return { status: res.status, body: await res.json(), cookie: setCookie.split(';')[0]!, setCookie, headers: res.headers };
 }
 
 /** Calls the API with a cookie (and optionally a CSRF header); JSON body in, status and parsed body out. */
