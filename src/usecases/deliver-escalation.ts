@@ -12,6 +12,7 @@ import { SYSTEM } from '../core/actor.ts';
 import type { OpenCheckpoint, OpenCheckpoints, TicketRequest } from '../core/destination.ts';
 import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalation.ts';
 import { effectivePriorityMap } from '../core/priority-map.ts';
+import { CreateExtras } from '../core/escalation-extras.ts';
 import { formatRequestNumber } from '../core/request.ts';
 import type { TimelineDraft } from '../core/timeline.ts';
 import { markTargetUnavailable } from '../db/repositories/destinations.ts';
@@ -133,6 +134,8 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
     target: esc.target_kind && esc.target_remote_id ? { kind: esc.target_kind, remoteId: esc.target_remote_id } : null,
     contact: { email, name: email === requester_email ? requester_name : email },
     backLink: { url, note: backLinkNote(key, url, requester_name) },
+    // Fixed when the escalation was submitted: every attempt asks for the same (tags, assignee, sub-status).
+    ...extrasOf(esc.create_extras),
   };
 
   try {
@@ -203,6 +206,16 @@ function checkpoints(deps: DeliveryDeps, esc: Delivering, mayHaveCreated: boolea
       Object.assign(esc.pending.patch, patch);
       esc.pending.entries.push(...entries);
     },
+  };
+}
+
+function extrasOf(stored: unknown): Pick<TicketRequest, 'tags' | 'assignee' | 'subStatus'> {
+  if (!stored) return {};
+  const x = CreateExtras.parse(stored);
+  return {
+    tags: x.tags.map((t) => t.id),
+    assignee: x.assignee && { kind: x.assignee.kind, remoteId: x.assignee.id },
+    subStatus: x.subStatus?.id ?? null,
   };
 }
 

@@ -2,6 +2,7 @@
 import type { DestinationClient } from '../../core/destination.ts';
 import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient, type KustomerClient } from './client.ts';
+import { listDirectory } from './directory.ts';
 import { addNoteOnce, openTicket } from './open-ticket.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { readThreadSince } from './read-thread.ts';
@@ -59,6 +60,7 @@ function actions(account: string, now: () => Date, client: KustomerClient): Dest
     updateTicket: client.updateTicket,
     listTicketFields: client.listTicketFields,
     listAgents: client.listAgents,
+    listDirectory: () => listDirectory(client),
     ticketsUpdatedSince: client.ticketsUpdatedSince,
     subscribe: client.subscribe,
     getSubscription: client.getSubscription,

@@ -1,7 +1,7 @@
 /**
  * Opens a Kustomer conversation for a request, one idempotent step at a time:
- *   customer (find by email, else create) → conversation (find by external id = escalation id, else create) →
- *   first message (sets the channel, docs/kustomer.md §7) → back-link note.
+ *   customer (find by email, else create) → conversation (find by external id = escalation id, else create, with
+ *   its tags and assignee; then its sub-status, docs/kustomer.md §28–§29) → first message (sets the channel, docs/kustomer.md §7) → back-link note.
  * Each step's result goes to the platform's checkpoints before the next step's call is answered, and a run that
  * follows one which may have created something looks first (its reply may have been lost), by the external ids
  * Kustomer stores and looks up (docs/kustomer.md §5). So a retry after a crash, a timeout or a lost reply never makes
@@ -28,7 +28,11 @@ export async function openTicket(client: KustomerClient, request: TicketRequest,
   let saving: Promise<void> = Promise.resolve();
   if (!progress.ticketId) {
     const existing = cp.mayHaveCreated ? await atStep('conversation', () => client.findTicketByExternalId(request.escalationId)) : null;
-    const ticket = existing ?? (await atStep('conversation', () => createConversation(client, request, progress.contactId!)));
+    let ticket = existing ?? (await atStep('conversation', () => createConversation(client, request, progress.contactId!)));
+    // Kustomer's create body has no sub-status; its update body has (docs/kustomer.md §28), so it follows at once,
+    // before the conversation is committed: a crash in between leaves a conversation the retry finds and sets again.
+    const subStatus = request.subStatus;
+    if (subStatus && ticket.subStatus !== subStatus) ticket = await atStep('conversation', () => client.updateTicket(ticket.remoteId, { subStatus }));
     saving = cp.commit({ step: 'conversation', ticket, found: existing !== null });
   }
   saving.catch(() => {}); // awaited below
@@ -70,7 +74,12 @@ async function createConversation(client: KustomerClient, request: TicketRequest
       externalId: request.escalationId,
       priority: request.priority,
       queueId: target?.kind === 'queue' ? target.remoteId : null,
-      teamId: target?.kind === 'team' ? target.remoteId : null,
+      // The target team first (where it was routed), then a team picked as the assignee (docs/kustomer.md §29).
+      teamIds: [target?.kind === 'team' ? target.remoteId : null, request.assignee?.kind === 'team' ? request.assignee.remoteId : null].filter(
+        (x): x is string => x !== null,
+      ),
+      userIds: request.assignee?.kind === 'user' ? [request.assignee.remoteId] : [],
+      tags: request.tags ?? [],
     });
   } catch (err) {
     if (!(err instanceof ConnectorError) || err.kind !== 'permanent' || err.detail.reason === 'missing_permission' || target?.kind !== 'queue') throw err;

@@ -11,6 +11,8 @@ import type {
   NoteRecord,
   OrgRecord,
   QueueRecord,
+  SubStatusRecord,
+  TagRecord,
   TeamRecord,
   UserRecord,
   WebhookRecord,
@@ -28,6 +30,8 @@ export class EmulatorStore {
   readonly notes = new Map<string, NoteRecord>();
   readonly messages = new Map<string, MessageRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
+  readonly tags = new Map<string, TagRecord>();
+  readonly subStatuses = new Map<string, SubStatusRecord>();
   /** Custom-attribute metadata, keyed `<orgId>:<resource>` (resource: conversation, customer, message, company). */
   readonly metadata = new Map<string, Record<string, MetadataPropertyRecord>>();
 
@@ -44,6 +48,8 @@ export class EmulatorStore {
       this.notes,
       this.messages,
       this.webhooks,
+      this.tags,
+      this.subStatuses,
       this.metadata,
     ]) {
       map.clear();
