@@ -9,13 +9,8 @@ import { syncStack } from '../../../test/support/sync-stack.ts';
 
 const { emulator, demo, t, admin, agent, requester, connect, settled } = await syncStack({ rateWindowMs: 60_000 });
 const c = emulator.control;
-const kustomerTags = {
-  vpn: c.createTag({ org: 'acme', name: 'VPN' }),
-  network: c.createTag({ org: 'acme', name: 'network' }),
-  internal: c.createTag({ org: 'acme', name: 'internal' }),
-};
-const investigating = c.createSubStatus({ org: 'acme', label: 'Investigating', parentStatus: 'open' });
-const onWarehouse = c.createSubStatus({ org: 'acme', label: 'Waiting on warehouse', parentStatus: 'snoozed' });
+const kustomerTags = demo.tags;
+const { investigating, waitingOnWarehouse: onWarehouse } = demo.subStatuses;
 
 beforeAll(async () => {
   await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 5);
