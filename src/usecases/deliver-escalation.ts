@@ -9,7 +9,7 @@
 import { remoteStateColumns } from '../core/ticket-details.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
-import type { OpenCheckpoint, OpenCheckpoints, TicketRequest } from '../core/destination.ts';
+import type { OpenCheckpoint, OpenCheckpoints, RemoteTicket, TicketRequest } from '../core/destination.ts';
 import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalation.ts';
 import { effectivePriorityMap } from '../core/priority-map.ts';
 import { CreateExtras } from '../core/escalation-extras.ts';
@@ -161,7 +161,8 @@ function checkpoints(deps: DeliveryDeps, esc: Delivering, mayHaveCreated: boolea
           entries: [{ type: c.found ? 'escalation.customer_matched' : 'escalation.customer_created', data: { customerId: c.contactId, email: c.email } }],
         };
       case 'conversation': {
-        const { ticket } = c;
+        // The names the escalation asked for (assignee, sub-status) name the new ticket's ids on the card at once.
+        const ticket = namedFromExtras(c.ticket, esc.create_extras);
         return {
           patch: {
             remote_id: ticket.remoteId,
@@ -206,6 +207,17 @@ function checkpoints(deps: DeliveryDeps, esc: Delivering, mayHaveCreated: boolea
       Object.assign(esc.pending.patch, patch);
       esc.pending.entries.push(...entries);
     },
+  };
+}
+
+function namedFromExtras(ticket: RemoteTicket, stored: unknown): RemoteTicket {
+  if (!stored) return ticket;
+  const x = CreateExtras.parse(stored);
+  const a = ticket.assignee;
+  return {
+    ...ticket,
+    subStatus: x.subStatus && ticket.subStatus === x.subStatus.id ? x.subStatus.name : ticket.subStatus,
+    assignee: a && x.assignee?.kind === 'user' && a.userId === x.assignee.id ? { ...a, userName: x.assignee.name } : a,
   };
 }
 

@@ -93,7 +93,7 @@ export function TagsPreview({ destination, admin }: { destination: EscalationDes
   return (
     <section className="stack-tight span-2" aria-label="Tags" data-testid="escalate-tags">
       <span className="field-label">Tags</span>
-      <ul className="tag-list" aria-label="Request tags">
+      <ul className="tag-list plain-list" aria-label="Request tags">
         {tags.map((t) => (
           <li key={t.name} className={`tag${t.outcome === 'sent' ? ' tag-sent' : ' tag-not-sent'}`} data-outcome={t.outcome}>
             {t.name}
