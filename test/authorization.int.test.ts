@@ -94,6 +94,8 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/integrations/{provider}/field-mappings/suggestions': 'admin',
   'GET /api/v1/integrations/{provider}/priority-map': 'admin',
   'PUT /api/v1/integrations/{provider}/priority-map': 'admin',
+  'GET /api/v1/integrations/{provider}/tag-allow-list': 'admin',
+  'PUT /api/v1/integrations/{provider}/tag-allow-list': 'admin',
   'GET /api/v1/requests/{id}/mapped-values': 'staff',
   // What each person hears on it: src/server/routes/stream.int.test.ts.
   'GET /api/v1/stream': 'user',

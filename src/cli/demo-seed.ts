@@ -7,6 +7,7 @@ import type { UserActor } from '../core/actor.ts';
 import { findUserByEmail, insertUser } from '../db/repositories/users.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';
+import { setTagAllowList } from '../usecases/tag-allow-list.ts';
 import { createRequest } from '../usecases/create-request.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { workflowExamples } from '../core/workflow-examples.ts';
@@ -116,6 +117,8 @@ export async function seedDemo(
     ],
     DEMO_CONTACT_FIELD,
   );
+  // Requests tagged vpn or network carry the tag into Kustomer, as an admin would allow in Settings → Kustomer → Tags.
+  await setTagAllowList(db, 'kustomer', ['vpn', 'network'], now);
   // The two shipped examples, wired to the demo's service and queues and enabled.
   const queue = (name: string) => status.queues.find((q) => q.name === name)?.remoteId;
   const examples = workflowExamples({ customerEscalationServiceId: escalation.id, supportQueueId: queue('Tier 2 Support'), vipQueueId: queue('VIP') });

@@ -79,6 +79,23 @@ export interface TicketRequest {
   contact: { name: string; email: string };
   /** The note that links the ticket back to the request. */
   backLink: { url: string; note: string };
+  /** The destination's tag ids to put on the ticket as it is created (the request's tags the admin allows out). */
+  tags?: string[];
+  /** Who works the ticket from the start: one of the destination's people or teams (beside the target). */
+  assignee?: { kind: 'user' | 'team'; remoteId: string } | null;
+  /** The destination's sub-status id for the new (open) ticket. */
+  subStatus?: string | null;
+}
+
+/** A user, tag or sub-status of the destination (its directory beyond queues and teams), for pickers and matching. */
+export interface DirectoryEntry {
+  kind: 'user' | 'tag' | 'sub_status';
+  remoteId: string;
+  name: string;
+  /** A user that is an integration (an API key), not a person: never offered as an assignee. */
+  machine?: boolean;
+  /** A sub-status's parent status. */
+  parentStatus?: RemoteStatus;
 }
 
 /** How far opening got, as the platform has it stored (or deferred): a re-run starts from here. */
@@ -160,6 +177,8 @@ export interface RemoteFileStream {
 /** A field change pushed to a ticket. */
 export interface TicketChange {
   status?: RemoteStatus;
+  /** With status `waiting`: when the ticket wakes up by itself (ISO time); the connector's default when absent. */
+  wakeAt?: string;
   /** In the destination's own scale. */
   priority?: number;
   customValues?: Record<string, unknown>;
@@ -194,6 +213,8 @@ export interface DestinationClient {
   listTicketFields(): Promise<RemoteField[]>;
   /** The people who work tickets, to name a ticket's assignee (events carry ids only); optional: without it names stay unknown. */
   listAgents?(): Promise<{ remoteId: string; name: string }[]>;
+  /** Its users, tags and sub-statuses (each kind the key may read; a refused kind is left out). Absent: it has none. */
+  listDirectory?(): Promise<DirectoryEntry[]>;
   /** Tickets changed since a time (oldest first, every page): the polling fallback of status sync. */
   ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]>;
   /**

@@ -20,7 +20,8 @@ export const JOBS = {
   'poll-destination': z.object({ provider: Provider }),
   // Also run by cron, whose payload adds `_cron`.
   'check-webhook': z.object({ provider: Provider }),
-  'push-status': z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']), attempt }),
+  // wakeAt: with waiting, when the ticket wakes (the agent's pick, from the status change's entry); kept across retries.
+  'push-status': z.object({ escalationId: z.uuid(), status: z.enum(['open', 'waiting', 'closed']), wakeAt: z.iso.datetime().optional(), attempt }),
   'push-priority': z.object({ escalationId: z.uuid(), priority: z.enum(PRIORITIES), attempt }),
   'push-comment': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'read-thread': z.object({ escalationId: z.uuid(), attempt }),

@@ -16,8 +16,14 @@ export const SyncSettings = z.strictObject({
     .default({ open: 'in_progress', waiting: 'waiting', closed: 'resolved' }),
   /** Request change → destination status (null: do not push). */
   outboundMap: z
-    .strictObject({ resolved: RemoteStatusSchema.nullable(), archived: RemoteStatusSchema.nullable(), reopened: RemoteStatusSchema.nullable() })
-    .default({ resolved: 'closed', archived: 'closed', reopened: 'open' }),
+    .strictObject({
+      resolved: RemoteStatusSchema.nullable(),
+      archived: RemoteStatusSchema.nullable(),
+      reopened: RemoteStatusSchema.nullable(),
+      /** Set to waiting (until the wake-up time the agent picks); leaving waiting for new or in progress undoes it. */
+      waiting: RemoteStatusSchema.nullable().default('waiting'),
+    })
+    .default({ resolved: 'closed', archived: 'closed', reopened: 'open', waiting: 'waiting' }),
   /** Polling fallback interval; 0 turns polling off. */
   pollMinutes: z.number().int().min(0).max(1440).default(5),
   /** Public replies → conversation notes. (The conversation's notes and messages always reach the request: read-thread.ts.) */
@@ -36,6 +42,9 @@ export function outboundStatus(settings: SyncSettings, before: Status, after: St
   if (after === 'resolved') return settings.outboundMap.resolved;
   if (after === 'archived') return settings.outboundMap.archived;
   if (before === 'resolved' || before === 'archived') return settings.outboundMap.reopened;
+  if (after === 'waiting') return settings.outboundMap.waiting;
+  // Back from waiting to work: a conversation snoozed for it opens again (a snooze the agent no longer wants).
+  if (before === 'waiting' && settings.outboundMap.waiting === 'waiting') return 'open';
   return null;
 }
 

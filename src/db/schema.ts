@@ -1,6 +1,7 @@
 /** Row shapes of every table, as Kysely sees them. Keep in step with migrations/. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { TicketDetails } from '../core/destination.ts';
+import type { CreateExtras } from '../core/escalation-extras.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -167,8 +168,20 @@ export interface DestinationConnectionsTable {
   poll_cursor: NullableTimestamp;
   last_inbound_at: NullableTimestamp;
   last_sync_event_error: string | null;
+  /** Request tags (lowercase) that may go to the destination; empty: none. */
+  tag_allow_list: Generated<string[]>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+/** A destination's users, tags and sub-statuses, as the last connect or re-sync read them. */
+export interface DestinationDirectoryTable {
+  connection_id: string;
+  kind: 'user' | 'tag' | 'sub_status';
+  remote_id: string;
+  name: string;
+  detail: Json<Record<string, unknown>>;
+  last_seen_at: DefaultTimestamp;
 }
 
 export type EscalationState = 'sending' | 'created' | 'linked' | 'link_failed' | 'failed';
@@ -211,6 +224,8 @@ export interface EscalationsTable {
   remote_details: ColumnType<TicketDetails | null, string | null | undefined, string | null>;
   /** When the conversation last became open in the destination (waiting on them); null while it is not open. */
   remote_open_since: NullableTimestamp;
+  /** What the escalation asked for at create beyond its target (core/escalation-extras.ts); null: nothing. */
+  create_extras: ColumnType<CreateExtras | null, string | null | undefined, string | null>;
 }
 
 export interface DestinationEventsTable {
@@ -354,6 +369,7 @@ export interface Database {
   escalations: EscalationsTable;
   destination_connections: DestinationConnectionsTable;
   destination_targets: DestinationTargetsTable;
+  destination_directory: DestinationDirectoryTable;
   rate_budgets: RateBudgetsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   users: UsersTable;

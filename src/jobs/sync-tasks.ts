@@ -50,7 +50,7 @@ export const pushStatusTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
     const p = parseJob('push-status', payload);
-    await pushStatus(deps, p.escalationId, p.status, p.attempt);
+    await pushStatus(deps, p.escalationId, p.status, p.attempt, p.wakeAt);
   };
 
 export const pushPriorityTask =

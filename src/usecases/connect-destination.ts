@@ -14,6 +14,8 @@ import {
   type TargetRow,
 } from '../db/repositories/destinations.ts';
 import type { Db, Tx } from '../db/database.ts';
+import type { DestinationClient, DirectoryEntry } from '../core/destination.ts';
+import { replaceDirectory } from '../db/repositories/destination-directory.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { clientFor, type DestinationDeps, guardCredentials, openConnection, toAppError } from './destination-access.ts';
 
@@ -100,6 +102,7 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
   } catch (err) {
     throw toAppError(err, p.displayName);
   }
+  const directory = await readDirectory(client);
   const now = deps.now();
   await withTransaction(deps.db, async (tx) => {
     const previous = await findConnection(tx, provider);
@@ -140,16 +143,34 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
         .execute();
     }
     await syncTargets(tx, id, targets, now);
+    if (directory) await replaceDirectory(tx, id, directory, now);
   });
   return connectionStatus(deps, provider);
 }
 
-/** Refreshes queues and teams from the provider; a failure is recorded on the connection and reported. */
+/**
+ * The destination's users, tags and sub-statuses (the Escalate form's pickers and tag matching): a failure to read
+ * them never fails a connect or re-sync of queues and teams; null keeps what was stored.
+ */
+async function readDirectory(client: DestinationClient): Promise<DirectoryEntry[] | null> {
+  if (!client.listDirectory) return [];
+  try {
+    return await client.listDirectory();
+  } catch {
+    return null;
+  }
+}
+
+/** Refreshes queues and teams (and users, tags, sub-statuses) from the provider; a failure is recorded on the connection and reported. */
 export async function resyncDestination(deps: DestinationDeps, provider: ProviderId) {
   const { connection, client } = await openConnection(deps, provider, true);
   try {
     const targets = await guardCredentials(deps, provider, () => client.listTargets());
-    await withTransaction(deps.db, (tx) => syncTargets(tx, connection.id, targets, deps.now()));
+    const directory = await readDirectory(client);
+    await withTransaction(deps.db, async (tx) => {
+      await syncTargets(tx, connection.id, targets, deps.now());
+      if (directory) await replaceDirectory(tx, connection.id, directory, deps.now());
+    });
   } catch (err) {
     const mapped = toAppError(err, PROVIDERS[provider].displayName);
     await recordSyncError(deps.db, connection.id, (mapped as Error).message, deps.now());

@@ -9,9 +9,10 @@
 import { remoteStateColumns } from '../core/ticket-details.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
-import type { OpenCheckpoint, OpenCheckpoints, TicketRequest } from '../core/destination.ts';
+import type { OpenCheckpoint, OpenCheckpoints, RemoteTicket, TicketRequest } from '../core/destination.ts';
 import { backLinkNote, MAX_DELIVERY_ATTEMPTS, requestUrl } from '../core/escalation.ts';
 import { effectivePriorityMap } from '../core/priority-map.ts';
+import { CreateExtras } from '../core/escalation-extras.ts';
 import { formatRequestNumber } from '../core/request.ts';
 import type { TimelineDraft } from '../core/timeline.ts';
 import { markTargetUnavailable } from '../db/repositories/destinations.ts';
@@ -133,6 +134,8 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
     target: esc.target_kind && esc.target_remote_id ? { kind: esc.target_kind, remoteId: esc.target_remote_id } : null,
     contact: { email, name: email === requester_email ? requester_name : email },
     backLink: { url, note: backLinkNote(key, url, requester_name) },
+    // Fixed when the escalation was submitted: every attempt asks for the same (tags, assignee, sub-status).
+    ...extrasOf(esc.create_extras),
   };
 
   try {
@@ -158,7 +161,8 @@ function checkpoints(deps: DeliveryDeps, esc: Delivering, mayHaveCreated: boolea
           entries: [{ type: c.found ? 'escalation.customer_matched' : 'escalation.customer_created', data: { customerId: c.contactId, email: c.email } }],
         };
       case 'conversation': {
-        const { ticket } = c;
+        // The names the escalation asked for (assignee, sub-status) name the new ticket's ids on the card at once.
+        const ticket = namedFromExtras(c.ticket, esc.create_extras);
         return {
           patch: {
             remote_id: ticket.remoteId,
@@ -203,6 +207,27 @@ function checkpoints(deps: DeliveryDeps, esc: Delivering, mayHaveCreated: boolea
       Object.assign(esc.pending.patch, patch);
       esc.pending.entries.push(...entries);
     },
+  };
+}
+
+function namedFromExtras(ticket: RemoteTicket, stored: unknown): RemoteTicket {
+  if (!stored) return ticket;
+  const x = CreateExtras.parse(stored);
+  const a = ticket.assignee;
+  return {
+    ...ticket,
+    subStatus: x.subStatus && ticket.subStatus === x.subStatus.id ? x.subStatus.name : ticket.subStatus,
+    assignee: a && x.assignee?.kind === 'user' && a.userId === x.assignee.id ? { ...a, userName: x.assignee.name } : a,
+  };
+}
+
+function extrasOf(stored: unknown): Pick<TicketRequest, 'tags' | 'assignee' | 'subStatus'> {
+  if (!stored) return {};
+  const x = CreateExtras.parse(stored);
+  return {
+    tags: x.tags.map((t) => t.id),
+    assignee: x.assignee && { kind: x.assignee.kind, remoteId: x.assignee.id },
+    subStatus: x.subStatus?.id ?? null,
   };
 }
 

@@ -12,6 +12,8 @@ import { findConnection, listTargets } from '../db/repositories/destinations.ts'
 import { listRequestEscalations } from '../db/repositories/escalations.ts';
 import { getRequestView } from '../db/repositories/requests.ts';
 import { connectionPriorityMap } from './priority-map.ts';
+import { listDirectory, readTagAllowList } from '../db/repositories/destination-directory.ts';
+import { planTags } from '../core/escalation-extras.ts';
 
 /** `providers`: the destinations this deployment offers (connectors/registry.ts offeredProviders). */
 export async function escalationOptions(db: Db, requestId: string, publicUrl: string, providers: readonly ProviderId[]) {
@@ -33,7 +35,11 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
   for (const id of providers) {
     const p = PROVIDERS[id];
     const connection = await findConnection(db, id);
-    const targets = connection ? (await listTargets(db, connection.id)).filter((t) => t.enabled && t.available) : [];
+    const all = connection ? await listTargets(db, connection.id) : [];
+    const targets = all.filter((t) => t.enabled && t.available);
+    const directory = connection ? await listDirectory(db, connection.id) : [];
+    const allowList = connection ? await readTagAllowList(db, connection.id) : [];
+    const of = (kind: string) => directory.filter((e) => e.kind === kind);
     destinations.push({
       id,
       name: p.displayName,
@@ -44,6 +50,23 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
       priorityRange: p.priorityRange,
       // the admin's priority map (Settings → Kustomer) turns the request's priority into the form's default
       defaultPriority: destinationPriority(await connectionPriorityMap(db, id), request.priority),
+      // Assignable at create: its people (not integrations' machine users) and every team it has, enabled for escalation or not.
+      assignees: {
+        users: of('user')
+          .filter((u) => !u.machine)
+          .map((u) => ({ id: u.remoteId, name: u.name })),
+        teams: all.filter((t) => t.kind === 'team' && t.available).map((t) => ({ id: t.remoteId, name: t.name })),
+      },
+      // A new conversation is open: only the open status's sub-statuses apply.
+      subStatuses: of('sub_status')
+        .filter((x) => x.parentStatus === 'open')
+        .map((x) => ({ id: x.remoteId, name: x.name })),
+      tags: planTags(
+        request.tags,
+        allowList,
+        of('tag').map((t) => ({ id: t.remoteId, name: t.name })),
+      ).map(({ name, outcome }) => ({ name, outcome })),
+      tagAllowListEmpty: allowList.length === 0,
     });
   }
   // Newest first: the form warns, as it opens, that escalating again makes another conversation.

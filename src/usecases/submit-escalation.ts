@@ -14,6 +14,7 @@ import { escalationInsert, escalationView, type EscalationView } from '../db/rep
 import { timelineWrite } from '../db/repositories/timeline.ts';
 import { addJob, enqueue, withTransaction } from '../db/transaction.ts';
 import type { EscalationRow, EscalationState } from '../db/schema.ts';
+import { type CreateExtras, planTags } from '../core/escalation-extras.ts';
 import type { Tx } from '../db/database.ts';
 
 export const DELIVER_ESCALATION = 'deliver-escalation';
@@ -28,6 +29,11 @@ export interface EscalationInput {
   message: string;
   /** Escalate even though another escalation of this request is still open. */
   confirm?: boolean;
+  /** Who works it in the destination from the start: one of its people, or one of its teams (docs/kustomer.md §29). */
+  assigneeUserId?: string;
+  assigneeTeamId?: string;
+  /** A sub-status of the destination's open status (docs/kustomer.md §28). */
+  subStatusId?: string;
 }
 
 export const deliveryJobKey = (escalationId: string) => `escalation:${escalationId}`;
@@ -104,6 +110,44 @@ function checkTarget(input: Pick<EscalationInput, 'destination' | 'queueId' | 't
   return { kind, remoteId, name: row.name };
 }
 
+interface ExtrasRow {
+  tags: string[];
+  tag_allow_list: string[];
+  destination_tags: { id: string; name: string }[];
+  assignee_user: { name: string; machine: boolean } | null;
+  assignee_team: { name: string; available: boolean } | null;
+  sub_status: { name: string; parentStatus: string | null } | null;
+}
+
+/**
+ * What the escalation asks for beyond its target, refused (422 on the field) when the destination does not have it as
+ * the last sync read it: one assignee at most, a person (not an integration's user) or a team still there, and a
+ * sub-status of the open status (a new conversation is open). The request's tags go when the admin allows them and
+ * the destination has them (core/escalation-extras.ts); null when there is nothing to ask.
+ */
+function checkExtras(input: Pick<EscalationInput, 'assigneeUserId' | 'assigneeTeamId' | 'subStatusId'>, row: ExtrasRow): CreateExtras | null {
+  if (input.assigneeUserId && input.assigneeTeamId) throw unprocessable('Assign either a person or a team', { field: 'assigneeTeamId' });
+  let assignee: CreateExtras['assignee'] = null;
+  if (input.assigneeUserId) {
+    if (!row.assignee_user || row.assignee_user.machine)
+      throw unprocessable('That person is not one of the destination users Bridgedesk knows: re-sync and try again', { field: 'assigneeUserId' });
+    assignee = { kind: 'user', id: input.assigneeUserId, name: row.assignee_user.name };
+  } else if (input.assigneeTeamId) {
+    if (!row.assignee_team?.available) throw unprocessable('That team is not one the destination has: re-sync and try again', { field: 'assigneeTeamId' });
+    assignee = { kind: 'team', id: input.assigneeTeamId, name: row.assignee_team.name };
+  }
+  let subStatus: CreateExtras['subStatus'] = null;
+  if (input.subStatusId) {
+    if (!row.sub_status || row.sub_status.parentStatus !== 'open')
+      throw unprocessable('That sub-status is not one of the open sub-statuses the destination has', { field: 'subStatusId' });
+    subStatus = { id: input.subStatusId, name: row.sub_status.name };
+  }
+  const tags = planTags(row.tags, row.tag_allow_list, row.destination_tags)
+    .filter((t) => t.outcome === 'sent')
+    .map((t) => ({ id: t.remoteId!, name: t.name }));
+  return tags.length || assignee || subStatus ? { tags, assignee, subStatus } : null;
+}
+
 /** The queue or team an escalation goes to, refused when the connection or the target cannot take it. */
 export async function escalationTarget(q: Db | Tx, input: Pick<EscalationInput, 'destination' | 'queueId' | 'teamId'>) {
   const { rows } = await sql<TargetRow>`select c.status, t.name, t.enabled, t.available from (select) r ${targetJoins(input)}`.execute(q);
@@ -132,14 +176,25 @@ export async function insertEscalation(
   checkEscalationText(input);
   // The request, locked (escalations of one request are decided one at a time), with its escalations, the
   // connection and the target.
+  // The request's tags with the allow-list and the destination's tags, and the assignee and sub-status asked for, read
+  // by the same statement: the directory is what the last connect or re-sync read (connect-destination.ts).
   const [request] = (
-    await sql<TargetRow & { escalations: { id: string; state: EscalationState }[] }>`select coalesce(
+    await sql<TargetRow & ExtrasRow & { escalations: { id: string; state: EscalationState }[] }>`select coalesce(
         (select json_agg(json_build_object('id', e.id, 'state', e.state)) from escalations e where e.request_id = r.id), '[]') as escalations,
-        c.status, t.name, t.enabled, t.available
+        c.status, t.name, t.enabled, t.available, r.tags, coalesce(c.tag_allow_list, '{}') as tag_allow_list,
+        coalesce((select json_agg(json_build_object('id', d.remote_id, 'name', d.name)) from destination_directory d
+          where d.connection_id = c.id and d.kind = 'tag' and lower(d.name) = any(c.tag_allow_list)), '[]') as destination_tags,
+        (select json_build_object('name', d.name, 'machine', coalesce((d.detail ->> 'machine')::boolean, false)) from destination_directory d
+          where d.connection_id = c.id and d.kind = 'user' and d.remote_id = ${input.assigneeUserId ?? null}) as assignee_user,
+        (select json_build_object('name', at.name, 'available', at.available) from destination_targets at
+          where at.connection_id = c.id and at.kind = 'team' and at.remote_id = ${input.assigneeTeamId ?? null}) as assignee_team,
+        (select json_build_object('name', d.name, 'parentStatus', d.detail ->> 'parentStatus') from destination_directory d
+          where d.connection_id = c.id and d.kind = 'sub_status' and d.remote_id = ${input.subStatusId ?? null}) as sub_status
       from requests r ${targetJoins(input)} where r.id = ${requestId} for update of r`.execute(tx)
   ).rows;
   if (!request) throw notFound('Request');
   const target = checkTarget(input, request);
+  const extras = checkExtras(input, request);
   if (!input.confirm) {
     const already = request.escalations.find((e) => isOpenEscalation(e.state));
     if (already) throw conflict('This request already has an open escalation; send confirm: true to escalate again', { openEscalationId: already.id });
@@ -160,6 +215,7 @@ export async function insertEscalation(
     state: 'sending',
     requested_by_id: actor.kind === 'system' ? null : actor.userId,
     workflow_run_id: workflowRunId ?? null,
+    create_extras: extras ? JSON.stringify(extras) : null,
     created_at: now,
     updated_at: now,
   }).returningAll();
@@ -178,6 +234,9 @@ export async function insertEscalation(
           channel: input.channel,
           priority: input.priority,
           subject: input.subject,
+          ...(extras?.tags.length ? { tags: extras.tags.map((x) => x.name) } : {}),
+          ...(extras?.assignee ? { assignee: { kind: extras.assignee.kind, name: extras.assignee.name } } : {}),
+          ...(extras?.subStatus ? { subStatus: extras.subStatus.name } : {}),
         },
       },
     ],

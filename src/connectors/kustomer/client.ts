@@ -238,6 +238,8 @@ export function createKustomerClient(opts: KustomerClientOptions) {
   return {
     /** One budgeted, classified call parsed with a wire schema: for the calls kept in sibling files (attachments.ts). */
     request: get,
+    /** Every page of a list call, for calls kept in their own files (directory.ts). */
+    allPages,
 
     /**
      * GET /v1/auth/tokens/current: works for any valid key whatever its roles; tells which roles are missing.
@@ -309,7 +311,12 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       externalId: string;
       priority: number;
       queueId?: string | null;
+      /** The target team, then any other (an assignee): assignedTeams / assignedUsers are id arrays (docs/kustomer.md §29). */
       teamId?: string | null;
+      teamIds?: string[];
+      userIds?: string[];
+      /** Tag ids (docs/kustomer.md §28). */
+      tags?: string[];
       customValues?: Record<string, unknown>;
     }): Promise<RemoteTicket> {
       const body: W.CreateConversationBody = {
@@ -320,7 +327,11 @@ export function createKustomerClient(opts: KustomerClientOptions) {
         priority: input.priority,
         direction: 'in',
         ...(input.queueId ? { queue: { id: input.queueId } } : {}),
-        ...(input.teamId ? { assignedTeams: [input.teamId] } : {}),
+        ...(input.teamId || input.teamIds?.length
+          ? { assignedTeams: [...new Set([input.teamId, ...(input.teamIds ?? [])].filter((x): x is string => !!x))] }
+          : {}),
+        ...(input.userIds?.length ? { assignedUsers: [...new Set(input.userIds)] } : {}),
+        ...(input.tags?.length ? { tags: [...new Set(input.tags)] } : {}),
         ...(input.customValues && Object.keys(input.customValues).length ? { custom: input.customValues } : {}),
       };
       return toTicket((await get(W.ConversationResponse, { method: 'POST', path: '/v1/conversations', body, permission: PERM.conversationCreate })).data);
@@ -333,12 +344,13 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     },
 
     /** PATCH /v1/conversations/{id}: a plain partial object (docs/kustomer.md §7), merged by Kustomer. */
-    async updateTicket(id: string, change: TicketChange & { snoozeUntil?: Date }): Promise<RemoteTicket> {
+    async updateTicket(id: string, change: TicketChange & { snoozeUntil?: Date; subStatus?: string }): Promise<RemoteTicket> {
+      // Snoozed needs its wake-up time: `snooze: {time, status: "scheduled"}` (docs/kustomer.md §30).
+      const wakeAt = change.wakeAt ?? change.snoozeUntil?.toISOString() ?? new Date((opts.now?.() ?? new Date()).getTime() + 7 * 86_400_000).toISOString();
       const body: W.UpdateConversationBody = {
         ...(change.status ? { status: KUSTOMER_STATUS[change.status] } : {}),
-        ...(change.status === 'waiting'
-          ? { snooze: { time: (change.snoozeUntil ?? new Date(Date.now() + 7 * 86_400_000)).toISOString(), status: 'scheduled' as const } }
-          : {}),
+        ...(change.status === 'waiting' ? { snooze: { time: wakeAt, status: 'scheduled' as const } } : {}),
+        ...(change.subStatus ? { subStatus: change.subStatus } : {}),
         ...(change.priority ? { priority: change.priority } : {}),
         ...(change.customValues ? { custom: change.customValues } : {}),
       };

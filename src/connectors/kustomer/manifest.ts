@@ -3,6 +3,7 @@ import type { DestinationClient } from '../../core/destination.ts';
 import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient, type KustomerClient } from './client.ts';
 import { kustomerAttachments } from './attachments.ts';
+import { listDirectory } from './directory.ts';
 import { addNoteOnce, openTicket } from './open-ticket.ts';
 import type { TransferOptions } from './presigned-transfer.ts';
 import { normaliseOrgName } from './org-name.ts';
@@ -64,6 +65,7 @@ function actions(account: string, now: () => Date, transfer: TransferOptions, cl
     updateTicket: client.updateTicket,
     listTicketFields: client.listTicketFields,
     listAgents: client.listAgents,
+    listDirectory: () => listDirectory(client),
     ticketsUpdatedSince: client.ticketsUpdatedSince,
     subscribe: client.subscribe,
     getSubscription: client.getSubscription,

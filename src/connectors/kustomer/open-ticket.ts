@@ -1,8 +1,9 @@
 /**
  * Opens a Kustomer conversation for a request, one idempotent step at a time:
  *   customer (find by email, else create) → the first message's files (each uploaded once, attachments.ts) →
- *   conversation (find by external id = escalation id, else create) → first message (sets the channel,
- *   docs/kustomer.md §7; references the files) → back-link note.
+ *   conversation (find by external id = escalation id, else create, with its tags and assignee; then its sub-status,
+ *   docs/kustomer.md §28–§29) → first message (sets the channel, docs/kustomer.md §7; references the files) →
+ *   back-link note.
  * Files go before the conversation exists, so Kustomer's agents never see it empty while large files upload; their
  * failures name the "message" step they belong to.
  * Each step's result goes to the platform's checkpoints before the next step's call is answered, and a run that
@@ -34,7 +35,11 @@ export async function openTicket(client: KustomerClient, files: KustomerAttachme
   let saving: Promise<void> = Promise.resolve();
   if (!progress.ticketId) {
     const existing = cp.mayHaveCreated ? await atStep('conversation', () => client.findTicketByExternalId(request.escalationId)) : null;
-    const ticket = existing ?? (await atStep('conversation', () => createConversation(client, request, progress.contactId!)));
+    let ticket = existing ?? (await atStep('conversation', () => createConversation(client, request, progress.contactId!)));
+    // Kustomer's create body has no sub-status; its update body has (docs/kustomer.md §28), so it follows at once,
+    // before the conversation is committed: a crash in between leaves a conversation the retry finds and sets again.
+    const subStatus = request.subStatus;
+    if (subStatus && ticket.subStatus !== subStatus) ticket = await atStep('conversation', () => client.updateTicket(ticket.remoteId, { subStatus }));
     saving = cp.commit({ step: 'conversation', ticket, found: existing !== null });
   }
   saving.catch(() => {}); // awaited below
@@ -88,7 +93,12 @@ async function createConversation(client: KustomerClient, request: TicketRequest
       externalId: request.escalationId,
       priority: request.priority,
       queueId: target?.kind === 'queue' ? target.remoteId : null,
-      teamId: target?.kind === 'team' ? target.remoteId : null,
+      // The target team first (where it was routed), then a team picked as the assignee (docs/kustomer.md §29).
+      teamIds: [target?.kind === 'team' ? target.remoteId : null, request.assignee?.kind === 'team' ? request.assignee.remoteId : null].filter(
+        (x): x is string => x !== null,
+      ),
+      userIds: request.assignee?.kind === 'user' ? [request.assignee.remoteId] : [],
+      tags: request.tags ?? [],
     });
   } catch (err) {
     if (!(err instanceof ConnectorError) || err.kind !== 'permanent' || err.detail.reason === 'missing_permission' || target?.kind !== 'queue') throw err;

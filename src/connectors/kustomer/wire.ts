@@ -187,6 +187,11 @@ export const UpdateConversationBody = z.strictObject({
   assignedUsers: z.array(KustomerId).optional(),
   queue: z.strictObject({ id: KustomerId }).optional(),
   snooze: z.strictObject({ time: Iso, status: z.literal('scheduled') }).optional(),
+  /**
+   * A sub-status id (GET /v1/sub-statuses). In the update body of Kustomer's Core Resources OAS
+   * (UpdateConversationAttributesRequest `subStatus?: string`) but not in its create body: docs/kustomer.md §28.
+   */
+  subStatus: KustomerId.optional(),
   custom: CustomValues.optional(),
   rev: z.number().optional(),
 });
@@ -355,3 +360,33 @@ export const ConversationSearchBody = z.strictObject({
   timeZone: z.string().optional(),
 });
 export type ConversationSearchBody = z.infer<typeof ConversationSearchBody>;
+
+/**
+ * GET /v1/tags: the org's tags; a conversation's `tags` hold their ids (PipedreamHQ/pipedream components/kustomer
+ * kustomer.app.mjs lists /tags and sends the ids it read as a conversation's `tags`). docs/kustomer.md §28.
+ */
+export const TagAttributes = z.looseObject({
+  name: z.string(),
+  color: z.string().nullable().optional(),
+  deleted: z.boolean().optional(),
+  createdAt: Iso.optional(),
+  updatedAt: Iso.optional(),
+});
+export const TagResource = resource(null, TagAttributes);
+export const TagList = list(TagResource);
+
+/**
+ * GET /v1/sub-statuses (developer.kustomer.com/api/core-resources/get-sub-statuses; documented only): `label`,
+ * `parentStatus` (open, snoozed or done), `resourceType` (conversation or kobject). docs/kustomer.md §28.
+ */
+export const SubStatusAttributes = z.looseObject({
+  label: z.string(),
+  description: z.string().nullable().optional(),
+  parentStatus: ConversationStatus,
+  resourceType: z.string().optional(),
+  default: z.boolean().optional(),
+  createdAt: Iso.optional(),
+  updatedAt: Iso.optional(),
+});
+export const SubStatusResource = resource(null, SubStatusAttributes);
+export const SubStatusList = list(SubStatusResource);

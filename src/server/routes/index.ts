@@ -9,6 +9,7 @@ import { approvalRoutes } from './approvals.ts';
 import { syncRoutes } from './sync.ts';
 import { fieldMappingRoutes } from './field-mappings.ts';
 import { priorityMapRoutes } from './priority-map.ts';
+import { tagAllowListRoutes } from './tag-allow-list.ts';
 import { requestRoutes } from './requests.ts';
 import { savedViewRoutes } from './saved-views.ts';
 import { customFieldRoutes } from './custom-fields.ts';
@@ -33,6 +34,7 @@ for (const r of [
   syncRoutes,
   fieldMappingRoutes,
   priorityMapRoutes,
+  tagAllowListRoutes,
   savedViewRoutes,
   streamRoutes,
 ])

@@ -181,6 +181,7 @@ describe('destinations come from the registry', () => {
       'POST /api/v1/integrations/{provider}/test': {},
       'PUT /api/v1/integrations/{provider}/field-mappings': { items: [] },
       'PUT /api/v1/integrations/{provider}/priority-map': { low: 2, medium: 3, high: 4, urgent: 5 },
+      'PUT /api/v1/integrations/{provider}/tag-allow-list': { tags: [] },
     };
     for (const [method, template] of routes) {
       const url = template.replace('{provider}', 'zendesk').replace('{token}', 'a-webhook-token-of-no-one');

@@ -74,6 +74,14 @@ const EscalationDestinationSchema = z.object({
   channels: z.array(z.string()),
   priorityRange: z.object({ min: z.number(), max: z.number() }),
   defaultPriority: z.number(),
+  assignees: z
+    .object({ users: z.array(Choice), teams: z.array(Choice) })
+    .openapi({ description: "The destination's people and teams an escalation may be assigned to at create (as the last sync read them)" }),
+  subStatuses: z.array(Choice).openapi({ description: "The destination's sub-statuses of its open status" }),
+  tags: z
+    .array(z.object({ name: z.string(), outcome: z.enum(['sent', 'not_allowed', 'unknown_in_destination']) }))
+    .openapi({ description: "The request's tags and what happens to each: sent, not on the admin's allow-list, or allowed but unknown in the destination" }),
+  tagAllowListEmpty: z.boolean().openapi({ description: 'No tag may go to this destination (the admin allowed none)' }),
 });
 export type EscalationDestination = z.infer<typeof EscalationDestinationSchema>;
 
@@ -106,6 +114,13 @@ export const EscalateBodySchema = z.strictObject({
   subject: z.string().trim().min(1),
   message: z.string().trim().min(1),
   confirm: z.boolean().optional(),
+  assigneeUserId: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: "One of the destination's people (the options' assignees.users) to work it from the start" }),
+  assigneeTeamId: z.string().max(100).optional().openapi({ description: 'Or one of its teams (assignees.teams); not both' }),
+  subStatusId: z.string().max(100).optional().openapi({ description: "A sub-status of the destination's open status (the options' subStatuses)" }),
 });
 export type EscalateBody = z.input<typeof EscalateBodySchema>;
 

@@ -68,6 +68,10 @@ export const PatchRequestSchema = CreateRequestSchema.omit({ requesterId: true }
     status: StatusSchema.optional(),
     inboxId: z.uuid().nullable().optional(),
     customFields: CustomFieldInput.optional().openapi({ description: 'Only the keys sent change; null clears a value' }),
+    wakeAt: z.iso.datetime({ offset: true }).optional().openapi({
+      description:
+        'With status `waiting`: when the linked Kustomer conversations wake up (they are snoozed until then; without it, 7 days). Must be in the future.',
+    }),
   })
   .openapi('PatchRequest');
 export type RequestPatch = z.input<typeof PatchRequestSchema>;

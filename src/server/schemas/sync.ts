@@ -11,7 +11,12 @@ export const SyncSchema = z
       inbound: z.boolean(),
       outbound: z.boolean(),
       inboundMap: z.object({ open: StatusSchema.nullable(), waiting: StatusSchema.nullable(), closed: StatusSchema.nullable() }),
-      outboundMap: z.object({ resolved: RemoteStatus.nullable(), archived: RemoteStatus.nullable(), reopened: RemoteStatus.nullable() }),
+      outboundMap: z.object({
+        resolved: RemoteStatus.nullable(),
+        archived: RemoteStatus.nullable(),
+        reopened: RemoteStatus.nullable(),
+        waiting: RemoteStatus.nullable().openapi({ description: 'Set to waiting: `waiting` snoozes the conversation until the wake-up time the agent picks' }),
+      }),
       pollMinutes: z.number(),
       commentSync: z.boolean(),
     }),

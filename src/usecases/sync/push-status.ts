@@ -24,31 +24,38 @@ export async function queueStatusPushes(db: Db, entryIds: string[]) {
     .where('type', '=', 'request.status_changed')
     .execute();
   for (const c of changes) {
-    const d = c.data as { before: Status; after: Status; origin?: string };
+    const d = c.data as { before: Status; after: Status; origin?: string; wakeAt?: string };
     const escalations = await linkedEscalations(db, c.request_id);
     for (const esc of escalations) {
       if (d.origin === esc.provider) continue; // the destination asked for this change: do not echo it back
       const connection = await db.selectFrom('destination_connections').select('sync_settings').where('provider', '=', esc.provider).executeTakeFirst();
       if (!connection) continue;
       const target = outboundStatus(SyncSettings.parse(connection.sync_settings), d.before, d.after);
-      if (target) await enqueueJob(db, PUSH_STATUS, { escalationId: esc.id, status: target }, { jobKey: `push:${esc.id}:${c.id}`, maxAttempts: 10 });
+      const wakeAt = target === 'waiting' && d.wakeAt ? { wakeAt: d.wakeAt } : {};
+      // The job key (escalation, entry) makes a repeated call for one entry a no-op: one push per change.
+      if (target) await enqueueJob(db, PUSH_STATUS, { escalationId: esc.id, status: target, ...wakeAt }, { jobKey: `push:${esc.id}:${c.id}`, maxAttempts: 10 });
     }
   }
 }
 
-export async function pushStatus(deps: DestinationDeps, escalationId: string, status: RemoteStatus, attempt = 1) {
+export async function pushStatus(deps: DestinationDeps, escalationId: string, status: RemoteStatus, attempt = 1, wakeAt?: string) {
   const linked = await linkedTicket(deps, escalationId);
   if (!linked) return;
   const { client, ticketId, log } = linked;
   // Recorded before the call: the destination's webhook for this very change can arrive before the call returns.
   await recordPushedStatus(deps.db, escalationId, status, deps.now());
-  const pushed = await callDestination(deps, linked.provider, () => client.updateTicket(ticketId, { status }), { attempt });
+  const pushed = await callDestination(deps, linked.provider, () => client.updateTicket(ticketId, { status, ...(wakeAt ? { wakeAt } : {}) }), { attempt });
   if (pushed.ok) {
     await recordPushReply(deps, linked, pushed.value);
-    return log('sync.status_sent', { status });
+    return log('sync.status_sent', { status, ...(wakeAt ? { wakeAt } : {}) });
   }
   const { failure } = pushed;
   if (retriesLeft(failure, attempt))
-    return enqueueJob(deps.db, PUSH_STATUS, { escalationId, status, attempt: nextAttempt(failure, attempt) }, { runAt: failure.retryAt, maxAttempts: 10 });
+    return enqueueJob(
+      deps.db,
+      PUSH_STATUS,
+      { escalationId, status, ...(wakeAt ? { wakeAt } : {}), attempt: nextAttempt(failure, attempt) },
+      { runAt: failure.retryAt, maxAttempts: 10 },
+    );
   await log('sync.status_failed', { status, reason: failure.reason });
 }

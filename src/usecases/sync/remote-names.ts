@@ -52,10 +52,39 @@ export async function nameDetails(
     : [];
   const target = (kind: string, id: string | null | undefined) => targets.find((t) => t.kind === kind && t.remote_id === id)?.name ?? null;
   const userId = assignee?.userId ?? null;
-  const known = assignee?.userName ?? (stored?.assignee?.userId === userId ? stored.assignee.userName : null);
+  // The directory the last connect or re-sync read (its users) names most assignees without a call.
+  const synced =
+    userId && !assignee?.userName
+      ? ((
+          await q
+            .selectFrom('destination_directory as d')
+            .innerJoin('destination_connections as c', 'c.id', 'd.connection_id')
+            .select('d.name')
+            .where('c.provider', '=', provider)
+            .where('d.kind', '=', 'user')
+            .where('d.remote_id', '=', userId)
+            .executeTakeFirst()
+        )?.name ?? null)
+      : null;
+  const known = assignee?.userName ?? synced ?? (stored?.assignee?.userId === userId ? stored.assignee.userName : null);
   const userName = userId ? (known ?? (await personName(deps, provider, userId))) : null;
+  // A sub-status is an id in the destination (docs/kustomer.md §28): its label, when the directory has it.
+  const subStatus =
+    details.subStatus &&
+    ((
+      await q
+        .selectFrom('destination_directory as d')
+        .innerJoin('destination_connections as c', 'c.id', 'd.connection_id')
+        .select('d.name')
+        .where('c.provider', '=', provider)
+        .where('d.kind', '=', 'sub_status')
+        .where('d.remote_id', '=', details.subStatus)
+        .executeTakeFirst()
+    )?.name ??
+      details.subStatus);
   return {
     ...details,
+    subStatus,
     queue: queue && { id: queue.id, name: target('queue', queue.id) ?? queue.name },
     assignee: assignee && { ...assignee, userName, teamName: target('team', assignee.teamId) ?? assignee.teamName },
   };

@@ -16,6 +16,7 @@ import { registerCustomerRoutes } from './routes/customer-routes.ts';
 import { registerDirectoryRoutes } from './routes/directory-routes.ts';
 import { registerMetadataRoutes } from './routes/metadata-routes.ts';
 import { registerSearchRoutes } from './routes/search-routes.ts';
+import { registerTagRoutes } from './routes/tag-routes.ts';
 import { registerTimelineRoutes } from './routes/timeline-routes.ts';
 import { registerWebhookRoutes } from './routes/webhook-routes.ts';
 
@@ -38,6 +39,7 @@ export function createApiApp(deps: EmulatorDeps & { limiter: RateLimiter }): Hon
   registerConversationRoutes(app, deps);
   registerTimelineRoutes(app, deps);
   registerMetadataRoutes(app, deps);
+  registerTagRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   return app;

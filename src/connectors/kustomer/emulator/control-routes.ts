@@ -11,6 +11,8 @@ import {
   CreateCustomerInput,
   CreateOrgInput,
   CreateQueueInput,
+  CreateSubStatusInput,
+  CreateTagInput,
   CreateTeamInput,
   CreateUserInput,
   FaultInput,
@@ -59,6 +61,13 @@ export function createControlApp(control: EmulatorControl): Hono {
   app.delete('/orgs/:org/queues/:id', (c) => c.json(control.deleteQueue({ org: c.req.param('org'), id: c.req.param('id') })));
   app.post('/orgs/:org/teams', async (c) => c.json(control.createTeam(await body(c, CreateTeamInput, { org: c.req.param('org') })), 201));
   app.post('/orgs/:org/users', async (c) => c.json(control.createUser(await body(c, CreateUserInput, { org: c.req.param('org') })), 201));
+  app.post('/orgs/:org/tags', async (c) => c.json(control.createTag(await body(c, CreateTagInput, { org: c.req.param('org') })), 201));
+  app.post('/orgs/:org/sub-statuses', async (c) => c.json(control.createSubStatus(await body(c, CreateSubStatusInput, { org: c.req.param('org') })), 201));
+  // Kustomer wakes snoozes on its own clock; tests say when "now" is for the wake.
+  app.post('/snoozes/wake', async (c) => {
+    const { at } = await body(c, z.strictObject({ at: z.iso.datetime().optional() }));
+    return c.json({ woke: control.wakeSnoozes(at ? new Date(at) : undefined) });
+  });
   app.post('/orgs/:org/customers', async (c) => c.json(control.createCustomer(await body(c, CreateCustomerInput, { org: c.req.param('org') })), 201));
   app.put('/orgs/:org/metadata/:resource', async (c) =>
     c.json(control.setMetadata(await body(c, SetMetadataInput, { org: c.req.param('org'), resource: c.req.param('resource') }))),
@@ -74,7 +83,7 @@ export function createControlApp(control: EmulatorControl): Hono {
     c.json(control.addMessage(await body(c, ThreadMessageInput, { org: c.req.param('org'), id: c.req.param('id') })), 201),
   );
 
-  const reads = ['queues', 'teams', 'users', 'conversations', 'customers', 'notes', 'messages', 'attachments'] as const;
+  const reads = ['queues', 'teams', 'users', 'tags', 'subStatuses', 'conversations', 'customers', 'notes', 'messages', 'attachments'] as const;
   for (const what of reads) app.get(`/orgs/:org/${what}`, (c) => c.json(control[what](c.req.param('org'))));
 
   app.post('/faults', async (c) => c.json(control.injectFault(await body(c, FaultInput)), 201));

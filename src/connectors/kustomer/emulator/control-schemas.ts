@@ -68,6 +68,18 @@ export const CreateCustomerInput = z.strictObject({
 });
 export type CreateCustomerInput = z.infer<typeof CreateCustomerInput>;
 
+export const CreateTagInput = z.strictObject({ org: z.string(), name: z.string().min(1), color: z.string().nullable().optional() });
+export type CreateTagInput = z.infer<typeof CreateTagInput>;
+
+export const CreateSubStatusInput = z.strictObject({
+  org: z.string(),
+  label: z.string().min(1),
+  parentStatus: z.enum(['open', 'snoozed', 'done']),
+  description: z.string().optional(),
+  resourceType: z.enum(['conversation', 'kobject']).optional(),
+});
+export type CreateSubStatusInput = z.infer<typeof CreateSubStatusInput>;
+
 export const MetadataPropertyInput = z.strictObject({
   type: z.string(),
   displayName: z.string().optional(),

@@ -12,6 +12,7 @@ import { newObjectId } from './object-id.ts';
 import type { ConversationRecord } from './records.ts';
 import { renderConversation } from './render-records.ts';
 import { findInOrg, inOrg } from './store.ts';
+import { checkSubStatus, checkTags } from './tags-and-sub-statuses.ts';
 
 /**
  * A conversation created without a priority gets 3: not documented, but confirmed by public dumps of real
@@ -44,6 +45,7 @@ export function createConversation(deps: EmulatorDeps, actor: Actor, body: Creat
   const orgId = actor.org.id;
   if (!findInOrg(store.customers, orgId, body.customer)) throw kustomerError(400, `customer ${body.customer} does not exist`, { pointer: '/customer' });
   checkReferences(deps, orgId, body);
+  checkTags(deps, orgId, body.tags);
   checkCustomValues(body.custom ?? {}, metadataOf(deps, orgId));
   if (body.externalId !== undefined && inOrg(store.conversations, orgId).some((c) => c.externalId === body.externalId)) {
     throw kustomerError(409, `a conversation with externalId "${body.externalId}" already exists`, { pointer: '/externalId' });
@@ -104,14 +106,16 @@ export function updateConversation(
   deps: EmulatorDeps,
   actor: Actor,
   id: string,
-  body: UpdateConversationBody & { subStatus?: string | null },
-  opts: { replace?: boolean } = {},
+  body: Omit<UpdateConversationBody, 'subStatus'> & { subStatus?: string | null },
+  /** api: the API's update, where a sub-status must be one of the org's, under the resulting status (docs/kustomer.md §28). */
+  opts: { replace?: boolean; api?: boolean } = {},
 ): ConversationRecord {
   const conv = findInOrg(deps.store.conversations, actor.org.id, id);
   if (!conv) throw kustomerError(404, `conversation ${id} not found`);
   if (body.rev !== undefined && body.rev !== conv.rev) throw kustomerError(409, `rev ${body.rev} is not the current rev ${conv.rev}`, { pointer: '/rev' });
   checkReferences(deps, actor.org.id, body);
   checkCustomValues(body.custom ?? {}, metadataOf(deps, actor.org.id));
+  if (opts.api && body.subStatus) checkSubStatus(deps, actor.org.id, body.subStatus, body.status ?? conv.status);
 
   const before = structuredClone(conv);
   const change = opts.replace ? { ...REPLACE_DEFAULTS(deps, actor.org.id), ...body } : body;

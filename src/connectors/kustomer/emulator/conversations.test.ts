@@ -273,7 +273,7 @@ describe('notes and messages', () => {
 describe('unknown paths', () => {
   it("answers 404 in Kustomer's error shape", async () => {
     const t = createTestEmulator();
-    const r = await t.api('GET', '/v1/tags');
+    const r = await t.api('GET', '/v1/satisfaction');
     expect(r.status).toBe(404);
     expect(r.body.errors[0]).toMatchObject({ status: 404, code: 'notfound' });
   });

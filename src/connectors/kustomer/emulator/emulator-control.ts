@@ -11,6 +11,8 @@ import type {
   CreateCustomerInput,
   CreateOrgInput,
   CreateQueueInput,
+  CreateSubStatusInput,
+  CreateTagInput,
   CreateTeamInput,
   CreateUserInput,
   OrgSettingsInput,
@@ -21,6 +23,8 @@ import { AgentChangeInput as AgentChangeSchema } from './control-schemas.ts';
 import { updateConversation } from './conversation-writes.ts';
 import { addMessage, addNote } from './timeline-writes.ts';
 import { uploadedFiles } from './attachment-writes.ts';
+import { wakeDueSnoozes } from './snooze-wake.ts';
+import { createSubStatus, createTag, renderSubStatus, renderTag } from './tags-and-sub-statuses.ts';
 import { createCustomer } from './customer-writes.ts';
 import {
   createApiKey,
@@ -103,6 +107,12 @@ export interface EmulatorControl {
   deleteQueue(input: { org: string; id: string }): ResourceObject;
   createTeam(input: CreateTeamInput): ResourceObject;
   createUser(input: CreateUserInput): ResourceObject;
+  /** A tag, as an admin makes one in Kustomer (docs/kustomer.md §28). */
+  createTag(input: CreateTagInput): ResourceObject;
+  /** A sub-status under one parent status (docs/kustomer.md §28). */
+  createSubStatus(input: CreateSubStatusInput): ResourceObject;
+  /** Wakes the conversations whose snooze is due at `at` (default: now), as Kustomer does on its clock; returns how many. */
+  wakeSnoozes(at?: Date): number;
   createCustomer(input: CreateCustomerInput): ResourceObject;
   /** Replaces the custom-attribute metadata of a resource (default: conversation). */
   setMetadata(input: SetMetadataInput): Record<string, MetadataPropertyRecord>;
@@ -120,6 +130,8 @@ export interface EmulatorControl {
   queues(org: string): ResourceObject[];
   teams(org: string): ResourceObject[];
   users(org: string): ResourceObject[];
+  tags(org: string): ResourceObject[];
+  subStatuses(org: string): ResourceObject[];
   conversations(org: string): ResourceObject[];
   customers(org: string): ResourceObject[];
   notes(org: string): ResourceObject[];
@@ -155,6 +167,9 @@ export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimite
     deleteQueue: (input) => renderQueue(deleteQueue(deps, org(input.org), input.id)),
     createTeam: (input) => renderTeam(createTeam(deps, org(input.org), input)),
     createUser: (input) => renderUser(createUser(deps, org(input.org), input)),
+    createTag: (input) => renderTag(createTag(deps, org(input.org), input)),
+    createSubStatus: (input) => renderSubStatus(createSubStatus(deps, org(input.org), input)),
+    wakeSnoozes: (at) => wakeDueSnoozes(deps, at ?? deps.now()),
     createCustomer(input) {
       const o = org(input.org);
       const emails = [...(input.email ? [{ type: 'home' as const, email: input.email }] : []), ...(input.emails ?? [])];
@@ -188,6 +203,8 @@ export function createEmulatorControl(deps: EmulatorDeps & { limiter: RateLimite
     queues: (ref) => inOrg(store.queues, org(ref).id).map(renderQueue),
     teams: (ref) => inOrg(store.teams, org(ref).id).map(renderTeam),
     users: (ref) => inOrg(store.users, org(ref).id).map(renderUser),
+    tags: (ref) => inOrg(store.tags, org(ref).id).map(renderTag),
+    subStatuses: (ref) => inOrg(store.subStatuses, org(ref).id).map(renderSubStatus),
     conversations: (ref) => inOrg(store.conversations, org(ref).id).map(renderConversation),
     customers: (ref) => inOrg(store.customers, org(ref).id).map((c) => renderCustomer(c, store)),
     notes: (ref) => inOrg(store.notes, org(ref).id).map(renderNote),

@@ -93,6 +93,28 @@ export interface TeamRecord {
   updatedAt: string;
 }
 
+/** A tag (GET /v1/tags); a conversation's `tags` hold tag ids (docs/kustomer.md §28). */
+export interface TagRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  color: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A sub-status (GET /v1/sub-statuses): a label inside one parent status (docs/kustomer.md §28). */
+export interface SubStatusRecord {
+  id: string;
+  orgId: string;
+  label: string;
+  description: string;
+  parentStatus: ConversationStatus;
+  resourceType: 'conversation' | 'kobject';
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface UserRecord {
   id: string;
   orgId: string;

@@ -32,6 +32,17 @@ export const REQUIRED = {
   teamRead: perm('team', 'read', ['org.user.team.read']),
   userRead: perm('user', 'read', ['org.user.read', 'org.user.user.read']),
   metadataRead: perm('metadata', 'read', ['org.user.metadata.read']),
+  // No source names the role that reads GET /v1/tags: tag.read follows the others' naming (assumed, docs/kustomer.md §28).
+  tagRead: perm('tag', 'read', ['org.user.tag.read']),
+  // GET /v1/sub-statuses is read with any of these (developer.kustomer.com/api/core-resources/get-sub-statuses; documented).
+  subStatusRead: perm('sub_status', 'read', [
+    'org.permission.conversation.read',
+    'org.permission.kobject.read',
+    'org.user.conversation.read',
+    'org.user.kobject.read',
+    'org.admin.sub_status.read',
+    'org.admin.content.sub_status.read',
+  ]),
   searchCreate: perm('search', 'create', ['org.user.search.read']),
   webhookCreate: perm('outbound_webhook', 'create', ['org.admin.outbound_webhooks']),
   webhookRead: perm('outbound_webhook', 'read', ['org.admin.outbound_webhooks', 'org.outbound_webhooks']),

@@ -1,6 +1,6 @@
 /**
  * A ready-to-use org for tests and the demo: an API key with every role the emulator checks, the system queue plus
- * "Tier 2 Support", "VIP" and "Billing", two teams and two agents.
+ * "Tier 2 Support", "VIP" and "Billing", two teams, two agents, three tags and two sub-statuses.
  */
 import type { ApiKeyView, EmulatorControl, OrgView } from './emulator-control.ts';
 import type { ResourceObject } from './json-api.ts';
@@ -14,6 +14,8 @@ export interface DemoOrg {
   queues: { defaultQueue: ResourceObject; tier2Support: ResourceObject; vip: ResourceObject; billing: ResourceObject };
   teams: { escalations: ResourceObject; billing: ResourceObject };
   users: { alex: ResourceObject; sam: ResourceObject };
+  tags: { vpn: ResourceObject; network: ResourceObject; internal: ResourceObject };
+  subStatuses: { investigating: ResourceObject; waitingOnWarehouse: ResourceObject };
 }
 
 export function seedDemoOrg(control: EmulatorControl, input: { name: string }): DemoOrg {
@@ -38,5 +40,14 @@ export function seedDemoOrg(control: EmulatorControl, input: { name: string }): 
       billing: control.createTeam({ org: ref, name: 'Billing Team', members: [sam.id] }),
     },
     users: { alex, sam },
+    tags: {
+      vpn: control.createTag({ org: ref, name: 'VPN' }),
+      network: control.createTag({ org: ref, name: 'network' }),
+      internal: control.createTag({ org: ref, name: 'internal' }),
+    },
+    subStatuses: {
+      investigating: control.createSubStatus({ org: ref, label: 'Investigating', parentStatus: 'open' }),
+      waitingOnWarehouse: control.createSubStatus({ org: ref, label: 'Waiting on warehouse', parentStatus: 'snoozed' }),
+    },
   };
 }

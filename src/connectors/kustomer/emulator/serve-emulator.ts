@@ -54,6 +54,9 @@ export async function serveEmulator(options: ServeEmulatorOptions): Promise<Serv
     server.once('error', reject);
   });
   const address = await listening;
+  // Kustomer wakes snoozed conversations at their time (docs/kustomer.md §30): served, the emulator checks every second.
+  const waking = setInterval(() => emulator.control.wakeSnoozes(), 1000);
+  waking.unref();
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${hostForUrl}:${address.port}`,
@@ -61,6 +64,7 @@ export async function serveEmulator(options: ServeEmulatorOptions): Promise<Serv
     control: emulator.control,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        clearInterval(waking);
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

@@ -12,6 +12,8 @@ import type {
   NoteRecord,
   OrgRecord,
   QueueRecord,
+  SubStatusRecord,
+  TagRecord,
   TeamRecord,
   UserRecord,
   WebhookRecord,
@@ -30,6 +32,8 @@ export class EmulatorStore {
   readonly messages = new Map<string, MessageRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
   readonly attachments = new Map<string, AttachmentRecord>();
+  readonly tags = new Map<string, TagRecord>();
+  readonly subStatuses = new Map<string, SubStatusRecord>();
   /** Custom-attribute metadata, keyed `<orgId>:<resource>` (resource: conversation, customer, message, company). */
   readonly metadata = new Map<string, Record<string, MetadataPropertyRecord>>();
 
@@ -47,6 +51,8 @@ export class EmulatorStore {
       this.messages,
       this.webhooks,
       this.attachments,
+      this.tags,
+      this.subStatuses,
       this.metadata,
     ]) {
       map.clear();

@@ -8,13 +8,13 @@ import { type ReactNode, useId } from 'react';
 import { Link } from 'wouter';
 import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
 import { type RequestPatch, useSetFollowing, useUpdateRequest } from '../../api/requests.ts';
-import { PRIORITIES, type Priority, type Status, STATUSES } from '../../../core/request.ts';
+import { PRIORITIES, type Priority } from '../../../core/request.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
 import type { FieldValue, RequestDetail } from '../../../server/schemas/request.ts';
 import type { User } from '../../../server/schemas/user.ts';
 import { PriorityBadge, StatusBadge } from '../../ui/badges.tsx';
 import { Field } from '../../ui/field.tsx';
-import { humanize, priorityLabel, statusLabel } from '../../ui/format.ts';
+import { humanize, priorityLabel } from '../../ui/format.ts';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { TagInput } from '../../ui/tag-input.tsx';
@@ -24,11 +24,13 @@ import { useEscalationOptions } from '../../api/escalations.ts';
 import { RequestApprovals } from '../approvals/request-approvals.tsx';
 import { EscalateButton } from '../escalations/escalate-dialog.tsx';
 import { EscalationsSection } from '../escalations/escalation-list.tsx';
+import { preferredDestination } from '../escalations/destination-choice.ts';
 import { RequestWorkflowRuns } from '../workflows/request-workflow-runs.tsx';
 import { assignToMeUnavailable, escalateUnavailable, reopenUnavailable, type Unavailable } from './action-availability.ts';
 import { applicableFields } from './custom-field-values.ts';
 import { InlineCustomField } from './inline-custom-field.tsx';
 import { formatFieldValue } from './timeline-format.ts';
+import { StatusSelect } from './status-select.tsx';
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -124,7 +126,7 @@ export function SidePanel({
   const reopenWhy = reopenUnavailable(request.status, staff);
   // Whether Kustomer can take an escalation: the escalation options say (the same query the Escalate dialog reads).
   const escalation = useEscalationOptions(request.id, staff);
-  const destination = escalation.data?.destinations.find((d) => d.id === 'kustomer') ?? escalation.data?.destinations[0];
+  const destination = escalation.data && preferredDestination(escalation.data.destinations);
   const escalateWhy = staff && escalation.data ? escalateUnavailable(destination, me.role === 'admin') : null;
   useHotkeys(staff ? { a: assignToMe } : {});
 
@@ -175,18 +177,7 @@ export function SidePanel({
           <Field label="Status">
             {(id) =>
               staff ? (
-                <select
-                  id={id}
-                  value={shown('status', request.status)}
-                  disabled={saving('status')}
-                  onChange={(e) => change({ status: e.target.value as Status })}
-                >
-                  {STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {statusLabel(s)}
-                    </option>
-                  ))}
-                </select>
+                <StatusSelect id={id} requestId={request.id} value={shown('status', request.status)!} disabled={saving('status')} onChange={change} />
               ) : (
                 <div id={id}>
                   <StatusBadge status={request.status} />

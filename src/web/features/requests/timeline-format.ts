@@ -173,6 +173,10 @@ function describeEscalation(type: string, d: Data, ctx: TimelineContext): { part
       const detail = [
         str(d.channel) ? channelLabel(d.channel as string) : null,
         typeof d.priority === 'number' ? `priority ${destinationPriorityLabel(d.priority)}` : null,
+        // What it asked beyond its target (issue 17 point 5): an assignee, a sub-status, the tags sent.
+        d.assignee && typeof d.assignee === 'object' && str((d.assignee as Data).name) ? `assigned to ${str((d.assignee as Data).name)}` : null,
+        str(d.subStatus) ? `sub-status ${str(d.subStatus)}` : null,
+        Array.isArray(d.tags) && d.tags.length ? `tags ${d.tags.join(', ')}` : null,
       ].filter(Boolean);
       return { parts: [`escalated to ${destination}${targetName ? ` · ${targetName}` : ''}`], detail: detail.length ? detail.join(', ') : undefined };
     }

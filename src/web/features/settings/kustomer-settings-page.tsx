@@ -25,6 +25,7 @@ import { KustomerDisconnectButton } from './kustomer-disconnect-button.tsx';
 import { KustomerFieldMappingCard } from './kustomer-field-mapping-card.tsx';
 import { KustomerPriorityMapCard } from './kustomer-priority-map-card.tsx';
 import { KustomerSyncCard } from './kustomer-sync-card.tsx';
+import { KustomerTagAllowListCard } from './kustomer-tag-allow-list-card.tsx';
 import { KustomerTargetList } from './kustomer-target-list.tsx';
 import { KustomerTestEscalation } from './kustomer-test-escalation.tsx';
 import { syncSummary } from './sync-summary.ts';
@@ -240,6 +241,7 @@ function Connected({ data, onDisconnected }: { data: KustomerIntegration; onDisc
       </div>
       <KustomerContactField data={data} />
       <KustomerPriorityMapCard />
+      <KustomerTagAllowListCard />
       <KustomerSyncCard />
       <KustomerTestEscalation data={data} />
       <KustomerFieldMappingCard />

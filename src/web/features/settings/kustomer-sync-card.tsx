@@ -30,6 +30,7 @@ const OUTBOUND: { key: OutboundKey; label: string }[] = [
   { key: 'resolved', label: 'When a request is resolved' },
   { key: 'archived', label: 'When a request is archived' },
   { key: 'reopened', label: 'When a request is reopened' },
+  { key: 'waiting', label: 'When a request is set to waiting' },
 ];
 /** The select's value for "do nothing" (null in the settings). */
 const NOTHING = '';
@@ -212,7 +213,12 @@ function SyncForm({ data }: { data: KustomerSync }) {
                 )}
               </Field>
             ))}
-            {snoozes && shown.outbound && <p className="field-hint">Snoozed snoozes the conversation for 7 days.</p>}
+            {snoozes && shown.outbound && (
+              <p className="field-hint">
+                Snoozed wakes the conversation at the time the agent picks when setting the request to waiting (7 days when none is picked); a request taken out
+                of waiting opens it again.
+              </p>
+            )}
           </div>
         </div>
       </div>

@@ -51,7 +51,7 @@ export function registerConversationRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps
   const update = async (c: ApiContext, replace: boolean) => {
     requireRole(c, REQUIRED.conversationUpdate);
     const body = readJsonBody(c, UpdateConversationBody);
-    return c.json({ data: renderConversation(updateConversation(deps, actorOf(c), c.req.param('id') ?? '', body, { replace })) });
+    return c.json({ data: renderConversation(updateConversation(deps, actorOf(c), c.req.param('id') ?? '', body, { replace, api: true })) });
   };
   app.put('/v1/conversations/:id', (c) => update(c, c.req.query('replace') === 'true'));
   app.patch('/v1/conversations/:id', (c) => update(c, false));

@@ -1,0 +1,38 @@
+/** Settings → Integrations → a destination: which request tags may reach its conversations (admin). */
+import { createRoute } from '@hono/zod-openapi';
+import { setTagAllowList, tagAllowListView } from '../../usecases/tag-allow-list.ts';
+import { allow, errors, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
+import { TagAllowListBody, TagAllowListSchema } from '../schemas/tag-allow-list.ts';
+
+export const tagAllowListRoutes = router();
+const tags = ['Integrations'];
+const path = '/integrations/{provider}/tag-allow-list';
+
+tagAllowListRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path,
+    tags,
+    summary: 'Which request tags go to Kustomer conversations at escalation (empty: none)',
+    security,
+    middleware: [allow('admin')] as const,
+    request: { params: ProviderParam },
+    responses: { 200: json(TagAllowListSchema), ...errors(401, 403, 404) },
+  }),
+  async (c) => c.json(await tagAllowListView(c.var.deps.db, routeProvider(c)), 200),
+);
+
+tagAllowListRoutes.openapi(
+  createRoute({
+    method: 'put',
+    path,
+    tags,
+    summary: 'Set which request tags go to Kustomer conversations at escalation',
+    description: 'Replaces the list. A tag goes only when Kustomer has a tag of that name (any case); an empty list sends none.',
+    security,
+    middleware: [allow('admin')] as const,
+    request: { params: ProviderParam, body: jsonBody(TagAllowListBody) },
+    responses: { 200: json(TagAllowListSchema), ...errors(400, 401, 403, 404) },
+  }),
+  async (c) => c.json(await setTagAllowList(c.var.deps.db, routeProvider(c), c.req.valid('json').tags, c.var.deps.now()), 200),
+);
