@@ -171,7 +171,7 @@ export interface DestinationConnectionsTable {
   updated_at: DefaultTimestamp;
 }
 
-export type EscalationState = 'sending' | 'created' | 'linked' | 'link_failed' | 'failed';
+export type EscalationState = 'sending' | 'created' | 'linked' | 'link_failed' | 'failed' | 'unlinked';
 
 export interface EscalationsTable {
   id: Generated<string>;
@@ -211,6 +211,9 @@ export interface EscalationsTable {
   remote_details: ColumnType<TicketDetails | null, string | null | undefined, string | null>;
   /** When the conversation last became open in the destination (waiting on them); null while it is not open. */
   remote_open_since: NullableTimestamp;
+  /** When and by whom the link was ended (state unlinked); null while linked. */
+  unlinked_at: NullableTimestamp;
+  unlinked_by_id: string | null;
 }
 
 export interface DestinationEventsTable {

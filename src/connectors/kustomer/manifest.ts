@@ -6,6 +6,8 @@ import { addNoteOnce, openTicket } from './open-ticket.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { readThreadSince } from './read-thread.ts';
 import { isRequiredPermission } from './roles.ts';
+import { searchTickets } from './search-tickets.ts';
+import { parseConversationRef, type RefHosts } from './ticket-ref.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { isAuthentic, parseWebhook, SECRET_HEADER } from './webhook.ts';
 
@@ -27,9 +29,12 @@ export const kustomer: DestinationProvider = {
   isRequiredPermission,
   readWebhook: (rawBody, headers, auth) => (isAuthentic(rawBody, headers, auth) ? parseWebhook(rawBody) : null),
   webhookSecretHeader: SECRET_HEADER,
+  // Kustomer allows API keys 100 searches a minute (documented: D-RL, docs/kustomer.md §26); agents' searches get 90
+  // of them, leaving the poll (a search per page, every poll: §11) room within the same minute.
+  ticketSearchLimit: 90,
   createClient: ({ account, secret, transport, budget, interactive }) =>
     actions(
-      account,
+      { org: account, webUrlOverride: transport.webUrlOverride, baseUrlOverride: transport.baseUrlOverride },
       transport.now ?? (() => new Date()),
       createKustomerClient({
         orgName: account,
@@ -49,7 +54,8 @@ export const kustomer: DestinationProvider = {
 };
 
 /** The destination's actions over Kustomer's calls. */
-function actions(account: string, now: () => Date, client: KustomerClient): DestinationClient {
+function actions(hosts: RefHosts, now: () => Date, client: KustomerClient): DestinationClient {
+  const account = hosts.org;
   return {
     checkKey: client.checkKey,
     listTargets: async () => [...(await client.listQueues()), ...(await client.listTeams())],
@@ -65,5 +71,7 @@ function actions(account: string, now: () => Date, client: KustomerClient): Dest
     updateSubscription: client.updateSubscription,
     unsubscribe: client.unsubscribe,
     readThreadSince: (ticketId, cursor) => readThreadSince(client, account, ticketId, cursor, now()),
+    parseTicketRef: (input) => parseConversationRef(input, hosts),
+    searchTickets: (query, { limit }) => searchTickets(client, account, query, limit, now()),
   };
 }

@@ -38,7 +38,7 @@ export function timelineWrite(q: Queryable, requestId: string, actor: Actor, dra
   const dispatch = events.length
     ? sql`(select ${addJobWith('match-workflows', sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
-         or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null)))`
+         or (${followed} and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null and state <> 'unlinked')))`
     : null;
   return { entries, dispatch };
 }

@@ -89,7 +89,7 @@ export async function enqueueFieldPushesForRequest(
     .select('e.id')
     .where('e.request_id', '=', requestId)
     .where('e.remote_id', 'is not', null)
-    .where('e.state', '!=', 'failed')
+    .where('e.state', 'not in', ['failed', 'unlinked'])
     .where((eb) =>
       eb.exists(eb.selectFrom('field_mappings as m').select('m.request_field').whereRef('m.connection_id', '=', 'c.id').where('m.request_field', 'in', fields)),
     )
@@ -152,7 +152,7 @@ export async function pushMappedValues(
 ): Promise<PushOutcome> {
   const attempt = opts.attempt ?? 1;
   const esc = await findEscalation(deps.db, escalationId);
-  if (!esc || !esc.remote_id || esc.state === 'failed') return { sent: [], rejected: [], skipped: 'no_conversation' };
+  if (!esc || !esc.remote_id || esc.state === 'failed' || esc.state === 'unlinked') return { sent: [], rejected: [], skipped: 'no_conversation' };
   const provider = esc.provider as ProviderId;
   const connection = await findConnection(deps.db, provider);
   if (!connection || connection.status === 'invalid_credentials') return { sent: [], rejected: [], skipped: 'not_connected' };
