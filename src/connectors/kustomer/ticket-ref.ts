@@ -76,7 +76,11 @@ function conversationIn(url: URL, api: boolean): { id: string } | { message: str
       return { message: 'This link opens a customer in Kustomer, not one of their conversations: open the conversation and copy its link' };
   }
   if (id === undefined) return { message: 'This Kustomer link does not open a conversation: open the conversation in Kustomer and copy its link' };
-  id = decodeURIComponent(id);
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    return { message: 'This Kustomer link is damaged: copy it again from Kustomer' };
+  }
   return ID.test(id) ? { id: id.toLowerCase() } : { message: `"${id}" is not a Kustomer conversation id (24 hexadecimal digits)` };
 }
 

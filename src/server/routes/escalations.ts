@@ -31,10 +31,20 @@ function destinationOf(c: Context<AppEnv>, id: string) {
  * A conversation as the agent pasted it: its id, or a link to it in any of the destination's URL shapes (Kustomer:
  * docs/kustomer.md §25). The connector reads it; only the id it names ever reaches a destination's URL path.
  */
-const ConversationRef = z.string().trim().min(1).max(2000).openapi({
-  description: "The conversation's id, or its link in any of the destination's shapes (Kustomer: app or API URLs, docs/kustomer.md §25)",
-  example: 'https://acme.kustomerapp.com/app/customers/5f1c2a9b3d4e5f6a7b8c9d01/event/5f1c2a9b3d4e5f6a7b8c9d0e',
-});
+const ConversationRef = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  // Text no one can paste from a browser (control characters, a lone surrogate): malformed, not a link to read.
+  .refine(
+    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f' || (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff')),
+    'must be a conversation id or link',
+  )
+  .openapi({
+    description: "The conversation's id, or its link in any of the destination's shapes (Kustomer: app or API URLs, docs/kustomer.md §25)",
+    example: 'https://acme.kustomerapp.com/app/customers/5f1c2a9b3d4e5f6a7b8c9d01/event/5f1c2a9b3d4e5f6a7b8c9d0e',
+  });
 
 async function requestIdOr404(c: Context<AppEnv>, id: string) {
   const found = await findRequestId(c.var.deps.db, { id });
