@@ -191,7 +191,7 @@ function CandidateRow({
           <span className={`badge esc-remote-badge esc-remote-${c.status}`}>{remoteStatusText({ status: c.status, snoozedUntil: null }, new Date())}</span>
           {customer && <span>{customer}</span>}
           <span>
-            updated <RelativeTime iso={c.updatedAt} />
+            {customer ? '· ' : ''}updated <RelativeTime iso={c.updatedAt} />
           </span>
         </div>
         {c.linkedTo && !asking && (
