@@ -125,7 +125,13 @@ describe('bad input is refused in the error shape, without a 500 or a write', ()
     // Links are accepted now (any of Kustomer's URL shapes): what names no conversation is refused as such, never
     // sent into a Kustomer path.
     const calls = emulator.control.calls().length;
-    for (const conversationId of ['abc/../def', 'a b', 'id?x=1', 'https://acme.kustomerapp.com/app/conversations/%E0%A4%A', 'https://acme.kustomerapp.com/app/x/..%2F..%2Fv1']) {
+    for (const conversationId of [
+      'abc/../def',
+      'a b',
+      'id?x=1',
+      'https://acme.kustomerapp.com/app/conversations/%E0%A4%A',
+      'https://acme.kustomerapp.com/app/x/..%2F..%2Fv1',
+    ]) {
       const link = await t.api(admin, 'POST', `/api/v1/requests/${request.id}/escalations/link`, { destination: 'kustomer', conversationId });
       expect(link.status, conversationId).toBe(422);
       expect(link.body.error.details.field).toBe('conversationId');
