@@ -39,6 +39,11 @@ export interface DestinationProvider {
   readWebhook(rawBody: string, headers: Headers, auth: { signingKey: string | null; secrets: readonly string[] }): DestinationEvent | null;
   /** The custom header Bridgedesk asks the provider to send with every webhook delivery, holding the connection's secret. */
   webhookSecretHeader: string;
+  /**
+   * How many agents' searches (DestinationClient.searchTickets) one account may make per minute, counted by Bridgedesk
+   * across processes, when the provider limits its search on its own. Absent: searches draw on the shared budget only.
+   */
+  ticketSearchLimit?: number;
   createClient(input: {
     account: string;
     secret: string;

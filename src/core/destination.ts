@@ -238,6 +238,34 @@ export interface DestinationClient {
    * (permanent) before or while it streams. Absent: the destination's files cannot be read.
    */
   openAttachment?(remoteId: string, opts?: { maxBytes?: number }): Promise<RemoteFileStream>;
+
+  /**
+   * What an agent pasted to name a ticket (a link into the destination in any of its shapes, or an id), read without
+   * a call. Absent: only plain ids are understood.
+   */
+  parseTicketRef?(input: string): TicketRef;
+  /**
+   * Tickets matching what an agent typed (a customer's email, or words of the subject), most recently changed first.
+   * One call of the destination's search; the platform budgets them (the manifest's `ticketSearchLimit`). Absent: the
+   * destination cannot be searched, only linked by id.
+   */
+  searchTickets?(query: string, opts: { limit: number }): Promise<TicketSearchHit[]>;
+}
+
+/** What an agent's paste names. */
+export type TicketRef =
+  | { kind: 'ticket'; ticketId: string }
+  /** A link into another account of the destination (another Kustomer org): not ours to link. */
+  | { kind: 'other_account'; account: string }
+  /** A link that names no ticket (a customer's page, another site), with why, in words for the agent. */
+  | { kind: 'invalid'; message: string }
+  /** Neither a link nor an id: words to search for. */
+  | { kind: 'text' };
+
+/** A ticket a search found, with who it is about when the destination says. */
+export interface TicketSearchHit {
+  ticket: RemoteTicket;
+  contact: { name: string | null; email: string | null } | null;
 }
 
 /** One note or message on a ticket, as the destination has it. */
@@ -263,10 +291,10 @@ export interface ThreadItem {
 
 /**
  * External ids Bridgedesk gives what it writes to a destination: `<escalation id>:message|note` (opening),
- * `comment:<entry id>` (comment sync), `note:<entry id>` (Note to Kustomer). Reading a thread skips them: our own
- * writes are not news.
+ * `<escalation id>:unlink` (the note saying it was unlinked), `comment:<entry id>` (comment sync), `note:<entry id>`
+ * (Note to Kustomer). Reading a thread skips them: our own writes are not news.
  */
-export const OUR_EXTERNAL_ID = /^(?:(?:comment|note):\d+|[0-9a-f-]{36}:(?:message|note))$/;
+export const OUR_EXTERNAL_ID = /^(?:(?:comment|note):\d+|[0-9a-f-]{36}:(?:message|note|unlink))$/;
 
 /** Something that happened in a destination, from a webhook or a poll. */
 export type DestinationEvent =

@@ -1,13 +1,14 @@
 /**
  * An escalation's lifecycle (see lifecycle.ts): sent until the destination has a ticket for it, then created until
  * the back-link is posted. A delivery that cannot create the ticket fails; one that cannot post on a ticket that
- * exists is link_failed, which an agent can retry or re-link by hand.
+ * exists is link_failed, which an agent can retry or re-link by hand. An agent can unlink one that has a ticket: sync
+ * ends for good (the row keeps the ticket as history); linking that ticket again makes a new escalation.
  */
 import { defineLifecycle } from './lifecycle.ts';
 
 export const ESCALATION_LIFECYCLE = defineLifecycle({
   name: 'escalation',
-  states: ['sending', 'created', 'linked', 'link_failed', 'failed'],
+  states: ['sending', 'created', 'linked', 'link_failed', 'failed', 'unlinked'],
   initial: 'sending',
   transitions: [
     { event: 'ticket_created', from: ['sending'], to: 'created' },
@@ -20,5 +21,7 @@ export const ESCALATION_LIFECYCLE = defineLifecycle({
     { event: 'retry_link', from: ['link_failed'], to: 'created' },
     // An agent points it at a ticket by hand.
     { event: 'relink', from: ['created', 'linked', 'link_failed', 'failed'], to: 'created' },
+    // An agent ends the link: only one with a ticket (a sending one may still create it, a failed one has none).
+    { event: 'unlink', from: ['created', 'linked', 'link_failed'], to: 'unlinked' },
   ],
 });

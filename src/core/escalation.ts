@@ -1,11 +1,14 @@
 /** Escalations: their states, and the text a new one starts with. */
 import type { CustomFieldValue } from './custom-fields.ts';
 
-export const ESCALATION_STATES = ['sending', 'created', 'linked', 'link_failed', 'failed'] as const;
+export const ESCALATION_STATES = ['sending', 'created', 'linked', 'link_failed', 'failed', 'unlinked'] as const;
 export type EscalationState = (typeof ESCALATION_STATES)[number];
 
 /** Still in play on the destination's side: escalating the same request again asks for confirmation. */
-export const isOpenEscalation = (state: EscalationState): boolean => state !== 'failed';
+export const isOpenEscalation = (state: EscalationState): boolean => state !== 'failed' && state !== 'unlinked';
+
+/** Followed in both directions: an unlinked escalation keeps its conversation id as history, and nothing syncs it. */
+export const isSyncing = (state: EscalationState): boolean => state !== 'unlinked';
 
 /**
  * The longest subject and message an escalation takes. The subject becomes the conversation's name; our connector's

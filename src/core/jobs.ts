@@ -26,6 +26,7 @@ export const JOBS = {
   'push-comment': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'read-thread': z.object({ escalationId: z.uuid(), attempt }),
   'send-note': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
+  'unlink-note': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'push-mapped-fields': z.object({ escalationId: z.uuid(), changedFields: z.array(z.string()).nullable().default(null), attempt }),
   'prune-expired': z.object({}),
 } as const;

@@ -16,7 +16,8 @@ export type Order = (typeof ORDERS)[number];
 
 /**
  * Which requests by their latest escalation (the most recent attempt is what an agent acts on):
- * not_escalated: never escalated; escalated: being sent, or a conversation exists (sending, created, linked);
+ * not_escalated: never escalated, or unlinked (its latest escalation's link was ended); escalated: being sent, or a
+ * conversation exists (sending, created, linked);
  * failed: nothing was created (failed) or the conversation could not be linked back (link_failed).
  * The three are a partition: every request is in exactly one. Within escalated, by the linked conversation's state
  * in the destination: waiting_on_destination: open there (they must act) while the request is not resolved or

@@ -184,7 +184,7 @@ export interface DestinationDirectoryTable {
   last_seen_at: DefaultTimestamp;
 }
 
-export type EscalationState = 'sending' | 'created' | 'linked' | 'link_failed' | 'failed';
+export type EscalationState = 'sending' | 'created' | 'linked' | 'link_failed' | 'failed' | 'unlinked';
 
 export interface EscalationsTable {
   id: Generated<string>;
@@ -226,6 +226,9 @@ export interface EscalationsTable {
   remote_open_since: NullableTimestamp;
   /** What the escalation asked for at create beyond its target (core/escalation-extras.ts); null: nothing. */
   create_extras: ColumnType<CreateExtras | null, string | null | undefined, string | null>;
+  /** When and by whom the link was ended (state unlinked); null while linked. */
+  unlinked_at: NullableTimestamp;
+  unlinked_by_id: string | null;
 }
 
 export interface DestinationEventsTable {

@@ -31,6 +31,7 @@ import {
   pushStatusTask,
   readThreadTask,
   sendNoteTask,
+  unlinkNoteTask,
 } from './sync-tasks.ts';
 import { CHECK_WEBHOOK_CRON } from '../usecases/sync/check-webhook.ts';
 import type { Config } from '../config.ts';
@@ -71,6 +72,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     'push-comment': pushCommentTask(destinations),
     'read-thread': readThreadTask(destinations),
     'send-note': sendNoteTask(destinations),
+    'unlink-note': unlinkNoteTask(destinations),
     'check-webhook': checkWebhookTask(destinations),
     'push-mapped-fields': pushMappedFieldsTask(destinations),
     ...(deps.config.smtp ? { 'send-email': sendEmailTask(deps.db, deps.config.smtp) } : {}),

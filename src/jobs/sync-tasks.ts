@@ -11,6 +11,7 @@ import { pushPriority } from '../usecases/sync/push-priority.ts';
 import { checkWebhook } from '../usecases/sync/check-webhook.ts';
 import { readThread } from '../usecases/sync/read-thread.ts';
 import { sendNote } from '../usecases/sync/send-note.ts';
+import { postUnlinkNote } from '../usecases/unlink-escalation.ts';
 
 export const readThreadTask =
   (deps: DestinationDeps): Task =>
@@ -25,6 +26,14 @@ export const sendNoteTask =
     const p = parseJob('send-note', payload);
     // An earlier try (ours, or graphile-worker's after a crash) may have added the note.
     await sendNote(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
+  };
+
+export const unlinkNoteTask =
+  (deps: DestinationDeps): Task =>
+  async (payload, helpers) => {
+    const p = parseJob('unlink-note', payload);
+    // An earlier try (ours, or graphile-worker's after a crash) may have posted the note.
+    await postUnlinkNote(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
   };
 
 export const applySyncEventTask =

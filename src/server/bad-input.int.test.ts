@@ -108,20 +108,37 @@ describe('bad input is refused in the error shape, without a 500 or a write', ()
     expect(emulator.control.calls()).toHaveLength(calls);
   });
 
-  it('refuses a conversation id that cannot be part of a Kustomer URL (a lone surrogate once threw URIError)', async () => {
+  it('refuses a conversation id or link that cannot be part of a Kustomer URL (a lone surrogate once threw URIError)', async () => {
     await connect();
     const escalation = await t.db
       .insertInto('escalations')
       .values({ request_id: request.id, provider: 'kustomer', state: 'failed', subject: 's', message: 'm' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const conversationId of ['\uD800', 'abc/../def', 'a b', 'id?x=1']) {
+    for (const conversationId of ['\uD800', 'x\u0000y']) {
       const link = await t.api(admin, 'POST', `/api/v1/requests/${request.id}/escalations/link`, { destination: 'kustomer', conversationId });
       expect(link.status, conversationId).toBe(400);
       expect(link.body.error.details.issues[0].path).toBe('conversationId');
       const relink = await t.api(admin, 'POST', `/api/v1/escalations/${escalation.id}/relink`, { conversationId });
       expect(relink.status, conversationId).toBe(400);
     }
+    // Links are accepted now (any of Kustomer's URL shapes): what names no conversation is refused as such, never
+    // sent into a Kustomer path.
+    const calls = emulator.control.calls().length;
+    for (const conversationId of [
+      'abc/../def',
+      'a b',
+      'id?x=1',
+      'https://acme.kustomerapp.com/app/conversations/%E0%A4%A',
+      'https://acme.kustomerapp.com/app/x/..%2F..%2Fv1',
+    ]) {
+      const link = await t.api(admin, 'POST', `/api/v1/requests/${request.id}/escalations/link`, { destination: 'kustomer', conversationId });
+      expect(link.status, conversationId).toBe(422);
+      expect(link.body.error.details.field).toBe('conversationId');
+      const relink = await t.api(admin, 'POST', `/api/v1/escalations/${escalation.id}/relink`, { conversationId });
+      expect(relink.status, conversationId).toBe(422);
+    }
+    expect(emulator.control.calls()).toHaveLength(calls);
   });
 
   it('a settings change refused for an unknown team leaves the customer email field as it was', async () => {

@@ -90,7 +90,7 @@ async function resolveTestRequest(deps: DeliveryDeps, requestId: string) {
 
 export async function deliverEscalation(deps: DeliveryDeps, escalationId: string): Promise<void> {
   const loaded = await loadDelivery(deps.db, escalationId, deps.now());
-  if (!loaded || loaded.state === 'linked' || loaded.state === 'failed') return;
+  if (!loaded || loaded.state === 'linked' || loaded.state === 'failed' || loaded.state === 'unlinked') return;
   const {
     request_number,
     request_channel,

@@ -10,8 +10,8 @@ import { lockRequest } from '../db/repositories/requests.ts';
 import { appendTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Queryable } from '../db/database.ts';
-import { formatRequestNumber } from '../core/request.ts';
 import { clientFor, guardCredentials, toAppError, type DestinationDeps } from './destination-access.ts';
+import { holdersOf, holderView, readTicketRef, ticketIdOf } from './find-conversations.ts';
 import { enqueueDelivery, escalationTarget, usableConnection } from './submit-escalation.ts';
 
 /**
@@ -64,13 +64,17 @@ export async function retryEscalation(
   return (await getEscalationView(deps.db, id))!;
 }
 
-/** Checks a conversation id against the destination; returns what the escalation will point at. */
-async function verifiedTicket(deps: DestinationDeps, provider: ProviderId, conversationId: string) {
+/**
+ * Checks what the agent pasted (a link in any of the destination's shapes, or an id; find-conversations.ts) against
+ * the destination; returns what the escalation will point at.
+ */
+async function verifiedTicket(deps: DestinationDeps, provider: ProviderId, pasted: string) {
   const connection = await usableConnection(deps.db, provider);
   const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), true);
+  const conversationId = ticketIdOf(readTicketRef(client, pasted), provider, connection.account);
   let ticket;
   try {
-    ticket = await guardCredentials(deps, provider, () => client.getTicket(conversationId.trim()));
+    ticket = await guardCredentials(deps, provider, () => client.getTicket(conversationId));
   } catch (err) {
     throw toAppError(err, PROVIDERS[provider].displayName);
   }
@@ -80,23 +84,15 @@ async function verifiedTicket(deps: DestinationDeps, provider: ProviderId, conve
 
 /**
  * The other request a conversation is already linked to, refused (409, naming it) unless the agent confirmed: two
- * requests on one conversation is sometimes meant (a duplicate), never by accident.
+ * requests on one conversation is sometimes meant (a duplicate), never by accident. An unlinked escalation holds nothing.
  */
 async function refuseLinkedElsewhere(q: Queryable, provider: ProviderId, conversationId: string, requestId: string, confirm: boolean) {
   if (confirm) return;
-  const holder = await q
-    .selectFrom('escalations as e')
-    .innerJoin('requests as r', 'r.id', 'e.request_id')
-    .select(['e.id', 'r.id as request_id', 'r.number', 'r.title'])
-    .where('e.provider', '=', provider)
-    .where('e.remote_id', '=', conversationId)
-    .where('e.request_id', '!=', requestId)
-    .orderBy('e.created_at', 'desc')
-    .executeTakeFirst();
+  const holder = (await holdersOf(q, provider, [conversationId])).find((h) => h.request_id !== requestId);
   if (!holder) return;
-  const key = formatRequestNumber(holder.number);
-  throw conflict(`Conversation ${conversationId} is already linked to ${key} "${holder.title}"; send confirm: true to link it here too`, {
-    linkedTo: { requestId: holder.request_id, requestKey: key, title: holder.title, escalationId: holder.id },
+  const linkedTo = holderView(holder);
+  throw conflict(`Conversation ${conversationId} is already linked to ${linkedTo.requestKey} "${holder.title}"; send confirm: true to link it here too`, {
+    linkedTo,
   });
 }
 
@@ -104,12 +100,12 @@ async function refuseLinkedElsewhere(q: Queryable, provider: ProviderId, convers
  * Points an escalation at a conversation by hand (the back-link failed, or the agent found the right one), after
  * checking it exists; the delivery then posts the back-link note on it.
  */
-export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, id: string, conversationId: string, confirm = false): Promise<EscalationView> {
+export async function relinkEscalation(deps: DestinationDeps, actor: UserActor, id: string, pasted: string, confirm = false): Promise<EscalationView> {
   const esc = await findEscalation(deps.db, id);
   if (!esc) throw notFound('Escalation');
   // Still being delivered: its own delivery will create or find the conversation; the table refuses a re-link now.
   const relinked = nextState(ESCALATION_LIFECYCLE, esc.state, 'relink');
-  const ticket = await verifiedTicket(deps, esc.provider as ProviderId, conversationId);
+  const ticket = await verifiedTicket(deps, esc.provider as ProviderId, pasted);
   await refuseLinkedElsewhere(deps.db, esc.provider as ProviderId, ticket.remoteId, esc.request_id, confirm);
   await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
@@ -157,10 +153,11 @@ export async function linkExistingConversation(
   actor: UserActor,
   requestId: string,
   provider: ProviderId,
-  conversationId: string,
+  /** A link to the conversation in any of the destination's shapes, or its id. */
+  pasted: string,
   confirm = false,
 ): Promise<EscalationView> {
-  const ticket = await verifiedTicket(deps, provider, conversationId);
+  const ticket = await verifiedTicket(deps, provider, pasted);
   const id = await withTransaction(deps.db, async (tx) => {
     const now = deps.now();
     if (!(await lockRequest(tx, requestId))) throw notFound('Request');
@@ -170,6 +167,8 @@ export async function linkExistingConversation(
       .where('request_id', '=', requestId)
       .where('provider', '=', provider)
       .where('remote_id', '=', ticket.remoteId)
+      // An unlinked one is history: the conversation can be linked again.
+      .where('state', '!=', 'unlinked')
       .executeTakeFirst();
     if (taken) throw conflict('This request is already linked to that conversation', { escalationId: taken.id });
     await refuseLinkedElsewhere(tx, provider, ticket.remoteId, requestId, confirm);

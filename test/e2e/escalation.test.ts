@@ -162,7 +162,7 @@ describe('escalating to Kustomer in the browser', () => {
     emulator.control.clearFaults(fault.id);
     await item.getByRole('button', { name: 'Re-link' }).click();
     const form = item.getByRole('form', { name: 'Re-link escalation' });
-    await form.getByLabel('Conversation id').fill(row!.remote_id!);
+    await form.getByLabel('Conversation link or id').fill(row!.remote_id!);
     await form.getByRole('button', { name: 'Re-link', exact: true }).click();
     await stateOf(item).toBe('Linked');
     expect(await item.getByTestId('escalation-problem').count()).toBe(0);

@@ -41,6 +41,11 @@ export interface HttpRequest {
    * has one for this call: the budget then also waits for that object's window.
    */
   objectKey?: string;
+  /**
+   * The call has a limit of its own besides the shared one (Kustomer's search: 100 calls a minute per key). A 429 on
+   * it is that limit's: the shared budget is neither emptied nor fed by the refusal, and only this call fails.
+   */
+  ownLimit?: boolean;
 }
 
 export interface HttpReply {
@@ -116,7 +121,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const objectWindow = req.objectKey ? (opts.readObjectWindow?.(res.headers, now()) ?? null) : null;
     // A 429 with the object's budget at 0 and the org's not is the object's limit: only that object waits.
     const objectRefused = res.status === 429 && objectWindow !== null && objectWindow.remaining === 0 && (window === null || window.remaining > 0);
-    if (opts.budget) {
+    const ownRefused = res.status === 429 && req.ownLimit === true;
+    if (opts.budget && !ownRefused) {
       if (window) await opts.budget.observe(res.status === 429 && !objectRefused ? { ...window, remaining: 0 } : window, now());
       else await opts.budget.unknown?.(now());
       if (objectWindow && req.objectKey) await opts.budget.observeObject?.(req.objectKey, objectWindow, now());

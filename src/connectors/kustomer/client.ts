@@ -6,9 +6,10 @@ import type { CredentialCheck, DestinationTarget, RemoteField, RemoteFieldType, 
 import { withRetries } from '../kit/backoff.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createHttpClient, type HttpClient, type HttpReply, type HttpRequest } from '../kit/http-client.ts';
-import { windowEnd, type RateBudget, type RateWindow } from '../kit/rate-budget.ts';
+import type { RateBudget } from '../kit/rate-budget.ts';
 import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
+import { KUSTOMER_RATE_WINDOW_MS, readObjectWindow, readRateWindow } from './rate-headers.ts';
 import { missingPermissions, rolesGrant } from './roles.ts';
 import { KUSTOMER_TO_STATUS, ticketDetails } from './ticket-details.ts';
 import { SECRET_HEADER, WEBHOOK_EVENTS } from './webhook.ts';
@@ -35,36 +36,6 @@ export interface KustomerClientOptions {
   rateWindowMs?: number;
   /** Jitter of the wait after a 429 that names no reset. (Default: Math.random.) */
   random?: () => number;
-}
-
-/** Kustomer's limits are per minute (developer.kustomer.com rate-limiting; documented). */
-export const KUSTOMER_RATE_WINDOW_MS = 60_000;
-
-/**
- * The org budget from x-ratelimit-limit / -remaining. Recorded 200/201/400/404 replies carry no x-ratelimit-reset
- * (nebulab/solidus_kustomer spec/fixtures/vcr_cassettes/*.yml; confirmed): then the window ends at the next multiple
- * of the window on our clock (estimated). When a reset comes (a 429; epoch seconds in the old docs, quoted by
- * singer-io/tap-kustomer tap_kustomer/client.py, or "seconds to wait" in a newer demo) it is used: both read.
- */
-export function readRateWindow(headers: Headers, now: Date, windowMs = KUSTOMER_RATE_WINDOW_MS): RateWindow | null {
-  const limit = Number(headers.get('x-ratelimit-limit'));
-  const remaining = Number(headers.get('x-ratelimit-remaining'));
-  if (!headers.has('x-ratelimit-remaining') || !Number.isFinite(remaining)) return null;
-  const reset = headers.has('x-ratelimit-reset') ? Number(headers.get('x-ratelimit-reset')) : NaN;
-  const named = Number.isFinite(reset) && reset > 0 ? new Date(reset > 1e9 ? reset * 1000 : now.getTime() + reset * 1000) : null;
-  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt: named ?? windowEnd(now, windowMs), ...(named ? {} : { estimated: true }) };
-}
-
-/**
- * A per-object budget from x-ratelimit-object-limit / -remaining (recorded: 600 on a customer update,
- * solidus_kustomer update_customer.yml; 120 on a note create, a public trace of a Kustomer workflow). No reset was
- * ever seen with them: the window is estimated as a minute on our clock, as for the org budget (assumed).
- */
-export function readObjectWindow(headers: Headers, now: Date, windowMs = KUSTOMER_RATE_WINDOW_MS): RateWindow | null {
-  const limit = Number(headers.get('x-ratelimit-object-limit'));
-  const remaining = Number(headers.get('x-ratelimit-object-remaining'));
-  if (!headers.has('x-ratelimit-object-remaining') || !Number.isFinite(remaining)) return null;
-  return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt: windowEnd(now, windowMs), estimated: true };
 }
 
 /** A call, with the permission-set role it needs (to name it when refused) and the object whose own limit it draws on. */
@@ -228,6 +199,23 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     email: r.attributes.emails[0]?.email ?? null,
     name: r.attributes.displayName ?? r.attributes.name ?? null,
   });
+
+  /**
+   * One page of POST /v1/customers/search with queryContext "conversation" (docs/kustomer.md §11, §26). Search has a
+   * limit of its own besides the org's (100 calls a minute per API key: D-RL), so a 429 on it says nothing of the
+   * org's budget (`ownLimit`).
+   */
+  async function searchConversations(body: W.ConversationSearchBody, page: number, pageSize: number) {
+    const reply = await get(W.ConversationList, {
+      method: 'POST',
+      path: '/v1/customers/search',
+      query: { page, pageSize },
+      body,
+      permission: PERM.searchCreate,
+      ownLimit: true,
+    });
+    return { tickets: reply.data.map(toTicket), more: Boolean(reply.links?.next) && reply.data.length > 0 };
+  }
 
   /** GET /v1/customers/email={email}: the address goes URL-encoded in the path segment. */
   async function findContactByEmail(email: string): Promise<KustomerCustomer | null> {
@@ -426,18 +414,14 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       };
       const out: RemoteTicket[] = [];
       for (let page = 1; page <= 100; page++) {
-        const reply = await get(W.ConversationList, {
-          method: 'POST',
-          path: '/v1/customers/search',
-          query: { page, pageSize: 100 },
-          body,
-          permission: PERM.searchCreate,
-        });
-        out.push(...reply.data.map(toTicket));
-        if (!reply.links?.next || reply.data.length === 0) break;
+        const reply = await searchConversations(body, page, 100);
+        out.push(...reply.tickets);
+        if (!reply.more) break;
       }
       return out;
     },
+
+    searchConversations,
 
     /**
      * POST /v1/outbound-webhooks with Bridgedesk's secret as a custom header (documented: `headers` on the create

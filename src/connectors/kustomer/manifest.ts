@@ -9,6 +9,8 @@ import type { TransferOptions } from './presigned-transfer.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { readThreadSince } from './read-thread.ts';
 import { isRequiredPermission } from './roles.ts';
+import { searchTickets } from './search-tickets.ts';
+import { parseConversationRef, type RefHosts } from './ticket-ref.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { isAuthentic, parseWebhook, SECRET_HEADER } from './webhook.ts';
 
@@ -30,9 +32,12 @@ export const kustomer: DestinationProvider = {
   isRequiredPermission,
   readWebhook: (rawBody, headers, auth) => (isAuthentic(rawBody, headers, auth) ? parseWebhook(rawBody) : null),
   webhookSecretHeader: SECRET_HEADER,
+  // Kustomer allows API keys 100 searches a minute (documented: D-RL, docs/kustomer.md §26); agents' searches get 90
+  // of them, leaving the poll (a search per page, every poll: §11) room within the same minute.
+  ticketSearchLimit: 90,
   createClient: ({ account, secret, transport, budget, interactive }) =>
     actions(
-      account,
+      { org: account, webUrlOverride: transport.webUrlOverride, baseUrlOverride: transport.baseUrlOverride },
       transport.now ?? (() => new Date()),
       // Presigned S3 URLs are https; plain http only where the server is pointed at an emulator.
       { fetch: transport.fetch, allowHttp: Boolean(transport.baseUrlOverride) },
@@ -54,7 +59,8 @@ export const kustomer: DestinationProvider = {
 };
 
 /** The destination's actions over Kustomer's calls. */
-function actions(account: string, now: () => Date, transfer: TransferOptions, client: KustomerClient): DestinationClient {
+function actions(hosts: RefHosts, now: () => Date, transfer: TransferOptions, client: KustomerClient): DestinationClient {
+  const account = hosts.org;
   const files = kustomerAttachments(client, transfer);
   return {
     checkKey: client.checkKey,
@@ -73,5 +79,7 @@ function actions(account: string, now: () => Date, transfer: TransferOptions, cl
     unsubscribe: client.unsubscribe,
     readThreadSince: (ticketId, cursor) => readThreadSince(client, files, account, ticketId, cursor, now()),
     openAttachment: files.openAttachment,
+    parseTicketRef: (input) => parseConversationRef(input, hosts),
+    searchTickets: (query, { limit }) => searchTickets(client, account, query, limit, now()),
   };
 }

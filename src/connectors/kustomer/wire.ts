@@ -347,6 +347,11 @@ export const ConversationSearchCriterion = z.union([
   z.strictObject({ conversation_updated_at: SearchTimeRange }),
   z.strictObject({ conversation_created_at: SearchTimeRange }),
   z.strictObject({ conversation_status: z.strictObject({ equals: ConversationStatus }) }),
+  // Finding a conversation to link (docs/kustomer.md §26): the customer's email (a documented standard attribute,
+  // `customer_email`, string operators) and words of the conversation's name. The operator names `equals` (documented
+  // for other attributes) and `contains` on strings are assumed.
+  z.strictObject({ customer_email: z.strictObject({ equals: z.string().min(1).max(320) }) }),
+  z.strictObject({ conversation_name: z.strictObject({ contains: z.string().min(1).max(256) }) }),
 ]);
 export const ConversationSearchBody = z.strictObject({
   queryContext: z.literal('conversation'),

@@ -38,6 +38,8 @@ export interface EscalationView {
   createdAt: string;
   updatedAt: string;
   linkedAt: string | null;
+  /** When and by whom the link was ended; null while linked. */
+  unlinked: { at: string; by: { id: string; name: string } | null } | null;
   /** The linked ticket as the destination last told it; null until it told anything. */
   remote: RemoteState | null;
 }
@@ -72,7 +74,12 @@ function remoteState(r: EscalationRow & { priority_map?: unknown }): RemoteState
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 export function escalationView(
-  r: EscalationRow & { requested_by_name: string | null; target_usable: boolean | number | null; priority_map?: unknown },
+  r: EscalationRow & {
+    requested_by_name: string | null;
+    unlinked_by_name?: string | null;
+    target_usable: boolean | number | null;
+    priority_map?: unknown;
+  },
 ): EscalationView {
   return {
     id: r.id,
@@ -95,6 +102,7 @@ export function escalationView(
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     linkedAt: iso(r.linked_at),
+    unlinked: r.unlinked_at ? { at: iso(r.unlinked_at)!, by: r.unlinked_by_id ? { id: r.unlinked_by_id, name: r.unlinked_by_name ?? '' } : null } : null,
     remote: remoteState(r),
   };
 }
@@ -103,9 +111,10 @@ const viewQuery = (q: Queryable) =>
   q
     .selectFrom('escalations as e')
     .leftJoin('users as u', 'u.id', 'e.requested_by_id')
+    .leftJoin('users as uu', 'uu.id', 'e.unlinked_by_id')
     .leftJoin('destination_connections as dc', 'dc.provider', 'e.provider')
     .selectAll('e')
-    .select(['u.name as requested_by_name', 'dc.priority_map'])
+    .select(['u.name as requested_by_name', 'uu.name as unlinked_by_name', 'dc.priority_map'])
     .select((eb) =>
       eb
         .exists(
@@ -160,6 +169,8 @@ export type EscalationPatch = Partial<
     | 'target_kind'
     | 'target_remote_id'
     | 'target_name'
+    | 'unlinked_at'
+    | 'unlinked_by_id'
   >
 > & { remote_details?: string | null };
 
@@ -177,10 +188,13 @@ export function escalationInsert(q: Queryable, values: Insertable<EscalationsTab
  */
 export function escalationUpdate(q: Queryable, current: { id: string; state: EscalationState }, patch: EscalationPatch, now: Date) {
   if (patch.state) assertMove(ESCALATION_LIFECYCLE, current.state, patch.state);
-  return q
+  const update = q
     .updateTable('escalations')
     .set({ ...patch, updated_at: now })
     .where('id', '=', current.id);
+  // Unlinked is final, whoever read the row before the agent unlinked it (a delivery posting its back-link then): no
+  // later move writes over it.
+  return patch.state ? update.where('state', '!=', 'unlinked') : update;
 }
 
 export async function updateEscalation(q: Queryable, current: { id: string; state: EscalationState }, patch: EscalationPatch, now: Date) {
@@ -229,7 +243,7 @@ export function loadDelivery(q: Queryable, escalationId: string, now: Date) {
         .updateTable('escalations as e')
         .set((eb) => ({ attempts: eb('e.attempts', '+', 1), look_first: true, updated_at: now }))
         .where('e.id', '=', escalationId)
-        .where('e.state', 'not in', ['linked', 'failed'])
+        .where('e.state', 'not in', ['linked', 'failed', 'unlinked'])
         .where((eb) =>
           eb.exists(
             eb

@@ -99,7 +99,10 @@ function applyFilters(qb: RequestsQuery, f: RequestFilters): RequestsQuery {
     );
   }
   if (f.escalation === 'not_escalated') {
-    qb = qb.where((eb: Eb) => eb.not(eb.exists(eb.selectFrom('escalations as e').select('e.id').whereRef('e.request_id', '=', sql.ref('r.id')))));
+    // Never escalated, or its latest escalation was unlinked (no conversation follows it any more): one lookup of
+    // the latest per request, by the index on (request_id, created_at desc).
+    qb = qb.where(sql<boolean>`not exists (select 1 from (select e.state from escalations e where e.request_id = r.id
+      order by e.created_at desc, e.id desc limit 1) latest where latest.state <> 'unlinked')`);
   } else if (f.escalation) {
     // A semi-join on the requests whose latest escalation is in these states: escalations are few next to
     // requests, so this reads them once instead of looking up each request's latest.

@@ -6,13 +6,15 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { getEscalationView, listRequestEscalations } from '../../db/repositories/escalations.ts';
 import { linkExistingConversation, relinkEscalation, retryEscalation } from '../../usecases/escalation-actions.ts';
+import { findConversations } from '../../usecases/find-conversations.ts';
+import { unlinkEscalation } from '../../usecases/unlink-escalation.ts';
 import { escalationOptions } from '../../usecases/escalation-options.ts';
 import { submitEscalation } from '../../usecases/submit-escalation.ts';
 import { retryNote, submitNote } from '../../usecases/sync/send-note.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { Destination, EscalateBodySchema, EscalationOptionsSchema, EscalationSchema } from '../schemas/escalation.ts';
+import { ConversationCandidatesSchema, Destination, EscalateBodySchema, EscalationOptionsSchema, EscalationSchema } from '../schemas/escalation.ts';
 
 export const escalationRoutes = router();
 const tags = ['Escalations'];
@@ -25,13 +27,24 @@ function destinationOf(c: Context<AppEnv>, id: string) {
   const issue = { path: 'destination', message: `Unknown destination: expected one of ${offeredProviders(c.var.deps.config).join(', ')}` };
   throw new AppError('validation_failed', `Invalid body: destination: ${issue.message}`, { issues: [issue] });
 }
-/** A conversation id of the destination (Kustomer's are 24 hex digits); it goes into Kustomer URL paths. */
-const ConversationId = z
+/**
+ * A conversation as the agent pasted it: its id, or a link to it in any of the destination's URL shapes (Kustomer:
+ * docs/kustomer.md §25). The connector reads it; only the id it names ever reaches a destination's URL path.
+ */
+const ConversationRef = z
   .string()
   .trim()
   .min(1)
-  .max(100)
-  .regex(/^[\w-]+$/, 'must be a conversation id: letters, digits, _ or -');
+  .max(2000)
+  // Text no one can paste from a browser (control characters, a lone surrogate): malformed, not a link to read.
+  .refine(
+    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f' || (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff')),
+    'must be a conversation id or link',
+  )
+  .openapi({
+    description: "The conversation's id, or its link in any of the destination's shapes (Kustomer: app or API URLs, docs/kustomer.md §25)",
+    example: 'https://acme.kustomerapp.com/app/customers/5f1c2a9b3d4e5f6a7b8c9d01/event/5f1c2a9b3d4e5f6a7b8c9d0e',
+  });
 
 async function requestIdOr404(c: Context<AppEnv>, id: string) {
   const found = await findRequestId(c.var.deps.db, { id });
@@ -108,10 +121,14 @@ escalationRoutes.openapi(
     path: '/requests/{id}/escalations/link',
     tags,
     summary: 'Link the request to a conversation that already exists (checked against the destination); no conversation is created',
-    description: '409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
+    description:
+      'conversationId may be the id or a link to the conversation in any of the destination\'s shapes. 422 when it names no conversation of the connected account (a link of another Kustomer org: details.reason "other_account"). 409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ destination: Destination, conversationId: ConversationId, confirm: z.boolean().optional() })) },
+    request: {
+      params: IdParam,
+      body: jsonBody(z.strictObject({ destination: Destination, conversationId: ConversationRef, confirm: z.boolean().optional() })),
+    },
     responses: { 202: json(EscalationSchema, 'Accepted: the back-link is being posted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
   async (c) => {
@@ -120,6 +137,62 @@ escalationRoutes.openapi(
     const body = c.req.valid('json');
     const destination = destinationOf(c, body.destination);
     return c.json(await linkExistingConversation(c.var.deps, actor, requestId, destination, body.conversationId, body.confirm ?? false), 202);
+  },
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/requests/{id}/escalations/link-candidates',
+    tags,
+    summary: 'Find a conversation to link: a pasted link or id is looked up; anything else is searched for (a customer email, words of the subject)',
+    description:
+      'Searches are budgeted per connected account (Kustomer allows an API key 100 searches a minute): past the budget, 429 with details.retryAt and ' +
+      'details.retryAfterSeconds (and a Retry-After header), without calling the destination. A link or id never spends the search budget. ' +
+      'Each conversation says which other request holds it (linkedTo). 422 for a link of another account or one that opens no conversation.',
+    security,
+    middleware: staff,
+    request: {
+      params: IdParam,
+      query: z.object({
+        destination: Destination,
+        q: z.string().trim().min(1).max(2000).openapi({ description: 'A conversation link or id, a customer email, or words of the subject' }),
+      }),
+    },
+    responses: { 200: json(ConversationCandidatesSchema), ...errors(400, 401, 403, 404, 422, 429, 502) },
+  }),
+  async (c) => {
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
+    const { destination, q } = c.req.valid('query');
+    try {
+      return c.json(await findConversations(c.var.deps, requestId, destinationOf(c, destination), q), 200);
+    } catch (err) {
+      const retryAfter =
+        err instanceof AppError && err.code === 'rate_limited' ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+      if (retryAfter) c.header('Retry-After', String(retryAfter));
+      throw err;
+    }
+  },
+);
+
+escalationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/escalations/{id}/unlink',
+    tags,
+    summary: 'Unlink: end the link to the conversation; nothing syncs it afterwards, history stays on both sides, and a note on the conversation says so',
+    description:
+      'Answers 200 with the escalation in state "unlinked" and an `escalation.unlinked` timeline entry; the note is posted on the conversation once, in ' +
+      'the background (`escalation.unlink_noted`, or `escalation.unlink_note_failed` with the reason). Unlinking again changes nothing. 409 for an ' +
+      'escalation still being sent or one that created no conversation. The conversation can be linked again later.',
+    security,
+    middleware: staff,
+    request: { params: IdParam },
+    responses: { 200: json(EscalationSchema, 'Unlinked'), ...errors(401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { db, now, config } = c.var.deps;
+    return c.json(await unlinkEscalation({ db, now, publicUrl: config.publicUrl }, requireUser(c), c.req.valid('param').id), 200);
   },
 );
 
@@ -174,7 +247,7 @@ escalationRoutes.openapi(
     description: '409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: ConversationId, confirm: z.boolean().optional() })) },
+    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: ConversationRef, confirm: z.boolean().optional() })) },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
   async (c) => {

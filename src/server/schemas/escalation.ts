@@ -40,7 +40,8 @@ export const EscalationSchema = z
     subject: z.string(),
     message: z.string(),
     state: z.enum(ESCALATION_STATES).openapi({
-      description: 'sending → created → linked; link_failed: the conversation exists but the back-link could not be posted; failed: nothing was created',
+      description:
+        'sending → created → linked; link_failed: the conversation exists but the back-link could not be posted; failed: nothing was created; unlinked: an agent ended the link (nothing syncs it; the conversation id stays as history)',
     }),
     conversationId: z.string().nullable(),
     conversationUrl: z.string().nullable(),
@@ -51,6 +52,10 @@ export const EscalationSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     linkedAt: z.string().nullable(),
+    unlinked: z
+      .object({ at: z.string(), by: z.object({ id: z.uuid(), name: z.string() }).nullable() })
+      .nullable()
+      .openapi({ description: 'When and by whom the link was ended (state unlinked); null otherwise' }),
     remote: RemoteStateSchema.nullable().openapi({
       description: 'The linked conversation as the destination last told it (webhook or poll); null until it told anything',
     }),
@@ -127,3 +132,33 @@ export type EscalateBody = z.input<typeof EscalateBodySchema>;
 /** The Test escalation's answer: the sample request and its escalation. */
 export const TestEscalationSchema = z.object({ requestId: z.uuid(), requestKey: z.string(), escalation: EscalationSchema });
 export type TestEscalationResult = z.infer<typeof TestEscalationSchema>;
+
+/** A conversation that could be linked to a request: one a pasted link or id names, or one a search found. */
+export const ConversationCandidateSchema = z
+  .object({
+    conversationId: z.string(),
+    subject: z.string().nullable(),
+    status: z.enum(['open', 'waiting', 'closed']),
+    customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    updatedAt: z.string(),
+    url: z.string(),
+    linkedTo: z
+      .object({ requestId: z.uuid(), requestKey: z.string(), title: z.string(), escalationId: z.uuid() })
+      .nullable()
+      .openapi({ description: 'The other request that holds this conversation: linking it asks for confirm: true' }),
+    linkedHere: z.boolean().openapi({ description: 'This request is linked to it already' }),
+  })
+  .openapi('ConversationCandidate');
+export const ConversationCandidatesSchema = z
+  .object({
+    items: z.array(ConversationCandidateSchema),
+    matchedBy: z.enum(['reference', 'search']).openapi({ description: 'reference: q named one conversation (a link or an id); search: q was searched for' }),
+    searchesLeft: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "What is left of this minute's search budget after this search; null when nothing was searched" }),
+  })
+  .openapi('ConversationCandidates');
+export type ConversationCandidate = z.infer<typeof ConversationCandidateSchema>;
+export type ConversationCandidates = z.infer<typeof ConversationCandidatesSchema>;

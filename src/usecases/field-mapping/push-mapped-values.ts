@@ -63,7 +63,7 @@ export async function pushMappedValues(
 ): Promise<PushOutcome> {
   const attempt = opts.attempt ?? 1;
   const esc = await findEscalation(deps.db, escalationId);
-  if (!esc || !esc.remote_id || esc.state === 'failed') return { sent: [], rejected: [], skipped: 'no_conversation' };
+  if (!esc || !esc.remote_id || esc.state === 'failed' || esc.state === 'unlinked') return { sent: [], rejected: [], skipped: 'no_conversation' };
   const provider = esc.provider as ProviderId;
   const connection = await findConnection(deps.db, provider);
   if (!connection || connection.status === 'invalid_credentials') return { sent: [], rejected: [], skipped: 'not_connected' };

@@ -70,7 +70,7 @@ export async function enqueueFieldPushesForRequest(q: Queryable, requestId: stri
     .select('e.id')
     .where('e.request_id', '=', requestId)
     .where('e.remote_id', 'is not', null)
-    .where('e.state', '!=', 'failed')
+    .where('e.state', 'not in', ['failed', 'unlinked'])
     .where((eb) =>
       eb.exists(eb.selectFrom('field_mappings as m').select('m.request_field').whereRef('m.connection_id', '=', 'c.id').where('m.request_field', 'in', fields)),
     )

@@ -29,7 +29,15 @@ export async function applyEvent(deps: DestinationDeps, eventRowId: string): Pro
     const name = PROVIDERS[connection.provider as ProviderId].displayName;
     const ticketId = event.kind === 'ticket' ? event.remoteId : event.kind === 'message' ? event.ticketId : null;
     const linked = ticketId
-      ? await tx.selectFrom('escalations').selectAll().where('provider', '=', connection.provider).where('remote_id', '=', ticketId).forUpdate().execute()
+      ? await tx
+          .selectFrom('escalations')
+          .selectAll()
+          .where('provider', '=', connection.provider)
+          .where('remote_id', '=', ticketId)
+          // An unlinked escalation follows its conversation no more: its later changes never reach the request.
+          .where('state', '!=', 'unlinked')
+          .forUpdate()
+          .execute()
       : [];
     // One timeline entry per request and event: a request can hold two escalations linked to the same conversation
     // (linked to an existing conversation after escalating, or re-linked), and each used to write its own entry, so

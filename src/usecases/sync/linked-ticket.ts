@@ -8,10 +8,10 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { Db } from '../../db/database.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 
-/** Null when the escalation has no ticket or its connection is not connected: nothing to push to. */
+/** Null when the escalation has no ticket, was unlinked, or its connection is not connected: nothing to sync with. */
 export async function linkedTicket(deps: DestinationDeps, escalationId: string) {
   const esc = await findEscalation(deps.db, escalationId);
-  if (!esc?.remote_id) return null;
+  if (!esc?.remote_id || esc.state === 'unlinked') return null;
   const provider = esc.provider as ProviderId;
   const connection = await findConnection(deps.db, provider);
   if (!connection || connection.status !== 'connected') return null;
@@ -37,7 +37,13 @@ export async function linkedTicket(deps: DestinationDeps, escalationId: string) 
   };
 }
 
-/** A request's escalations that have a ticket at their destination: what a push from the request goes to. */
+/** A request's escalations that have a ticket at their destination and were not unlinked: what a push from the request goes to. */
 export function linkedEscalations(db: Db, requestId: string) {
-  return db.selectFrom('escalations').select(['id', 'provider']).where('request_id', '=', requestId).where('remote_id', 'is not', null).execute();
+  return db
+    .selectFrom('escalations')
+    .select(['id', 'provider'])
+    .where('request_id', '=', requestId)
+    .where('remote_id', 'is not', null)
+    .where('state', '!=', 'unlinked')
+    .execute();
 }

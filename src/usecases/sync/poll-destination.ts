@@ -48,6 +48,7 @@ export async function readChangesSince(
         .selectFrom('escalations')
         .select(['remote_id', 'remote_updated_at'])
         .where('provider', '=', provider)
+        .where('state', '!=', 'unlinked')
         .where(
           'remote_id',
           'in',

@@ -42,7 +42,7 @@ export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<n
       .select(['e.id', 'c.sync_settings'])
       .where('e.request_id', '=', c.request_id)
       .where('e.remote_id', 'is not', null)
-      .where('e.state', '!=', 'failed')
+      .where('e.state', 'not in', ['failed', 'unlinked'])
       .execute();
     for (const esc of escalations) {
       if (!SyncSettings.parse(esc.sync_settings).outbound) continue;

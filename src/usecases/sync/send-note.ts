@@ -25,9 +25,14 @@ export const NOTE_TO_REMOTE = 'sync.note_to_remote';
 const queueName = (escalationId: string) => `note:${escalationId}`;
 
 async function linkedEscalation(db: Db, escalationId: string) {
-  const esc = await db.selectFrom('escalations').select(['id', 'request_id', 'provider', 'remote_id']).where('id', '=', escalationId).executeTakeFirst();
+  const esc = await db
+    .selectFrom('escalations')
+    .select(['id', 'request_id', 'provider', 'remote_id', 'state'])
+    .where('id', '=', escalationId)
+    .executeTakeFirst();
   if (!esc) throw notFound('Escalation');
   if (!esc.remote_id) throw new AppError('conflict', 'The escalation has no linked conversation yet: wait until it is linked, then send the note');
+  if (esc.state === 'unlinked') throw new AppError('conflict', 'The conversation was unlinked from this request: link it again to write to it');
   return { ...esc, remoteId: esc.remote_id, destination: PROVIDERS[esc.provider as ProviderId].displayName };
 }
 

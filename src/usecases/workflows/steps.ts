@@ -170,5 +170,7 @@ async function conversationStep(
   if (esc.state === 'link_failed' && !esc.next_attempt_at)
     return { kind: 'done', result, summary: `created conversation ${esc.remote_id} (back-link failed: ${esc.last_error})` };
   if (esc.state === 'failed') return { kind: 'failed', error: `The conversation could not be created: ${esc.last_error}` };
+  // An agent unlinked it before the back-link settled: the conversation exists, and nobody wants the step to wait.
+  if (esc.state === 'unlinked') return { kind: 'done', result, summary: `created conversation ${esc.remote_id} (since unlinked)` };
   return { kind: 'waiting', result: ctx.resuming };
 }

@@ -3,13 +3,15 @@
  * following a request's escalations (live, see live-changes.ts), retry,
  * re-link, linking an existing conversation; and, for admins, the customer email field and the Test escalation.
  */
-import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, getItems, patch, post } from './client.ts';
 import type { KustomerIntegration } from './integrations.ts';
 import type { TestEscalationBody } from '../../server/schemas/integration.ts';
 import { keys } from './keys.ts';
 import type { TimelinePage } from '../../server/schemas/request.ts';
 import type {
+  ConversationCandidate,
+  ConversationCandidates,
   EscalateBody,
   Escalation,
   EscalationDestination,
@@ -19,7 +21,17 @@ import type {
   TestEscalationResult,
 } from '../../server/schemas/escalation.ts';
 
-export type { EscalateBody, Escalation, EscalationDestination, EscalationOptions, EscalationState, EscalationTarget, TestEscalationResult };
+export type {
+  ConversationCandidate,
+  ConversationCandidates,
+  EscalateBody,
+  Escalation,
+  EscalationDestination,
+  EscalationOptions,
+  EscalationState,
+  EscalationTarget,
+  TestEscalationResult,
+};
 
 /** Still moving on its own: the worker is sending it, or will retry it at nextAttemptAt. */
 export const isInFlight = (e: Pick<Escalation, 'state' | 'nextAttemptAt'>): boolean =>
@@ -115,11 +127,44 @@ export function useRelinkEscalation() {
   });
 }
 
+/** Links the request to an existing conversation of `destination` (the id or a pasted link in any of its shapes). */
 export function useLinkExistingConversation(requestId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ conversationId, confirm }: { conversationId: string; confirm?: boolean }) =>
-      post<Escalation>(`/requests/${requestId}/escalations/link`, { destination: 'kustomer', conversationId, ...(confirm ? { confirm: true } : {}) }),
+    mutationFn: ({ destination, conversationId, confirm }: { destination: string; conversationId: string; confirm?: boolean }) =>
+      post<Escalation>(`/requests/${requestId}/escalations/link`, { destination, conversationId, ...(confirm ? { confirm: true } : {}) }),
+    onSuccess: (e) => remember(qc, e),
+  });
+}
+
+/**
+ * Conversations to link for what the agent typed (already debounced by the caller): a pasted link or id is looked
+ * up, anything else searched. Kept while the next query loads, so the list does not flash; never retried (a 429
+ * says when to try again).
+ */
+export function useConversationCandidates(requestId: string, destination: string | null, q: string) {
+  return useQuery({
+    queryKey: [...keys.requestEscalations(requestId), 'candidates', destination, q] as const,
+    queryFn: () => get<ConversationCandidates>(`/requests/${requestId}/escalations/link-candidates`, { destination: destination!, q }),
+    enabled: destination !== null && q.trim().length >= 2,
+    placeholderData: keepPreviousData,
+    retry: false,
+    staleTime: 30_000,
+  });
+}
+
+/** A 429 of the search: when it may be tried again. */
+export function searchLimitOf(err: unknown): { retryAt: string } | null {
+  if (!(err instanceof ApiError) || err.status !== 429 || !err.details || typeof err.details !== 'object') return null;
+  const retryAt = (err.details as { retryAt?: unknown }).retryAt;
+  return typeof retryAt === 'string' ? { retryAt } : null;
+}
+
+/** Unlink: nothing syncs the conversation afterwards; a note on it says so (posted once, in the background). */
+export function useUnlinkEscalation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => post<Escalation>(`/escalations/${id}/unlink`),
     onSuccess: (e) => remember(qc, e),
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Applies the org's per-minute budget to every authenticated call and stamps the x-ratelimit-* headers on the
- * reply, errors included (docs/kustomer.md §13). Search calls also draw on the org's search budget (§11: 100 per minute for API
- * keys); when that one is used up the 429 carries the search budget's headers.
+ * reply, errors included (docs/kustomer.md §13). Search calls also draw on their API key's search budget (§11, §26: 100 per
+ * minute for each API key); when that one is used up the 429 carries the search budget's headers.
  *
  * Some calls also draw on a budget of the object they write (recorded: x-ratelimit-object-limit/-remaining, 120 on
  * a note create, 600 on a customer update). Here: notes created on one conversation and updates of one
@@ -38,7 +38,8 @@ export function rateLimit(deps: { limiter: RateLimiter; now: () => Date }): Midd
     const headers = rateLimitHeaders(state, settings, now, !state.allowed);
     if (!state.allowed) throw kustomerError(429, `rate limit of ${state.limit} requests per minute exceeded`, undefined, headers);
     if (c.req.method === 'POST' && c.req.path === SEARCH_PATH) {
-      const search = deps.limiter.take(`${org.id}:search`, settings.searchRateLimitPerMinute);
+      // Per machine user, i.e. per API key: "Search requests by machine users (API keys): 100 per minute" (D-RL).
+      const search = deps.limiter.take(`${org.id}:search:${c.var.auth.key.id}`, settings.searchRateLimitPerMinute);
       if (!search.allowed) {
         throw kustomerError(429, `search rate limit of ${search.limit} requests per minute exceeded`, undefined, rateLimitHeaders(search, settings, now, true));
       }

@@ -70,4 +70,35 @@ describe('conversation search', () => {
     const key = t.control.createApiKey({ org: 'acme', roles: ['org.permission.conversation.read'] });
     expect((await t.api('POST', '/v1/customers/search', { ...search({}), key: key.key })).status).toBe(401);
   });
+
+  it("finds a customer's conversations by any of their emails, and conversations by words of their name, ignoring case", async () => {
+    const t = createTestEmulator();
+    const pat = await t.api('POST', '/v1/customers', {
+      body: {
+        name: 'Pat',
+        emails: [
+          { type: 'work', email: 'pat@x.example' },
+          { type: 'home', email: 'Pat@Home.example' },
+        ],
+      },
+    });
+    const printer = await t.createConversation({ customer: pat.body.data.id, name: 'Printer jams on floor 3' });
+    await t.createConversation({ name: 'Printer toner' });
+    const ids = async (and: unknown[]) => ((await t.api('POST', '/v1/customers/search', search({ and }))).body.data as { id: string }[]).map((c) => c.id);
+    expect(await ids([{ customer_email: { equals: 'pat@home.example' } }])).toEqual([printer.id]);
+    expect(await ids([{ conversation_name: { contains: 'JAMS' } }, { conversation_name: { contains: 'printer' } }])).toEqual([printer.id]);
+    expect(await ids([{ conversation_name: { contains: 'scanner' } }])).toEqual([]);
+  });
+
+  it('limits each API key to its own 100 searches a minute (machine users, docs/kustomer.md §26)', async () => {
+    const t = createTestEmulator();
+    t.control.updateOrg('acme', { searchRateLimitPerMinute: 1 });
+    const other = t.control.createApiKey({ org: 'acme', roles: ['org.permission.search.create'], name: 'Other tool' });
+    const run = (key?: string) => t.api('POST', '/v1/customers/search', { ...search({}), ...(key ? { key } : {}) });
+    expect((await run()).status).toBe(200);
+    expect((await run()).status).toBe(429);
+    expect((await run(other.key)).status).toBe(200);
+    t.clock.advance(60_000);
+    expect((await run()).status).toBe(200);
+  });
 });

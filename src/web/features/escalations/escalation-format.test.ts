@@ -27,6 +27,7 @@ function escalation(fields: Partial<Escalation> = {}): Escalation {
     createdAt: '2025-06-10T10:40:00.000Z',
     updatedAt: '2025-06-10T10:40:00.000Z',
     linkedAt: null,
+    unlinked: null,
     remote: null,
     ...fields,
   };

@@ -12,6 +12,7 @@ export const STATE_LABELS: Record<EscalationState, string> = {
   linked: 'Linked',
   link_failed: 'Link failed',
   failed: 'Failed',
+  unlinked: 'Unlinked',
 };
 export const stateLabel = (s: string): string => STATE_LABELS[s as EscalationState] ?? humanize(s);
 

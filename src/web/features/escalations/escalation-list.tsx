@@ -1,23 +1,25 @@
 /**
  * The side panel's "Escalations" section (staff): each escalation with its state, target, the Kustomer conversation
- * (id and "Open in Kustomer") and its live state there (remote-state.tsx) once created, what went wrong and when it is retried, and Retry / Re-link when it
- * stopped; plus "Link existing conversation". Polled about every second while one is in flight.
+ * (id and "Open in Kustomer") and its live state there (remote-state.tsx) once created, what went wrong and when it is retried, Retry / Re-link when it
+ * stopped, and Unlink (with a confirm saying what happens) once it has a conversation; plus "Link existing conversation"
+ * (link-conversation-dialog.tsx). Follows the change stream, so every move shows without a reload.
  */
 import { useId, useState } from 'react';
 import {
   type Escalation,
   isInFlight,
-  useLinkExistingConversation,
   useRelinkEscalation,
   useEscalationOptions,
   useRequestEscalations,
   useRetryEscalation,
+  useUnlinkEscalation,
 } from '../../api/escalations.ts';
 import { humanize } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { ConversationId } from './conversation-id.tsx';
 import { channelLabel, problemLine, stateLabel } from './escalation-format.ts';
+import { LinkConversationButton } from './link-conversation-dialog.tsx';
 import { ConversationIdForm } from './relink-form.tsx';
 import { RemoteState } from './remote-state.tsx';
 
@@ -25,8 +27,6 @@ const destinationName = (id: string) => (id === 'kustomer' ? 'Kustomer' : humani
 
 export function EscalationsSection({ requestId, requestStatus }: { requestId: string; requestStatus: string }) {
   const list = useRequestEscalations(requestId);
-  const [linking, setLinking] = useState(false);
-  const link = useLinkExistingConversation(requestId);
   const items = list.data ?? [];
   const moving = items.some(isInFlight);
 
@@ -49,37 +49,9 @@ export function EscalationsSection({ requestId, requestStatus }: { requestId: st
           ))}
         </ul>
       )}
-      {linking ? (
-        <ConversationIdForm
-          label="Link existing conversation"
-          submitLabel="Link"
-          pendingLabel="Checking…"
-          hint="A Kustomer conversation that already exists: Bridgedesk links it to this request and posts the back-link on it."
-          pending={link.isPending}
-          error={link.error}
-          onSubmit={(conversationId, confirm) =>
-            link.mutate(
-              { conversationId, confirm },
-              {
-                onSuccess: () => {
-                  setLinking(false);
-                  link.reset();
-                },
-              },
-            )
-          }
-          onCancel={() => {
-            setLinking(false);
-            link.reset();
-          }}
-        />
-      ) : (
-        <div>
-          <button type="button" className="link-button link-existing" onClick={() => setLinking(true)}>
-            Link existing conversation
-          </button>
-        </div>
-      )}
+      <div>
+        <LinkConversationButton requestId={requestId} />
+      </div>
     </section>
   );
 }
@@ -87,7 +59,12 @@ export function EscalationsSection({ requestId, requestStatus }: { requestId: st
 function EscalationItem({ escalation: e, requestStatus }: { escalation: Escalation; requestStatus: string }) {
   const retry = useRetryEscalation();
   const relink = useRelinkEscalation();
+  const unlink = useUnlinkEscalation();
   const [relinking, setRelinking] = useState(false);
+  const [confirmingUnlink, setConfirmingUnlink] = useState(false);
+  const unlinked = e.state === 'unlinked';
+  // Unlink needs a conversation, and none still being created (sending may yet create one).
+  const canUnlink = !!e.conversationId && (e.state === 'created' || e.state === 'linked' || e.state === 'link_failed');
   const problem = problemLine(e);
   const retrying = !!e.nextAttemptAt;
   const stopped = e.state === 'failed' || e.state === 'link_failed';
@@ -127,7 +104,9 @@ function EscalationItem({ escalation: e, requestStatus }: { escalation: Escalati
         </div>
       )}
 
-      {e.remote && e.conversationId && <RemoteState remote={e.remote} destination={destinationName(e.destination)} requestStatus={requestStatus} />}
+      {e.remote && e.conversationId && !unlinked && (
+        <RemoteState remote={e.remote} destination={destinationName(e.destination)} requestStatus={requestStatus} />
+      )}
 
       {problem && (
         <div className={`esc-problem${retrying ? ' retrying' : ''}`} data-testid="escalation-problem">
@@ -141,14 +120,30 @@ function EscalationItem({ escalation: e, requestStatus }: { escalation: Escalati
         {e.origin === 'created' && e.channel ? ` · ${channelLabel(e.channel)}` : ''}
         {e.attempts > 1 ? ` · ${e.attempts} attempts` : ''}
       </div>
+      {e.unlinked && (
+        <div className="esc-meta muted small" data-testid="escalation-unlinked">
+          Unlinked{e.unlinked.by ? ` by ${e.unlinked.by.name}` : ''} <RelativeTime iso={e.unlinked.at} /> · no longer synced
+        </div>
+      )}
 
-      {relinking ? (
+      {confirmingUnlink ? (
+        <UnlinkConfirm
+          escalation={e}
+          pending={unlink.isPending}
+          error={unlink.error}
+          onUnlink={() => unlink.mutate(e.id, { onSuccess: () => setConfirmingUnlink(false) })}
+          onCancel={() => {
+            setConfirmingUnlink(false);
+            unlink.reset();
+          }}
+        />
+      ) : relinking ? (
         <ConversationIdForm
           label="Re-link escalation"
           submitLabel="Re-link"
           pendingLabel="Checking…"
           initial={e.conversationId ?? ''}
-          hint="Checked with Kustomer; then the back-link is posted on that conversation."
+          hint="Paste the conversation's link or id. Checked with Kustomer; then the back-link is posted on that conversation."
           pending={relink.isPending}
           error={relink.error}
           onSubmit={(conversationId, confirm) => relink.mutate({ id: e.id, conversationId, confirm }, { onSuccess: () => setRelinking(false) })}
@@ -160,13 +155,15 @@ function EscalationItem({ escalation: e, requestStatus }: { escalation: Escalati
       ) : targetGone ? (
         <RetryElsewhere escalation={e} retry={retry} />
       ) : (
-        stopped && (
+        (stopped || canUnlink) && (
           <div className="action-buttons">
-            <button type="button" className="btn btn-small" disabled={retry.isPending} onClick={() => retry.mutate({ id: e.id })}>
-              {retry.isPending ? 'Retrying…' : retrying ? 'Retry now' : 'Retry'}
-            </button>
+            {stopped && (
+              <button type="button" className="btn btn-small" disabled={retry.isPending} onClick={() => retry.mutate({ id: e.id })}>
+                {retry.isPending ? 'Retrying…' : retrying ? 'Retry now' : 'Retry'}
+              </button>
+            )}
             {/* Re-link points an existing conversation elsewhere: nothing to re-link when none was created. */}
-            {e.conversationId && (
+            {stopped && e.conversationId && (
               <button
                 type="button"
                 className="btn btn-small"
@@ -178,11 +175,71 @@ function EscalationItem({ escalation: e, requestStatus }: { escalation: Escalati
                 Re-link
               </button>
             )}
+            {canUnlink && (
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => {
+                  retry.reset();
+                  setConfirmingUnlink(true);
+                }}
+              >
+                Unlink
+              </button>
+            )}
           </div>
         )
       )}
       <ErrorBanner error={retry.error} title="Not retried" />
     </li>
+  );
+}
+
+/** What unlinking does, said before it is done; the agent confirms or cancels (Esc too). */
+function UnlinkConfirm({
+  escalation: e,
+  pending,
+  error,
+  onUnlink,
+  onCancel,
+}: {
+  escalation: Escalation;
+  pending: boolean;
+  error: unknown;
+  onUnlink: () => void;
+  onCancel: () => void;
+}) {
+  const name = destinationName(e.destination);
+  const headingId = useId();
+  return (
+    <div
+      className="unlink-confirm banner banner-warning"
+      role="group"
+      aria-labelledby={headingId}
+      data-testid="unlink-confirm"
+      onKeyDown={(ev) => {
+        if (ev.key !== 'Escape') return;
+        ev.preventDefault();
+        onCancel();
+      }}
+    >
+      <div className="stack-tight">
+        <strong id={headingId}>Unlink this {name} conversation?</strong>
+        <span>
+          Bridgedesk stops syncing it with this request: status, notes and replies in {name} no longer arrive here, and nothing from here goes to it. Both keep
+          their history, and a note on the conversation tells {name}'s agents. You can link it again later.
+        </span>
+        <div className="action-buttons">
+          <button type="button" className="btn btn-small btn-danger" disabled={pending} autoFocus onClick={onUnlink}>
+            {pending ? 'Unlinking…' : 'Unlink'}
+          </button>
+          <button type="button" className="btn btn-small btn-ghost" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+        <ErrorBanner error={error} title="Not unlinked" />
+      </div>
+    </div>
   );
 }
 

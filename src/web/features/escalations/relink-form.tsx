@@ -1,6 +1,5 @@
 /**
- * A Kustomer conversation id, typed or pasted: "Re-link" an escalation to it, or "Link existing conversation" to
- * the request. Kustomer is asked whether the conversation exists before anything changes (422 otherwise). When the
+ * A Kustomer conversation's link (any of its URL shapes) or id, pasted: "Re-link" an escalation to it. Kustomer is asked whether the conversation exists before anything changes (422 otherwise). When the
  * conversation is already linked to another request, the form names that request and asks before linking it here too.
  */
 import { type FormEvent, useState } from 'react';
@@ -35,7 +34,7 @@ export function ConversationIdForm({
 }) {
   const [value, setValue] = useState(initial);
   const [checked, setChecked] = useState(false);
-  const fieldError = (checked && !value.trim() ? 'Paste the conversation id' : undefined) ?? fieldErrors(error).conversationId;
+  const fieldError = (checked && !value.trim() ? "Paste the conversation's link or id" : undefined) ?? fieldErrors(error).conversationId;
   const holder = linkedElsewhere(error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -45,18 +44,18 @@ export function ConversationIdForm({
   };
   return (
     <form className="conversation-form stack-tight" onSubmit={submit} noValidate aria-label={label}>
-      <Field label="Conversation id" error={fieldError} hint={hint}>
+      <Field label="Conversation link or id" error={fieldError} hint={hint}>
         {(id, d) => (
           <input
             id={id}
             type="text"
             className="mono"
             value={value}
-            maxLength={100}
+            maxLength={2000}
             autoFocus
             autoComplete="off"
             spellCheck={false}
-            placeholder="e.g. 5f1c2a9b3d4e5f6a7b8c9d0e"
+            placeholder="https://<org>.kustomerapp.com/app/conversations/…"
             aria-describedby={d}
             aria-invalid={fieldError ? true : undefined}
             readOnly={holder !== null}

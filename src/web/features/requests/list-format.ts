@@ -28,6 +28,9 @@ export function escalationCell(
       return { tone: 'failed', label: 'Link failed', remote };
     case 'failed':
       return { tone: 'failed', label: 'Failed', remote };
+    case 'unlinked':
+      // The conversation no longer follows the request: its last state there is history, not news.
+      return { tone: 'none', label: 'Unlinked', remote: null };
   }
 }
 

@@ -101,7 +101,7 @@ function noteTargetsOf(escalations: Escalation[]): NoteTarget[] {
   const seen = new Set<string>();
   const out: NoteTarget[] = [];
   for (const e of escalations) {
-    if (!e.conversationId || e.state === 'failed' || e.state === 'sending' || seen.has(e.conversationId)) continue;
+    if (!e.conversationId || e.state === 'failed' || e.state === 'sending' || e.state === 'unlinked' || seen.has(e.conversationId)) continue;
     seen.add(e.conversationId);
     out.push({
       escalationId: e.id,

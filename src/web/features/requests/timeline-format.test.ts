@@ -185,4 +185,16 @@ describe('escalation lines', () => {
     );
     expect(linked.kind === 'escalation' && links(linked.action).map((a) => a.props.href)).toEqual([URL]);
   });
+
+  it('says who unlinked a conversation and whether the note reached Kustomer', () => {
+    expect(entrySentence(byAda('escalation.unlinked', { conversationId: CONV, url: URL, destination: 'Kustomer' }))).toBe(
+      'Ada unlinked conversation 5f1c2a9b… (no longer synced; history stays on both sides)',
+    );
+    expect(entrySentence(sys('escalation.unlink_noted', { conversationId: CONV, url: URL, destination: 'Kustomer' }))).toBe(
+      'Bridgedesk posted the unlink note on Kustomer conversation 5f1c2a9b…',
+    );
+    expect(entrySentence(sys('escalation.unlink_note_failed', { conversationId: CONV, url: URL, reason: 'Server error 500' }))).toBe(
+      'Bridgedesk could not post the unlink note on conversation 5f1c2a9b…: Kustomer answered 500',
+    );
+  });
 });

@@ -220,6 +220,12 @@ function describeEscalation(type: string, d: Data, ctx: TimelineContext): { part
     }
     case 'escalation.linked_existing':
       return { parts: [`linked this request to an existing ${destination} conversation `, conversation(d)] };
+    case 'escalation.unlinked':
+      return { parts: ['unlinked conversation ', conversation(d)], detail: 'no longer synced; history stays on both sides' };
+    case 'escalation.unlink_noted':
+      return { parts: [`posted the unlink note on ${destination} conversation `, conversation(d)] };
+    case 'escalation.unlink_note_failed':
+      return { parts: ['could not post the unlink note on conversation ', conversation(d), reason ? `: ${reason}` : ''] };
     default:
       return null;
   }

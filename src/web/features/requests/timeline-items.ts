@@ -218,6 +218,7 @@ const ESCALATION_STATE_TYPES = new Set([
   'escalation.failed',
   'escalation.retry_scheduled',
   'escalation.retry_requested',
+  'escalation.unlinked',
 ]);
 
 function conversationPart(d: Data): LinePart[] {
@@ -238,6 +239,8 @@ function escalationOutcome(list: TimelineEntry[]): TimelineGroup['outcome'] {
       return { parts: ['linked to conversation ', ...conversationPart(d)], tone: 'done' };
     case 'escalation.created':
       return { parts: ['conversation ', ...conversationPart(d), ' created, posting the back-link…'], tone: 'active' };
+    case 'escalation.unlinked':
+      return { parts: ['unlinked from conversation ', ...conversationPart(d)], tone: 'done' };
     case 'escalation.link_failed':
       return d.final
         ? { parts: ['conversation ', ...conversationPart(d), ` created, back-link failed${reason ? `: ${reason}` : ''}`], tone: 'failed' }
