@@ -15,6 +15,7 @@
 import { SYSTEM } from '../../core/actor.ts';
 import type { ThreadItem } from '../../core/destination.ts';
 import type { Queryable } from '../../db/database.ts';
+import { timelineWrite, writeTimeline } from '../../db/repositories/timeline.ts';
 import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
@@ -59,22 +60,18 @@ export async function readThread(deps: DestinationDeps, escalationId: string, at
   const base = { origin: linked.provider, destination: linked.destination, conversationId: linked.ticketId, escalationId };
   const drafts = items.filter((i) => !i.fromUs).map((i) => entryOf(i, base));
   await withTransaction(deps.db, async (tx) => {
-    if (drafts.length)
-      await tx
-        .insertInto('timeline_entries')
-        .values(
-          drafts.map((d) => ({
-            request_id: esc.request_id,
-            type: d.type,
-            actor_type: SYSTEM.kind,
-            visibility: 'internal',
-            data: JSON.stringify(d.data),
-            created_at: deps.now(),
-          })),
-        )
-        // The item is on the request already (another read, or another escalation of it): one entry, never two.
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    // An item on the request already (another read, or another escalation of it) is skipped: one entry, never two;
+    // each new one is an event workflows may start on ("Kustomer reply or note received"), dispatched with it.
+    await writeTimeline(
+      tx,
+      timelineWrite(
+        tx,
+        esc.request_id,
+        SYSTEM,
+        drafts.map((d) => ({ ...d, visibility: 'internal' as const })),
+        { at: deps.now(), skipExisting: true },
+      ),
+    );
     if (cursor !== esc.thread_cursor) await tx.updateTable('escalations').set({ thread_cursor: cursor }).where('id', '=', escalationId).execute();
   });
 }
