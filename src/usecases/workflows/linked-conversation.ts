@@ -63,22 +63,3 @@ export async function loadLinkedConversation(q: Queryable, requestId: string, es
     },
   };
 }
-
-/**
- * Whether the conversation's thread has a read queued or running (read-thread.ts queues one with each change the
- * destination tells of, in the transaction that records the change): a message sent with the very change that
- * started the run ("send and mark done") lands on the request only when that read is done.
- */
-export async function threadReadPending(q: Queryable, requestId: string, conversation: { provider: string; remoteId: string }): Promise<boolean> {
-  const escalations = await q
-    .selectFrom('escalations')
-    .select('id')
-    .where('request_id', '=', requestId)
-    .where('provider', '=', conversation.provider)
-    .where('remote_id', '=', conversation.remoteId)
-    .execute();
-  if (!escalations.length) return false;
-  const { rows } = await sql<{ n: number }>`select 1 as n from graphile_worker.jobs
-    where queue_name = any(${escalations.map((e) => `thread:${e.id}`)}::text[]) and attempts < max_attempts limit 1`.execute(q);
-  return rows.length > 0;
-}

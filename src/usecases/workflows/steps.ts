@@ -16,7 +16,8 @@ import { enqueueRun } from './match-workflows.ts';
 import { notify } from './notify.ts';
 import { loadSnapshot, type RequestSnapshot } from './request-snapshot.ts';
 import { openApprovalStep, approvalOutcome } from './approval-step.ts';
-import { LAST_PUBLIC_MESSAGE, threadReadPending } from './linked-conversation.ts';
+import { LAST_PUBLIC_MESSAGE } from './linked-conversation.ts';
+import { THREAD_WAIT_MS, threadReadPending } from './thread-wait.ts';
 import { escalationOf } from './match-workflows.ts';
 import { replyWaitStep } from './reply-wait-step.ts';
 
@@ -49,10 +50,6 @@ export type StepOutcome =
   | { kind: 'waiting'; result?: Record<string, unknown> }
   | { kind: 'failed'; error: string };
 
-/** How long a step quoting the conversation waits for its thread to be read before it quotes what is there. */
-const THREAD_WAIT_MS = 2 * 60_000;
-const THREAD_RECHECK_MS = 2_000;
-
 export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContext): Promise<StepOutcome> {
   // Lock the request first: steps of concurrent runs on one request then read and change it one after another.
   await lockRequest(tx, ctx.run.requestId);
@@ -70,12 +67,13 @@ export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContex
   const step = ctx.step;
 
   // Quoting the conversation's last message: a message sent with the change that started the run ("send and mark
-  // done") is on the request once the thread read queued with that change is done; wait for it, a little.
+  // done") is on the request once the thread read queued with that change is done; wait for it, a little
+  // (thread-wait.ts: the read wakes the run; the deadline's job covers a read that fails).
   const beforeItsWork = !ctx.resuming || 'threadWaitSince' in ctx.resuming;
   if (snap.conversation && beforeItsWork && step.type !== 'branch' && JSON.stringify(step).includes(LAST_PUBLIC_MESSAGE)) {
     const since = ctx.resuming?.threadWaitSince ? new Date(String(ctx.resuming.threadWaitSince)) : now;
     if (now.getTime() - since.getTime() < THREAD_WAIT_MS && (await threadReadPending(tx, ctx.run.requestId, snap.conversation))) {
-      await enqueueRun(tx, ctx.run.id, new Date(now.getTime() + THREAD_RECHECK_MS));
+      await enqueueRun(tx, ctx.run.id, new Date(since.getTime() + THREAD_WAIT_MS));
       return { kind: 'waiting', result: { threadWaitSince: since.toISOString() } };
     }
     // The step's own work starts now: a step that waits itself must not mistake this wait for its own.
