@@ -114,5 +114,14 @@ describe('Close the loop, in the browser', () => {
     expect(await requesterPage.getByText('Finance approved this one-off').count()).toBe(0);
     await reply.scrollIntoViewIfNeeded();
     await requesterPage.screenshot({ path: path.join(SHOTS, 'close-the-loop-requester-390.png') });
+
+    // The admin's view of the same request: the run waits for the requester, and says so.
+    await page.goto(`${baseUrl}/requests/${request.key}`);
+    const run = page.getByTestId('request-workflow-runs').getByTestId('workflow-run');
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: TIMEOUT }).toBe('waiting');
+    await run.getByRole('button', { name: /^Show \d+ steps?$/ }).click();
+    await run.getByText("Waiting for the requester's reply").waitFor();
+    await run.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'close-the-loop-run-390.png') });
   });
 });
