@@ -119,9 +119,11 @@ export async function seedDemo(
   );
   // Requests tagged vpn or network carry the tag into Kustomer, as an admin would allow in Settings → Kustomer → Tags.
   await setTagAllowList(db, 'kustomer', ['vpn', 'network'], now);
-  // The two shipped examples, wired to the demo's service and queues and enabled.
+  // The shipped examples, wired to the demo's service and queues; the two of the product we learn from enabled.
+  // "Close the loop" is left off (it answers requesters on its own): enabling it is the demo's first thing to try.
   const queue = (name: string) => status.queues.find((q) => q.name === name)?.remoteId;
   const examples = workflowExamples({ customerEscalationServiceId: escalation.id, supportQueueId: queue('Tier 2 Support'), vipQueueId: queue('VIP') });
-  for (const ex of examples) await createWorkflow(db, adminActor, { name: ex.name, description: ex.description, enabled: true, definition: ex.definition });
+  for (const ex of examples)
+    await createWorkflow(db, adminActor, { name: ex.name, description: ex.description, enabled: ex.key !== 'close-the-loop', definition: ex.definition });
   log.info('demo data seeded');
 }

@@ -1,4 +1,4 @@
-/** Evaluates workflow conditions against a snapshot of the request, its requester and the run. */
+/** Evaluates workflow conditions against a snapshot of the request, its requester, its linked conversation and the run. */
 import type { ConditionRule, Conditions } from './workflow-definition.ts';
 import { PRIORITIES } from './request.ts';
 
@@ -15,8 +15,23 @@ export interface ConditionSubject {
     fields: Record<string, unknown>;
   };
   requester: { department: string | null; title: string | null; location: string | null; manager: string | null };
+  /** The linked conversation as the destination last told (null or absent: none linked). */
+  conversation?: ConversationFacts | null;
   run: Record<string, unknown>;
 }
+
+/**
+ * The linked conversation's status (open, waiting, closed) and who and where it is. A queue, assignee and team is
+ * matched by its id or its name, so a rule holds whether the admin picked it from a list or typed the name.
+ */
+export interface ConversationFacts {
+  status: string | null;
+  queue: { id: string; name: string | null } | null;
+  assignee: { id: string; name: string | null } | null;
+  team: { id: string; name: string | null } | null;
+}
+
+const idOrName = (x: { id: string; name: string | null } | null): string[] => (x ? [x.id, ...(x.name ? [x.name] : [])] : []);
 
 function valueOf(s: ConditionSubject, rule: ConditionRule): unknown {
   if (rule.subject === 'request') {
@@ -25,6 +40,12 @@ function valueOf(s: ConditionSubject, rule: ConditionRule): unknown {
     return (s.request as unknown as Record<string, unknown>)[rule.field];
   }
   if (rule.subject === 'requester') return (s.requester as Record<string, unknown>)[rule.field];
+  if (rule.subject === 'conversation') {
+    const c = s.conversation ?? null;
+    if (rule.field === 'status') return c?.status ?? null;
+    if (rule.field === 'queue' || rule.field === 'assignee' || rule.field === 'team') return idOrName(c?.[rule.field] ?? null);
+    return null;
+  }
   return s.run[rule.field];
 }
 

@@ -16,8 +16,18 @@ export const TRIGGER_EVENTS = [
   'request.requester_replied',
   'request.agent_replied',
   'escalation.state_changed',
+  'escalation.failed',
+  // The linked conversation, from the destination's side (webhook or poll): each change is one timeline entry.
+  'conversation.status_changed',
+  'conversation.reply_or_note',
+  'conversation.assignee_changed',
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+/** The linked conversation's statuses in domain words (core/destination.ts RemoteStatus; Kustomer's open, snoozed, done). */
+export const CONVERSATION_STATUSES = ['open', 'waiting', 'closed'] as const;
+/** What `conversation.reply_or_note` narrows to: a note, any message, a message from or to the destination's customer. */
+export const THREAD_ITEM_KINDS = ['note', 'message', 'message_in', 'message_out'] as const;
 
 export const CONDITION_OPERATORS = [
   'equals',
@@ -34,10 +44,11 @@ export const CONDITION_OPERATORS = [
 
 /**
  * A rule on the request (service, tag, priority, status, inbox, assignee, channel, field.<key>), on the requester
- * (department, title, location, manager), or on the run (approval: the last approval's outcome).
+ * (department, title, location, manager), on the linked conversation (status, queue, assignee, team: as the
+ * destination last told), or on the run (approval: the last approval's outcome; reply: what a reply wait saw).
  */
 export const ConditionRule = z.strictObject({
-  subject: z.enum(['request', 'requester', 'run']),
+  subject: z.enum(['request', 'requester', 'conversation', 'run']),
   field: z.string().min(1).max(80),
   op: z.enum(CONDITION_OPERATORS),
   value: z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.string().max(1000)).max(100), z.null()]).optional(),
@@ -50,14 +61,25 @@ export const Conditions = z.strictObject({
 });
 export type Conditions = z.infer<typeof Conditions>;
 
-export const Trigger = z.strictObject({
-  event: z.enum(TRIGGER_EVENTS),
-  /** Narrows the event: status_changed → to (a status, or "reopened"); field_changed → field key; tag_added → tag; escalation.state_changed → state. */
-  to: z.string().max(80).optional(),
-  field: z.string().max(63).optional(),
-  tag: z.string().max(50).optional(),
-  conditions: Conditions.default({ match: 'all', rules: [] }),
-});
+export const Trigger = z
+  .strictObject({
+    event: z.enum(TRIGGER_EVENTS),
+    /**
+     * Narrows the event: status_changed → to (a status, or "reopened"); field_changed → field key; tag_added → tag;
+     * escalation.state_changed → state; conversation.status_changed → to (open, waiting, closed);
+     * conversation.reply_or_note → to (note, message, message_in, message_out).
+     */
+    to: z.string().max(80).optional(),
+    field: z.string().max(63).optional(),
+    tag: z.string().max(50).optional(),
+    conditions: Conditions.default({ match: 'all', rules: [] }),
+  })
+  .superRefine((t, ctx) => {
+    // A narrowing no event of this kind carries would never start the workflow: refuse it at save.
+    const allowed = t.event === 'conversation.status_changed' ? CONVERSATION_STATUSES : t.event === 'conversation.reply_or_note' ? THREAD_ITEM_KINDS : null;
+    if (allowed && t.to !== undefined && !(allowed as readonly string[]).includes(t.to))
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `Choose one of: ${allowed.join(', ')}` });
+  });
 export type Trigger = z.infer<typeof Trigger>;
 
 const Template = z.string().max(20_000);
@@ -101,7 +123,16 @@ export type Step =
       name?: string;
     }
   | { type: 'branch'; condition: Conditions; then: Step[]; else: Step[]; id?: string; name?: string }
-  | { type: 'wait'; minutes: number; id?: string; name?: string };
+  | { type: 'wait'; minutes: number; id?: string; name?: string }
+  | {
+      type: 'wait_for_reply';
+      /** How long the requester has to answer. */
+      minutes: number;
+      /** stop: a reply ends the run (nothing after runs); continue: later steps run either way (a branch on "reply" decides). */
+      onReply: 'stop' | 'continue';
+      id?: string;
+      name?: string;
+    };
 
 export const StepSchema: z.ZodType<Step> = z.lazy(() =>
   z.discriminatedUnion('type', [
@@ -164,6 +195,15 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
         .number()
         .positive()
         .max(60 * 24 * 90),
+    }),
+    z.strictObject({
+      ...base,
+      type: z.literal('wait_for_reply'),
+      minutes: z
+        .number()
+        .positive()
+        .max(60 * 24 * 90),
+      onReply: z.enum(['stop', 'continue']).default('stop'),
     }),
   ]),
 ) as z.ZodType<Step>;

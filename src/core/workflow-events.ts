@@ -16,6 +16,36 @@ const ESCALATION_STATES: Record<string, string> = {
   'escalation.failed': 'failed',
 };
 
+/**
+ * The linked conversation's changes as the destination told them (webhook or poll): each is one timeline entry, never
+ * two (apply-event.ts, ticket-state.ts, read-thread.ts), so a workflow they trigger runs once per change.
+ */
+const CONVERSATION_ENTRIES = ['sync.status_received', 'sync.ticket_changed', 'sync.note_received', 'sync.message_received'] as const;
+
+/** The conversation change an entry tells of: its status, an assignee change riding along, a note or message. */
+function conversationEvents(entry: { type: string; data: Record<string, unknown> }): WorkflowEvent[] {
+  const d = entry.data;
+  const assigneeChanged = Array.isArray(d.changed) && d.changed.includes('assignee');
+  const assignee: WorkflowEvent[] = assigneeChanged ? [{ event: 'conversation.assignee_changed', detail: null }] : [];
+  switch (entry.type) {
+    case 'sync.status_received':
+      return [{ event: 'conversation.status_changed', detail: String(d.remoteStatus) }, ...assignee];
+    case 'sync.ticket_changed':
+      return assignee;
+    case 'sync.note_received':
+      return [{ event: 'conversation.reply_or_note', detail: 'note' }];
+    case 'sync.message_received': {
+      const direction = d.direction === 'in' || d.direction === 'out' ? d.direction : null;
+      return [
+        { event: 'conversation.reply_or_note', detail: 'message' },
+        ...(direction ? [{ event: 'conversation.reply_or_note' as const, detail: `message_${direction}` }] : []),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
 /** `actorRole` is the role of the person who wrote the entry (null for the system). */
 export function eventsFromEntry(entry: { type: string; data: Record<string, unknown> }, actorRole: string | null): WorkflowEvent[] {
   const d = entry.data;
@@ -42,7 +72,13 @@ export function eventsFromEntry(entry: { type: string; data: Record<string, unkn
     case 'comment.public_reply':
       if (actorRole === null) return [];
       return [{ event: STAFF.has(actorRole) ? 'request.agent_replied' : 'request.requester_replied', detail: null }];
+    case 'escalation.failed':
+      return [
+        { event: 'escalation.state_changed', detail: 'failed' },
+        { event: 'escalation.failed', detail: null },
+      ];
     default:
+      if ((CONVERSATION_ENTRIES as readonly string[]).includes(entry.type)) return conversationEvents(entry);
       return ESCALATION_STATES[entry.type] ? [{ event: 'escalation.state_changed', detail: ESCALATION_STATES[entry.type]! }] : [];
   }
 }
@@ -63,15 +99,23 @@ const TRIGGER_EVENTS_OF: Record<string, readonly TriggerEvent[]> = {
   'request.tags_changed': ['request.tag_added'],
   'comment.public_reply': ['request.agent_replied', 'request.requester_replied'],
   ...Object.fromEntries(Object.keys(ESCALATION_STATES).map((type) => [type, ['escalation.state_changed'] as const])),
+  'escalation.failed': ['escalation.state_changed', 'escalation.failed'],
+  'sync.status_received': ['conversation.status_changed', 'conversation.assignee_changed'],
+  'sync.ticket_changed': ['conversation.assignee_changed'],
+  'sync.note_received': ['conversation.reply_or_note'],
+  'sync.message_received': ['conversation.reply_or_note'],
 };
+
+/** Entries that only feed workflows: escalation states, and what the destination itself told (never sent back to it). */
+const WORKFLOW_ONLY = new Set<string>([...Object.keys(ESCALATION_STATES), ...CONVERSATION_ENTRIES]);
 
 export const isEventEntry = (type: string) => type in TRIGGER_EVENTS_OF;
 
 /** The trigger events an entry of this type may raise (which of them, and their detail, depend on its data). */
 export const triggerEventsOf = (type: string): readonly TriggerEvent[] => TRIGGER_EVENTS_OF[type] ?? [];
 
-/** Event entries that linked destinations may follow (status, public replies, mapped fields); escalation states only feed workflows. */
-export const feedsDestinations = (type: string) => (isEventEntry(type) && !(type in ESCALATION_STATES)) || changesInternalFact(type);
+/** Event entries that linked destinations may follow (status, public replies, mapped fields); the rest only feed workflows. */
+export const feedsDestinations = (type: string) => (isEventEntry(type) && !WORKFLOW_ONLY.has(type)) || changesInternalFact(type);
 
 /**
  * Entries that change a request's internal facts (an internal note, an approval asked or decided: core/internal-facts.ts),

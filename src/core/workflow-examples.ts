@@ -1,4 +1,7 @@
-/** The two workflows of the product we learn from, shipped as editable examples. */
+/**
+ * Shipped as editable examples: the two workflows of the product we learn from, and "Close the loop", which that
+ * product cannot do (it has no way back from the destination).
+ */
 import type { WorkflowDefinition } from './workflow-definition.ts';
 
 export interface WorkflowExample {
@@ -75,6 +78,28 @@ export function workflowExamples(ids: { customerEscalationServiceId?: string; su
             subject: '{{request.key}} is with our VIP specialists',
             body: 'Hi {{requester.name}},\n\nYour request "{{request.title}}" was approved and handed to the VIP specialists.\n\n{{request.link}}',
           },
+        ],
+      },
+    },
+    {
+      key: 'close-the-loop',
+      name: 'Close the loop',
+      description:
+        "When the linked Kustomer conversation is done, the requester gets Kustomer's last reply and the request waits for them; it is resolved if they do not answer within 3 days.",
+      definition: {
+        trigger: { event: 'conversation.status_changed', to: 'closed', conditions: { match: 'all', rules: [] } },
+        steps: [
+          {
+            type: 'add_comment',
+            visibility: 'public',
+            // Only the conversation's last customer-facing message: a note in Kustomer never reaches this placeholder.
+            body:
+              'Hi {{requester.name}},\n\nOur support team has finished working on "{{request.title}}". Their last reply:\n\n{{conversation.last_public_message}}\n\n' +
+              'If that settles it, there is nothing more to do: this request closes by itself in 3 days. If not, just reply here.',
+          },
+          { type: 'set_status', status: 'waiting' },
+          { type: 'wait_for_reply', minutes: 3 * 24 * 60, onReply: 'stop' },
+          { type: 'set_status', status: 'resolved' },
         ],
       },
     },

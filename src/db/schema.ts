@@ -208,6 +208,8 @@ export interface EscalationsTable {
   look_first: Generated<boolean>;
   /** Where the last read of the linked conversation's thread got to (the connector's cursor). */
   thread_cursor: Generated<string | null>;
+  /** A thread read is queued and not done (migration 020). */
+  thread_read_wanted_at: Generated<Date | null>;
   last_error: string | null;
   last_error_kind: 'retryable' | 'auth' | 'permanent' | null;
   next_attempt_at: NullableTimestamp;

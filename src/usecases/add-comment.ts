@@ -10,6 +10,7 @@ import { isFollower, lockRequest, updateRequest } from '../db/repositories/reque
 import { appendTimeline, listTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { notify } from './workflows/notify.ts';
+import { wakeReplyWaits } from './workflows/reply-wait-step.ts';
 
 /** What a public reply's notices need: where the request lives, and whether email can go out. */
 export interface CommentDeps {
@@ -62,6 +63,8 @@ export async function addCommentInTx(
     await updateRequest(tx, requestId, {}, now);
   }
   const [entryId] = await appendTimeline(tx, requestId, actor, drafts, now, causedByRunId);
+  // Workflows waiting for the requester's answer go on now, not at their deadline (reply-wait-step.ts).
+  if (visibility === 'public' && !isStaff(actor)) await wakeReplyWaits(tx, requestId);
   if (visibility === 'public') {
     const key = formatRequestNumber(row.number);
     const notices = replyNotices(visibility, actor, await replyAudience(tx, requestId, row.requester_id), { key, title: row.title }, body);

@@ -53,7 +53,7 @@ export interface TestApp {
   api<T = any>(who: TestUser | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   raw(path: string, init?: RequestInit): Promise<Response>;
   /** Starts a real graphile-worker on this database with the app's secrets; stopped after the file. */
-  startWorker(opts?: { concurrency?: number; retryBaseMs?: number }): Promise<Awaited<ReturnType<typeof startWorker>>>;
+  startWorker(opts?: { concurrency?: number; retryBaseMs?: number; now?: () => Date }): Promise<Awaited<ReturnType<typeof startWorker>>>;
   /** Polls until `check` returns a value (not undefined/false); fails after `timeoutMs`. */
   waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   /** Stops the workers it started, then drops the database; once, however often called (it also runs after the file). */
@@ -154,8 +154,8 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
         config: { ...config, workerConcurrency: o.concurrency ?? 5 },
         connectionString: database.url,
         log,
-        // Jobs run on real time: graphile-worker schedules with the database clock.
-        now: () => new Date(),
+        // Jobs run on real time unless a test injects a clock: graphile-worker schedules with the database clock.
+        now: o.now ?? (() => new Date()),
         secrets,
         retryBaseMs: o.retryBaseMs ?? 10,
         pollIntervalMs: 100,

@@ -12,24 +12,30 @@ import { addJobWith } from '../transaction.ts';
  * on to linked destinations, as parts of one statement: `dispatch` reads the inserted ids from the CTE named
  * `entries`. Both are null without drafts. `causedByRunId` marks entries a workflow step wrote (loop detection).
  */
-export function timelineWrite(q: Queryable, requestId: string, actor: Actor, drafts: TimelineDraft[], opts: { at?: Date; causedByRunId?: string } = {}) {
+export function timelineWrite(
+  q: Queryable,
+  requestId: string,
+  actor: Actor,
+  drafts: TimelineDraft[],
+  opts: { at?: Date; causedByRunId?: string; skipExisting?: boolean } = {},
+) {
   if (!drafts.length) return { entries: null, dispatch: null };
-  const entries = q
-    .insertInto('timeline_entries')
-    .values(
-      drafts.map((d) => ({
-        request_id: requestId,
-        type: d.type,
-        actor_type: actor.kind,
-        actor_user_id: actor.kind === 'system' ? null : actor.userId,
-        actor_token_id: actor.kind === 'token' ? (actor.tokenId ?? null) : null,
-        visibility: d.visibility ?? 'public',
-        data: JSON.stringify(d.data),
-        ...(opts.at ? { created_at: opts.at } : {}),
-        ...(opts.causedByRunId ? { caused_by_run_id: opts.causedByRunId } : {}),
-      })),
-    )
-    .returning(['id', 'type']);
+  const insert = q.insertInto('timeline_entries').values(
+    drafts.map((d) => ({
+      request_id: requestId,
+      type: d.type,
+      actor_type: actor.kind,
+      actor_user_id: actor.kind === 'system' ? null : actor.userId,
+      actor_token_id: actor.kind === 'token' ? (actor.tokenId ?? null) : null,
+      visibility: d.visibility ?? 'public',
+      data: JSON.stringify(d.data),
+      ...(opts.at ? { created_at: opts.at } : {}),
+      ...(opts.causedByRunId ? { caused_by_run_id: opts.causedByRunId } : {}),
+    })),
+  );
+  // skipExisting: an entry a unique index already holds (a remote thread item, migration 016) is left out, and so
+  // is its dispatch: `entries` holds only what was inserted.
+  const entries = (opts.skipExisting ? insert.onConflict((oc) => oc.doNothing()) : insert).returning(['id', 'type']);
   const events = [...new Set(drafts.map((d) => d.type).filter((t) => isEventEntry(t) || feedsDestinations(t)))];
   // Only when something may react: an enabled workflow triggered by one of these events, or a linked destination
   // that follows such changes. Most changes have neither, and a job each would be pure overhead. (A workflow
@@ -39,7 +45,8 @@ export function timelineWrite(q: Queryable, requestId: string, actor: Actor, dra
   // An internal note or an approval matters to a linked destination only when an internal fact is mapped there.
   const followedIfMapped = !followed && events.some(changesInternalFact);
   const dispatch = events.length
-    ? sql`(select ${addJobWith('match-workflows', sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
+    ? sql`(select ${addJobWith('match-workflows', sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from entries where type = any(${events}::text[]))
+         and (exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
          or ((${followed} or (${followedIfMapped} and exists (select 1 from field_mappings where request_field = any(${INTERNAL_FACT_FIELDS}::text[]))))
              and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null and state <> 'unlinked')))`
@@ -56,12 +63,16 @@ export async function appendTimeline(
   at?: Date,
   causedByRunId?: string,
 ): Promise<string[]> {
-  const { entries, dispatch } = timelineWrite(q, requestId, actor, drafts, { at, causedByRunId });
+  return writeTimeline(q, timelineWrite(q, requestId, actor, drafts, { at, causedByRunId }));
+}
+
+/** Runs a `timelineWrite` (the insert and its dispatch in one statement); returns the inserted ids in order. */
+export async function writeTimeline(q: Queryable, { entries, dispatch }: ReturnType<typeof timelineWrite>): Promise<string[]> {
   if (!entries) return [];
   const { rows } = await sql<{
     ids: string[];
   }>`with entries as (${entries}) select (select json_agg(id::text order by id) from entries) as ids${dispatch ? sql`, ${dispatch}` : sql``}`.execute(q);
-  return rows[0]!.ids;
+  return rows[0]!.ids ?? [];
 }
 
 /**

@@ -58,7 +58,13 @@ export async function applyEvent(deps: DestinationDeps, eventRowId: string): Pro
       await queueThreadRead(tx, esc.id);
       const changed = esc.remote_status !== event.status;
       // The rest of its state (assignee, queue, priority, ...); when no status moved, a change an agent cares about is one entry.
-      await recordTicketState(deps, tx, { esc, event, first: first && !changed, provider: connection.provider as ProviderId, destination: name });
+      const alsoChanged = await recordTicketState(deps, tx, {
+        esc,
+        event,
+        first: first && !changed,
+        provider: connection.provider as ProviderId,
+        destination: name,
+      });
       if (!changed) continue;
       if (isEcho({ status: esc.last_pushed_status, at: esc.last_pushed_at ? new Date(esc.last_pushed_at) : null }, event.status, now)) continue;
       if (!first) continue; // the request already has this change's entry (and change) from its other escalation
@@ -80,6 +86,8 @@ export async function applyEvent(deps: DestinationDeps, eventRowId: string): Pro
               remoteStatus: event.status,
               appliedStatus: applied,
               escalationId: esc.id,
+              // What else moved with the status (an assignee taking it as they close it): workflows trigger on it.
+              changed: alsoChanged,
             },
           },
         ],

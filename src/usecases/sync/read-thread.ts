@@ -12,19 +12,40 @@
  * to ours. A message is marked customer-facing (it went to or came from the destination's customer), but only
  * agents see it on the request; an agent who wants the requester to know replies in their own words.
  */
+import { sql } from 'kysely';
 import { SYSTEM } from '../../core/actor.ts';
 import type { ThreadItem } from '../../core/destination.ts';
 import type { Queryable } from '../../db/database.ts';
-import { enqueueJob, withTransaction } from '../../db/transaction.ts';
+import { timelineWrite, writeTimeline } from '../../db/repositories/timeline.ts';
+import { addJob, enqueueJob, withTransaction } from '../../db/transaction.ts';
+import { wakeThreadWaits } from '../workflows/thread-wait.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { linkedTicket } from './linked-ticket.ts';
 
 export const READ_THREAD = 'read-thread';
 
-/** One read per escalation waits at a time: changes arriving meanwhile are covered by it (graphile-worker's job key). */
+/**
+ * One read per escalation waits at a time: changes arriving meanwhile are covered by it (graphile-worker's job key).
+ * The escalation says a read is wanted until one is done (migration 020; steps quoting the thread wait on it).
+ */
 export const queueThreadRead = (q: Queryable, escalationId: string) =>
-  enqueueJob(q, READ_THREAD, { escalationId }, { jobKey: `thread:${escalationId}`, queueName: `thread:${escalationId}` });
+  sql`with wanted as (update escalations set thread_read_wanted_at = date_trunc('milliseconds', clock_timestamp()) where id = ${escalationId})
+      select ${addJob(READ_THREAD, { escalationId }, { jobKey: `thread:${escalationId}`, queueName: `thread:${escalationId}` })}`.execute(q);
+
+/** The read is over (done, or given up): unless a newer change wanted another meanwhile, runs waiting on it go on. */
+async function readDone(q: Queryable, esc: { id: string; request_id: string; thread_read_wanted_at: Date | null }) {
+  // Against a step deciding to wait at this moment (it holds the request's lock, steps.ts): it either sees the read
+  // done, or has committed its wait by the time this looks for waiting runs. No wake-up is lost between the two.
+  await q.selectFrom('requests').select('id').where('id', '=', esc.request_id).forKeyShare().execute();
+  const cleared = await q
+    .updateTable('escalations')
+    .set({ thread_read_wanted_at: null })
+    .where('id', '=', esc.id)
+    .where((eb) => (esc.thread_read_wanted_at ? eb('thread_read_wanted_at', '=', esc.thread_read_wanted_at) : eb('thread_read_wanted_at', 'is', null)))
+    .executeTakeFirst();
+  if (Number(cleared.numUpdatedRows) > 0) await wakeThreadWaits(q, esc.request_id);
+}
 
 const MAX_BODY = 20_000;
 
@@ -41,7 +62,10 @@ function entryOf(item: ThreadItem, base: Record<string, unknown>) {
 export async function readThread(deps: DestinationDeps, escalationId: string, attempt = 1): Promise<void> {
   const linked = await linkedTicket(deps, escalationId);
   const read = linked?.client.readThreadSince;
-  if (!linked || !read) return;
+  if (!linked || !read) {
+    if (linked) await readDone(deps.db, linked.esc);
+    return;
+  }
   const { esc } = linked;
   const result = await callDestination(deps, linked.provider, () => read(linked.ticketId, esc.thread_cursor), { attempt });
   if (!result.ok) {
@@ -53,28 +77,30 @@ export async function readThread(deps: DestinationDeps, escalationId: string, at
         { escalationId, attempt: nextAttempt(result.failure, attempt) },
         { runAt: result.failure.retryAt, queueName: `thread:${escalationId}` },
       );
+    else await readDone(deps.db, esc);
     return;
   }
   const { items, cursor } = result.value;
   const base = { origin: linked.provider, destination: linked.destination, conversationId: linked.ticketId, escalationId };
   const drafts = items.filter((i) => !i.fromUs).map((i) => entryOf(i, base));
   await withTransaction(deps.db, async (tx) => {
-    if (drafts.length)
-      await tx
-        .insertInto('timeline_entries')
-        .values(
-          drafts.map((d) => ({
-            request_id: esc.request_id,
-            type: d.type,
-            actor_type: SYSTEM.kind,
-            visibility: 'internal',
-            data: JSON.stringify(d.data),
-            created_at: deps.now(),
-          })),
-        )
-        // The item is on the request already (another read, or another escalation of it): one entry, never two.
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    // The escalation first, as applying an event locks it (apply-event.ts) before it changes the request: taken after
+    // the entries (which share-lock the request), it deadlocked with a status change applied at the same moment
+    // ("send and mark done" in Kustomer: the message's read and the done event's apply run together).
+    await tx.selectFrom('escalations').select('id').where('id', '=', escalationId).forUpdate().execute();
+    // An item on the request already (another read, or another escalation of it) is skipped: one entry, never two;
+    // each new one is an event workflows may start on ("Kustomer reply or note received"), dispatched with it.
+    await writeTimeline(
+      tx,
+      timelineWrite(
+        tx,
+        esc.request_id,
+        SYSTEM,
+        drafts.map((d) => ({ ...d, visibility: 'internal' as const })),
+        { at: deps.now(), skipExisting: true },
+      ),
+    );
     if (cursor !== esc.thread_cursor) await tx.updateTable('escalations').set({ thread_cursor: cursor }).where('id', '=', escalationId).execute();
+    await readDone(tx, esc);
   });
 }

@@ -1,13 +1,14 @@
 /**
  * Keeps a linked ticket's state on its escalation (status, and the details the card and list show) from a destination
  * event newer than what is stored, and writes the timeline entry of a change an agent cares about (assignee, queue,
- * priority, sub-status, wake-up time) when no status moved (a status change has its own entry, apply-event.ts). The
+ * priority, sub-status, wake-up time) when no status moved (a status change has its own entry, apply-event.ts, which
+ * names the changes returned here: a Kustomer agent closing and taking the conversation is one entry). The
  * caller has checked the event is newer than the stored state, so a change seen by a webhook and by the poll is
  * written once.
  */
 import { SYSTEM } from '../../core/actor.ts';
 import type { DestinationEvent, RemoteTicket } from '../../core/destination.ts';
-import { detailsOf, ticketChanges } from '../../core/ticket-details.ts';
+import { detailsOf, type TicketChangeField, ticketChanges } from '../../core/ticket-details.ts';
 import type { ProviderId } from '../../connectors/registry.ts';
 import type { Tx } from '../../db/database.ts';
 import { recordRemoteState } from '../../db/repositories/escalations.ts';
@@ -21,19 +22,20 @@ export async function recordTicketState(
   deps: DestinationDeps,
   tx: Tx,
   at: { esc: EscalationRow; event: Extract<DestinationEvent, { kind: 'ticket' }>; first: boolean; provider: ProviderId; destination: string },
-): Promise<void> {
+): Promise<TicketChangeField[]> {
   const { esc, event, provider } = at;
   const now = deps.now();
   const details = event.details ? await nameDetails(deps, tx, provider, event.details, esc.remote_details) : null;
   await recordRemoteState(tx, esc.id, { status: event.status, updatedAt: event.updatedAt, details }, now);
-  if (!details || !at.first) return;
+  if (!details) return [];
   let changed = ticketChanges(esc.remote_details, details);
   if (changed.includes('priority')) {
     // Bridgedesk's own priority push comes back as a change; a priority the request already has (through the map) is no news.
     const request = await tx.selectFrom('requests').select('priority').where('id', '=', esc.request_id).executeTakeFirstOrThrow();
     if ((await connectionPriorityMap(tx, provider))[request.priority] === details.priority) changed = changed.filter((f) => f !== 'priority');
   }
-  if (changed.length === 0) return;
+  // Not first: the caller writes this change's entry itself (a status change names these too), or already has.
+  if (changed.length === 0 || !at.first) return changed;
   await appendTimeline(
     tx,
     esc.request_id,
@@ -47,6 +49,7 @@ export async function recordTicketState(
     ],
     now,
   );
+  return changed;
 }
 
 /** The state a push's reply shows (Kustomer answers an update with the whole conversation), names kept or found. */

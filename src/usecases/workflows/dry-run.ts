@@ -4,6 +4,7 @@ import { conditionsHold, ruleHolds } from '../../core/workflow-conditions.ts';
 import type { Step, WorkflowDefinition } from '../../core/workflow-definition.ts';
 import type { Db } from '../../db/database.ts';
 import { renderTemplate } from '../../core/workflow-template.ts';
+import { durationText } from '../../core/duration.ts';
 import { loadSnapshot, type RequestSnapshot } from './request-snapshot.ts';
 
 function describe(step: Step): string {
@@ -34,6 +35,8 @@ function describe(step: Step): string {
       return 'Branch';
     case 'wait':
       return `Wait ${step.minutes} min`;
+    case 'wait_for_reply':
+      return `Wait up to ${durationText(step.minutes)} for the requester's reply${step.onReply === 'stop' ? ' (a reply ends the run)' : ''}`;
   }
 }
 
@@ -118,6 +121,7 @@ function walk(
     let note: string | null = null;
     if (step.type === 'approval') note = approvalNote(step, snap, ctx.people);
     if (step.type === 'create_conversation') note = 'The run waits here until the conversation is created and linked';
+    if (step.type === 'wait_for_reply') note = `The run waits here until the requester replies publicly, at most ${durationText(step.minutes)}`;
     const approvers = step.type === 'approval' ? approverIds(step, snap).map((id) => ctx.people.get(id)?.name ?? 'an unknown person') : null;
     out.push({
       path,
@@ -132,7 +136,7 @@ function walk(
     if (step.type === 'branch') {
       const dependsOnRun = step.condition.rules.some((r) => r.subject === 'run');
       const taken = dependsOnRun ? null : conditionsHold({ ...snap.subject, run: {} }, step.condition);
-      if (dependsOnRun) out[out.length - 1]!.note = 'Depends on an earlier approval: both paths shown';
+      if (dependsOnRun) out[out.length - 1]!.note = 'Depends on an earlier step (an approval, a reply wait): both paths shown';
       walk(step.then, `${path}.then.`, snap, reached && taken !== false, out, ctx);
       walk(step.else, `${path}.else.`, snap, reached && taken !== true, out, ctx);
     }

@@ -21,6 +21,9 @@ export const runJob = (runId: string, runAt?: Date) => addJob(RUN_WORKFLOW, { ru
 
 export const enqueueRun = (q: Queryable, runId: string, runAt?: Date) => enqueue(q, runJob(runId, runAt));
 
+/** The escalation a timeline entry is about, if it names one (sync and escalation entries do). */
+export const escalationOf = (data: Record<string, unknown>): string | null => (typeof data.escalationId === 'string' ? data.escalationId : null);
+
 export async function matchWorkflows(deps: { db: Db; publicUrl: string }, entryIds: string[]): Promise<number> {
   const { db } = deps;
   const workflows = await db
@@ -41,7 +44,8 @@ export async function matchWorkflows(deps: { db: Db; publicUrl: string }, entryI
     const events = eventsFromEntry({ type: entry.type, data: entry.data }, entry.role ?? null);
     const candidates = workflows.filter((w) => events.some((e) => triggerMatches((w.definition as WorkflowDefinition).trigger, e)));
     if (!candidates.length) continue;
-    const snapshot = await loadSnapshot(db, entry.request_id, deps.publicUrl);
+    // An entry about a linked conversation names its escalation: the conditions look at that conversation.
+    const snapshot = await loadSnapshot(db, entry.request_id, deps.publicUrl, { escalationId: escalationOf(entry.data) });
     if (!snapshot) continue;
     const cause = entry.caused_by_run_id
       ? await db.selectFrom('workflow_runs').select(['workflow_id', 'chain']).where('id', '=', entry.caused_by_run_id).executeTakeFirst()

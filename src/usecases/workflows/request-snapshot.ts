@@ -3,6 +3,7 @@ import { requestUrl } from '../../core/escalation.ts';
 import { formatRequestNumber } from '../../core/request.ts';
 import type { ConditionSubject } from '../../core/workflow-conditions.ts';
 import type { Queryable } from '../../db/database.ts';
+import { type LinkedConversation, loadLinkedConversation, NO_CONVERSATION_VALUES } from './linked-conversation.ts';
 
 export interface RequestSnapshot {
   id: string;
@@ -14,11 +15,19 @@ export interface RequestSnapshot {
   requesterName: string;
   priority: 'low' | 'medium' | 'high' | 'urgent';
   tags: string[];
+  /** The linked conversation the run is about (see linked-conversation.ts); null when none is linked. */
+  conversation: LinkedConversation | null;
   subject: Omit<ConditionSubject, 'run'>;
   values: Record<string, string>;
 }
 
-export async function loadSnapshot(q: Queryable, requestId: string, publicUrl: string): Promise<RequestSnapshot | null> {
+/** `escalationId`: the escalation whose conversation started the run (its conditions and placeholders are about it). */
+export async function loadSnapshot(
+  q: Queryable,
+  requestId: string,
+  publicUrl: string,
+  opts: { escalationId?: string | null } = {},
+): Promise<RequestSnapshot | null> {
   const r = await q
     .selectFrom('requests as r')
     .innerJoin('users as u', 'u.id', 'r.requester_id')
@@ -63,6 +72,8 @@ export async function loadSnapshot(q: Queryable, requestId: string, publicUrl: s
     'requester.email': r.requester_email,
   };
   for (const [k, v] of Object.entries(fields)) values[`field.${k}`] = v === null || v === undefined ? '' : String(v);
+  const conversation = await loadLinkedConversation(q, r.id, opts.escalationId ?? null);
+  Object.assign(values, conversation?.values ?? NO_CONVERSATION_VALUES);
   return {
     id: r.id,
     key,
@@ -73,6 +84,7 @@ export async function loadSnapshot(q: Queryable, requestId: string, publicUrl: s
     requesterName: r.requester_name,
     priority: r.priority,
     tags: r.tags,
+    conversation,
     subject: {
       request: {
         service: r.service_id,
@@ -86,6 +98,7 @@ export async function loadSnapshot(q: Queryable, requestId: string, publicUrl: s
         fields,
       },
       requester: { department: r.department, title: r.requester_title, location: r.location, manager: r.manager_id },
+      conversation: conversation?.facts ?? null,
     },
     values,
   };

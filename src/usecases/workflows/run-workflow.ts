@@ -87,7 +87,14 @@ async function advance(deps: WorkflowRunDeps, tx: Tx, runId: string): Promise<'c
   let outcome: StepOutcome;
   try {
     outcome = await executeStep(deps, tx, {
-      run: { id: runId, requestId: run.request_id, workflowId: run.workflow_id, workflowName: wf.name, context: run.context },
+      run: {
+        id: runId,
+        requestId: run.request_id,
+        workflowId: run.workflow_id,
+        workflowName: wf.name,
+        context: run.context,
+        triggerEntryId: run.trigger_entry_id,
+      },
       path: next.path,
       step: next.step,
       resuming: existing?.state === 'waiting' ? existing.result : null,
@@ -134,6 +141,12 @@ async function advance(deps: WorkflowRunDeps, tx: Tx, runId: string): Promise<'c
       if (outcome.stopRun) {
         await finish('cancel');
         await log('workflow.finished', { state: 'cancelled', reason: outcome.stopRun });
+        return 'stop';
+      }
+      if (outcome.endRun) {
+        // The step's purpose is met early (the requester answered): the run ends well, skipping what follows.
+        await finish('succeed');
+        await log('workflow.finished', { state: 'succeeded', reason: outcome.endRun });
         return 'stop';
       }
       return 'continue';

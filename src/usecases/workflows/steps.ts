@@ -16,6 +16,10 @@ import { enqueueRun } from './match-workflows.ts';
 import { notify } from './notify.ts';
 import { loadSnapshot, type RequestSnapshot } from './request-snapshot.ts';
 import { openApprovalStep, approvalOutcome } from './approval-step.ts';
+import { LAST_PUBLIC_MESSAGE } from './linked-conversation.ts';
+import { THREAD_WAIT_MS, threadReadPending } from './thread-wait.ts';
+import { escalationOf } from './match-workflows.ts';
+import { replyWaitStep } from './reply-wait-step.ts';
 
 export interface WorkflowRunDeps {
   db: Db;
@@ -25,7 +29,7 @@ export interface WorkflowRunDeps {
 }
 
 export interface StepContext {
-  run: { id: string; requestId: string; workflowId: string; workflowName: string; context: Record<string, unknown> };
+  run: { id: string; requestId: string; workflowId: string; workflowName: string; context: Record<string, unknown>; triggerEntryId: string };
   path: string;
   step: Step;
   /** The stored result of this step when it was left waiting; null on its first execution. */
@@ -33,20 +37,48 @@ export interface StepContext {
 }
 
 export type StepOutcome =
-  | { kind: 'done'; result?: Record<string, unknown>; summary?: string; context?: Record<string, unknown>; stopRun?: string }
+  | {
+      kind: 'done';
+      result?: Record<string, unknown>;
+      summary?: string;
+      context?: Record<string, unknown>;
+      /** Ends the run as cancelled (a rejection), saying why. */
+      stopRun?: string;
+      /** Ends the run as succeeded, skipping the steps after (its purpose met early), saying why. */
+      endRun?: string;
+    }
   | { kind: 'waiting'; result?: Record<string, unknown> }
   | { kind: 'failed'; error: string };
 
 export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContext): Promise<StepOutcome> {
   // Lock the request first: steps of concurrent runs on one request then read and change it one after another.
   await lockRequest(tx, ctx.run.requestId);
-  const snap = await loadSnapshot(tx, ctx.run.requestId, deps.publicUrl);
+  const trigger = await tx.selectFrom('timeline_entries').select(['type', 'data']).where('id', '=', ctx.run.triggerEntryId).executeTakeFirst();
+  const snap = await loadSnapshot(tx, ctx.run.requestId, deps.publicUrl, { escalationId: trigger ? escalationOf(trigger.data) : null });
   if (!snap) throw unprocessable('The request no longer exists');
   const values = { ...snap.values, 'workflow.name': ctx.run.workflowName };
   const render = (t: string) => renderTemplate(t, values);
   const now = deps.now();
-  const change = (patch: Parameters<typeof changeRequestInTx>[3]) => changeRequestInTx(tx, SYSTEM, ctx.run.requestId, patch, now, ctx.run.id);
+  // A run started by the destination's own change acts on its behalf: its status changes are not pushed back there
+  // (Close the loop sets "waiting" on a request that inbound sync may have resolved: pushed, that "reopened" would
+  // reopen the conversation just marked done).
+  const origin = trigger?.type.startsWith('sync.') && typeof trigger.data.origin === 'string' ? trigger.data.origin : undefined;
+  const change = (patch: Parameters<typeof changeRequestInTx>[3]) => changeRequestInTx(tx, SYSTEM, ctx.run.requestId, patch, now, ctx.run.id, origin);
   const step = ctx.step;
+
+  // Quoting the conversation's last message: a message sent with the change that started the run ("send and mark
+  // done") is on the request once the thread read queued with that change is done; wait for it, a little
+  // (thread-wait.ts: the read wakes the run; the deadline's job covers a read that fails).
+  const beforeItsWork = !ctx.resuming || 'threadWaitSince' in ctx.resuming;
+  if (snap.conversation && beforeItsWork && step.type !== 'branch' && JSON.stringify(step).includes(LAST_PUBLIC_MESSAGE)) {
+    const since = ctx.resuming?.threadWaitSince ? new Date(String(ctx.resuming.threadWaitSince)) : now;
+    if (now.getTime() - since.getTime() < THREAD_WAIT_MS && (await threadReadPending(tx, ctx.run.requestId, snap.conversation))) {
+      await enqueueRun(tx, ctx.run.id, new Date(since.getTime() + THREAD_WAIT_MS));
+      return { kind: 'waiting', result: { threadWaitSince: since.toISOString() } };
+    }
+    // The step's own work starts now: a step that waits itself must not mistake this wait for its own.
+    if (ctx.resuming) ctx = { ...ctx, resuming: null };
+  }
 
   switch (step.type) {
     case 'set_priority':
@@ -83,6 +115,8 @@ export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContex
       if (!ctx.resuming) await enqueueRun(tx, ctx.run.id, until);
       return { kind: 'waiting', result: { until: until.toISOString() } };
     }
+    case 'wait_for_reply':
+      return replyWaitStep(tx, ctx, step, now);
     case 'approval':
       return ctx.resuming ? approvalOutcome(tx, ctx, snap, deps, render) : openApprovalStep(tx, ctx, snap, deps, render);
     case 'create_conversation':

@@ -43,8 +43,8 @@ export function useDestinationName(): (id?: string | null) => string {
 
 const PATH = '/integrations/kustomer';
 
-export function useKustomerIntegration() {
-  return useQuery({ queryKey: keys.kustomerIntegration, queryFn: () => get<KustomerIntegration>(PATH) });
+export function useKustomerIntegration(enabled = true) {
+  return useQuery({ queryKey: keys.kustomerIntegration, queryFn: () => get<KustomerIntegration>(PATH), enabled });
 }
 
 /** Authorize (or replace the key): Kustomer checks the key before anything is stored. */

@@ -7,12 +7,13 @@ import type { ConditionRule } from '../../api/workflows.ts';
 import { PRIORITIES, STATUSES } from '../../../core/request.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
+import { CONVERSATION_STATUS_CHOICES } from './workflow-format.ts';
 
 export type Operator = ConditionRule['op'];
 export type Subject = ConditionRule['subject'];
 
-/** How the value is picked: from a list (fixed or loaded), a person, free text, a number or yes/no. */
-export type ValueKind = 'service' | 'inbox' | 'options' | 'person' | 'text' | 'number' | 'checkbox';
+/** How the value is picked: from a list (fixed or loaded: Kustomer's queues and teams too), a person, free text, a number or yes/no. */
+export type ValueKind = 'service' | 'inbox' | 'remote_queue' | 'remote_team' | 'options' | 'person' | 'text' | 'number' | 'checkbox';
 
 export interface ConditionField {
   subject: Subject;
@@ -57,6 +58,21 @@ const PERSON_OPS: Operator[] = ['equals', 'not_equals', ...PRESENCE];
 export const APPROVAL_OUTCOMES = [
   { value: 'approved', label: 'Approved' },
   { value: 'rejected', label: 'Rejected' },
+];
+
+/** What a "Wait for the requester's reply" step saw. */
+export const REPLY_OUTCOMES = [
+  { value: 'received', label: 'They replied' },
+  { value: 'none', label: 'No reply in time' },
+];
+
+/** The linked Kustomer conversation as Kustomer last told: its status, queue, assignee and team. */
+const CONVERSATION_FIELDS: ConditionField[] = [
+  { subject: 'conversation', field: 'status', label: 'Kustomer status', kind: 'options', options: CONVERSATION_STATUS_CHOICES, ops: CHOICE_OPS },
+  { subject: 'conversation', field: 'queue', label: 'Kustomer queue', kind: 'remote_queue', ops: CHOICE_OPS },
+  // No list of Kustomer's users is kept: the name as Kustomer shows it (or the user's id) is matched.
+  { subject: 'conversation', field: 'assignee', label: 'Kustomer assignee', kind: 'text', ops: ['equals', 'not_equals', 'contains', ...PRESENCE] },
+  { subject: 'conversation', field: 'team', label: 'Kustomer team', kind: 'remote_team', ops: CHOICE_OPS },
 ];
 
 function customField(f: CustomField): ConditionField {
@@ -117,11 +133,18 @@ export function conditionFields(customFields: CustomField[] = []): ConditionFiel
     { subject: 'requester', field: 'title', label: 'Job title', kind: 'text', ops: TEXT_OPS },
     { subject: 'requester', field: 'location', label: 'Location', kind: 'text', ops: TEXT_OPS },
     { subject: 'requester', field: 'manager', label: 'Manager', kind: 'person', ops: PERSON_OPS },
+    ...CONVERSATION_FIELDS,
     { subject: 'run', field: 'approval', label: 'Last approval', kind: 'options', options: APPROVAL_OUTCOMES, ops: ['equals', 'not_equals', ...PRESENCE] },
+    { subject: 'run', field: 'reply', label: "Requester's reply", kind: 'options', options: REPLY_OUTCOMES, ops: ['equals', 'not_equals', ...PRESENCE] },
   ];
 }
 
-export const SUBJECT_LABELS: Record<Subject, string> = { request: 'Request', requester: 'Requester', run: 'This run' };
+export const SUBJECT_LABELS: Record<Subject, string> = {
+  request: 'Request',
+  requester: 'Requester',
+  conversation: 'Linked Kustomer conversation',
+  run: 'This run',
+};
 
 export const fieldId = (subject: string, field: string): string => `${subject}:${field}`;
 
@@ -167,6 +190,7 @@ export const splitList = (text: string): string[] =>
 
 export interface RuleNames {
   service?: (id: string) => string | undefined;
+  target?: (kind: 'queue' | 'team', id: string) => string | undefined;
   inbox?: (id: string) => string | undefined;
   person?: (id: string) => string | undefined;
 }
@@ -177,6 +201,7 @@ function valueText(field: ConditionField, v: unknown, names: RuleNames): string 
   if (typeof v !== 'string' || v === '') return '—';
   if (field.kind === 'service') return names.service?.(v) ?? v;
   if (field.kind === 'inbox') return names.inbox?.(v) ?? v;
+  if (field.kind === 'remote_queue' || field.kind === 'remote_team') return names.target?.(field.kind === 'remote_queue' ? 'queue' : 'team', v) ?? v;
   if (field.kind === 'person') return names.person?.(v) ?? 'a person';
   if (field.kind === 'options') return field.options?.find((o) => o.value === v)?.label ?? v;
   return `“${v}”`;

@@ -1,6 +1,7 @@
 /** The value part of a condition rule, picked the way its field asks: a list, a person, text, a number or yes/no. */
 import { useId } from 'react';
 import { useInboxes, useServices } from '../../api/catalog.ts';
+import { useKustomerIntegration } from '../../api/integrations.ts';
 import type { ConditionRule } from '../../api/workflows.ts';
 import { UserPicker } from '../../ui/user-picker.tsx';
 import { type ConditionField, splitList } from './condition-fields.ts';
@@ -16,12 +17,20 @@ interface Props {
   invalid?: boolean;
 }
 
-/** The choices for list-like fields (services and inboxes are loaded). */
+/** The choices for list-like fields (services, inboxes and Kustomer's queues and teams are loaded). */
 function useChoices(field: ConditionField): { value: string; label: string }[] | null {
   const services = useServices(true);
   const inboxes = useInboxes({ enabled: field.kind === 'inbox' });
+  const remote = field.kind === 'remote_queue' || field.kind === 'remote_team';
+  const kustomer = useKustomerIntegration(remote);
   if (field.kind === 'service') return (services.data ?? []).map((s) => ({ value: s.id, label: s.active ? s.name : `${s.name} (inactive)` }));
   if (field.kind === 'inbox') return (inboxes.data ?? []).map((i) => ({ value: i.id, label: i.name }));
+  // Every synced queue and team, not only those escalated to: a Kustomer agent may move the conversation anywhere.
+  if (remote)
+    return (field.kind === 'remote_queue' ? (kustomer.data?.queues ?? []) : (kustomer.data?.teams ?? [])).map((t) => ({
+      value: t.remoteId,
+      label: t.available ? t.name : `${t.name} (gone from Kustomer)`,
+    }));
   if (field.kind === 'options') return field.options ?? [];
   return null;
 }
@@ -101,7 +110,7 @@ export function ConditionValueInput({ field, op, value, onChange, label, invalid
     <input
       type="text"
       {...aria}
-      placeholder={field.field === 'tag' ? 'a tag, e.g. vip-customer' : 'Value'}
+      placeholder={field.field === 'tag' ? 'a tag, e.g. vip-customer' : field.subject === 'conversation' ? 'Name as Kustomer shows it' : 'Value'}
       value={typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value)}
       onChange={(e) => onChange(e.target.value)}
     />

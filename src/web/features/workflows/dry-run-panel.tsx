@@ -41,6 +41,7 @@ function DryRunReport({ result, definition }: { result: DryRunResult; definition
     service: (id: string) => services.data?.find((s) => s.id === id)?.name,
     inbox: (id: string) => inboxes.data?.find((i) => i.id === id)?.name,
     person: (id: string) => people.data?.find((u) => u.id === id)?.name,
+    target: stepNames.target,
   };
   const running = result.steps.filter((s) => s.wouldRun).length;
   // The editor's words (queue names rather than ids) for steps of the saved definition.

@@ -12,6 +12,12 @@ export const PLACEHOLDERS = [
   'requester.name',
   'requester.email',
   'workflow.name',
+  // The linked conversation (the one whose change started the run): its last reply to its customer (never a note),
+  // link, assignee and queue; empty when none is linked.
+  'conversation.last_public_message',
+  'conversation.link',
+  'conversation.assignee',
+  'conversation.queue',
 ] as const;
 
 export function PlaceholderList() {

@@ -19,7 +19,7 @@ export function RunStateBadge({ state }: { state: string }) {
   );
 }
 
-const SKIP_KEYS = new Set(['escalationId', 'approverIds', 'conversationId', 'url', 'outcome', 'chosen', 'until']);
+const SKIP_KEYS = new Set(['escalationId', 'approverIds', 'conversationId', 'url', 'outcome', 'chosen', 'until', 'afterEntryId', 'reply', 'threadWaitSince']);
 
 /** What a step left behind, in words: the Kustomer conversation (linked), an approval's outcome, the branch taken. */
 export function StepResult({ step }: { step: RunStep }) {
@@ -44,6 +44,10 @@ export function StepResult({ step }: { step: RunStep }) {
   }
   if (r.outcome === 'approved' || r.outcome === 'rejected') parts.push(<span key="outcome">{r.outcome === 'approved' ? 'Approved' : 'Rejected'}</span>);
   else if (step.type === 'approval' && step.state === 'waiting') parts.push(<span key="waiting">Waiting for the decision</span>);
+  if (r.reply === 'received' || r.reply === 'none')
+    parts.push(<span key="reply">{r.reply === 'received' ? 'The requester replied' : 'No reply in time'}</span>);
+  else if (step.type === 'wait_for_reply' && step.state === 'waiting') parts.push(<span key="reply">Waiting for the requester's reply</span>);
+  if (typeof r.threadWaitSince === 'string' && step.state === 'waiting') parts.push(<span key="thread">Waiting for Kustomer's reply to be read</span>);
   if (r.chosen === 'then' || r.chosen === 'else') parts.push(<span key="chosen">Took “{r.chosen === 'then' ? 'then' : 'otherwise'}”</span>);
   if (typeof r.until === 'string' && step.state === 'waiting') parts.push(<span key="until">Until {formatDateTime(r.until)}</span>);
   for (const [k, v] of Object.entries(r)) {

@@ -1,4 +1,4 @@
-/** Settings of the small steps: notify, set priority, set status, add or remove a tag, assign, comment, wait. */
+/** Settings of the small steps: notify, set priority, set status, add or remove a tag, assign, comment, wait, wait for a reply. */
 import { useInboxes } from '../../api/catalog.ts';
 import { type Priority, type Status } from '../../../core/request.ts';
 import type { Step } from '../../api/workflows.ts';
@@ -201,6 +201,56 @@ function WaitForm({ step, onChange, path }: FormProps<Of<'wait'>>) {
   );
 }
 
+const UNITS = [
+  { value: 60, label: 'hours' },
+  { value: 1440, label: 'days' },
+] as const;
+
+/** "Wait for the requester's reply": how long (in hours or days), and whether a reply ends the run. */
+function ReplyWaitForm({ step, onChange, path }: FormProps<Of<'wait_for_reply'>>) {
+  const error = useIssue(`${path}.minutes`);
+  const onReplyError = useIssue(`${path}.onReply`);
+  const unit = step.minutes > 0 && step.minutes % 1440 === 0 ? 1440 : 60;
+  return (
+    <div className="grid-2">
+      <Field label="Wait at most" error={error} hint={`${durationText(step.minutes)}; the run goes on as soon as the requester replies publicly`}>
+        {(id, d) => (
+          <div className="wf-duration">
+            <input
+              id={id}
+              type="number"
+              min={1}
+              aria-describedby={d}
+              value={step.minutes ? step.minutes / unit : ''}
+              onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) * unit })}
+            />
+            <select aria-label="Unit" value={unit} onChange={(e) => onChange({ ...step, minutes: (step.minutes / unit) * Number(e.target.value) })}>
+              {UNITS.map((u) => (
+                <option key={u.value} value={u.value}>
+                  {u.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </Field>
+      <Field label="When the requester replies" error={onReplyError}>
+        {(id, d) => (
+          <select
+            id={id}
+            aria-describedby={d}
+            value={step.onReply}
+            onChange={(e) => onChange({ ...step, onReply: e.target.value as Of<'wait_for_reply'>['onReply'] })}
+          >
+            <option value="stop">End the run (skip the steps after)</option>
+            <option value="continue">Go on with the next steps (an “If” on the requester's reply decides)</option>
+          </select>
+        )}
+      </Field>
+    </div>
+  );
+}
+
 /** The form for any step but create_conversation, approval and branch (which have their own); null for those. */
 export function SimpleStepForm({ step, onChange, path }: FormProps<Step>) {
   switch (step.type) {
@@ -219,6 +269,8 @@ export function SimpleStepForm({ step, onChange, path }: FormProps<Step>) {
       return <CommentForm step={step} onChange={onChange} path={path} />;
     case 'wait':
       return <WaitForm step={step} onChange={onChange} path={path} />;
+    case 'wait_for_reply':
+      return <ReplyWaitForm step={step} onChange={onChange} path={path} />;
     default:
       return null;
   }

@@ -2,6 +2,7 @@
  * An ordered list of steps: each a card with its settings, moved up or down, removed, and new ones added from a
  * menu of step types. A branch step holds two more lists (then / otherwise), edited the same way, nested.
  */
+import { useIntegrations } from '../../api/integrations.ts';
 import type { Step, StepType } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { ApprovalStepForm } from './approval-step-form.tsx';
@@ -27,6 +28,7 @@ const SHOWN: Record<StepType, string[]> = {
   add_comment: ['body', 'visibility'],
   branch: ['condition.rules'],
   wait: ['minutes'],
+  wait_for_reply: ['minutes', 'onReply'],
 };
 
 function AddStepMenu({ onAdd, label }: { onAdd: (type: StepType) => void; label: string }) {
@@ -183,6 +185,8 @@ export function StepList({ steps, onChange, path, label }: { steps: Step[]; onCh
     .map((p) => String(Number(p) + 1))
     .join('.');
   const nested = path !== 'definition.steps';
+  // A new conversation step goes to a destination this deployment offers (GET /integrations), connected first.
+  const integrations = useIntegrations();
   return (
     <div className="wf-step-list" data-testid="step-list" data-path={path}>
       {nested && <h3>{label}</h3>}
@@ -205,7 +209,10 @@ export function StepList({ steps, onChange, path, label }: { steps: Step[]; onCh
         </ol>
       )}
       {steps.length > 0 && listError && <p className="field-error">{listError}</p>}
-      <AddStepMenu label={nested ? `Add step to “${label}” of step ${parent}` : 'Add step'} onAdd={(t) => onChange([...steps, newStep(t)])} />
+      <AddStepMenu
+        label={nested ? `Add step to “${label}” of step ${parent}` : 'Add step'}
+        onAdd={(t) => onChange([...steps, newStep(t, integrations.data ?? [])])}
+      />
     </div>
   );
 }

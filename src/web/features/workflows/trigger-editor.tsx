@@ -1,11 +1,23 @@
-/** The trigger: which event starts the workflow, what narrows it (a status, a field, a tag, an escalation state), and its conditions. */
+/**
+ * The trigger: which event starts the workflow (on the request, or in Kustomer on its linked conversation), what
+ * narrows it (a status, a field, a tag, an escalation state, the conversation's new status, a note or a message),
+ * and its conditions.
+ */
 import { useCustomFields } from '../../api/catalog.ts';
 import type { Trigger, TriggerEvent } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { normalizeTag } from '../../ui/tag-input.tsx';
 import { ConditionsEditor } from './conditions-editor.tsx';
 import { useIssue } from './issues-context.tsx';
-import { ESCALATION_TRIGGER_STATES, EVENT_LABELS, narrowingOf, TRIGGER_EVENTS, withEvent } from './workflow-format.ts';
+import {
+  CONVERSATION_STATUS_CHOICES,
+  ESCALATION_TRIGGER_STATES,
+  EVENT_GROUPS,
+  EVENT_LABELS,
+  narrowingOf,
+  THREAD_ITEM_CHOICES,
+  withEvent,
+} from './workflow-format.ts';
 import { PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
 
 const PATH = 'definition.trigger';
@@ -81,6 +93,36 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
           )}
         </Field>
       );
+    case 'conversation_status':
+      return (
+        <Field label="To Kustomer status" error={error} hint="Each change Kustomer tells of starts one run, whether its webhook or the poll saw it">
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
+              <option value="">Any status</option>
+              {CONVERSATION_STATUS_CHOICES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      );
+    case 'thread_item':
+      return (
+        <Field label="What arrives" error={error} hint="Notes stay internal: only agents see them on the request">
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
+              <option value="">A reply or a note</option>
+              {THREAD_ITEM_CHOICES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      );
   }
 }
 
@@ -93,10 +135,14 @@ export function TriggerEditor({ trigger, onChange }: { trigger: Trigger; onChang
         <Field label="When" error={eventError}>
           {(id, d) => (
             <select id={id} aria-describedby={d} value={trigger.event} onChange={(e) => onChange(withEvent(trigger, e.target.value as TriggerEvent))}>
-              {TRIGGER_EVENTS.map((ev) => (
-                <option key={ev} value={ev}>
-                  {EVENT_LABELS[ev]}
-                </option>
+              {EVENT_GROUPS.map((g) => (
+                <optgroup key={g.label} label={g.label}>
+                  {g.events.map((ev) => (
+                    <option key={ev} value={ev}>
+                      {EVENT_LABELS[ev]}
+                    </option>
+                  ))}
+                </optgroup>
               ))}
             </select>
           )}

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { StepSchema, WorkflowDefinition } from '../../../core/workflow-definition.ts';
 import { workflowExamples } from '../../../core/workflow-examples.ts';
-import { checkDraft, draftFromTemplate, move, newStep, prepareDefinition } from './workflow-draft.ts';
+import { checkDraft, defaultDestination, draftFromTemplate, move, newStep, prepareDefinition } from './workflow-draft.ts';
 import { STEP_TYPES } from './workflow-format.ts';
 
 describe('workflow drafts', () => {
   it('makes new steps the engine accepts once their blanks are filled', () => {
     for (const type of STEP_TYPES) {
-      const step = newStep(type) as Record<string, unknown>;
+      const step = newStep(type, [{ id: 'kustomer', status: 'connected' }]) as Record<string, unknown>;
       if (type === 'create_conversation') step.queueId = 'q1';
       if (type === 'add_tag' || type === 'remove_tag') step.tag = 'vip';
       if (type === 'add_comment') step.body = 'Hello';
@@ -50,6 +50,32 @@ describe('workflow drafts', () => {
     ]);
     const noService = draftFromTemplate(customer!, []);
     expect(checkDraft(noService)).toMatchObject({ 'definition.trigger.conditions.rules.0.value': 'Choose a value' });
+  });
+
+  it('sends a new conversation step to an offered destination, the connected one first, and asks when none is offered', () => {
+    const offered = [
+      { id: 'kustomer', status: 'not_connected' },
+      { id: 'test-desk', status: 'connected' },
+    ];
+    expect(defaultDestination(offered)).toBe('test-desk');
+    expect(defaultDestination([{ id: 'kustomer', status: 'invalid_credentials' }])).toBe('kustomer');
+    expect(newStep('create_conversation', offered)).toMatchObject({ destination: 'test-desk' });
+    const none = { ...newStep('create_conversation', []), queueId: 'q1' } as Extract<ReturnType<typeof newStep>, { type: 'create_conversation' }>;
+    expect(none.destination).toBe('');
+    const problems = checkDraft({
+      name: 'x',
+      description: '',
+      definition: { trigger: { event: 'request.submitted', conditions: { match: 'all', rules: [] } }, steps: [none] },
+    });
+    expect(problems).toEqual({ 'definition.steps.0': 'No destination is offered: connect Kustomer in Settings → Integrations first' });
+  });
+
+  it('takes the Close the loop example as it is: nothing to fill in, and the engine accepts it', () => {
+    const closeTheLoop = workflowExamples().find((e) => e.key === 'close-the-loop')!;
+    const draft = draftFromTemplate(closeTheLoop, []);
+    expect(checkDraft(draft)).toEqual({});
+    expect(WorkflowDefinition.safeParse(draft.definition).success).toBe(true);
+    expect(draft.definition.steps.map((s) => s.type)).toEqual(['add_comment', 'set_status', 'wait_for_reply', 'set_status']);
   });
 
   it('checks names, tags, approvers, emails and nested steps by path', () => {

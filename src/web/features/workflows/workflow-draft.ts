@@ -20,14 +20,20 @@ let counter = 0;
 /** A short id, unique within the page's life: "s1k9f2-3". */
 export const newStepId = (): string => `s${Date.now().toString(36).slice(-5)}-${(counter += 1)}`;
 
-export function newStep(type: StepType): Step {
+/** The destinations GET /integrations offers, as far as a new step needs them. */
+export type OfferedDestination = { id: string; status: string };
+
+/** Where a new conversation step sends: the connected destination offered first, else the first offered; '' when none is. */
+export const defaultDestination = (offered: OfferedDestination[]): string => (offered.find((d) => d.status === 'connected') ?? offered[0])?.id ?? '';
+
+export function newStep(type: StepType, offered: OfferedDestination[] = []): Step {
   const id = newStepId();
   switch (type) {
     case 'create_conversation':
       return {
         id,
         type,
-        destination: 'kustomer',
+        destination: defaultDestination(offered),
         channel: 'email',
         priority: 'from_request',
         subject: '{{request.title}}',
@@ -60,6 +66,8 @@ export function newStep(type: StepType): Step {
       return { id, type, condition: emptyConditions(), then: [], else: [] };
     case 'wait':
       return { id, type, minutes: 60 };
+    case 'wait_for_reply':
+      return { id, type, minutes: 3 * 24 * 60, onReply: 'stop' };
   }
 }
 
@@ -68,6 +76,7 @@ export function withStepIds(steps: Step[]): Step[] {
   return steps.map((s) => {
     const step = s.id ? s : { ...s, id: newStepId() };
     if (step.type === 'approval') return { ...step, onTimeout: step.onTimeout ?? 'reject', onReject: step.onReject ?? 'stop' };
+    if (step.type === 'wait_for_reply') return { ...step, onReply: step.onReply ?? 'stop' };
     if (step.type !== 'branch') return step;
     return { ...step, condition: step.condition ?? emptyConditions(), then: withStepIds(step.then ?? []), else: withStepIds(step.else ?? []) };
   });
@@ -105,6 +114,7 @@ function checkSteps(steps: Step[], path: string, out: Record<string, string>) {
     const at = `${path}.${i}`;
     switch (step.type) {
       case 'create_conversation':
+        if (blank(step.destination)) out[at] = 'No destination is offered: connect Kustomer in Settings → Integrations first';
         if (blank(step.queueId) && blank(step.teamId)) out[`${at}.queueId`] = 'Choose a Kustomer queue or team';
         if (blank(step.subject)) out[`${at}.subject`] = 'Write a subject';
         break;

@@ -3,7 +3,12 @@
  * states, durations. Pure: unit-tested in workflow-format.test.ts.
  */
 import type { RunState, RunStepState, Step, StepType, Trigger, TriggerEvent } from '../../api/workflows.ts';
+import { durationText } from '../../../core/duration.ts';
+import { REMOTE_STATUSES } from '../../api/sync.ts';
 import { humanize, plural, priorityLabel, statusLabel } from '../../ui/format.ts';
+import { remoteStatusLabel, remoteStatusWord } from '../sync/sync-format.ts';
+
+export { durationText };
 
 export const EVENT_LABELS: Record<TriggerEvent, string> = {
   'request.submitted': 'A request is submitted',
@@ -16,9 +21,35 @@ export const EVENT_LABELS: Record<TriggerEvent, string> = {
   'request.requester_replied': 'The requester replies',
   'request.agent_replied': 'An agent replies publicly',
   'escalation.state_changed': 'A Kustomer escalation changes state',
+  'escalation.failed': 'A Kustomer escalation fails',
+  'conversation.status_changed': 'Kustomer conversation status changed',
+  'conversation.reply_or_note': 'Kustomer reply or note received',
+  'conversation.assignee_changed': 'Kustomer assignee changed',
 };
 /** Every trigger event the engine knows, in the editor's order (the labels' type makes the list whole). */
 export const TRIGGER_EVENTS = Object.keys(EVENT_LABELS) as TriggerEvent[];
+
+/** The trigger menu's groups: what happens on the request, and what Kustomer tells of its linked conversation. */
+export const EVENT_GROUPS: { label: string; events: TriggerEvent[] }[] = [
+  { label: 'On the request', events: TRIGGER_EVENTS.filter((e) => e.startsWith('request.')) },
+  { label: 'In Kustomer', events: TRIGGER_EVENTS.filter((e) => !e.startsWith('request.')) },
+];
+
+/** The linked conversation's statuses, in Kustomer's words (the engine's are open, waiting, closed). */
+export const CONVERSATION_STATUS_CHOICES = REMOTE_STATUSES.map((s) => ({ value: s, label: remoteStatusLabel(s) }));
+
+export const THREAD_ITEM_CHOICES = [
+  { value: 'note', label: 'An internal note' },
+  { value: 'message', label: 'A message (either way)' },
+  { value: 'message_out', label: 'A reply to the customer' },
+  { value: 'message_in', label: 'A message from the customer' },
+];
+const THREAD_ITEM_WORDS: Record<string, string> = {
+  note: 'a Kustomer note is received',
+  message: 'a Kustomer message is received',
+  message_out: 'a Kustomer agent replies to the customer',
+  message_in: 'the customer writes in Kustomer',
+};
 
 export const ESCALATION_TRIGGER_STATES = [
   { value: 'created', label: 'Created' },
@@ -28,7 +59,10 @@ export const ESCALATION_TRIGGER_STATES = [
 ];
 
 /** What narrows an event, if anything: the key on the trigger and what the editor asks. */
-export type Narrowing = { key: 'to' | 'field' | 'tag'; kind: 'status' | 'priority' | 'field' | 'tag' | 'escalation' } | null;
+export type Narrowing = {
+  key: 'to' | 'field' | 'tag';
+  kind: 'status' | 'priority' | 'field' | 'tag' | 'escalation' | 'conversation_status' | 'thread_item';
+} | null;
 
 export function narrowingOf(event: TriggerEvent): Narrowing {
   switch (event) {
@@ -42,6 +76,10 @@ export function narrowingOf(event: TriggerEvent): Narrowing {
       return { key: 'tag', kind: 'tag' };
     case 'escalation.state_changed':
       return { key: 'to', kind: 'escalation' };
+    case 'conversation.status_changed':
+      return { key: 'to', kind: 'conversation_status' };
+    case 'conversation.reply_or_note':
+      return { key: 'to', kind: 'thread_item' };
     default:
       return null;
   }
@@ -69,6 +107,14 @@ export function triggerSummary(trigger: Pick<Trigger, 'event' | 'to' | 'field' |
       const state = ESCALATION_TRIGGER_STATES.find((s) => s.value === trigger.to)?.label;
       return state ? `When a Kustomer escalation becomes ${state.toLowerCase()}` : 'When a Kustomer escalation changes state';
     }
+    case 'conversation.status_changed':
+      return trigger.to ? `When the Kustomer conversation is marked ${remoteStatusWord(trigger.to)}` : "When the Kustomer conversation's status changes";
+    case 'conversation.reply_or_note':
+      return `When ${THREAD_ITEM_WORDS[trigger.to ?? ''] ?? 'a Kustomer reply or note is received'}`;
+    case 'conversation.assignee_changed':
+      return 'When the Kustomer conversation is assigned to someone else';
+    case 'escalation.failed':
+      return 'When a Kustomer escalation fails';
     default: {
       const label = EVENT_LABELS[trigger.event] as string | undefined;
       return label ? `When ${label.charAt(0).toLowerCase()}${label.slice(1)}` : `When ${humanize(String(trigger.event)).toLowerCase()}`;
@@ -96,6 +142,7 @@ export const STEP_LABELS: Record<StepType, string> = {
   add_comment: 'Add a comment',
   branch: 'If / otherwise',
   wait: 'Wait',
+  wait_for_reply: "Wait for the requester's reply",
 };
 export const STEP_TYPES = Object.keys(STEP_LABELS) as StepType[];
 
@@ -157,17 +204,9 @@ export function stepSummary(step: Step, names: StepNames = {}): string {
     }
     case 'wait':
       return `For ${durationText(step.minutes)}`;
+    case 'wait_for_reply':
+      return `Up to ${durationText(step.minutes)}; ${step.onReply === 'stop' ? 'a reply ends the run' : 'then the next steps run either way'}`;
   }
-}
-
-/** 90 → "1 h 30 min", 2880 → "2 days". */
-export function durationText(minutes: number): string {
-  if (!Number.isFinite(minutes) || minutes <= 0) return '—';
-  if (minutes % 1440 === 0) return `${minutes / 1440} ${plural(minutes / 1440, 'day')}`;
-  const h = Math.floor(minutes / 60);
-  const m = Math.round(minutes % 60);
-  if (h === 0) return `${m} min`;
-  return m ? `${h} h ${m} min` : `${h} h`;
 }
 
 export const RUN_STATE_LABELS: Record<RunState, string> = {

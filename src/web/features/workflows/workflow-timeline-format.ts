@@ -75,7 +75,8 @@ export function formatWorkflowEntry(entry: Pick<TimelineEntry, 'type' | 'data'>)
     case 'workflow.finished':
       if (d.state === 'cancelled') return withDetail(`stopped ${workflow(d)}`, d.reason === 'rejected' ? 'the approval was rejected' : str(d.reason));
       if (d.state === 'failed') return `could not finish ${workflow(d)}`;
-      return `finished ${workflow(d)}`;
+      // Ended early, its purpose met (the requester replied): why the steps after did not run.
+      return withDetail(`finished ${workflow(d)}`, str(d.reason));
     case 'workflow.failed': {
       const name = stepName(d.step);
       return withDetail(`could not finish ${workflow(d)}${name ? `: step “${name}” failed` : ''}`, str(d.error));
@@ -118,7 +119,7 @@ export function formatRunStep(entry: Pick<TimelineEntry, 'type' | 'data'>): { te
           ...(d.reason === 'rejected' ? { detail: 'the approval was rejected' } : str(d.reason) ? { detail: str(d.reason)! } : {}),
         };
       if (d.state === 'failed') return { text: 'could not finish the workflow' };
-      return { text: 'finished the workflow' };
+      return { text: 'finished the workflow', ...(str(d.reason) ? { detail: str(d.reason)! } : {}) };
     case 'workflow.failed': {
       const name = stepName(d.step);
       return { text: `could not finish the workflow${name ? `: step “${name}” failed` : ''}`, ...(str(d.error) ? { detail: str(d.error)! } : {}) };
