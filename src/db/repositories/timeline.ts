@@ -49,7 +49,7 @@ export function timelineWrite(
          and (exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
          or ((${followed} or (${followedIfMapped} and exists (select 1 from field_mappings where request_field = any(${INTERNAL_FACT_FIELDS}::text[]))))
-             and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null and state <> 'unlinked')))`
+             and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null and state <> 'unlinked'))))`
     : null;
   return { entries, dispatch };
 }
