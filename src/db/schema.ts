@@ -368,6 +368,8 @@ export interface Database {
   request_followers: RequestFollowersTable;
   timeline_entries: TimelineEntriesTable;
   field_mappings: FieldMappingsTable;
+  attachments: AttachmentsTable;
+  attachment_chunks: AttachmentChunksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -389,4 +391,28 @@ export interface FieldMappingsTable {
   /** Since when the destination refuses the attribute as unknown (pushes leave it out); null: in use. */
   refused_at: NullableTimestamp;
   refused_reason: string | null;
+}
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  /** null: stored by Bridgedesk itself (a destination's file). */
+  uploaded_by: string | null;
+  name: string;
+  /** bigint: comes back as a string (db/database.ts). */
+  size: ColumnType<string, number | undefined, number>;
+  content_type: Generated<string>;
+  sha256: string | null;
+  storage_kind: 'postgres' | 's3';
+  storage_key: string;
+  state: Generated<'uploading' | 'stored'>;
+  request_id: string | null;
+  timeline_entry_id: string | null;
+  created_at: DefaultTimestamp;
+  attached_at: NullableTimestamp;
+}
+
+export interface AttachmentChunksTable {
+  attachment_id: string;
+  seq: number;
+  data: Buffer;
 }

@@ -5,6 +5,7 @@ import type { Queryable } from '../database.ts';
 import { feedsDestinations, isEventEntry, triggerEventsOf } from '../../core/workflow-events.ts';
 import { sql } from 'kysely';
 import { addJobWith } from '../transaction.ts';
+import { attachmentsOfEntries } from './attachments.ts';
 
 /**
  * The insert of timeline entries, and the job that matches the events among them against workflows and passes them
@@ -94,6 +95,10 @@ export async function listTimeline(
   if (opts.beforeId) query = query.where('t.id', '<', opts.beforeId);
   if (!opts.includeInternal) query = query.where('t.visibility', '=', 'public');
   const rows = await query.execute();
+  const files = await attachmentsOfEntries(
+    q,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     requestId: r.request_id,
@@ -104,5 +109,6 @@ export async function listTimeline(
     createdAt: new Date(r.created_at).toISOString(),
     // Which workflow run wrote the entry: staff only (the timeline groups a run's entries); requesters get null.
     causedByRunId: opts.includeInternal ? (r.caused_by_run_id ?? null) : null,
+    attachments: files.get(r.id) ?? [],
   }));
 }

@@ -1,6 +1,7 @@
 /** Every /api/v1 router, in one list. */
 import { router } from '../openapi.ts';
 import { apiTokenRoutes } from './api-tokens.ts';
+import { attachmentRoutes } from './attachments.ts';
 import { authRoutes } from './auth.ts';
 import { integrationRoutes } from './integrations.ts';
 import { escalationRoutes } from './escalations.ts';
@@ -35,5 +36,6 @@ for (const r of [
   priorityMapRoutes,
   savedViewRoutes,
   streamRoutes,
+  attachmentRoutes,
 ])
   apiRoutes.route('/', r);

@@ -31,6 +31,7 @@ import {
   BulkOutcomeSchema,
   CreateRequestSchema,
   ListRequestsQuery,
+  NewCommentSchema,
   PatchRequestSchema,
   RequestDetailSchema,
   RequestListSchema,
@@ -92,8 +93,9 @@ requestRoutes.openapi(
   }),
   async (c) => {
     const actor = requireUser(c);
-    const { db, now } = c.var.deps;
-    return c.json(await createRequest(db, actor, c.req.valid('json'), now()), 201);
+    const { db, now, config } = c.var.deps;
+    const { attachmentIds, ...input } = c.req.valid('json');
+    return c.json(await createRequest(db, actor, input, now(), { ids: attachmentIds ?? [], limits: config.attachments }), 201);
   },
 );
 
@@ -207,20 +209,19 @@ requestRoutes.openapi(
     path: '/requests/{id}/comments',
     tags,
     summary: 'Add a public reply or an internal note (requesters never see internal notes)',
+    description: "`attachmentIds` attaches your uploads (POST /uploads) in the comment's transaction; an internal note's files are internal.",
     security,
     middleware: [allow('user')] as const,
-    request: {
-      params: IdParam,
-      body: jsonBody(z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') })),
-    },
-    responses: { 201: json(TimelineEntrySchema, 'Added'), ...errors(400, 401, 403, 404) },
+    request: { params: IdParam, body: jsonBody(NewCommentSchema) },
+    responses: { 201: json(TimelineEntrySchema, 'Added'), ...errors(400, 401, 403, 404, 422) },
   }),
   async (c) => {
     const actor = requireUser(c);
     const { db, now, config } = c.var.deps;
     const body = c.req.valid('json');
     const deps = { db, publicUrl: config.publicUrl, smtpConfigured: config.smtp !== null };
-    return c.json(await addComment(deps, actor, c.req.valid('param').id, body.body, body.visibility, now()), 201);
+    const attaching = { ids: body.attachmentIds ?? [], limits: config.attachments };
+    return c.json(await addComment(deps, actor, c.req.valid('param').id, body.body, body.visibility, now(), attaching), 201);
   },
 );
 
