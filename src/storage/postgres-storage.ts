@@ -4,9 +4,10 @@
  * files with nothing else to run and a file is never whole in memory.
  *
  * It keeps a small pool of its own: a slow upload or download then waits for a chunk connection, never for one the
- * API's queries need. Chunks go in as binary parameters (their bytes as they are) and come back as hex text. Its writes commit asynchronously (synchronous_commit off): a chunk is useless until the upload's row is
- * marked stored, and that commit, made on the main pool with the default synchronous commit, flushes the write-ahead
- * log up to itself, every chunk before it included.
+ * API's queries need. Chunks go in as binary parameters (their bytes as they are) and come back as hex text. Its
+ * writes commit asynchronously (synchronous_commit off): a chunk is useless until the upload's row is marked stored,
+ * and that commit, made on the main pool with the default synchronous commit, flushes the write-ahead log up to
+ * itself, every chunk before it included.
  */
 import pg from 'pg';
 import type { ByteRange } from '../core/attachments.ts';
