@@ -1,6 +1,7 @@
 /** Row shapes of every table, as Kysely sees them. Keep in step with migrations/. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { TicketDetails } from '../core/destination.ts';
+import type { AttachmentChunksTable, AttachmentsTable } from './schema-attachments.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -391,28 +392,4 @@ export interface FieldMappingsTable {
   /** Since when the destination refuses the attribute as unknown (pushes leave it out); null: in use. */
   refused_at: NullableTimestamp;
   refused_reason: string | null;
-}
-
-export interface AttachmentsTable {
-  id: Generated<string>;
-  /** null: stored by Bridgedesk itself (a destination's file). */
-  uploaded_by: string | null;
-  name: string;
-  /** bigint: comes back as a string (db/database.ts). */
-  size: ColumnType<string, number | undefined, number>;
-  content_type: Generated<string>;
-  sha256: string | null;
-  storage_kind: 'postgres' | 's3';
-  storage_key: string;
-  state: Generated<'uploading' | 'stored'>;
-  request_id: string | null;
-  timeline_entry_id: string | null;
-  created_at: DefaultTimestamp;
-  attached_at: NullableTimestamp;
-}
-
-export interface AttachmentChunksTable {
-  attachment_id: string;
-  seq: number;
-  data: Buffer;
 }

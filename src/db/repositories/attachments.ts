@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { attachmentView, type AttachmentView } from '../../core/attachments.ts';
 import type { Queryable } from '../database.ts';
-import type { AttachmentsTable } from '../schema.ts';
+import type { AttachmentsTable } from '../schema-attachments.ts';
 
 type Row = { id: string; name: string; size: string; content_type: string; sha256: string | null; created_at: Date };
 const VIEW_COLUMNS = ['a.id', 'a.name', 'a.size', 'a.content_type', 'a.sha256', 'a.created_at'] as const;

@@ -111,7 +111,7 @@ describe.each(STORAGE_MODES)('attaching uploads (%s storage)', async (mode) => {
     expect(rows).toHaveLength(1);
   });
 
-  it("refuses files that would take a request past its total (422, naming the limit); what is attached stays", async () => {
+  it('refuses files that would take a request past its total (422, naming the limit); what is attached stays', async () => {
     const req = await newRequest();
     const big = [await upload(requester, 'a.bin', randomBytes(900 * 1024)), await upload(requester, 'b.bin', randomBytes(900 * 1024))];
     expect((await t.api(requester, 'POST', `/api/v1/requests/${req.id}/comments`, { body: 'ok', attachmentIds: big.map((b) => b.id) })).status).toBe(201);
