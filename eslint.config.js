@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const OUTER = ['db', 'usecases', 'server', 'jobs', 'web', 'cli'];
+const OUTER = ['db', 'storage', 'usecases', 'server', 'jobs', 'web', 'cli'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.test-results/', '.bridgedesk*/', 'test/fixtures/'] },

@@ -7,6 +7,7 @@
  * epoch ms its worker runs from.
  *
  *   BENCH_WORKER  on (default) | off (the server only: bench:api) | deferred (started on 'start-worker': a backlog)
+ *   BENCH_APP_ENV more configuration, as a JSON object of environment variables
  */
 import pino from 'pino';
 import { listen } from '../src/cli/serve.ts';
@@ -44,6 +45,8 @@ const config = loadConfig({
   KUSTOMER_RATE_WINDOW_MS: process.env.BENCH_KUSTOMER_RATE_WINDOW_MS,
   WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY,
   DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE,
+  // Any other setting a benchmark needs (bench:attachments: its limits), as JSON.
+  ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>),
 });
 const { db } = createDb(env.BENCH_DATABASE_URL, config.poolSize);
 const app = createApp(benchAppDeps(db, config));

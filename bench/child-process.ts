@@ -130,6 +130,8 @@ export async function startAppProcess(o: {
   pollMs?: number;
   poolSize?: number;
   execArgv?: string[];
+  /** More of the app's configuration (environment variables). */
+  appEnv?: Record<string, string>;
 }) {
   const child = await forkBenchChild<AppReady>('./app-process.ts', {
     name: 'app process',
@@ -144,6 +146,7 @@ export async function startAppProcess(o: {
       BENCH_WORKER_CONCURRENCY: o.concurrency?.toString(),
       BENCH_POLL_MS: o.pollMs?.toString(),
       BENCH_POOL_SIZE: o.poolSize?.toString(),
+      BENCH_APP_ENV: o.appEnv ? JSON.stringify(o.appEnv) : undefined,
     },
     isReady: (m) => typeof m?.port === 'number',
   });

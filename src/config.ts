@@ -44,6 +44,29 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Bridgedesk <bridgedesk@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ATTACHMENTS_STORAGE: z.enum(['postgres', 's3']).default('postgres'),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
+  ATTACHMENTS_PER_COMMENT: z.coerce.number().int().positive().max(100).default(10),
+  ATTACHMENTS_MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(250 * 1024 * 1024),
+  ATTACHMENTS_UNATTACHED_GRACE_HOURS: z.coerce.number().positive().default(24),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "letters, digits and !_.*'()/- only")
+    .default('attachments/'),
 });
 
 /**
@@ -93,6 +116,32 @@ export interface Config {
   destinations: Record<ProviderId, TransportConfig>;
   /** Whether destinations made for Bridgedesk's own tests are offered (connectors/registry.ts offeredProviders). */
   testDestinations: boolean;
+  attachments: AttachmentsConfig;
+}
+
+export interface AttachmentsConfig {
+  /** Where new files go; files already stored stay readable where they are (each remembers its storage). */
+  storage: 'postgres' | 's3';
+  maxBytes: number;
+  perComment: number;
+  /** The most one request's files may total, and the most one person's unsent uploads may hold. */
+  maxRequestBytes: number;
+  /** Unattached uploads older than this are deleted (the prune-attachments job). */
+  unattachedGraceMs: number;
+  /** null: no bucket configured (then storage is 'postgres'). */
+  s3: S3Config | null;
+}
+
+export interface S3Config {
+  /** null: AWS's own endpoint for the region. */
+  endpoint: string | null;
+  bucket: string;
+  region: string;
+  /** null: the AWS SDK's default credential chain (environment, instance role, ...). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  forcePathStyle: boolean;
+  /** Prepended to every object key. */
+  prefix: string;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   if (e.BRIDGEDESK_ADMIN_EMAIL && !e.BRIDGEDESK_ADMIN_PASSWORD) problems.push('BRIDGEDESK_ADMIN_PASSWORD: required when BRIDGEDESK_ADMIN_EMAIL is set');
   if (!e.BRIDGEDESK_ADMIN_EMAIL && e.BRIDGEDESK_ADMIN_PASSWORD) problems.push('BRIDGEDESK_ADMIN_EMAIL: required when BRIDGEDESK_ADMIN_PASSWORD is set');
+  if (e.ATTACHMENTS_STORAGE === 's3' && !e.S3_BUCKET) problems.push('S3_BUCKET: required when ATTACHMENTS_STORAGE is s3');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = (e.BRIDGEDESK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
@@ -148,5 +199,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
     destinations: Object.fromEntries(PROVIDER_IDS.map((id) => [id, transports.data[envPrefix(id)]!])) as Record<ProviderId, TransportConfig>,
     testDestinations: e.BRIDGEDESK_TEST_DESTINATIONS,
+    attachments: {
+      storage: e.ATTACHMENTS_STORAGE,
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      perComment: e.ATTACHMENTS_PER_COMMENT,
+      maxRequestBytes: e.ATTACHMENTS_MAX_REQUEST_BYTES,
+      unattachedGraceMs: e.ATTACHMENTS_UNATTACHED_GRACE_HOURS * 3600_000,
+      s3: e.S3_BUCKET
+        ? {
+            endpoint: e.S3_ENDPOINT ?? null,
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+            credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : null,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            prefix: e.S3_PREFIX,
+          }
+        : null,
+    },
   };
 }

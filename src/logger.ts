@@ -21,6 +21,10 @@ export const REDACT_PATHS = [
   'config.databaseUrl',
   'config.secretKey',
   'config.previousSecretKeys',
+  'secretAccessKey',
+  '*.secretAccessKey',
+  'config.attachments.s3.credentials',
+  'credentials.secretAccessKey',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -101,6 +101,10 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/requests/{id}/mapped-values': 'staff',
   // What each person hears on it: src/server/routes/stream.int.test.ts.
   'GET /api/v1/stream': 'user',
+  // Per file inside: src/server/routes/downloads.int.test.ts and uploads.int.test.ts.
+  'POST /api/v1/uploads': 'user',
+  'DELETE /api/v1/uploads/{id}': 'user',
+  'GET /api/v1/attachments/{id}': 'user',
 };
 
 /**
@@ -120,6 +124,8 @@ const STRANGER: Record<string, number> = {
   'POST /api/v1/notifications/{id}/read': 404,
   'GET /api/v1/users/{id}': 403,
   'DELETE /api/v1/saved-views/{id}': 404,
+  'DELETE /api/v1/uploads/{id}': 404,
+  'GET /api/v1/attachments/{id}': 404,
 };
 
 /** Bodies that pass validation, so the check reaches the handler's visibility rule. */
@@ -231,8 +237,20 @@ async function fixtures() {
     .values({ user_id: requester.id, name: `view ${Math.random()}`, query: '{}' })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // The requester's upload not sent yet, and one sent with a reply on the request.
+  const upload = async () =>
+    (
+      await (
+        await t.raw('/api/v1/uploads?name=notes.txt', { method: 'POST', headers: { authorization: `Bearer ${requester.token}` }, body: 'some notes' })
+      ).json()
+    ).id as string;
+  const uploadId = await upload();
+  const attachmentId = await upload();
+  expect((await t.api(requester, 'POST', `/api/v1/requests/${req.id}/comments`, { body: 'file', attachmentIds: [attachmentId] })).status).toBe(201);
   return {
     req,
+    uploadId,
+    attachmentId,
     viewId: view.id,
     tokenId: token.id as string,
     serviceId: service.id,
@@ -267,6 +285,8 @@ async function call(route: string, who: Caller, validBody = false) {
       if (template.startsWith('/api/v1/approvals')) return f.approvalId;
       if (template.startsWith('/api/v1/notifications')) return f.notificationId;
       if (template.startsWith('/api/v1/saved-views')) return f.viewId;
+      if (template.startsWith('/api/v1/uploads')) return f.uploadId;
+      if (template.startsWith('/api/v1/attachments')) return f.attachmentId;
       return requester.id;
     });
   expect(path, 'every path parameter is filled').not.toMatch(/[{}]/);
@@ -284,7 +304,9 @@ async function call(route: string, who: Caller, validBody = false) {
     return { status: res.status, body: null };
   }
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  // A download's body is the file; every other answer (errors included) is JSON.
+  const isJson = res.headers.get('content-type')?.startsWith('application/json');
+  return { status: res.status, body: text && isJson ? JSON.parse(text) : text || null };
 }
 
 /** An allowed caller gets a 2xx or a complaint about the input, never an authorization refusal or a server error. */

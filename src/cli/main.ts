@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createChangeFeed } from '../db/change-feed.ts';
+import { createFileStorages } from '../storage/file-storage.ts';
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { startWorker } from '../jobs/run-worker.ts';
@@ -158,10 +159,11 @@ async function run(command: Command, config: Config, afterStart?: (ctx: { db: Db
     }
     if (command === 'start' || command === 'server' || command === 'demo') {
       const changes = createChangeFeed({ connectionString: database.url, log });
-      const app = createApp({ db: database.db, config, log, now, changes });
+      const storage = createFileStorages(config, database.url);
+      const app = createApp({ db: database.db, config, log, now, changes, storage });
       const server = await listen(app, config.port, config.host);
       // Stops run last-first: the streams end first, so the server need not wait out its drain time for them.
-      stops.push(server.close, changes.stop);
+      stops.push(storage.close, server.close, changes.stop);
       log.info({ url: config.publicUrl, port: server.port }, `Bridgedesk is running at ${config.publicUrl}`);
     }
     await afterStart?.({ db: database.db, log });

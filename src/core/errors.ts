@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'unprocessable'
+  /** The body's bytes are not what its name says (an attachment whose type lies about itself). */
+  | 'unsupported_media_type'
+  /** A Range that starts past the end of the file. */
+  | 'range_not_satisfiable'
   /** A system we depend on (Kustomer) could not be reached or failed. */
   | 'upstream_unavailable';
 

@@ -29,6 +29,8 @@ export const JOBS = {
   'unlink-note': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'push-mapped-fields': z.object({ escalationId: z.uuid(), changedFields: z.array(z.string()).nullable().default(null), attempt }),
   'prune-expired': z.object({}),
+  // Cron: uploads never attached, past ATTACHMENTS_UNATTACHED_GRACE_HOURS.
+  'prune-attachments': z.object({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;

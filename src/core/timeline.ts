@@ -1,5 +1,6 @@
 /** Timeline entries: the append-only record of everything that happens to a request. */
 import type { Actor } from './actor.ts';
+import type { AttachmentView } from './attachments.ts';
 
 export type Visibility = 'public' | 'internal';
 
@@ -20,6 +21,8 @@ export interface TimelineEntry {
   createdAt: string;
   /** The workflow run whose step wrote this entry, if any (null for requesters). */
   causedByRunId: string | null;
+  /** The files sent with the entry (a new request's, a comment's); who may see them follows the entry. */
+  attachments: AttachmentView[];
 }
 
 /** Requesters never see internal notes. */

@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { TicketDetails } from '../core/destination.ts';
 import type { CreateExtras } from '../core/escalation-extras.ts';
+import type { AttachmentChunksTable, AttachmentsTable } from './schema-attachments.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -390,6 +391,8 @@ export interface Database {
   timeline_entries: TimelineEntriesTable;
   field_mappings: FieldMappingsTable;
   field_push_pending: FieldPushPendingTable;
+  attachments: AttachmentsTable;
+  attachment_chunks: AttachmentChunksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

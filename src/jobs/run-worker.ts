@@ -39,6 +39,8 @@ import { destinationDeps } from '../usecases/destination-access.ts';
 import { offeredProviders, type TransportOptions } from '../connectors/registry.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 import { startHeartbeat } from './worker-heartbeat.ts';
+import { createFileStorages, type FileStorages } from '../storage/file-storage.ts';
+import { PRUNE_ATTACHMENTS_CRON, pruneAttachmentsTask } from './prune-attachments.ts';
 
 export interface WorkerDeps {
   db: Db;
@@ -53,11 +55,19 @@ export interface WorkerDeps {
   retryBaseMs?: number;
   /** How often to look for jobs scheduled for later (retries); new jobs arrive at once by LISTEN/NOTIFY. (Default: 1 s.) */
   pollIntervalMs?: number;
+  /** Attachment storage (default: from configuration, on `connectionString`). */
+  storage?: FileStorages;
 }
 
 export function taskList(deps: WorkerDeps): TaskList {
   const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs };
   const workflows = { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null };
+  const attachments = {
+    db: deps.db,
+    now: deps.now,
+    limits: deps.config.attachments,
+    storage: deps.storage ?? createFileStorages(deps.config, deps.connectionString),
+  };
   // Every task is named in the job contract (core/jobs.ts): a task nobody can enqueue, or a typo, does not compile.
   const tasks: Partial<Record<JobName, TaskList[string]>> = {
     'prune-expired': pruneExpired(deps.db, deps.now),
@@ -75,6 +85,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     'unlink-note': unlinkNoteTask(destinations),
     'check-webhook': checkWebhookTask(destinations),
     'push-mapped-fields': pushMappedFieldsTask(destinations),
+    'prune-attachments': pruneAttachmentsTask(attachments),
     ...(deps.config.smtp ? { 'send-email': sendEmailTask(deps.db, deps.config.smtp) } : {}),
   };
   return tasks;
@@ -102,7 +113,10 @@ export function fenced(tasks: TaskList, missedBeatSince: (since: number) => bool
   );
 }
 
-export async function startWorker(deps: WorkerDeps) {
+export async function startWorker(input: WorkerDeps) {
+  // The storage's pool is this worker's to close, unless the caller gave one.
+  const ownStorage = input.storage ? null : createFileStorages(input.config, input.connectionString);
+  const deps: WorkerDeps = { ...input, storage: input.storage ?? ownStorage! };
   const { log } = deps;
   const logger = new WorkerLogger((scope) => (level, message, meta) => {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
@@ -140,6 +154,7 @@ export async function startWorker(deps: WorkerDeps) {
     taskList: fenced(taskList(deps), heartbeat.missedBeatSince, deps.db),
     parsedCronItems: parseCronItems([
       { task: 'prune-expired' satisfies JobName, match: '17 * * * *', options: { backfillPeriod: 0 } },
+      { task: 'prune-attachments' satisfies JobName, match: PRUNE_ATTACHMENTS_CRON, options: { backfillPeriod: 0 } },
       // A destination may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
       ...providers.map((provider) => ({
         task: 'check-webhook' satisfies JobName,
@@ -215,6 +230,7 @@ export async function startWorker(deps: WorkerDeps) {
       await heartbeat.stop();
       await utils.release();
       await pgPool.end();
+      await ownStorage?.close();
     },
   };
 }

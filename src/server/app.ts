@@ -18,7 +18,9 @@ import { errorBody, handleError } from './errors.ts';
 import { httpMetrics, metricsText } from './metrics.ts';
 import { withInputErrors } from './openapi.ts';
 import { apiRoutes } from './routes/index.ts';
+import { UPLOAD_PATH } from './routes/attachments.ts';
 import { mountWebUi } from './web-ui.ts';
+import { createFileStorages, type FileStorages } from '../storage/file-storage.ts';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
@@ -26,11 +28,13 @@ const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
  * What a caller must give; destination access defaults from configuration (see destinationDeps), and the change
  * feed to one of the database's URL (give your own to stop it with the process).
  */
-export type AppInput = Omit<AppDeps, 'secrets' | 'transports' | 'changes'> & Partial<Parameters<typeof destinationDeps>[1]> & { changes?: ChangeFeed };
+export type AppInput = Omit<AppDeps, 'secrets' | 'transports' | 'changes' | 'storage'> &
+  Partial<Parameters<typeof destinationDeps>[1]> & { changes?: ChangeFeed; storage?: FileStorages };
 
 export function createApp(input: AppInput) {
   const changes = input.changes ?? createChangeFeed({ connectionString: connectionStringOf(input.db), log: input.log });
-  const deps: AppDeps = { ...input, ...destinationDeps(input.config, input), changes };
+  const storage = input.storage ?? createFileStorages(input.config, connectionStringOf(input.db) ?? '');
+  const deps: AppDeps = { ...input, ...destinationDeps(input.config, input), changes, storage };
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
@@ -59,8 +63,10 @@ export function createApp(input: AppInput) {
   // whole web Request. A declared length is checked here; only a chunked body goes through bodyLimit, which counts it
   // as it streams.
   const bodyless = (c: Context) => c.req.method === 'GET' || c.req.method === 'HEAD';
+  // A file upload is raw bytes with limits of its own, counted as it streams (routes/attachments.ts).
+  const upload = (c: Context) => c.req.method === 'POST' && c.req.path === UPLOAD_PATH;
   app.use('/api/*', async (c, next) => {
-    if (bodyless(c)) return next();
+    if (bodyless(c) || upload(c)) return next();
     const length = c.req.header('content-length');
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamedLimit(c, next);
     if (Number(length) > maxBody) tooLarge();
@@ -69,7 +75,7 @@ export function createApp(input: AppInput) {
   app.use('/api/v1/*', authenticate);
   // JSON is UTF-8 (RFC 8259): a body that is not is refused, never read with replacement characters.
   app.use('/api/v1/*', async (c, next) => {
-    if (!bodyless(c) && !isUtf8(await c.req.arrayBuffer())) throw new AppError('bad_request', 'Request body is not valid UTF-8');
+    if (!bodyless(c) && !upload(c) && !isUtf8(await c.req.arrayBuffer())) throw new AppError('bad_request', 'Request body is not valid UTF-8');
     await next();
   });
   app.route('/api/v1', apiRoutes);

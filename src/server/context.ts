@@ -5,6 +5,7 @@ import type { UserActor } from '../core/actor.ts';
 import type { ChangeFeed } from '../db/change-feed.ts';
 import type { Db } from '../db/database.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
+import type { FileStorages } from '../storage/file-storage.ts';
 
 export interface AppDeps extends DestinationDeps {
   db: Db;
@@ -14,6 +15,8 @@ export interface AppDeps extends DestinationDeps {
   now: () => Date;
   /** This process's LISTEN on committed changes, which GET /stream pushes to open pages. */
   changes: ChangeFeed;
+  /** Where attachment bytes are written and read (storage/file-storage.ts). */
+  storage: FileStorages;
 }
 
 export interface SessionInfo {

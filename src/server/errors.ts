@@ -15,6 +15,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   payload_too_large: 413,
   unprocessable: 422,
+  unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   rate_limited: 429,
   upstream_unavailable: 502,
 };

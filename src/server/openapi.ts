@@ -25,7 +25,7 @@ export const ErrorSchema = z
 const errorContent = { 'application/json': { schema: ErrorSchema } };
 
 /** The error replies a route can give, for the OpenAPI document. */
-export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 502)[]) {
+export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 416 | 422 | 429 | 502)[]) {
   const text: Record<number, string> = {
     400: 'Malformed input',
     401: 'Not signed in',
@@ -33,6 +33,8 @@ export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 4
     404: 'Not found',
     409: 'Conflict',
     413: 'Body too large',
+    415: 'The body is not of a type this route accepts',
+    416: 'The requested range is past the end',
     422: 'Input breaks a rule',
     429: 'Too many attempts',
     502: 'A system Bridgedesk depends on failed or could not be reached',

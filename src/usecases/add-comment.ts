@@ -11,6 +11,7 @@ import { appendTimeline, listTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { notify } from './workflows/notify.ts';
 import { wakeReplyWaits } from './workflows/reply-wait-step.ts';
+import { attachToEntry, type Attaching } from './attachments/attach-uploads.ts';
 
 /** What a public reply's notices need: where the request lives, and whether email can go out. */
 export interface CommentDeps {
@@ -25,9 +26,12 @@ export async function addComment(
   body: string,
   visibility: Visibility,
   now: Date,
+  attaching?: Attaching,
 ): Promise<TimelineEntry> {
   return withTransaction(deps.db, async (tx) => {
     const entryId = await addCommentInTx(tx, deps, actor, requestId, body, visibility, now);
+    // In the comment's transaction: the files arrive with it or, when refused, neither does (they stay unattached).
+    await attachToEntry(tx, actor, attaching, { requestId, entryId }, now);
     const [entry] = await listTimeline(tx, requestId, { beforeId: String(BigInt(entryId) + 1n), limit: 1, includeInternal: true });
     return entry!;
   });

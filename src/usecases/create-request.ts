@@ -9,6 +9,7 @@ import { getRequestView, insertRequest, type RequestView } from '../db/repositor
 import { appendTimeline } from '../db/repositories/timeline.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { inboxLabel, serviceRef, userLabel } from './request-refs.ts';
+import { attachToEntry, type Attaching } from './attachments/attach-uploads.ts';
 
 export interface CreateRequestInput {
   title: string;
@@ -25,7 +26,8 @@ export interface CreateRequestInput {
 
 const STAFF_ONLY: (keyof CreateRequestInput)[] = ['requesterId', 'priority', 'inboxId', 'assigneeId', 'tags'];
 
-export async function createRequest(db: Db, actor: UserActor, input: CreateRequestInput, now: Date): Promise<RequestView> {
+/** `attaching`: the caller's uploads to attach to the request's first entry (its creation), refused as a whole when wrong. */
+export async function createRequest(db: Db, actor: UserActor, input: CreateRequestInput, now: Date, attaching?: Attaching): Promise<RequestView> {
   if (!isStaff(actor)) {
     const used = STAFF_ONLY.filter((k) => input[k] !== undefined && !(k === 'requesterId' && input[k] === actor.userId));
     if (used.length) throw forbidden(`Requesters cannot set ${used.join(', ')}`);
@@ -54,7 +56,7 @@ export async function createRequest(db: Db, actor: UserActor, input: CreateReque
       channel: input.channel ?? (actor.kind === 'token' ? 'api' : 'web'),
       at: now,
     });
-    await appendTimeline(
+    const [entryId] = await appendTimeline(
       tx,
       row.id,
       actor,
@@ -75,6 +77,7 @@ export async function createRequest(db: Db, actor: UserActor, input: CreateReque
       ],
       now,
     );
+    await attachToEntry(tx, actor, attaching, { requestId: row.id, entryId: entryId! }, now);
     return (await getRequestView(tx, row.id))!;
   });
 }

@@ -6,6 +6,7 @@ import { changesInternalFact, feedsDestinations, isEventEntry, triggerEventsOf }
 import { INTERNAL_FACT_FIELDS } from '../../core/field-mapping.ts';
 import { sql } from 'kysely';
 import { addJobWith } from '../transaction.ts';
+import { attachmentsOfEntries } from './attachments.ts';
 
 /**
  * The insert of timeline entries, and the job that matches the events among them against workflows and passes them
@@ -109,6 +110,10 @@ export async function listTimeline(
   if (opts.beforeId) query = query.where('t.id', '<', opts.beforeId);
   if (!opts.includeInternal) query = query.where('t.visibility', '=', 'public');
   const rows = await query.execute();
+  const files = await attachmentsOfEntries(
+    q,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     requestId: r.request_id,
@@ -119,5 +124,6 @@ export async function listTimeline(
     createdAt: new Date(r.created_at).toISOString(),
     // Which workflow run wrote the entry: staff only (the timeline groups a run's entries); requesters get null.
     causedByRunId: opts.includeInternal ? (r.caused_by_run_id ?? null) : null,
+    attachments: files.get(r.id) ?? [],
   }));
 }

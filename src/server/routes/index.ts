@@ -1,6 +1,7 @@
 /** Every /api/v1 router, in one list. */
 import { router } from '../openapi.ts';
 import { apiTokenRoutes } from './api-tokens.ts';
+import { attachmentRoutes } from './attachments.ts';
 import { authRoutes } from './auth.ts';
 import { integrationRoutes } from './integrations.ts';
 import { escalationRoutes } from './escalations.ts';
@@ -37,5 +38,6 @@ for (const r of [
   tagAllowListRoutes,
   savedViewRoutes,
   streamRoutes,
+  attachmentRoutes,
 ])
   apiRoutes.route('/', r);

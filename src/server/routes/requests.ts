@@ -83,8 +83,9 @@ requestRoutes.openapi(
   }),
   async (c) => {
     const actor = requireUser(c);
-    const { db, now } = c.var.deps;
-    return c.json(await createRequest(db, actor, c.req.valid('json'), now()), 201);
+    const { db, now, config } = c.var.deps;
+    const { attachmentIds, ...input } = c.req.valid('json');
+    return c.json(await createRequest(db, actor, input, now(), { ids: attachmentIds ?? [], limits: config.attachments }), 201);
   },
 );
 
@@ -190,15 +191,17 @@ requestRoutes.openapi(
     path: '/requests/{id}/comments',
     tags,
     summary: 'Add a public reply or an internal note (requesters never see internal notes)',
+    description: "`attachmentIds` attaches your uploads (POST /uploads) in the comment's transaction; an internal note's files are internal.",
     request: { params: IdParam, body: jsonBody(NewCommentSchema) },
-    responses: { 201: json(TimelineEntrySchema, 'Added'), ...errors(400, 401, 403, 404) },
+    responses: { 201: json(TimelineEntrySchema, 'Added'), ...errors(400, 401, 403, 404, 422) },
   }),
   async (c) => {
     const actor = requireUser(c);
     const { db, now, config } = c.var.deps;
     const body = c.req.valid('json');
     const deps = { db, publicUrl: config.publicUrl, smtpConfigured: config.smtp !== null };
-    return c.json(await addComment(deps, actor, c.req.valid('param').id, body.body, body.visibility, now()), 201);
+    const attaching = { ids: body.attachmentIds ?? [], limits: config.attachments };
+    return c.json(await addComment(deps, actor, c.req.valid('param').id, body.body, body.visibility, now(), attaching), 201);
   },
 );
 

@@ -4,6 +4,7 @@ import { LONG_TEXT_MAX } from '../../core/custom-fields.ts';
 import { MAX_TAGS, PRIORITIES, STATUSES, TAG_PATTERN } from '../../core/request.ts';
 import { ESCALATION_FILTERS, ORDERS, SORTS } from '../../core/request-list.ts';
 import { ESCALATION_STATES } from '../../core/escalation.ts';
+import { AttachmentIdsSchema, AttachmentSchema } from './attachments.ts';
 
 export const StatusSchema = z.enum(STATUSES);
 export const PrioritySchema = z.enum(PRIORITIES);
@@ -58,6 +59,7 @@ export const CreateRequestSchema = z
     assigneeId: z.uuid().nullable().optional(),
     tags: TagsSchema.optional(),
     customFields: CustomFieldInput.optional(),
+    attachmentIds: AttachmentIdsSchema.optional(),
   })
   .openapi('CreateRequest');
 export type NewRequestBody = z.input<typeof CreateRequestSchema>;
@@ -76,10 +78,6 @@ export const PatchRequestSchema = CreateRequestSchema.omit({ requesterId: true }
   .openapi('PatchRequest');
 export type RequestPatch = z.input<typeof PatchRequestSchema>;
 
-/** POST /requests/{id}/comments. */
-export const NewCommentSchema = z.strictObject({ body: z.string().trim().min(1).max(20_000), visibility: z.enum(['public', 'internal']).default('public') });
-export type NewCommentBody = z.input<typeof NewCommentSchema>;
-
 export const TimelineEntrySchema = z
   .object({
     id: z.string(),
@@ -95,8 +93,19 @@ export const TimelineEntrySchema = z
     data: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
     causedByRunId: z.uuid().nullable().openapi({ description: 'The workflow run whose step wrote the entry (staff only; null otherwise)' }),
+    attachments: z.array(AttachmentSchema).openapi({ description: 'Files sent with the entry; who may see them follows the entry' }),
   })
   .openapi('TimelineEntry');
+
+/** POST /requests/{id}/comments. */
+export const NewCommentSchema = z
+  .strictObject({
+    body: z.string().trim().min(1).max(20_000),
+    visibility: z.enum(['public', 'internal']).default('public'),
+    attachmentIds: AttachmentIdsSchema.optional(),
+  })
+  .openapi('NewComment');
+export type NewCommentBody = z.input<typeof NewCommentSchema>;
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
 export const TimelinePageSchema = z.object({

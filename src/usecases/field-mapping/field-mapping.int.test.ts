@@ -18,6 +18,7 @@ import { pushMappedFieldsTask, PUSH_MAPPED_FIELDS } from '../../jobs/push-mapped
 import { createLogger } from '../../logger.ts';
 import { authenticate } from '../../server/auth/authenticate.ts';
 import type { AppDeps, AppEnv } from '../../server/context.ts';
+import { createFileStorages } from '../../storage/file-storage.ts';
 import { createChangeFeed } from '../../db/change-feed.ts';
 import { handleError } from '../../server/errors.ts';
 import { fieldMappingRoutes } from '../../server/routes/field-mappings.ts';
@@ -60,6 +61,7 @@ const deps: AppDeps = {
   log: createLogger('silent'),
   ...destinationDeps(t.config, { db: t.db, now, secrets: createSecretBox(randomBytes(32)) }),
   changes: createChangeFeed({ connectionString: t.url, log: createLogger('silent') }),
+  storage: createFileStorages(t.config, t.url),
 };
 const pushDeps = { ...deps, publicUrl: PUBLIC_URL };
 const app = new OpenAPIHono<AppEnv>();

@@ -43,6 +43,7 @@ function entry(type: string, data: Record<string, unknown> = {}): TimelineEntry 
     data: { escalationId: 'e1', ...data },
     createdAt: '2025-06-10T10:40:01.000Z',
     causedByRunId: null,
+    attachments: [],
   };
 }
 

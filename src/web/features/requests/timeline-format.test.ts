@@ -16,6 +16,7 @@ function entry(type: string, data: Record<string, unknown>, extra: Partial<Timel
     data,
     createdAt: '2025-06-10T12:00:00Z',
     causedByRunId: null,
+    attachments: [],
     ...extra,
   };
 }

@@ -23,6 +23,7 @@ function e(type: string, data: Record<string, unknown>, extra: Partial<TimelineE
     data,
     createdAt: new Date(Date.UTC(2025, 5, 10, 10, 0, seq)).toISOString(),
     causedByRunId: null,
+    attachments: [],
     ...extra,
   };
 }
