@@ -165,7 +165,6 @@ export interface DestinationConnectionsTable {
   webhook_repair: 're-enabled' | 're-created' | null;
   webhook_backfilled: number | null;
   poll_cursor: NullableTimestamp;
-  last_inbound_at: NullableTimestamp;
   last_sync_event_error: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
@@ -195,6 +194,7 @@ export interface EscalationsTable {
   look_first: Generated<boolean>;
   /** Where the last read of the linked conversation's thread got to (the connector's cursor). */
   thread_cursor: Generated<string | null>;
+  thread_mark: Generated<string | null>;
   last_error: string | null;
   last_error_kind: 'retryable' | 'auth' | 'permanent' | null;
   next_attempt_at: NullableTimestamp;
@@ -222,6 +222,8 @@ export interface DestinationEventsTable {
   received_at: DefaultTimestamp;
   processed_at: NullableTimestamp;
   error: string | null;
+  attempts: Generated<number>;
+  retry_at: NullableTimestamp;
 }
 
 export interface WorkflowsTable {

@@ -15,6 +15,7 @@ import {
 } from '../db/repositories/destinations.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { withTransaction } from '../db/transaction.ts';
+import { forgetWebhookAuth } from './sync/receive-event.ts';
 import { clientFor, type DestinationDeps, guardCredentials, openConnection, toAppError } from './destination-access.ts';
 
 export interface ConnectionStatus {
@@ -141,6 +142,7 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
     }
     await syncTargets(tx, id, targets, now);
   });
+  forgetWebhookAuth(deps.db);
   return connectionStatus(deps, provider);
 }
 
@@ -180,6 +182,7 @@ export async function setDestinationTargets(
 
 export async function disconnectDestination(deps: DestinationDeps, provider: ProviderId) {
   if (!(await deleteConnection(deps.db, provider))) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
+  forgetWebhookAuth(deps.db);
 }
 
 async function writeContactEmailField(q: Db | Tx, connectionId: string, key: string | null, now: Date) {

@@ -4,6 +4,7 @@ import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient, type KustomerClient } from './client.ts';
 import { addNoteOnce, openTicket } from './open-ticket.ts';
 import { normaliseOrgName } from './org-name.ts';
+import { userNames } from './people-names.ts';
 import { readThreadSince } from './read-thread.ts';
 import { isRequiredPermission } from './roles.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
@@ -59,6 +60,7 @@ function actions(account: string, now: () => Date, client: KustomerClient): Dest
     updateTicket: client.updateTicket,
     listTicketFields: client.listTicketFields,
     listAgents: client.listAgents,
+    nameUsers: (ids) => userNames(client, account, ids, now()),
     ticketsUpdatedSince: client.ticketsUpdatedSince,
     subscribe: client.subscribe,
     getSubscription: client.getSubscription,

@@ -8,47 +8,22 @@
  * and the platform keeps one entry per remote id.
  *
  * Authors: a note's and an agent message's `createdBy` is a user (relationships.createdBy, documented only: S-OAS
- * note and message shapes), named from GET /v1/users (docs/kustomer.md §5, documented: A-USERS); a customer's message
- * (direction "in") is the conversation's customer (relationships.customer), named from GET /v1/customers/{id}. Names
- * are cached for a while per org: a thread read after every conversation change must not re-read the directory.
+ * note and message shapes); a customer's message (direction "in") is the conversation's customer
+ * (relationships.customer). Both are named from the one name cache (people-names.ts), which the assignee's name
+ * shares: a thread read after a conversation change does not re-read the directory.
  */
 import type { ThreadItem } from '../../core/destination.ts';
 import { OUR_EXTERNAL_ID } from '../../core/destination.ts';
-import { ConnectorError } from '../kit/errors.ts';
 import type { KustomerClient } from './client.ts';
+import { customerName, userNames } from './people-names.ts';
 
 /** Items this close before the cursor are read again: two writes in the same millisecond, or clocks a little apart. */
 const OVERLAP_MS = 2_000;
-const NAMES_TTL_MS = 10 * 60_000;
-const MAX_CACHED_ORGS = 100;
-
-const names = new Map<string, { at: number; byId: Map<string, string> }>();
-
 type Rel = Record<string, { data?: unknown } | undefined> | undefined;
 const relId = (rel: Rel, name: string): string | null => {
   const d = rel?.[name]?.data;
   return d && typeof d === 'object' && !Array.isArray(d) && 'id' in d && typeof d.id === 'string' ? d.id : null;
 };
-
-/** A name lookup that fails for want of a role leaves the author unnamed; anything retryable fails the read. */
-async function orNull<T>(fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof ConnectorError && err.kind === 'permanent') return null;
-    throw err;
-  }
-}
-
-function namesOf(org: string, now: number) {
-  let entry = names.get(org);
-  if (!entry || now - entry.at > NAMES_TTL_MS) {
-    if (names.size >= MAX_CACHED_ORGS) names.delete(names.keys().next().value!);
-    entry = { at: now, byId: new Map() };
-    names.set(org, entry);
-  }
-  return entry.byId;
-}
 
 export async function readThreadSince(client: KustomerClient, org: string, ticketId: string, cursor: string | null, now: Date) {
   const since = cursor ? Date.parse(cursor) - OVERLAP_MS : -Infinity;
@@ -57,15 +32,12 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
   const newNotes = fresh(notes);
   const newMessages = fresh(messages);
 
-  const byId = namesOf(org, now.getTime());
+  const byId = new Map<string, string>();
   const users = new Set([...newNotes, ...newMessages.filter((m) => m.attributes.direction === 'out')].map((x) => relId(x.relationships, 'createdBy')));
-  if ([...users].some((id) => id && !byId.has(`user:${id}`))) {
-    for (const u of (await orNull(() => client.listAgents())) ?? []) byId.set(`user:${u.remoteId}`, u.name);
-  }
+  const wanted = [...users].filter((id) => id !== null);
+  for (const [id, name] of await userNames(client, org, wanted, now)) byId.set(`user:${id}`, name);
   for (const id of new Set(newMessages.filter((m) => m.attributes.direction === 'in').map((m) => relId(m.relationships, 'customer')))) {
-    if (!id || byId.has(`customer:${id}`)) continue;
-    const contact = await orNull(() => client.getContact(id));
-    byId.set(`customer:${id}`, contact?.name || contact?.email || '');
+    if (id) byId.set(`customer:${id}`, await customerName(client, org, id, now));
   }
   const author = (kind: 'user' | 'customer', id: string | null, fallback: unknown): ThreadItem['author'] => {
     const name = (id && byId.get(`${kind}:${id}`)) || (typeof fallback === 'string' ? fallback.trim().slice(0, 200) : '');

@@ -28,3 +28,14 @@ export function ticketDetails(
     lastActivityAt: a.lastActivityAt ?? null,
   };
 }
+
+/**
+ * What moves when a note or message is added to the conversation (docs/kustomer.md §34): `messageCount`, `noteCount`
+ * and `lastActivityAt` (§17: a note changes its conversation's `noteCount`, documented only; §24: `lastActivityAt` is
+ * the last message or note, confirmed field, meaning assumed). Any of them moving means the thread has something new;
+ * a change of status, assignee or priority moves none. Null when the conversation carries none of them.
+ */
+export function threadMark(a: z.infer<typeof ConversationAttributes>): string | null {
+  if (a.messageCount === undefined && a.noteCount === undefined && a.lastActivityAt === undefined) return null;
+  return `${a.messageCount ?? '-'}/${a.noteCount ?? '-'}/${a.lastActivityAt ?? '-'}`;
+}

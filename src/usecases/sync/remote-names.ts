@@ -1,7 +1,9 @@
 /**
  * Names for the ids a destination's ticket carries (its events name no one): queues and teams from the synced
- * targets, people from the destination's user list, read through the shared rate budget at most once a minute per
- * connection and process, and only when an id is not known yet: never one call per event.
+ * targets, people from the destination's users. People are looked up BEFORE the transaction that writes the state
+ * (`findUserNames`: a call to the destination must not hold row locks while it waits), through the connector's one
+ * name cache per process (the thread's authors are named from the same cache: `nameUsers` in the connector contract),
+ * which reads the user list through the shared rate budget, at most once a minute on a miss: never one call per event.
  */
 import type { ProviderId } from '../../connectors/registry.ts';
 import type { TicketDetails } from '../../core/destination.ts';
@@ -9,35 +11,33 @@ import type { Queryable } from '../../db/database.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 
-const REFRESH_MS = 60_000;
-const people = new Map<string, { readAt: number; names: Map<string, string> }>();
-
-async function personName(deps: DestinationDeps, provider: ProviderId, userId: string): Promise<string | null> {
-  const connection = await findConnection(deps.db, provider);
-  if (!connection?.account || !connection.secretEncrypted || connection.status !== 'connected') return null;
-  const key = `${provider}:${connection.account}`;
-  const cached = people.get(key);
-  if (cached?.names.has(userId) || (cached && deps.now().getTime() - cached.readAt < REFRESH_MS)) return cached.names.get(userId) ?? null;
-  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
-  if (!client.listAgents) return null;
-  try {
-    const names = new Map((await client.listAgents()).map((a) => [a.remoteId, a.name]));
-    people.set(key, { readAt: deps.now().getTime(), names });
-    return names.get(userId) ?? null;
-  } catch {
-    // A key without the user-read role, or a rate limit: the card shows the assignee unnamed; the next miss tries again.
-    people.set(key, { readAt: deps.now().getTime(), names: cached?.names ?? new Map() });
-    return null;
+/** The user ids of these details that neither they nor the stored details (same id) name. */
+export function unnamedUsers(pairs: { details: TicketDetails | undefined; stored: TicketDetails | null }[]): string[] {
+  const ids = new Set<string>();
+  for (const { details, stored } of pairs) {
+    const id = details?.assignee?.userId;
+    if (id && !details.assignee?.userName && !(stored?.assignee?.userId === id && stored.assignee.userName)) ids.add(id);
   }
+  return [...ids];
 }
 
-/** The details with every name Bridgedesk can give; names already stored for the same ids are kept without a call. */
+/** Names of these users; empty when there is nothing to ask, or the destination cannot say now (the card shows ids). */
+export async function findUserNames(deps: DestinationDeps, provider: ProviderId, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const connection = await findConnection(deps.db, provider);
+  if (!connection?.account || !connection.secretEncrypted || connection.status !== 'connected') return new Map();
+  const client = clientFor(deps, provider, connection.account, deps.secrets.open(connection.secretEncrypted), false);
+  // A key without the user-read role, or a rate limit: unnamed this time; the cache says when to ask again.
+  return (await client.nameUsers?.(ids).catch(() => null)) ?? new Map();
+}
+
+/** The details with every name Bridgedesk can give: the event's own, the stored one for the same id, or one found before. */
 export async function nameDetails(
-  deps: DestinationDeps,
   q: Queryable,
   provider: ProviderId,
   details: TicketDetails,
   stored: TicketDetails | null,
+  userNames: ReadonlyMap<string, string>,
 ): Promise<TicketDetails> {
   const { assignee, queue } = details;
   const ids = [queue?.id, assignee?.teamId].filter((x): x is string => !!x);
@@ -52,8 +52,9 @@ export async function nameDetails(
     : [];
   const target = (kind: string, id: string | null | undefined) => targets.find((t) => t.kind === kind && t.remote_id === id)?.name ?? null;
   const userId = assignee?.userId ?? null;
-  const known = assignee?.userName ?? (stored?.assignee?.userId === userId ? stored.assignee.userName : null);
-  const userName = userId ? (known ?? (await personName(deps, provider, userId))) : null;
+  const userName = userId
+    ? (assignee?.userName ?? (stored?.assignee?.userId === userId ? stored.assignee.userName : null) ?? userNames.get(userId) ?? null)
+    : null;
   return {
     ...details,
     queue: queue && { id: queue.id, name: target('queue', queue.id) ?? queue.name },

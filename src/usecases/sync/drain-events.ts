@@ -1,0 +1,180 @@
+/**
+ * Applies a connection's stored destination events (webhook deliveries and polled changes) in batches: one job run
+ * drains up to DRAIN_BATCH events per transaction until none is left, instead of one job and one transaction per
+ * event. The job is woken per burst (wake-drain.ts), and runs alone per connection (its own queue).
+ *
+ * A batch is applied in the order received; a ticket's state is written only from events newer than the stored one
+ * (the destination's updatedAt: apply-event.ts), so an event that arrives after a newer one changes nothing, and a
+ * change seen twice (webhook and poll) is written once. Users' names are looked up before the transaction (a call out must not
+ * hold the rows). When a batch fails, its events are applied one by one, so one bad event holds up no other: it is
+ * retried with a backoff (attempts, retry_at) and, after MAX_ATTEMPTS, kept with its error, processed, and the error
+ * shown on the connection's sync card.
+ */
+import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
+import type { DestinationEvent } from '../../core/destination.ts';
+import { SyncSettings } from '../../core/sync-settings.ts';
+import type { EscalationRow } from '../../db/schema.ts';
+import { sql } from 'kysely';
+import { withTransaction } from '../../db/transaction.ts';
+import type { DestinationDeps } from '../destination-access.ts';
+import { applyEvent, ticketOf, type ApplyContext } from './apply-event.ts';
+import { queueThreadRead } from './read-thread.ts';
+import { findUserNames, unnamedUsers } from './remote-names.ts';
+
+export const DRAIN_BATCH = 100;
+/** Tries of one event before it is given up (kept with its error); the backoff doubles from 2 s. */
+export const MAX_ATTEMPTS = 8;
+
+interface Stored {
+  id: string;
+  event: DestinationEvent;
+}
+
+/** Drains until no event is due; returns how many were taken. Events waiting for a retry get a run at their time. */
+export async function drainEvents(deps: DestinationDeps, connectionId: string): Promise<number> {
+  let taken = 0;
+  for (;;) {
+    const n = await drainBatch(deps, connectionId);
+    taken += n;
+    if (n < DRAIN_BATCH) break;
+  }
+  // An event left for a retry: a run at its time (graphile-worker's run_at; an earlier wake-up keeps its own time).
+  const { rows } = await sql<{ at: Date | null }>`select min(retry_at) as at from destination_events
+    where connection_id = ${connectionId} and processed_at is null and retry_at > now()`.execute(deps.db);
+  const at = rows[0]?.at;
+  if (at)
+    await sql`select graphile_worker.add_job('drain-sync-events', ${JSON.stringify({ connectionId })}::json,
+                queue_name => ${`sync-drain:${connectionId}`}, run_at => ${at}::timestamptz, job_key => ${`sync-drain:${connectionId}`},
+                job_key_mode => 'preserve_run_at')`.execute(deps.db);
+  return taken;
+}
+
+async function drainBatch(deps: DestinationDeps, connectionId: string): Promise<number> {
+  const rows = await deps.db
+    .selectFrom('destination_events')
+    .select(['id', 'payload'])
+    .where('connection_id', '=', connectionId)
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('retry_at', 'is', null), eb('retry_at', '<=', sql<Date>`now()`)]))
+    .orderBy('id')
+    .limit(DRAIN_BATCH)
+    .execute();
+  if (!rows.length) return 0;
+  const connection = await deps.db
+    .selectFrom('destination_connections')
+    .select(['provider', 'sync_settings'])
+    .where('id', '=', connectionId)
+    .executeTakeFirstOrThrow();
+  const provider = connection.provider as ProviderId;
+  const batch: Stored[] = rows.map((r) => ({ id: r.id, event: r.payload as DestinationEvent }));
+  const tickets = [...new Set(batch.map((b) => ticketOf(b.event)).filter((t) => t !== null))];
+  // Outside the transaction: the names its events need that neither they nor the stored state give.
+  const stored = tickets.length
+    ? await deps.db
+        .selectFrom('escalations')
+        .select(['remote_id', 'remote_details'])
+        .where('provider', '=', provider)
+        .where('remote_id', 'in', tickets)
+        .execute()
+    : [];
+  const storedOf = new Map(stored.map((s) => [s.remote_id!, s.remote_details]));
+  const pairs = batch.flatMap(({ event }) =>
+    event.kind === 'ticket' && storedOf.has(event.remoteId) ? [{ details: event.details, stored: storedOf.get(event.remoteId)! }] : [],
+  );
+  const userNames = await findUserNames(deps, provider, unnamedUsers(pairs));
+  const base = {
+    deps,
+    provider,
+    destination: PROVIDERS[provider].displayName,
+    settings: SyncSettings.parse(connection.sync_settings),
+    userNames,
+  };
+  try {
+    await applyBatch(deps, base, connectionId, batch, tickets);
+  } catch {
+    // One by one: the event that fails is retried later on its own; the others are applied now.
+    for (const one of batch) {
+      try {
+        await applyBatch(
+          deps,
+          base,
+          connectionId,
+          [one],
+          [ticketOf(one.event)].filter((t) => t !== null),
+        );
+      } catch (err) {
+        await recordFailure(deps, connectionId, one.id, err);
+      }
+    }
+  }
+  return rows.length;
+}
+
+async function applyBatch(
+  deps: DestinationDeps,
+  base: Omit<ApplyContext, 'now' | 'linked' | 'threadReads'>,
+  connectionId: string,
+  batch: Stored[],
+  tickets: string[],
+): Promise<void> {
+  await withTransaction(deps.db, async (tx) => {
+    // Still unprocessed (a drain of an older worker, or the poll's, may have applied some meanwhile).
+    const open = new Set(
+      (
+        await tx
+          .selectFrom('destination_events')
+          .select('id')
+          .where(
+            'id',
+            'in',
+            batch.map((b) => b.id),
+          )
+          .where('processed_at', 'is', null)
+          .forUpdate()
+          .skipLocked()
+          .execute()
+      ).map((r) => r.id),
+    );
+    if (!open.size) return;
+    // Locked in one order (by id) by every batch: two writers of the same escalations cannot deadlock.
+    const escalations: EscalationRow[] = tickets.length
+      ? await tx
+          .selectFrom('escalations')
+          .selectAll()
+          .where('provider', '=', base.provider)
+          .where('remote_id', 'in', tickets)
+          .orderBy('id')
+          .forUpdate()
+          .execute()
+      : [];
+    const linked = new Map<string, EscalationRow[]>();
+    for (const e of escalations) linked.set(e.remote_id!, [...(linked.get(e.remote_id!) ?? []), e]);
+    const ctx: ApplyContext = { ...base, now: deps.now(), linked, threadReads: new Set() };
+    // In the order received, as one job per event applied them: an event that arrives after a newer one of its ticket
+    // is late and changes nothing (apply-event.ts), even when both fall in the same batch.
+    for (const { id, event } of batch) if (open.has(id)) await applyEvent(ctx, tx, event);
+    for (const escalationId of ctx.threadReads) await queueThreadRead(tx, escalationId);
+    await tx
+      .updateTable('destination_events')
+      .set({ processed_at: ctx.now, error: null, retry_at: null })
+      .where('id', 'in', [...open])
+      .execute();
+  });
+}
+
+async function recordFailure(deps: DestinationDeps, connectionId: string, eventRowId: string, err: unknown): Promise<void> {
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+  // Retried after 2, 4, 8 ... seconds (at most 10 minutes); given up after MAX_ATTEMPTS tries, its error kept.
+  const { rows } = await sql<{ attempts: number }>`update destination_events
+      set attempts = attempts + 1, error = ${message},
+          retry_at = case when attempts + 1 < ${MAX_ATTEMPTS} then now() + least(600, power(2, attempts + 1)) * interval '1 second' end,
+          processed_at = case when attempts + 1 >= ${MAX_ATTEMPTS} then ${deps.now()}::timestamptz end
+    where id = ${eventRowId} returning attempts`.execute(deps.db);
+  if ((rows[0]?.attempts ?? 0) >= MAX_ATTEMPTS) {
+    await deps.db
+      .updateTable('destination_connections')
+      .set({ last_sync_event_error: `An event could not be applied after ${MAX_ATTEMPTS} tries: ${message}` })
+      .where('id', '=', connectionId)
+      .execute();
+  }
+}
