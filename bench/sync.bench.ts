@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { seedDemoOrg, serveEmulator, type ServedEmulator } from '../src/connectors/kustomer/emulator/index.ts';
+import { threadMark } from '../src/connectors/kustomer/ticket-details.ts';
 import { loadConfig } from '../src/config.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
@@ -150,7 +151,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   let t0 = performance.now();
   const customer = emu.control.createCustomer({ org: ORG, name: 'Bench Customer', email: 'customer@bench.example' });
   const escalationIds = Array.from({ length: CONVERSATIONS }, () => randomUUID());
-  const conversations: { id: string; updatedAt: string }[] = new Array(CONVERSATIONS);
+  const conversations: { id: string; updatedAt: string; threadMark: string | null }[] = new Array(CONVERSATIONS);
   let nextConversation = 0;
   const createLane = async () => {
     while (nextConversation < CONVERSATIONS) {
@@ -163,8 +164,8 @@ async function run(cleanups: Cleanups): Promise<void> {
       });
       const text = await res.text();
       if (res.status !== 201) throw new Error(`creating conversation ${i} in the emulator: HTTP ${res.status}: ${text.slice(0, 300)}`);
-      const data = (JSON.parse(text) as { data: { id: string; attributes: { updatedAt: string } } }).data;
-      conversations[i] = { id: data.id, updatedAt: data.attributes.updatedAt };
+      const data = (JSON.parse(text) as { data: { id: string; attributes: Parameters<typeof threadMark>[0] } }).data;
+      conversations[i] = { id: data.id, updatedAt: data.attributes.updatedAt, threadMark: threadMark(data.attributes) };
     }
   };
   await Promise.all(Array.from({ length: 16 }, createLane));
@@ -181,11 +182,20 @@ async function run(cleanups: Cleanups): Promise<void> {
   ).rows.map((r) => r.id);
   await pool.query(
     `insert into escalations (id, request_id, provider, origin, target_kind, target_remote_id, target_name, channel, priority, subject, message,
-                              state, remote_id, remote_url, message_posted, attempts, requested_by_id, linked_at, remote_status, remote_updated_at)
+                              state, remote_id, remote_url, message_posted, attempts, requested_by_id, linked_at, remote_status, remote_updated_at,
+                              thread_mark)
      select x.id, x.request_id, 'kustomer', 'created', 'queue', $4, 'VIP', 'email', 3, 'Sync bench', 'm',
-            'linked', x.remote_id, $5 || '/app/conversations/' || x.remote_id, true, 1, null, now(), 'open', x.updated_at
-       from unnest($1::uuid[], $2::uuid[], $3::text[], $6::timestamptz[]) as x(id, request_id, remote_id, updated_at)`,
-    [escalationIds, requestIds, conversations.map((c) => c.id), demo.queues.vip.id, emu.url, conversations.map((c) => c.updatedAt)],
+            'linked', x.remote_id, $5 || '/app/conversations/' || x.remote_id, true, 1, null, now(), 'open', x.updated_at, x.thread_mark
+       from unnest($1::uuid[], $2::uuid[], $3::text[], $6::timestamptz[], $7::text[]) as x(id, request_id, remote_id, updated_at, thread_mark)`,
+    [
+      escalationIds,
+      requestIds,
+      conversations.map((c) => c.id),
+      demo.queues.vip.id,
+      emu.url,
+      conversations.map((c) => c.updatedAt),
+      conversations.map((c) => c.threadMark),
+    ],
   );
   const setupLinkMs = performance.now() - t0;
 
@@ -361,9 +371,9 @@ async function run(cleanups: Cleanups): Promise<void> {
   };
   const rel = (t: number | null) => (t === null ? 'never' : `${fmt((t - tFirst) / 1000, 2)} s`);
   const task = (name: string) => appStats.tasks[name] ?? { completed: 0, errors: 0, runMs: 0, waitMs: 0 };
-  const apply = task('apply-sync-event');
+  const apply = task('drain-sync-events');
   const match = task('match-workflows');
-  const others = Object.entries(appStats.tasks).filter(([k]) => k !== 'apply-sync-event' && k !== 'match-workflows');
+  const others = Object.entries(appStats.tasks).filter(([k]) => k !== 'drain-sync-events' && k !== 'match-workflows');
   const wrongTotal = wrong.status;
   const out: string[] = [
     '',
@@ -390,7 +400,7 @@ async function run(cleanups: Cleanups): Promise<void> {
         ? ` (${fmt((done.finalAt - tPosted) / 1000, 2)} s after the last 202${BACKLOG ? `, ${fmt((done.finalAt - tWorker) / 1000, 2)} s after the worker started` : ''})`
         : ''),
     `    queue drained (every event processed, no job left): ${rel(done.drainedAt)}; ${num(UNIQUE / ((done.drainedAt - tWorker) / 1000))} events/s from ${BACKLOG ? 'the worker start' : 'the first POST'}`,
-    `    jobs: apply-sync-event ${num(apply.completed)} (mean run ${fmt(apply.runMs / Math.max(1, apply.completed), 2)} ms, mean wait in queue ${fmt(apply.waitMs / Math.max(1, apply.completed), 0)} ms)` +
+    `    jobs: drain-sync-events ${num(apply.completed)} (mean run ${fmt(apply.runMs / Math.max(1, apply.completed), 2)} ms, mean wait in queue ${fmt(apply.waitMs / Math.max(1, apply.completed), 0)} ms)` +
       `, match-workflows ${num(match.completed)} (mean run ${fmt(match.runMs / Math.max(1, match.completed), 2)} ms)` +
       (others.length ? `, ${others.map(([k, s]) => `${k} ${s.completed}`).join(', ')}` : '') +
       `; failed attempts ${Object.values(appStats.tasks).reduce((s, t) => s + t.errors, 0)}`,

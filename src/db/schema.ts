@@ -222,6 +222,7 @@ export interface DestinationEventsTable {
   received_at: DefaultTimestamp;
   processed_at: NullableTimestamp;
   error: string | null;
+  lane: Generated<number>;
   attempts: Generated<number>;
   retry_at: NullableTimestamp;
 }

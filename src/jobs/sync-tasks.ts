@@ -31,8 +31,8 @@ export const sendNoteTask =
 export const drainSyncEventsTask =
   (deps: DestinationDeps): Task =>
   async (payload) => {
-    const { connectionId } = parseJob('drain-sync-events', payload);
-    if (connectionId) await drainEvents(deps, connectionId);
+    const { connectionId, lane } = parseJob('drain-sync-events', payload);
+    if (connectionId) await drainEvents(deps, connectionId, lane);
     else await wakeAllDrains(deps.db);
   };
 

@@ -1,14 +1,16 @@
 -- Webhook deliveries are stored by one statement each and applied by a drain that takes them in batches
 -- (usecases/sync/drain-events.ts); a linked conversation's thread is read only when its activity moved.
 
--- The drain's work list: what is left to apply, per connection, oldest first. Partial, so it stays as small as the
--- backlog however many events were ever received.
-create index destination_events_unprocessed_idx on destination_events (connection_id, id) where processed_at is null;
-
 alter table destination_events
+  -- which of the connection's drains applies it (drain-events.ts): all events of one ticket go to the same lane, so
+  -- they apply in the order received while other tickets' events apply beside them
+  add column lane smallint not null default 0,
   -- failed tries of this event; the drain retries it at retry_at (backoff), and gives up after a few (error kept)
   add column attempts smallint not null default 0,
   add column retry_at timestamptz;
+-- The drains' work lists: what is left to apply, per connection and lane, oldest first. Partial, so it stays as small
+-- as the backlog however many events were ever received.
+create index destination_events_unprocessed_idx on destination_events (connection_id, lane, id) where processed_at is null;
 
 -- A delivery no longer writes its connection (the one row every delivery shared was a point of contention); the last
 -- event received is read from destination_events (sync-settings.ts), and nothing read this.

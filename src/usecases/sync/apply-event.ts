@@ -24,8 +24,10 @@ export interface ApplyContext {
   now: Date;
   /** By remote ticket id: the escalations linked to it. */
   linked: Map<string, EscalationRow[]>;
-  /** Users' names by id (remote-names.ts), read before the transaction. */
-  userNames: ReadonlyMap<string, string>;
+  /** Names of users (by id) and of queues and teams (by `kind:id`), read before the transaction (remote-names.ts). */
+  names: { users: ReadonlyMap<string, string>; targets: ReadonlyMap<string, string> };
+  /** The linked requests' statuses, read once per batch and kept current. */
+  requestStatus: Map<string, string>;
   /** Escalations whose thread is to be read after the batch (one read each, however many events asked). */
   threadReads: Set<string>;
 }
@@ -62,15 +64,14 @@ export async function applyEvent(ctx: ApplyContext, tx: Tx, event: DestinationEv
     if (!newer) continue;
     const changed = esc.remote_status !== event.status;
     // The rest of its state (assignee, queue, priority, ...); when no status moved, a change an agent cares about is one entry.
-    await recordTicketState(ctx.deps, tx, { esc, event, first: first && !changed, provider, destination, userNames: ctx.userNames });
+    await recordTicketState(ctx.deps, tx, { esc, event, first: first && !changed, provider, destination, names: ctx.names });
     // Later events of the batch compare with this state.
     Object.assign(esc, { remote_status: event.status, remote_updated_at: new Date(event.updatedAt), thread_mark: mark });
     if (!changed) continue;
     if (isEcho({ status: esc.last_pushed_status, at: esc.last_pushed_at ? new Date(esc.last_pushed_at) : null }, event.status, now)) continue;
     if (!first) continue; // the request already has this change's entry (and change) from its other escalation
     const target = inboundStatus(ctx.settings, event.status);
-    const request = await tx.selectFrom('requests').select('status').where('id', '=', esc.request_id).executeTakeFirstOrThrow();
-    const applied = target && target !== request.status ? target : null;
+    const applied = target && target !== ctx.requestStatus.get(esc.request_id) ? target : null;
     await appendTimeline(
       tx,
       esc.request_id,
@@ -84,6 +85,9 @@ export async function applyEvent(ctx: ApplyContext, tx: Tx, event: DestinationEv
       ],
       now,
     );
-    if (applied) await changeRequestInTx(tx, SYSTEM, esc.request_id, { status: applied }, now, undefined, provider);
+    if (applied) {
+      await changeRequestInTx(tx, SYSTEM, esc.request_id, { status: applied }, now, undefined, provider);
+      ctx.requestStatus.set(esc.request_id, applied);
+    }
   }
 }

@@ -19,7 +19,8 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { applyEvent, ticketOf, type ApplyContext } from './apply-event.ts';
 import { queueThreadRead } from './read-thread.ts';
-import { findUserNames, unnamedUsers } from './remote-names.ts';
+import { findTargetNames, findUserNames, unnamedUsers } from './remote-names.ts';
+import { drainJobAt } from './wake-drain.ts';
 
 export const DRAIN_BATCH = 100;
 /** Tries of one event before it is given up (kept with its error); the backoff doubles from 2 s. */
@@ -30,30 +31,27 @@ interface Stored {
   event: DestinationEvent;
 }
 
-/** Drains until no event is due; returns how many were taken. Events waiting for a retry get a run at their time. */
-export async function drainEvents(deps: DestinationDeps, connectionId: string): Promise<number> {
+/** Drains a lane until no event is due; returns how many were taken. Events waiting for a retry get a run at their time. */
+export async function drainEvents(deps: DestinationDeps, connectionId: string, lane: number): Promise<number> {
   let taken = 0;
   for (;;) {
-    const n = await drainBatch(deps, connectionId);
+    const n = await drainBatch(deps, connectionId, lane);
     taken += n;
     if (n < DRAIN_BATCH) break;
   }
-  // An event left for a retry: a run at its time (graphile-worker's run_at; an earlier wake-up keeps its own time).
+  // An event left for a retry: a run at its time (graphile-worker's run_at; a wake-up sooner keeps its own time).
   const { rows } = await sql<{ at: Date | null }>`select min(retry_at) as at from destination_events
-    where connection_id = ${connectionId} and processed_at is null and retry_at > now()`.execute(deps.db);
-  const at = rows[0]?.at;
-  if (at)
-    await sql`select graphile_worker.add_job('drain-sync-events', ${JSON.stringify({ connectionId })}::json,
-                queue_name => ${`sync-drain:${connectionId}`}, run_at => ${at}::timestamptz, job_key => ${`sync-drain:${connectionId}`},
-                job_key_mode => 'preserve_run_at')`.execute(deps.db);
+    where connection_id = ${connectionId} and lane = ${lane} and processed_at is null and retry_at > now()`.execute(deps.db);
+  if (rows[0]?.at) await drainJobAt(connectionId, lane, rows[0].at).execute(deps.db);
   return taken;
 }
 
-async function drainBatch(deps: DestinationDeps, connectionId: string): Promise<number> {
+async function drainBatch(deps: DestinationDeps, connectionId: string, lane: number): Promise<number> {
   const rows = await deps.db
     .selectFrom('destination_events')
     .select(['id', 'payload'])
     .where('connection_id', '=', connectionId)
+    .where('lane', '=', lane)
     .where('processed_at', 'is', null)
     .where((eb) => eb.or([eb('retry_at', 'is', null), eb('retry_at', '<=', sql<Date>`now()`)]))
     .orderBy('id')
@@ -68,7 +66,7 @@ async function drainBatch(deps: DestinationDeps, connectionId: string): Promise<
   const provider = connection.provider as ProviderId;
   const batch: Stored[] = rows.map((r) => ({ id: r.id, event: r.payload as DestinationEvent }));
   const tickets = [...new Set(batch.map((b) => ticketOf(b.event)).filter((t) => t !== null))];
-  // Outside the transaction: the names its events need that neither they nor the stored state give.
+  // Outside the transaction: the names its events need (a call to the destination must not hold the rows).
   const stored = tickets.length
     ? await deps.db
         .selectFrom('escalations')
@@ -77,20 +75,21 @@ async function drainBatch(deps: DestinationDeps, connectionId: string): Promise<
         .where('remote_id', 'in', tickets)
         .execute()
     : [];
-  const storedOf = new Map(stored.map((s) => [s.remote_id!, s.remote_details]));
-  const pairs = batch.flatMap(({ event }) =>
+  const storedOf = new Map(stored.map((e) => [e.remote_id!, e.remote_details]));
+  const details = batch.flatMap(({ event }) =>
     event.kind === 'ticket' && storedOf.has(event.remoteId) ? [{ details: event.details, stored: storedOf.get(event.remoteId)! }] : [],
   );
-  const userNames = await findUserNames(deps, provider, unnamedUsers(pairs));
-  const base = {
-    deps,
-    provider,
-    destination: PROVIDERS[provider].displayName,
-    settings: SyncSettings.parse(connection.sync_settings),
-    userNames,
+  const names = {
+    users: await findUserNames(deps, provider, unnamedUsers(details)),
+    targets: await findTargetNames(
+      deps.db,
+      provider,
+      details.map((d) => d.details),
+    ),
   };
+  const base = { deps, provider, destination: PROVIDERS[provider].displayName, settings: SyncSettings.parse(connection.sync_settings), names };
   try {
-    await applyBatch(deps, base, connectionId, batch, tickets);
+    await applyBatch(deps, base, batch, tickets);
   } catch {
     // One by one: the event that fails is retried later on its own; the others are applied now.
     for (const one of batch) {
@@ -98,7 +97,6 @@ async function drainBatch(deps: DestinationDeps, connectionId: string): Promise<
         await applyBatch(
           deps,
           base,
-          connectionId,
           [one],
           [ticketOf(one.event)].filter((t) => t !== null),
         );
@@ -112,13 +110,12 @@ async function drainBatch(deps: DestinationDeps, connectionId: string): Promise<
 
 async function applyBatch(
   deps: DestinationDeps,
-  base: Omit<ApplyContext, 'now' | 'linked' | 'threadReads'>,
-  connectionId: string,
+  base: Omit<ApplyContext, 'now' | 'linked' | 'threadReads' | 'requestStatus'>,
   batch: Stored[],
   tickets: string[],
-): Promise<void> {
+) {
   await withTransaction(deps.db, async (tx) => {
-    // Still unprocessed (a drain of an older worker, or the poll's, may have applied some meanwhile).
+    // Still unprocessed (the drain of a worker that lost its job, say, may have applied some meanwhile).
     const open = new Set(
       (
         await tx
@@ -149,7 +146,15 @@ async function applyBatch(
       : [];
     const linked = new Map<string, EscalationRow[]>();
     for (const e of escalations) linked.set(e.remote_id!, [...(linked.get(e.remote_id!) ?? []), e]);
-    const ctx: ApplyContext = { ...base, now: deps.now(), linked, threadReads: new Set() };
+    const requestIds = [...new Set(escalations.map((e) => e.request_id))];
+    const requests = requestIds.length ? await tx.selectFrom('requests').select(['id', 'status']).where('id', 'in', requestIds).execute() : [];
+    const ctx: ApplyContext = {
+      ...base,
+      now: deps.now(),
+      linked,
+      threadReads: new Set(),
+      requestStatus: new Map(requests.map((r) => [r.id, r.status])),
+    };
     // In the order received, as one job per event applied them: an event that arrives after a newer one of its ticket
     // is late and changes nothing (apply-event.ts), even when both fall in the same batch.
     for (const { id, event } of batch) if (open.has(id)) await applyEvent(ctx, tx, event);
@@ -161,7 +166,6 @@ async function applyBatch(
       .execute();
   });
 }
-
 async function recordFailure(deps: DestinationDeps, connectionId: string, eventRowId: string, err: unknown): Promise<void> {
   const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
   // Retried after 2, 4, 8 ... seconds (at most 10 minutes); given up after MAX_ATTEMPTS tries, its error kept.

@@ -22,7 +22,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import type { SecretBox } from '../../db/secret-box.ts';
 import { enqueue } from '../../db/transaction.ts';
-import { drainJob, wakeDrain } from './wake-drain.ts';
+import { drainJob, laneOf, wakeDrain } from './wake-drain.ts';
 
 /** Kustomer retries a failing delivery for about an hour (docs/kustomer.md §19); anything older is a replay, not a retry. */
 export const MAX_EVENT_AGE_MS = 2 * 3_600_000;
@@ -39,11 +39,11 @@ export async function storeEvents(tx: Tx, connectionId: string, source: 'webhook
   if (!events.length) return 0;
   const rows = await tx
     .insertInto('destination_events')
-    .values(events.map((event) => ({ connection_id: connectionId, event_id: event.eventId, source, payload: JSON.stringify(event) })))
+    .values(events.map((event) => ({ connection_id: connectionId, event_id: event.eventId, source, payload: JSON.stringify(event), lane: laneOf(event) })))
     .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
-    .returning('id')
+    .returning('lane')
     .execute();
-  if (rows.length) await enqueue(tx, drainJob(connectionId));
+  for (const lane of new Set(rows.map((r) => r.lane))) await enqueue(tx, drainJob(connectionId, lane));
   return rows.length;
 }
 
@@ -109,8 +109,8 @@ async function storeDelivery(db: Db, provider: ProviderId, tokenHash: string, au
          and webhook_previous_secret_until is not distinct from ${s.previousUntil}::timestamptz
          and webhook_signing_key_encrypted is not distinct from ${s.signingKey}::text),
     stored as (
-      insert into destination_events (connection_id, event_id, source, payload)
-      select id, ${event.eventId}, 'webhook', ${JSON.stringify(event)}::jsonb from connection
+      insert into destination_events (connection_id, event_id, source, payload, lane)
+      select id, ${event.eventId}, 'webhook', ${JSON.stringify(event)}::jsonb, ${laneOf(event)}::smallint from connection
       on conflict (connection_id, event_id) do nothing
       returning id)
     select exists (select 1 from connection) as authentic, exists (select 1 from stored) as fresh`.execute(db);
@@ -152,7 +152,7 @@ export async function receiveWebhook(
       continue;
     }
     // Woken on a repeat too: the first delivery's wake-up may have failed after it was stored (it was answered 5xx).
-    await wakeDrain(deps.db, auth.connectionId);
+    await wakeDrain(deps.db, auth.connectionId, laneOf(event));
     return stored.fresh ? 'accepted' : 'duplicate';
   }
   throw refused;

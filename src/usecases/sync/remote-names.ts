@@ -31,33 +31,34 @@ export async function findUserNames(deps: DestinationDeps, provider: ProviderId,
   return (await client.nameUsers?.(ids).catch(() => null)) ?? new Map();
 }
 
+/** Names of the queues and teams these details name, from the synced targets, by `kind:id`. */
+export async function findTargetNames(q: Queryable, provider: ProviderId, all: (TicketDetails | null | undefined)[]): Promise<Map<string, string>> {
+  const ids = [...new Set(all.flatMap((d) => [d?.queue?.id, d?.assignee?.teamId]).filter((x): x is string => !!x))];
+  if (!ids.length) return new Map();
+  const rows = await q
+    .selectFrom('destination_targets as t')
+    .innerJoin('destination_connections as c', 'c.id', 't.connection_id')
+    .select(['t.kind', 't.remote_id', 't.name'])
+    .where('c.provider', '=', provider)
+    .where('t.remote_id', 'in', ids)
+    .execute();
+  return new Map(rows.map((t) => [`${t.kind}:${t.remote_id}`, t.name]));
+}
+
 /** The details with every name Bridgedesk can give: the event's own, the stored one for the same id, or one found before. */
-export async function nameDetails(
-  q: Queryable,
-  provider: ProviderId,
+export function nameDetails(
   details: TicketDetails,
   stored: TicketDetails | null,
-  userNames: ReadonlyMap<string, string>,
-): Promise<TicketDetails> {
+  names: { users: ReadonlyMap<string, string>; targets: ReadonlyMap<string, string> },
+): TicketDetails {
   const { assignee, queue } = details;
-  const ids = [queue?.id, assignee?.teamId].filter((x): x is string => !!x);
-  const targets = ids.length
-    ? await q
-        .selectFrom('destination_targets as t')
-        .innerJoin('destination_connections as c', 'c.id', 't.connection_id')
-        .select(['t.kind', 't.remote_id', 't.name'])
-        .where('c.provider', '=', provider)
-        .where('t.remote_id', 'in', ids)
-        .execute()
-    : [];
-  const target = (kind: string, id: string | null | undefined) => targets.find((t) => t.kind === kind && t.remote_id === id)?.name ?? null;
   const userId = assignee?.userId ?? null;
   const userName = userId
-    ? (assignee?.userName ?? (stored?.assignee?.userId === userId ? stored.assignee.userName : null) ?? userNames.get(userId) ?? null)
+    ? (assignee?.userName ?? (stored?.assignee?.userId === userId ? stored.assignee.userName : null) ?? names.users.get(userId) ?? null)
     : null;
   return {
     ...details,
-    queue: queue && { id: queue.id, name: target('queue', queue.id) ?? queue.name },
-    assignee: assignee && { ...assignee, userName, teamName: target('team', assignee.teamId) ?? assignee.teamName },
+    queue: queue && { id: queue.id, name: names.targets.get(`queue:${queue.id}`) ?? queue.name },
+    assignee: assignee && { ...assignee, userName, teamName: (assignee.teamId && names.targets.get(`team:${assignee.teamId}`)) || assignee.teamName },
   };
 }

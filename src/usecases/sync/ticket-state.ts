@@ -15,7 +15,7 @@ import { appendTimeline } from '../../db/repositories/timeline.ts';
 import type { EscalationRow } from '../../db/schema.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { connectionPriorityMap } from '../priority-map.ts';
-import { findUserNames, nameDetails, unnamedUsers } from './remote-names.ts';
+import { findTargetNames, findUserNames, nameDetails, unnamedUsers } from './remote-names.ts';
 
 export async function recordTicketState(
   deps: DestinationDeps,
@@ -26,13 +26,13 @@ export async function recordTicketState(
     first: boolean;
     provider: ProviderId;
     destination: string;
-    /** Names found before the transaction (remote-names.ts findUserNames). */
-    userNames: ReadonlyMap<string, string>;
+    /** Names found before the transaction (remote-names.ts). */
+    names: { users: ReadonlyMap<string, string>; targets: ReadonlyMap<string, string> };
   },
 ): Promise<void> {
   const { esc, event, provider } = at;
   const now = deps.now();
-  const details = event.details ? await nameDetails(tx, provider, event.details, esc.remote_details, at.userNames) : null;
+  const details = event.details ? nameDetails(event.details, esc.remote_details, at.names) : null;
   await recordRemoteState(tx, esc.id, { status: event.status, updatedAt: event.updatedAt, details, threadMark: event.threadMark ?? null }, now);
   const before = esc.remote_details;
   // The caller's copy of the row follows, for the batch's later events.
@@ -63,7 +63,7 @@ export async function recordTicketState(
 /** The state a push's reply shows (Kustomer answers an update with the whole conversation), names kept or found. */
 export async function recordPushReply(deps: DestinationDeps, linked: { esc: EscalationRow; provider: ProviderId }, reply: RemoteTicket): Promise<void> {
   const stored = linked.esc.remote_details;
-  const userNames = await findUserNames(deps, linked.provider, unnamedUsers([{ details: detailsOf(reply), stored }]));
-  const details = await nameDetails(deps.db, linked.provider, detailsOf(reply), stored, userNames);
+  const users = await findUserNames(deps, linked.provider, unnamedUsers([{ details: detailsOf(reply), stored }]));
+  const details = nameDetails(detailsOf(reply), stored, { users, targets: await findTargetNames(deps.db, linked.provider, [reply]) });
   await recordRemoteState(deps.db, linked.esc.id, { status: reply.status, updatedAt: reply.updatedAt, details }, deps.now());
 }

@@ -1,6 +1,6 @@
 /**
- * Wakes the drain of a connection's stored events (drain-events.ts): one graphile-worker job per connection, keyed
- * so that a burst of deliveries queues one run, in its own named queue so two runs never overlap.
+ * Wakes the drains of a connection's stored events (drain-events.ts): one graphile-worker job per connection and
+ * lane, keyed so that a burst of deliveries queues one run, in its own named queue so two runs never overlap.
  *
  * A webhook delivery does not add the job in its own statement: every delivery would then write the same job row
  * (and NOTIFY), one after the other. Instead, once its event is committed, it asks this process's waker, which adds
@@ -12,20 +12,41 @@
  * drain will read it; should the process die before, the sender retries, and the repeat wakes the drain again.
  */
 import { sql } from 'kysely';
+import type { DestinationEvent } from '../../core/destination.ts';
 import type { Db } from '../../db/database.ts';
 import { addJob, enqueue } from '../../db/transaction.ts';
 
-const drainKey = (connectionId: string) => `sync-drain:${connectionId}`;
+/**
+ * How many drains a connection has. A ticket's events always go to the same one (its lane), so they apply in the
+ * order received; other tickets' events apply beside them: a job per event used to give that parallelism, and one
+ * drain alone, waiting on each statement's round trip, applied far fewer events a second than webhooks bring.
+ */
+export const DRAIN_LANES = 4;
 
-/** The drain job of a connection, as an SQL expression to add within a statement or transaction. */
-export const drainJob = (connectionId: string) =>
-  addJob('drain-sync-events', { connectionId }, { jobKey: drainKey(connectionId), queueName: drainKey(connectionId) });
+/** The lane of an event: by its ticket (a small string hash), 0 for events about no ticket. */
+export function laneOf(event: DestinationEvent): number {
+  const ticket = event.kind === 'ticket' ? event.remoteId : event.kind === 'message' ? event.ticketId : '';
+  let h = 0;
+  for (let i = 0; i < ticket.length; i++) h = (h * 31 + ticket.charCodeAt(i)) | 0;
+  return Math.abs(h) % DRAIN_LANES;
+}
+
+const drainKey = (connectionId: string, lane: number) => `sync-drain:${connectionId}:${lane}`;
+
+/** The drain job of a connection's lane, as an SQL expression to add within a statement or transaction. */
+export const drainJob = (connectionId: string, lane: number) =>
+  addJob('drain-sync-events', { connectionId, lane }, { jobKey: drainKey(connectionId, lane), queueName: drainKey(connectionId, lane) });
+
+/** The drain job of a lane at a later time, unless one runs sooner (a retry's). */
+export const drainJobAt = (connectionId: string, lane: number, at: Date) =>
+  sql`select graphile_worker.add_job('drain-sync-events', ${JSON.stringify({ connectionId, lane })}::json, queue_name => ${drainKey(connectionId, lane)},
+        run_at => ${at}::timestamptz, job_key => ${drainKey(connectionId, lane)}, job_key_mode => 'preserve_run_at')`;
 
 /** Adds the drain job unless one is waiting to run now (read-only then: no write, no NOTIFY). */
-async function wakeNow(db: Db, connectionId: string): Promise<void> {
-  const key = drainKey(connectionId);
-  await sql`select ${drainJob(connectionId)}
-             where not exists (select 1 from graphile_worker._private_jobs where key = ${key} and is_available and run_at <= now())`.execute(db);
+async function wakeNow(db: Db, connectionId: string, lane: number): Promise<void> {
+  await sql`select ${drainJob(connectionId, lane)}
+             where not exists (select 1 from graphile_worker._private_jobs
+                                where key = ${drainKey(connectionId, lane)} and is_available and run_at <= now())`.execute(db);
 }
 
 interface Waker {
@@ -35,14 +56,14 @@ interface Waker {
 const wakers = new WeakMap<Db, Map<string, Waker>>();
 
 /** Resolves once a wake-up that started after this call has finished. */
-export function wakeDrain(db: Db, connectionId: string): Promise<void> {
-  let byConnection = wakers.get(db);
-  if (!byConnection) wakers.set(db, (byConnection = new Map()));
-  let w = byConnection.get(connectionId);
-  if (!w) byConnection.set(connectionId, (w = { inFlight: null, next: null }));
+export function wakeDrain(db: Db, connectionId: string, lane: number): Promise<void> {
+  let byLane = wakers.get(db);
+  if (!byLane) wakers.set(db, (byLane = new Map()));
+  let w = byLane.get(`${connectionId}:${lane}`);
+  if (!w) byLane.set(`${connectionId}:${lane}`, (w = { inFlight: null, next: null }));
   const waker = w;
   const start = (): Promise<void> => {
-    const run = wakeNow(db, connectionId).finally(() => {
+    const run = wakeNow(db, connectionId, lane).finally(() => {
       if (waker.inFlight === run) waker.inFlight = null;
     });
     waker.inFlight = run;
@@ -59,8 +80,8 @@ export function wakeDrain(db: Db, connectionId: string): Promise<void> {
   return waker.next;
 }
 
-/** Wakes the drain of every connection with events left to apply (at worker start, and by cron): nothing waits for a delivery that never comes. */
+/** Wakes every drain with events left (at worker start, and by cron): nothing waits for a delivery that never comes. */
 export async function wakeAllDrains(db: Db): Promise<void> {
-  const rows = await db.selectFrom('destination_events').select('connection_id').distinct().where('processed_at', 'is', null).execute();
-  for (const r of rows) await enqueue(db, drainJob(r.connection_id));
+  const rows = await db.selectFrom('destination_events').select(['connection_id', 'lane']).distinct().where('processed_at', 'is', null).execute();
+  for (const r of rows) await enqueue(db, drainJob(r.connection_id, r.lane));
 }
