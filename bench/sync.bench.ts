@@ -277,6 +277,20 @@ async function run(cleanups: Cleanups): Promise<void> {
       `held as signed webhook deliveries in ${fmt(setupEventsMs / 1000)} s; posting ${num(deliveries.length)} (${num(plan.duplicates)} repeats, ${num(plan.outOfOrder)} out of order)...`,
   );
 
+  // --- The floor: the same load generator, as many requests with as many in flight, to GET /readyz (one round trip
+  // and the server's cheapest database work: two small queries), so figures from a busy machine can be compared.
+  const floor = async () => {
+    const r = await postWebhooks({
+      port: app.port,
+      deliveries: Array.from({ length: EVENTS }, () => ({ method: 'GET', path: '/readyz', headers: {}, body: '' })),
+      inFlight: IN_FLIGHT,
+      expect: 200,
+    });
+    if (r.problems.length) throw new Error(`the floor's GET /readyz: ${r.problems.join('; ')}`);
+    return { perSecond: EVENTS / ((r.endedAt - r.startedAt) / 1000), latency: summarize(r.latencies) };
+  };
+  const floorBefore = await floor();
+
   // --- Measure
   const monitor = startMonitor(url);
   cleanups.push(monitor.stop);
@@ -327,6 +341,10 @@ async function run(cleanups: Cleanups): Promise<void> {
   const statements = STATEMENTS ? await statementLines(pool, UNIQUE) : [];
   const accepted = results.outcomes.get('accepted') ?? 0;
   const duplicate = results.outcomes.get('duplicate') ?? 0;
+
+  const floorAfter = await floor();
+  const floorRate = (floorBefore.perSecond + floorAfter.perSecond) / 2;
+  const floorP99 = (floorBefore.latency.p99 + floorAfter.latency.p99) / 2;
 
   // --- Live updates: every conversation changes once more (done <-> open, on Kustomer's real clock), posted at
   // LIVE_RATE while LIVE_STREAMS pages listen.
@@ -390,7 +408,11 @@ async function run(cleanups: Cleanups): Promise<void> {
     `    ${num(deliveries.length)} POSTs answered 202 in ${fmt(postS, 2)} s: ${num(deliveries.length / postS)} events accepted/s`,
     `    answers: ${num(accepted)} accepted, ${num(duplicate)} duplicate (expected ${num(UNIQUE)} and ${num(plan.duplicates)})` +
       (accepted !== UNIQUE || duplicate !== plan.duplicates ? '  MISMATCH' : ''),
-    `    latency ms: p50 ${fmt(lat.p50, 2)}, p90 ${fmt(lat.p90, 2)}, p99 ${fmt(lat.p99, 2)}, max ${fmt(lat.max, 2)}`,
+    `    latency ms: p50 ${fmt(lat.p50, 2)}, p90 ${fmt(lat.p90, 2)}, p99 ${fmt(lat.p99, 2)}, max ${fmt(lat.max, 2)}` +
+      ` (goal ≥ 1,000/s with p99 < 100 ms: ${deliveries.length / postS >= 1000 && lat.p99 < 100 ? 'PASS' : 'FAIL'})`,
+    `    floor, GET /readyz the same way (${num(EVENTS)}, ${IN_FLIGHT} in flight) before and after: ${num(floorBefore.perSecond)}/s and ${num(floorAfter.perSecond)}/s, ` +
+      `p50 ${fmt(floorBefore.latency.p50, 2)} and ${fmt(floorAfter.latency.p50, 2)} ms, p99 ${fmt(floorBefore.latency.p99, 2)} and ${fmt(floorAfter.latency.p99, 2)} ms`,
+    `    ratio to the floor (means of before and after): events accepted/s ${fmt(deliveries.length / postS / floorRate, 2)}, p50 ${fmt(lat.p50 / ((floorBefore.latency.p50 + floorAfter.latency.p50) / 2), 2)}, p99 ${fmt(lat.p99 / floorP99, 2)}`,
     cpuLine('while posting', before, afterPost, deliveries.length),
     '',
     `worker (apply in Kustomer's order)`,
@@ -453,6 +475,7 @@ async function run(cleanups: Cleanups): Promise<void> {
       duplicates: plan.duplicates,
       outOfOrder: plan.outOfOrder,
       acceptedPerSecond: deliveries.length / postS,
+      floor: { before: floorBefore, after: floorAfter },
       postSeconds: postS,
       latency: lat,
       finalSeconds: done.finalAt === null ? null : (done.finalAt - tFirst) / 1000,

@@ -139,7 +139,7 @@ export async function startWorker(deps: WorkerDeps) {
     parsedCronItems: parseCronItems([
       { task: 'prune-expired' satisfies JobName, match: '17 * * * *', options: { backfillPeriod: 0 } },
       // Sync events whose drain was never woken (none is known to get lost: a safety net; usecases/sync/wake-drain.ts).
-      { task: 'drain-sync-events' satisfies JobName, match: '*/5 * * * *', options: { backfillPeriod: 0, jobKey: 'sync-drains' } },
+      { task: 'drain-sync-events' satisfies JobName, match: '* * * * *', options: { backfillPeriod: 0, jobKey: 'sync-drains' } },
       // A destination may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
       ...providers.map((provider) => ({
         task: 'check-webhook' satisfies JobName,

@@ -20,7 +20,7 @@ import type { DestinationDeps } from '../destination-access.ts';
 import { applyEvent, ticketOf, type ApplyContext } from './apply-event.ts';
 import { queueThreadRead } from './read-thread.ts';
 import { findTargetNames, findUserNames, unnamedUsers } from './remote-names.ts';
-import { drainJobAt } from './wake-drain.ts';
+import { drainJobAt, releaseDrainKey } from './wake-drain.ts';
 
 export const DRAIN_BATCH = 100;
 /** Tries of one event before it is given up (kept with its error); the backoff doubles from 2 s. */
@@ -31,21 +31,31 @@ interface Stored {
   event: DestinationEvent;
 }
 
-/** Drains a lane until no event is due; returns how many were taken. Events waiting for a retry get a run at their time. */
+/**
+ * Drains a lane until no event is due, gives up the job's key, and drains once more: an event whose wake-up found
+ * this drain holding the key is read by that last pass (wake-drain.ts). Events waiting for a retry get a run at their
+ * time. Returns how many events were applied.
+ */
 export async function drainEvents(deps: DestinationDeps, connectionId: string, lane: number): Promise<number> {
-  let taken = 0;
-  for (;;) {
-    const n = await drainBatch(deps, connectionId, lane);
-    taken += n;
-    if (n < DRAIN_BATCH) break;
-  }
-  // An event left for a retry: a run at its time (graphile-worker's run_at; a wake-up sooner keeps its own time).
+  const drain = async () => {
+    let applied = 0;
+    for (;;) {
+      const n = await drainBatch(deps, connectionId, lane);
+      applied += n;
+      // A short batch: nothing more, or the rest taken by another drain of the lane (its last pass, or the next one).
+      if (n < DRAIN_BATCH) return applied;
+    }
+  };
+  let applied = await drain();
+  await releaseDrainKey(deps.db, connectionId, lane);
+  applied += await drain();
   const { rows } = await sql<{ at: Date | null }>`select min(retry_at) as at from destination_events
     where connection_id = ${connectionId} and lane = ${lane} and processed_at is null and retry_at > now()`.execute(deps.db);
   if (rows[0]?.at) await drainJobAt(connectionId, lane, rows[0].at).execute(deps.db);
-  return taken;
+  return applied;
 }
 
+/** One batch of a lane's due events; returns how many it took (applied, or failed and left for a retry). */
 async function drainBatch(deps: DestinationDeps, connectionId: string, lane: number): Promise<number> {
   const rows = await deps.db
     .selectFrom('destination_events')
@@ -89,12 +99,13 @@ async function drainBatch(deps: DestinationDeps, connectionId: string, lane: num
   };
   const base = { deps, provider, destination: PROVIDERS[provider].displayName, settings: SyncSettings.parse(connection.sync_settings), names };
   try {
-    await applyBatch(deps, base, batch, tickets);
+    return await applyBatch(deps, base, batch, tickets);
   } catch {
     // One by one: the event that fails is retried later on its own; the others are applied now.
+    let taken = 0;
     for (const one of batch) {
       try {
-        await applyBatch(
+        taken += await applyBatch(
           deps,
           base,
           [one],
@@ -102,19 +113,21 @@ async function drainBatch(deps: DestinationDeps, connectionId: string, lane: num
         );
       } catch (err) {
         await recordFailure(deps, connectionId, one.id, err);
+        taken += 1;
       }
     }
+    return taken;
   }
-  return rows.length;
 }
 
+/** Applies the batch's events that no other drain holds, in one transaction; returns how many. */
 async function applyBatch(
   deps: DestinationDeps,
   base: Omit<ApplyContext, 'now' | 'linked' | 'threadReads' | 'requestStatus'>,
   batch: Stored[],
   tickets: string[],
-) {
-  await withTransaction(deps.db, async (tx) => {
+): Promise<number> {
+  return withTransaction(deps.db, async (tx) => {
     // Still unprocessed (the drain of a worker that lost its job, say, may have applied some meanwhile).
     const open = new Set(
       (
@@ -132,7 +145,7 @@ async function applyBatch(
           .execute()
       ).map((r) => r.id),
     );
-    if (!open.size) return;
+    if (!open.size) return 0;
     // Locked in one order (by id) by every batch: two writers of the same escalations cannot deadlock.
     const escalations: EscalationRow[] = tickets.length
       ? await tx
@@ -164,6 +177,7 @@ async function applyBatch(
       .set({ processed_at: ctx.now, error: null, retry_at: null })
       .where('id', 'in', [...open])
       .execute();
+    return open.size;
   });
 }
 async function recordFailure(deps: DestinationDeps, connectionId: string, eventRowId: string, err: unknown): Promise<void> {

@@ -1,20 +1,27 @@
 /**
- * Wakes the drains of a connection's stored events (drain-events.ts): one graphile-worker job per connection and
- * lane, keyed so that a burst of deliveries queues one run, in its own named queue so two runs never overlap.
+ * Wakes the drains of a connection's stored events (drain-events.ts): a graphile-worker job per connection and lane,
+ * under a job key, so that a burst of deliveries runs one drain of a lane, not one job per delivery.
  *
- * A webhook delivery does not add the job in its own statement: every delivery would then write the same job row
- * (and NOTIFY), one after the other. Instead, once its event is committed, it asks this process's waker, which adds
- * the job only when none is waiting to run, with at most one such statement in flight per connection: deliveries
- * arriving meanwhile share the next one. That is enough, and nothing is missed: the wake-up a delivery waits for
- * starts after its event was committed, and a drain that starts after that reads it, whether the wake-up added a
- * job or found one still waiting (a job that has started is not "waiting": then a new one is added, graphile-worker
- * giving it the key). The delivery is answered only once its wake-up is done, so a 202 means the event is stored AND a
- * drain will read it; should the process die before, the sender retries, and the repeat wakes the drain again.
+ * The protocol, and why nothing is missed:
+ * - A running drain keeps its key until it has drained everything; then it gives the key up (`releaseDrainKey`) and
+ *   drains once more before it ends.
+ * - A wake-up adds the job only when no job with the key is running or due to run (`wakeNow`, read-only otherwise:
+ *   no write, no NOTIFY). It runs after the event it is for was committed: so either it finds a drain that still
+ *   holds the key, whose last pass, after it gave the key up, reads the event; or it adds a job that reads it.
+ * - A webhook delivery does not add the job in its own statement (every delivery would write the same job row, one
+ *   after the other, and a check made before its commit could miss the last pass of a drain). Once its event is
+ *   committed it asks this process's waker, which runs at most one wake-up statement per lane at a time: deliveries
+ *   arriving meanwhile share the next one, which starts after their commits. The delivery is answered once its
+ *   wake-up is done, so a 202 means the event is stored AND a drain will read it; should the process die before, the
+ *   sender retries, and the repeat wakes the drain again. A cron sweep wakes any lane left with events all the same.
+ * - No named queue: a job waiting behind a running one in a graphile-worker queue is only fetched at the next poll
+ *   (a second later), not when the other ends. Two drains of a lane overlap only briefly (one's last pass, the
+ *   next's start) and take disjoint events (FOR UPDATE SKIP LOCKED).
  */
 import { sql } from 'kysely';
 import type { DestinationEvent } from '../../core/destination.ts';
 import type { Db } from '../../db/database.ts';
-import { addJob, enqueue } from '../../db/transaction.ts';
+import { addJob } from '../../db/transaction.ts';
 
 /**
  * How many drains a connection has. A ticket's events always go to the same one (its lane), so they apply in the
@@ -34,19 +41,28 @@ export function laneOf(event: DestinationEvent): number {
 const drainKey = (connectionId: string, lane: number) => `sync-drain:${connectionId}:${lane}`;
 
 /** The drain job of a connection's lane, as an SQL expression to add within a statement or transaction. */
-export const drainJob = (connectionId: string, lane: number) =>
-  addJob('drain-sync-events', { connectionId, lane }, { jobKey: drainKey(connectionId, lane), queueName: drainKey(connectionId, lane) });
+export const drainJob = (connectionId: string, lane: number) => addJob('drain-sync-events', { connectionId, lane }, { jobKey: drainKey(connectionId, lane) });
 
 /** The drain job of a lane at a later time, unless one runs sooner (a retry's). */
 export const drainJobAt = (connectionId: string, lane: number, at: Date) =>
-  sql`select graphile_worker.add_job('drain-sync-events', ${JSON.stringify({ connectionId, lane })}::json, queue_name => ${drainKey(connectionId, lane)},
+  sql`select graphile_worker.add_job('drain-sync-events', ${JSON.stringify({ connectionId, lane })}::json,
         run_at => ${at}::timestamptz, job_key => ${drainKey(connectionId, lane)}, job_key_mode => 'preserve_run_at')`;
 
-/** Adds the drain job unless one is waiting to run now (read-only then: no write, no NOTIFY). */
+/**
+ * A drain gives up its key: a wake-up from now on adds a job. (graphile-worker's remove_job: a running job keeps
+ * running without its key, and is not retried should it fail, which loses nothing: each event retries on its own
+ * and the sweep wakes a lane left with events; a job added meanwhile is deleted, as the caller's last pass covers
+ * every event committed before it was added.)
+ */
+export const releaseDrainKey = (db: Db, connectionId: string, lane: number) =>
+  sql`select graphile_worker.remove_job(${drainKey(connectionId, lane)})`.execute(db);
+
+/** Adds the drain job unless one holding the key is running or due now (a retry's, later, is brought forward). */
 async function wakeNow(db: Db, connectionId: string, lane: number): Promise<void> {
   await sql`select ${drainJob(connectionId, lane)}
              where not exists (select 1 from graphile_worker._private_jobs
-                                where key = ${drainKey(connectionId, lane)} and is_available and run_at <= now())`.execute(db);
+                                where key = ${drainKey(connectionId, lane)}
+                                  and (locked_at is not null or (run_at <= now() and attempts < max_attempts)))`.execute(db);
 }
 
 interface Waker {
@@ -83,5 +99,5 @@ export function wakeDrain(db: Db, connectionId: string, lane: number): Promise<v
 /** Wakes every drain with events left (at worker start, and by cron): nothing waits for a delivery that never comes. */
 export async function wakeAllDrains(db: Db): Promise<void> {
   const rows = await db.selectFrom('destination_events').select(['connection_id', 'lane']).distinct().where('processed_at', 'is', null).execute();
-  for (const r of rows) await enqueue(db, drainJob(r.connection_id, r.lane));
+  for (const r of rows) await wakeNow(db, r.connection_id, r.lane);
 }
