@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { seedDemoOrg, serveEmulator, type ServedEmulator } from '../src/connectors/kustomer/emulator/index.ts';
 import { threadMark } from '../src/connectors/kustomer/ticket-details.ts';
@@ -49,6 +50,7 @@ const O = parseOptions('npm run bench:sync --', 'inbound status sync under a bur
   'poll-ms': { kind: 'int', env: 'BENCH_POLL_MS', default: 1000, help: 'graphile-worker pollInterval (new jobs arrive by LISTEN/NOTIFY anyway)' },
   backlog: { kind: 'switch', env: 'BENCH_BACKLOG', help: 'start the worker only after the last 202: the HTTP side alone, then the worker alone on a backlog' },
   statements: { kind: 'switch', env: 'BENCH_STATEMENTS', help: 'restart Postgres with pg_stat_statements and print the statements per event and the slowest' },
+  'cpu-prof': { kind: 'text', env: 'BENCH_CPU_PROF', help: 'write a V8 CPU profile of the app process to this folder' },
   json: { kind: 'text', env: 'BENCH_JSON', help: "also write the figures, the monitor's samples and the backend states as JSON to this file" },
   'live-streams': { kind: 'int', env: 'BENCH_LIVE_STREAMS', default: 20, help: 'live updates: open pages listening on GET /api/v1/stream' },
   'live-rate': { kind: 'int', env: 'BENCH_LIVE_RATE', default: 50, help: 'live updates: Kustomer changes per second (one per conversation)' },
@@ -64,6 +66,7 @@ const POLL_MS = O['poll-ms'];
 const BACKLOG = O.backlog;
 const STATEMENTS = O.statements;
 const JSON_OUT = O.json;
+const CPU_PROF = O['cpu-prof'];
 const LIVE_STREAMS = O['live-streams'];
 const LIVE_RATE = O['live-rate'];
 
@@ -128,6 +131,7 @@ async function run(cleanups: Cleanups): Promise<void> {
     concurrency: CONCURRENCY,
     pollMs: POLL_MS,
     poolSize: POOL_SIZE,
+    execArgv: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [],
   });
   cleanups.push(app.stop);
   const base = `http://127.0.0.1:${app.port}`;
@@ -280,6 +284,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   // --- The floor: the same load generator, as many requests with as many in flight, to GET /readyz (one round trip
   // and the server's cheapest database work: two small queries), so figures from a busy machine can be compared.
   const floor = async () => {
+    const a = await snapshot(app, postmasterPid);
     const r = await postWebhooks({
       port: app.port,
       deliveries: Array.from({ length: EVENTS }, () => ({ method: 'GET', path: '/readyz', headers: {}, body: '' })),
@@ -287,7 +292,11 @@ async function run(cleanups: Cleanups): Promise<void> {
       expect: 200,
     });
     if (r.problems.length) throw new Error(`the floor's GET /readyz: ${r.problems.join('; ')}`);
-    return { perSecond: EVENTS / ((r.endedAt - r.startedAt) / 1000), latency: summarize(r.latencies) };
+    return {
+      perSecond: EVENTS / ((r.endedAt - r.startedAt) / 1000),
+      latency: summarize(r.latencies),
+      cpu: cpuPer(a, await snapshot(app, postmasterPid), EVENTS),
+    };
   };
   const floorBefore = await floor();
 
@@ -304,6 +313,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   });
   const tPosted = epochMs();
   const afterPost = await snapshot(app, postmasterPid);
+  const postCpu = cpuPer(before, afterPost, deliveries.length);
   monitor.markPosted(tPosted);
   const bad = [...results.statuses].filter(([s]) => s !== 202);
   if (bad.length) throw new Error(`${bad.map(([s, n]) => `${n} POSTs answered ${s}`).join(', ')}:\n  ${results.problems.join('\n  ')}`);
@@ -345,6 +355,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   const floorAfter = await floor();
   const floorRate = (floorBefore.perSecond + floorAfter.perSecond) / 2;
   const floorP99 = (floorBefore.latency.p99 + floorAfter.latency.p99) / 2;
+  const floorCpu = { app: (floorBefore.cpu.app + floorAfter.cpu.app) / 2, postgres: (floorBefore.cpu.postgres + floorAfter.cpu.postgres) / 2 };
 
   // --- Live updates: every conversation changes once more (done <-> open, on Kustomer's real clock), posted at
   // LIVE_RATE while LIVE_STREAMS pages listen.
@@ -413,6 +424,8 @@ async function run(cleanups: Cleanups): Promise<void> {
     `    floor, GET /readyz the same way (${num(EVENTS)}, ${IN_FLIGHT} in flight) before and after: ${num(floorBefore.perSecond)}/s and ${num(floorAfter.perSecond)}/s, ` +
       `p50 ${fmt(floorBefore.latency.p50, 2)} and ${fmt(floorAfter.latency.p50, 2)} ms, p99 ${fmt(floorBefore.latency.p99, 2)} and ${fmt(floorAfter.latency.p99, 2)} ms`,
     `    ratio to the floor (means of before and after): events accepted/s ${fmt(deliveries.length / postS / floorRate, 2)}, p50 ${fmt(lat.p50 / ((floorBefore.latency.p50 + floorAfter.latency.p50) / 2), 2)}, p99 ${fmt(lat.p99 / floorP99, 2)}`,
+    `    CPU ms per request, app + Postgres: floor ${fmt(floorCpu.app, 3)} + ${fmt(floorCpu.postgres, 3)}, while posting ${fmt(postCpu.app, 3)} + ${fmt(postCpu.postgres, 3)}` +
+      ` (${fmt((postCpu.app + postCpu.postgres) / (floorCpu.app + floorCpu.postgres), 2)}x the floor${BACKLOG ? '' : '; the worker applying meanwhile included: --backlog measures the endpoint alone'})`,
     cpuLine('while posting', before, afterPost, deliveries.length),
     '',
     `worker (apply in Kustomer's order)`,
@@ -637,6 +650,13 @@ async function snapshot(app: AppProcess, postmasterPid: number): Promise<Snap> {
     machine: cpuSnapshot([process.pid, ...(app.pid ? [app.pid] : [])], [postmasterPid]),
     postgres: cpuSnapshot([], [postmasterPid]),
   };
+}
+
+/** CPU ms per request of the app process and of Postgres between two snapshots */
+function cpuPer(a: Snap, b: Snap, requests: number): { app: number; postgres: number } {
+  const appMs = (b.app.cpu.user - a.app.cpu.user + b.app.cpu.system - a.app.cpu.system) / 1000;
+  const pgMs = machineShare(a.postgres, b.postgres) * (b.t - a.t) * os.cpus().length;
+  return { app: appMs / requests, postgres: pgMs / requests };
 }
 
 /** share of the machine used by the snapshot's processes between a and b */

@@ -31,12 +31,18 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
   const fresh = <T extends { attributes: { createdAt: string } }>(list: T[]) => list.filter((x) => Date.parse(x.attributes.createdAt) > since);
   const newNotes = fresh(notes);
   const newMessages = fresh(messages);
+  const noteIsOurs = (n: (typeof notes)[number]) => OUR_EXTERNAL_ID.test(n.attributes.externalId ?? '');
+  // The first message of an escalation is ours (app "bridgedesk", our external id).
+  const messageIsOurs = (m: (typeof messages)[number]) => m.attributes.app === 'bridgedesk' || OUR_EXTERNAL_ID.test(m.attributes.externalId ?? '');
 
+  // Authors are named only for what lands on the request: ours never does, so it costs no lookup.
   const byId = new Map<string, string>();
-  const users = new Set([...newNotes, ...newMessages.filter((m) => m.attributes.direction === 'out')].map((x) => relId(x.relationships, 'createdBy')));
+  const theirNotes = newNotes.filter((n) => !noteIsOurs(n));
+  const theirMessages = newMessages.filter((m) => !messageIsOurs(m));
+  const users = new Set([...theirNotes, ...theirMessages.filter((m) => m.attributes.direction === 'out')].map((x) => relId(x.relationships, 'createdBy')));
   const wanted = [...users].filter((id) => id !== null);
   for (const [id, name] of await userNames(client, org, wanted, now)) byId.set(`user:${id}`, name);
-  for (const id of new Set(newMessages.filter((m) => m.attributes.direction === 'in').map((m) => relId(m.relationships, 'customer')))) {
+  for (const id of new Set(theirMessages.filter((m) => m.attributes.direction === 'in').map((m) => relId(m.relationships, 'customer')))) {
     if (id) byId.set(`customer:${id}`, await customerName(client, org, id, now));
   }
   const author = (kind: 'user' | 'customer', id: string | null, fallback: unknown): ThreadItem['author'] => {
@@ -53,7 +59,7 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
       channel: null,
       author: author('user', relId(n.relationships, 'createdBy'), null),
       writtenAt: n.attributes.createdAt,
-      fromUs: OUR_EXTERNAL_ID.test(n.attributes.externalId ?? ''),
+      fromUs: noteIsOurs(n),
     })),
     ...newMessages.map((m) => {
       const a = m.attributes;
@@ -66,8 +72,7 @@ export async function readThreadSince(client: KustomerClient, org: string, ticke
         channel: a.channel,
         author: a.direction === 'in' ? author('customer', relId(m.relationships, 'customer'), from) : author('user', relId(m.relationships, 'createdBy'), from),
         writtenAt: a.createdAt,
-        // The first message of an escalation is ours (app "bridgedesk", our external id).
-        fromUs: a.app === 'bridgedesk' || OUR_EXTERNAL_ID.test(a.externalId ?? ''),
+        fromUs: messageIsOurs(m),
       };
     }),
   ].sort((x, y) => Date.parse(x.writtenAt) - Date.parse(y.writtenAt));

@@ -38,7 +38,8 @@ export function laneOf(event: DestinationEvent): number {
   return Math.abs(h) % DRAIN_LANES;
 }
 
-const drainKey = (connectionId: string, lane: number) => `sync-drain:${connectionId}:${lane}`;
+const keyPrefix = (connectionId: string) => `sync-drain:${connectionId}:`;
+const drainKey = (connectionId: string, lane: number) => `${keyPrefix(connectionId)}${lane}`;
 
 /** The drain job of a connection's lane, as an SQL expression to add within a statement or transaction. */
 export const drainJob = (connectionId: string, lane: number) => addJob('drain-sync-events', { connectionId, lane }, { jobKey: drainKey(connectionId, lane) });
@@ -57,47 +58,59 @@ export const drainJobAt = (connectionId: string, lane: number, at: Date) =>
 export const releaseDrainKey = (db: Db, connectionId: string, lane: number) =>
   sql`select graphile_worker.remove_job(${drainKey(connectionId, lane)})`.execute(db);
 
-/** Adds the drain job unless one holding the key is running or due now (a retry's, later, is brought forward). */
-async function wakeNow(db: Db, connectionId: string, lane: number): Promise<void> {
-  await sql`select ${drainJob(connectionId, lane)}
+/** Adds the lanes' drain jobs, each unless one holding its key is running or due now (a retry's, later, is brought forward). */
+async function wakeNow(db: Db, connectionId: string, lanes: readonly number[]): Promise<void> {
+  const key = sql`${keyPrefix(connectionId)} || l`;
+  await sql`select (graphile_worker.add_job('drain-sync-events', json_build_object('connectionId', ${connectionId}::text, 'lane', l), job_key => ${key})).id
+              from unnest(${[...lanes]}::int[]) l
              where not exists (select 1 from graphile_worker._private_jobs
-                                where key = ${drainKey(connectionId, lane)}
-                                  and (locked_at is not null or (run_at <= now() and attempts < max_attempts)))`.execute(db);
+                                where key = ${key} and (locked_at is not null or (run_at <= now() and attempts < max_attempts)))`.execute(db);
 }
 
 interface Waker {
   inFlight: Promise<void> | null;
-  next: Promise<void> | null;
+  /** The wake-up to run once the one in flight is done, and the lanes it is for. */
+  next: { lanes: Set<number>; done: Promise<void> } | null;
 }
 const wakers = new WeakMap<Db, Map<string, Waker>>();
 
-/** Resolves once a wake-up that started after this call has finished. */
+/** Resolves once a wake-up of the lane that started after this call has finished (one statement for all lanes asked meanwhile). */
 export function wakeDrain(db: Db, connectionId: string, lane: number): Promise<void> {
-  let byLane = wakers.get(db);
-  if (!byLane) wakers.set(db, (byLane = new Map()));
-  let w = byLane.get(`${connectionId}:${lane}`);
-  if (!w) byLane.set(`${connectionId}:${lane}`, (w = { inFlight: null, next: null }));
+  let byConnection = wakers.get(db);
+  if (!byConnection) wakers.set(db, (byConnection = new Map()));
+  let w = byConnection.get(connectionId);
+  if (!w) byConnection.set(connectionId, (w = { inFlight: null, next: null }));
   const waker = w;
-  const start = (): Promise<void> => {
-    const run = wakeNow(db, connectionId, lane).finally(() => {
+  const start = (lanes: readonly number[]): Promise<void> => {
+    const run = wakeNow(db, connectionId, lanes).finally(() => {
       if (waker.inFlight === run) waker.inFlight = null;
     });
     waker.inFlight = run;
     return run;
   };
-  if (!waker.inFlight) return start();
+  if (!waker.inFlight) return start([lane]);
   // One is in flight and may have started before the caller's event was committed: the caller needs the next one.
-  waker.next ??= waker.inFlight
-    .catch(() => {})
-    .then(() => {
-      waker.next = null;
-      return start();
-    });
-  return waker.next;
+  if (!waker.next) {
+    const lanes = new Set<number>();
+    const done = waker.inFlight
+      .catch(() => {})
+      .then(() => {
+        waker.next = null;
+        return start([...lanes]);
+      });
+    waker.next = { lanes, done };
+  }
+  waker.next.lanes.add(lane);
+  return waker.next.done;
 }
 
 /** Wakes every drain with events left (at worker start, and by cron): nothing waits for a delivery that never comes. */
 export async function wakeAllDrains(db: Db): Promise<void> {
   const rows = await db.selectFrom('destination_events').select(['connection_id', 'lane']).distinct().where('processed_at', 'is', null).execute();
-  for (const r of rows) await wakeNow(db, r.connection_id, r.lane);
+  for (const id of new Set(rows.map((r) => r.connection_id)))
+    await wakeNow(
+      db,
+      id,
+      rows.filter((r) => r.connection_id === id).map((r) => r.lane),
+    );
 }
