@@ -119,7 +119,7 @@ describe('a webhook delivery', () => {
       const app = createApp({ db, config: t.config, log: createLogger('silent'), now: () => new Date(), secrets: t.secrets });
       const answers = await Promise.all(bodies.map((b) => post(b, app)));
       expect(answers.map((a) => [a.status, a.body.status])).toEqual(bodies.map(() => [202, 'accepted']));
-      const stores = statements.filter((s) => /insert into destination_events/i.test(s));
+      const stores = statements.filter((s) => /insert into "?destination_events"?/i.test(s));
       const wakes = statements.filter((s) => /graphile_worker\.add_job/i.test(s));
       // One statement per delivery stores it; the first also read the connection's credentials (then cached).
       expect(stores).toHaveLength(40);
