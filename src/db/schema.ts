@@ -195,6 +195,7 @@ export interface EscalationsTable {
   /** Where the last read of the linked conversation's thread got to (the connector's cursor). */
   thread_cursor: Generated<string | null>;
   thread_mark: Generated<string | null>;
+  thread_read_at: NullableTimestamp;
   last_error: string | null;
   last_error_kind: 'retryable' | 'auth' | 'permanent' | null;
   next_attempt_at: NullableTimestamp;

@@ -19,6 +19,9 @@ alter table destination_connections drop column last_inbound_at;
 -- What the destination said of the conversation's activity (Kustomer: its message and note counts and last activity,
 -- docs/kustomer.md §34) when its thread was last queued for a read: a change whose mark is the same wrote nothing new.
 alter table escalations add column thread_mark text;
+-- When a read of its thread was last queued: a newer change reads it anyway once this is an hour old, should Kustomer
+-- add a note without moving the mark (assumed to move: docs/kustomer.md §34).
+alter table escalations add column thread_read_at timestamptz;
 
 -- One apply job per event is gone: the events such jobs pointed at are drained when a worker starts.
 do $$

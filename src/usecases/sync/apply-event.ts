@@ -32,6 +32,9 @@ export interface ApplyContext {
   threadReads: Set<string>;
 }
 
+/** A newer change reads the thread when its last read was queued longer ago than this, whatever its mark. */
+export const THREAD_REREAD_MS = 3_600_000;
+
 /** The ticket an event is about, if any. */
 export const ticketOf = (event: DestinationEvent): string | null =>
   event.kind === 'ticket' ? event.remoteId : event.kind === 'message' ? event.ticketId : null;
@@ -59,7 +62,10 @@ export async function applyEvent(ctx: ApplyContext, tx: Tx, event: DestinationEv
     // (two calls to the destination). A late event with another mark is read too: the stored state may have come from
     // a push's reply (ticket-state.ts), which moves no mark, and the note it announced must not wait for the next change.
     const mark = event.threadMark ?? null;
-    if (mark !== null ? mark !== esc.thread_mark : newer) ctx.threadReads.add(esc.id);
+    // Should Kustomer add a note without moving the mark (assumed to move, docs/kustomer.md §34), an hour bounds the wait.
+    const readAt = esc.thread_read_at ?? esc.linked_at;
+    const due = readAt === null || now.getTime() - new Date(readAt).getTime() > THREAD_REREAD_MS;
+    if (mark !== null ? mark !== esc.thread_mark || (newer && due) : newer) ctx.threadReads.add(esc.id);
     // Out of order: the destination already told us about a newer state of this conversation.
     if (!newer) continue;
     const changed = esc.remote_status !== event.status;

@@ -172,6 +172,12 @@ async function applyBatch(
     // is late and changes nothing (apply-event.ts), even when both fall in the same batch.
     for (const { id, event } of batch) if (open.has(id)) await applyEvent(ctx, tx, event);
     for (const escalationId of ctx.threadReads) await queueThreadRead(tx, escalationId);
+    if (ctx.threadReads.size)
+      await tx
+        .updateTable('escalations')
+        .set({ thread_read_at: ctx.now })
+        .where('id', 'in', [...ctx.threadReads])
+        .execute();
     await tx
       .updateTable('destination_events')
       .set({ processed_at: ctx.now, error: null, retry_at: null })

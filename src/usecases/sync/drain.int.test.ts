@@ -250,4 +250,25 @@ describe("the conversation's thread", () => {
     await t.waitFor(async () => (await timelineOf(requestId)).some((e) => e.type === 'sync.note_received') || undefined);
     expect(threadCalls().length).toBeGreaterThan(0);
   });
+
+  it('is read again on a change an hour after its last read, whatever the mark says', async () => {
+    const { conversationId, escalationId } = await linkedRequest('Thread hourly');
+    await quiet();
+    await t.db
+      .updateTable('escalations')
+      .set({ thread_read_at: new Date(Date.now() - 2 * 3_600_000), linked_at: new Date(Date.now() - 2 * 3_600_000) })
+      .where('id', '=', escalationId)
+      .execute();
+    emulator.control.clearCalls();
+    change(conversationId, { priority: 5 });
+    await t.waitFor(async () => emulator.control.calls().some((c) => c.path === `/v1/conversations/${conversationId}/notes`) || undefined);
+    await quiet();
+    // Once: the next change within the hour reads nothing.
+    emulator.control.clearCalls();
+    change(conversationId, { priority: 4 });
+    await emulator.control.webhooks.idle();
+    await settled();
+    await quiet();
+    expect(emulator.control.calls().filter((c) => c.path.startsWith(`/v1/conversations/${conversationId}/`))).toEqual([]);
+  });
 });
