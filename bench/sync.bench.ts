@@ -36,12 +36,17 @@ import { summarize } from './percentiles.ts';
 import { planDeliveries, type PlannedEvent } from './plan-deliveries.ts';
 import { seededRandom } from './seeded-random.ts';
 import { postWebhooks, type Delivery } from './post-webhooks.ts';
-import { measureStreamLatency } from './stream-latency.ts';
+import { LIVE_DEFAULTS, measureStreamLatency } from './stream-latency.ts';
 import type { Cleanups } from './with-cleanups.ts';
 
 const O = parseOptions('npm run bench:sync --', 'inbound status sync under a burst of Kustomer webhooks, over real HTTP on loopback', {
   events: { kind: 'int', env: 'BENCH_EVENTS', default: 10_000, help: 'POSTs, duplicates included' },
-  conversations: { kind: 'int', env: 'BENCH_CONVERSATIONS', default: 1000, help: 'linked requests; the distinct events are spread evenly over them' },
+  conversations: {
+    kind: 'int',
+    env: 'BENCH_CONVERSATIONS',
+    default: LIVE_DEFAULTS.conversations,
+    help: 'linked requests; the distinct events are spread evenly over them, and the live figure changes each once',
+  },
   'duplicate-share': { kind: 'share', env: 'BENCH_DUPLICATE_SHARE', default: 0.1, help: 'share of the POSTs that repeat an event' },
   'late-share': { kind: 'share', env: 'BENCH_LATE_SHARE', default: 0.1, help: 'share of the POSTs sent after a newer event of their conversation' },
   'in-flight': { kind: 'int', env: 'BENCH_IN_FLIGHT', default: 48, help: 'POSTs in flight' },
@@ -52,8 +57,13 @@ const O = parseOptions('npm run bench:sync --', 'inbound status sync under a bur
   statements: { kind: 'switch', env: 'BENCH_STATEMENTS', help: 'restart Postgres with pg_stat_statements and print the statements per event and the slowest' },
   'cpu-prof': { kind: 'text', env: 'BENCH_CPU_PROF', help: 'write a V8 CPU profile of the app process to this folder' },
   json: { kind: 'text', env: 'BENCH_JSON', help: "also write the figures, the monitor's samples and the backend states as JSON to this file" },
-  'live-streams': { kind: 'int', env: 'BENCH_LIVE_STREAMS', default: 20, help: 'live updates: open pages listening on GET /api/v1/stream' },
-  'live-rate': { kind: 'int', env: 'BENCH_LIVE_RATE', default: 50, help: 'live updates: Kustomer changes per second (one per conversation)' },
+  'live-streams': { kind: 'int', env: 'BENCH_LIVE_STREAMS', default: LIVE_DEFAULTS.streams, help: 'live updates: open pages listening on GET /api/v1/stream' },
+  'live-rate': {
+    kind: 'int',
+    env: 'BENCH_LIVE_RATE',
+    default: LIVE_DEFAULTS.perSecond,
+    help: 'live updates: Kustomer changes per second (one per conversation)',
+  },
 });
 const EVENTS = O.events;
 const CONVERSATIONS = O.conversations;

@@ -10,7 +10,7 @@ import { windowEnd, type RateBudget, type RateWindow } from '../kit/rate-budget.
 import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
 import { missingPermissions, rolesGrant } from './roles.ts';
-import { KUSTOMER_TO_STATUS, threadMark, ticketDetails } from './ticket-details.ts';
+import { KUSTOMER_TO_STATUS, ticketDetailsAndMark } from './ticket-details.ts';
 import { SECRET_HEADER, WEBHOOK_EVENTS } from './webhook.ts';
 import * as W from './wire.ts';
 import type { z } from 'zod';
@@ -215,12 +215,11 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       contactId: customerId,
       status: KUSTOMER_TO_STATUS[r.attributes.status],
       subject: r.attributes.name ?? null,
-      ...ticketDetails(r.attributes, r.relationships),
+      ...ticketDetailsAndMark(r.attributes, r.relationships),
       channels: r.attributes.channels,
       customValues: r.attributes.custom ?? {},
       url: conversationWebUrl(opts.orgName, { customerId: customerId ?? 'unknown', conversationId: r.id }, opts.webUrlOverride ?? null),
       updatedAt: r.attributes.updatedAt,
-      threadMark: threadMark(r.attributes),
     };
   }
 
