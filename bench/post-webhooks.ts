@@ -6,6 +6,8 @@
 import http from 'node:http';
 
 export interface Delivery {
+  /** POST unless said (the floor GETs /readyz the same way). */
+  method?: string;
   path: string;
   headers: Record<string, string>;
   body: string;
@@ -25,7 +27,15 @@ export interface PostResults {
   problems: string[];
 }
 
-export async function postWebhooks(o: { port: number; deliveries: Delivery[]; inFlight: number; onProgress?: (done: number) => void }): Promise<PostResults> {
+export async function postWebhooks(o: {
+  port: number;
+  deliveries: Delivery[];
+  inFlight: number;
+  onProgress?: (done: number) => void;
+  /** The answer expected (default 202); any other is a problem. */
+  expect?: number;
+}): Promise<PostResults> {
+  const expected = o.expect ?? 202;
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.inFlight, maxFreeSockets: o.inFlight });
   const r: PostResults = {
     statuses: new Map(),
@@ -39,7 +49,7 @@ export async function postWebhooks(o: { port: number; deliveries: Delivery[]; in
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const body = Buffer.from(d.body);
       const req = http.request(
-        { host: '127.0.0.1', port: o.port, method: 'POST', path: d.path, agent, headers: { ...d.headers, 'content-length': String(body.length) } },
+        { host: '127.0.0.1', port: o.port, method: d.method ?? 'POST', path: d.path, agent, headers: { ...d.headers, 'content-length': String(body.length) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -59,7 +69,7 @@ export async function postWebhooks(o: { port: number; deliveries: Delivery[]; in
       const res = await post(o.deliveries[i]!);
       r.latencies[i] = performance.now() - t0;
       r.statuses.set(res.status, (r.statuses.get(res.status) ?? 0) + 1);
-      if (res.status === 202) {
+      if (res.status === expected) {
         const outcome = String((JSON.parse(res.text) as { status?: unknown }).status);
         r.outcomes.set(outcome, (r.outcomes.get(outcome) ?? 0) + 1);
       } else if (r.problems.length < 5) {

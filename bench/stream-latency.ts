@@ -8,6 +8,9 @@ import { readEventStream, type EventStreamReader } from '../test/support/event-s
 import { summarize, type Summary } from './percentiles.ts';
 import type { Delivery } from './post-webhooks.ts';
 
+/** The figure issue 17 asks for: 50 Kustomer changes a second, spread over 1,000 linked conversations, 20 open pages. */
+export const LIVE_DEFAULTS = { streams: 20, perSecond: 50, conversations: 1000 } as const;
+
 export interface StreamLatency {
   changes: number;
   streams: number;

@@ -20,8 +20,10 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { seedDemoOrg, serveEmulator, type ServedEmulator } from '../src/connectors/kustomer/emulator/index.ts';
+import { threadMark } from '../src/connectors/kustomer/ticket-details.ts';
 import { loadConfig } from '../src/config.ts';
 import { insertToken } from '../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../src/db/repositories/users.ts';
@@ -34,12 +36,17 @@ import { summarize } from './percentiles.ts';
 import { planDeliveries, type PlannedEvent } from './plan-deliveries.ts';
 import { seededRandom } from './seeded-random.ts';
 import { postWebhooks, type Delivery } from './post-webhooks.ts';
-import { measureStreamLatency } from './stream-latency.ts';
+import { LIVE_DEFAULTS, measureStreamLatency } from './stream-latency.ts';
 import type { Cleanups } from './with-cleanups.ts';
 
 const O = parseOptions('npm run bench:sync --', 'inbound status sync under a burst of Kustomer webhooks, over real HTTP on loopback', {
   events: { kind: 'int', env: 'BENCH_EVENTS', default: 10_000, help: 'POSTs, duplicates included' },
-  conversations: { kind: 'int', env: 'BENCH_CONVERSATIONS', default: 1000, help: 'linked requests; the distinct events are spread evenly over them' },
+  conversations: {
+    kind: 'int',
+    env: 'BENCH_CONVERSATIONS',
+    default: LIVE_DEFAULTS.conversations,
+    help: 'linked requests; the distinct events are spread evenly over them, and the live figure changes each once',
+  },
   'duplicate-share': { kind: 'share', env: 'BENCH_DUPLICATE_SHARE', default: 0.1, help: 'share of the POSTs that repeat an event' },
   'late-share': { kind: 'share', env: 'BENCH_LATE_SHARE', default: 0.1, help: 'share of the POSTs sent after a newer event of their conversation' },
   'in-flight': { kind: 'int', env: 'BENCH_IN_FLIGHT', default: 48, help: 'POSTs in flight' },
@@ -48,9 +55,15 @@ const O = parseOptions('npm run bench:sync --', 'inbound status sync under a bur
   'poll-ms': { kind: 'int', env: 'BENCH_POLL_MS', default: 1000, help: 'graphile-worker pollInterval (new jobs arrive by LISTEN/NOTIFY anyway)' },
   backlog: { kind: 'switch', env: 'BENCH_BACKLOG', help: 'start the worker only after the last 202: the HTTP side alone, then the worker alone on a backlog' },
   statements: { kind: 'switch', env: 'BENCH_STATEMENTS', help: 'restart Postgres with pg_stat_statements and print the statements per event and the slowest' },
+  'cpu-prof': { kind: 'text', env: 'BENCH_CPU_PROF', help: 'write a V8 CPU profile of the app process to this folder' },
   json: { kind: 'text', env: 'BENCH_JSON', help: "also write the figures, the monitor's samples and the backend states as JSON to this file" },
-  'live-streams': { kind: 'int', env: 'BENCH_LIVE_STREAMS', default: 20, help: 'live updates: open pages listening on GET /api/v1/stream' },
-  'live-rate': { kind: 'int', env: 'BENCH_LIVE_RATE', default: 50, help: 'live updates: Kustomer changes per second (one per conversation)' },
+  'live-streams': { kind: 'int', env: 'BENCH_LIVE_STREAMS', default: LIVE_DEFAULTS.streams, help: 'live updates: open pages listening on GET /api/v1/stream' },
+  'live-rate': {
+    kind: 'int',
+    env: 'BENCH_LIVE_RATE',
+    default: LIVE_DEFAULTS.perSecond,
+    help: 'live updates: Kustomer changes per second (one per conversation)',
+  },
 });
 const EVENTS = O.events;
 const CONVERSATIONS = O.conversations;
@@ -63,6 +76,7 @@ const POLL_MS = O['poll-ms'];
 const BACKLOG = O.backlog;
 const STATEMENTS = O.statements;
 const JSON_OUT = O.json;
+const CPU_PROF = O['cpu-prof'];
 const LIVE_STREAMS = O['live-streams'];
 const LIVE_RATE = O['live-rate'];
 
@@ -127,6 +141,7 @@ async function run(cleanups: Cleanups): Promise<void> {
     concurrency: CONCURRENCY,
     pollMs: POLL_MS,
     poolSize: POOL_SIZE,
+    execArgv: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [],
   });
   cleanups.push(app.stop);
   const base = `http://127.0.0.1:${app.port}`;
@@ -150,7 +165,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   let t0 = performance.now();
   const customer = emu.control.createCustomer({ org: ORG, name: 'Bench Customer', email: 'customer@bench.example' });
   const escalationIds = Array.from({ length: CONVERSATIONS }, () => randomUUID());
-  const conversations: { id: string; updatedAt: string }[] = new Array(CONVERSATIONS);
+  const conversations: { id: string; updatedAt: string; threadMark: string | null }[] = new Array(CONVERSATIONS);
   let nextConversation = 0;
   const createLane = async () => {
     while (nextConversation < CONVERSATIONS) {
@@ -163,8 +178,8 @@ async function run(cleanups: Cleanups): Promise<void> {
       });
       const text = await res.text();
       if (res.status !== 201) throw new Error(`creating conversation ${i} in the emulator: HTTP ${res.status}: ${text.slice(0, 300)}`);
-      const data = (JSON.parse(text) as { data: { id: string; attributes: { updatedAt: string } } }).data;
-      conversations[i] = { id: data.id, updatedAt: data.attributes.updatedAt };
+      const data = (JSON.parse(text) as { data: { id: string; attributes: Parameters<typeof threadMark>[0] } }).data;
+      conversations[i] = { id: data.id, updatedAt: data.attributes.updatedAt, threadMark: threadMark(data.attributes) };
     }
   };
   await Promise.all(Array.from({ length: 16 }, createLane));
@@ -181,11 +196,20 @@ async function run(cleanups: Cleanups): Promise<void> {
   ).rows.map((r) => r.id);
   await pool.query(
     `insert into escalations (id, request_id, provider, origin, target_kind, target_remote_id, target_name, channel, priority, subject, message,
-                              state, remote_id, remote_url, message_posted, attempts, requested_by_id, linked_at, remote_status, remote_updated_at)
+                              state, remote_id, remote_url, message_posted, attempts, requested_by_id, linked_at, remote_status, remote_updated_at,
+                              thread_mark)
      select x.id, x.request_id, 'kustomer', 'created', 'queue', $4, 'VIP', 'email', 3, 'Sync bench', 'm',
-            'linked', x.remote_id, $5 || '/app/conversations/' || x.remote_id, true, 1, null, now(), 'open', x.updated_at
-       from unnest($1::uuid[], $2::uuid[], $3::text[], $6::timestamptz[]) as x(id, request_id, remote_id, updated_at)`,
-    [escalationIds, requestIds, conversations.map((c) => c.id), demo.queues.vip.id, emu.url, conversations.map((c) => c.updatedAt)],
+            'linked', x.remote_id, $5 || '/app/conversations/' || x.remote_id, true, 1, null, now(), 'open', x.updated_at, x.thread_mark
+       from unnest($1::uuid[], $2::uuid[], $3::text[], $6::timestamptz[], $7::text[]) as x(id, request_id, remote_id, updated_at, thread_mark)`,
+    [
+      escalationIds,
+      requestIds,
+      conversations.map((c) => c.id),
+      demo.queues.vip.id,
+      emu.url,
+      conversations.map((c) => c.updatedAt),
+      conversations.map((c) => c.threadMark),
+    ],
   );
   const setupLinkMs = performance.now() - t0;
 
@@ -267,6 +291,25 @@ async function run(cleanups: Cleanups): Promise<void> {
       `held as signed webhook deliveries in ${fmt(setupEventsMs / 1000)} s; posting ${num(deliveries.length)} (${num(plan.duplicates)} repeats, ${num(plan.outOfOrder)} out of order)...`,
   );
 
+  // --- The floor: the same load generator, as many requests with as many in flight, to GET /readyz (one round trip
+  // and the server's cheapest database work: two small queries), so figures from a busy machine can be compared.
+  const floor = async () => {
+    const a = await snapshot(app, postmasterPid);
+    const r = await postWebhooks({
+      port: app.port,
+      deliveries: Array.from({ length: EVENTS }, () => ({ method: 'GET', path: '/readyz', headers: {}, body: '' })),
+      inFlight: IN_FLIGHT,
+      expect: 200,
+    });
+    if (r.problems.length) throw new Error(`the floor's GET /readyz: ${r.problems.join('; ')}`);
+    return {
+      perSecond: EVENTS / ((r.endedAt - r.startedAt) / 1000),
+      latency: summarize(r.latencies),
+      cpu: cpuPer(a, await snapshot(app, postmasterPid), EVENTS),
+    };
+  };
+  const floorBefore = await floor();
+
   // --- Measure
   const monitor = startMonitor(url);
   cleanups.push(monitor.stop);
@@ -280,6 +323,7 @@ async function run(cleanups: Cleanups): Promise<void> {
   });
   const tPosted = epochMs();
   const afterPost = await snapshot(app, postmasterPid);
+  const postCpu = cpuPer(before, afterPost, deliveries.length);
   monitor.markPosted(tPosted);
   const bad = [...results.statuses].filter(([s]) => s !== 202);
   if (bad.length) throw new Error(`${bad.map(([s, n]) => `${n} POSTs answered ${s}`).join(', ')}:\n  ${results.problems.join('\n  ')}`);
@@ -317,6 +361,11 @@ async function run(cleanups: Cleanups): Promise<void> {
   const statements = STATEMENTS ? await statementLines(pool, UNIQUE) : [];
   const accepted = results.outcomes.get('accepted') ?? 0;
   const duplicate = results.outcomes.get('duplicate') ?? 0;
+
+  const floorAfter = await floor();
+  const floorRate = (floorBefore.perSecond + floorAfter.perSecond) / 2;
+  const floorP99 = (floorBefore.latency.p99 + floorAfter.latency.p99) / 2;
+  const floorCpu = { app: (floorBefore.cpu.app + floorAfter.cpu.app) / 2, postgres: (floorBefore.cpu.postgres + floorAfter.cpu.postgres) / 2 };
 
   // --- Live updates: every conversation changes once more (done <-> open, on Kustomer's real clock), posted at
   // LIVE_RATE while LIVE_STREAMS pages listen.
@@ -361,9 +410,9 @@ async function run(cleanups: Cleanups): Promise<void> {
   };
   const rel = (t: number | null) => (t === null ? 'never' : `${fmt((t - tFirst) / 1000, 2)} s`);
   const task = (name: string) => appStats.tasks[name] ?? { completed: 0, errors: 0, runMs: 0, waitMs: 0 };
-  const apply = task('apply-sync-event');
+  const apply = task('drain-sync-events');
   const match = task('match-workflows');
-  const others = Object.entries(appStats.tasks).filter(([k]) => k !== 'apply-sync-event' && k !== 'match-workflows');
+  const others = Object.entries(appStats.tasks).filter(([k]) => k !== 'drain-sync-events' && k !== 'match-workflows');
   const wrongTotal = wrong.status;
   const out: string[] = [
     '',
@@ -380,7 +429,13 @@ async function run(cleanups: Cleanups): Promise<void> {
     `    ${num(deliveries.length)} POSTs answered 202 in ${fmt(postS, 2)} s: ${num(deliveries.length / postS)} events accepted/s`,
     `    answers: ${num(accepted)} accepted, ${num(duplicate)} duplicate (expected ${num(UNIQUE)} and ${num(plan.duplicates)})` +
       (accepted !== UNIQUE || duplicate !== plan.duplicates ? '  MISMATCH' : ''),
-    `    latency ms: p50 ${fmt(lat.p50, 2)}, p90 ${fmt(lat.p90, 2)}, p99 ${fmt(lat.p99, 2)}, max ${fmt(lat.max, 2)}`,
+    `    latency ms: p50 ${fmt(lat.p50, 2)}, p90 ${fmt(lat.p90, 2)}, p99 ${fmt(lat.p99, 2)}, max ${fmt(lat.max, 2)}` +
+      ` (goal ≥ 1,000/s with p99 < 100 ms: ${deliveries.length / postS >= 1000 && lat.p99 < 100 ? 'PASS' : 'FAIL'})`,
+    `    floor, GET /readyz the same way (${num(EVENTS)}, ${IN_FLIGHT} in flight) before and after: ${num(floorBefore.perSecond)}/s and ${num(floorAfter.perSecond)}/s, ` +
+      `p50 ${fmt(floorBefore.latency.p50, 2)} and ${fmt(floorAfter.latency.p50, 2)} ms, p99 ${fmt(floorBefore.latency.p99, 2)} and ${fmt(floorAfter.latency.p99, 2)} ms`,
+    `    ratio to the floor (means of before and after): events accepted/s ${fmt(deliveries.length / postS / floorRate, 2)}, p50 ${fmt(lat.p50 / ((floorBefore.latency.p50 + floorAfter.latency.p50) / 2), 2)}, p99 ${fmt(lat.p99 / floorP99, 2)}`,
+    `    CPU ms per request, app + Postgres: floor ${fmt(floorCpu.app, 3)} + ${fmt(floorCpu.postgres, 3)}, while posting ${fmt(postCpu.app, 3)} + ${fmt(postCpu.postgres, 3)}` +
+      ` (${fmt((postCpu.app + postCpu.postgres) / (floorCpu.app + floorCpu.postgres), 2)}x the floor${BACKLOG ? '' : '; the worker applying meanwhile included: --backlog measures the endpoint alone'})`,
     cpuLine('while posting', before, afterPost, deliveries.length),
     '',
     `worker (apply in Kustomer's order)`,
@@ -390,7 +445,7 @@ async function run(cleanups: Cleanups): Promise<void> {
         ? ` (${fmt((done.finalAt - tPosted) / 1000, 2)} s after the last 202${BACKLOG ? `, ${fmt((done.finalAt - tWorker) / 1000, 2)} s after the worker started` : ''})`
         : ''),
     `    queue drained (every event processed, no job left): ${rel(done.drainedAt)}; ${num(UNIQUE / ((done.drainedAt - tWorker) / 1000))} events/s from ${BACKLOG ? 'the worker start' : 'the first POST'}`,
-    `    jobs: apply-sync-event ${num(apply.completed)} (mean run ${fmt(apply.runMs / Math.max(1, apply.completed), 2)} ms, mean wait in queue ${fmt(apply.waitMs / Math.max(1, apply.completed), 0)} ms)` +
+    `    jobs: drain-sync-events ${num(apply.completed)} (mean run ${fmt(apply.runMs / Math.max(1, apply.completed), 2)} ms, mean wait in queue ${fmt(apply.waitMs / Math.max(1, apply.completed), 0)} ms)` +
       `, match-workflows ${num(match.completed)} (mean run ${fmt(match.runMs / Math.max(1, match.completed), 2)} ms)` +
       (others.length ? `, ${others.map(([k, s]) => `${k} ${s.completed}`).join(', ')}` : '') +
       `; failed attempts ${Object.values(appStats.tasks).reduce((s, t) => s + t.errors, 0)}`,
@@ -443,6 +498,7 @@ async function run(cleanups: Cleanups): Promise<void> {
       duplicates: plan.duplicates,
       outOfOrder: plan.outOfOrder,
       acceptedPerSecond: deliveries.length / postS,
+      floor: { before: floorBefore, after: floorAfter },
       postSeconds: postS,
       latency: lat,
       finalSeconds: done.finalAt === null ? null : (done.finalAt - tFirst) / 1000,
@@ -604,6 +660,13 @@ async function snapshot(app: AppProcess, postmasterPid: number): Promise<Snap> {
     machine: cpuSnapshot([process.pid, ...(app.pid ? [app.pid] : [])], [postmasterPid]),
     postgres: cpuSnapshot([], [postmasterPid]),
   };
+}
+
+/** CPU ms per request of the app process and of Postgres between two snapshots */
+function cpuPer(a: Snap, b: Snap, requests: number): { app: number; postgres: number } {
+  const appMs = (b.app.cpu.user - a.app.cpu.user + b.app.cpu.system - a.app.cpu.system) / 1000;
+  const pgMs = machineShare(a.postgres, b.postgres) * (b.t - a.t) * os.cpus().length;
+  return { app: appMs / requests, postgres: pgMs / requests };
 }
 
 /** share of the machine used by the snapshot's processes between a and b */

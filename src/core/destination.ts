@@ -45,6 +45,8 @@ export interface RemoteTicket extends TicketDetails {
   customValues: Record<string, unknown>;
   url: string;
   updatedAt: string;
+  /** See the ticket event's `threadMark`. */
+  threadMark?: string | null;
 }
 
 export type RemoteFieldType = 'text' | 'long_text' | 'number' | 'date' | 'boolean' | 'url' | 'reference' | 'list' | 'other';
@@ -215,6 +217,11 @@ export interface DestinationClient {
   listAgents?(): Promise<{ remoteId: string; name: string }[]>;
   /** Its users, tags and sub-statuses (each kind the key may read; a refused kind is left out). Absent: it has none. */
   listDirectory?(): Promise<DirectoryEntry[]>;
+  /**
+   * Names of the destination's users with these ids (those it knows), from the connector's one name cache per process
+   * (the thread's authors are named from the same): a miss re-reads the directory at most once a minute.
+   */
+  nameUsers?(ids: readonly string[]): Promise<Map<string, string>>;
   /** Tickets changed since a time (oldest first, every page): the polling fallback of status sync. */
   ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]>;
   /**
@@ -307,6 +314,11 @@ export type DestinationEvent =
       updatedAt: string;
       /** Absent in events stored before it was read. */
       details?: TicketDetails;
+      /**
+       * Changes whenever a note or message is added to the ticket (opaque; Kustomer: its counts and last activity):
+       * a newer state with the same mark wrote nothing to read in the thread. Null or absent: unknown, read it.
+       */
+      threadMark?: string | null;
     }
   /** A note or message was written on the ticket: its thread is read (readThreadSince), which names and dates it. */
   | { kind: 'message'; eventId: string; createdAt: string; ticketId: string }

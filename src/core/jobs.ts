@@ -16,7 +16,8 @@ export const JOBS = {
   'run-workflow': z.object({ runId: z.uuid() }),
   'approval-timeout': z.object({ approvalId: z.uuid() }),
   'send-email': z.object({ outboxId: z.uuid() }),
-  'apply-sync-event': z.object({ eventRowId: z.string() }),
+  // A connection's stored sync events, drained in batches; without a connection (cron, worker start): wakes every drain with events left.
+  'drain-sync-events': z.object({ connectionId: z.uuid().optional(), lane: z.number().int().min(0).default(0) }),
   'poll-destination': z.object({ provider: Provider }),
   // Also run by cron, whose payload adds `_cron`.
   'check-webhook': z.object({ provider: Provider }),

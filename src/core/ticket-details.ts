@@ -33,4 +33,6 @@ export const remoteStateColumns = (t: RemoteTicket) => ({
   remote_updated_at: new Date(t.updatedAt),
   remote_details: JSON.stringify(detailsOf(t)),
   remote_open_since: t.status === 'open' ? new Date(t.updatedAt) : null,
+  // Its thread as it is now: the first change after it reads the thread only when a note or message was added.
+  thread_mark: t.threadMark ?? null,
 });

@@ -167,7 +167,6 @@ export interface DestinationConnectionsTable {
   webhook_repair: 're-enabled' | 're-created' | null;
   webhook_backfilled: number | null;
   poll_cursor: NullableTimestamp;
-  last_inbound_at: NullableTimestamp;
   last_sync_event_error: string | null;
   /** Request tags (lowercase) that may go to the destination; empty: none. */
   tag_allow_list: Generated<string[]>;
@@ -211,6 +210,8 @@ export interface EscalationsTable {
   thread_cursor: Generated<string | null>;
   /** A thread read is queued and not done (migration 020). */
   thread_read_wanted_at: Generated<Date | null>;
+  thread_mark: Generated<string | null>;
+  thread_read_at: NullableTimestamp;
   last_error: string | null;
   last_error_kind: 'retryable' | 'auth' | 'permanent' | null;
   next_attempt_at: NullableTimestamp;
@@ -243,6 +244,9 @@ export interface DestinationEventsTable {
   received_at: DefaultTimestamp;
   processed_at: NullableTimestamp;
   error: string | null;
+  lane: Generated<number>;
+  attempts: Generated<number>;
+  retry_at: NullableTimestamp;
 }
 
 export interface WorkflowsTable {

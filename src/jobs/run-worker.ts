@@ -23,8 +23,8 @@ import { approvalTimeoutTask, matchWorkflowsTask, runWorkflowTask } from './work
 import { sendEmailTask } from './send-email.ts';
 import { pushMappedFieldsTask } from './push-mapped-fields.ts';
 import {
-  applySyncEventTask,
   checkWebhookTask,
+  drainSyncEventsTask,
   pollDestinationTask,
   pushCommentTask,
   pushPriorityTask,
@@ -75,7 +75,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     'match-workflows': matchWorkflowsTask(workflows),
     'run-workflow': runWorkflowTask(workflows),
     'approval-timeout': approvalTimeoutTask(workflows),
-    'apply-sync-event': applySyncEventTask(destinations),
+    'drain-sync-events': drainSyncEventsTask(destinations),
     'poll-destination': pollDestinationTask(destinations),
     'push-status': pushStatusTask(destinations),
     'push-priority': pushPriorityTask(destinations),
@@ -155,6 +155,8 @@ export async function startWorker(input: WorkerDeps) {
     parsedCronItems: parseCronItems([
       { task: 'prune-expired' satisfies JobName, match: '17 * * * *', options: { backfillPeriod: 0 } },
       { task: 'prune-attachments' satisfies JobName, match: PRUNE_ATTACHMENTS_CRON, options: { backfillPeriod: 0 } },
+      // Sync events whose drain was never woken (none is known to get lost: a safety net; usecases/sync/wake-drain.ts).
+      { task: 'drain-sync-events' satisfies JobName, match: '* * * * *', options: { backfillPeriod: 0, jobKey: 'sync-drains' } },
       // A destination may have disabled the sync webhook after failed deliveries (usecases/sync/check-webhook.ts).
       ...providers.map((provider) => ({
         task: 'check-webhook' satisfies JobName,
@@ -201,6 +203,10 @@ export async function startWorker(input: WorkerDeps) {
     current.promise.then(restart, restart);
   };
   restartWhenStopped(runner);
+  // Events stored while no worker ran (or by a version that queued one job per event) are drained now.
+  await utils
+    .addJob('drain-sync-events' satisfies JobName, {} satisfies JobPayload<'drain-sync-events'>, { jobKey: 'sync-drains' })
+    .catch((err: unknown) => log.warn({ err }, 'could not queue the sync drains'));
   // A worker starting may end an outage of Bridgedesk itself, long enough for Kustomer to give up on the webhook.
   for (const provider of providers)
     await utils

@@ -1,9 +1,10 @@
-/** graphile-worker tasks of status sync: apply a received event, poll a destination, push a status, check the webhook. */
+/** graphile-worker tasks of status sync: drain the received events, poll a destination, push a status, check the webhook. */
 import type { Task } from 'graphile-worker';
 import { parseJob } from '../core/jobs.ts';
 import { providerId } from '../connectors/registry.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
-import { applyEvent } from '../usecases/sync/apply-event.ts';
+import { drainEvents } from '../usecases/sync/drain-events.ts';
+import { wakeAllDrains } from '../usecases/sync/wake-drain.ts';
 import { pollDestination } from '../usecases/sync/poll-destination.ts';
 import { pushStatus } from '../usecases/sync/push-status.ts';
 import { pushComment } from '../usecases/sync/push-comment.ts';
@@ -36,10 +37,13 @@ export const unlinkNoteTask =
     await postUnlinkNote(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
   };
 
-export const applySyncEventTask =
+export const drainSyncEventsTask =
   (deps: DestinationDeps): Task =>
-  async (payload) =>
-    applyEvent(deps, parseJob('apply-sync-event', payload).eventRowId);
+  async (payload) => {
+    const { connectionId, lane } = parseJob('drain-sync-events', payload);
+    if (connectionId) await drainEvents(deps, connectionId, lane);
+    else await wakeAllDrains(deps.db);
+  };
 
 export const pollDestinationTask =
   (deps: DestinationDeps): Task =>

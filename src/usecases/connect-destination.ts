@@ -17,6 +17,7 @@ import type { Db, Tx } from '../db/database.ts';
 import type { DestinationClient, DirectoryEntry } from '../core/destination.ts';
 import { replaceDirectory } from '../db/repositories/destination-directory.ts';
 import { withTransaction } from '../db/transaction.ts';
+import { forgetWebhookAuth } from './sync/receive-event.ts';
 import { clientFor, type DestinationDeps, guardCredentials, openConnection, toAppError } from './destination-access.ts';
 
 export interface ConnectionStatus {
@@ -145,6 +146,7 @@ export async function connectDestination(deps: DestinationDeps, actor: UserActor
     await syncTargets(tx, id, targets, now);
     if (directory) await replaceDirectory(tx, id, directory, now);
   });
+  forgetWebhookAuth(deps.db);
   return connectionStatus(deps, provider);
 }
 
@@ -201,6 +203,7 @@ export async function setDestinationTargets(
 
 export async function disconnectDestination(deps: DestinationDeps, provider: ProviderId) {
   if (!(await deleteConnection(deps.db, provider))) throw new AppError('not_found', `${PROVIDERS[provider].displayName} is not connected`);
+  forgetWebhookAuth(deps.db);
 }
 
 async function writeContactEmailField(q: Db | Tx, connectionId: string, key: string | null, now: Date) {

@@ -148,7 +148,8 @@ describe('calls', () => {
     emulator.control.addNote({ org: 'acme', id: t.remoteId, body: 'On it', by: demo.users.alex.id });
     const first = await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, null, clock);
     expect(first.items.map((i) => [i.kind, i.body, i.author, i.direction, i.fromUs])).toEqual([
-      ['note', 'Ours', { name: 'Bridgedesk', kind: 'user' }, null, true],
+      // Ours never lands on the request: its author is not looked up.
+      ['note', 'Ours', null, null, true],
       ['message', 'Help', { name: 'Jane Doe', kind: 'customer' }, 'in', false],
       ['note', 'On it', { name: 'Alex Rivera', kind: 'user' }, null, false],
     ]);

@@ -11,7 +11,7 @@ import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
 import { KUSTOMER_RATE_WINDOW_MS, readObjectWindow, readRateWindow } from './rate-headers.ts';
 import { missingPermissions, rolesGrant } from './roles.ts';
-import { KUSTOMER_TO_STATUS, ticketDetails } from './ticket-details.ts';
+import { KUSTOMER_TO_STATUS, ticketDetailsAndMark } from './ticket-details.ts';
 import { SECRET_HEADER, WEBHOOK_EVENTS } from './webhook.ts';
 import * as W from './wire.ts';
 import type { z } from 'zod';
@@ -186,7 +186,7 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       contactId: customerId,
       status: KUSTOMER_TO_STATUS[r.attributes.status],
       subject: r.attributes.name ?? null,
-      ...ticketDetails(r.attributes, r.relationships),
+      ...ticketDetailsAndMark(r.attributes, r.relationships),
       channels: r.attributes.channels,
       customValues: r.attributes.custom ?? {},
       url: conversationWebUrl(opts.orgName, { customerId: customerId ?? 'unknown', conversationId: r.id }, opts.webUrlOverride ?? null),

@@ -7,6 +7,7 @@ import { listDirectory } from './directory.ts';
 import { addNoteOnce, openTicket } from './open-ticket.ts';
 import type { TransferOptions } from './presigned-transfer.ts';
 import { normaliseOrgName } from './org-name.ts';
+import { userNames } from './people-names.ts';
 import { readThreadSince } from './read-thread.ts';
 import { isRequiredPermission } from './roles.ts';
 import { searchTickets } from './search-tickets.ts';
@@ -72,6 +73,7 @@ function actions(hosts: RefHosts, now: () => Date, transfer: TransferOptions, cl
     listTicketFields: client.listTicketFields,
     listAgents: client.listAgents,
     listDirectory: () => listDirectory(client),
+    nameUsers: (ids) => userNames(client, account, ids, now()),
     ticketsUpdatedSince: client.ticketsUpdatedSince,
     subscribe: client.subscribe,
     getSubscription: client.getSubscription,

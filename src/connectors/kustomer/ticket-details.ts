@@ -28,3 +28,21 @@ export function ticketDetails(
     lastActivityAt: a.lastActivityAt ?? null,
   };
 }
+
+/**
+ * What moves when a note or message is added to the conversation (docs/kustomer.md §34): `messageCount`, `noteCount`
+ * and `lastActivityAt`. The fields are confirmed (recorded payloads: pipedream components/kustomer/sources/
+ * updated-conversation-instant/test-event.mjs; jasbanza/osl-kustomer-notifications-bot processor.php); that a note
+ * or message moves them is assumed (their names; §17, §24). A change of status, assignee or priority moves none of
+ * them. Null when the conversation carries none (the platform then reads the thread on every newer change).
+ */
+export function threadMark(a: z.infer<typeof ConversationAttributes>): string | null {
+  if (a.messageCount === undefined && a.noteCount === undefined && a.lastActivityAt === undefined) return null;
+  return `${a.messageCount ?? '-'}/${a.noteCount ?? '-'}/${a.lastActivityAt ?? '-'}`;
+}
+
+/** A conversation's details and its thread mark, as a polled or read conversation (RemoteTicket) carries them. */
+export const ticketDetailsAndMark = (
+  a: z.infer<typeof ConversationAttributes>,
+  relationships: Record<string, z.infer<typeof Relationship>> | undefined,
+): TicketDetails & { threadMark: string | null } => ({ ...ticketDetails(a, relationships), threadMark: threadMark(a) });

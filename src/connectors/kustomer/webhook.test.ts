@@ -32,7 +32,20 @@ describe('parseWebhook on recorded envelopes', () => {
         priority: 3,
         lastActivityAt: '2022-06-14T09:56:45.153Z',
       },
+      // Its message and note counts and last activity: what moves when a note or message is added (docs/kustomer.md §34).
+      threadMark: '0/0/2022-06-14T09:56:45.153Z',
     });
+  });
+
+  it('marks the thread by the counts and last activity only: a status change leaves the mark, a note moves it', () => {
+    const at = (status: string, noteCount: number, lastActivityAt: string) =>
+      parseWebhook(JSON.stringify({ ...create, data: { ...create.data, attributes: { ...create.data.attributes, status, noteCount, lastActivityAt } } }));
+    const before = at('open', 0, '2022-06-14T09:56:45.153Z');
+    const snoozed = at('snoozed', 0, '2022-06-14T09:56:45.153Z');
+    const noted = at('open', 1, '2022-06-14T10:00:00.000Z');
+    const mark = (e: ReturnType<typeof parseWebhook>) => (e?.kind === 'ticket' ? e.threadMark : undefined);
+    expect(mark(snoozed)).toBe(mark(before));
+    expect(mark(noted)).not.toBe(mark(before));
   });
 
   it('reads an update whose changes hold the real change beside the bookkeeping fields', () => {

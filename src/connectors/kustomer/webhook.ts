@@ -16,7 +16,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DestinationEvent } from '../../core/destination.ts';
-import { KUSTOMER_TO_STATUS, ticketDetails } from './ticket-details.ts';
+import { KUSTOMER_TO_STATUS, threadMark, ticketDetails } from './ticket-details.ts';
 import { ConversationAttributes, WebhookEvent } from './wire.ts';
 
 /** The custom header Bridgedesk asks Kustomer to send with every delivery; its value is the connection's secret. */
@@ -94,6 +94,7 @@ export function parseWebhook(rawBody: string): DestinationEvent | null {
       status: KUSTOMER_TO_STATUS[status],
       updatedAt,
       details: ticketDetails(attrs.data, e.data.relationships),
+      threadMark: threadMark(attrs.data),
     };
   }
   if (e.name === 'kustomer.message.create') {

@@ -208,7 +208,7 @@ export async function updateEscalation(q: Queryable, current: { id: string; stat
 export async function recordRemoteState(
   q: Queryable,
   id: string,
-  remote: { status: RemoteStatus; updatedAt: string | Date; details?: TicketDetails | null },
+  remote: { status: RemoteStatus; updatedAt: string | Date; details?: TicketDetails | null; threadMark?: string | null },
   now: Date,
 ) {
   const at = new Date(remote.updatedAt);
@@ -218,6 +218,7 @@ export async function recordRemoteState(
       remote_status: remote.status,
       remote_updated_at: at,
       ...(remote.details ? { remote_details: JSON.stringify(remote.details) } : {}),
+      ...(remote.threadMark !== undefined ? { thread_mark: remote.threadMark } : {}),
       remote_open_since: remote.status === 'open' ? sql<Date>`case when remote_status = 'open' then coalesce(remote_open_since, ${at}) else ${at} end` : null,
       updated_at: now,
     })

@@ -16,6 +16,7 @@ import { clientFor, type DestinationDeps } from '../destination-access.ts';
 import { destinationFailure } from '../destination-failure.ts';
 import { notify } from '../workflows/notify.ts';
 import { CHECK_WEBHOOK, readChangesSince } from './poll-destination.ts';
+import { forgetWebhookAuth } from './receive-event.ts';
 
 export { CHECK_WEBHOOK };
 /** How often the worker checks (graphile-worker cron). Kustomer retries a failing delivery for about an hour before it gives up (documented: developer.kustomer.com docs/events/delivery-and-retries). */
@@ -91,6 +92,7 @@ export async function checkWebhook(deps: Deps, provider: ProviderId): Promise<We
         })
         .where('id', '=', row.id)
         .execute();
+      forgetWebhookAuth(deps.db);
     }
     // On again first, then the backfill: a change made in between arrives both ways, and events apply once, in order.
     await readChangesSince(deps, provider, row.id, client, async (tx, backfilled) => {

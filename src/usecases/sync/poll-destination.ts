@@ -12,7 +12,7 @@ import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import type { Queryable, Tx } from '../../db/database.ts';
 import { clientFor, type DestinationDeps } from '../destination-access.ts';
 import { destinationFailure } from '../destination-failure.ts';
-import { storeEvent } from './receive-event.ts';
+import { storeEvents } from './receive-event.ts';
 
 export const POLL_DESTINATION = 'poll-destination';
 /** Changes within this much of the cursor are read again (same-millisecond writes); repeats are deduplicated. */
@@ -58,20 +58,18 @@ export async function readChangesSince(
     : [];
   const isNews = (t: { remoteId: string; updatedAt: string }) =>
     known.some((e) => e.remote_id === t.remoteId && (!e.remote_updated_at || new Date(e.remote_updated_at) < new Date(t.updatedAt)));
+  const events = tickets.filter(isNews).map((t) => ({
+    kind: 'ticket' as const,
+    eventId: `poll:${t.remoteId}:${t.updatedAt}:${t.status}`,
+    createdAt: t.updatedAt,
+    remoteId: t.remoteId,
+    status: t.status,
+    updatedAt: t.updatedAt,
+    details: detailsOf(t),
+    threadMark: t.threadMark ?? null,
+  }));
   return withTransaction(deps.db, async (tx) => {
-    let stored = 0;
-    for (const t of tickets.filter(isNews)) {
-      const event = {
-        kind: 'ticket' as const,
-        eventId: `poll:${t.remoteId}:${t.updatedAt}:${t.status}`,
-        createdAt: t.updatedAt,
-        remoteId: t.remoteId,
-        status: t.status,
-        updatedAt: t.updatedAt,
-        details: detailsOf(t),
-      };
-      if (await storeEvent(tx, connectionId, 'poll', event)) stored += 1;
-    }
+    const stored = await storeEvents(tx, connectionId, 'poll', events);
     const newest = tickets.reduce((max, t) => (t.updatedAt > max ? t.updatedAt : max), since.toISOString());
     await tx.updateTable('destination_connections').set({ poll_cursor: newest }).where('id', '=', connectionId).execute();
     await then?.(tx, stored);

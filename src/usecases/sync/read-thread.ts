@@ -1,6 +1,6 @@
 /**
- * The linked conversation's thread on the request: after each change the destination tells of (a conversation
- * update or a new message, by webhook or poll: apply-event.ts), its notes and messages since the escalation's cursor
+ * The linked conversation's thread on the request: after a change the destination tells of that may bring one (a new
+ * message, or a conversation update whose thread mark moved, by webhook or poll: apply-event.ts), its notes and messages since the escalation's cursor
  * are read and each lands on the request as one internal timeline entry with its author, direction, channel and the
  * destination's time. One entry per remote item, ever: the insert skips an item the request already has (unique on
  * its remote id, migration 016), so a webhook and a poll seeing the same change, two escalations linking the same
@@ -69,7 +69,8 @@ export async function readThread(deps: DestinationDeps, escalationId: string, at
   const { esc } = linked;
   const result = await callDestination(deps, linked.provider, () => read(linked.ticketId, esc.thread_cursor), { attempt });
   if (!result.ok) {
-    // Anything but a retry shows in the connection's health; the next change reads the thread again.
+    // Anything but a retry shows in the connection's health; the next change reads the thread again, whatever its
+    // thread mark (apply-event.ts): the mark of the change that asked for this read is forgotten.
     if (retriesLeft(result.failure, attempt))
       await enqueueJob(
         deps.db,
@@ -77,7 +78,10 @@ export async function readThread(deps: DestinationDeps, escalationId: string, at
         { escalationId, attempt: nextAttempt(result.failure, attempt) },
         { runAt: result.failure.retryAt, queueName: `thread:${escalationId}` },
       );
-    else await readDone(deps.db, esc);
+    else {
+      await deps.db.updateTable('escalations').set({ thread_mark: null }).where('id', '=', escalationId).execute();
+      await readDone(deps.db, esc);
+    }
     return;
   }
   const { items, cursor } = result.value;

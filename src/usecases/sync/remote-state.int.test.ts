@@ -4,6 +4,7 @@
  * change is one timeline entry even when the webhook and the poll both see it; the poll searches by updatedAt and
  * reads no conversation that did not change. Against the emulator over HTTP.
  */
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
@@ -144,6 +145,10 @@ describe("the linked conversation's state, from Kustomer", () => {
     const quiet = await linkedRequest('Quiet');
     const busy = await linkedRequest('Busy');
     await poll(); // moves the cursor past both escalations
+    // The thread reads their linking asked for (our message and back-link note) are done: they are not the poll's.
+    await t.waitFor(
+      async () => (await sql`select 1 from graphile_worker.jobs where run_at <= now() or locked_at is not null`.execute(t.db)).rows.length === 0 || undefined,
+    );
     emulator.control.clearCalls();
     change(busy.conversationId, { priority: 4 });
     await poll();

@@ -13,7 +13,7 @@ import { findConnection } from '../../db/repositories/destinations.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { clientFor, toAppError, type DestinationDeps } from '../destination-access.ts';
 import { schedulePoll } from './poll-destination.ts';
-import { webhookTokenHash } from './receive-event.ts';
+import { forgetWebhookAuth, webhookTokenHash } from './receive-event.ts';
 
 type Deps = DestinationDeps & { publicUrl: string };
 
@@ -105,6 +105,7 @@ export async function updateSyncSettings(deps: Deps, provider: ProviderId, input
     await tx.updateTable('destination_connections').set(patch).where('id', '=', connection.id).execute();
     if (settings.inbound && settings.pollMinutes > 0) await schedulePoll(tx, provider);
   });
+  forgetWebhookAuth(deps.db);
   return syncView(deps, provider);
 }
 
@@ -147,5 +148,6 @@ export async function rotateWebhookSecret(deps: Deps, provider: ProviderId) {
     }
   }
   await deps.db.updateTable('destination_connections').set(patch).where('id', '=', connection.id).execute();
+  forgetWebhookAuth(deps.db);
   return syncView(deps, provider);
 }

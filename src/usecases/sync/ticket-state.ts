@@ -16,19 +16,30 @@ import { appendTimeline } from '../../db/repositories/timeline.ts';
 import type { EscalationRow } from '../../db/schema.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { connectionPriorityMap } from '../priority-map.ts';
-import { nameDetails } from './remote-names.ts';
+import { findTargetNames, findUserNames, nameDetails, unnamedUsers } from './remote-names.ts';
 
 export async function recordTicketState(
   deps: DestinationDeps,
   tx: Tx,
-  at: { esc: EscalationRow; event: Extract<DestinationEvent, { kind: 'ticket' }>; first: boolean; provider: ProviderId; destination: string },
+  at: {
+    esc: EscalationRow;
+    event: Extract<DestinationEvent, { kind: 'ticket' }>;
+    first: boolean;
+    provider: ProviderId;
+    destination: string;
+    /** Names found before the transaction (remote-names.ts). */
+    names: { users: ReadonlyMap<string, string>; targets: ReadonlyMap<string, string> };
+  },
 ): Promise<TicketChangeField[]> {
   const { esc, event, provider } = at;
   const now = deps.now();
-  const details = event.details ? await nameDetails(deps, tx, provider, event.details, esc.remote_details) : null;
-  await recordRemoteState(tx, esc.id, { status: event.status, updatedAt: event.updatedAt, details }, now);
+  const details = event.details ? nameDetails(event.details, esc.remote_details, at.names) : null;
+  await recordRemoteState(tx, esc.id, { status: event.status, updatedAt: event.updatedAt, details, threadMark: event.threadMark ?? null }, now);
+  const before = esc.remote_details;
+  // The caller's copy of the row follows, for the batch's later events.
+  if (details) esc.remote_details = details;
   if (!details) return [];
-  let changed = ticketChanges(esc.remote_details, details);
+  let changed = ticketChanges(before, details);
   if (changed.includes('priority')) {
     // Bridgedesk's own priority push comes back as a change; a priority the request already has (through the map) is no news.
     const request = await tx.selectFrom('requests').select('priority').where('id', '=', esc.request_id).executeTakeFirstOrThrow();
@@ -54,6 +65,9 @@ export async function recordTicketState(
 
 /** The state a push's reply shows (Kustomer answers an update with the whole conversation), names kept or found. */
 export async function recordPushReply(deps: DestinationDeps, linked: { esc: EscalationRow; provider: ProviderId }, reply: RemoteTicket): Promise<void> {
-  const details = await nameDetails(deps, deps.db, linked.provider, detailsOf(reply), linked.esc.remote_details);
+  const stored = linked.esc.remote_details;
+  const targets = await findTargetNames(deps.db, linked.provider, [reply]);
+  const users = await findUserNames(deps, linked.provider, unnamedUsers([{ details: detailsOf(reply), stored }], targets));
+  const details = nameDetails(detailsOf(reply), stored, { users, targets });
   await recordRemoteState(deps.db, linked.esc.id, { status: reply.status, updatedAt: reply.updatedAt, details }, deps.now());
 }
