@@ -85,8 +85,13 @@ describe('names of Kustomer users', () => {
     emulator.control.injectFault({ kind: 'slow', count: 1, method: 'GET', pathPrefix: '/v1/users', delayMs: 1_500 });
     change(conversationId, { assignedUsers: [morgan.id] });
     await t.waitFor(async () => emulator.control.calls().some((c) => c.path === '/v1/users') || undefined);
-    // While Kustomer takes its time to answer, the escalation's row is free: no transaction holds it.
-    await t.db.transaction().execute((tx) => sql`select id from escalations where id = ${escalationId} for update nowait`.execute(tx));
+    // While Kustomer takes its time to answer (1.5 s), the escalation's row is free: no transaction holds it for the
+    // call. Another short write of the row (a job finishing) may hold it for a moment, so wait for it, but far less
+    // than the call takes.
+    await t.db.transaction().execute(async (tx) => {
+      await sql`set local lock_timeout = '300ms'`.execute(tx);
+      await sql`select id from escalations where id = ${escalationId} for update`.execute(tx);
+    });
     await t.waitFor(async () => {
       const items = (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/escalations`)).body.items as any[];
       return items[0].remote?.assignee?.userName === 'Morgan Lee' || undefined;
