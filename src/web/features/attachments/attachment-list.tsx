@@ -24,7 +24,7 @@ function Download({ a }: { a: Attachment }) {
   return (
     <a className="attachment-file" href={a.url} download={a.name} data-testid="attachment-download">
       <span className="attachment-icon" aria-hidden="true">
-        📄
+        {typeLabel(a.contentType).slice(0, 4)}
       </span>
       <span className="attachment-name">{a.name}</span>
       <span className="muted small">

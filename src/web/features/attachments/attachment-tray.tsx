@@ -60,7 +60,7 @@ export function AttachmentTray({ uploads, disabled }: { uploads: Uploads; disabl
         }}
       />
       <button type="button" className="btn btn-small btn-ghost attach-button" disabled={disabled} onClick={() => input.current?.click()} aria-controls={listId}>
-        📎 Attach files
+        <PaperclipIcon /> Attach files
       </button>
       <span className="muted small attach-hint">or drop them here, or paste a screenshot</span>
       <ul id={listId} className="attach-list" aria-label="Files to send" aria-live="polite">
@@ -99,6 +99,12 @@ export function AttachmentTray({ uploads, disabled }: { uploads: Uploads; disabl
     </div>
   );
 }
+
+const PaperclipIcon = () => (
+  <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+    <path d="M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5" />
+  </svg>
+);
 
 /** Why the send button waits, if it does. */
 export function uploadsBlock(uploads: Uploads): string | null {
