@@ -156,4 +156,29 @@ describe('escalate with files', () => {
     expect((await stack.download(requester, fileId)).status).toBe(404);
     expect((await stack.download(requester, ids[0]!)).status).toBe(200);
   });
+
+  it("with comment sync on, a public reply's files go with its note to the conversation, once each", async () => {
+    const { request } = await requestWithFiles('Reply with a file');
+    const esc = await linked((await escalate(request.id, [])).body.id);
+    await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: true });
+    try {
+      const before = attachedInKustomer().length;
+      const shot = png({ width: 12, height: 12, rgb: [9, 9, 9] });
+      const fileId = await upload(agent, 'steps.png', shot);
+      // The note's first create reply is lost: the retry finds it, and the file is neither uploaded nor attached again.
+      emulator.control.injectFault({ kind: 'lost_reply', method: 'POST', pathPrefix: `/v1/conversations/${esc.conversationId}/notes`, count: 1 });
+      const r = await t.api(agent, 'POST', `/api/v1/requests/${request.id}/comments`, { body: 'Steps attached', attachmentIds: [fileId] });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      await t.waitFor(async () => (attachedInKustomer().length > before ? true : undefined), 30_000);
+      await t.waitFor(async () => {
+        const job = await t.db.selectFrom('file_checkpoints').select('progress').where('scope', 'like', `comment:${esc.id}:%`).executeTakeFirst();
+        return job ? true : undefined;
+      }, 30_000);
+      expect(emulator.control.faults().map((f) => f.applied)).toEqual([1]);
+      const sent = attachedInKustomer().slice(before);
+      expect(sent.map((a) => [a.name, a.attachedTo?.type, a.sha256])).toEqual([['steps.png', 'note', sha(shot)]]);
+    } finally {
+      await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: false });
+    }
+  });
 });

@@ -1,6 +1,8 @@
 /** Bridgedesk's stored attachments as files a connector sends (core/destination.ts OutgoingFile), read when uploaded. */
 import type { OutgoingFile } from '../../core/destination.ts';
 import type { Queryable } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
+import { loadFileCheckpoints } from '../../db/repositories/file-checkpoints.ts';
 import type { FileStorages } from '../../storage/file-storage.ts';
 
 /** The stored files among `ids`, in the order given; each opens a fresh stream from its storage per attempt. */
@@ -33,4 +35,15 @@ export async function entryFileIds(db: Queryable, entryId: string): Promise<stri
     .orderBy('id')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * The files of a timeline entry going to a destination with what the entry becomes there (a note), and their
+ * checkpoints under `scope` (absent when there are none).
+ */
+export async function entryFiles(deps: { db: Db; storage?: FileStorages }, entryId: string, scope: string) {
+  const attachments = await outgoingFiles(deps.db, deps.storage, await entryFileIds(deps.db, entryId));
+  const files = attachments.length ? await loadFileCheckpoints(deps.db, scope) : undefined;
+  const refused = () => files?.refused().map((r) => ({ name: attachments.find((a) => a.localId === r.localId)?.name ?? r.localId, reason: r.reason })) ?? [];
+  return { attachments, files, refused };
 }

@@ -20,8 +20,7 @@ import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { linkedTicket } from './linked-ticket.ts';
 import { attachToEntry, type Attaching } from '../attachments/attach-uploads.ts';
-import { entryFileIds, outgoingFiles } from '../attachments/outgoing-files.ts';
-import { loadFileCheckpoints } from '../../db/repositories/file-checkpoints.ts';
+import { entryFiles } from '../attachments/outgoing-files.ts';
 
 export const SEND_NOTE = 'send-note';
 export const NOTE_TO_REMOTE = 'sync.note_to_remote';
@@ -108,15 +107,13 @@ export async function sendNote(deps: DestinationDeps, escalationId: string, entr
     );
   if (!entry) return;
   if (!linked) return void (await record('failed', { reason: 'The conversation is no longer linked, or the connection is not connected' }));
-  const attachments = await outgoingFiles(deps.db, deps.storage, await entryFileIds(deps.db, entryId));
-  const files = attachments.length ? await loadFileCheckpoints(deps.db, `note:${entryId}`) : undefined;
+  const { attachments, files, refused } = await entryFiles(deps, entryId, `note:${entryId}`);
   const note = { body: String((entry.data as { body?: unknown }).body ?? ''), externalId: `note:${entryId}`, ...(attachments.length ? { attachments } : {}) };
   const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1, files }), {
     attempt,
   });
   await files?.flush();
-  const refused = files?.refused().map((r) => ({ name: attachments.find((a) => a.localId === r.localId)?.name ?? r.localId, reason: r.reason }));
-  if (sent.ok) return void (await record('sent', refused?.length ? { filesRefused: refused } : {}));
+  if (sent.ok) return void (await record('sent', refused().length ? { filesRefused: refused() } : {}));
   if (retriesLeft(sent.failure, attempt)) {
     await enqueueJob(
       deps.db,
