@@ -181,4 +181,34 @@ describe('escalate with files', () => {
       await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: false });
     }
   });
+
+  it("a workflow's conversation step takes every public file of the request, never an internal note's", async () => {
+    const wf = await t.api(admin, 'POST', '/api/v1/workflows', {
+      name: 'Hand over with files',
+      enabled: true,
+      definition: {
+        trigger: { event: 'request.submitted' },
+        steps: [{ type: 'create_conversation', destination: 'kustomer', queueId: demo.queues.vip.id }],
+      },
+    });
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    try {
+      const before = attachedInKustomer().length;
+      const { request, ids } = await requestWithFiles('Workflow with files');
+      const esc = await t.waitFor(async () => {
+        const row = await t.db.selectFrom('escalations').select(['id', 'state', 'attachment_ids']).where('request_id', '=', request.id).executeTakeFirst();
+        return row?.state === 'linked' ? row : undefined;
+      }, 30_000);
+      // The two public files, never the internal note's log, whenever the run reached its step.
+      expect(esc.attachment_ids).toEqual(ids);
+      expect(
+        attachedInKustomer()
+          .slice(before)
+          .map((a) => a.name)
+          .sort(),
+      ).toEqual(['report.pdf', 'screenshot.png']);
+    } finally {
+      await t.db.updateTable('workflows').set({ enabled: false }).execute();
+    }
+  });
 });
