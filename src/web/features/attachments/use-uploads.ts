@@ -44,6 +44,8 @@ function failure(xhr: XMLHttpRequest): string {
 export function useUploads() {
   const [files, setFiles] = useState<PendingFile[]>([]);
   const requests = useRef(new Map<string, XMLHttpRequest>());
+  /** Uploads cancelled after their last byte left: the server may store them, so their answer is awaited and removed. */
+  const dropped = useRef(new Set<string>());
   const update = (key: string, change: Partial<PendingFile>) => setFiles((all) => all.map((f) => (f.key === key ? { ...f, ...change } : f)));
 
   const start = useCallback((key: string, file: File, name: string) => {
@@ -54,13 +56,19 @@ export function useUploads() {
     const token = currentCsrfToken();
     if (token) xhr.setRequestHeader('x-csrf-token', token);
     xhr.upload.onprogress = (e) => update(key, { loaded: e.loaded });
+    xhr.upload.onload = () => ((xhr as XMLHttpRequest & { sentAll?: boolean }).sentAll = true);
     xhr.onload = () => {
       requests.current.delete(key);
+      if (dropped.current.delete(key)) {
+        if (xhr.status === 201) void del(`/uploads/${(JSON.parse(xhr.responseText) as Attachment).id}`).catch(() => undefined);
+        return;
+      }
       if (xhr.status === 201) update(key, { status: 'stored', loaded: file.size, attachment: JSON.parse(xhr.responseText) as Attachment });
       else update(key, { status: 'failed', error: failure(xhr) });
     };
     xhr.onerror = () => {
       requests.current.delete(key);
+      if (dropped.current.delete(key)) return;
       update(key, { status: 'failed', error: failure(xhr) });
     };
     xhr.send(file);
@@ -77,8 +85,13 @@ export function useUploads() {
 
   /** Stops an upload in flight, or removes a stored one (it was never sent). */
   const remove = useCallback((key: string) => {
-    requests.current.get(key)?.abort();
-    requests.current.delete(key);
+    const xhr = requests.current.get(key) as (XMLHttpRequest & { sentAll?: boolean }) | undefined;
+    // Every byte sent: aborting now could leave the stored file behind unseen, so its answer is awaited and removed.
+    if (xhr?.sentAll) dropped.current.add(key);
+    else {
+      xhr?.abort();
+      requests.current.delete(key);
+    }
     setFiles((all) => {
       const f = all.find((x) => x.key === key);
       if (f?.attachment) void del(`/uploads/${f.attachment.id}`).catch(() => undefined); // pruned later if this fails
