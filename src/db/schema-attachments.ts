@@ -27,3 +27,11 @@ export interface AttachmentChunksTable {
   seq: number;
   data: Buffer;
 }
+
+/** Migration 023: how far sending one file to a destination got, per thing it goes with. */
+export interface FileCheckpointsTable {
+  scope: string;
+  attachment_id: string;
+  progress: ColumnType<unknown, string, string>;
+  updated_at: DefaultTimestamp;
+}

@@ -2,7 +2,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { TicketDetails } from '../core/destination.ts';
 import type { CreateExtras } from '../core/escalation-extras.ts';
-import type { AttachmentChunksTable, AttachmentsTable } from './schema-attachments.ts';
+import type { AttachmentChunksTable, AttachmentsTable, FileCheckpointsTable } from './schema-attachments.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -230,6 +230,8 @@ export interface EscalationsTable {
   remote_open_since: NullableTimestamp;
   /** What the escalation asked for at create beyond its target (core/escalation-extras.ts); null: nothing. */
   create_extras: ColumnType<CreateExtras | null, string | null | undefined, string | null>;
+  /** The request's attachments going with the first message (migration 023). */
+  attachment_ids: Generated<string[]>;
   /** When and by whom the link was ended (state unlinked); null while linked. */
   unlinked_at: NullableTimestamp;
   unlinked_by_id: string | null;
@@ -397,6 +399,7 @@ export interface Database {
   field_push_pending: FieldPushPendingTable;
   attachments: AttachmentsTable;
   attachment_chunks: AttachmentChunksTable;
+  file_checkpoints: FileCheckpointsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -60,14 +60,10 @@ export interface WorkerDeps {
 }
 
 export function taskList(deps: WorkerDeps): TaskList {
-  const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs };
+  const storage = deps.storage ?? createFileStorages(deps.config, deps.connectionString);
+  const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs, storage };
   const workflows = { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null };
-  const attachments = {
-    db: deps.db,
-    now: deps.now,
-    limits: deps.config.attachments,
-    storage: deps.storage ?? createFileStorages(deps.config, deps.connectionString),
-  };
+  const attachments = { db: deps.db, now: deps.now, limits: deps.config.attachments, storage };
   // Every task is named in the job contract (core/jobs.ts): a task nobody can enqueue, or a typo, does not compile.
   const tasks: Partial<Record<JobName, TaskList[string]>> = {
     'prune-expired': pruneExpired(deps.db, deps.now),

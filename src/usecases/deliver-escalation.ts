@@ -6,6 +6,8 @@
  * lost reply never makes a second ticket. Failures go through the one policy (destination-failure.ts); delivery
  * schedules its own retries (docs/adr/0004-connector-contract-and-retries.md).
  */
+import { outgoingFiles } from './attachments/outgoing-files.ts';
+import { loadFileCheckpoints } from '../db/repositories/file-checkpoints.ts';
 import { remoteStateColumns } from '../core/ticket-details.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
@@ -125,10 +127,13 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   const key = formatRequestNumber(request_number);
   const url = requestUrl(deps.publicUrl, key);
   const email = contactEmail(contact_email_field, { custom_fields: request_fields, email: requester_email });
+  // The chosen files (stored with the escalation), each sent at most once over its checkpoint.
+  const attachments = await outgoingFiles(deps.db, deps.storage, esc.attachment_ids);
+  const files = attachments.length ? await loadFileCheckpoints(deps.db, `escalation:${esc.id}`) : undefined;
   const request: TicketRequest = {
     escalationId: esc.id,
     subject: esc.subject,
-    message: { body: esc.message, channel: esc.channel },
+    message: { body: esc.message, channel: esc.channel, ...(attachments.length ? { attachments } : {}) },
     // an escalation is stored with its priority; a row without one takes the admin's medium
     priority: esc.priority ?? effectivePriorityMap(priority_map, p.defaultPriorityMap, p.priorityRange).medium,
     target: esc.target_kind && esc.target_remote_id ? { kind: esc.target_kind, remoteId: esc.target_remote_id } : null,
@@ -139,12 +144,22 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   };
 
   try {
-    await client.openTicket(request, checkpoints(deps, esc, mayHaveCreated, { pushFields: Boolean(has_field_mappings), destination: p.displayName }));
+    await client.openTicket(request, {
+      ...checkpoints(deps, esc, mayHaveCreated, { pushFields: Boolean(has_field_mappings), destination: p.displayName }),
+      files,
+    });
   } catch (err) {
+    await files?.flush();
     return handleFailure(deps, esc, await destinationFailure(deps, provider, err, { attempt: esc.attempts }));
   }
+  await files?.flush();
+  // Files the destination would not take (its type or size rules): named on the timeline, the rest went.
+  const refused = files?.refused().map((r) => ({ name: attachments.find((a) => a.localId === r.localId)?.name ?? r.localId, reason: r.reason }));
   await record(deps, esc, { state: 'linked', linked_at: deps.now(), last_error: null, last_error_kind: null, next_attempt_at: null }, [
-    { type: 'escalation.linked', data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url } },
+    {
+      type: 'escalation.linked',
+      data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url, ...(refused?.length ? { filesRefused: refused } : {}) },
+    },
   ]);
 }
 

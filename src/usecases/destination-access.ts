@@ -1,4 +1,5 @@
 /** Opens a client for a connected destination, and records refused credentials on the connection. */
+import type { FileStorages } from '../storage/file-storage.ts';
 import { type DestinationProvider, PROVIDER_IDS, PROVIDERS, type ProviderId, type TransportOptions } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/kit/errors.ts';
 import type { DestinationClient } from '../core/destination.ts';
@@ -16,6 +17,8 @@ export interface DestinationDeps {
   now: () => Date;
   /** First retry delay of work that calls out; doubles each attempt up to 5 minutes. (Default: 2 s; tests shorten it.) */
   retryBaseMs?: number;
+  /** Where attachments are read from when files go to a destination (the worker's; absent where nothing is sent). */
+  storage?: FileStorages;
 }
 
 /** Destination dependencies from configuration; tests replace the secrets or a provider's transport (e.g. the emulator's fetch). */

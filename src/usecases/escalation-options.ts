@@ -2,6 +2,7 @@
  * What the Escalate form offers: destinations, their enabled queues/teams and channels, a pre-filled draft, the
  * subject and message limits, and the request's open escalation (if any) so the form warns before anything is typed.
  */
+import { publicFilesOf } from './attachments/request-files.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { draftEscalation, ESCALATION_LIMITS, isOpenEscalation, requestUrl } from '../core/escalation.ts';
 import { notFound } from '../core/errors.ts';
@@ -74,5 +75,5 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
   const openEscalation = open
     ? { id: open.id, state: open.state, target: open.target?.name ?? null, conversationId: open.conversationId, createdAt: open.createdAt }
     : null;
-  return { draft, destinations, limits: ESCALATION_LIMITS, openEscalation };
+  return { draft, destinations, limits: ESCALATION_LIMITS, attachments: await publicFilesOf(db, requestId), openEscalation };
 }

@@ -2,6 +2,7 @@
  * An agent escalates a request: the escalation, its timeline entry and the delivery job are written in one
  * transaction, so a submitted escalation is never lost and never delivered without its record.
  */
+import { checkEscalationFiles } from './attachments/request-files.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
@@ -34,6 +35,8 @@ export interface EscalationInput {
   assigneeTeamId?: string;
   /** A sub-status of the destination's open status (docs/kustomer.md §28). */
   subStatusId?: string;
+  /** The request's public files that go with the first message (checked here; sent by the delivery, once each). */
+  attachmentIds?: string[];
 }
 
 export const deliveryJobKey = (escalationId: string) => `escalation:${escalationId}`;
@@ -195,6 +198,7 @@ export async function insertEscalation(
   if (!request) throw notFound('Request');
   const target = checkTarget(input, request);
   const extras = checkExtras(input, request);
+  const files = await checkEscalationFiles(tx, requestId, input.attachmentIds);
   if (!input.confirm) {
     const already = request.escalations.find((e) => isOpenEscalation(e.state));
     if (already) throw conflict('This request already has an open escalation; send confirm: true to escalate again', { openEscalationId: already.id });
@@ -216,6 +220,7 @@ export async function insertEscalation(
     requested_by_id: actor.kind === 'system' ? null : actor.userId,
     workflow_run_id: workflowRunId ?? null,
     create_extras: extras ? JSON.stringify(extras) : null,
+    attachment_ids: files.map((f) => f.id),
     created_at: now,
     updated_at: now,
   }).returningAll();
@@ -237,6 +242,7 @@ export async function insertEscalation(
           ...(extras?.tags.length ? { tags: extras.tags.map((x) => x.name) } : {}),
           ...(extras?.assignee ? { assignee: { kind: extras.assignee.kind, name: extras.assignee.name } } : {}),
           ...(extras?.subStatus ? { subStatus: extras.subStatus.name } : {}),
+          ...(files.length ? { files: files.map((f) => f.name) } : {}),
         },
       },
     ],

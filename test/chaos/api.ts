@@ -23,12 +23,14 @@ export interface ApiStats {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function apiClient(baseUrl: string, stats: ApiStats, opts: { giveUpAfterMs: number }) {
+  /** A Uint8Array body goes as raw bytes (an upload), anything else as JSON. */
   async function once(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; text: string }> {
     stats.calls += 1;
+    const raw = body instanceof Uint8Array;
     const res = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': raw ? 'application/octet-stream' : 'application/json' }) },
+      body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });
     return { status: res.status, text: await res.text() };

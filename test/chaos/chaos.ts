@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { seedDemoOrg, serveEmulator, type FaultKind, type ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { workflowExamples } from '../../src/core/workflow-examples.ts';
 import { createDb, withDatabase } from '../../src/db/database.ts';
@@ -25,6 +25,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { insertToken } from '../../src/db/repositories/api-tokens.ts';
 import { insertUser } from '../../src/db/repositories/users.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../../src/server/auth/secrets.ts';
+import { png } from '../support/attachment-files.ts';
 import { apiClient, type ApiStats } from './api.ts';
 import { runChecks, type Check } from './checks.ts';
 import { logTail, ProcessSet, type BridgedeskProcess } from './processes.ts';
@@ -335,8 +336,25 @@ async function run(): Promise<boolean> {
     requestIds.push(r.id);
     return r.id;
   };
+  // Every 5th escalation takes two files to its conversation's first message (issue 18): each must arrive exactly once.
+  const filesByEscalation = new Map<string, string[]>();
+  const upload = async (name: string, bytes: Buffer) => (await api.ok<{ id: string }>('POST', `/uploads?name=${name}`, agentToken, bytes)).id;
   const escalate = async (i: number) => {
-    const requestId = await createRequest(`Chaos ${runTag} E${i}`, requesters[i % REQUESTERS]!);
+    const files = i % 5 === 0 ? [png({ width: 6, height: 6, rgb: [i % 256, (i >> 8) % 256, 77] }), Buffer.from(`chaos ${runTag} escalation ${i} log\n`)] : [];
+    const attachmentIds = files.length ? [await upload(`shot-${i}.png`, files[0]!), await upload(`log-${i}.txt`, files[1]!)] : undefined;
+    const title = `Chaos ${runTag} E${i}`;
+    const requestId = files.length
+      ? (
+          await api.ok<{ id: string }>(
+            'POST',
+            '/requests',
+            agentToken,
+            { title, requesterId: requesters[i % REQUESTERS]!, priority: 'medium', attachmentIds },
+            () => findRequest(title),
+          )
+        ).id
+      : await createRequest(title, requesters[i % REQUESTERS]!);
+    if (files.length) requestIds.push(requestId);
     const landed = async () => (await pool.query<{ id: string }>('select id from escalations where request_id = $1', [requestId])).rows[0];
     const body = {
       destination: 'kustomer',
@@ -345,12 +363,18 @@ async function run(): Promise<boolean> {
       priority: 3,
       subject: `Chaos ${runTag} E${i}`,
       message: `Escalation ${i} of chaos run ${runTag}`,
+      ...(attachmentIds ? { attachmentIds } : {}),
     };
     const r = await api.call<{ id: string }>('POST', `/requests/${requestId}/escalations`, agentToken, body, landed);
     // 409: a first try landed after all (its reply was lost) and left the escalation open.
     const id = r.status === 202 || r.status === 200 ? r.json.id : r.status === 409 ? (await landed())?.id : undefined;
     if (!id) throw new Error(`escalation ${i}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
     escalationIds.push(id);
+    if (files.length)
+      filesByEscalation.set(
+        id,
+        files.map((f) => createHash('sha256').update(f).digest('hex')),
+      );
   };
   const tagForWorkflow = async (j: number) => {
     const requestId = await createRequest(`Chaos ${runTag} W${j}`, requesters[j % REQUESTERS]!);
@@ -523,6 +547,7 @@ async function run(): Promise<boolean> {
   const { checks, figures } = await runChecks(pool, emulator.control, {
     org: ORG,
     escalationIds,
+    filesByEscalation,
     workflowRequestIds,
     requestIds,
     workflowId: workflow.id,

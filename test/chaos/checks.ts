@@ -17,6 +17,8 @@ export interface Expectations {
   org: string;
   /** Escalations the load submitted directly (POST /requests/{id}/escalations). */
   escalationIds: string[];
+  /** Escalations submitted with files -> the SHA-256 of each file (all must arrive, once, on the first message). */
+  filesByEscalation: Map<string, string[]>;
   /** Requests the load tagged for the workflow, one run each. */
   workflowRequestIds: string[];
   /** Every request the load created. */
@@ -100,6 +102,25 @@ export async function runChecks(pool: pg.Pool, control: EmulatorControl, exp: Ex
     'exactly one back-link note per conversation',
     escalations.filter((e) => notes.get(`${e.id}:note`) !== 1).map((e) => `${e.id} x${notes.get(`${e.id}:note`) ?? 0}`),
     `${notes.size} notes`,
+  );
+
+  // --- Files on the first messages (issue 18) ---
+  const firstMessage = new Map(control.messages(exp.org).map((m) => [extId(m), m.id]));
+  const filesOn = new Map<string, string[]>();
+  for (const a of control.attachments(exp.org)) {
+    if (a.attachedTo?.type === 'message') filesOn.set(a.attachedTo.id, [...(filesOn.get(a.attachedTo.id) ?? []), a.sha256 ?? 'no bytes']);
+  }
+  const fileProblems: string[] = [];
+  for (const [id, want] of exp.filesByEscalation) {
+    const got = filesOn.get(firstMessage.get(`${id}:message`) ?? '') ?? [];
+    const missingFiles = want.filter((h) => !got.includes(h)).length;
+    const extra = got.length - (want.length - missingFiles);
+    if (missingFiles || extra) fileProblems.push(`${id}: ${missingFiles} missing, ${extra} duplicated or foreign`);
+  }
+  check(
+    'every escalation with files has each file exactly once on its first message (0 missing, 0 duplicated)',
+    fileProblems,
+    `${exp.filesByEscalation.size} escalations with ${[...exp.filesByEscalation.values()].reduce((n, f) => n + f.length, 0)} files`,
   );
 
   // --- Timelines -------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 /** Escalate a request into a destination, follow it, retry it, re-link it. Staff only. */
+import { AttachmentIdsSchema } from '../schemas/attachments.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { offeredProvider, offeredProviders } from '../../connectors/registry.ts';
@@ -256,7 +257,7 @@ escalationRoutes.openapi(
   },
 );
 
-const NoteBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(20_000) });
+const NoteBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(20_000), attachmentIds: AttachmentIdsSchema.optional() });
 const NoteAccepted = z.object({
   entryId: z.string().openapi({ description: "The note's entry on the request timeline; its state follows as entries naming it" }),
 });
@@ -273,9 +274,13 @@ escalationRoutes.openapi(
     security,
     middleware: staff,
     request: { params: IdParam, body: jsonBody(NoteBody) },
-    responses: { 202: json(NoteAccepted, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409) },
+    responses: { 202: json(NoteAccepted, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
-  async (c) => c.json(await submitNote(c.var.deps.db, requireUser(c), c.req.valid('param').id, c.req.valid('json').body, c.var.deps.now()), 202),
+  async (c) => {
+    const { body, attachmentIds } = c.req.valid('json');
+    const attaching = { ids: attachmentIds ?? [], limits: c.var.deps.config.attachments };
+    return c.json(await submitNote(c.var.deps.db, requireUser(c), c.req.valid('param').id, body, c.var.deps.now(), attaching), 202);
+  },
 );
 
 escalationRoutes.openapi(

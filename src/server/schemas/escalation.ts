@@ -1,4 +1,5 @@
 /** Escalations as the API shows them, and the Escalate form's options. */
+import { AttachmentSchema } from './attachments.ts';
 import { z } from '@hono/zod-openapi';
 import { ESCALATION_STATES } from '../../core/escalation.ts';
 import { PRIORITIES } from '../../core/request.ts';
@@ -96,6 +97,9 @@ export const EscalationOptionsSchema = z.object({
   limits: z
     .object({ subject: z.number(), message: z.number() })
     .openapi({ description: 'The longest subject and message accepted (characters); longer is refused with 422, never cut' }),
+  attachments: z
+    .array(AttachmentSchema)
+    .openapi({ description: "The request's public files (never an internal note's): what may go with the first message; the form ticks them all" }),
   openEscalation: z
     .object({
       id: z.uuid(),
@@ -126,6 +130,10 @@ export const EscalateBodySchema = z.strictObject({
     .openapi({ description: "One of the destination's people (the options' assignees.users) to work it from the start" }),
   assigneeTeamId: z.string().max(100).optional().openapi({ description: 'Or one of its teams (assignees.teams); not both' }),
   subStatusId: z.string().max(100).optional().openapi({ description: "A sub-status of the destination's open status (the options' subStatuses)" }),
+  attachmentIds: z.array(z.uuid()).max(50).optional().openapi({
+    description:
+      "The request's public files (the options' attachments) to send with the conversation's first message; each is uploaded once, whatever retries happen. Another id: 422",
+  }),
 });
 export type EscalateBody = z.input<typeof EscalateBodySchema>;
 

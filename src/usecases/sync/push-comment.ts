@@ -1,6 +1,7 @@
 /**
  * Comment sync (off by default): a public reply on a linked request becomes a note on the conversation, marked
- * with its origin. The note's external id is the timeline entry, so a retry finds the note a lost reply created.
+ * with its origin, carrying the reply's files. The note's external id is the timeline entry, so a retry finds the note
+ * a lost reply created; each file is sent once over its checkpoint.
  */
 import { SyncSettings } from '../../core/sync-settings.ts';
 import type { Db } from '../../db/database.ts';
@@ -9,6 +10,7 @@ import { formatRequestNumber } from '../../core/request.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { linkedEscalations, linkedTicket } from './linked-ticket.ts';
+import { entryFiles } from '../attachments/outgoing-files.ts';
 
 export const PUSH_COMMENT = 'push-comment';
 
@@ -41,10 +43,13 @@ export async function pushComment(deps: DestinationDeps, escalationId: string, e
   const linked = entry && (await linkedTicket(deps, escalationId));
   if (!linked) return;
   const body = `${entry.name ?? 'Bridgedesk'} replied on Bridgedesk ${formatRequestNumber(entry.number)}:\n\n${String((entry.data as { body?: string }).body ?? '')}`;
-  const note = { body, externalId: `comment:${entryId}` };
-  const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1 }), {
+  // The reply's files go with it, each once per conversation (a reply can go to several linked conversations).
+  const { attachments, files } = await entryFiles(deps, entryId, `comment:${escalationId}:${entryId}`);
+  const note = { body, externalId: `comment:${entryId}`, ...(attachments.length ? { attachments } : {}) };
+  const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1, files }), {
     attempt,
   });
+  await files?.flush();
   if (sent.ok) return linked.log('sync.comment_sent', { entryId });
   // Anything but a retry is reported by the connection's health, not on the request.
   if (retriesLeft(sent.failure, attempt))

@@ -19,6 +19,8 @@ import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
 import { linkedTicket } from './linked-ticket.ts';
+import { attachToEntry, type Attaching } from '../attachments/attach-uploads.ts';
+import { entryFiles } from '../attachments/outgoing-files.ts';
 
 export const SEND_NOTE = 'send-note';
 export const NOTE_TO_REMOTE = 'sync.note_to_remote';
@@ -37,11 +39,13 @@ async function linkedEscalation(db: Db, escalationId: string) {
 }
 
 /** Records the note on the request (internal, "sending") and queues its delivery; returns the entry's id. */
-export async function submitNote(db: Db, actor: UserActor, escalationId: string, body: string, now: Date): Promise<{ entryId: string }> {
+export async function submitNote(db: Db, actor: UserActor, escalationId: string, body: string, now: Date, attaching?: Attaching): Promise<{ entryId: string }> {
   const esc = await linkedEscalation(db, escalationId);
   return withTransaction(db, async (tx) => {
     const data = { origin: esc.provider, destination: esc.destination, conversationId: esc.remoteId, escalationId, body };
     const [entryId] = await appendTimeline(tx, esc.request_id, actor, [{ type: NOTE_TO_REMOTE, visibility: 'internal', data }], now);
+    // The note's files are internal (its entry is) and go with it to the destination, each once (file checkpoints).
+    await attachToEntry(tx, actor, attaching, { requestId: esc.request_id, entryId: entryId! }, now);
     await enqueueJob(tx, SEND_NOTE, { escalationId, entryId: entryId! }, { queueName: queueName(escalationId) });
     return { entryId: entryId! };
   });
@@ -103,11 +107,13 @@ export async function sendNote(deps: DestinationDeps, escalationId: string, entr
     );
   if (!entry) return;
   if (!linked) return void (await record('failed', { reason: 'The conversation is no longer linked, or the connection is not connected' }));
-  const note = { body: String((entry.data as { body?: unknown }).body ?? ''), externalId: `note:${entryId}` };
-  const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1 }), {
+  const { attachments, files, refused } = await entryFiles(deps, entryId, `note:${entryId}`);
+  const note = { body: String((entry.data as { body?: unknown }).body ?? ''), externalId: `note:${entryId}`, ...(attachments.length ? { attachments } : {}) };
+  const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1, files }), {
     attempt,
   });
-  if (sent.ok) return void (await record('sent'));
+  await files?.flush();
+  if (sent.ok) return void (await record('sent', refused().length ? { filesRefused: refused() } : {}));
   if (retriesLeft(sent.failure, attempt)) {
     await enqueueJob(
       deps.db,

@@ -1,4 +1,5 @@
 /** What each workflow step does. Each runs inside the run's transaction; waiting steps are resumed later. */
+import { publicFilesOf } from '../attachments/request-files.ts';
 import { SYSTEM } from '../../core/actor.ts';
 import { AppError, unprocessable } from '../../core/errors.ts';
 import { conditionsHold } from '../../core/workflow-conditions.ts';
@@ -183,6 +184,8 @@ async function conversationStep(
           subject: render(step.subject).slice(0, 256),
           message: render(step.message),
           confirm: true,
+          // A workflow's conversation takes every public file the request has (an agent chooses in the dialog).
+          attachmentIds: (await publicFilesOf(tx, ctx.run.requestId)).map((f) => f.id),
         },
         now,
         ctx.run.id,

@@ -20,6 +20,9 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** For writes made outside `api` (an upload with progress goes through XMLHttpRequest). */
+export const currentCsrfToken = (): string | null => csrfToken;
+
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
 export function queryString(query: Query | undefined): string {

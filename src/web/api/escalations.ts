@@ -208,7 +208,8 @@ export function useTestTimeline(requestId: string | null) {
 export function useSendNote(requestId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ escalationId, body }: { escalationId: string; body: string }) => post<{ entryId: string }>(`/escalations/${escalationId}/notes`, { body }),
+    mutationFn: ({ escalationId, body, attachmentIds }: { escalationId: string; body: string; attachmentIds?: string[] }) =>
+      post<{ entryId: string }>(`/escalations/${escalationId}/notes`, { body, attachmentIds }),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.timeline(requestId) }),
   });
 }

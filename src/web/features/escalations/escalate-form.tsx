@@ -2,6 +2,7 @@
  * The Escalate form itself: destination, queue or team, assignee, channel, priority, sub-status, subject and message
  * (pre-filled), the request's tags as they will go, and the answers to a 409 or a discard. Ctrl/Cmd+Enter sends.
  */
+import { EscalateFiles } from './escalate-files.tsx';
 import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
 import { fieldErrors } from '../../api/client.ts';
 import { type EscalateBody, type EscalationDestination, type EscalationOptions, openEscalationConflict, useEscalate } from '../../api/escalations.ts';
@@ -48,6 +49,7 @@ export function EscalateForm({
   const [message, setMessage] = useState(initial.message);
   const [assignee, setAssignee] = useState('');
   const [subStatus, setSubStatus] = useState('');
+  const [files, setFiles] = useState<Set<string>>(() => new Set(options.attachments.map((a) => a.id)));
   const admin = useMe().role === 'admin';
   const [checked, setChecked] = useState(false);
   /** Set when the API answered 409 (someone escalated meanwhile): the dialog asks before sending again with confirm. */
@@ -61,7 +63,8 @@ export function EscalateForm({
     subject !== initial.subject ||
     message !== initial.message ||
     assignee !== '' ||
-    subStatus !== '';
+    subStatus !== '' ||
+    files.size !== options.attachments.length;
   useEffect(() => {
     askBeforeClose.current = () => {
       if (!edited || escalate.isSuccess) return false;
@@ -109,6 +112,7 @@ export function EscalateForm({
       ...(kind === 'queue' ? { queueId: id } : { teamId: id }),
       ...(assigneeKind === 'user' ? { assigneeUserId: assigneeId } : assigneeKind === 'team' ? { assigneeTeamId: assigneeId } : {}),
       ...(subStatus ? { subStatusId: subStatus } : {}),
+      ...(files.size ? { attachmentIds: options.attachments.filter((a) => files.has(a.id)).map((a) => a.id) } : {}),
       channel,
       priority,
       subject: subject.trim(),
@@ -270,6 +274,7 @@ export function EscalateForm({
             </>
           )}
         </Field>
+        <EscalateFiles files={options.attachments} chosen={files} onChange={setFiles} destination={destination.name} />
         <TagsPreview destination={destination} admin={admin} />
       </div>
       <MappedValues requestId={request.id} />

@@ -16,6 +16,8 @@ import { useSendNote } from '../../api/escalations.ts';
 import { useAddComment } from '../../api/requests.ts';
 import { isSubmitChord, useHotkeys } from '../../ui/hotkeys.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
+import { AttachmentTray, pasteFiles, uploadsBlock, useDropZone } from '../attachments/attachment-tray.tsx';
+import { useUploads } from '../attachments/use-uploads.ts';
 
 type Mode = 'public' | 'internal' | 'remote';
 type Via = 'button' | 'keyboard';
@@ -61,6 +63,10 @@ export function Composer({
   const pickerId = useId();
   const add = useAddComment(requestId);
   const note = useSendNote(requestId);
+  // Files go with whichever mode sends them: a reply's are public, a note's internal (the API decides by the entry).
+  const uploads = useUploads();
+  const { dragging, dropProps } = useDropZone(uploads);
+  const waiting = uploadsBlock(uploads);
   const remoteOk = staff && noteTargets.length > 0;
   const current: Mode = !staff ? 'public' : mode === 'remote' && !remoteOk ? 'public' : mode;
   const internal = current === 'internal';
@@ -84,7 +90,7 @@ export function Composer({
   });
 
   const send = (via: Via) => {
-    if (!body.trim() || pending) return;
+    if (!body.trim() || pending || waiting) return;
     if (via === 'keyboard' && foreign(current)) {
       setGuard(true);
       return;
@@ -99,15 +105,19 @@ export function Composer({
     setSent(null);
     // Out of the box, so the page's shortcuts work again and the next keystroke is not typed into it.
     form.current?.focus();
+    const attachmentIds = uploads.ids.length ? uploads.ids : undefined;
     const done = {
-      onSuccess: () => setSent(sentAs),
+      onSuccess: () => {
+        setSent(sentAs);
+        uploads.clear();
+      },
       onError: () => {
         setBody((typed) => (typed.trim() ? `${text}\n\n${typed}` : text));
         setWrittenIn(new Set([...typedIn, sentAs]));
       },
     };
-    if (sentAs === 'remote' && target) note.mutate({ escalationId: target.escalationId, body: text }, done);
-    else add.mutate({ body: text, visibility: sentAs === 'internal' ? 'internal' : 'public' }, done);
+    if (sentAs === 'remote' && target) note.mutate({ escalationId: target.escalationId, body: text, attachmentIds }, done);
+    else add.mutate({ body: text, visibility: sentAs === 'internal' ? 'internal' : 'public', attachmentIds }, done);
   };
 
   const conversation = target ? `conversation ${shortId(target.conversationId)}${target.label ? ` (${target.label})` : ''}` : 'the conversation';
@@ -131,7 +141,8 @@ export function Composer({
     <form
       ref={form}
       tabIndex={-1}
-      className={`composer ${current}`}
+      className={`composer ${current}${dragging ? ' dropping' : ''}`}
+      {...dropProps}
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
         send('button');
@@ -194,6 +205,7 @@ export function Composer({
                 : 'Write a reply…'
         }
         value={body}
+        onPaste={pasteFiles(uploads)}
         onChange={(e) => {
           const value = e.target.value;
           setBody(value);
@@ -208,9 +220,12 @@ export function Composer({
           } else if (e.key === 'Escape') form.current?.focus();
         }}
       />
+      <AttachmentTray uploads={uploads} />
       <div className="composer-actions">
         <span className="muted small" role="status">
-          {sent ? (
+          {waiting ? (
+            waiting
+          ) : sent ? (
             sent === 'internal' ? (
               'Internal note added.'
             ) : sent === 'remote' ? (
@@ -224,7 +239,11 @@ export function Composer({
             </>
           )}
         </span>
-        <button type="submit" className={`btn ${internal ? 'btn-warning' : remote ? 'btn-remote' : 'btn-primary'}`} disabled={!body.trim() || pending}>
+        <button
+          type="submit"
+          className={`btn ${internal ? 'btn-warning' : remote ? 'btn-remote' : 'btn-primary'}`}
+          disabled={!body.trim() || pending || !!waiting}
+        >
           {pending ? 'Sending…' : sendLabel}
         </button>
       </div>

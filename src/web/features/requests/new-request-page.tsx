@@ -17,6 +17,8 @@ import { CustomFieldInput } from './custom-field-input.tsx';
 import { applicableFields, valuesForCreate } from './custom-field-values.ts';
 import { requestListHref } from './last-list.ts';
 import { PriorityOptions } from '../../ui/choice-options.tsx';
+import { AttachmentTray, pasteFiles, uploadsBlock, useDropZone } from '../attachments/attachment-tray.tsx';
+import { useUploads } from '../attachments/use-uploads.ts';
 
 export function NewRequestPage() {
   const me = useMe();
@@ -26,6 +28,9 @@ export function NewRequestPage() {
   const fieldDefs = useCustomFields();
   const create = useCreateRequest();
   const form = useRef<HTMLFormElement>(null);
+  const uploads = useUploads();
+  const { dragging, dropProps } = useDropZone(uploads);
+  const waiting = uploadsBlock(uploads);
 
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
@@ -42,7 +47,7 @@ export function NewRequestPage() {
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (create.isPending) return;
+    if (create.isPending || waiting) return;
     if (!title.trim()) {
       setTitleMissing(true);
       form.current?.querySelector<HTMLInputElement>('input[name="title"]')?.focus();
@@ -59,6 +64,7 @@ export function NewRequestPage() {
     }
     const customFields = valuesForCreate(fieldDefs.data ?? [], serviceId || null, values);
     if (Object.keys(customFields).length) body.customFields = customFields;
+    if (uploads.ids.length) body.attachmentIds = uploads.ids;
     create.mutate(body, { onSuccess: (r) => navigate(`/requests/${r.key}`) });
   };
 
@@ -69,8 +75,9 @@ export function NewRequestPage() {
       </div>
       <form
         ref={form}
-        className="card stack"
+        className={`card stack${dragging ? ' dropping' : ''}`}
         noValidate
+        {...dropProps}
         onSubmit={submit}
         onKeyDown={(e) => {
           if (isSubmitChord(e)) {
@@ -101,7 +108,8 @@ export function NewRequestPage() {
               rows={6}
               value={description}
               aria-describedby={d}
-              placeholder="Details, steps, links…"
+              placeholder="Details, steps, links… (paste a screenshot to attach it)"
+              onPaste={pasteFiles(uploads)}
               onChange={(e) => setDescription(e.target.value)}
             />
           )}
@@ -150,6 +158,7 @@ export function NewRequestPage() {
             </Field>
           </div>
         )}
+        <AttachmentTray uploads={uploads} />
         {fieldDefs.error && <Notice tone="warning">Custom fields could not be loaded; you can still file the request.</Notice>}
         {fields.length > 0 && (
           <fieldset className="custom-fields">
@@ -180,13 +189,14 @@ export function NewRequestPage() {
           </fieldset>
         )}
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          <button type="submit" className="btn btn-primary" disabled={create.isPending || !!waiting}>
             {create.isPending ? 'Filing…' : 'File request'}
           </button>
           <button type="button" className="btn btn-ghost" onClick={() => navigate(requestListHref())}>
             Cancel
           </button>
-          <span className="muted small">
+          <span className="muted small" role="status">
+            {waiting && <>{waiting} · </>}
             <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to file
           </span>
         </div>

@@ -11,6 +11,7 @@ import { plural } from '../../ui/format.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { useRetryNote } from '../../api/escalations.ts';
+import { AttachmentList } from '../attachments/attachment-list.tsx';
 import { type DescribedEntry, renderParts, type TimelineContext } from './timeline-format.ts';
 import { type TimelineGroup, type TimelineItem, type TimelineLine, timelineItems } from './timeline-items.ts';
 
@@ -37,6 +38,7 @@ function Line({ item }: { item: TimelineLine }) {
             </span>
           </header>
           <div className="bubble-body">{d.body}</div>
+          <AttachmentList attachments={entry.attachments} />
           {d.delivery && <NoteDelivery entryId={entry.id} requestId={entry.requestId} delivery={d.delivery} />}
         </article>
       </li>
@@ -50,6 +52,7 @@ function Line({ item }: { item: TimelineLine }) {
         <strong>{d.actor}</strong> {action}
         {d.kind === 'change' && !d.parts && d.detail && <span className="muted"> — {d.detail}</span>}
         {item.also && <span className="muted"> · {renderParts(item.also)}</span>}
+        <AttachmentList attachments={entry.attachments} />
       </span>
       <span className="muted tl-time">
         <RelativeTime iso={entry.createdAt} />
