@@ -189,4 +189,17 @@ describe('files on Kustomer notes and messages', () => {
     expect(rows.map((r) => r.name)).toEqual(['small.txt']);
     expect(await t.db.selectFrom('attachments').select('id').where('name', '=', 'huge.png').execute()).toEqual([]);
   });
+
+  it('a file whose bytes contradict its name is not stored, and the timeline says which and why', async () => {
+    const { requestId, escalationId, conversationId } = await linkedRequest('Lying file');
+    emulator.control.addNote({ org: 'acme', id: conversationId, body: 'Odd file', attachments: [file('photo.png', 'image/png', text(500))] });
+    await queueThreadRead(t.db, escalationId);
+    const line = await t.waitFor(async () => {
+      const items: Entry[] = (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items;
+      return items.find((i) => i.type === 'sync.files_not_copied');
+    }, 30_000);
+    expect(line.visibility).toBe('internal');
+    expect((line.data as { files: { name: string }[] }).files.map((f) => f.name)).toEqual(['photo.png']);
+    expect(await t.db.selectFrom('attachments').select('id').where('name', '=', 'photo.png').execute()).toEqual([]);
+  });
 });

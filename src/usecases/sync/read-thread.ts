@@ -93,7 +93,8 @@ export async function readThread(deps: FetchFilesDeps, escalationId: string, att
     return;
   }
   const { items, cursor } = result.value;
-  const base = { origin: linked.provider, destination: linked.destination, conversationId: linked.ticketId, escalationId };
+  // The conversation's link: the timeline names it, and a file too large to copy points there.
+  const base = { origin: linked.provider, destination: linked.destination, conversationId: linked.ticketId, url: esc.remote_url, escalationId };
   const drafts = items.filter((i) => !i.fromUs).map((i) => entryOf(i, base, deps.attachmentLimits?.maxBytes));
   await withTransaction(deps.db, async (tx) => {
     // The escalation first, as applying an event locks it (apply-event.ts) before it changes the request: taken after
