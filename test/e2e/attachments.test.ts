@@ -141,6 +141,9 @@ describe('attachments in the browser', () => {
     await note.scrollIntoViewIfNeeded();
     mkdirSync(OWN_SHOTS, { recursive: true });
     await agentPage.screenshot({ path: `${OWN_SHOTS}/kustomer-note-files-1280.png` });
+    await agentPage.setViewportSize(PHONE);
+    await note.scrollIntoViewIfNeeded();
+    await agentPage.screenshot({ path: `${OWN_SHOTS}/kustomer-note-files-390.png` });
     const got = await agentPage.request.get(`${baseUrl}${await download.getAttribute('href')}`);
     expect(got.status()).toBe(200);
     expect(sha(await got.body())).toBe(sha(log));
