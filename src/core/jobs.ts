@@ -26,6 +26,8 @@ export const JOBS = {
   'push-priority': z.object({ escalationId: z.uuid(), priority: z.enum(PRIORITIES), attempt }),
   'push-comment': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'read-thread': z.object({ escalationId: z.uuid(), attempt }),
+  // The files of a destination's note or message (timeline entry data.files), copied onto that entry.
+  'fetch-remote-files': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'send-note': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'unlink-note': z.object({ escalationId: z.uuid(), entryId: z.string(), attempt }),
   'push-mapped-fields': z.object({ escalationId: z.uuid(), changedFields: z.array(z.string()).nullable().default(null), attempt }),

@@ -20,6 +20,8 @@ export interface AttachmentsTable {
   timeline_entry_id: string | null;
   created_at: DefaultTimestamp;
   attached_at: NullableTimestamp;
+  /** Migration 024: the destination's id of the file this is a copy of (fetched from its thread); null for uploads. */
+  remote_file_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AttachmentChunksTable {

@@ -30,6 +30,7 @@ import {
   pushPriorityTask,
   pushStatusTask,
   readThreadTask,
+  fetchRemoteFilesTask,
   sendNoteTask,
   unlinkNoteTask,
 } from './sync-tasks.ts';
@@ -61,7 +62,13 @@ export interface WorkerDeps {
 
 export function taskList(deps: WorkerDeps): TaskList {
   const storage = deps.storage ?? createFileStorages(deps.config, deps.connectionString);
-  const destinations = { ...destinationDeps(deps.config, deps), publicUrl: deps.config.publicUrl, retryBaseMs: deps.retryBaseMs, storage };
+  const destinations = {
+    ...destinationDeps(deps.config, deps),
+    publicUrl: deps.config.publicUrl,
+    retryBaseMs: deps.retryBaseMs,
+    storage,
+    attachmentLimits: deps.config.attachments,
+  };
   const workflows = { db: deps.db, now: deps.now, publicUrl: deps.config.publicUrl, smtpConfigured: deps.config.smtp !== null };
   const attachments = { db: deps.db, now: deps.now, limits: deps.config.attachments, storage };
   // Every task is named in the job contract (core/jobs.ts): a task nobody can enqueue, or a typo, does not compile.
@@ -78,6 +85,7 @@ export function taskList(deps: WorkerDeps): TaskList {
     'push-comment': pushCommentTask(destinations),
     'read-thread': readThreadTask(destinations),
     'send-note': sendNoteTask(destinations),
+    'fetch-remote-files': fetchRemoteFilesTask(destinations),
     'unlink-note': unlinkNoteTask(destinations),
     'check-webhook': checkWebhookTask(destinations),
     'push-mapped-fields': pushMappedFieldsTask(destinations),

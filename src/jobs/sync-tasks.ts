@@ -11,14 +11,22 @@ import { pushComment } from '../usecases/sync/push-comment.ts';
 import { pushPriority } from '../usecases/sync/push-priority.ts';
 import { checkWebhook } from '../usecases/sync/check-webhook.ts';
 import { readThread } from '../usecases/sync/read-thread.ts';
+import { fetchRemoteFiles, type FetchFilesDeps } from '../usecases/sync/fetch-remote-files.ts';
 import { sendNote } from '../usecases/sync/send-note.ts';
 import { postUnlinkNote } from '../usecases/unlink-escalation.ts';
 
 export const readThreadTask =
-  (deps: DestinationDeps): Task =>
+  (deps: FetchFilesDeps): Task =>
   async (payload) => {
     const p = parseJob('read-thread', payload);
     await readThread(deps, p.escalationId, p.attempt);
+  };
+
+export const fetchRemoteFilesTask =
+  (deps: FetchFilesDeps): Task =>
+  async (payload) => {
+    const p = parseJob('fetch-remote-files', payload);
+    await fetchRemoteFiles(deps, p.escalationId, p.entryId, p.attempt);
   };
 
 export const sendNoteTask =

@@ -2,7 +2,8 @@
  * Attachments in the browser (issue 18): paste a screenshot into a new request, watch it upload, see it as a
  * thumbnail on the timeline and in the viewer, escalate with it ticked and find it on the emulator's conversation,
  * download it. In the composer: files by the button with per-file progress (uploads throttled), cancel, a failed
- * upload retried without retyping, a PDF previewed on the timeline. Laptop and phone screenshots go to /work/shots/h9/.
+ * upload retried without retyping, a PDF previewed on the timeline. Back from Kustomer: a note with files added in the
+ * emulator shows on the request with its file (downloaded) and a too-large one named with a link. Laptop and phone screenshots go to /work/shots/h9/.
  * Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
  */
 import { createHash } from 'node:crypto';
@@ -12,11 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { pdf, png } from '../support/attachment-files.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
+import { queueThreadRead } from '../../src/usecases/sync/read-thread.ts';
 import type { TestApp, TestUser } from '../support/test-app.ts';
 
 const TIMEOUT = 20_000;
-const STACK = { kustomer: true, worker: true, realClock: true, timeout: TIMEOUT } as const;
+/** The per-file limit the stack runs with: low enough that a file over it is cheap to make in the emulator. */
+const MAX_BYTES = 2 * 1024 * 1024;
+const STACK = { kustomer: true, worker: true, realClock: true, timeout: TIMEOUT, env: { ATTACHMENT_MAX_BYTES: String(MAX_BYTES) } } as const;
 const SHOTS = '/work/shots/h9';
+/** Files back from Kustomer (issue 18 point 4). */
+const OWN_SHOTS = '/work/shots/h10';
+
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -111,6 +118,35 @@ describe('attachments in the browser', () => {
     const res = await agentPage.request.get(`${baseUrl}${link}`);
     expect(res.status()).toBe(200);
     expect(sha(await res.body())).toBe(sha(screenshot));
+
+    // Back from Kustomer: an agent there adds a note with a log and a file over the limit. The log shows on the
+    // request's note as it arrives (no reload) and downloads byte for byte; the big one is named, with a link.
+    const esc = await t.db.selectFrom('escalations').select(['id', 'remote_id']).where('request_id', '=', request.id).executeTakeFirstOrThrow();
+    const log = Buffer.from('12:00:01 checkout failed: card declined\n'.repeat(40));
+    emulator.control.addNote({
+      org: 'acme',
+      id: esc.remote_id!,
+      body: 'Gateway log attached; the recording is too big for you',
+      attachments: [
+        { name: 'gateway.log', contentType: 'text/plain', contentBase64: log.toString('base64') },
+        { name: 'recording.mov', contentType: 'video/quicktime', contentBase64: Buffer.alloc(MAX_BYTES + 1).toString('base64') },
+      ],
+    });
+    await queueThreadRead(t.db, esc.id);
+    const note = agentPage.locator('[data-type="sync.note_received"]');
+    const download = note.getByTestId('attachment-download');
+    await download.waitFor({ timeout: TIMEOUT });
+    expect(await download.locator('.attachment-name').textContent()).toBe('gateway.log');
+    expect(await note.getByTestId('remote-file-too-large').textContent()).toMatch(/recording\.mov.*too large to copy; open in Kustomer/);
+    await note.scrollIntoViewIfNeeded();
+    mkdirSync(OWN_SHOTS, { recursive: true });
+    await agentPage.screenshot({ path: `${OWN_SHOTS}/kustomer-note-files-1280.png` });
+    await agentPage.setViewportSize(PHONE);
+    await note.scrollIntoViewIfNeeded();
+    await agentPage.screenshot({ path: `${OWN_SHOTS}/kustomer-note-files-390.png` });
+    const got = await agentPage.request.get(`${baseUrl}${await download.getAttribute('href')}`);
+    expect(got.status()).toBe(200);
+    expect(sha(await got.body())).toBe(sha(log));
     await agentPage.close();
   });
 

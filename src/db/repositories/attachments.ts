@@ -137,3 +137,33 @@ export async function lockUnattachedBefore(q: Queryable, before: Date, limit: nu
     .skipLocked()
     .execute();
 }
+
+/** Which of a timeline entry's files copied from a destination it has already (their remote ids). */
+export async function remoteFilesOfEntry(q: Queryable, entryId: string): Promise<Set<string>> {
+  const rows = await q
+    .selectFrom('attachments')
+    .select('remote_file_id')
+    .where('timeline_entry_id', '=', entryId)
+    .where('remote_file_id', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.remote_file_id!));
+}
+
+/**
+ * Attaches a file Bridgedesk stored itself (uploadedBy null) to a timeline entry as the copy of a destination's file;
+ * false when the entry has that file already (a retried fetch: the unique index of migration 024 decides).
+ */
+export async function attachRemoteCopy(q: Queryable, a: { id: string; requestId: string; entryId: string; remoteFileId: string; at: Date }) {
+  const attach = sql<{ id: string }>`
+    update attachments set request_id = ${a.requestId}, timeline_entry_id = ${a.entryId}, remote_file_id = ${a.remoteFileId}, attached_at = ${a.at}
+    where id = ${a.id} and uploaded_by is null and state = 'stored' and timeline_entry_id is null
+      and not exists (select 1 from attachments where timeline_entry_id = ${a.entryId} and remote_file_id = ${a.remoteFileId})
+    returning id`;
+  try {
+    return (await attach.execute(q)).rows.length > 0;
+  } catch (err) {
+    // Two runs passing the check at once: the index lets one in.
+    if ((err as { code?: string }).code === '23505') return false;
+    throw err;
+  }
+}

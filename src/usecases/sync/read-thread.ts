@@ -5,7 +5,8 @@
  * destination's time. One entry per remote item, ever: the insert skips an item the request already has (unique on
  * its remote id, migration 016), so a webhook and a poll seeing the same change, two escalations linking the same
  * conversation, and reads overlapping their cursor all write it once. What Bridgedesk wrote there itself (its
- * external ids) is never echoed back.
+ * external ids) is never echoed back. An item's files are listed in its entry's data and copied onto it by a job
+ * enqueued with it (fetch-remote-files.ts).
  *
  * Why internal, messages included: the destination's customer is often not the requester (the admin may escalate
  * under another contact, or the conversation was linked from elsewhere), and its agents write to that customer, not
@@ -19,8 +20,8 @@ import type { Queryable } from '../../db/database.ts';
 import { timelineWrite, writeTimeline } from '../../db/repositories/timeline.ts';
 import { addJob, enqueueJob, withTransaction } from '../../db/transaction.ts';
 import { wakeThreadWaits } from '../workflows/thread-wait.ts';
-import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { entriesWithFiles, FETCH_REMOTE_FILES, type FetchFilesDeps, filesData } from './fetch-remote-files.ts';
 import { linkedTicket } from './linked-ticket.ts';
 
 export const READ_THREAD = 'read-thread';
@@ -49,8 +50,15 @@ async function readDone(q: Queryable, esc: { id: string; request_id: string; thr
 
 const MAX_BODY = 20_000;
 
-function entryOf(item: ThreadItem, base: Record<string, unknown>) {
-  const common = { ...base, remoteId: item.remoteId, body: item.body.slice(0, MAX_BODY), author: item.author?.name ?? null, writtenAt: item.writtenAt };
+function entryOf(item: ThreadItem, base: Record<string, unknown>, maxBytes: number | undefined) {
+  const common = {
+    ...base,
+    remoteId: item.remoteId,
+    body: item.body.slice(0, MAX_BODY),
+    author: item.author?.name ?? null,
+    writtenAt: item.writtenAt,
+    ...filesData(item, maxBytes),
+  };
   return item.kind === 'note'
     ? { type: 'sync.note_received', data: { ...common, authorKind: 'user' } }
     : {
@@ -59,7 +67,7 @@ function entryOf(item: ThreadItem, base: Record<string, unknown>) {
       };
 }
 
-export async function readThread(deps: DestinationDeps, escalationId: string, attempt = 1): Promise<void> {
+export async function readThread(deps: FetchFilesDeps, escalationId: string, attempt = 1): Promise<void> {
   const linked = await linkedTicket(deps, escalationId);
   const read = linked?.client.readThreadSince;
   if (!linked || !read) {
@@ -85,8 +93,9 @@ export async function readThread(deps: DestinationDeps, escalationId: string, at
     return;
   }
   const { items, cursor } = result.value;
-  const base = { origin: linked.provider, destination: linked.destination, conversationId: linked.ticketId, escalationId };
-  const drafts = items.filter((i) => !i.fromUs).map((i) => entryOf(i, base));
+  // The conversation's link: the timeline names it, and a file too large to copy points there.
+  const base = { origin: linked.provider, destination: linked.destination, conversationId: linked.ticketId, url: esc.remote_url, escalationId };
+  const drafts = items.filter((i) => !i.fromUs).map((i) => entryOf(i, base, deps.attachmentLimits?.maxBytes));
   await withTransaction(deps.db, async (tx) => {
     // The escalation first, as applying an event locks it (apply-event.ts) before it changes the request: taken after
     // the entries (which share-lock the request), it deadlocked with a status change applied at the same moment
@@ -94,7 +103,7 @@ export async function readThread(deps: DestinationDeps, escalationId: string, at
     await tx.selectFrom('escalations').select('id').where('id', '=', escalationId).forUpdate().execute();
     // An item on the request already (another read, or another escalation of it) is skipped: one entry, never two;
     // each new one is an event workflows may start on ("Kustomer reply or note received"), dispatched with it.
-    await writeTimeline(
+    const written = await writeTimeline(
       tx,
       timelineWrite(
         tx,
@@ -104,6 +113,8 @@ export async function readThread(deps: DestinationDeps, escalationId: string, at
         { at: deps.now(), skipExisting: true },
       ),
     );
+    // Each new entry naming files gets one job copying them onto it (fetch-remote-files.ts), in this transaction.
+    for (const entryId of await entriesWithFiles(tx, written)) await enqueueJob(tx, FETCH_REMOTE_FILES, { escalationId, entryId });
     if (cursor !== esc.thread_cursor) await tx.updateTable('escalations').set({ thread_cursor: cursor }).where('id', '=', escalationId).execute();
     await readDone(tx, esc);
   });

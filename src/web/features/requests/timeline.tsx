@@ -12,6 +12,7 @@ import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { useRetryNote } from '../../api/escalations.ts';
 import { AttachmentList } from '../attachments/attachment-list.tsx';
+import { RemoteFileNotices } from '../attachments/remote-file-notices.tsx';
 import { type DescribedEntry, renderParts, type TimelineContext } from './timeline-format.ts';
 import { type TimelineGroup, type TimelineItem, type TimelineLine, timelineItems } from './timeline-items.ts';
 
@@ -39,6 +40,7 @@ function Line({ item }: { item: TimelineLine }) {
           </header>
           <div className="bubble-body">{d.body}</div>
           <AttachmentList attachments={entry.attachments} />
+          <RemoteFileNotices entry={entry} />
           {d.delivery && <NoteDelivery entryId={entry.id} requestId={entry.requestId} delivery={d.delivery} />}
         </article>
       </li>

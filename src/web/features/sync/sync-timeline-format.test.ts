@@ -70,6 +70,12 @@ describe('sync timeline lines', () => {
     });
   });
 
+  it("names a Kustomer note's files that could not be copied, with why", () => {
+    expect(line('sync.files_not_copied', { ...base, entryId: '7', files: [{ name: 'huge.mov', reason: 'Too large to copy', tooLarge: true }] })).toBe(
+      'Bridgedesk could not copy 1 file from Kustomer conversation 6b06a1b2… — huge.mov (Too large to copy)',
+    );
+  });
+
   it('tells comment and field sync, naming fields by label and never by Kustomer key', () => {
     expect(line('sync.comment_sent', { ...base, entryId: 'x' })).toBe('Bridgedesk posted a public reply as a note on Kustomer conversation 6b06a1b2…');
     expect(line('sync.fields_sent', { ...base, fields: ['orderNumberStr'], labels: ['Order no.'] })).toBe(

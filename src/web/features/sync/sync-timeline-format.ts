@@ -142,6 +142,11 @@ export function syncTimelineParts(entry: Pick<TimelineEntry, 'type' | 'data'>): 
       };
       return { ...line(destination, [...conversation(d), ' got a note']), message };
     }
+    case 'sync.files_not_copied': {
+      const files = Array.isArray(d.files) ? (d.files as Data[]) : [];
+      const names = files.map((f) => `${str(f.name) ?? 'a file'}${str(f.reason) ? ` (${f.reason as string})` : ''}`);
+      return line(BRIDGEDESK, [`could not copy ${files.length} ${plural(files.length, 'file')} from ${destination} `, ...conversation(d)], names.join('; '));
+    }
     case 'sync.comment_sent':
       return line(BRIDGEDESK, [`posted a public reply as a note on ${destination} `, ...conversation(d)]);
     case 'sync.fields_sent': {
