@@ -24,14 +24,15 @@ export function StatusSelect({
   onChange: (patch: RequestPatch) => void;
 }) {
   const escalations = useRequestEscalations(requestId);
-  const linked = (escalations.data ?? []).some((e) => e.conversationId && (e.state !== 'failed' || isInFlight(e)));
+  const linked = (escalations.data ?? []).some((e) => e.conversationId && e.state !== 'unlinked' && (e.state !== 'failed' || isInFlight(e)));
   const [asking, setAsking] = useState(false);
   return (
     <>
       <select
         id={id}
         value={asking ? 'waiting' : value}
-        disabled={disabled}
+        // Until the escalations are known, Waiting cannot tell whether to ask for a wake-up time.
+        disabled={disabled || escalations.isPending}
         onChange={(e) => {
           const status = e.target.value as Status;
           if (status === 'waiting' && linked) setAsking(true);
