@@ -118,6 +118,18 @@ export const triggerEventsOf = (type: string): readonly TriggerEvent[] => TRIGGE
 export const feedsDestinations = (type: string) => (isEventEntry(type) && !WORKFLOW_ONLY.has(type)) || changesInternalFact(type);
 
 /**
+ * The destination that asked for every change among these entries that destinations follow, when that is one and
+ * the same: such a change is not sent back to it (push-status.ts skips its origin). Only status changes carry an
+ * origin a push honours, so any other followed entry means there is no such destination (null).
+ */
+export function soleOrigin(entries: readonly { type: string; data: unknown }[]): string | null {
+  const followed = entries.filter((e) => feedsDestinations(e.type) && !changesInternalFact(e.type));
+  const origins = new Set(followed.map((e) => (e.type === 'request.status_changed' ? (e.data as { origin?: unknown }).origin : undefined)));
+  const [origin] = origins;
+  return origins.size === 1 && typeof origin === 'string' ? origin : null;
+}
+
+/**
  * Entries that change a request's internal facts (an internal note, an approval asked or decided: core/internal-facts.ts),
  * which linked destinations follow only when an admin mapped such a fact to an attribute.
  */

@@ -2,6 +2,9 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/support/test-app.ts';
+import { changeRequestInTx } from '../../usecases/change-request.ts';
+import { withTransaction } from '../transaction.ts';
+import { SYSTEM } from '../../core/actor.ts';
 
 const t = await createTestApp();
 const agent = await t.createUser('agent');
@@ -95,4 +98,64 @@ describe('dispatching timeline events', () => {
     await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { status: 'resolved' });
     expect(await dispatchJobs()).toBe(before + 1);
   });
+
+  describe('a status change the linked destination itself asked for (inbound sync)', () => {
+    const fromKustomer = (id: string, status: 'resolved' | 'in_progress') =>
+      withTransaction(t.db, (tx) => changeRequestInTx(tx, SYSTEM, id, { status }, new Date(), undefined, 'kustomer'));
+
+    it('queues none when the request is linked only there: it is never pushed back (the hot path of inbound sync)', async () => {
+      const id = await linkedRequest('kustomer', 'c2');
+      const before = await dispatchJobs();
+      expect(await fromKustomer(id, 'resolved')).toHaveLength(1);
+      expect(await dispatchJobs()).toBe(before);
+    });
+
+    it('queues one when another destination is linked to the request too, which follows it', async () => {
+      const id = await linkedRequest('kustomer', 'c3');
+      await linkEscalation(id, 'other', 'o3');
+      const before = await dispatchJobs();
+      await fromKustomer(id, 'resolved');
+      expect(await dispatchJobs()).toBe(before + 1);
+    });
+
+    it('queues one when the request status is mapped to an attribute, which must follow the change', async () => {
+      const id = await linkedRequest('kustomer', 'c4');
+      const connection = await t.db
+        .insertInto('destination_connections')
+        .values({ provider: 'kustomer', account: 'acme', secret_encrypted: 'x', secret_last_four: 'abcd', status: 'connected', sync_settings: '{}' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await t.db
+        .insertInto('field_mappings')
+        .values({ connection_id: connection.id, request_field: 'status', remote_field: 'bridgedeskStatusStr', remote_type: 'text' })
+        .execute();
+      const before = await dispatchJobs();
+      await fromKustomer(id, 'in_progress');
+      expect(await dispatchJobs()).toBe(before + 1);
+    });
+  });
 });
+
+async function linkEscalation(requestId: string, provider: string, remoteId: string) {
+  await t.db
+    .insertInto('escalations')
+    .values({
+      request_id: requestId,
+      provider,
+      target_kind: 'queue',
+      target_remote_id: 'q1',
+      channel: 'email',
+      priority: 2,
+      subject: 's',
+      message: 'm',
+      state: 'linked',
+      remote_id: remoteId,
+    })
+    .execute();
+}
+
+async function linkedRequest(provider: string, remoteId: string) {
+  const id = await newRequest();
+  await linkEscalation(id, provider, remoteId);
+  return id;
+}

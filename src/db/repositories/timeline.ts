@@ -2,7 +2,7 @@
 import type { Actor } from '../../core/actor.ts';
 import type { TimelineDraft, TimelineEntry } from '../../core/timeline.ts';
 import type { Queryable } from '../database.ts';
-import { changesInternalFact, feedsDestinations, isEventEntry, triggerEventsOf } from '../../core/workflow-events.ts';
+import { changesInternalFact, feedsDestinations, isEventEntry, soleOrigin, triggerEventsOf } from '../../core/workflow-events.ts';
 import { INTERNAL_FACT_FIELDS } from '../../core/field-mapping.ts';
 import { sql } from 'kysely';
 import { addJobWith } from '../transaction.ts';
@@ -45,12 +45,16 @@ export function timelineWrite(
   const followed = events.some((t) => feedsDestinations(t) && !changesInternalFact(t));
   // An internal note or an approval matters to a linked destination only when an internal fact is mapped there.
   const followedIfMapped = !followed && events.some(changesInternalFact);
+  // A status change Kustomer asked for is not pushed back to it: on a request linked only there, it matters only
+  // when the request's status is mapped to an attribute (nearly every inbound change is such a change).
+  const origin = soleOrigin(drafts);
   const dispatch = events.length
     ? sql`(select ${addJobWith('match-workflows', sql`json_build_object('entryIds', (select json_agg(id::text order by id) from entries where type = any(${events}::text[])))`)} where exists (select 1 from entries where type = any(${events}::text[]))
          and (exists (select 1 from workflows w join workflow_versions v on v.id = w.current_version_id
                      where w.enabled and v.definition #>> '{trigger,event}' = any(${triggers}::text[]))
          or ((${followed} or (${followedIfMapped} and exists (select 1 from field_mappings where request_field = any(${INTERNAL_FACT_FIELDS}::text[]))))
-             and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null and state <> 'unlinked'))))`
+             and exists (select 1 from escalations where request_id = ${requestId} and remote_id is not null and state <> 'unlinked'
+                         and (${origin}::text is null or provider <> ${origin}::text or exists (select 1 from field_mappings where request_field = 'status'))))))`
     : null;
   return { entries, dispatch };
 }
