@@ -4,6 +4,7 @@
  * and the allow-list, this decides.
  */
 import { z } from 'zod';
+import type { DirectoryEntry } from './destination.ts';
 
 const Ref = z.object({ id: z.string(), name: z.string() });
 export const CreateExtras = z.object({
@@ -44,3 +45,18 @@ export function planTags(requestTags: readonly string[], allowList: readonly str
 
 /** The allow-list as stored: trimmed, lowercase, unique, sorted. */
 export const normaliseAllowList = (names: readonly string[]) => [...new Set(names.map(tagKey).filter(Boolean))].sort();
+
+/**
+ * Who a new conversation may be assigned to: the destination's people (not integrations' machine users) and every
+ * team it has, enabled for escalation or not; and its sub-statuses that apply (a new conversation is open).
+ */
+export function createChoices(directory: readonly DirectoryEntry[], targets: readonly { kind: string; remoteId: string; name: string; available: boolean }[]) {
+  const choice = (e: { remoteId: string; name: string }) => ({ id: e.remoteId, name: e.name });
+  return {
+    assignees: {
+      users: directory.filter((e) => e.kind === 'user' && !e.machine).map(choice),
+      teams: targets.filter((t) => t.kind === 'team' && t.available).map(choice),
+    },
+    subStatuses: directory.filter((e) => e.kind === 'sub_status' && e.parentStatus === 'open').map(choice),
+  };
+}

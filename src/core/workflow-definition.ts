@@ -98,6 +98,11 @@ export type Step =
       destination: string;
       queueId?: string;
       teamId?: string;
+      /** Who works it from the start: one of the destination's people, or one of its teams (not both). */
+      assigneeUserId?: string;
+      assigneeTeamId?: string;
+      /** A sub-status of the destination's open status. */
+      subStatusId?: string;
       channel: string;
       priority: number | 'from_request';
       subject: string;
@@ -142,6 +147,9 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
       destination: z.string().min(1).max(50),
       queueId: z.string().max(100).optional(),
       teamId: z.string().max(100).optional(),
+      assigneeUserId: z.string().min(1).max(100).optional(),
+      assigneeTeamId: z.string().min(1).max(100).optional(),
+      subStatusId: z.string().min(1).max(100).optional(),
       channel: z.string().max(50).default('email'),
       priority: z.union([z.int().min(1).max(5), z.literal('from_request')]).default('from_request'),
       subject: Template.default('{{request.title}}'),

@@ -15,7 +15,8 @@ import {
 } from '../db/repositories/destinations.ts';
 import type { Db, Tx } from '../db/database.ts';
 import type { DestinationClient, DirectoryEntry } from '../core/destination.ts';
-import { replaceDirectory } from '../db/repositories/destination-directory.ts';
+import { listDirectory, replaceDirectory } from '../db/repositories/destination-directory.ts';
+import { createChoices } from '../core/escalation-extras.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { forgetWebhookAuth } from './sync/receive-event.ts';
 import { clientFor, type DestinationDeps, guardCredentials, openConnection, toAppError } from './destination-access.ts';
@@ -34,6 +35,8 @@ export interface ConnectionStatus {
   contactEmailField: string | null;
   queues: Omit<TargetRow, 'kind'>[];
   teams: Omit<TargetRow, 'kind'>[];
+  assignees: ReturnType<typeof createChoices>['assignees'];
+  subStatuses: ReturnType<typeof createChoices>['subStatuses'];
 }
 
 export async function connectionStatus(deps: DestinationDeps, provider: ProviderId): Promise<ConnectionStatus> {
@@ -52,6 +55,7 @@ export async function connectionStatus(deps: DestinationDeps, provider: Provider
       contactEmailField: null,
       queues: [],
       teams: [],
+      ...createChoices([], []),
     };
   }
   const targets = await listTargets(deps.db, c.id);
@@ -69,6 +73,8 @@ export async function connectionStatus(deps: DestinationDeps, provider: Provider
     contactEmailField: c.contactEmailField,
     queues: targets.filter((t) => t.kind === 'queue').map(strip),
     teams: targets.filter((t) => t.kind === 'team').map(strip),
+    // What a workflow's conversation step may assign and set at create (the Escalate form offers the same).
+    ...createChoices(await listDirectory(deps.db, c.id), targets),
   };
 }
 

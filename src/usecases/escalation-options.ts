@@ -14,7 +14,7 @@ import { listRequestEscalations } from '../db/repositories/escalations.ts';
 import { getRequestView } from '../db/repositories/requests.ts';
 import { connectionPriorityMap } from './priority-map.ts';
 import { listDirectory, readTagAllowList } from '../db/repositories/destination-directory.ts';
-import { planTags } from '../core/escalation-extras.ts';
+import { createChoices, planTags } from '../core/escalation-extras.ts';
 
 /** `providers`: the destinations this deployment offers (connectors/registry.ts offeredProviders). */
 export async function escalationOptions(db: Db, requestId: string, publicUrl: string, providers: readonly ProviderId[]) {
@@ -51,17 +51,7 @@ export async function escalationOptions(db: Db, requestId: string, publicUrl: st
       priorityRange: p.priorityRange,
       // the admin's priority map (Settings → Kustomer) turns the request's priority into the form's default
       defaultPriority: destinationPriority(await connectionPriorityMap(db, id), request.priority),
-      // Assignable at create: its people (not integrations' machine users) and every team it has, enabled for escalation or not.
-      assignees: {
-        users: of('user')
-          .filter((u) => !u.machine)
-          .map((u) => ({ id: u.remoteId, name: u.name })),
-        teams: all.filter((t) => t.kind === 'team' && t.available).map((t) => ({ id: t.remoteId, name: t.name })),
-      },
-      // A new conversation is open: only the open status's sub-statuses apply.
-      subStatuses: of('sub_status')
-        .filter((x) => x.parentStatus === 'open')
-        .map((x) => ({ id: x.remoteId, name: x.name })),
+      ...createChoices(directory, all),
       tags: planTags(
         request.tags,
         allowList,

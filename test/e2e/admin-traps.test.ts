@@ -10,6 +10,7 @@ import { seedDemoOrg, type DemoOrg, type ServedEmulator } from '../../src/connec
 import { workflowExamples } from '../../src/core/workflow-examples.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import type { TestApp, TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 15_000;
 const SETTINGS = '/settings/integrations/kustomer';
@@ -54,7 +55,7 @@ describe('admin traps in the browser', () => {
     await problem.waitFor();
     expect(await problem.textContent()).toBe('Title is text; refundNum holds a number');
     expect(await mapping.getByLabel('Kustomer attribute, row 1').getAttribute('aria-invalid')).toBe('true');
-    await page.screenshot({ path: '.test-results/field-mapping-mismatch.png' });
+    await page.screenshot({ path: `${SHOTS}/field-mapping-mismatch.png` });
     // Picking a fitting attribute clears it; nothing was saved meanwhile.
     await mapping.getByLabel('Kustomer attribute, row 1').selectOption({ value: 'orderNumberStr' });
     await problem.waitFor({ state: 'detached' });
@@ -74,7 +75,7 @@ describe('admin traps in the browser', () => {
     const question = form.getByRole('alertdialog', { name: 'Switch Kustomer org?' });
     await question.waitFor();
     expect(await question.textContent()).toContain('Switch from acme to globex?');
-    await page.screenshot({ path: '.test-results/switch-org-question.png' });
+    await page.screenshot({ path: `${SHOTS}/switch-org-question.png` });
     expect((await integration()).orgName).toBe('acme');
 
     await question.getByRole('button', { name: 'Keep acme' }).click();
@@ -114,7 +115,7 @@ describe('admin traps in the browser', () => {
     expect(text).toContain('Needs attention');
     expect(text).toContain('Step 2 · Create Kustomer conversation: The queue “Returns desk” no longer exists in Kustomer');
     expect(text).not.toContain(returns.id);
-    await page.screenshot({ path: '.test-results/workflow-list-flag.png' });
+    await page.screenshot({ path: `${SHOTS}/workflow-list-flag.png` });
     expect(await page.getByTestId('workflow-row').filter({ hasNotText: 'Returns handoff' }).getByTestId('workflow-problem').count()).toBe(0);
   });
 
@@ -145,6 +146,6 @@ describe('admin traps in the browser', () => {
     const notify = steps.nth(2).getByTestId('dry-run-message');
     expect(await notify.textContent()).toContain(`Hi Riley Requester,`);
     expect(await notify.textContent()).not.toContain('{{');
-    await page.screenshot({ path: '.test-results/dry-run-approver.png', fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/dry-run-approver.png`, fullPage: true });
   });
 });

@@ -3,11 +3,11 @@
  * thumbnail on the timeline and in the viewer, escalate with it ticked and find it on the emulator's conversation,
  * download it. In the composer: files by the button with per-file progress (uploads throttled), cancel, a failed
  * upload retried without retyping, a PDF previewed on the timeline. Back from Kustomer: a note with files added in the
- * emulator shows on the request with its file (downloaded) and a too-large one named with a link. Laptop and phone screenshots go to /work/shots/h9/.
+ * emulator shows on the request with its file (downloaded) and a too-large one named with a link. Laptop and phone screenshots go to
+ * test/support/shots.ts's folder.
  * Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
@@ -15,14 +15,12 @@ import { pdf, png } from '../support/attachment-files.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import { queueThreadRead } from '../../src/usecases/sync/read-thread.ts';
 import type { TestApp, TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 20_000;
 /** The per-file limit the stack runs with: low enough that a file over it is cheap to make in the emulator. */
 const MAX_BYTES = 2 * 1024 * 1024;
 const STACK = { kustomer: true, worker: true, realClock: true, timeout: TIMEOUT, env: { ATTACHMENT_MAX_BYTES: String(MAX_BYTES) } } as const;
-const SHOTS = '/work/shots/h9';
-/** Files back from Kustomer (issue 18 point 4). */
-const OWN_SHOTS = '/work/shots/h10';
 
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -55,7 +53,6 @@ describe('attachments in the browser', () => {
   let riley: TestUser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     stack = await startBrowserStack(STACK);
     ({ t, emulator, baseUrl } = stack);
     ada = await t.createUser('agent', { email: 'ada@example.com', name: 'Ada Agent' });
@@ -139,11 +136,10 @@ describe('attachments in the browser', () => {
     expect(await download.locator('.attachment-name').textContent()).toBe('gateway.log');
     expect(await note.getByTestId('remote-file-too-large').textContent()).toMatch(/recording\.mov.*too large to copy; open in Kustomer/);
     await note.scrollIntoViewIfNeeded();
-    mkdirSync(OWN_SHOTS, { recursive: true });
-    await agentPage.screenshot({ path: `${OWN_SHOTS}/kustomer-note-files-1280.png` });
+    await agentPage.screenshot({ path: `${SHOTS}/kustomer-note-files-1280.png` });
     await agentPage.setViewportSize(PHONE);
     await note.scrollIntoViewIfNeeded();
-    await agentPage.screenshot({ path: `${OWN_SHOTS}/kustomer-note-files-390.png` });
+    await agentPage.screenshot({ path: `${SHOTS}/kustomer-note-files-390.png` });
     const got = await agentPage.request.get(`${baseUrl}${await download.getAttribute('href')}`);
     expect(got.status()).toBe(200);
     expect(sha(await got.body())).toBe(sha(log));

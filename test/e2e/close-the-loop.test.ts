@@ -3,20 +3,19 @@
  * workflow list, saves it enabled, and changes nothing else; a request is escalated to Kustomer; there (the emulator's
  * control routes, over real HTTP) an agent replies to the customer and marks the conversation done; the requester,
  * on their request page, sees Kustomer's reply quoted in the desk's answer and the request waiting on them. The
- * editor with the Kustomer triggers is shot at 1280x800 and 390x844 into SHOTS_DIR (default .test-results/).
+ * editor with the Kustomer triggers is shot at 1280x800 and 390x844 into test/support/shots.ts's folder.
  * Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateUntilLinked } from '../support/escalate-until-linked.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import type { TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 20_000;
 const STACK = { kustomer: { webhooksToApp: true }, worker: true, realClock: true, timeout: TIMEOUT } as const;
-const SHOTS = process.env.SHOTS_DIR ?? '.test-results';
 
 describe('Close the loop, in the browser', () => {
   let stack: BrowserStack<typeof STACK>;
@@ -33,7 +32,6 @@ describe('Close the loop, in the browser', () => {
     await stack.connectKustomer(admin, { queues: [demo.queues.vip.id] });
     const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: false, pollMinutes: 0 });
     expect(sync.status, JSON.stringify(sync.body)).toBe(200);
-    mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(() => stack?.stop());
 

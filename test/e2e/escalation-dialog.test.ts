@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoOrg, ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import type { TestApp, TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 15_000;
 const STACK = { kustomer: true, worker: true, env: { BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' }, timeout: TIMEOUT } as const;
@@ -70,7 +71,7 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     const question = dialog.getByRole('alertdialog', { name: 'Discard this escalation?' });
     await question.waitFor();
     expect(await dialog.isVisible()).toBe(true);
-    await page.screenshot({ path: '.test-results/escalate-discard-question.png' });
+    await page.screenshot({ path: `${SHOTS}/escalate-discard-question.png` });
     // Esc again leaves the question, not the dialog.
     await page.keyboard.press('Escape');
     await question.waitFor({ state: 'hidden' });
@@ -106,7 +107,7 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
       (await dialog.getByTestId('message-count').textContent())?.startsWith(`${(await dialog.getByLabel('Message').inputValue()).trim().length} / 50,000`),
     ).toBe(true);
     await dialog.getByLabel('Queue or team').selectOption({ label: 'Tier 2 Support' });
-    await page.screenshot({ path: '.test-results/escalate-counters.png' });
+    await page.screenshot({ path: `${SHOTS}/escalate-counters.png` });
     await dialog.getByRole('button', { name: 'Escalate to Tier 2 Support' }).click();
     expect(await dialog.getByLabel('Subject').getAttribute('aria-invalid')).toBe('true');
     expect(await escalationsOf(r.id)).toEqual([]);
@@ -181,7 +182,7 @@ describe('the Escalate dialog and the escalation card in the browser', () => {
     expect(await card.getByRole('button', { name: 'Re-link' }).count()).toBe(0);
     expect(await card.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
     await card.getByLabel('Retry to').selectOption({ label: 'VIP' });
-    await page.screenshot({ path: '.test-results/escalation-card-retry-elsewhere.png' });
+    await page.screenshot({ path: `${SHOTS}/escalation-card-retry-elsewhere.png` });
     await card.getByRole('button', { name: 'Retry to VIP' }).click();
     await t.waitFor(async () => ((await card.getAttribute('data-state')) === 'linked' ? true : undefined));
     expect(await card.getByTestId('escalation-target').textContent()).toBe('VIP');

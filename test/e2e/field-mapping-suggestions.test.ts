@@ -2,17 +2,17 @@
  * A browser journey through the field mapping card (issue 17 point 6): Kustomer's org has attributes for
  * Bridgedesk's facts; the card suggests a default mapping from them, the admin applies it, drops one pair, saves,
  * and the card then suggests only the pair left out. Built web UI + API + Postgres, the Kustomer emulator over HTTP.
- * Screenshots at 1280x800 and 390x844 go to $SHOTS_DIR (default .test-results). Needs dist/web and Chromium.
+ * Screenshots at 1280x800 and 390x844 go to test/support/shots.ts's folder. Needs dist/web and Chromium.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import type { TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 20_000;
 const STACK = { kustomer: true, timeout: TIMEOUT } as const;
-const SHOTS = process.env.SHOTS_DIR ?? '.test-results';
 /** The viewport, the field mapping card scrolled to its top. */
 async function shot(page: Page, name: string) {
   // its top below the page's fixed top bar

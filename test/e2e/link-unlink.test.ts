@@ -4,14 +4,14 @@
  * conversation's state in Kustomer, then unlinks it after a confirm that says what happens: the card says unlinked,
  * the timeline has it, the note is on the conversation in Kustomer (the emulator, over real HTTP, webhooks routed to
  * the app), and a later change there does not reach the request. Screenshots at laptop and phone sizes go to
- * /work/shots/h1/ (or BRIDGEDESK_SHOTS_DIR). Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
+ * test/support/shots.ts's folder. Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE, startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import type { TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 20_000;
 const STACK = {
@@ -21,7 +21,6 @@ const STACK = {
   env: { BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test' },
   timeout: TIMEOUT,
 } as const;
-const SHOTS = process.env.BRIDGEDESK_SHOTS_DIR ?? '/work/shots/h1';
 
 describe('linking a Kustomer conversation by its link, then unlinking it, in the browser', () => {
   let stack: BrowserStack<typeof STACK>;
@@ -34,7 +33,6 @@ describe('linking a Kustomer conversation by its link, then unlinking it, in the
   const escalationCard = (page: Page) => page.getByTestId('escalation').first();
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     stack = await startBrowserStack(STACK);
     const { t, demo, emulator } = stack;
     const admin = await t.createUser('admin', { email: 'root@example.com', name: 'Rita Root' });

@@ -3,7 +3,7 @@
  * from its page shows the conversation's status, queue and priority on its escalation card; then an agent in Kustomer
  * (the emulator, over real HTTP, its webhooks routed to the app on loopback) assigns it, raises its priority, and
  * snoozes it: the open page shows each within 2 s of the webhook's delivery, pushed through the change stream,
- * without a reload. Screenshots of the card on a laptop and a phone land in .test-results/. Needs dist/web
+ * without a reload. Screenshots of the card on a laptop and a phone land in test/support/shots.ts's folder. Needs dist/web
  * (`npm run build:web`) and Chromium at /usr/bin/chromium.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,6 +25,7 @@ import { destinationDeps } from '../../src/usecases/destination-access.ts';
 import { updateSyncSettings } from '../../src/usecases/sync/sync-settings.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { createTestDatabase } from '../support/test-database.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const ADMIN = { email: 'root@example.com', name: 'Rita Root', password: 'correct horse battery' };
 const ORG = 'acme';
@@ -146,7 +147,7 @@ describe("the linked conversation's state in Kustomer, live on the request page"
     expect(await card.getByTestId('remote-team').textContent()).toBe('Escalations');
     await shownWithin2s('remote-priority', 'Urgent (5)', await inKustomer({ priority: 5 }));
     await shownWithin2s('remote-sub-status', 'Awaiting engineering', await inKustomer({ subStatus: 'Awaiting engineering' }));
-    await page.screenshot({ path: '.test-results/remote-state-laptop.png', clip: (await item.boundingBox())! });
+    await page.screenshot({ path: `${SHOTS}/remote-state-laptop.png`, clip: (await item.boundingBox())! });
 
     const wake = new Date(Date.now() + 2 * 86_400_000);
     wake.setMinutes(0, 0, 0);
@@ -159,6 +160,6 @@ describe("the linked conversation's state in Kustomer, live on the request page"
 
     await page.setViewportSize({ width: 390, height: 844 });
     await card.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: '.test-results/remote-state-phone.png', fullPage: false });
+    await page.screenshot({ path: `${SHOTS}/remote-state-phone.png`, fullPage: false });
   });
 });

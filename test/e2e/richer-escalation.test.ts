@@ -2,17 +2,17 @@
  * Richer escalation in the browser (issue 17 point 5): the Escalate dialog offers a Kustomer person or team to assign,
  * a sub-status, and shows which of the request's tags go (the admin's allow-list); choosing Waiting on a request with
  * a linked conversation asks for a wake-up time and snoozes the conversation until then. Real parts: the app, the
- * worker, the Kustomer emulator over HTTP and Chromium; screenshots at 1280x800 and 390x844 in /work/shots/h2/.
+ * worker, the Kustomer emulator over HTTP and Chromium; screenshots at 1280x800 and 390x844 in test/support/shots.ts's folder.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoOrg, ServedEmulator } from '../../src/connectors/kustomer/emulator/index.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import type { TestApp, TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 15_000;
 const STACK = { kustomer: true, worker: true, env: { BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' }, timeout: TIMEOUT } as const;
-const SHOTS = process.env.BRIDGEDESK_SHOTS_DIR ?? '.test-results';
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const PHONE = { viewport: { width: 390, height: 844 } };
 

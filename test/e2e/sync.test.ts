@@ -6,7 +6,7 @@
  * 2 s, without a reload, with the sync line on its timeline. Then an agent writes a Note to Kustomer from the composer
  * and it shows on the emulator's conversation, posted; a note and messages written in Kustomer show on the open page
  * within 2 s, without a reload (screenshots of the composer's three modes and of the timeline, laptop and phone, go
- * to .test-results/). Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium
+ * to test/support/shots.ts's folder). Needs dist/web (npm test builds it; otherwise run `npm run build:web`) and Chromium
  * at /usr/bin/chromium.
  */
 import type { Locator, Page } from 'playwright-core';
@@ -20,6 +20,7 @@ import { submitEscalation } from '../../src/usecases/submit-escalation.ts';
 import { linkExistingConversation } from '../../src/usecases/escalation-actions.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import { actorOf, type TestApp, type TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const ORG = 'acme';
 
@@ -174,7 +175,7 @@ describe('status sync with Kustomer in the browser', () => {
     ] as const) {
       await page.setViewportSize(viewport);
       await show.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `.test-results/kustomer-${name}-${device}.png` });
+      await page.screenshot({ path: `${SHOTS}/kustomer-${name}-${device}.png` });
     }
     await page.setViewportSize({ width: 1440, height: 900 });
   };

@@ -3,18 +3,17 @@
  * real worker and the Kustomer emulator: an escalation that retried three times is ONE timeline entry that expands
  * to its steps; people read labels, never keys or codes; older activity loads on demand; the side panel says whom
  * the request awaits and since when, which workflow runs on it, and why Escalate cannot be used.
- * Screenshots go to .test-results/timeline-*.png. Needs dist/web (`npm run build:web`) and /usr/bin/chromium.
+ * Screenshots (timeline-*.png) go to test/support/shots.ts's folder. Needs dist/web (`npm run build:web`) and /usr/bin/chromium.
  */
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentEntry } from '../../src/core/timeline.ts';
 import { appendTimeline } from '../../src/db/repositories/timeline.ts';
 import { LAPTOP, startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import type { TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const TIMEOUT = 20_000;
-const SHOTS = '.test-results';
 const STACK = { kustomer: true, worker: true, timeout: TIMEOUT } as const;
 
 describe('the request page timeline and side panel in the browser', () => {
@@ -26,7 +25,6 @@ describe('the request page timeline and side panel in the browser', () => {
   let riley: TestUser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await startBrowserStack(STACK);
     const { t } = env;
     baseUrl = env.baseUrl;

@@ -15,6 +15,7 @@ import { changeRequest } from '../../src/usecases/change-request.ts';
 import { createRequest } from '../../src/usecases/create-request.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
 import { actorOf, type TestApp, type TestUser } from '../support/test-app.ts';
+import { SHOTS } from '../support/shots.ts';
 
 const MANAGER_NAME = 'Mo Manager';
 const ORG = 'acme';
@@ -93,6 +94,12 @@ describe('a workflow with an approval, in the browser', () => {
     const queue = conversation.getByLabel('Queue or team');
     await queue.selectOption({ label: 'VIP' });
     expect(await queue.locator('option').allTextContents()).not.toContain('Billing');
+    // Who works it in Kustomer from the start, and its sub-status: the Escalate form's choices.
+    await conversation.getByLabel('Assign to').selectOption({ label: 'Sam Chen' });
+    await conversation.getByLabel('Sub-status').selectOption({ label: 'Investigating' });
+    await conversation.getByText('In the queue VIP, assigned to Sam Chen, sub-status Investigating').waitFor();
+    await conversation.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/workflow-conversation-step-1280.png` });
     const [created] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/workflows') && r.request().method() === 'POST'),
       page.getByRole('button', { name: 'Save workflow' }).click(),
@@ -191,6 +198,7 @@ describe('a workflow with an approval, in the browser', () => {
     expect(await createStep.getByTestId('conversation-id').getAttribute('data-id')).toBe(escalation.remote_id);
     const conversationInKustomer = emulator.control.conversations(ORG).find((c) => c.id === escalation.remote_id);
     expect((conversationInKustomer?.relationships as { queue?: { data?: { id?: string } } } | undefined)?.queue?.data?.id).toBe(demo.queues.vip.id);
+    expect(conversationInKustomer?.attributes).toMatchObject({ assignedUsers: [demo.users.sam.id], subStatus: demo.subStatuses.investigating.id });
     await signOut();
 
     // 9. The admin sees the requester's email held in the outbox (no SMTP here), and the run in the history.

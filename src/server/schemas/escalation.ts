@@ -3,7 +3,7 @@ import { AttachmentSchema } from './attachments.ts';
 import { z } from '@hono/zod-openapi';
 import { ESCALATION_STATES } from '../../core/escalation.ts';
 import { PRIORITIES } from '../../core/request.ts';
-import { IntegrationStatusSchema } from './integration.ts';
+import { CreateChoicesSchema, IntegrationStatusSchema } from './integration.ts';
 
 const nullableString = z.string().nullable();
 const RemoteStateSchema = z
@@ -80,10 +80,7 @@ const EscalationDestinationSchema = z.object({
   channels: z.array(z.string()),
   priorityRange: z.object({ min: z.number(), max: z.number() }),
   defaultPriority: z.number(),
-  assignees: z
-    .object({ users: z.array(Choice), teams: z.array(Choice) })
-    .openapi({ description: "The destination's people and teams an escalation may be assigned to at create (as the last sync read them)" }),
-  subStatuses: z.array(Choice).openapi({ description: "The destination's sub-statuses of its open status" }),
+  ...CreateChoicesSchema.shape,
   tags: z
     .array(z.object({ name: z.string(), outcome: z.enum(['sent', 'not_allowed', 'unknown_in_destination']) }))
     .openapi({ description: "The request's tags and what happens to each: sent, not on the admin's allow-list, or allowed but unknown in the destination" }),

@@ -8,6 +8,16 @@ export type IntegrationStatus = z.infer<typeof IntegrationStatusSchema>;
 const TargetSchema = z.object({ remoteId: z.string(), name: z.string(), enabled: z.boolean(), available: z.boolean() });
 export type IntegrationTarget = z.infer<typeof TargetSchema>;
 
+const Choice = z.object({ id: z.string(), name: z.string() });
+
+/** What a new conversation may be given at create beyond its queue or team (the Escalate form and a workflow step). */
+export const CreateChoicesSchema = z.object({
+  assignees: z
+    .object({ users: z.array(Choice), teams: z.array(Choice) })
+    .openapi({ description: "The destination's people and teams a new conversation may be assigned to (as the last sync read them)" }),
+  subStatuses: z.array(Choice).openapi({ description: "The destination's sub-statuses of its open status" }),
+});
+
 export const IntegrationSchema = z
   .object({
     status: IntegrationStatusSchema,
@@ -24,6 +34,7 @@ export const IntegrationSchema = z
     contactEmailField: z.string().nullable().openapi({ description: "Custom field key holding the customer email; null: the requester's email" }),
     queues: z.array(TargetSchema),
     teams: z.array(TargetSchema),
+    ...CreateChoicesSchema.shape,
   })
   .openapi('KustomerIntegration');
 export type KustomerIntegration = z.infer<typeof IntegrationSchema>;

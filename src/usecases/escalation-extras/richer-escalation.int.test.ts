@@ -147,6 +147,70 @@ describe('assignee and sub-status at create', () => {
   });
 });
 
+describe("a workflow's conversation step", () => {
+  const step = { type: 'create_conversation', destination: 'kustomer', queueId: demo.queues.vip.id, channel: 'email', priority: 3 };
+  const onUrgent = (steps: object[]) => ({
+    name: 'Urgent to Billing',
+    enabled: true,
+    definition: {
+      trigger: { event: 'request.submitted', conditions: { match: 'all', rules: [{ subject: 'request', field: 'priority', op: 'equals', value: 'urgent' }] } },
+      steps,
+    },
+  });
+
+  it('offers the admin the same people, teams and open sub-statuses as the Escalate form', async () => {
+    const k = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body;
+    expect(k.assignees.users.map((u: { name: string }) => u.name).sort()).toEqual(['Alex Rivera', 'Sam Chen']);
+    expect(k.assignees.teams.map((x: { name: string }) => x.name).sort()).toEqual(['Billing Team', 'Escalations']);
+    expect(k.subStatuses).toEqual([{ id: investigating.id, name: 'Investigating' }]);
+  });
+
+  it('creates the conversation assigned to the chosen team with the chosen sub-status', async () => {
+    const wf = await t.api(admin, 'POST', '/api/v1/workflows', onUrgent([{ ...step, assigneeTeamId: demo.teams.billing.id, subStatusId: investigating.id }]));
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    try {
+      const r = await newRequest({ priority: 'urgent' });
+      const escalationId = await t.waitFor(async () => {
+        const run = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/workflow-runs`)).body.items[0];
+        if (run?.state === 'failed') throw new Error(JSON.stringify(run));
+        return run?.state === 'succeeded' ? (run.steps[0].result.escalationId as string) : undefined;
+      });
+      const conv = conversationOf(escalationId);
+      expect(conv.assignedTeams).toEqual([demo.teams.billing.id]);
+      expect(conv.subStatus).toBe(investigating.id);
+    } finally {
+      await t.api(admin, 'PATCH', `/api/v1/workflows/${wf.body.id}`, { enabled: false });
+    }
+  });
+
+  it('refuses to save a step assigned to a person and a team together, naming the field', async () => {
+    const refused = await t.api(
+      admin,
+      'POST',
+      '/api/v1/workflows',
+      onUrgent([{ ...step, assigneeUserId: demo.users.alex.id, assigneeTeamId: demo.teams.billing.id }]),
+    );
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(refused.body.error.details.fields).toEqual({ 'steps.0.assigneeTeamId': 'Assign either a person or a team' });
+  });
+
+  it('fails the run with the reason when the chosen person is no longer one Kustomer has', async () => {
+    const wf = await t.api(admin, 'POST', '/api/v1/workflows', onUrgent([{ ...step, assigneeUserId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }]));
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    try {
+      const r = await newRequest({ priority: 'urgent' });
+      const run = await t.waitFor(async () => {
+        const x = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/workflow-runs`)).body.items[0];
+        return x?.state === 'failed' ? x : undefined;
+      });
+      expect(JSON.stringify(run)).toMatch(/not one of the destination users Bridgedesk knows/);
+      expect(await t.db.selectFrom('escalations').select('id').where('request_id', '=', r.id).execute()).toHaveLength(0);
+    } finally {
+      await t.api(admin, 'PATCH', `/api/v1/workflows/${wf.body.id}`, { enabled: false });
+    }
+  });
+});
+
 describe('exactly once', () => {
   it('makes one conversation with its tags, assignee and sub-status when the reply to the create is lost', async () => {
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/tag-allow-list', { tags: ['vpn'] })).status).toBe(200);
@@ -198,7 +262,11 @@ describe('after the escalation', () => {
     expect(conversationOf(e.id).snooze).toEqual({ time: wakeAt.toISOString(), status: 'scheduled' });
     await settled();
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.status).toBe('waiting');
-    const sent = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items.filter((x: { type: string }) => x.type === 'sync.status_sent');
+    // The push records what it sent once Kustomer answered: the conversation may show snoozed a moment before.
+    const sent = await t.waitFor(async () => {
+      const items = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items.filter((x: { type: string }) => x.type === 'sync.status_sent');
+      return items.length ? items : undefined;
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0].data).toMatchObject({ status: 'waiting', wakeAt: wakeAt.toISOString() });
 

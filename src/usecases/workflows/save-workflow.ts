@@ -11,6 +11,7 @@ async function checkDefinition(tx: Tx, def: WorkflowDefinition) {
   const userIds = new Set<string>();
   forEachStep(def.steps, (s, path) => {
     if (s.type === 'create_conversation' && Boolean(s.queueId) === Boolean(s.teamId)) problems[`steps.${path}`] = 'Choose a queue or a team';
+    if (s.type === 'create_conversation' && s.assigneeUserId && s.assigneeTeamId) problems[`steps.${path}.assigneeTeamId`] = 'Assign either a person or a team';
     if (s.type === 'approval' && s.approver.type === 'user') userIds.add(s.approver.userId);
     if (s.type === 'approval' && s.approver.type === 'group') s.approver.userIds.forEach((u) => userIds.add(u));
     if (s.type === 'notify' && s.to === 'email' && !s.email) problems[`steps.${path}`] = 'Give the email address';

@@ -16,7 +16,7 @@ export function AssigneePicker({
   error,
   onChange,
 }: {
-  destination: EscalationDestination;
+  destination: Pick<EscalationDestination, 'name' | 'assignees'>;
   value: AssigneeValue;
   error?: string;
   onChange: (value: AssigneeValue) => void;
@@ -57,7 +57,7 @@ export function SubStatusSelect({
   error,
   onChange,
 }: {
-  destination: EscalationDestination;
+  destination: Pick<EscalationDestination, 'name' | 'subStatuses'>;
   value: string;
   error?: string;
   onChange: (value: string) => void;

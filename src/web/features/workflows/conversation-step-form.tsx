@@ -1,10 +1,11 @@
 /**
  * Settings of a "Create Kustomer conversation" step: a queue or team among those enabled for escalation in
- * Settings → Integrations → Kustomer, the channel, the priority (the request's, or 1–5), and the subject and message
- * templates. An example's step may come without a queue: the field asks for one.
+ * Settings → Integrations → Kustomer, who works it from the start and its sub-status (as the Escalate form offers
+ * them), the channel, the priority (the request's, or 1–5), and the subject and message templates. An example's step
+ * may come without a queue: the field asks for one.
  */
 import { Link } from 'wouter';
-import { useKustomerIntegration } from '../../api/integrations.ts';
+import { useDestinationName, useKustomerIntegration } from '../../api/integrations.ts';
 import type { Step } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
 import { ErrorBanner, Loading, Notice } from '../../ui/states.tsx';
@@ -12,6 +13,7 @@ import { channelLabel, destinationPriorityLabel, KUSTOMER_CHANNELS } from '../es
 import { useIssue } from './issues-context.tsx';
 import { PlaceholderList } from './placeholder-list.tsx';
 import { TargetOptions } from '../../ui/target-options.tsx';
+import { AssigneePicker, SubStatusSelect } from '../escalations/escalate-extras.tsx';
 
 type ConversationStep = Extract<Step, { type: 'create_conversation' }>;
 
@@ -68,6 +70,32 @@ function TargetSelect({ step, onChange, path }: { step: ConversationStep; onChan
   );
 }
 
+/** Who works the conversation from the start, and its sub-status: one of the destination's people or teams. */
+function CreateExtras({ step, onChange, path }: { step: ConversationStep; onChange: (s: ConversationStep) => void; path: string }) {
+  const integration = useKustomerIntegration();
+  const name = useDestinationName()(step.destination);
+  const assigneeError = useIssue(`${path}.assigneeUserId`, `${path}.assigneeTeamId`);
+  const subStatusError = useIssue(`${path}.subStatusId`);
+  if (!integration.data) return null;
+  const destination = { name, assignees: integration.data.assignees, subStatuses: integration.data.subStatuses };
+  const value = step.assigneeUserId ? `user:${step.assigneeUserId}` : step.assigneeTeamId ? `team:${step.assigneeTeamId}` : '';
+  const setAssignee = (v: string) => {
+    const { assigneeUserId: _u, assigneeTeamId: _t, ...rest } = step;
+    const id = v.slice(v.indexOf(':') + 1);
+    onChange(v.startsWith('user:') ? { ...rest, assigneeUserId: id } : v.startsWith('team:') ? { ...rest, assigneeTeamId: id } : rest);
+  };
+  const setSubStatus = (v: string) => {
+    const { subStatusId: _s, ...rest } = step;
+    onChange(v ? { ...rest, subStatusId: v } : rest);
+  };
+  return (
+    <>
+      <AssigneePicker destination={destination} value={value} error={assigneeError} onChange={setAssignee} />
+      <SubStatusSelect destination={destination} value={step.subStatusId ?? ''} error={subStatusError} onChange={setSubStatus} />
+    </>
+  );
+}
+
 export function ConversationStepForm({ step, onChange, path }: { step: ConversationStep; onChange: (s: ConversationStep) => void; path: string }) {
   const channelError = useIssue(`${path}.channel`);
   const priorityError = useIssue(`${path}.priority`);
@@ -80,6 +108,7 @@ export function ConversationStepForm({ step, onChange, path }: { step: Conversat
         <div className="span-2 stack-tight">
           <TargetSelect step={step} onChange={onChange} path={path} />
         </div>
+        <CreateExtras step={step} onChange={onChange} path={path} />
         <Field label="Channel" error={channelError}>
           {(id, d) => (
             <select id={id} aria-describedby={d} value={step.channel} onChange={(e) => onChange({ ...step, channel: e.target.value })}>

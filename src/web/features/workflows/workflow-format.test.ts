@@ -29,6 +29,11 @@ describe('workflow words', () => {
     expect(stepTitle({ ...conv, name: 'To VIP' })).toBe('To VIP');
     expect(stepSummary(conv, { target: () => 'VIP' })).toBe('In the queue VIP');
     expect(stepSummary({ ...conv, queueId: undefined })).toBe('No queue or team chosen yet');
+    const assigned = { ...conv, assigneeUserId: 'u1', subStatusId: 's1' };
+    expect(stepSummary(assigned, { target: () => 'VIP', remoteAssignee: () => 'Kim Tier2', subStatus: () => 'Investigating' })).toBe(
+      'In the queue VIP, assigned to Kim Tier2, sub-status Investigating',
+    );
+    expect(stepSummary({ ...conv, assigneeTeamId: 't9' }, { target: () => 'VIP' })).toBe('In the queue VIP, assigned to team t9');
     expect(stepSummary({ type: 'approval', approver: { type: 'manager' }, dueInHours: 24, onTimeout: 'reject', onReject: 'stop' })).toBe(
       "Approval by the requester's manager, due in 24 h",
     );

@@ -153,6 +153,9 @@ export const stepTitle = (step: Pick<Step, 'type' | 'name'>): string => step.nam
 
 export interface StepNames {
   target?: (kind: 'queue' | 'team', id: string) => string | undefined;
+  /** The destination's person or team a new conversation is assigned to. */
+  remoteAssignee?: (kind: 'user' | 'team', id: string) => string | undefined;
+  subStatus?: (id: string) => string | undefined;
   person?: (id: string) => string | undefined;
   inbox?: (id: string) => string | undefined;
 }
@@ -168,7 +171,14 @@ export function stepSummary(step: Step, names: StepNames = {}): string {
         : step.teamId
           ? `team ${names.target?.('team', step.teamId) ?? step.teamId}`
           : null;
-      return target ? `In the ${target}` : 'No queue or team chosen yet';
+      if (!target) return 'No queue or team chosen yet';
+      const assignee = step.assigneeUserId
+        ? (names.remoteAssignee?.('user', step.assigneeUserId) ?? 'a chosen person')
+        : step.assigneeTeamId
+          ? `team ${names.remoteAssignee?.('team', step.assigneeTeamId) ?? step.assigneeTeamId}`
+          : null;
+      const subStatus = step.subStatusId ? (names.subStatus?.(step.subStatusId) ?? step.subStatusId) : null;
+      return [`In the ${target}`, assignee && `assigned to ${assignee}`, subStatus && `sub-status ${subStatus}`].filter(Boolean).join(', ');
     }
     case 'approval': {
       const a = step.approver;
