@@ -5,35 +5,18 @@
  * escalation is a trigger of its own.
  */
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { clientFor, destinationDeps } from '../destination-access.ts';
 import { readChangesSince } from '../sync/poll-destination.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
-const emulator = await serveEmulator({
-  port: 0,
-  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
-});
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-app = t;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const requester = await t.createUser('requester', { name: 'Riley Requester' });
+const { emulator, demo, t, admin, agent, requester, connect } = await syncStack({ names: { requester: 'Riley Requester' } });
 
 beforeAll(async () => {
-  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-  const queues = [demo.queues.vip.id, demo.queues.tier2Support.id].map((remoteId) => ({ remoteId, enabled: true }));
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues });
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0 });
-  expect(sync.body.webhook.subscribed).toBe(true);
-  await t.startWorker({ concurrency: 4 });
+  const queueIds = [demo.queues.vip.id, demo.queues.tier2Support.id];
+  await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 4, { queueIds });
 });
 afterEach(async () => {
   await emulator.control.webhooks.release();
