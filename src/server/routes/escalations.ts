@@ -1,5 +1,4 @@
 /** Escalate a request into a destination, follow it, retry it, re-link it. Staff only. */
-import { AttachmentIdsSchema } from '../schemas/attachments.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { offeredProvider, offeredProviders } from '../../connectors/registry.ts';
@@ -15,7 +14,18 @@ import { retryNote, submitNote } from '../../usecases/sync/send-note.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { ConversationCandidatesSchema, Destination, EscalateBodySchema, EscalationOptionsSchema, EscalationSchema } from '../schemas/escalation.ts';
+import {
+  ConversationCandidatesSchema,
+  Destination,
+  EscalateBodySchema,
+  EscalationOptionsSchema,
+  EscalationSchema,
+  LinkConversationBodySchema,
+  NoteAcceptedSchema,
+  NoteBodySchema,
+  RelinkBodySchema,
+  RetryEscalationBodySchema,
+} from '../schemas/escalation.ts';
 
 export const escalationRoutes = router();
 const tags = ['Escalations'];
@@ -28,25 +38,6 @@ function destinationOf(c: Context<AppEnv>, id: string) {
   const issue = { path: 'destination', message: `Unknown destination: expected one of ${offeredProviders(c.var.deps.config).join(', ')}` };
   throw new AppError('validation_failed', `Invalid body: destination: ${issue.message}`, { issues: [issue] });
 }
-/**
- * A conversation as the agent pasted it: its id, or a link to it in any of the destination's URL shapes (Kustomer:
- * docs/kustomer.md §25). The connector reads it; only the id it names ever reaches a destination's URL path.
- */
-const ConversationRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2000)
-  // Text no one can paste from a browser (control characters, a lone surrogate): malformed, not a link to read.
-  .refine(
-    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f' || (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff')),
-    'must be a conversation id or link',
-  )
-  .openapi({
-    description: "The conversation's id, or its link in any of the destination's shapes (Kustomer: app or API URLs, docs/kustomer.md §25)",
-    example: 'https://acme.kustomerapp.com/app/customers/5f1c2a9b3d4e5f6a7b8c9d01/event/5f1c2a9b3d4e5f6a7b8c9d0e',
-  });
-
 async function requestIdOr404(c: Context<AppEnv>, id: string) {
   const found = await findRequestId(c.var.deps.db, { id });
   if (!found) throw notFound('Request');
@@ -128,7 +119,7 @@ escalationRoutes.openapi(
     middleware: staff,
     request: {
       params: IdParam,
-      body: jsonBody(z.strictObject({ destination: Destination, conversationId: ConversationRef, confirm: z.boolean().optional() })),
+      body: jsonBody(LinkConversationBodySchema),
     },
     responses: { 202: json(EscalationSchema, 'Accepted: the back-link is being posted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
@@ -227,12 +218,7 @@ escalationRoutes.openapi(
     middleware: staff,
     request: {
       params: IdParam,
-      body: {
-        required: false,
-        content: {
-          'application/json': { schema: z.strictObject({ queueId: z.string().min(1).max(100).optional(), teamId: z.string().min(1).max(100).optional() }) },
-        },
-      },
+      body: { required: false, content: { 'application/json': { schema: RetryEscalationBodySchema } } },
     },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
@@ -248,7 +234,7 @@ escalationRoutes.openapi(
     description: '409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: ConversationRef, confirm: z.boolean().optional() })) },
+    request: { params: IdParam, body: jsonBody(RelinkBodySchema) },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
   async (c) => {
@@ -256,11 +242,6 @@ escalationRoutes.openapi(
     return c.json(await relinkEscalation(c.var.deps, requireUser(c), c.req.valid('param').id, body.conversationId, body.confirm ?? false), 202);
   },
 );
-
-const NoteBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(20_000), attachmentIds: AttachmentIdsSchema.optional() });
-const NoteAccepted = z.object({
-  entryId: z.string().openapi({ description: "The note's entry on the request timeline; its state follows as entries naming it" }),
-});
 
 escalationRoutes.openapi(
   createRoute({
@@ -273,8 +254,8 @@ escalationRoutes.openapi(
       'then `sync.note_to_remote_sent` or `sync.note_to_remote_failed` (with the reason) names it. 409 when the escalation has no conversation yet.',
     security,
     middleware: staff,
-    request: { params: IdParam, body: jsonBody(NoteBody) },
-    responses: { 202: json(NoteAccepted, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409, 422) },
+    request: { params: IdParam, body: jsonBody(NoteBodySchema) },
+    responses: { 202: json(NoteAcceptedSchema, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
   async (c) => {
     const { body, attachmentIds } = c.req.valid('json');
@@ -299,7 +280,7 @@ escalationRoutes.openapi(
           .openapi({ param: { name: 'entryId', in: 'path' } }),
       }),
     },
-    responses: { 202: json(NoteAccepted, 'Accepted'), ...errors(400, 401, 403, 404, 409) },
+    responses: { 202: json(NoteAcceptedSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const { id, entryId } = c.req.valid('param');

@@ -9,7 +9,14 @@ import { findConnection } from '../../db/repositories/destinations.ts';
 import { findRequestId } from '../../db/repositories/requests.ts';
 import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings, suggestFieldMappings } from '../../usecases/field-mapping/index.ts';
 import { allow, errors, IdParam, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
-import { FieldMappingSchema, MappedValueSchema, MappingProblem, MappingSuggestionSchema, RemoteFieldSchema, RequestField } from '../schemas/field-mapping.ts';
+import {
+  FieldMappingSchema,
+  FieldMappingsBodySchema,
+  MappedValueSchema,
+  MappingProblem,
+  MappingSuggestionSchema,
+  RemoteFieldSchema,
+} from '../schemas/field-mapping.ts';
 
 export const fieldMappingRoutes = router();
 const tags = ['Field mapping'];
@@ -71,11 +78,7 @@ fieldMappingRoutes.openapi(
     middleware: [allow('admin')] as const,
     request: {
       params: ProviderParam,
-      body: jsonBody(
-        z.strictObject({
-          items: z.array(z.strictObject({ requestField: RequestField, remoteField: z.string().trim().min(1).max(200) })).max(500),
-        }),
-      ),
+      body: jsonBody(FieldMappingsBodySchema),
     },
     responses: {
       200: json(z.object({ items: z.array(FieldMappingSchema) })),

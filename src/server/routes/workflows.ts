@@ -12,7 +12,15 @@ import { retryRun } from '../../usecases/workflows/retry-run.ts';
 import { createWorkflow, setWorkflowEnabled, updateWorkflow } from '../../usecases/workflows/save-workflow.ts';
 import { requireUser } from '../auth/guards.ts';
 import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { DryRunSchema, RunSchema, WorkflowDetailSchema, WorkflowSchema, WorkflowTemplateSchema } from '../schemas/workflow.ts';
+import {
+  DryRunBodySchema,
+  DryRunSchema,
+  RunSchema,
+  WorkflowDetailSchema,
+  WorkflowEnabledBodySchema,
+  WorkflowSchema,
+  WorkflowTemplateSchema,
+} from '../schemas/workflow.ts';
 
 export const workflowRoutes = router();
 const tags = ['Workflows'];
@@ -147,7 +155,7 @@ workflowRoutes.openapi(
     summary: 'Enable or disable',
     security,
     middleware: admin,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ enabled: z.boolean() })) },
+    request: { params: IdParam, body: jsonBody(WorkflowEnabledBodySchema) },
     responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
@@ -165,7 +173,7 @@ workflowRoutes.openapi(
     summary: 'Which steps would run for a request (conditions only; nothing is changed)',
     security,
     middleware: admin,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ requestId: z.uuid() })) },
+    request: { params: IdParam, body: jsonBody(DryRunBodySchema) },
     responses: {
       200: json(DryRunSchema),
       ...errors(400, 401, 403, 404),

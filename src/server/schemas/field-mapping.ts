@@ -54,7 +54,6 @@ export type RemoteFieldType = RemoteField['type'];
 export type FieldMapping = z.infer<typeof FieldMappingSchema>;
 /** One pair the server refused, in words an admin understands ("Order total is a number; orderNumberStr holds text"). */
 export type MappingProblem = z.infer<typeof MappingProblem>;
-export type MappingInput = Omit<MappingProblem, 'message'>;
 
 /** What escalating a request sends to one attribute (only mapped fields that have a value). */
 export const MappedValueSchema = z.object({
@@ -64,3 +63,10 @@ export const MappedValueSchema = z.object({
   value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
 });
 export type MappedValue = z.infer<typeof MappedValueSchema>;
+
+/** PUT /integrations/{provider}/field-mappings: the whole set, replacing what is saved. */
+export const FieldMappingsBodySchema = z.strictObject({
+  items: z.array(z.strictObject({ requestField: RequestField, remoteField: z.string().trim().min(1).max(200) })).max(500),
+});
+export type FieldMappingsBody = z.input<typeof FieldMappingsBodySchema>;
+export type MappingInput = FieldMappingsBody['items'][number];
