@@ -1,5 +1,5 @@
 /** Escalate a request into a destination, follow it, retry it, re-link it. Staff only. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { offeredProvider, offeredProviders } from '../../connectors/registry.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -13,7 +13,7 @@ import { submitEscalation } from '../../usecases/submit-escalation.ts';
 import { retryNote, submitNote } from '../../usecases/sync/send-note.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
 import {
   ConversationCandidatesSchema,
   Destination,
@@ -29,7 +29,6 @@ import {
 
 export const escalationRoutes = router();
 const tags = ['Escalations'];
-const staff = [allow('staff')];
 
 /** The body's destination when this deployment offers it; else the body is malformed there (400), as for any bad field. */
 function destinationOf(c: Context<AppEnv>, id: string) {
@@ -45,15 +44,13 @@ async function requestIdOr404(c: Context<AppEnv>, id: string) {
 }
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/requests/{id}/escalations',
     tags,
     summary: 'Escalate a request: creates the conversation in the background and answers at once',
     description:
       'Answers 202 with the escalation in state "sending"; follow it with GET /escalations/{id}. 409 when another escalation of the request is open and confirm is not true.',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
       body: jsonBody(EscalateBodySchema),
@@ -70,15 +67,13 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/escalations',
     tags,
     summary: "The request's escalations, newest first",
-    security,
-    middleware: staff,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(EscalationSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(EscalationSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
     const requestId = await requestIdOr404(c, c.req.valid('param').id);
@@ -87,13 +82,11 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/escalation-options',
     tags,
     summary: 'What the Escalate form offers: destinations with enabled queues/teams, channels, priority range, and a pre-filled subject and message',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: {
       200: json(EscalationOptionsSchema),
@@ -108,15 +101,13 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/requests/{id}/escalations/link',
     tags,
     summary: 'Link the request to a conversation that already exists (checked against the destination); no conversation is created',
     description:
       'conversationId may be the id or a link to the conversation in any of the destination\'s shapes. 422 when it names no conversation of the connected account (a link of another Kustomer org: details.reason "other_account"). 409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
       body: jsonBody(LinkConversationBodySchema),
@@ -133,7 +124,7 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/escalations/link-candidates',
     tags,
@@ -142,8 +133,6 @@ escalationRoutes.openapi(
       'Searches are budgeted per connected account (Kustomer allows an API key 100 searches a minute): past the budget, 429 with details.retryAt and ' +
       'details.retryAfterSeconds (and a Retry-After header), without calling the destination. A link or id never spends the search budget. ' +
       'Each conversation says which other request holds it (linkedTo). 422 for a link of another account or one that opens no conversation.',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
       query: z.object({
@@ -168,7 +157,7 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/unlink',
     tags,
@@ -177,8 +166,6 @@ escalationRoutes.openapi(
       'Answers 200 with the escalation in state "unlinked" and an `escalation.unlinked` timeline entry; the note is posted on the conversation once, in ' +
       'the background (`escalation.unlink_noted`, or `escalation.unlink_note_failed` with the reason). Unlinking again changes nothing. 409 for an ' +
       'escalation still being sent or one that created no conversation. The conversation can be linked again later.',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 200: json(EscalationSchema, 'Unlinked'), ...errors(401, 403, 404, 409) },
   }),
@@ -189,13 +176,11 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/escalations/{id}',
     tags,
     summary: 'One escalation, with its state and the conversation id and link once created',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 200: json(EscalationSchema), ...errors(401, 403, 404) },
   }),
@@ -207,15 +192,13 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/retry',
     tags,
     summary: 'Retry a failed escalation from the step that failed, optionally to another queue or team',
     description:
       'Without a body, delivery starts again from the step that failed. With queueId or teamId (an enabled one), a failed escalation that created nothing goes there instead, e.g. when its queue was deleted in Kustomer (409 when the conversation already exists).',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
       body: { required: false, content: { 'application/json': { schema: RetryEscalationBodySchema } } },
@@ -226,14 +209,12 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/relink',
     tags,
     summary: 'Re-link by hand to a conversation id (checked against the destination), then post the back-link',
     description: '409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
-    security,
-    middleware: staff,
     request: { params: IdParam, body: jsonBody(RelinkBodySchema) },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
@@ -244,7 +225,7 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/notes',
     tags,
@@ -252,8 +233,6 @@ escalationRoutes.openapi(
     description:
       'Answers 202 once the note is recorded on the request (internal entry `sync.note_to_remote`) and queued; it is posted exactly once, ' +
       'then `sync.note_to_remote_sent` or `sync.note_to_remote_failed` (with the reason) names it. 409 when the escalation has no conversation yet.',
-    security,
-    middleware: staff,
     request: { params: IdParam, body: jsonBody(NoteBodySchema) },
     responses: { 202: json(NoteAcceptedSchema, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
@@ -265,13 +244,11 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/notes/{entryId}/retry',
     tags,
     summary: 'Post a note that failed again (it is looked for first, so it is never posted twice)',
-    security,
-    middleware: staff,
     request: {
       params: IdParam.extend({
         entryId: z

@@ -1,5 +1,5 @@
 /** Workflows (admin): list, create, edit (a new version each save), enable, dry run, examples, runs. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { AppError, notFound } from '../../core/errors.ts';
 import { workflowExamples } from '../../core/workflow-examples.ts';
 import { offeredProviders } from '../../connectors/registry.ts';
@@ -11,7 +11,7 @@ import { dryRun } from '../../usecases/workflows/dry-run.ts';
 import { retryRun } from '../../usecases/workflows/retry-run.ts';
 import { createWorkflow, setWorkflowEnabled, updateWorkflow } from '../../usecases/workflows/save-workflow.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
 import {
   DryRunBodySchema,
   DryRunSchema,
@@ -24,8 +24,6 @@ import {
 
 export const workflowRoutes = router();
 const tags = ['Workflows'];
-const admin = [allow('admin')];
-const staff = [allow('staff')];
 
 /**
  * The definition is recursive (branches hold steps), which the OpenAPI generator cannot walk; the document shows
@@ -59,28 +57,24 @@ async function one(c: { var: { deps: { db: Parameters<typeof listWorkflowViews>[
 }
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflows',
     tags,
     summary: 'All workflows with their current version and run counts',
-    security,
-    middleware: admin,
-    responses: { 200: json(z.object({ items: z.array(WorkflowSchema) })), ...errors(401, 403) },
+    responses: { 200: jsonItems(WorkflowSchema), ...errors(401, 403) },
   }),
   async (c) => c.json({ items: await listWorkflowsWithProblems(c.var.deps.db) }, 200),
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflow-templates',
     tags,
     summary: 'The shipped example workflows, to start from',
-    security,
-    middleware: admin,
     responses: {
-      200: json(z.object({ items: z.array(WorkflowTemplateSchema) })),
+      200: jsonItems(WorkflowTemplateSchema),
       ...errors(401, 403),
     },
   }),
@@ -88,13 +82,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/workflows',
     tags,
     summary: 'Create a workflow (version 1)',
-    security,
-    middleware: admin,
     request: { body: jsonBody(SaveBody) },
     responses: { 201: json(WorkflowSchema, 'Created'), ...errors(400, 401, 403, 422) },
   }),
@@ -109,13 +101,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflows/{id}',
     tags,
     summary: 'One workflow and its versions',
-    security,
-    middleware: admin,
     request: { params: IdParam },
     responses: {
       200: json(WorkflowDetailSchema),
@@ -129,13 +119,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path: '/workflows/{id}',
     tags,
     summary: 'Save a new version (runs under way keep the version they started with)',
-    security,
-    middleware: admin,
     request: { params: IdParam, body: jsonBody(SaveBody.omit({ enabled: true })) },
     responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404, 422) },
   }),
@@ -148,13 +136,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path: '/workflows/{id}',
     tags,
     summary: 'Enable or disable',
-    security,
-    middleware: admin,
     request: { params: IdParam, body: jsonBody(WorkflowEnabledBodySchema) },
     responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404) },
   }),
@@ -166,13 +152,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/workflows/{id}/dry-run',
     tags,
     summary: 'Which steps would run for a request (conditions only; nothing is changed)',
-    security,
-    middleware: admin,
     request: { params: IdParam, body: jsonBody(DryRunBodySchema) },
     responses: {
       200: json(DryRunSchema),
@@ -183,15 +167,13 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflows/{id}/runs',
     tags,
     summary: 'Run history of a workflow, newest first',
-    security,
-    middleware: admin,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(RunSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
     const { db } = c.var.deps;
@@ -203,15 +185,13 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/workflow-runs',
     tags,
     summary: 'Workflow runs of a request, with their steps',
-    security,
-    middleware: staff,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(RunSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
     const requestId = await findRequestId(c.var.deps.db, { id: c.req.valid('param').id });
@@ -221,13 +201,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/workflow-runs/{id}',
     tags,
     summary: "One run with each step's state, time, result or error",
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 200: json(RunSchema), ...errors(401, 403, 404) },
   }),
@@ -239,13 +217,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/workflow-runs/{id}/retry',
     tags,
     summary: 'Retry a failed run from the failed step',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 202: json(RunSchema, 'Accepted'), ...errors(401, 403, 404, 409) },
   }),
