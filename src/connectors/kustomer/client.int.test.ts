@@ -166,7 +166,7 @@ describe('calls', () => {
     expect(next.cursor).toBe(clock.toISOString());
   });
 
-  it('reads the conversation custom attributes with their types', async () => {
+  it('reads the conversation custom attributes with their types, and each name without its type suffix', async () => {
     emulator.control.setMetadata({
       org: 'acme',
       properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never,
@@ -174,8 +174,8 @@ describe('calls', () => {
     const fields = await client().listTicketFields();
     expect(fields).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'orderNumberStr', label: 'Order number', type: 'text' }),
-        expect.objectContaining({ name: 'refundNum', type: 'number' }),
+        expect.objectContaining({ name: 'orderNumberStr', plainName: 'orderNumber', label: 'Order number', type: 'text' }),
+        expect.objectContaining({ name: 'refundNum', plainName: 'refund', type: 'number' }),
       ]),
     );
   });

@@ -468,15 +468,19 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       }
     },
 
-    /** GET /v1/metadata/conversation: the custom attributes a conversation can carry; the name suffix is the type. */
+    /**
+     * GET /v1/metadata/conversation: the custom attributes a conversation can carry; the name suffix is the type
+     * (docs/kustomer.md §32, documented only), so the plain name is the name without it.
+     */
     async listTicketFields(): Promise<RemoteField[]> {
       const r = await get(W.MetadataResponse, { method: 'GET', path: '/v1/metadata/conversation', permission: PERM.metadataRead });
       return Object.entries(r.data.attributes.properties).map(([name, prop]) => {
-        const suffix = /(Str|Txt|Num|At|Bool|Url|Id|Tree)$/.exec(name)?.[1]?.toLowerCase();
+        const suffix = /(Str|Txt|Num|At|Bool|Url|Id|Tree)$/.exec(name)?.[1];
         return {
           name,
+          plainName: suffix ? name.slice(0, -suffix.length) : name,
           label: prop.displayName ?? name,
-          type: FIELD_TYPES[prop.type?.toLowerCase()] ?? (suffix ? FIELD_TYPES[suffix] : undefined) ?? 'other',
+          type: FIELD_TYPES[prop.type?.toLowerCase()] ?? (suffix ? FIELD_TYPES[suffix.toLowerCase()] : undefined) ?? 'other',
           options: (prop.enumeration ?? []).map((v) => (typeof v === 'object' && v && 'value' in v ? String((v as { value: unknown }).value) : String(v))),
         };
       });

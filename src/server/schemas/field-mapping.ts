@@ -9,6 +9,10 @@ const RemoteFieldType = z.enum(REMOTE_FIELD_TYPES).openapi({
 export const RemoteFieldSchema = z
   .object({
     name: z.string().openapi({ example: 'orderNumberStr' }),
+    plainName: z.string().openapi({
+      description: "The name without the destination's naming marks (Kustomer: its type suffix), whose words the suggested mapping reads",
+      example: 'orderNumber',
+    }),
     label: z.string().openapi({ example: 'Order Number' }),
     type: RemoteFieldType,
     options: z.array(z.string()).openapi({ description: 'The allowed values, when the attribute has a list of them' }),
