@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syncStack } from '../../test/support/sync-stack.ts';
 
-const { emulator, demo, t, admin, agent, connect } = await syncStack({ names: { agent: 'Ada Agent' } });
+const { emulator, demo, t, admin, agent, connect } = await syncStack({ users: { agent: { name: 'Ada Agent' } } });
 
 beforeAll(async () => {
   await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 3, { queueIds: [], retryBaseMs: 50 });

@@ -12,7 +12,7 @@ import { syncStack } from '../../../test/support/sync-stack.ts';
 import { clientFor, destinationDeps } from '../destination-access.ts';
 import { readChangesSince } from '../sync/poll-destination.ts';
 
-const { emulator, demo, t, admin, agent, requester, connect } = await syncStack({ names: { requester: 'Riley Requester' } });
+const { emulator, demo, t, admin, agent, requester, connect } = await syncStack({ users: { requester: { name: 'Riley Requester' } } });
 
 beforeAll(async () => {
   const queueIds = [demo.queues.vip.id, demo.queues.tier2Support.id];
