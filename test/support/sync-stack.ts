@@ -4,8 +4,10 @@
  * practical rate limit, an app with a public URL (and `env`), an admin, an agent and a requester (with `users`' fields,
  * else named by role). `connectKustomer()` connects Kustomer with the given queues and teams enabled (its VIP queue
  * unless told); `connect()` does so, saves the sync settings (the webhook must be subscribed) and starts a worker;
- * `settled()` waits until every received event is processed; `statusOf()` reads a request's status.
+ * `settled()` waits until every received event is processed, `drained()` also until every job due has run;
+ * `statusOf()` reads a request's status.
  */
+import { sql } from 'kysely';
 import { afterAll, expect } from 'vitest';
 import { seedDemoOrg, serveEmulator, type ServeEmulatorOptions } from '../../src/connectors/kustomer/emulator/index.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
@@ -50,19 +52,28 @@ export async function syncStack(
   async function connect(
     sync: { inbound: boolean; outbound: boolean; pollMinutes: number },
     concurrency: number,
-    { queueIds, retryBaseMs }: { queueIds?: string[]; retryBaseMs?: number } = {},
+    { queueIds, ...worker }: { queueIds?: string[] } & Omit<NonNullable<Parameters<TestApp['startWorker']>[0]>, 'concurrency'> = {},
   ) {
     await connectKustomer({ queueIds });
     const saved = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', sync);
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.webhook.subscribed).toBe(true);
-    await t.startWorker({ concurrency, ...(retryBaseMs === undefined ? {} : { retryBaseMs }) });
+    await t.startWorker({ concurrency, ...worker });
     return saved.body as { webhook: { url: string } };
   }
   const settled = () =>
     t.waitFor(
       async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
     );
+  /** Every Kustomer event applied and every job due has run (jobs scheduled for later, such as a wait's deadline, aside). */
+  async function drained() {
+    await emulator.control.webhooks.idle();
+    await t.waitFor(async () => {
+      const pending = await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst();
+      const { rows } = await sql`select 1 from graphile_worker.jobs where (run_at <= now() or locked_at is not null) and attempts < max_attempts`.execute(t.db);
+      return (pending === undefined && rows.length === 0) || undefined;
+    });
+  }
   const statusOf = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}`)).body.status as string;
-  return { emulator, demo, t, admin, agent, requester, connectKustomer, connect, settled, statusOf };
+  return { emulator, demo, t, admin, agent, requester, connectKustomer, connect, settled, drained, statusOf };
 }

@@ -4,7 +4,6 @@
  * the poll, or both see it; conditions look at the linked conversation's status, queue and assignee; a failed
  * escalation is a trigger of its own.
  */
-import { sql } from 'kysely';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
@@ -12,7 +11,7 @@ import { syncStack } from '../../../test/support/sync-stack.ts';
 import { clientFor, destinationDeps } from '../destination-access.ts';
 import { readChangesSince } from '../sync/poll-destination.ts';
 
-const { emulator, demo, t, admin, agent, requester, connect } = await syncStack({ users: { requester: { name: 'Riley Requester' } } });
+const { emulator, demo, t, admin, agent, requester, connect, drained } = await syncStack({ users: { requester: { name: 'Riley Requester' } } });
 
 beforeAll(async () => {
   const queueIds = [demo.queues.vip.id, demo.queues.tier2Support.id];
@@ -24,15 +23,6 @@ afterEach(async () => {
   await t.db.updateTable('workflows').set({ enabled: false }).execute();
 });
 
-/** Every Kustomer event applied and every job due has run (jobs scheduled for later, such as a wait's deadline, aside). */
-async function drained() {
-  await emulator.control.webhooks.idle();
-  await t.waitFor(async () => {
-    const pending = await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst();
-    const { rows } = await sql`select 1 from graphile_worker.jobs where (run_at <= now() or locked_at is not null) and attempts < max_attempts`.execute(t.db);
-    return (pending === undefined && rows.length === 0) || undefined;
-  });
-}
 const change = (id: string, c: Record<string, unknown>) => emulator.control.changeConversation({ org: 'acme', id, ...c });
 async function workflow(name: string, trigger: Record<string, unknown>) {
   const steps = [{ type: 'add_comment', visibility: 'internal', body: `${name} ran` }];
