@@ -3,7 +3,6 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { offeredProvider, offeredProviders } from '../../connectors/registry.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { findRequestId } from '../../db/repositories/requests.ts';
 import { getEscalationView, listRequestEscalations } from '../../db/repositories/escalations.ts';
 import { linkExistingConversation, relinkEscalation, retryEscalation } from '../../usecases/escalation-actions.ts';
 import { findConversations } from '../../usecases/find-conversations.ts';
@@ -13,7 +12,7 @@ import { submitEscalation } from '../../usecases/submit-escalation.ts';
 import { retryNote, submitNote } from '../../usecases/sync/send-note.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
-import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, requestIdOr404, router, securedRoute } from '../openapi.ts';
 import {
   ConversationCandidatesSchema,
   Destination,
@@ -37,12 +36,6 @@ function destinationOf(c: Context<AppEnv>, id: string) {
   const issue = { path: 'destination', message: `Unknown destination: expected one of ${offeredProviders(c.var.deps.config).join(', ')}` };
   throw new AppError('validation_failed', `Invalid body: destination: ${issue.message}`, { issues: [issue] });
 }
-async function requestIdOr404(c: Context<AppEnv>, id: string) {
-  const found = await findRequestId(c.var.deps.db, { id });
-  if (!found) throw notFound('Request');
-  return found;
-}
-
 escalationRoutes.openapi(
   securedRoute('staff', {
     method: 'post',

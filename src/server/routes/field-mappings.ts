@@ -3,17 +3,15 @@
  * request will send (staff, shown on the Escalate form).
  */
 import { z } from '@hono/zod-openapi';
-import { notFound } from '../../core/errors.ts';
 import { offeredProviders } from '../../connectors/registry.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
-import { findRequestId } from '../../db/repositories/requests.ts';
 import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings, suggestFieldMappings } from '../../usecases/field-mapping/index.ts';
-import { errors, IdParam, jsonBody, jsonItems, ProviderParam, routeProvider, router, securedRoute } from '../openapi.ts';
+import { errors, IdParam, jsonBody, jsonItems, ProviderParam, requestIdOr404, routeProvider, router, securedRoute } from '../openapi.ts';
 import {
   FieldMappingSchema,
   FieldMappingsBodySchema,
   MappedValueSchema,
-  MappingProblem,
+  MappingProblemsError,
   MappingSuggestionSchema,
   RemoteFieldSchema,
 } from '../schemas/field-mapping.ts';
@@ -76,13 +74,7 @@ fieldMappingRoutes.openapi(
       200: jsonItems(FieldMappingSchema),
       422: {
         description: 'Some pairs cannot work (details.problems), or Kustomer refused to list its attributes',
-        content: {
-          'application/json': {
-            schema: z.object({
-              error: z.object({ code: z.string(), message: z.string(), details: z.looseObject({ problems: z.array(MappingProblem).optional() }).optional() }),
-            }),
-          },
-        },
+        content: { 'application/json': { schema: MappingProblemsError } },
       },
       ...errors(400, 401, 403, 404, 502),
     },
@@ -109,8 +101,7 @@ fieldMappingRoutes.openapi(
   }),
   async (c) => {
     const { db, config } = c.var.deps;
-    const requestId = await findRequestId(db, { id: c.req.valid('param').id });
-    if (!requestId) throw notFound('Request');
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
     const wanted = c.req.valid('query').destination;
     const candidates = wanted === undefined ? offeredProviders(config) : [routeProvider(c, wanted)];
     const connection = (await Promise.all(candidates.map((p) => findConnection(db, p)))).find(Boolean);

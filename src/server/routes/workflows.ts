@@ -4,14 +4,13 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { workflowExamples } from '../../core/workflow-examples.ts';
 import { offeredProviders } from '../../connectors/registry.ts';
 import { forEachStep, WorkflowDefinition } from '../../core/workflow-definition.ts';
-import { findRequestId } from '../../db/repositories/requests.ts';
 import { listRunViews, listVersions, listWorkflowViews } from '../../db/repositories/workflows.ts';
 import { listWorkflowsWithProblems } from '../../usecases/workflows/workflow-problems.ts';
 import { dryRun } from '../../usecases/workflows/dry-run.ts';
 import { retryRun } from '../../usecases/workflows/retry-run.ts';
 import { createWorkflow, setWorkflowEnabled, updateWorkflow } from '../../usecases/workflows/save-workflow.ts';
 import { requireUser } from '../auth/guards.ts';
-import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, requestIdOr404, router, securedRoute } from '../openapi.ts';
 import {
   DryRunBodySchema,
   DryRunSchema,
@@ -194,8 +193,7 @@ workflowRoutes.openapi(
     responses: { 200: jsonItems(RunSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
-    const requestId = await findRequestId(c.var.deps.db, { id: c.req.valid('param').id });
-    if (!requestId) throw notFound('Request');
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
     return c.json({ items: await listRunViews(c.var.deps.db, { requestId }) }, 200);
   },
 );

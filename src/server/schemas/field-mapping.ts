@@ -58,6 +58,10 @@ export type RemoteFieldType = RemoteField['type'];
 export type FieldMapping = z.infer<typeof FieldMappingSchema>;
 /** One pair the server refused, in words an admin understands ("Order total is a number; orderNumberStr holds text"). */
 export type MappingProblem = z.infer<typeof MappingProblem>;
+/** The PUT's 422: each pair that cannot work, when that is the reason. */
+export const MappingProblemsError = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.looseObject({ problems: z.array(MappingProblem).optional() }).optional() }),
+});
 
 /** What escalating a request sends to one attribute (only mapped fields that have a value). */
 export const MappedValueSchema = z.object({

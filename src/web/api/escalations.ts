@@ -10,14 +10,10 @@ import type { TestEscalationBody } from '../../server/schemas/integration.ts';
 import { keys } from './keys.ts';
 import type { TimelinePage } from '../../server/schemas/request.ts';
 import type {
-  ConversationCandidate,
   ConversationCandidates,
   EscalateBody,
   Escalation,
-  EscalationDestination,
   EscalationOptions,
-  EscalationState,
-  EscalationTarget,
   LinkConversationBody,
   NoteAccepted,
   NoteBody,
@@ -26,17 +22,14 @@ import type {
   TestEscalationResult,
 } from '../../server/schemas/escalation.ts';
 
+export type { EscalateBody, Escalation, EscalationOptions, TestEscalationResult };
 export type {
   ConversationCandidate,
   ConversationCandidates,
-  EscalateBody,
-  Escalation,
   EscalationDestination,
-  EscalationOptions,
   EscalationState,
   EscalationTarget,
-  TestEscalationResult,
-};
+} from '../../server/schemas/escalation.ts';
 
 /** Still moving on its own: the worker is sending it, or will retry it at nextAttemptAt. */
 export const isInFlight = (e: Pick<Escalation, 'state' | 'nextAttemptAt'>): boolean =>
