@@ -60,6 +60,21 @@ export default tseslint.config(
     },
   },
   {
+    // A screen names a destination by its display name (useDestinationName), never by testing a provider's id: only a
+    // destination's own settings components and the api layer (its query keys and paths) spell one.
+    files: ['src/web/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', 'src/web/api/**', 'src/web/features/settings/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/] > Literal[value='kustomer']",
+          message: 'Name a destination with useDestinationName, not by comparing its id.',
+        },
+      ],
+    },
+  },
+  {
     // A destination knows its vendor and nothing of the app: the kit, core's ports (destination.ts) and its own files.
     files: ['src/connectors/*/**/*.ts'],
     // The kit is the platform's side of the boundary; registry.ts (beside the folders) composes them.

@@ -46,6 +46,14 @@ describe('lint boundaries', () => {
     expect(await problems('src/web/api/example.ts', "import { STATUSES } from '../../core/request.ts';\nexport const y = STATUSES;\n")).toEqual([]);
   });
 
+  it("refuses a screen that names a destination by comparing its id, but not a destination's settings", async () => {
+    const code = "export const name = (id: string) => (id === 'kustomer' ? 'Kustomer' : id);\n";
+    expect(await problems('src/web/features/requests/example.tsx', code)).toEqual([
+      'no-restricted-syntax: Name a destination with useDestinationName, not by comparing its id.',
+    ]);
+    expect(await problems('src/web/features/settings/example.tsx', code)).toEqual([]);
+  });
+
   it('refuses process.env outside src/config.ts', async () => {
     expect(await problems('src/server/example.ts', 'export const port = process.env.PORT;\n')).toEqual([
       "no-restricted-properties: 'process.env' is restricted from being used. Environment variables are read only in src/config.ts.",

@@ -53,6 +53,11 @@ export type RemoteFieldType = 'text' | 'long_text' | 'number' | 'date' | 'boolea
 
 export interface RemoteField {
   name: string;
+  /**
+   * The name without the vendor's own naming marks (Kustomer's type suffix: `orderNumberStr` → `orderNumber`), whose
+   * words say what the field holds: a suggested mapping matches on them and on the label.
+   */
+  plainName: string;
   label: string;
   type: RemoteFieldType;
   options: string[];

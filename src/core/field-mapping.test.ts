@@ -22,7 +22,7 @@ const defs: CustomFieldDef[] = [
   { key: 'region', label: 'Region', type: 'select', options: ['emea', 'amer'] },
   { key: 'owner', label: 'Account owner', type: 'person', options: [] },
 ];
-const remote = (name: string, type: RemoteField['type'], options: string[] = []): RemoteField => ({ name, label: name, type, options });
+const remote = (name: string, type: RemoteField['type'], options: string[] = []): RemoteField => ({ name, plainName: name, label: name, type, options });
 const info = (f: string) => requestFieldInfo(f, defs)!;
 
 describe('type compatibility', () => {

@@ -3,7 +3,14 @@ import type { RemoteField } from './destination.ts';
 import type { CustomFieldDef } from './field-mapping.ts';
 import { suggestMappings, words } from './mapping-suggestions.ts';
 
-const attr = (name: string, type: RemoteField['type'], label = name, options: string[] = []): RemoteField => ({ name, label, type, options });
+/** An attribute as the Kustomer connector reads it: its plain name is the name without the type suffix. */
+const attr = (name: string, type: RemoteField['type'], label = name, options: string[] = []): RemoteField => ({
+  name,
+  plainName: name.replace(/(Str|Txt|Num|At|Bool|Url|Id|Tree)$/, ''),
+  label,
+  type,
+  options,
+});
 
 /** A Kustomer org's conversation attributes as listTicketFields reads them (types from the metadata or the suffix). */
 const ORG: RemoteField[] = [
@@ -72,6 +79,13 @@ describe('suggested mapping', () => {
       suggestMappings([], [attr('lastInternalUpdateStr', 'text', 'Last Internal Update'), attr('lastInternalUpdateAt', 'date', 'Last Internal Update')]),
     );
     expect(s).toEqual({ last_internal_update: 'lastInternalUpdateStr', last_internal_update_at: 'lastInternalUpdateAt' });
+  });
+
+  it("reads an attribute's words from the plain name its connector gives, knowing no vendor's naming marks", () => {
+    const field = (name: string, plainName: string): RemoteField => ({ name, plainName, label: name, type: 'text', options: [] });
+    expect(pairs(suggestMappings([], [field('x_status_v2', 'deskStatus')]))).toEqual({ status: 'x_status_v2' });
+    // A name ending as Kustomer's type suffix does is read as given: "statusStr" does not say "status".
+    expect(suggestMappings([], [field('bridgedeskStatusStr', 'bridgedeskStatusStr')])).toEqual([]);
   });
 
   it('is the same whatever order Kustomer lists its attributes in', () => {

@@ -4,8 +4,8 @@
  * whose type can hold it, e.g. attribute `bridgedeskStatusStr` ("Request status") → Status. The admin sees the
  * pairs, applies them and can edit before saving. No I/O.
  *
- * Matching is on words: a Kustomer name is split at its capitals and loses its type suffix (`StatusStr` → status),
- * words such as "bridgedesk" or "request" that any of our attributes may carry are ignored, and a word's plural
+ * Matching is on words: the attribute's plain name (the connector drops its vendor's marks, such as Kustomer's type
+ * suffix) is split at its capitals (`bridgedeskStatus` → status), words such as "bridgedesk" or "request" that any of our attributes may carry are ignored, and a word's plural
  * counts as the word. A pair scores |common words| / max(|words of either|), 1 when they say exactly the same; it is
  * suggested from MIN_SCORE on. Each request field and each attribute is used once, best pairs first; a pair whose
  * types do not fit (by `mappingProblem`, the rule Save applies) is never suggested.
@@ -71,7 +71,6 @@ const NOISE = new Set([
   'is',
   'by',
 ]);
-const SUFFIX = /(Str|Txt|Num|At|Bool|Url|Id|Tree)$/;
 
 const stem = (w: string) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') ? w.slice(0, -1) : w);
 
@@ -89,10 +88,10 @@ export function words(text: string): Set<string> {
   );
 }
 
-/** An attribute's words from its name (without the type suffix) and from its label; a date attribute says "at". */
+/** An attribute's words from its plain name and from its label; a date attribute says "at". */
 function attributeWordSets(f: RemoteField): Set<string>[] {
   const at = f.type === 'date' ? ['at'] : [];
-  const fromName = words(f.name.replace(SUFFIX, ''));
+  const fromName = words(f.plainName);
   return [new Set([...fromName, ...at]), new Set([...words(f.label), ...at])].filter((s) => s.size > 0);
 }
 

@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi
 import type { Context, MiddlewareHandler } from 'hono';
 import { offeredProvider, type ProviderId } from '../connectors/registry.ts';
 import { notFound } from '../core/errors.ts';
+import { findRequestId } from '../db/repositories/requests.ts';
 import { requireAdmin, requireStaff, requireUser } from './auth/guards.ts';
 import type { AppEnv } from './context.ts';
 import { validationError } from './errors.ts';
@@ -99,6 +100,13 @@ export function routeProvider(c: Context<AppEnv>, id = c.req.param('provider') ?
   const provider = offeredProvider(id, c.var.deps.config);
   if (!provider) throw notFound('Destination');
   return provider;
+}
+
+/** The id of the request a `/requests/{id}/...` route names, else 404 (handlers call it, after the role check). */
+export async function requestIdOr404(c: Context<AppEnv>, id: string): Promise<string> {
+  const found = await findRequestId(c.var.deps.db, { id });
+  if (!found) throw notFound('Request');
+  return found;
 }
 
 export const security: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];

@@ -10,7 +10,9 @@
 import { backoffDelay } from '../connectors/kit/backoff.ts';
 import { ConnectorError, type FailureKind } from '../connectors/kit/errors.ts';
 import type { ProviderId } from '../connectors/registry.ts';
+import type { JobName, JobPayload } from '../core/jobs.ts';
 import type { Db } from '../db/database.ts';
+import { enqueueJob, type EnqueueOptions } from '../db/transaction.ts';
 import { recordRefusal } from './destination-access.ts';
 
 /** Jobs that push to a destination try this many times in all before their failure is recorded. */
@@ -84,3 +86,20 @@ export const retriesLeft = (failure: Failure, attempt: number): boolean => failu
 
 /** The attempt number of the retry: a rate-limited call did nothing, so it does not count. */
 export const nextAttempt = (failure: Failure, attempt: number): number => (failure.rateLimited ? attempt : attempt + 1);
+
+/**
+ * A failed push tried again while attempts are left (`retriesLeft`): the same job with its next attempt number, at the
+ * time the failure names. True when queued; false when the caller records the failure.
+ */
+export async function retryPush<N extends JobName>(
+  db: Db,
+  failure: Failure,
+  attempt: number,
+  task: N,
+  payload: Omit<JobPayload<N>, 'attempt'>,
+  opts: Omit<EnqueueOptions, 'runAt'> = {},
+): Promise<boolean> {
+  if (!retriesLeft(failure, attempt)) return false;
+  await enqueueJob(db, task, { ...payload, attempt: nextAttempt(failure, attempt) } as JobPayload<N>, { ...opts, runAt: failure.retryAt });
+  return true;
+}

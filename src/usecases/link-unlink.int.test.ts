@@ -7,28 +7,13 @@
  * timeline, and the conversation can be linked again.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
-import { createTestApp } from '../../test/support/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syncStack } from '../../test/support/sync-stack.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
-const emulator = await serveEmulator({
-  port: 0,
-  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
-});
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-app = t;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent', { name: 'Ada Agent' });
+const { emulator, demo, t, admin, agent, connect } = await syncStack({ users: { agent: { name: 'Ada Agent' } } });
 
 beforeAll(async () => {
-  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0 });
-  expect(sync.body.webhook.subscribed).toBe(true);
-  await t.startWorker({ concurrency: 3, retryBaseMs: 50 });
+  await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 3, { queueIds: [], retryBaseMs: 50 });
 });
 
 /** A write through Kustomer's own API (as another tool would make it), not through Bridgedesk. */

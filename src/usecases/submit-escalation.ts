@@ -14,7 +14,8 @@ import { findConnection } from '../db/repositories/destinations.ts';
 import { escalationInsert, escalationView, type EscalationView } from '../db/repositories/escalations.ts';
 import { timelineWrite } from '../db/repositories/timeline.ts';
 import { addJob, enqueue, withTransaction } from '../db/transaction.ts';
-import type { EscalationRow, EscalationState } from '../db/schema.ts';
+import type { EscalationRow } from '../db/schema.ts';
+import type { EscalationState } from '../db/schema-destinations.ts';
 import { type CreateExtras, planTags } from '../core/escalation-extras.ts';
 import type { Tx } from '../db/database.ts';
 

@@ -24,7 +24,7 @@ import { appendTimeline } from '../db/repositories/timeline.ts';
 import { enqueueJob, withTransaction } from '../db/transaction.ts';
 import type { Db } from '../db/database.ts';
 import { clientFor, type DestinationDeps } from './destination-access.ts';
-import { callDestination, nextAttempt, retriesLeft } from './destination-failure.ts';
+import { callDestination, retryPush } from './destination-failure.ts';
 
 export const UNLINK_NOTE = 'unlink-note';
 const queueName = (escalationId: string) => `note:${escalationId}`;
@@ -91,14 +91,6 @@ export async function postUnlinkNote(deps: DestinationDeps, escalationId: string
   const note = { body: String(data.note ?? ''), externalId: `${escalationId}:unlink` };
   const sent = await callDestination(deps, provider, () => client.addNote(esc.remote_id!, note, { mayExist: mayExist || attempt > 1 }), { attempt });
   if (sent.ok) return void (await record('escalation.unlink_noted'));
-  if (retriesLeft(sent.failure, attempt)) {
-    await enqueueJob(
-      deps.db,
-      UNLINK_NOTE,
-      { escalationId, entryId, attempt: nextAttempt(sent.failure, attempt) },
-      { runAt: sent.failure.retryAt, queueName: queueName(escalationId) },
-    );
-    return;
-  }
-  await record('escalation.unlink_note_failed', { reason: sent.failure.reason });
+  const retried = await retryPush(deps.db, sent.failure, attempt, UNLINK_NOTE, { escalationId, entryId }, { queueName: queueName(escalationId) });
+  if (!retried) await record('escalation.unlink_note_failed', { reason: sent.failure.reason });
 }

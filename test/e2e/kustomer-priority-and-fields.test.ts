@@ -2,7 +2,8 @@
  * A browser journey through Settings → Integrations → Kustomer (built web UI + API + Postgres + the worker, the
  * Kustomer emulator over real HTTP): the admin changes which Kustomer priority a high request becomes, and the
  * Escalate form then offers it; a mapped attribute deleted from Kustomer's metadata is named in the field mapping
- * card after an escalation's push is refused. Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
+ * card after an escalation's push is refused; the Tags card keeps a draft (a tag Kustomer lacks marked) until Save or
+ * Discard. Needs dist/web (`npm run build:web`) and Chromium at /usr/bin/chromium.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { actorOf, type TestApp, type TestUser } from '../support/test-app.ts';
 
 const ORG = 'acme';
 const TIMEOUT = 20_000;
+const SHOTS = process.env.SHOTS_DIR ?? '.test-results';
 const STACK = { kustomer: true, worker: true, realClock: true, env: { BRIDGEDESK_PUBLIC_URL: 'http://desk.example.test' }, timeout: TIMEOUT } as const;
 
 describe('Kustomer priority and field mapping settings in the browser', () => {
@@ -46,14 +48,23 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
 
   afterAll(() => stack?.stop());
 
+  /** Settings → Integrations → Kustomer, signed in as the admin (signing in when the page asks). */
+  async function openKustomerSettings() {
+    await page.goto(`${baseUrl}/settings/integrations/kustomer`);
+    const settings = page.getByRole('heading', { name: 'Kustomer', level: 1 });
+    const signIn = page.getByRole('heading', { name: 'Sign in' });
+    await settings.or(signIn).waitFor();
+    if (await signIn.isVisible()) {
+      await page.getByLabel('Email').fill(adminUser.email);
+      await page.getByLabel('Password').fill(adminUser.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await settings.waitFor();
+    }
+  }
+
   it('edits the priority map, which the Escalate form then uses, and names an attribute Kustomer no longer knows', async () => {
     // 1. Sign in as the admin and open Settings → Integrations → Kustomer.
-    await page.goto(`${baseUrl}/settings/integrations/kustomer`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(adminUser.email);
-    await page.getByLabel('Password').fill(adminUser.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Kustomer', level: 1 }).waitFor();
+    await openKustomerSettings();
 
     // 2. The Priority card shows Kustomer's default (3 is normal); a high request becomes 3 instead of 4.
     const card = page.getByRole('region', { name: 'Priority' });
@@ -107,4 +118,37 @@ describe('Kustomer priority and field mapping settings in the browser', () => {
       /^Kustomer no longer knows orderNumberStr: not sent since .+\. Create it again in Kustomer, or choose another attribute\.$/,
     );
   }, 90_000);
+
+  it('keeps the Tags card a draft until Save: a suggested Kustomer tag and one Kustomer lacks (marked) are discarded, then a tag is saved', async () => {
+    await openKustomerSettings();
+    const card = page.getByRole('region', { name: 'Tags' });
+    const status = card.getByRole('status');
+    await card.getByText('None: escalations send no tag to Kustomer.').waitFor();
+
+    // A suggestion from Kustomer's tags and a typed tag Kustomer has not: unsaved, the typed one marked.
+    await card.getByRole('button', { name: '+ vpn' }).click();
+    const input = card.getByLabel('Request tags that go to Kustomer');
+    await input.fill('payroll');
+    await input.press('Enter');
+    expect(await card.getByTestId('tags-unknown-in-kustomer').textContent()).toContain('Kustomer has no tag named payroll');
+    expect(await status.textContent()).toBe('Unsaved changes');
+    await card.screenshot({ path: `${SHOTS}/tags-card-1280-draft.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card.screenshot({ path: `${SHOTS}/tags-card-390-draft.png` });
+    await page.getByRole('region', { name: 'Priority' }).screenshot({ path: `${SHOTS}/priority-card-390.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Discard drops both: the saved (empty) list shows again.
+    await card.getByRole('button', { name: 'Discard changes' }).click();
+    await card.getByText('None: escalations send no tag to Kustomer.').waitFor();
+    expect(await card.getByTestId('tags-unknown-in-kustomer').count()).toBe(0);
+
+    // Save keeps the list; the API reads it back.
+    await card.getByRole('button', { name: '+ network' }).click();
+    const isPut = (r: { url(): string; method(): string }) => r.url().endsWith('/api/v1/integrations/kustomer/tag-allow-list') && r.method() === 'PUT';
+    const [saved] = await Promise.all([page.waitForResponse((r) => isPut(r.request())), card.getByRole('button', { name: 'Save' }).click()]);
+    expect(saved.status()).toBe(200);
+    await status.filter({ hasText: 'Saved.' }).waitFor();
+    expect((await t.api(adminUser, 'GET', '/api/v1/integrations/kustomer/tag-allow-list')).body.allowed).toEqual(['network']);
+  }, 60_000);
 });

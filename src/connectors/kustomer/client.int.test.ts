@@ -6,7 +6,9 @@ import { ConnectorError } from '../kit/errors.ts';
 import { createKustomerClient, type KustomerClientOptions } from './client.ts';
 import { seedDemoOrg, serveEmulator, type DemoOrg } from './emulator/index.ts';
 import { kustomerAttachments } from './attachments.ts';
+import { listQueues, listTeams } from './directory.ts';
 import { readThreadSince } from './read-thread.ts';
+import { listTicketFields } from './ticket-fields.ts';
 
 let clock = new Date('2026-03-02T10:00:30Z');
 const emulator = await serveEmulator({ port: 0, now: () => clock });
@@ -65,18 +67,18 @@ describe('calls', () => {
 
   it('lists queues and teams across every page', async () => {
     for (let i = 0; i < 120; i++) emulator.control.createQueue({ org: 'acme', name: `Queue ${String(i).padStart(3, '0')}` });
-    const queues = await client().listQueues();
+    const queues = await listQueues(client());
     expect(queues).toHaveLength(124);
     expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining(['Tier 2 Support', 'VIP', 'Queue 119']));
     const pages = emulator.control.calls().filter((c) => c.path === '/v1/routing/queues');
     expect(pages.length).toBe(2);
-    const teams = await client().listTeams();
+    const teams = await listTeams(client());
     expect(teams.map((t) => t.name).sort()).toEqual(['Billing Team', 'Escalations']);
   });
 
   it('leaves out deleted queues', async () => {
     emulator.control.deleteQueue({ org: 'acme', id: demo.queues.billing.id });
-    expect((await client().listQueues()).map((q) => q.name)).not.toContain('Billing');
+    expect((await listQueues(client())).map((q) => q.name)).not.toContain('Billing');
   });
 
   it('finds a customer by email, creates one when absent, and finds it again after a conflict', async () => {
@@ -166,16 +168,16 @@ describe('calls', () => {
     expect(next.cursor).toBe(clock.toISOString());
   });
 
-  it('reads the conversation custom attributes with their types', async () => {
+  it('reads the conversation custom attributes with their types, and each name without its type suffix', async () => {
     emulator.control.setMetadata({
       org: 'acme',
       properties: { orderNumberStr: { type: 'string', displayName: 'Order number' }, refundNum: { type: 'number' } } as never,
     });
-    const fields = await client().listTicketFields();
+    const fields = await listTicketFields(client());
     expect(fields).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'orderNumberStr', label: 'Order number', type: 'text' }),
-        expect.objectContaining({ name: 'refundNum', type: 'number' }),
+        expect.objectContaining({ name: 'orderNumberStr', plainName: 'orderNumber', label: 'Order number', type: 'text' }),
+        expect.objectContaining({ name: 'refundNum', plainName: 'refund', type: 'number' }),
       ]),
     );
   });
@@ -183,14 +185,14 @@ describe('calls', () => {
 
 describe('failures', () => {
   it('classifies an unknown or revoked key as auth', async () => {
-    expect(await failure(client({ apiKey: 'not-a-key' }).listQueues())).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
+    expect(await failure(listQueues(client({ apiKey: 'not-a-key' })))).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
     emulator.control.revokeApiKey(demo.key.id);
     expect((await failure(client().checkKey())).kind).toBe('auth');
   });
 
   it('tells a key that lacks one role (401 from Kustomer) from a bad key, and names the role', async () => {
     const narrow = emulator.control.createApiKey({ org: 'acme', roles: ['org.permission.customer.read'] });
-    const err = await failure(client({ apiKey: narrow.key }).listTeams());
+    const err = await failure(listTeams(client({ apiKey: narrow.key })));
     expect(err).toMatchObject({ kind: 'permanent', status: 401, detail: { reason: 'missing_permission', permission: 'org.permission.team.read' } });
     expect(err.message).toBe('The Kustomer API key lacks the role org.permission.team.read');
     // The key read its own token to find out: one extra call, answered 200.
@@ -206,7 +208,7 @@ describe('failures', () => {
 
   it('still calls a revoked key invalid credentials when its own token is refused too', async () => {
     emulator.control.revokeApiKey(demo.key.id);
-    expect(await failure(client().listTeams())).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
+    expect(await failure(listTeams(client()))).toMatchObject({ kind: 'auth', status: 401, message: 'Invalid credentials' });
   });
 
   it("keeps Kustomer's message on a permanent error, in both error shapes", async () => {
@@ -223,32 +225,32 @@ describe('failures', () => {
 
   it('retries 5xx inside an interactive call and gives up as retryable after the attempts', async () => {
     emulator.control.injectFault({ kind: '503', count: 2 });
-    expect(await client({ attempts: 3, maxWaitMs: 5000 }).listTeams()).toHaveLength(2);
+    expect(await listTeams(client({ attempts: 3, maxWaitMs: 5000 }))).toHaveLength(2);
     emulator.control.injectFault({ kind: '500', count: 5 });
-    expect(await failure(client({ attempts: 2, maxWaitMs: 5000 }).listTeams())).toMatchObject({ kind: 'retryable', status: 500 });
+    expect(await failure(listTeams(client({ attempts: 2, maxWaitMs: 5000 })))).toMatchObject({ kind: 'retryable', status: 500 });
   });
 
   it('waits for the rate-limit reset after a 429, then succeeds', async () => {
     const resetAt = new Date(clock.getTime() + 20_000);
     emulator.control.injectFault({ kind: '429', count: 1, resetAt });
     const before = clock.getTime();
-    expect(await client({ attempts: 2, maxWaitMs: 60_000 }).listTeams()).toHaveLength(2);
+    expect(await listTeams(client({ attempts: 2, maxWaitMs: 60_000 }))).toHaveLength(2);
     expect(clock.getTime() - before).toBeGreaterThanOrEqual(20_000);
   });
 
   it('reports a 429 as retryable with the wait when the caller cannot wait', async () => {
     emulator.control.updateOrg('acme', { rateLimitPerMinute: 2 });
     const c = client();
-    await c.listTeams();
-    await c.listTeams();
-    const err = await failure(c.listTeams());
+    await listTeams(c);
+    await listTeams(c);
+    const err = await failure(listTeams(c));
     expect(err).toMatchObject({ kind: 'retryable', status: 429, detail: { reason: 'rate_limited' } });
     expect(err.detail.retryAfterMs).toBe(30_000);
   });
 
   it('times out a slow reply as retryable', async () => {
     emulator.control.injectFault({ kind: 'slow', delayMs: 2000, count: 1 });
-    expect(await failure(client({ timeoutMs: 100 }).listTeams())).toMatchObject({ kind: 'retryable', detail: { reason: 'timeout' } });
+    expect(await failure(listTeams(client({ timeoutMs: 100 })))).toMatchObject({ kind: 'retryable', detail: { reason: 'timeout' } });
   });
 
   it('classifies a reply lost after commit as retryable, and the external id finds what was created', async () => {
@@ -267,8 +269,8 @@ describe('a shared rate budget', () => {
     const budgetKey = 'kustomer:acme';
     const workers = [0, 1].map(() => client({ budget: postgresBudget(database.db, budgetKey), attempts: 1 }));
     // Learn the window first (the probe), then both workers draw on it together.
-    await workers[0]!.listTeams();
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => workers[i % 2]!.listTeams()));
+    await listTeams(workers[0]!);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => listTeams(workers[i % 2]!)));
     const waited = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as ConnectorError);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(9);
     expect(waited.every((e) => e.kind === 'retryable' && e.detail.reason === 'rate_limited' && e.status === undefined)).toBe(true);
@@ -278,14 +280,14 @@ describe('a shared rate budget', () => {
   it('works without a reset header on normal replies: stops at the limit until the minute ends on its own clock, with no 429', async () => {
     emulator.control.updateOrg('acme', { rateLimitPerMinute: 3 });
     const c = client({ budget: postgresBudget(database.db, 'kustomer:acme-noreset') });
-    for (let i = 0; i < 3; i++) await c.listTeams();
+    for (let i = 0; i < 3; i++) await listTeams(c);
     expect(emulator.control.calls().every((x) => x.status === 200)).toBe(true);
-    const held = await failure(c.listTeams());
+    const held = await failure(listTeams(c));
     // 10:00:30 now: the minute ends in 30 s (Kustomer's limits are per minute; no reply said when it ends).
     expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
     expect(held.status).toBeUndefined();
     clock = new Date(clock.getTime() + 30_000);
-    expect(await c.listTeams()).toHaveLength(2);
+    expect(await listTeams(c)).toHaveLength(2);
     expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
   });
 
@@ -302,7 +304,7 @@ describe('a shared rate budget', () => {
     expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
     expect(held.status).toBeUndefined();
     await c.addNote(b.remoteId, { body: 'another conversation' });
-    await c.listTeams();
+    await listTeams(c);
     expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
     clock = new Date(clock.getTime() + 30_000);
     await c.addNote(a.remoteId, { body: 'next minute' });
@@ -319,7 +321,7 @@ describe('a shared rate budget', () => {
     const refused = await failure(c.addNote(a.remoteId, { body: '3' }));
     // To the end of the minute (30 s) plus half of the jitter's 6 s.
     expect(refused).toMatchObject({ kind: 'retryable', status: 429, detail: { reason: 'rate_limited', retryAfterMs: 33_000 } });
-    expect(await c.listTeams()).toHaveLength(2);
+    expect(await listTeams(c)).toHaveLength(2);
     const held = await failure(c.addNote(a.remoteId, { body: '3 again' }));
     expect(held.status).toBeUndefined();
     expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(1);

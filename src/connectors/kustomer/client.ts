@@ -1,8 +1,11 @@
 /**
  * Typed calls to Kustomer's REST API (https://<org>.api.kustomerapp.com/v1/...). Replies are parsed with the wire
- * schemas and mapped to domain shapes before they leave this folder. Endpoint sources: docs/kustomer.md §5.
+ * schemas and mapped to domain shapes before they leave this folder. Endpoint sources: docs/kustomer.md §5. Here: the
+ * call itself (budget, retries, naming a missing role), customers, conversations and their notes and messages; the
+ * other calls live in sibling files over `request` / `allPages` / `send` (directory.ts, ticket-fields.ts,
+ * webhook-subscription.ts, search-tickets.ts, attachments.ts).
  */
-import type { CredentialCheck, DestinationTarget, RemoteField, RemoteFieldType, RemoteStatus, RemoteTicket, TicketChange } from '../../core/destination.ts';
+import type { CredentialCheck, RemoteStatus, RemoteTicket, TicketChange } from '../../core/destination.ts';
 import { withRetries } from '../kit/backoff.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createHttpClient, type HttpClient, type HttpReply, type HttpRequest } from '../kit/http-client.ts';
@@ -10,9 +13,8 @@ import type { RateBudget } from '../kit/rate-budget.ts';
 import { describeKustomerError } from './describe-error.ts';
 import { apiBaseUrl, conversationWebUrl } from './org-name.ts';
 import { KUSTOMER_RATE_WINDOW_MS, readObjectWindow, readRateWindow } from './rate-headers.ts';
-import { missingPermissions, rolesGrant } from './roles.ts';
+import { missingPermissions, PERM, rolesGrant } from './roles.ts';
 import { KUSTOMER_TO_STATUS, ticketDetailsAndMark } from './ticket-details.ts';
-import { SECRET_HEADER, WEBHOOK_EVENTS } from './webhook.ts';
 import * as W from './wire.ts';
 import type { z } from 'zod';
 
@@ -39,44 +41,9 @@ export interface KustomerClientOptions {
 }
 
 /** A call, with the permission-set role it needs (to name it when refused) and the object whose own limit it draws on. */
-type KustomerRequest = HttpRequest & { permission?: string };
-
-const PERM = {
-  customerRead: 'org.permission.customer.read',
-  customerCreate: 'org.permission.customer.create',
-  conversationRead: 'org.permission.conversation.read',
-  conversationCreate: 'org.permission.conversation.create',
-  conversationUpdate: 'org.permission.conversation.update',
-  noteCreate: 'org.permission.note.create',
-  noteRead: 'org.permission.note.read',
-  userRead: 'org.permission.user.read',
-  messageCreate: 'org.permission.message.create',
-  messageRead: 'org.permission.message.read',
-  queueRead: 'org.permission.queue.read',
-  teamRead: 'org.permission.team.read',
-  metadataRead: 'org.permission.metadata.read',
-  searchCreate: 'org.permission.search.create',
-  webhookCreate: 'org.permission.outbound_webhook.create',
-  webhookDelete: 'org.permission.outbound_webhook.delete',
-} as const;
+export type KustomerRequest = HttpRequest & { permission?: string };
 
 export const KUSTOMER_STATUS: Record<RemoteStatus, z.infer<typeof W.ConversationStatus>> = { open: 'open', waiting: 'snoozed', closed: 'done' };
-
-const FIELD_TYPES: Record<string, RemoteFieldType> = {
-  str: 'text',
-  string: 'text',
-  txt: 'long_text',
-  text: 'long_text',
-  num: 'number',
-  number: 'number',
-  at: 'date',
-  date: 'date',
-  bool: 'boolean',
-  boolean: 'boolean',
-  url: 'url',
-  id: 'reference',
-  tree: 'list',
-};
 
 /** A Kustomer customer (the contact a conversation is about). */
 export interface KustomerCustomer {
@@ -228,6 +195,8 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     request: get,
     /** Every page of a list call, for calls kept in their own files (directory.ts). */
     allPages,
+    /** One budgeted, classified call whose reply body is not read (a DELETE): webhook-subscription.ts. */
+    send: call,
 
     /**
      * GET /v1/auth/tokens/current: works for any valid key whatever its roles; tells which roles are missing.
@@ -245,29 +214,6 @@ export function createKustomerClient(opts: KustomerClientOptions) {
         if (!(err instanceof ConnectorError) || err.kind === 'retryable') throw err;
       }
       return { ...missingPermissions(token.data.attributes.roles), account };
-    },
-
-    /** GET /v1/routing/queues (every page; deleted queues left out). */
-    async listQueues(): Promise<DestinationTarget[]> {
-      const queues = await allPages(W.QueueList, '/v1/routing/queues', 100, PERM.queueRead);
-      return queues
-        .filter((q) => !q.attributes.deleted)
-        .map((q) => ({ kind: 'queue' as const, remoteId: q.id, name: q.attributes.displayName || q.attributes.name }));
-    },
-
-    /** GET /v1/teams (every page). */
-    async listTeams(): Promise<DestinationTarget[]> {
-      const teams = await allPages(W.TeamList, '/v1/teams', 500, PERM.teamRead);
-      return teams.map((t) => ({ kind: 'team' as const, remoteId: t.id, name: t.attributes.displayName || t.attributes.name }));
-    },
-
-    /**
-     * GET /v1/users (every page, 500 a page: docs/kustomer.md §12, §24): the names of assignees and of the authors of
-     * notes and messages, machine users (API keys: an integration's notes, ours too) included.
-     */
-    async listAgents(): Promise<{ remoteId: string; name: string }[]> {
-      const users = await allPages(W.UserList, '/v1/users', 500, PERM.userRead);
-      return users.map((u) => ({ remoteId: u.id, name: u.attributes.displayName || u.attributes.name || u.attributes.email || u.id }));
     },
 
     findContactByEmail,
@@ -404,83 +350,7 @@ export function createKustomerClient(opts: KustomerClientOptions) {
       return { remoteId: r.data.id };
     },
 
-    /** POST /v1/customers/search (queryContext conversation), oldest change first, all pages (Kustomer allows 100). */
-    async ticketsUpdatedSince(since: Date): Promise<RemoteTicket[]> {
-      const body: W.ConversationSearchBody = {
-        queryContext: 'conversation',
-        and: [{ conversation_updated_at: { gte: since.toISOString() } }],
-        sort: [{ conversation_updated_at: 'asc' }],
-        timeZone: 'UTC',
-      };
-      const out: RemoteTicket[] = [];
-      for (let page = 1; page <= 100; page++) {
-        const reply = await searchConversations(body, page, 100);
-        out.push(...reply.tickets);
-        if (!reply.more) break;
-      }
-      return out;
-    },
-
     searchConversations,
-
-    /**
-     * POST /v1/outbound-webhooks with Bridgedesk's secret as a custom header (documented: `headers` on the create
-     * body, developer.kustomer.com docs/events/outbound-webhooks). The reply's token is the key of the (unconfirmed)
-     * signature, kept as a second way to authenticate deliveries.
-     */
-    async subscribe(url: string, secret: string): Promise<{ remoteId: string; signingKey: string | null }> {
-      const body: W.CreateWebhookBody = { name: 'Bridgedesk status sync', url, events: WEBHOOK_EVENTS, headers: [{ name: SECRET_HEADER, value: secret }] };
-      const r = await get(W.WebhookResponse, { method: 'POST', path: '/v1/outbound-webhooks', body, permission: PERM.webhookCreate });
-      return { remoteId: r.data.id, signingKey: r.data.attributes.token ?? null };
-    },
-
-    /**
-     * GET /v1/outbound-webhooks/{id} (documented); null when it is gone (404). `enabled: false` with `isError: true`
-     * is how Kustomer shows a webhook it disabled after failed deliveries (docs.digitalgenius.com; field names:
-     * MeltanoLabs/tap-kustomer outbound_webhooks.json). Documented, not recorded.
-     */
-    async getSubscription(remoteId: string) {
-      try {
-        const r = await get(W.WebhookResponse, { method: 'GET', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}` });
-        const a = r.data.attributes;
-        return { remoteId: r.data.id, enabled: a.enabled !== false, failing: a.isError === true, changedAt: a.updatedAt ?? null };
-      } catch (err) {
-        if (err instanceof ConnectorError && err.status === 404) return null;
-        throw err;
-      }
-    },
-
-    /** PUT /v1/outbound-webhooks/{id} (ASSUMED endpoint, see wire.ts UpdateWebhookBody): re-enable it and/or set the secret header. */
-    async updateSubscription(remoteId: string, change: { enabled?: true; secret?: string }): Promise<void> {
-      const body: W.UpdateWebhookBody = {
-        ...(change.enabled ? { enabled: true } : {}),
-        ...(change.secret !== undefined ? { headers: [{ name: SECRET_HEADER, value: change.secret }] } : {}),
-      };
-      await get(W.WebhookResponse, { method: 'PUT', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}`, body });
-    },
-
-    /** DELETE /v1/outbound-webhooks/{id}; one already gone is fine. */
-    async unsubscribe(remoteId: string): Promise<void> {
-      try {
-        await call({ method: 'DELETE', path: `/v1/outbound-webhooks/${encodeURIComponent(remoteId)}`, permission: PERM.webhookDelete });
-      } catch (err) {
-        if (!(err instanceof ConnectorError && err.status === 404)) throw err;
-      }
-    },
-
-    /** GET /v1/metadata/conversation: the custom attributes a conversation can carry; the name suffix is the type. */
-    async listTicketFields(): Promise<RemoteField[]> {
-      const r = await get(W.MetadataResponse, { method: 'GET', path: '/v1/metadata/conversation', permission: PERM.metadataRead });
-      return Object.entries(r.data.attributes.properties).map(([name, prop]) => {
-        const suffix = /(Str|Txt|Num|At|Bool|Url|Id|Tree)$/.exec(name)?.[1]?.toLowerCase();
-        return {
-          name,
-          label: prop.displayName ?? name,
-          type: FIELD_TYPES[prop.type?.toLowerCase()] ?? (suffix ? FIELD_TYPES[suffix] : undefined) ?? 'other',
-          options: (prop.enumeration ?? []).map((v) => (typeof v === 'object' && v && 'value' in v ? String((v as { value: unknown }).value) : String(v))),
-        };
-      });
-    },
   };
 }
 

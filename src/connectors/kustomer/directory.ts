@@ -1,14 +1,39 @@
 /**
- * Kustomer's directory beyond queues and teams, for Bridgedesk's pickers and tag matching: its users (assignees,
- * docs/kustomer.md §29), tags (§28) and conversation sub-statuses (§28). Each list is read through the shared rate
+ * Kustomer's directory: the queues and teams escalations go to, the people who work conversations (named on the
+ * thread and as assignees), and, for Bridgedesk's pickers and tag matching, its users (assignees,
+ * docs/kustomer.md §29), tags (§28) and conversation sub-statuses (§28). The directory is read through the shared rate
  * budget at connect and re-sync only. A list the key may not read (its role is missing) is left out rather than
  * failing the others: the pickers then offer less, and settings name the role.
  */
-import type { DirectoryEntry, RemoteStatus } from '../../core/destination.ts';
+import type { DestinationTarget, DirectoryEntry, RemoteStatus } from '../../core/destination.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import type { KustomerClient } from './client.ts';
+import { PERM } from './roles.ts';
 import { KUSTOMER_TO_STATUS } from './ticket-details.ts';
 import * as W from './wire.ts';
+
+/** GET /v1/routing/queues (every page; deleted queues left out). */
+export async function listQueues(client: KustomerClient): Promise<DestinationTarget[]> {
+  const queues = await client.allPages(W.QueueList, '/v1/routing/queues', 100, PERM.queueRead);
+  return queues
+    .filter((q) => !q.attributes.deleted)
+    .map((q) => ({ kind: 'queue' as const, remoteId: q.id, name: q.attributes.displayName || q.attributes.name }));
+}
+
+/** GET /v1/teams (every page). */
+export async function listTeams(client: KustomerClient): Promise<DestinationTarget[]> {
+  const teams = await client.allPages(W.TeamList, '/v1/teams', 500, PERM.teamRead);
+  return teams.map((t) => ({ kind: 'team' as const, remoteId: t.id, name: t.attributes.displayName || t.attributes.name }));
+}
+
+/**
+ * GET /v1/users (every page, 500 a page: docs/kustomer.md §12, §24): the names of assignees and of the authors of
+ * notes and messages, machine users (API keys: an integration's notes, ours too) included.
+ */
+export async function listAgents(client: KustomerClient): Promise<{ remoteId: string; name: string }[]> {
+  const users = await client.allPages(W.UserList, '/v1/users', 500, PERM.userRead);
+  return users.map((u) => ({ remoteId: u.id, name: u.attributes.displayName || u.attributes.name || u.attributes.email || u.id }));
+}
 
 /** Only a missing role or a refused list leaves a kind out; anything retryable fails the read (the re-sync says so). */
 async function orNone<T>(read: () => Promise<T[]>): Promise<T[]> {

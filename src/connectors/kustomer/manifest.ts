@@ -3,17 +3,19 @@ import type { DestinationClient } from '../../core/destination.ts';
 import type { DestinationProvider } from '../registry.ts';
 import { createKustomerClient, type KustomerClient } from './client.ts';
 import { kustomerAttachments } from './attachments.ts';
-import { listDirectory } from './directory.ts';
+import { listAgents, listDirectory, listQueues, listTeams } from './directory.ts';
 import { addNoteOnce, openTicket } from './open-ticket.ts';
 import type { TransferOptions } from './presigned-transfer.ts';
 import { normaliseOrgName } from './org-name.ts';
 import { userNames } from './people-names.ts';
 import { readThreadSince } from './read-thread.ts';
 import { isRequiredPermission } from './roles.ts';
-import { searchTickets } from './search-tickets.ts';
+import { searchTickets, ticketsUpdatedSince } from './search-tickets.ts';
+import { listTicketFields } from './ticket-fields.ts';
 import { parseConversationRef, type RefHosts } from './ticket-ref.ts';
 import { MESSAGE_CHANNELS } from './wire.ts';
 import { isAuthentic, parseWebhook, SECRET_HEADER } from './webhook.ts';
+import { getSubscription, subscribe, unsubscribe, updateSubscription } from './webhook-subscription.ts';
 
 /**
  * Kustomer priorities run 1 (lowest) to 5 (highest) (documented: docs/kustomer.md §10). A conversation created without
@@ -65,20 +67,20 @@ function actions(hosts: RefHosts, now: () => Date, transfer: TransferOptions, cl
   const files = kustomerAttachments(client, transfer);
   return {
     checkKey: client.checkKey,
-    listTargets: async () => [...(await client.listQueues()), ...(await client.listTeams())],
+    listTargets: async () => [...(await listQueues(client)), ...(await listTeams(client))],
     openTicket: (request, checkpoints) => openTicket(client, files, request, checkpoints),
     addNote: (ticketId, note, opts) => addNoteOnce(client, files, ticketId, note, opts),
     getTicket: client.getTicket,
     updateTicket: client.updateTicket,
-    listTicketFields: client.listTicketFields,
-    listAgents: client.listAgents,
+    listTicketFields: () => listTicketFields(client),
+    listAgents: () => listAgents(client),
     listDirectory: () => listDirectory(client),
     nameUsers: (ids) => userNames(client, account, ids, now()),
-    ticketsUpdatedSince: client.ticketsUpdatedSince,
-    subscribe: client.subscribe,
-    getSubscription: client.getSubscription,
-    updateSubscription: client.updateSubscription,
-    unsubscribe: client.unsubscribe,
+    ticketsUpdatedSince: (since) => ticketsUpdatedSince(client, since),
+    subscribe: (url, secret) => subscribe(client, url, secret),
+    getSubscription: (remoteId) => getSubscription(client, remoteId),
+    updateSubscription: (remoteId, change) => updateSubscription(client, remoteId, change),
+    unsubscribe: (remoteId) => unsubscribe(client, remoteId),
     readThreadSince: (ticketId, cursor) => readThreadSince(client, files, account, ticketId, cursor, now()),
     openAttachment: files.openAttachment,
     parseTicketRef: (input) => parseConversationRef(input, hosts),

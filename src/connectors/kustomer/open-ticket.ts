@@ -15,6 +15,7 @@ import type { FileCheckpoints, OpenCheckpoints, OutgoingFile, TicketRequest } fr
 import { atStep, ConnectorError } from '../kit/errors.ts';
 import { withRefs, type KustomerAttachments } from './attachments.ts';
 import type { KustomerClient } from './client.ts';
+import { listQueues } from './directory.ts';
 
 export async function openTicket(client: KustomerClient, files: KustomerAttachments, request: TicketRequest, cp: OpenCheckpoints): Promise<void> {
   const { progress } = cp;
@@ -102,7 +103,7 @@ async function createConversation(client: KustomerClient, request: TicketRequest
     });
   } catch (err) {
     if (!(err instanceof ConnectorError) || err.kind !== 'permanent' || err.detail.reason === 'missing_permission' || target?.kind !== 'queue') throw err;
-    const queues = await client.listQueues().catch(() => null);
+    const queues = await listQueues(client).catch(() => null);
     if (!queues || queues.some((q) => q.remoteId === target.remoteId)) throw err;
     throw new ConnectorError('permanent', 'The queue no longer exists in Kustomer', { ...err.detail, reason: 'target_missing' });
   }

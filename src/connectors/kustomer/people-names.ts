@@ -10,6 +10,7 @@
  */
 import { ConnectorError } from '../kit/errors.ts';
 import type { KustomerClient } from './client.ts';
+import { listAgents } from './directory.ts';
 
 const NAMES_TTL_MS = 10 * 60_000;
 const MISS_RETRY_MS = 60_000;
@@ -51,7 +52,7 @@ export async function userNames(client: KustomerClient, org: string, ids: readon
   const age = entry.usersReadAt === null ? Infinity : t - entry.usersReadAt;
   const missing = ids.some((id) => !entry.users.has(id));
   if (ids.length && (age > NAMES_TTL_MS || (missing && age >= MISS_RETRY_MS))) {
-    const read = await orNull(() => client.listAgents());
+    const read = await orNull(() => listAgents(client));
     if (read) entry.users = new Map(read.map((u) => [u.remoteId, u.name]));
     entry.usersReadAt = t;
   }

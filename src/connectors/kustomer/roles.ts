@@ -58,3 +58,23 @@ export function missingPermissions(roles: string[]): { missing: string[]; missin
   const missing = PERMISSIONS.filter((perm) => !perm.grantedBy.some((r) => have.has(r)));
   return { missing: missing.map((m) => m.name), missingRequired: missing.filter((m) => m.required).map((m) => m.name) };
 }
+
+/** The permission-set role each call needs, to name it when Kustomer refuses the call. */
+export const PERM = {
+  customerRead: 'org.permission.customer.read',
+  customerCreate: 'org.permission.customer.create',
+  conversationRead: 'org.permission.conversation.read',
+  conversationCreate: 'org.permission.conversation.create',
+  conversationUpdate: 'org.permission.conversation.update',
+  noteCreate: 'org.permission.note.create',
+  noteRead: 'org.permission.note.read',
+  userRead: 'org.permission.user.read',
+  messageCreate: 'org.permission.message.create',
+  messageRead: 'org.permission.message.read',
+  queueRead: 'org.permission.queue.read',
+  teamRead: 'org.permission.team.read',
+  metadataRead: 'org.permission.metadata.read',
+  searchCreate: 'org.permission.search.create',
+  webhookCreate: 'org.permission.outbound_webhook.create',
+  webhookDelete: 'org.permission.outbound_webhook.delete',
+} as const;

@@ -9,7 +9,7 @@
  * (GET /v1/customers/{id}, the org budget, not search's) and kept a while per org, as agents search the same people
  * again and again while they type.
  */
-import type { TicketSearchHit } from '../../core/destination.ts';
+import type { RemoteTicket, TicketSearchHit } from '../../core/destination.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import type { KustomerClient, KustomerCustomer } from './client.ts';
 import type { ConversationSearchBody } from './wire.ts';
@@ -60,4 +60,21 @@ export async function searchTickets(client: KustomerClient, org: string, query: 
     hits.push({ ticket, contact: customer && { name: customer.name, email: customer.email } });
   }
   return hits;
+}
+
+/** POST /v1/customers/search (queryContext conversation), oldest change first, all pages (Kustomer allows 100): the poll's read. */
+export async function ticketsUpdatedSince(client: KustomerClient, since: Date): Promise<RemoteTicket[]> {
+  const body: ConversationSearchBody = {
+    queryContext: 'conversation',
+    and: [{ conversation_updated_at: { gte: since.toISOString() } }],
+    sort: [{ conversation_updated_at: 'asc' }],
+    timeZone: 'UTC',
+  };
+  const out: RemoteTicket[] = [];
+  for (let page = 1; page <= 100; page++) {
+    const reply = await client.searchConversations(body, page, 100);
+    out.push(...reply.tickets);
+    if (!reply.more) break;
+  }
+  return out;
 }

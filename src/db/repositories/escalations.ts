@@ -11,7 +11,8 @@ import { effectivePriorityMap } from '../../core/priority-map.ts';
 import { PRIORITIES, type Priority } from '../../core/request.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import type { Queryable } from '../database.ts';
-import type { EscalationRow, EscalationsTable } from '../schema.ts';
+import type { EscalationRow } from '../schema.ts';
+import type { EscalationsTable } from '../schema-destinations.ts';
 
 export interface EscalationView {
   id: string;

@@ -8,7 +8,7 @@ import { APPROVAL_LIFECYCLE, type ApprovalEvent } from '../../core/approval-life
 import { illegalTransition, type Lifecycle, sourcesOf } from '../../core/lifecycle.ts';
 import { RUN_LIFECYCLE, type RunEvent } from '../../core/run-lifecycle.ts';
 import type { Queryable } from '../database.ts';
-import type { ApprovalsTable, WorkflowRunsTable } from '../schema.ts';
+import type { ApprovalsTable, WorkflowRunsTable } from '../schema-workflows.ts';
 
 /** Where `event` leads; these writers move by event alone, so each of their events has one target. */
 function targetOf<S extends string, E extends string>(l: Lifecycle<S, E>, event: E): S {

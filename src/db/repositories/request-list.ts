@@ -15,7 +15,7 @@ import {
 } from '../../core/request-list.ts';
 import type { Priority, Status } from '../../core/request.ts';
 import type { Queryable } from '../database.ts';
-import type { EscalationState } from '../schema.ts';
+import type { EscalationState } from '../schema-destinations.ts';
 import { type Eb, type RequestsQuery, type RequestView, selectView, toView, type ViewRow } from './requests.ts';
 
 export interface RequestFilters {

@@ -1,11 +1,10 @@
 /** Approvals inbox, notifications, and the email outbox. */
 import { z } from '@hono/zod-openapi';
 import { notFound } from '../../core/errors.ts';
-import { findRequestId } from '../../db/repositories/requests.ts';
 import { listApprovalViews } from '../../db/repositories/workflows.ts';
 import { decideApproval } from '../../usecases/workflows/decide-approval.ts';
 import { requireUser } from '../auth/guards.ts';
-import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, requestIdOr404, router, securedRoute } from '../openapi.ts';
 import { ApprovalDecisionSchema, ApprovalSchema } from '../schemas/approval.ts';
 import { NotificationListSchema, OutboxSchema } from '../schemas/notification.ts';
 
@@ -35,8 +34,7 @@ approvalRoutes.openapi(
   }),
   async (c) => {
     const { db } = c.var.deps;
-    const requestId = await findRequestId(db, { id: c.req.valid('param').id });
-    if (!requestId) throw notFound('Request');
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
     return c.json({ items: await listApprovalViews(db, { requestId, state: 'waiting' }) }, 200);
   },
 );

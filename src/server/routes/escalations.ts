@@ -1,10 +1,8 @@
 /** Escalate a request into a destination, follow it, retry it, re-link it. Staff only. */
-import { AttachmentIdsSchema } from '../schemas/attachments.ts';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { offeredProvider, offeredProviders } from '../../connectors/registry.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { findRequestId } from '../../db/repositories/requests.ts';
 import { getEscalationView, listRequestEscalations } from '../../db/repositories/escalations.ts';
 import { linkExistingConversation, relinkEscalation, retryEscalation } from '../../usecases/escalation-actions.ts';
 import { findConversations } from '../../usecases/find-conversations.ts';
@@ -14,12 +12,22 @@ import { submitEscalation } from '../../usecases/submit-escalation.ts';
 import { retryNote, submitNote } from '../../usecases/sync/send-note.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { ConversationCandidatesSchema, Destination, EscalateBodySchema, EscalationOptionsSchema, EscalationSchema } from '../schemas/escalation.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, requestIdOr404, router, securedRoute } from '../openapi.ts';
+import {
+  ConversationCandidatesSchema,
+  Destination,
+  EscalateBodySchema,
+  EscalationOptionsSchema,
+  EscalationSchema,
+  LinkConversationBodySchema,
+  NoteAcceptedSchema,
+  NoteBodySchema,
+  RelinkBodySchema,
+  RetryEscalationBodySchema,
+} from '../schemas/escalation.ts';
 
 export const escalationRoutes = router();
 const tags = ['Escalations'];
-const staff = [allow('staff')];
 
 /** The body's destination when this deployment offers it; else the body is malformed there (400), as for any bad field. */
 function destinationOf(c: Context<AppEnv>, id: string) {
@@ -28,41 +36,14 @@ function destinationOf(c: Context<AppEnv>, id: string) {
   const issue = { path: 'destination', message: `Unknown destination: expected one of ${offeredProviders(c.var.deps.config).join(', ')}` };
   throw new AppError('validation_failed', `Invalid body: destination: ${issue.message}`, { issues: [issue] });
 }
-/**
- * A conversation as the agent pasted it: its id, or a link to it in any of the destination's URL shapes (Kustomer:
- * docs/kustomer.md §25). The connector reads it; only the id it names ever reaches a destination's URL path.
- */
-const ConversationRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2000)
-  // Text no one can paste from a browser (control characters, a lone surrogate): malformed, not a link to read.
-  .refine(
-    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f' || (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff')),
-    'must be a conversation id or link',
-  )
-  .openapi({
-    description: "The conversation's id, or its link in any of the destination's shapes (Kustomer: app or API URLs, docs/kustomer.md §25)",
-    example: 'https://acme.kustomerapp.com/app/customers/5f1c2a9b3d4e5f6a7b8c9d01/event/5f1c2a9b3d4e5f6a7b8c9d0e',
-  });
-
-async function requestIdOr404(c: Context<AppEnv>, id: string) {
-  const found = await findRequestId(c.var.deps.db, { id });
-  if (!found) throw notFound('Request');
-  return found;
-}
-
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/requests/{id}/escalations',
     tags,
     summary: 'Escalate a request: creates the conversation in the background and answers at once',
     description:
       'Answers 202 with the escalation in state "sending"; follow it with GET /escalations/{id}. 409 when another escalation of the request is open and confirm is not true.',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
       body: jsonBody(EscalateBodySchema),
@@ -79,15 +60,13 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/escalations',
     tags,
     summary: "The request's escalations, newest first",
-    security,
-    middleware: staff,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(EscalationSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(EscalationSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
     const requestId = await requestIdOr404(c, c.req.valid('param').id);
@@ -96,13 +75,11 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/escalation-options',
     tags,
     summary: 'What the Escalate form offers: destinations with enabled queues/teams, channels, priority range, and a pre-filled subject and message',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: {
       200: json(EscalationOptionsSchema),
@@ -117,18 +94,16 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/requests/{id}/escalations/link',
     tags,
     summary: 'Link the request to a conversation that already exists (checked against the destination); no conversation is created',
     description:
       'conversationId may be the id or a link to the conversation in any of the destination\'s shapes. 422 when it names no conversation of the connected account (a link of another Kustomer org: details.reason "other_account"). 409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
-      body: jsonBody(z.strictObject({ destination: Destination, conversationId: ConversationRef, confirm: z.boolean().optional() })),
+      body: jsonBody(LinkConversationBodySchema),
     },
     responses: { 202: json(EscalationSchema, 'Accepted: the back-link is being posted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
@@ -142,7 +117,7 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/escalations/link-candidates',
     tags,
@@ -151,8 +126,6 @@ escalationRoutes.openapi(
       'Searches are budgeted per connected account (Kustomer allows an API key 100 searches a minute): past the budget, 429 with details.retryAt and ' +
       'details.retryAfterSeconds (and a Retry-After header), without calling the destination. A link or id never spends the search budget. ' +
       'Each conversation says which other request holds it (linkedTo). 422 for a link of another account or one that opens no conversation.',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
       query: z.object({
@@ -177,7 +150,7 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/unlink',
     tags,
@@ -186,8 +159,6 @@ escalationRoutes.openapi(
       'Answers 200 with the escalation in state "unlinked" and an `escalation.unlinked` timeline entry; the note is posted on the conversation once, in ' +
       'the background (`escalation.unlink_noted`, or `escalation.unlink_note_failed` with the reason). Unlinking again changes nothing. 409 for an ' +
       'escalation still being sent or one that created no conversation. The conversation can be linked again later.',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 200: json(EscalationSchema, 'Unlinked'), ...errors(401, 403, 404, 409) },
   }),
@@ -198,13 +169,11 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/escalations/{id}',
     tags,
     summary: 'One escalation, with its state and the conversation id and link once created',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 200: json(EscalationSchema), ...errors(401, 403, 404) },
   }),
@@ -216,23 +185,16 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/retry',
     tags,
     summary: 'Retry a failed escalation from the step that failed, optionally to another queue or team',
     description:
       'Without a body, delivery starts again from the step that failed. With queueId or teamId (an enabled one), a failed escalation that created nothing goes there instead, e.g. when its queue was deleted in Kustomer (409 when the conversation already exists).',
-    security,
-    middleware: staff,
     request: {
       params: IdParam,
-      body: {
-        required: false,
-        content: {
-          'application/json': { schema: z.strictObject({ queueId: z.string().min(1).max(100).optional(), teamId: z.string().min(1).max(100).optional() }) },
-        },
-      },
+      body: { required: false, content: { 'application/json': { schema: RetryEscalationBodySchema } } },
     },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
@@ -240,15 +202,13 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/relink',
     tags,
     summary: 'Re-link by hand to a conversation id (checked against the destination), then post the back-link',
     description: '409 with details.linkedTo (the request key and title) when the conversation is already linked to another request and confirm is not true.',
-    security,
-    middleware: staff,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ conversationId: ConversationRef, confirm: z.boolean().optional() })) },
+    request: { params: IdParam, body: jsonBody(RelinkBodySchema) },
     responses: { 202: json(EscalationSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409, 422, 502) },
   }),
   async (c) => {
@@ -257,13 +217,8 @@ escalationRoutes.openapi(
   },
 );
 
-const NoteBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(20_000), attachmentIds: AttachmentIdsSchema.optional() });
-const NoteAccepted = z.object({
-  entryId: z.string().openapi({ description: "The note's entry on the request timeline; its state follows as entries naming it" }),
-});
-
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/notes',
     tags,
@@ -271,10 +226,8 @@ escalationRoutes.openapi(
     description:
       'Answers 202 once the note is recorded on the request (internal entry `sync.note_to_remote`) and queued; it is posted exactly once, ' +
       'then `sync.note_to_remote_sent` or `sync.note_to_remote_failed` (with the reason) names it. 409 when the escalation has no conversation yet.',
-    security,
-    middleware: staff,
-    request: { params: IdParam, body: jsonBody(NoteBody) },
-    responses: { 202: json(NoteAccepted, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409, 422) },
+    request: { params: IdParam, body: jsonBody(NoteBodySchema) },
+    responses: { 202: json(NoteAcceptedSchema, 'Accepted: the note is being posted'), ...errors(400, 401, 403, 404, 409, 422) },
   }),
   async (c) => {
     const { body, attachmentIds } = c.req.valid('json');
@@ -284,13 +237,11 @@ escalationRoutes.openapi(
 );
 
 escalationRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/escalations/{id}/notes/{entryId}/retry',
     tags,
     summary: 'Post a note that failed again (it is looked for first, so it is never posted twice)',
-    security,
-    middleware: staff,
     request: {
       params: IdParam.extend({
         entryId: z
@@ -299,7 +250,7 @@ escalationRoutes.openapi(
           .openapi({ param: { name: 'entryId', in: 'path' } }),
       }),
     },
-    responses: { 202: json(NoteAccepted, 'Accepted'), ...errors(400, 401, 403, 404, 409) },
+    responses: { 202: json(NoteAcceptedSchema, 'Accepted'), ...errors(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const { id, entryId } = c.req.valid('param');

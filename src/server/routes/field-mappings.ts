@@ -2,92 +2,79 @@
  * Field mapping: which request fields fill which Kustomer conversation custom attributes (admin), and the values a
  * request will send (staff, shown on the Escalate form).
  */
-import { createRoute, z } from '@hono/zod-openapi';
-import { notFound } from '../../core/errors.ts';
+import { z } from '@hono/zod-openapi';
 import { offeredProviders } from '../../connectors/registry.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
-import { findRequestId } from '../../db/repositories/requests.ts';
 import { getFieldMappings, listRemoteFields, mappedValues, replaceFieldMappings, suggestFieldMappings } from '../../usecases/field-mapping/index.ts';
-import { allow, errors, IdParam, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
-import { FieldMappingSchema, MappedValueSchema, MappingProblem, MappingSuggestionSchema, RemoteFieldSchema, RequestField } from '../schemas/field-mapping.ts';
+import { errors, IdParam, jsonBody, jsonItems, ProviderParam, requestIdOr404, routeProvider, router, securedRoute } from '../openapi.ts';
+import {
+  FieldMappingSchema,
+  FieldMappingsBodySchema,
+  MappedValueSchema,
+  MappingProblemsError,
+  MappingSuggestionSchema,
+  RemoteFieldSchema,
+} from '../schemas/field-mapping.ts';
 
 export const fieldMappingRoutes = router();
 const tags = ['Field mapping'];
 const path = '/integrations/{provider}';
 
 fieldMappingRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: `${path}/fields`,
     tags,
     summary: 'The conversation custom attributes defined in Kustomer (read live from its metadata)',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: ProviderParam },
-    responses: { 200: json(z.object({ items: z.array(RemoteFieldSchema) })), ...errors(401, 403, 404, 422, 502) },
+    responses: { 200: jsonItems(RemoteFieldSchema), ...errors(401, 403, 404, 422, 502) },
   }),
   async (c) => c.json({ items: await listRemoteFields(c.var.deps, routeProvider(c)) }, 200),
 );
 
 fieldMappingRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: `${path}/field-mappings`,
     tags,
     summary: 'Which request field fills which conversation attribute (empty when Kustomer is not connected)',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: ProviderParam },
-    responses: { 200: json(z.object({ items: z.array(FieldMappingSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(FieldMappingSchema), ...errors(401, 403, 404) },
   }),
   async (c) => c.json({ items: await getFieldMappings(c.var.deps.db, routeProvider(c)) }, 200),
 );
 
 fieldMappingRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: `${path}/field-mappings/suggestions`,
     tags,
     summary: "A default mapping suggested from Kustomer's conversation attributes, for the fields not mapped yet",
     description:
       'Reads Kustomer\'s metadata live and pairs each unmapped request field (built-ins, internal facts, active custom fields) with the unused attribute whose name or label says the same and whose type can hold it, e.g. `bridgedeskStatusStr` ("Request status") → status. Nothing is saved: send the pairs you keep with the PUT.',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: ProviderParam },
-    responses: { 200: json(z.object({ items: z.array(MappingSuggestionSchema) })), ...errors(401, 403, 404, 422, 502) },
+    responses: { 200: jsonItems(MappingSuggestionSchema), ...errors(401, 403, 404, 422, 502) },
   }),
   async (c) => c.json({ items: await suggestFieldMappings(c.var.deps, routeProvider(c)) }, 200),
 );
 
 fieldMappingRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path: `${path}/field-mappings`,
     tags,
     summary: "Replace the whole mapping set; each pair is checked against Kustomer's attributes and our custom fields",
     description:
       'Answers 422 when any pair cannot work (unknown field on either side, a field used twice, or types that do not fit, e.g. "Order total is a number; orderNumberStr holds text"), with `details.problems` listing each pair and its problem. Nothing is saved then.',
-    security,
-    middleware: [allow('admin')] as const,
     request: {
       params: ProviderParam,
-      body: jsonBody(
-        z.strictObject({
-          items: z.array(z.strictObject({ requestField: RequestField, remoteField: z.string().trim().min(1).max(200) })).max(500),
-        }),
-      ),
+      body: jsonBody(FieldMappingsBodySchema),
     },
     responses: {
-      200: json(z.object({ items: z.array(FieldMappingSchema) })),
+      200: jsonItems(FieldMappingSchema),
       422: {
         description: 'Some pairs cannot work (details.problems), or Kustomer refused to list its attributes',
-        content: {
-          'application/json': {
-            schema: z.object({
-              error: z.object({ code: z.string(), message: z.string(), details: z.looseObject({ problems: z.array(MappingProblem).optional() }).optional() }),
-            }),
-          },
-        },
+        content: { 'application/json': { schema: MappingProblemsError } },
       },
       ...errors(400, 401, 403, 404, 502),
     },
@@ -96,13 +83,11 @@ fieldMappingRoutes.openapi(
 );
 
 fieldMappingRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/mapped-values',
     tags,
     summary: 'The custom attribute values escalating this request will send to Kustomer (mapped fields that have a value)',
-    security,
-    middleware: [allow('staff')] as const,
     request: {
       params: IdParam,
       query: z.object({
@@ -110,14 +95,13 @@ fieldMappingRoutes.openapi(
       }),
     },
     responses: {
-      200: json(z.object({ items: z.array(MappedValueSchema) })),
+      200: jsonItems(MappedValueSchema),
       ...errors(401, 403, 404),
     },
   }),
   async (c) => {
     const { db, config } = c.var.deps;
-    const requestId = await findRequestId(db, { id: c.req.valid('param').id });
-    if (!requestId) throw notFound('Request');
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
     const wanted = c.req.valid('query').destination;
     const candidates = wanted === undefined ? offeredProviders(config) : [routeProvider(c, wanted)];
     const connection = (await Promise.all(candidates.map((p) => findConnection(db, p)))).find(Boolean);

@@ -4,7 +4,6 @@
  * changed (request, entry or escalation ids), never its content: the page refetches it through the routes that
  * check access. Still, who hears what is checked here, per event, with the rules of those routes.
  */
-import { createRoute } from '@hono/zod-openapi';
 import { isStaff, type UserActor } from '../../core/actor.ts';
 import { canSeeRequest } from '../../core/request.ts';
 import { visibleTo } from '../../core/timeline.ts';
@@ -13,7 +12,7 @@ import { findRequestAccess } from '../../db/repositories/requests.ts';
 import { requireUser } from '../auth/guards.ts';
 import { ChangeEventSchema } from '../schemas/stream.ts';
 import type { AppDeps } from '../context.ts';
-import { allow, errors, router, security } from '../openapi.ts';
+import { errors, router, securedRoute } from '../openapi.ts';
 
 export const streamRoutes = router();
 
@@ -46,7 +45,7 @@ const eventData = (change: Change) =>
     : { kind: change.kind, requestId: change.requestId, escalationId: change.escalationId };
 
 streamRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/stream',
     tags: ['Live updates'],
@@ -56,8 +55,6 @@ streamRoutes.openapi(
       'committed after it is announced); `change` with JSON `{kind: "timeline"|"escalation", requestId, entryId?, ' +
       'escalationId?}` (refetch what it names); `resync` when changes may have been missed (refetch what you show). ' +
       `A comment line every ${HEARTBEAT_MS / 1000} s keeps it alive. The stream ends now and then; reconnect (EventSource does).`,
-    security,
-    middleware: [allow('user')] as const,
     responses: {
       200: { description: 'The event stream', content: { 'text/event-stream': { schema: ChangeEventSchema } } },
       ...errors(401),

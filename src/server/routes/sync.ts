@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { receiveWebhook } from '../../usecases/sync/receive-event.ts';
 import { rotateWebhookSecret, syncView, updateSyncSettings } from '../../usecases/sync/sync-settings.ts';
-import { allow, errors, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
+import { errors, json, jsonBody, ProviderParam, routeProvider, router, securedRoute } from '../openapi.ts';
 import type { AppDeps } from '../context.ts';
 import { type KustomerSync, SyncSchema } from '../schemas/sync.ts';
 
@@ -11,13 +11,11 @@ export const syncRoutes = router();
 const deps = (c: { var: { deps: AppDeps } }) => ({ ...c.var.deps, publicUrl: c.var.deps.config.publicUrl });
 
 syncRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/integrations/{provider}/sync',
     tags: ['Integrations'],
     summary: 'Status sync settings, webhook state, last event and last error',
-    security,
-    middleware: [allow('admin')],
     request: { params: ProviderParam },
     responses: { 200: json(SyncSchema), ...errors(401, 403, 404) },
   }),
@@ -25,13 +23,11 @@ syncRoutes.openapi(
 );
 
 syncRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path: '/integrations/{provider}/sync',
     tags: ['Integrations'],
     summary: 'Change status sync: directions, status mappings, polling interval, comment sync (turning inbound on subscribes the webhook)',
-    security,
-    middleware: [allow('admin')],
     request: { params: ProviderParam, body: jsonBody(z.record(z.string(), z.unknown())) },
     responses: { 200: json(SyncSchema), ...errors(400, 401, 403, 404, 422, 502) },
   }),
@@ -39,13 +35,11 @@ syncRoutes.openapi(
 );
 
 syncRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/integrations/{provider}/sync/rotate-webhook-secret',
     tags: ['Integrations'],
     summary: 'Rotate the webhook secret: the destination gets the new secret header; the previous one is accepted for 24 hours more',
-    security,
-    middleware: [allow('admin')],
     request: { params: ProviderParam },
     responses: { 200: json(SyncSchema), ...errors(401, 403, 404, 409, 422, 502) },
   }),

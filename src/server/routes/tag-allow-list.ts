@@ -1,7 +1,6 @@
 /** Settings → Integrations → a destination: which request tags may reach its conversations (admin). */
-import { createRoute } from '@hono/zod-openapi';
 import { setTagAllowList, tagAllowListView } from '../../usecases/tag-allow-list.ts';
-import { allow, errors, json, jsonBody, ProviderParam, routeProvider, router, security } from '../openapi.ts';
+import { errors, json, jsonBody, ProviderParam, routeProvider, router, securedRoute } from '../openapi.ts';
 import { TagAllowListBody, TagAllowListSchema } from '../schemas/tag-allow-list.ts';
 
 export const tagAllowListRoutes = router();
@@ -9,13 +8,11 @@ const tags = ['Integrations'];
 const path = '/integrations/{provider}/tag-allow-list';
 
 tagAllowListRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path,
     tags,
     summary: 'Which request tags go to Kustomer conversations at escalation (empty: none)',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: ProviderParam },
     responses: { 200: json(TagAllowListSchema), ...errors(401, 403, 404) },
   }),
@@ -23,14 +20,12 @@ tagAllowListRoutes.openapi(
 );
 
 tagAllowListRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path,
     tags,
     summary: 'Set which request tags go to Kustomer conversations at escalation',
     description: 'Replaces the list. A tag goes only when Kustomer has a tag of that name (any case); an empty list sends none.',
-    security,
-    middleware: [allow('admin')] as const,
     request: { params: ProviderParam, body: jsonBody(TagAllowListBody) },
     responses: { 200: json(TagAllowListSchema), ...errors(400, 401, 403, 404) },
   }),

@@ -1,23 +1,28 @@
 /** Workflows (admin): list, create, edit (a new version each save), enable, dry run, examples, runs. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { AppError, notFound } from '../../core/errors.ts';
 import { workflowExamples } from '../../core/workflow-examples.ts';
 import { offeredProviders } from '../../connectors/registry.ts';
 import { forEachStep, WorkflowDefinition } from '../../core/workflow-definition.ts';
-import { findRequestId } from '../../db/repositories/requests.ts';
 import { listRunViews, listVersions, listWorkflowViews } from '../../db/repositories/workflows.ts';
 import { listWorkflowsWithProblems } from '../../usecases/workflows/workflow-problems.ts';
 import { dryRun } from '../../usecases/workflows/dry-run.ts';
 import { retryRun } from '../../usecases/workflows/retry-run.ts';
 import { createWorkflow, setWorkflowEnabled, updateWorkflow } from '../../usecases/workflows/save-workflow.ts';
 import { requireUser } from '../auth/guards.ts';
-import { allow, errors, IdParam, json, jsonBody, router, security } from '../openapi.ts';
-import { DryRunSchema, RunSchema, WorkflowDetailSchema, WorkflowSchema, WorkflowTemplateSchema } from '../schemas/workflow.ts';
+import { errors, IdParam, json, jsonBody, jsonItems, requestIdOr404, router, securedRoute } from '../openapi.ts';
+import {
+  DryRunBodySchema,
+  DryRunSchema,
+  RunSchema,
+  WorkflowDetailSchema,
+  WorkflowEnabledBodySchema,
+  WorkflowSchema,
+  WorkflowTemplateSchema,
+} from '../schemas/workflow.ts';
 
 export const workflowRoutes = router();
 const tags = ['Workflows'];
-const admin = [allow('admin')];
-const staff = [allow('staff')];
 
 /**
  * The definition is recursive (branches hold steps), which the OpenAPI generator cannot walk; the document shows
@@ -51,28 +56,24 @@ async function one(c: { var: { deps: { db: Parameters<typeof listWorkflowViews>[
 }
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflows',
     tags,
     summary: 'All workflows with their current version and run counts',
-    security,
-    middleware: admin,
-    responses: { 200: json(z.object({ items: z.array(WorkflowSchema) })), ...errors(401, 403) },
+    responses: { 200: jsonItems(WorkflowSchema), ...errors(401, 403) },
   }),
   async (c) => c.json({ items: await listWorkflowsWithProblems(c.var.deps.db) }, 200),
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflow-templates',
     tags,
     summary: 'The shipped example workflows, to start from',
-    security,
-    middleware: admin,
     responses: {
-      200: json(z.object({ items: z.array(WorkflowTemplateSchema) })),
+      200: jsonItems(WorkflowTemplateSchema),
       ...errors(401, 403),
     },
   }),
@@ -80,13 +81,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/workflows',
     tags,
     summary: 'Create a workflow (version 1)',
-    security,
-    middleware: admin,
     request: { body: jsonBody(SaveBody) },
     responses: { 201: json(WorkflowSchema, 'Created'), ...errors(400, 401, 403, 422) },
   }),
@@ -101,13 +100,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflows/{id}',
     tags,
     summary: 'One workflow and its versions',
-    security,
-    middleware: admin,
     request: { params: IdParam },
     responses: {
       200: json(WorkflowDetailSchema),
@@ -121,13 +118,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'put',
     path: '/workflows/{id}',
     tags,
     summary: 'Save a new version (runs under way keep the version they started with)',
-    security,
-    middleware: admin,
     request: { params: IdParam, body: jsonBody(SaveBody.omit({ enabled: true })) },
     responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404, 422) },
   }),
@@ -140,14 +135,12 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'patch',
     path: '/workflows/{id}',
     tags,
     summary: 'Enable or disable',
-    security,
-    middleware: admin,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ enabled: z.boolean() })) },
+    request: { params: IdParam, body: jsonBody(WorkflowEnabledBodySchema) },
     responses: { 200: json(WorkflowSchema), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
@@ -158,14 +151,12 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'post',
     path: '/workflows/{id}/dry-run',
     tags,
     summary: 'Which steps would run for a request (conditions only; nothing is changed)',
-    security,
-    middleware: admin,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ requestId: z.uuid() })) },
+    request: { params: IdParam, body: jsonBody(DryRunBodySchema) },
     responses: {
       200: json(DryRunSchema),
       ...errors(400, 401, 403, 404),
@@ -175,15 +166,13 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('admin', {
     method: 'get',
     path: '/workflows/{id}/runs',
     tags,
     summary: 'Run history of a workflow, newest first',
-    security,
-    middleware: admin,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(RunSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
     const { db } = c.var.deps;
@@ -195,31 +184,26 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/requests/{id}/workflow-runs',
     tags,
     summary: 'Workflow runs of a request, with their steps',
-    security,
-    middleware: staff,
     request: { params: IdParam },
-    responses: { 200: json(z.object({ items: z.array(RunSchema) })), ...errors(401, 403, 404) },
+    responses: { 200: jsonItems(RunSchema), ...errors(401, 403, 404) },
   }),
   async (c) => {
-    const requestId = await findRequestId(c.var.deps.db, { id: c.req.valid('param').id });
-    if (!requestId) throw notFound('Request');
+    const requestId = await requestIdOr404(c, c.req.valid('param').id);
     return c.json({ items: await listRunViews(c.var.deps.db, { requestId }) }, 200);
   },
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'get',
     path: '/workflow-runs/{id}',
     tags,
     summary: "One run with each step's state, time, result or error",
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 200: json(RunSchema), ...errors(401, 403, 404) },
   }),
@@ -231,13 +215,11 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  securedRoute('staff', {
     method: 'post',
     path: '/workflow-runs/{id}/retry',
     tags,
     summary: 'Retry a failed run from the failed step',
-    security,
-    middleware: staff,
     request: { params: IdParam },
     responses: { 202: json(RunSchema, 'Accepted'), ...errors(401, 403, 404, 409) },
   }),

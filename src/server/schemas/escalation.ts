@@ -1,5 +1,5 @@
 /** Escalations as the API shows them, and the Escalate form's options. */
-import { AttachmentSchema } from './attachments.ts';
+import { AttachmentIdsSchema, AttachmentSchema } from './attachments.ts';
 import { z } from '@hono/zod-openapi';
 import { ESCALATION_STATES } from '../../core/escalation.ts';
 import { PRIORITIES } from '../../core/request.ts';
@@ -133,6 +133,48 @@ export const EscalateBodySchema = z.strictObject({
   }),
 });
 export type EscalateBody = z.input<typeof EscalateBodySchema>;
+
+/**
+ * A conversation as the agent pasted it: its id, or a link to it in any of the destination's URL shapes (Kustomer:
+ * docs/kustomer.md §25). The connector reads it; only the id it names ever reaches a destination's URL path.
+ */
+const ConversationRef = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  // Text no one can paste from a browser (control characters, a lone surrogate): malformed, not a link to read.
+  .refine(
+    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f' || (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff')),
+    'must be a conversation id or link',
+  )
+  .openapi({
+    description: "The conversation's id, or its link in any of the destination's shapes (Kustomer: app or API URLs, docs/kustomer.md §25)",
+    example: 'https://acme.kustomerapp.com/app/customers/5f1c2a9b3d4e5f6a7b8c9d01/event/5f1c2a9b3d4e5f6a7b8c9d0e',
+  });
+
+/** POST /requests/{id}/escalations/link */
+export const LinkConversationBodySchema = z.strictObject({ destination: Destination, conversationId: ConversationRef, confirm: z.boolean().optional() });
+export type LinkConversationBody = z.input<typeof LinkConversationBodySchema>;
+
+/** POST /escalations/{id}/relink */
+export const RelinkBodySchema = z.strictObject({ conversationId: ConversationRef, confirm: z.boolean().optional() });
+export type RelinkBody = z.input<typeof RelinkBodySchema>;
+
+/** POST /escalations/{id}/retry (optional body): another queue or team for an escalation that created nothing. */
+export const RetryEscalationBodySchema = z.strictObject({ queueId: z.string().min(1).max(100).optional(), teamId: z.string().min(1).max(100).optional() });
+export type RetryEscalationBody = z.input<typeof RetryEscalationBodySchema>;
+
+/** POST /escalations/{id}/notes: a note to the destination. */
+export const NoteBodySchema = z.strictObject({
+  body: z.string().trim().min(1, 'must not be empty').max(20_000),
+  attachmentIds: AttachmentIdsSchema.optional(),
+});
+export type NoteBody = z.input<typeof NoteBodySchema>;
+export const NoteAcceptedSchema = z.object({
+  entryId: z.string().openapi({ description: "The note's entry on the request timeline; its state follows as entries naming it" }),
+});
+export type NoteAccepted = z.infer<typeof NoteAcceptedSchema>;
 
 /** The Test escalation's answer: the sample request and its escalation. */
 export const TestEscalationSchema = z.object({ requestId: z.uuid(), requestKey: z.string(), escalation: EscalationSchema });

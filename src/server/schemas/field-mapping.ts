@@ -9,6 +9,10 @@ const RemoteFieldType = z.enum(REMOTE_FIELD_TYPES).openapi({
 export const RemoteFieldSchema = z
   .object({
     name: z.string().openapi({ example: 'orderNumberStr' }),
+    plainName: z.string().openapi({
+      description: "The name without the destination's naming marks (Kustomer: its type suffix), whose words the suggested mapping reads",
+      example: 'orderNumber',
+    }),
     label: z.string().openapi({ example: 'Order Number' }),
     type: RemoteFieldType,
     options: z.array(z.string()).openapi({ description: 'The allowed values, when the attribute has a list of them' }),
@@ -54,7 +58,10 @@ export type RemoteFieldType = RemoteField['type'];
 export type FieldMapping = z.infer<typeof FieldMappingSchema>;
 /** One pair the server refused, in words an admin understands ("Order total is a number; orderNumberStr holds text"). */
 export type MappingProblem = z.infer<typeof MappingProblem>;
-export type MappingInput = Omit<MappingProblem, 'message'>;
+/** The PUT's 422: each pair that cannot work, when that is the reason. */
+export const MappingProblemsError = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.looseObject({ problems: z.array(MappingProblem).optional() }).optional() }),
+});
 
 /** What escalating a request sends to one attribute (only mapped fields that have a value). */
 export const MappedValueSchema = z.object({
@@ -64,3 +71,10 @@ export const MappedValueSchema = z.object({
   value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
 });
 export type MappedValue = z.infer<typeof MappedValueSchema>;
+
+/** PUT /integrations/{provider}/field-mappings: the whole set, replacing what is saved. */
+export const FieldMappingsBodySchema = z.strictObject({
+  items: z.array(z.strictObject({ requestField: RequestField, remoteField: z.string().trim().min(1).max(200) })).max(500),
+});
+export type FieldMappingsBody = z.input<typeof FieldMappingsBodySchema>;
+export type MappingInput = FieldMappingsBody['items'][number];

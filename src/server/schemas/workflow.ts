@@ -90,3 +90,11 @@ export const DryRunSchema = z.object({
   ),
 });
 export type DryRunResult = z.infer<typeof DryRunSchema>;
+
+/** PATCH /workflows/{id}: switch it on or off. */
+export const WorkflowEnabledBodySchema = z.strictObject({ enabled: z.boolean() });
+export type WorkflowEnabledBody = z.input<typeof WorkflowEnabledBodySchema>;
+
+/** POST /workflows/{id}/dry-run: the request to try it against. */
+export const DryRunBodySchema = z.strictObject({ requestId: z.uuid() });
+export type DryRunBody = z.input<typeof DryRunBodySchema>;

@@ -172,7 +172,7 @@ describe('remote fields', () => {
     const r = await call(admin, 'GET', '/api/v1/integrations/kustomer/fields');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const byName = Object.fromEntries((r.body.items as any[]).map((f) => [f.name, f]));
-    expect(byName.orderNumberStr).toEqual({ name: 'orderNumberStr', label: 'Order Number', type: 'text', options: [] });
+    expect(byName.orderNumberStr).toEqual({ name: 'orderNumberStr', plainName: 'orderNumber', label: 'Order Number', type: 'text', options: [] });
     expect(byName.refundNum).toMatchObject({ type: 'number' });
     expect(byName.vipBool).toMatchObject({ type: 'boolean' });
     expect(byName.regionTree).toMatchObject({ type: 'list', options: ['emea', 'amer', 'apac'] });

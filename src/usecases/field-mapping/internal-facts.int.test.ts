@@ -5,17 +5,24 @@
  * from the org's metadata. The whole app and its worker against the Kustomer emulator over HTTP.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { enqueueFieldPush } from './queue-field-pushes.ts';
 import { donePending, readPending } from './store.ts';
 
-const emulator = await serveEmulator({ port: 0 });
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
+const {
+  emulator,
+  demo,
+  t,
+  admin,
+  agent: ada,
+  requester: morgan,
+  connectKustomer,
+} = await syncStack({
+  env: (url) => ({ KUSTOMER_WEB_URL: url }),
+  users: { agent: { name: 'Ada Agent', email: 'ada@corp.example' }, requester: { name: 'Morgan Manager', email: 'morgan@corp.example' } },
+});
 /** A Kustomer org with attributes for Bridgedesk's facts, named as an admin there might name them, and others. */
 emulator.control.setMetadata({
   org: 'acme',
@@ -35,11 +42,7 @@ emulator.control.setMetadata({
 });
 
 const PUBLIC_URL = 'https://desk.example.com';
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: PUBLIC_URL });
-const admin = await t.createUser('admin');
-const ada = await t.createUser('agent', { name: 'Ada Agent', email: 'ada@corp.example' });
 const ben = await t.createUser('agent', { name: 'Ben Builder', email: 'ben@corp.example' });
-const morgan = await t.createUser('requester', { name: 'Morgan Manager', email: 'morgan@corp.example' });
 const riley = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example', managerId: morgan.id });
 
 const custom = (conversationId: string) =>
@@ -56,8 +59,7 @@ const pendingPushes = async () =>
   ).rows[0]!.n;
 
 beforeAll(async () => {
-  expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
+  await connectKustomer();
   await t.startWorker({ concurrency: 3 });
 });
 

@@ -8,7 +8,7 @@ import type { Db } from '../../db/database.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import { formatRequestNumber } from '../../core/request.ts';
 import type { DestinationDeps } from '../destination-access.ts';
-import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { callDestination, retryPush } from '../destination-failure.ts';
 import { linkedEscalations, linkedTicket } from './linked-ticket.ts';
 import { entryFiles } from '../attachments/outgoing-files.ts';
 
@@ -52,11 +52,5 @@ export async function pushComment(deps: DestinationDeps, escalationId: string, e
   await files?.flush();
   if (sent.ok) return linked.log('sync.comment_sent', { entryId });
   // Anything but a retry is reported by the connection's health, not on the request.
-  if (retriesLeft(sent.failure, attempt))
-    await enqueueJob(
-      deps.db,
-      PUSH_COMMENT,
-      { escalationId, entryId, attempt: nextAttempt(sent.failure, attempt) },
-      { runAt: sent.failure.retryAt, maxAttempts: 10 },
-    );
+  await retryPush(deps.db, sent.failure, attempt, PUSH_COMMENT, { escalationId, entryId }, { maxAttempts: 10 });
 }

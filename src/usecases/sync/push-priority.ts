@@ -11,7 +11,7 @@ import { SyncSettings } from '../../core/sync-settings.ts';
 import type { Db } from '../../db/database.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
-import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { callDestination, retryPush } from '../destination-failure.ts';
 import { connectionPriorityMap } from '../priority-map.ts';
 import { linkedTicket } from './linked-ticket.ts';
 
@@ -73,12 +73,7 @@ export async function pushPriority(deps: DestinationDeps, escalationId: string, 
     return;
   }
   const { failure } = pushed;
-  if (retriesLeft(failure, attempt))
-    return enqueueJob(
-      deps.db,
-      PUSH_PRIORITY,
-      { escalationId, priority, attempt: nextAttempt(failure, attempt) },
-      { runAt: failure.retryAt, queueName: priorityQueue(escalationId), maxAttempts: 10 },
-    );
-  await log('sync.priority_failed', { reason: failure.reason });
+  const opts = { queueName: priorityQueue(escalationId), maxAttempts: 10 };
+  if (!(await retryPush(deps.db, failure, attempt, PUSH_PRIORITY, { escalationId, priority }, opts)))
+    await log('sync.priority_failed', { reason: failure.reason });
 }

@@ -10,7 +10,7 @@ import { recordPushedStatus } from '../../db/repositories/escalations.ts';
 import { recordPushReply } from './ticket-state.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
-import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { callDestination, retryPush } from '../destination-failure.ts';
 import { linkedEscalations, linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_STATUS = 'push-status';
@@ -50,12 +50,6 @@ export async function pushStatus(deps: DestinationDeps, escalationId: string, st
     return log('sync.status_sent', { status, ...(wakeAt ? { wakeAt } : {}) });
   }
   const { failure } = pushed;
-  if (retriesLeft(failure, attempt))
-    return enqueueJob(
-      deps.db,
-      PUSH_STATUS,
-      { escalationId, status, ...(wakeAt ? { wakeAt } : {}), attempt: nextAttempt(failure, attempt) },
-      { runAt: failure.retryAt, maxAttempts: 10 },
-    );
-  await log('sync.status_failed', { status, reason: failure.reason });
+  const retried = await retryPush(deps.db, failure, attempt, PUSH_STATUS, { escalationId, status, ...(wakeAt ? { wakeAt } : {}) }, { maxAttempts: 10 });
+  if (!retried) await log('sync.status_failed', { status, reason: failure.reason });
 }

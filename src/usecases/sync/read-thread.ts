@@ -20,7 +20,7 @@ import type { Queryable } from '../../db/database.ts';
 import { timelineWrite, writeTimeline } from '../../db/repositories/timeline.ts';
 import { addJob, enqueueJob, withTransaction } from '../../db/transaction.ts';
 import { wakeThreadWaits } from '../workflows/thread-wait.ts';
-import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { callDestination, retryPush } from '../destination-failure.ts';
 import { entriesWithFiles, FETCH_REMOTE_FILES, type FetchFilesDeps, filesData } from './fetch-remote-files.ts';
 import { linkedTicket } from './linked-ticket.ts';
 
@@ -79,14 +79,7 @@ export async function readThread(deps: FetchFilesDeps, escalationId: string, att
   if (!result.ok) {
     // Anything but a retry shows in the connection's health; the next change reads the thread again, whatever its
     // thread mark (apply-event.ts): the mark of the change that asked for this read is forgotten.
-    if (retriesLeft(result.failure, attempt))
-      await enqueueJob(
-        deps.db,
-        READ_THREAD,
-        { escalationId, attempt: nextAttempt(result.failure, attempt) },
-        { runAt: result.failure.retryAt, queueName: `thread:${escalationId}` },
-      );
-    else {
+    if (!(await retryPush(deps.db, result.failure, attempt, READ_THREAD, { escalationId }, { queueName: `thread:${escalationId}` }))) {
       await deps.db.updateTable('escalations').set({ thread_mark: null }).where('id', '=', escalationId).execute();
       await readDone(deps.db, esc);
     }

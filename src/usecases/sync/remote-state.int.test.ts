@@ -5,35 +5,18 @@
  * reads no conversation that did not change. Against the emulator over HTTP.
  */
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../db/repositories/destinations.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
 import { clientFor, destinationDeps } from '../destination-access.ts';
 import { readChangesSince } from './poll-destination.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
-const emulator = await serveEmulator({
-  port: 0,
-  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
-});
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-app = t;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const requester = await t.createUser('requester');
+const { emulator, demo, t, agent, requester, connect, settled } = await syncStack();
 const deps = () => destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets });
 
 beforeAll(async () => {
-  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: false, pollMinutes: 0 });
-  expect(sync.body.webhook.subscribed).toBe(true);
-  await t.startWorker({ concurrency: 3 });
+  await connect({ inbound: true, outbound: false, pollMinutes: 0 }, 3);
 });
 afterEach(async () => {
   await emulator.control.webhooks.release();
@@ -41,10 +24,6 @@ afterEach(async () => {
   await settled();
 });
 
-const settled = () =>
-  t.waitFor(
-    async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-  );
 const change = (id: string, c: Record<string, unknown>) => emulator.control.changeConversation({ org: 'acme', id, ...c });
 const remoteOf = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/escalations`)).body.items[0].remote;
 const remoteUntil = (requestId: string, ok: (r: any) => boolean) =>

@@ -17,7 +17,7 @@ import type { Db } from '../../db/database.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { enqueueJob, withTransaction } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
-import { callDestination, nextAttempt, retriesLeft } from '../destination-failure.ts';
+import { callDestination, retryPush } from '../destination-failure.ts';
 import { linkedTicket } from './linked-ticket.ts';
 import { attachToEntry, type Attaching } from '../attachments/attach-uploads.ts';
 import { entryFiles } from '../attachments/outgoing-files.ts';
@@ -114,14 +114,6 @@ export async function sendNote(deps: DestinationDeps, escalationId: string, entr
   });
   await files?.flush();
   if (sent.ok) return void (await record('sent', refused().length ? { filesRefused: refused() } : {}));
-  if (retriesLeft(sent.failure, attempt)) {
-    await enqueueJob(
-      deps.db,
-      SEND_NOTE,
-      { escalationId, entryId, attempt: nextAttempt(sent.failure, attempt) },
-      { runAt: sent.failure.retryAt, queueName: queueName(escalationId) },
-    );
-    return;
-  }
-  await record('failed', { reason: sent.failure.reason });
+  const retried = await retryPush(deps.db, sent.failure, attempt, SEND_NOTE, { escalationId, entryId }, { queueName: queueName(escalationId) });
+  if (!retried) await record('failed', { reason: sent.failure.reason });
 }

@@ -6,38 +6,39 @@
  */
 import { makeWorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
+import type { TestApp } from '../../../test/support/test-app.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
-const emulator = await serveEmulator({
-  port: 0,
+let app: TestApp | null = null;
+let clockStart = 0;
+const {
+  emulator,
+  demo,
+  t,
+  admin,
+  agent,
+  requester: riley,
+  connect,
+  drained,
+  statusOf,
+} = await syncStack({
   // When the test's clock jumps 3 days, Kustomer's does too (its events stay fresh for the webhook), and it still ticks.
   now: () => new Date(Date.now() + (app ? app.clock.now.getTime() - clockStart : 0)),
-  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
+  onApp: (a) => {
+    clockStart = a.clock.now.getTime();
+    app = a;
+  },
+  users: { requester: { name: 'Riley Requester' } },
 });
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-const clockStart = t.clock.now.getTime();
-app = t;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const riley = await t.createUser('requester', { name: 'Riley Requester' });
 const DAY = 24 * 3_600_000;
 
 beforeAll(async () => {
-  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
   // Both directions on, with the default mapping: Kustomer's done resolves the request, and a reopened request
   // would reopen the conversation. The workflow must not bounce the conversation back open.
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0 });
-  expect(sync.body.webhook.subscribed).toBe(true);
   // The 3 days pass on the test's clock: the steps read it; the deadline job is brought forward when it is due.
-  await t.startWorker({ concurrency: 4, now: () => t.clock.now });
+  await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 4, { now: () => t.clock.now });
   const example = (await t.api(admin, 'GET', '/api/v1/workflow-templates')).body.items.find((x: any) => x.key === 'close-the-loop');
   const created = await t.api(admin, 'POST', '/api/v1/workflows', {
     name: example.name,
@@ -49,21 +50,12 @@ beforeAll(async () => {
 });
 afterEach(() => drained());
 
-async function drained() {
-  await emulator.control.webhooks.idle();
-  await t.waitFor(async () => {
-    const pending = await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst();
-    const { rows } = await sql`select 1 from graphile_worker.jobs where (run_at <= now() or locked_at is not null) and attempts < max_attempts`.execute(t.db);
-    return (pending === undefined && rows.length === 0) || undefined;
-  });
-}
 const runOf = async (requestId: string) => ((await t.api(agent, 'GET', `/api/v1/requests/${requestId}/workflow-runs`)).body.items as any[])[0];
 const runUntil = (requestId: string, ok: (run: any) => boolean) =>
   t.waitFor(async () => {
     const run = await runOf(requestId);
     return run && ok(run) ? run : undefined;
   });
-const statusOf = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}`)).body.status as string;
 const kustomerStatus = (id: string) => (emulator.control.conversations('acme').find((c) => c.id === id)!.attributes as { status: string }).status;
 const deadlineJob = async (runId: string) =>
   (await sql<{ id: string; run_at: Date }>`select id, run_at from graphile_worker.jobs where key = ${`run:${runId}`}`.execute(t.db)).rows[0];

@@ -4,36 +4,18 @@
  * the poll, or both see it; conditions look at the linked conversation's status, queue and assignee; a failed
  * escalation is a trigger of its own.
  */
-import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { escalateUntilLinked } from '../../../test/support/escalate-until-linked.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { clientFor, destinationDeps } from '../destination-access.ts';
 import { readChangesSince } from '../sync/poll-destination.ts';
 
-let app: Awaited<ReturnType<typeof createTestApp>> | null = null;
-const emulator = await serveEmulator({
-  port: 0,
-  deliver: async (url, init) => (app ? app.raw(new URL(url).pathname, init) : new Response(null, { status: 503 })),
-});
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
-app = t;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const requester = await t.createUser('requester', { name: 'Riley Requester' });
+const { emulator, demo, t, admin, agent, requester, connect, drained } = await syncStack({ users: { requester: { name: 'Riley Requester' } } });
 
 beforeAll(async () => {
-  await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey });
-  const queues = [demo.queues.vip.id, demo.queues.tier2Support.id].map((remoteId) => ({ remoteId, enabled: true }));
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues });
-  const sync = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0 });
-  expect(sync.body.webhook.subscribed).toBe(true);
-  await t.startWorker({ concurrency: 4 });
+  const queueIds = [demo.queues.vip.id, demo.queues.tier2Support.id];
+  await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 4, { queueIds });
 });
 afterEach(async () => {
   await emulator.control.webhooks.release();
@@ -41,15 +23,6 @@ afterEach(async () => {
   await t.db.updateTable('workflows').set({ enabled: false }).execute();
 });
 
-/** Every Kustomer event applied and every job due has run (jobs scheduled for later, such as a wait's deadline, aside). */
-async function drained() {
-  await emulator.control.webhooks.idle();
-  await t.waitFor(async () => {
-    const pending = await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst();
-    const { rows } = await sql`select 1 from graphile_worker.jobs where (run_at <= now() or locked_at is not null) and attempts < max_attempts`.execute(t.db);
-    return (pending === undefined && rows.length === 0) || undefined;
-  });
-}
 const change = (id: string, c: Record<string, unknown>) => emulator.control.changeConversation({ org: 'acme', id, ...c });
 async function workflow(name: string, trigger: Record<string, unknown>) {
   const steps = [{ type: 'add_comment', visibility: 'internal', body: `${name} ran` }];

@@ -10,7 +10,7 @@ import type { Tx } from '../../db/database.ts';
 import { moveRun } from '../../db/repositories/lifecycle-writes.ts';
 import { appendTimeline } from '../../db/repositories/timeline.ts';
 import { withTransaction } from '../../db/transaction.ts';
-import type { StepState } from '../../db/schema.ts';
+import type { StepState } from '../../db/schema-workflows.ts';
 import { executeStep, type StepOutcome, type WorkflowRunDeps } from './steps.ts';
 import { AppError } from '../../core/errors.ts';
 

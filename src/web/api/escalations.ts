@@ -10,28 +10,26 @@ import type { TestEscalationBody } from '../../server/schemas/integration.ts';
 import { keys } from './keys.ts';
 import type { TimelinePage } from '../../server/schemas/request.ts';
 import type {
-  ConversationCandidate,
   ConversationCandidates,
   EscalateBody,
   Escalation,
-  EscalationDestination,
   EscalationOptions,
-  EscalationState,
-  EscalationTarget,
+  LinkConversationBody,
+  NoteAccepted,
+  NoteBody,
+  RelinkBody,
+  RetryEscalationBody,
   TestEscalationResult,
 } from '../../server/schemas/escalation.ts';
 
+export type { EscalateBody, Escalation, EscalationOptions, TestEscalationResult };
 export type {
   ConversationCandidate,
   ConversationCandidates,
-  EscalateBody,
-  Escalation,
   EscalationDestination,
-  EscalationOptions,
   EscalationState,
   EscalationTarget,
-  TestEscalationResult,
-};
+} from '../../server/schemas/escalation.ts';
 
 /** Still moving on its own: the worker is sending it, or will retry it at nextAttemptAt. */
 export const isInFlight = (e: Pick<Escalation, 'state' | 'nextAttemptAt'>): boolean =>
@@ -103,7 +101,7 @@ export function openEscalationConflict(err: unknown): { openEscalationId: string
 export function useRetryEscalation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, to }: { id: string; to?: { queueId: string } | { teamId: string } }) => post<Escalation>(`/escalations/${id}/retry`, to),
+    mutationFn: ({ id, to }: { id: string; to?: RetryEscalationBody }) => post<Escalation>(`/escalations/${id}/retry`, to),
     onSuccess: (e) => remember(qc, e),
     onError: () => qc.invalidateQueries({ queryKey: keys.escalations }),
   });
@@ -121,8 +119,8 @@ export function linkedElsewhere(err: unknown): { requestId: string; requestKey: 
 export function useRelinkEscalation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, conversationId, confirm }: { id: string; conversationId: string; confirm?: boolean }) =>
-      post<Escalation>(`/escalations/${id}/relink`, { conversationId, ...(confirm ? { confirm: true } : {}) }),
+    mutationFn: ({ id, conversationId, confirm }: { id: string } & RelinkBody) =>
+      post<Escalation>(`/escalations/${id}/relink`, { conversationId, ...(confirm ? { confirm: true } : {}) } satisfies RelinkBody),
     onSuccess: (e) => remember(qc, e),
   });
 }
@@ -131,8 +129,12 @@ export function useRelinkEscalation() {
 export function useLinkExistingConversation(requestId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ destination, conversationId, confirm }: { destination: string; conversationId: string; confirm?: boolean }) =>
-      post<Escalation>(`/requests/${requestId}/escalations/link`, { destination, conversationId, ...(confirm ? { confirm: true } : {}) }),
+    mutationFn: ({ destination, conversationId, confirm }: LinkConversationBody) =>
+      post<Escalation>(`/requests/${requestId}/escalations/link`, {
+        destination,
+        conversationId,
+        ...(confirm ? { confirm: true } : {}),
+      } satisfies LinkConversationBody),
     onSuccess: (e) => remember(qc, e),
   });
 }
@@ -208,8 +210,8 @@ export function useTestTimeline(requestId: string | null) {
 export function useSendNote(requestId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ escalationId, body, attachmentIds }: { escalationId: string; body: string; attachmentIds?: string[] }) =>
-      post<{ entryId: string }>(`/escalations/${escalationId}/notes`, { body, attachmentIds }),
+    mutationFn: ({ escalationId, body, attachmentIds }: { escalationId: string } & NoteBody) =>
+      post<NoteAccepted>(`/escalations/${escalationId}/notes`, { body, attachmentIds } satisfies NoteBody),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.timeline(requestId) }),
   });
 }
@@ -219,7 +221,7 @@ export function useRetryNote(requestId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ escalationId, entryId }: { escalationId: string; entryId: string }) =>
-      post<{ entryId: string }>(`/escalations/${escalationId}/notes/${entryId}/retry`),
+      post<NoteAccepted>(`/escalations/${escalationId}/notes/${entryId}/retry`),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.timeline(requestId) }),
   });
 }

@@ -6,7 +6,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, getItems } from './client.ts';
 
-import type { FieldMapping, MappedValue, MappingInput, MappingProblem, RemoteField, RemoteFieldType } from '../../server/schemas/field-mapping.ts';
+import type {
+  FieldMapping,
+  FieldMappingsBody,
+  MappedValue,
+  MappingInput,
+  MappingProblem,
+  RemoteField,
+  RemoteFieldType,
+} from '../../server/schemas/field-mapping.ts';
 
 export type { FieldMapping, MappedValue, MappingInput, MappingProblem, RemoteField, RemoteFieldType };
 
@@ -40,7 +48,8 @@ export function useFieldMappings() {
 export function useSaveFieldMappings() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (items: MappingInput[]) => api<{ items: FieldMapping[] }>('PUT', `${PATH}/field-mappings`, { items }).then((r) => r.items),
+    mutationFn: (items: MappingInput[]) =>
+      api<{ items: FieldMapping[] }>('PUT', `${PATH}/field-mappings`, { items } satisfies FieldMappingsBody).then((r) => r.items),
     onSuccess: (items) => {
       qc.setQueryData(fieldMappingKeys.mappings, items);
       // What requests send has changed.

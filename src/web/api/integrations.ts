@@ -3,6 +3,7 @@
  * re-sync, disconnect, and which queues and teams agents may escalate to (optimistic, rolled back on error).
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { api, ApiError, del, get, getItems, post } from './client.ts';
 import { keys } from './keys.ts';
 import { useMe } from './session.ts';
@@ -35,10 +36,14 @@ export function useIntegrations() {
 export function useDestinationName(): (id?: string | null) => string {
   const staff = isStaffRole(useMe().role);
   const { data } = useQuery({ queryKey: keys.integrations, queryFn: listIntegrations, enabled: staff, staleTime: 5 * 60_000 });
-  return (id) => {
-    if (!id) return data?.length === 1 ? data[0]!.displayName : 'the destination';
-    return data?.find((d) => d.id === id)?.displayName ?? humanize(id);
-  };
+  // Stable while the list is, so what is memoized on it is not recomputed each render.
+  return useCallback(
+    (id?: string | null) => {
+      if (!id) return data?.length === 1 ? data[0]!.displayName : 'the destination';
+      return data?.find((d) => d.id === id)?.displayName ?? humanize(id);
+    },
+    [data],
+  );
 }
 
 const PATH = '/integrations/kustomer';

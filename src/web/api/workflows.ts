@@ -8,10 +8,12 @@ import { useEffect, useRef } from 'react';
 import type { ConditionRule, Conditions, Step, Trigger, TriggerEvent, WorkflowDefinition } from '../../core/workflow-definition.ts';
 import { RUN_LIFECYCLE } from '../../core/run-lifecycle.ts';
 import type {
+  DryRunBody,
   DryRunResult,
   RunStep,
   Workflow,
   WorkflowDetail,
+  WorkflowEnabledBody,
   WorkflowProblem,
   WorkflowRun,
   WorkflowTemplate,
@@ -77,7 +79,7 @@ export function useSaveWorkflow() {
 export function useSetWorkflowEnabled() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => patch<Workflow>(`${PATH}/${id}`, { enabled }),
+    mutationFn: ({ id, enabled }: { id: string } & WorkflowEnabledBody) => patch<Workflow>(`${PATH}/${id}`, { enabled } satisfies WorkflowEnabledBody),
     onSuccess: (w) => remember(qc, w),
     onError: () => qc.invalidateQueries({ queryKey: keys.workflows }),
   });
@@ -85,7 +87,7 @@ export function useSetWorkflowEnabled() {
 
 export function useDryRun(workflowId: string | null) {
   return useMutation({
-    mutationFn: (requestId: string) => post<DryRunResult>(`${PATH}/${workflowId}/dry-run`, { requestId }),
+    mutationFn: (requestId: string) => post<DryRunResult>(`${PATH}/${workflowId}/dry-run`, { requestId } satisfies DryRunBody),
   });
 }
 

@@ -1,21 +1,27 @@
-/** A select's options for a destination's targets, as `queue:<id>` and `team:<id>`, grouped; an empty group is left out. */
+/** A select's grouped options: each item as `<kind>:<id>` (`queue:…`, `team:…`, `user:…`); an empty group is left out. */
+type Item = { id: string; name: string };
 type Target = { remoteId: string; name: string };
 
+export function OptionGroup({ label, kind, items }: { label: string; kind: string; items: readonly Item[] }) {
+  if (items.length === 0) return null;
+  return (
+    <optgroup label={label}>
+      {items.map((t) => (
+        <option key={t.id} value={`${kind}:${t.id}`}>
+          {t.name}
+        </option>
+      ))}
+    </optgroup>
+  );
+}
+
+/** A destination's synced targets (by remote id), queues then teams. */
 export function TargetOptions({ queues, teams }: { queues: Target[]; teams: Target[] }) {
-  const group = (label: string, kind: string, list: Target[]) =>
-    list.length > 0 && (
-      <optgroup label={label}>
-        {list.map((t) => (
-          <option key={t.remoteId} value={`${kind}:${t.remoteId}`}>
-            {t.name}
-          </option>
-        ))}
-      </optgroup>
-    );
+  const items = (list: Target[]) => list.map((t) => ({ id: t.remoteId, name: t.name }));
   return (
     <>
-      {group('Queues', 'queue', queues)}
-      {group('Teams', 'team', teams)}
+      <OptionGroup label="Queues" kind="queue" items={items(queues)} />
+      <OptionGroup label="Teams" kind="team" items={items(teams)} />
     </>
   );
 }

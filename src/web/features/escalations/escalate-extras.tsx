@@ -6,6 +6,7 @@
 import { Link } from 'wouter';
 import type { EscalationDestination } from '../../api/escalations.ts';
 import { Field } from '../../ui/field.tsx';
+import { OptionGroup } from '../../ui/target-options.tsx';
 
 /** `user:<id>`, `team:<id>` or '' (nobody: the destination routes it). */
 export type AssigneeValue = string;
@@ -27,24 +28,8 @@ export function AssigneePicker({
       {(id, d) => (
         <select id={id} value={value} aria-describedby={d} disabled={!users.length && !teams.length} onChange={(e) => onChange(e.target.value)}>
           <option value="">Nobody yet ({destination.name} routes it)</option>
-          {users.length > 0 && (
-            <optgroup label="People">
-              {users.map((u) => (
-                <option key={u.id} value={`user:${u.id}`}>
-                  {u.name}
-                </option>
-              ))}
-            </optgroup>
-          )}
-          {teams.length > 0 && (
-            <optgroup label="Teams">
-              {teams.map((t) => (
-                <option key={t.id} value={`team:${t.id}`}>
-                  {t.name}
-                </option>
-              ))}
-            </optgroup>
-          )}
+          <OptionGroup label="People" kind="user" items={users} />
+          <OptionGroup label="Teams" kind="team" items={teams} />
         </select>
       )}
     </Field>

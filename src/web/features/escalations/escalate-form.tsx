@@ -9,6 +9,7 @@ import { type EscalateBody, type EscalationDestination, type EscalationOptions, 
 import { useMe } from '../../api/session.ts';
 import type { RequestDetail } from '../../../server/schemas/request.ts';
 import { Field } from '../../ui/field.tsx';
+import { OptionGroup } from '../../ui/target-options.tsx';
 import { isSubmitChord } from '../../ui/hotkeys.ts';
 import { CharCount, count } from '../../ui/char-count.tsx';
 import { DiscardQuestion } from '../../ui/discard-question.tsx';
@@ -189,24 +190,8 @@ export function EscalateForm({
               <option value="" disabled>
                 Choose a queue or team…
               </option>
-              {destination.queues.length > 0 && (
-                <optgroup label="Queues">
-                  {destination.queues.map((q) => (
-                    <option key={q.id} value={`queue:${q.id}`}>
-                      {q.name}
-                    </option>
-                  ))}
-                </optgroup>
-              )}
-              {destination.teams.length > 0 && (
-                <optgroup label="Teams">
-                  {destination.teams.map((t) => (
-                    <option key={t.id} value={`team:${t.id}`}>
-                      {t.name}
-                    </option>
-                  ))}
-                </optgroup>
-              )}
+              <OptionGroup label="Queues" kind="queue" items={destination.queues} />
+              <OptionGroup label="Teams" kind="team" items={destination.teams} />
             </select>
           )}
         </Field>

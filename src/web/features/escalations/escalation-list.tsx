@@ -5,6 +5,7 @@
  * (link-conversation-dialog.tsx). Follows the change stream, so every move shows without a reload.
  */
 import { useId, useState } from 'react';
+import { useDestinationName } from '../../api/integrations.ts';
 import {
   type Escalation,
   isInFlight,
@@ -14,7 +15,6 @@ import {
   useRetryEscalation,
   useUnlinkEscalation,
 } from '../../api/escalations.ts';
-import { humanize } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { ConversationId } from './conversation-id.tsx';
@@ -22,8 +22,6 @@ import { channelLabel, problemLine, stateLabel } from './escalation-format.ts';
 import { LinkConversationButton } from './link-conversation-dialog.tsx';
 import { ConversationIdForm } from './relink-form.tsx';
 import { RemoteState } from './remote-state.tsx';
-
-const destinationName = (id: string) => (id === 'kustomer' ? 'Kustomer' : humanize(id));
 
 export function EscalationsSection({ requestId, requestStatus }: { requestId: string; requestStatus: string }) {
   const list = useRequestEscalations(requestId);
@@ -57,6 +55,7 @@ export function EscalationsSection({ requestId, requestStatus }: { requestId: st
 }
 
 function EscalationItem({ escalation: e, requestStatus }: { escalation: Escalation; requestStatus: string }) {
+  const destinationName = useDestinationName();
   const retry = useRetryEscalation();
   const relink = useRelinkEscalation();
   const unlink = useUnlinkEscalation();
@@ -209,7 +208,7 @@ function UnlinkConfirm({
   onUnlink: () => void;
   onCancel: () => void;
 }) {
-  const name = destinationName(e.destination);
+  const name = useDestinationName()(e.destination);
   const headingId = useId();
   return (
     <div
@@ -248,6 +247,7 @@ function UnlinkConfirm({
  * Escalate form, fetched when the card needs them.
  */
 function RetryElsewhere({ escalation: e, retry }: { escalation: Escalation; retry: ReturnType<typeof useRetryEscalation> }) {
+  const destinationName = useDestinationName();
   const options = useEscalationOptions(e.requestId);
   const destination = options.data?.destinations.find((d) => d.id === e.destination);
   const choices = destination

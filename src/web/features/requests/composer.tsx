@@ -13,6 +13,7 @@
  */
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useSendNote } from '../../api/escalations.ts';
+import { useDestinationName } from '../../api/integrations.ts';
 import { useAddComment } from '../../api/requests.ts';
 import { isSubmitChord, useHotkeys } from '../../ui/hotkeys.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
@@ -26,7 +27,7 @@ type Via = 'button' | 'keyboard';
 export interface NoteTarget {
   escalationId: string;
   conversationId: string;
-  /** "Kustomer" */
+  /** Its display name, e.g. "Kustomer". */
   destination: string;
   /** Where it went, e.g. the queue's name. */
   label: string | null;
@@ -63,6 +64,7 @@ export function Composer({
   const pickerId = useId();
   const add = useAddComment(requestId);
   const note = useSendNote(requestId);
+  const destinationName = useDestinationName();
   // Files go with whichever mode sends them: a reply's are public, a note's internal (the API decides by the entry).
   const uploads = useUploads();
   const { dragging, dropProps } = useDropZone(uploads);
@@ -72,7 +74,7 @@ export function Composer({
   const internal = current === 'internal';
   const remote = current === 'remote';
   const target = noteTargets.find((t) => t.escalationId === targetId) ?? noteTargets[0] ?? null;
-  const destination = target?.destination ?? 'Kustomer';
+  const destination = target?.destination ?? destinationName();
   const firstName = requesterName.split(/\s+/)[0] || requesterName;
   const pending = add.isPending || note.isPending;
   /** Typed (some of it) in a mode whose audience differs from this one's; an internal note is safe for any text. */

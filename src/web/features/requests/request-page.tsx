@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../../api/client.ts';
 import { useCustomFields, useUsers } from '../../api/catalog.ts';
+import { useDestinationName } from '../../api/integrations.ts';
 import { useRequest, useUpdateRequest } from '../../api/requests.ts';
 import { useMe } from '../../api/session.ts';
 import { isStaffRole } from '../../../core/actor.ts';
@@ -44,7 +45,8 @@ function RequestView({ request }: { request: RequestDetail }) {
   const users = useUsers({}, { enabled: staff });
   const update = useUpdateRequest(request.id);
   const escalations = useRequestEscalations(request.id, { enabled: staff });
-  const noteTargets = useMemo(() => noteTargetsOf(escalations.data ?? []), [escalations.data]);
+  const destinationName = useDestinationName();
+  const noteTargets = useMemo(() => noteTargetsOf(escalations.data ?? [], destinationName), [escalations.data, destinationName]);
 
   // Names for ids in person fields and the timeline: everyone we know of.
   const people = useMemo(() => {
@@ -96,8 +98,8 @@ function RequestView({ request }: { request: RequestDetail }) {
   );
 }
 
-/** The linked conversations a Note to Kustomer can go to, newest escalation first, each conversation once. */
-function noteTargetsOf(escalations: Escalation[]): NoteTarget[] {
+/** The linked conversations a note to the destination can go to, newest escalation first, each conversation once. */
+function noteTargetsOf(escalations: Escalation[], destinationName: (id: string) => string): NoteTarget[] {
   const seen = new Set<string>();
   const out: NoteTarget[] = [];
   for (const e of escalations) {
@@ -106,7 +108,7 @@ function noteTargetsOf(escalations: Escalation[]): NoteTarget[] {
     out.push({
       escalationId: e.id,
       conversationId: e.conversationId,
-      destination: e.destination === 'kustomer' ? 'Kustomer' : e.destination,
+      destination: destinationName(e.destination),
       label: e.target?.name ?? null,
     });
   }

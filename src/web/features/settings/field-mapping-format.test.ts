@@ -19,7 +19,13 @@ import {
   withSuggestions,
 } from './field-mapping-format.ts';
 
-const remote = (name: string, label: string, type: RemoteField['type'], options: string[] = []): RemoteField => ({ name, label, type, options });
+const remote = (name: string, label: string, type: RemoteField['type'], options: string[] = []): RemoteField => ({
+  name,
+  plainName: name,
+  label,
+  type,
+  options,
+});
 const cf = (key: string, label: string, type: CustomField['type'], active = true): CustomField => ({
   id: key,
   key,

@@ -3,7 +3,6 @@
  * The Escalate form's default, a workflow's "from the request" and priority sync (with Bridgedesk → Kustomer sync
  * on) use it. Kustomer's normal is 3, so the default is low 2, medium 3, high 4, urgent 5. A draft until Save.
  */
-import { type FormEvent, useId, useState } from 'react';
 import {
   type PriorityLevels,
   type PriorityMapView,
@@ -13,8 +12,10 @@ import {
   useSavePriorityMap,
 } from '../../api/priority-map.ts';
 import { Field } from '../../ui/field.tsx';
+import { SaveChanges } from '../../ui/form-actions.tsx';
 import { priorityLabel } from '../../ui/format.ts';
-import { ErrorBanner, Loading } from '../../ui/states.tsx';
+import { SettingsCard, useSettingsDraft } from '../../ui/settings-card.tsx';
+import { ErrorBanner } from '../../ui/states.tsx';
 import { destinationPriorityLabel } from '../escalations/escalation-format.ts';
 
 const LEVELS: RequestPriority[] = ['low', 'medium', 'high', 'urgent'];
@@ -22,33 +23,10 @@ const same = (a: PriorityLevels, b: PriorityLevels) => LEVELS.every((p) => a[p] 
 
 function Editor({ view }: { view: PriorityMapView }) {
   const save = useSavePriorityMap();
-  const [draft, setDraft] = useState<PriorityLevels | null>(null);
-  const [saved, setSaved] = useState(false);
-  const shown = draft ?? view.map;
-  const dirty = draft !== null && !same(draft, view.map);
+  const { shown, dirty, saved, edit, discard, submit } = useSettingsDraft(view.map, save, same);
   const problems = priorityMapProblems(save.error);
   const otherError = Object.keys(problems).length ? null : save.error;
   const numbers = Array.from({ length: view.range.max - view.range.min + 1 }, (_, i) => view.range.min + i);
-
-  const edit = (next: PriorityLevels) => {
-    setSaved(false);
-    save.reset();
-    setDraft(next);
-  };
-  const discard = () => {
-    setDraft(null);
-    save.reset();
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!draft || save.isPending) return;
-    save.mutate(draft, {
-      onSuccess: () => {
-        setDraft(null);
-        setSaved(true);
-      },
-    });
-  };
 
   return (
     <form className="stack" aria-label="Priority mapping" onSubmit={submit} noValidate>
@@ -76,47 +54,28 @@ function Editor({ view }: { view: PriorityMapView }) {
         ))}
       </div>
       <ErrorBanner error={otherError} title="Not saved" />
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending || !dirty}>
-          {save.isPending ? 'Saving…' : 'Save'}
-        </button>
+      <SaveChanges busy={save.isPending} dirty={dirty} saved={saved} onDiscard={discard}>
         {!same(shown, view.defaultMap) && (
           <button type="button" className="btn btn-ghost" disabled={save.isPending} onClick={() => edit({ ...view.defaultMap })}>
             Use Kustomer's default
           </button>
         )}
-        {dirty && !save.isPending && (
-          <button type="button" className="btn btn-ghost" onClick={discard}>
-            Discard changes
-          </button>
-        )}
-        <span className="muted small" role="status">
-          {save.isPending ? '' : dirty ? 'Unsaved changes' : saved ? 'Saved.' : ''}
-        </span>
-      </div>
+      </SaveChanges>
     </form>
   );
 }
 
 export function KustomerPriorityMapCard() {
-  const headingId = useId();
-  const view = usePriorityMap();
   return (
-    <section className="card stack priority-map-card" aria-labelledby={headingId} data-testid="kustomer-priority-map">
-      <div className="stack-tight">
-        <h2 id={headingId}>Priority</h2>
-        <p className="muted">
-          The Kustomer priority each request priority becomes: the Escalate form's default, a workflow's “from the request”, and the conversation's priority
-          when a request's priority changes (with Bridgedesk → Kustomer sync on). Kustomer's normal priority is 3.
-        </p>
-      </div>
-      {view.isPending ? (
-        <Loading />
-      ) : view.error ? (
-        <ErrorBanner error={view.error} title="Cannot load the priority mapping" onRetry={() => void view.refetch()} />
-      ) : (
-        <Editor view={view.data} />
-      )}
-    </section>
+    <SettingsCard
+      title="Priority"
+      intro="The Kustomer priority each request priority becomes: the Escalate form's default, a workflow's “from the request”, and the conversation's priority when a request's priority changes (with Bridgedesk → Kustomer sync on). Kustomer's normal priority is 3."
+      testId="kustomer-priority-map"
+      className="priority-map-card"
+      query={usePriorityMap()}
+      loadError="Cannot load the priority mapping"
+    >
+      {(view) => <Editor view={view} />}
+    </SettingsCard>
   );
 }

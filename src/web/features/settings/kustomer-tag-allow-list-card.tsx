@@ -3,42 +3,25 @@
  * escalated. An empty list sends none (said so). A tag goes only when Kustomer has a tag of that name, as the last
  * connect or re-sync read them: an allowed tag Kustomer lacks is marked. A draft until Save.
  */
-import { type FormEvent, useId, useState } from 'react';
 import { type TagAllowListView, useSaveTagAllowList, useTagAllowList } from '../../api/tag-allow-list.ts';
 import { Field } from '../../ui/field.tsx';
 import { SaveChanges } from '../../ui/form-actions.tsx';
-import { ErrorBanner, Loading } from '../../ui/states.tsx';
+import { SettingsCard, useSettingsDraft } from '../../ui/settings-card.tsx';
+import { ErrorBanner } from '../../ui/states.tsx';
 import { TagInput } from '../../ui/tag-input.tsx';
 
 const PROVIDER = 'kustomer';
-const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** The saved list is sorted; a draft is the same when it holds the same tags in any order. */
+const same = (draft: readonly string[], saved: readonly string[]) => draft.length === saved.length && [...draft].sort().every((x, i) => x === saved[i]);
 
 function Editor({ view }: { view: TagAllowListView }) {
   const save = useSaveTagAllowList(PROVIDER);
-  const [draft, setDraft] = useState<string[] | null>(null);
-  const [saved, setSaved] = useState(false);
-  const shown = draft ?? view.allowed;
-  const dirty = draft !== null && !same([...draft].sort(), view.allowed);
+  const { shown, dirty, saved, edit, discard, submit } = useSettingsDraft(view.allowed, save, same);
   const known = new Set(view.destinationTags.map((t) => t.toLowerCase()));
   const unknown = shown.filter((t) => !known.has(t));
   const suggestions = [...new Set([...view.destinationTags.map((t) => t.toLowerCase()), ...view.requestTags])]
     .filter((t) => /^[a-z0-9][a-z0-9._-]{0,49}$/.test(t) && !shown.includes(t))
     .slice(0, 20);
-  const edit = (next: string[]) => {
-    setSaved(false);
-    save.reset();
-    setDraft(next);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!draft || save.isPending) return;
-    save.mutate(draft, {
-      onSuccess: () => {
-        setDraft(null);
-        setSaved(true);
-      },
-    });
-  };
   return (
     <form className="stack" aria-label="Tags sent to Kustomer" onSubmit={submit} noValidate>
       <Field
@@ -73,30 +56,21 @@ function Editor({ view }: { view: TagAllowListView }) {
         </div>
       )}
       <ErrorBanner error={save.error} title="Not saved" />
-      <SaveChanges busy={save.isPending} dirty={dirty} saved={saved} onDiscard={() => setDraft(null)} />
+      <SaveChanges busy={save.isPending} dirty={dirty} saved={saved} onDiscard={discard} />
     </form>
   );
 }
 
 export function KustomerTagAllowListCard() {
-  const headingId = useId();
-  const view = useTagAllowList(PROVIDER);
   return (
-    <section className="card stack" aria-labelledby={headingId} data-testid="kustomer-tag-allow-list">
-      <div className="stack-tight">
-        <h2 id={headingId}>Tags</h2>
-        <p className="muted">
-          Which of a request’s tags go on its Kustomer conversation when it is escalated. Only the tags listed here go, and only when Kustomer has a tag of that
-          name; with none listed, no tag is sent.
-        </p>
-      </div>
-      {view.isPending ? (
-        <Loading />
-      ) : view.error ? (
-        <ErrorBanner error={view.error} title="Cannot load the tag list" onRetry={() => void view.refetch()} />
-      ) : (
-        <Editor view={view.data} />
-      )}
-    </section>
+    <SettingsCard
+      title="Tags"
+      intro="Which of a request’s tags go on its Kustomer conversation when it is escalated. Only the tags listed here go, and only when Kustomer has a tag of that name; with none listed, no tag is sent."
+      testId="kustomer-tag-allow-list"
+      query={useTagAllowList(PROVIDER)}
+      loadError="Cannot load the tag list"
+    >
+      {(view) => <Editor view={view} />}
+    </SettingsCard>
   );
 }
