@@ -38,7 +38,7 @@ export type OnChunkBytes = (piece: Buffer, seq: number, offset: number) => void;
  * query. Rejects on an error from Postgres, from `onBytes`, or of the protocol; the connection is then in no known
  * state: release it with the error, so that the pool discards it.
  */
-export function copyChunksOut(client: pg.PoolClient, text: string, onBytes: OnChunkBytes): Promise<number> {
+export function copyChunksOut(client: pg.ClientBase, text: string, onBytes: OnChunkBytes): Promise<number> {
   const connection = (client as unknown as { connection: RawConnection }).connection;
   const socket = connection.stream;
   const owners = socket.listeners('data') as DataListener[];
@@ -195,7 +195,7 @@ class ChunkRowReader {
     } else if (this.state === 'fields') {
       const fields = acc.readInt16BE(0);
       if (fields === -1) this.done = true;
-      else if (fields !== 2) throw new Error(`A binary COPY row of ${fields} fields, not (int4, bytea)`);
+      else if (fields !== 2) throw new Error(`A binary COPY row of ${fields} field(s) where (int4, bytea) was expected`);
       else this.expect('seq', 8);
     } else if (this.state === 'seq') {
       if (acc.readInt32BE(0) !== 4) throw new Error('A binary COPY row whose first field is not an int4');
