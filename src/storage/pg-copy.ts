@@ -1,8 +1,8 @@
 /**
  * COPY through node-postgres in binary format: bytes in and out of a table with no escaping and no hex, the
- * cheapest way there is to move bytes through Postgres. The Postgres storage reads chunks with it (node-postgres's
- * own binary results decode every value as UTF-8 text first, which mangles bytes), and bench:attachments uses it
- * for its floor. node-postgres runs anything with a `submit` method as a query and hands it the protocol messages;
+ * cheapest way there is to move bytes through Postgres with node-postgres's own protocol reader. bench:attachments
+ * uses it for its floor (the Postgres storage reads chunks with pg-chunk-copy.ts, which reads the socket itself).
+ * node-postgres runs anything with a `submit` method as a query and hands it the protocol messages;
  * these speak the COPY sub-protocol (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-COPY) and
  * the binary format (https://www.postgresql.org/docs/current/sql-copy.html, "Binary Format").
  */
@@ -72,19 +72,8 @@ class CopyIn extends Copy {
 
 class CopyOut extends Copy {
   bytes = 0;
-  constructor(
-    text: string,
-    private readonly onData: ((chunk: Buffer) => void) | null,
-  ) {
-    super(text);
-  }
   override handleCopyData(msg: { chunk: Buffer }) {
     this.bytes += msg.chunk.length;
-    try {
-      this.onData?.(msg.chunk);
-    } catch (err) {
-      this.handleError(err as Error);
-    }
   }
 }
 
@@ -95,40 +84,12 @@ export async function copyIn(client: pg.Client | pg.PoolClient, text: string, da
   await q.done;
 }
 
-/**
- * `COPY ... TO STDOUT`; each CopyData message goes to `onData` (a view of the connection's buffer, valid only during
- * the call: copy what is kept). Resolves with the bytes received.
- */
-export async function copyOut(client: pg.Client | pg.PoolClient, text: string, onData: ((chunk: Buffer) => void) | null = null): Promise<number> {
-  const q = new CopyOut(text, onData);
+/** `COPY ... TO STDOUT`, its CopyData messages counted and dropped. Resolves with the bytes received. */
+export async function copyOut(client: pg.Client | pg.PoolClient, text: string): Promise<number> {
+  const q = new CopyOut(text);
   void client.query(q as unknown as pg.QueryConfig);
   await q.done;
   return q.bytes;
-}
-
-/**
- * The single bytea column of each row of a binary `COPY (select <bytea>) TO STDOUT`, each as a Buffer of its own.
- * Postgres sends one CopyData message per row (the file header comes with the first, the trailer alone), so a
- * message holds whole tuples.
- */
-export function byteaRows(onRow: (data: Buffer) => void): (chunk: Buffer) => void {
-  let headerSeen = false;
-  return (chunk) => {
-    let o = 0;
-    if (!headerSeen) {
-      if (chunk.length < 19 || !chunk.subarray(0, 11).equals(SIGNATURE)) throw new Error('Not a binary COPY stream');
-      o = 19 + chunk.readInt32BE(15);
-      headerSeen = true;
-    }
-    while (o < chunk.length) {
-      const fields = chunk.readInt16BE(o);
-      if (fields === -1) return;
-      const length = chunk.readInt32BE(o + 2);
-      if (fields !== 1 || length < 0 || o + 6 + length > chunk.length) throw new Error('Unexpected tuple in a binary COPY stream');
-      onRow(Buffer.from(chunk.subarray(o + 6, o + 6 + length)));
-      o += 6 + length;
-    }
-  };
 }
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');

@@ -5,20 +5,20 @@
  *
  * It keeps a small pool of its own: a slow upload or download then waits for a chunk connection, never for one the
  * API's queries need. Chunks go in as binary parameters and come back by binary COPY: their bytes as they are, never
- * as hex. Its writes commit asynchronously (synchronous_commit off): a chunk is useless until the upload's row is
+ * as hex, passed on as they come off the socket (pg-chunk-copy.ts), never copied in this process. Its writes commit asynchronously (synchronous_commit off): a chunk is useless until the upload's row is
  * marked stored, and that commit, made on the main pool with the default synchronous commit, flushes the write-ahead
  * log up to itself, every chunk before it included.
  */
 import pg from 'pg';
 import type { ByteRange } from '../core/attachments.ts';
 import { rechunk, type FileStorage } from './file-storage.ts';
-import { byteaRows, copyOut } from './pg-copy.ts';
+import { copyChunksOut } from './pg-chunk-copy.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Bytes per chunk row. Stored files depend on it (a range read finds its chunks by it): change it only with a migration. */
 export const CHUNK_BYTES = 256 * 1024;
-/** Chunks fetched per statement when reading (2 MB): fewer statements, at most this much of a download in memory. */
+/** Chunks fetched per statement when reading (2 MB): fewer statements; a download holds at most this and one more in memory. */
 const READ_BATCH = 8;
 
 export function createPostgresStorage(connectionString: string, poolSize = 5): FileStorage {
@@ -56,41 +56,48 @@ export function createPostgresStorage(connectionString: string, poolSize = 5): F
       }
     },
     async read(key, size, range?: ByteRange) {
+      // COPY takes no parameters: the key must be a uuid (checked), the bounds are integers.
+      if (!UUID.test(key)) throw new Error(`Not an attachment key: ${key}`);
       const start = range?.start ?? 0;
       const end = range?.end ?? size - 1;
-      let seq = Math.floor(start / CHUNK_BYTES);
-      const lastSeq = Math.floor(end / CHUNK_BYTES);
-      return new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (size === 0 || seq > lastSeq) return controller.close();
-          const upTo = Math.min(lastSeq, seq + READ_BATCH - 1);
-          let at = seq;
-          // One binary COPY per batch: the bytes as stored, copied once. COPY takes no parameters: the key is a
-          // uuid (checked) and the bounds are integers.
-          if (!UUID.test(key)) throw new Error(`Not an attachment key: ${key}`);
-          const text = `copy (select data from attachment_chunks where attachment_id = '${key}' and seq between ${seq} and ${upTo} order by seq) to stdout (format binary)`;
-          const client = await pool.connect();
-          try {
-            await copyOut(
-              client,
-              text,
-              byteaRows((data) => {
-                const base = at++ * CHUNK_BYTES;
-                const from = Math.max(0, start - base);
-                const to = Math.min(data.length, end - base + 1);
-                controller.enqueue(from === 0 && to === data.length ? data : data.subarray(from, to));
-              }),
-            );
-            client.release();
-          } catch (err) {
-            client.release(err as Error);
-            throw err;
-          }
-          if (at !== upTo + 1) throw new Error(`Attachment ${key} is missing chunks ${at}..${upTo}`);
-          seq = upTo + 1;
-          if (seq > lastSeq) controller.close();
+      /** The position in the file of the next byte Postgres must send: every piece is checked against it. */
+      let next = Math.floor(start / CHUNK_BYTES) * CHUNK_BYTES;
+      let cancelled = false;
+      return new ReadableStream<Uint8Array>(
+        {
+          async pull(controller) {
+            if (size === 0 || next > end) return controller.close();
+            const seq = next / CHUNK_BYTES;
+            const upTo = Math.min(Math.floor(end / CHUNK_BYTES), seq + READ_BATCH - 1);
+            const text = `copy (select seq, data from attachment_chunks where attachment_id = '${key}' and seq between ${seq} and ${upTo} order by seq) to stdout (format binary)`;
+            const client = await pool.connect();
+            try {
+              await copyChunksOut(client, text, (piece, seq, offset) => {
+                const at = seq * CHUNK_BYTES + offset;
+                // A missing or short chunk: stop before passing on a byte from the wrong place.
+                if (at !== next) throw new Error(`Attachment ${key}: byte ${at} came where ${next} was expected`);
+                next += piece.length;
+                if (cancelled) return;
+                const from = Math.max(start, at);
+                const to = Math.min(end + 1, next);
+                if (from < to) controller.enqueue(from === at && to === next ? piece : piece.subarray(from - at, to - at));
+              });
+              client.release();
+            } catch (err) {
+              client.release(err as Error);
+              throw err;
+            }
+            if (next <= Math.min(end, (upTo + 1) * CHUNK_BYTES - 1)) throw new Error(`Attachment ${key} ends at byte ${next}, before ${end + 1}`);
+            if (next > end) controller.close();
+          },
+          cancel() {
+            cancelled = true;
+          },
         },
-      });
+        // The next batch is asked for while a chunk's worth of this one is still queued, so Postgres reads it while
+        // the client receives: at most READ_BATCH + 1 chunks of a download are in memory.
+        { highWaterMark: CHUNK_BYTES, size: (piece) => piece.byteLength },
+      );
     },
     remove,
     async close() {
