@@ -29,6 +29,8 @@ import { png } from '../support/attachment-files.ts';
 import { apiClient, type ApiStats } from './api.ts';
 import { runChecks, type Check } from './checks.ts';
 import { logTail, ProcessSet, type BridgedeskProcess } from './processes.ts';
+import { drainStatus, NEVER_AGAIN, PENDING_JOB, queueSummary, stuckDetail } from './queue-status.ts';
+import { remoteFiles } from './remote-files.ts';
 import { between, seededRandom } from './rng.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -231,6 +233,14 @@ async function run(): Promise<boolean> {
   await api.ok('PATCH', '/integrations/kustomer', adminToken, {
     queues: [escalationQueue, demo.queues.vip.id].map((remoteId) => ({ remoteId, enabled: true })),
   });
+  // Kustomer -> Bridgedesk, as production runs it: the webhook (polling each minute behind it) brings the notes and
+  // messages with files that remote-files.ts writes. No status mapping: the requests keep the states the checks expect.
+  const sync = await api.ok<{ webhook: { subscribed: boolean; setupNote: string | null } }>('PUT', '/integrations/kustomer/sync', adminToken, {
+    inbound: true,
+    inboundMap: { open: null, waiting: null, closed: null },
+    pollMinutes: 1,
+  });
+  if (!sync.webhook.subscribed) throw new Error(`inbound sync: the webhook was not subscribed (${sync.webhook.setupNote})`);
   const example = workflowExamples({ vipQueueId: demo.queues.vip.id }).find((w) => w.key === 'specialist-handoff')!;
   const workflow = await api.ok<{ id: string }>('POST', '/workflows', adminToken, { name: example.name, enabled: true, definition: example.definition });
   const workflowTag = (example.definition.trigger as { tag?: string }).tag ?? 'vip-customer';
@@ -323,6 +333,8 @@ async function run(): Promise<boolean> {
   const workflowRequestIds: string[] = [];
   const requestIds: string[] = [];
   const decisions = new Map<string, 'approved' | 'rejected'>();
+  const remote = remoteFiles({ pool, control: emulator.control, org: ORG, runTag, faultsOver: () => state.faultsOver });
+  cleanups.push(() => remote.stop());
   const findRequest = async (title: string) => (await pool.query<{ id: string }>('select id from requests where title = $1', [title])).rows[0];
 
   const createRequest = async (title: string, requesterId: string) => {
@@ -340,6 +352,7 @@ async function run(): Promise<boolean> {
   const filesByEscalation = new Map<string, string[]>();
   const upload = async (name: string, bytes: Buffer) => (await api.ok<{ id: string }>('POST', `/uploads?name=${name}`, agentToken, bytes)).id;
   const escalate = async (i: number) => {
+    const submittedAt = Date.now();
     const files = i % 5 === 0 ? [png({ width: 6, height: 6, rgb: [i % 256, (i >> 8) % 256, 77] }), Buffer.from(`chaos ${runTag} escalation ${i} log\n`)] : [];
     const attachmentIds = files.length ? [await upload(`shot-${i}.png`, files[0]!), await upload(`log-${i}.txt`, files[1]!)] : undefined;
     const title = `Chaos ${runTag} E${i}`;
@@ -370,6 +383,7 @@ async function run(): Promise<boolean> {
     const id = r.status === 202 || r.status === 200 ? r.json.id : r.status === 409 ? (await landed())?.id : undefined;
     if (!id) throw new Error(`escalation ${i}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
     escalationIds.push(id);
+    remote.want(id, i, submittedAt - t0 < loadMs / 2);
     if (files.length)
       filesByEscalation.set(
         id,
@@ -509,6 +523,8 @@ async function run(): Promise<boolean> {
   // Back to full strength at once; starting a process is not a fault.
   while (processes.live('worker').length < O.workers) startWorker();
   const lastFaultAt = Math.max(Date.now(), ...state.kills.map((k) => k.at), state.pgRestart?.startedAt ?? 0);
+  // Kustomer retries failed webhook deliveries on its own for about an hour (docs/kustomer.md §19).
+  const webhooksRetried = c.webhooks.retryFailed();
   log(`faults over at t+${secs(lastFaultAt - t0)}: ${state.kills.length} kills; waiting for the queue to drain`);
 
   // ---------------------------------------------------------------------------------------------------------
@@ -521,9 +537,10 @@ async function run(): Promise<boolean> {
   while (Date.now() - lastFaultAt < O.drainTimeoutMs) {
     try {
       const s = await drainStatus(pool, workflow.id);
-      lastStatus = `escalations ${JSON.stringify(s.escalations)}, runs ${JSON.stringify(s.runs)}, pending approvals ${s.pendingApprovals}, jobs ${s.jobs} (locked ${s.locked})`;
+      const threadItems = await remote.pending();
+      lastStatus = `escalations ${JSON.stringify(s.escalations)}, runs ${JSON.stringify(s.runs)}, pending approvals ${s.pendingApprovals}, Kustomer notes and messages without all their files ${threadItems}, jobs ${s.jobs} (locked ${s.locked})`;
       const runsDone = Object.entries(s.runs).reduce((n, [k, v]) => n + (['succeeded', 'failed', 'cancelled'].includes(k) ? v : 0), 0);
-      if (s.unsettledEscalations === 0 && runsDone >= expectedRuns && s.pendingApprovals === 0 && s.jobs === 0 && s.locked === 0) {
+      if (s.unsettledEscalations === 0 && runsDone >= expectedRuns && s.pendingApprovals === 0 && threadItems === 0 && s.jobs === 0 && s.locked === 0) {
         drainedAt = Date.now();
         break;
       }
@@ -538,6 +555,8 @@ async function run(): Promise<boolean> {
   }
   approversStop = true;
   await approversDone;
+  await remote.stop();
+  await webhooksRetried;
   if (drainedAt) log(`drained ${secs(drainedAt - lastFaultAt)} after the last fault`);
   else log(`NOT drained ${secs(O.drainTimeoutMs)} after the last fault: ${lastStatus}${await stuckDetail(pool)}`);
 
@@ -556,14 +575,19 @@ async function run(): Promise<boolean> {
   const finalJobs = await pool.query<{ pending: number; locked: number }>(
     `select count(*) filter (where ${PENDING_JOB})::int pending, count(*) filter (where locked_by is not null)::int locked from graphile_worker.jobs`,
   );
-  // Superseded rows: the work they stood for must be done (escalation linked, run finished). A periodic check
-  // (webhook check, polling, pruning) has no end state: the next scheduled run (cron, or a worker's start) redoes it.
-  const superseded = await pool.query<{ task: string; payload: Record<string, string>; done: boolean }>(
-    `select t.identifier task, j.payload,
+  // Rows graphile-worker will never run again (superseded, or superseded and then failed): the work they stood for
+  // must be done (escalation linked, run finished). A periodic check (webhook check, polling, pruning) has no end
+  // state: the next scheduled run (cron, or a worker's start) redoes it.
+  const superseded = await pool.query<{ task: string; payload: Record<string, string>; error: string | null; done: boolean }>(
+    `select t.identifier task, j.payload, j.last_error error,
             coalesce(case when t.identifier in ('check-webhook', 'poll-destination', 'prune-expired') then true end,
+                     -- A drain stood for the stored Kustomer events: done when none is left to apply.
+                     case when t.identifier = 'drain-sync-events' then not exists (select 1 from destination_events d where d.processed_at is null) end,
+                     -- A thread read: done when no read is wanted any more (migration 020).
+                     case when t.identifier = 'read-thread' then (select e.thread_read_wanted_at is null from escalations e where e.id::text = j.payload->>'escalationId') end,
                      (select e.state = 'linked' from escalations e where e.id::text = j.payload->>'escalationId'),
                      (select r.state in ('succeeded', 'cancelled', 'failed') from workflow_runs r where r.id::text = j.payload->>'runId'), false) done
-       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where ${SUPERSEDED}`,
+       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where ${NEVER_AGAIN}`,
   );
   const liveWorkers = processes.live('worker');
   const beating = new Set(
@@ -582,9 +606,12 @@ async function run(): Promise<boolean> {
       detail: `${finalJobs.rows[0]!.pending} queued, ${finalJobs.rows[0]!.locked} locked`,
     },
     {
-      name: 'superseded job rows left by killed workers stand for finished work',
+      name: 'job rows graphile-worker will never run again (superseded, then maybe failed) stand for finished work',
       ok: superseded.rows.every((r) => r.done),
       detail: `${superseded.rows.length} rows${superseded.rows
+        .filter((r) => r.error)
+        .map((r) => `; ${r.task} failed after it was superseded: ${r.error}`)
+        .join('')}${superseded.rows
         .filter((r) => !r.done)
         .map((r) => `; NOT DONE ${r.task} ${JSON.stringify(r.payload)}`)
         .join('')}`,
@@ -607,6 +634,14 @@ async function run(): Promise<boolean> {
     },
   ];
   checks.push(...extra);
+  const download = async (id: string) => {
+    const res = await fetch(`${baseUrl}/api/v1/attachments/${id}`, { headers: { authorization: `Bearer ${agentToken}` } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  const threadFiles = await remote.checks(download);
+  checks.push(...threadFiles.checks);
+  const deliveries = c.webhooks.deliveries();
 
   // Figures
   const calls = emulator.control.calls().filter((x) => new Date(x.at).getTime() >= injectedAt);
@@ -625,6 +660,7 @@ async function run(): Promise<boolean> {
     `  kills         ${state.kills.length} workers SIGKILLed (${workersStarted} started in all, ${state.refusedStarts.length} could not start while Postgres was down; >= 2 alive ${(aliveShare * 100).toFixed(0)}% of the time); stale after ${O.staleSeconds} s; longest job held by a dead worker ${state.maxHeldByDead.seconds.toFixed(1)} s`,
     `  postgres      restarted once (immediate stop) at t+${state.pgRestart ? secs(state.pgRestart.stoppedAt - t0) : '-'}, down ${state.pgRestart ? secs(state.pgRestart.startedAt - state.pgRestart.stoppedAt) : '-'}`,
     `  faults        ${int([...faultsByKind.values()].reduce((a, b) => a + b, 0))} of ${int(calls.length)} Kustomer calls: ${[...faultsByKind.entries()].map(([k, n]) => `${k} ${int(n)}`).join(', ')} (${faultList.filter((f) => f.kind === '429').length} bursts of 429)`,
+    `  thread files  ${threadFiles.figure}; ${int(deliveries.length)} webhook deliveries (${deliveries.filter((d) => d.state === 'failed').length} failed, ${deliveries.filter((d) => d.state === 'not_sent').length} not sent while Kustomer had the webhook disabled)`,
     `  retries       ${int(figures.retries.scheduled)} delivery retries scheduled (${int(figures.retries.rateLimited)} rate-limited, ${int(figures.retries.errors)} after an error); ${figures.retries.foundExisting} conversations found by external id instead of created again; ${int(jobFailures)} job attempts failed and were retried by graphile-worker; ${int(apiStats.transientFailures)} API calls retried by the load`,
     `  drain         ${drainedAt ? secs(drainedAt - lastFaultAt) : `NOT DRAINED within ${secs(O.drainTimeoutMs)}`} after the last fault (faults from t+0 to t+${secs(lastFaultAt - t0)}); total run ${secs(Date.now() - tRun)}`,
     '',
@@ -650,60 +686,6 @@ async function run(): Promise<boolean> {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
-
-/**
- * A job graphile-worker superseded: while it was locked, a new job took its key (add_job's replace mode), so it was
- * given max attempts and no key, to be deleted when it finishes; its worker was SIGKILLed first, so the released row
- * stays, never to run again. Its work went on in the newer job (checked below), so it is not stuck work.
- */
-const SUPERSEDED = `(attempts >= max_attempts and key is null and last_error is null and locked_by is null)`;
-/** Jobs that still have to run: everything but superseded rows and timers set far ahead (approval due times, sync polls). */
-const PENDING_JOB = `(not ${SUPERSEDED} and (locked_by is not null or run_at <= now() + interval '10 minutes' or task_identifier not in ('approval-timeout', 'poll-destination')))`;
-
-async function drainStatus(pool: pg.Pool, workflowId: string) {
-  const esc = await pool.query<{ state: string; n: number; unsettled: number }>(
-    `select state, count(*)::int n, count(*) filter (where state in ('sending', 'created') or (state = 'link_failed' and next_attempt_at is not null))::int unsettled from escalations group by 1`,
-  );
-  const runs = await pool.query<{ state: string; n: number }>('select state, count(*)::int n from workflow_runs where workflow_id = $1 group by 1', [
-    workflowId,
-  ]);
-  const approvals = await pool.query<{ n: number }>(`select count(*)::int n from approvals where state in ('pending', 'queued')`);
-  const jobs = await pool.query<{ n: number; locked: number }>(
-    `select count(*) filter (where ${PENDING_JOB})::int n, count(*) filter (where locked_by is not null)::int locked from graphile_worker.jobs`,
-  );
-  return {
-    escalations: Object.fromEntries(esc.rows.map((r) => [r.state, r.n])),
-    unsettledEscalations: esc.rows.reduce((s, r) => s + r.unsettled, 0),
-    runs: Object.fromEntries(runs.rows.map((r) => [r.state, r.n])),
-    pendingApprovals: approvals.rows[0]!.n,
-    jobs: jobs.rows[0]!.n,
-    locked: jobs.rows[0]!.locked,
-  };
-}
-
-async function queueSummary(pool: pg.Pool): Promise<string> {
-  try {
-    const { rows } = await pool.query<{ task: string; n: number }>(
-      `select task_identifier task, count(*)::int n from graphile_worker.jobs where ${PENDING_JOB} group by 1 order by 2 desc`,
-    );
-    return `; queued: ${rows.map((r) => `${r.task} ${r.n}`).join(', ') || 'none'}`;
-  } catch {
-    return '; (database unreachable)';
-  }
-}
-
-async function stuckDetail(pool: pg.Pool): Promise<string> {
-  try {
-    const { rows } = await pool.query(
-      `select task_identifier task, count(*)::int n, min(run_at) next_run, max(attempts) attempts, count(locked_by)::int locked, max(last_error) last_error
-         from graphile_worker.jobs where ${PENDING_JOB} group by 1`,
-    );
-    const esc = await pool.query(`select id, state, attempts, next_attempt_at, last_error from escalations where state <> 'linked' limit 5`);
-    return `\n  jobs: ${JSON.stringify(rows)}\n  escalations not linked: ${JSON.stringify(esc.rows)}`;
-  } catch (err) {
-    return `\n  (could not read the queue: ${(err as Error).message})`;
-  }
-}
 
 const fmtCounts = (m: Record<string, number>) =>
   Object.entries(m)

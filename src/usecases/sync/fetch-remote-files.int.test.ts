@@ -1,44 +1,32 @@
 /**
- * Files back from Kustomer, end to end: the Kustomer emulator over HTTP, the real worker, Bridgedesk's storage. A
- * note's or message's files in Kustomer arrive on the request's entry for it, byte for byte and once each however
- * the download is retried; who may download them follows the entry; a file over the limit is listed, not stored.
+ * Files back from Kustomer, end to end, in both storage modes (Postgres chunks, and an S3 bucket served by s3rver):
+ * the Kustomer emulator over HTTP, the real worker, Bridgedesk's storage. A note's or message's files in Kustomer
+ * arrive on the request's entry for it, byte for byte and once each however the download is retried, stored where
+ * the mode says and downloadable through the API; who may download them follows the entry; a file over the limit is
+ * listed, not stored.
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { png, text } from '../../../test/support/attachment-files.ts';
-import { startAttachmentStack } from '../../../test/support/attachment-stack.ts';
+import { STORAGE_MODES, startAttachmentStack, type StorageMode } from '../../../test/support/attachment-stack.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import { queueThreadRead } from './read-thread.ts';
 
-/** The per-file limit of this stack: small, so an over-limit file is cheap to make. */
+/** The per-file limit of these stacks: small, so an over-limit file is cheap to make. */
 const MAX_BYTES = 200_000;
+// One Kustomer for both modes: each mode's Bridgedesk (its own database, and bucket in S3 mode) links its own conversations.
 const emulator = await serveEmulator({ port: 0, rateWindowMs: 2000 });
 afterAll(() => emulator.close());
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
-const stack = await startAttachmentStack('postgres', {
-  KUSTOMER_BASE_URL: emulator.url,
-  KUSTOMER_WEB_URL: emulator.url,
-  KUSTOMER_RATE_WINDOW_MS: '2000',
-  ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
-});
-const { t } = stack;
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent', { name: 'Ada Agent' });
-const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
+afterEach(() => emulator.control.clearFaults());
 const sha = (b: Buffer | ArrayBuffer) =>
   createHash('sha256')
     .update(Buffer.from(b as ArrayBuffer))
     .digest('hex');
-
-beforeAll(async () => {
-  expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
-  await t.startWorker({ concurrency: 4, retryBaseMs: 50 });
-});
-afterEach(() => emulator.control.clearFaults());
+const file = (name: string, contentType: string, bytes: Buffer) => ({ name, contentType, contentBase64: bytes.toString('base64') });
 
 interface Entry {
   id: string;
@@ -48,45 +36,74 @@ interface Entry {
   attachments: { id: string; name: string; size: number; sha256: string; url: string }[];
 }
 
-/** A request by Riley escalated to a Kustomer conversation, linked. */
-async function linkedRequest(title: string) {
-  const r = await t.api(requester, 'POST', '/api/v1/requests', { title });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  const e = await t.api(agent, 'POST', `/api/v1/requests/${r.body.id}/escalations`, {
-    destination: 'kustomer',
-    queueId: demo.queues.vip.id,
-    channel: 'email',
-    priority: 3,
-    subject: title,
-    message: 'Please look',
+describe.each(STORAGE_MODES)('files on Kustomer notes and messages (%s storage)', async (mode: StorageMode) => {
+  const stack = await startAttachmentStack(mode, {
+    KUSTOMER_BASE_URL: emulator.url,
+    KUSTOMER_WEB_URL: emulator.url,
+    KUSTOMER_RATE_WINDOW_MS: '2000',
+    ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
   });
-  expect(e.status, JSON.stringify(e.body)).toBe(202);
-  const esc = await t.waitFor(async () => {
-    const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.body.id}`)).body;
-    return x.state === 'linked' ? x : undefined;
-  }, 30_000);
-  return { requestId: r.body.id as string, escalationId: esc.id as string, conversationId: esc.conversationId as string };
-}
+  const { t } = stack;
+  const admin = await t.createUser('admin');
+  const agent = await t.createUser('agent', { name: 'Ada Agent' });
+  const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
 
-const file = (name: string, contentType: string, bytes: Buffer) => ({ name, contentType, contentBase64: bytes.toString('base64') });
+  beforeAll(async () => {
+    expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
+    await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
+    await t.startWorker({ concurrency: 4, retryBaseMs: 50 });
+  });
 
-/** The request's entry of type `type` once it has `n` attachments (the fetch job's work), as the agent sees it. */
-async function entryWithFiles(requestId: string, type: string, n: number): Promise<Entry> {
-  return t.waitFor(async () => {
-    const items: Entry[] = (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items;
-    const e = items.find((i) => i.type === type);
-    return e && e.attachments.length >= n ? e : undefined;
-  }, 30_000);
-}
+  /** A request by Riley escalated to a Kustomer conversation, linked. */
+  async function linkedRequest(title: string) {
+    const r = await t.api(requester, 'POST', '/api/v1/requests', { title });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const e = await t.api(agent, 'POST', `/api/v1/requests/${r.body.id}/escalations`, {
+      destination: 'kustomer',
+      queueId: demo.queues.vip.id,
+      channel: 'email',
+      priority: 3,
+      subject: title,
+      message: 'Please look',
+    });
+    expect(e.status, JSON.stringify(e.body)).toBe(202);
+    const esc = await t.waitFor(async () => {
+      const x = (await t.api(agent, 'GET', `/api/v1/escalations/${e.body.id}`)).body;
+      return x.state === 'linked' ? x : undefined;
+    }, 30_000);
+    return { requestId: r.body.id as string, escalationId: esc.id as string, conversationId: esc.conversationId as string };
+  }
 
-/** Waits until no fetch-remote-files job is left (done, retries included). */
-const fetchesDone = () =>
-  t.waitFor(async () => {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from graphile_worker.jobs where task_identifier = 'fetch-remote-files'`.execute(t.db);
-    return rows[0]!.n === '0' ? true : undefined;
-  }, 30_000);
+  /** The request's entry of type `type` once it has `n` attachments (the fetch job's work), as the agent sees it. */
+  async function entryWithFiles(requestId: string, type: string, n: number): Promise<Entry> {
+    return t.waitFor(async () => {
+      const items: Entry[] = (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items;
+      const e = items.find((i) => i.type === type);
+      return e && e.attachments.length >= n ? e : undefined;
+    }, 30_000);
+  }
 
-describe('files on Kustomer notes and messages', () => {
+  /** Waits until no fetch-remote-files job is left (done, retries included). */
+  const fetchesDone = () =>
+    t.waitFor(async () => {
+      const { rows } = await sql<{ n: string }>`select count(*) as n from graphile_worker.jobs where task_identifier = 'fetch-remote-files'`.execute(t.db);
+      return rows[0]!.n === '0' ? true : undefined;
+    }, 30_000);
+
+  /**
+   * Every copy's bytes are in this mode's storage (a chunk per piece in Postgres, an object in the bucket), and
+   * nothing is stored that no attachment row names: a copy discarded as one too many leaves no bytes behind.
+   */
+  async function expectStorageMatchesRows() {
+    const rows = await t.db.selectFrom('attachments').select(['storage_kind', 'storage_key']).execute();
+    expect(rows.filter((r) => r.storage_kind !== mode)).toEqual([]);
+    if (mode === 's3') expect((await stack.leftovers()).objects).toBe(rows.length);
+    else {
+      const { rows: owners } = await sql<{ key: string }>`select distinct attachment_id::text as key from attachment_chunks`.execute(t.db);
+      expect(owners.map((o) => o.key).sort()).toEqual(rows.map((r) => r.storage_key).sort());
+    }
+  }
+
   it("a Kustomer agent's note with a file puts the file, byte for byte, on the request's internal note entry; the requester gets 404 for it", async () => {
     const { requestId, escalationId, conversationId } = await linkedRequest('Note with a file');
     const shot = png({ width: 30, height: 20, padTo: 30_000 });
@@ -110,6 +127,7 @@ describe('files on Kustomer notes and messages', () => {
       .executeTakeFirstOrThrow();
     expect(row.uploaded_by).toBeNull();
     expect(row.remote_file_id).not.toBeNull();
+    await expectStorageMatchesRows();
   });
 
   it("a customer's message with a file puts the file on the request's message entry, with that entry's visibility", async () => {
@@ -131,6 +149,7 @@ describe('files on Kustomer notes and messages', () => {
     // Thread entries are internal (read-thread.ts): the file is too.
     expect(row.visibility).toBe('internal');
     expect((await stack.download(requester, entry.attachments[0]!.id)).status).toBe(404);
+    await expectStorageMatchesRows();
   });
 
   it('stores each file once when a download reply is lost and the job is retried', async () => {
@@ -156,6 +175,16 @@ describe('files on Kustomer notes and messages', () => {
     ]);
     // Nothing stored twice, nothing left unattached by the failed try.
     expect(await t.db.selectFrom('attachments').select('id').where('uploaded_by', 'is', null).where('timeline_entry_id', 'is', null).execute()).toEqual([]);
+    await expectStorageMatchesRows();
+    // Both come back through the API byte for byte, the one whose first download failed included.
+    for (const [a2, bytes] of [
+      [entry.attachments.find((x) => x.name === 'a.png')!, a],
+      [entry.attachments.find((x) => x.name === 'b.txt')!, b],
+    ] as const) {
+      const got = await stack.download(agent, a2.url);
+      expect(got.status).toBe(200);
+      expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+    }
   });
 
   it('a second run of the job for the same entry attaches nothing again', async () => {
@@ -169,6 +198,7 @@ describe('files on Kustomer notes and messages', () => {
     await fetchesDone();
     const rows = await t.db.selectFrom('attachments').select('id').where('timeline_entry_id', '=', entry.id).execute();
     expect(rows).toHaveLength(1);
+    await expectStorageMatchesRows();
   });
 
   it('a file over the size limit is not stored: the entry lists it as too large', async () => {
@@ -188,6 +218,7 @@ describe('files on Kustomer notes and messages', () => {
     const rows = await t.db.selectFrom('attachments').select('name').where('timeline_entry_id', '=', entry.id).execute();
     expect(rows.map((r) => r.name)).toEqual(['small.txt']);
     expect(await t.db.selectFrom('attachments').select('id').where('name', '=', 'huge.png').execute()).toEqual([]);
+    await expectStorageMatchesRows();
   });
 
   it('a file whose bytes contradict its name is not stored, and the timeline says which and why', async () => {
@@ -201,5 +232,6 @@ describe('files on Kustomer notes and messages', () => {
     expect(line.visibility).toBe('internal');
     expect((line.data as { files: { name: string }[] }).files.map((f) => f.name)).toEqual(['photo.png']);
     expect(await t.db.selectFrom('attachments').select('id').where('name', '=', 'photo.png').execute()).toEqual([]);
+    await expectStorageMatchesRows();
   });
 });
