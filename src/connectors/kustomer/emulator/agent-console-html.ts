@@ -34,6 +34,7 @@ header.top a{color:#fff}
 header.top .brand{font-weight:600}
 header.top .brand small{font-weight:400;opacity:.75}
 header.top form{margin-left:auto;display:flex;gap:.4rem;align-items:center}
+header.top label{white-space:nowrap;font-size:.9rem}
 header.top select{max-width:12rem}
 main{max-width:1180px;margin:0 auto;padding:1rem}
 h1{font-size:1.35rem;margin:.2rem 0 .3rem;overflow-wrap:anywhere}
@@ -43,8 +44,9 @@ code{font-size:.85em;overflow-wrap:anywhere}
 .flash{padding:.55rem .8rem;border-radius:8px;margin:0 0 1rem;background:#e5f6ea;border:1px solid #9fd4ae}
 .flash.error{background:#fdecec;border-color:#f0a9a9}
 .layout{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr) 320px;grid-template-areas:"head head" "thread side"}
+.jump{display:none;gap:1rem;margin:.6rem 0 0}
 .layout>.head{grid-area:head}.layout>.thread{grid-area:thread}.layout>.side{grid-area:side}
-@media (max-width:820px){.layout{grid-template-columns:minmax(0,1fr);grid-template-areas:"head" "side" "thread"}}
+@media (max-width:820px){.layout{grid-template-columns:minmax(0,1fr);grid-template-areas:"head" "side" "thread"}.jump{display:flex}}
 .card{background:#fff;border:1px solid #dcdde6;border-radius:10px;padding:.9rem 1rem;margin-bottom:1rem}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.5rem 1rem;margin:.6rem 0 0}
 .facts div{min-width:0}.facts dt{font-size:.78rem;text-transform:uppercase;letter-spacing:.03em;color:#5d6275}

@@ -6,7 +6,7 @@
  * (agent-console-actions.ts), which writes through the same controls as /__emulator/. No auth, like the controls.
  */
 import { esc, flash, html, layout, localInputValue, shortTime } from './agent-console-html.ts';
-import type { ConversationRecord, OrgRecord, UserRecord } from './records.ts';
+import type { ConversationRecord, CustomerRecord, OrgRecord, UserRecord } from './records.ts';
 import { inOrg, type EmulatorStore } from './store.ts';
 
 export const AGENT_APP_PATH = /^\/app\/customers\/([0-9a-f]{24})\/event\/([0-9a-f]{24})$/;
@@ -21,6 +21,9 @@ export function actingAs(store: EmulatorStore, org: OrgRecord, url: URL): UserRe
   const agents = agentsOf(store, org.id);
   return agents.find((u) => u.id === url.searchParams.get('as')) ?? agents[0] ?? null;
 }
+
+/** The customer as an agent reads them: their name, else their first email. */
+export const customerName = (c: CustomerRecord | undefined) => c?.name ?? c?.emails[0]?.email ?? 'Customer';
 
 const STATUS_TEXT = { open: 'Open', snoozed: 'Snoozed', done: 'Done' } as const;
 
@@ -48,12 +51,13 @@ const option = (value: string, label: string, selected: boolean) => `<option val
 
 function threadOf(store: EmulatorStore, conv: ConversationRecord): string {
   const customer = store.customers.get(conv.customerId);
-  const author = (userId: string | null, direction?: 'in' | 'out') =>
-    direction === 'in' && !userId
-      ? (customer?.name ?? customer?.emails[0]?.email ?? 'Customer')
-      : userId
-        ? (store.users.get(userId)?.name ?? userId)
-        : 'Kustomer';
+  const userName = (userId: string | null) => (userId ? (store.users.get(userId)?.name ?? userId) : 'Kustomer');
+  // A message from the customer is theirs, also when an integration recorded it through the API (its machine user).
+  const author = (userId: string | null, direction?: 'in' | 'out') => {
+    if (direction !== 'in') return esc(userName(userId));
+    const via = userId ? ` <span class="muted">(via ${esc(userName(userId))})</span>` : '';
+    return `${esc(customerName(customer))}${via}`;
+  };
   const files = (ids: string[]) => {
     const list = ids.map((id) => store.attachments.get(id)).filter((a) => a !== undefined);
     if (!list.length) return '';
@@ -65,7 +69,7 @@ function threadOf(store: EmulatorStore, conv: ConversationRecord): string {
       .filter((m) => m.conversationId === conv.id)
       .map((m) => ({
         at: m.createdAt,
-        html: `<article class="item ${m.direction}" data-kind="message"><div class="by"><b>${esc(author(m.createdBy, m.direction))}</b> · ${
+        html: `<article class="item ${m.direction}" data-kind="message"><div class="by"><b>${author(m.createdBy, m.direction)}</b> · ${
           m.direction === 'in' ? 'message from the customer' : 'message to the customer'
         } · ${esc(m.channel)} · ${shortTime(m.createdAt)}</div>${m.subject ? `<div><b>${esc(m.subject)}</b></div>` : ''}<div class="text">${esc(m.preview)}</div>${files(m.attachmentIds)}</article>`,
       })),
@@ -73,7 +77,7 @@ function threadOf(store: EmulatorStore, conv: ConversationRecord): string {
       .filter((n) => n.conversationId === conv.id)
       .map((n) => ({
         at: n.createdAt,
-        html: `<article class="item note" data-kind="note"><div class="by"><b>${esc(author(n.createdBy))}</b> · internal note · ${shortTime(n.createdAt)}</div><div class="text">${esc(n.body)}</div>${files(n.attachmentIds)}</article>`,
+        html: `<article class="item note" data-kind="note"><div class="by"><b>${author(n.createdBy)}</b> · internal note · ${shortTime(n.createdAt)}</div><div class="text">${esc(n.body)}</div>${files(n.attachmentIds)}</article>`,
       })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return items.length ? items.map((i) => i.html).join('') : '<p class="muted">Nothing written on this conversation yet.</p>';
@@ -121,13 +125,16 @@ export function conversationPage(store: EmulatorStore, customerId: string, conve
   const path = conversationPath(conv);
   const by = actingAs(store, org, url);
   const sub = subStatusName(store, conv);
-  const head = `<div class="head">${flash(url)}<p class="muted">${esc(org.name)} · ${esc(customer?.name ?? 'Customer')} ${esc(customer?.emails[0]?.email ?? '')}</p>
+  const head = `<div class="head">${flash(url)}<p class="muted">${esc(org.name)} · customer ${esc(customerName(customer))}${
+    customer?.emails[0] && customer.emails[0].email !== customerName(customer) ? ` &lt;${esc(customer.emails[0].email)}&gt;` : ''
+  }</p>
 <h1>${esc(conv.name ?? '(no subject)')}</h1>
 <p class="muted">Conversation <code data-testid="conversation-id">${esc(conv.id)}</code>${conv.externalId ? ` · external id <code>${esc(conv.externalId)}</code>` : ''}</p>
 <dl class="facts"><div><dt>Status</dt><dd>${statusText(store, conv)}</dd></div><div><dt>Sub-status</dt><dd data-testid="console-sub-status">${esc(sub ?? '—')}</dd></div>
 <div><dt>Assignee</dt><dd data-testid="console-assignee">${esc(assigneeText(store, conv))}</dd></div><div><dt>Team</dt><dd>${esc(teamText(store, conv))}</dd></div>
 <div><dt>Queue</dt><dd>${esc(queue?.displayName ?? '—')}</dd></div><div><dt>Priority</dt><dd>${esc(conv.priority)}</dd></div>
-<div><dt>Last activity</dt><dd>${shortTime(conv.lastActivityAt)}</dd></div></dl></div>`;
+<div><dt>Last activity</dt><dd>${shortTime(conv.lastActivityAt)}</dd></div></dl>
+<p class="jump"><a href="#thread-h">Conversation ↓</a> <a href="#write-h">Write ↓</a></p></div>`;
   const actions = by
     ? sidePanel(store, conv, now, by.id, path)
     : '<p class="card muted">This org has no agents to act as: create a user with the controls first.</p>';
