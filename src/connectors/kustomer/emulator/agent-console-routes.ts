@@ -57,6 +57,10 @@ export async function handleConsoleRequest(req: Request, deps: { store: Emulator
   if (page) {
     const [, customerId, conversationId] = page as unknown as [string, string, string];
     if (req.method === 'GET') return conversationPage(store, customerId, conversationId, url, deps.now());
+    // No auth, but no other site's form either: a browser names the page a form came from (Origin) on every POST.
+    const origin = req.headers.get('origin');
+    if (req.method === 'POST' && origin && origin !== url.origin)
+      return html(layout({ title: 'Refused', body: '<h1>Refused: a form from another site</h1>' }), 403);
     const conv = store.conversations.get(conversationId);
     if (req.method === 'POST' && conv && conv.customerId === customerId) return conversationAction(deps.control, store, req, conv, deps.now());
     if (req.method === 'POST') return conversationPage(store, customerId, conversationId, url, deps.now());

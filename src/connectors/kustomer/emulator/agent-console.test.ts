@@ -206,13 +206,22 @@ describe('the agent console', () => {
     expect(view).toContain('Customer 1</b> · message from the customer');
   });
 
-  it('refuses an empty note, an unknown agent and a form it does not know, saying why on the page', async () => {
+  it('refuses an empty note, an unknown agent, a form it does not know (saying why on the page) and another site’s form', async () => {
     const t = consoleEmulator();
     const c = await t.createConversation();
     const by = t.demo.users.alex.id;
     expect((await t.post(t.pathOf(c), { action: 'note', by, body: '   ' })).searchParams.get('error')).toBe('Write something first');
     expect((await t.post(t.pathOf(c), { action: 'done', by: t.demo.key.userId })).searchParams.get('error')).toBe('Pick one of the org’s agents to act as');
     expect((await t.post(t.pathOf(c), { action: 'delete', by })).searchParams.get('error')).toMatch(/./);
+    // Another site's form, posted by the visitor's browser, changes nothing.
+    const foreign = await t.emulator.fetch(
+      new Request(`http://127.0.0.1:4010${t.pathOf(c)}`, {
+        method: 'POST',
+        headers: { origin: 'https://evil.example' },
+        body: new URLSearchParams({ action: 'done', by }),
+      }),
+    );
+    expect(foreign.status).toBe(403);
     expect(t.record(c.id).status).toBe('open');
     expect(t.control.notes('acme')).toEqual([]);
   });
