@@ -1,27 +1,42 @@
 /**
  * The demo shows the product as meant: its Kustomer connection makes the request's "Customer email" the
- * conversation's customer, and the shipped "Customer escalation" example creates its conversation at High.
- * Real parts: the seed, the API, the worker and the Kustomer emulator over HTTP.
+ * conversation's customer, the shipped "Customer escalation" example creates its conversation at High, and one
+ * request opens already escalated and worked in Kustomer, the loop closed (sync on both ways, the Kustomer agent's
+ * assignment, sub-status, note and reply on the request). Real parts: the seed, the API, the worker and the Kustomer
+ * emulator over HTTP, its webhooks delivered to the app.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { createLogger } from '../logger.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import { createTestApp } from '../../test/support/test-app.ts';
+import { actInKustomerOnceLinked, DEMO_KUSTOMER_NOTE, DEMO_KUSTOMER_REPLY } from './demo-escalation.ts';
 import { seedDemo } from './demo-seed.ts';
 
-const emulator = await serveEmulator({ port: 0 });
+const receiver: { app?: { request(path: string, init: RequestInit): Response | Promise<Response> } } = {};
+// The emulator's webhooks reach the app (the path carries the webhook's secret; the host is the app's public URL).
+const emulator = await serveEmulator({
+  port: 0,
+  deliver: async (url, init) => (receiver.app ? receiver.app.request(new URL(url).pathname, init) : new Response(null, { status: 503 })),
+});
 afterAll(async () => {
   await emulator.close();
 });
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
 const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
+receiver.app = t.app;
 const admin = await t.createUser('admin');
+const deps = {
+  ...destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets }),
+  log: createLogger('silent'),
+  publicUrl: t.config.publicUrl,
+};
+const SEED = { org: 'acme', apiKey: demo.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] };
+let seeded: Awaited<ReturnType<typeof seedDemo>>;
 
 beforeAll(async () => {
-  const deps = { ...destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets }), log: createLogger('silent') };
-  await seedDemo(deps, { org: 'acme', apiKey: demo.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] });
+  seeded = await seedDemo(deps, SEED);
   await t.startWorker();
 });
 
@@ -78,5 +93,52 @@ describe('the demo seed', () => {
     // The default priority map sends high as Kustomer's 4 (3 is Kustomer's normal).
     expect((conversation.attributes as { priority: number }).priority).toBe(4);
     expect((customerOf(conversation).attributes as { emails: { email: string }[] }).emails.map((e) => e.email)).toEqual(['sam@example.com']);
+  });
+
+  it('opens with one request escalated and worked in Kustomer: its assignee, sub-status, note and reply are on the request', async () => {
+    expect(seeded).not.toBeNull();
+    const sync = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer/sync')).body;
+    expect(sync.settings).toMatchObject({ inbound: true, outbound: true, commentSync: true });
+    expect(sync.webhook.subscribed).toBe(true);
+
+    const conversationId = await actInKustomerOnceLinked({ db: t.db, log: deps.log }, { control: emulator.control, org: demo }, seeded!.escalationId, {
+      pollMs: 25,
+    });
+    const escalation = await t.waitFor(async () => {
+      const e = (await t.api(admin, 'GET', `/api/v1/escalations/${seeded!.escalationId}`)).body;
+      return e.remote?.assignee?.userName === 'Alex Rivera' && e.remote.subStatus === 'Investigating' ? e : undefined;
+    });
+    expect(escalation).toMatchObject({ state: 'linked', conversationId, target: { name: 'Tier 2 Support' }, requestedBy: { name: 'Ada Agent' } });
+    expect(escalation.remote).toMatchObject({
+      status: 'open',
+      assignee: { teamName: 'Escalations' },
+      queue: { name: 'Tier 2 Support' },
+      priorityName: 'urgent',
+    });
+    const request = (await t.api(admin, 'GET', `/api/v1/requests/${escalation.requestId}`)).body;
+    expect(request.title).toBe('Customer cannot log in after password reset');
+    // Kustomer's note (internal) and the reply to the customer reach the request's timeline, once each.
+    const thread = await t.waitFor(async () => {
+      const items = (await t.api(admin, 'GET', `/api/v1/requests/${escalation.requestId}/timeline`)).body.items as {
+        type: string;
+        data: Record<string, unknown>;
+      }[];
+      const of = (type: string) => items.filter((i) => i.type === type);
+      return of('sync.note_received').length && of('sync.message_received').length
+        ? { notes: of('sync.note_received'), messages: of('sync.message_received') }
+        : undefined;
+    });
+    expect(JSON.stringify(thread.notes)).toContain(DEMO_KUSTOMER_NOTE);
+    expect(JSON.stringify(thread.messages)).toContain(DEMO_KUSTOMER_REPLY);
+    expect([thread.notes.length, thread.messages.length]).toEqual([1, 1]);
+    const customer = customerOf(emulator.control.conversations('acme').find((c) => c.id === conversationId)!);
+    expect((customer.attributes as { emails: { email: string }[] }).emails.map((e) => e.email)).toEqual(['it@acme.example']);
+  });
+
+  it('seeds once per data folder: a second run changes nothing and escalates nothing', async () => {
+    const before = await t.db.selectFrom('escalations').select('id').execute();
+    expect(await seedDemo(deps, SEED)).toBeNull();
+    expect(await t.db.selectFrom('escalations').select('id').execute()).toEqual(before);
+    expect((await t.db.selectFrom('services').select('id').where('name', '=', 'Customer escalation').execute()).length).toBe(1);
   });
 });

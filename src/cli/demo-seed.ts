@@ -1,6 +1,7 @@
 /**
- * Demo data: people, a service catalog, custom fields, a few requests, and the Kustomer connection to the
- * emulator with queues enabled. Runs once per data folder (skipped when the demo service exists).
+ * Demo data: people, a service catalog, custom fields, a few requests, the Kustomer connection to the emulator with
+ * queues enabled and two-way status and comment sync on, and one request escalated (demo-escalation.ts). Runs once
+ * per data folder (skipped when the demo service exists).
  */
 import type { Logger } from 'pino';
 import type { UserActor } from '../core/actor.ts';
@@ -12,17 +13,22 @@ import { createRequest } from '../usecases/create-request.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { workflowExamples } from '../core/workflow-examples.ts';
 import { createWorkflow } from '../usecases/workflows/save-workflow.ts';
+import { enableDemoSync, escalateDemoRequest } from './demo-escalation.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 /** The demo's custom field that holds the customer's email, used as the Kustomer conversation's customer. */
 export const DEMO_CONTACT_FIELD = 'customer_email';
 
+/**
+ * Seeds the demo once; returns the escalation the worker is delivering (the caller lets the Kustomer agent act on it
+ * once linked: demo-escalation.ts actInKustomerOnceLinked), or null when this data folder was seeded before.
+ */
 export async function seedDemo(
-  deps: DestinationDeps & { log: Logger },
+  deps: DestinationDeps & { log: Logger; publicUrl: string },
   kustomer: { org: string; apiKey: string; enableQueues: string[]; enableTeams: string[] },
-) {
+): Promise<{ escalationId: string } | null> {
   const { db, log } = deps;
-  if (await db.selectFrom('services').select('id').where('name', '=', 'Customer escalation').executeTakeFirst()) return;
+  if (await db.selectFrom('services').select('id').where('name', '=', 'Customer escalation').executeTakeFirst()) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const person = async (
     email: string,
@@ -84,7 +90,7 @@ export async function seedDemo(
     },
     now,
   );
-  await createRequest(
+  const locked = await createRequest(
     db,
     asAgent,
     {
@@ -125,5 +131,10 @@ export async function seedDemo(
   const examples = workflowExamples({ customerEscalationServiceId: escalation.id, supportQueueId: queue('Tier 2 Support'), vipQueueId: queue('VIP') });
   for (const ex of examples)
     await createWorkflow(db, adminActor, { name: ex.name, description: ex.description, enabled: ex.key !== 'close-the-loop', definition: ex.definition });
+  // Kustomer's changes come back (status, assignee, notes, messages) and the request's go there, as an admin sets it up;
+  // then Ada escalates the locked-out customer, so the demo opens with one request alive in Kustomer.
+  await enableDemoSync(deps);
+  const escalationId = await escalateDemoRequest(deps, asAgent, locked.id, 'Tier 2 Support');
   log.info('demo data seeded');
+  return { escalationId };
 }

@@ -15,6 +15,7 @@ import { listen } from './serve.ts';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import { rotateSecrets, UnreadableSecret } from '../usecases/rotate-secrets.ts';
+import { actInKustomerOnceLinked } from './demo-escalation.ts';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from 'pino';
@@ -82,9 +83,16 @@ async function runEmulator(args: string[]) {
   process.on('SIGTERM', stop);
 }
 
-/** The demo: an emulator seeded with an org, and Bridgedesk pointed at it with demo data and the connection made. */
+/**
+ * The demo: an emulator seeded with an org, and Bridgedesk pointed at it with demo data and the connection made. The
+ * emulator's webhooks go straight to this process's server (same machine), whatever public URL is configured.
+ */
 async function runDemo() {
-  const emulator = await serveEmulator({ port: 0 });
+  let serverHost = '';
+  const emulator = await serveEmulator({
+    port: 0,
+    deliver: (url, init) => fetch(`http://${serverHost}${new URL(url).pathname}`, { ...init, signal: AbortSignal.timeout(10_000) }),
+  });
   const org = seedDemoOrg(emulator.control, { name: 'acme' });
   const config = loadConfig(undefined, {
     BRIDGEDESK_DATA_DIR: '.bridgedesk-demo',
@@ -94,17 +102,30 @@ async function runDemo() {
     BRIDGEDESK_ADMIN_PASSWORD: DEMO_PASSWORD,
     BRIDGEDESK_ADMIN_NAME: 'Avery Admin',
   });
+  // The server listens on HOST (all IPv4 addresses by default): reach it on loopback, whatever the public URL says.
+  const loopback = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  serverHost = `${loopback}:${config.port}`;
   await run(
     'demo',
     config,
     async ({ db, log }) => {
-      await seedDemo(
-        { ...destinationDeps(config, { db, now: () => new Date() }), log },
+      const seeded = await seedDemo(
+        { ...destinationDeps(config, { db, now: () => new Date() }), log, publicUrl: config.publicUrl },
         { org: 'acme', apiKey: org.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] },
       );
       log.info(
         { kustomerEmulator: emulator.url },
-        `Demo ready: sign in at ${config.publicUrl} as ${config.admin?.email} / ${DEMO_PASSWORD} (also ada@demo.test, riley@demo.test, morgan@demo.test)`,
+        `Demo ready: sign in at ${config.publicUrl} as ${config.admin?.email} / ${DEMO_PASSWORD} (also ada@demo.test, riley@demo.test, morgan@demo.test); ` +
+          `Kustomer's side (the emulator's agent console): ${emulator.url}/app/conversations`,
+      );
+      if (!seeded) {
+        // The emulator keeps nothing between runs: conversations escalated in an earlier run are not in this one.
+        log.warn('demo: this data folder was seeded by an earlier run; delete .bridgedesk-demo/ to start over with a fresh Kustomer side');
+        return;
+      }
+      // Not awaited: the demo is usable at once, and the Kustomer agent acts once the worker has linked the escalation.
+      void actInKustomerOnceLinked({ db, log }, { control: emulator.control, org }, seeded.escalationId).catch((err: unknown) =>
+        log.warn({ err }, 'demo: the Kustomer agent could not act on the escalated request'),
       );
     },
     emulator.close,

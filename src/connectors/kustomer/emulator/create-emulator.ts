@@ -3,6 +3,7 @@
  * usable in-process by tests and served over HTTP by serveEmulator. Paths under /__emulator/ are the test controls;
  * everything else is Kustomer's API.
  */
+import { handleConsoleRequest, isConsolePath } from './agent-console-routes.ts';
 import { createApiApp } from './api-app.ts';
 import { AttachmentBucket, BUCKET_PATH } from './attachment-bucket.ts';
 import { handleBucketCall } from './bucket-calls.ts';
@@ -42,8 +43,6 @@ export interface KustomerEmulator {
   control: EmulatorControl;
 }
 
-import { AGENT_APP_PATH, agentAppPage } from './agent-app-page.ts';
-
 export const CONTROL_PREFIX = '/__emulator';
 
 export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): KustomerEmulator {
@@ -71,8 +70,8 @@ export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): K
       const { pathname } = new URL(req.url);
       if (pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)) return controlApp.fetch(req);
       if (pathname === BUCKET_PATH || pathname.startsWith(`${BUCKET_PATH}/`)) return handleBucketCall(req, { store, bucket, now, faults, calls });
-      const page = AGENT_APP_PATH.exec(pathname);
-      if (page && req.method === 'GET') return agentAppPage(store, page[1]!, page[2]!);
+      // The stand-in for Kustomer's agent app (agent-console-routes.ts): Kustomer serves it on another host than the API.
+      if (isConsolePath(pathname)) return handleConsoleRequest(req, { store, control, now });
       return handleApiCall(req, { store, now, limiter, faults, calls, api });
     },
   };
