@@ -1,5 +1,5 @@
 /** Attachments: upload a file (raw bytes, streamed), remove an upload not sent yet, download with safe headers. */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { contentDisposition, parseRange, servedContentType } from '../../core/attachments.ts';
@@ -10,6 +10,7 @@ import { removeUpload } from '../../usecases/attachments/remove-uploads.ts';
 import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { errorBody } from '../errors.ts';
+import { cutOffOnError } from '../cut-off-on-error.ts';
 import { allow, errors, IdParam, json, router, security } from '../openapi.ts';
 import { AttachmentSchema, UploadQuery } from '../schemas/attachments.ts';
 
@@ -142,7 +143,10 @@ attachmentRoutes.openapi(
         'content-range': `bytes */${size}`,
       });
     }
-    const stream = await readAttachment(deps, a, range ?? undefined);
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    const stream = cutOffOnError(await readAttachment(deps, a, range ?? undefined), outgoing, (err) =>
+      c.var.deps.log.error({ err, attachmentId: a.view.id }, 'download cut off: the stored file could not be read'),
+    );
     if (!range) return c.body(stream, 200, { ...headers, 'content-length': String(size) });
     return c.body(stream, 206, {
       ...headers,

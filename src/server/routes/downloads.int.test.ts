@@ -112,6 +112,7 @@ describe.each(STORAGE_MODES)('downloads (%s storage)', async (mode) => {
     })().catch(() => true);
     const bytes = Buffer.concat(received);
     expect(cutOff).toBe(true);
+    // Nothing but the file's own bytes: no error message appended (the Node server's default on a body error).
     expect(bytes.equals(file.subarray(0, bytes.length))).toBe(true);
     expect(bytes.length).toBeLessThanOrEqual(3 * 256 * 1024);
   });
