@@ -117,6 +117,9 @@ export function fenced(tasks: TaskList, missedBeatSince: (since: number) => bool
   );
 }
 
+/** How long the local queue keeps fetched jobs before handing them back (graphile-worker's default). */
+const LOCAL_QUEUE_TTL_MS = 5 * 60_000;
+
 export async function startWorker(input: WorkerDeps) {
   // The storage's pool is this worker's to close, unless the caller gave one.
   const ownStorage = input.storage ? null : createFileStorages(input.config, input.connectionString);
@@ -146,6 +149,8 @@ export async function startWorker(input: WorkerDeps) {
     utils,
     label: `${os.hostname()}:${process.pid}`,
     onError: (err) => log.warn({ err }, 'worker heartbeat failed'),
+    onLostJobs: (jobIds) => log.warn({ jobIds }, 'released jobs this worker had locked but never ran (a fetch whose reply was lost)'),
+    lostAfterMs: LOCAL_QUEUE_TTL_MS + 60_000,
   });
   const providers = offeredProviders(deps.config);
   const options: RunnerOptions = {
@@ -173,7 +178,9 @@ export async function startWorker(input: WorkerDeps) {
     // kills the process; batched, graphile-worker stops the pool instead, and we start a new one below.
     // The local queue fetches (and locks, under this pool's id, which the heartbeat vouches for) up to one job per
     // slot in one query, instead of every idle slot racing for each new job: far fewer fetches per job under load.
-    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0, localQueue: { size: Math.max(2, deps.config.workerConcurrency) } } },
+    preset: {
+      worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0, localQueue: { size: Math.max(2, deps.config.workerConcurrency), ttl: LOCAL_QUEUE_TTL_MS } },
+    },
   };
   let runner = await run(options).catch(async (err: unknown) => {
     await heartbeat.stop();
@@ -232,6 +239,7 @@ export async function startWorker(input: WorkerDeps) {
       return runner;
     },
     releaseStale: heartbeat.releaseStale,
+    releaseLost: heartbeat.releaseLost,
     async stop() {
       stopping = true;
       process.off('unhandledRejection', absorbLocalQueueReturn);

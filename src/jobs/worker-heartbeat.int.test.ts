@@ -56,14 +56,40 @@ describe('worker heartbeat', () => {
         beats = await db.selectFrom('worker_heartbeats').select('worker_id').where('process_label', '=', label).execute();
       }
       expect(beats.map((b) => b.worker_id)).toContain(mine);
-      // This live process has been on a job for 10 minutes (a slow call): it is busy, not dead.
+      // A job this live process has held for 3 minutes (a slow call, or its local queue): it is busy, not dead.
       await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'long-running', runAt: new Date(Date.now() + 3_600_000) }));
-      await sql`update graphile_worker._private_jobs set locked_by = ${mine}, locked_at = now() - interval '10 minutes' where key = 'long-running'`.execute(db);
+      await sql`update graphile_worker._private_jobs set locked_by = ${mine}, locked_at = now() - interval '3 minutes' where key = 'long-running'`.execute(db);
       await new Promise((r) => setTimeout(r, 1_500)); // longer than the stale time: only beating keeps it
       expect(await worker.releaseStale()).not.toContain(mine);
       const job = await sql<{ locked_by: string | null }>`select locked_by from graphile_worker.jobs where key = 'long-running'`.execute(db);
       expect(job.rows[0]?.locked_by).toBe(mine);
       await sql`delete from graphile_worker._private_jobs where key = 'long-running'`.execute(db);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('releases a job its own live pool locked but never ran (a fetch whose reply was lost), and then runs it', async () => {
+    const { db, url } = database;
+    const config = loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '2', BRIDGEDESK_WORKER_STALE_SECONDS: '1' });
+    const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date() });
+    try {
+      const lockedBy = new Promise<string>((resolve) => worker.runner.events.on('job:start', ({ job }) => resolve(job.locked_by!)));
+      await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'probe-2' }));
+      const mine = await lockedBy;
+      // Locked under this live pool 10 minutes ago, longer than its local queue keeps a job, and run by none of its workers.
+      await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'lost-fetch', runAt: new Date(Date.now() + 3_600_000) }));
+      await sql`update graphile_worker._private_jobs set locked_by = ${mine}, locked_at = now() - interval '10 minutes', run_at = now() where key = 'lost-fetch'`.execute(
+        db,
+      );
+      expect(await worker.releaseStale()).not.toContain(mine);
+      expect(await worker.releaseLost()).toHaveLength(1);
+      // Free again, the pool picks it up and completes it.
+      for (;;) {
+        const left = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'lost-fetch'`.execute(db);
+        if (left.rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
       await worker.stop();
     }

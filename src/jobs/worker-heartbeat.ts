@@ -17,7 +17,13 @@ export function startHeartbeat(opts: {
   label: string;
   /** A worker silent for this long is taken for dead and its jobs are released. */
   staleAfterMs: number;
+  /**
+   * A job one of this process's live pools has held locked this long without running it is lost to it, and released.
+   * Longer than the local queue keeps a job before handing it back (its ttl), so a job waiting there is never taken.
+   */
+  lostAfterMs: number;
   onError: (err: unknown) => void;
+  onLostJobs: (jobIds: string[]) => void;
 }) {
   const { db, events, utils, label } = opts;
   const STALE_AFTER_MS = opts.staleAfterMs;
@@ -33,6 +39,36 @@ export function startHeartbeat(opts: {
     workerIds.delete(workerPool.id);
     void db.deleteFrom('worker_heartbeats').where('worker_id', '=', workerPool.id).execute().catch(opts.onError);
   });
+
+  // The jobs this process's workers run, and for a while after they end (their completion is written a moment later).
+  const running = new Map<string, number>();
+  const COMPLETION_GRACE_MS = 60_000;
+  events.on('job:start', ({ job }) => running.set(job.id, (running.get(job.id) ?? 0) + 1));
+  events.on('job:complete', ({ job }) => {
+    setTimeout(() => {
+      const n = (running.get(job.id) ?? 1) - 1;
+      if (n > 0) running.set(job.id, n);
+      else running.delete(job.id);
+    }, COMPLETION_GRACE_MS).unref();
+  });
+
+  /**
+   * Jobs locked under a live pool of this process that none of its workers runs: the local queue's fetch locked them,
+   * but its reply was lost (Postgres stopped at that moment), so the pool never knew of them. Its heartbeat vouches
+   * for the pool, so nothing else would free them before graphile-worker's 4-hour lock timeout (seen in test:chaos).
+   */
+  async function releaseLost(): Promise<string[]> {
+    if (workerIds.size === 0) return [];
+    const ids = [...workerIds];
+    const lostAfter = sql`make_interval(secs => ${opts.lostAfterMs / 1000})`;
+    const { rows } = await sql<{ id: string }>`select id::text from graphile_worker._private_jobs
+      where locked_by = any(${ids}::text[]) and locked_at < now() - ${lostAfter}`.execute(db);
+    const lost = rows.map((r) => r.id).filter((id) => !running.has(id));
+    if (!lost.length) return [];
+    const freed = await sql<{ id: string }>`update graphile_worker._private_jobs set locked_by = null, locked_at = null
+      where id = any(${lost}::bigint[]) and locked_by = any(${ids}::text[]) and locked_at < now() - ${lostAfter} returning id::text`.execute(db);
+    return freed.rows.map((r) => r.id);
+  }
 
   /** When a beat last failed (performance.now()); -Infinity when none has. */
   let lastFailedBeat = -Infinity;
@@ -68,11 +104,16 @@ export function startHeartbeat(opts: {
   }
 
   const timer = setInterval(() => {
-    beat().then(releaseStale).catch(opts.onError);
+    beat()
+      .then(releaseStale)
+      .then(releaseLost)
+      .then((freed) => freed.length && opts.onLostJobs(freed))
+      .catch(opts.onError);
   }, HEARTBEAT_EVERY_MS);
   timer.unref();
   return {
     releaseStale,
+    releaseLost,
     /** Whether a beat failed since `since` (performance.now()): other workers may then have taken this one for dead. */
     missedBeatSince: (since: number) => lastFailedBeat >= since,
     async stop() {
