@@ -23,6 +23,13 @@ import { findTargetNames, findUserNames, unnamedUsers } from './remote-names.ts'
 import { drainJobAt, releaseDrainKey } from './wake-drain.ts';
 
 export const DRAIN_BATCH = 100;
+/**
+ * A woken drain waits this long before its first batch, so a burst's events are applied together (fewer, fuller
+ * transactions: bench:sync took 1,070–1,213 deliveries/s instead of 932–1,085 with the worker applying meanwhile,
+ * at 102–111 drain runs for 9,000 events instead of 170–207). It adds as much to how soon a Kustomer change shows
+ * on an open page (p99 176 ms in that bench, the goal 2 s).
+ */
+const DRAIN_GATHER_MS = 150;
 /** Tries of one event before it is given up (kept with its error); the backoff doubles from 2 s. */
 export const MAX_ATTEMPTS = 8;
 
@@ -46,6 +53,7 @@ export async function drainEvents(deps: DestinationDeps, connectionId: string, l
       if (n < DRAIN_BATCH) return applied;
     }
   };
+  await new Promise((resolve) => setTimeout(resolve, DRAIN_GATHER_MS));
   let applied = await drain();
   await releaseDrainKey(deps.db, connectionId, lane);
   applied += await drain();
