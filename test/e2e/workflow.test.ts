@@ -99,7 +99,11 @@ describe('a workflow with an approval, in the browser', () => {
     await conversation.getByLabel('Sub-status').selectOption({ label: 'Investigating' });
     await conversation.getByText('In the queue VIP, assigned to Sam Chen, sub-status Investigating').waitFor();
     await conversation.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${SHOTS}/workflow-conversation-step-1280.png` });
+    await page.screenshot({ path: `${SHOTS}/workflow-conversation-step-1440.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await conversation.getByLabel('Assign to').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/workflow-conversation-step-390.png` });
+    await page.setViewportSize({ width: 1440, height: 900 });
     const [created] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/workflows') && r.request().method() === 'POST'),
       page.getByRole('button', { name: 'Save workflow' }).click(),

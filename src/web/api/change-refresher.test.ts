@@ -42,7 +42,8 @@ describe('live change refresher', () => {
   const stops: (() => void)[] = [];
   afterEach(() => stops.splice(0).forEach((stop) => stop()));
 
-  it('fetches a timeline again when a change arrives while an earlier fetch is still running, so the later change shows', async () => {
+  /** An open timeline, its first fetch answered, and a refresher whose batches the test flushes. */
+  async function loaded() {
     const qc = new QueryClient();
     const timeline = timelineQuery(qc);
     const batches = manualBatches();
@@ -51,6 +52,11 @@ describe('live change refresher', () => {
     await expect.poll(timeline.fetches).toBe(1);
     timeline.release();
     await expect.poll(timeline.data).toBe(0);
+    return { qc, timeline, batches, refresher };
+  }
+
+  it('fetches a timeline again when a change arrives while an earlier fetch is still running, so the later change shows', async () => {
+    const { timeline, batches, refresher } = await loaded();
 
     // The note arrives: its refetch starts and is still running when the note's file is attached.
     refresher.change(REQUEST);
@@ -69,14 +75,7 @@ describe('live change refresher', () => {
   });
 
   it('refreshes once for a burst of changes to the same request', async () => {
-    const qc = new QueryClient();
-    const timeline = timelineQuery(qc);
-    const batches = manualBatches();
-    const refresher = createChangeRefresher(qc, batches.later);
-    stops.push(timeline.unsubscribe, refresher.stop);
-    await expect.poll(timeline.fetches).toBe(1);
-    timeline.release();
-    await expect.poll(timeline.data).toBe(0);
+    const { qc, timeline, batches, refresher } = await loaded();
 
     for (let i = 0; i < 10; i += 1) refresher.change(REQUEST);
     batches.flush();
