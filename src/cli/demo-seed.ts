@@ -4,6 +4,7 @@
  * per data folder (skipped when the demo service exists).
  */
 import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
 import type { UserActor } from '../core/actor.ts';
 import { findUserByEmail, insertUser } from '../db/repositories/users.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
@@ -23,12 +24,17 @@ export const DEMO_CONTACT_FIELD = 'customer_email';
  * Seeds the demo once; returns the escalation the worker is delivering (the caller lets the Kustomer agent act on it
  * once linked: demo-escalation.ts actInKustomerOnceLinked), or null when this data folder was seeded before.
  */
+/** Whether an earlier run seeded this database (its Customer escalation service exists). */
+export async function isDemoSeeded(db: Db): Promise<boolean> {
+  return (await db.selectFrom('services').select('id').where('name', '=', 'Customer escalation').executeTakeFirst()) !== undefined;
+}
+
 export async function seedDemo(
   deps: DestinationDeps & { log: Logger; publicUrl: string },
   kustomer: { org: string; apiKey: string; enableQueues: string[]; enableTeams: string[] },
 ): Promise<{ escalationId: string } | null> {
   const { db, log } = deps;
-  if (await db.selectFrom('services').select('id').where('name', '=', 'Customer escalation').executeTakeFirst()) return null;
+  if (await isDemoSeeded(db)) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const person = async (
     email: string,

@@ -16,7 +16,7 @@ import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/inde
 import { destinationDeps } from '../usecases/destination-access.ts';
 import { rotateSecrets, UnreadableSecret } from '../usecases/rotate-secrets.ts';
 import { actInKustomerOnceLinked } from './demo-escalation.ts';
-import { DEMO_PASSWORD, seedDemo } from './demo-seed.ts';
+import { DEMO_PASSWORD, isDemoSeeded, seedDemo } from './demo-seed.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from 'pino';
 
@@ -89,13 +89,15 @@ async function runEmulator(args: string[]) {
  */
 async function runDemo() {
   let serverHost = '';
+  const dataDir = '.bridgedesk-demo';
+  // Kustomer's side is kept in the demo's folder too, so a restart finds the conversations its requests link to.
   const emulator = await serveEmulator({
     port: 0,
+    stateFile: path.join(dataDir, 'kustomer-emulator.json'),
     deliver: (url, init) => fetch(`http://${serverHost}${new URL(url).pathname}`, { ...init, signal: AbortSignal.timeout(10_000) }),
   });
-  const org = seedDemoOrg(emulator.control, { name: 'acme' });
   const config = loadConfig(undefined, {
-    BRIDGEDESK_DATA_DIR: '.bridgedesk-demo',
+    BRIDGEDESK_DATA_DIR: dataDir,
     KUSTOMER_BASE_URL: emulator.url,
     KUSTOMER_WEB_URL: emulator.url,
     BRIDGEDESK_ADMIN_EMAIL: 'admin@demo.test',
@@ -109,24 +111,33 @@ async function runDemo() {
     'demo',
     config,
     async ({ db, log }) => {
+      const ready = () =>
+        log.info(
+          { kustomerEmulator: emulator.url },
+          `Demo ready: sign in at ${config.publicUrl} as ${config.admin?.email} / ${DEMO_PASSWORD} (also ada@demo.test, riley@demo.test, morgan@demo.test); ` +
+            `Kustomer's side (the emulator's agent console): ${emulator.url}/app/conversations`,
+        );
+      if (await isDemoSeeded(db)) {
+        ready();
+        if (emulator.restored) log.info("demo: restarted on an earlier run's data, Kustomer's side included; delete .bridgedesk-demo/ to start over");
+        // Seeded by a run that did not stop cleanly, so its Kustomer side was never saved: the conversations are gone.
+        else log.warn('demo: this data folder was seeded by an earlier run whose Kustomer side was not saved; delete .bridgedesk-demo/ to start over');
+        return;
+      }
+      // A saved Kustomer side without Bridgedesk's data (a first run that stopped before seeding) starts over with it.
+      emulator.control.reset();
+      const org = seedDemoOrg(emulator.control, { name: 'acme' });
       const seeded = await seedDemo(
         { ...destinationDeps(config, { db, now: () => new Date() }), log, publicUrl: config.publicUrl },
         { org: 'acme', apiKey: org.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] },
       );
-      log.info(
-        { kustomerEmulator: emulator.url },
-        `Demo ready: sign in at ${config.publicUrl} as ${config.admin?.email} / ${DEMO_PASSWORD} (also ada@demo.test, riley@demo.test, morgan@demo.test); ` +
-          `Kustomer's side (the emulator's agent console): ${emulator.url}/app/conversations`,
-      );
-      if (!seeded) {
-        // The emulator keeps nothing between runs: conversations escalated in an earlier run are not in this one.
-        log.warn('demo: this data folder was seeded by an earlier run; delete .bridgedesk-demo/ to start over with a fresh Kustomer side');
-        return;
-      }
+      ready();
       // Not awaited: the demo is usable at once, and the Kustomer agent acts once the worker has linked the escalation.
-      void actInKustomerOnceLinked({ db, log }, { control: emulator.control, org }, seeded.escalationId).catch((err: unknown) =>
-        log.warn({ err }, 'demo: the Kustomer agent could not act on the escalated request'),
-      );
+      if (seeded) {
+        void actInKustomerOnceLinked({ db, log }, { control: emulator.control, org }, seeded.escalationId).catch((err: unknown) =>
+          log.warn({ err }, 'demo: the Kustomer agent could not act on the escalated request'),
+        );
+      }
     },
     emulator.close,
   );

@@ -14,6 +14,7 @@ import { createEmulatorControl, type EmulatorControl } from './emulator-control.
 import { FaultInjector } from './faults.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { EmulatorStore } from './store.ts';
+import { restoreStore, snapshotStore } from './store-snapshot.ts';
 import { defaultDeliver, WebhookDispatcher, type Deliver } from './webhook-dispatcher.ts';
 
 export interface KustomerEmulatorOptions {
@@ -41,6 +42,10 @@ export interface KustomerEmulator {
    */
   fetch: (req: Request) => Promise<Response>;
   control: EmulatorControl;
+  /** Every record as text (store-snapshot.ts), for `restore` in a later process. */
+  snapshot(): string;
+  /** Replaces every record with a snapshot's. */
+  restore(snapshot: string): void;
 }
 
 export const CONTROL_PREFIX = '/__emulator';
@@ -66,6 +71,8 @@ export function createKustomerEmulator(options: KustomerEmulatorOptions = {}): K
 
   return {
     control,
+    snapshot: () => snapshotStore(store),
+    restore: (snapshot) => restoreStore(store, snapshot),
     async fetch(req) {
       const { pathname } = new URL(req.url);
       if (pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)) return controlApp.fetch(req);

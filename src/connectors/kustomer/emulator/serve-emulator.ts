@@ -3,7 +3,9 @@
  * by default: the /__emulator/ controls have no auth. A `lost_reply` fault with `reply: 'close'` destroys the
  * socket, so the client sees a dropped connection after the write committed.
  */
+import fs from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { createKustomerEmulator, type KustomerEmulatorOptions } from './create-emulator.ts';
@@ -15,6 +17,8 @@ export interface ServeEmulatorOptions extends KustomerEmulatorOptions {
   port: number;
   /** (Default: 127.0.0.1.) */
   host?: string;
+  /** Records are read from this file at start when it exists, and written to it on close (the demo's Kustomer side). */
+  stateFile?: string;
 }
 
 export interface ServedEmulator {
@@ -22,12 +26,16 @@ export interface ServedEmulator {
   url: string;
   port: number;
   control: EmulatorControl;
+  /** True when the records came from `stateFile`. */
+  restored: boolean;
   close(): Promise<void>;
 }
 
 export async function serveEmulator(options: ServeEmulatorOptions): Promise<ServedEmulator> {
-  const { port, host = '127.0.0.1', ...emulatorOptions } = options;
+  const { port, host = '127.0.0.1', stateFile, ...emulatorOptions } = options;
   const emulator = createKustomerEmulator(emulatorOptions);
+  const restored = stateFile !== undefined && fs.existsSync(stateFile);
+  if (restored) emulator.restore(fs.readFileSync(stateFile, 'utf8'));
   let server!: Server;
   const listening = new Promise<AddressInfo>((resolve, reject) => {
     server = serve(
@@ -62,11 +70,16 @@ export async function serveEmulator(options: ServeEmulatorOptions): Promise<Serv
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     control: emulator.control,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        clearInterval(waking);
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    restored,
+    close: async () => {
+      clearInterval(waking);
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      if (stateFile === undefined) return;
+      // Written whole then renamed over the old file, so a stop cut short leaves the previous snapshot, never half of one.
+      fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+      fs.writeFileSync(`${stateFile}.tmp`, emulator.snapshot());
+      fs.renameSync(`${stateFile}.tmp`, stateFile);
+    },
   };
 }
