@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
+import { listApprovalViews } from '../db/repositories/workflows.ts';
 import { createLogger } from '../logger.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import { createTestApp } from '../../test/support/test-app.ts';
@@ -133,6 +134,15 @@ describe('the demo seed', () => {
     expect([thread.notes.length, thread.messages.length]).toEqual([1, 1]);
     const customer = customerOf(emulator.control.conversations('acme').find((c) => c.id === conversationId)!);
     expect((customer.attributes as { emails: { email: string }[] }).emails.map((e) => e.email)).toEqual(['it@acme.example']);
+  });
+
+  it("leaves Morgan Manager a decision: the VIP handoff of Riley's refund request awaits her approval", async () => {
+    const morgan = await t.db.selectFrom('users').select('id').where('email', '=', 'morgan@demo.test').executeTakeFirstOrThrow();
+    const [approval] = await t.waitFor(async () => {
+      const pending = await listApprovalViews(t.db, { approverId: morgan.id, state: 'pending' });
+      return pending.length ? pending : undefined;
+    });
+    expect(approval).toMatchObject({ workflowName: 'Specialist handoff', request: { title: 'Refund for order 4417 never arrived' } });
   });
 
   it('seeds once per data folder: a second run changes nothing and escalates nothing', async () => {

@@ -10,6 +10,7 @@ import { findUserByEmail, insertUser } from '../db/repositories/users.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';
 import { setTagAllowList } from '../usecases/tag-allow-list.ts';
+import { changeRequest } from '../usecases/change-request.ts';
 import { createRequest } from '../usecases/create-request.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { workflowExamples } from '../core/workflow-examples.ts';
@@ -82,7 +83,7 @@ export async function seedDemo(
 
   const asAgent: UserActor = { kind: 'user', userId: ada.id, role: 'agent', name: ada.name };
   const now = new Date();
-  await createRequest(
+  const refund = await createRequest(
     db,
     asAgent,
     {
@@ -91,7 +92,7 @@ export async function seedDemo(
       requesterId: riley.id,
       priority: 'high',
       serviceId: escalation.id,
-      tags: ['refund', 'vip-customer'],
+      tags: ['refund'],
       customFields: { [DEMO_CONTACT_FIELD]: 'jane.doe@example.com', order_number: '4417', region: 'EMEA' },
     },
     now,
@@ -141,6 +142,9 @@ export async function seedDemo(
   // then Ada escalates the locked-out customer, so the demo opens with one request alive in Kustomer.
   await enableDemoSync(deps);
   const escalationId = await escalateDemoRequest(deps, asAgent, locked.id, 'Tier 2 Support');
+  // Ada marks the refund's customer as a VIP: "Specialist handoff" asks Riley's manager, Morgan, before it goes to
+  // the VIP queue, so the demo has a decision waiting in Morgan's approvals.
+  await changeRequest(db, asAgent, refund.id, { tags: ['refund', 'vip-customer'] }, now);
   log.info('demo data seeded');
   return { escalationId };
 }
