@@ -10,6 +10,7 @@ import { AdminPage } from './admin-page.tsx';
 import { RowActions } from './row-actions.tsx';
 import { changedFields } from './form-helpers.ts';
 import { FormActions } from '../../ui/form-actions.tsx';
+import { NamedOptions } from '../../ui/choice-options.tsx';
 
 function ServiceForm({ service, inboxes, onDone }: { service: Service | null; inboxes: Inbox[]; onDone: () => void }) {
   const save = useSaveService();
@@ -43,11 +44,7 @@ function ServiceForm({ service, inboxes, onDone }: { service: Service | null; in
         {(id, d) => (
           <select id={id} value={form.defaultInboxId} aria-describedby={d} onChange={(e) => setForm({ ...form, defaultInboxId: e.target.value })}>
             <option value="">No inbox</option>
-            {inboxes.map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
+            <NamedOptions items={inboxes} />
           </select>
         )}
       </Field>

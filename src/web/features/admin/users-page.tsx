@@ -10,6 +10,7 @@ import { EmptyState, ErrorBanner } from '../../ui/states.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { AdminPage } from './admin-page.tsx';
 import { UserForm } from './user-form.tsx';
+import { Options } from '../../ui/choice-options.tsx';
 
 export function UsersPage() {
   const me = useMe();
@@ -40,11 +41,7 @@ export function UsersPage() {
             <input type="search" aria-label="Search people" placeholder="Search name or email" value={q} onChange={(e) => setQ(e.target.value)} />
             <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role | '')}>
               <option value="">Any role</option>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
-                </option>
-              ))}
+              <Options values={ROLES} label={roleLabel} />
             </select>
             <label className="checkbox">
               <input type="checkbox" checked={showInactive} onChange={(e) => setShowInactive(e.target.checked)} /> Show deactivated

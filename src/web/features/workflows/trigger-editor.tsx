@@ -18,7 +18,7 @@ import {
   THREAD_ITEM_CHOICES,
   withEvent,
 } from './workflow-format.ts';
-import { PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
+import { ChoiceOptions, Options, PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
 
 const PATH = 'definition.trigger';
 
@@ -84,11 +84,7 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
           {(id, d) => (
             <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
               <option value="">Any change</option>
-              {ESCALATION_TRIGGER_STATES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
+              <ChoiceOptions choices={ESCALATION_TRIGGER_STATES} />
             </select>
           )}
         </Field>
@@ -99,11 +95,7 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
           {(id, d) => (
             <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
               <option value="">Any status</option>
-              {CONVERSATION_STATUS_CHOICES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
+              <ChoiceOptions choices={CONVERSATION_STATUS_CHOICES} />
             </select>
           )}
         </Field>
@@ -114,11 +106,7 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
           {(id, d) => (
             <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
               <option value="">A reply or a note</option>
-              {THREAD_ITEM_CHOICES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
+              <ChoiceOptions choices={THREAD_ITEM_CHOICES} />
             </select>
           )}
         </Field>
@@ -137,11 +125,7 @@ export function TriggerEditor({ trigger, onChange }: { trigger: Trigger; onChang
             <select id={id} aria-describedby={d} value={trigger.event} onChange={(e) => onChange(withEvent(trigger, e.target.value as TriggerEvent))}>
               {EVENT_GROUPS.map((g) => (
                 <optgroup key={g.label} label={g.label}>
-                  {g.events.map((ev) => (
-                    <option key={ev} value={ev}>
-                      {EVENT_LABELS[ev]}
-                    </option>
-                  ))}
+                  <Options values={g.events} label={(ev) => EVENT_LABELS[ev]} />
                 </optgroup>
               ))}
             </select>
