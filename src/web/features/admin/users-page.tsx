@@ -11,6 +11,7 @@ import { useDebounced } from '../../ui/use-debounced.ts';
 import { AdminPage } from './admin-page.tsx';
 import { UserForm } from './user-form.tsx';
 import { Options } from '../../ui/choice-options.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 export function UsersPage() {
   const me = useMe();
@@ -55,18 +56,7 @@ export function UsersPage() {
         <EmptyState title="No one matches" />
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Department</th>
-              <th>Title</th>
-              <th>Location</th>
-              <th>Manager</th>
-              <th>Sign-in</th>
-              <th className="col-actions" aria-label="Actions" />
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Role', 'Department', 'Title', 'Location', 'Manager', 'Sign-in']} actions />
           <tbody>
             {list.data?.map((u) => (
               <tr key={u.id} className={u.active ? undefined : 'inactive'}>
