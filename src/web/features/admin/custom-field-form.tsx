@@ -8,6 +8,7 @@ import { Field } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { changedFields } from './form-helpers.ts';
 import { FormActions } from '../../ui/form-actions.tsx';
+import { Options } from '../../ui/choice-options.tsx';
 
 export const TYPE_LABELS: Record<CustomFieldType, string> = {
   text: 'Text',
@@ -110,11 +111,7 @@ export function CustomFieldForm({ field, services, onDone }: { field: CustomFiel
         <Field label="Type" error={errors.type} hint={field ? 'Fixed once created' : undefined}>
           {(id, d) => (
             <select id={id} value={type} disabled={!!field} aria-describedby={d} onChange={(e) => setType(e.target.value as CustomFieldType)}>
-              {CUSTOM_FIELD_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {TYPE_LABELS[t]}
-                </option>
-              ))}
+              <Options values={CUSTOM_FIELD_TYPES} label={(t) => TYPE_LABELS[t]} />
             </select>
           )}
         </Field>

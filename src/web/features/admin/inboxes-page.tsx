@@ -11,6 +11,7 @@ import { EmptyState } from '../../ui/states.tsx';
 import { AdminPage } from './admin-page.tsx';
 import { changedFields } from './form-helpers.ts';
 import { FormActions } from '../../ui/form-actions.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 function InboxForm({ inbox, staff, onDone }: { inbox: Inbox | null; staff: User[]; onDone: () => void }) {
   const save = useSaveInbox();
@@ -78,14 +79,7 @@ export function InboxesPage() {
         <EmptyState title="No inboxes yet">Add one per team, e.g. “IT”, “People ops”, “Facilities”.</EmptyState>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Description</th>
-              <th>Members</th>
-              <th className="col-actions" aria-label="Actions" />
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Description', 'Members']} actions />
           <tbody>
             {inboxes.data?.map((i) => (
               <tr key={i.id}>

@@ -9,6 +9,7 @@ import { Modal } from '../../ui/modal.tsx';
 import { EmptyState, Notice } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { AdminPage } from './admin-page.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 const STATE_LABELS: Record<string, string> = { pending: 'Sending', sent: 'Sent', failed: 'Failed', not_configured: 'Held: no SMTP' };
 
@@ -57,16 +58,7 @@ export function OutboxPage() {
         <EmptyState title="No emails yet" />
       ) : (
         <table className="table" data-testid="outbox">
-          <thead>
-            <tr>
-              <th>To</th>
-              <th>Subject</th>
-              <th>State</th>
-              <th>Attempts</th>
-              <th>Created</th>
-              <th>Sent</th>
-            </tr>
-          </thead>
+          <TableHead columns={['To', 'Subject', 'State', 'Attempts', 'Created', 'Sent']} />
           <tbody>
             {items.map((e) => (
               <tr key={e.id} data-testid="outbox-email">

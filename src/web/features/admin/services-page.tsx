@@ -10,6 +10,8 @@ import { AdminPage } from './admin-page.tsx';
 import { RowActions } from './row-actions.tsx';
 import { changedFields } from './form-helpers.ts';
 import { FormActions } from '../../ui/form-actions.tsx';
+import { NamedOptions } from '../../ui/choice-options.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 function ServiceForm({ service, inboxes, onDone }: { service: Service | null; inboxes: Inbox[]; onDone: () => void }) {
   const save = useSaveService();
@@ -43,11 +45,7 @@ function ServiceForm({ service, inboxes, onDone }: { service: Service | null; in
         {(id, d) => (
           <select id={id} value={form.defaultInboxId} aria-describedby={d} onChange={(e) => setForm({ ...form, defaultInboxId: e.target.value })}>
             <option value="">No inbox</option>
-            {inboxes.map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
+            <NamedOptions items={inboxes} />
           </select>
         )}
       </Field>
@@ -80,15 +78,7 @@ export function ServicesPage() {
         <EmptyState title="No services yet">Add services such as “Laptop”, “Access request” or “VPN”.</EmptyState>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Description</th>
-              <th>Default inbox</th>
-              <th>Status</th>
-              <th className="col-actions" aria-label="Actions" />
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Description', 'Default inbox', 'Status']} actions />
           <tbody>
             {services.data?.map((s) => (
               <tr key={s.id} className={s.active ? undefined : 'inactive'}>

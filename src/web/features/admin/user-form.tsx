@@ -9,6 +9,7 @@ import { roleLabel } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { changedFields, orNull } from './form-helpers.ts';
 import { FormActions } from '../../ui/form-actions.tsx';
+import { NamedOptions, Options } from '../../ui/choice-options.tsx';
 
 const PASSWORD_MIN = 10;
 
@@ -64,11 +65,7 @@ export function UserForm({ user, people, onDone }: { user: User | null; people: 
         <Field label="Role" error={errors.role} hint="Agents work requests; admins also manage Bridgedesk">
           {(id, d) => (
             <select id={id} value={form.role} aria-describedby={d} onChange={set('role')}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
-                </option>
-              ))}
+              <Options values={ROLES} label={roleLabel} />
             </select>
           )}
         </Field>
@@ -76,11 +73,7 @@ export function UserForm({ user, people, onDone }: { user: User | null; people: 
           {(id, d) => (
             <select id={id} value={form.managerId} aria-describedby={d} onChange={set('managerId')}>
               <option value="">No manager</option>
-              {managers.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <NamedOptions items={managers} />
             </select>
           )}
         </Field>

@@ -10,6 +10,8 @@ import { EmptyState, ErrorBanner } from '../../ui/states.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { AdminPage } from './admin-page.tsx';
 import { UserForm } from './user-form.tsx';
+import { Options } from '../../ui/choice-options.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 export function UsersPage() {
   const me = useMe();
@@ -40,11 +42,7 @@ export function UsersPage() {
             <input type="search" aria-label="Search people" placeholder="Search name or email" value={q} onChange={(e) => setQ(e.target.value)} />
             <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role | '')}>
               <option value="">Any role</option>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
-                </option>
-              ))}
+              <Options values={ROLES} label={roleLabel} />
             </select>
             <label className="checkbox">
               <input type="checkbox" checked={showInactive} onChange={(e) => setShowInactive(e.target.checked)} /> Show deactivated
@@ -58,18 +56,7 @@ export function UsersPage() {
         <EmptyState title="No one matches" />
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Department</th>
-              <th>Title</th>
-              <th>Location</th>
-              <th>Manager</th>
-              <th>Sign-in</th>
-              <th className="col-actions" aria-label="Actions" />
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Role', 'Department', 'Title', 'Location', 'Manager', 'Sign-in']} actions />
           <tbody>
             {list.data?.map((u) => (
               <tr key={u.id} className={u.active ? undefined : 'inactive'}>

@@ -4,6 +4,7 @@ import { useApprovals } from '../../api/approvals.ts';
 import { EmptyState, ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { approvalStateLabel } from './approval-format.ts';
+import { TableHead } from '../../ui/table-head.tsx';
 
 export function DecidedApprovals() {
   const decided = useApprovals('decided');
@@ -12,15 +13,7 @@ export function DecidedApprovals() {
   if (decided.data.length === 0) return <EmptyState title="No decided approvals yet" />;
   return (
     <table className="table" data-testid="decided-approvals">
-      <thead>
-        <tr>
-          <th>Request</th>
-          <th>Workflow</th>
-          <th>Outcome</th>
-          <th>When</th>
-          <th>Comment</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Request', 'Workflow', 'Outcome', 'When', 'Comment']} />
       <tbody>
         {decided.data.map((a) => (
           <tr key={a.id}>

@@ -7,6 +7,7 @@ import { Link } from 'wouter';
 import type { EscalationDestination } from '../../api/escalations.ts';
 import { Field } from '../../ui/field.tsx';
 import { OptionGroup } from '../../ui/target-options.tsx';
+import { NamedOptions } from '../../ui/choice-options.tsx';
 
 /** `user:<id>`, `team:<id>` or '' (nobody: the destination routes it). */
 export type AssigneeValue = string;
@@ -53,11 +54,7 @@ export function SubStatusSelect({
       {(id, d) => (
         <select id={id} value={value} aria-describedby={d} disabled={!options.length} onChange={(e) => onChange(e.target.value)}>
           <option value="">None</option>
-          {options.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <NamedOptions items={options} />
         </select>
       )}
     </Field>

@@ -18,6 +18,7 @@ import type { CloseProps } from './escalate-dialog.tsx';
 import { AssigneePicker, SubStatusSelect, TagsPreview } from './escalate-extras.tsx';
 import { ConflictQuestion, MappedValues, OpenEscalationWarning } from './escalation-notices.tsx';
 import { channelLabel, destinationPriorityLabel } from './escalation-format.ts';
+import { NamedOptions, Options } from '../../ui/choice-options.tsx';
 
 const range = (min: number, max: number) => Array.from({ length: Math.max(0, max - min + 1) }, (_, i) => min + i);
 
@@ -169,11 +170,7 @@ export function EscalateForm({
         <Field label="Destination">
           {(id) => (
             <select id={id} value={destination.id} disabled={options.destinations.length < 2} onChange={() => undefined}>
-              {options.destinations.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
+              <NamedOptions items={options.destinations} />
             </select>
           )}
         </Field>
@@ -200,11 +197,7 @@ export function EscalateForm({
         <Field label="Channel" error={errors.channel} hint="How the first message reaches the customer">
           {(id, d) => (
             <select id={id} value={channel} aria-describedby={d} onChange={(e) => setChannel(e.target.value)}>
-              {destination.channels.map((c) => (
-                <option key={c} value={c}>
-                  {channelLabel(c)}
-                </option>
-              ))}
+              <Options values={destination.channels} label={channelLabel} />
             </select>
           )}
         </Field>
@@ -215,11 +208,7 @@ export function EscalateForm({
         >
           {(id, d) => (
             <select id={id} value={priority} aria-describedby={d} onChange={(e) => setPriority(Number(e.target.value))}>
-              {range(min, max).map((p) => (
-                <option key={p} value={p}>
-                  {destinationPriorityLabel(p)}
-                </option>
-              ))}
+              <Options values={range(min, max)} label={destinationPriorityLabel} />
             </select>
           )}
         </Field>

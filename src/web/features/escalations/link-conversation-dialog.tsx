@@ -21,6 +21,7 @@ import { ErrorBanner } from '../../ui/states.tsx';
 import { RelativeTime, useNow } from '../../ui/time.tsx';
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { remoteStatusText } from './remote-state-format.ts';
+import { NamedOptions } from '../../ui/choice-options.tsx';
 
 /** Long enough for a paste or a pause between words; short enough to feel live. */
 const DEBOUNCE_MS = 400;
@@ -87,11 +88,7 @@ function LinkConversationBody({ requestId, onDone }: { requestId: string; onDone
         <label className="field">
           <span className="field-label">Destination</span>
           <select value={destination} onChange={(e) => setPicked(e.target.value)}>
-            {destinations.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
+            <NamedOptions items={destinations} />
           </select>
         </label>
       )}

@@ -4,6 +4,7 @@ import type { FieldValue } from '../../../server/schemas/request.ts';
 import type { User } from '../../../server/schemas/user.ts';
 import { UserPicker } from '../../ui/user-picker.tsx';
 import { inputToValue } from './custom-field-values.ts';
+import { Options } from '../../ui/choice-options.tsx';
 
 export function CustomFieldInput({
   field,
@@ -49,11 +50,7 @@ export function CustomFieldInput({
       return (
         <select {...common} value={text} onChange={(e) => onChange(inputToValue(field, e.target.value))}>
           <option value="">—</option>
-          {field.options.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
+          <Options values={field.options} />
           {text && !field.options.includes(text) && <option value={text}>{text}</option>}
         </select>
       );

@@ -4,7 +4,7 @@ import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
 import { useDestinationName } from '../../api/integrations.ts';
 import { type Status, STATUSES } from '../../../core/request.ts';
 import { statusLabel } from '../../ui/format.ts';
-import { PriorityOptions } from '../../ui/choice-options.tsx';
+import { NamedOptions, Options, PriorityOptions } from '../../ui/choice-options.tsx';
 import {
   EMPTY_FILTERS,
   ESCALATION_FILTERS,
@@ -77,11 +77,7 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
         </select>
         <select aria-label="Service" value={filters.serviceId} disabled={!services.data} onChange={(e) => set({ serviceId: e.target.value })}>
           <option value="">Any service</option>
-          {services.data?.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <NamedOptions items={services.data} />
         </select>
         {staff && (
           <>
@@ -91,30 +87,18 @@ export function RequestFilters({ filters, onChange, staff }: { filters: ListFilt
               <option value="none">Unassigned</option>
               {agents.length > 0 && (
                 <optgroup label="Agents">
-                  {agents.map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.name}
-                    </option>
-                  ))}
+                  <NamedOptions items={agents} />
                 </optgroup>
               )}
             </select>
             <select aria-label="Inbox" value={filters.inboxId} onChange={(e) => set({ inboxId: e.target.value })}>
               <option value="">Any inbox</option>
               <option value="none">No inbox</option>
-              {inboxes.data?.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.name}
-                </option>
-              ))}
+              <NamedOptions items={inboxes.data} />
             </select>
             <select aria-label="Escalation" value={filters.escalation} onChange={(e) => set({ escalation: e.target.value as EscalationFilter | '' })}>
               <option value="">Escalated or not</option>
-              {ESCALATION_FILTERS.map((f) => (
-                <option key={f} value={f}>
-                  {escalationFilterLabel(f, destinationName())}
-                </option>
-              ))}
+              <Options values={ESCALATION_FILTERS} label={(f) => escalationFilterLabel(f, destinationName())} />
             </select>
           </>
         )}

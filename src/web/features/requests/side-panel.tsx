@@ -8,13 +8,13 @@ import { type ReactNode, useId } from 'react';
 import { Link } from 'wouter';
 import { useInboxes, useServices, useUsers } from '../../api/catalog.ts';
 import { type RequestPatch, useSetFollowing, useUpdateRequest } from '../../api/requests.ts';
-import { PRIORITIES, type Priority } from '../../../core/request.ts';
+import type { Priority } from '../../../core/request.ts';
 import type { CustomField } from '../../../server/schemas/catalog.ts';
 import type { FieldValue, RequestDetail } from '../../../server/schemas/request.ts';
 import type { User } from '../../../server/schemas/user.ts';
 import { PriorityBadge, StatusBadge } from '../../ui/badges.tsx';
 import { Field } from '../../ui/field.tsx';
-import { humanize, priorityLabel } from '../../ui/format.ts';
+import { humanize } from '../../ui/format.ts';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { TagInput } from '../../ui/tag-input.tsx';
@@ -31,6 +31,7 @@ import { applicableFields } from './custom-field-values.ts';
 import { InlineCustomField } from './inline-custom-field.tsx';
 import { formatFieldValue } from './timeline-format.ts';
 import { StatusSelect } from './status-select.tsx';
+import { NamedOptions, PriorityOptions } from '../../ui/choice-options.tsx';
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -63,11 +64,7 @@ function RefSelect({
   return (
     <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value || null)}>
       <option value="">{emptyLabel}</option>
-      {all.map((o) => (
-        <option key={o.id} value={o.id}>
-          {o.name}
-        </option>
-      ))}
+      <NamedOptions items={all} />
     </select>
   );
 }
@@ -194,11 +191,7 @@ export function SidePanel({
                   disabled={saving('priority')}
                   onChange={(e) => change({ priority: e.target.value as Priority })}
                 >
-                  {PRIORITIES.map((p) => (
-                    <option key={p} value={p}>
-                      {priorityLabel(p)}
-                    </option>
-                  ))}
+                  <PriorityOptions />
                 </select>
               ) : (
                 <div id={id}>

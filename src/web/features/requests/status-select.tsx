@@ -6,9 +6,9 @@
 import { useState } from 'react';
 import { isInFlight, useRequestEscalations } from '../../api/escalations.ts';
 import type { RequestPatch } from '../../api/requests.ts';
-import { type Status, STATUSES } from '../../../core/request.ts';
-import { statusLabel } from '../../ui/format.ts';
+import type { Status } from '../../../core/request.ts';
 import { fromLocalInput, toLocalInput, wakePresets } from './wake-presets.ts';
+import { StatusOptions } from '../../ui/choice-options.tsx';
 
 export function StatusSelect({
   id,
@@ -42,11 +42,7 @@ export function StatusSelect({
           }
         }}
       >
-        {STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {statusLabel(s)}
-          </option>
-        ))}
+        <StatusOptions />
       </select>
       {asking && (
         <WakeUpPicker

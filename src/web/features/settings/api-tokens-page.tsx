@@ -8,6 +8,7 @@ import { Field } from '../../ui/field.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorBanner, Loading, Notice } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 function tokenState(t: ApiToken, now: Date): { label: string; live: boolean } {
   if (t.revokedAt) return { label: 'Revoked', live: false };
@@ -96,17 +97,7 @@ export function ApiTokensPage() {
       ) : (
         tokens.data && (
           <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Token</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>Expires</th>
-                <th>Status</th>
-                <th className="col-actions" aria-label="Actions" />
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Token', 'Created', 'Last used', 'Expires', 'Status']} actions />
             <tbody>
               {tokens.data.map((t) => {
                 const state = tokenState(t, now);

@@ -23,7 +23,7 @@ import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { pollLabel, pollOptions, remoteStatusLabel, remoteStatusWord } from '../sync/sync-format.ts';
 import { SaveChanges } from '../../ui/form-actions.tsx';
-import { StatusOptions } from '../../ui/choice-options.tsx';
+import { Options, StatusOptions } from '../../ui/choice-options.tsx';
 
 type OutboundKey = keyof SyncSettings['outboundMap'];
 const OUTBOUND: { key: OutboundKey; label: string }[] = [
@@ -174,11 +174,7 @@ function SyncForm({ data }: { data: KustomerSync }) {
                   disabled={busy || !shown.inbound}
                   onChange={(e) => edit({ pollMinutes: Number(e.target.value) })}
                 >
-                  {polls.map((m) => (
-                    <option key={m} value={m}>
-                      {pollLabel(m)}
-                    </option>
-                  ))}
+                  <Options values={polls} label={pollLabel} />
                 </select>
               )}
             </Field>
@@ -204,11 +200,7 @@ function SyncForm({ data }: { data: KustomerSync }) {
                     onChange={(e) => edit({ outboundMap: { ...shown.outboundMap, [key]: (e.target.value || null) as RemoteStatus | null } })}
                   >
                     <option value={NOTHING}>Do nothing</option>
-                    {REMOTE_STATUSES.map((r) => (
-                      <option key={r} value={r}>
-                        {remoteStatusLabel(r)}
-                      </option>
-                    ))}
+                    <Options values={REMOTE_STATUSES} label={remoteStatusLabel} />
                   </select>
                 )}
               </Field>

@@ -12,6 +12,7 @@ import { ErrorBanner } from '../../ui/states.tsx';
 import { ConversationId } from '../escalations/conversation-id.tsx';
 import { channelLabel, KUSTOMER_CHANNELS, type StepStatus, testEscalationSteps } from '../escalations/escalation-format.ts';
 import { TargetOptions } from '../../ui/target-options.tsx';
+import { Options } from '../../ui/choice-options.tsx';
 
 const STATUS_WORDS: Record<StepStatus, string> = {
   done: 'done',
@@ -72,11 +73,7 @@ export function KustomerTestEscalation({ data }: { data: KustomerIntegration }) 
           <Field label="Channel">
             {(id) => (
               <select id={id} value={channel} disabled={test.isPending || moving} onChange={(e) => setChannel(e.target.value)}>
-                {KUSTOMER_CHANNELS.map((c) => (
-                  <option key={c} value={c}>
-                    {channelLabel(c)}
-                  </option>
-                ))}
+                <Options values={KUSTOMER_CHANNELS} label={channelLabel} />
               </select>
             )}
           </Field>

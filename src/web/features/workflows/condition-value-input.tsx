@@ -5,6 +5,7 @@ import { useKustomerIntegration } from '../../api/integrations.ts';
 import type { ConditionRule } from '../../api/workflows.ts';
 import { UserPicker } from '../../ui/user-picker.tsx';
 import { type ConditionField, splitList } from './condition-fields.ts';
+import { ChoiceOptions } from '../../ui/choice-options.tsx';
 
 type Value = ConditionRule['value'];
 
@@ -70,11 +71,7 @@ export function ConditionValueInput({ field, op, value, onChange, label, invalid
           Choose…
         </option>
         {unknown && <option value={current}>{current}</option>}
-        {choices.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
+        <ChoiceOptions choices={choices} />
       </select>
     );
   }

@@ -20,6 +20,7 @@ import {
 } from './condition-fields.ts';
 import { ConditionValueInput } from './condition-value-input.tsx';
 import { useIssue } from './issues-context.tsx';
+import { Options } from '../../ui/choice-options.tsx';
 
 function FieldSelect({
   fields,
@@ -82,11 +83,7 @@ function RuleRow({
         <FieldSelect fields={fields} rule={rule} label={`Condition ${n} field`} onChange={(f) => onChange(newRule(f))} />
         <select aria-label={`Condition ${n} operator`} value={rule.op} onChange={(e) => onChange(changeOperator(rule, field, e.target.value as Operator))}>
           {!field.ops.includes(rule.op) && <option value={rule.op}>{operatorLabel(rule.op, rule.field)}</option>}
-          {field.ops.map((op) => (
-            <option key={op} value={op}>
-              {operatorLabel(op, rule.field)}
-            </option>
-          ))}
+          <Options values={field.ops} label={(op) => operatorLabel(op, rule.field)} />
         </select>
         <div className="wf-rule-value">
           {needsValue(rule.op) && (

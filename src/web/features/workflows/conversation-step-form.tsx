@@ -14,6 +14,7 @@ import { useIssue } from './issues-context.tsx';
 import { PlaceholderList } from './placeholder-list.tsx';
 import { TargetOptions } from '../../ui/target-options.tsx';
 import { AssigneePicker, SubStatusSelect } from '../escalations/escalate-extras.tsx';
+import { Options } from '../../ui/choice-options.tsx';
 
 type ConversationStep = Extract<Step, { type: 'create_conversation' }>;
 
@@ -112,11 +113,7 @@ export function ConversationStepForm({ step, onChange, path }: { step: Conversat
         <Field label="Channel" error={channelError}>
           {(id, d) => (
             <select id={id} aria-describedby={d} value={step.channel} onChange={(e) => onChange({ ...step, channel: e.target.value })}>
-              {channels.map((c) => (
-                <option key={c} value={c}>
-                  {channelLabel(c)}
-                </option>
-              ))}
+              <Options values={channels} label={channelLabel} />
             </select>
           )}
         </Field>
@@ -129,11 +126,7 @@ export function ConversationStepForm({ step, onChange, path }: { step: Conversat
               onChange={(e) => onChange({ ...step, priority: e.target.value === 'from_request' ? 'from_request' : Number(e.target.value) })}
             >
               <option value="from_request">From the request's priority</option>
-              {[1, 2, 3, 4, 5].map((n) => (
-                <option key={n} value={n}>
-                  {destinationPriorityLabel(n)}
-                </option>
-              ))}
+              <Options values={[1, 2, 3, 4, 5]} label={destinationPriorityLabel} />
             </select>
           )}
         </Field>

@@ -10,6 +10,7 @@ import { type RunStep, useRetryRun, type WorkflowRun } from '../../api/workflows
 import { formatDateTime } from '../../ui/format.ts';
 import { RelativeTime } from '../../ui/time.tsx';
 import { elapsed, pathLabel, runStateLabel, stepStateLabel, stepTypeLabel } from './workflow-format.ts';
+import { TableHead } from '../../ui/table-head.tsx';
 
 export function RunStateBadge({ state }: { state: string }) {
   return (
@@ -105,15 +106,7 @@ export function RunCard({ run, show }: { run: WorkflowRun; show: 'workflow' | 'r
       {retry.error && <p className="field-error">Retry failed: {errorMessage(retry.error)}</p>}
       {run.steps.length > 0 && (
         <table className="table wf-run-steps">
-          <thead>
-            <tr>
-              <th>Step</th>
-              <th>State</th>
-              <th>Started</th>
-              <th>Took</th>
-              <th>Result</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Step', 'State', 'Started', 'Took', 'Result']} />
           <tbody>
             {run.steps.map((s) => (
               <tr key={s.path} data-testid="run-step" data-type={s.type} data-state={s.state}>

@@ -8,7 +8,7 @@ import { UserPicker } from '../../ui/user-picker.tsx';
 import { useIssue } from './issues-context.tsx';
 import { PlaceholderList } from './placeholder-list.tsx';
 import { durationText } from './workflow-format.ts';
-import { PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
+import { ChoiceOptions, NamedOptions, PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
 
 type Of<T extends Step['type']> = Extract<Step, { type: T }>;
 interface FormProps<S> {
@@ -145,11 +145,7 @@ function AssignForm({ step, onChange, path }: FormProps<Of<'assign'>>) {
             }}
           >
             <option value="">Leave as it is</option>
-            {(inboxes.data ?? []).map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
+            <NamedOptions items={inboxes.data} />
           </select>
         )}
       </Field>
@@ -225,11 +221,7 @@ function ReplyWaitForm({ step, onChange, path }: FormProps<Of<'wait_for_reply'>>
               onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) * unit })}
             />
             <select aria-label="Unit" value={unit} onChange={(e) => onChange({ ...step, minutes: (step.minutes / unit) * Number(e.target.value) })}>
-              {UNITS.map((u) => (
-                <option key={u.value} value={u.value}>
-                  {u.label}
-                </option>
-              ))}
+              <ChoiceOptions choices={UNITS} />
             </select>
           </div>
         )}

@@ -3,6 +3,7 @@
  * narrows it (a status, a field, a tag, an escalation state, the conversation's new status, a note or a message),
  * and its conditions.
  */
+import type { ReactNode } from 'react';
 import { useCustomFields } from '../../api/catalog.ts';
 import type { Trigger, TriggerEvent } from '../../api/workflows.ts';
 import { Field } from '../../ui/field.tsx';
@@ -18,7 +19,7 @@ import {
   THREAD_ITEM_CHOICES,
   withEvent,
 } from './workflow-format.ts';
-import { PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
+import { ChoiceOptions, Options, PriorityOptions, StatusOptions } from '../../ui/choice-options.tsx';
 
 const PATH = 'definition.trigger';
 
@@ -30,45 +31,39 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
   const set = (v: string) => onChange({ ...trigger, [narrowing.key]: v || undefined });
   const value = trigger[narrowing.key] ?? '';
 
+  /** A select of what the event narrows to, "any" (empty) first. */
+  const choose = (label: string, any: string, options: ReactNode, hint?: string) => (
+    <Field label={label} error={error} hint={hint}>
+      {(id, d) => (
+        <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
+          <option value="">{any}</option>
+          {options}
+        </select>
+      )}
+    </Field>
+  );
+
   switch (narrowing.kind) {
     case 'status':
-      return (
-        <Field label="To status" error={error} hint="“Reopened” is a resolved or archived request opened again">
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
-              <option value="">Any status</option>
-              <StatusOptions />
-              <option value="reopened">Reopened</option>
-            </select>
-          )}
-        </Field>
+      return choose(
+        'To status',
+        'Any status',
+        <>
+          <StatusOptions />
+          <option value="reopened">Reopened</option>
+        </>,
+        '“Reopened” is a resolved or archived request opened again',
       );
     case 'priority':
-      return (
-        <Field label="To priority" error={error}>
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
-              <option value="">Any priority</option>
-              <PriorityOptions />
-            </select>
-          )}
-        </Field>
-      );
+      return choose('To priority', 'Any priority', <PriorityOptions />);
     case 'field':
-      return (
-        <Field label="Custom field" error={error}>
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
-              <option value="">Any custom field</option>
-              {value && !customFields.data?.some((f) => f.key === value) && <option value={value}>{value}</option>}
-              {(customFields.data ?? []).map((f) => (
-                <option key={f.key} value={f.key}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+      return choose(
+        'Custom field',
+        'Any custom field',
+        <>
+          {value && !customFields.data?.some((f) => f.key === value) && <option value={value}>{value}</option>}
+          <ChoiceOptions choices={(customFields.data ?? []).map((f) => ({ value: f.key, label: f.label }))} />
+        </>,
       );
     case 'tag':
       return (
@@ -79,49 +74,20 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
         </Field>
       );
     case 'escalation':
-      return (
-        <Field label="Escalation state" error={error}>
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
-              <option value="">Any change</option>
-              {ESCALATION_TRIGGER_STATES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-      );
+      return choose('Escalation state', 'Any change', <ChoiceOptions choices={ESCALATION_TRIGGER_STATES} />);
     case 'conversation_status':
-      return (
-        <Field label="To Kustomer status" error={error} hint="Each change Kustomer tells of starts one run, whether its webhook or the poll saw it">
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
-              <option value="">Any status</option>
-              {CONVERSATION_STATUS_CHOICES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+      return choose(
+        'To Kustomer status',
+        'Any status',
+        <ChoiceOptions choices={CONVERSATION_STATUS_CHOICES} />,
+        'Each change Kustomer tells of starts one run, whether its webhook or the poll saw it',
       );
     case 'thread_item':
-      return (
-        <Field label="What arrives" error={error} hint="Notes stay internal: only agents see them on the request">
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
-              <option value="">A reply or a note</option>
-              {THREAD_ITEM_CHOICES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+      return choose(
+        'What arrives',
+        'A reply or a note',
+        <ChoiceOptions choices={THREAD_ITEM_CHOICES} />,
+        'Notes stay internal: only agents see them on the request',
       );
   }
 }
@@ -137,11 +103,7 @@ export function TriggerEditor({ trigger, onChange }: { trigger: Trigger; onChang
             <select id={id} aria-describedby={d} value={trigger.event} onChange={(e) => onChange(withEvent(trigger, e.target.value as TriggerEvent))}>
               {EVENT_GROUPS.map((g) => (
                 <optgroup key={g.label} label={g.label}>
-                  {g.events.map((ev) => (
-                    <option key={ev} value={ev}>
-                      {EVENT_LABELS[ev]}
-                    </option>
-                  ))}
+                  <Options values={g.events} label={(ev) => EVENT_LABELS[ev]} />
                 </optgroup>
               ))}
             </select>

@@ -12,6 +12,7 @@ import { AdminPage } from '../admin/admin-page.tsx';
 import { EnabledSwitch } from './enabled-switch.tsx';
 import { MenuButton } from './menu-button.tsx';
 import { conditionsSummary, pathLabel, stepAtPath, stepTitle, triggerSummary } from './workflow-format.ts';
+import { TableHead } from '../../ui/table-head.tsx';
 
 function ExamplesMenu() {
   const templates = useWorkflowTemplates();
@@ -97,16 +98,7 @@ export function WorkflowListPage() {
         <EmptyState title="No workflows yet">Start from an example, such as “Specialist handoff”, or build one from scratch.</EmptyState>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Trigger</th>
-              <th>Steps</th>
-              <th>Runs</th>
-              <th>Updated</th>
-              <th>Enabled</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Trigger', 'Steps', 'Runs', 'Updated', 'Enabled']} />
           <tbody>
             {workflows.data?.map((w) => (
               <tr key={w.id} className={w.enabled ? undefined : 'inactive'} data-testid="workflow-row">
