@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
 import { CreateWebhookBody, UpdateWebhookBody } from '../../wire.ts';
-import { requireRole, type ApiEnv } from '../api-env.ts';
+import { requireRole, type ApiContext, type ApiEnv } from '../api-env.ts';
 import type { EmulatorDeps } from '../emulator-deps.ts';
 import { kustomerError } from '../kustomer-error.ts';
 import { newObjectId } from '../object-id.ts';
@@ -24,16 +24,25 @@ export const WEBHOOK_EVENTS: readonly string[] = ['conversation', 'customer', 'm
 ]);
 export const MAX_WEBHOOKS_PER_ORG = 5;
 
+function checkEvents(events: readonly string[] | undefined): void {
+  events?.forEach((e, i) => {
+    if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
+  });
+}
+
 export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): void {
   const { store } = deps;
+  const hookOf = (c: ApiContext) => {
+    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id') ?? '');
+    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
+    return hook;
+  };
 
   app.post('/v1/outbound-webhooks', async (c) => {
     requireRole(c, REQUIRED.webhookCreate);
     const body = readJsonBody(c, CreateWebhookBody);
     const org = c.var.auth.org;
-    body.events.forEach((e, i) => {
-      if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
-    });
+    checkEvents(body.events);
     if (inOrg(store.webhooks, org.id).length >= MAX_WEBHOOKS_PER_ORG)
       throw kustomerError(400, `an org can have at most ${MAX_WEBHOOKS_PER_ORG} outbound webhooks`);
     const at = deps.now().toISOString();
@@ -72,19 +81,14 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
 
   app.get('/v1/outbound-webhooks/:id', (c) => {
     requireRole(c, REQUIRED.webhookRead);
-    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
-    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
-    return c.json({ data: renderWebhook(hook) });
+    return c.json({ data: renderWebhook(hookOf(c)) });
   });
 
   app.put('/v1/outbound-webhooks/:id', async (c) => {
     requireRole(c, REQUIRED.webhookUpdate);
     const body = readJsonBody(c, UpdateWebhookBody);
-    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
-    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
-    body.events?.forEach((e, i) => {
-      if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
-    });
+    const hook = hookOf(c);
+    checkEvents(body.events);
     if (body.name !== undefined) hook.name = body.name;
     if (body.url !== undefined) hook.url = body.url;
     if (body.events !== undefined) hook.events = [...body.events];
@@ -102,9 +106,7 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
 
   app.delete('/v1/outbound-webhooks/:id', (c) => {
     requireRole(c, REQUIRED.webhookDelete);
-    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
-    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
-    store.webhooks.delete(hook.id);
+    store.webhooks.delete(hookOf(c).id);
     return c.body(null, 204);
   });
 }
