@@ -11,7 +11,7 @@ import { CreateWebhookBody, UpdateWebhookBody } from '../../wire.ts';
 import { requireRole, type ApiContext, type ApiEnv } from '../api-env.ts';
 import type { EmulatorDeps } from '../emulator-deps.ts';
 import { kustomerError } from '../kustomer-error.ts';
-import { newObjectId } from '../object-id.ts';
+import { created } from '../object-id.ts';
 import type { WebhookRecord } from '../records.ts';
 import { renderWebhook } from '../render-directory.ts';
 import { readJsonBody } from '../request-body.ts';
@@ -45,9 +45,8 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
     checkEvents(body.events);
     if (inOrg(store.webhooks, org.id).length >= MAX_WEBHOOKS_PER_ORG)
       throw kustomerError(400, `an org can have at most ${MAX_WEBHOOKS_PER_ORG} outbound webhooks`);
-    const at = deps.now().toISOString();
     const hook: WebhookRecord = {
-      id: newObjectId(deps.now()),
+      ...created(deps),
       orgId: org.id,
       name: body.name,
       url: body.url,
@@ -57,8 +56,6 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
       enabled: true,
       isError: false,
       consecutiveFailures: 0,
-      createdAt: at,
-      updatedAt: at,
     };
     store.webhooks.set(hook.id, hook);
     return c.json({ data: renderWebhook(hook) }, 201);
