@@ -2,7 +2,7 @@
  * Test harness for the emulator's own tests: an emulator on a hand-driven clock, a seeded "acme" org, and a small
  * `api()` caller that returns status, headers and parsed JSON. Tests advance the clock; they never sleep.
  */
-import { createKustomerEmulator } from './create-emulator.ts';
+import { createKustomerEmulator, type KustomerEmulator } from './create-emulator.ts';
 import { seedDemoOrg } from './seed-demo-org.ts';
 import type { Deliver } from './webhook-dispatcher.ts';
 
@@ -26,6 +26,20 @@ export interface ApiReply {
   headers: Headers;
   /** Parsed JSON, untyped: tests read deep into replies; wire-contract.test.ts checks the shapes. */
   body: any;
+}
+
+/** Calls a /__emulator/ control over the fetch handler, as a demo script or e2e test would. */
+export function controlCaller(emulator: KustomerEmulator) {
+  return async (method: string, path: string, body?: unknown): Promise<Omit<ApiReply, 'headers'>> => {
+    const res = await emulator.fetch(
+      new Request(`http://localhost/__emulator${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+    return { status: res.status, body: await res.json() };
+  };
 }
 
 export function createTestEmulator(opts: { deliver?: Deliver; random?: () => number; webhookSigning?: boolean; webhookFailuresBeforeDisable?: number } = {}) {
@@ -72,5 +86,5 @@ export function createTestEmulator(opts: { deliver?: Deliver; random?: () => num
     return r.body.data as { id: string; attributes: Record<string, unknown>; relationships: Record<string, { data: { id: string } }> };
   }
 
-  return { emulator, control, clock, demo, request, api, createCustomer, createConversation };
+  return { emulator, control, controlApi: controlCaller(emulator), clock, demo, request, api, createCustomer, createConversation };
 }
