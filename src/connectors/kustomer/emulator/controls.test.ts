@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createKustomerEmulator } from './create-emulator.ts';
-import { controlCaller, createTestEmulator } from './test-emulator.ts';
+import { controlCaller, createTestEmulator, type TestEmulator } from './test-emulator.ts';
+
+let t: TestEmulator;
+beforeEach(() => {
+  t = createTestEmulator();
+});
 
 describe('/__emulator/ controls over HTTP', () => {
   it('sets up an org, a key, a queue, a team, a user and a customer that the API then serves', async () => {
@@ -35,7 +40,6 @@ describe('/__emulator/ controls over HTTP', () => {
   });
 
   it('revokes a key, injects a fault, reads calls and resets', async () => {
-    const t = createTestEmulator();
     const ctl = t.controlApi;
     expect((await ctl('POST', '/faults', { kind: '503', count: 1 })).status).toBe(201);
     expect((await t.api('GET', '/v1/teams')).status).toBe(503);
@@ -49,7 +53,6 @@ describe('/__emulator/ controls over HTTP', () => {
   });
 
   it('changes a conversation as an agent and exposes webhook delivery controls', async () => {
-    const t = createTestEmulator();
     const ctl = t.controlApi;
     const conv = await t.createConversation();
     expect((await ctl('POST', '/webhooks/hold')).status).toBe(200);
@@ -77,7 +80,6 @@ describe('/__emulator/ controls over HTTP', () => {
   });
 
   it('needs no auth and is neither counted nor logged as an API call', async () => {
-    const t = createTestEmulator();
     await t.controlApi('GET', '/orgs/acme/queues');
     expect(t.control.calls()).toEqual([]);
     expect((await t.api('GET', '/v1/teams')).headers.get('x-ratelimit-remaining')).toBe('999');
@@ -86,7 +88,6 @@ describe('/__emulator/ controls over HTTP', () => {
 
 describe('in-process controls', () => {
   it('serves conversation metadata set by the controls, with default display names', async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({
       org: 'acme',
       properties: { orderNumberStr: { type: 'string' }, tierStr: { type: 'string', displayName: 'Tier', enumeration: ['gold', 'silver'] } },
@@ -102,7 +103,6 @@ describe('in-process controls', () => {
   });
 
   it('accepts array values only for attributes the metadata marks multi', async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({ org: 'acme', properties: { labelsStr: { type: 'string', multi: true }, otherStr: { type: 'string' } } });
     const customer = await t.createCustomer();
     expect((await t.api('POST', '/v1/conversations', { body: { customer, custom: { labelsStr: ['a', 'b'] } } })).status).toBe(201);
@@ -110,7 +110,6 @@ describe('in-process controls', () => {
   });
 
   it('reads back stored conversations, customers, notes and messages', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     await t.api('POST', `/v1/conversations/${conv.id}/notes`, { body: { body: 'n' } });
     await t.api('POST', `/v1/conversations/${conv.id}/messages`, { body: { channel: 'email', app: 'bridgedesk', direction: 'in' } });
@@ -121,13 +120,11 @@ describe('in-process controls', () => {
   });
 
   it('creates customers that the API then finds, and refuses a duplicate email', () => {
-    const t = createTestEmulator();
     t.control.createCustomer({ org: 'acme', name: 'Jane', email: 'jane@example.com' });
     expect(() => t.control.createCustomer({ org: 'acme', email: 'jane@example.com' })).toThrow(/already belongs/);
   });
 
   it('resets everything: orgs, keys, data, faults, calls, deliveries and rate windows', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { rateLimitPerMinute: 1 });
     await t.createConversation().catch(() => undefined);
     t.control.injectFault({ kind: '500', share: 1 });

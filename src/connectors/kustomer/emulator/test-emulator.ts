@@ -42,6 +42,8 @@ export function controlCaller(emulator: KustomerEmulator) {
   };
 }
 
+export type TestEmulator = ReturnType<typeof createTestEmulator>;
+
 export function createTestEmulator(opts: { deliver?: Deliver; random?: () => number; webhookSigning?: boolean; webhookFailuresBeforeDisable?: number } = {}) {
   let nowMs = T0.getTime();
   const clock = {
