@@ -148,7 +148,8 @@ describe('calls', () => {
     emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Help', direction: 'in' });
     clock = new Date(clock.getTime() + 1_000);
     emulator.control.addNote({ org: 'acme', id: t.remoteId, body: 'On it', by: demo.users.alex.id });
-    const first = await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, null, clock);
+    const read = (cursor: string | null) => readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, cursor, clock);
+    const first = await read(null);
     expect(first.items.map((i) => [i.kind, i.body, i.author, i.direction, i.fromUs])).toEqual([
       // Ours never lands on the request: its author is not looked up.
       ['note', 'Ours', null, null, true],
@@ -159,11 +160,9 @@ describe('calls', () => {
     // Again from the cursor: only what was written within the overlap before it (2 s; the platform keeps one entry per
     // remote id), then what is new.
     clock = new Date(clock.getTime() + 60_000);
-    expect(
-      (await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, first.cursor, clock)).items.map((i) => i.body),
-    ).toEqual(['Help', 'On it']);
+    expect((await read(first.cursor)).items.map((i) => i.body)).toEqual(['Help', 'On it']);
     emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Done', direction: 'out', channel: 'chat', by: demo.users.sam.id });
-    const next = await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, first.cursor, clock);
+    const next = await read(first.cursor);
     expect(next.items.at(-1)).toEqual(expect.objectContaining({ kind: 'message', body: 'Done', channel: 'chat', author: { name: 'Sam Chen', kind: 'user' } }));
     expect(next.cursor).toBe(clock.toISOString());
   });
