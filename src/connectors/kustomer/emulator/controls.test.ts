@@ -1,11 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKustomerEmulator } from './create-emulator.ts';
-import { controlCaller, createTestEmulator, type TestEmulator } from './test-emulator.ts';
+import { controlCaller, testEmulatorEachTest } from './test-emulator.ts';
 
-let t: TestEmulator;
-beforeEach(() => {
-  t = createTestEmulator();
-});
+const t = testEmulatorEachTest();
 
 describe('/__emulator/ controls over HTTP', () => {
   it('sets up an org, a key, a queue, a team, a user and a customer that the API then serves', async () => {

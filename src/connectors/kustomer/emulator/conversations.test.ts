@@ -1,10 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createTestEmulator, type TestEmulator } from './test-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestEmulator, testEmulatorEachTest } from './test-emulator.ts';
 
-let t: TestEmulator;
-beforeEach(() => {
-  t = createTestEmulator();
-});
+const t = testEmulatorEachTest();
 
 describe('creating conversations', () => {
   it('creates with 201, routed to the given queue and teams, linked to the customer', async () => {

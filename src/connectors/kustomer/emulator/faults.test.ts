@@ -1,10 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createTestEmulator, type TestEmulator } from './test-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestEmulator, testEmulatorEachTest } from './test-emulator.ts';
 
-let t: TestEmulator;
-beforeEach(() => {
-  t = createTestEmulator();
-});
+const t = testEmulatorEachTest();
 
 describe('faults', () => {
   it('answers 429 with the given reset time for the next N calls, then recovers', async () => {

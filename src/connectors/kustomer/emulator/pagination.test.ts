@@ -1,10 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createTestEmulator, type TestEmulator } from './test-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { testEmulatorEachTest } from './test-emulator.ts';
 
-let t: TestEmulator;
-beforeEach(() => {
-  t = createTestEmulator();
-});
+const t = testEmulatorEachTest();
 
 describe('pagination', () => {
   it('walks every queue by following relative links.next until it is null', async () => {

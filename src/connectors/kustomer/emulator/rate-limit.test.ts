@@ -1,10 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createTestEmulator, T0, type TestEmulator } from './test-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestEmulator, T0, testEmulatorEachTest } from './test-emulator.ts';
 
-let t: TestEmulator;
-beforeEach(() => {
-  t = createTestEmulator();
-});
+const t = testEmulatorEachTest();
 
 /** T0 is 12:00:10, so its window ends at 12:01:00. */
 const WINDOW_END_S = Date.parse('2025-03-21T12:01:00.000Z') / 1000;

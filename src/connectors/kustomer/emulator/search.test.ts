@@ -1,10 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createTestEmulator, type TestEmulator } from './test-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { testEmulatorEachTest } from './test-emulator.ts';
 
-let t: TestEmulator;
-beforeEach(() => {
-  t = createTestEmulator();
-});
+const t = testEmulatorEachTest();
 
 const search = (body: Record<string, unknown>) => ({ body: { queryContext: 'conversation', ...body } });
 

@@ -2,6 +2,7 @@
  * Test harness for the emulator's own tests: an emulator on a hand-driven clock, a seeded "acme" org, and a small
  * `api()` caller that returns status, headers and parsed JSON. Tests advance the clock; they never sleep.
  */
+import { beforeEach } from 'vitest';
 import { createKustomerEmulator, type KustomerEmulator } from './create-emulator.ts';
 import { seedDemoOrg } from './seed-demo-org.ts';
 import type { Deliver } from './webhook-dispatcher.ts';
@@ -41,8 +42,6 @@ export function controlCaller(emulator: KustomerEmulator) {
     return { status: res.status, body: await res.json() };
   };
 }
-
-export type TestEmulator = ReturnType<typeof createTestEmulator>;
 
 export function createTestEmulator(opts: { deliver?: Deliver; random?: () => number; webhookSigning?: boolean; webhookFailuresBeforeDisable?: number } = {}) {
   let nowMs = T0.getTime();
@@ -89,4 +88,11 @@ export function createTestEmulator(opts: { deliver?: Deliver; random?: () => num
   }
 
   return { emulator, control, controlApi: controlCaller(emulator), clock, demo, request, api, createCustomer, createConversation };
+}
+
+/** For a test file: one object whose fields are a fresh test emulator's, replaced before each test. */
+export function testEmulatorEachTest(): ReturnType<typeof createTestEmulator> {
+  const t = {} as ReturnType<typeof createTestEmulator>;
+  beforeEach(() => void Object.assign(t, createTestEmulator()));
+  return t;
 }
