@@ -12,6 +12,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConnectorError } from '../kit/errors.ts';
+import { headersOf } from '../kit/node-fetch.ts';
 
 export interface TransferOptions {
   /** Injected transport (tests: the in-process emulator); else node:http(s). */
@@ -122,9 +123,7 @@ function nodeRequest(
     const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs);
     const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers }, (res) => {
       clearTimeout(timer);
-      const h = new Headers();
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-      resolve({ status: res.statusCode ?? 0, headers: h, body: res });
+      resolve({ status: res.statusCode ?? 0, headers: headersOf(res.headers), body: res });
     });
     req.on('error', (err) => (clearTimeout(timer), reject(err)));
     if (body) pipeline(Readable.from(body), req).catch((err) => (clearTimeout(timer), req.destroy(err), reject(err)));
