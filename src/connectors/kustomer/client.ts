@@ -355,5 +355,3 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     searchConversations,
   };
 }
-
-export const KUSTOMER_CHANNELS = W.MESSAGE_CHANNELS;
