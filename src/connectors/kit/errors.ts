@@ -42,6 +42,16 @@ export function classifyStatus(status: number): FailureKind | null {
   return 'permanent';
 }
 
+/** `fn`'s result, or null when the vendor refused it for good (a missing role, say); any other failure is thrown. */
+export async function unlessRefused<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ConnectorError && err.kind === 'permanent') return null;
+    throw err;
+  }
+}
+
 /** Runs one step of a multi-step action: its failure names the step (for the timeline and the failure policy). */
 export async function atStep<T>(step: OpenStep, fn: () => Promise<T>): Promise<T> {
   try {

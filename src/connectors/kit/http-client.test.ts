@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from './errors.ts';
-import { createHttpClient } from './http-client.ts';
+import { createHttpClient, type HttpClientOptions } from './http-client.ts';
 import { memoryBudget } from './rate-budget.ts';
 
 /** A stand-in vendor: answers each call from a script. */
@@ -14,6 +14,10 @@ function vendor(replies: (() => Response | Promise<Response>)[]) {
   }) as unknown as typeof fetch;
   return { fetchFn, calls };
 }
+
+/** A client of https://x.example that calls out through `fetch`. */
+const clientOver = (fetch: typeof globalThis.fetch, o: Partial<HttpClientOptions> = {}) =>
+  createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch, ...o });
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -43,12 +47,7 @@ describe('error classification', () => {
   for (const [status, kind] of cases) {
     it(`treats ${status} as ${kind} and keeps the vendor's message`, async () => {
       const v = vendor([() => json(status, { errors: [{ detail: `vendor says ${status}` }] })]);
-      const http = createHttpClient({
-        baseUrl: 'https://x.example',
-        headers: {},
-        fetch: v.fetchFn,
-        describeError: (b: any) => ({ message: b.errors[0].detail }),
-      });
+      const http = clientOver(v.fetchFn, { describeError: (b: any) => ({ message: b.errors[0].detail }) });
       const err = await failure(http({ method: 'GET', path: '/v1/thing' }));
       expect(err.kind).toBe(kind);
       expect(err.status).toBe(status);
@@ -59,7 +58,7 @@ describe('error classification', () => {
   it('treats a timeout as retryable', async () => {
     const slow = (async (_u: URL, init: RequestInit) =>
       new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
-    const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: slow, timeoutMs: 20 });
+    const http = clientOver(slow, { timeoutMs: 20 });
     const err = await failure(http({ method: 'GET', path: '/v1/slow' }));
     expect(err).toMatchObject({ kind: 'retryable', detail: { reason: 'timeout' } });
   });
@@ -68,7 +67,7 @@ describe('error classification', () => {
     const down = (async () => {
       throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
     }) as unknown as typeof fetch;
-    const http = createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: down });
+    const http = clientOver(down);
     const err = await failure(http({ method: 'GET', path: '/v1/x' }));
     expect(err).toMatchObject({ kind: 'retryable', detail: { reason: 'network' } });
     expect(err.message).toContain('ECONNREFUSED');
@@ -119,10 +118,7 @@ describe('requests', () => {
     const waits = [20, 20, 0];
     const budget = { take: async () => waits.shift()!, observe: async () => {} };
     const v = vendor([() => json(200, {})]);
-    const client = createHttpClient({
-      baseUrl: 'https://x.example',
-      headers: {},
-      fetch: v.fetchFn,
+    const client = clientOver(v.fetchFn, {
       budget,
       now: () => now,
       sleep: async (ms) => {
@@ -138,10 +134,7 @@ describe('requests', () => {
   it('reads the wait of a 429 from the rate-limit reset', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const v = vendor([() => json(429, { errors: [] }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now.getTime() / 1000 + 12) })]);
-    const http = createHttpClient({
-      baseUrl: 'https://x.example',
-      headers: {},
-      fetch: v.fetchFn,
+    const http = clientOver(v.fetchFn, {
       now: () => now,
       readRateWindow: (h) => ({ limit: 10, remaining: 0, resetAt: new Date(Number(h.get('x-ratelimit-reset')) * 1000) }),
     });
@@ -169,21 +162,12 @@ describe('rate limits without a reset header', () => {
     const waits: number[] = [];
     for (const r of [0, 0.5, 0.999]) {
       const v = vendor([() => json(429, { errors: [] }, { 'x-remaining': '0', 'x-limit': '10' })]);
-      const http = createHttpClient({
-        baseUrl: 'https://x.example',
-        headers: {},
-        fetch: v.fetchFn,
-        now: () => now,
-        readRateWindow: windowFrom,
-        random: () => r,
-      });
+      const http = clientOver(v.fetchFn, { now: () => now, readRateWindow: windowFrom, random: () => r });
       waits.push((await failure(http({ method: 'GET', path: '/x' }))).detail.retryAfterMs!);
     }
     expect(waits).toEqual([20_000, 23_000, 25_994]);
     const bare = vendor([() => json(429, {})]);
-    const err = await failure(
-      createHttpClient({ baseUrl: 'https://x.example', headers: {}, fetch: bare.fetchFn, now: () => now, random: () => 0.999 })({ method: 'GET', path: '/x' }),
-    );
+    const err = await failure(clientOver(bare.fetchFn, { now: () => now, random: () => 0.999 })({ method: 'GET', path: '/x' }));
     expect(err.detail.retryAfterMs).toBeLessThanOrEqual(66_000);
   });
 
@@ -194,16 +178,7 @@ describe('rate limits without a reset header', () => {
       () => json(200, {}, { 'x-limit': '1000', 'x-remaining': '899' }),
       () => json(201, {}, { 'x-limit': '1000', 'x-remaining': '898', 'x-object-limit': '120', 'x-object-remaining': '119' }),
     ]);
-    const http = createHttpClient({
-      baseUrl: 'https://x.example',
-      headers: {},
-      fetch: v.fetchFn,
-      now: () => now,
-      budget,
-      readRateWindow: windowFrom,
-      readObjectWindow: objectFrom,
-      random: () => 0,
-    });
+    const http = clientOver(v.fetchFn, { now: () => now, budget, readRateWindow: windowFrom, readObjectWindow: objectFrom, random: () => 0 });
     const refused = await failure(http({ method: 'POST', path: '/notes/a', objectKey: 'notes:a' }));
     expect(refused).toMatchObject({ kind: 'retryable', status: 429, message: 'Rate limited on this object', detail: { retryAfterMs: 20_000 } });
     await http({ method: 'GET', path: '/teams' }); // the shared budget still has 900

@@ -27,6 +27,13 @@ export type FetchLike = (url: URL, init: FetchInit) => Promise<FetchReply>;
 const agentOptions = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' as const };
 const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
+/** A node:http reply's headers as web Headers (a repeated header joined with commas, as fetch does). */
+export function headersOf(raw: http.IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  return headers;
+}
+
 export const nodeFetch: FetchLike = (url, init) =>
   new Promise((resolve, reject) => {
     const protocol = url.protocol as keyof typeof agents;
@@ -48,12 +55,8 @@ export const nodeFetch: FetchLike = (url, init) =>
       // Closed before the whole body arrived (a dropped connection, or an abort while the body was coming).
       res.on('close', () => res.complete || fail(new Error('The connection closed before the reply was complete')));
       res.on('end', () => {
-        const replyHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) replyHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-        }
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: replyHeaders, text: async () => text });
+        resolve({ status: res.statusCode ?? 0, headers: headersOf(res.headers), text: async () => text });
       });
     });
     request.on('error', fail);

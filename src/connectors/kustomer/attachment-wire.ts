@@ -11,7 +11,7 @@
  * (S-OAS GetAttachmentsByIdResponses; documented only).
  */
 import { z } from 'zod';
-import { KustomerId, list, resource, single } from './wire.ts';
+import { KustomerId, resource, single } from './wire.ts';
 
 export const CreateAttachmentBody = z.strictObject({
   name: z.string().min(1).max(1024),
@@ -48,8 +48,6 @@ export const AttachmentResponse = single(AttachmentResource).extend({ meta: Atta
 
 /** GET /v1/attachments/{id1},{id2}: "a comma-delimited list of IDs to receive an array" (S-OAS); one id gives one. */
 export const AttachmentsResponse = z.looseObject({ data: z.union([AttachmentResource, z.array(AttachmentResource)]) });
-
-export const AttachmentList = list(AttachmentResource);
 
 /** The ids a message or note references: relationships.attachments.data (S-OAS message shape; assumed for notes). */
 export function attachmentIdsOf(relationships: Record<string, { data?: unknown } | undefined> | undefined): string[] {

@@ -4,7 +4,7 @@
  * read back from the thread and streamed.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   DestinationClient,
   FileCheckpoints,
@@ -16,25 +16,17 @@ import type {
   TicketRequest,
 } from '../../core/destination.ts';
 import { ConnectorError } from '../kit/errors.ts';
-import { createKustomerEmulator, seedDemoOrg, serveEmulator, type DemoOrg } from './emulator/index.ts';
+import { createKustomerEmulator, seedDemoOrg } from './emulator/index.ts';
+import { servedEmulatorEachTest } from './emulator/test-emulator.ts';
 import { kustomer } from './manifest.ts';
 
-let clock = new Date('2026-03-02T10:00:30Z');
-const emulator = await serveEmulator({ port: 0, now: () => clock });
-afterAll(() => emulator.close());
-
-let demo: DemoOrg;
-beforeEach(() => {
-  clock = new Date('2026-03-02T10:00:30Z');
-  emulator.control.reset();
-  demo = seedDemoOrg(emulator.control, { name: 'acme' });
-});
+const { emulator, clock, demo } = await servedEmulatorEachTest(new Date('2026-03-02T10:00:30Z'));
 
 const destination = (apiKey = demo.apiKey): DestinationClient =>
   kustomer.createClient({
     account: 'acme',
     secret: apiKey,
-    transport: { baseUrlOverride: emulator.url, webUrlOverride: null, timeoutMs: 5_000, now: () => clock },
+    transport: { baseUrlOverride: emulator.url, webUrlOverride: null, timeoutMs: 5_000, now: clock.now },
     interactive: false,
   });
 
@@ -190,7 +182,7 @@ describe('files on the first message', () => {
 
 describe('an injected transport', () => {
   it('streams files up and down through the fetch the platform injects (the in-process emulator of the app tests)', async () => {
-    const inProcess = createKustomerEmulator({ now: () => clock });
+    const inProcess = createKustomerEmulator({ now: clock.now });
     const org = seedDemoOrg(inProcess.control, { name: 'acme' });
     const d = kustomer.createClient({
       account: 'acme',

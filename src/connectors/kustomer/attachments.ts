@@ -51,16 +51,6 @@ const isPermanent = (err: unknown): err is ConnectorError => err instanceof Conn
 export type KustomerAttachments = ReturnType<typeof kustomerAttachments>;
 
 export function kustomerAttachments(client: KustomerClient, transfer: TransferOptions) {
-  /** GET /v1/attachments/{id}; null when it is gone. */
-  async function readRecord(id: string) {
-    try {
-      return await client.request(AttachmentResponse, { method: 'GET', path: `/v1/attachments/${encodeURIComponent(id)}`, permission: READ_ROLE });
-    } catch (err) {
-      if (err instanceof ConnectorError && err.status === 404) return null;
-      throw err;
-    }
-  }
-
   async function createRecord(file: OutgoingFile): Promise<{ id: string; form: UploadForm }> {
     const body = { name: file.name, contentType: file.contentType, contentLength: file.size };
     const r = await client.request(AttachmentResponse, { method: 'POST', path: '/v1/attachments', body, permission: CREATE_ROLE });
@@ -76,7 +66,8 @@ export function kustomerAttachments(client: KustomerClient, transfer: TransferOp
     let remoteId = prior?.remoteId ?? null;
     let form: UploadForm | null = null;
     if (remoteId) {
-      const record = await readRecord(remoteId);
+      // GET /v1/attachments/{id}; null when it is gone.
+      const record = await client.lookup(AttachmentResponse, `/v1/attachments/${encodeURIComponent(remoteId)}`, READ_ROLE);
       if (record?.data.attributes.uploaded) {
         cp.defer(file.localId, { remoteId, uploaded: true });
         return refOf(remoteId, file);

@@ -1,40 +1,27 @@
 /** The Kustomer client against the emulator over real HTTP: every call, pagination, each error class, rate limits. */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { postgresBudget } from '../../db/rate-budget.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createKustomerClient, type KustomerClientOptions } from './client.ts';
-import { seedDemoOrg, serveEmulator, type DemoOrg } from './emulator/index.ts';
+import { servedEmulatorEachTest } from './emulator/test-emulator.ts';
 import { kustomerAttachments } from './attachments.ts';
 import { listQueues, listTeams } from './directory.ts';
 import { readThreadSince } from './read-thread.ts';
 import { listTicketFields } from './ticket-fields.ts';
 
-let clock = new Date('2026-03-02T10:00:30Z');
-const emulator = await serveEmulator({ port: 0, now: () => clock });
+const { emulator, clock, demo } = await servedEmulatorEachTest(new Date('2026-03-02T10:00:30Z'));
 const database = await createTestDatabase();
-afterAll(async () => {
-  await emulator.close();
-  await database.drop();
-});
-
-let demo: DemoOrg;
-beforeEach(() => {
-  clock = new Date('2026-03-02T10:00:30Z');
-  emulator.control.reset();
-  demo = seedDemoOrg(emulator.control, { name: 'acme' });
-});
+afterAll(() => database.drop());
 
 const client = (o: Partial<KustomerClientOptions> = {}) =>
   createKustomerClient({
     orgName: 'acme',
     apiKey: demo.apiKey,
     baseUrlOverride: emulator.url,
-    now: () => clock,
+    now: clock.now,
     // Waiting moves the shared fake clock, so a test "waits" a minute in no time.
-    sleep: async (ms) => {
-      clock = new Date(clock.getTime() + ms);
-    },
+    sleep: async (ms) => clock.advance(ms),
     ...o,
   });
 
@@ -144,28 +131,28 @@ describe('calls', () => {
     const jane = await c.createContact({ name: 'Jane Doe', email: 'jane@example.com' });
     const t = await c.createTicket({ contactId: jane.remoteId, subject: 'S', externalId: 'x2', priority: 2 });
     await c.addNote(t.remoteId, { body: 'Ours', externalId: 'note:42' });
-    clock = new Date(clock.getTime() + 1_000);
+    clock.advance(1_000);
     emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Help', direction: 'in' });
-    clock = new Date(clock.getTime() + 1_000);
+    clock.advance(1_000);
     emulator.control.addNote({ org: 'acme', id: t.remoteId, body: 'On it', by: demo.users.alex.id });
-    const first = await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, null, clock);
+    const read = (cursor: string | null) =>
+      readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, cursor, clock.now());
+    const first = await read(null);
     expect(first.items.map((i) => [i.kind, i.body, i.author, i.direction, i.fromUs])).toEqual([
       // Ours never lands on the request: its author is not looked up.
       ['note', 'Ours', null, null, true],
       ['message', 'Help', { name: 'Jane Doe', kind: 'customer' }, 'in', false],
       ['note', 'On it', { name: 'Alex Rivera', kind: 'user' }, null, false],
     ]);
-    expect(first.cursor).toBe(clock.toISOString());
+    expect(first.cursor).toBe(clock.now().toISOString());
     // Again from the cursor: only what was written within the overlap before it (2 s; the platform keeps one entry per
     // remote id), then what is new.
-    clock = new Date(clock.getTime() + 60_000);
-    expect(
-      (await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, first.cursor, clock)).items.map((i) => i.body),
-    ).toEqual(['Help', 'On it']);
+    clock.advance(60_000);
+    expect((await read(first.cursor)).items.map((i) => i.body)).toEqual(['Help', 'On it']);
     emulator.control.addMessage({ org: 'acme', id: t.remoteId, body: 'Done', direction: 'out', channel: 'chat', by: demo.users.sam.id });
-    const next = await readThreadSince(c, kustomerAttachments(c, { allowHttp: true }), 'acme-thread-test', t.remoteId, first.cursor, clock);
+    const next = await read(first.cursor);
     expect(next.items.at(-1)).toEqual(expect.objectContaining({ kind: 'message', body: 'Done', channel: 'chat', author: { name: 'Sam Chen', kind: 'user' } }));
-    expect(next.cursor).toBe(clock.toISOString());
+    expect(next.cursor).toBe(clock.now().toISOString());
   });
 
   it('reads the conversation custom attributes with their types, and each name without its type suffix', async () => {
@@ -231,11 +218,11 @@ describe('failures', () => {
   });
 
   it('waits for the rate-limit reset after a 429, then succeeds', async () => {
-    const resetAt = new Date(clock.getTime() + 20_000);
+    const resetAt = new Date(clock.now().getTime() + 20_000);
     emulator.control.injectFault({ kind: '429', count: 1, resetAt });
-    const before = clock.getTime();
+    const before = clock.now().getTime();
     expect(await listTeams(client({ attempts: 2, maxWaitMs: 60_000 }))).toHaveLength(2);
-    expect(clock.getTime() - before).toBeGreaterThanOrEqual(20_000);
+    expect(clock.now().getTime() - before).toBeGreaterThanOrEqual(20_000);
   });
 
   it('reports a 429 as retryable with the wait when the caller cannot wait', async () => {
@@ -286,7 +273,7 @@ describe('a shared rate budget', () => {
     // 10:00:30 now: the minute ends in 30 s (Kustomer's limits are per minute; no reply said when it ends).
     expect(held).toMatchObject({ kind: 'retryable', detail: { reason: 'rate_limited', retryAfterMs: 30_000 } });
     expect(held.status).toBeUndefined();
-    clock = new Date(clock.getTime() + 30_000);
+    clock.advance(30_000);
     expect(await listTeams(c)).toHaveLength(2);
     expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
   });
@@ -306,7 +293,7 @@ describe('a shared rate budget', () => {
     await c.addNote(b.remoteId, { body: 'another conversation' });
     await listTeams(c);
     expect(emulator.control.calls().filter((x) => x.status === 429)).toHaveLength(0);
-    clock = new Date(clock.getTime() + 30_000);
+    clock.advance(30_000);
     await c.addNote(a.remoteId, { body: 'next minute' });
   });
 

@@ -124,7 +124,7 @@ export function createKustomerClient(opts: KustomerClientOptions) {
   }
 
   /** A lookup's 404 means "none", not a failure (recorded: solidus_kustomer find_by_email_failure.yml, find_failure.yml). */
-  async function lookup<S extends z.ZodType>(schema: S, path: string, permission: string): Promise<z.infer<S> | null> {
+  async function lookup<S extends z.ZodType>(schema: S, path: string, permission?: string): Promise<z.infer<S> | null> {
     try {
       return await get(schema, { method: 'GET', path, permission });
     } catch (err) {
@@ -193,6 +193,8 @@ export function createKustomerClient(opts: KustomerClientOptions) {
   return {
     /** One budgeted, classified call parsed with a wire schema: for the calls kept in sibling files (attachments.ts). */
     request: get,
+    /** A GET whose 404 is null: for the reads kept in sibling files (attachments.ts, webhook-subscription.ts). */
+    lookup,
     /** Every page of a list call, for calls kept in their own files (directory.ts). */
     allPages,
     /** One budgeted, classified call whose reply body is not read (a DELETE): webhook-subscription.ts. */
@@ -353,5 +355,3 @@ export function createKustomerClient(opts: KustomerClientOptions) {
     searchConversations,
   };
 }
-
-export const KUSTOMER_CHANNELS = W.MESSAGE_CHANNELS;

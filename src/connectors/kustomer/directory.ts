@@ -6,7 +6,7 @@
  * failing the others: the pickers then offer less, and settings name the role.
  */
 import type { DestinationTarget, DirectoryEntry, RemoteStatus } from '../../core/destination.ts';
-import { ConnectorError } from '../kit/errors.ts';
+import { unlessRefused } from '../kit/errors.ts';
 import type { KustomerClient } from './client.ts';
 import { PERM } from './roles.ts';
 import { KUSTOMER_TO_STATUS } from './ticket-details.ts';
@@ -35,17 +35,9 @@ export async function listAgents(client: KustomerClient): Promise<{ remoteId: st
   return users.map((u) => ({ remoteId: u.id, name: u.attributes.displayName || u.attributes.name || u.attributes.email || u.id }));
 }
 
-/** Only a missing role or a refused list leaves a kind out; anything retryable fails the read (the re-sync says so). */
-async function orNone<T>(read: () => Promise<T[]>): Promise<T[]> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof ConnectorError && err.kind === 'permanent') return [];
-    throw err;
-  }
-}
-
 export async function listDirectory(client: KustomerClient): Promise<DirectoryEntry[]> {
+  // Only a missing role or a refused list leaves a kind out; anything retryable fails the read (the re-sync says so).
+  const orNone = async <T>(read: () => Promise<T[]>) => (await unlessRefused(read)) ?? [];
   // GET /v1/users (documented: A-USERS): API keys are users of type "machine" (docs/kustomer.md §3), never assignees.
   const users = await orNone(() => client.allPages(W.UserList, '/v1/users', 500, 'org.permission.user.read'));
   // GET /v1/tags: which role reads it is not documented; `tag.read` is assumed from the role naming (docs/kustomer.md §28).

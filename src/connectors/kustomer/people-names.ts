@@ -8,7 +8,7 @@
  * deleted user, or one added since), never once per event. Names are not secrets, and a stale one is corrected by the
  * next read: nothing needs forgetting on disconnect, and the cache is bounded (MAX_ORGS orgs, MAX_CUSTOMERS each).
  */
-import { ConnectorError } from '../kit/errors.ts';
+import { unlessRefused } from '../kit/errors.ts';
 import type { KustomerClient } from './client.ts';
 import { listAgents } from './directory.ts';
 
@@ -35,16 +35,6 @@ function namesOf(org: string): OrgNames {
   return entry;
 }
 
-/** A lookup refused for want of a role leaves the person unnamed; anything retryable is thrown to the caller. */
-async function orNull<T>(fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof ConnectorError && err.kind === 'permanent') return null;
-    throw err;
-  }
-}
-
 /** Names of the users with these ids that the directory has. Throws a retryable ConnectorError (a rate limit, say). */
 export async function userNames(client: KustomerClient, org: string, ids: readonly string[], now: Date): Promise<Map<string, string>> {
   const entry = namesOf(org);
@@ -52,7 +42,8 @@ export async function userNames(client: KustomerClient, org: string, ids: readon
   const age = entry.usersReadAt === null ? Infinity : t - entry.usersReadAt;
   const missing = ids.some((id) => !entry.users.has(id));
   if (ids.length && (age > NAMES_TTL_MS || (missing && age >= MISS_RETRY_MS))) {
-    const read = await orNull(() => listAgents(client));
+    // A lookup refused for want of a role leaves the people unnamed; anything retryable is thrown to the caller.
+    const read = await unlessRefused(() => listAgents(client));
     if (read) entry.users = new Map(read.map((u) => [u.remoteId, u.name]));
     entry.usersReadAt = t;
   }
@@ -64,7 +55,7 @@ export async function customerName(client: KustomerClient, org: string, id: stri
   const entry = namesOf(org);
   const cached = entry.customers.get(id);
   if (cached && now.getTime() - cached.at <= NAMES_TTL_MS) return cached.name;
-  const contact = await orNull(() => client.getContact(id));
+  const contact = await unlessRefused(() => client.getContact(id));
   const name = contact?.name || contact?.email || '';
   if (entry.customers.size >= MAX_CUSTOMERS) entry.customers.clear();
   entry.customers.set(id, { name, at: now.getTime() });

@@ -12,6 +12,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConnectorError } from '../kit/errors.ts';
+import { headersOf } from '../kit/node-fetch.ts';
 
 export interface TransferOptions {
   /** Injected transport (tests: the in-process emulator); else node:http(s). */
@@ -122,9 +123,7 @@ function nodeRequest(
     const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs);
     const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers }, (res) => {
       clearTimeout(timer);
-      const h = new Headers();
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-      resolve({ status: res.statusCode ?? 0, headers: h, body: res });
+      resolve({ status: res.statusCode ?? 0, headers: headersOf(res.headers), body: res });
     });
     req.on('error', (err) => (clearTimeout(timer), reject(err)));
     if (body) pipeline(Readable.from(body), req).catch((err) => (clearTimeout(timer), req.destroy(err), reject(err)));
@@ -132,23 +131,30 @@ function nodeRequest(
   });
 }
 
+/** One request to a presigned URL, up to its reply's headers; not getting them fails as a ConnectorError naming `what`. */
 async function send(
-  url: URL,
+  rawUrl: string,
   method: 'GET' | 'POST',
   headers: Record<string, string>,
   body: AsyncIterable<Uint8Array> | null,
+  what: string,
   opts: TransferOptions,
 ): Promise<Reply> {
+  const url = checkedUrl(rawUrl, opts);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!opts.fetch) return nodeRequest(url, method, headers, body, timeoutMs);
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
-  if (body) Object.assign(init, { body: Readable.toWeb(Readable.from(body)), duplex: 'half' });
-  const res = await opts.fetch(url, init);
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: res.body ? Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]),
-  };
+  try {
+    if (!opts.fetch) return await nodeRequest(url, method, headers, body, timeoutMs);
+    const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
+    if (body) Object.assign(init, { body: Readable.toWeb(Readable.from(body)), duplex: 'half' });
+    const res = await opts.fetch(url, init);
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: res.body ? Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]),
+    };
+  } catch (err) {
+    throw networkFailure(err, what, timeoutMs);
+  }
 }
 
 async function text(body: Readable, limit = 16_384): Promise<string> {
@@ -161,14 +167,9 @@ async function text(body: Readable, limit = 16_384): Promise<string> {
 
 /** Uploads a file with a presigned POST form; resolves once storage answered 2xx. */
 export async function postForm(form: { url: string; fields: Record<string, string> }, file: FileBody, opts: TransferOptions): Promise<void> {
-  const url = checkedUrl(form.url, opts);
   const { boundary, length, body } = multipart(form.fields, file);
-  let reply: Reply;
-  try {
-    reply = await send(url, 'POST', { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) }, body(), opts);
-  } catch (err) {
-    throw networkFailure(err, `the upload of ${file.name}`, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  }
+  const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) };
+  const reply = await send(form.url, 'POST', headers, body(), `the upload of ${file.name}`, opts);
   const answer = await text(reply.body);
   if (reply.status < 200 || reply.status >= 300) throw refusal(file.name, reply.status, answer);
 }
@@ -179,13 +180,7 @@ export async function getObject(
   what: string,
   opts: TransferOptions & { maxBytes?: number },
 ): Promise<{ stream: ReadableStream<Uint8Array>; size: number | null; contentType: string | null }> {
-  const url = checkedUrl(rawUrl, opts);
-  let reply: Reply;
-  try {
-    reply = await send(url, 'GET', {}, null, opts);
-  } catch (err) {
-    throw networkFailure(err, `the download of ${what}`, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  }
+  const reply = await send(rawUrl, 'GET', {}, null, `the download of ${what}`, opts);
   if (reply.status !== 200) throw refusal(what, reply.status, await text(reply.body));
   const announced = reply.headers.has('content-length') ? Number(reply.headers.get('content-length')) : null;
   const max = opts.maxBytes ?? Infinity;

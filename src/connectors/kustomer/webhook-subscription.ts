@@ -27,14 +27,10 @@ export async function subscribe(client: KustomerClient, url: string, secret: str
  * MeltanoLabs/tap-kustomer outbound_webhooks.json). Documented, not recorded.
  */
 export async function getSubscription(client: KustomerClient, remoteId: string) {
-  try {
-    const r = await client.request(W.WebhookResponse, { method: 'GET', path: path(remoteId) });
-    const a = r.data.attributes;
-    return { remoteId: r.data.id, enabled: a.enabled !== false, failing: a.isError === true, changedAt: a.updatedAt ?? null };
-  } catch (err) {
-    if (err instanceof ConnectorError && err.status === 404) return null;
-    throw err;
-  }
+  const r = await client.lookup(W.WebhookResponse, path(remoteId));
+  if (!r) return null;
+  const a = r.data.attributes;
+  return { remoteId: r.data.id, enabled: a.enabled !== false, failing: a.isError === true, changedAt: a.updatedAt ?? null };
 }
 
 /** PUT /v1/outbound-webhooks/{id} (ASSUMED endpoint, see wire.ts UpdateWebhookBody): re-enable it and/or set the secret header. */

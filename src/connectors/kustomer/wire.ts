@@ -74,8 +74,7 @@ export const TokenAttributes = z.looseObject({
   createdAt: Iso.optional(),
   updatedAt: Iso.optional(),
 });
-export const TokenResource = resource(null, TokenAttributes);
-export const TokenResponse = single(TokenResource);
+export const TokenResponse = single(resource(null, TokenAttributes));
 
 /**
  * GET /v1/orgs/current: the key's org. `attributes.name` is the org name (the subdomain), as
@@ -102,8 +101,7 @@ export const QueueAttributes = z.looseObject({
   createdAt: Iso.optional(),
   updatedAt: Iso.optional(),
 });
-export const QueueResource = resource('queue', QueueAttributes);
-export const QueueList = list(QueueResource);
+export const QueueList = list(resource('queue', QueueAttributes));
 
 // GET /v1/teams
 export const TeamAttributes = z.looseObject({
@@ -113,8 +111,7 @@ export const TeamAttributes = z.looseObject({
   createdAt: Iso.optional(),
   updatedAt: Iso.optional(),
 });
-export const TeamResource = resource('team', TeamAttributes);
-export const TeamList = list(TeamResource);
+export const TeamList = list(resource('team', TeamAttributes));
 
 // Customers
 export const CustomerEmail = z.looseObject({ email: z.string(), type: z.string().optional(), verified: z.boolean().optional() });
@@ -314,8 +311,6 @@ export const WebhookEvent = z.looseObject({
 });
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 
-// --- Added for the emulator (and available to the client). Existing schemas above are unchanged. ---
-
 // GET /v1/users, GET /v1/users/current (docs/kustomer.md §3, §6; an API key's user has userType "machine")
 export const UserAttributes = z.looseObject({
   name: z.string().nullable().optional(),
@@ -377,8 +372,7 @@ export const TagAttributes = z.looseObject({
   createdAt: Iso.optional(),
   updatedAt: Iso.optional(),
 });
-export const TagResource = resource(null, TagAttributes);
-export const TagList = list(TagResource);
+export const TagList = list(resource(null, TagAttributes));
 
 /**
  * GET /v1/sub-statuses (developer.kustomer.com/api/core-resources/get-sub-statuses; documented only): `label`,
@@ -393,5 +387,4 @@ export const SubStatusAttributes = z.looseObject({
   createdAt: Iso.optional(),
   updatedAt: Iso.optional(),
 });
-export const SubStatusResource = resource(null, SubStatusAttributes);
-export const SubStatusList = list(SubStatusResource);
+export const SubStatusList = list(resource(null, SubStatusAttributes));

@@ -43,47 +43,36 @@ export interface DeskEntry {
   externalId: string | null;
 }
 
-export interface TestDesk {
-  account: string;
-  secret: string;
-  targets: DestinationTarget[];
-  tickets: RemoteTicket[];
-  entries: DeskEntry[];
-  subscription: { remoteId: string; url: string; secret: string; enabled: boolean } | null;
-  /** Every call the client made, in order. */
-  calls: DeskCall[];
-  /** The next `count` calls fail this way. */
-  failNext(failure: DeskFailure, count?: number): void;
-  /** A change made in the desk itself (by one of its agents): the ticket's status moves and its updatedAt too. */
-  setStatus(ticketId: string, status: RemoteStatus): RemoteTicket;
-  /** Taken by the client before each call: the first failure waiting for this call. */
-  takeFailure(call: DeskCall): DeskFailure | undefined;
-}
+export type TestDesk = ReturnType<typeof createTestDesk>;
 
 const desks = new Map<string, TestDesk>();
 
 export const newId = () => randomUUID().replaceAll('-', '');
 
 /** A desk with a queue and a team; its account name is unique unless given. */
-export function createTestDesk(account = `desk-${newId().slice(0, 10)}`): TestDesk {
+export function createTestDesk(account = `desk-${newId().slice(0, 10)}`) {
   const failures: DeskFailure[] = [];
-  const desk: TestDesk = {
+  const desk = {
     account,
     secret: `tdk_${newId()}`,
     targets: [
       { kind: 'queue', remoteId: 'q-support', name: 'Support' },
       { kind: 'team', remoteId: 't-specialists', name: 'Specialists' },
-    ],
-    tickets: [],
-    entries: [],
-    subscription: null,
-    calls: [],
-    failNext: (failure, count = 1) => failures.push(...Array.from({ length: count }, () => failure)),
-    takeFailure: (call) => {
+    ] as DestinationTarget[],
+    tickets: [] as RemoteTicket[],
+    entries: [] as DeskEntry[],
+    subscription: null as { remoteId: string; url: string; secret: string; enabled: boolean } | null,
+    /** Every call the client made, in order. */
+    calls: [] as DeskCall[],
+    /** The next `count` calls fail this way. */
+    failNext: (failure: DeskFailure, count = 1) => void failures.push(...Array.from({ length: count }, () => failure)),
+    /** Taken by the client before each call: the first failure waiting for this call. */
+    takeFailure: (call: DeskCall): DeskFailure | undefined => {
       const i = failures.findIndex((f) => !f.call || f.call === call);
       return i < 0 ? undefined : failures.splice(i, 1)[0];
     },
-    setStatus(ticketId, status) {
+    /** A change made in the desk itself (by one of its agents): the ticket's status moves and its updatedAt too. */
+    setStatus(ticketId: string, status: RemoteStatus): RemoteTicket {
       const ticket = desk.tickets.find((t) => t.remoteId === ticketId);
       if (!ticket) throw new Error(`No ticket ${ticketId} in ${account}`);
       Object.assign(ticket, { status, updatedAt: new Date().toISOString() });

@@ -31,7 +31,7 @@ const STATUS_TEXT = { open: 'Open', snoozed: 'Snoozed', done: 'Done' } as const;
 export const subStatusesOf = (store: EmulatorStore, orgId: string, parent: ConversationRecord['status']) =>
   inOrg(store.subStatuses, orgId).filter((s) => s.resourceType === 'conversation' && s.parentStatus === parent);
 
-export function statusText(store: EmulatorStore, conv: ConversationRecord): string {
+export function statusText(conv: ConversationRecord): string {
   const until = conv.status === 'snoozed' && conv.snooze?.status === 'scheduled' ? ` until ${shortTime(conv.snooze.time)}` : '';
   return `<span class="status status-${esc(conv.status)}" data-testid="console-status">${STATUS_TEXT[conv.status]}${until}</span>`;
 }
@@ -130,7 +130,7 @@ export function conversationPage(store: EmulatorStore, customerId: string, conve
   }</p>
 <h1>${esc(conv.name ?? '(no subject)')}</h1>
 <p class="muted">Conversation <code data-testid="conversation-id">${esc(conv.id)}</code>${conv.externalId ? ` · external id <code>${esc(conv.externalId)}</code>` : ''}</p>
-<dl class="facts"><div><dt>Status</dt><dd>${statusText(store, conv)}</dd></div><div><dt>Sub-status</dt><dd data-testid="console-sub-status">${esc(sub ?? '—')}</dd></div>
+<dl class="facts"><div><dt>Status</dt><dd>${statusText(conv)}</dd></div><div><dt>Sub-status</dt><dd data-testid="console-sub-status">${esc(sub ?? '—')}</dd></div>
 <div><dt>Assignee</dt><dd data-testid="console-assignee">${esc(assigneeText(store, conv))}</dd></div><div><dt>Team</dt><dd>${esc(teamText(store, conv))}</dd></div>
 <div><dt>Queue</dt><dd>${esc(queue?.displayName ?? '—')}</dd></div><div><dt>Priority</dt><dd>${esc(conv.priority)}</dd></div>
 <div><dt>Last activity</dt><dd>${shortTime(conv.lastActivityAt)}</dd></div></dl>

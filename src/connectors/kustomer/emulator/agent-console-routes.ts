@@ -21,7 +21,7 @@ function conversationList(store: EmulatorStore): Response {
       const customer = store.customers.get(c.customerId);
       const sub = subStatusName(store, c);
       return `<tr><td><a href="${esc(conversationPath(c))}">${esc(c.name ?? '(no subject)')}</a>${several ? ` <span class="muted">· ${esc(store.orgs.get(c.orgId)?.name)}</span>` : ''}</td>
-<td data-label="Customer">${esc(customer?.name ?? customer?.emails[0]?.email ?? '')}</td><td data-label="Status">${statusText(store, c)}${sub ? ` <span class="muted">${esc(sub)}</span>` : ''}</td>
+<td data-label="Customer">${esc(customer?.name ?? customer?.emails[0]?.email ?? '')}</td><td data-label="Status">${statusText(c)}${sub ? ` <span class="muted">${esc(sub)}</span>` : ''}</td>
 <td data-label="Assignee">${esc(assigneeText(store, c))}</td><td data-label="Queue">${esc(store.queues.get(c.queueId)?.displayName ?? '')}</td><td data-label="Updated">${shortTime(c.updatedAt)}</td></tr>`;
     })
     .join('');

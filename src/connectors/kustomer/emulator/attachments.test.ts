@@ -1,18 +1,9 @@
 /** The emulator's attachment flow over HTTP, as Kustomer's docs describe it (docs/kustomer.md §36, §37). */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoOrg, serveEmulator, type DemoOrg } from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { servedEmulatorEachTest } from './test-emulator.ts';
 
-let clock = new Date('2026-03-02T10:00:30Z');
-const emulator = await serveEmulator({ port: 0, now: () => clock });
-afterAll(() => emulator.close());
-
-let demo: DemoOrg;
-beforeEach(() => {
-  clock = new Date('2026-03-02T10:00:30Z');
-  emulator.control.reset();
-  demo = seedDemoOrg(emulator.control, { name: 'acme' });
-});
+const { emulator, clock, demo } = await servedEmulatorEachTest(new Date('2026-03-02T10:00:30Z'));
 
 async function api(method: string, path: string, body?: unknown, key = demo.apiKey) {
   const res = await fetch(`${emulator.url}${path}`, {
@@ -102,7 +93,7 @@ describe('creating and uploading an attachment', () => {
     expect(changed.text).toContain('Policy Condition failed');
     const extra = await upload(a.form, bytes, (f) => f.append('success_action_redirect', 'https://evil.example'));
     expect(extra.text).toContain('Extra input fields: success_action_redirect');
-    clock = new Date(clock.getTime() + 31 * 60_000);
+    clock.advance(31 * 60_000);
     const late = await upload(a.form, bytes);
     expect(late.status).toBe(403);
     expect(late.text).toContain('Policy expired');
@@ -154,7 +145,7 @@ describe('referencing attachments', () => {
     await upload(form, bytes);
     const url = (await api('GET', `/v1/attachments/${id}`)).body.data.links.related as string;
     expect((await fetch(url.replace(/X-Amz-Signature=[0-9a-f]{4}/, 'X-Amz-Signature=0000'))).status).toBe(403);
-    clock = new Date(clock.getTime() + 16 * 60_000);
+    clock.advance(16 * 60_000);
     const late = await fetch(url);
     expect(late.status).toBe(403);
     expect(await late.text()).toContain('Request has expired');

@@ -4,22 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import {
-  AgentChangeInput,
-  AgentNoteInput,
-  CreateApiKeyInput,
-  CreateCustomerInput,
-  CreateOrgInput,
-  CreateQueueInput,
-  CreateSubStatusInput,
-  CreateTagInput,
-  CreateTeamInput,
-  CreateUserInput,
-  FaultInput,
-  OrgSettingsInput,
-  SetMetadataInput,
-  ThreadMessageInput,
-} from './control-schemas.ts';
+import * as S from './control-schemas.ts';
 import type { EmulatorControl } from './emulator-control.ts';
 import { KustomerError } from './kustomer-error.ts';
 import { seedDemoOrg } from './seed-demo-org.ts';
@@ -44,9 +29,9 @@ export function createControlApp(control: EmulatorControl): Hono {
   app.post('/reset', (c) => (control.reset(), c.json({ ok: true })));
   app.post('/seed-demo', async (c) => c.json(seedDemoOrg(control, await body(c, z.strictObject({ name: z.string() }))), 201));
 
-  app.post('/orgs', async (c) => c.json(control.createOrg(await body(c, CreateOrgInput)), 201));
-  app.patch('/orgs/:org', async (c) => c.json(control.updateOrg(c.req.param('org'), await body(c, OrgSettingsInput))));
-  app.post('/orgs/:org/keys', async (c) => c.json(control.createApiKey(await body(c, CreateApiKeyInput, { org: c.req.param('org') })), 201));
+  app.post('/orgs', async (c) => c.json(control.createOrg(await body(c, S.CreateOrgInput)), 201));
+  app.patch('/orgs/:org', async (c) => c.json(control.updateOrg(c.req.param('org'), await body(c, S.OrgSettingsInput))));
+  app.post('/orgs/:org/keys', async (c) => c.json(control.createApiKey(await body(c, S.CreateApiKeyInput, c.req.param())), 201));
   app.post('/keys/revoke', async (c) => {
     const { key } = await body(c, z.strictObject({ key: z.string() }));
     control.revokeApiKey(key);
@@ -57,36 +42,28 @@ export function createControlApp(control: EmulatorControl): Hono {
     control.setApiKeyRoles(key, roles);
     return c.json({ ok: true });
   });
-  app.post('/orgs/:org/queues', async (c) => c.json(control.createQueue(await body(c, CreateQueueInput, { org: c.req.param('org') })), 201));
-  app.delete('/orgs/:org/queues/:id', (c) => c.json(control.deleteQueue({ org: c.req.param('org'), id: c.req.param('id') })));
-  app.post('/orgs/:org/teams', async (c) => c.json(control.createTeam(await body(c, CreateTeamInput, { org: c.req.param('org') })), 201));
-  app.post('/orgs/:org/users', async (c) => c.json(control.createUser(await body(c, CreateUserInput, { org: c.req.param('org') })), 201));
-  app.post('/orgs/:org/tags', async (c) => c.json(control.createTag(await body(c, CreateTagInput, { org: c.req.param('org') })), 201));
-  app.post('/orgs/:org/sub-statuses', async (c) => c.json(control.createSubStatus(await body(c, CreateSubStatusInput, { org: c.req.param('org') })), 201));
+  app.post('/orgs/:org/queues', async (c) => c.json(control.createQueue(await body(c, S.CreateQueueInput, c.req.param())), 201));
+  app.delete('/orgs/:org/queues/:id', (c) => c.json(control.deleteQueue(c.req.param())));
+  app.post('/orgs/:org/teams', async (c) => c.json(control.createTeam(await body(c, S.CreateTeamInput, c.req.param())), 201));
+  app.post('/orgs/:org/users', async (c) => c.json(control.createUser(await body(c, S.CreateUserInput, c.req.param())), 201));
+  app.post('/orgs/:org/tags', async (c) => c.json(control.createTag(await body(c, S.CreateTagInput, c.req.param())), 201));
+  app.post('/orgs/:org/sub-statuses', async (c) => c.json(control.createSubStatus(await body(c, S.CreateSubStatusInput, c.req.param())), 201));
   // Kustomer wakes snoozes on its own clock; tests say when "now" is for the wake.
   app.post('/snoozes/wake', async (c) => {
     const { at } = await body(c, z.strictObject({ at: z.iso.datetime().optional() }));
     return c.json({ woke: control.wakeSnoozes(at ? new Date(at) : undefined) });
   });
-  app.post('/orgs/:org/customers', async (c) => c.json(control.createCustomer(await body(c, CreateCustomerInput, { org: c.req.param('org') })), 201));
-  app.put('/orgs/:org/metadata/:resource', async (c) =>
-    c.json(control.setMetadata(await body(c, SetMetadataInput, { org: c.req.param('org'), resource: c.req.param('resource') }))),
-  );
-  app.patch('/orgs/:org/conversations/:id', async (c) =>
-    c.json(control.changeConversation(await body(c, AgentChangeInput, { org: c.req.param('org'), id: c.req.param('id') }))),
-  );
+  app.post('/orgs/:org/customers', async (c) => c.json(control.createCustomer(await body(c, S.CreateCustomerInput, c.req.param())), 201));
+  app.put('/orgs/:org/metadata/:resource', async (c) => c.json(control.setMetadata(await body(c, S.SetMetadataInput, c.req.param()))));
+  app.patch('/orgs/:org/conversations/:id', async (c) => c.json(control.changeConversation(await body(c, S.AgentChangeInput, c.req.param()))));
 
-  app.post('/orgs/:org/conversations/:id/notes', async (c) =>
-    c.json(control.addNote(await body(c, AgentNoteInput, { org: c.req.param('org'), id: c.req.param('id') })), 201),
-  );
-  app.post('/orgs/:org/conversations/:id/messages', async (c) =>
-    c.json(control.addMessage(await body(c, ThreadMessageInput, { org: c.req.param('org'), id: c.req.param('id') })), 201),
-  );
+  app.post('/orgs/:org/conversations/:id/notes', async (c) => c.json(control.addNote(await body(c, S.AgentNoteInput, c.req.param())), 201));
+  app.post('/orgs/:org/conversations/:id/messages', async (c) => c.json(control.addMessage(await body(c, S.ThreadMessageInput, c.req.param())), 201));
 
   const reads = ['queues', 'teams', 'users', 'tags', 'subStatuses', 'conversations', 'customers', 'notes', 'messages', 'attachments'] as const;
   for (const what of reads) app.get(`/orgs/:org/${what}`, (c) => c.json(control[what](c.req.param('org'))));
 
-  app.post('/faults', async (c) => c.json(control.injectFault(await body(c, FaultInput)), 201));
+  app.post('/faults', async (c) => c.json(control.injectFault(await body(c, S.FaultInput)), 201));
   app.get('/faults', (c) => c.json(control.faults()));
   app.delete('/faults', (c) => (control.clearFaults(), c.json({ ok: true })));
   app.delete('/faults/:id', (c) => (control.clearFaults(c.req.param('id')), c.json({ ok: true })));

@@ -106,7 +106,6 @@ export const AgentChangeInput = UpdateConversationBody.omit({ rev: true }).exten
 });
 export type AgentChangeInput = z.infer<typeof AgentChangeInput>;
 
-/** A note an agent writes on a conversation in Kustomer's app (emits kustomer.conversation.update: notes have no event). */
 /** A file an agent (or a customer) attaches in Kustomer's app: uploaded as it would be, then referenced. */
 export const ControlFileInput = z.strictObject({
   name: z.string().min(1),
@@ -116,6 +115,7 @@ export const ControlFileInput = z.strictObject({
 });
 export type ControlFileInput = z.infer<typeof ControlFileInput>;
 
+/** A note an agent writes on a conversation in Kustomer's app (emits kustomer.conversation.update: notes have no event). */
 export const AgentNoteInput = z.strictObject({
   org: z.string(),
   id: z.string(),

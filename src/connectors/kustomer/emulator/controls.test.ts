@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createKustomerEmulator } from './create-emulator.ts';
-import { createTestEmulator } from './test-emulator.ts';
+import { controlCaller, testEmulatorEachTest } from './test-emulator.ts';
 
-/** Calls a /__emulator/ control over the fetch handler, as a demo script or e2e test would. */
-function controlClient(emulator: ReturnType<typeof createKustomerEmulator>) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await emulator.fetch(
-      new Request(`http://localhost/__emulator${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    );
-    return { status: res.status, body: await res.json() };
-  };
-}
+const t = testEmulatorEachTest();
 
 describe('/__emulator/ controls over HTTP', () => {
   it('sets up an org, a key, a queue, a team, a user and a customer that the API then serves', async () => {
     const emulator = createKustomerEmulator();
-    const ctl = controlClient(emulator);
+    const ctl = controlCaller(emulator);
     expect((await ctl('POST', '/orgs', { name: 'initech', errorShape: 'simple' })).status).toBe(201);
     const key = await ctl('POST', '/orgs/initech/keys', { roles: ['org.permission.queue.read', 'org.permission.customer.read', 'org.permission.team.read'] });
     expect(key.status).toBe(201);
@@ -40,7 +28,7 @@ describe('/__emulator/ controls over HTTP', () => {
 
   it('uses the simple error shape for an org created with errorShape simple', async () => {
     const emulator = createKustomerEmulator();
-    const ctl = controlClient(emulator);
+    const ctl = controlCaller(emulator);
     await ctl('POST', '/orgs', { name: 'initech', errorShape: 'simple' });
     const key = await ctl('POST', '/orgs/initech/keys', { roles: [] });
     const res = await emulator.fetch(new Request('http://localhost/v1/teams', { headers: { authorization: `Bearer ${key.body.key}` } }));
@@ -49,8 +37,7 @@ describe('/__emulator/ controls over HTTP', () => {
   });
 
   it('revokes a key, injects a fault, reads calls and resets', async () => {
-    const t = createTestEmulator();
-    const ctl = controlClient(t.emulator);
+    const ctl = t.controlApi;
     expect((await ctl('POST', '/faults', { kind: '503', count: 1 })).status).toBe(201);
     expect((await t.api('GET', '/v1/teams')).status).toBe(503);
     expect((await ctl('POST', '/keys/revoke', { key: t.demo.apiKey })).status).toBe(200);
@@ -63,8 +50,7 @@ describe('/__emulator/ controls over HTTP', () => {
   });
 
   it('changes a conversation as an agent and exposes webhook delivery controls', async () => {
-    const t = createTestEmulator();
-    const ctl = controlClient(t.emulator);
+    const ctl = t.controlApi;
     const conv = await t.createConversation();
     expect((await ctl('POST', '/webhooks/hold')).status).toBe(200);
     const changed = await ctl('PATCH', `/orgs/acme/conversations/${conv.id}`, { status: 'done', priority: 5 });
@@ -76,7 +62,7 @@ describe('/__emulator/ controls over HTTP', () => {
 
   it('seeds the demo org', async () => {
     const emulator = createKustomerEmulator();
-    const seeded = await controlClient(emulator)('POST', '/seed-demo', { name: 'demo' });
+    const seeded = await controlCaller(emulator)('POST', '/seed-demo', { name: 'demo' });
     expect(seeded.status).toBe(201);
     expect(seeded.body.apiKey.split('.')).toHaveLength(3);
     expect(Object.keys(seeded.body.queues)).toEqual(['defaultQueue', 'tier2Support', 'vip', 'billing']);
@@ -84,15 +70,14 @@ describe('/__emulator/ controls over HTTP', () => {
 
   it('answers 400 for invalid control input and 404 for an unknown org or control', async () => {
     const emulator = createKustomerEmulator();
-    const ctl = controlClient(emulator);
+    const ctl = controlCaller(emulator);
     expect((await ctl('POST', '/orgs', { name: 'Not A Label' })).status).toBe(400);
     expect((await ctl('POST', '/orgs/nope/queues', { name: 'Q' })).status).toBe(404);
     expect((await ctl('GET', '/nothing')).status).toBe(404);
   });
 
   it('needs no auth and is neither counted nor logged as an API call', async () => {
-    const t = createTestEmulator();
-    await controlClient(t.emulator)('GET', '/orgs/acme/queues');
+    await t.controlApi('GET', '/orgs/acme/queues');
     expect(t.control.calls()).toEqual([]);
     expect((await t.api('GET', '/v1/teams')).headers.get('x-ratelimit-remaining')).toBe('999');
   });
@@ -100,7 +85,6 @@ describe('/__emulator/ controls over HTTP', () => {
 
 describe('in-process controls', () => {
   it('serves conversation metadata set by the controls, with default display names', async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({
       org: 'acme',
       properties: { orderNumberStr: { type: 'string' }, tierStr: { type: 'string', displayName: 'Tier', enumeration: ['gold', 'silver'] } },
@@ -116,7 +100,6 @@ describe('in-process controls', () => {
   });
 
   it('accepts array values only for attributes the metadata marks multi', async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({ org: 'acme', properties: { labelsStr: { type: 'string', multi: true }, otherStr: { type: 'string' } } });
     const customer = await t.createCustomer();
     expect((await t.api('POST', '/v1/conversations', { body: { customer, custom: { labelsStr: ['a', 'b'] } } })).status).toBe(201);
@@ -124,7 +107,6 @@ describe('in-process controls', () => {
   });
 
   it('reads back stored conversations, customers, notes and messages', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     await t.api('POST', `/v1/conversations/${conv.id}/notes`, { body: { body: 'n' } });
     await t.api('POST', `/v1/conversations/${conv.id}/messages`, { body: { channel: 'email', app: 'bridgedesk', direction: 'in' } });
@@ -135,13 +117,11 @@ describe('in-process controls', () => {
   });
 
   it('creates customers that the API then finds, and refuses a duplicate email', () => {
-    const t = createTestEmulator();
     t.control.createCustomer({ org: 'acme', name: 'Jane', email: 'jane@example.com' });
     expect(() => t.control.createCustomer({ org: 'acme', email: 'jane@example.com' })).toThrow(/already belongs/);
   });
 
   it('resets everything: orgs, keys, data, faults, calls, deliveries and rate windows', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { rateLimitPerMinute: 1 });
     await t.createConversation().catch(() => undefined);
     t.control.injectFault({ kind: '500', share: 1 });

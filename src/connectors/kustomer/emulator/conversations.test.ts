@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createTestEmulator } from './test-emulator.ts';
+import { createTestEmulator, testEmulatorEachTest } from './test-emulator.ts';
+
+const t = testEmulatorEachTest();
 
 describe('creating conversations', () => {
   it('creates with 201, routed to the given queue and teams, linked to the customer', async () => {
-    const t = createTestEmulator();
     const customer = await t.createCustomer();
     const r = await t.api('POST', '/v1/conversations', {
       body: {
@@ -33,13 +34,11 @@ describe('creating conversations', () => {
   });
 
   it('routes to the system queue when no queue is given', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     expect(conv.relationships.queue!.data.id).toBe(t.demo.queues.defaultQueue.id);
   });
 
   it('refuses a missing or unknown customer with 400', async () => {
-    const t = createTestEmulator();
     expect((await t.api('POST', '/v1/conversations', { body: { name: 'x' } })).status).toBe(400);
     const r = await t.api('POST', '/v1/conversations', { body: { customer: 'aaaaaaaaaaaaaaaaaaaaaaaa' } });
     expect(r.status).toBe(400);
@@ -47,7 +46,6 @@ describe('creating conversations', () => {
   });
 
   it('refuses unknown or deleted queues and unknown teams with 400', async () => {
-    const t = createTestEmulator();
     const customer = await t.createCustomer();
     expect((await t.api('POST', '/v1/conversations', { body: { customer, queue: { id: 'bbbbbbbbbbbbbbbbbbbbbbbb' } } })).status).toBe(400);
     t.control.deleteQueue({ org: 'acme', id: t.demo.queues.billing.id });
@@ -58,13 +56,11 @@ describe('creating conversations', () => {
   });
 
   it("gives a conversation created without a priority priority 3, Kustomer's normal", async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     expect(conv.attributes.priority).toBe(3);
   });
 
   it("refuses a custom attribute the org's metadata does not define with the recorded 400 badparam, and creates nothing", async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' } } });
     const customer = await t.createCustomer();
     const r = await t.api('POST', '/v1/conversations', { body: { customer, custom: { orderNumberStr: 'A-1', notAnActualAttributeStr: 'foobar' } } });
@@ -86,7 +82,6 @@ describe('creating conversations', () => {
   });
 
   it('refuses on update an attribute deleted from the metadata, even to clear it, and keeps the conversation as it was', async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' }, refundNum: { type: 'number' } } });
     const conv = await t.createConversation({ custom: { orderNumberStr: 'A-1' } });
     t.control.setMetadata({ org: 'acme', properties: { refundNum: { type: 'number' } } });
@@ -102,7 +97,6 @@ describe('creating conversations', () => {
   });
 
   it('refuses a priority outside 1–5 and a custom attribute without a type suffix with 400', async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({ org: 'acme', properties: { totalOrdersNum: { type: 'number' } } });
     const customer = await t.createCustomer();
     expect((await t.api('POST', '/v1/conversations', { body: { customer, priority: 6 } })).status).toBe(400);
@@ -113,7 +107,6 @@ describe('creating conversations', () => {
   });
 
   it('refuses a second conversation with an externalId already used in the org with 409, and the lookup finds the first', async () => {
-    const t = createTestEmulator();
     const first = await t.createConversation({ externalId: 'bridgedesk-req-42' });
     const again = await t.api('POST', '/v1/conversations', { body: { customer: await t.createCustomer(), externalId: 'bridgedesk-req-42' } });
     expect(again.status).toBe(409);
@@ -125,13 +118,11 @@ describe('creating conversations', () => {
   });
 
   it('answers 404 for an unknown externalId or id', async () => {
-    const t = createTestEmulator();
     expect((await t.api('GET', '/v1/conversations/externalId=nope')).status).toBe(404);
     expect((await t.api('GET', '/v1/conversations/dddddddddddddddddddddddd')).status).toBe(404);
   });
 
   it('refuses non-JSON content types, invalid JSON and bodies over 100 KB', async () => {
-    const t = createTestEmulator();
     expect((await t.api('POST', '/v1/conversations', { rawBody: 'customer=x', contentType: 'text/plain' })).status).toBe(400);
     expect((await t.api('POST', '/v1/conversations', { rawBody: '{"customer":' })).status).toBe(400);
     expect((await t.api('POST', '/v1/customers', { body: { name: 'x'.repeat(101 * 1024) } })).status).toBe(413);
@@ -140,7 +131,6 @@ describe('creating conversations', () => {
 
 describe('updating conversations', () => {
   it('merges a PATCH and bumps rev, updatedAt and modifiedAt', async () => {
-    const t = createTestEmulator();
     t.control.setMetadata({ org: 'acme', properties: { orderNumberStr: { type: 'string' }, resolutionStr: { type: 'string' } } });
     const conv = await t.createConversation({ priority: 2, custom: { orderNumberStr: '4417' } });
     t.clock.advance(5_000);
@@ -159,7 +149,6 @@ describe('updating conversations', () => {
   });
 
   it('accepts PATCH with the application/json-patch+json content type the spec names', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     const r = await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { priority: 4 }, contentType: 'application/json-patch+json' });
     expect(r.status).toBe(200);
@@ -167,7 +156,6 @@ describe('updating conversations', () => {
   });
 
   it('refuses an RFC 6902 operations array with 400', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     const r = await t.api('PATCH', `/v1/conversations/${conv.id}`, {
       body: [{ op: 'replace', path: '/status', value: 'done' }],
@@ -177,7 +165,6 @@ describe('updating conversations', () => {
   });
 
   it('merges a PUT like PATCH, and replaces the writable fields with ?replace=true', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation({ priority: 4, assignedTeams: [t.demo.teams.billing.id], queue: { id: t.demo.queues.vip.id } });
     const merged = await t.api('PUT', `/v1/conversations/${conv.id}`, { body: { name: 'Renamed' } });
     expect(merged.body.data.attributes).toMatchObject({ name: 'Renamed', priority: 4, assignedTeams: [t.demo.teams.billing.id] });
@@ -187,7 +174,6 @@ describe('updating conversations', () => {
   });
 
   it('snoozes with a snooze time and cancels the snooze when reopened', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     const snoozed = await t.api('PATCH', `/v1/conversations/${conv.id}`, {
       body: { status: 'snoozed', snooze: { time: '2025-03-28T09:00:00.000Z', status: 'scheduled' } },
@@ -198,7 +184,6 @@ describe('updating conversations', () => {
   });
 
   it('refuses an update carrying a stale rev with 409', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { priority: 2 } });
     expect((await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { priority: 3, rev: 1 } })).status).toBe(409);
@@ -206,7 +191,6 @@ describe('updating conversations', () => {
   });
 
   it('refuses an unknown status with 400 and answers 404 for an unknown conversation', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     expect((await t.api('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'closed' } })).status).toBe(400);
     expect((await t.api('PATCH', '/v1/conversations/eeeeeeeeeeeeeeeeeeeeeeee', { body: { status: 'done' } })).status).toBe(404);
@@ -215,7 +199,6 @@ describe('updating conversations', () => {
 
 describe('listing conversations', () => {
   it('lists in creation order, reversed with sort=desc, paginated', async () => {
-    const t = createTestEmulator();
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await t.createConversation()).id);
     const asc = await t.api('GET', '/v1/conversations?pageSize=2');
@@ -228,7 +211,6 @@ describe('listing conversations', () => {
 
 describe('notes and messages', () => {
   it('adds a note with 201 and counts it on the conversation', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     const r = await t.api('POST', `/v1/conversations/${conv.id}/notes`, { body: { body: 'Refund approved.', externalId: 'note-7' } });
     expect(r.status).toBe(201);
@@ -241,7 +223,6 @@ describe('notes and messages', () => {
   });
 
   it("derives the conversation's channels from its messages and counts them", async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     const msg = await t.api('POST', `/v1/conversations/${conv.id}/messages`, {
       body: { channel: 'email', app: 'bridgedesk', direction: 'in', preview: 'Hi', subject: 'Order' },
@@ -256,14 +237,12 @@ describe('notes and messages', () => {
   });
 
   it('reopens a done conversation when an inbound message arrives', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation({ status: 'done' });
     await t.api('POST', `/v1/conversations/${conv.id}/messages`, { body: { channel: 'email', app: 'bridgedesk', direction: 'in' } });
     expect((await t.api('GET', `/v1/conversations/${conv.id}`)).body.data.attributes.status).toBe('open');
   });
 
   it('refuses a message without channel or app, and a note on an unknown conversation', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     expect((await t.api('POST', `/v1/conversations/${conv.id}/messages`, { body: { direction: 'in', preview: 'x' } })).status).toBe(400);
     expect((await t.api('POST', '/v1/conversations/ffffffffffffffffffffffff/notes', { body: { body: 'x' } })).status).toBe(404);
@@ -272,7 +251,6 @@ describe('notes and messages', () => {
 
 describe('unknown paths', () => {
   it("answers 404 in Kustomer's error shape", async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', '/v1/satisfaction');
     expect(r.status).toBe(404);
     expect(r.body.errors[0]).toMatchObject({ status: 404, code: 'notfound' });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createTestEmulator } from './test-emulator.ts';
+import { testEmulatorEachTest } from './test-emulator.ts';
+
+const t = testEmulatorEachTest();
 
 describe('customers', () => {
   it('creates a customer with 201 and reads it back by id', async () => {
-    const t = createTestEmulator();
     const created = await t.api('POST', '/v1/customers', {
       body: { name: 'Jane Doe', externalId: 'crm-42', emails: [{ type: 'home', email: 'jane@example.com' }] },
     });
@@ -15,7 +16,6 @@ describe('customers', () => {
   });
 
   it('finds a customer by URL-encoded email in the path, ignoring case', async () => {
-    const t = createTestEmulator();
     const id = await t.createCustomer('Jane+vip@Example.com');
     const r = await t.api('GET', `/v1/customers/email=${encodeURIComponent('jane+VIP@example.com')}`);
     expect(r.status).toBe(200);
@@ -23,21 +23,18 @@ describe('customers', () => {
   });
 
   it('answers 404 in the JSON:API error shape when no customer has the email', async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', `/v1/customers/email=${encodeURIComponent('nobody@example.com')}`);
     expect(r.status).toBe(404);
     expect(r.body).toEqual({ errors: [{ status: 404, source: { parameter: 'email' }, code: 'notfound', title: 'Not Found' }] });
   });
 
   it('finds a customer by externalId, and 404s for an unknown one', async () => {
-    const t = createTestEmulator();
     const created = await t.api('POST', '/v1/customers', { body: { externalId: 'crm/7 x' } });
     expect((await t.api('GET', `/v1/customers/externalId=${encodeURIComponent('crm/7 x')}`)).body.data.id).toBe(created.body.data.id);
     expect((await t.api('GET', '/v1/customers/externalId=missing')).status).toBe(404);
   });
 
   it('refuses a second customer with the same email (any case) with 409', async () => {
-    const t = createTestEmulator();
     await t.createCustomer('jane@example.com');
     const r = await t.api('POST', '/v1/customers', { body: { emails: [{ type: 'work', email: 'JANE@example.com' }] } });
     expect(r.status).toBe(409);
@@ -45,20 +42,17 @@ describe('customers', () => {
   });
 
   it('refuses a second customer with the same externalId with 409', async () => {
-    const t = createTestEmulator();
     await t.api('POST', '/v1/customers', { body: { externalId: 'crm-1' } });
     expect((await t.api('POST', '/v1/customers', { body: { externalId: 'crm-1' } })).status).toBe(409);
   });
 
   it('refuses fields the wire schema does not allow with 400 pointing at the problem', async () => {
-    const t = createTestEmulator();
     const r = await t.api('POST', '/v1/customers', { body: { name: 'X', emails: [{ type: 'mobile', email: 'x@example.com' }] } });
     expect(r.status).toBe(400);
     expect(r.body.errors[0]).toMatchObject({ code: 'badparam', source: { pointer: '/emails/0/type' } });
   });
 
   it("counts the customer's conversations by status", async () => {
-    const t = createTestEmulator();
     const customer = await t.createCustomer();
     await t.createConversation({ customer });
     const second = await t.createConversation({ customer });
@@ -70,7 +64,6 @@ describe('customers', () => {
   });
 
   it('creates a conversation for the customer named in the path', async () => {
-    const t = createTestEmulator();
     const customer = await t.createCustomer();
     const r = await t.api('POST', `/v1/customers/${customer}/conversations`, { body: { name: 'Via path' } });
     expect(r.status).toBe(201);

@@ -4,7 +4,7 @@
  */
 import { mintApiKeyToken } from './api-key-token.ts';
 import type { EmulatorDeps } from './emulator-deps.ts';
-import { newObjectId } from './object-id.ts';
+import { created, newObjectId } from './object-id.ts';
 import type { ApiKeyRecord, MetadataPropertyRecord, OrgRecord, OrgSettings, QueueRecord, TeamRecord, UserRecord } from './records.ts';
 import { findInOrg } from './store.ts';
 
@@ -42,17 +42,14 @@ export function createUser(
   org: OrgRecord,
   input: { name: string; email?: string | null; userType?: UserRecord['userType']; roles?: string[] },
 ): UserRecord {
-  const at = deps.now().toISOString();
   const user: UserRecord = {
-    id: newObjectId(deps.now()),
+    ...created(deps),
     orgId: org.id,
     name: input.name,
     displayName: input.name,
     email: input.email ?? null,
     userType: input.userType ?? 'user',
     roles: [...(input.roles ?? [])],
-    createdAt: at,
-    updatedAt: at,
   };
   deps.store.users.set(user.id, user);
   return user;
@@ -104,9 +101,8 @@ export function createQueue(
   org: OrgRecord,
   input: { name: string; displayName?: string; description?: string | null; priority?: number; system?: boolean },
 ): QueueRecord {
-  const at = deps.now().toISOString();
   const queue: QueueRecord = {
-    id: newObjectId(deps.now()),
+    ...created(deps),
     orgId: org.id,
     name: input.name,
     displayName: input.displayName ?? input.name,
@@ -114,8 +110,6 @@ export function createQueue(
     priority: input.priority ?? 1,
     system: input.system ?? false,
     deleted: false,
-    createdAt: at,
-    updatedAt: at,
   };
   deps.store.queues.set(queue.id, queue);
   return queue;
@@ -135,15 +129,12 @@ export function deleteQueue(deps: EmulatorDeps, org: OrgRecord, id: string): Que
 }
 
 export function createTeam(deps: EmulatorDeps, org: OrgRecord, input: { name: string; displayName?: string; members?: string[] }): TeamRecord {
-  const at = deps.now().toISOString();
   const team: TeamRecord = {
-    id: newObjectId(deps.now()),
+    ...created(deps),
     orgId: org.id,
     name: input.name,
     displayName: input.displayName ?? input.name,
     members: [...(input.members ?? [])],
-    createdAt: at,
-    updatedAt: at,
   };
   deps.store.teams.set(team.id, team);
   return team;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createTestEmulator } from './test-emulator.ts';
+import { createTestEmulator, testEmulatorEachTest } from './test-emulator.ts';
+
+const t = testEmulatorEachTest();
 
 describe('faults', () => {
   it('answers 429 with the given reset time for the next N calls, then recovers', async () => {
-    const t = createTestEmulator();
     t.control.injectFault({ kind: '429', count: 2, resetAt: '2025-03-21T12:00:40.000Z' });
     for (let i = 0; i < 2; i++) {
       const r = await t.api('GET', '/v1/teams');
@@ -16,7 +17,6 @@ describe('faults', () => {
   });
 
   it("answers 500 and 503 with Kustomer's error body, only for the matching method and path prefix", async () => {
-    const t = createTestEmulator();
     t.control.injectFault({ kind: '503', method: 'POST', pathPrefix: '/v1/conversations' });
     t.control.injectFault({ kind: '500', pathPrefix: '/v1/teams' });
     expect((await t.api('GET', '/v1/conversations')).status).toBe(200);
@@ -39,7 +39,6 @@ describe('faults', () => {
   });
 
   it('holds a slow reply for the given time after handling the call', async () => {
-    const t = createTestEmulator();
     t.control.injectFault({ kind: 'slow', delayMs: 60 });
     const started = performance.now();
     const r = await t.api('GET', '/v1/teams');
@@ -48,7 +47,6 @@ describe('faults', () => {
   });
 
   it('lets the caller time out on a slow reply while the write still commits', async () => {
-    const t = createTestEmulator();
     const customer = await t.createCustomer();
     t.control.injectFault({ kind: 'slow', delayMs: 30_000 });
     const attempt = t.api('POST', '/v1/conversations', { body: { customer, externalId: 'req-slow' }, signal: AbortSignal.timeout(20) });
@@ -57,7 +55,6 @@ describe('faults', () => {
   });
 
   it('commits the write of a lost reply and answers 502 without a body', async () => {
-    const t = createTestEmulator();
     const customer = await t.createCustomer();
     t.control.injectFault({ kind: 'lost_reply', method: 'POST', pathPrefix: '/v1/conversations' });
     const res = await t.emulator.fetch(t.request('POST', '/v1/conversations', { body: { customer, externalId: 'req-lost' } }));
@@ -70,7 +67,6 @@ describe('faults', () => {
   });
 
   it('drops the connection after committing when a lost reply is set to close', async () => {
-    const t = createTestEmulator();
     const customer = await t.createCustomer();
     t.control.injectFault({ kind: 'lost_reply', reply: 'close' });
     await expect(t.emulator.fetch(t.request('POST', '/v1/conversations', { body: { customer, externalId: 'req-closed' } }))).rejects.toThrow(TypeError);
@@ -79,7 +75,6 @@ describe('faults', () => {
   });
 
   it('never applies faults to the /__emulator/ controls', async () => {
-    const t = createTestEmulator();
     t.control.injectFault({ kind: '500', share: 1 });
     const res = await t.emulator.fetch(new Request('http://x/__emulator/faults'));
     expect(res.status).toBe(200);
@@ -87,7 +82,6 @@ describe('faults', () => {
   });
 
   it('lists and clears faults', async () => {
-    const t = createTestEmulator();
     const f = t.control.injectFault({ kind: '500', count: 5 });
     await t.api('GET', '/v1/teams');
     expect(t.control.faults()).toEqual([expect.objectContaining({ id: f.id, remaining: 4, applied: 1 })]);
@@ -98,7 +92,6 @@ describe('faults', () => {
 
 describe('call log', () => {
   it('records method, path, query, body, status, key id and time of every API call', async () => {
-    const t = createTestEmulator();
     await t.api('GET', '/v1/teams?page=1&pageSize=5');
     t.clock.advance(1_000);
     await t.api('POST', '/v1/customers', { body: { name: 'Jane' } });

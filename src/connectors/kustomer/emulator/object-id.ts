@@ -8,3 +8,9 @@ export function newObjectId(now: Date): string {
   const seconds = Math.floor(now.getTime() / 1000) >>> 0;
   return seconds.toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
 }
+
+/** A new record's id and creation time (also its first update), from the injected clock. */
+export function created(deps: { now: () => Date }) {
+  const at = deps.now().toISOString();
+  return { id: newObjectId(deps.now()), createdAt: at, updatedAt: at };
+}

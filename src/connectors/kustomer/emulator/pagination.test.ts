@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createTestEmulator } from './test-emulator.ts';
+import { testEmulatorEachTest } from './test-emulator.ts';
+
+const t = testEmulatorEachTest();
 
 describe('pagination', () => {
   it('walks every queue by following relative links.next until it is null', async () => {
-    const t = createTestEmulator();
     for (let i = 0; i < 4; i++) t.control.createQueue({ org: 'acme', name: `Extra ${i}` });
     const expected = t.control.queues('acme').map((q) => q.id); // 1 system + 3 seeded + 4 = 8
     const seen: string[] = [];
@@ -23,7 +24,6 @@ describe('pagination', () => {
   });
 
   it('gives self, first and prev links and a null next on the last page', async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', '/v1/teams?page=2&pageSize=1');
     expect(r.body.links).toEqual({
       self: '/v1/teams?page=2&pageSize=1',
@@ -34,20 +34,17 @@ describe('pagination', () => {
   });
 
   it('has next null on a page that ends exactly at the last item', async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', '/v1/teams?pageSize=2');
     expect(r.body.data).toHaveLength(2);
     expect(r.body.links.next).toBeNull();
   });
 
   it('keeps other query parameters in the links', async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', '/v1/users?userType=user&pageSize=1');
     expect(r.body.links.next).toBe('/v1/users?userType=user&pageSize=1&page=2');
   });
 
   it('clamps pageSize to 100 for queues and allows 500 for teams and users', async () => {
-    const t = createTestEmulator();
     expect((await t.api('GET', '/v1/routing/queues?pageSize=500')).body.meta.pageSize).toBe(100);
     expect((await t.api('GET', '/v1/teams?pageSize=500')).body.meta.pageSize).toBe(500);
     expect((await t.api('GET', '/v1/users?pageSize=1000')).body.meta.pageSize).toBe(500);
@@ -55,14 +52,12 @@ describe('pagination', () => {
   });
 
   it('refuses a page that is not a positive integer with 400', async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', '/v1/teams?page=0');
     expect(r.status).toBe(400);
     expect(r.body.errors[0].source).toEqual({ parameter: 'page' });
   });
 
   it('returns an empty page past the end', async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', '/v1/teams?page=9');
     expect(r.body.data).toEqual([]);
     expect(r.body.links.next).toBeNull();
@@ -71,14 +66,12 @@ describe('pagination', () => {
 
 describe('directory', () => {
   it('lists the system DEFAULT_QUEUE in every org', async () => {
-    const t = createTestEmulator();
     const r = await t.api('GET', '/v1/routing/queues');
     expect(r.body.data[0].attributes).toMatchObject({ name: 'DEFAULT_QUEUE', system: true });
     expect(r.body.data.map((q: { attributes: { name: string } }) => q.attributes.name)).toEqual(['DEFAULT_QUEUE', 'Tier 2 Support', 'VIP', 'Billing']);
   });
 
   it('keeps a deleted queue in the list, flagged deleted', async () => {
-    const t = createTestEmulator();
     t.control.deleteQueue({ org: 'acme', id: t.demo.queues.vip.id });
     const r = await t.api('GET', '/v1/routing/queues');
     const vip = r.body.data.find((q: { id: string }) => q.id === t.demo.queues.vip.id);
@@ -86,7 +79,6 @@ describe('directory', () => {
   });
 
   it('lists teams with their members, and users including API-key machine users', async () => {
-    const t = createTestEmulator();
     const teams = await t.api('GET', '/v1/teams');
     expect(teams.body.data[0].attributes.members).toEqual([t.demo.users.alex.id, t.demo.users.sam.id]);
     const machines = await t.api('GET', '/v1/users?userType=machine');
@@ -94,7 +86,6 @@ describe('directory', () => {
   });
 
   it('refuses combined user filters with 400', async () => {
-    const t = createTestEmulator();
     expect((await t.api('GET', '/v1/users?userType=user&email=a@b.c')).status).toBe(400);
   });
 });

@@ -3,6 +3,7 @@
  * with `next: null` on the last page. A pageSize above the endpoint's maximum is clamped to it (whether Kustomer
  * clamps or refuses is unknown); a page or pageSize that is not a positive integer is a 400.
  */
+import type { ApiContext } from './api-env.ts';
 import { kustomerError } from './kustomer-error.ts';
 
 export interface PageRequest {
@@ -43,4 +44,9 @@ export function paginate<T>(items: readonly T[], url: URL, { page, pageSize }: P
       next: hasNext ? pageLink(url, page + 1, pageSize) : null,
     },
   };
+}
+
+/** The reply to a list call: the page of `items` the request's query asks for, at most `maxPageSize` long. */
+export function listReply<T>(c: ApiContext, items: readonly T[], maxPageSize: number, url = new URL(c.req.url)) {
+  return c.json(paginate(items, url, readPage(url, maxPageSize)));
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createTestEmulator, T0 } from './test-emulator.ts';
+import { createTestEmulator, T0, testEmulatorEachTest } from './test-emulator.ts';
+
+const t = testEmulatorEachTest();
 
 /** T0 is 12:00:10, so its window ends at 12:01:00. */
 const WINDOW_END_S = Date.parse('2025-03-21T12:01:00.000Z') / 1000;
 
 describe('rate limits', () => {
   it('puts x-ratelimit-limit and -remaining on every reply but no -reset, as recorded (200, 400, 404, 401)', async () => {
-    const t = createTestEmulator();
     const ok = await t.api('GET', '/v1/teams');
     expect(ok.headers.get('x-ratelimit-limit')).toBe('1000');
     expect(ok.headers.get('x-ratelimit-remaining')).toBe('999');
@@ -23,13 +24,11 @@ describe('rate limits', () => {
   });
 
   it('sends the reset on every reply when the org asks for the documented shape', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { rateLimitResetOn: 'every' });
     expect((await t.api('GET', '/v1/teams')).headers.get('x-ratelimit-reset')).toBe(String(WINDOW_END_S));
   });
 
   it('answers 429 past the budget until the window resets, then serves again', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { rateLimitPerMinute: 3 });
     for (let i = 0; i < 3; i++) expect((await t.api('GET', '/v1/teams')).status).toBe(200);
     const limited = await t.api('GET', '/v1/teams');
@@ -47,7 +46,6 @@ describe('rate limits', () => {
   });
 
   it('shares one budget between all keys of an org, and keeps orgs apart', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { rateLimitPerMinute: 2 });
     const second = t.control.createApiKey({ org: 'acme', roles: ['org.permission.team.read'] });
     await t.api('GET', '/v1/teams');
@@ -59,14 +57,12 @@ describe('rate limits', () => {
   });
 
   it('does not count calls refused for a bad key', async () => {
-    const t = createTestEmulator();
     const bad = await t.api('GET', '/v1/teams', { key: 'x.y.z' });
     expect(bad.headers.get('x-ratelimit-remaining')).toBeNull();
     expect((await t.api('GET', '/v1/teams')).headers.get('x-ratelimit-remaining')).toBe('999');
   });
 
   it('limits searches separately at 100 per minute by default', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { searchRateLimitPerMinute: 2 });
     const search = () => t.api('POST', '/v1/customers/search', { body: { queryContext: 'conversation' } });
     expect((await search()).status).toBe(200);
@@ -78,14 +74,12 @@ describe('rate limits', () => {
   });
 
   it('can send x-ratelimit-reset as seconds until the reset instead', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { rateLimitResetFormat: 'secondsUntilReset', rateLimitResetOn: 'every' });
     expect((await t.api('GET', '/v1/teams')).headers.get('x-ratelimit-reset')).toBe('50');
     expect(T0.getUTCSeconds()).toBe(10);
   });
 
   it('limits notes created on one conversation to 120 a minute, with object headers, and its own 429 without a reset', async () => {
-    const t = createTestEmulator();
     const [a, b] = [await t.createConversation(), await t.createConversation()];
     const note = (id: string) => t.api('POST', `/v1/conversations/${id}/notes`, { body: { body: 'n' } });
     const first = await note(a.id);
@@ -106,7 +100,6 @@ describe('rate limits', () => {
   });
 
   it('limits updates of one conversation to 600 a minute (assumed from the customer update) and says so in headers', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { updatesPerConversationPerMinute: 2 });
     const c = await t.createConversation();
     const patch = () => t.api('PATCH', `/v1/conversations/${c.id}`, { body: { priority: 4 } });

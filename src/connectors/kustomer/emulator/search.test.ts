@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createTestEmulator } from './test-emulator.ts';
+import { testEmulatorEachTest } from './test-emulator.ts';
+
+const t = testEmulatorEachTest();
 
 const search = (body: Record<string, unknown>) => ({ body: { queryContext: 'conversation', ...body } });
 
 describe('conversation search', () => {
   it('finds conversations updated at or after a time, oldest update first', async () => {
-    const t = createTestEmulator();
     const a = await t.createConversation();
     t.clock.advance(60_000);
     const b = await t.createConversation();
@@ -21,7 +22,6 @@ describe('conversation search', () => {
   });
 
   it('serves as a polling cursor: a change after the cursor shows up on the next poll', async () => {
-    const t = createTestEmulator();
     const conv = await t.createConversation();
     const poll = async (since: string) =>
       (await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_updated_at: { gte: since } }], sort: [{ conversation_updated_at: 'asc' }] })))
@@ -38,7 +38,6 @@ describe('conversation search', () => {
   });
 
   it('filters by status and pages with relative links', async () => {
-    const t = createTestEmulator();
     for (let i = 0; i < 3; i++) await t.createConversation({ status: 'done' });
     await t.createConversation();
     const page1 = await t.api('POST', '/v1/customers/search?pageSize=2', search({ and: [{ conversation_status: { equals: 'done' } }] }));
@@ -50,7 +49,6 @@ describe('conversation search', () => {
   });
 
   it('sorts newest first on request', async () => {
-    const t = createTestEmulator();
     const a = await t.createConversation();
     t.clock.advance(1_000);
     const b = await t.createConversation();
@@ -59,20 +57,17 @@ describe('conversation search', () => {
   });
 
   it('refuses other query contexts, unknown criteria and pages past 100 with 400', async () => {
-    const t = createTestEmulator();
     expect((await t.api('POST', '/v1/customers/search', { body: { queryContext: 'customer' } })).status).toBe(400);
     expect((await t.api('POST', '/v1/customers/search', search({ and: [{ conversation_name: { equals: 'x' } }] }))).status).toBe(400);
     expect((await t.api('POST', '/v1/customers/search?page=101', search({}))).status).toBe(400);
   });
 
   it('needs the search role', async () => {
-    const t = createTestEmulator();
     const key = t.control.createApiKey({ org: 'acme', roles: ['org.permission.conversation.read'] });
     expect((await t.api('POST', '/v1/customers/search', { ...search({}), key: key.key })).status).toBe(401);
   });
 
   it("finds a customer's conversations by any of their emails, and conversations by words of their name, ignoring case", async () => {
-    const t = createTestEmulator();
     const pat = await t.api('POST', '/v1/customers', {
       body: {
         name: 'Pat',
@@ -91,7 +86,6 @@ describe('conversation search', () => {
   });
 
   it('limits each API key to its own 100 searches a minute (machine users, docs/kustomer.md §26)', async () => {
-    const t = createTestEmulator();
     t.control.updateOrg('acme', { searchRateLimitPerMinute: 1 });
     const other = t.control.createApiKey({ org: 'acme', roles: ['org.permission.search.create'], name: 'Other tool' });
     const run = (key?: string) => t.api('POST', '/v1/customers/search', { ...search({}), ...(key ? { key } : {}) });

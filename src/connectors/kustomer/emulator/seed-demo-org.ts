@@ -2,23 +2,12 @@
  * A ready-to-use org for tests and the demo: an API key with every role the emulator checks, the system queue plus
  * "Tier 2 Support", "VIP" and "Billing", two teams, two agents, three tags and two sub-statuses.
  */
-import type { ApiKeyView, EmulatorControl, OrgView } from './emulator-control.ts';
-import type { ResourceObject } from './json-api.ts';
+import type { EmulatorControl } from './emulator-control.ts';
 import { ALL_ROLES } from './required-roles.ts';
 
-export interface DemoOrg {
-  org: OrgView;
-  /** The bearer key with all roles. */
-  apiKey: string;
-  key: ApiKeyView;
-  queues: { defaultQueue: ResourceObject; tier2Support: ResourceObject; vip: ResourceObject; billing: ResourceObject };
-  teams: { escalations: ResourceObject; billing: ResourceObject };
-  users: { alex: ResourceObject; sam: ResourceObject };
-  tags: { vpn: ResourceObject; network: ResourceObject; internal: ResourceObject };
-  subStatuses: { investigating: ResourceObject; waitingOnWarehouse: ResourceObject };
-}
+export type DemoOrg = ReturnType<typeof seedDemoOrg>;
 
-export function seedDemoOrg(control: EmulatorControl, input: { name: string }): DemoOrg {
+export function seedDemoOrg(control: EmulatorControl, input: { name: string }) {
   const org = control.createOrg({ name: input.name });
   const ref = org.name;
   const alex = control.createUser({ org: ref, name: 'Alex Rivera', email: `alex@${ref}.example` });
@@ -27,6 +16,7 @@ export function seedDemoOrg(control: EmulatorControl, input: { name: string }): 
   const defaultQueue = control.queues(ref).find((q) => q.attributes.system === true)!;
   return {
     org,
+    /** The bearer key with all roles. */
     apiKey: key.key,
     key,
     queues: {

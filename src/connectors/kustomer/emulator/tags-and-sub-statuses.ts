@@ -9,15 +9,14 @@
 import type { EmulatorDeps } from './emulator-deps.ts';
 import type { ResourceObject } from './json-api.ts';
 import { kustomerError } from './kustomer-error.ts';
-import { newObjectId } from './object-id.ts';
+import { created } from './object-id.ts';
 import type { ConversationStatus, OrgRecord, SubStatusRecord, TagRecord } from './records.ts';
 import { findInOrg } from './store.ts';
 
 const rel = (type: string, id: string) => ({ links: { self: `/v1/${type}s/${id}` }, data: { type, id } });
 
 export function createTag(deps: EmulatorDeps, org: OrgRecord, input: { name: string; color?: string | null }): TagRecord {
-  const at = deps.now().toISOString();
-  const tag: TagRecord = { id: newObjectId(deps.now()), orgId: org.id, name: input.name, color: input.color ?? null, createdAt: at, updatedAt: at };
+  const tag: TagRecord = { ...created(deps), orgId: org.id, name: input.name, color: input.color ?? null };
   deps.store.tags.set(tag.id, tag);
   return tag;
 }
@@ -27,16 +26,13 @@ export function createSubStatus(
   org: OrgRecord,
   input: { label: string; parentStatus: ConversationStatus; description?: string; resourceType?: 'conversation' | 'kobject' },
 ): SubStatusRecord {
-  const at = deps.now().toISOString();
   const s: SubStatusRecord = {
-    id: newObjectId(deps.now()),
+    ...created(deps),
     orgId: org.id,
     label: input.label,
     description: input.description ?? input.label,
     parentStatus: input.parentStatus,
     resourceType: input.resourceType ?? 'conversation',
-    createdAt: at,
-    updatedAt: at,
   };
   deps.store.subStatuses.set(s.id, s);
   return s;

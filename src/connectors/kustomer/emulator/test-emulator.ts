@@ -2,8 +2,10 @@
  * Test harness for the emulator's own tests: an emulator on a hand-driven clock, a seeded "acme" org, and a small
  * `api()` caller that returns status, headers and parsed JSON. Tests advance the clock; they never sleep.
  */
-import { createKustomerEmulator } from './create-emulator.ts';
-import { seedDemoOrg } from './seed-demo-org.ts';
+import { afterAll, beforeEach } from 'vitest';
+import { createKustomerEmulator, type KustomerEmulator } from './create-emulator.ts';
+import { seedDemoOrg, type DemoOrg } from './seed-demo-org.ts';
+import { serveEmulator } from './serve-emulator.ts';
 import type { Deliver } from './webhook-dispatcher.ts';
 
 /** 10 seconds into a minute window, so a window's end is 50 s away. */
@@ -28,12 +30,28 @@ export interface ApiReply {
   body: any;
 }
 
-export function createTestEmulator(opts: { deliver?: Deliver; random?: () => number; webhookSigning?: boolean; webhookFailuresBeforeDisable?: number } = {}) {
-  let nowMs = T0.getTime();
-  const clock = {
-    now: () => new Date(nowMs),
-    advance: (ms: number) => void (nowMs += ms),
+/** Calls a /__emulator/ control over the fetch handler, as a demo script or e2e test would. */
+export function controlCaller(emulator: KustomerEmulator) {
+  return async (method: string, path: string, body?: unknown): Promise<Omit<ApiReply, 'headers'>> => {
+    const res = await emulator.fetch(
+      new Request(`http://localhost/__emulator${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+    return { status: res.status, body: await res.json() };
   };
+}
+
+/** A clock that moves only when a test moves it. */
+function handClock(start: Date) {
+  let nowMs = start.getTime();
+  return { now: () => new Date(nowMs), advance: (ms: number) => void (nowMs += ms), reset: () => void (nowMs = start.getTime()) };
+}
+
+export function createTestEmulator(opts: { deliver?: Deliver; random?: () => number; webhookSigning?: boolean; webhookFailuresBeforeDisable?: number } = {}) {
+  const clock = handClock(T0);
   const emulator = createKustomerEmulator({
     now: clock.now,
     deliver: opts.deliver ?? (async () => new Response(null, { status: 204 })),
@@ -72,5 +90,29 @@ export function createTestEmulator(opts: { deliver?: Deliver; random?: () => num
     return r.body.data as { id: string; attributes: Record<string, unknown>; relationships: Record<string, { data: { id: string } }> };
   }
 
-  return { emulator, control, clock, demo, request, api, createCustomer, createConversation };
+  return { emulator, control, controlApi: controlCaller(emulator), clock, demo, request, api, createCustomer, createConversation };
+}
+
+/** For a test file: one object whose fields are a fresh test emulator's, replaced before each test. */
+export function testEmulatorEachTest(): ReturnType<typeof createTestEmulator> {
+  const t = {} as ReturnType<typeof createTestEmulator>;
+  beforeEach(() => void Object.assign(t, createTestEmulator()));
+  return t;
+}
+
+/**
+ * For a test file of real HTTP transfers: the emulator served on a free port, on a hand-driven clock, both starting
+ * again before each test (the clock at `start`, the emulator reset with a fresh "acme" demo org in `demo`).
+ */
+export async function servedEmulatorEachTest(start: Date) {
+  const clock = handClock(start);
+  const emulator = await serveEmulator({ port: 0, now: clock.now });
+  afterAll(() => emulator.close());
+  const demo = {} as DemoOrg;
+  beforeEach(() => {
+    clock.reset();
+    emulator.control.reset();
+    Object.assign(demo, seedDemoOrg(emulator.control, { name: 'acme' }));
+  });
+  return { emulator, clock, demo };
 }

@@ -9,33 +9,34 @@ import { touchConversation } from './conversation-writes.ts';
 import type { Actor, EmulatorDeps } from './emulator-deps.ts';
 import { kustomerError } from './kustomer-error.ts';
 import { newObjectId } from './object-id.ts';
-import type { ConversationRecord, MessageRecord, NoteRecord } from './records.ts';
+import type { MessageRecord, NoteRecord } from './records.ts';
 import { renderMessage } from './render-records.ts';
 import { findInOrg } from './store.ts';
 
-function conversationOf(deps: EmulatorDeps, actor: Actor, id: string): ConversationRecord {
-  const conv = findInOrg(deps.store.conversations, actor.org.id, id);
-  if (!conv) throw kustomerError(404, `conversation ${id} not found`);
-  return conv;
-}
-
-export function addNote(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateNoteBody): NoteRecord {
-  const conv = conversationOf(deps, actor, conversationId);
+/** What a note and a message share: the conversation they are on, its customer, their files, who wrote them and when. */
+function timelineEntry(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateNoteBody | CreateMessageBody, type: 'note' | 'message') {
+  const conv = findInOrg(deps.store.conversations, actor.org.id, conversationId);
+  if (!conv) throw kustomerError(404, `conversation ${conversationId} not found`);
   const files = referencedAttachments(deps, actor.org.id, body.attachments);
   const at = deps.now().toISOString();
   const id = newObjectId(deps.now());
-  const note: NoteRecord = {
+  const entry = {
     id,
     orgId: actor.org.id,
     conversationId: conv.id,
     customerId: conv.customerId,
-    body: body.body,
     externalId: body.externalId ?? null,
-    attachmentIds: attach(files, { type: 'note', id }, at),
+    attachmentIds: attach(files, { type, id }, at),
     createdBy: actor.userId,
     createdAt: at,
     updatedAt: at,
   };
+  return { conv, entry };
+}
+
+export function addNote(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateNoteBody): NoteRecord {
+  const { conv, entry } = timelineEntry(deps, actor, conversationId, body, 'note');
+  const note: NoteRecord = { ...entry, body: body.body };
   deps.store.notes.set(note.id, note);
   const before = structuredClone(conv);
   conv.noteCount += 1;
@@ -44,26 +45,15 @@ export function addNote(deps: EmulatorDeps, actor: Actor, conversationId: string
 }
 
 export function addMessage(deps: EmulatorDeps, actor: Actor, conversationId: string, body: CreateMessageBody): MessageRecord {
-  const conv = conversationOf(deps, actor, conversationId);
-  const files = referencedAttachments(deps, actor.org.id, body.attachments);
-  const at = deps.now().toISOString();
-  const id = newObjectId(deps.now());
+  const { conv, entry } = timelineEntry(deps, actor, conversationId, body, 'message');
   const message: MessageRecord = {
-    id,
-    orgId: actor.org.id,
-    conversationId: conv.id,
-    customerId: conv.customerId,
+    ...entry,
     channel: body.channel,
     app: body.app,
     direction: body.direction,
     preview: body.preview ?? null,
     subject: body.subject ?? null,
-    externalId: body.externalId ?? null,
     status: body.direction === 'in' ? 'received' : 'sent',
-    attachmentIds: attach(files, { type: 'message', id }, at),
-    createdBy: actor.userId,
-    createdAt: at,
-    updatedAt: at,
   };
   deps.store.messages.set(message.id, message);
   const before = structuredClone(conv);

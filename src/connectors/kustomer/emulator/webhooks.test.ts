@@ -3,9 +3,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebhookEvent } from '../wire.ts';
-import { createKustomerEmulator } from './create-emulator.ts';
-import { seedDemoOrg } from './seed-demo-org.ts';
 import { createTestEmulator } from './test-emulator.ts';
+import { defaultDeliver } from './webhook-dispatcher.ts';
 
 interface Received {
   url: string;
@@ -158,18 +157,11 @@ describe('webhook deliveries', () => {
     const t = withReceiver();
     await t.subscribe(['kustomer.conversation.update']);
     const conv = await t.createConversation();
-    const control = (body: unknown) =>
-      t.emulator.fetch(
-        new Request(`http://localhost/__emulator/orgs/acme/conversations/${conv.id}`, {
-          method: 'PATCH',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-      );
+    const control = (body: unknown) => t.controlApi('PATCH', `/orgs/acme/conversations/${conv.id}`, body);
     const { alex } = t.demo.users;
     expect((await control({ assignedUsers: [alex.id], assignedTeams: [t.demo.teams.escalations.id] })).status).toBe(200);
     const reply = await control({ subStatus: 'Awaiting engineering', priority: 5 });
-    expect((await reply.json()).attributes).toMatchObject({ subStatus: 'Awaiting engineering', priority: 5 });
+    expect(reply.body.attributes).toMatchObject({ subStatus: 'Awaiting engineering', priority: 5 });
     await t.control.webhooks.idle();
     const [assigned, changed] = t.events();
     expect(assigned!.changes!.attributes).toMatchObject({
@@ -187,18 +179,13 @@ describe('webhook deliveries', () => {
   it('does not hold up the API reply while a delivery is pending', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const emulator = createKustomerEmulator({ deliver: async () => (await gate, new Response(null, { status: 200 })) });
-    const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-    const headers = { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' };
-    const post = (path: string, body: unknown) =>
-      emulator.fetch(new Request(`http://localhost${path}`, { method: 'POST', headers, body: JSON.stringify(body) }));
-    await post('/v1/outbound-webhooks', { name: 'h', url: 'https://h.example/x', events: ['kustomer.customer.create'] });
-    const res = await post('/v1/customers', { name: 'Jane' });
-    expect(res.status).toBe(201);
-    expect(emulator.control.webhooks.deliveries()[0]!.state).toBe('pending');
+    const { api, control } = createTestEmulator({ deliver: async () => (await gate, new Response(null, { status: 200 })) });
+    await api('POST', '/v1/outbound-webhooks', { body: { name: 'h', url: 'https://h.example/x', events: ['kustomer.customer.create'] } });
+    expect((await api('POST', '/v1/customers', { body: { name: 'Jane' } })).status).toBe(201);
+    expect(control.webhooks.deliveries()[0]!.state).toBe('pending');
     release();
-    await emulator.control.webhooks.idle();
-    expect(emulator.control.webhooks.deliveries()[0]!.state).toBe('delivered');
+    await control.webhooks.idle();
+    expect(control.webhooks.deliveries()[0]!.state).toBe('delivered');
   });
 
   it('drops the next N deliveries on request', async () => {
@@ -272,25 +259,15 @@ describe('webhook deliveries', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const emulator = createKustomerEmulator({ webhookSigning: true });
-      const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-      const headers = { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' };
+      const { api, control } = createTestEmulator({ webhookSigning: true, deliver: defaultDeliver });
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-      const hook = await (
-        await emulator.fetch(
-          new Request('http://localhost/v1/outbound-webhooks', {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ name: 'h', url, events: ['kustomer.customer.create'] }),
-          }),
-        )
-      ).json();
-      await emulator.fetch(new Request('http://localhost/v1/customers', { method: 'POST', headers, body: JSON.stringify({ name: 'Jane' }) }));
-      await emulator.control.webhooks.idle();
+      const hook = (await api('POST', '/v1/outbound-webhooks', { body: { name: 'h', url, events: ['kustomer.customer.create'] } })).body;
+      await api('POST', '/v1/customers', { body: { name: 'Jane' } });
+      await control.webhooks.idle();
       expect(got).toHaveLength(1);
       expect(got[0]!.headers['x-kustomer-webhook-event']).toBe('kustomer.customer.create');
       expect(got[0]!.headers['x-kustomer-webhook-signature']).toBe(sign(got[0]!.body, hook.data.attributes.token));
-      expect(emulator.control.webhooks.deliveries()[0]).toMatchObject({ state: 'delivered', httpStatus: 204 });
+      expect(control.webhooks.deliveries()[0]).toMatchObject({ state: 'delivered', httpStatus: 204 });
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -349,20 +326,12 @@ describe('webhook controls over HTTP', () => {
   it("turn signing on and list the org's webhook records", async () => {
     const t = withReceiver();
     const hook = await t.subscribe();
-    const control = (method: string, path: string, body?: unknown) =>
-      t.emulator.fetch(
-        new Request(`http://localhost/__emulator${path}`, {
-          method,
-          headers: { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        }),
-      );
-    expect((await control('POST', '/webhooks/signing', { on: true })).status).toBe(200);
+    expect((await t.controlApi('POST', '/webhooks/signing', { on: true })).status).toBe(200);
     await t.createConversation();
     await t.control.webhooks.idle();
     expect(t.received[0]!.headers['x-kustomer-webhook-signature']).toBe(sign(t.received[0]!.body, hook.attributes.token));
-    expect((await control('POST', '/webhooks/failures-before-disable', { count: 2 })).status).toBe(200);
-    const listed = await (await control('GET', '/orgs/acme/webhooks')).json();
+    expect((await t.controlApi('POST', '/webhooks/failures-before-disable', { count: 2 })).status).toBe(200);
+    const listed = (await t.controlApi('GET', '/orgs/acme/webhooks')).body;
     expect(listed).toEqual([expect.objectContaining({ id: hook.id, attributes: expect.objectContaining({ enabled: true, isError: false }) })]);
   });
 });

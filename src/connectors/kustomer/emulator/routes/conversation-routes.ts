@@ -8,7 +8,7 @@ import { actorOf, requireRole, type ApiContext, type ApiEnv } from '../api-env.t
 import { createConversation, updateConversation } from '../conversation-writes.ts';
 import type { EmulatorDeps } from '../emulator-deps.ts';
 import { kustomerError } from '../kustomer-error.ts';
-import { paginate, readPage } from '../pagination.ts';
+import { listReply } from '../pagination.ts';
 import { renderConversation } from '../render-records.ts';
 import { readJsonBody } from '../request-body.ts';
 import { REQUIRED } from '../required-roles.ts';
@@ -32,7 +32,7 @@ export function registerConversationRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps
     if (sort !== null && sort !== 'asc' && sort !== 'desc') throw kustomerError(400, 'sort must be asc or desc', { parameter: 'sort' });
     const convs = inOrg(store.conversations, c.var.auth.org.id);
     if (sort === 'desc') convs.reverse();
-    return c.json(paginate(convs.map(renderConversation), url, readPage(url, 100)));
+    return listReply(c, convs.map(renderConversation), 100, url);
   });
 
   app.get('/v1/conversations/:ref', (c) => {

@@ -9,7 +9,7 @@ import { createConversation } from '../conversation-writes.ts';
 import { createCustomer, sameEmail } from '../customer-writes.ts';
 import type { EmulatorDeps } from '../emulator-deps.ts';
 import { kustomerError } from '../kustomer-error.ts';
-import { paginate, readPage } from '../pagination.ts';
+import { listReply } from '../pagination.ts';
 import { renderConversation, renderCustomer } from '../render-records.ts';
 import { readJsonBody } from '../request-body.ts';
 import { REQUIRED } from '../required-roles.ts';
@@ -52,8 +52,7 @@ export function registerCustomerRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
     requireRole(c, REQUIRED.conversationRead);
     const id = c.req.param('id');
     if (!findInOrg(store.customers, c.var.auth.org.id, id)) throw kustomerError(404, `customer ${id} not found`);
-    const url = new URL(c.req.url);
     const convs = inOrg(store.conversations, c.var.auth.org.id).filter((v) => v.customerId === id);
-    return c.json(paginate(convs.map(renderConversation), url, readPage(url, 100)));
+    return listReply(c, convs.map(renderConversation), 100);
   });
 }

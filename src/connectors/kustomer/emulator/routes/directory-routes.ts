@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import { requireRole, type ApiEnv } from '../api-env.ts';
 import { kustomerError } from '../kustomer-error.ts';
-import { paginate, readPage } from '../pagination.ts';
+import { listReply } from '../pagination.ts';
 import { renderOrg, renderQueue, renderTeam, renderToken, renderUser } from '../render-directory.ts';
 import { REQUIRED } from '../required-roles.ts';
 import { inOrg, type EmulatorStore } from '../store.ts';
@@ -35,18 +35,16 @@ export function registerDirectoryRoutes(app: Hono<ApiEnv>, deps: { store: Emulat
     const email = url.searchParams.get('email');
     if (userType) users = users.filter((u) => u.userType === userType);
     if (email) users = users.filter((u) => u.email?.toLowerCase() === email.toLowerCase());
-    return c.json(paginate(users.map(renderUser), url, readPage(url, 500)));
+    return listReply(c, users.map(renderUser), 500, url);
   });
 
   app.get('/v1/teams', (c) => {
     requireRole(c, REQUIRED.teamRead);
-    const url = new URL(c.req.url);
-    return c.json(paginate(inOrg(store.teams, c.var.auth.org.id).map(renderTeam), url, readPage(url, 500)));
+    return listReply(c, inOrg(store.teams, c.var.auth.org.id).map(renderTeam), 500);
   });
 
   app.get('/v1/routing/queues', (c) => {
     requireRole(c, REQUIRED.queueRead);
-    const url = new URL(c.req.url);
-    return c.json(paginate(inOrg(store.queues, c.var.auth.org.id).map(renderQueue), url, readPage(url, 100)));
+    return listReply(c, inOrg(store.queues, c.var.auth.org.id).map(renderQueue), 100);
   });
 }

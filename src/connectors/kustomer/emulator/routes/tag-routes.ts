@@ -4,7 +4,7 @@
  */
 import type { Hono } from 'hono';
 import { requireRole, type ApiEnv } from '../api-env.ts';
-import { paginate, readPage } from '../pagination.ts';
+import { listReply } from '../pagination.ts';
 import { REQUIRED } from '../required-roles.ts';
 import { inOrg, type EmulatorStore } from '../store.ts';
 import { renderSubStatus, renderTag } from '../tags-and-sub-statuses.ts';
@@ -12,8 +12,7 @@ import { renderSubStatus, renderTag } from '../tags-and-sub-statuses.ts';
 export function registerTagRoutes(app: Hono<ApiEnv>, deps: { store: EmulatorStore }): void {
   app.get('/v1/tags', (c) => {
     requireRole(c, REQUIRED.tagRead);
-    const url = new URL(c.req.url);
-    return c.json(paginate(inOrg(deps.store.tags, c.var.auth.org.id).map(renderTag), url, readPage(url, 100)));
+    return listReply(c, inOrg(deps.store.tags, c.var.auth.org.id).map(renderTag), 100);
   });
 
   app.get('/v1/sub-statuses', (c) => {
@@ -21,6 +20,6 @@ export function registerTagRoutes(app: Hono<ApiEnv>, deps: { store: EmulatorStor
     const url = new URL(c.req.url);
     const type = url.searchParams.get('resourceType');
     const all = inOrg(deps.store.subStatuses, c.var.auth.org.id).filter((s) => !type || s.resourceType === type);
-    return c.json(paginate(all.map(renderSubStatus), url, readPage(url, 100)));
+    return listReply(c, all.map(renderSubStatus), 100, url);
   });
 }

@@ -4,7 +4,7 @@ import { CreateMessageBody, CreateNoteBody } from '../../wire.ts';
 import { actorOf, requireRole, type ApiContext, type ApiEnv } from '../api-env.ts';
 import type { EmulatorDeps } from '../emulator-deps.ts';
 import { kustomerError } from '../kustomer-error.ts';
-import { paginate, readPage } from '../pagination.ts';
+import { listReply } from '../pagination.ts';
 import { renderMessage, renderNote } from '../render-records.ts';
 import { readJsonBody } from '../request-body.ts';
 import { REQUIRED } from '../required-roles.ts';
@@ -30,16 +30,8 @@ export function registerTimelineRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
   app.get('/v1/conversations/:id/notes', (c) => {
     requireRole(c, REQUIRED.noteRead);
     const id = conversationId(c);
-    const url = new URL(c.req.url);
-    return c.json(
-      paginate(
-        inOrg(store.notes, c.var.auth.org.id)
-          .filter((n) => n.conversationId === id)
-          .map(renderNote),
-        url,
-        readPage(url, 100),
-      ),
-    );
+    const notes = inOrg(store.notes, c.var.auth.org.id).filter((n) => n.conversationId === id);
+    return listReply(c, notes.map(renderNote), 100);
   });
 
   app.post('/v1/conversations/:id/messages', async (c) => {
@@ -52,15 +44,7 @@ export function registerTimelineRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): v
   app.get('/v1/conversations/:id/messages', (c) => {
     requireRole(c, REQUIRED.messageRead);
     const id = conversationId(c);
-    const url = new URL(c.req.url);
-    return c.json(
-      paginate(
-        inOrg(store.messages, c.var.auth.org.id)
-          .filter((m) => m.conversationId === id)
-          .map(renderMessage),
-        url,
-        readPage(url, 100),
-      ),
-    );
+    const messages = inOrg(store.messages, c.var.auth.org.id).filter((m) => m.conversationId === id);
+    return listReply(c, messages.map(renderMessage), 100);
   });
 }

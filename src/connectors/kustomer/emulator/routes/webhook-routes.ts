@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
 import { CreateWebhookBody, UpdateWebhookBody } from '../../wire.ts';
-import { requireRole, type ApiEnv } from '../api-env.ts';
+import { requireRole, type ApiContext, type ApiEnv } from '../api-env.ts';
 import type { EmulatorDeps } from '../emulator-deps.ts';
 import { kustomerError } from '../kustomer-error.ts';
-import { newObjectId } from '../object-id.ts';
+import { created } from '../object-id.ts';
 import type { WebhookRecord } from '../records.ts';
 import { renderWebhook } from '../render-directory.ts';
 import { readJsonBody } from '../request-body.ts';
@@ -24,21 +24,29 @@ export const WEBHOOK_EVENTS: readonly string[] = ['conversation', 'customer', 'm
 ]);
 export const MAX_WEBHOOKS_PER_ORG = 5;
 
+function checkEvents(events: readonly string[] | undefined): void {
+  events?.forEach((e, i) => {
+    if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
+  });
+}
+
 export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): void {
   const { store } = deps;
+  const hookOf = (c: ApiContext) => {
+    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id') ?? '');
+    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
+    return hook;
+  };
 
   app.post('/v1/outbound-webhooks', async (c) => {
     requireRole(c, REQUIRED.webhookCreate);
     const body = readJsonBody(c, CreateWebhookBody);
     const org = c.var.auth.org;
-    body.events.forEach((e, i) => {
-      if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
-    });
+    checkEvents(body.events);
     if (inOrg(store.webhooks, org.id).length >= MAX_WEBHOOKS_PER_ORG)
       throw kustomerError(400, `an org can have at most ${MAX_WEBHOOKS_PER_ORG} outbound webhooks`);
-    const at = deps.now().toISOString();
     const hook: WebhookRecord = {
-      id: newObjectId(deps.now()),
+      ...created(deps),
       orgId: org.id,
       name: body.name,
       url: body.url,
@@ -48,8 +56,6 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
       enabled: true,
       isError: false,
       consecutiveFailures: 0,
-      createdAt: at,
-      updatedAt: at,
     };
     store.webhooks.set(hook.id, hook);
     return c.json({ data: renderWebhook(hook) }, 201);
@@ -72,19 +78,14 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
 
   app.get('/v1/outbound-webhooks/:id', (c) => {
     requireRole(c, REQUIRED.webhookRead);
-    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
-    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
-    return c.json({ data: renderWebhook(hook) });
+    return c.json({ data: renderWebhook(hookOf(c)) });
   });
 
   app.put('/v1/outbound-webhooks/:id', async (c) => {
     requireRole(c, REQUIRED.webhookUpdate);
     const body = readJsonBody(c, UpdateWebhookBody);
-    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
-    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
-    body.events?.forEach((e, i) => {
-      if (!WEBHOOK_EVENTS.includes(e)) throw kustomerError(400, `unknown event "${e}"`, { pointer: `/events/${i}` });
-    });
+    const hook = hookOf(c);
+    checkEvents(body.events);
     if (body.name !== undefined) hook.name = body.name;
     if (body.url !== undefined) hook.url = body.url;
     if (body.events !== undefined) hook.events = [...body.events];
@@ -102,9 +103,7 @@ export function registerWebhookRoutes(app: Hono<ApiEnv>, deps: EmulatorDeps): vo
 
   app.delete('/v1/outbound-webhooks/:id', (c) => {
     requireRole(c, REQUIRED.webhookDelete);
-    const hook = findInOrg(store.webhooks, c.var.auth.org.id, c.req.param('id'));
-    if (!hook) throw kustomerError(404, `outbound webhook ${c.req.param('id')} not found`);
-    store.webhooks.delete(hook.id);
+    store.webhooks.delete(hookOf(c).id);
     return c.body(null, 204);
   });
 }
