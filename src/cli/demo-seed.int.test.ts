@@ -13,6 +13,7 @@ import { destinationDeps } from '../usecases/destination-access.ts';
 import { createTestApp } from '../../test/support/test-app.ts';
 import { actInKustomerOnceLinked, DEMO_KUSTOMER_NOTE, DEMO_KUSTOMER_REPLY } from './demo-escalation.ts';
 import { seedDemo } from './demo-seed.ts';
+import { addDemoAttributes } from './demo-kustomer.ts';
 
 const receiver: { app?: { request(path: string, init: RequestInit): Response | Promise<Response> } } = {};
 // The emulator's webhooks reach the app (the path carries the webhook's secret; the host is the app's public URL).
@@ -24,6 +25,7 @@ afterAll(async () => {
   await emulator.close();
 });
 const demo = seedDemoOrg(emulator.control, { name: 'acme' });
+addDemoAttributes(emulator.control, 'acme');
 emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
 const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: 'https://desk.example.com' });
 receiver.app = t.app;
@@ -132,8 +134,14 @@ describe('the demo seed', () => {
     expect(JSON.stringify(thread.notes)).toContain(DEMO_KUSTOMER_NOTE);
     expect(JSON.stringify(thread.messages)).toContain(DEMO_KUSTOMER_REPLY);
     expect([thread.notes.length, thread.messages.length]).toEqual([1, 1]);
-    const customer = customerOf(emulator.control.conversations('acme').find((c) => c.id === conversationId)!);
+    const conversation = emulator.control.conversations('acme').find((c) => c.id === conversationId)!;
+    const customer = customerOf(conversation);
     expect((customer.attributes as { emails: { email: string }[] }).emails.map((e) => e.email)).toEqual(['it@acme.example']);
+    // The demo's field mapping fills the conversation's attributes with the request's facts.
+    expect(conversation.attributes.custom).toMatchObject({
+      bridgedeskStatusStr: 'new',
+      bridgedeskLinkUrl: `https://desk.example.com/requests/${request.key}`,
+    });
   });
 
   it("leaves Morgan Manager a decision: the VIP handoff of Riley's refund request awaits her approval", async () => {

@@ -15,6 +15,8 @@ import { createRequest } from '../usecases/create-request.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { workflowExamples } from '../core/workflow-examples.ts';
 import { createWorkflow } from '../usecases/workflows/save-workflow.ts';
+import { replaceFieldMappings } from '../usecases/field-mapping/mapping-set.ts';
+import { DEMO_FIELD_MAPPINGS } from './demo-kustomer.ts';
 import { enableDemoSync, escalateDemoRequest } from './demo-escalation.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -130,6 +132,8 @@ export async function seedDemo(
     ],
     DEMO_CONTACT_FIELD,
   );
+  // The request's facts fill the conversation's attributes, so a Kustomer agent sees where the request stands.
+  await replaceFieldMappings(deps, 'kustomer', DEMO_FIELD_MAPPINGS);
   // Requests tagged vpn or network carry the tag into Kustomer, as an admin would allow in Settings → Kustomer → Tags.
   await setTagAllowList(db, 'kustomer', ['vpn', 'network'], now);
   // The shipped examples, wired to the demo's service and queues; the two of the product we learn from enabled.

@@ -17,6 +17,7 @@ import { destinationDeps } from '../usecases/destination-access.ts';
 import { rotateSecrets, UnreadableSecret } from '../usecases/rotate-secrets.ts';
 import { actInKustomerOnceLinked } from './demo-escalation.ts';
 import { DEMO_PASSWORD, isDemoSeeded, seedDemo } from './demo-seed.ts';
+import { addDemoAttributes } from './demo-kustomer.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from 'pino';
 
@@ -127,6 +128,7 @@ async function runDemo() {
       // A saved Kustomer side without Bridgedesk's data (a first run that stopped before seeding) starts over with it.
       emulator.control.reset();
       const org = seedDemoOrg(emulator.control, { name: 'acme' });
+      addDemoAttributes(emulator.control, 'acme');
       const seeded = await seedDemo(
         { ...destinationDeps(config, { db, now: () => new Date() }), log, publicUrl: config.publicUrl },
         { org: 'acme', apiKey: org.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] },

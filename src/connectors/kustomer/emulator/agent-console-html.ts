@@ -51,6 +51,7 @@ code{font-size:.85em;overflow-wrap:anywhere}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.5rem 1rem;margin:.6rem 0 0}
 .facts div{min-width:0}.facts dt{font-size:.78rem;text-transform:uppercase;letter-spacing:.03em;color:#5d6275}
 .facts dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+.attrs{margin:0;display:grid;gap:.45rem}.attrs dt{font-size:.78rem;color:#5d6275}.attrs dd{margin:0;overflow-wrap:anywhere}
 .status{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-weight:600;font-size:.85rem}
 .status-open{background:#dff3e4;color:#17642f}.status-snoozed{background:#fff1cc;color:#7a5200}.status-done{background:#e4e6ee;color:#3a3f52}
 .item{border:1px solid #dcdde6;border-radius:10px;padding:.55rem .8rem;margin:0 0 .6rem;background:#fff}

@@ -114,6 +114,21 @@ function sidePanel(store: EmulatorStore, conv: ConversationRecord, now: Date, by
 <button>Save assignment</button></form></section>`;
 }
 
+/**
+ * The conversation's custom attributes as Kustomer's agent desktop labels them (the metadata's displayName), so what
+ * Bridgedesk's field mapping sends shows where a Kustomer agent would read it. Read-only: agents here change none.
+ */
+function attributesCard(store: EmulatorStore, conv: ConversationRecord): string {
+  const labels = store.metadata.get(`${conv.orgId}:conversation`) ?? {};
+  const set = Object.entries(conv.custom).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  const value = (v: unknown) => (typeof v === 'string' && /^https?:\/\//.test(v) ? `<a href="${esc(v)}">${esc(v)}</a>` : esc(String(v)));
+  return `<section class="card" aria-labelledby="attrs-h"><h2 id="attrs-h">Attributes</h2>${
+    set.length
+      ? `<dl class="attrs" data-testid="console-attributes">${set.map(([k, v]) => `<div><dt>${esc(labels[k]?.displayName ?? k)}</dt><dd>${value(v)}</dd></div>`).join('')}</dl>`
+      : '<p class="muted">No custom attributes set on this conversation.</p>'
+  }</section>`;
+}
+
 export function conversationPage(store: EmulatorStore, customerId: string, conversationId: string, url: URL, now: Date): Response {
   const conv = store.conversations.get(conversationId);
   const org = conv && store.orgs.get(conv.orgId);
@@ -145,7 +160,7 @@ export function conversationPage(store: EmulatorStore, customerId: string, conve
 <div class="row"><button name="action" value="note">Add internal note</button><button name="action" value="message" class="secondary">Send to customer</button>
 <button name="action" value="customer-message" class="secondary" title="Simulates the customer writing in, as if by email">Customer writes in</button></div></form></section>`
     : '';
-  const body = `<div class="layout">${head}<div class="side">${actions}</div><div class="thread"><section aria-labelledby="thread-h"><h2 id="thread-h">Conversation</h2>${threadOf(
+  const body = `<div class="layout">${head}<div class="side">${actions}${attributesCard(store, conv)}</div><div class="thread"><section aria-labelledby="thread-h"><h2 id="thread-h">Conversation</h2>${threadOf(
     store,
     conv,
   )}</section>${composer}</div></div>`;
