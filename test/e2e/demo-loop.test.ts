@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actInKustomerOnceLinked, DEMO_KUSTOMER_NOTE } from '../../src/cli/demo-escalation.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/cli/demo-seed.ts';
+import { addDemoAttributes } from '../../src/cli/demo-kustomer.ts';
 import { createLogger } from '../../src/logger.ts';
 import { destinationDeps } from '../../src/usecases/destination-access.ts';
 import { startBrowserStack, type BrowserStack } from '../support/browser-stack.ts';
@@ -35,6 +36,7 @@ describe('the demo closes the loop, in the browser', () => {
       log: createLogger('silent'),
       publicUrl: t.config.publicUrl,
     };
+    addDemoAttributes(emulator.control, 'acme');
     const seeded = await seedDemo(deps, { org: 'acme', apiKey: demo.apiKey, enableQueues: ['Tier 2 Support', 'VIP'], enableTeams: ['Escalations'] });
     await actInKustomerOnceLinked(deps, { control: emulator.control, org: demo }, seeded!.escalationId, { pollMs: 50 });
   });
@@ -64,6 +66,9 @@ describe('the demo closes the loop, in the browser', () => {
     expect(await kustomer.getByTestId('conversation-id').textContent()).toBe(await card.getByTestId('conversation-id').getAttribute('data-id'));
     expect(await kustomer.getByTestId('console-assignee').textContent()).toBe('Alex Rivera');
     await kustomer.getByText(DEMO_KUSTOMER_NOTE).waitFor();
+    // The demo's field mapping: the request's facts are on the conversation, where a Kustomer agent reads them.
+    const attributes = kustomer.getByTestId('console-attributes');
+    expect(await attributes.getByText('Request status').locator('xpath=following-sibling::dd').textContent()).toBe('new');
     await shot(kustomer, 'demo-loop-console-1280', true);
 
     /** Does something in the console and waits for its confirmation; resolves with when that was. */

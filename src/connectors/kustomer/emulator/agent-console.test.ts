@@ -103,6 +103,23 @@ describe('the agent console', () => {
     expect((await t.page(`/app/customers/${'0'.repeat(24)}/event/${c.id}`)).status).toBe(404);
   });
 
+  it("shows the conversation's custom attributes by the labels Kustomer's agents see, links as links, escaped", async () => {
+    const t = consoleEmulator();
+    t.control.setMetadata({
+      org: 'acme',
+      properties: { bridgedeskStatusStr: { type: 'string', displayName: 'Request status' }, bridgedeskLinkUrl: { type: 'url', displayName: 'Request' } },
+    });
+    const c = await t.createConversation({ name: 'VPN down' });
+    expect((await t.page(t.pathOf(c))).text).toContain('No custom attributes set on this conversation.');
+    const patched = await t.api('PATCH', `/v1/conversations/${c.id}`, {
+      body: { custom: { bridgedeskStatusStr: 'in <progress>', bridgedeskLinkUrl: 'https://desk.example.com/requests/REQ-7' } },
+    });
+    expect(patched.status).toBe(200);
+    const view = (await t.page(t.pathOf(c))).text;
+    expect(view).toContain('<dt>Request status</dt><dd>in &#60;progress&#62;</dd>');
+    expect(view).toContain('<dt>Request</dt><dd><a href="https://desk.example.com/requests/REQ-7">');
+  });
+
   it('marks done, snoozes, reopens, sets a sub-status and assigns through the same write path as the controls, webhooks included', async () => {
     const t = consoleEmulator();
     expect((await t.subscribe()).status).toBe(201);
