@@ -78,22 +78,7 @@ describe('dispatching timeline events', () => {
   });
 
   it('queues one for a change to a request linked to a destination, which may follow it, with no workflow enabled', async () => {
-    const id = await newRequest();
-    await t.db
-      .insertInto('escalations')
-      .values({
-        request_id: id,
-        provider: 'kustomer',
-        target_kind: 'queue',
-        target_remote_id: 'q1',
-        channel: 'email',
-        priority: 2,
-        subject: 's',
-        message: 'm',
-        state: 'linked',
-        remote_id: 'c1',
-      })
-      .execute();
+    const id = await linkedRequest('kustomer', 'c1');
     const before = await dispatchJobs();
     await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { status: 'resolved' });
     expect(await dispatchJobs()).toBe(before + 1);
