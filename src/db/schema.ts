@@ -222,3 +222,4 @@ export type InboxRow = Selectable<InboxesTable>;
 export type TimelineEntryRow = Selectable<TimelineEntriesTable>;
 export type NewTimelineEntry = Insertable<TimelineEntriesTable>;
 export type EscalationRow = Selectable<EscalationsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
