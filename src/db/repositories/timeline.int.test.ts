@@ -10,15 +10,7 @@ const t = await createTestApp();
 const agent = await t.createUser('agent');
 
 const dispatchJobs = async () =>
-  Number(
-    (
-      await t.db
-        .selectFrom('graphile_worker.jobs' as never)
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('task_identifier' as never, '=', 'match-workflows' as never)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  (await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'match-workflows'`.execute(t.db)).rows[0]!.n;
 
 async function newRequest() {
   const res = await t.api(agent, 'POST', '/api/v1/requests', { title: 'Printer on fire', requesterId: agent.id });
