@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,61 +9,32 @@ import { createTestDatabase } from '../../test/support/test-database.ts';
 import { createSecretBox } from '../db/secret-box.ts';
 import { readEventStream } from '../../test/support/event-stream.ts';
 import { DRAIN_MS } from './serve.ts';
+import { launch, stop, waitForOutput, type Running } from '../../test/support/cli-process.ts';
 
-const bin = path.resolve('bin/bridgedesk.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-cli-'));
 fs.chmodSync(tmp, 0o755);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const secretKey = randomBytes(32).toString('base64');
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? tmp, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-/** Waits until the output matches, or fails with the output when the process exits first. */
-async function waitForOutput(r: Running, pattern: RegExp): Promise<void> {
-  while (!pattern.test(r.output())) {
-    const code = await Promise.race([r.exited, new Promise((res) => setTimeout(() => res('wait'), 50))]);
-    if (code !== 'wait') throw new Error(`exited with ${code}: ${r.output()}`);
-  }
-}
-
 /** Waits until the log shows the server is up, and returns the port it listens on. */
-async function waitForListening(r: Running): Promise<number> {
-  for (;;) {
-    const m = /"port":(\d+)[^\n]*Bridgedesk is running/.exec(r.output());
-    if (m) return Number(m[1]);
-    const code = await Promise.race([r.exited, new Promise((res) => setTimeout(() => res('wait'), 50))]);
-    if (code !== 'wait') throw new Error(`exited with ${code}: ${r.output()}`);
-  }
-}
+const waitForListening = async (r: Running) => Number((await waitForOutput(r, /"port":(\d+)[^\n]*Bridgedesk is running/))[1]);
+
+const rootAdmin = { BRIDGEDESK_ADMIN_EMAIL: 'root@example.com', BRIDGEDESK_ADMIN_PASSWORD: 'a long password' };
+/** Signs in as `rootAdmin`. */
+const signInAsRoot = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'root@example.com', password: 'a long password' }),
+  });
 
 describe('bridgedesk start', () => {
   it('runs on embedded Postgres, creates the env admin, stops cleanly on Ctrl-C (ending open streams at once) and reuses the data on the next start', async () => {
     const dataDir = path.join(tmp, 'data');
-    const env = { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir, BRIDGEDESK_ADMIN_EMAIL: 'root@example.com', BRIDGEDESK_ADMIN_PASSWORD: 'a long password' };
-    const first = launch(['start'], env);
+    const first = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir, ...rootAdmin });
     const port = await waitForListening(first);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'root@example.com', password: 'a long password' }),
-    });
+    const login = await signInAsRoot(port);
     expect(login.status).toBe(200);
     expect(first.output()).toContain('worker running');
     expect(first.output()).not.toContain('a long password');
@@ -73,8 +43,7 @@ describe('bridgedesk start', () => {
     const stream = readEventStream(await fetch(`http://127.0.0.1:${port}/api/v1/stream`, { headers: { cookie } }));
     await stream.next((e) => e.event === 'ready');
     const stopAt = Date.now();
-    first.child.kill('SIGINT');
-    expect(await first.exited).toBe(0);
+    expect(await stop(first)).toBe(0);
     await stream.ended;
     expect(Date.now() - stopAt).toBeLessThan(DRAIN_MS);
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
@@ -83,8 +52,7 @@ describe('bridgedesk start', () => {
     const port2 = await waitForListening(second);
     const setup = await (await fetch(`http://127.0.0.1:${port2}/api/v1/setup`)).json();
     expect(setup).toEqual({ needsAdmin: false });
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await stop(second, 'SIGTERM')).toBe(0);
   });
 
   it.runIf(process.getuid?.() === 0)(
@@ -96,23 +64,20 @@ describe('bridgedesk start', () => {
       const dataDir = path.join(privateParent, 'app', '.bridgedesk');
       const pointer = path.join(dataDir, 'postgres.location');
       try {
-        const env = { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir, BRIDGEDESK_ADMIN_EMAIL: 'root@example.com', BRIDGEDESK_ADMIN_PASSWORD: 'a long password' };
-        const first = launch(['start'], env);
+        const first = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir, ...rootAdmin });
         await waitForListening(first);
         const cluster = fs.readFileSync(pointer, 'utf8').trim();
         expect(cluster).toMatch(/^\/var\/lib\/bridgedesk\/[0-9a-f]{16}$/);
         expect(first.output()).toContain(`its cluster is in ${cluster}`);
         expect(fs.statSync(cluster).mode & 0o777).toBe(0o700);
-        first.child.kill('SIGINT');
-        expect(await first.exited, first.output()).toBe(0);
+        expect(await stop(first), first.output()).toBe(0);
 
         const second = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir });
         const port = await waitForListening(second);
         expect(second.output()).toContain(`its cluster is in ${cluster}`);
         // The admin made by the first start is there: the same data.
         expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/setup`)).json()).toEqual({ needsAdmin: false });
-        second.child.kill('SIGINT');
-        expect(await second.exited).toBe(0);
+        expect(await stop(second)).toBe(0);
       } finally {
         const cluster = fs.existsSync(pointer) ? fs.readFileSync(pointer, 'utf8').trim() : null;
         if (cluster?.startsWith('/var/lib/bridgedesk/')) {
@@ -134,8 +99,7 @@ describe('bridgedesk start', () => {
     const second = launch(['start'], { PORT: '0', BRIDGEDESK_DATA_DIR: dataDir });
     const port = await waitForListening(second);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    second.child.kill('SIGINT');
-    expect(await second.exited).toBe(0);
+    expect(await stop(second)).toBe(0);
   });
 
   it('says clearly when the port is taken, and leaves no Postgres running', async () => {
@@ -197,8 +161,7 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
       DATABASE_URL: database.url,
       BRIDGEDESK_SECRET_KEY: secretKey,
       KUSTOMER_BASE_URL: emulator.url,
-      BRIDGEDESK_ADMIN_EMAIL: 'root@example.com',
-      BRIDGEDESK_ADMIN_PASSWORD: 'a long password',
+      ...rootAdmin,
     };
     const server = launch(['server'], { ...env, BRIDGEDESK_DATA_DIR: absent });
     const worker = launch(['worker'], { ...env, BRIDGEDESK_DATA_DIR: unwritable });
@@ -210,11 +173,7 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
       await waitForOutput(worker, /worker running/);
 
       // Storing a secret is what used to create a key file in the data folder.
-      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'root@example.com', password: 'a long password' }),
-      });
+      const login = await signInAsRoot(port);
       expect(login.status).toBe(200);
       const { csrfToken } = (await login.json()) as { csrfToken: string };
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -229,10 +188,7 @@ describe('bridgedesk server and worker with DATABASE_URL', () => {
       expect(fs.existsSync(unwritable)).toBe(false);
       expect(server.output()).not.toContain('embedded Postgres');
       expect(worker.output()).not.toContain('embedded Postgres');
-      server.child.kill('SIGTERM');
-      worker.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
-      expect(await worker.exited).toBe(0);
+      expect(await Promise.all([stop(server, 'SIGTERM'), stop(worker, 'SIGTERM')])).toEqual([0, 0]);
       expect(fs.existsSync(absent)).toBe(false);
     } finally {
       server.child.kill('SIGKILL');

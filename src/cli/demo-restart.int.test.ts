@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launch, waitForOutput, type Running } from '../../test/support/cli-process.ts';
+import { launch, stop, waitForOutput, type Running } from '../../test/support/cli-process.ts';
 import { DEMO_PASSWORD } from './demo-seed.ts';
 
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bridgedesk-demo-'));
@@ -56,8 +56,7 @@ describe('npm run demo, stopped and started again', () => {
       const list = await conversationsIn(first.emulatorUrl);
       return list.length > 0 ? list : undefined;
     }, 'the demo escalation to be linked');
-    first.demo.child.kill('SIGINT');
-    expect(await first.demo.exited).toBe(0);
+    expect(await stop(first.demo)).toBe(0);
     expect(fs.existsSync(path.join(cwd, '.bridgedesk-demo', 'kustomer-emulator.json'))).toBe(true);
 
     const second = await startDemo(port);
@@ -87,7 +86,6 @@ describe('npm run demo, stopped and started again', () => {
       return timeline.includes(note) ? true : undefined;
     }, "Kustomer's note on the request");
 
-    second.demo.child.kill('SIGINT');
-    expect(await second.demo.exited).toBe(0);
+    expect(await stop(second.demo)).toBe(0);
   }, 180_000);
 });

@@ -5,13 +5,15 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import type { UserActor } from '../core/actor.ts';
+import type { Role, UserActor } from '../core/actor.ts';
+import { insertInbox, setInboxMembers } from '../db/repositories/inboxes.ts';
+import { insertService } from '../db/repositories/services.ts';
 import { findUserByEmail, insertUser } from '../db/repositories/users.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { connectDestination, setDestinationTargets } from '../usecases/connect-destination.ts';
 import { setTagAllowList } from '../usecases/tag-allow-list.ts';
 import { changeRequest } from '../usecases/change-request.ts';
-import { createRequest } from '../usecases/create-request.ts';
+import { createRequest, type CreateRequestInput } from '../usecases/create-request.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { workflowExamples } from '../core/workflow-examples.ts';
 import { createWorkflow } from '../usecases/workflows/save-workflow.ts';
@@ -60,20 +62,14 @@ export async function seedDemo(
     location: 'New York',
   });
 
-  const inbox = await db.insertInto('inboxes').values({ name: 'Support', description: 'Customer-facing issues' }).returning('id').executeTakeFirstOrThrow();
-  await db
-    .insertInto('inbox_members')
-    .values([
-      { inbox_id: inbox.id, user_id: ada.id },
-      { inbox_id: inbox.id, user_id: morgan.id },
-    ])
-    .execute();
-  const escalation = await db
-    .insertInto('services')
-    .values({ name: 'Customer escalation', description: 'A customer needs the support team in Kustomer', default_inbox_id: inbox.id })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const it = await db.insertInto('services').values({ name: 'IT help', description: 'Laptops, access, accounts' }).returning('id').executeTakeFirstOrThrow();
+  const inboxId = await insertInbox(db, { name: 'Support', description: 'Customer-facing issues' });
+  await setInboxMembers(db, inboxId, [ada.id, morgan.id]);
+  const escalation = await insertService(db, {
+    name: 'Customer escalation',
+    description: 'A customer needs the support team in Kustomer',
+    defaultInboxId: inboxId,
+  });
+  const it = await insertService(db, { name: 'IT help', description: 'Laptops, access, accounts' });
   await db
     .insertInto('custom_fields')
     .values([
@@ -83,43 +79,30 @@ export async function seedDemo(
     ])
     .execute();
 
-  const asAgent: UserActor = { kind: 'user', userId: ada.id, role: 'agent', name: ada.name };
+  const actorOf = (u: { id: string; role: Role; name: string }): UserActor => ({ kind: 'user', userId: u.id, role: u.role, name: u.name });
+  const asAgent = actorOf(ada);
   const now = new Date();
-  const refund = await createRequest(
-    db,
-    asAgent,
-    {
-      title: 'Refund for order 4417 never arrived',
-      description: 'The customer was promised a refund two weeks ago.',
-      requesterId: riley.id,
-      priority: 'high',
-      serviceId: escalation.id,
-      tags: ['refund'],
-      customFields: { [DEMO_CONTACT_FIELD]: 'jane.doe@example.com', order_number: '4417', region: 'EMEA' },
-    },
-    now,
-  );
-  const locked = await createRequest(
-    db,
-    asAgent,
-    {
-      title: 'Customer cannot log in after password reset',
-      description: 'Acme Corp admin locked out since this morning.',
-      requesterId: riley.id,
-      priority: 'urgent',
-      serviceId: escalation.id,
-      customFields: { [DEMO_CONTACT_FIELD]: 'it@acme.example' },
-    },
-    now,
-  );
-  await createRequest(
-    db,
-    { kind: 'user', userId: riley.id, role: 'requester', name: riley.name },
-    { title: 'New laptop for onboarding', description: 'Starting Monday.', serviceId: it.id },
-    now,
-  );
+  const file = (actor: UserActor, input: CreateRequestInput) => createRequest(db, actor, input, now);
+  const refund = await file(asAgent, {
+    title: 'Refund for order 4417 never arrived',
+    description: 'The customer was promised a refund two weeks ago.',
+    requesterId: riley.id,
+    priority: 'high',
+    serviceId: escalation.id,
+    tags: ['refund'],
+    customFields: { [DEMO_CONTACT_FIELD]: 'jane.doe@example.com', order_number: '4417', region: 'EMEA' },
+  });
+  const locked = await file(asAgent, {
+    title: 'Customer cannot log in after password reset',
+    description: 'Acme Corp admin locked out since this morning.',
+    requesterId: riley.id,
+    priority: 'urgent',
+    serviceId: escalation.id,
+    customFields: { [DEMO_CONTACT_FIELD]: 'it@acme.example' },
+  });
+  await file(actorOf(riley), { title: 'New laptop for onboarding', description: 'Starting Monday.', serviceId: it.id });
 
-  const adminActor: UserActor = { kind: 'user', userId: admin.id, role: 'admin', name: admin.name };
+  const adminActor = actorOf(admin);
   const status = await connectDestination(deps, adminActor, 'kustomer', { account: kustomer.org, secret: kustomer.apiKey });
   // The conversation's customer is the request's "Customer email" (the person the agent is helping), as an admin
   // would set it in Settings → Kustomer; requests without one fall back to the requester.

@@ -2,7 +2,7 @@
  * Row shapes of every table, as Kysely sees them: people, catalog, requests and their timeline here; each other area
  * in its own schema-*.ts. Keep in step with migrations/.
  */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { AttachmentChunksTable, AttachmentsTable, FileCheckpointsTable } from './schema-attachments.ts';
 import type {
   DestinationConnectionsTable,
@@ -218,7 +218,5 @@ export type UserRow = Selectable<UsersTable>;
 export type RequestRow = Selectable<RequestsTable>;
 export type CustomFieldRow = Selectable<CustomFieldsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
-export type InboxRow = Selectable<InboxesTable>;
-export type TimelineEntryRow = Selectable<TimelineEntriesTable>;
-export type NewTimelineEntry = Insertable<TimelineEntriesTable>;
 export type EscalationRow = Selectable<EscalationsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;

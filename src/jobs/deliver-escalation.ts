@@ -1,10 +1,5 @@
 /** graphile-worker task: deliver one escalation (see usecases/deliver-escalation.ts for the steps and retries). */
-import type { Task } from 'graphile-worker';
-import { parseJob } from '../core/jobs.ts';
 import { deliverEscalation, type DeliveryDeps } from '../usecases/deliver-escalation.ts';
+import { jobTask } from './job-task.ts';
 
-export const deliverEscalationTask =
-  (deps: DeliveryDeps): Task =>
-  async (payload) => {
-    await deliverEscalation(deps, parseJob('deliver-escalation', payload).escalationId);
-  };
+export const deliverEscalationTask = jobTask('deliver-escalation', (deps: DeliveryDeps, p) => deliverEscalation(deps, p.escalationId));

@@ -1,6 +1,4 @@
 /** graphile-worker tasks of status sync: drain the received events, poll a destination, push a status, check the webhook. */
-import type { Task } from 'graphile-worker';
-import { parseJob } from '../core/jobs.ts';
 import { providerId } from '../connectors/registry.ts';
 import type { DestinationDeps } from '../usecases/destination-access.ts';
 import { drainEvents } from '../usecases/sync/drain-events.ts';
@@ -14,76 +12,32 @@ import { readThread } from '../usecases/sync/read-thread.ts';
 import { fetchRemoteFiles, type FetchFilesDeps } from '../usecases/sync/fetch-remote-files.ts';
 import { sendNote } from '../usecases/sync/send-note.ts';
 import { postUnlinkNote } from '../usecases/unlink-escalation.ts';
+import { jobTask } from './job-task.ts';
 
-export const readThreadTask =
-  (deps: FetchFilesDeps): Task =>
-  async (payload) => {
-    const p = parseJob('read-thread', payload);
-    await readThread(deps, p.escalationId, p.attempt);
-  };
+export const readThreadTask = jobTask('read-thread', (deps: FetchFilesDeps, p) => readThread(deps, p.escalationId, p.attempt));
 
-export const fetchRemoteFilesTask =
-  (deps: FetchFilesDeps): Task =>
-  async (payload) => {
-    const p = parseJob('fetch-remote-files', payload);
-    await fetchRemoteFiles(deps, p.escalationId, p.entryId, p.attempt);
-  };
+export const fetchRemoteFilesTask = jobTask('fetch-remote-files', (deps: FetchFilesDeps, p) => fetchRemoteFiles(deps, p.escalationId, p.entryId, p.attempt));
 
-export const sendNoteTask =
-  (deps: DestinationDeps): Task =>
-  async (payload, helpers) => {
-    const p = parseJob('send-note', payload);
-    // An earlier try (ours, or graphile-worker's after a crash) may have added the note.
-    await sendNote(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
-  };
+// An earlier try of these three (ours, or graphile-worker's after a crash) may have added the note: after the first, they look first.
+export const sendNoteTask = jobTask('send-note', (deps: DestinationDeps, p, h) => sendNote(deps, p.escalationId, p.entryId, h.job.attempts > 1, p.attempt));
 
-export const unlinkNoteTask =
-  (deps: DestinationDeps): Task =>
-  async (payload, helpers) => {
-    const p = parseJob('unlink-note', payload);
-    // An earlier try (ours, or graphile-worker's after a crash) may have posted the note.
-    await postUnlinkNote(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
-  };
+export const unlinkNoteTask = jobTask('unlink-note', (deps: DestinationDeps, p, h) =>
+  postUnlinkNote(deps, p.escalationId, p.entryId, h.job.attempts > 1, p.attempt),
+);
 
-export const drainSyncEventsTask =
-  (deps: DestinationDeps): Task =>
-  async (payload) => {
-    const { connectionId, lane } = parseJob('drain-sync-events', payload);
-    if (connectionId) await drainEvents(deps, connectionId, lane);
-    else await wakeAllDrains(deps.db);
-  };
+export const pushCommentTask = jobTask('push-comment', (deps: DestinationDeps, p, h) =>
+  pushComment(deps, p.escalationId, p.entryId, h.job.attempts > 1, p.attempt),
+);
 
-export const pollDestinationTask =
-  (deps: DestinationDeps): Task =>
-  async (payload) => {
-    await pollDestination(deps, providerId(parseJob('poll-destination', payload).provider));
-  };
+export const drainSyncEventsTask = jobTask('drain-sync-events', (deps: DestinationDeps, { connectionId, lane }) =>
+  connectionId ? drainEvents(deps, connectionId, lane) : wakeAllDrains(deps.db),
+);
 
-export const pushCommentTask =
-  (deps: DestinationDeps): Task =>
-  async (payload, helpers) => {
-    const p = parseJob('push-comment', payload);
-    // An earlier try (ours, or graphile-worker's after a crash) may have added the note.
-    await pushComment(deps, p.escalationId, p.entryId, helpers.job.attempts > 1, p.attempt);
-  };
+export const pollDestinationTask = jobTask('poll-destination', (deps: DestinationDeps, p) => pollDestination(deps, providerId(p.provider)));
 
-export const pushStatusTask =
-  (deps: DestinationDeps): Task =>
-  async (payload) => {
-    const p = parseJob('push-status', payload);
-    await pushStatus(deps, p.escalationId, p.status, p.attempt, p.wakeAt);
-  };
+export const pushStatusTask = jobTask('push-status', (deps: DestinationDeps, p) => pushStatus(deps, p.escalationId, p.status, p.attempt, p.wakeAt));
 
-export const pushPriorityTask =
-  (deps: DestinationDeps): Task =>
-  async (payload) => {
-    const p = parseJob('push-priority', payload);
-    await pushPriority(deps, p.escalationId, p.priority, p.attempt);
-  };
+export const pushPriorityTask = jobTask('push-priority', (deps: DestinationDeps, p) => pushPriority(deps, p.escalationId, p.priority, p.attempt));
 
 /** Payload `{provider}`; the cron's own `_cron` field is ignored. */
-export const checkWebhookTask =
-  (deps: DestinationDeps & { publicUrl: string }): Task =>
-  async (payload) => {
-    await checkWebhook(deps, providerId(parseJob('check-webhook', payload).provider));
-  };
+export const checkWebhookTask = jobTask('check-webhook', (deps: DestinationDeps & { publicUrl: string }, p) => checkWebhook(deps, providerId(p.provider)));

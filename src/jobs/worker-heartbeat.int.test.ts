@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { makeWorkerUtils, type Task } from 'graphile-worker';
+import type { Task } from 'graphile-worker';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
@@ -11,39 +11,42 @@ import { fenced, startWorker } from './run-worker.ts';
 const database = await createTestDatabase();
 afterAll(() => database.drop());
 
+const startTestWorker = (concurrency: number) =>
+  startWorker({
+    db: database.db,
+    config: loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: String(concurrency), BRIDGEDESK_WORKER_STALE_SECONDS: '1' }),
+    connectionString: database.url,
+    log: createLogger('silent'),
+    now: () => new Date(),
+  });
+
+const jobCount = async (key: string) =>
+  (await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = ${key}`.execute(database.db)).rows[0]!.n;
+
+/** Waits until the job is gone: run and completed. */
+async function untilDone(key: string) {
+  while ((await jobCount(key)) > 0) await new Promise((r) => setTimeout(r, 100));
+}
+
 describe('worker heartbeat', () => {
   it('releases jobs locked by a worker that died without unlocking them', async () => {
-    const { db, url } = database;
+    const { db } = database;
     // A job locked 10 minutes ago by a worker that no longer beats, as SIGKILL leaves it.
     await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'orphan' }));
     await sql`update graphile_worker._private_jobs set locked_by = 'worker-dead', locked_at = now() - interval '10 minutes' where key = 'orphan'`.execute(db);
-    const worker = await startWorker({
-      db,
-      config: loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '1', BRIDGEDESK_WORKER_STALE_SECONDS: '1' }),
-      connectionString: url,
-      log: createLogger('silent'),
-      now: () => new Date(),
-    });
+    const worker = await startTestWorker(1);
     try {
-      const released = await worker.releaseStale();
-      expect(released).toContain('worker-dead');
-      const utils = await makeWorkerUtils({ connectionString: url });
+      expect(await worker.releaseStale()).toContain('worker-dead');
       // Once released, the live worker picks the job up and completes it.
-      for (;;) {
-        const left = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'orphan'`.execute(db);
-        if (left.rows[0]!.n === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      await utils.release();
+      await untilDone('orphan');
     } finally {
       await worker.stop();
     }
   });
 
   it('beats for the pool that locks its jobs, from the start, so a long job of a live worker is not released as an orphan', async () => {
-    const { db, url } = database;
-    const config = loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '2', BRIDGEDESK_WORKER_STALE_SECONDS: '1' });
-    const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date() });
+    const { db } = database;
+    const worker = await startTestWorker(2);
     try {
       // The id graphile-worker locks this process's jobs with.
       const lockedBy = new Promise<string>((resolve) => worker.runner.events.on('job:start', ({ job }) => resolve(job.locked_by!)));
@@ -70,9 +73,8 @@ describe('worker heartbeat', () => {
   });
 
   it('releases a job its own live pool locked but never ran (a fetch whose reply was lost), and then runs it', async () => {
-    const { db, url } = database;
-    const config = loadConfig({ LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '2', BRIDGEDESK_WORKER_STALE_SECONDS: '1' });
-    const worker = await startWorker({ db, config, connectionString: url, log: createLogger('silent'), now: () => new Date() });
+    const { db } = database;
+    const worker = await startTestWorker(2);
     try {
       const lockedBy = new Promise<string>((resolve) => worker.runner.events.on('job:start', ({ job }) => resolve(job.locked_by!)));
       await withTransaction(db, (tx) => enqueueJob(tx, 'prune-expired', {}, { jobKey: 'probe-2' }));
@@ -85,11 +87,7 @@ describe('worker heartbeat', () => {
       expect(await worker.releaseStale()).not.toContain(mine);
       expect(await worker.releaseLost()).toHaveLength(1);
       // Free again, the pool picks it up and completes it.
-      for (;;) {
-        const left = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'lost-fetch'`.execute(db);
-        if (left.rows[0]!.n === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await untilDone('lost-fetch');
     } finally {
       await worker.stop();
     }
@@ -121,7 +119,6 @@ describe('worker heartbeat', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const n = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'rolled-back'`.execute(db);
-    expect(n.rows[0]!.n).toBe(0);
+    expect(await jobCount('rolled-back')).toBe(0);
   });
 });

@@ -30,11 +30,7 @@ export function errorResponse(c: Context, err: AppError) {
 }
 
 /** Turns zod issues into a list a client can show next to each field. */
-export function validationDetails(error: ZodError) {
-  return {
-    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  };
-}
+const validationDetails = (error: ZodError) => ({ issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
 
 export function validationError(c: Context, error: ZodError, where: string) {
   const first = error.issues[0];

@@ -33,3 +33,9 @@ export async function waitForOutput(r: Running, pattern: RegExp): Promise<RegExp
     if (code !== 'wait') throw new Error(`exited with ${code}: ${r.output()}`);
   }
 }
+
+/** Stops the process with `signal` and returns its exit code. */
+export async function stop(r: Running, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+  r.child.kill(signal);
+  return r.exited;
+}

@@ -1,5 +1,6 @@
 /** Personal API tokens, stored as SHA-256 hashes. */
 import type { Queryable } from '../database.ts';
+import type { ApiTokenRow } from '../schema.ts';
 
 export interface ApiToken {
   id: string;
@@ -13,24 +14,26 @@ export interface ApiToken {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
+export const toApiToken = (r: ApiTokenRow): ApiToken => ({
+  id: r.id,
+  name: r.name,
+  lastFour: r.last_four,
+  createdAt: iso(r.created_at)!,
+  lastUsedAt: iso(r.last_used_at),
+  expiresAt: iso(r.expires_at),
+  revokedAt: iso(r.revoked_at),
+});
+
 export async function listTokens(q: Queryable, userId: string): Promise<ApiToken[]> {
   const rows = await q.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    lastFour: r.last_four,
-    createdAt: iso(r.created_at)!,
-    lastUsedAt: iso(r.last_used_at),
-    expiresAt: iso(r.expires_at),
-    revokedAt: iso(r.revoked_at),
-  }));
+  return rows.map(toApiToken);
 }
 
 export async function insertToken(q: Queryable, t: { userId: string; name: string; tokenHash: string; lastFour: string; expiresAt: Date | null }) {
   return q
     .insertInto('api_tokens')
     .values({ user_id: t.userId, name: t.name, token_hash: t.tokenHash, last_four: t.lastFour, expires_at: t.expiresAt })
-    .returning(['id', 'created_at'])
+    .returningAll()
     .executeTakeFirstOrThrow();
 }
 

@@ -48,15 +48,7 @@ export interface NewCustomField {
 export async function insertCustomField(q: Queryable, f: NewCustomField): Promise<CustomFieldRow> {
   return q
     .insertInto('custom_fields')
-    .values({
-      key: f.key,
-      label: f.label,
-      type: f.type,
-      options: f.options,
-      required: f.required,
-      service_ids: f.serviceIds,
-      ...(f.position !== undefined && { position: f.position }),
-    })
+    .values({ key: f.key, label: f.label, type: f.type, options: f.options, required: f.required, service_ids: f.serviceIds, position: f.position })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -70,18 +62,11 @@ export interface CustomFieldChanges {
   active?: boolean;
 }
 
+/** Sets only the fields the change names: Kysely leaves out the columns whose value is undefined. */
 export async function updateCustomField(q: Queryable, id: string, c: CustomFieldChanges, now: Date): Promise<CustomFieldRow | undefined> {
   return q
     .updateTable('custom_fields')
-    .set({
-      ...(c.label !== undefined && { label: c.label }),
-      ...(c.options !== undefined && { options: c.options }),
-      ...(c.required !== undefined && { required: c.required }),
-      ...(c.serviceIds !== undefined && { service_ids: c.serviceIds }),
-      ...(c.position !== undefined && { position: c.position }),
-      ...(c.active !== undefined && { active: c.active }),
-      updated_at: now,
-    })
+    .set({ label: c.label, options: c.options, required: c.required, service_ids: c.serviceIds, position: c.position, active: c.active, updated_at: now })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();

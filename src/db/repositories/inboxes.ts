@@ -67,12 +67,9 @@ export async function lockInbox(q: Queryable, id: string): Promise<boolean> {
   return (await q.selectFrom('inboxes').select('id').where('id', '=', id).forUpdate().executeTakeFirst()) !== undefined;
 }
 
+/** Sets only the fields the change names: Kysely leaves out the columns whose value is undefined. */
 export async function updateInbox(q: Queryable, id: string, c: { name?: string; description?: string }, now: Date): Promise<void> {
-  await q
-    .updateTable('inboxes')
-    .set({ ...(c.name !== undefined && { name: c.name }), ...(c.description !== undefined && { description: c.description }), updated_at: now })
-    .where('id', '=', id)
-    .execute();
+  await q.updateTable('inboxes').set({ name: c.name, description: c.description, updated_at: now }).where('id', '=', id).execute();
 }
 
 /** Replaces the inbox's member list. */

@@ -73,16 +73,11 @@ export interface ServiceChanges {
   active?: boolean;
 }
 
+/** Sets only the fields the change names: Kysely leaves out the columns whose value is undefined. */
 export async function updateService(q: Queryable, id: string, c: ServiceChanges, now: Date): Promise<ServiceRow | undefined> {
   return q
     .updateTable('services')
-    .set({
-      ...(c.name !== undefined && { name: c.name }),
-      ...(c.description !== undefined && { description: c.description }),
-      ...(c.defaultInboxId !== undefined && { default_inbox_id: c.defaultInboxId }),
-      ...(c.active !== undefined && { active: c.active }),
-      updated_at: now,
-    })
+    .set({ name: c.name, description: c.description, default_inbox_id: c.defaultInboxId, active: c.active, updated_at: now })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();

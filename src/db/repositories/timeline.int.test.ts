@@ -10,15 +10,7 @@ const t = await createTestApp();
 const agent = await t.createUser('agent');
 
 const dispatchJobs = async () =>
-  Number(
-    (
-      await t.db
-        .selectFrom('graphile_worker.jobs' as never)
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('task_identifier' as never, '=', 'match-workflows' as never)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  (await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'match-workflows'`.execute(t.db)).rows[0]!.n;
 
 async function newRequest() {
   const res = await t.api(agent, 'POST', '/api/v1/requests', { title: 'Printer on fire', requesterId: agent.id });
@@ -78,22 +70,7 @@ describe('dispatching timeline events', () => {
   });
 
   it('queues one for a change to a request linked to a destination, which may follow it, with no workflow enabled', async () => {
-    const id = await newRequest();
-    await t.db
-      .insertInto('escalations')
-      .values({
-        request_id: id,
-        provider: 'kustomer',
-        target_kind: 'queue',
-        target_remote_id: 'q1',
-        channel: 'email',
-        priority: 2,
-        subject: 's',
-        message: 'm',
-        state: 'linked',
-        remote_id: 'c1',
-      })
-      .execute();
+    const id = await linkedRequest('kustomer', 'c1');
     const before = await dispatchJobs();
     await t.api(agent, 'PATCH', `/api/v1/requests/${id}`, { status: 'resolved' });
     expect(await dispatchJobs()).toBe(before + 1);

@@ -148,19 +148,20 @@ export interface UserChanges {
   active?: boolean;
 }
 
+/** Sets only the fields the change names: Kysely leaves out the columns whose value is undefined. */
 export async function updateUser(q: Queryable, id: string, c: UserChanges, now: Date): Promise<UserRow | undefined> {
   return q
     .updateTable('users')
     .set({
-      ...(c.email !== undefined && { email: c.email }),
-      ...(c.name !== undefined && { name: c.name }),
-      ...(c.role !== undefined && { role: c.role }),
-      ...(c.passwordHash !== undefined && { password_hash: c.passwordHash }),
-      ...(c.managerId !== undefined && { manager_id: c.managerId }),
-      ...(c.department !== undefined && { department: c.department }),
-      ...(c.title !== undefined && { title: c.title }),
-      ...(c.location !== undefined && { location: c.location }),
-      ...(c.active !== undefined && { active: c.active }),
+      email: c.email,
+      name: c.name,
+      role: c.role,
+      password_hash: c.passwordHash,
+      manager_id: c.managerId,
+      department: c.department,
+      title: c.title,
+      location: c.location,
+      active: c.active,
       updated_at: now,
     })
     .where('id', '=', id)

@@ -1,7 +1,7 @@
 /** Personal API tokens for scripts: create (shown once), list, revoke. */
 
 import { notFound } from '../../core/errors.ts';
-import { insertToken, listTokens, revokeToken } from '../../db/repositories/api-tokens.ts';
+import { insertToken, listTokens, revokeToken, toApiToken } from '../../db/repositories/api-tokens.ts';
 import { requireUser } from '../auth/guards.ts';
 import { API_TOKEN_PREFIX, randomToken, sha256 } from '../auth/secrets.ts';
 import { errors, IdParam, json, jsonBody, jsonItems, router, securedRoute } from '../openapi.ts';
@@ -39,19 +39,7 @@ apiTokenRoutes.openapi(
     const token = API_TOKEN_PREFIX + randomToken();
     const expiresAt = body.expiresInDays ? new Date(now().getTime() + body.expiresInDays * 86_400_000) : null;
     const row = await insertToken(db, { userId: actor.userId, name: body.name, tokenHash: sha256(token), lastFour: token.slice(-4), expiresAt });
-    return c.json(
-      {
-        id: row.id,
-        name: body.name,
-        lastFour: token.slice(-4),
-        createdAt: new Date(row.created_at).toISOString(),
-        lastUsedAt: null,
-        expiresAt: expiresAt?.toISOString() ?? null,
-        revokedAt: null,
-        token,
-      },
-      201,
-    );
+    return c.json({ ...toApiToken(row), token }, 201);
   },
 );
 

@@ -1,6 +1,5 @@
 /** Attachments: upload a file (raw bytes, streamed), remove an upload not sent yet, download with safe headers. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { contentDisposition, parseRange, servedContentType } from '../../core/attachments.ts';
 import { AppError } from '../../core/errors.ts';
@@ -11,11 +10,12 @@ import { requireUser } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { errorBody } from '../errors.ts';
 import { cutOffOnError } from '../cut-off-on-error.ts';
-import { allow, errors, IdParam, json, router, security } from '../openapi.ts';
+import { errors, IdParam, json, router, securedRoute } from '../openapi.ts';
 import { AttachmentSchema, UploadQuery } from '../schemas/attachments.ts';
 
 export const attachmentRoutes = router();
 const tags = ['Attachments'];
+const binary = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } as const;
 /** app.ts lets this path's body through unread: its limits are counted here as it streams. */
 export const UPLOAD_PATH = '/api/v1/uploads';
 
@@ -40,7 +40,7 @@ async function* requestBody(c: Context<AppEnv>): AsyncGenerator<Uint8Array> {
 }
 
 attachmentRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'post',
     path: '/uploads',
     tags,
@@ -51,11 +51,9 @@ attachmentRoutes.openapi(
       'unsent uploads are deleted after ATTACHMENTS_UNATTACHED_GRACE_HOURS (24). Refused, with nothing stored: over ATTACHMENT_MAX_BYTES ' +
       '(413, the body is not read further), empty (422), a name whose extension the bytes contradict (415), a name empty once sanitised (400), ' +
       'a body cut off before its end (400).',
-    security,
-    middleware: [allow('user')] as const,
     request: {
       query: UploadQuery,
-      body: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+      body: { required: true, content: binary },
     },
     responses: { 201: json(AttachmentSchema, 'Stored, not attached yet'), ...errors(400, 401, 403, 413, 415, 422) },
   }),
@@ -76,14 +74,12 @@ attachmentRoutes.openapi(
 );
 
 attachmentRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'delete',
     path: '/uploads/{id}',
     tags,
     summary: 'Remove an upload you have not sent yet (cancel before sending)',
     description: 'Only the uploader, only while unattached (409 once sent: attachments on the timeline stay). Anyone else gets 404.',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: { 204: { description: 'Removed' }, ...errors(401, 404, 409) },
   }),
@@ -95,7 +91,7 @@ attachmentRoutes.openapi(
 );
 
 attachmentRoutes.openapi(
-  createRoute({
+  securedRoute('user', {
     method: 'get',
     path: '/attachments/{id}',
     tags,
@@ -105,12 +101,10 @@ attachmentRoutes.openapi(
       'as for a missing one); an upload not sent yet only its uploader. Shown in place only for PNG, JPEG, GIF, WebP and PDF, otherwise ' +
       'Content-Disposition: attachment; always X-Content-Type-Options: nosniff and a Content-Security-Policy that allows nothing. ' +
       'ETag is the SHA-256 (If-None-Match → 304; If-Range honoured).',
-    security,
-    middleware: [allow('user')] as const,
     request: { params: IdParam },
     responses: {
-      200: { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-      206: { description: 'The requested range', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+      200: { description: 'The file', content: binary },
+      206: { description: 'The requested range', content: binary },
       304: { description: 'Not modified (If-None-Match)' },
       ...errors(401, 404, 416),
     },

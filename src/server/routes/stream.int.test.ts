@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/database.ts';
 import { createLogger } from '../../logger.ts';
 import { readEventStream, type EventStreamReader } from '../../../test/support/event-stream.ts';
+import { signIn } from '../../../test/support/sign-in.ts';
 import { createTestApp, TEST_PASSWORD, type TestUser } from '../../../test/support/test-app.ts';
 import { createApp } from '../app.ts';
 
@@ -126,27 +127,17 @@ describe('GET /api/v1/stream', () => {
   });
 
   it('opens with a session cookie as with an API token', async () => {
-    const login = await t.raw('/api/v1/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: agent.email, password: TEST_PASSWORD }),
-    });
+    const login = await signIn(t, agent.email, TEST_PASSWORD);
     expect(login.status).toBe(200);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const stream = await openStream(t.app, { cookie });
+    const stream = await openStream(t.app, { cookie: login.cookie });
     const requestId = await fileRequest(riley, 'Cookie check');
     await stream.next((e) => e.event === 'change' && e.data.requestId === requestId);
   });
 
   it('holds one LISTEN connection per process for all its streams, and closes it after the last stream ends', async () => {
-    const listeners = async () =>
-      Number(
-        (
-          await sql<{
-            n: string;
-          }>`select count(*) as n from pg_stat_activity where datname = current_database() and application_name = 'bridgedesk change feed'`.execute(t.db)
-        ).rows[0]!.n,
-      );
+    const count = sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and application_name = 'bridgedesk change feed'`;
+    const listeners = async () => (await count.execute(t.db)).rows[0]!.n;
     for (const s of streams.splice(0)) await s.close();
     await t.waitFor(async () => (await listeners()) === 0);
     const first = await openStream(processA, bearer(agent));

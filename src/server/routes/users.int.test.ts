@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ids } from '../../../test/support/catalog-test-app.ts';
 import { signIn } from '../../../test/support/sign-in.ts';
 import { createTestApp, TEST_PASSWORD } from '../../../test/support/test-app.ts';
 
@@ -9,18 +10,7 @@ const login = (email: string, password: string) => signIn(t, email, password);
 
 const sessionStatus = async (cookie: string) => (await t.raw('/api/v1/auth/session', { headers: { cookie } })).status;
 
-const sessionCount = async (userId: string) =>
-  Number(
-    (
-      await t.db
-        .selectFrom('sessions')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('user_id', '=', userId)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
-const ids = (items: { id: string }[]) => items.map((i) => i.id);
+const sessionCount = async (userId: string) => (await t.db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId).execute()).length;
 
 describe('listing users', () => {
   it('lists people by name and filters by role, active and a case-insensitive name or email match', async () => {
@@ -53,15 +43,6 @@ describe('listing users', () => {
     const found = await t.api(agent, 'GET', `/api/v1/users?q=${encodeURIComponent('100%')}`);
     expect(ids(found.body.items)).toEqual([percent.id]);
     expect((await t.api(agent, 'GET', `/api/v1/users?q=${encodeURIComponent('%_%')}`)).body.items).toEqual([]);
-  });
-
-  it('lets agents list people but not requesters', async () => {
-    const agent = await t.createUser('agent');
-    const requester = await t.createUser('requester');
-    expect((await t.api(agent, 'GET', '/api/v1/users')).status).toBe(200);
-    const refused = await t.api(requester, 'GET', '/api/v1/users');
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('forbidden');
   });
 
   it('refuses an unknown role or active value in the query', async () => {

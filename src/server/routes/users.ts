@@ -112,8 +112,8 @@ userRoutes.openapi(
   async (c) => {
     const { db, now } = c.var.deps;
     const id = c.req.valid('param').id.toLowerCase();
-    const body = c.req.valid('json');
-    const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
+    const { password, ...body } = c.req.valid('json');
+    const passwordHash = password === undefined ? undefined : await hashPassword(password);
     const losesAdmin = (body.role !== undefined && body.role !== 'admin') || body.active === false;
     const row = await withTransaction(db, async (tx) => {
       // Advisory locks first, always in this order, so concurrent changes cannot deadlock.
@@ -139,22 +139,7 @@ userRoutes.openapi(
         throw conflict('This is the last active admin; make someone else an admin first');
       }
 
-      const updated = await updateUser(
-        tx,
-        id,
-        {
-          email: body.email,
-          name: body.name,
-          role: body.role,
-          passwordHash,
-          managerId: body.managerId,
-          department: body.department,
-          title: body.title,
-          location: body.location,
-          active: body.active,
-        },
-        now(),
-      );
+      const updated = await updateUser(tx, id, { ...body, passwordHash }, now());
       if (!updated) throw notFound('User');
       // Inboxes are worked by staff only.
       if (body.role === 'requester' && current.role !== 'requester') await removeUserFromInboxes(tx, id);

@@ -72,7 +72,6 @@ export const IntegrationChangesSchema = z.strictObject({
   teams: TargetChanges,
   contactEmailField: z.string().max(63).nullable().optional(),
 });
-export type IntegrationChanges = z.input<typeof IntegrationChangesSchema>;
 
 /** POST /integrations/{provider}/test: the Test escalation's target and first-message channel. */
 export const TestEscalationBodySchema = z.strictObject({
