@@ -253,14 +253,13 @@ function contactEmail(key: string | null, request: { custom_fields: unknown; ema
 }
 
 async function handleFailure(deps: DeliveryDeps, esc: Delivering, failure: Failure) {
-  const { error: err } = failure;
+  const { error: err, retryAt } = failure;
   // auth (the connection is marked) and a valid key lacking a role this step needs: retrying cannot help. The
   // escalation fails naming the role (the connection lists it too, for settings), and other deliveries carry on.
   if (failure.kind === 'auth' || err.detail.reason === 'missing_permission') return fail(deps, esc, failure.kind, failure.reason);
   // Rate limited is not a failed attempt: our budget held the call back, or the destination refused it (429) without
   // doing anything. Counting 429s let a few bursts spend the retries of a delivery that never failed.
   if (failure.rateLimited) {
-    const retryAt = failure.retryAt;
     const entries: TimelineDraft[] =
       err.status === 429
         ? [{ type: 'escalation.retry_scheduled', data: { reason: 'Rate limited by the destination', retryAt: retryAt.toISOString(), attempt: esc.attempts } }]
@@ -280,7 +279,6 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, failure: Failu
   // back-link), delivery keeps trying, and an agent can re-link.
   if (failure.kind === 'permanent' && !esc.remote_id) return fail(deps, esc, 'permanent', failure.reason);
   if (esc.attempts < MAX_DELIVERY_ATTEMPTS) {
-    const retryAt = failure.retryAt;
     const entries: TimelineDraft[] = [];
     if (esc.remote_id && esc.state !== 'link_failed') {
       entries.push({ type: 'escalation.link_failed', data: { conversationId: esc.remote_id, url: esc.remote_url, reason: err.message } });

@@ -6,10 +6,10 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { syncSuite } from '../../../test/support/sync-suite.ts';
-import { destinationDeps } from '../destination-access.ts';
 import { pushStatus } from './push-status.ts';
 
-const { emulator, demo, t, admin, agent, requester, statusOf, settled, webhookUrl, linkedRequest, until, remoteStatus, timeline, ofType } = await syncSuite();
+const { emulator, demo, t, admin, agent, requester, statusOf, settled, webhookUrl, linkedRequest, until, remoteStatus, timeline, ofType, deps } =
+  await syncSuite();
 
 describe('Kustomer → Bridgedesk', () => {
   it('resolves the request when the conversation is marked done in Kustomer, with a timeline entry, and sends nothing back', async () => {
@@ -230,7 +230,7 @@ describe('Bridgedesk → Kustomer', () => {
 });
 
 describe('a status push that fails, under the one failure policy', () => {
-  const pushDeps = () => ({ ...destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets }), retryBaseMs: 3_600_000 });
+  const pushDeps = () => ({ ...deps(), retryBaseMs: 3_600_000 });
   const linkedEscalation = async () => {
     const { request, conversationId } = await linkedRequest();
     const esc = await t.db.selectFrom('escalations').select('id').where('remote_id', '=', conversationId).executeTakeFirstOrThrow();
