@@ -1,7 +1,7 @@
 /** Shows what a workflow would do for a request, without doing it: which conditions hold and which steps run. */
 import { notFound } from '../../core/errors.ts';
 import { conditionsHold, ruleHolds } from '../../core/workflow-conditions.ts';
-import type { Step, WorkflowDefinition } from '../../core/workflow-definition.ts';
+import { forEachStep, type Step, type WorkflowDefinition } from '../../core/workflow-definition.ts';
 import type { Db } from '../../db/database.ts';
 import { renderTemplate } from '../../core/workflow-template.ts';
 import { durationText } from '../../core/duration.ts';
@@ -154,16 +154,9 @@ export async function dryRun(db: Db, publicUrl: string, workflowId: string, requ
   const steps: DryStep[] = [];
   // Everyone the steps could name: approvers (manager, person, group) and the assignee.
   const ids = new Set<string>([snap.requesterManagerId, snap.assigneeId].filter((x): x is string => !!x));
-  const collect = (list: Step[]): void => {
-    for (const s of list) {
-      if (s.type === 'approval') approversOf(s, snap).forEach((id) => ids.add(id));
-      if (s.type === 'branch') {
-        collect(s.then);
-        collect(s.else);
-      }
-    }
-  };
-  collect(def.steps);
+  forEachStep(def.steps, (s) => {
+    if (s.type === 'approval') approversOf(s, snap).forEach((id) => ids.add(id));
+  });
   const rows = ids.size
     ? await db
         .selectFrom('users')
