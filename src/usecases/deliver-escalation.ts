@@ -6,8 +6,7 @@
  * lost reply never makes a second ticket. Failures go through the one policy (destination-failure.ts); delivery
  * schedules its own retries (docs/adr/0004-connector-contract-and-retries.md).
  */
-import { outgoingFiles } from './attachments/outgoing-files.ts';
-import { loadFileCheckpoints } from '../db/repositories/file-checkpoints.ts';
+import { filesToSend } from './attachments/outgoing-files.ts';
 import { remoteStateColumns } from '../core/ticket-details.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
@@ -128,8 +127,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   const url = requestUrl(deps.publicUrl, key);
   const email = contactEmail(contact_email_field, { custom_fields: request_fields, email: requester_email });
   // The chosen files (stored with the escalation), each sent at most once over its checkpoint.
-  const attachments = await outgoingFiles(deps.db, deps.storage, esc.attachment_ids);
-  const files = attachments.length ? await loadFileCheckpoints(deps.db, `escalation:${esc.id}`) : undefined;
+  const { attachments, files, refused } = await filesToSend(deps, esc.attachment_ids, `escalation:${esc.id}`);
   const request: TicketRequest = {
     escalationId: esc.id,
     subject: esc.subject,
@@ -153,12 +151,11 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
     return handleFailure(deps, esc, await destinationFailure(deps, provider, err, { attempt: esc.attempts }));
   }
   await files?.flush();
-  // Files the destination would not take (its type or size rules): named on the timeline, the rest went.
-  const refused = files?.refused().map((r) => ({ name: attachments.find((a) => a.localId === r.localId)?.name ?? r.localId, reason: r.reason }));
+  // The entry names the files the destination would not take (its type or size rules); the rest went.
   await record(deps, esc, { state: 'linked', linked_at: deps.now(), last_error: null, last_error_kind: null, next_attempt_at: null }, [
     {
       type: 'escalation.linked',
-      data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url, ...(refused?.length ? { filesRefused: refused } : {}) },
+      data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url, ...(refused().length ? { filesRefused: refused() } : {}) },
     },
   ]);
 }

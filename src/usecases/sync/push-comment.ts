@@ -9,7 +9,7 @@ import { formatRequestNumber } from '../../core/request.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, retryPush } from '../destination-failure.ts';
 import { linkedPushes, linkedTicket } from './linked-ticket.ts';
-import { entryFiles } from '../attachments/outgoing-files.ts';
+import { entryFileIds, filesToSend } from '../attachments/outgoing-files.ts';
 
 export const PUSH_COMMENT = 'push-comment';
 
@@ -38,7 +38,7 @@ export async function pushComment(deps: DestinationDeps, escalationId: string, e
   if (!linked) return;
   const body = `${entry.name ?? 'Bridgedesk'} replied on Bridgedesk ${formatRequestNumber(entry.number)}:\n\n${String((entry.data as { body?: string }).body ?? '')}`;
   // The reply's files go with it, each once per conversation (a reply can go to several linked conversations).
-  const { attachments, files } = await entryFiles(deps, entryId, `comment:${escalationId}:${entryId}`);
+  const { attachments, files } = await filesToSend(deps, await entryFileIds(deps.db, entryId), `comment:${escalationId}:${entryId}`);
   const note = { body, externalId: `comment:${entryId}`, ...(attachments.length ? { attachments } : {}) };
   const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1, files }), {
     attempt,
