@@ -16,8 +16,6 @@ export const CreateExtras = z.object({
 });
 export type CreateExtras = z.infer<typeof CreateExtras>;
 
-export const NO_EXTRAS: CreateExtras = { tags: [], assignee: null, subStatus: null };
-
 /** How a tag is compared: request tags are kept as typed, the allow-list and the destination's names in any case. */
 export const tagKey = (name: string) => name.trim().toLowerCase();
 

@@ -7,9 +7,6 @@ export type EscalationState = (typeof ESCALATION_STATES)[number];
 /** Still in play on the destination's side: escalating the same request again asks for confirmation. */
 export const isOpenEscalation = (state: EscalationState): boolean => state !== 'failed' && state !== 'unlinked';
 
-/** Followed in both directions: an unlinked escalation keeps its conversation id as history, and nothing syncs it. */
-export const isSyncing = (state: EscalationState): boolean => state !== 'unlinked';
-
 /**
  * The longest subject and message an escalation takes. The subject becomes the conversation's name; our connector's
  * wire schema (CreateConversationBody) caps it at 256 as Kustomer documents for names (team names ≤ 256, documented

@@ -7,25 +7,34 @@ import type { CustomFieldType, CustomFieldValue } from './custom-fields.ts';
 import type { RemoteField, RemoteFieldType } from './destination.ts';
 import { internalFactsChangedBy } from './internal-facts.ts';
 
-export const BUILTIN_REQUEST_FIELDS = [
-  'title',
-  'description',
-  'priority',
-  'status',
-  'service',
-  'tags',
-  'requester_email',
-  'requester_name',
-  'request_key',
-  'request_link',
+/** A built-in request field: its label, what it holds (SourceKind) and how its value is read from a request. */
+interface BuiltinField {
+  label: string;
+  kind: SourceKind;
+  read: (r: RequestValues) => CustomFieldValue | string[];
+}
+
+const BUILTINS = {
+  title: { label: 'Title', kind: 'text', read: (r) => r.title },
+  description: { label: 'Description', kind: 'long_text', read: (r) => r.description },
+  priority: { label: 'Priority', kind: 'text', read: (r) => r.priority },
+  status: { label: 'Status', kind: 'text', read: (r) => r.status },
+  service: { label: 'Service', kind: 'text', read: (r) => r.service },
+  tags: { label: 'Tags', kind: 'tags', read: (r) => r.tags },
+  requester_email: { label: 'Requester email', kind: 'text', read: (r) => r.requester.email },
+  requester_name: { label: 'Requester name', kind: 'text', read: (r) => r.requester.name },
+  request_key: { label: 'Request key', kind: 'text', read: (r) => r.key },
+  request_link: { label: 'Request link', kind: 'link', read: (r) => r.link },
   // The internal side (core/internal-facts.ts): for the destination's agents only.
-  'assignee_name',
-  'assignee_email',
-  'pending_approval',
-  'last_internal_update',
-  'last_internal_update_at',
-] as const;
-export type BuiltinRequestField = (typeof BUILTIN_REQUEST_FIELDS)[number];
+  assignee_name: { label: 'Assignee name', kind: 'text', read: (r) => r.assignee?.name ?? null },
+  assignee_email: { label: 'Assignee email', kind: 'text', read: (r) => r.assignee?.email ?? null },
+  pending_approval: { label: 'Pending approval', kind: 'text', read: (r) => r.pendingApproval },
+  last_internal_update: { label: 'Last internal update', kind: 'text', read: (r) => r.lastInternalUpdate?.text ?? null },
+  last_internal_update_at: { label: 'Last internal update time', kind: 'datetime', read: (r) => r.lastInternalUpdate?.at ?? null },
+} satisfies Record<string, BuiltinField>;
+export type BuiltinRequestField = keyof typeof BUILTINS;
+export const BUILTIN_REQUEST_FIELDS = Object.keys(BUILTINS) as BuiltinRequestField[];
+export const BUILTIN_LABELS = Object.fromEntries(BUILTIN_REQUEST_FIELDS.map((f) => [f, BUILTINS[f].label])) as Record<BuiltinRequestField, string>;
 
 /** The built-ins that tell the request's internal side (for the destination's agents only; core/internal-facts.ts). */
 export const INTERNAL_FACT_FIELDS: readonly BuiltinRequestField[] = [
@@ -35,24 +44,6 @@ export const INTERNAL_FACT_FIELDS: readonly BuiltinRequestField[] = [
   'last_internal_update',
   'last_internal_update_at',
 ];
-
-export const BUILTIN_LABELS: Record<BuiltinRequestField, string> = {
-  title: 'Title',
-  description: 'Description',
-  priority: 'Priority',
-  status: 'Status',
-  service: 'Service',
-  tags: 'Tags',
-  requester_email: 'Requester email',
-  requester_name: 'Requester name',
-  request_key: 'Request key',
-  request_link: 'Request link',
-  assignee_name: 'Assignee name',
-  assignee_email: 'Assignee email',
-  pending_approval: 'Pending approval',
-  last_internal_update: 'Last internal update',
-  last_internal_update_at: 'Last internal update time',
-};
 
 /** A custom field is named `field.<key>` in a mapping. */
 export const CUSTOM_FIELD_PREFIX = 'field.';
@@ -79,24 +70,6 @@ export interface RequestFieldInfo {
   options: string[];
 }
 
-const BUILTIN_KINDS: Record<BuiltinRequestField, SourceKind> = {
-  title: 'text',
-  description: 'long_text',
-  priority: 'text',
-  status: 'text',
-  service: 'text',
-  tags: 'tags',
-  requester_email: 'text',
-  requester_name: 'text',
-  request_key: 'text',
-  request_link: 'link',
-  assignee_name: 'text',
-  assignee_email: 'text',
-  pending_approval: 'text',
-  last_internal_update: 'text',
-  last_internal_update_at: 'datetime',
-};
-
 /** The custom field definitions this module needs. */
 export interface CustomFieldDef {
   key: string;
@@ -107,7 +80,7 @@ export interface CustomFieldDef {
 
 /** Describes a request field, or null when it names neither a built-in nor a defined custom field. */
 export function requestFieldInfo(requestField: string, customFields: readonly CustomFieldDef[]): RequestFieldInfo | null {
-  if (isBuiltinField(requestField)) return { requestField, label: BUILTIN_LABELS[requestField], kind: BUILTIN_KINDS[requestField], options: [] };
+  if (isBuiltinField(requestField)) return { requestField, label: BUILTINS[requestField].label, kind: BUILTINS[requestField].kind, options: [] };
   const key = customFieldKeyOf(requestField);
   const def = key === null ? undefined : customFields.find((d) => d.key === key);
   return def ? { requestField, label: def.label, kind: def.type, options: def.options } : null;
@@ -248,38 +221,7 @@ export interface RequestValues {
 
 /** The value of a request field, before conversion; null when the request has none. */
 export function readRequestField(requestField: string, r: RequestValues): CustomFieldValue | string[] {
-  switch (requestField) {
-    case 'title':
-      return r.title;
-    case 'description':
-      return r.description;
-    case 'priority':
-      return r.priority;
-    case 'status':
-      return r.status;
-    case 'service':
-      return r.service;
-    case 'tags':
-      return r.tags;
-    case 'requester_email':
-      return r.requester.email;
-    case 'requester_name':
-      return r.requester.name;
-    case 'request_key':
-      return r.key;
-    case 'request_link':
-      return r.link;
-    case 'assignee_name':
-      return r.assignee?.name ?? null;
-    case 'assignee_email':
-      return r.assignee?.email ?? null;
-    case 'pending_approval':
-      return r.pendingApproval;
-    case 'last_internal_update':
-      return r.lastInternalUpdate?.text ?? null;
-    case 'last_internal_update_at':
-      return r.lastInternalUpdate?.at ?? null;
-  }
+  if (isBuiltinField(requestField)) return BUILTINS[requestField].read(r);
   const key = customFieldKeyOf(requestField);
   return key === null ? null : (r.customFields[key] ?? null);
 }

@@ -12,7 +12,7 @@
  */
 import type { RemoteField, RemoteFieldType } from './destination.ts';
 import {
-  BUILTIN_REQUEST_FIELDS,
+  isBuiltinField,
   mappableRequestFields,
   mappingProblem,
   type BuiltinRequestField,
@@ -91,19 +91,14 @@ export function words(text: string): Set<string> {
 /** An attribute's words from its plain name and from its label; a date attribute says "at". */
 function attributeWordSets(f: RemoteField): Set<string>[] {
   const at = f.type === 'date' ? ['at'] : [];
-  const fromName = words(f.plainName);
-  return [new Set([...fromName, ...at]), new Set([...words(f.label), ...at])].filter((s) => s.size > 0);
+  return [new Set([...words(f.plainName), ...at]), new Set([...words(f.label), ...at])].filter((s) => s.size > 0);
 }
 
-function similarity(a: Set<string>, b: Set<string>): number {
-  let common = 0;
-  for (const w of a) if (b.has(w)) common += 1;
-  return common / Math.max(a.size, b.size);
-}
+const similarity = (a: Set<string>, b: Set<string>): number => [...a].filter((w) => b.has(w)).length / Math.max(a.size, b.size);
 
 /** The phrases a request field goes by: its label, its synonyms, and for a custom field its key. */
 function phrasesOf(field: RequestFieldInfo): Set<string>[] {
-  const own = (BUILTIN_REQUEST_FIELDS as readonly string[]).includes(field.requestField) ? SYNONYMS[field.requestField as BuiltinRequestField] : [];
+  const own = isBuiltinField(field.requestField) ? SYNONYMS[field.requestField] : [];
   const key = field.requestField.startsWith('field.') ? [field.requestField.slice('field.'.length).replace(/_/g, ' ')] : [];
   return [field.label, ...own, ...key].map(words).filter((s) => s.size > 0);
 }

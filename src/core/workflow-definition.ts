@@ -90,6 +90,10 @@ const Approver = z.discriminatedUnion('type', [
 ]);
 
 const base = { id: z.string().max(40).optional(), name: z.string().max(120).optional() };
+const Minutes = z
+  .number()
+  .positive()
+  .max(60 * 24 * 90);
 
 export type Step =
   | {
@@ -196,21 +200,11 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
       then: z.array(StepSchema).max(50),
       else: z.array(StepSchema).max(50).default([]),
     }),
-    z.strictObject({
-      ...base,
-      type: z.literal('wait'),
-      minutes: z
-        .number()
-        .positive()
-        .max(60 * 24 * 90),
-    }),
+    z.strictObject({ ...base, type: z.literal('wait'), minutes: Minutes }),
     z.strictObject({
       ...base,
       type: z.literal('wait_for_reply'),
-      minutes: z
-        .number()
-        .positive()
-        .max(60 * 24 * 90),
+      minutes: Minutes,
       onReply: z.enum(['stop', 'continue']).default('stop'),
     }),
   ]),

@@ -6,8 +6,7 @@
  * lost reply never makes a second ticket. Failures go through the one policy (destination-failure.ts); delivery
  * schedules its own retries (docs/adr/0004-connector-contract-and-retries.md).
  */
-import { outgoingFiles } from './attachments/outgoing-files.ts';
-import { loadFileCheckpoints } from '../db/repositories/file-checkpoints.ts';
+import { filesToSend } from './attachments/outgoing-files.ts';
 import { remoteStateColumns } from '../core/ticket-details.ts';
 import { PROVIDERS, type ProviderId } from '../connectors/registry.ts';
 import { SYSTEM } from '../core/actor.ts';
@@ -128,8 +127,7 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
   const url = requestUrl(deps.publicUrl, key);
   const email = contactEmail(contact_email_field, { custom_fields: request_fields, email: requester_email });
   // The chosen files (stored with the escalation), each sent at most once over its checkpoint.
-  const attachments = await outgoingFiles(deps.db, deps.storage, esc.attachment_ids);
-  const files = attachments.length ? await loadFileCheckpoints(deps.db, `escalation:${esc.id}`) : undefined;
+  const { attachments, files, refused } = await filesToSend(deps, esc.attachment_ids, `escalation:${esc.id}`);
   const request: TicketRequest = {
     escalationId: esc.id,
     subject: esc.subject,
@@ -153,12 +151,11 @@ export async function deliverEscalation(deps: DeliveryDeps, escalationId: string
     return handleFailure(deps, esc, await destinationFailure(deps, provider, err, { attempt: esc.attempts }));
   }
   await files?.flush();
-  // Files the destination would not take (its type or size rules): named on the timeline, the rest went.
-  const refused = files?.refused().map((r) => ({ name: attachments.find((a) => a.localId === r.localId)?.name ?? r.localId, reason: r.reason }));
+  // The entry names the files the destination would not take (its type or size rules); the rest went.
   await record(deps, esc, { state: 'linked', linked_at: deps.now(), last_error: null, last_error_kind: null, next_attempt_at: null }, [
     {
       type: 'escalation.linked',
-      data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url, ...(refused?.length ? { filesRefused: refused } : {}) },
+      data: { conversationId: esc.remote_id, url: esc.remote_url, backLink: url, ...(refused().length ? { filesRefused: refused() } : {}) },
     },
   ]);
 }
@@ -253,14 +250,13 @@ function contactEmail(key: string | null, request: { custom_fields: unknown; ema
 }
 
 async function handleFailure(deps: DeliveryDeps, esc: Delivering, failure: Failure) {
-  const { error: err } = failure;
+  const { error: err, retryAt } = failure;
   // auth (the connection is marked) and a valid key lacking a role this step needs: retrying cannot help. The
   // escalation fails naming the role (the connection lists it too, for settings), and other deliveries carry on.
   if (failure.kind === 'auth' || err.detail.reason === 'missing_permission') return fail(deps, esc, failure.kind, failure.reason);
   // Rate limited is not a failed attempt: our budget held the call back, or the destination refused it (429) without
   // doing anything. Counting 429s let a few bursts spend the retries of a delivery that never failed.
   if (failure.rateLimited) {
-    const retryAt = failure.retryAt;
     const entries: TimelineDraft[] =
       err.status === 429
         ? [{ type: 'escalation.retry_scheduled', data: { reason: 'Rate limited by the destination', retryAt: retryAt.toISOString(), attempt: esc.attempts } }]
@@ -280,7 +276,6 @@ async function handleFailure(deps: DeliveryDeps, esc: Delivering, failure: Failu
   // back-link), delivery keeps trying, and an agent can re-link.
   if (failure.kind === 'permanent' && !esc.remote_id) return fail(deps, esc, 'permanent', failure.reason);
   if (esc.attempts < MAX_DELIVERY_ATTEMPTS) {
-    const retryAt = failure.retryAt;
     const entries: TimelineDraft[] = [];
     if (esc.remote_id && esc.state !== 'link_failed') {
       entries.push({ type: 'escalation.link_failed', data: { conversationId: esc.remote_id, url: esc.remote_url, reason: err.message } });

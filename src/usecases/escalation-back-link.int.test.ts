@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { escalationStack } from '../../test/support/escalation-stack.ts';
 
 const { emulator, t, agent, newRequest, escalate, escalationState, until, timelineTypes, conversationsFor } = await escalationStack();
+/** Links an existing conversation to the request as the agent; `confirm` takes it from another request. */
+const linkExisting = (requestId: string, conversationId: string, confirm?: true) =>
+  t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations/link`, { destination: 'kustomer', conversationId, ...(confirm ? { confirm } : {}) });
 
 describe('the back-link', () => {
   it('is link_failed with the conversation id on the timeline when the note cannot be posted, and retries to linked', async () => {
@@ -52,16 +55,12 @@ describe('the back-link', () => {
     const r1 = await newRequest({ title: 'Order 4417 refund' });
     const made = await until((await escalate(r1.id)).id, ['linked']);
     const r2 = await newRequest();
-    const asked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, { destination: 'kustomer', conversationId: made.conversationId });
+    const asked = await linkExisting(r2.id, made.conversationId);
     expect(asked.status).toBe(409);
     expect(asked.body.error.message).toContain(`already linked to ${r1.key} "Order 4417 refund"`);
     expect(asked.body.error.details.linkedTo).toEqual({ requestId: r1.id, requestKey: r1.key, title: 'Order 4417 refund', escalationId: made.id });
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r2.id}/escalations`)).body.items).toEqual([]);
-    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r2.id}/escalations/link`, {
-      destination: 'kustomer',
-      conversationId: made.conversationId,
-      confirm: true,
-    });
+    const linked = await linkExisting(r2.id, made.conversationId, true);
     expect(linked.status, JSON.stringify(linked.body)).toBe(202);
     const done = await until(linked.body.id, ['linked']);
     expect(done).toMatchObject({ origin: 'linked_existing', conversationId: made.conversationId });
@@ -73,11 +72,7 @@ describe('the back-link', () => {
     const first = await newRequest();
     const made = await until((await escalate(first.id)).id, ['linked']);
     const r = await newRequest();
-    const linked = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations/link`, {
-      destination: 'kustomer',
-      conversationId: made.conversationId,
-      confirm: true,
-    });
+    const linked = await linkExisting(r.id, made.conversationId, true);
     expect(linked.status, JSON.stringify(linked.body)).toBe(202);
     const done = await until(linked.body.id, ['linked']);
     // One run delivered it: the count is not bent to mean "look first" (the look_first flag says that).

@@ -4,6 +4,18 @@ import { escalationStack } from '../../test/support/escalation-stack.ts';
 
 const { emulator, demo, t, admin, agent, requester, q, newRequest, escalate, until, timelineTypes, conversationsFor } = await escalationStack();
 
+/** Submits an escalation of the request as the agent and returns the reply, whatever its status. */
+const submit = (requestId: string, body: Record<string, unknown>) =>
+  t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations`, {
+    destination: 'kustomer',
+    queueId: q.tier2Support.id,
+    channel: 'email',
+    priority: 3,
+    subject: 's',
+    message: 'm',
+    ...body,
+  });
+
 describe('escalating a request', () => {
   it('answers 202 at once, then creates one linked conversation with customer, subject, priority, queue, message channel and back-link', async () => {
     const r = await newRequest();
@@ -77,14 +89,7 @@ describe('escalating a request', () => {
   it('asks for confirmation before escalating a request that already has an open escalation', async () => {
     const r = await newRequest();
     const first = await escalate(r.id);
-    const again = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-      destination: 'kustomer',
-      queueId: q.vip.id,
-      channel: 'chat',
-      priority: 2,
-      subject: 's',
-      message: 'm',
-    });
+    const again = await submit(r.id, { queueId: q.vip.id, channel: 'chat', priority: 2 });
     expect(again.status).toBe(409);
     expect(again.body.error.details.openEscalationId).toBe(first.id);
     await escalate(r.id, { confirm: true, queueId: q.vip.id });
@@ -92,16 +97,7 @@ describe('escalating a request', () => {
 
   it('refuses a subject over 256 or a message over 50,000 characters with 422 on that field, and stores text at the limit whole', async () => {
     const r = await newRequest();
-    const send = (body: Record<string, unknown>) =>
-      t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-        destination: 'kustomer',
-        queueId: q.tier2Support.id,
-        channel: 'email',
-        priority: 3,
-        subject: 's',
-        message: 'm',
-        ...body,
-      });
+    const send = (body: Record<string, unknown>) => submit(r.id, body);
     const longSubject = await send({ subject: 'x'.repeat(257) });
     expect(longSubject.status).toBe(422);
     expect(longSubject.body.error).toMatchObject({
@@ -139,18 +135,7 @@ describe('escalating a request', () => {
 
   it('refuses queues that are not enabled, unknown channels and priorities out of range', async () => {
     const r = await newRequest();
-    const bad = async (body: Record<string, unknown>) =>
-      (
-        await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-          destination: 'kustomer',
-          queueId: q.tier2Support.id,
-          channel: 'email',
-          priority: 3,
-          subject: 's',
-          message: 'm',
-          ...body,
-        })
-      ).status;
+    const bad = async (body: Record<string, unknown>) => (await submit(r.id, body)).status;
     expect(await bad({ queueId: q.defaultQueue.id })).toBe(422);
     expect(await bad({ channel: 'pigeon' })).toBe(422);
     expect(await bad({ priority: 9 })).toBe(422);

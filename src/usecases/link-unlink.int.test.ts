@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syncStack } from '../../test/support/sync-stack.ts';
 
-const { emulator, demo, t, admin, agent, connect } = await syncStack({ users: { agent: { name: 'Ada Agent' } } });
+const { emulator, demo, t, admin, agent, connect, settled: applied } = await syncStack({ users: { agent: { name: 'Ada Agent' } } });
 
 beforeAll(async () => {
   await connect({ inbound: true, outbound: true, pollMinutes: 0 }, 3, { queueIds: [], retryBaseMs: 50 });
@@ -45,9 +45,7 @@ const linked = (id: string) => t.waitFor(async () => ((await escalation(id)).sta
 const timeline = async (requestId: string) => (await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items as { type: string; data: any }[];
 const settled = async () => {
   await emulator.control.webhooks.idle();
-  await t.waitFor(
-    async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-  );
+  await applied();
 };
 /** No sync job is waiting or running (cron jobs far ahead aside). */
 const jobsIdle = () =>

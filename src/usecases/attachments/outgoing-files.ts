@@ -6,7 +6,7 @@ import { loadFileCheckpoints } from '../../db/repositories/file-checkpoints.ts';
 import type { FileStorages } from '../../storage/file-storage.ts';
 
 /** The stored files among `ids`, in the order given; each opens a fresh stream from its storage per attempt. */
-export async function outgoingFiles(db: Queryable, storage: FileStorages | undefined, ids: readonly string[]): Promise<OutgoingFile[]> {
+async function outgoingFiles(db: Queryable, storage: FileStorages | undefined, ids: readonly string[]): Promise<OutgoingFile[]> {
   if (!ids.length) return [];
   if (!storage) throw new Error('Attachment storage is not configured for this process');
   const rows = await db
@@ -38,11 +38,11 @@ export async function entryFileIds(db: Queryable, entryId: string): Promise<stri
 }
 
 /**
- * The files of a timeline entry going to a destination with what the entry becomes there (a note), and their
- * checkpoints under `scope` (absent when there are none).
+ * Stored files going to a destination (an escalation's first message, a note), in the order given, with their
+ * checkpoints under `scope` (absent when there are none); `refused()` names those the destination would not take.
  */
-export async function entryFiles(deps: { db: Db; storage?: FileStorages }, entryId: string, scope: string) {
-  const attachments = await outgoingFiles(deps.db, deps.storage, await entryFileIds(deps.db, entryId));
+export async function filesToSend(deps: { db: Db; storage?: FileStorages }, ids: readonly string[], scope: string) {
+  const attachments = await outgoingFiles(deps.db, deps.storage, ids);
   const files = attachments.length ? await loadFileCheckpoints(deps.db, scope) : undefined;
   const refused = () => files?.refused().map((r) => ({ name: attachments.find((a) => a.localId === r.localId)?.name ?? r.localId, reason: r.reason })) ?? [];
   return { attachments, files, refused };

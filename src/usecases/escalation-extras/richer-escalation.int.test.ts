@@ -22,8 +22,8 @@ async function newRequest(fields: Record<string, unknown> = {}) {
   return r.body as { id: string };
 }
 
-async function escalate(requestId: string, extra: Record<string, unknown> = {}) {
-  const r = await t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations`, {
+const submit = (requestId: string, extra: Record<string, unknown>) =>
+  t.api(agent, 'POST', `/api/v1/requests/${requestId}/escalations`, {
     destination: 'kustomer',
     queueId: demo.queues.vip.id,
     channel: 'email',
@@ -32,9 +32,16 @@ async function escalate(requestId: string, extra: Record<string, unknown> = {}) 
     message: 'Please look',
     ...extra,
   });
+
+async function escalate(requestId: string, extra: Record<string, unknown> = {}) {
+  const r = await submit(requestId, extra);
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   return r.body as { id: string };
 }
+
+/** The request's timeline entries of one type, as the agent sees them. */
+const ofType = async (requestId: string, type: string) =>
+  ((await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items as { type: string; data: any }[]).filter((x) => x.type === type);
 
 const linked = (escalationId: string) =>
   t.waitFor(async () => {
@@ -102,10 +109,8 @@ describe('assignee and sub-status at create', () => {
     const conv = conversationOf(e.id);
     expect(conv.assignedUsers).toEqual([demo.users.alex.id]);
     expect(conv.assignedTeams).toEqual([]);
-    const requested = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items.find(
-      (x: { type: string }) => x.type === 'escalation.requested',
-    );
-    expect(requested.data.assignee).toEqual({ kind: 'user', name: 'Alex Rivera' });
+    const [requested] = await ofType(r.id, 'escalation.requested');
+    expect(requested!.data.assignee).toEqual({ kind: 'user', name: 'Alex Rivera' });
   });
 
   it('assigns the picked team beside the queue', async () => {
@@ -131,15 +136,7 @@ describe('assignee and sub-status at create', () => {
       { assigneeUserId: 'aaaaaaaaaaaaaaaaaaaaaaaa' },
       { assigneeUserId: demo.users.alex.id, assigneeTeamId: demo.teams.billing.id },
     ]) {
-      const refused = await t.api(agent, 'POST', `/api/v1/requests/${r.id}/escalations`, {
-        destination: 'kustomer',
-        queueId: demo.queues.vip.id,
-        channel: 'email',
-        priority: 3,
-        subject: 's',
-        message: 'm',
-        ...extra,
-      });
+      const refused = await submit(r.id, extra);
       expect(refused.status, JSON.stringify(refused.body)).toBe(422);
       expect(refused.body.error.details.field).toBeTruthy();
     }
@@ -158,6 +155,17 @@ describe("a workflow's conversation step", () => {
     },
   });
 
+  /** Runs `run` with a workflow of `steps` on urgent requests enabled, then disables it. */
+  async function withWorkflow(steps: object[], run: () => Promise<void>) {
+    const wf = await t.api(admin, 'POST', '/api/v1/workflows', onUrgent(steps));
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    try {
+      await run();
+    } finally {
+      await t.api(admin, 'PATCH', `/api/v1/workflows/${wf.body.id}`, { enabled: false });
+    }
+  }
+
   it('offers the admin the same people, teams and open sub-statuses as the Escalate form', async () => {
     const k = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer')).body;
     expect(k.assignees.users.map((u: { name: string }) => u.name).sort()).toEqual(['Alex Rivera', 'Sam Chen']);
@@ -166,9 +174,7 @@ describe("a workflow's conversation step", () => {
   });
 
   it('creates the conversation assigned to the chosen team with the chosen sub-status', async () => {
-    const wf = await t.api(admin, 'POST', '/api/v1/workflows', onUrgent([{ ...step, assigneeTeamId: demo.teams.billing.id, subStatusId: investigating.id }]));
-    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
-    try {
+    await withWorkflow([{ ...step, assigneeTeamId: demo.teams.billing.id, subStatusId: investigating.id }], async () => {
       const r = await newRequest({ priority: 'urgent' });
       const escalationId = await t.waitFor(async () => {
         const run = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/workflow-runs`)).body.items[0];
@@ -178,9 +184,7 @@ describe("a workflow's conversation step", () => {
       const conv = conversationOf(escalationId);
       expect(conv.assignedTeams).toEqual([demo.teams.billing.id]);
       expect(conv.subStatus).toBe(investigating.id);
-    } finally {
-      await t.api(admin, 'PATCH', `/api/v1/workflows/${wf.body.id}`, { enabled: false });
-    }
+    });
   });
 
   it('refuses to save a step assigned to a person and a team together, naming the field', async () => {
@@ -195,9 +199,7 @@ describe("a workflow's conversation step", () => {
   });
 
   it('fails the run with the reason when the chosen person is no longer one Kustomer has', async () => {
-    const wf = await t.api(admin, 'POST', '/api/v1/workflows', onUrgent([{ ...step, assigneeUserId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }]));
-    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
-    try {
+    await withWorkflow([{ ...step, assigneeUserId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }], async () => {
       const r = await newRequest({ priority: 'urgent' });
       const run = await t.waitFor(async () => {
         const x = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/workflow-runs`)).body.items[0];
@@ -205,9 +207,7 @@ describe("a workflow's conversation step", () => {
       });
       expect(JSON.stringify(run)).toMatch(/not one of the destination users Bridgedesk knows/);
       expect(await t.db.selectFrom('escalations').select('id').where('request_id', '=', r.id).execute()).toHaveLength(0);
-    } finally {
-      await t.api(admin, 'PATCH', `/api/v1/workflows/${wf.body.id}`, { enabled: false });
-    }
+    });
   });
 });
 
@@ -222,11 +222,9 @@ describe('exactly once', () => {
     expect(conv.tags).toEqual([kustomerTags.vpn.id]);
     expect(conv.assignedUsers).toEqual([demo.users.sam.id]);
     expect(conv.subStatus).toBe(investigating.id);
-    const created = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items.filter(
-      (x: { type: string }) => x.type === 'escalation.created',
-    );
+    const created = await ofType(r.id, 'escalation.created');
     expect(created).toHaveLength(1);
-    expect(created[0].data.foundExisting).toBe(true);
+    expect(created[0]!.data.foundExisting).toBe(true);
   });
 });
 
@@ -240,10 +238,8 @@ describe('after the escalation', () => {
     expect((await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { priority: 'low' })).status).toBe(200);
     await t.waitFor(async () => conversationOf(e.id).priority === 2 || undefined);
     const sent = await t.waitFor(async () => {
-      const items = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items.filter(
-        (x: { type: string }) => x.type === 'sync.priority_sent',
-      );
-      return items.length === 2 ? (items as { data: { remotePriority: number } }[]) : undefined;
+      const items = await ofType(r.id, 'sync.priority_sent');
+      return items.length === 2 ? items : undefined;
     });
     expect(sent.map((x) => x.data.remotePriority)).toEqual([5, 2]);
     expect(conversationId).toBeTruthy();
@@ -264,11 +260,11 @@ describe('after the escalation', () => {
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.status).toBe('waiting');
     // The push records what it sent once Kustomer answered: the conversation may show snoozed a moment before.
     const sent = await t.waitFor(async () => {
-      const items = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items.filter((x: { type: string }) => x.type === 'sync.status_sent');
+      const items = await ofType(r.id, 'sync.status_sent');
       return items.length ? items : undefined;
     });
     expect(sent).toHaveLength(1);
-    expect(sent[0].data).toMatchObject({ status: 'waiting', wakeAt: wakeAt.toISOString() });
+    expect(sent[0]!.data).toMatchObject({ status: 'waiting', wakeAt: wakeAt.toISOString() });
 
     // Kustomer wakes it at that time (its own clock): the request goes back per the inbound map (open → in progress).
     expect(c.wakeSnoozes(wakeAt)).toBeGreaterThanOrEqual(1);
@@ -276,8 +272,7 @@ describe('after the escalation', () => {
     await t.waitFor(async () => (await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.status === 'in_progress' || undefined);
     await settled();
     // Its own change is not pushed back: the conversation stays open, with no second status push.
-    const after = (await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items.filter((x: { type: string }) => x.type === 'sync.status_sent');
-    expect(after).toHaveLength(1);
+    expect(await ofType(r.id, 'sync.status_sent')).toHaveLength(1);
   });
 
   it('refuses a wake-up time in the past or without waiting (422)', async () => {

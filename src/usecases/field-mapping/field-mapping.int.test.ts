@@ -1,37 +1,25 @@
 /**
- * Field mapping end to end: real Postgres, the Kustomer emulator over HTTP, the routes on a small app of their own
- * (the same middleware as the real one), and a graphile-worker running the push task.
+ * Field mapping end to end: real Postgres, the app against the Kustomer emulator over HTTP, and a graphile-worker
+ * running the push task.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { run, type Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKustomerClient } from '../../connectors/kustomer/client.ts';
-import { seedDemoOrg, serveEmulator } from '../../connectors/kustomer/emulator/index.ts';
 import { ALL_ROLES } from '../../connectors/kustomer/emulator/required-roles.ts';
-import type { UserActor } from '../../core/actor.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { silentLogger } from '../../db/migrate.ts';
-import { createSecretBox } from '../../db/secret-box.ts';
 import { pushMappedFieldsTask, PUSH_MAPPED_FIELDS } from '../../jobs/push-mapped-fields.ts';
-import { createLogger } from '../../logger.ts';
-import { authenticate } from '../../server/auth/authenticate.ts';
-import type { AppDeps, AppEnv } from '../../server/context.ts';
-import { createFileStorages } from '../../storage/file-storage.ts';
-import { createChangeFeed } from '../../db/change-feed.ts';
-import { handleError } from '../../server/errors.ts';
-import { fieldMappingRoutes } from '../../server/routes/field-mappings.ts';
-import { connectDestination } from '../connect-destination.ts';
 import { destinationDeps } from '../destination-access.ts';
 import { MAX_PUSH_ATTEMPTS } from '../destination-failure.ts';
-import { createTestApp, type TestUser } from '../../../test/support/test-app.ts';
+import { syncStack } from '../../../test/support/sync-stack.ts';
 import { enqueueFieldPushesForRequest, mappedValues, pushMappedValues, queueFieldPushes } from './index.ts';
 
-const emulator = await serveEmulator({ port: 0 });
-afterAll(() => emulator.close());
-const demo = seedDemoOrg(emulator.control, { name: 'acme' });
-emulator.control.updateOrg('acme', { rateLimitPerMinute: 100_000 });
+const { emulator, demo, t, admin, agent, requester } = await syncStack({
+  env: (url) => ({ KUSTOMER_WEB_URL: url }),
+  users: { requester: { name: 'Riley Requester', email: 'riley@corp.example' } },
+});
 emulator.control.setMetadata({
   org: 'acme',
   properties: {
@@ -48,42 +36,12 @@ emulator.control.setMetadata({
 });
 
 const PUBLIC_URL = 'https://desk.example.com';
-const t = await createTestApp({ KUSTOMER_BASE_URL: emulator.url, KUSTOMER_WEB_URL: emulator.url, BRIDGEDESK_PUBLIC_URL: PUBLIC_URL });
-const admin = await t.createUser('admin');
-const agent = await t.createUser('agent');
-const requester = await t.createUser('requester', { name: 'Riley Requester', email: 'riley@corp.example' });
 const owner = await t.createUser('agent', { name: 'Olga Owner', email: 'olga@corp.example' });
-
-// The routes are mounted on an app of their own, with deps whose secret box this file holds.
-const now = () => new Date();
-const deps: AppDeps = {
-  config: t.config,
-  log: createLogger('silent'),
-  ...destinationDeps(t.config, { db: t.db, now, secrets: createSecretBox(randomBytes(32)) }),
-  changes: createChangeFeed({ connectionString: t.url, log: createLogger('silent') }),
-  storage: createFileStorages(t.config, t.url),
+const pushDeps = { ...destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets }), publicUrl: PUBLIC_URL };
+const connect = async (apiKey: string) => {
+  const r = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
 };
-const pushDeps = { ...deps, publicUrl: PUBLIC_URL };
-const app = new OpenAPIHono<AppEnv>();
-app.onError(handleError);
-app.use('*', async (c, next) => {
-  c.set('deps', deps);
-  await next();
-});
-app.use('/api/v1/*', authenticate);
-app.route('/api/v1', fieldMappingRoutes);
-
-async function call(who: TestUser, method: string, path: string, body?: unknown) {
-  const res = await app.request(path, {
-    method,
-    headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-const asActor = (u: TestUser): UserActor => ({ kind: 'user', userId: u.id, role: u.role, name: u.name });
-const connect = (apiKey: string) => connectDestination(deps, asActor(admin), 'kustomer', { account: 'acme', secret: apiKey });
 
 let worker: Runner | undefined;
 afterAll(async () => {
@@ -153,7 +111,7 @@ const syncEntries = async (requestId: string) =>
     }),
   );
 
-const put = (items: { requestField: string; remoteField: string }[]) => call(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items });
+const put = (items: { requestField: string; remoteField: string }[]) => t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items });
 
 const MAPPING = [
   { requestField: 'field.order_number', remoteField: 'orderNumberStr' },
@@ -169,7 +127,7 @@ const MAPPING = [
 
 describe('remote fields', () => {
   it('lists the conversation custom attributes from Kustomer with their types', async () => {
-    const r = await call(admin, 'GET', '/api/v1/integrations/kustomer/fields');
+    const r = await t.api(admin, 'GET', '/api/v1/integrations/kustomer/fields');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const byName = Object.fromEntries((r.body.items as any[]).map((f) => [f.name, f]));
     expect(byName.orderNumberStr).toEqual({ name: 'orderNumberStr', plainName: 'orderNumber', label: 'Order Number', type: 'text', options: [] });
@@ -180,17 +138,17 @@ describe('remote fields', () => {
   });
 
   it('is for admins only', async () => {
-    expect((await call(agent, 'GET', '/api/v1/integrations/kustomer/fields')).status).toBe(403);
-    expect((await call(agent, 'GET', '/api/v1/integrations/kustomer/field-mappings')).status).toBe(403);
-    expect((await call(agent, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [] })).status).toBe(403);
-    expect((await call(requester, 'GET', `/api/v1/requests/${randomUUID()}/mapped-values`)).status).toBe(403);
+    expect((await t.api(agent, 'GET', '/api/v1/integrations/kustomer/fields')).status).toBe(403);
+    expect((await t.api(agent, 'GET', '/api/v1/integrations/kustomer/field-mappings')).status).toBe(403);
+    expect((await t.api(agent, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [] })).status).toBe(403);
+    expect((await t.api(requester, 'GET', `/api/v1/requests/${randomUUID()}/mapped-values`)).status).toBe(403);
   });
 
   it('reports a key that may not read metadata without marking the connection invalid', async () => {
     const limited = emulator.control.createApiKey({ org: 'acme', roles: ALL_ROLES.filter((r) => !r.includes('metadata')) });
     await connect(limited.key);
     try {
-      const r = await call(admin, 'GET', '/api/v1/integrations/kustomer/fields');
+      const r = await t.api(admin, 'GET', '/api/v1/integrations/kustomer/fields');
       expect(r.status).toBe(422);
       expect(r.body.error.message).toContain('metadata');
       expect((await findConnection(t.db, 'kustomer'))!.status).toBe('connected');
@@ -204,7 +162,7 @@ describe('the mapping set', () => {
   it('saves compatible pairs and lists them with labels, in form order', async () => {
     const r = await put(MAPPING);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const listed = (await call(admin, 'GET', '/api/v1/integrations/kustomer/field-mappings')).body.items;
+    const listed = (await t.api(admin, 'GET', '/api/v1/integrations/kustomer/field-mappings')).body.items;
     expect(listed).toEqual(r.body.items);
     expect(listed[0]).toEqual({ requestField: 'description', requestFieldLabel: 'Description', remoteField: 'summaryStr', remoteType: 'text' });
     expect(listed).toContainEqual({ requestField: 'field.order_total', requestFieldLabel: 'Order total', remoteField: 'refundNum', remoteType: 'number' });
@@ -224,7 +182,7 @@ describe('the mapping set', () => {
       { requestField: 'field.vip', remoteField: 'refundNum', message: 'VIP is a checkbox (yes/no); refundNum holds a number' },
       { requestField: 'field.order_number', remoteField: 'orderNumberStr', message: 'orderNumberStr is filled by more than one request field' },
     ]);
-    expect((await call(admin, 'GET', '/api/v1/integrations/kustomer/field-mappings')).body.items).toHaveLength(MAPPING.length);
+    expect((await t.api(admin, 'GET', '/api/v1/integrations/kustomer/field-mappings')).body.items).toHaveLength(MAPPING.length);
   });
 
   it('refuses fields that exist on neither side', async () => {
@@ -262,10 +220,10 @@ describe('values sent', () => {
     });
     expect(values.find((v) => v.remoteField === 'refundNum')!.label).toBe('Order total');
 
-    const shown = await call(agent, 'GET', `/api/v1/requests/${r.id}/mapped-values`);
+    const shown = await t.api(agent, 'GET', `/api/v1/requests/${r.id}/mapped-values`);
     expect(shown.status).toBe(200);
     expect(shown.body.items).toContainEqual({ requestField: 'field.order_total', label: 'Order total', remoteField: 'refundNum', value: 129.5 });
-    expect((await call(agent, 'GET', `/api/v1/requests/${randomUUID()}/mapped-values`)).status).toBe(404);
+    expect((await t.api(agent, 'GET', `/api/v1/requests/${randomUUID()}/mapped-values`)).status).toBe(404);
   });
 
   it('leaves out fields the request has no value for', async () => {

@@ -171,15 +171,13 @@ describe('internal facts on the linked conversation', () => {
     expect(seen.some((e) => e.type.startsWith('sync.') || JSON.stringify(e.data).includes('Ordered from the vendor'))).toBe(false);
   });
 
+  const fieldsSent = async () =>
+    (await t.db.selectFrom('timeline_entries').select('id').where('request_id', '=', requestId).where('type', '=', 'sync.fields_sent').execute()).length;
+
   it('coalesces a burst of changes into few Kustomer calls, the newest values winning, each push recorded once', async () => {
     await t.waitFor(async () => (await pendingPushes()) === 0 || undefined);
     emulator.control.clearCalls();
-    const sentBefore = await t.db
-      .selectFrom('timeline_entries')
-      .select('id')
-      .where('request_id', '=', requestId)
-      .where('type', '=', 'sync.fields_sent')
-      .execute();
+    const sentBefore = await fieldsSent();
     const changes = 10;
     for (let i = 1; i <= changes; i++) {
       if (i % 2) await t.api(ada, 'POST', `/api/v1/requests/${requestId}/comments`, { body: `Step ${i} done`, visibility: 'internal' });
@@ -193,13 +191,8 @@ describe('internal facts on the linked conversation', () => {
     console.log(`burst of ${changes} changes → ${calls} Kustomer calls`);
     expect(calls).toBeGreaterThanOrEqual(1);
     expect(calls).toBeLessThanOrEqual(3);
-    const sentAfter = await t.db
-      .selectFrom('timeline_entries')
-      .select('id')
-      .where('request_id', '=', requestId)
-      .where('type', '=', 'sync.fields_sent')
-      .execute();
-    expect(sentAfter.length - sentBefore.length).toBe(calls);
+    const sentAfter = await fieldsSent();
+    expect(sentAfter - sentBefore).toBe(calls);
   });
 });
 

@@ -91,6 +91,7 @@ export async function pushMappedValues(
 
   const sent: string[] = [];
   const rejected: Rejection[] = [];
+  const reject = (v: MappedValue, err: ConnectorError) => rejected.push({ field: v.remoteField, label: v.label, message: vendorWords(err) });
   const unknown = (vs: MappedValue[], since: Date, reason: string) =>
     rejected.push(
       ...vs.map((v) => ({
@@ -167,20 +168,16 @@ export async function pushMappedValues(
    */
   async function sendApart(vs: MappedValue[], refusal: ConnectorError | null) {
     if (!vs.length) return;
-    if (refusal && vs.length === 1) {
-      rejected.push({ field: vs[0]!.remoteField, label: vs[0]!.label, message: vendorWords(refusal) });
-      return;
-    }
     if (!refusal) {
       try {
         await send(vs);
-        sent.push(...vs.map((v) => v.remoteField));
-        return;
+        return void sent.push(...vs.map((v) => v.remoteField));
       } catch (err) {
         if (!refusesValues(err)) throw err;
-        if (vs.length === 1) return void rejected.push({ field: vs[0]!.remoteField, label: vs[0]!.label, message: vendorWords(err) });
+        refusal = err;
       }
     }
+    if (vs.length === 1) return void reject(vs[0]!, refusal);
     // One bad value refuses the whole update: send them one by one so the good ones land and each bad one is named.
     for (const v of vs) {
       try {
@@ -188,7 +185,7 @@ export async function pushMappedValues(
         sent.push(v.remoteField);
       } catch (one) {
         if (!refusesValues(one)) throw one;
-        rejected.push({ field: v.remoteField, label: v.label, message: vendorWords(one) });
+        reject(v, one);
       }
     }
   }

@@ -16,15 +16,14 @@ import { createApp } from '../../server/app.ts';
 
 /** Kustomer's clock, a millisecond further at each change a test makes: every change of a conversation has its own updatedAt. */
 let skew = 0;
-const { emulator, demo, t, admin, agent, requester, settled } = await syncStack({ now: () => new Date(Date.now() + skew) });
+const { emulator, demo, t, admin, agent, requester, connectKustomer, settled } = await syncStack({ now: () => new Date(Date.now() + skew) });
 let path = '';
 let secretHeader = { name: '', value: '' };
 /** graphile-worker's completed drain runs, counted from the worker's events. */
 let drainRuns = 0;
 
 beforeAll(async () => {
-  expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
-  await t.api(admin, 'PATCH', '/api/v1/integrations/kustomer', { queues: [{ remoteId: demo.queues.vip.id, enabled: true }] });
+  await connectKustomer();
   const saved = await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: false, pollMinutes: 0 });
   expect(saved.body.webhook.subscribed).toBe(true);
   path = new URL(saved.body.webhook.url).pathname;

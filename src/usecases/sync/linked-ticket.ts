@@ -1,5 +1,7 @@
-/** What a push to a linked ticket starts from: a request's escalations with tickets; for one, a client for its connection and its timeline entry. */
+/** What a push to a linked ticket starts from: new entries with the escalations they go to; for one, a client for its connection and its timeline entry. */
 import { SYSTEM } from '../../core/actor.ts';
+import type { EscalationState } from '../../core/escalation.ts';
+import { SyncSettings } from '../../core/sync-settings.ts';
 import { PROVIDERS, type ProviderId } from '../../connectors/registry.ts';
 import { findConnection } from '../../db/repositories/destinations.ts';
 import { findEscalation } from '../../db/repositories/escalations.ts';
@@ -37,13 +39,22 @@ export async function linkedTicket(deps: DestinationDeps, escalationId: string) 
   };
 }
 
-/** A request's escalations that have a ticket at their destination and were not unlinked: what a push from the request goes to. */
-export function linkedEscalations(db: Db, requestId: string) {
-  return db
-    .selectFrom('escalations')
-    .select(['id', 'provider'])
-    .where('request_id', '=', requestId)
-    .where('remote_id', 'is not', null)
-    .where('state', '!=', 'unlinked')
+/**
+ * New timeline entries of one type, each with an escalation of its request that has a ticket at its destination and
+ * was not unlinked (nor is in a state of `skip`), and that connection's sync settings: what a push from the request goes to.
+ */
+export async function linkedPushes(db: Db, entryIds: string[], type: string, skip: EscalationState[] = []) {
+  if (!entryIds.length) return [];
+  const rows = await db
+    .selectFrom('timeline_entries as t')
+    .innerJoin('escalations as e', 'e.request_id', 't.request_id')
+    .innerJoin('destination_connections as c', 'c.provider', 'e.provider')
+    .select(['t.id as entryId', 't.data', 'e.id as escalationId', 'e.provider', 'c.sync_settings'])
+    .where('t.id', 'in', entryIds)
+    .where('t.type', '=', type)
+    .where('e.remote_id', 'is not', null)
+    .where('e.state', 'not in', ['unlinked', ...skip])
+    .orderBy('t.id')
     .execute();
+  return rows.map(({ sync_settings, ...row }) => ({ ...row, settings: SyncSettings.parse(sync_settings) }));
 }

@@ -3,31 +3,25 @@
  * with its origin, carrying the reply's files. The note's external id is the timeline entry, so a retry finds the note
  * a lost reply created; each file is sent once over its checkpoint.
  */
-import { SyncSettings } from '../../core/sync-settings.ts';
 import type { Db } from '../../db/database.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import { formatRequestNumber } from '../../core/request.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, retryPush } from '../destination-failure.ts';
-import { linkedEscalations, linkedTicket } from './linked-ticket.ts';
-import { entryFiles } from '../attachments/outgoing-files.ts';
+import { linkedPushes, linkedTicket } from './linked-ticket.ts';
+import { entryFileIds, filesToSend } from '../attachments/outgoing-files.ts';
 
 export const PUSH_COMMENT = 'push-comment';
 
 export async function queueCommentPushes(db: Db, entryIds: string[]) {
-  const comments = await db
-    .selectFrom('timeline_entries')
-    .select(['id', 'request_id'])
-    .where('id', 'in', entryIds)
-    .where('type', '=', 'comment.public_reply')
-    .execute();
-  for (const c of comments) {
-    const escalations = await linkedEscalations(db, c.request_id);
-    for (const esc of escalations) {
-      const connection = await db.selectFrom('destination_connections').select('sync_settings').where('provider', '=', esc.provider).executeTakeFirst();
-      if (!connection || !SyncSettings.parse(connection.sync_settings).commentSync) continue;
-      await enqueueJob(db, PUSH_COMMENT, { escalationId: esc.id, entryId: c.id }, { jobKey: `comment:${esc.id}:${c.id}`, maxAttempts: 10 });
-    }
+  for (const p of await linkedPushes(db, entryIds, 'comment.public_reply')) {
+    if (p.settings.commentSync)
+      await enqueueJob(
+        db,
+        PUSH_COMMENT,
+        { escalationId: p.escalationId, entryId: p.entryId },
+        { jobKey: `comment:${p.escalationId}:${p.entryId}`, maxAttempts: 10 },
+      );
   }
 }
 
@@ -44,7 +38,7 @@ export async function pushComment(deps: DestinationDeps, escalationId: string, e
   if (!linked) return;
   const body = `${entry.name ?? 'Bridgedesk'} replied on Bridgedesk ${formatRequestNumber(entry.number)}:\n\n${String((entry.data as { body?: string }).body ?? '')}`;
   // The reply's files go with it, each once per conversation (a reply can go to several linked conversations).
-  const { attachments, files } = await entryFiles(deps, entryId, `comment:${escalationId}:${entryId}`);
+  const { attachments, files } = await filesToSend(deps, await entryFileIds(deps.db, entryId), `comment:${escalationId}:${entryId}`);
   const note = { body, externalId: `comment:${entryId}`, ...(attachments.length ? { attachments } : {}) };
   const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1, files }), {
     attempt,

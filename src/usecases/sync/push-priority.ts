@@ -7,13 +7,12 @@
 import { recordPushReply } from './ticket-state.ts';
 import { destinationPriority } from '../../core/priority-map.ts';
 import { PRIORITIES, type Priority } from '../../core/request.ts';
-import { SyncSettings } from '../../core/sync-settings.ts';
 import type { Db } from '../../db/database.ts';
 import { enqueueJob } from '../../db/transaction.ts';
 import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, retryPush } from '../destination-failure.ts';
 import { connectionPriorityMap } from '../priority-map.ts';
-import { linkedTicket } from './linked-ticket.ts';
+import { linkedPushes, linkedTicket } from './linked-ticket.ts';
 
 export const PUSH_PRIORITY = 'push-priority';
 
@@ -24,37 +23,18 @@ const isPriority = (v: unknown): v is Priority => (PRIORITIES as readonly unknow
 
 /** Called for new timeline entries: queues a push for each priority change of a request with linked conversations. */
 export async function queuePriorityPushes(db: Db, entryIds: string[]): Promise<number> {
-  if (!entryIds.length) return 0;
-  const changes = await db
-    .selectFrom('timeline_entries')
-    .select(['id', 'request_id', 'data'])
-    .where('id', 'in', entryIds)
-    .where('type', '=', 'request.priority_changed')
-    .orderBy('id')
-    .execute();
   let queued = 0;
-  for (const c of changes) {
-    const after = (c.data as { after?: unknown }).after;
-    if (!isPriority(after)) continue;
-    const escalations = await db
-      .selectFrom('escalations as e')
-      .innerJoin('destination_connections as c', 'c.provider', 'e.provider')
-      .select(['e.id', 'c.sync_settings'])
-      .where('e.request_id', '=', c.request_id)
-      .where('e.remote_id', 'is not', null)
-      .where('e.state', 'not in', ['failed', 'unlinked'])
-      .execute();
-    for (const esc of escalations) {
-      if (!SyncSettings.parse(esc.sync_settings).outbound) continue;
-      // One queue per escalation keeps pushes in order; the job key makes a repeated call for one entry a no-op.
-      await enqueueJob(
-        db,
-        PUSH_PRIORITY,
-        { escalationId: esc.id, priority: after },
-        { jobKey: `push-priority:${esc.id}:${c.id}`, queueName: priorityQueue(esc.id), maxAttempts: 10 },
-      );
-      queued++;
-    }
+  for (const p of await linkedPushes(db, entryIds, 'request.priority_changed', ['failed'])) {
+    const after = (p.data as { after?: unknown }).after;
+    if (!isPriority(after) || !p.settings.outbound) continue;
+    // One queue per escalation keeps pushes in order; the job key makes a repeated call for one entry a no-op.
+    await enqueueJob(
+      db,
+      PUSH_PRIORITY,
+      { escalationId: p.escalationId, priority: after },
+      { jobKey: `push-priority:${p.escalationId}:${p.entryId}`, queueName: priorityQueue(p.escalationId), maxAttempts: 10 },
+    );
+    queued++;
   }
   return queued;
 }

@@ -20,7 +20,7 @@ import type { DestinationDeps } from '../destination-access.ts';
 import { callDestination, retryPush } from '../destination-failure.ts';
 import { linkedTicket } from './linked-ticket.ts';
 import { attachToEntry, type Attaching } from '../attachments/attach-uploads.ts';
-import { entryFiles } from '../attachments/outgoing-files.ts';
+import { entryFileIds, filesToSend } from '../attachments/outgoing-files.ts';
 
 export const SEND_NOTE = 'send-note';
 export const NOTE_TO_REMOTE = 'sync.note_to_remote';
@@ -107,7 +107,7 @@ export async function sendNote(deps: DestinationDeps, escalationId: string, entr
     );
   if (!entry) return;
   if (!linked) return void (await record('failed', { reason: 'The conversation is no longer linked, or the connection is not connected' }));
-  const { attachments, files, refused } = await entryFiles(deps, entryId, `note:${entryId}`);
+  const { attachments, files, refused } = await filesToSend(deps, await entryFileIds(deps.db, entryId), `note:${entryId}`);
   const note = { body: String((entry.data as { body?: unknown }).body ?? ''), externalId: `note:${entryId}`, ...(attachments.length ? { attachments } : {}) };
   const sent = await callDestination(deps, linked.provider, () => linked.client.addNote(linked.ticketId, note, { mayExist: mayExist || attempt > 1, files }), {
     attempt,

@@ -6,10 +6,10 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { syncSuite } from '../../../test/support/sync-suite.ts';
-import { destinationDeps } from '../destination-access.ts';
 import { pushStatus } from './push-status.ts';
 
-const { emulator, demo, t, admin, agent, requester, statusOf, webhookUrl, linkedRequest, until, remoteStatus } = await syncSuite();
+const { emulator, demo, t, admin, agent, requester, statusOf, settled, webhookUrl, linkedRequest, until, remoteStatus, timeline, ofType, deps } =
+  await syncSuite();
 
 describe('Kustomer → Bridgedesk', () => {
   it('resolves the request when the conversation is marked done in Kustomer, with a timeline entry, and sends nothing back', async () => {
@@ -17,7 +17,7 @@ describe('Kustomer → Bridgedesk', () => {
     emulator.control.clearCalls();
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
     await until(request.id, 'resolved');
-    const entries = (await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[];
+    const entries = await timeline(request.id);
     expect(entries.find((e) => e.type === 'sync.status_received')).toMatchObject({
       data: { remoteStatus: 'closed', appliedStatus: 'resolved', conversationId },
     });
@@ -60,17 +60,11 @@ describe('Kustomer → Bridgedesk', () => {
     });
     await emulator.control.webhooks.release('reverse');
     await emulator.control.webhooks.idle();
-    await t.waitFor(
-      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-    );
+    await settled();
     await until(request.id, 'waiting');
-    await t.waitFor(
-      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-    );
+    await settled();
     expect(await statusOf(request.id)).toBe('waiting');
-    const received = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).filter(
-      (e) => e.type === 'sync.status_received',
-    );
+    const received = await ofType(request.id, 'sync.status_received');
     expect(received).toHaveLength(1);
   });
 
@@ -96,10 +90,8 @@ describe('Kustomer → Bridgedesk', () => {
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
     await until(request.id, 'resolved');
     await emulator.control.webhooks.idle();
-    await t.waitFor(
-      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-    );
-    const types = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).map((e) => e.type);
+    await settled();
+    const types = (await timeline(request.id)).map((e) => e.type);
     expect(types.filter((x) => x === 'sync.status_received')).toHaveLength(1);
     expect(types.filter((x) => x === 'request.status_changed')).toHaveLength(1);
   });
@@ -153,9 +145,7 @@ describe('custom field mapping', () => {
     await t.api(agent, 'PATCH', `/api/v1/requests/${r.id}`, { customFields: { order_number: '9999' } });
     await t.waitFor(async () => custom().orderNumberStr === '9999' || undefined);
     // The timeline can name the field by its label, not by Kustomer's key.
-    const sent = await t.waitFor(async () =>
-      ((await t.api(agent, 'GET', `/api/v1/requests/${r.id}/timeline`)).body.items as any[]).find((x) => x.type === 'sync.fields_sent'),
-    );
+    const sent = await t.waitFor(async () => (await ofType(r.id, 'sync.fields_sent'))[0]);
     expect(sent.data).toMatchObject({ fields: ['orderNumberStr'], labels: ['Order number'] });
     await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/field-mappings', { items: [] });
   });
@@ -199,18 +189,14 @@ describe('Bridgedesk → Kustomer', () => {
     await t.api(agent, 'PATCH', `/api/v1/requests/${request.id}`, { status: 'resolved' });
     await t.waitFor(async () => remoteStatus(conversationId) === 'done' || undefined);
     await emulator.control.webhooks.idle();
-    await t.waitFor(
-      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-    );
+    await settled();
     expect(await statusOf(request.id)).toBe('resolved');
     await t.api(agent, 'PATCH', `/api/v1/requests/${request.id}`, { status: 'new' });
     await t.waitFor(async () => remoteStatus(conversationId) === 'open' || undefined);
     await emulator.control.webhooks.idle();
-    await t.waitFor(
-      async () => (await t.db.selectFrom('destination_events').select('id').where('processed_at', 'is', null).executeTakeFirst()) === undefined || undefined,
-    );
+    await settled();
     expect(await statusOf(request.id)).toBe('new');
-    const types = ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).map((e) => e.type);
+    const types = (await timeline(request.id)).map((e) => e.type);
     expect(types.filter((x) => x === 'sync.status_sent')).toHaveLength(2);
     expect(types.filter((x) => x === 'sync.status_received')).toHaveLength(0);
   });
@@ -232,9 +218,7 @@ describe('Bridgedesk → Kustomer', () => {
       headers: { authorization: `Bearer ${fresh.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ channel: 'email', app: 'postmark', direction: 'in', preview: 'Thanks, received it' }),
     });
-    const msg = await t.waitFor(async () =>
-      ((await t.api(agent, 'GET', `/api/v1/requests/${request.id}/timeline`)).body.items as any[]).find((e) => e.type === 'sync.message_received'),
-    );
+    const msg = await t.waitFor(async () => (await ofType(request.id, 'sync.message_received'))[0]);
     expect(msg.data).toMatchObject({ origin: 'kustomer', body: 'Thanks, received it', direction: 'in', writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     await t.api(admin, 'PUT', '/api/v1/integrations/kustomer/sync', { inbound: true, outbound: true, pollMinutes: 0, commentSync: false });
   });
@@ -246,7 +230,7 @@ describe('Bridgedesk → Kustomer', () => {
 });
 
 describe('a status push that fails, under the one failure policy', () => {
-  const pushDeps = () => ({ ...destinationDeps(t.config, { db: t.db, now: () => new Date(), secrets: t.secrets }), retryBaseMs: 3_600_000 });
+  const pushDeps = () => ({ ...deps(), retryBaseMs: 3_600_000 });
   const linkedEscalation = async () => {
     const { request, conversationId } = await linkedRequest();
     const esc = await t.db.selectFrom('escalations').select('id').where('remote_id', '=', conversationId).executeTakeFirstOrThrow();
@@ -257,8 +241,7 @@ describe('a status push that fails, under the one failure policy', () => {
     );
     return { request, conversationId, escalationId: esc.id };
   };
-  const statusEntries = async (requestId: string) =>
-    ((await t.api(agent, 'GET', `/api/v1/requests/${requestId}/timeline`)).body.items as any[]).filter((e) => e.type.startsWith('sync.status_'));
+  const statusEntries = async (requestId: string) => (await timeline(requestId)).filter((e) => e.type.startsWith('sync.status_'));
   const queuedPushes = async (escalationId: string) =>
     (
       await sql<{ payload: any; run_at: Date }>`select j.payload, j.run_at from graphile_worker._private_jobs j

@@ -35,15 +35,8 @@ afterEach(async () => {
 });
 
 const timeline = async (id: string) => (await t.api(agent, 'GET', `/api/v1/requests/${id}/timeline`)).body.items as { type: string }[];
-const eventCount = async () =>
-  Number(
-    (
-      await t.db
-        .selectFrom('destination_events')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const eventCount = async () => (await t.db.selectFrom('destination_events').select('id').execute()).length;
+const resolved = (id: string) => t.waitFor(async () => (await statusOf(id)) === 'resolved' || undefined);
 const view = async () => (await t.api(admin, 'GET', '/api/v1/integrations/kustomer/sync')).body;
 const hookRecord = () => emulator.control.webhooks.list('acme')[0]!.attributes as { enabled: boolean; headers: { name: string; value: string }[] };
 
@@ -88,7 +81,7 @@ describe('webhook authenticity with Kustomer signing off', () => {
     const { requestId, conversationId } = await linkedRequest();
     const seen = emulator.control.webhooks.deliveries().length;
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
-    await t.waitFor(async () => (await statusOf(requestId)) === 'resolved' || undefined);
+    await resolved(requestId);
     const sent = emulator.control.webhooks.deliveries().slice(seen);
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.map((d) => [d.signature, d.httpStatus])).toEqual(sent.map(() => [null, 202]));
@@ -113,7 +106,7 @@ describe('webhook authenticity with Kustomer signing off', () => {
     expect(await eventCount()).toBe(before);
     expect(await statusOf(requestId)).not.toBe('resolved');
     expect((await post(update(conversationId), { [SECRET_HEADER]: value })).status).toBe(202);
-    await t.waitFor(async () => (await statusOf(requestId)) === 'resolved' || undefined);
+    await resolved(requestId);
   });
 
   it('rotates the secret without downtime: Kustomer gets the new header, the old one is accepted for 24 hours, then refused', async () => {
@@ -129,11 +122,11 @@ describe('webhook authenticity with Kustomer signing off', () => {
     // Kustomer's own deliveries now carry the new secret and are taken.
     const a = await linkedRequest();
     emulator.control.changeConversation({ org: 'acme', id: a.conversationId, status: 'done' });
-    await t.waitFor(async () => (await statusOf(a.requestId)) === 'resolved' || undefined);
+    await resolved(a.requestId);
     // A delivery sent before the change reached Kustomer still carries the old secret: accepted during the grace.
     const b = await linkedRequest();
     expect((await post(update(b.conversationId), { [SECRET_HEADER]: old })).status).toBe(202);
-    await t.waitFor(async () => (await statusOf(b.requestId)) === 'resolved' || undefined);
+    await resolved(b.requestId);
 
     t.clock.advance(24 * 3_600_000 + 60_000);
     const c = await linkedRequest();
@@ -142,7 +135,7 @@ describe('webhook authenticity with Kustomer signing off', () => {
     expect(await eventCount()).toBe(before);
     expect((await view()).webhook.previousSecretValidUntil).toBeNull();
     expect((await post(update(c.conversationId), { [SECRET_HEADER]: fresh })).status).toBe(202);
-    await t.waitFor(async () => (await statusOf(c.requestId)) === 'resolved' || undefined);
+    await resolved(c.requestId);
   });
 
   it('rotates by subscribing the URL anew when Kustomer refuses to update the webhook (the key lacks the update role)', async () => {
@@ -157,7 +150,7 @@ describe('webhook authenticity with Kustomer signing off', () => {
     expect(hookRecord().headers).toEqual([{ name: 'X-Bridgedesk-Webhook-Secret', value: rotated.body.webhook.secretHeader.value }]);
     const { requestId, conversationId } = await linkedRequest();
     emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
-    await t.waitFor(async () => (await statusOf(requestId)) === 'resolved' || undefined);
+    await resolved(requestId);
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: demo.apiKey })).status).toBe(200);
   });
 

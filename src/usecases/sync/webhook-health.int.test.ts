@@ -59,6 +59,15 @@ async function outageUntilDisabled(conversationId: string) {
   expect(hooks()).toEqual([expect.objectContaining({ enabled: false, isError: true })]);
 }
 
+/** A linked request whose conversation is then marked done in Kustomer while an outage has its webhook disabled. */
+async function doneWhileDisabled() {
+  const linked = await linkedRequest();
+  await outageUntilDisabled(linked.conversationId);
+  outage = false;
+  emulator.control.changeConversation({ org: 'acme', id: linked.conversationId, status: 'done' });
+  return linked;
+}
+
 describe('a webhook Kustomer disabled', () => {
   it('is re-enabled by the check, which backfills the status change made while it was off exactly once, shows it on the sync card and tells the admins', async () => {
     const { requestId, conversationId } = await linkedRequest();
@@ -123,10 +132,7 @@ describe('a webhook Kustomer disabled', () => {
   });
 
   it('is checked by the worker when it starts, after an outage of Bridgedesk itself', async () => {
-    const { requestId, conversationId } = await linkedRequest();
-    await outageUntilDisabled(conversationId);
-    outage = false;
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    const { requestId } = await doneWhileDisabled();
     await t.startWorker({ concurrency: 1 });
     await t.waitFor(async () => hooks()[0]!.enabled || undefined);
     await until(requestId, 'resolved');
@@ -135,10 +141,7 @@ describe('a webhook Kustomer disabled', () => {
   });
 
   it('is checked when polling works again after failing (the outage is over)', async () => {
-    const { requestId, conversationId } = await linkedRequest();
-    await outageUntilDisabled(conversationId);
-    outage = false;
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    const { requestId } = await doneWhileDisabled();
     await t.db
       .updateTable('destination_connections')
       .set({ sync_settings: JSON.stringify({ inbound: true, outbound: false, pollMinutes: 60 }) })
@@ -162,10 +165,7 @@ describe('a webhook Kustomer disabled', () => {
   it('is created again when Kustomer refuses to update it (the key lacks the update role), and the connection stays connected', async () => {
     const limited = emulator.control.createApiKey({ org: 'acme', roles: ALL_ROLES.filter((r) => r !== 'org.permission.outbound_webhook.update') });
     expect((await t.api(admin, 'PUT', '/api/v1/integrations/kustomer', { orgName: 'acme', apiKey: limited.key })).status).toBe(200);
-    const { requestId, conversationId } = await linkedRequest();
-    await outageUntilDisabled(conversationId);
-    outage = false;
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    const { requestId } = await doneWhileDisabled();
     expect(await checkWebhook(deps(), 'kustomer')).toBe('repaired');
     expect((await view()).webhook).toMatchObject({ repair: 're-created', backfilled: 1, checkError: null });
     expect(hooks()).toEqual([expect.objectContaining({ enabled: true, isError: false })]);
@@ -175,10 +175,7 @@ describe('a webhook Kustomer disabled', () => {
   });
 
   it('finishes a repair whose backfill failed at the next check, before it moves the cursor', async () => {
-    const { requestId, conversationId } = await linkedRequest();
-    await outageUntilDisabled(conversationId);
-    outage = false;
-    emulator.control.changeConversation({ org: 'acme', id: conversationId, status: 'done' });
+    const { requestId } = await doneWhileDisabled();
     const notices = (await repairNotices()).length;
     const fault = emulator.control.injectFault({ kind: '503', pathPrefix: '/v1/customers/search' });
     expect(await checkWebhook(deps(), 'kustomer')).toBe('failed');

@@ -17,6 +17,12 @@ import type { StepContext, StepOutcome, WorkflowRunDeps } from './steps.ts';
 export const APPROVAL_TIMEOUT = 'approval-timeout';
 type ApprovalStep = Extract<Step, { type: 'approval' }>;
 
+/** The approver ids a step asks for this request, in the order asked (none: a manager step for a requester without one). */
+export function approversOf(step: ApprovalStep, snap: RequestSnapshot): string[] {
+  if (step.approver.type === 'manager') return snap.requesterManagerId ? [snap.requesterManagerId] : [];
+  return step.approver.type === 'user' ? [step.approver.userId] : step.approver.userIds;
+}
+
 /** Asks one approver: the approval becomes pending, they are told, and its timeout is scheduled. */
 export async function askApprover(tx: Tx, deps: { now: () => Date; publicUrl: string; smtpConfigured: boolean }, approvalId: string) {
   const a = await tx
@@ -51,15 +57,8 @@ export async function openApprovalStep(
   render: (t: string) => string,
 ): Promise<StepOutcome> {
   const step = ctx.step as ApprovalStep;
-  let approverIds: string[];
-  if (step.approver.type === 'manager') {
-    if (!snap.requesterManagerId) throw unprocessable(`${snap.requesterName} has no manager to approve`);
-    approverIds = [snap.requesterManagerId];
-  } else if (step.approver.type === 'user') {
-    approverIds = [step.approver.userId];
-  } else {
-    approverIds = step.approver.userIds;
-  }
+  if (step.approver.type === 'manager' && !snap.requesterManagerId) throw unprocessable(`${snap.requesterName} has no manager to approve`);
+  const approverIds = approversOf(step, snap);
   const active = await tx.selectFrom('users').select(['id', 'name']).where('id', 'in', approverIds).where('active', '=', true).execute();
   if (active.length !== approverIds.length) throw unprocessable('An approver no longer exists or is deactivated');
   const inSequence = step.approver.type === 'group' && step.approver.mode === 'all_in_sequence';
@@ -107,13 +106,7 @@ export async function openApprovalStep(
 }
 
 /** Reads the decisions so far: a rejection or (any one / the last in sequence) approval settles the step. */
-export async function approvalOutcome(
-  tx: Tx,
-  ctx: StepContext,
-  snap: RequestSnapshot,
-  deps: WorkflowRunDeps,
-  _render: (t: string) => string,
-): Promise<StepOutcome> {
+export async function approvalOutcome(tx: Tx, ctx: StepContext, snap: RequestSnapshot, deps: WorkflowRunDeps): Promise<StepOutcome> {
   const step = ctx.step as ApprovalStep;
   const rows = await tx.selectFrom('approvals').select(['state', 'approver_id']).where('run_id', '=', ctx.run.id).where('step_path', '=', ctx.path).execute();
   const rejected = rows.some((r) => r.state === 'rejected');

@@ -1,11 +1,12 @@
 /** Shows what a workflow would do for a request, without doing it: which conditions hold and which steps run. */
 import { notFound } from '../../core/errors.ts';
 import { conditionsHold, ruleHolds } from '../../core/workflow-conditions.ts';
-import type { Step, WorkflowDefinition } from '../../core/workflow-definition.ts';
+import { forEachStep, type Step, type WorkflowDefinition } from '../../core/workflow-definition.ts';
 import type { Db } from '../../db/database.ts';
 import { renderTemplate } from '../../core/workflow-template.ts';
 import { durationText } from '../../core/duration.ts';
 import { loadSnapshot, type RequestSnapshot } from './request-snapshot.ts';
+import { approversOf } from './approval-step.ts';
 
 function describe(step: Step): string {
   switch (step.type) {
@@ -55,15 +56,9 @@ interface DryStep {
 
 type People = Map<string, { name: string; email: string; active: boolean }>;
 
-/** The approver ids a step would ask for this request (empty: none to ask). */
-function approverIds(step: Extract<Step, { type: 'approval' }>, snap: RequestSnapshot): string[] {
-  if (step.approver.type === 'manager') return snap.requesterManagerId ? [snap.requesterManagerId] : [];
-  return step.approver.type === 'user' ? [step.approver.userId] : step.approver.userIds;
-}
-
 function approvalNote(step: Extract<Step, { type: 'approval' }>, snap: RequestSnapshot, people: People): string {
   if (step.approver.type === 'manager' && !snap.requesterManagerId) return `${snap.requesterName} has no manager: this step would fail`;
-  const ids = approverIds(step, snap);
+  const ids = approversOf(step, snap);
   if (ids.some((id) => !people.get(id)?.active)) return 'An approver no longer exists or is deactivated: this step would fail';
   const names = ids.map((id) => people.get(id)!.name);
   const who =
@@ -79,7 +74,7 @@ function renderedMessage(step: Step, snap: RequestSnapshot, render: (t: string) 
   switch (step.type) {
     case 'approval': {
       const to =
-        approverIds(step, snap)
+        approversOf(step, snap)
           .map((id) => people.get(id)?.name)
           .filter(Boolean)
           .join(', ') || null;
@@ -122,7 +117,7 @@ function walk(
     if (step.type === 'approval') note = approvalNote(step, snap, ctx.people);
     if (step.type === 'create_conversation') note = 'The run waits here until the conversation is created and linked';
     if (step.type === 'wait_for_reply') note = `The run waits here until the requester replies publicly, at most ${durationText(step.minutes)}`;
-    const approvers = step.type === 'approval' ? approverIds(step, snap).map((id) => ctx.people.get(id)?.name ?? 'an unknown person') : null;
+    const approvers = step.type === 'approval' ? approversOf(step, snap).map((id) => ctx.people.get(id)?.name ?? 'an unknown person') : null;
     out.push({
       path,
       type: step.type,
@@ -159,17 +154,9 @@ export async function dryRun(db: Db, publicUrl: string, workflowId: string, requ
   const steps: DryStep[] = [];
   // Everyone the steps could name: approvers (manager, person, group) and the assignee.
   const ids = new Set<string>([snap.requesterManagerId, snap.assigneeId].filter((x): x is string => !!x));
-  const collect = (list: Step[]): void => {
-    for (const s of list) {
-      if (s.type === 'approval' && s.approver.type === 'user') ids.add(s.approver.userId);
-      if (s.type === 'approval' && s.approver.type === 'group') s.approver.userIds.forEach((id) => ids.add(id));
-      if (s.type === 'branch') {
-        collect(s.then);
-        collect(s.else);
-      }
-    }
-  };
-  collect(def.steps);
+  forEachStep(def.steps, (s) => {
+    if (s.type === 'approval') approversOf(s, snap).forEach((id) => ids.add(id));
+  });
   const rows = ids.size
     ? await db
         .selectFrom('users')

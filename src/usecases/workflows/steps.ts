@@ -119,7 +119,7 @@ export async function executeStep(deps: WorkflowRunDeps, tx: Tx, ctx: StepContex
     case 'wait_for_reply':
       return replyWaitStep(tx, ctx, step, now);
     case 'approval':
-      return ctx.resuming ? approvalOutcome(tx, ctx, snap, deps, render) : openApprovalStep(tx, ctx, snap, deps, render);
+      return ctx.resuming ? approvalOutcome(tx, ctx, snap, deps) : openApprovalStep(tx, ctx, snap, deps, render);
     case 'create_conversation':
       return conversationStep(tx, ctx, snap, step, render, now);
   }

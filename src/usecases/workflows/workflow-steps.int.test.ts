@@ -5,6 +5,9 @@ import { workflowStack } from '../../../test/support/workflow-stack.ts';
 
 const { emulator, demo, t, admin, agent, dana, morgan, riley, service, received, examples, createWorkflow, file, runsOf, runState, pendingFor, timeline } =
   await workflowStack();
+const mine = async (who: TestUser, requestId: string) => (await pendingFor(who)).filter((a) => a.request.id === requestId);
+/** The approvals of the request `who` is asked for, once there are some. */
+const askedOf = (who: TestUser, requestId: string) => t.waitFor(async () => ((await mine(who, requestId)).length ? mine(who, requestId) : undefined));
 
 describe('steps and triggers', () => {
   it('runs status, tags, assignment, comments, email notification, branches and waits', async () => {
@@ -89,11 +92,10 @@ describe('steps and triggers', () => {
       ],
     });
     const r = await file(riley);
-    const mine = async (who: TestUser) => (await pendingFor(who)).filter((a) => a.request.id === r.id);
-    const [first] = await t.waitFor(async () => ((await mine(morgan)).length ? mine(morgan) : undefined));
-    expect(await mine(dana)).toEqual([]);
+    const [first] = await askedOf(morgan, r.id);
+    expect(await mine(dana, r.id)).toEqual([]);
     await t.api(morgan, 'POST', `/api/v1/approvals/${first.id}/decision`, { decision: 'approve' });
-    const [second] = await t.waitFor(async () => ((await mine(dana)).length ? mine(dana) : undefined));
+    const [second] = await askedOf(dana, r.id);
     expect((await runsOf(r.id))[0].state).toBe('waiting');
     await t.api(dana, 'POST', `/api/v1/approvals/${second.id}/decision`, { decision: 'approve' });
     await runState(r.id, ['succeeded']);
@@ -142,14 +144,11 @@ describe('steps and triggers', () => {
       ],
     });
     const r = await file(riley);
-    const [forDana] = await t.waitFor(async () => {
-      const p = (await pendingFor(dana)).filter((a) => a.request.id === r.id);
-      return p.length ? p : undefined;
-    });
-    expect((await pendingFor(morgan)).filter((a) => a.request.id === r.id)).toHaveLength(1);
+    const [forDana] = await askedOf(dana, r.id);
+    expect(await mine(morgan, r.id)).toHaveLength(1);
     await t.api(dana, 'POST', `/api/v1/approvals/${forDana.id}/decision`, { decision: 'reject' });
     await runState(r.id, ['succeeded']);
-    expect((await pendingFor(morgan)).filter((a) => a.request.id === r.id)).toEqual([]);
+    expect(await mine(morgan, r.id)).toEqual([]);
     expect((await t.api(agent, 'GET', `/api/v1/requests/${r.id}`)).body.tags).toEqual(['no']);
   });
 
@@ -176,10 +175,7 @@ describe('steps and triggers', () => {
     const peer = await t.createUser('requester', { name: 'Pat Peer' });
     await createWorkflow('Peer check', { trigger: { event: 'request.submitted' }, steps: [{ type: 'approval', approver: { type: 'user', userId: peer.id } }] });
     const r = await file(riley);
-    const [approval] = await t.waitFor(async () => {
-      const p = await pendingFor(peer);
-      return p.length ? p : undefined;
-    });
+    const [approval] = await askedOf(peer, r.id);
     const opened = await t.api(peer, 'GET', `/api/v1/requests/${approval.request.key}`);
     expect(opened.status).toBe(200);
     expect(opened.body.followers.map((f: { id: string }) => f.id)).toContain(peer.id);
