@@ -75,25 +75,21 @@ export function KustomerConnectForm({
           )
         }
       >
-        {(id, d) => (
-          <div className="input-suffix">
-            <input
-              id={id}
-              type="text"
-              value={orgName}
-              aria-describedby={d}
-              aria-invalid={orgError ? true : undefined}
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={100}
-              onChange={(e) => {
-                setOrgName(e.target.value);
-                setAskingSwitch(false);
-              }}
-            />
-            <span aria-hidden="true">.kustomerapp.com</span>
-          </div>
-        )}
+        <div className="input-suffix">
+          <Input
+            type="text"
+            value={orgName}
+            aria-invalid={orgError ? true : undefined}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={100}
+            onChange={(e) => {
+              setOrgName(e.target.value);
+              setAskingSwitch(false);
+            }}
+          />
+          <span aria-hidden="true">.kustomerapp.com</span>
+        </div>
       </Field>
       <Field
         label="API key"

@@ -63,23 +63,17 @@ function NotifyForm({ step, onChange, path }: FormProps<Of<'notify'>>) {
   );
 }
 
-function PriorityForm({ step, onChange, path }: FormProps<Of<'set_priority'>>) {
-  const error = useIssue(`${path}.priority`);
+/** set_priority and set_status: one select of the value the step sets. */
+function SetValueForm({ step, onChange, path }: FormProps<Of<'set_priority' | 'set_status'>>) {
+  const priority = step.type === 'set_priority';
+  const error = useIssue(`${path}.${priority ? 'priority' : 'status'}`);
   return (
-    <Field label="Priority" error={error} className="wf-narrow">
-      <Select value={step.priority} onChange={(e) => onChange({ ...step, priority: e.target.value as Priority })}>
-        <PriorityOptions />
-      </Select>
-    </Field>
-  );
-}
-
-function StatusForm({ step, onChange, path }: FormProps<Of<'set_status'>>) {
-  const error = useIssue(`${path}.status`);
-  return (
-    <Field label="Status" error={error} className="wf-narrow">
-      <Select value={step.status} onChange={(e) => onChange({ ...step, status: e.target.value as Status })}>
-        <StatusOptions />
+    <Field label={priority ? 'Priority' : 'Status'} error={error} className="wf-narrow">
+      <Select
+        value={priority ? step.priority : step.status}
+        onChange={(e) => onChange(priority ? { ...step, priority: e.target.value as Priority } : { ...step, status: e.target.value as Status })}
+      >
+        {priority ? <PriorityOptions /> : <StatusOptions />}
       </Select>
     </Field>
   );
@@ -176,21 +170,17 @@ function ReplyWaitForm({ step, onChange, path }: FormProps<Of<'wait_for_reply'>>
   return (
     <div className="grid-2">
       <Field label="Wait at most" error={error} hint={`${durationText(step.minutes)}; the run goes on as soon as the requester replies publicly`}>
-        {(id, d) => (
-          <div className="wf-duration">
-            <input
-              id={id}
-              type="number"
-              min={1}
-              aria-describedby={d}
-              value={step.minutes ? step.minutes / unit : ''}
-              onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) * unit })}
-            />
-            <select aria-label="Unit" value={unit} onChange={(e) => onChange({ ...step, minutes: (step.minutes / unit) * Number(e.target.value) })}>
-              <ChoiceOptions choices={UNITS} />
-            </select>
-          </div>
-        )}
+        <div className="wf-duration">
+          <Input
+            type="number"
+            min={1}
+            value={step.minutes ? step.minutes / unit : ''}
+            onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) * unit })}
+          />
+          <select aria-label="Unit" value={unit} onChange={(e) => onChange({ ...step, minutes: (step.minutes / unit) * Number(e.target.value) })}>
+            <ChoiceOptions choices={UNITS} />
+          </select>
+        </div>
       </Field>
       <Field label="When the requester replies" error={onReplyError}>
         <Select value={step.onReply} onChange={(e) => onChange({ ...step, onReply: e.target.value as Of<'wait_for_reply'>['onReply'] })}>
@@ -208,9 +198,8 @@ export function SimpleStepForm({ step, onChange, path }: FormProps<Step>) {
     case 'notify':
       return <NotifyForm step={step} onChange={onChange} path={path} />;
     case 'set_priority':
-      return <PriorityForm step={step} onChange={onChange} path={path} />;
     case 'set_status':
-      return <StatusForm step={step} onChange={onChange} path={path} />;
+      return <SetValueForm step={step} onChange={onChange} path={path} />;
     case 'add_tag':
     case 'remove_tag':
       return <TagForm step={step} onChange={onChange} path={path} />;
