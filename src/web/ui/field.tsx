@@ -16,7 +16,7 @@ export function Field({
   error?: string;
   hint?: ReactNode;
   required?: boolean;
-  /** The control: an Input, TextArea or Select; or, for any other, a function that receives the id to put on it. */
+  /** The control (an Input, TextArea or Select) or a FieldText; for any other control, a function that receives the id to put on it. */
   children: ReactNode | ((id: string, describedBy: string | undefined) => ReactNode);
   className?: string;
 }) {
@@ -46,6 +46,12 @@ export function Field({
       ) : null}
     </div>
   );
+}
+
+/** What a Field shows when it cannot be changed here. */
+export function FieldText(props: ComponentProps<'div'>) {
+  const { id } = useContext(FieldIds);
+  return <div id={id} {...props} />;
 }
 
 export function Input(props: ComponentProps<'input'>) {
