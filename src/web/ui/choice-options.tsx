@@ -21,9 +21,12 @@ export function NamedOptions({ items = [] }: { items?: readonly { id: string; na
   ));
 }
 
-export function ChoiceOptions({ choices }: { choices: readonly { value: string | number; label: string }[] }) {
+type Choice = { value: string | number; label: string };
+
+/** One option per choice; those `disabled` says are shown but cannot be picked. */
+export function ChoiceOptions<C extends Choice>({ choices, disabled }: { choices: readonly C[]; disabled?: (choice: C) => boolean }) {
   return choices.map((c) => (
-    <option key={c.value} value={c.value}>
+    <option key={c.value} value={c.value} disabled={disabled?.(c)}>
       {c.label}
     </option>
   ));

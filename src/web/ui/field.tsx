@@ -1,5 +1,8 @@
 /** A labelled form control with its hint and error underneath. */
-import { type ReactNode, useId } from 'react';
+import { type ComponentProps, createContext, type ReactNode, useContext, useId } from 'react';
+
+/** What Input, TextArea and Select inside a Field take from it, so its label and note point at them. */
+const FieldIds = createContext<{ id?: string; describedBy?: string }>({});
 
 export function Field({
   label,
@@ -13,12 +16,13 @@ export function Field({
   error?: string;
   hint?: ReactNode;
   required?: boolean;
-  /** Receives the id to put on the control, so the label points at it. */
-  children: (id: string, describedBy: string | undefined) => ReactNode;
+  /** The control (an Input, TextArea or Select) or a FieldText; for any other control, a function that receives the id to put on it. */
+  children: ReactNode | ((id: string, describedBy: string | undefined) => ReactNode);
   className?: string;
 }) {
   const id = useId();
   const noteId = `${id}-note`;
+  const describedBy = error || hint ? noteId : undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id} className="field-label">
@@ -30,7 +34,7 @@ export function Field({
           </span>
         )}
       </label>
-      {children(id, error || hint ? noteId : undefined)}
+      {typeof children === 'function' ? children(id, describedBy) : <FieldIds value={{ id, describedBy }}>{children}</FieldIds>}
       {error ? (
         <div id={noteId} className="field-error">
           {error}
@@ -42,4 +46,25 @@ export function Field({
       ) : null}
     </div>
   );
+}
+
+/** What a Field shows when it cannot be changed here. */
+export function FieldText(props: ComponentProps<'div'>) {
+  const { id } = useContext(FieldIds);
+  return <div id={id} {...props} />;
+}
+
+export function Input(props: ComponentProps<'input'>) {
+  const { id, describedBy } = useContext(FieldIds);
+  return <input id={id} aria-describedby={describedBy} {...props} />;
+}
+
+export function TextArea(props: ComponentProps<'textarea'>) {
+  const { id, describedBy } = useContext(FieldIds);
+  return <textarea id={id} aria-describedby={describedBy} {...props} />;
+}
+
+export function Select(props: ComponentProps<'select'>) {
+  const { id, describedBy } = useContext(FieldIds);
+  return <select id={id} aria-describedby={describedBy} {...props} />;
 }

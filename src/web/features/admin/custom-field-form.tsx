@@ -4,7 +4,7 @@ import { type CustomFieldInput, useSaveCustomField } from '../../api/catalog.ts'
 import { fieldErrors } from '../../api/client.ts';
 import { CUSTOM_FIELD_TYPES, type CustomFieldType } from '../../../core/custom-fields.ts';
 import type { CustomField, Service } from '../../../server/schemas/catalog.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea, Select } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { changedFields } from './form-helpers.ts';
 import { FormActions } from '../../ui/form-actions.tsx';
@@ -80,48 +80,38 @@ export function CustomFieldForm({ field, services, onDone }: { field: CustomFiel
       <ErrorBanner error={save.error} />
       <div className="grid-2">
         <Field label="Label" required error={errors.label}>
-          {(id, d) => (
-            <input
-              id={id}
-              autoFocus
-              value={label}
-              aria-describedby={d}
-              onChange={(e) => {
-                setLabel(e.target.value);
-                if (!keyTouched) setKey(keyFromLabel(e.target.value));
-              }}
-            />
-          )}
+          <Input
+            autoFocus
+            value={label}
+            onChange={(e) => {
+              setLabel(e.target.value);
+              if (!keyTouched) setKey(keyFromLabel(e.target.value));
+            }}
+          />
         </Field>
         <Field label="Key" required error={errors.key} hint={field ? 'Fixed once created' : 'Used in the API, e.g. laptop_model'}>
-          {(id, d) => (
-            <input
-              id={id}
-              className="mono"
-              value={key}
-              disabled={!!field}
-              aria-describedby={d}
-              onChange={(e) => {
-                setKey(e.target.value);
-                setKeyTouched(true);
-              }}
-            />
-          )}
+          <Input
+            className="mono"
+            value={key}
+            disabled={!!field}
+            onChange={(e) => {
+              setKey(e.target.value);
+              setKeyTouched(true);
+            }}
+          />
         </Field>
         <Field label="Type" error={errors.type} hint={field ? 'Fixed once created' : undefined}>
-          {(id, d) => (
-            <select id={id} value={type} disabled={!!field} aria-describedby={d} onChange={(e) => setType(e.target.value as CustomFieldType)}>
-              <Options values={CUSTOM_FIELD_TYPES} label={(t) => TYPE_LABELS[t]} />
-            </select>
-          )}
+          <Select value={type} disabled={!!field} onChange={(e) => setType(e.target.value as CustomFieldType)}>
+            <Options values={CUSTOM_FIELD_TYPES} label={(t) => TYPE_LABELS[t]} />
+          </Select>
         </Field>
         <Field label="Position" error={errors.position} hint="Lower comes first">
-          {(id, d) => <input id={id} type="number" step="1" value={position} aria-describedby={d} onChange={(e) => setPosition(e.target.value)} />}
+          <Input type="number" step="1" value={position} onChange={(e) => setPosition(e.target.value)} />
         </Field>
       </div>
       {type === 'select' && (
         <Field label="Choices" required error={optionsError} hint="One per line">
-          {(id, d) => <textarea id={id} rows={5} value={options} aria-describedby={d} onChange={(e) => setOptions(e.target.value)} />}
+          <TextArea rows={5} value={options} onChange={(e) => setOptions(e.target.value)} />
         </Field>
       )}
       <label className="checkbox">

@@ -4,7 +4,7 @@ import { type InboxInput, useInboxes, useSaveInbox, useUsers } from '../../api/c
 import { fieldErrors } from '../../api/client.ts';
 import type { Inbox } from '../../../server/schemas/catalog.ts';
 import type { User } from '../../../server/schemas/user.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea } from '../../ui/field.tsx';
 import { joinWords } from '../../ui/format.ts';
 import { Modal } from '../../ui/modal.tsx';
 import { EmptyState } from '../../ui/states.tsx';
@@ -35,10 +35,10 @@ function InboxForm({ inbox, staff, onDone }: { inbox: Inbox | null; staff: User[
     <form className="stack" onSubmit={submit} noValidate>
       {save.error && !errors.memberIds && <div className="banner banner-error">{save.error.message}</div>}
       <Field label="Name" required error={errors.name}>
-        {(id, d) => <input id={id} autoFocus value={name} aria-describedby={d} onChange={(e) => setName(e.target.value)} />}
+        <Input autoFocus value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       <Field label="Description" error={errors.description}>
-        {(id, d) => <textarea id={id} rows={2} value={description} aria-describedby={d} onChange={(e) => setDescription(e.target.value)} />}
+        <TextArea rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
       </Field>
       <fieldset className="checklist">
         <legend>

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { type ServiceInput, useInboxes, useSaveService, useServices } from '../../api/catalog.ts';
 import { fieldErrors } from '../../api/client.ts';
 import type { Inbox, Service } from '../../../server/schemas/catalog.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea, Select } from '../../ui/field.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import { EmptyState, ErrorBanner } from '../../ui/states.tsx';
 import { AdminPage } from './admin-page.tsx';
@@ -34,20 +34,16 @@ function ServiceForm({ service, inboxes, onDone }: { service: Service | null; in
     <form className="stack" onSubmit={submit} noValidate>
       <ErrorBanner error={save.error} />
       <Field label="Name" required error={errors.name}>
-        {(id, d) => <input id={id} autoFocus value={form.name} aria-describedby={d} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
+        <Input autoFocus value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
       </Field>
       <Field label="Description" error={errors.description} hint="Shown to people filing a request">
-        {(id, d) => (
-          <textarea id={id} rows={3} value={form.description} aria-describedby={d} onChange={(e) => setForm({ ...form, description: e.target.value })} />
-        )}
+        <TextArea rows={3} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} />
       </Field>
       <Field label="Default inbox" error={errors.defaultInboxId} hint="Requests for this service land here">
-        {(id, d) => (
-          <select id={id} value={form.defaultInboxId} aria-describedby={d} onChange={(e) => setForm({ ...form, defaultInboxId: e.target.value })}>
-            <option value="">No inbox</option>
-            <NamedOptions items={inboxes} />
-          </select>
-        )}
+        <Select value={form.defaultInboxId} onChange={(e) => setForm({ ...form, defaultInboxId: e.target.value })}>
+          <option value="">No inbox</option>
+          <NamedOptions items={inboxes} />
+        </Select>
       </Field>
       {service && (
         <label className="checkbox">

@@ -4,7 +4,7 @@ import { type UserInput, useSaveUser } from '../../api/catalog.ts';
 import { fieldErrors } from '../../api/client.ts';
 import { type Role, ROLES } from '../../../core/actor.ts';
 import type { User } from '../../../server/schemas/user.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, Select } from '../../ui/field.tsx';
 import { roleLabel } from '../../ui/format.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { changedFields, orNull } from './form-helpers.ts';
@@ -57,41 +57,37 @@ export function UserForm({ user, people, onDone }: { user: User | null; people: 
       <ErrorBanner error={save.error} />
       <div className="grid-2">
         <Field label="Name" required error={errors.name}>
-          {(id, d) => <input id={id} autoFocus value={form.name} aria-describedby={d} onChange={set('name')} />}
+          <Input autoFocus value={form.name} onChange={set('name')} />
         </Field>
         <Field label="Email" required error={errors.email}>
-          {(id, d) => <input id={id} type="email" value={form.email} aria-describedby={d} onChange={set('email')} />}
+          <Input type="email" value={form.email} onChange={set('email')} />
         </Field>
         <Field label="Role" error={errors.role} hint="Agents work requests; admins also manage Bridgedesk">
-          {(id, d) => (
-            <select id={id} value={form.role} aria-describedby={d} onChange={set('role')}>
-              <Options values={ROLES} label={roleLabel} />
-            </select>
-          )}
+          <Select value={form.role} onChange={set('role')}>
+            <Options values={ROLES} label={roleLabel} />
+          </Select>
         </Field>
         <Field label="Manager" error={errors.managerId}>
-          {(id, d) => (
-            <select id={id} value={form.managerId} aria-describedby={d} onChange={set('managerId')}>
-              <option value="">No manager</option>
-              <NamedOptions items={managers} />
-            </select>
-          )}
+          <Select value={form.managerId} onChange={set('managerId')}>
+            <option value="">No manager</option>
+            <NamedOptions items={managers} />
+          </Select>
         </Field>
         <Field label="Department" error={errors.department}>
-          {(id, d) => <input id={id} value={form.department} aria-describedby={d} onChange={set('department')} />}
+          <Input value={form.department} onChange={set('department')} />
         </Field>
         <Field label="Job title" error={errors.title}>
-          {(id, d) => <input id={id} value={form.title} aria-describedby={d} onChange={set('title')} />}
+          <Input value={form.title} onChange={set('title')} />
         </Field>
         <Field label="Location" error={errors.location}>
-          {(id, d) => <input id={id} value={form.location} aria-describedby={d} onChange={set('location')} />}
+          <Input value={form.location} onChange={set('location')} />
         </Field>
         <Field
           label={user ? 'New password' : 'Password'}
           error={localError ?? errors.password}
           hint={user ? 'Leave empty to keep it. Setting one signs them out everywhere.' : 'Leave empty for people who do not sign in (yet)'}
         >
-          {(id, d) => <input id={id} type="password" autoComplete="new-password" value={form.password} aria-describedby={d} onChange={set('password')} />}
+          <Input type="password" autoComplete="new-password" value={form.password} onChange={set('password')} />
         </Field>
       </div>
       <FormActions saving={save.isPending} label={user ? 'Save changes' : 'Add person'} onCancel={onDone} />

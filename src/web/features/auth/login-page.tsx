@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { fieldErrors } from '../../api/client.ts';
 import { useLogin } from '../../api/session.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { AuthCard } from './auth-card.tsx';
 
@@ -19,31 +19,10 @@ export function LoginPage() {
       <form onSubmit={submit} className="stack" noValidate>
         <ErrorBanner error={login.error} />
         <Field label="Email" error={errors.email}>
-          {(id, d) => (
-            <input
-              id={id}
-              type="email"
-              autoComplete="username"
-              autoFocus
-              required
-              value={email}
-              aria-describedby={d}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
+          <Input type="email" autoComplete="username" autoFocus required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
         <Field label="Password" error={errors.password}>
-          {(id, d) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              aria-describedby={d}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
+          <Input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
         <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}

@@ -3,7 +3,7 @@ import { fieldErrors } from '../../api/client.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { keys } from '../../api/keys.ts';
 import { useCreateFirstAdmin } from '../../api/session.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { AuthCard } from './auth-card.tsx';
 
@@ -34,16 +34,16 @@ export function SetupPage() {
       <form onSubmit={submit} className="stack" noValidate>
         <ErrorBanner error={setup.error} />
         <Field label="Name" error={errors.name}>
-          {(id, d) => <input id={id} autoFocus autoComplete="name" value={form.name} aria-describedby={d} onChange={set('name')} />}
+          <Input autoFocus autoComplete="name" value={form.name} onChange={set('name')} />
         </Field>
         <Field label="Email" error={errors.email}>
-          {(id, d) => <input id={id} type="email" autoComplete="username" value={form.email} aria-describedby={d} onChange={set('email')} />}
+          <Input type="email" autoComplete="username" value={form.email} onChange={set('email')} />
         </Field>
         <Field label="Password" error={errors.password} hint={`At least ${PASSWORD_MIN} characters`}>
-          {(id, d) => <input id={id} type="password" autoComplete="new-password" value={form.password} aria-describedby={d} onChange={set('password')} />}
+          <Input type="password" autoComplete="new-password" value={form.password} onChange={set('password')} />
         </Field>
         <Field label="Confirm password" error={errors.confirm}>
-          {(id, d) => <input id={id} type="password" autoComplete="new-password" value={form.confirm} aria-describedby={d} onChange={set('confirm')} />}
+          <Input type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} />
         </Field>
         <button type="submit" className="btn btn-primary btn-block" disabled={setup.isPending}>
           {setup.isPending ? 'Creating…' : 'Create admin and sign in'}

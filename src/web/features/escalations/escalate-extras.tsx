@@ -5,7 +5,7 @@
  */
 import { Link } from 'wouter';
 import type { EscalationDestination } from '../../api/escalations.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Select } from '../../ui/field.tsx';
 import { OptionGroup } from '../../ui/target-options.tsx';
 import { NamedOptions } from '../../ui/choice-options.tsx';
 
@@ -26,13 +26,11 @@ export function AssigneePicker({
   const { users, teams } = destination.assignees;
   return (
     <Field label="Assign to" error={error} hint={`Who works it in ${destination.name} from the start; without one, ${destination.name} routes it.`}>
-      {(id, d) => (
-        <select id={id} value={value} aria-describedby={d} disabled={!users.length && !teams.length} onChange={(e) => onChange(e.target.value)}>
-          <option value="">Nobody yet ({destination.name} routes it)</option>
-          <OptionGroup label="People" kind="user" items={users} />
-          <OptionGroup label="Teams" kind="team" items={teams} />
-        </select>
-      )}
+      <Select value={value} disabled={!users.length && !teams.length} onChange={(e) => onChange(e.target.value)}>
+        <option value="">Nobody yet ({destination.name} routes it)</option>
+        <OptionGroup label="People" kind="user" items={users} />
+        <OptionGroup label="Teams" kind="team" items={teams} />
+      </Select>
     </Field>
   );
 }
@@ -51,12 +49,10 @@ export function SubStatusSelect({
   const options = destination.subStatuses;
   return (
     <Field label="Sub-status" error={error} hint={options.length ? 'A finer status within Open' : `${destination.name} has no sub-status for Open`}>
-      {(id, d) => (
-        <select id={id} value={value} aria-describedby={d} disabled={!options.length} onChange={(e) => onChange(e.target.value)}>
-          <option value="">None</option>
-          <NamedOptions items={options} />
-        </select>
-      )}
+      <Select value={value} disabled={!options.length} onChange={(e) => onChange(e.target.value)}>
+        <option value="">None</option>
+        <NamedOptions items={options} />
+      </Select>
     </Field>
   );
 }

@@ -8,7 +8,7 @@ import { fieldErrors } from '../../api/client.ts';
 import { type EscalateBody, type EscalationDestination, type EscalationOptions, openEscalationConflict, useEscalate } from '../../api/escalations.ts';
 import { useMe } from '../../api/session.ts';
 import type { RequestDetail } from '../../../server/schemas/request.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Select } from '../../ui/field.tsx';
 import { OptionGroup } from '../../ui/target-options.tsx';
 import { isSubmitChord } from '../../ui/hotkeys.ts';
 import { CharCount, count } from '../../ui/char-count.tsx';
@@ -168,49 +168,34 @@ export function EscalateForm({
       {openAlready && <OpenEscalationWarning open={openAlready} />}
       <div className="grid-2">
         <Field label="Destination">
-          {(id) => (
-            <select id={id} value={destination.id} disabled={options.destinations.length < 2} onChange={() => undefined}>
-              <NamedOptions items={options.destinations} />
-            </select>
-          )}
+          <Select value={destination.id} disabled={options.destinations.length < 2} onChange={() => undefined}>
+            <NamedOptions items={options.destinations} />
+          </Select>
         </Field>
         <Field label="Queue or team" required error={errors.target}>
-          {(id, d) => (
-            <select
-              id={id}
-              value={target}
-              aria-describedby={d}
-              aria-invalid={errors.target ? true : undefined}
-              autoFocus
-              onChange={(e) => setTarget(e.target.value)}
-            >
-              <option value="" disabled>
-                Choose a queue or team…
-              </option>
-              <OptionGroup label="Queues" kind="queue" items={destination.queues} />
-              <OptionGroup label="Teams" kind="team" items={destination.teams} />
-            </select>
-          )}
+          <Select value={target} aria-invalid={errors.target ? true : undefined} autoFocus onChange={(e) => setTarget(e.target.value)}>
+            <option value="" disabled>
+              Choose a queue or team…
+            </option>
+            <OptionGroup label="Queues" kind="queue" items={destination.queues} />
+            <OptionGroup label="Teams" kind="team" items={destination.teams} />
+          </Select>
         </Field>
         <AssigneePicker destination={destination} value={assignee} error={errors.assignee} onChange={setAssignee} />
         <SubStatusSelect destination={destination} value={subStatus} error={errors.subStatus} onChange={setSubStatus} />
         <Field label="Channel" error={errors.channel} hint="How the first message reaches the customer">
-          {(id, d) => (
-            <select id={id} value={channel} aria-describedby={d} onChange={(e) => setChannel(e.target.value)}>
-              <Options values={destination.channels} label={channelLabel} />
-            </select>
-          )}
+          <Select value={channel} onChange={(e) => setChannel(e.target.value)}>
+            <Options values={destination.channels} label={channelLabel} />
+          </Select>
         </Field>
         <Field
           label="Priority"
           error={errors.priority}
           hint={`${destination.name}'s scale, ${min} to ${max}; from the request's priority, as set in Settings → ${destination.name}`}
         >
-          {(id, d) => (
-            <select id={id} value={priority} aria-describedby={d} onChange={(e) => setPriority(Number(e.target.value))}>
-              <Options values={range(min, max)} label={destinationPriorityLabel} />
-            </select>
-          )}
+          <Select value={priority} onChange={(e) => setPriority(Number(e.target.value))}>
+            <Options values={range(min, max)} label={destinationPriorityLabel} />
+          </Select>
         </Field>
         <Field label="Subject" required error={errors.subject} className="span-2">
           {(id, d) => (

@@ -6,7 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
 import { fieldErrors } from '../../api/client.ts';
 import { linkedElsewhere } from '../../api/escalations.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 
 export function ConversationIdForm({
@@ -45,29 +45,25 @@ export function ConversationIdForm({
   return (
     <form className="conversation-form stack-tight" onSubmit={submit} noValidate aria-label={label}>
       <Field label="Conversation link or id" error={fieldError} hint={hint}>
-        {(id, d) => (
-          <input
-            id={id}
-            type="text"
-            className="mono"
-            value={value}
-            maxLength={2000}
-            autoFocus
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="https://<org>.kustomerapp.com/app/conversations/…"
-            aria-describedby={d}
-            aria-invalid={fieldError ? true : undefined}
-            readOnly={holder !== null}
-            onChange={(e) => setValue(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') {
-                e.preventDefault();
-                onCancel();
-              }
-            }}
-          />
-        )}
+        <Input
+          type="text"
+          className="mono"
+          value={value}
+          maxLength={2000}
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://<org>.kustomerapp.com/app/conversations/…"
+          aria-invalid={fieldError ? true : undefined}
+          readOnly={holder !== null}
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              onCancel();
+            }
+          }}
+        />
       </Field>
       {holder ? (
         <div className="banner banner-warning" role="alert" data-testid="linked-elsewhere">

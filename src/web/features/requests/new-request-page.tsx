@@ -8,7 +8,7 @@ import { useMe } from '../../api/session.ts';
 import { isStaffRole } from '../../../core/actor.ts';
 import { type Priority } from '../../../core/request.ts';
 import type { FieldValue } from '../../../server/schemas/request.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea, Select } from '../../ui/field.tsx';
 import { isSubmitChord } from '../../ui/hotkeys.ts';
 import { ErrorBanner, Notice } from '../../ui/states.tsx';
 import { TagInput } from '../../ui/tag-input.tsx';
@@ -88,54 +88,35 @@ export function NewRequestPage() {
       >
         <ErrorBanner error={create.error} title="Could not file the request" />
         <Field label="Title" required error={titleMissing ? 'Give the request a title' : errors.title}>
-          {(id, d) => (
-            <input
-              id={id}
-              name="title"
-              autoFocus
-              maxLength={200}
-              value={title}
-              aria-describedby={d}
-              placeholder="What do you need?"
-              onChange={(e) => setTitle(e.target.value)}
-            />
-          )}
+          <Input name="title" autoFocus maxLength={200} value={title} placeholder="What do you need?" onChange={(e) => setTitle(e.target.value)} />
         </Field>
         <Field label="Description" error={errors.description}>
-          {(id, d) => (
-            <textarea
-              id={id}
-              rows={6}
-              value={description}
-              aria-describedby={d}
-              placeholder="Details, steps, links… (paste a screenshot to attach it)"
-              onPaste={pasteFiles(uploads)}
-              onChange={(e) => setDescription(e.target.value)}
-            />
-          )}
+          <TextArea
+            rows={6}
+            value={description}
+            placeholder="Details, steps, links… (paste a screenshot to attach it)"
+            onPaste={pasteFiles(uploads)}
+            onChange={(e) => setDescription(e.target.value)}
+          />
         </Field>
         <div className="grid-2">
           <Field label="Service" error={errors.serviceId} hint={services.error ? 'Services could not be loaded' : service?.description || undefined}>
-            {(id, d) => (
-              <select id={id} value={serviceId} aria-describedby={d} disabled={!services.data} onChange={(e) => setServiceId(e.target.value)}>
-                <option value="">{services.data?.length === 0 ? 'No services set up' : 'No particular service'}</option>
-                {services.data
-                  ?.filter((s) => s.active)
-                  .map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                    </option>
-                  ))}
-              </select>
-            )}
+            <Select value={serviceId} disabled={!services.data} onChange={(e) => setServiceId(e.target.value)}>
+              <option value="">{services.data?.length === 0 ? 'No services set up' : 'No particular service'}</option>
+              {services.data
+                ?.filter((s) => s.active)
+                .map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+            </Select>
           </Field>
           {staff && (
             <Field label="Priority" error={errors.priority}>
-              {(id, d) => (
-                <select id={id} value={priority} aria-describedby={d} onChange={(e) => setPriority(e.target.value as Priority)}>
-                  <PriorityOptions />
-                </select>
-              )}
+              <Select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+                <PriorityOptions />
+              </Select>
             </Field>
           )}
         </div>

@@ -13,7 +13,7 @@ import type { CustomField } from '../../../server/schemas/catalog.ts';
 import type { FieldValue, RequestDetail } from '../../../server/schemas/request.ts';
 import type { User } from '../../../server/schemas/user.ts';
 import { PriorityBadge, StatusBadge } from '../../ui/badges.tsx';
-import { Field } from '../../ui/field.tsx';
+import { Field, FieldText, Select } from '../../ui/field.tsx';
 import { humanize } from '../../ui/format.ts';
 import { useHotkeys } from '../../ui/hotkeys.ts';
 import { ErrorBanner } from '../../ui/states.tsx';
@@ -44,7 +44,6 @@ function Section({ title, children, testId }: { title: string; children: ReactNo
 
 /** A select listing `options`, plus the current value when it is not among them (e.g. the list failed to load). */
 function RefSelect({
-  id,
   value,
   current,
   options,
@@ -52,7 +51,6 @@ function RefSelect({
   disabled,
   onChange,
 }: {
-  id: string;
   value: string;
   current: { id: string; name: string } | null;
   options: { id: string; name: string }[];
@@ -62,10 +60,10 @@ function RefSelect({
 }) {
   const all = current && !options.some((o) => o.id === current.id) ? [current, ...options] : options;
   return (
-    <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value || null)}>
+    <Select value={value} disabled={disabled} onChange={(e) => onChange(e.target.value || null)}>
       <option value="">{emptyLabel}</option>
       <NamedOptions items={all} />
-    </select>
+    </Select>
   );
 }
 
@@ -172,82 +170,68 @@ export function SidePanel({
       <Section title="Properties">
         <div className="props">
           <Field label="Status">
-            {(id) =>
-              staff ? (
-                <StatusSelect id={id} requestId={request.id} value={shown('status', request.status)!} disabled={saving('status')} onChange={change} />
-              ) : (
-                <div id={id}>
-                  <StatusBadge status={request.status} />
-                </div>
-              )
-            }
+            {staff ? (
+              <StatusSelect requestId={request.id} value={shown('status', request.status)!} disabled={saving('status')} onChange={change} />
+            ) : (
+              <FieldText>
+                <StatusBadge status={request.status} />
+              </FieldText>
+            )}
           </Field>
           <Field label="Priority">
-            {(id) =>
-              staff ? (
-                <select
-                  id={id}
-                  value={shown('priority', request.priority)}
-                  disabled={saving('priority')}
-                  onChange={(e) => change({ priority: e.target.value as Priority })}
-                >
-                  <PriorityOptions />
-                </select>
-              ) : (
-                <div id={id}>
-                  <PriorityBadge priority={request.priority} />
-                </div>
-              )
-            }
+            {staff ? (
+              <Select
+                value={shown('priority', request.priority)}
+                disabled={saving('priority')}
+                onChange={(e) => change({ priority: e.target.value as Priority })}
+              >
+                <PriorityOptions />
+              </Select>
+            ) : (
+              <FieldText>
+                <PriorityBadge priority={request.priority} />
+              </FieldText>
+            )}
           </Field>
           <Field label="Assignee">
-            {(id) =>
-              staff ? (
-                <RefSelect
-                  id={id}
-                  value={shown('assigneeId', request.assignee?.id ?? null) ?? ''}
-                  current={request.assignee}
-                  options={agents}
-                  emptyLabel="Unassigned"
-                  disabled={saving('assigneeId')}
-                  onChange={(v) => change({ assigneeId: v })}
-                />
-              ) : (
-                <div id={id}>{request.assignee?.name ?? <span className="muted">Unassigned</span>}</div>
-              )
-            }
+            {staff ? (
+              <RefSelect
+                value={shown('assigneeId', request.assignee?.id ?? null) ?? ''}
+                current={request.assignee}
+                options={agents}
+                emptyLabel="Unassigned"
+                disabled={saving('assigneeId')}
+                onChange={(v) => change({ assigneeId: v })}
+              />
+            ) : (
+              <FieldText>{request.assignee?.name ?? <span className="muted">Unassigned</span>}</FieldText>
+            )}
           </Field>
           {staff && (
             <Field label="Inbox">
-              {(id) => (
-                <RefSelect
-                  id={id}
-                  value={shown('inboxId', request.inbox?.id ?? null) ?? ''}
-                  current={request.inbox}
-                  options={inboxes.data ?? []}
-                  emptyLabel="No inbox"
-                  disabled={saving('inboxId')}
-                  onChange={(v) => change({ inboxId: v })}
-                />
-              )}
+              <RefSelect
+                value={shown('inboxId', request.inbox?.id ?? null) ?? ''}
+                current={request.inbox}
+                options={inboxes.data ?? []}
+                emptyLabel="No inbox"
+                disabled={saving('inboxId')}
+                onChange={(v) => change({ inboxId: v })}
+              />
             </Field>
           )}
           <Field label="Service">
-            {(id) =>
-              staff ? (
-                <RefSelect
-                  id={id}
-                  value={shown('serviceId', request.service?.id ?? null) ?? ''}
-                  current={request.service}
-                  options={(services.data ?? []).filter((s) => s.active)}
-                  emptyLabel="No service"
-                  disabled={saving('serviceId')}
-                  onChange={(v) => change({ serviceId: v })}
-                />
-              ) : (
-                <div id={id}>{request.service?.name ?? <span className="muted">—</span>}</div>
-              )
-            }
+            {staff ? (
+              <RefSelect
+                value={shown('serviceId', request.service?.id ?? null) ?? ''}
+                current={request.service}
+                options={(services.data ?? []).filter((s) => s.active)}
+                emptyLabel="No service"
+                disabled={saving('serviceId')}
+                onChange={(v) => change({ serviceId: v })}
+              />
+            ) : (
+              <FieldText>{request.service?.name ?? <span className="muted">—</span>}</FieldText>
+            )}
           </Field>
           <Field label="Tags">
             {(id) =>
@@ -296,7 +280,7 @@ export function SidePanel({
             ))}
             {orphanKeys.map((k) => (
               <Field key={k} label={humanize(k)}>
-                {(id) => <div id={id}>{display({}, request.customFields[k])}</div>}
+                <FieldText>{display({}, request.customFields[k])}</FieldText>
               </Field>
             ))}
           </div>

@@ -9,15 +9,14 @@ import type { RequestPatch } from '../../api/requests.ts';
 import type { Status } from '../../../core/request.ts';
 import { fromLocalInput, toLocalInput, wakePresets } from './wake-presets.ts';
 import { StatusOptions } from '../../ui/choice-options.tsx';
+import { Select } from '../../ui/field.tsx';
 
 export function StatusSelect({
-  id,
   requestId,
   value,
   disabled,
   onChange,
 }: {
-  id: string;
   requestId: string;
   value: Status;
   disabled: boolean;
@@ -28,8 +27,7 @@ export function StatusSelect({
   const [asking, setAsking] = useState(false);
   return (
     <>
-      <select
-        id={id}
+      <Select
         value={asking ? 'waiting' : value}
         // Until the escalations are known, Waiting cannot tell whether to ask for a wake-up time.
         disabled={disabled || escalations.isPending}
@@ -43,7 +41,7 @@ export function StatusSelect({
         }}
       >
         <StatusOptions />
-      </select>
+      </Select>
       {asking && (
         <WakeUpPicker
           onCancel={() => setAsking(false)}

@@ -4,7 +4,7 @@ import { useApiTokens, useCreateApiToken, useRevokeApiToken } from '../../api/ap
 import { fieldErrors } from '../../api/client.ts';
 import type { ApiToken } from '../../../server/schemas/api-token.ts';
 import { CopyButton } from '../../ui/copy-button.tsx';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, Select } from '../../ui/field.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorBanner, Loading, Notice } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
@@ -70,17 +70,15 @@ export function ApiTokensPage() {
 
       <form className="card inline-form" onSubmit={submit} noValidate>
         <Field label="Name" error={errors.name} hint="What uses it, e.g. “Jamf sync”">
-          {(id, d) => <input id={id} value={name} aria-describedby={d} maxLength={100} onChange={(e) => setName(e.target.value)} />}
+          <Input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
         </Field>
         <Field label="Expires" error={errors.expiresInDays}>
-          {(id, d) => (
-            <select id={id} value={expires} aria-describedby={d} onChange={(e) => setExpires(e.target.value)}>
-              <option value="30">In 30 days</option>
-              <option value="90">In 90 days</option>
-              <option value="365">In a year</option>
-              <option value="">Never</option>
-            </select>
-          )}
+          <Select value={expires} onChange={(e) => setExpires(e.target.value)}>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In a year</option>
+            <option value="">Never</option>
+          </Select>
         </Field>
         <button type="submit" className="btn btn-primary" disabled={create.isPending || !name.trim()}>
           {create.isPending ? 'Creating…' : 'Create token'}

@@ -6,7 +6,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { fieldErrors } from '../../api/client.ts';
 import { connectProblem, type KustomerIntegration, useConnectKustomer } from '../../api/integrations.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 
 export function KustomerConnectForm({
@@ -75,25 +75,21 @@ export function KustomerConnectForm({
           )
         }
       >
-        {(id, d) => (
-          <div className="input-suffix">
-            <input
-              id={id}
-              type="text"
-              value={orgName}
-              aria-describedby={d}
-              aria-invalid={orgError ? true : undefined}
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={100}
-              onChange={(e) => {
-                setOrgName(e.target.value);
-                setAskingSwitch(false);
-              }}
-            />
-            <span aria-hidden="true">.kustomerapp.com</span>
-          </div>
-        )}
+        <div className="input-suffix">
+          <Input
+            type="text"
+            value={orgName}
+            aria-invalid={orgError ? true : undefined}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={100}
+            onChange={(e) => {
+              setOrgName(e.target.value);
+              setAskingSwitch(false);
+            }}
+          />
+          <span aria-hidden="true">.kustomerapp.com</span>
+        </div>
       </Field>
       <Field
         label="API key"
@@ -101,19 +97,15 @@ export function KustomerConnectForm({
         error={keyError}
         hint="Stored encrypted and never shown again: only its last four characters. Create one in Kustomer under Settings → Security → API keys."
       >
-        {(id, d) => (
-          <input
-            ref={keyRef}
-            id={id}
-            type="password"
-            value={apiKey}
-            aria-describedby={d}
-            aria-invalid={keyError ? true : undefined}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setApiKey(e.target.value)}
-          />
-        )}
+        <Input
+          ref={keyRef}
+          type="password"
+          value={apiKey}
+          aria-invalid={keyError ? true : undefined}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setApiKey(e.target.value)}
+        />
       </Field>
 
       {problem?.kind === 'invalid_credentials' && (

@@ -6,7 +6,7 @@ import { useId, useState } from 'react';
 import { useCustomFields } from '../../api/catalog.ts';
 import { contactEmailFieldOf, useSetContactEmailField } from '../../api/escalations.ts';
 import type { KustomerIntegration } from '../../api/integrations.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Select } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 
 export function KustomerContactField({ data }: { data: KustomerIntegration }) {
@@ -40,21 +40,19 @@ export function KustomerContactField({ data }: { data: KustomerIntegration }) {
               : 'The person the request is for.'
         }
       >
-        {(id, d) => (
-          <select id={id} value={shown ?? ''} aria-describedby={d} disabled={save.isPending || fields.isPending} onChange={(e) => pick(e.target.value)}>
-            <option value="">The requester's email</option>
-            {textFields.length > 0 && (
-              <optgroup label="Custom fields (text)">
-                {textFields.map((f) => (
-                  <option key={f.key} value={f.key}>
-                    {f.label}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-            {shown && !textFields.some((f) => f.key === shown) && !fields.isPending && <option value={shown}>{shown} (no longer an active text field)</option>}
-          </select>
-        )}
+        <Select value={shown ?? ''} disabled={save.isPending || fields.isPending} onChange={(e) => pick(e.target.value)}>
+          <option value="">The requester's email</option>
+          {textFields.length > 0 && (
+            <optgroup label="Custom fields (text)">
+              {textFields.map((f) => (
+                <option key={f.key} value={f.key}>
+                  {f.label}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {shown && !textFields.some((f) => f.key === shown) && !fields.isPending && <option value={shown}>{shown} (no longer an active text field)</option>}
+        </Select>
       </Field>
       {(save.isPending || saved) && (
         <span className="muted small" role="status">

@@ -17,6 +17,7 @@ import { type FieldMapping, mappingProblems, type RemoteField, useFieldMappings,
 import type { CustomField } from '../../../server/schemas/catalog.ts';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { SaveChanges } from '../../ui/form-actions.tsx';
+import { ChoiceOptions } from '../../ui/choice-options.tsx';
 import {
   type Choice,
   type DraftRow,
@@ -36,17 +37,8 @@ import {
 const NOTE =
   "Values are sent when the conversation is created and whenever the field changes (changes within a second go together); a value Kustomer refuses is reported on the request's timeline. An attribute Kustomer no longer knows is left out (the conversation is still created) until it exists again. The internal side (assignee, pending approval, last internal note) goes to conversation attributes, which only Kustomer's agents see, never the requester.";
 
-function Options({ choices, used, current }: { choices: Choice[]; used: Set<string>; current: string }) {
-  return (
-    <>
-      {choices.map((c) => (
-        <option key={c.value} value={c.value} disabled={(used.has(c.value) || c.missing) && c.value !== current}>
-          {c.label}
-        </option>
-      ))}
-    </>
-  );
-}
+/** Whether a choice cannot be picked on a row: another row has it, or it is missing, unless the row already has it. */
+const taken = (used: Set<string>, current: string) => (c: Choice) => (used.has(c.value) || !!c.missing) && c.value !== current;
 
 /** Why a fully picked row cannot work, by the same rule Save applies; null when it can (or is not picked yet). */
 function pairProblem(r: DraftRow, customFields: readonly CustomField[], remoteFields: readonly RemoteField[]): string | null {
@@ -202,14 +194,14 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
                           Choose a field…
                         </option>
                         <optgroup label="Request">
-                          <Options choices={requestChoices.builtins} used={used.requestFields} current={r.requestField} />
+                          <ChoiceOptions choices={requestChoices.builtins} disabled={taken(used.requestFields, r.requestField)} />
                         </optgroup>
                         <optgroup label="Internal side (Kustomer agents only)">
-                          <Options choices={requestChoices.internal} used={used.requestFields} current={r.requestField} />
+                          <ChoiceOptions choices={requestChoices.internal} disabled={taken(used.requestFields, r.requestField)} />
                         </optgroup>
                         {requestChoices.custom.length > 0 && (
                           <optgroup label="Custom fields">
-                            <Options choices={requestChoices.custom} used={used.requestFields} current={r.requestField} />
+                            <ChoiceOptions choices={requestChoices.custom} disabled={taken(used.requestFields, r.requestField)} />
                           </optgroup>
                         )}
                       </select>
@@ -229,7 +221,7 @@ function MappingEditor({ saved, remoteFields, customFields }: { saved: FieldMapp
                         <option value="" disabled>
                           Choose an attribute…
                         </option>
-                        <Options choices={remoteChoices} used={used.remoteFields} current={r.remoteField} />
+                        <ChoiceOptions choices={remoteChoices} disabled={taken(used.remoteFields, r.remoteField)} />
                       </select>
                     </td>
                     <td className="col-actions" style={cell}>

@@ -11,7 +11,7 @@ import {
   usePriorityMap,
   useSavePriorityMap,
 } from '../../api/priority-map.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Select } from '../../ui/field.tsx';
 import { SaveChanges } from '../../ui/form-actions.tsx';
 import { priorityLabel } from '../../ui/format.ts';
 import { SettingsCard, useSettingsDraft } from '../../ui/settings-card.tsx';
@@ -33,23 +33,19 @@ function Editor({ view }: { view: PriorityMapView }) {
       <div className="grid-2">
         {LEVELS.map((p) => (
           <Field key={p} label={`${priorityLabel(p)} request`} error={problems[p]}>
-            {(id, d) => (
-              <select
-                id={id}
-                value={shown[p]}
-                aria-describedby={d}
-                aria-invalid={problems[p] ? true : undefined}
-                disabled={save.isPending}
-                onChange={(e) => edit({ ...shown, [p]: Number(e.target.value) })}
-              >
-                {numbers.map((n) => (
-                  <option key={n} value={n}>
-                    {destinationPriorityLabel(n)}
-                    {n === view.defaultMap[p] ? ' (default)' : ''}
-                  </option>
-                ))}
-              </select>
-            )}
+            <Select
+              value={shown[p]}
+              aria-invalid={problems[p] ? true : undefined}
+              disabled={save.isPending}
+              onChange={(e) => edit({ ...shown, [p]: Number(e.target.value) })}
+            >
+              {numbers.map((n) => (
+                <option key={n} value={n}>
+                  {destinationPriorityLabel(n)}
+                  {n === view.defaultMap[p] ? ' (default)' : ''}
+                </option>
+              ))}
+            </Select>
           </Field>
         ))}
       </div>

@@ -18,7 +18,7 @@ import {
   useSaveKustomerSync,
 } from '../../api/sync.ts';
 import { CopyButton } from '../../ui/copy-button.tsx';
-import { Field } from '../../ui/field.tsx';
+import { Field, Select } from '../../ui/field.tsx';
 import { ErrorBanner, Loading } from '../../ui/states.tsx';
 import { RelativeTime } from '../../ui/time.tsx';
 import { pollLabel, pollOptions, remoteStatusLabel, remoteStatusWord } from '../sync/sync-format.ts';
@@ -152,31 +152,20 @@ function SyncForm({ data }: { data: KustomerSync }) {
           <div className="sync-map">
             {REMOTE_STATUSES.map((remote: RemoteStatus) => (
               <Field key={remote} label={`When ${remoteStatusWord(remote)} in Kustomer`}>
-                {(id) => (
-                  <select
-                    id={id}
-                    value={shown.inboundMap[remote] ?? NOTHING}
-                    disabled={busy || !shown.inbound}
-                    onChange={(e) => edit({ inboundMap: { ...shown.inboundMap, [remote]: (e.target.value || null) as Status | null } })}
-                  >
-                    <option value={NOTHING}>Do nothing</option>
-                    <StatusOptions />
-                  </select>
-                )}
+                <Select
+                  value={shown.inboundMap[remote] ?? NOTHING}
+                  disabled={busy || !shown.inbound}
+                  onChange={(e) => edit({ inboundMap: { ...shown.inboundMap, [remote]: (e.target.value || null) as Status | null } })}
+                >
+                  <option value={NOTHING}>Do nothing</option>
+                  <StatusOptions />
+                </Select>
               </Field>
             ))}
             <Field label="Polling" hint="Also asks Kustomer for changes on this schedule, to catch a webhook that never arrived.">
-              {(id, d) => (
-                <select
-                  id={id}
-                  value={shown.pollMinutes}
-                  aria-describedby={d}
-                  disabled={busy || !shown.inbound}
-                  onChange={(e) => edit({ pollMinutes: Number(e.target.value) })}
-                >
-                  <Options values={polls} label={pollLabel} />
-                </select>
-              )}
+              <Select value={shown.pollMinutes} disabled={busy || !shown.inbound} onChange={(e) => edit({ pollMinutes: Number(e.target.value) })}>
+                <Options values={polls} label={pollLabel} />
+              </Select>
             </Field>
           </div>
         </div>
@@ -192,17 +181,14 @@ function SyncForm({ data }: { data: KustomerSync }) {
           <div className="sync-map">
             {OUTBOUND.map(({ key, label }) => (
               <Field key={key} label={label}>
-                {(id) => (
-                  <select
-                    id={id}
-                    value={shown.outboundMap[key] ?? NOTHING}
-                    disabled={busy || !shown.outbound}
-                    onChange={(e) => edit({ outboundMap: { ...shown.outboundMap, [key]: (e.target.value || null) as RemoteStatus | null } })}
-                  >
-                    <option value={NOTHING}>Do nothing</option>
-                    <Options values={REMOTE_STATUSES} label={remoteStatusLabel} />
-                  </select>
-                )}
+                <Select
+                  value={shown.outboundMap[key] ?? NOTHING}
+                  disabled={busy || !shown.outbound}
+                  onChange={(e) => edit({ outboundMap: { ...shown.outboundMap, [key]: (e.target.value || null) as RemoteStatus | null } })}
+                >
+                  <option value={NOTHING}>Do nothing</option>
+                  <Options values={REMOTE_STATUSES} label={remoteStatusLabel} />
+                </Select>
               </Field>
             ))}
             {snoozes && shown.outbound && (

@@ -7,7 +7,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'wouter';
 import { isInFlight, type TestEscalationResult, useEscalation, useTestEscalation, useTestTimeline } from '../../api/escalations.ts';
 import type { KustomerIntegration } from '../../api/integrations.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Select } from '../../ui/field.tsx';
 import { ErrorBanner } from '../../ui/states.tsx';
 import { ConversationId } from '../escalations/conversation-id.tsx';
 import { channelLabel, KUSTOMER_CHANNELS, type StepStatus, testEscalationSteps } from '../escalations/escalation-format.ts';
@@ -64,18 +64,14 @@ export function KustomerTestEscalation({ data }: { data: KustomerIntegration }) 
       ) : (
         <div className="test-escalation-form">
           <Field label="Queue or team">
-            {(id) => (
-              <select id={id} value={target} disabled={test.isPending || moving} onChange={(e) => setPicked(e.target.value)}>
-                <TargetOptions queues={queues} teams={teams} />
-              </select>
-            )}
+            <Select value={target} disabled={test.isPending || moving} onChange={(e) => setPicked(e.target.value)}>
+              <TargetOptions queues={queues} teams={teams} />
+            </Select>
           </Field>
           <Field label="Channel">
-            {(id) => (
-              <select id={id} value={channel} disabled={test.isPending || moving} onChange={(e) => setChannel(e.target.value)}>
-                <Options values={KUSTOMER_CHANNELS} label={channelLabel} />
-              </select>
-            )}
+            <Select value={channel} disabled={test.isPending || moving} onChange={(e) => setChannel(e.target.value)}>
+              <Options values={KUSTOMER_CHANNELS} label={channelLabel} />
+            </Select>
           </Field>
           <button type="button" className="btn btn-primary" disabled={invalid || test.isPending || moving} onClick={send}>
             {test.isPending ? 'Sending…' : moving ? 'Testing…' : 'Send test escalation'}

@@ -5,7 +5,7 @@
 import { useId } from 'react';
 import { useUsers } from '../../api/catalog.ts';
 import type { Step } from '../../api/workflows.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea, Select } from '../../ui/field.tsx';
 import { UserPicker } from '../../ui/user-picker.tsx';
 import { useIssue } from './issues-context.tsx';
 import { PlaceholderList } from './placeholder-list.tsx';
@@ -107,34 +107,26 @@ export function ApprovalStepForm({ step, onChange, path }: { step: ApprovalStep;
       {a.type === 'group' && <GroupEditor approver={a} onChange={setApprover} path={`${path}.approver`} />}
       <div className="grid-2">
         <Field label="Due in (hours)" error={dueError} hint="Leave empty for no deadline">
-          {(id, d) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              aria-describedby={d}
-              value={step.dueInHours ?? ''}
-              onChange={(e) => {
-                const { dueInHours: _omit, ...rest } = step;
-                onChange(e.target.value === '' ? rest : { ...rest, dueInHours: Number(e.target.value) });
-              }}
-            />
-          )}
+          <Input
+            type="number"
+            min={1}
+            value={step.dueInHours ?? ''}
+            onChange={(e) => {
+              const { dueInHours: _omit, ...rest } = step;
+              onChange(e.target.value === '' ? rest : { ...rest, dueInHours: Number(e.target.value) });
+            }}
+          />
         </Field>
         <Field label="If nobody decides in time" error={timeoutError}>
-          {(id, d) => (
-            <select
-              id={id}
-              aria-describedby={d}
-              disabled={!step.dueInHours}
-              value={step.onTimeout}
-              onChange={(e) => onChange({ ...step, onTimeout: e.target.value as ApprovalStep['onTimeout'] })}
-            >
-              <option value="reject">Reject</option>
-              <option value="approve">Approve</option>
-              <option value="escalate_to_manager">Escalate to manager</option>
-            </select>
-          )}
+          <Select
+            disabled={!step.dueInHours}
+            value={step.onTimeout}
+            onChange={(e) => onChange({ ...step, onTimeout: e.target.value as ApprovalStep['onTimeout'] })}
+          >
+            <option value="reject">Reject</option>
+            <option value="approve">Approve</option>
+            <option value="escalate_to_manager">Escalate to manager</option>
+          </Select>
         </Field>
       </div>
       <Field
@@ -142,22 +134,13 @@ export function ApprovalStepForm({ step, onChange, path }: { step: ApprovalStep;
         error={rejectError}
         hint={step.onReject === 'continue' ? 'Follow with an “If / otherwise” step on “Last approval”' : undefined}
       >
-        {(id, d) => (
-          <select
-            id={id}
-            aria-describedby={d}
-            value={step.onReject}
-            onChange={(e) => onChange({ ...step, onReject: e.target.value as ApprovalStep['onReject'] })}
-          >
-            <option value="stop">Stop the workflow (the requester is told)</option>
-            <option value="continue">Continue: later steps decide</option>
-          </select>
-        )}
+        <Select value={step.onReject} onChange={(e) => onChange({ ...step, onReject: e.target.value as ApprovalStep['onReject'] })}>
+          <option value="stop">Stop the workflow (the requester is told)</option>
+          <option value="continue">Continue: later steps decide</option>
+        </Select>
       </Field>
       <Field label="Message to the approver" error={messageError}>
-        {(id, d) => (
-          <textarea id={id} rows={3} aria-describedby={d} value={step.message ?? ''} onChange={(e) => onChange({ ...step, message: e.target.value })} />
-        )}
+        <TextArea rows={3} value={step.message ?? ''} onChange={(e) => onChange({ ...step, message: e.target.value })} />
       </Field>
       <PlaceholderList />
     </div>

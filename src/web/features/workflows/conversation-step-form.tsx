@@ -7,7 +7,7 @@
 import { Link } from 'wouter';
 import { useDestinationName, useKustomerIntegration } from '../../api/integrations.ts';
 import type { Step } from '../../api/workflows.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea, Select } from '../../ui/field.tsx';
 import { ErrorBanner, Loading, Notice } from '../../ui/states.tsx';
 import { channelLabel, destinationPriorityLabel, KUSTOMER_CHANNELS } from '../escalations/escalation-format.ts';
 import { useIssue } from './issues-context.tsx';
@@ -59,13 +59,11 @@ function TargetSelect({ step, onChange, path }: { step: ConversationStep; onChan
           )
         }
       >
-        {(id, d) => (
-          <select id={id} aria-describedby={d} aria-invalid={error || stale ? true : undefined} value={value} onChange={(e) => set(e.target.value)}>
-            <option value="">Choose a queue or team…</option>
-            {stale && <option value={value}>{staleName ?? value} (not enabled)</option>}
-            <TargetOptions queues={enabledQueues} teams={enabledTeams} />
-          </select>
-        )}
+        <Select aria-invalid={error || stale ? true : undefined} value={value} onChange={(e) => set(e.target.value)}>
+          <option value="">Choose a queue or team…</option>
+          {stale && <option value={value}>{staleName ?? value} (not enabled)</option>}
+          <TargetOptions queues={enabledQueues} teams={enabledTeams} />
+        </Select>
       </Field>
     </>
   );
@@ -111,31 +109,25 @@ export function ConversationStepForm({ step, onChange, path }: { step: Conversat
         </div>
         <CreateExtras step={step} onChange={onChange} path={path} />
         <Field label="Channel" error={channelError}>
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={step.channel} onChange={(e) => onChange({ ...step, channel: e.target.value })}>
-              <Options values={channels} label={channelLabel} />
-            </select>
-          )}
+          <Select value={step.channel} onChange={(e) => onChange({ ...step, channel: e.target.value })}>
+            <Options values={channels} label={channelLabel} />
+          </Select>
         </Field>
         <Field label="Kustomer priority" error={priorityError}>
-          {(id, d) => (
-            <select
-              id={id}
-              aria-describedby={d}
-              value={String(step.priority)}
-              onChange={(e) => onChange({ ...step, priority: e.target.value === 'from_request' ? 'from_request' : Number(e.target.value) })}
-            >
-              <option value="from_request">From the request's priority</option>
-              <Options values={[1, 2, 3, 4, 5]} label={destinationPriorityLabel} />
-            </select>
-          )}
+          <Select
+            value={String(step.priority)}
+            onChange={(e) => onChange({ ...step, priority: e.target.value === 'from_request' ? 'from_request' : Number(e.target.value) })}
+          >
+            <option value="from_request">From the request's priority</option>
+            <Options values={[1, 2, 3, 4, 5]} label={destinationPriorityLabel} />
+          </Select>
         </Field>
       </div>
       <Field label="Subject" required error={subjectError}>
-        {(id, d) => <input id={id} type="text" aria-describedby={d} value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />}
+        <Input type="text" value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />
       </Field>
       <Field label="Message" error={messageError}>
-        {(id, d) => <textarea id={id} rows={4} aria-describedby={d} value={step.message} onChange={(e) => onChange({ ...step, message: e.target.value })} />}
+        <TextArea rows={4} value={step.message} onChange={(e) => onChange({ ...step, message: e.target.value })} />
       </Field>
       <PlaceholderList />
     </div>

@@ -2,7 +2,7 @@
 import { useInboxes } from '../../api/catalog.ts';
 import { type Priority, type Status } from '../../../core/request.ts';
 import type { Step } from '../../api/workflows.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea, Select } from '../../ui/field.tsx';
 import { normalizeTag } from '../../ui/tag-input.tsx';
 import { UserPicker } from '../../ui/user-picker.tsx';
 import { useIssue } from './issues-context.tsx';
@@ -28,33 +28,27 @@ function NotifyForm({ step, onChange, path }: FormProps<Of<'notify'>>) {
     <div className="stack">
       <div className="grid-2">
         <Field label="Send to" error={toError} hint="In-app notification and email for people; email only for an address">
-          {(id, d) => (
-            <select
-              id={id}
-              aria-describedby={d}
-              value={step.to}
-              onChange={(e) => {
-                const { email: _omit, ...rest } = step;
-                const to = e.target.value as Of<'notify'>['to'];
-                onChange(to === 'email' ? { ...rest, to, email: step.email ?? '' } : { ...rest, to });
-              }}
-            >
-              <option value="requester">The requester</option>
-              <option value="assignee">The assignee</option>
-              <option value="email">An email address</option>
-            </select>
-          )}
+          <Select
+            value={step.to}
+            onChange={(e) => {
+              const { email: _omit, ...rest } = step;
+              const to = e.target.value as Of<'notify'>['to'];
+              onChange(to === 'email' ? { ...rest, to, email: step.email ?? '' } : { ...rest, to });
+            }}
+          >
+            <option value="requester">The requester</option>
+            <option value="assignee">The assignee</option>
+            <option value="email">An email address</option>
+          </Select>
         </Field>
         {step.to === 'email' && (
           <Field label="Email address" required error={emailError}>
-            {(id, d) => (
-              <input id={id} type="email" aria-describedby={d} value={step.email ?? ''} onChange={(e) => onChange({ ...step, email: e.target.value.trim() })} />
-            )}
+            <Input type="email" value={step.email ?? ''} onChange={(e) => onChange({ ...step, email: e.target.value.trim() })} />
           </Field>
         )}
       </div>
       <Field label="Subject" required error={subjectError}>
-        {(id, d) => <input id={id} type="text" aria-describedby={d} value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />}
+        <Input type="text" value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />
       </Field>
       <Field
         label={`Message to ${NOTIFY_AUDIENCE[step.to]}`}
@@ -62,35 +56,25 @@ function NotifyForm({ step, onChange, path }: FormProps<Of<'notify'>>) {
         error={bodyError}
         hint="Sent as written: do not put anything here that this person may not read."
       >
-        {(id, d) => <textarea id={id} rows={4} aria-describedby={d} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />}
+        <TextArea rows={4} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />
       </Field>
       <PlaceholderList />
     </div>
   );
 }
 
-function PriorityForm({ step, onChange, path }: FormProps<Of<'set_priority'>>) {
-  const error = useIssue(`${path}.priority`);
+/** set_priority and set_status: one select of the value the step sets. */
+function SetValueForm({ step, onChange, path }: FormProps<Of<'set_priority' | 'set_status'>>) {
+  const priority = step.type === 'set_priority';
+  const error = useIssue(`${path}.${priority ? 'priority' : 'status'}`);
   return (
-    <Field label="Priority" error={error} className="wf-narrow">
-      {(id, d) => (
-        <select id={id} aria-describedby={d} value={step.priority} onChange={(e) => onChange({ ...step, priority: e.target.value as Priority })}>
-          <PriorityOptions />
-        </select>
-      )}
-    </Field>
-  );
-}
-
-function StatusForm({ step, onChange, path }: FormProps<Of<'set_status'>>) {
-  const error = useIssue(`${path}.status`);
-  return (
-    <Field label="Status" error={error} className="wf-narrow">
-      {(id, d) => (
-        <select id={id} aria-describedby={d} value={step.status} onChange={(e) => onChange({ ...step, status: e.target.value as Status })}>
-          <StatusOptions />
-        </select>
-      )}
+    <Field label={priority ? 'Priority' : 'Status'} error={error} className="wf-narrow">
+      <Select
+        value={priority ? step.priority : step.status}
+        onChange={(e) => onChange(priority ? { ...step, priority: e.target.value as Priority } : { ...step, status: e.target.value as Status })}
+      >
+        {priority ? <PriorityOptions /> : <StatusOptions />}
+      </Select>
     </Field>
   );
 }
@@ -99,16 +83,7 @@ function TagForm({ step, onChange, path }: FormProps<Of<'add_tag' | 'remove_tag'
   const error = useIssue(`${path}.tag`);
   return (
     <Field label="Tag" required error={error} className="wf-narrow">
-      {(id, d) => (
-        <input
-          id={id}
-          type="text"
-          aria-describedby={d}
-          placeholder="e.g. escalated"
-          value={step.tag}
-          onChange={(e) => onChange({ ...step, tag: normalizeTag(e.target.value) })}
-        />
-      )}
+      <Input type="text" placeholder="e.g. escalated" value={step.tag} onChange={(e) => onChange({ ...step, tag: normalizeTag(e.target.value) })} />
     </Field>
   );
 }
@@ -134,20 +109,16 @@ function AssignForm({ step, onChange, path }: FormProps<Of<'assign'>>) {
         )}
       </Field>
       <Field label="Inbox" error={inboxError}>
-        {(id, d) => (
-          <select
-            id={id}
-            aria-describedby={d}
-            value={step.inboxId ?? ''}
-            onChange={(e) => {
-              const { inboxId: _omit, ...rest } = step;
-              onChange(e.target.value ? { ...rest, inboxId: e.target.value } : rest);
-            }}
-          >
-            <option value="">Leave as it is</option>
-            <NamedOptions items={inboxes.data} />
-          </select>
-        )}
+        <Select
+          value={step.inboxId ?? ''}
+          onChange={(e) => {
+            const { inboxId: _omit, ...rest } = step;
+            onChange(e.target.value ? { ...rest, inboxId: e.target.value } : rest);
+          }}
+        >
+          <option value="">Leave as it is</option>
+          <NamedOptions items={inboxes.data} />
+        </Select>
       </Field>
     </div>
   );
@@ -158,12 +129,10 @@ function CommentForm({ step, onChange, path }: FormProps<Of<'add_comment'>>) {
   return (
     <div className="stack">
       <Field label="Visibility" className="wf-narrow">
-        {(id) => (
-          <select id={id} value={step.visibility} onChange={(e) => onChange({ ...step, visibility: e.target.value as Of<'add_comment'>['visibility'] })}>
-            <option value="internal">Internal note (staff only)</option>
-            <option value="public">Public reply (the requester sees it)</option>
-          </select>
-        )}
+        <Select value={step.visibility} onChange={(e) => onChange({ ...step, visibility: e.target.value as Of<'add_comment'>['visibility'] })}>
+          <option value="internal">Internal note (staff only)</option>
+          <option value="public">Public reply (the requester sees it)</option>
+        </Select>
       </Field>
       <Field
         label={step.visibility === 'internal' ? 'Internal note' : 'Reply to the requester'}
@@ -172,7 +141,7 @@ function CommentForm({ step, onChange, path }: FormProps<Of<'add_comment'>>) {
         hint={step.visibility === 'internal' ? 'Only agents and admins see it.' : 'The requester sees it on the request and gets it by email.'}
         className={step.visibility === 'internal' ? 'wf-internal-text' : undefined}
       >
-        {(id, d) => <textarea id={id} rows={3} aria-describedby={d} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />}
+        <TextArea rows={3} value={step.body} onChange={(e) => onChange({ ...step, body: e.target.value })} />
       </Field>
       <PlaceholderList />
     </div>
@@ -183,16 +152,7 @@ function WaitForm({ step, onChange, path }: FormProps<Of<'wait'>>) {
   const error = useIssue(`${path}.minutes`);
   return (
     <Field label="Wait (minutes)" error={error} hint={durationText(step.minutes)} className="wf-narrow">
-      {(id, d) => (
-        <input
-          id={id}
-          type="number"
-          min={1}
-          aria-describedby={d}
-          value={step.minutes || ''}
-          onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) })}
-        />
-      )}
+      <Input type="number" min={1} value={step.minutes || ''} onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) })} />
     </Field>
   );
 }
@@ -210,34 +170,23 @@ function ReplyWaitForm({ step, onChange, path }: FormProps<Of<'wait_for_reply'>>
   return (
     <div className="grid-2">
       <Field label="Wait at most" error={error} hint={`${durationText(step.minutes)}; the run goes on as soon as the requester replies publicly`}>
-        {(id, d) => (
-          <div className="wf-duration">
-            <input
-              id={id}
-              type="number"
-              min={1}
-              aria-describedby={d}
-              value={step.minutes ? step.minutes / unit : ''}
-              onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) * unit })}
-            />
-            <select aria-label="Unit" value={unit} onChange={(e) => onChange({ ...step, minutes: (step.minutes / unit) * Number(e.target.value) })}>
-              <ChoiceOptions choices={UNITS} />
-            </select>
-          </div>
-        )}
+        <div className="wf-duration">
+          <Input
+            type="number"
+            min={1}
+            value={step.minutes ? step.minutes / unit : ''}
+            onChange={(e) => onChange({ ...step, minutes: Number(e.target.value) * unit })}
+          />
+          <select aria-label="Unit" value={unit} onChange={(e) => onChange({ ...step, minutes: (step.minutes / unit) * Number(e.target.value) })}>
+            <ChoiceOptions choices={UNITS} />
+          </select>
+        </div>
       </Field>
       <Field label="When the requester replies" error={onReplyError}>
-        {(id, d) => (
-          <select
-            id={id}
-            aria-describedby={d}
-            value={step.onReply}
-            onChange={(e) => onChange({ ...step, onReply: e.target.value as Of<'wait_for_reply'>['onReply'] })}
-          >
-            <option value="stop">End the run (skip the steps after)</option>
-            <option value="continue">Go on with the next steps (an “If” on the requester's reply decides)</option>
-          </select>
-        )}
+        <Select value={step.onReply} onChange={(e) => onChange({ ...step, onReply: e.target.value as Of<'wait_for_reply'>['onReply'] })}>
+          <option value="stop">End the run (skip the steps after)</option>
+          <option value="continue">Go on with the next steps (an “If” on the requester's reply decides)</option>
+        </Select>
       </Field>
     </div>
   );
@@ -249,9 +198,8 @@ export function SimpleStepForm({ step, onChange, path }: FormProps<Step>) {
     case 'notify':
       return <NotifyForm step={step} onChange={onChange} path={path} />;
     case 'set_priority':
-      return <PriorityForm step={step} onChange={onChange} path={path} />;
     case 'set_status':
-      return <StatusForm step={step} onChange={onChange} path={path} />;
+      return <SetValueForm step={step} onChange={onChange} path={path} />;
     case 'add_tag':
     case 'remove_tag':
       return <TagForm step={step} onChange={onChange} path={path} />;

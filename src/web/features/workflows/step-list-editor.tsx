@@ -4,7 +4,7 @@
  */
 import { useIntegrations } from '../../api/integrations.ts';
 import type { Step, StepType } from '../../api/workflows.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input } from '../../ui/field.tsx';
 import { ApprovalStepForm } from './approval-step-form.tsx';
 import { ConditionsEditor } from './conditions-editor.tsx';
 import { ConversationStepForm } from './conversation-step-form.tsx';
@@ -148,19 +148,15 @@ function StepCard({
       </div>
       <div className="wf-step-body stack">
         <Field label="Step name" error={nameError} hint="Optional; shown in runs and on the timeline" className="wf-narrow">
-          {(id, d) => (
-            <input
-              id={id}
-              type="text"
-              aria-describedby={d}
-              placeholder={STEP_LABELS[step.type]}
-              value={step.name ?? ''}
-              onChange={(e) => {
-                const { name: _omit, ...rest } = step;
-                onChange((e.target.value ? { ...rest, name: e.target.value } : rest) as Step);
-              }}
-            />
-          )}
+          <Input
+            type="text"
+            placeholder={STEP_LABELS[step.type]}
+            value={step.name ?? ''}
+            onChange={(e) => {
+              const { name: _omit, ...rest } = step;
+              onChange((e.target.value ? { ...rest, name: e.target.value } : rest) as Step);
+            }}
+          />
         </Field>
         <StepSettings step={step} onChange={onChange} path={path} number={number} />
         {others.length > 0 && (

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import { useCustomFields } from '../../api/catalog.ts';
 import type { Trigger, TriggerEvent } from '../../api/workflows.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, Select } from '../../ui/field.tsx';
 import { normalizeTag } from '../../ui/tag-input.tsx';
 import { ConditionsEditor } from './conditions-editor.tsx';
 import { useIssue } from './issues-context.tsx';
@@ -34,12 +34,10 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
   /** A select of what the event narrows to, "any" (empty) first. */
   const choose = (label: string, any: string, options: ReactNode, hint?: string) => (
     <Field label={label} error={error} hint={hint}>
-      {(id, d) => (
-        <select id={id} aria-describedby={d} value={value} onChange={(e) => set(e.target.value)}>
-          <option value="">{any}</option>
-          {options}
-        </select>
-      )}
+      <Select value={value} onChange={(e) => set(e.target.value)}>
+        <option value="">{any}</option>
+        {options}
+      </Select>
     </Field>
   );
 
@@ -68,9 +66,7 @@ function Narrowing({ trigger, onChange }: { trigger: Trigger; onChange: (t: Trig
     case 'tag':
       return (
         <Field label="Tag" required error={error} hint="Starts when this tag is added to a request">
-          {(id, d) => (
-            <input id={id} type="text" aria-describedby={d} placeholder="e.g. vip-customer" value={value} onChange={(e) => set(normalizeTag(e.target.value))} />
-          )}
+          <Input type="text" placeholder="e.g. vip-customer" value={value} onChange={(e) => set(normalizeTag(e.target.value))} />
         </Field>
       );
     case 'escalation':
@@ -99,15 +95,13 @@ export function TriggerEditor({ trigger, onChange }: { trigger: Trigger; onChang
       <h2 id="wf-trigger-title">Trigger</h2>
       <div className="grid-2">
         <Field label="When" error={eventError}>
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={trigger.event} onChange={(e) => onChange(withEvent(trigger, e.target.value as TriggerEvent))}>
-              {EVENT_GROUPS.map((g) => (
-                <optgroup key={g.label} label={g.label}>
-                  <Options values={g.events} label={(ev) => EVENT_LABELS[ev]} />
-                </optgroup>
-              ))}
-            </select>
-          )}
+          <Select value={trigger.event} onChange={(e) => onChange(withEvent(trigger, e.target.value as TriggerEvent))}>
+            {EVENT_GROUPS.map((g) => (
+              <optgroup key={g.label} label={g.label}>
+                <Options values={g.events} label={(ev) => EVENT_LABELS[ev]} />
+              </optgroup>
+            ))}
+          </Select>
         </Field>
         <Narrowing trigger={trigger} onChange={onChange} />
       </div>

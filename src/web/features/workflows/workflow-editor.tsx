@@ -6,7 +6,7 @@
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { type Workflow, type WorkflowDetail, useSaveWorkflow, useWorkflowRuns } from '../../api/workflows.ts';
-import { Field } from '../../ui/field.tsx';
+import { Field, Input, TextArea } from '../../ui/field.tsx';
 import { plural } from '../../ui/format.ts';
 import { RelativeTime } from '../../ui/time.tsx';
 import { DryRunPanel } from './dry-run-panel.tsx';
@@ -141,12 +141,10 @@ export function WorkflowEditor({
             <form className="wf-main stack" onSubmit={submit} noValidate aria-label="Workflow">
               <section className="card stack wf-section" aria-label="About">
                 <Field label="Name" required error={issues.name}>
-                  {(id, d) => (
-                    <input id={id} type="text" aria-describedby={d} maxLength={120} value={draft.name} onChange={(e) => set('name', e.target.value)} />
-                  )}
+                  <Input type="text" maxLength={120} value={draft.name} onChange={(e) => set('name', e.target.value)} />
                 </Field>
                 <Field label="Description" error={issues.description} hint="What it is for, for the next admin">
-                  {(id, d) => <textarea id={id} rows={2} aria-describedby={d} value={draft.description} onChange={(e) => set('description', e.target.value)} />}
+                  <TextArea rows={2} value={draft.description} onChange={(e) => set('description', e.target.value)} />
                 </Field>
               </section>
               <TriggerEditor trigger={draft.definition.trigger} onChange={(trigger) => setDefinition({ trigger })} />
