@@ -111,6 +111,23 @@ describe('the request list in the browser', () => {
     await page.context().close();
   });
 
+  it('fits a 1280-pixel laptop and a tablet without scrolling sideways, still offering every sort', async () => {
+    const page = await signIn(agent);
+    await expect
+      .poll(() => page.getByTestId('request-row').filter({ hasText: 'Laptop' }).getByTestId('escalation-cell').innerText(), { timeout: TIMEOUT })
+      .toContain('Kustomer: Open');
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await sideways(), `at ${width} px`).toBeLessThanOrEqual(0);
+      await shot(page, `list-${width}`);
+    }
+    // The Created column gives way; the sort select orders by it instead.
+    await page.getByLabel('Sort').selectOption({ label: 'Created: oldest first' });
+    await expect.poll(() => new URL(page.url()).searchParams.get('order'), { timeout: TIMEOUT }).toBe('asc');
+    await page.context().close();
+  });
+
   it('opens a view from its URL, saves it under a name, and a colleague opens the same list from the link', async () => {
     const path = '/requests?priority=urgent,high&sort=priority&order=asc';
     const page = await signIn(agent, path);

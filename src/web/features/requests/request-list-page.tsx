@@ -203,10 +203,10 @@ export function RequestListPage() {
                 <SortHeader sort="status" label="Status" className="col-status" filters={filters} onChange={setFilters} />
                 <SortHeader sort="priority" label="Priority" className="col-priority" filters={filters} onChange={setFilters} />
                 {staff && <th className="col-escalation">Escalation</th>}
-                <th className="col-person">Requester</th>
+                <th className="col-person col-requester">Requester</th>
                 <th className="col-person">Assignee</th>
                 <th className="col-service">Service</th>
-                <SortHeader sort="created" label="Created" className="col-time" filters={filters} onChange={setFilters} />
+                <SortHeader sort="created" label="Created" className="col-time col-created" filters={filters} onChange={setFilters} />
                 <SortHeader sort="updated" label="Updated" className="col-time" filters={filters} onChange={setFilters} />
               </tr>
             </thead>
