@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, serveEmulator } from '../connectors/kustomer/emulator/index.ts';
 import { listApprovalViews } from '../db/repositories/workflows.ts';
+import { decideApproval } from '../usecases/workflows/decide-approval.ts';
 import { createLogger } from '../logger.ts';
 import { destinationDeps } from '../usecases/destination-access.ts';
 import { createTestApp } from '../../test/support/test-app.ts';
@@ -151,6 +152,19 @@ describe('the demo seed', () => {
       return pending.length ? pending : undefined;
     });
     expect(approval).toMatchObject({ workflowName: 'Specialist handoff', request: { title: 'Refund for order 4417 never arrived' } });
+    // Approved, the handoff opens the request's conversation in Kustomer's VIP queue.
+    const asMorgan = { kind: 'user' as const, userId: morgan.id, role: 'agent' as const, name: 'Morgan Manager' };
+    await decideApproval({ db: t.db, now: () => new Date(), publicUrl: t.config.publicUrl, smtpConfigured: false }, asMorgan, approval!.id, 'approve', null);
+    // (The first test escalated this request to Tier 2 Support by hand: the handoff's is a second conversation.)
+    await t.waitFor(async () => {
+      const vip = await t.db
+        .selectFrom('escalations')
+        .select('state')
+        .where('request_id', '=', approval!.request.id)
+        .where('target_name', '=', 'VIP')
+        .executeTakeFirst();
+      return vip?.state === 'linked' || undefined;
+    });
   });
 
   it('seeds once per data folder: a second run changes nothing and escalates nothing', async () => {
