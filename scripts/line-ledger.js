@@ -12,7 +12,7 @@ if (!from || !to || (flag && flag !== '--sum')) {
   console.error('usage: node scripts/line-ledger.js <from> <to> [--sum <commit,commit,...>]');
   process.exit(2);
 }
-const git = (...args) => execFileSync('git', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+const git = (...args) => execFileSync('git', args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
 const config = JSON.parse(git('show', 'HEAD:.prettierrc.json'));
 const lineCount = (text) => (text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
 
